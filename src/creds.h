@@ -1,0 +1,41 @@
+/* creds.h - the credential manager: the only place that knows where credentials come from.
+ *
+ * Every request asks it for the current credentials. Providers today: environment and static
+ * keys in the credentials/config files; the full chain (assume role, SSO, process,
+ * container, IMDS) plugs in behind the same calls. */
+#ifndef OPSDECK_CREDS_H
+#define OPSDECK_CREDS_H
+
+#include <time.h>
+
+#include "awserr.h"
+#include "config.h"
+
+struct aws_credentials {
+    char *access_key_id;
+    char *secret_access_key;   /* wiped when freed */
+    char *session_token;       /* NULL when none; wiped when freed */
+    time_t expiration;         /* 0: does not expire */
+    char *source;              /* where they came from, no secret: "environment",
+                                  "profile prod: static keys in /root/.aws/credentials" */
+};
+
+struct creds_manager;
+
+struct creds_manager *creds_manager_new(const struct aws_config *cfg);
+void creds_manager_free(struct creds_manager *cm);
+
+enum creds_status { CREDS_OK = 0, CREDS_ERROR = -1, CREDS_PENDING = 1 };
+
+/* The current credentials of the active profile. CREDS_OK: *out stays valid until the next
+ * call to creds_manager_get or creds_manager_invalidate (do not free it). CREDS_ERROR: err
+ * names the profile, what was tried and the fix. CREDS_PENDING (providers that need the
+ * network, later): a refresh is under way; ask again after it completes. */
+enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_credentials **out,
+                                    struct aws_error *err);
+/* Forget cached credentials (after ExpiredToken, or a profile switch). */
+void creds_manager_invalidate(struct creds_manager *cm);
+
+void aws_credentials_free(struct aws_credentials *c);
+
+#endif
