@@ -14,6 +14,7 @@
  *   int      xml_child_double(parent, name, &double, err);
  *   int      xml_child_bool(parent, name, &bool, err);
  *   bool     xml_name_is(node, local_name);
+ *   xmlNode *xml_query_result(doc, action, err);      <ActionResponse><ActionResult>
  *
  * Security: the parser never touches the network (XML_PARSE_NONET), never substitutes
  * entities (XML_PARSE_NOENT is deliberately not set) and rejects any document that has a DTD,
@@ -42,6 +43,10 @@ bool xml_name_is(const xmlNode *n, const char *local_name);
 xmlNode *xml_child(const xmlNode *parent, const char *local_name);
 xmlNode *xml_next(const xmlNode *node, const char *local_name);
 xmlNode *xml_path(const xmlNode *node, const char *path);
+
+/* Query protocol: checks the root is <{action}Response> and returns its <{action}Result>
+ * child; NULL with err set otherwise (e.g. an <ErrorResponse> body). */
+xmlNode *xml_query_result(xmlDoc *doc, const char *action, struct aws_error *err);
 
 #define XML_FOREACH(var, parent, name) \
     for (xmlNode *var = xml_child((parent), (name)); var; var = xml_next(var, (name)))

@@ -1,0 +1,270 @@
+/* s3.c - Amazon S3 ListBuckets and ListObjectsV2 (REST-XML, path-style). */
+#include "aws/s3.h"
+#include "proto.h"
+#include "xalloc.h"
+#include "xmlutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void s3_list_buckets_request(struct aws_request *r)
+{
+    aws_request_init(r, "s3", "ListBuckets", "GET");
+    proto_rest_request(r, "GET", "/");
+    r->s3_rules = true;
+}
+
+void s3_list_objects_v2_request(struct aws_request *r, const struct s3_list_objects_params *p)
+{
+    char *seg = proto_uri_segment(p->bucket ? p->bucket : "");
+    char *path = xasprintf("/%s", seg);
+
+    aws_request_init(r, "s3", "ListObjectsV2", "GET");
+    proto_rest_request(r, "GET", path);
+    r->s3_rules = true;
+    aws_request_add_query(r, "list-type", "2");
+    /* Always ask for URL-encoded keys: raw XML cannot carry every byte a key may hold
+     * (control characters are not allowed in XML 1.0). */
+    aws_request_add_query(r, "encoding-type", "url");
+    if (p->prefix && *p->prefix)
+        aws_request_add_query(r, "prefix", p->prefix);
+    if (p->delimiter && *p->delimiter)
+        aws_request_add_query(r, "delimiter", p->delimiter);
+    if (p->continuation_token && *p->continuation_token)
+        aws_request_add_query(r, "continuation-token", p->continuation_token);
+    if (p->start_after && *p->start_after)
+        aws_request_add_query(r, "start-after", p->start_after);
+    if (p->max_keys > 0) {
+        char n[16];
+        snprintf(n, sizeof(n), "%d", p->max_keys > 1000 ? 1000 : p->max_keys);
+        aws_request_add_query(r, "max-keys", n);
+    }
+    free(seg);
+    free(path);
+}
+
+void s3_bucket_list_free(struct s3_bucket_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->buckets[i].name);
+        free(l->buckets[i].creation_date);
+    }
+    free(l->buckets);
+    free(l->owner_id);
+    free(l->owner_name);
+    memset(l, 0, sizeof(*l));
+}
+
+void s3_object_list_free(struct s3_object_list *l)
+{
+    for (size_t i = 0; i < l->nobjects; i++) {
+        struct s3_object *o = &l->objects[i];
+        free(o->key);
+        free(o->last_modified);
+        free(o->etag);
+        free(o->storage_class);
+    }
+    free(l->objects);
+    for (size_t i = 0; i < l->nprefixes; i++)
+        free(l->prefixes[i]);
+    free(l->prefixes);
+    free(l->bucket);
+    free(l->prefix);
+    free(l->delimiter);
+    free(l->next_token);
+    memset(l, 0, sizeof(*l));
+}
+
+static void *grow(void *p, size_t n, size_t size)
+{
+    if ((n & (n - 1)) == 0)
+        return xrealloc(p, (n ? n * 2 : 1) * size);
+    return p;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* S3's encoding-type=url is form encoding: real S3 sends a space as '+' and a '+' as %2B
+ * (botocore decodes with unquote_plus for the same reason); moto sends %20. Both decode
+ * here. %00 is kept as the three characters, since a C string cannot hold a NUL byte. */
+static char *form_decode(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = xmalloc(n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '+') {
+            out[o++] = ' ';
+        } else if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+                   (lo = hexval(s[i + 2])) >= 0 && (hi | lo)) {
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Text of a child that S3 url-encodes, decoded when the response says it is encoded. */
+static int encoded_text(const xmlNode *parent, const char *name, bool encoded, char **out)
+{
+    char *raw = NULL;
+
+    if (xml_child_text(parent, name, &raw, NULL) != 1)
+        return 0;
+    if (encoded) {
+        *out = form_decode(raw);
+        free(raw);
+    } else {
+        *out = raw;
+    }
+    return 1;
+}
+
+/* A timestamp both as sent and as epoch seconds; a malformed one is a parse error. */
+static int timestamp(const xmlNode *parent, const char *name, char **text, int64_t *epoch,
+                     struct aws_error *err)
+{
+    *epoch = -1;
+    if (xml_child_text(parent, name, text, err) != 1) {
+        *text = NULL;
+        return 0;
+    }
+    if (proto_parse_iso8601(*text, epoch) < 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "<%s> is not an ISO 8601 time: '%.40s'", name, *text);
+        return -1;
+    }
+    return 0;
+}
+
+int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list *out,
+                          struct aws_error *err)
+{
+    struct s3_bucket_list l = { 0 };
+    xmlDoc *doc;
+    xmlNode *root, *owner;
+
+    memset(out, 0, sizeof(*out));
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc)
+        goto fail;
+    root = xml_root(doc);
+    if (!xml_name_is(root, "ListAllMyBucketsResult")) {
+        aws_error_set(err, AWS_ERR_PARSE, "expected <ListAllMyBucketsResult>, got <%.40s>",
+                      (const char *)root->name);
+        goto fail;
+    }
+    XML_FOREACH(b, xml_child(root, "Buckets"), "Bucket") {
+        struct s3_bucket *bk;
+        l.buckets = grow(l.buckets, l.n, sizeof(*l.buckets));
+        bk = &l.buckets[l.n++];
+        memset(bk, 0, sizeof(*bk));
+        if (xml_child_text(b, "Name", &bk->name, err) != 1 || !*bk->name) {
+            aws_error_set(err, AWS_ERR_PARSE, "bucket %zu has no <Name>", l.n);
+            goto fail;
+        }
+        if (timestamp(b, "CreationDate", &bk->creation_date, &bk->created, err) < 0)
+            goto fail;
+    }
+    owner = xml_child(root, "Owner");
+    xml_child_text(owner, "ID", &l.owner_id, err);
+    xml_child_text(owner, "DisplayName", &l.owner_name, err);
+    xml_free(doc);
+    *out = l;
+    return 0;
+fail:
+    xml_free(doc);
+    s3_bucket_list_free(&l);
+    proto_error_prefix(err, "S3 ListBuckets");
+    return -1;
+}
+
+int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_list *out,
+                             struct aws_error *err)
+{
+    struct s3_object_list l = { 0 };
+    xmlDoc *doc;
+    xmlNode *root;
+    char *enc = NULL;
+    bool encoded = false;
+
+    memset(out, 0, sizeof(*out));
+    l.key_count = -1;
+    l.max_keys = -1;
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc)
+        goto fail;
+    root = xml_root(doc);
+    if (!xml_name_is(root, "ListBucketResult")) {
+        aws_error_set(err, AWS_ERR_PARSE, "expected <ListBucketResult>, got <%.40s>",
+                      (const char *)root->name);
+        goto fail;
+    }
+    /* Decode only what the server says it encoded: decoding a raw key with a '%' in it
+     * would silently change the key. */
+    if (xml_child_text(root, "EncodingType", &enc, err) == 1)
+        encoded = strcmp(enc, "url") == 0;
+    free(enc);
+    xml_child_text(root, "Name", &l.bucket, err);
+    encoded_text(root, "Prefix", encoded, &l.prefix);
+    encoded_text(root, "Delimiter", encoded, &l.delimiter);
+    if (xml_child_bool(root, "IsTruncated", &l.is_truncated, err) < 0 ||
+        xml_child_int64(root, "KeyCount", 0, INT64_MAX, &l.key_count, err) < 0 ||
+        xml_child_int64(root, "MaxKeys", 0, INT64_MAX, &l.max_keys, err) < 0)
+        goto fail;
+    if (xml_child_text(root, "NextContinuationToken", &l.next_token, err) == 1 &&
+        !*l.next_token) {
+        free(l.next_token);
+        l.next_token = NULL;
+    }
+    if (l.is_truncated && !l.next_token) {
+        /* following it would restart from the first page forever */
+        aws_error_set(err, AWS_ERR_PARSE, "truncated listing without <NextContinuationToken>");
+        goto fail;
+    }
+    XML_FOREACH(c, root, "Contents") {
+        struct s3_object *o;
+        l.objects = grow(l.objects, l.nobjects, sizeof(*l.objects));
+        o = &l.objects[l.nobjects++];
+        memset(o, 0, sizeof(*o));
+        o->size = -1;
+        o->mtime = -1;
+        if (!encoded_text(c, "Key", encoded, &o->key) || !*o->key) {
+            aws_error_set(err, AWS_ERR_PARSE, "object %zu has no <Key>", l.nobjects);
+            goto fail;
+        }
+        if (xml_child_int64(c, "Size", 0, INT64_MAX, &o->size, err) < 0 ||
+            timestamp(c, "LastModified", &o->last_modified, &o->mtime, err) < 0)
+            goto fail;
+        xml_child_text(c, "ETag", &o->etag, err);
+        xml_child_text(c, "StorageClass", &o->storage_class, err);
+    }
+    XML_FOREACH(cp, root, "CommonPrefixes") {
+        char *p = NULL;
+        if (!encoded_text(cp, "Prefix", encoded, &p)) {
+            aws_error_set(err, AWS_ERR_PARSE, "<CommonPrefixes> %zu has no <Prefix>",
+                          l.nprefixes + 1);
+            goto fail;
+        }
+        l.prefixes = grow(l.prefixes, l.nprefixes, sizeof(char *));
+        l.prefixes[l.nprefixes++] = p;
+    }
+    xml_free(doc);
+    *out = l;
+    return 0;
+fail:
+    xml_free(doc);
+    s3_object_list_free(&l);
+    proto_error_prefix(err, "S3 ListObjectsV2");
+    return -1;
+}

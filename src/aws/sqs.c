@@ -1,0 +1,359 @@
+/* sqs.c - Amazon SQS requests and responses over AWS JSON 1.0. */
+#include "aws/sqs.h"
+#include "proto.h"
+#include "xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQS_PREFIX "AmazonSQS"
+#define SQS_JSON "1.0"
+
+static void sqs_request(struct aws_request *r, const char *action, cJSON *body)
+{
+    aws_request_init(r, "sqs", action, "POST");
+    proto_json_request(r, SQS_PREFIX, action, SQS_JSON, body);
+}
+
+static void add_paging(cJSON *body, int max_results, const char *next_token)
+{
+    if (max_results > 0)
+        cJSON_AddNumberToObject(body, "MaxResults",
+                                max_results > SQS_MAX_RESULTS ? SQS_MAX_RESULTS : max_results);
+    if (next_token && *next_token)
+        cJSON_AddStringToObject(body, "NextToken", next_token);
+}
+
+void sqs_list_queues_request(struct aws_request *r, const struct sqs_list_queues_params *p)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    if (p && p->prefix && *p->prefix)
+        cJSON_AddStringToObject(body, "QueueNamePrefix", p->prefix);
+    if (p)
+        add_paging(body, p->max_results, p->next_token);
+    sqs_request(r, "ListQueues", body);
+}
+
+void sqs_list_dead_letter_source_queues_request(struct aws_request *r,
+                                                const struct sqs_list_dlq_sources_params *p)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(body, "QueueUrl", p->queue_url ? p->queue_url : "");
+    add_paging(body, p->max_results, p->next_token);
+    sqs_request(r, "ListDeadLetterSourceQueues", body);
+}
+
+void sqs_get_queue_attributes_request(struct aws_request *r, const char *queue_url)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON *names = cJSON_AddArrayToObject(body, "AttributeNames");
+
+    cJSON_AddStringToObject(body, "QueueUrl", queue_url);
+    cJSON_AddItemToArray(names, cJSON_CreateString("All"));
+    sqs_request(r, "GetQueueAttributes", body);
+}
+
+void sqs_url_list_free(struct sqs_url_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->urls[i]);
+    free(l->urls);
+    free(l->next_token);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Reads an array of strings; -1 with err if it is not one. */
+static int string_array(const cJSON *arr, const char *what, char ***out, size_t *n,
+                        struct aws_error *err)
+{
+    size_t count = (size_t)cJSON_GetArraySize(arr), i = 0;
+    const cJSON *it;
+
+    *out = xcalloc(count ? count : 1, sizeof(char *));
+    *n = 0;
+    cJSON_ArrayForEach(it, arr) {
+        if (!cJSON_IsString(it) || !it->valuestring) {
+            aws_error_set(err, AWS_ERR_PARSE, "'%s' item %zu is not a string", what, i);
+            return -1;
+        }
+        (*out)[(*n)++] = xstrdup(it->valuestring);
+        i++;
+    }
+    return 0;
+}
+
+/* ListQueues answers "QueueUrls"; ListDeadLetterSourceQueues answers "queueUrls" (lower
+ * case q, as in AWS's own model). Both may be absent when there is nothing. */
+static int parse_url_list(const struct aws_response *resp, const char *action,
+                          const char *member, struct sqs_url_list *out, struct aws_error *err)
+{
+    cJSON *root;
+    const cJSON *arr = NULL;
+    const char *tok = NULL;
+    struct sqs_url_list l = { 0 };
+    char ctx[96];
+
+    memset(out, 0, sizeof(*out));
+    snprintf(ctx, sizeof(ctx), "SQS %s", action);
+    root = proto_json_parse(resp->body.data, resp->body.len, err);
+    if (!root)
+        goto fail;
+    if (proto_json_array(root, member, &arr, err) < 0 ||
+        proto_json_string(root, "NextToken", &tok, err) < 0)
+        goto fail;
+    if (arr && string_array(arr, member, &l.urls, &l.n, err) < 0)
+        goto fail;
+    if (tok && *tok)
+        l.next_token = xstrdup(tok);
+    cJSON_Delete(root);
+    *out = l;
+    return 0;
+fail:
+    cJSON_Delete(root);
+    sqs_url_list_free(&l);
+    proto_error_prefix(err, ctx);
+    return -1;
+}
+
+int sqs_list_queues_parse(const struct aws_response *resp, struct sqs_url_list *out,
+                          struct aws_error *err)
+{
+    return parse_url_list(resp, "ListQueues", "QueueUrls", out, err);
+}
+
+int sqs_list_dead_letter_source_queues_parse(const struct aws_response *resp,
+                                             struct sqs_url_list *out, struct aws_error *err)
+{
+    return parse_url_list(resp, "ListDeadLetterSourceQueues", "queueUrls", out, err);
+}
+
+char *sqs_queue_name_from_url(const char *url)
+{
+    const char *end = url + strlen(url);
+    const char *slash;
+
+    /* tolerate a trailing '/' */
+    while (end > url && end[-1] == '/')
+        end--;
+    slash = end;
+    while (slash > url && slash[-1] != '/')
+        slash--;
+    return xstrndup(slash, (size_t)(end - slash));
+}
+
+const char *sqs_queue_attr(const struct sqs_queue_attrs *a, const char *name)
+{
+    for (size_t i = 0; i < a->nattrs; i++)
+        if (strcmp(a->attrs[i].name, name) == 0)
+            return a->attrs[i].value;
+    return NULL;
+}
+
+void sqs_queue_attrs_free(struct sqs_queue_attrs *a)
+{
+    free(a->url);
+    free(a->name);
+    free(a->arn);
+    for (size_t i = 0; i < a->nattrs; i++) {
+        free(a->attrs[i].name);
+        free(a->attrs[i].value);
+    }
+    free(a->attrs);
+    free(a->dlq_arn);
+    free(a->redrive_permission);
+    for (size_t i = 0; i < a->nsource_queue_arns; i++)
+        free(a->source_queue_arns[i]);
+    free(a->source_queue_arns);
+    memset(a, 0, sizeof(*a));
+}
+
+/* Counters and durations: a non-negative integer string. */
+static int attr_count(const struct sqs_queue_attrs *a, const char *name, int64_t *out,
+                      struct aws_error *err)
+{
+    const char *v = sqs_queue_attr(a, name);
+
+    *out = -1;
+    if (!v)
+        return 0;
+    if (proto_parse_int64(v, 0, INT64_MAX, out) < 0) {
+        *out = -1;
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a non-negative integer: '%.40s'",
+                      name, v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Timestamps are epoch seconds; AWS sends integers, moto sends "1795603004.238532". The
+ * fraction is dropped (after checking it is digits). */
+static int attr_epoch(const struct sqs_queue_attrs *a, const char *name, int64_t *out,
+                      struct aws_error *err)
+{
+    const char *v = sqs_queue_attr(a, name);
+    const char *dot;
+    char *whole;
+    int rc = 0;
+
+    *out = -1;
+    if (!v)
+        return 0;
+    dot = strchr(v, '.');
+    whole = dot ? xstrndup(v, (size_t)(dot - v)) : xstrdup(v);
+    if (proto_parse_int64(whole, 0, INT64_MAX, out) < 0 ||
+        (dot && (!dot[1] || strspn(dot + 1, "0123456789") != strlen(dot + 1)))) {
+        *out = -1;
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a timestamp: '%.40s'", name, v);
+        rc = -1;
+    }
+    free(whole);
+    return rc;
+}
+
+static int attr_bool(const struct sqs_queue_attrs *a, const char *name, bool *out,
+                     struct aws_error *err)
+{
+    const char *v = sqs_queue_attr(a, name);
+
+    *out = false;
+    if (!v)
+        return 0;
+    if (proto_parse_bool(v, out) < 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not true or false: '%.40s'", name, v);
+        return -1;
+    }
+    return 0;
+}
+
+/* RedrivePolicy: {"deadLetterTargetArn": "...", "maxReceiveCount": 5 or "5"}. */
+static int parse_redrive(struct sqs_queue_attrs *a, const char *text, struct aws_error *err)
+{
+    cJSON *doc = proto_json_parse(text, strlen(text), err);
+    const char *arn = NULL, *mrc_str = NULL;
+    const cJSON *mrc;
+    int rc = -1;
+
+    if (!doc)
+        goto done;
+    if (proto_json_string(doc, "deadLetterTargetArn", &arn, err) < 0)
+        goto done;
+    if (!arn || !*arn) {
+        aws_error_set(err, AWS_ERR_PARSE, "has no deadLetterTargetArn");
+        goto done;
+    }
+    a->max_receive_count = -1;
+    mrc = cJSON_GetObjectItemCaseSensitive(doc, "maxReceiveCount");
+    if (cJSON_IsString(mrc)) {
+        if (proto_json_string(doc, "maxReceiveCount", &mrc_str, err) < 0 ||
+            proto_parse_int64(mrc_str, 0, INT32_MAX, &a->max_receive_count) < 0) {
+            aws_error_set(err, AWS_ERR_PARSE, "maxReceiveCount is not a count: '%.20s'",
+                          mrc_str ? mrc_str : "");
+            goto done;
+        }
+    } else if (proto_json_int64(doc, "maxReceiveCount", 0, INT32_MAX, &a->max_receive_count,
+                                err) < 0) {
+        goto done;
+    }
+    a->has_redrive = true;
+    a->dlq_arn = xstrdup(arn);
+    rc = 0;
+done:
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* RedriveAllowPolicy: {"redrivePermission": "byQueue", "sourceQueueArns": [...]}. */
+static int parse_redrive_allow(struct sqs_queue_attrs *a, const char *text, struct aws_error *err)
+{
+    cJSON *doc = proto_json_parse(text, strlen(text), err);
+    const char *perm = NULL;
+    const cJSON *arns = NULL;
+    int rc = -1;
+
+    if (!doc)
+        goto done;
+    if (proto_json_string(doc, "redrivePermission", &perm, err) < 0 ||
+        proto_json_array(doc, "sourceQueueArns", &arns, err) < 0)
+        goto done;
+    if (arns && string_array(arns, "sourceQueueArns", &a->source_queue_arns,
+                             &a->nsource_queue_arns, err) < 0)
+        goto done;
+    a->has_redrive_allow = true;
+    a->redrive_permission = perm ? xstrdup(perm) : NULL;
+    rc = 0;
+done:
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int sqs_get_queue_attributes_parse(const struct aws_response *resp, const char *queue_url,
+                                   struct sqs_queue_attrs *out, struct aws_error *err)
+{
+    struct sqs_queue_attrs a;
+    cJSON *root;
+    const cJSON *attrs = NULL, *it;
+    const char *v;
+
+    memset(out, 0, sizeof(*out));
+    memset(&a, 0, sizeof(a));
+    root = proto_json_parse(resp->body.data, resp->body.len, err);
+    if (!root)
+        goto fail;
+    if (proto_json_object(root, "Attributes", &attrs, err) < 0)
+        goto fail;
+    if (!attrs) {
+        aws_error_set(err, AWS_ERR_PARSE, "no Attributes object in the response");
+        goto fail;
+    }
+    a.attrs = xcalloc((size_t)cJSON_GetArraySize(attrs) + 1, sizeof(struct kv));
+    cJSON_ArrayForEach(it, attrs) {
+        /* SQS attributes are a map<string,string>: a number here means a changed protocol
+         * or a broken server, not something to guess about. */
+        if (!cJSON_IsString(it) || !it->valuestring) {
+            aws_error_set(err, AWS_ERR_PARSE, "attribute %.64s is not a string",
+                          it->string ? it->string : "?");
+            goto fail;
+        }
+        a.attrs[a.nattrs].name = xstrdup(it->string ? it->string : "");
+        a.attrs[a.nattrs].value = xstrdup(it->valuestring);
+        a.nattrs++;
+    }
+    if (attr_count(&a, "ApproximateNumberOfMessages", &a.visible, err) < 0 ||
+        attr_count(&a, "ApproximateNumberOfMessagesNotVisible", &a.not_visible, err) < 0 ||
+        attr_count(&a, "ApproximateNumberOfMessagesDelayed", &a.delayed, err) < 0 ||
+        attr_count(&a, "VisibilityTimeout", &a.visibility_timeout, err) < 0 ||
+        attr_count(&a, "MessageRetentionPeriod", &a.retention_period, err) < 0 ||
+        attr_count(&a, "DelaySeconds", &a.delay_seconds, err) < 0 ||
+        attr_count(&a, "MaximumMessageSize", &a.max_message_size, err) < 0 ||
+        attr_epoch(&a, "CreatedTimestamp", &a.created, err) < 0 ||
+        attr_epoch(&a, "LastModifiedTimestamp", &a.last_modified, err) < 0 ||
+        attr_bool(&a, "FifoQueue", &a.fifo, err) < 0 ||
+        attr_bool(&a, "ContentBasedDeduplication", &a.content_based_dedup, err) < 0)
+        goto fail;
+    a.max_receive_count = -1;
+    if ((v = sqs_queue_attr(&a, "RedrivePolicy")) && *v && parse_redrive(&a, v, err) < 0) {
+        proto_error_prefix(err, "attribute RedrivePolicy");
+        goto fail;
+    }
+    if ((v = sqs_queue_attr(&a, "RedriveAllowPolicy")) && *v &&
+        parse_redrive_allow(&a, v, err) < 0) {
+        proto_error_prefix(err, "attribute RedriveAllowPolicy");
+        goto fail;
+    }
+    if ((v = sqs_queue_attr(&a, "QueueArn")))
+        a.arn = xstrdup(v);
+    a.url = xstrdup(queue_url ? queue_url : "");
+    a.name = sqs_queue_name_from_url(a.url);
+    cJSON_Delete(root);
+    *out = a;
+    return 0;
+fail:
+    cJSON_Delete(root);
+    sqs_queue_attrs_free(&a);
+    proto_error_prefix(err, "SQS GetQueueAttributes");
+    return -1;
+}
