@@ -1,0 +1,164 @@
+/* aws_call - one AWS call through the whole stack (config -> credentials -> client ->
+ * signer -> HTTP engine), for the integration tests.
+ *
+ *   aws_call SERVICE ACTION METHOD PATH [--query Q] [--header 'K: V']... [--body STR]
+ *            [--target X-Amz-Target] [--content-type T] [--repeat N] [--profile P]
+ *            [--region R] [--endpoint-url URL]
+ *
+ * Prints, per call: "status: N", "attempts: N", "retries: N", then "body:" and the body, or
+ * "error: <aws_error_describe line>" with "code:" and "kind:". Exit status 0 when every
+ * call succeeded. OPSDECK_HTTP_TIMEOUT_MS and OPSDECK_CONNECT_TIMEOUT_MS shorten the
+ * timeouts (the tests use them for servers that never answer). */
+#include "client.h"
+#include "config.h"
+#include "creds.h"
+#include "request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct result {
+    bool done;
+    bool ok;
+    long status;
+    char line[2048];
+    struct aws_error err;
+    char *body;
+};
+
+static void on_done(const struct aws_response *resp, const struct aws_error *err, void *ud)
+{
+    struct result *r = ud;
+
+    r->done = true;
+    if (resp) {
+        r->ok = true;
+        r->status = resp->status;
+        r->body = strdup(buf_str(&resp->body));
+    } else {
+        r->err = *err;
+        r->status = err->http_status;
+    }
+}
+
+static long env_long(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? strtol(v, NULL, 10) : 0;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: aws_call SERVICE ACTION METHOD PATH [--query Q] [--header 'K: V'] "
+                    "[--body STR] [--target T] [--content-type T] [--repeat N] [--profile P] "
+                    "[--region R] [--endpoint-url URL]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct aws_config_opts co = { 0 };
+    struct aws_client_opts opts = { 0 };
+    struct aws_error err;
+    const char *query = "", *body = NULL, *target = NULL, *ctype = NULL;
+    const char *headers[32];
+    int nheaders = 0, repeat = 1, failed = 0;
+
+    if (argc < 5)
+        return usage();
+    for (int i = 5; i < argc; i++) {
+        const char *a = argv[i];
+        if (i + 1 >= argc)
+            return usage();
+        const char *v = argv[++i];
+        if (strcmp(a, "--query") == 0)
+            query = v;
+        else if (strcmp(a, "--header") == 0 && nheaders < 32)
+            headers[nheaders++] = v;
+        else if (strcmp(a, "--body") == 0)
+            body = v;
+        else if (strcmp(a, "--target") == 0)
+            target = v;
+        else if (strcmp(a, "--content-type") == 0)
+            ctype = v;
+        else if (strcmp(a, "--repeat") == 0)
+            repeat = atoi(v) > 0 ? atoi(v) : 1;
+        else if (strcmp(a, "--profile") == 0)
+            co.profile = v;
+        else if (strcmp(a, "--region") == 0)
+            co.region = v;
+        else if (strcmp(a, "--endpoint-url") == 0)
+            co.endpoint_url = v;
+        else
+            return usage();
+    }
+
+    aws_error_clear(&err);
+    struct aws_config *cfg = aws_config_new(&co, &err);
+    if (!cfg) {
+        printf("error: %s\n", err.message);
+        return 1;
+    }
+    struct creds_manager *cm = creds_manager_new(cfg);
+    opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
+    opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
+    struct aws_client *c = aws_client_new(cfg, cm, &opts);
+
+    for (int n = 0; n < repeat; n++) {
+        struct aws_request req;
+        struct result res = { 0 };
+        struct aws_client_stats before, after;
+
+        aws_request_init(&req, argv[1], argv[2], argv[3]);
+        aws_request_set_path(&req, argv[4]);
+        free(req.query);
+        req.query = strdup(query);
+        for (int i = 0; i < nheaders; i++) {
+            char *h = strdup(headers[i]);
+            char *colon = strchr(h, ':');
+            if (colon) {
+                *colon = '\0';
+                const char *val = colon + 1;
+                while (*val == ' ')
+                    val++;
+                aws_request_add_header(&req, h, val);
+            }
+            free(h);
+        }
+        if (target)
+            aws_request_set_header(&req, "X-Amz-Target", target);
+        if (ctype)
+            aws_request_set_header(&req, "Content-Type", ctype);
+        if (body)
+            buf_puts(&req.body, body);
+
+        aws_client_get_stats(c, &before);
+        aws_client_send(c, &req, on_done, &res);
+        aws_request_done(&req);
+        while (!res.done && aws_client_run(c, NULL, 0, 1000) >= 0)
+            ;
+        aws_client_get_stats(c, &after);
+
+        printf("status: %ld\n", res.status);
+        printf("attempts: %lu\n", after.requests - before.requests);
+        printf("retries: %lu\n", after.retries - before.retries);
+        if (res.ok) {
+            printf("body:\n%s\n", res.body ? res.body : "");
+        } else {
+            char line[2048];
+            aws_error_describe(&res.err, cfg->profile, line, sizeof(line));
+            printf("error: %s\n", line);
+            printf("code: %s\n", res.err.code);
+            printf("kind: %s\n", aws_error_kind_name(res.err.kind));
+            printf("request-id: %s\n", res.err.request_id);
+            failed++;
+        }
+        free(res.body);
+        fflush(stdout);
+    }
+    aws_client_free(c);
+    creds_manager_free(cm);
+    aws_config_free(cfg);
+    return failed ? 1 : 0;
+}
