@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "awserr.h"
-#include "config.h"
+#include "awsconfig.h"
 #include "creds.h"
 #include "request.h"
 

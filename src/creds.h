@@ -6,10 +6,11 @@
 #ifndef OPSDECK_CREDS_H
 #define OPSDECK_CREDS_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #include "awserr.h"
-#include "config.h"
+#include "awsconfig.h"
 
 struct aws_credentials {
     char *access_key_id;
@@ -22,6 +23,7 @@ struct aws_credentials {
 
 struct creds_manager;
 
+/* cfg must outlive the manager. */
 struct creds_manager *creds_manager_new(const struct aws_config *cfg);
 void creds_manager_free(struct creds_manager *cm);
 
@@ -37,5 +39,14 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
 void creds_manager_invalidate(struct creds_manager *cm);
 
 void aws_credentials_free(struct aws_credentials *c);
+
+/* Added by creds.c. */
+
+/* botocore's name for the provider of the current credentials ("env",
+ * "shared-credentials-file", "config-file"), or NULL before a successful get. */
+const char *creds_manager_method(const struct creds_manager *cm);
+/* ISO 8601 with a zone ("2030-01-31T12:00:00Z", "...T12:00:00.123+01:00"); fractions are
+ * dropped. false (and *out untouched) for anything else. */
+bool creds_parse_iso8601(const char *s, time_t *out);
 
 #endif
