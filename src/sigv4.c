@@ -1,16 +1,16 @@
 /* sigv4.c - AWS Signature Version 4, header and presigned-URL forms, on OpenSSL libcrypto.
  *
  * Why not libcurl's CURLOPT_AWS_SIGV4: curl 7.88 (Debian 12) fails 15 of the 34 official
- * cases (it does not sort repeated query keys by value, mis-encodes UTF-8 and reserved
- * characters in the query, drops repeated headers instead of joining them, and cannot do
- * S3's "path as sent" versus the other services' normalised, twice-encoded path). It also
- * cannot presign, which the S3 view needs. So we sign ourselves, and test the result
- * against the published suite (tests/data/sigv4) and against botocore.
+ * cases (query order, UTF-8, repeated headers, path normalisation), has no notion of S3's
+ * "path as sent" versus the other services' normalised, twice-encoded path, and signs only
+ * with the Authorization header, while the S3 view needs presigned URLs. So we sign
+ * ourselves, and test the result against the published suite (tests/data/sigv4, both forms)
+ * and differentially against botocore (tests/integ/test_sigv4_botocore.py).
  *
  * The request is never modified unless signing succeeds: everything is computed from r plus
  * the headers or parameters the signer is going to add, and only then applied.
  *
- * Secrets: the secret key, the "AWS4"+secret buffer, every intermediate HMAC key and the
+ * Secrets: our copy of the secret ("AWS4"+secret), every intermediate HMAC key and the
  * signing key are wiped with OPENSSL_cleanse before return; none is ever put in errbuf. */
 #include "config.h"
 #include "sigv4.h"
