@@ -302,7 +302,8 @@ def aws_env(endpoint, base=None, home=None):
     """Environment (a new dict) for running opsdeck or the aws CLI against an emulator:
     fake static keys, us-east-1, AWS_ENDPOINT_URL, an isolated HOME with empty config and
     credentials files, no proxy, no IMDS lookups. home defaults to a new temp dir that
-    lives until interpreter exit."""
+    lives until interpreter exit. NB: aws CLI v1 ignores AWS_ENDPOINT_URL for sqs in
+    us-east-1; run it with aws_cli_argv()."""
     env = dict(os.environ if base is None else base)
     for k in list(env):
         if k in _PROXY_VARS or k.startswith("AWS_ENDPOINT_URL"):
@@ -321,7 +322,7 @@ def aws_env(endpoint, base=None, home=None):
         "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
         "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
         "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,   # botocore 1.43 / aws CLI v1 read only this one
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_CONFIG_FILE": cfg,
         "AWS_SHARED_CREDENTIALS_FILE": creds,
@@ -331,6 +332,13 @@ def aws_env(endpoint, base=None, home=None):
         "no_proxy": "127.0.0.1,localhost,.localhost",
     })
     return env
+
+
+def aws_cli_argv(endpoint, *args):
+    """argv for the aws CLI (v1) on the emulator. --endpoint-url is required: for sqs in
+    us-east-1 the CLI's SSL-common-name customisation replaces AWS_ENDPOINT_URL with
+    https://queue.amazonaws.com, i.e. it would try the internet."""
+    return ["aws", "--endpoint-url", endpoint, *args]
 
 
 def boto3_clients(endpoint, services=("sqs", "sns", "s3", "cloudwatch"), max_pool=10):

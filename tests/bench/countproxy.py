@@ -1,0 +1,166 @@
+"""countproxy.py - a counting reverse proxy on 127.0.0.1 in front of an emulator.
+
+    with CountProxy("http://127.0.0.1:MOTO_PORT") as p:
+        ... point a tool at p.endpoint ...
+        p.count, p.by_action        # requests seen since the last p.reset()
+
+Every tool under test talks to the proxy, so their requests are counted the same way,
+whatever their own logging says. Requests and responses are passed through unchanged
+(the Host header too: it is part of the SigV4 signature); bodies are buffered, which is fine
+for API calls but not meant for big transfers.
+"""
+import collections
+import http.client
+import http.server
+import json
+import socket
+import socketserver
+import threading
+import urllib.parse
+
+_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+        "upgrade"}
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"   # keep-alive like the real endpoint
+    # Headers and body go out in two writes; with Nagle on, the client's delayed ACK would
+    # add ~40 ms to every request and the proxy would dominate the measurement.
+    disable_nagle_algorithm = True
+
+    def log_message(self, *_):
+        pass
+
+    def _body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            out = bytearray()
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return bytes(out)
+                out += self.rfile.read(size)
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def _forward(self):
+        proxy = self.server.owner
+        body = self._body()
+        proxy._count(self.command, self.headers, self.path, body)
+        conn = proxy._conn()
+        try:
+            conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for k, v in self.headers.items():
+                if k.lower() not in _HOP and k.lower() != "content-length":
+                    conn.putheader(k, v)
+            conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+            resp = conn.getresponse()
+            data = resp.read()
+        except (OSError, http.client.HTTPException):
+            proxy._drop_conn()
+            self.send_error(502, "upstream failed")
+            return
+        self.send_response_only(resp.status, resp.reason)
+        for k, v in resp.getheaders():
+            if k.lower() not in _HOP and k.lower() != "content-length":
+                self.send_header(k, v)
+        if self.command != "HEAD":
+            self.send_header("Content-Length", str(len(data)))
+        else:
+            cl = resp.getheader("Content-Length")
+            if cl is not None:
+                self.send_header("Content-Length", cl)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class CountProxy:
+    def __init__(self, upstream):
+        u = urllib.parse.urlsplit(upstream)
+        self.up_host, self.up_port = u.hostname, u.port or 80
+        self.lock = threading.Lock()
+        self.local = threading.local()
+        self.count = 0
+        self.by_action = collections.Counter()
+        self.srv = _Server(("127.0.0.1", 0), _Handler)
+        self.srv.owner = self
+        self.port = self.srv.server_address[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.srv.serve_forever, daemon=True)
+
+    def _conn(self):
+        c = getattr(self.local, "conn", None)
+        if c is None:
+            c = self.local.conn = http.client.HTTPConnection(self.up_host, self.up_port, timeout=120)
+            c.connect()
+            c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return c
+
+    def _drop_conn(self):
+        c = getattr(self.local, "conn", None)
+        if c:
+            c.close()
+        self.local.conn = None
+
+    def _count(self, method, headers, path, body):
+        """Names the API action: the X-Amz-Target (JSON protocols), the Action field (query
+        protocols), else the HTTP method and first path segment (S3)."""
+        action = headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+        if not action:
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+            if "Action" not in q and body and "form-urlencoded" in headers.get("Content-Type", ""):
+                q = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+            action = (q.get("Action") or [""])[0]
+        if not action:
+            action = f"REST:{method}"
+        with self.lock:
+            self.count += 1
+            self.by_action[action] += 1
+
+    def reset(self):
+        with self.lock:
+            self.count = 0
+            self.by_action.clear()
+
+    def snapshot(self):
+        with self.lock:
+            return self.count, dict(self.by_action)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+if __name__ == "__main__":
+    import sys
+    import time
+    with CountProxy(sys.argv[1]) as p:
+        print(p.endpoint, flush=True)
+        try:
+            while True:
+                time.sleep(5)
+                print(json.dumps(p.snapshot()), flush=True)
+        except KeyboardInterrupt:
+            pass

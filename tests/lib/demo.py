@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""demo.py - opsdeck against a local moto with a small, live incident.
+
+    python3 tests/lib/demo.py PATH_TO_OPSDECK [--keep] [--warmup S] [-- OPSDECK_ARGS...]
+
+Starts moto on a free 127.0.0.1 port, seeds the estate of seed.py (queues with DLQs, topics
+fanning out to queues, buckets, CloudWatch data), then keeps traffic flowing from a
+background thread: orders arrive, a broken consumer of shipping-labels receives without
+deleting so its messages reach orders-dlq by maxReceiveCount, a healthy consumer drains
+search-indexer, order events are published to SNS and fan out. Then runs opsdeck with its
+environment pointed at moto, waits for it, and stops the traffic and moto (by PID, also on
+Ctrl-C). --keep leaves moto and the traffic running after opsdeck exits, until Ctrl-C.
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from seed import seed  # noqa: E402
+
+# What opsdeck runs. The console issue switches CONSOLE_ARGS to the interactive console;
+# until it exists both are the headless snapshot.
+SNAPSHOT_ARGS = ["snapshot", "--json"]
+CONSOLE_ARGS = ["snapshot", "--json"]
+
+
+class Traffic(threading.Thread):
+    """A bounded-rate generator: one round every `period` seconds until stop()."""
+
+    def __init__(self, endpoint, manifest, period=1.0):
+        super().__init__(daemon=True, name="traffic")
+        self.c = boto3_clients(endpoint)
+        self.m = manifest
+        self.period = period
+        self.halt = threading.Event()
+        self.rounds = 0
+        self.errors = 0
+        self.last_error = None
+
+    def url(self, name):
+        return self.m["queues"][name]["url"]
+
+    def one_round(self):
+        sqs, sns, cw = self.c["sqs"], self.c["sns"], self.c["cloudwatch"]
+        n = self.rounds
+        sqs.send_message_batch(QueueUrl=self.url("orders-intake"), Entries=[
+            {"Id": str(i), "MessageBody": json.dumps({"orderId": f"ORD-{20000 + n * 5 + i}",
+                                                      "total": 10 + i})} for i in range(5)])
+        sqs.send_message(QueueUrl=self.url("search-indexer"),
+                         MessageBody=json.dumps({"doc": f"sku-{n}"}))
+        # a poison label every other round; the broken consumer never deletes
+        if n % 2 == 0:
+            sqs.send_message(QueueUrl=self.url("shipping-labels"),
+                             MessageBody=json.dumps({"labelId": f"LBL-{n}", "weightKg": "NaN"}))
+        sqs.receive_message(QueueUrl=self.url("shipping-labels"), MaxNumberOfMessages=10,
+                            VisibilityTimeout=0)
+        # the healthy consumer: receives and deletes
+        r = sqs.receive_message(QueueUrl=self.url("search-indexer"), MaxNumberOfMessages=3)
+        for msg in r.get("Messages", []):
+            sqs.delete_message(QueueUrl=self.url("search-indexer"),
+                               ReceiptHandle=msg["ReceiptHandle"])
+        sns.publish(TopicArn=self.m["topics"]["order-events"]["arn"],
+                    Message=json.dumps({"event": "order.created", "seq": n}))
+        if n % 10 == 0:
+            now = dt.datetime.now(dt.timezone.utc)
+            cw.put_metric_data(Namespace="AWS/SQS", MetricData=[{
+                "MetricName": "ApproximateAgeOfOldestMessage", "Timestamp": now,
+                "Dimensions": [{"Name": "QueueName", "Value": "orders-dlq"}],
+                "Value": 900.0 + 60 * n, "Unit": "Seconds"}])
+
+    def run(self):
+        while not self.halt.is_set():
+            try:
+                self.one_round()
+            except Exception as e:  # noqa: BLE001 - moto going away at shutdown is expected
+                self.errors += 1
+                self.last_error = e
+            self.rounds += 1
+            self.halt.wait(self.period)
+
+    def stop(self):
+        self.halt.set()
+        self.join(timeout=10)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="run opsdeck against a live local moto")
+    ap.add_argument("opsdeck", help="path of the opsdeck binary")
+    ap.add_argument("args", nargs="*", help="opsdeck arguments (default: console on a "
+                    "terminal, else snapshot --json)")
+    ap.add_argument("--keep", action="store_true", help="keep moto running after opsdeck exits")
+    ap.add_argument("--warmup", type=float, default=3.0, help="seconds of traffic before opsdeck")
+    ap.add_argument("--objects", type=int, default=60, help="objects in the logs bucket")
+    a = ap.parse_args()
+    if not os.access(a.opsdeck, os.X_OK):
+        print(f"demo: {a.opsdeck} is not an executable; build first (./setup.sh)", file=sys.stderr)
+        return 2
+    argv = [a.opsdeck] + (a.args or (CONSOLE_ARGS if sys.stdout.isatty() else SNAPSHOT_ARGS))
+
+    moto = Moto()
+    traffic = None
+    status = 1
+    try:
+        print("demo: starting moto and seeding ...", file=sys.stderr)
+        moto.start()
+        manifest = seed(moto.endpoint, objects=a.objects)
+        traffic = Traffic(moto.endpoint, manifest)
+        traffic.start()
+        print(f"demo: moto listens on {moto.endpoint} (pid {moto.pid}); try "
+              f"`aws --endpoint-url {moto.endpoint} sqs list-queues` with any fake keys",
+              file=sys.stderr)
+        time.sleep(a.warmup)
+        env = aws_env(moto.endpoint)
+        # Like a shell running a foreground job: Ctrl-C belongs to opsdeck while it runs (the
+        # console may use it), so the demo ignores SIGINT until opsdeck exits. A Python-level
+        # handler, unlike SIG_IGN, is reset to the default in the child by exec.
+        old = signal.signal(signal.SIGINT, lambda *_: None)
+        try:
+            status = subprocess.call(argv, env=env)
+        finally:
+            signal.signal(signal.SIGINT, old)
+        if a.keep:
+            print("demo: opsdeck exited; moto and traffic keep running - Ctrl-C to stop",
+                  file=sys.stderr)
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        status = 130
+    finally:
+        if traffic:
+            traffic.stop()
+            if traffic.errors and traffic.rounds > traffic.errors:
+                print(f"demo: {traffic.errors} traffic rounds failed "
+                      f"(last: {traffic.last_error})", file=sys.stderr)
+        moto.stop()
+        moto.remove_log()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
