@@ -2,6 +2,7 @@
 #include "http.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -339,6 +340,24 @@ static void start_queued(struct http_engine *e)
     }
 }
 
+/* curl 7.88 says "Couldn't connect to server"; the system's "Connection refused" or
+ * "Network is unreachable" is what tells a person what is wrong. */
+static void add_os_reason(struct http_xfer *x)
+{
+    long os_errno = 0;
+    char *t = x->res.errtext;
+
+    curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
+    if (!t[0])
+        snprintf(t, sizeof(x->res.errtext), "%s", curl_easy_strerror(x->res.code));
+    if (os_errno > 0) {
+        const char *reason = strerror((int)os_errno);
+        size_t len = strlen(t);
+        if (!strstr(t, reason) && len < sizeof(x->res.errtext))
+            snprintf(t + len, sizeof(x->res.errtext) - len, " (%s)", reason);
+    }
+}
+
 /* Reports transfers that ended. Returns how many callbacks ran. */
 static int finish_done(struct http_engine *e)
 {
@@ -363,6 +382,8 @@ static int finish_done(struct http_engine *e)
         x->res.code = code;
         x->res.resp.status = code == CURLE_OK ? status : 0;
         x->res.connected = reqsize > 0 || ctime > 0;
+        if (code != CURLE_OK)
+            add_os_reason(x);
         /* the easy handle goes back to the pool now: the callback may submit more */
         xfer_detach(e, x);
         x->state = XFER_DONE;

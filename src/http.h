@@ -27,7 +27,8 @@ struct http_engine_opts {
 /* What a finished transfer produced. */
 struct http_result {
     CURLcode code;             /* CURLE_OK when a complete response was received */
-    char errtext[CURL_ERROR_SIZE];  /* curl's detailed error text when code != CURLE_OK */
+    char errtext[CURL_ERROR_SIZE + 64];  /* curl's error text when code != CURLE_OK, with
+                                            the system's reason ("Connection refused") */
     bool body_too_large;       /* the body passed max_body; code is CURLE_WRITE_ERROR */
     bool connected;            /* a connection was made (tells connect from read timeouts) */
     bool prepare_failed;       /* the prepare hook refused: nothing was sent */
