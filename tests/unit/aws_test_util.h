@@ -1,0 +1,87 @@
+/* aws_test_util.h - helpers for the service-client unit tests: load a recorded response from
+ * tests/data/responses (found through TOP_SRCDIR, set by the test harness), or build one
+ * from a string. */
+#ifndef OPSDECK_AWS_TEST_UTIL_H
+#define OPSDECK_AWS_TEST_UTIL_H
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "awserr.h"
+#include "buf.h"
+#include "request.h"
+
+/* The whole file as a NUL-terminated string; fails the test if it cannot be read. */
+static inline char *test_read_capture(const char *rel)
+{
+    const char *top = getenv("TOP_SRCDIR");
+    char path[4096];
+    FILE *f;
+    char *data;
+    long n;
+
+    snprintf(path, sizeof(path), "%s/tests/data/responses/%s", top ? top : ".", rel);
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s (is TOP_SRCDIR set?)", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc((size_t)n + 1);
+    ck_assert_msg(fread(data, 1, (size_t)n, f) == (size_t)n, "short read on %s", path);
+    data[n] = '\0';
+    fclose(f);
+    return data;
+}
+
+/* A 200 response with exactly len bytes of body (the buffer is NOT padded with a NUL past
+ * len when len is shorter than the string, so truncation is real). */
+static inline void test_resp_set(struct aws_response *r, const char *body, size_t len)
+{
+    aws_response_init(r);
+    r->status = 200;
+    if (len) {
+        /* exact-size copy so ASan catches any read past the body */
+        r->body.data = malloc(len);
+        memcpy(r->body.data, body, len);
+        r->body.len = len;
+        r->body.cap = len;
+    }
+}
+
+static inline void test_resp_str(struct aws_response *r, const char *body)
+{
+    test_resp_set(r, body, strlen(body));
+}
+
+static inline void test_resp_file(struct aws_response *r, const char *rel)
+{
+    char *d = test_read_capture(rel);
+    test_resp_str(r, d);
+    free(d);
+}
+
+/* Replaces the first occurrence of from by to; the caller frees. Fails if from is absent,
+ * so a mutation test cannot silently test the unmodified capture. */
+static inline char *test_replace(const char *s, const char *from, const char *to)
+{
+    const char *p = strstr(s, from);
+    char *out;
+
+    ck_assert_msg(p != NULL, "mutation target '%s' not in the capture", from);
+    out = malloc(strlen(s) - strlen(from) + strlen(to) + 1);
+    memcpy(out, s, (size_t)(p - s));
+    strcpy(out + (p - s), to);
+    strcat(out, p + strlen(from));
+    return out;
+}
+
+#define ck_assert_parse_error(err, needle)                                                   \
+    do {                                                                                     \
+        ck_assert_int_eq((err)->kind, AWS_ERR_PARSE);                                        \
+        ck_assert_msg(strstr((err)->message, (needle)) != NULL,                              \
+                      "error message '%s' does not mention '%s'", (err)->message, (needle)); \
+    } while (0)
+
+#endif

@@ -1,0 +1,400 @@
+/* test_sqs.c - SQS request builders and parsers, on responses recorded from moto. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/sqs.h"
+#include "aws_test_util.h"
+#include "check_tap.h"
+
+static void assert_zeroed_attrs(const struct sqs_queue_attrs *a)
+{
+    ck_assert_ptr_null(a->url);
+    ck_assert_ptr_null(a->name);
+    ck_assert_ptr_null(a->attrs);
+    ck_assert_int_eq(a->nattrs, 0);
+    ck_assert_ptr_null(a->dlq_arn);
+}
+
+/* ---- builders ---- */
+
+START_TEST(list_queues_request_exact)
+{
+    struct aws_request r;
+    struct sqs_list_queues_params p = { .prefix = "orders", .max_results = 5000,
+                                        .next_token = "tok+/=" };
+
+    sqs_list_queues_request(&r, &p);
+    ck_assert_str_eq(r.service, "sqs");
+    ck_assert_str_eq(r.action, "ListQueues");
+    ck_assert_str_eq(r.method, "POST");
+    ck_assert_str_eq(r.path, "/");
+    ck_assert_str_eq(aws_request_header(&r, "X-Amz-Target"), "AmazonSQS.ListQueues");
+    ck_assert_str_eq(aws_request_header(&r, "Content-Type"), "application/x-amz-json-1.0");
+    /* MaxResults is clamped to SQS's limit of 1000 */
+    ck_assert_str_eq(buf_str(&r.body),
+                     "{\"QueueNamePrefix\":\"orders\",\"MaxResults\":1000,\"NextToken\":\"tok+/=\"}");
+    aws_request_done(&r);
+
+    sqs_list_queues_request(&r, NULL);
+    ck_assert_str_eq(buf_str(&r.body), "{}");
+    aws_request_done(&r);
+}
+END_TEST
+
+START_TEST(get_queue_attributes_request_exact)
+{
+    struct aws_request r;
+
+    sqs_get_queue_attributes_request(&r, "http://127.0.0.1:4566/123456789012/orders");
+    ck_assert_str_eq(aws_request_header(&r, "X-Amz-Target"), "AmazonSQS.GetQueueAttributes");
+    ck_assert_str_eq(buf_str(&r.body),
+                     "{\"AttributeNames\":[\"All\"],"
+                     "\"QueueUrl\":\"http://127.0.0.1:4566/123456789012/orders\"}");
+    aws_request_done(&r);
+}
+END_TEST
+
+START_TEST(list_dlq_sources_request_exact)
+{
+    struct aws_request r;
+    struct sqs_list_dlq_sources_params p = { .queue_url = "http://h/1/orders-dlq",
+                                             .max_results = 10, .next_token = "abc" };
+
+    sqs_list_dead_letter_source_queues_request(&r, &p);
+    ck_assert_str_eq(aws_request_header(&r, "X-Amz-Target"),
+                     "AmazonSQS.ListDeadLetterSourceQueues");
+    ck_assert_str_eq(buf_str(&r.body),
+                     "{\"QueueUrl\":\"http://h/1/orders-dlq\",\"MaxResults\":10,\"NextToken\":\"abc\"}");
+    aws_request_done(&r);
+}
+END_TEST
+
+/* ---- ListQueues ---- */
+
+START_TEST(list_queues_real)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_url_list l;
+    char *name;
+
+    test_resp_file(&resp, "sqs/list_queues.json");
+    ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), 0);
+    ck_assert_int_eq(l.n, 4);
+    ck_assert_ptr_null(l.next_token);
+    name = sqs_queue_name_from_url(l.urls[0]);
+    ck_assert_str_eq(name, "orders-dlq");
+    free(name);
+    name = sqs_queue_name_from_url(l.urls[3]);
+    ck_assert_str_eq(name, "events.fifo");
+    free(name);
+    ck_assert(strstr(l.urls[1], "/123456789012/orders") != NULL);
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+}
+END_TEST
+
+START_TEST(list_queues_next_token_handwritten)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_url_list l;
+
+    test_resp_file(&resp, "sqs/list_queues_handwritten_nexttoken.json");
+    ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), 0);
+    ck_assert_int_eq(l.n, 4);
+    ck_assert_str_eq(l.next_token, "AQEBexampleNextTokenOpaque+/==");
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+}
+END_TEST
+
+START_TEST(list_queues_empty_and_malformed)
+{
+    static const struct {
+        const char *body, *needle;
+    } bad[] = {
+        { "", "empty" },
+        { "{\"QueueUrls\": [\"http://x/1/a\"", "not valid JSON" },
+        { "[]", "not an object" },
+        { "{\"QueueUrls\": \"http://x/1/a\"}", "'QueueUrls' is a string, expected an array" },
+        { "{\"QueueUrls\": [\"http://x/1/a\", 7]}", "item 1 is not a string" },
+        { "{\"QueueUrls\": [], \"NextToken\": 5}", "'NextToken' is a number" },
+    };
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_url_list l;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        test_resp_str(&resp, bad[i].body);
+        aws_error_clear(&e);
+        ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), -1);
+        ck_assert_parse_error(&e, "SQS ListQueues: ");
+        ck_assert_parse_error(&e, bad[i].needle);
+        ck_assert_ptr_null(l.urls);
+        ck_assert_int_eq(l.n, 0);
+        aws_response_done(&resp);
+    }
+    /* no queues at all: AWS omits QueueUrls */
+    test_resp_str(&resp, "{}");
+    ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), 0);
+    ck_assert_int_eq(l.n, 0);
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+}
+END_TEST
+
+/* ---- GetQueueAttributes ---- */
+
+START_TEST(get_queue_attributes_orders_real)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_queue_attrs a;
+
+    test_resp_file(&resp, "sqs/get_queue_attributes_orders.json");
+    ck_assert_int_eq(sqs_get_queue_attributes_parse(&resp, "http://127.0.0.1:1/123456789012/orders",
+                                                    &a, &e), 0);
+    ck_assert_str_eq(a.name, "orders");
+    ck_assert_str_eq(a.arn, "arn:aws:sqs:us-east-1:123456789012:orders");
+    /* seeded: 3 sent + 1 delayed, 1 received (in flight) */
+    ck_assert_int_eq(a.visible, 2);
+    ck_assert_int_eq(a.not_visible, 1);
+    ck_assert_int_eq(a.delayed, 1);
+    ck_assert_int_eq(a.visibility_timeout, 45);
+    ck_assert_int_eq(a.retention_period, 86400);
+    ck_assert_int_eq(a.delay_seconds, 0);
+    ck_assert_int_eq(a.max_message_size, 1048576);
+    ck_assert(a.created > 1700000000);
+    ck_assert(a.last_modified >= a.created);
+    ck_assert(!a.fifo);
+    ck_assert(a.has_redrive);
+    ck_assert_str_eq(a.dlq_arn, "arn:aws:sqs:us-east-1:123456789012:orders-dlq");
+    ck_assert_int_eq(a.max_receive_count, 5);
+    ck_assert(!a.has_redrive_allow);
+    ck_assert_str_eq(sqs_queue_attr(&a, "SqsManagedSseEnabled"), "true");
+    ck_assert_ptr_null(sqs_queue_attr(&a, "NoSuchAttribute"));
+    ck_assert_int_ge(a.nattrs, 12);
+    sqs_queue_attrs_free(&a);
+    assert_zeroed_attrs(&a);
+    aws_response_done(&resp);
+}
+END_TEST
+
+START_TEST(get_queue_attributes_fifo_and_dlq_real)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_queue_attrs a;
+
+    test_resp_file(&resp, "sqs/get_queue_attributes_fifo.json");
+    ck_assert_int_eq(sqs_get_queue_attributes_parse(&resp, "http://h/1/events.fifo", &a, &e), 0);
+    ck_assert_str_eq(a.name, "events.fifo");
+    ck_assert(a.fifo);
+    ck_assert(a.content_based_dedup);
+    ck_assert_int_eq(a.visible, 1);
+    ck_assert(!a.has_redrive);
+    ck_assert_int_eq(a.max_receive_count, -1);
+    sqs_queue_attrs_free(&a);
+    aws_response_done(&resp);
+
+    test_resp_file(&resp, "sqs/get_queue_attributes_dlq_handwritten_redrive_allow.json");
+    ck_assert_int_eq(sqs_get_queue_attributes_parse(&resp, "http://h/1/orders-dlq", &a, &e), 0);
+    ck_assert_int_eq(a.visible, 2);
+    ck_assert(a.has_redrive_allow);
+    ck_assert_str_eq(a.redrive_permission, "byQueue");
+    ck_assert_int_eq(a.nsource_queue_arns, 2);
+    ck_assert_str_eq(a.source_queue_arns[1], "arn:aws:sqs:us-east-1:123456789012:billing");
+    sqs_queue_attrs_free(&a);
+    aws_response_done(&resp);
+}
+END_TEST
+
+START_TEST(get_queue_attributes_absent_numbers_are_unknown)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_queue_attrs a;
+
+    test_resp_str(&resp, "{\"Attributes\":{\"QueueArn\":\"arn:aws:sqs:r:1:q\"}}");
+    ck_assert_int_eq(sqs_get_queue_attributes_parse(&resp, "http://h/1/q", &a, &e), 0);
+    ck_assert_int_eq(a.visible, -1);
+    ck_assert_int_eq(a.not_visible, -1);
+    ck_assert_int_eq(a.created, -1);
+    ck_assert_int_eq(a.max_receive_count, -1);
+    sqs_queue_attrs_free(&a);
+    aws_response_done(&resp);
+}
+END_TEST
+
+/* Each mutation of the real capture must fail with a message naming what was wrong. */
+START_TEST(get_queue_attributes_malformed)
+{
+    static const struct {
+        const char *from, *to, *needle;
+    } m[] = {
+        { "\"ApproximateNumberOfMessages\": \"2\"", "\"ApproximateNumberOfMessages\": 2",
+          "attribute ApproximateNumberOfMessages is not a string" },
+        { "\"ApproximateNumberOfMessages\": \"2\"", "\"ApproximateNumberOfMessages\": \"abc\"",
+          "ApproximateNumberOfMessages is not a non-negative integer: 'abc'" },
+        { "\"ApproximateNumberOfMessages\": \"2\"",
+          "\"ApproximateNumberOfMessages\": \"99999999999999999999999\"",
+          "ApproximateNumberOfMessages is not a non-negative integer" },
+        { "\"ApproximateNumberOfMessagesNotVisible\": \"1\"",
+          "\"ApproximateNumberOfMessagesNotVisible\": \"-1\"",
+          "ApproximateNumberOfMessagesNotVisible" },
+        { "\"VisibilityTimeout\": \"45\"", "\"VisibilityTimeout\": null",
+          "VisibilityTimeout is not a string" },
+        { "\"CreatedTimestamp\": \"", "\"CreatedTimestamp\": \"x", "CreatedTimestamp" },
+        { "{\\\"deadLetterTargetArn\\\"", "not json{\\\"deadLetterTargetArn\\\"",
+          "attribute RedrivePolicy: response is not valid JSON" },
+        { "\\\"deadLetterTargetArn\\\"", "\\\"deadLetterTarget\\\"",
+          "RedrivePolicy: has no deadLetterTargetArn" },
+        { "\\\"maxReceiveCount\\\": 5", "\\\"maxReceiveCount\\\": \\\"five\\\"",
+          "maxReceiveCount is not a count" },
+        { "\\\"maxReceiveCount\\\": 5", "\\\"maxReceiveCount\\\": 5e40", "'maxReceiveCount'" },
+        { "\"Attributes\": {", "\"Attributes\": [{", "not valid JSON" },
+        { "\"Attributes\": {", "\"Attrs\": {", "no Attributes object" },
+    };
+    char *orig = test_read_capture("sqs/get_queue_attributes_orders.json");
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_queue_attrs a;
+
+    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+        char *body = test_replace(orig, m[i].from, m[i].to);
+        test_resp_str(&resp, body);
+        aws_error_clear(&e);
+        memset(&a, 0x5a, sizeof(a));
+        ck_assert_msg(sqs_get_queue_attributes_parse(&resp, "http://h/1/orders", &a, &e) == -1,
+                      "mutation %zu accepted", i);
+        ck_assert_parse_error(&e, "SQS GetQueueAttributes: ");
+        ck_assert_parse_error(&e, m[i].needle);
+        assert_zeroed_attrs(&a);
+        sqs_queue_attrs_free(&a);
+        aws_response_done(&resp);
+        free(body);
+    }
+    free(orig);
+}
+END_TEST
+
+/* Every truncation of a real body is an error, never a crash or a partial result. */
+START_TEST(truncated_bodies_never_crash)
+{
+    static const char *files[] = { "sqs/get_queue_attributes_orders.json", "sqs/list_queues.json",
+                                   "sqs/list_dead_letter_source_queues.json" };
+
+    for (size_t f = 0; f < 3; f++) {
+        char *orig = test_read_capture(files[f]);
+        size_t len = strlen(orig);
+
+        while (len && (orig[len - 1] == '\n' || orig[len - 1] == ' '))
+            len--;
+        for (size_t cut = 0; cut < len; cut++) {
+            struct aws_response resp;
+            struct aws_error e;
+            struct sqs_queue_attrs a;
+            struct sqs_url_list l;
+            int rc;
+
+            test_resp_set(&resp, orig, cut);
+            if (f == 0) {
+                rc = sqs_get_queue_attributes_parse(&resp, "http://h/1/q", &a, &e);
+                sqs_queue_attrs_free(&a);
+            } else if (f == 1) {
+                rc = sqs_list_queues_parse(&resp, &l, &e);
+                sqs_url_list_free(&l);
+            } else {
+                rc = sqs_list_dead_letter_source_queues_parse(&resp, &l, &e);
+                sqs_url_list_free(&l);
+            }
+            ck_assert_msg(rc == -1, "%s cut at %zu accepted", files[f], cut);
+            ck_assert_int_eq(e.kind, AWS_ERR_PARSE);
+            aws_response_done(&resp);
+        }
+        free(orig);
+    }
+}
+END_TEST
+
+/* ---- ListDeadLetterSourceQueues ---- */
+
+START_TEST(list_dlq_sources_real)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_url_list l;
+    char *a, *b;
+
+    test_resp_file(&resp, "sqs/list_dead_letter_source_queues.json");
+    ck_assert_int_eq(sqs_list_dead_letter_source_queues_parse(&resp, &l, &e), 0);
+    ck_assert_int_eq(l.n, 2);
+    a = sqs_queue_name_from_url(l.urls[0]);
+    b = sqs_queue_name_from_url(l.urls[1]);
+    ck_assert_str_eq(a, "orders");
+    ck_assert_str_eq(b, "billing");
+    ck_assert_ptr_null(l.next_token);
+    free(a);
+    free(b);
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+
+    /* the member is "queueUrls" (lower-case q), as AWS's model says; "QueueUrls" is not it */
+    test_resp_str(&resp, "{\"queueUrls\":[\"http://h/1/a\"],\"NextToken\":\"n2\"}");
+    ck_assert_int_eq(sqs_list_dead_letter_source_queues_parse(&resp, &l, &e), 0);
+    ck_assert_int_eq(l.n, 1);
+    ck_assert_str_eq(l.next_token, "n2");
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+
+    test_resp_str(&resp, "{\"queueUrls\":{}}");
+    ck_assert_int_eq(sqs_list_dead_letter_source_queues_parse(&resp, &l, &e), -1);
+    ck_assert_parse_error(&e, "SQS ListDeadLetterSourceQueues: 'queueUrls' is an object");
+    aws_response_done(&resp);
+}
+END_TEST
+
+START_TEST(queue_name_from_url)
+{
+    char *n = sqs_queue_name_from_url("https://sqs.eu-west-1.amazonaws.com/123/orders.fifo");
+
+    ck_assert_str_eq(n, "orders.fifo");
+    free(n);
+    n = sqs_queue_name_from_url("http://h/1/q/");
+    ck_assert_str_eq(n, "q");
+    free(n);
+    n = sqs_queue_name_from_url("plain");
+    ck_assert_str_eq(n, "plain");
+    free(n);
+}
+END_TEST
+
+static Suite *sqs_suite(void)
+{
+    Suite *s = suite_create("sqs");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, list_queues_request_exact);
+    tcase_add_test(tc, get_queue_attributes_request_exact);
+    tcase_add_test(tc, list_dlq_sources_request_exact);
+    tcase_add_test(tc, list_queues_real);
+    tcase_add_test(tc, list_queues_next_token_handwritten);
+    tcase_add_test(tc, list_queues_empty_and_malformed);
+    tcase_add_test(tc, get_queue_attributes_orders_real);
+    tcase_add_test(tc, get_queue_attributes_fifo_and_dlq_real);
+    tcase_add_test(tc, get_queue_attributes_absent_numbers_are_unknown);
+    tcase_add_test(tc, get_queue_attributes_malformed);
+    tcase_add_test(tc, truncated_bodies_never_crash);
+    tcase_add_test(tc, list_dlq_sources_real);
+    tcase_add_test(tc, queue_name_from_url);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return check_tap_run(sqs_suite());
+}
