@@ -46,6 +46,8 @@ class Scripted(http.server.ThreadingHTTPServer):
         self.script = []          # per request: (status, headers, body) or "hang"
         self.requests = []        # (method, path, headers dict, body)
         self.connections = 0
+        self.active = 0           # requests being answered right now
+        self.max_active = 0
         self.release = threading.Event()
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -60,6 +62,10 @@ class Scripted(http.server.ThreadingHTTPServer):
             self.script = list(script)
             self.requests = []
             self.connections = 0
+            self.max_active = 0
+
+    def handle_error(self, request, client_address):
+        pass    # a client that gives up mid-answer (the body-size cap) is expected
 
     def close(self):
         self.release.set()
@@ -89,7 +95,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.server.release.wait(60)
             self.close_connection = True
             return
-        status, headers, payload = step
+        with self.server.lock:
+            self.server.active += 1
+            self.server.max_active = max(self.server.max_active, self.server.active)
+        try:
+            self.answer(*step)
+        finally:
+            with self.server.lock:
+                self.server.active -= 1
+
+    def answer(self, status, headers, payload, delay=0.0):
+        # the delay makes transfers overlap when the client lets them; nothing is timed
+        if delay:
+            time.sleep(delay)
         self.send_response_only(status)
         headers = dict(headers)
         headers.setdefault("Date", email.utils.formatdate(usegmt=True))
@@ -295,6 +313,48 @@ def case_path_prefix(srv, env):
         t.ok(good, "the S3 request is signed correctly", detail)
 
 
+def case_expired_token(srv, env):
+    srv.reset([xml_error(400, "ExpiredToken", "The security token included in the request "
+                                              "is expired"), ok_json()])
+    out = run(sqs_list(), env)
+    t.eq(out["rc"], 0, "ExpiredToken: credentials refreshed and the call succeeds")
+    t.eq(first(out).get("attempts"), "2", "ExpiredToken: one more attempt")
+    srv.reset([xml_error(400, "ExpiredToken")] * 3)
+    out = run(sqs_list(), env)
+    t.eq((out["rc"], first(out).get("attempts")), (1, "2"),
+         "ExpiredToken twice: the refresh is tried once only")
+    t.ok(first(out).get("error", "").startswith("credentials expired: "),
+         "ExpiredToken: the line says the credentials expired", out)
+
+
+def slow_ok():
+    return (200, {"Content-Type": "application/x-amz-json-1.0"}, b"{}", 0.2)
+
+
+def case_in_flight_cap(srv, env):
+    srv.reset([slow_ok()] * 6)
+    out = run(sqs_list(["--parallel", "6"]), dict(env, OPSDECK_MAX_IN_FLIGHT="1"))
+    t.eq((out["rc"], len(out["calls"])), (0, 6), "6 queued calls with max_in_flight=1 succeed")
+    t.eq(srv.max_active, 1, "max_in_flight=1: never two requests at the server at once")
+    seqs = [r[2].get("X-Opsdeck-Seq") for r in srv.requests]
+    t.eq(seqs, [str(i) for i in range(6)], "queued calls go out in FIFO order")
+    srv.reset([slow_ok()] * 6)
+    out = run(sqs_list(["--parallel", "6"]), dict(env, OPSDECK_MAX_IN_FLIGHT="2"))
+    t.eq((out["rc"], len(srv.requests)), (0, 6), "6 calls with max_in_flight=2 succeed")
+    t.ok(srv.max_active <= 2, "max_in_flight=2: at most two requests at once", srv.max_active)
+    t.ok(srv.connections <= 2, "max_in_flight=2: at most two connections", srv.connections)
+
+
+def case_body_cap(srv, env):
+    srv.reset([(200, {}, b"a" * (65 * 1024 * 1024))])
+    out = run(sqs_list(), env)
+    c = first(out)
+    t.eq(out["rc"], 1, "a 65 MiB answer is refused")
+    t.eq(c.get("kind"), "parse", "a 65 MiB answer: a parse error")
+    t.ok("larger than 64 MiB" in c.get("error", ""), "the line says the answer is too large", c)
+    t.eq(c.get("attempts"), "1", "a too large answer is not retried")
+
+
 # ---- a forward proxy ---------------------------------------------------------------------
 
 class Proxy(http.server.ThreadingHTTPServer):
@@ -450,6 +510,9 @@ def main():
         t.run("connection refused", case_refused, env)
         t.run("keep-alive", case_keepalive, srv, env)
         t.run("endpoint path", case_path_prefix, srv, env)
+        t.run("expired token", case_expired_token, srv, env)
+        t.run("in-flight cap", case_in_flight_cap, srv, env)
+        t.run("body cap", case_body_cap, srv, env)
         t.run("proxy", case_proxy, srv, env)
     finally:
         srv.close()

@@ -3,12 +3,15 @@
  *
  *   aws_call SERVICE ACTION METHOD PATH [--query Q] [--header 'K: V']... [--body STR]
  *            [--target X-Amz-Target] [--content-type T] [--repeat N] [--profile P]
- *            [--region R] [--endpoint-url URL]
+ *            [--region R] [--endpoint-url URL] [--parallel N]
  *
+ * --repeat N makes N calls one after the other; --parallel N queues N calls at once (each
+ * with a header X-Opsdeck-Seq: i) and prints them in that order once all are done.
  * Prints, per call: "status: N", "attempts: N", "retries: N", then "body:" and the body, or
  * "error: <aws_error_describe line>" with "code:" and "kind:". Exit status 0 when every
  * call succeeded. OPSDECK_HTTP_TIMEOUT_MS and OPSDECK_CONNECT_TIMEOUT_MS shorten the
- * timeouts (the tests use them for servers that never answer). */
+ * timeouts (the tests use them for servers that never answer); OPSDECK_MAX_IN_FLIGHT sets
+ * the client's cap on transfers in flight. */
 #include "client.h"
 #include "config.h"
 #include "creds.h"
@@ -63,7 +66,7 @@ int main(int argc, char **argv)
     struct aws_error err;
     const char *query = "", *body = NULL, *target = NULL, *ctype = NULL;
     const char *headers[32];
-    int nheaders = 0, repeat = 1, failed = 0;
+    int nheaders = 0, repeat = 1, parallel = 1, failed = 0;
 
     if (argc < 5)
         return usage();
@@ -84,6 +87,8 @@ int main(int argc, char **argv)
             ctype = v;
         else if (strcmp(a, "--repeat") == 0)
             repeat = atoi(v) > 0 ? atoi(v) : 1;
+        else if (strcmp(a, "--parallel") == 0)
+            parallel = atoi(v) > 0 && atoi(v) <= 64 ? atoi(v) : 1;
         else if (strcmp(a, "--profile") == 0)
             co.profile = v;
         else if (strcmp(a, "--region") == 0)
@@ -103,58 +108,74 @@ int main(int argc, char **argv)
     struct creds_manager *cm = creds_manager_new(cfg);
     opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
     opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
+    opts.max_in_flight = (int)env_long("OPSDECK_MAX_IN_FLIGHT");
     struct aws_client *c = aws_client_new(cfg, cm, &opts);
 
     for (int n = 0; n < repeat; n++) {
-        struct aws_request req;
-        struct result res = { 0 };
+        struct result res[64];
         struct aws_client_stats before, after;
+        bool all_done;
 
-        aws_request_init(&req, argv[1], argv[2], argv[3]);
-        aws_request_set_path(&req, argv[4]);
-        free(req.query);
-        req.query = strdup(query);
-        for (int i = 0; i < nheaders; i++) {
-            char *h = strdup(headers[i]);
-            char *colon = strchr(h, ':');
-            if (colon) {
-                *colon = '\0';
-                const char *val = colon + 1;
-                while (*val == ' ')
-                    val++;
-                aws_request_add_header(&req, h, val);
-            }
-            free(h);
-        }
-        if (target)
-            aws_request_set_header(&req, "X-Amz-Target", target);
-        if (ctype)
-            aws_request_set_header(&req, "Content-Type", ctype);
-        if (body)
-            buf_puts(&req.body, body);
-
+        memset(res, 0, sizeof(res));
         aws_client_get_stats(c, &before);
-        aws_client_send(c, &req, on_done, &res);
-        aws_request_done(&req);
-        while (!res.done && aws_client_run(c, NULL, 0, 1000) >= 0)
-            ;
+        for (int p = 0; p < parallel; p++) {
+            struct aws_request req;
+            aws_request_init(&req, argv[1], argv[2], argv[3]);
+            aws_request_set_path(&req, argv[4]);
+            free(req.query);
+            req.query = strdup(query);
+            for (int i = 0; i < nheaders; i++) {
+                char *h = strdup(headers[i]);
+                char *colon = strchr(h, ':');
+                if (colon) {
+                    *colon = '\0';
+                    const char *val = colon + 1;
+                    while (*val == ' ')
+                        val++;
+                    aws_request_add_header(&req, h, val);
+                }
+                free(h);
+            }
+            if (target)
+                aws_request_set_header(&req, "X-Amz-Target", target);
+            if (ctype)
+                aws_request_set_header(&req, "Content-Type", ctype);
+            if (parallel > 1) {
+                char seq[16];
+                snprintf(seq, sizeof(seq), "%d", p);
+                aws_request_set_header(&req, "X-Opsdeck-Seq", seq);
+            }
+            if (body)
+                buf_puts(&req.body, body);
+            aws_client_send(c, &req, on_done, &res[p]);
+            aws_request_done(&req);
+        }
+        do {
+            aws_client_run(c, NULL, 0, 1000);
+            all_done = true;
+            for (int p = 0; p < parallel; p++)
+                all_done &= res[p].done;
+        } while (!all_done);
         aws_client_get_stats(c, &after);
 
-        printf("status: %ld\n", res.status);
-        printf("attempts: %lu\n", after.requests - before.requests);
-        printf("retries: %lu\n", after.retries - before.retries);
-        if (res.ok) {
-            printf("body:\n%s\n", res.body ? res.body : "");
-        } else {
-            char line[2048];
-            aws_error_describe(&res.err, cfg->profile, line, sizeof(line));
-            printf("error: %s\n", line);
-            printf("code: %s\n", res.err.code);
-            printf("kind: %s\n", aws_error_kind_name(res.err.kind));
-            printf("request-id: %s\n", res.err.request_id);
-            failed++;
+        for (int p = 0; p < parallel; p++) {
+            printf("status: %ld\n", res[p].status);
+            /* per batch: with --parallel these are the totals of all its calls */
+            printf("attempts: %lu\n", after.requests - before.requests);
+            printf("retries: %lu\n", after.retries - before.retries);
+            if (res[p].ok) {
+                printf("body:\n%s\n", res[p].body ? res[p].body : "");
+            } else {
+                char line[2048];
+                aws_error_describe(&res[p].err, cfg->profile, line, sizeof(line));
+                printf("error: %s\n", line);
+                printf("code: %s\n", res[p].err.code);
+                printf("kind: %s\n", aws_error_kind_name(res[p].err.kind));
+                printf("request-id: %s\n", res[p].err.request_id);
+                failed++;
+            }
+            free(res[p].body);
         }
-        free(res.body);
         fflush(stdout);
     }
     aws_client_free(c);
