@@ -1,4 +1,5 @@
 /* proto.c - AWS wire-protocol helpers: JSON 1.0/1.1, query, REST paths, strict scalars. */
+#include "config.h"
 #include "proto.h"
 #include "xalloc.h"
 

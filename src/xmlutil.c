@@ -1,4 +1,5 @@
 /* xmlutil.c - safe XML response reading on libxml2 (see xmlutil.h for the rules). */
+#include "config.h"
 #include "xmlutil.h"
 #include "proto.h"
 #include "xalloc.h"

@@ -1,4 +1,5 @@
 /* cloudwatch.c - CloudWatch GetMetricData (query protocol, XML), batched 500 per call. */
+#include "config.h"
 #include "aws/cloudwatch.h"
 #include "proto.h"
 #include "xalloc.h"

@@ -1,4 +1,5 @@
 /* s3.c - Amazon S3 ListBuckets and ListObjectsV2 (REST-XML, path-style). */
+#include "config.h"
 #include "aws/s3.h"
 #include "proto.h"
 #include "xalloc.h"

@@ -1,4 +1,5 @@
 /* sns.c - Amazon SNS requests (query protocol) and XML responses. */
+#include "config.h"
 #include "aws/sns.h"
 #include "proto.h"
 #include "xalloc.h"

@@ -1,4 +1,5 @@
 /* sqs.c - Amazon SQS requests and responses over AWS JSON 1.0. */
+#include "config.h"
 #include "aws/sqs.h"
 #include "proto.h"
 #include "xalloc.h"

@@ -1,4 +1,5 @@
 /* sts.c - AWS STS GetCallerIdentity (query protocol, XML response). */
+#include "config.h"
 #include "aws/sts.h"
 #include "proto.h"
 #include "xalloc.h"
