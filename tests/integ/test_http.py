@@ -327,6 +327,16 @@ def case_expired_token(srv, env):
          "ExpiredToken: the line says the credentials expired", out)
 
 
+def case_free_while_pending(srv, env):
+    srv.reset(["hang"] * 3)
+    out = run(sqs_list(["--parallel", "3", "--free-while-pending", "1"]),
+              dict(env, OPSDECK_MAX_IN_FLIGHT="2"))
+    t.ok(out["rc"] == 0 and "cancelled: callbacks run: 0" in out["stdout"],
+         "aws_client_free with requests in flight and queued: no callback, no leak", out)
+    srv.release.set()
+    srv.release.clear()
+
+
 def slow_ok():
     return (200, {"Content-Type": "application/x-amz-json-1.0"}, b"{}", 0.2)
 
@@ -513,6 +523,7 @@ def main():
         t.run("expired token", case_expired_token, srv, env)
         t.run("in-flight cap", case_in_flight_cap, srv, env)
         t.run("body cap", case_body_cap, srv, env)
+        t.run("free while pending", case_free_while_pending, srv, env)
         t.run("proxy", case_proxy, srv, env)
     finally:
         srv.close()

@@ -11,7 +11,8 @@
  * "error: <aws_error_describe line>" with "code:" and "kind:". Exit status 0 when every
  * call succeeded. OPSDECK_HTTP_TIMEOUT_MS and OPSDECK_CONNECT_TIMEOUT_MS shorten the
  * timeouts (the tests use them for servers that never answer); OPSDECK_MAX_IN_FLIGHT sets
- * the client's cap on transfers in flight. */
+ * the client's cap on transfers in flight. --free-while-pending 1 queues the call, runs the
+ * loop once, frees the client and prints "cancelled: callbacks run: N" (N must be 0). */
 #include "client.h"
 #include "config.h"
 #include "creds.h"
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
     struct aws_error err;
     const char *query = "", *body = NULL, *target = NULL, *ctype = NULL;
     const char *headers[32];
-    int nheaders = 0, repeat = 1, parallel = 1, failed = 0;
+    int nheaders = 0, repeat = 1, parallel = 1, failed = 0, free_pending = 0;
 
     if (argc < 5)
         return usage();
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
             repeat = atoi(v) > 0 ? atoi(v) : 1;
         else if (strcmp(a, "--parallel") == 0)
             parallel = atoi(v) > 0 && atoi(v) <= 64 ? atoi(v) : 1;
+        else if (strcmp(a, "--free-while-pending") == 0)
+            free_pending = atoi(v);
         else if (strcmp(a, "--profile") == 0)
             co.profile = v;
         else if (strcmp(a, "--region") == 0)
@@ -149,6 +152,17 @@ int main(int argc, char **argv)
                 buf_puts(&req.body, body);
             aws_client_send(c, &req, on_done, &res[p]);
             aws_request_done(&req);
+        }
+        if (free_pending) {
+            int ran = 0;
+            aws_client_run(c, NULL, 0, 200);
+            for (int p = 0; p < parallel; p++)
+                ran += res[p].done;
+            aws_client_free(c);
+            printf("cancelled: callbacks run: %d\n", ran);
+            creds_manager_free(cm);
+            aws_config_free(cfg);
+            return ran ? 1 : 0;
         }
         do {
             aws_client_run(c, NULL, 0, 1000);
