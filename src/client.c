@@ -1,6 +1,7 @@
 /* client.c - one AWS request from queue to callback: endpoint, Host, credentials, SigV4
  * before every attempt, the HTTP engine, error parsing, the standard retry mode, clock-skew
  * correction and the ExpiredToken refresh. */
+#include "config.h"
 #include "client.h"
 #include "errparse.h"
 #include "http.h"

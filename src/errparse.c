@@ -1,4 +1,5 @@
 /* errparse.c - AWS error bodies and curl failures into struct aws_error. */
+#include "config.h"
 #include "errparse.h"
 
 #include <cjson/cJSON.h>

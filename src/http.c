@@ -1,4 +1,5 @@
 /* http.c - the HTTP engine on curl's multi interface. */
+#include "config.h"
 #include "http.h"
 #include "xalloc.h"
 
@@ -286,7 +287,7 @@ static void setup_easy(struct http_engine *e, struct http_xfer *x)
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "opsdeck");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "opsdeck/" PACKAGE_VERSION);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->res.errtext);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, x);

@@ -1,6 +1,7 @@
 /* retry.c - the standard retry mode: classification, backoff, quota, clock skew.
  * The code lists are the SDKs' (botocore retries/standard.py, the AWS SDKs reference guide
  * "Retry behavior"). */
+#include "config.h"
 #include "retry.h"
 
 #include <stdio.h>

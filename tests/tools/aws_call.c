@@ -13,8 +13,9 @@
  * timeouts (the tests use them for servers that never answer); OPSDECK_MAX_IN_FLIGHT sets
  * the client's cap on transfers in flight. --free-while-pending 1 queues the call, runs the
  * loop once, frees the client and prints "cancelled: callbacks run: N" (N must be 0). */
-#include "client.h"
 #include "config.h"
+#include "client.h"
+#include "awsconfig.h"
 #include "creds.h"
 #include "request.h"
 

@@ -1,5 +1,6 @@
 /* test_errparse.c - AWS error responses (captured from moto, see tests/data/errors) and
  * malformed ones into struct aws_error; curl failures; aws_error_describe. */
+#include "config.h"
 #include "check_tap.h"
 
 #include <stdio.h>

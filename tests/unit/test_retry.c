@@ -1,5 +1,6 @@
 /* test_retry.c - the standard retry mode: classification table, backoff bounds with an
  * injected random value, the quota, HTTP dates and clock skew. */
+#include "config.h"
 #include "check_tap.h"
 
 #include <stdio.h>
