@@ -17,12 +17,15 @@ static size_t unsafe_len(const unsigned char *s)
     /* C1 controls U+0080..U+009F: C2 80..C2 9F */
     if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
         return 2;
-    /* bidi embeddings/overrides U+202A..U+202E, isolates U+2066..U+2069, marks U+200E/F */
+    /* bidi embeddings/overrides U+202A..U+202E, marks U+200E/F; isolates U+2066..U+2069 */
     if (s[0] == 0xe2 && s[1] == 0x80 && s[2] && ((s[2] >= 0xaa && s[2] <= 0xae) ||
                                                  s[2] == 0x8e || s[2] == 0x8f))
         return 3;
     if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)
         return 3;
+    /* U+061C arabic letter mark, also a bidi control */
+    if (s[0] == 0xd8 && s[1] == 0x9c)
+        return 2;
     return 0;
 }
 

@@ -14,9 +14,12 @@ import http.client
 import http.server
 import json
 import os
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -365,6 +368,50 @@ def case_body_cap(srv, env):
     t.eq(c.get("attempts"), "1", "a too large answer is not retried")
 
 
+# ---- TLS: verification is always on; AWS_CA_BUNDLE names the trust store ---------------
+
+def make_cert(d):
+    """A self-signed certificate for 127.0.0.1 (IP SAN), made with the openssl CLI."""
+    key, crt = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", crt, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    return key, crt
+
+
+def case_tls(env):
+    d = tempfile.mkdtemp(prefix="opsdeck-tls-")
+    srv = None
+    try:
+        key, crt = make_cert(d)
+        srv = Scripted()
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(crt, key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        e = dict(env, AWS_ENDPOINT_URL=f"https://127.0.0.1:{srv.server_address[1]}")
+        e.pop("AWS_CA_BUNDLE", None)
+        srv.reset([ok_json()])
+        out = run(sqs_list(), e)
+        c = first(out)
+        t.eq((out["rc"], c.get("kind"), c.get("code")), (1, "network", "TLSVerifyFailed"),
+             "HTTPS with an untrusted certificate is refused")
+        t.eq(c.get("attempts"), "1", "a certificate failure is not retried")
+        t.eq(len(srv.requests), 0, "nothing was sent over the untrusted connection")
+        e["AWS_CA_BUNDLE"] = crt
+        srv.reset([ok_json(b'{"QueueUrls":["tls"]}')])
+        out = run(sqs_list(), e)
+        t.ok(out["rc"] == 0 and first(out).get("body") == '{"QueueUrls":["tls"]}',
+             "with AWS_CA_BUNDLE naming the certificate, HTTPS succeeds", out)
+        if srv.requests:
+            good, detail = verify_sigv4(*srv.requests[0])
+            t.ok(good, "the HTTPS request is signed correctly", detail)
+    finally:
+        if srv:
+            srv.close()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 # ---- a forward proxy ---------------------------------------------------------------------
 
 class Proxy(http.server.ThreadingHTTPServer):
@@ -525,6 +572,7 @@ def main():
         t.run("body cap", case_body_cap, srv, env)
         t.run("free while pending", case_free_while_pending, srv, env)
         t.run("proxy", case_proxy, srv, env)
+        t.run("tls", case_tls, env)
     finally:
         srv.close()
     with Moto() as m:

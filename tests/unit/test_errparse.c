@@ -281,9 +281,9 @@ START_TEST(untrusted_text_sanitized)
 {
     struct aws_error e;
     PARSE(400, "{\"__type\":\"Bad\\u001b[31mCode\",\"message\":\"a\\u001b]0;pwned\\u0007b"
-               "\\u202Ec\\u0085d\\ne\"}", &e);
+               "\\u202Ec\\u0085d\\ne\\u2067\\u061Cf\"}", &e);
     ck_assert_str_eq(e.code, "Bad[31mCode");
-    ck_assert_str_eq(e.message, "a]0;pwnedbcd e");
+    ck_assert_str_eq(e.message, "a]0;pwnedbcd ef");
 }
 END_TEST
 
