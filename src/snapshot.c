@@ -348,10 +348,12 @@ static void on_topic_subs(struct snapshot *s, size_t ti, const struct aws_respon
         return;
     }
     /* take the entries over: the list's array is freed empty */
-    t->subs = xrealloc(t->subs, (t->nsubs + l.n) * sizeof(*t->subs));
-    memcpy(t->subs + t->nsubs, l.subs, l.n * sizeof(*l.subs));
-    t->nsubs += l.n;
-    l.n = 0;
+    if (l.n) {
+        t->subs = xrealloc(t->subs, (t->nsubs + l.n) * sizeof(*t->subs));
+        memcpy(t->subs + t->nsubs, l.subs, l.n * sizeof(*l.subs));
+        t->nsubs += l.n;
+        l.n = 0;
+    }
     if (l.next_token)
         list_subscriptions(s, ti, l.next_token);
     sns_subscription_list_free(&l);
@@ -594,13 +596,15 @@ static cJSON *snapshot_json(struct snapshot *s)
     cJSON_AddItemToObject(id, "user_id", json_str_or_null(s->identity.user_id));
     cJSON_AddItemToObject(root, "identity", id);
 
-    qsort(s->queues, s->nqueues, sizeof(*s->queues), cmp_queue);
+    if (s->nqueues)
+        qsort(s->queues, s->nqueues, sizeof(*s->queues), cmp_queue);
     for (size_t i = 0; i < s->nqueues; i++)
         if (s->queues[i].have_attrs && !s->queues[i].gone)
             cJSON_AddItemToArray(queues, queue_json(s, &s->queues[i]));
     cJSON_AddItemToObject(root, "queues", queues);
 
-    qsort(s->topics, s->ntopics, sizeof(*s->topics), cmp_topic);
+    if (s->ntopics)
+        qsort(s->topics, s->ntopics, sizeof(*s->topics), cmp_topic);
     for (size_t i = 0; i < s->ntopics; i++)
         if (s->topics[i].have_attrs && !s->topics[i].gone)
             cJSON_AddItemToArray(topics, topic_json(&s->topics[i]));
