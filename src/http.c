@@ -284,7 +284,11 @@ static void setup_easy(struct http_engine *e, struct http_xfer *x)
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (e->ca_bundle)
         curl_easy_setopt(h, CURLOPT_CAINFO, e->ca_bundle);
+#if LIBCURL_VERSION_NUM >= 0x075500   /* 7.85 */
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "opsdeck/" PACKAGE_VERSION);
