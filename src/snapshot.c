@@ -576,12 +576,10 @@ static cJSON *topic_json(const struct snap_topic *t)
     return o;
 }
 
-static cJSON *snapshot_json(struct snapshot *s)
+/* The members before the arrays: what was asked, of whom, when. */
+static cJSON *header_json(const struct snapshot *s)
 {
     cJSON *root = cJSON_CreateObject(), *id = cJSON_CreateObject();
-    cJSON *queues = cJSON_CreateArray(), *topics = cJSON_CreateArray();
-    cJSON *buckets = cJSON_CreateArray(), *stats = cJSON_CreateObject();
-    struct aws_client_stats st;
     char when[32];
     struct tm tm;
 
@@ -595,20 +593,12 @@ static cJSON *snapshot_json(struct snapshot *s)
     cJSON_AddStringToObject(id, "arn", s->identity.arn);
     cJSON_AddItemToObject(id, "user_id", json_str_or_null(s->identity.user_id));
     cJSON_AddItemToObject(root, "identity", id);
+    return root;
+}
 
-    if (s->nqueues)
-        qsort(s->queues, s->nqueues, sizeof(*s->queues), cmp_queue);
-    for (size_t i = 0; i < s->nqueues; i++)
-        if (s->queues[i].have_attrs && !s->queues[i].gone)
-            cJSON_AddItemToArray(queues, queue_json(s, &s->queues[i]));
-    cJSON_AddItemToObject(root, "queues", queues);
-
-    if (s->ntopics)
-        qsort(s->topics, s->ntopics, sizeof(*s->topics), cmp_topic);
-    for (size_t i = 0; i < s->ntopics; i++)
-        if (s->topics[i].have_attrs && !s->topics[i].gone)
-            cJSON_AddItemToArray(topics, topic_json(&s->topics[i]));
-    cJSON_AddItemToObject(root, "topics", topics);
+static cJSON *buckets_json(const struct snapshot *s)
+{
+    cJSON *buckets = cJSON_CreateArray();
 
     for (size_t i = 0; i < s->buckets.n; i++) {
         cJSON *b = cJSON_CreateObject();
@@ -616,16 +606,111 @@ static cJSON *snapshot_json(struct snapshot *s)
         cJSON_AddItemToObject(b, "created", json_str_or_null(s->buckets.buckets[i].creation_date));
         cJSON_AddItemToArray(buckets, b);
     }
-    cJSON_AddItemToObject(root, "buckets", buckets);
-    cJSON_AddItemToObject(root, "errors", s->errors);
-    s->errors = NULL;
+    return buckets;
+}
+
+static cJSON *stats_json(const struct snapshot *s)
+{
+    cJSON *stats = cJSON_CreateObject();
+    struct aws_client_stats st;
 
     aws_client_get_stats(s->client, &st);
     cJSON_AddNumberToObject(stats, "requests", (double)st.requests);
     cJSON_AddNumberToObject(stats, "retries", (double)st.retries);
     cJSON_AddNumberToObject(stats, "bytes_received", (double)st.bytes_received);
-    cJSON_AddItemToObject(root, "stats", stats);
+    return stats;
+}
+
+static void sort_inventory(struct snapshot *s)
+{
+    if (s->nqueues)
+        qsort(s->queues, s->nqueues, sizeof(*s->queues), cmp_queue);
+    if (s->ntopics)
+        qsort(s->topics, s->ntopics, sizeof(*s->topics), cmp_topic);
+}
+
+static bool queue_listed(const struct snap_queue *q) { return q->have_attrs && !q->gone; }
+static bool topic_listed(const struct snap_topic *t) { return t->have_attrs && !t->gone; }
+
+/* The whole document as one tree (for the text summary). */
+static cJSON *snapshot_json(struct snapshot *s)
+{
+    cJSON *root = header_json(s), *queues = cJSON_CreateArray(), *topics = cJSON_CreateArray();
+
+    sort_inventory(s);
+    for (size_t i = 0; i < s->nqueues; i++)
+        if (queue_listed(&s->queues[i]))
+            cJSON_AddItemToArray(queues, queue_json(s, &s->queues[i]));
+    cJSON_AddItemToObject(root, "queues", queues);
+    for (size_t i = 0; i < s->ntopics; i++)
+        if (topic_listed(&s->topics[i]))
+            cJSON_AddItemToArray(topics, topic_json(&s->topics[i]));
+    cJSON_AddItemToObject(root, "topics", topics);
+    cJSON_AddItemToObject(root, "buckets", buckets_json(s));
+    cJSON_AddItemToObject(root, "errors", s->errors);
+    s->errors = NULL;
+    cJSON_AddItemToObject(root, "stats", stats_json(s));
     return root;
+}
+
+/* Prints one JSON value made terminal-safe, then frees it. */
+static void emit_value(FILE *out, cJSON *v)
+{
+    char *text = cJSON_PrintUnformatted(v);
+    char *safe = sanitize_json(text);
+
+    fputs(safe, out);
+    free(safe);
+    free(text);
+    cJSON_Delete(v);
+}
+
+static void emit_member(FILE *out, const char *key, cJSON *v, bool last)
+{
+    fprintf(out, "\"%s\": ", key);   /* our own keys: nothing to escape */
+    emit_value(out, v);
+    fputs(last ? "\n" : ",\n", out);
+}
+
+/* The document streamed a member at a time and a queue per line: 1000 queues are never held
+ * as a tree and as text at once, which keeps peak memory near the inventory's own size. */
+static void emit_json(struct snapshot *s, FILE *out)
+{
+    cJSON *head = header_json(s), *it;
+    bool first;
+
+    sort_inventory(s);
+    fputs("{\n", out);
+    while ((it = head->child)) {
+        cJSON_DetachItemViaPointer(head, it);
+        emit_member(out, it->string, it, false);
+    }
+    cJSON_Delete(head);
+
+    fputs("\"queues\": [", out);
+    first = true;
+    for (size_t i = 0; i < s->nqueues; i++) {
+        if (!queue_listed(&s->queues[i]))
+            continue;
+        fputs(first ? "\n" : ",\n", out);
+        first = false;
+        emit_value(out, queue_json(s, &s->queues[i]));
+    }
+    fputs("\n],\n\"topics\": [", out);
+    first = true;
+    for (size_t i = 0; i < s->ntopics; i++) {
+        if (!topic_listed(&s->topics[i]))
+            continue;
+        fputs(first ? "\n" : ",\n", out);
+        first = false;
+        emit_value(out, topic_json(&s->topics[i]));
+    }
+    fputs("\n],\n", out);
+    emit_member(out, "buckets", buckets_json(s), false);
+    emit_member(out, "errors", s->errors, false);
+    s->errors = NULL;
+    emit_member(out, "stats", stats_json(s), true);
+    fputs("}\n", out);
 }
 
 static void print_text(const cJSON *root)
@@ -773,19 +858,14 @@ int snapshot_run(const struct snapshot_opts *opts)
 
     if (s.failed) {
         rc = report_failure(&s.fatal, s.cfg->profile);
+    } else if (opts->json) {
+        emit_json(&s, stdout);
     } else {
-        char *text, *safe;
         root = snapshot_json(&s);
-        if (opts->json) {
-            text = cJSON_Print(root);
-            safe = sanitize_json(text);
-            puts(safe);
-            free(safe);
-            free(text);
-        } else {
-            print_text(root);
-        }
+        print_text(root);
         cJSON_Delete(root);
+    }
+    if (!s.failed) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
             perror("opsdeck: writing the snapshot");
             rc = 1;
