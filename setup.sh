@@ -2,7 +2,8 @@
 # setup.sh - install what opsdeck needs on Debian 12, bootstrap, build, then:
 #   ./setup.sh          install dependencies and build
 #   ./setup.sh demo     ... and run opsdeck against a local moto seeded with demo data
-#   ./setup.sh test     ... and run every test (plain build, then AddressSanitizer+UBSan build)
+#   ./setup.sh test     ... and run every test: plain build, AddressSanitizer+UBSan build, and
+#                       make distcheck (the release tarball builds and passes on its own)
 # Idempotent: packages already installed are not touched; the build is incremental.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -85,7 +86,13 @@ test)
     rc=0
     run_tests build
     run_tests build-asan
-    bash tests/summary.sh build build-asan || rc=1
+    say "make distcheck"
+    make -C build distcheck >build/distcheck.out 2>&1 || {
+        say "make distcheck failed; the end of its output:"
+        tail -40 build/distcheck.out >&2
+    }
+    grep -E '^(FAIL|ERROR|XPASS):' build/distcheck.out || true
+    bash tests/summary.sh build build-asan build/distcheck.out || rc=1
     exit $rc
     ;;
 *)

@@ -28,7 +28,7 @@ from seed import seed  # noqa: E402
 # What opsdeck runs. The console issue switches CONSOLE_ARGS to the interactive console;
 # until it exists both are the headless snapshot.
 SNAPSHOT_ARGS = ["snapshot", "--json"]
-CONSOLE_ARGS = ["snapshot", "--json"]
+CONSOLE_ARGS = ["snapshot"]           # the human summary on a terminal
 
 
 class Traffic(threading.Thread):
