@@ -6,6 +6,7 @@
 #include "errparse.h"
 #include "http.h"
 #include "retry.h"
+#include "sanitize.h"
 #include "sigv4.h"
 #include "xalloc.h"
 
@@ -139,8 +140,9 @@ static void op_finish(struct op *o)
         c->stats.failures++;
         snprintf(o->err.service, sizeof(o->err.service), "%s", o->service);
         snprintf(o->err.action, sizeof(o->err.action), "%s", o->action ? o->action : "");
+        /* kept as configured; aws_error_describe escapes it when shown */
         if (o->base)
-            errparse_sanitize(o->err.endpoint, sizeof(o->err.endpoint), o->base);
+            snprintf(o->err.endpoint, sizeof(o->err.endpoint), "%s", o->base);
     }
 }
 
@@ -485,69 +487,105 @@ static void iam_permission(const struct aws_error *e, char *out, size_t outlen)
     snprintf(out, outlen, "%s:%s", svc[0] ? svc : "?", act[0] ? act : "?");
 }
 
+static char *sanitize_str(const char *s)
+{
+    return sanitize_text(s, strlen(s));
+}
+
+/* Copies line into out, cut to outlen on a UTF-8 boundary (our em dashes included). */
+static void copy_bounded(char *out, size_t outlen, const char *line)
+{
+    size_t n = strlen(line);
+
+    if (n >= outlen) {
+        n = outlen - 1;
+        while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out, line, n);
+    out[n] = '\0';
+}
+
+/* The sentence for a failed HTTP call; code is the raw code (for matching), scode the same
+ * code escaped for display. */
+static char *describe_http(const struct aws_error *e, const char *code, const char *scode,
+                           const char *what, const char *msg, const char *perm)
+{
+    if (code_in(code, denied_codes) || (e->http_status == 403 && !code_in(code, rejected_codes) &&
+                                        !code_in(code, expired_codes)))
+        return xasprintf("access denied: %s: %s: %s — grant %s to this identity", what, scode,
+                         msg, perm);
+    if (code_in(code, expired_codes))
+        return xasprintf("credentials expired: %s: %s: %s — refresh the credentials "
+                         "(aws sso login, or a new session)", what, scode, msg);
+    if (code_in(code, rejected_codes))
+        return xasprintf("credentials rejected: %s: %s: %s — check the access key, the "
+                         "secret and the clock of this machine", what, scode, msg);
+    if (retry_is_throttle_code(code))
+        return xasprintf("throttled: %s: %s: %s — poll less often or ask for a higher "
+                         "limit", what, scode, msg);
+    if (code_in(code, notfound_codes) || e->http_status == 404)
+        return xasprintf("not found: %s: %s: %s — check the name, the region and the "
+                         "account", what, scode, msg);
+    if (e->http_status >= 500)
+        return xasprintf("service error: %s: %s: %s — AWS had a problem; try again later",
+                         what, scode, msg);
+    return xasprintf("request failed: %s: %s: %s", what, scode, msg);
+}
+
 void aws_error_describe(const struct aws_error *e, const char *profile, char *out, size_t outlen)
 {
-    char code[sizeof(e->code)], msg[sizeof(e->message)], endpoint[sizeof(e->endpoint)];
-    char perm[sizeof(e->service) + sizeof(e->action) + 2], prof[96] = "", what[512];
+    char perm[sizeof(e->service) + sizeof(e->action) + 2];
+    char *code, *msg, *endpoint, *prof, *what, *line = NULL;
 
     if (!out || outlen == 0)
         return;
-    /* everything that may come from AWS or a config file is untrusted text */
-    errparse_sanitize(code, sizeof(code), e->code);
-    errparse_sanitize(msg, sizeof(msg), e->message);
-    errparse_sanitize(endpoint, sizeof(endpoint), e->endpoint);
+    /* everything that may come from AWS or a config file is untrusted text: escaped here,
+     * where it is shown, so an ESC or a bidi override is visible (\x1B, \u{202E}) */
+    code = sanitize_str(e->code);
+    msg = sanitize_str(e->message);
+    endpoint = sanitize_str(e->endpoint[0] ? e->endpoint : "?");
     iam_permission(e, perm, sizeof(perm));
     if (profile && *profile) {
-        char p[64];
-        errparse_sanitize(p, sizeof(p), profile);
-        snprintf(prof, sizeof(prof), " (profile %s)", p);
+        char *p = sanitize_str(profile);
+        prof = xasprintf(" (profile %s)", p);
+        free(p);
+    } else {
+        prof = xstrdup("");
     }
-    snprintf(what, sizeof(what), "%s at %s%s", perm, endpoint[0] ? endpoint : "?", prof);
+    what = xasprintf("%s at %s%s", perm, endpoint, prof);
 
     switch (e->kind) {
     case AWS_ERR_NONE:
-        snprintf(out, outlen, "no error");
-        return;
+        line = xstrdup("no error");
+        break;
     case AWS_ERR_CREDENTIALS:
     case AWS_ERR_CONFIG:
     case AWS_ERR_READ_ONLY:
         /* these messages are ours and already say what to do */
-        snprintf(out, outlen, "%s", msg);
-        return;
+        line = xstrdup(msg);
+        break;
     case AWS_ERR_NETWORK:
-        snprintf(out, outlen, "cannot reach %s%s: %s — check AWS_ENDPOINT_URL/endpoint_url, "
-                 "proxy settings and the network", endpoint[0] ? endpoint : "the endpoint",
-                 prof, msg);
-        return;
+        line = xasprintf("cannot reach %s%s: %s — check AWS_ENDPOINT_URL/endpoint_url, "
+                         "proxy settings and the network",
+                         e->endpoint[0] ? endpoint : "the endpoint", prof, msg);
+        break;
     case AWS_ERR_TIMEOUT:
-        snprintf(out, outlen, "timed out: %s: %s — the endpoint or a proxy is slow or "
-                 "unreachable; check the network", what, msg);
-        return;
+        line = xasprintf("timed out: %s: %s — the endpoint or a proxy is slow or "
+                         "unreachable; check the network", what, msg);
+        break;
     case AWS_ERR_PARSE:
-        snprintf(out, outlen, "unexpected answer: %s: %s", what, msg);
-        return;
+        line = xasprintf("unexpected answer: %s: %s", what, msg);
+        break;
     case AWS_ERR_HTTP:
+        line = describe_http(e, e->code, code, what, msg, perm);
         break;
     }
-    if (code_in(code, denied_codes) || (e->http_status == 403 && !code_in(code, rejected_codes) &&
-                                        !code_in(code, expired_codes)))
-        snprintf(out, outlen, "access denied: %s: %s: %s — grant %s to this identity", what,
-                 code, msg, perm);
-    else if (code_in(code, expired_codes))
-        snprintf(out, outlen, "credentials expired: %s: %s: %s — refresh the credentials "
-                 "(aws sso login, or a new session)", what, code, msg);
-    else if (code_in(code, rejected_codes))
-        snprintf(out, outlen, "credentials rejected: %s: %s: %s — check the access key, the "
-                 "secret and the clock of this machine", what, code, msg);
-    else if (retry_is_throttle_code(code))
-        snprintf(out, outlen, "throttled: %s: %s: %s — poll less often or ask for a higher "
-                 "limit", what, code, msg);
-    else if (code_in(code, notfound_codes) || e->http_status == 404)
-        snprintf(out, outlen, "not found: %s: %s: %s — check the name, the region and the "
-                 "account", what, code, msg);
-    else if (e->http_status >= 500)
-        snprintf(out, outlen, "service error: %s: %s: %s — AWS had a problem; try again later",
-                 what, code, msg);
-    else
-        snprintf(out, outlen, "request failed: %s: %s: %s", what, code, msg);
+    copy_bounded(out, outlen, line ? line : "");
+    free(line);
+    free(what);
+    free(prof);
+    free(endpoint);
+    free(msg);
+    free(code);
 }

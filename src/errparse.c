@@ -9,59 +9,25 @@
 #include <string.h>
 #include <strings.h>
 
-/* Length of the UTF-8 sequence at s that must be dropped (0: keep the byte). */
-static size_t unsafe_len(const unsigned char *s)
-{
-    if (s[0] < 0x20 || s[0] == 0x7f)
-        return 1;
-    /* C1 controls U+0080..U+009F: C2 80..C2 9F */
-    if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
-        return 2;
-    /* bidi embeddings/overrides U+202A..U+202E, marks U+200E/F; isolates U+2066..U+2069 */
-    if (s[0] == 0xe2 && s[1] == 0x80 && s[2] && ((s[2] >= 0xaa && s[2] <= 0xae) ||
-                                                 s[2] == 0x8e || s[2] == 0x8f))
-        return 3;
-    if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)
-        return 3;
-    /* U+061C arabic letter mark, also a bidi control */
-    if (s[0] == 0xd8 && s[1] == 0x9c)
-        return 2;
-    return 0;
-}
-
-void errparse_sanitize(char *dst, size_t dstlen, const char *src)
-{
-    const unsigned char *s = (const unsigned char *)(src ? src : "");
-    size_t o = 0;
-
-    if (dstlen == 0)
-        return;
-    while (*s && o + 1 < dstlen) {
-        size_t bad = unsafe_len(s);
-        if (bad) {
-            /* whitespace controls keep words apart; others just vanish */
-            if ((*s == '\t' || *s == '\n' || *s == '\r') && o > 0 && dst[o - 1] != ' ')
-                dst[o++] = ' ';
-            s += bad;
-            continue;
-        }
-        dst[o++] = (char)*s++;
-    }
-    /* do not leave half a UTF-8 sequence at the end when truncated */
-    if (*s && o > 0) {
-        size_t k = o;
-        while (k > 0 && ((unsigned char)dst[k - 1] & 0xc0) == 0x80)
-            k--;
-        if (k > 0 && ((unsigned char)dst[k - 1] & 0xc0) == 0xc0)
-            o = k - 1;
-    }
-    dst[o] = '\0';
-}
-
+/* Copies AWS text into a fixed field as it is: it stays untrusted, and is escaped by
+ * sanitize_text() where it is shown (aws_error_describe), so a user sees an ESC as \x1B
+ * instead of not seeing it at all. A cut never leaves half a UTF-8 sequence at the end. */
 static void copy_field(char *dst, size_t dstlen, const char *src)
 {
-    if (src && *src)
-        errparse_sanitize(dst, dstlen, src);
+    size_t n;
+
+    if (!src || !*src || dstlen == 0)
+        return;
+    n = strnlen(src, dstlen - 1);
+    if (src[n]) {
+        size_t k = n;
+        while (k > 0 && ((unsigned char)src[k - 1] & 0xc0) == 0x80)
+            k--;
+        if (k > 0 && ((unsigned char)src[k - 1] & 0xc0) == 0xc0)
+            n = k - 1;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 /* --- XML --------------------------------------------------------------------------- */
@@ -342,9 +308,12 @@ void errparse_curl(CURLcode code, const char *errtext, const char *endpoint, str
     e->kind = kind;
     e->http_status = 0;
     snprintf(e->code, sizeof(e->code), "%s", name);
-    errparse_sanitize(e->message, sizeof(e->message),
-                      errtext && *errtext ? errtext : curl_easy_strerror(code));
+    e->message[0] = '\0';
+    copy_field(e->message, sizeof(e->message),
+               errtext && *errtext ? errtext : curl_easy_strerror(code));
     e->request_id[0] = '\0';
-    if (endpoint)
-        errparse_sanitize(e->endpoint, sizeof(e->endpoint), endpoint);
+    if (endpoint) {
+        e->endpoint[0] = '\0';
+        copy_field(e->endpoint, sizeof(e->endpoint), endpoint);
+    }
 }

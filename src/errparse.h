@@ -4,7 +4,9 @@
  * (<Response><Errors><Error>), S3 REST-XML (<Error>), JSON (__type, message, the
  * x-amzn-ErrorType header, SQS's x-amzn-query-error), and bodiless answers (HEAD). Bodies
  * are untrusted: malformed, truncated or huge bodies keep the status and fall back to the
- * code "HTTP <status>"; nothing here crashes or trusts a length. */
+ * code "HTTP <status>"; nothing here crashes or trusts a length. The text kept in
+ * struct aws_error is AWS's own, cut to the field on a UTF-8 boundary but not escaped:
+ * whoever shows it escapes it with sanitize_text() (aws_error_describe does). */
 #ifndef OPSDECK_ERRPARSE_H
 #define OPSDECK_ERRPARSE_H
 
@@ -24,10 +26,5 @@ void errparse_response(const struct aws_response *r, bool head, struct aws_error
  * name ("ConnectionRefused", "Timeout", "TLSVerifyFailed", ...), message is curl's error
  * text (errtext, or curl_easy_strerror when empty) naming the endpoint. */
 void errparse_curl(CURLcode code, const char *errtext, const char *endpoint, struct aws_error *e);
-
-/* Copies src into dst (NUL-terminated, truncated to dstlen) without control characters,
- * C1 controls and Unicode bidi overrides: text from AWS is untrusted. Tabs and newlines
- * become spaces. */
-void errparse_sanitize(char *dst, size_t dstlen, const char *src);
 
 #endif

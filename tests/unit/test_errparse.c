@@ -277,25 +277,72 @@ START_TEST(xml_entities_not_expanded)
 }
 END_TEST
 
+static void http_err(struct aws_error *e, long status, const char *code, const char *msg)
+{
+    aws_error_clear(e);
+    e->kind = AWS_ERR_HTTP;
+    e->http_status = status;
+    snprintf(e->code, sizeof(e->code), "%s", code);
+    snprintf(e->message, sizeof(e->message), "%s", msg);
+    snprintf(e->service, sizeof(e->service), "sqs");
+    snprintf(e->action, sizeof(e->action), "ListQueues");
+    snprintf(e->endpoint, sizeof(e->endpoint), "http://127.0.0.1:5000");
+}
+
+/* AWS text is kept as it came (the code must still match known codes) and escaped where it
+ * is shown: the user sees that an ESC or a bidi override was there. */
 START_TEST(untrusted_text_sanitized)
 {
     struct aws_error e;
+    char out[2048];
+
     PARSE(400, "{\"__type\":\"Bad\\u001b[31mCode\",\"message\":\"a\\u001b]0;pwned\\u0007b"
-               "\\u202Ec\\u0085d\\ne\\u2067\\u061Cf\"}", &e);
-    ck_assert_str_eq(e.code, "Bad[31mCode");
-    ck_assert_str_eq(e.message, "a]0;pwnedbcd ef");
+               "\\u202Ec\\u0085d\\ne\\u2067\\u061Cf \\\\x1B\"}", &e);
+    ck_assert_str_eq(e.code, "Bad\x1b[31mCode");
+    snprintf(e.service, sizeof(e.service), "sqs");
+    snprintf(e.action, sizeof(e.action), "ListQueues");
+    snprintf(e.endpoint, sizeof(e.endpoint), "http://h\x1b]52;c;x\x07");
+    aws_error_describe(&e, "p\xe2\x80\xae", out, sizeof(out));
+    ck_assert_str_eq(out, "request failed: sqs:ListQueues at http://h\\x1B]52;c;x\\x07 "
+                          "(profile p\\u{202E}): Bad\\x1B[31mCode: "
+                          "a\\x1B]0;pwned\\x07b\\u{202E}c\\x85d\\ne\\u{2067}\\u{061C}f \\\\x1B");
+    /* a literal backslash from AWS is doubled, so "\x1B" typed by AWS cannot pass for an ESC */
+    ck_assert_ptr_null(strchr(out, '\x1b'));
+    ck_assert_ptr_null(strchr(out, '\x07'));
 }
 END_TEST
 
 START_TEST(sanitize_truncates_on_utf8_boundary)
 {
-    char out[6];
-    errparse_sanitize(out, sizeof(out), "abcd\xc3\xa9xyz");   /* "abcdé..." */
-    ck_assert_str_eq(out, "abcd");
-    errparse_sanitize(out, sizeof(out), "ab\xc3\xa9");
-    ck_assert_str_eq(out, "ab\xc3\xa9");
-    errparse_sanitize(out, sizeof(out), NULL);
-    ck_assert_str_eq(out, "");
+    struct aws_error e;
+    struct buf body;
+    char out[2048];
+
+    /* 600 x "é" (1200 bytes) into a 1024-byte field: cut after a whole character */
+    buf_init(&body);
+    buf_puts(&body, "{\"__type\":\"Bad\",\"message\":\"");
+    for (int i = 0; i < 600; i++)
+        buf_puts(&body, "\xc3\xa9");
+    buf_puts(&body, "\"}");
+    buf_append(&body, "", 1);
+    PARSE(400, body.data, &e);
+    ck_assert_uint_eq(strlen(e.message), 1022);
+    ck_assert_str_eq(e.message + 1020, "\xc3\xa9");
+    buf_done(&body);
+
+    /* the description is cut on a UTF-8 boundary too: "... — grant" never ends in half of
+     * the em dash (E2 80 94) */
+    http_err(&e, 403, "AccessDenied", "m");
+    aws_error_describe(&e, NULL, out, sizeof(out));
+    const char *dash = strstr(out, "\xe2\x80\x94");
+    ck_assert_ptr_nonnull(dash);
+    size_t at = (size_t)(dash - out);
+    for (size_t cut = at + 1; cut <= at + 3; cut++) {
+        char small[2048];
+        aws_error_describe(&e, NULL, small, cut);
+        ck_assert_uint_eq(strlen(small), at);
+        ck_assert_int_eq(strncmp(small, out, at), 0);
+    }
 }
 END_TEST
 
@@ -321,18 +368,6 @@ END_TEST
 
 /* --- aws_error_describe ------------------------------------------------------------ */
 
-static void http_err(struct aws_error *e, long status, const char *code, const char *msg)
-{
-    aws_error_clear(e);
-    e->kind = AWS_ERR_HTTP;
-    e->http_status = status;
-    snprintf(e->code, sizeof(e->code), "%s", code);
-    snprintf(e->message, sizeof(e->message), "%s", msg);
-    snprintf(e->service, sizeof(e->service), "sqs");
-    snprintf(e->action, sizeof(e->action), "ListQueues");
-    snprintf(e->endpoint, sizeof(e->endpoint), "http://127.0.0.1:5000");
-}
-
 START_TEST(describe_access_denied)
 {
     struct aws_error e;
@@ -340,7 +375,7 @@ START_TEST(describe_access_denied)
     http_err(&e, 403, "AccessDenied", "User: x is not authorized\x1b[2J");
     aws_error_describe(&e, "prod", out, sizeof(out));
     ck_assert_str_eq(out, "access denied: sqs:ListQueues at http://127.0.0.1:5000 (profile prod): "
-                          "AccessDenied: User: x is not authorized[2J — grant sqs:ListQueues "
+                          "AccessDenied: User: x is not authorized\\x1B[2J — grant sqs:ListQueues "
                           "to this identity");
 }
 END_TEST
