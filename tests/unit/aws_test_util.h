@@ -84,4 +84,60 @@ static inline char *test_replace(const char *s, const char *from, const char *to
                       "error message '%s' does not mention '%s'", (err)->message, (needle)); \
     } while (0)
 
+/* Parses r into outputs the function owns and frees; returns the parser's result. When the
+ * parser fails it also checks that the outputs were left empty. */
+typedef int (*test_parse_fn)(const struct aws_response *r, struct aws_error *e);
+
+/* Every cut of a capture (trailing blanks trimmed) is a parse error, never a crash or a
+ * partial result. */
+static inline void test_each_truncation(const char *rel, test_parse_fn parse)
+{
+    char *orig = test_read_capture(rel);
+    size_t len = strlen(orig);
+
+    while (len && (orig[len - 1] == '\n' || orig[len - 1] == ' '))
+        len--;
+    for (size_t cut = 0; cut < len; cut++) {
+        struct aws_response resp;
+        struct aws_error e;
+
+        test_resp_set(&resp, orig, cut);
+        aws_error_clear(&e);
+        ck_assert_msg(parse(&resp, &e) == -1, "%s cut at %zu accepted", rel, cut);
+        ck_assert_int_eq(e.kind, AWS_ERR_PARSE);
+        aws_response_done(&resp);
+    }
+    free(orig);
+}
+
+/* One edit of a capture and what the error must say about it. */
+struct test_mutation {
+    const char *from, *to, *needle;
+};
+
+/* Each mutation of the capture is rejected with a parse error that starts with prefix
+ * ("S3 ListBuckets: ") and mentions the mutation's needle. */
+static inline void test_each_mutation(const char *rel, const struct test_mutation *m, size_t n,
+                                      const char *prefix, test_parse_fn parse)
+{
+    char *orig = test_read_capture(rel);
+
+    for (size_t i = 0; i < n; i++) {
+        struct aws_response resp;
+        struct aws_error e;
+        char *body = test_replace(orig, m[i].from, m[i].to);
+
+        test_resp_str(&resp, body);
+        aws_error_clear(&e);
+        ck_assert_msg(parse(&resp, &e) == -1, "%s: mutation %zu accepted", rel, i);
+        ck_assert_parse_error(&e, prefix);
+        ck_assert_parse_error(&e, m[i].needle);
+        aws_response_done(&resp);
+        free(body);
+    }
+    free(orig);
+}
+
+#define TEST_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 #endif

@@ -21,6 +21,31 @@ static const char *const all_keys[] = {
     "with space.txt",
 };
 
+/* test_parse_fn adapters: parse, check a failure left nothing behind, free. */
+static int parse_buckets(const struct aws_response *r, struct aws_error *e)
+{
+    struct s3_bucket_list l;
+    int rc = s3_list_buckets_parse(r, &l, e);
+
+    if (rc == -1)
+        ck_assert_ptr_null(l.buckets);
+    s3_bucket_list_free(&l);
+    return rc;
+}
+
+static int parse_objects(const struct aws_response *r, struct aws_error *e)
+{
+    struct s3_object_list l;
+    int rc = s3_list_objects_v2_parse(r, &l, e);
+
+    if (rc == -1) {
+        ck_assert_ptr_null(l.objects);
+        ck_assert_int_eq(l.nobjects, 0);
+    }
+    s3_object_list_free(&l);
+    return rc;
+}
+
 START_TEST(list_objects_request_encoding)
 {
     struct aws_request r;
@@ -78,31 +103,13 @@ END_TEST
 
 START_TEST(list_buckets_malformed)
 {
-    static const struct {
-        const char *from, *to, *needle;
-    } m[] = {
+    static const struct test_mutation m[] = {
         { "<Name>opsdeck-logs</Name>", "<Name></Name>", "bucket 2 has no <Name>" },
         { "<CreationDate>", "<CreationDate>yesterday ", "<CreationDate> is not an ISO 8601" },
         { "ListAllMyBucketsResult xmlns", "Other xmlns", "not well-formed" },
         { "</ListAllMyBucketsResult>", "", "not well-formed" },
     };
-    char *orig = test_read_capture("s3/list_buckets.xml");
-
-    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-        struct aws_response resp;
-        struct aws_error e;
-        struct s3_bucket_list l;
-        char *body = test_replace(orig, m[i].from, m[i].to);
-
-        test_resp_str(&resp, body);
-        ck_assert_msg(s3_list_buckets_parse(&resp, &l, &e) == -1, "mutation %zu accepted", i);
-        ck_assert_parse_error(&e, "S3 ListBuckets: ");
-        ck_assert_parse_error(&e, m[i].needle);
-        ck_assert_ptr_null(l.buckets);
-        aws_response_done(&resp);
-        free(body);
-    }
-    free(orig);
+    test_each_mutation("s3/list_buckets.xml", m, TEST_COUNT(m), "S3 ListBuckets: ", parse_buckets);
 }
 END_TEST
 
@@ -234,9 +241,7 @@ END_TEST
 
 START_TEST(list_objects_malformed)
 {
-    static const struct {
-        const char *from, *to, *needle;
-    } m[] = {
+    static const struct test_mutation m[] = {
         { "<Size>20</Size>", "<Size>abc</Size>", "<Size> is not an integer" },
         { "<Size>20</Size>", "<Size>99999999999999999999999</Size>", "<Size>" },
         { "<Size>20</Size>", "<Size>-20</Size>", "<Size>" },
@@ -250,58 +255,15 @@ START_TEST(list_objects_malformed)
         { "<ListBucketResult", "<!DOCTYPE r SYSTEM \"http://127.0.0.1:1/x.dtd\"><ListBucketResult",
           "DTD" },
     };
-    char *orig = test_read_capture("s3/list_objects_v2_all.xml");
-
-    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-        struct aws_response resp;
-        struct aws_error e;
-        struct s3_object_list l;
-        char *body = test_replace(orig, m[i].from, m[i].to);
-
-        test_resp_str(&resp, body);
-        ck_assert_msg(s3_list_objects_v2_parse(&resp, &l, &e) == -1, "mutation %zu accepted", i);
-        ck_assert_parse_error(&e, "S3 ListObjectsV2: ");
-        ck_assert_parse_error(&e, m[i].needle);
-        ck_assert_ptr_null(l.objects);
-        ck_assert_int_eq(l.nobjects, 0);
-        aws_response_done(&resp);
-        free(body);
-    }
-    free(orig);
+    test_each_mutation("s3/list_objects_v2_all.xml", m, TEST_COUNT(m), "S3 ListObjectsV2: ",
+                       parse_objects);
 }
 END_TEST
 
 START_TEST(truncated_bodies_never_crash)
 {
-    static const char *files[] = { "s3/list_buckets.xml", "s3/list_objects_v2_delimiter.xml" };
-
-    for (size_t f = 0; f < 2; f++) {
-        char *orig = test_read_capture(files[f]);
-        size_t len = strlen(orig);
-
-        while (len && (orig[len - 1] == '\n' || orig[len - 1] == ' '))
-            len--;
-        for (size_t cut = 0; cut < len; cut++) {
-            struct aws_response resp;
-            struct aws_error e;
-            int rc;
-
-            test_resp_set(&resp, orig, cut);
-            if (f == 0) {
-                struct s3_bucket_list l;
-                rc = s3_list_buckets_parse(&resp, &l, &e);
-                s3_bucket_list_free(&l);
-            } else {
-                struct s3_object_list l;
-                rc = s3_list_objects_v2_parse(&resp, &l, &e);
-                s3_object_list_free(&l);
-            }
-            ck_assert_msg(rc == -1, "%s cut at %zu accepted", files[f], cut);
-            ck_assert_int_eq(e.kind, AWS_ERR_PARSE);
-            aws_response_done(&resp);
-        }
-        free(orig);
-    }
+    test_each_truncation("s3/list_buckets.xml", parse_buckets);
+    test_each_truncation("s3/list_objects_v2_delimiter.xml", parse_objects);
 }
 END_TEST
 

@@ -17,6 +17,45 @@ static void assert_zeroed_attrs(const struct sqs_queue_attrs *a)
     ck_assert_ptr_null(a->dlq_arn);
 }
 
+/* test_parse_fn adapters: parse, check a failure left nothing behind, free. */
+static int parse_attrs(const struct aws_response *r, struct aws_error *e)
+{
+    struct sqs_queue_attrs a;
+    int rc;
+
+    memset(&a, 0x5a, sizeof(a));   /* a failure must clear what it was given */
+    rc = sqs_get_queue_attributes_parse(r, "http://h/1/orders", &a, e);
+    if (rc == -1)
+        assert_zeroed_attrs(&a);
+    sqs_queue_attrs_free(&a);
+    return rc;
+}
+
+static int parse_url_list(int (*parse)(const struct aws_response *, struct sqs_url_list *,
+                                       struct aws_error *),
+                          const struct aws_response *r, struct aws_error *e)
+{
+    struct sqs_url_list l;
+    int rc = parse(r, &l, e);
+
+    if (rc == -1) {
+        ck_assert_ptr_null(l.urls);
+        ck_assert_int_eq(l.n, 0);
+    }
+    sqs_url_list_free(&l);
+    return rc;
+}
+
+static int parse_list_queues(const struct aws_response *r, struct aws_error *e)
+{
+    return parse_url_list(sqs_list_queues_parse, r, e);
+}
+
+static int parse_dlq_sources(const struct aws_response *r, struct aws_error *e)
+{
+    return parse_url_list(sqs_list_dead_letter_source_queues_parse, r, e);
+}
+
 /* ---- builders ---- */
 
 START_TEST(list_queues_request_exact)
@@ -232,9 +271,7 @@ END_TEST
 /* Each mutation of the real capture must fail with a message naming what was wrong. */
 START_TEST(get_queue_attributes_malformed)
 {
-    static const struct {
-        const char *from, *to, *needle;
-    } m[] = {
+    static const struct test_mutation m[] = {
         { "\"ApproximateNumberOfMessages\": \"2\"", "\"ApproximateNumberOfMessages\": 2",
           "attribute ApproximateNumberOfMessages is not a string" },
         { "\"ApproximateNumberOfMessages\": \"2\"", "\"ApproximateNumberOfMessages\": \"abc\"",
@@ -258,65 +295,17 @@ START_TEST(get_queue_attributes_malformed)
         { "\"Attributes\": {", "\"Attributes\": [{", "not valid JSON" },
         { "\"Attributes\": {", "\"Attrs\": {", "no Attributes object" },
     };
-    char *orig = test_read_capture("sqs/get_queue_attributes_orders.json");
-    struct aws_response resp;
-    struct aws_error e;
-    struct sqs_queue_attrs a;
-
-    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-        char *body = test_replace(orig, m[i].from, m[i].to);
-        test_resp_str(&resp, body);
-        aws_error_clear(&e);
-        memset(&a, 0x5a, sizeof(a));
-        ck_assert_msg(sqs_get_queue_attributes_parse(&resp, "http://h/1/orders", &a, &e) == -1,
-                      "mutation %zu accepted", i);
-        ck_assert_parse_error(&e, "SQS GetQueueAttributes: ");
-        ck_assert_parse_error(&e, m[i].needle);
-        assert_zeroed_attrs(&a);
-        sqs_queue_attrs_free(&a);
-        aws_response_done(&resp);
-        free(body);
-    }
-    free(orig);
+    test_each_mutation("sqs/get_queue_attributes_orders.json", m, TEST_COUNT(m),
+                       "SQS GetQueueAttributes: ", parse_attrs);
 }
 END_TEST
 
 /* Every truncation of a real body is an error, never a crash or a partial result. */
 START_TEST(truncated_bodies_never_crash)
 {
-    static const char *files[] = { "sqs/get_queue_attributes_orders.json", "sqs/list_queues.json",
-                                   "sqs/list_dead_letter_source_queues.json" };
-
-    for (size_t f = 0; f < 3; f++) {
-        char *orig = test_read_capture(files[f]);
-        size_t len = strlen(orig);
-
-        while (len && (orig[len - 1] == '\n' || orig[len - 1] == ' '))
-            len--;
-        for (size_t cut = 0; cut < len; cut++) {
-            struct aws_response resp;
-            struct aws_error e;
-            struct sqs_queue_attrs a;
-            struct sqs_url_list l;
-            int rc;
-
-            test_resp_set(&resp, orig, cut);
-            if (f == 0) {
-                rc = sqs_get_queue_attributes_parse(&resp, "http://h/1/q", &a, &e);
-                sqs_queue_attrs_free(&a);
-            } else if (f == 1) {
-                rc = sqs_list_queues_parse(&resp, &l, &e);
-                sqs_url_list_free(&l);
-            } else {
-                rc = sqs_list_dead_letter_source_queues_parse(&resp, &l, &e);
-                sqs_url_list_free(&l);
-            }
-            ck_assert_msg(rc == -1, "%s cut at %zu accepted", files[f], cut);
-            ck_assert_int_eq(e.kind, AWS_ERR_PARSE);
-            aws_response_done(&resp);
-        }
-        free(orig);
-    }
+    test_each_truncation("sqs/get_queue_attributes_orders.json", parse_attrs);
+    test_each_truncation("sqs/list_queues.json", parse_list_queues);
+    test_each_truncation("sqs/list_dead_letter_source_queues.json", parse_dlq_sources);
 }
 END_TEST
 
