@@ -10,51 +10,7 @@
 
 #include "check_tap.h"
 #include "awsconfig.h"
-
-static char home[256];
-
-static const char *const aws_vars[] = {
-    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS",
-    "AWS_ENDPOINT_URL_SNS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_CLOUDWATCH",
-    "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSO",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
-};
-
-static void setup(void)
-{
-    char path[300];
-
-    for (size_t i = 0; i < sizeof(aws_vars) / sizeof(aws_vars[0]); i++)
-        unsetenv(aws_vars[i]);
-    snprintf(home, sizeof(home), "%s/opsdeck-cfg-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(home));
-    setenv("HOME", home, 1);
-    snprintf(path, sizeof(path), "%s/.aws", home);
-    ck_assert_int_eq(mkdir(path, 0700), 0);
-}
-
-static void teardown(void)
-{
-    char cmd[400];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", home);
-}
-
-static void write_file(const char *rel, const char *text)
-{
-    char path[400];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", home, rel);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "tmp_home.h"
 
 static struct aws_config *load(const char *profile, const char *region, const char *endpoint,
                                struct aws_error *err)
@@ -86,7 +42,7 @@ START_TEST(profile_order)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config", "[default]\n[profile a]\n[profile b]\n[profile c]\n");
+    tmp_home_write(".aws/config", "[default]\n[profile a]\n[profile b]\n[profile c]\n");
     cfg = load(NULL, NULL, NULL, &err);
     ck_assert_str_eq(cfg->profile, "default");
     ck_assert_str_eq(cfg->profile_source, "default");
@@ -115,7 +71,7 @@ START_TEST(region_order)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config", "[default]\nregion = eu-west-1\n");
+    tmp_home_write(".aws/config", "[default]\nregion = eu-west-1\n");
     cfg = load(NULL, NULL, NULL, &err);
     ck_assert_str_eq(cfg->region, "eu-west-1");
     ck_assert_str_eq(cfg->region_source, "profile default");
@@ -187,7 +143,7 @@ START_TEST(endpoint_precedence)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config",
+    tmp_home_write(".aws/config",
                "[default]\nregion = eu-west-1\nservices = loc\nendpoint_url = http://prof:1\n"
                "[services loc]\nsqs =\n  endpoint_url = http://svc-sqs:2\n"
                "secrets_manager =\n  endpoint_url = http://svc-sm:3\n");
@@ -235,7 +191,7 @@ START_TEST(endpoint_ignore_in_profile)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config", "[default]\nregion = eu-west-1\nendpoint_url = http://p:1\n"
+    tmp_home_write(".aws/config", "[default]\nregion = eu-west-1\nendpoint_url = http://p:1\n"
                               "ignore_configured_endpoint_urls = true\n");
     cfg = load(NULL, NULL, NULL, &err);
     endpoint_is(cfg, "sqs", "https://sqs.eu-west-1.amazonaws.com", "default");
@@ -294,7 +250,7 @@ START_TEST(services_missing_section)
     struct aws_config *cfg;
     const char *src;
 
-    write_file(".aws/config", "[default]\nregion = eu-west-1\nservices = nope\n");
+    tmp_home_write(".aws/config", "[default]\nregion = eu-west-1\nservices = nope\n");
     cfg = load(NULL, NULL, NULL, &err);
     aws_error_clear(&err);
     ck_assert_ptr_null(aws_config_endpoint(cfg, "sqs", &src, &err));
@@ -309,7 +265,7 @@ START_TEST(nested_values)
     struct aws_config *cfg;
     char *v;
 
-    write_file(".aws/config", "[default]\ns3 =\n  addressing_style = path\n\n  # note\n"
+    tmp_home_write(".aws/config", "[default]\ns3 =\n  addressing_style = path\n\n  # note\n"
                               "  signature_version=s3v4\nregion = eu-west-1\n"
                               "[sso-session corp]\nsso_start_url = https://corp.example/start\n");
     cfg = load(NULL, NULL, NULL, &err);
@@ -334,9 +290,9 @@ START_TEST(profile_sections)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config", "[x]\nregion = eu-west-1\n[profile y]\nregion = eu-west-2\n"
+    tmp_home_write(".aws/config", "[x]\nregion = eu-west-1\n[profile y]\nregion = eu-west-2\n"
                               "[profile   'two words'  ]\nregion = eu-west-3\n[profile empty]\n");
-    write_file(".aws/credentials", "[z]\nregion = eu-central-1\n[profile w]\nk = v\n");
+    tmp_home_write(".aws/credentials", "[z]\nregion = eu-central-1\n[profile w]\nk = v\n");
     /* [x] in the config file is not a profile; [profile y] is; [z] in credentials is */
     ck_assert_ptr_null(load("x", NULL, NULL, &err));
     ck_assert_ptr_nonnull(strstr(err.message, "bare section"));
@@ -367,7 +323,7 @@ START_TEST(missing_profile)
 
     snprintf(cfgpath, sizeof(cfgpath), "%s/.aws/config", home);
     snprintf(credpath, sizeof(credpath), "%s/.aws/credentials", home);
-    write_file(".aws/config", "[default]\n");
+    tmp_home_write(".aws/config", "[default]\n");
     ck_assert_ptr_null(load("prod", NULL, NULL, &err));
     ck_assert_int_eq(err.kind, AWS_ERR_CONFIG);
     ck_assert_ptr_nonnull(strstr(err.message, "'prod'"));
@@ -386,7 +342,7 @@ static void syntax_error_at(const char *text, int line, const char *hint)
     struct aws_error err;
     char want[450];
 
-    write_file(".aws/config", text);
+    tmp_home_write(".aws/config", text);
     ck_assert_ptr_null(load(NULL, NULL, NULL, &err));
     ck_assert_int_eq(err.kind, AWS_ERR_CONFIG);
     snprintf(want, sizeof(want), "%s/.aws/config:%d: ", home, line);
@@ -412,7 +368,7 @@ START_TEST(credentials_file_error_names_it)
 {
     struct aws_error err;
 
-    write_file(".aws/credentials", "[default]\naws_access_key_id = A\n???\n");
+    tmp_home_write(".aws/credentials", "[default]\naws_access_key_id = A\n???\n");
     ck_assert_ptr_null(load(NULL, NULL, NULL, &err));
     ck_assert_ptr_nonnull(strstr(err.message, "/.aws/credentials:3: "));
 }
@@ -429,7 +385,7 @@ START_TEST(unreadable_and_missing)
     ck_assert_ptr_nonnull(cfg);
     aws_config_free(cfg);
     /* a path below a regular file: missing, as botocore's isfile() */
-    write_file("plain", "x");
+    tmp_home_write("plain", "x");
     snprintf(path, sizeof(path), "%s/plain/config", home);
     setenv("AWS_CONFIG_FILE", path, 1);
     cfg = load(NULL, NULL, NULL, &err);
@@ -453,7 +409,7 @@ START_TEST(unreadable_permissions)
     struct aws_error err;
     char path[400];
 
-    write_file(".aws/config", "[default]\n");
+    tmp_home_write(".aws/config", "[default]\n");
     snprintf(path, sizeof(path), "%s/.aws/config", home);
     ck_assert_int_eq(chmod(path, 0), 0);
     if (geteuid() == 0) {
@@ -475,13 +431,13 @@ START_TEST(empty_files_and_whitespace)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config", "");
-    write_file(".aws/credentials", "\n\n   \n");
+    tmp_home_write(".aws/config", "");
+    tmp_home_write(".aws/credentials", "\n\n   \n");
     cfg = load(NULL, NULL, NULL, &err);
     ck_assert_ptr_nonnull(cfg);
     ck_assert_ptr_null(cfg->region);
     aws_config_free(cfg);
-    write_file(".aws/config", "\xef\xbb\xbf# bom, comments\n; another\n[default]\n"
+    tmp_home_write(".aws/config", "\xef\xbb\xbf# bom, comments\n; another\n[default]\n"
                               "\t region\t=\t  eu-west-1   \n  # indented comment\n"
                               "output : json\n");
     cfg = load(NULL, NULL, NULL, &err);
@@ -497,7 +453,7 @@ START_TEST(crlf_and_inline_semicolon)
     struct aws_error err;
     struct aws_config *cfg;
 
-    write_file(".aws/config", "[default]\r\nregion = eu-west-1\r\nnote = a ; b # c\r\n"
+    tmp_home_write(".aws/config", "[default]\r\nregion = eu-west-1\r\nnote = a ; b # c\r\n"
                               "s3 =\r\n  addressing_style = path\r\n");
     cfg = load(NULL, NULL, NULL, &err);
     ck_assert_msg(cfg != NULL, "%s", err.message);
@@ -518,7 +474,7 @@ START_TEST(huge_lines)
     memcpy(text, "[default]\nbig = ", 16);
     memset(text + 16, 'x', n);
     strcpy(text + 16 + n, "\nregion = eu-west-1\n");
-    write_file(".aws/config", text);
+    tmp_home_write(".aws/config", text);
     cfg = load(NULL, NULL, NULL, &err);
     ck_assert_msg(cfg != NULL, "%s", err.message);
     ck_assert_uint_eq(strlen(aws_config_get(cfg, "default", "big")), n);
@@ -531,7 +487,7 @@ START_TEST(huge_lines)
     memcpy(text, "[default]\nbig = ", 16);
     memset(text + 16, 'y', n);
     strcpy(text + 16 + n, "\n");
-    write_file(".aws/config", text);
+    tmp_home_write(".aws/config", text);
     free(text);
     ck_assert_ptr_null(load(NULL, NULL, NULL, &err));
     ck_assert_ptr_nonnull(strstr(err.message, ":2: line longer than"));
@@ -545,7 +501,7 @@ START_TEST(tilde_paths)
     char want[400];
 
     ck_assert_int_eq(mkdir(strcat(strcpy(want, home), "/alt"), 0700), 0);
-    write_file("alt/c", "[default]\nregion = me-south-1\n");
+    tmp_home_write("alt/c", "[default]\nregion = me-south-1\n");
     setenv("AWS_CONFIG_FILE", "~/alt/c", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "~/alt/k", 1);
     cfg = load(NULL, NULL, NULL, &err);
@@ -563,7 +519,7 @@ static Suite *config_suite(void)
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("config");
 
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tmp_home_setup, tmp_home_teardown);
     tcase_add_test(tc, profile_order);
     tcase_add_test(tc, region_order);
     tcase_add_test(tc, no_region);

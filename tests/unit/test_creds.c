@@ -10,48 +10,7 @@
 
 #include "check_tap.h"
 #include "creds.h"
-
-static char home[256];
-
-static const char *const aws_vars[] = {
-    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
-};
-
-static void setup(void)
-{
-    char path[300];
-
-    for (size_t i = 0; i < sizeof(aws_vars) / sizeof(aws_vars[0]); i++)
-        unsetenv(aws_vars[i]);
-    snprintf(home, sizeof(home), "/tmp/opsdeck-creds-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(home));
-    setenv("HOME", home, 1);
-    snprintf(path, sizeof(path), "%s/.aws", home);
-    ck_assert_int_eq(mkdir(path, 0700), 0);
-}
-
-static void teardown(void)
-{
-    char cmd[400];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", home);
-}
-
-static void write_file(const char *rel, const char *text)
-{
-    char path[400];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", home, rel);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "tmp_home.h"
 
 static const char CREDS[] =
     "[default]\naws_access_key_id = AKIAFILE000000001\naws_secret_access_key = file-secret\n"
@@ -114,11 +73,11 @@ START_TEST(precedence)
 {
     struct got g;
 
-    write_file(".aws/config", CONFIG);
+    tmp_home_write(".aws/config", CONFIG);
     g = resolve(NULL);  /* config only: no credentials file yet */
     ck_assert_str_eq(g.akid, "AKIACONF000000001");
     ck_assert_str_eq(g.method, "config-file");
-    write_file(".aws/credentials", CREDS);
+    tmp_home_write(".aws/credentials", CREDS);
     g = resolve(NULL);
     ck_assert_str_eq(g.akid, "AKIAFILE000000001");
     ck_assert_str_eq(g.secret, "file-secret");
@@ -172,7 +131,7 @@ START_TEST(half_set_env)
     ck_assert_ptr_nonnull(strstr(g.err.message, "AWS_ACCESS_KEY_ID is not"));
     ck_assert_ptr_null(strstr(g.err.message, "lonely-secret"));
     /* with --profile the environment is not consulted at all */
-    write_file(".aws/credentials", CREDS);
+    tmp_home_write(".aws/credentials", CREDS);
     g = resolve("default");
     ck_assert_int_eq(g.st, CREDS_OK);
     ck_assert_str_eq(g.method, "shared-credentials-file");
@@ -235,7 +194,7 @@ START_TEST(no_credentials)
 {
     struct got g;
 
-    write_file(".aws/config", CONFIG);
+    tmp_home_write(".aws/config", CONFIG);
     g = resolve("nokeys");
     ck_assert_int_eq(g.st, CREDS_ERROR);
     ck_assert_ptr_nonnull(strstr(g.err.message, "profile nokeys"));
@@ -252,9 +211,9 @@ START_TEST(unsupported_providers)
     static const char *const what[] = {"assume role", "SSO", "SSO", "credential_process"};
     struct got g;
 
-    write_file(".aws/config", CONFIG);
+    tmp_home_write(".aws/config", CONFIG);
     /* static keys elsewhere must not hide the unsupported provider */
-    write_file(".aws/credentials", "[proc]\naws_access_key_id = AKIAPROC000000001\n"
+    tmp_home_write(".aws/credentials", "[proc]\naws_access_key_id = AKIAPROC000000001\n"
                                    "aws_secret_access_key = p\n");
     for (size_t i = 0; i < 4; i++) {
         g = resolve(profiles[i]);
@@ -268,7 +227,7 @@ START_TEST(unsupported_providers)
         ck_assert_msg(strstr(g.err.message, what[i]) && strstr(g.err.message, "not support") &&
                       strstr(g.err.message, profiles[i]), "%s", g.err.message);
     }
-    write_file(".aws/credentials", "");
+    tmp_home_write(".aws/credentials", "");
     g = resolve("proc");
     ck_assert_int_eq(g.st, CREDS_ERROR);
     ck_assert_ptr_nonnull(strstr(g.err.message, "credential_process"));
@@ -279,12 +238,12 @@ START_TEST(partial_file_keys)
 {
     struct got g;
 
-    write_file(".aws/config", CONFIG);
+    tmp_home_write(".aws/config", CONFIG);
     g = resolve("half");
     ck_assert_int_eq(g.st, CREDS_ERROR);
     ck_assert_ptr_nonnull(strstr(g.err.message, "aws_secret_access_key"));
     ck_assert_ptr_nonnull(strstr(g.err.message, "half"));
-    write_file(".aws/credentials", "[default]\naws_access_key_id =\naws_secret_access_key = s\n");
+    tmp_home_write(".aws/credentials", "[default]\naws_access_key_id =\naws_secret_access_key = s\n");
     g = resolve(NULL);
     ck_assert_int_eq(g.st, CREDS_ERROR);
     ck_assert_ptr_nonnull(strstr(g.err.message, "empty aws_access_key_id"));
@@ -295,7 +254,7 @@ START_TEST(source_has_no_secret)
 {
     struct got g;
 
-    write_file(".aws/credentials", CREDS);
+    tmp_home_write(".aws/credentials", CREDS);
     g = resolve("dev");
     ck_assert_ptr_nonnull(strstr(g.source, "profile dev"));
     ck_assert_ptr_nonnull(strstr(g.source, "...0001"));
@@ -342,7 +301,7 @@ static Suite *creds_suite(void)
     Suite *s = suite_create("creds");
     TCase *tc = tcase_create("creds");
 
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tmp_home_setup, tmp_home_teardown);
     tcase_add_test(tc, precedence);
     tcase_add_test(tc, session_tokens);
     tcase_add_test(tc, half_set_env);
