@@ -271,6 +271,20 @@ char *proto_uri_key(const char *s)
 
 /* ---- Scalars ---- */
 
+int proto_parse_count_attr(const char *name, const char *v, int64_t *out, struct aws_error *err)
+{
+    *out = -1;
+    if (!v)
+        return 0;
+    if (proto_parse_int64(v, 0, INT64_MAX, out) < 0) {
+        *out = -1;
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a non-negative integer: '%.40s'",
+                      name, v);
+        return -1;
+    }
+    return 0;
+}
+
 int proto_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     const char *p = s;

@@ -96,6 +96,12 @@ char *proto_uri_key(const char *s);
 /* Whole string must be an optionally signed decimal integer within [min, max]; no spaces,
  * no "+", no hex, no trailing junk. 0 on success, -1 otherwise (out untouched). */
 int proto_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* A counter attribute (SQS, SNS: "ApproximateNumberOfMessages", "SubscriptionsPending"):
+ * value v of attribute name, a non-negative integer string. NULL (absent) leaves *out = -1
+ * (unknown) and is not an error; anything else unparsable sets a PARSE error naming the
+ * attribute and returns -1 with *out = -1. */
+int proto_parse_count_attr(const char *name, const char *v, int64_t *out, struct aws_error *err);
 /* A finite decimal number ("1", "-2.5", "1e3"); NaN/inf and junk are errors. */
 int proto_parse_double(const char *s, double *out);
 int proto_parse_bool(const char *s, bool *out);

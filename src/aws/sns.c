@@ -140,18 +140,7 @@ fail:
 static int attr_count(const struct sns_topic_attrs *a, const char *name, int64_t *out,
                       struct aws_error *err)
 {
-    const char *v = sns_topic_attr(a, name);
-
-    *out = -1;
-    if (!v)
-        return 0;
-    if (proto_parse_int64(v, 0, INT64_MAX, out) < 0) {
-        *out = -1;
-        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a non-negative integer: '%.40s'",
-                      name, v);
-        return -1;
-    }
-    return 0;
+    return proto_parse_count_attr(name, sns_topic_attr(a, name), out, err);
 }
 
 /* A string attribute, NULL when absent or empty (moto sends <value/> for an unset

@@ -176,18 +176,7 @@ void sqs_queue_attrs_free(struct sqs_queue_attrs *a)
 static int attr_count(const struct sqs_queue_attrs *a, const char *name, int64_t *out,
                       struct aws_error *err)
 {
-    const char *v = sqs_queue_attr(a, name);
-
-    *out = -1;
-    if (!v)
-        return 0;
-    if (proto_parse_int64(v, 0, INT64_MAX, out) < 0) {
-        *out = -1;
-        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a non-negative integer: '%.40s'",
-                      name, v);
-        return -1;
-    }
-    return 0;
+    return proto_parse_count_attr(name, sqs_queue_attr(a, name), out, err);
 }
 
 /* Timestamps are epoch seconds; AWS sends integers, moto sends "1795603004.238532". The
