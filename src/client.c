@@ -150,8 +150,9 @@ static void op_finish(struct op *o)
  * not the scheme's default), and the URL with the endpoint's own path joined to req's. */
 static int op_resolve(struct op *o, struct aws_error *err)
 {
-    const char *source = NULL;
-    char *base = aws_config_endpoint(o->c->cfg, o->service, &source, err);
+    const char *source = o->req.endpoint ? "the request" : NULL;
+    char *base = o->req.endpoint ? xstrdup(o->req.endpoint)
+                                 : aws_config_endpoint(o->c->cfg, o->service, &source, err);
     CURLU *u;
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
     int rc = -1;
@@ -246,6 +247,11 @@ static int op_prepare(struct aws_request *req, void *ud)
     char errbuf[256] = "";
 
     aws_error_clear(&err);
+    if (req->anonymous) {
+        o->attempts++;
+        c->stats.requests++;
+        return 0;
+    }
     enum creds_status st = creds_manager_get(c->cm, &cr, &err);
     if (st == CREDS_PENDING) {
         o->creds_pending = true;
@@ -266,7 +272,7 @@ static int op_prepare(struct aws_request *req, void *ud)
     bool s3 = strcmp(o->service, "s3") == 0;
     struct sigv4_params p = {
         /* an emulator endpoint may come without a region; sign as the CLI's default would */
-        .region = c->cfg->region ? c->cfg->region : "us-east-1",
+        .region = req->region ? req->region : c->cfg->region ? c->cfg->region : "us-east-1",
         .service = o->service,
         .when = time(NULL) + c->skew,
         .s3_rules = s3 || req->s3_rules,

@@ -5,6 +5,7 @@
  * botocore's create_credential_resolver: environment, assume role, web identity, SSO, the
  * credentials file, credential_process, the config file. A profile that asks for a provider
  * we do not have yet gets an explicit error, never a silent fall-through to another one. */
+#include "config.h"
 #include "creds.h"
 
 #include <ctype.h>
@@ -12,20 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
+#include "creds_provider.h"
 #include "xalloc.h"
-
-enum provider_result { PROVIDER_SKIP, PROVIDER_OK, PROVIDER_ERROR, PROVIDER_PENDING };
-
-struct creds_provider {
-    const char *name;    /* botocore's method name, shown by creds_manager_method */
-    enum provider_result (*resolve)(struct creds_manager *cm, struct aws_credentials **out,
-                                    struct aws_error *err);
-};
 
 struct creds_manager {
     const struct aws_config *cfg;
     struct aws_credentials *current;
     const struct creds_provider *current_provider;
+    struct aws_credentials *fixed;   /* creds_call's signer: always these, never resolved */
 };
 
 void aws_credentials_free(struct aws_credentials *c)
@@ -128,7 +124,7 @@ static const char *env_nonempty(const char *name)
     return v && *v ? v : NULL;
 }
 
-static enum provider_result provider_env(struct creds_manager *cm, struct aws_credentials **out,
+static enum provider_result provider_env(struct creds_ctx *ctx, struct aws_credentials **out,
                                          struct aws_error *err)
 {
     const char *akid = env_nonempty("AWS_ACCESS_KEY_ID");
@@ -138,8 +134,9 @@ static enum provider_result provider_env(struct creds_manager *cm, struct aws_cr
     time_t expiration = 0;
     char *mask;
 
-    /* The CLI ignores the environment when --profile names a profile. */
-    if (cm->cfg->profile_explicit)
+    /* The CLI ignores the environment when --profile names a profile, and a source_profile
+     * is never the environment. */
+    if (ctx->cfg->profile_explicit || ctx->depth > 0)
         return PROVIDER_SKIP;
     if (!akid && !secret)
         return PROVIDER_SKIP;
@@ -148,7 +145,7 @@ static enum provider_result provider_env(struct creds_manager *cm, struct aws_cr
                       "%s to use profile %s", akid ? "AWS_ACCESS_KEY_ID" :
                       "AWS_SECRET_ACCESS_KEY", akid ? "AWS_SECRET_ACCESS_KEY" :
                       "AWS_ACCESS_KEY_ID", akid ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-                      cm->cfg->profile);
+                      ctx->profile);
         return PROVIDER_ERROR;
     }
     /* botocore reads AWS_SECURITY_TOKEN (the boto2 name) before AWS_SESSION_TOKEN. */
@@ -175,14 +172,15 @@ static enum provider_result provider_env(struct creds_manager *cm, struct aws_cr
 }
 
 /* Static keys from one file's view of the profile; get is the lookup for that file. */
-static enum provider_result static_keys(struct creds_manager *cm, struct aws_credentials **out,
+static enum provider_result static_keys(struct creds_ctx *ctx, struct aws_credentials **out,
                                         struct aws_error *err, const char *path,
                                         const char *(*get)(const struct aws_config *,
                                                            const char *, const char *))
 {
-    const struct aws_config *cfg = cm->cfg;
-    const char *akid = get(cfg, cfg->profile, "aws_access_key_id");
-    const char *secret = get(cfg, cfg->profile, "aws_secret_access_key");
+    const struct aws_config *cfg = ctx->cfg;
+    const char *profile = ctx->profile;
+    const char *akid = get(cfg, profile, "aws_access_key_id");
+    const char *secret = get(cfg, profile, "aws_secret_access_key");
     const char *token;
     struct aws_credentials *c;
     char *mask;
@@ -192,98 +190,197 @@ static enum provider_result static_keys(struct creds_manager *cm, struct aws_cre
         return PROVIDER_SKIP;
     if (!secret || !*secret || !*akid) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s in %s has %s but no %s; add it or "
-                      "remove the other key", cfg->profile, path,
+                      "remove the other key", profile, path,
                       *akid ? "aws_access_key_id" : "an empty aws_access_key_id",
                       *akid ? "aws_secret_access_key" : "access key id");
         return PROVIDER_ERROR;
     }
-    token = get(cfg, cfg->profile, "aws_security_token");
+    token = get(cfg, profile, "aws_security_token");
     if (!token)
-        token = get(cfg, cfg->profile, "aws_session_token");
+        token = get(cfg, profile, "aws_session_token");
     c = xcalloc(1, sizeof(*c));
     c->access_key_id = xstrdup(akid);
     c->secret_access_key = xstrdup(secret);
     c->session_token = token && *token ? xstrdup(token) : NULL;
     mask = key_mask(akid);
-    c->source = xasprintf("profile %s: static keys (%s) in %s", cfg->profile, mask, path);
+    c->source = xasprintf("profile %s: static keys (%s) in %s", profile, mask, path);
     free(mask);
     *out = c;
     return PROVIDER_OK;
 }
 
-static enum provider_result provider_credentials_file(struct creds_manager *cm,
+static enum provider_result provider_credentials_file(struct creds_ctx *ctx,
                                                       struct aws_credentials **out,
                                                       struct aws_error *err)
 {
-    return static_keys(cm, out, err, cm->cfg->credentials_file, aws_config_get_credentials);
+    return static_keys(ctx, out, err, ctx->cfg->credentials_file, aws_config_get_credentials);
 }
 
 /* botocore's ConfigProvider reads the config file alone (not the merged profile), so an
  * access key there with the secret in the credentials file is partial: an error in both. */
-static enum provider_result provider_config_file(struct creds_manager *cm,
+static enum provider_result provider_config_file(struct creds_ctx *ctx,
                                                  struct aws_credentials **out,
                                                  struct aws_error *err)
 {
-    return static_keys(cm, out, err, cm->cfg->config_file, aws_config_get);
+    return static_keys(ctx, out, err, ctx->cfg->config_file, aws_config_get);
 }
 
-/* Providers that are not built yet: claim the profile when it uses them, and say so. */
-static enum provider_result unsupported(struct creds_manager *cm, struct aws_error *err,
-                                        const char *key, const char *what)
-{
-    if (!aws_config_profile_value(cm->cfg, key))
-        return PROVIDER_SKIP;
-    aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s uses %s (%s), which opsdeck does not "
-                  "support yet; use a profile with static keys or set AWS_ACCESS_KEY_ID and "
-                  "AWS_SECRET_ACCESS_KEY", cm->cfg->profile, what, key);
-    return PROVIDER_ERROR;
-}
-
-static enum provider_result provider_assume_role(struct creds_manager *cm,
-                                                 struct aws_credentials **out,
-                                                 struct aws_error *err)
-{
-    (void)out;
-    /* botocore leaves role_arn + web_identity_token_file to the web identity provider. */
-    if (aws_config_profile_value(cm->cfg, "web_identity_token_file"))
-        return PROVIDER_SKIP;
-    return unsupported(cm, err, "role_arn", "assume role");
-}
-
-static enum provider_result provider_web_identity(struct creds_manager *cm,
+/* Web identity (role_arn + web_identity_token_file) is not built: claim the profile when it
+ * uses it, and say so, rather than fall through to another provider. */
+static enum provider_result provider_web_identity(struct creds_ctx *ctx,
                                                   struct aws_credentials **out,
                                                   struct aws_error *err)
 {
     (void)out;
-    return unsupported(cm, err, "web_identity_token_file", "web identity");
+    if (!creds_profile_value(ctx, "web_identity_token_file"))
+        return PROVIDER_SKIP;
+    aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s uses web identity "
+                  "(web_identity_token_file), which opsdeck does not support; use a profile "
+                  "with another credential source", ctx->profile);
+    return PROVIDER_ERROR;
 }
 
-static enum provider_result provider_sso(struct creds_manager *cm, struct aws_credentials **out,
-                                         struct aws_error *err)
-{
-    enum provider_result r = unsupported(cm, err, "sso_session", "SSO");
+static const struct creds_provider provider_table_env = {"env", provider_env};
+static const struct creds_provider provider_table_web = {"assume-role-with-web-identity",
+                                                         provider_web_identity};
+static const struct creds_provider provider_table_credfile = {"shared-credentials-file",
+                                                              provider_credentials_file};
+static const struct creds_provider provider_table_cfgfile = {"config-file",
+                                                             provider_config_file};
 
-    (void)out;
-    return r != PROVIDER_SKIP ? r : unsupported(cm, err, "sso_start_url", "SSO");
-}
-
-static enum provider_result provider_process(struct creds_manager *cm,
-                                             struct aws_credentials **out,
-                                             struct aws_error *err)
-{
-    (void)out;
-    return unsupported(cm, err, "credential_process", "credential_process");
-}
-
-static const struct creds_provider providers[] = {
-    {"env", provider_env},
-    {"assume-role", provider_assume_role},
-    {"assume-role-with-web-identity", provider_web_identity},
-    {"sso", provider_sso},
-    {"shared-credentials-file", provider_credentials_file},
-    {"custom-process", provider_process},
-    {"config-file", provider_config_file},
+/* botocore's create_credential_resolver order. */
+static const struct creds_provider *const providers[] = {
+    &provider_table_env,
+    &creds_provider_assume_role,
+    &provider_table_web,
+    &creds_provider_sso,
+    &provider_table_credfile,
+    &creds_provider_process,
+    &provider_table_cfgfile,
+    &creds_provider_container,
+    &creds_provider_imds,
 };
+
+const char *creds_profile_value(const struct creds_ctx *ctx, const char *key)
+{
+    const char *v = aws_config_get_credentials(ctx->cfg, ctx->profile, key);
+
+    return v ? v : aws_config_get(ctx->cfg, ctx->profile, key);
+}
+
+struct aws_credentials *creds_new(const char *akid, const char *secret, const char *token,
+                                  time_t expiration, const char *source)
+{
+    struct aws_credentials *c = xcalloc(1, sizeof(*c));
+
+    c->access_key_id = xstrdup(akid);
+    c->secret_access_key = xstrdup(secret);
+    c->session_token = token && *token ? xstrdup(token) : NULL;
+    c->expiration = expiration;
+    c->source = xstrdup(source ? source : "");
+    return c;
+}
+
+/* Runs the providers for ctx->profile; *used names the one that answered. */
+static enum provider_result resolve_chain(struct creds_ctx *ctx, struct aws_credentials **out,
+                                          const struct creds_provider **used,
+                                          struct aws_error *err)
+{
+    for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
+        enum provider_result r;
+
+        if (!providers[i]->resolve)
+            continue;
+        r = providers[i]->resolve(ctx, out, err);
+        if (r == PROVIDER_SKIP)
+            continue;
+        if (used)
+            *used = providers[i];
+        return r;
+    }
+    return PROVIDER_SKIP;
+}
+
+enum provider_result creds_resolve_profile(struct creds_ctx *parent, const char *profile,
+                                           struct aws_credentials **out, struct aws_error *err)
+{
+    struct creds_ctx ctx = *parent;
+    enum provider_result r;
+
+    if (parent->depth + 1 >= CREDS_MAX_CHAIN) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: source_profile chain is deeper "
+                      "than %d profiles; shorten it", parent->profile, CREDS_MAX_CHAIN);
+        return PROVIDER_ERROR;
+    }
+    for (int i = 0; i <= parent->depth; i++) {
+        const char *seen = i < parent->depth ? parent->chain[i] : parent->profile;
+        if (strcmp(seen, profile) == 0) {
+            aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: source_profile %s loops back "
+                          "to a profile already in the chain; break the cycle in %s",
+                          parent->profile, profile, parent->cfg->config_file);
+            return PROVIDER_ERROR;
+        }
+    }
+    if (!aws_config_profile_exists(parent->cfg, profile)) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: source_profile %s is not in %s "
+                      "or %s; add it or fix the name", parent->profile, profile,
+                      parent->cfg->config_file, parent->cfg->credentials_file);
+        return PROVIDER_ERROR;
+    }
+    ctx.chain[parent->depth] = parent->profile;
+    ctx.depth = parent->depth + 1;
+    ctx.profile = profile;
+    r = resolve_chain(&ctx, out, NULL, err);
+    if (r == PROVIDER_SKIP) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: its source_profile %s has no "
+                      "credentials; add keys to [%s] in %s", parent->profile, profile, profile,
+                      parent->cfg->credentials_file);
+        return PROVIDER_ERROR;
+    }
+    return r;
+}
+
+static void call_done(const struct aws_response *resp, const struct aws_error *err, void *ud)
+{
+    struct aws_response *out = ((void **)ud)[0];
+    struct aws_error *e = ((void **)ud)[1];
+    int *state = ((void **)ud)[2];
+
+    if (err) {
+        *e = *err;
+        *state = -1;
+        return;
+    }
+    /* take the response over: the client frees its own copy after the callback */
+    out->status = resp->status;
+    for (size_t i = 0; i < resp->nheaders; i++)
+        aws_response_add_header(out, resp->headers[i].name, resp->headers[i].value);
+    buf_append(&out->body, resp->body.data ? resp->body.data : "", resp->body.len);
+    *state = 1;
+}
+
+int creds_call(struct creds_ctx *ctx, const struct aws_credentials *signer,
+               struct aws_request *req, struct aws_response *resp, struct aws_error *err)
+{
+    struct creds_manager fixed = {.cfg = ctx->cfg, .fixed = (struct aws_credentials *)signer};
+    struct aws_client *c;
+    int state = 0;
+    void *ud[3] = {resp, err, &state};
+
+    if (!signer)
+        req->anonymous = true;
+    aws_response_init(resp);
+    c = aws_client_new(ctx->cfg, &fixed, NULL);
+    aws_client_send(c, req, call_done, ud);
+    while (state == 0 && aws_client_pending(c) > 0)
+        aws_client_run(c, NULL, 0, 1000);
+    aws_client_free(c);
+    if (state != 1) {
+        aws_response_done(resp);
+        return -1;
+    }
+    return 0;
+}
 
 /* ---- the manager --------------------------------------------------------------------- */
 
@@ -323,25 +420,28 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
     time_t now = time(NULL);
     const struct aws_config *cfg = cm->cfg;
 
+    struct creds_ctx ctx = {.cm = cm, .cfg = cfg, .profile = cfg->profile};
+    struct aws_credentials *c = NULL;
+    const struct creds_provider *used = NULL;
+
     *out = NULL;
+    if (cm->fixed) {
+        *out = cm->fixed;
+        return CREDS_OK;
+    }
     if (cm->current && (cm->current->expiration == 0 || cm->current->expiration > now)) {
         *out = cm->current;
         return CREDS_OK;
     }
     creds_manager_invalidate(cm);
-    for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
-        struct aws_credentials *c = NULL;
-
-        switch (providers[i].resolve(cm, &c, err)) {
-        case PROVIDER_SKIP:
-            continue;
-        case PROVIDER_PENDING:
-            return CREDS_PENDING;
-        case PROVIDER_ERROR:
-            return CREDS_ERROR;
-        case PROVIDER_OK:
-            break;
-        }
+    switch (resolve_chain(&ctx, &c, &used, err)) {
+    case PROVIDER_SKIP:
+        break;
+    case PROVIDER_PENDING:
+        return CREDS_PENDING;
+    case PROVIDER_ERROR:
+        return CREDS_ERROR;
+    case PROVIDER_OK:
         if (c->expiration != 0 && c->expiration <= now) {
             aws_error_set(err, AWS_ERR_CREDENTIALS, "the credentials from %s expired; refresh "
                           "them", c->source);
@@ -349,7 +449,7 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
             return CREDS_ERROR;
         }
         cm->current = c;
-        cm->current_provider = &providers[i];
+        cm->current_provider = used;
         *out = c;
         return CREDS_OK;
     }

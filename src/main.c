@@ -1,9 +1,9 @@
-/* main.c - command line: global options, then a command.
+/* main.c - command line: global options, then a command from the table below.
  *
- *   opsdeck [--profile P] [--region R] [--endpoint-url URL] snapshot [--json]
+ *   opsdeck [--profile P] [--region R] [--endpoint-url URL] [--mfa-code CODE] COMMAND [ARGS]
  *
  * The interactive console (no command) arrives with the console issue; until then running
- * opsdeck without a command says so and points at snapshot. */
+ * opsdeck without a command says so and points at the commands. */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -12,20 +12,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "commands.h"
+
+struct command {
+    const char *name;
+    command_fn run;
+    const char *usage;         /* one line for --help */
+};
+
+static const struct command commands[] = {
+    {"snapshot", cmd_snapshot,
+     "snapshot [--json]      poll SQS, SNS, S3, STS and CloudWatch once and print the result"},
+};
 
 static void usage(FILE *out)
 {
-    fputs("usage: opsdeck [OPTIONS] COMMAND\n"
-          "\n"
-          "commands:\n"
-          "  snapshot [--json]    poll SQS, SNS, S3, STS and CloudWatch once and print the result\n"
-          "\n"
+    fputs("usage: opsdeck [OPTIONS] COMMAND [ARGS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    fputs("\n"
           "options:\n"
           "  --profile NAME       AWS profile (default: AWS_PROFILE, else \"default\")\n"
           "  --region NAME        AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"
           "  --endpoint-url URL   send every request to URL (an emulator or a VPC endpoint)\n"
-          "  --json               machine-readable output (snapshot)\n"
+          "  --mfa-code CODE      the MFA code for a profile with mfa_serial (else asked on the terminal)\n"
+          "  --json               machine-readable output\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
           "\n"
@@ -39,21 +50,25 @@ int main(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'},
         {"region", required_argument, NULL, 'r'},
         {"endpoint-url", required_argument, NULL, 'e'},
+        {"mfa-code", required_argument, NULL, 'm'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct snapshot_opts so = {0};
-    const char *command;
+    struct global_opts g = {0};
+    const struct command *cmd = NULL;
     int c, rc;
 
+    /* GNU getopt moves the words that are not options to the end, in order: the command
+     * and its arguments. */
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'p': so.profile = optarg; break;
-        case 'r': so.region = optarg; break;
-        case 'e': so.endpoint_url = optarg; break;
-        case 'j': so.json = 1; break;
+        case 'p': g.profile = optarg; break;
+        case 'r': g.region = optarg; break;
+        case 'e': g.endpoint_url = optarg; break;
+        case 'm': g.mfa_code = optarg; break;
+        case 'j': g.json = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts(PACKAGE_STRING); return 0;
         default: usage(stderr); return 2;
@@ -64,20 +79,18 @@ int main(int argc, char **argv)
               "(see --help)\n", stderr);
         return 2;
     }
-    command = argv[optind];
-    if (optind + 1 < argc) {
-        fprintf(stderr, "opsdeck: unexpected argument '%s' (see --help)\n", argv[optind + 1]);
-        return 2;
-    }
-    if (strcmp(command, "snapshot") != 0) {
-        fprintf(stderr, "opsdeck: unknown command '%s' (see --help)\n", command);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[optind], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        fprintf(stderr, "opsdeck: unknown command '%s' (see --help)\n", argv[optind]);
         return 2;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fputs("opsdeck: libcurl failed to initialise\n", stderr);
         return 1;
     }
-    rc = snapshot_run(&so);
+    rc = cmd->run(&g, argc - optind, argv + optind);
     curl_global_cleanup();
     return rc;
 }

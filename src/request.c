@@ -34,6 +34,8 @@ void aws_request_done(struct aws_request *r)
     free(r->method);
     free(r->path);
     free(r->query);
+    free(r->endpoint);
+    free(r->region);
     kv_free_array(r->headers, r->nheaders);
     if (r->body.data)
         explicit_bzero(r->body.data, r->body.len);

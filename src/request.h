@@ -26,6 +26,9 @@ struct aws_request {
     size_t nheaders;
     struct buf body;
     bool s3_rules;        /* S3 signing: path signed as sent, x-amz-content-sha256 */
+    bool anonymous;       /* sent unsigned: the SSO portal and SSO-OIDC take bearer tokens */
+    char *endpoint;       /* NULL: the config's endpoint for service; else this base URL */
+    char *region;         /* NULL: the config's region; else sign for this one */
 };
 
 struct aws_response {

@@ -26,6 +26,7 @@
 #include "aws/sqs.h"
 #include "aws/sts.h"
 #include "client.h"
+#include "commands.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -873,4 +874,18 @@ int snapshot_run(const struct snapshot_opts *opts)
     }
     snapshot_done(&s);
     return rc;
+}
+
+int cmd_snapshot(const struct global_opts *g, int argc, char **argv)
+{
+    struct snapshot_opts so = {
+        .profile = g->profile, .region = g->region, .endpoint_url = g->endpoint_url,
+        .json = g->json};
+
+    if (argc > 1) {
+        fprintf(stderr, "opsdeck: snapshot takes no arguments, got '%s' (see --help)\n",
+                argv[1]);
+        return 2;
+    }
+    return snapshot_run(&so);
 }

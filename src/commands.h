@@ -1,0 +1,20 @@
+/* commands.h - the subcommands of opsdeck, one file each (cmd_*.c or their module). */
+#ifndef OPSDECK_COMMANDS_H
+#define OPSDECK_COMMANDS_H
+
+/* Options every command shares, from the command line before or after the command. */
+struct global_opts {
+    const char *profile;       /* --profile, or NULL */
+    const char *region;        /* --region, or NULL */
+    const char *endpoint_url;  /* --endpoint-url, or NULL */
+    const char *mfa_code;      /* --mfa-code: the MFA token code, or NULL to prompt on /dev/tty */
+    int json;                  /* --json */
+};
+
+/* argv[0] is the command's name; argv[1..] the words after it (options already removed).
+ * Returns the exit status. */
+typedef int (*command_fn)(const struct global_opts *g, int argc, char **argv);
+
+int cmd_snapshot(const struct global_opts *g, int argc, char **argv);
+
+#endif
