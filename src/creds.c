@@ -22,6 +22,9 @@ struct creds_manager {
     struct aws_credentials *current;
     const struct creds_provider *current_provider;
     struct aws_credentials *fixed;   /* creds_call's signer: always these, never resolved */
+    creds_mfa_fn mfa_fn;
+    void *mfa_ud;
+    char *mfa_fixed;                 /* --mfa-code, used once: a code is valid only once */
 };
 
 void aws_credentials_free(struct aws_credentials *c)
@@ -401,10 +404,34 @@ void creds_manager_invalidate(struct creds_manager *cm)
     cm->current_provider = NULL;
 }
 
+void creds_manager_set_mfa(struct creds_manager *cm, creds_mfa_fn fn, void *ud,
+                           const char *fixed_code)
+{
+    cm->mfa_fn = fn;
+    cm->mfa_ud = ud;
+    xfree_secret(cm->mfa_fixed);
+    cm->mfa_fixed = fixed_code && *fixed_code ? xstrdup(fixed_code) : NULL;
+}
+
+int creds_manager_mfa_code(struct creds_manager *cm, const char *profile, const char *serial,
+                           char *code, size_t codelen)
+{
+    if (cm->mfa_fixed) {
+        int n = snprintf(code, codelen, "%s", cm->mfa_fixed);
+        xfree_secret(cm->mfa_fixed);
+        cm->mfa_fixed = NULL;
+        return n > 0 && (size_t)n < codelen ? 0 : -1;
+    }
+    if (!cm->mfa_fn)
+        return -1;
+    return cm->mfa_fn(cm->mfa_ud, profile, serial, code, codelen);
+}
+
 void creds_manager_free(struct creds_manager *cm)
 {
     if (!cm)
         return;
+    xfree_secret(cm->mfa_fixed);
     creds_manager_invalidate(cm);
     free(cm);
 }

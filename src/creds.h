@@ -7,6 +7,7 @@
 #define OPSDECK_CREDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "awserr.h"
@@ -39,6 +40,18 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
 void creds_manager_invalidate(struct creds_manager *cm);
 
 void aws_credentials_free(struct aws_credentials *c);
+
+/* Asks the person for the current code of an MFA device (mfa_serial). Writes a NUL-terminated
+ * code into code and returns 0, or -1 when none can be had (no terminal, cancelled). */
+typedef int (*creds_mfa_fn)(void *ud, const char *profile, const char *serial, char *code,
+                            size_t codelen);
+/* Who answers MFA prompts: the console's dialog, or the headless /dev/tty prompt
+ * (creds_mfa_tty_prompt). A fixed code (--mfa-code) is used once, before any prompt. */
+void creds_manager_set_mfa(struct creds_manager *cm, creds_mfa_fn fn, void *ud,
+                           const char *fixed_code);
+/* For providers: the MFA code for serial, from the fixed code or the prompt. */
+int creds_manager_mfa_code(struct creds_manager *cm, const char *profile, const char *serial,
+                           char *code, size_t codelen);
 
 /* Added by creds.c. */
 
