@@ -16,5 +16,6 @@ struct global_opts {
 typedef int (*command_fn)(const struct global_opts *g, int argc, char **argv);
 
 int cmd_snapshot(const struct global_opts *g, int argc, char **argv);
+int cmd_whoami(const struct global_opts *g, int argc, char **argv);    /* cmd_whoami.c */
 
 #endif

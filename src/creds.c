@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "creds_provider.h"
+#include "creds_role.h"
 #include "xalloc.h"
 
 struct creds_manager {
@@ -257,6 +258,7 @@ static const struct creds_provider *const providers[] = {
     &creds_provider_assume_role,
     &provider_table_web,
     &creds_provider_sso,
+    &creds_provider_mfa_session,   /* creds_role.c: GetSessionToken for keys + mfa_serial */
     &provider_table_credfile,
     &creds_provider_process,
     &provider_table_cfgfile,

@@ -23,6 +23,8 @@ struct command {
 static const struct command commands[] = {
     {"snapshot", cmd_snapshot,
      "snapshot [--json]      poll SQS, SNS, S3, STS and CloudWatch once and print the result"},
+    {"whoami", cmd_whoami,
+     "whoami [--json]        the identity of the credentials (GetCallerIdentity), their source and expiry"},
 };
 
 static void usage(FILE *out)

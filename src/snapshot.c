@@ -27,6 +27,7 @@
 #include "aws/sts.h"
 #include "client.h"
 #include "commands.h"
+#include "mfa_tty.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -837,6 +838,7 @@ int snapshot_run(const struct snapshot_opts *opts)
         return 1;
     }
     s.cm = creds_manager_new(s.cfg);
+    creds_manager_set_mfa(s.cm, creds_mfa_tty_prompt, NULL, opts->mfa_code);
     /* fail before any request when there are no credentials at all: one clear line */
     if (creds_manager_get(s.cm, &creds, &err) == CREDS_ERROR) {
         rc = report_failure(&err, s.cfg->profile);
@@ -880,7 +882,7 @@ int cmd_snapshot(const struct global_opts *g, int argc, char **argv)
 {
     struct snapshot_opts so = {
         .profile = g->profile, .region = g->region, .endpoint_url = g->endpoint_url,
-        .json = g->json};
+        .mfa_code = g->mfa_code, .json = g->json};
 
     if (argc > 1) {
         fprintf(stderr, "opsdeck: snapshot takes no arguments, got '%s' (see --help)\n",

@@ -6,6 +6,7 @@ struct snapshot_opts {
     const char *profile;       /* --profile, or NULL */
     const char *region;        /* --region, or NULL */
     const char *endpoint_url;  /* --endpoint-url, or NULL */
+    const char *mfa_code;      /* --mfa-code, or NULL to ask on /dev/tty */
     int json;                  /* --json: the document of doc/snapshot.md on stdout */
 };
 
