@@ -65,5 +65,12 @@ char *aws_config_nested_get(const char *block, const char *subkey);
 /* http:// or https://, a host (name, IPv4 or [IPv6]), an optional port 1-65535, and an
  * optional path; no spaces or control characters. */
 bool aws_config_endpoint_valid(const char *url);
+/* Like aws_config_endpoint, for a region other than the profile's (the SSO portal and
+ * SSO-OIDC live in sso_region), and without --endpoint-url (it names the command's service,
+ * not a credential provider's): AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the services
+ * section, endpoint_url, then https://<prefix>.<region>.<dns suffix>. */
+char *aws_config_endpoint_region(const struct aws_config *cfg, const char *service,
+                                 const char *region, const char **source,
+                                 struct aws_error *err);
 
 #endif

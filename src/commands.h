@@ -9,6 +9,7 @@ struct global_opts {
     const char *endpoint_url;  /* --endpoint-url, or NULL */
     const char *mfa_code;      /* --mfa-code: the MFA token code, or NULL to prompt on /dev/tty */
     int json;                  /* --json */
+    int sso;                   /* --sso (login) */
 };
 
 /* argv[0] is the command's name; argv[1..] the words after it (options already removed).
@@ -17,5 +18,7 @@ typedef int (*command_fn)(const struct global_opts *g, int argc, char **argv);
 
 int cmd_snapshot(const struct global_opts *g, int argc, char **argv);
 int cmd_whoami(const struct global_opts *g, int argc, char **argv);    /* cmd_whoami.c */
+int cmd_creds(const struct global_opts *g, int argc, char **argv);    /* cmd_creds.c */
+int cmd_login(const struct global_opts *g, int argc, char **argv);    /* cmd_login.c */
 
 #endif

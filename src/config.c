@@ -803,8 +803,10 @@ static char *checked(const char *url, const char *what, struct aws_error *err)
     return xstrdup(url);
 }
 
-char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
-                          const char **source, struct aws_error *err)
+/* region: the region of the public endpoint; cli_override: whether --endpoint-url applies. */
+static char *endpoint_resolve(const struct aws_config *cfg, const char *service,
+                              const char *region, bool cli_override, const char **source,
+                              struct aws_error *err)
 {
     const struct service_info *si = service ? service_lookup(service) : NULL;
     const struct partition *part;
@@ -817,7 +819,7 @@ char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
         aws_error_set(err, AWS_ERR_CONFIG, "unknown service '%s'", service ? service : "");
         return NULL;
     }
-    if (cfg->data->endpoint_url) {
+    if (cli_override && cfg->data->endpoint_url) {
         src = "--endpoint-url";
         url = checked(cfg->data->endpoint_url, "--endpoint-url", err);
         goto done;
@@ -866,7 +868,7 @@ char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
             goto done;
         }
     }
-    if (!cfg->region) {
+    if (!region) {
         /* botocore, with no region, uses the aws partition's global hosts for these three */
         if (strcmp(si->prefix, "iam") == 0 || strcmp(si->prefix, "s3") == 0 ||
             strcmp(si->prefix, "sts") == 0) {
@@ -880,16 +882,31 @@ char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
                       cfg->profile, cfg->config_file);
         return NULL;
     }
-    part = partition_of(cfg->region);
+    part = partition_of(region);
     src = "default";
     if (strcmp(si->prefix, "iam") == 0 && part->iam_host)
         url = xasprintf("https://%s", part->iam_host);
-    else if (strcmp(si->prefix, "s3") == 0 && strcmp(cfg->region, "us-east-1") == 0)
+    else if (strcmp(si->prefix, "s3") == 0 && strcmp(region, "us-east-1") == 0)
         url = xstrdup("https://s3.amazonaws.com");  /* botocore keeps S3's legacy global host */
     else
-        url = xasprintf("https://%s.%s.%s", si->prefix, cfg->region, part->dns_suffix);
+        url = xasprintf("https://%s.%s.%s", si->prefix, region, part->dns_suffix);
 done:
     if (url && source)
         *source = src;
     return url;
+}
+
+char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
+                          const char **source, struct aws_error *err)
+{
+    return endpoint_resolve(cfg, service, cfg ? cfg->region : NULL, true, source, err);
+}
+
+/* --endpoint-url is the command's own service (as in the CLI, where it never redirects the
+ * SSO calls a credential provider makes), so it does not apply here. */
+char *aws_config_endpoint_region(const struct aws_config *cfg, const char *service,
+                                 const char *region, const char **source,
+                                 struct aws_error *err)
+{
+    return endpoint_resolve(cfg, service, region, false, source, err);
 }

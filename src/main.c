@@ -25,6 +25,10 @@ static const struct command commands[] = {
      "snapshot [--json]      poll SQS, SNS, S3, STS and CloudWatch once and print the result"},
     {"whoami", cmd_whoami,
      "whoami [--json]        the identity of the credentials (GetCallerIdentity), their source and expiry"},
+    {"creds", cmd_creds,
+     "creds add|remove PROFILE, creds list   long-term keys in the OS keyring (read from stdin)"},
+    {"login", cmd_login,
+     "login --sso [PROFILE]  sign in to IAM Identity Center: prints a URL and a code to approve"},
 };
 
 static void usage(FILE *out)
@@ -54,6 +58,7 @@ int main(int argc, char **argv)
         {"endpoint-url", required_argument, NULL, 'e'},
         {"mfa-code", required_argument, NULL, 'm'},
         {"json", no_argument, NULL, 'j'},
+        {"sso", no_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -71,6 +76,7 @@ int main(int argc, char **argv)
         case 'e': g.endpoint_url = optarg; break;
         case 'm': g.mfa_code = optarg; break;
         case 'j': g.json = 1; break;
+        case 's': g.sso = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts(PACKAGE_STRING); return 0;
         default: usage(stderr); return 2;
