@@ -18,6 +18,7 @@ typedef int (*command_fn)(const struct global_opts *g, int argc, char **argv);
 
 int cmd_snapshot(const struct global_opts *g, int argc, char **argv);
 int cmd_whoami(const struct global_opts *g, int argc, char **argv);    /* cmd_whoami.c */
+int cmd_creds(const struct global_opts *g, int argc, char **argv);    /* cmd_creds.c */
 int cmd_login(const struct global_opts *g, int argc, char **argv);    /* cmd_login.c */
 
 #endif

@@ -13,15 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "buf.h"
 #include "client.h"
 #include "creds_provider.h"
 #include "creds_role.h"
+#include "keyring.h"
 #include "xalloc.h"
+
+struct creds_entry;
 
 struct creds_manager {
     const struct aws_config *cfg;
-    struct aws_credentials *current;
-    const struct creds_provider *current_provider;
+    struct creds_entry *entries;     /* the cache: one per profile resolved (creds_entry) */
+    int refresh_holdoff;             /* seconds between refresh attempts that fail */
     struct aws_credentials *fixed;   /* creds_call's signer: always these, never resolved */
     creds_mfa_fn mfa_fn;
     void *mfa_ud;
@@ -259,6 +265,7 @@ static const struct creds_provider *const providers[] = {
     &provider_table_web,
     &creds_provider_sso,
     &creds_provider_mfa_session,   /* creds_role.c: GetSessionToken for keys + mfa_serial */
+    &creds_provider_keyring,   /* keyring.c: keys from `opsdeck creds add` */
     &provider_table_credfile,
     &creds_provider_process,
     &provider_table_cfgfile,
@@ -286,6 +293,12 @@ struct aws_credentials *creds_new(const char *akid, const char *secret, const ch
     return c;
 }
 
+static enum provider_result provider_run(const struct creds_provider *p, struct creds_ctx *ctx,
+                                         struct aws_credentials **out, struct aws_error *err);
+static enum provider_result cached_resolve(struct creds_ctx *ctx,
+                                           const struct aws_credentials **out,
+                                           struct aws_error *err);
+
 /* Runs the providers for ctx->profile; *used names the one that answered. */
 static enum provider_result resolve_chain(struct creds_ctx *ctx, struct aws_credentials **out,
                                           const struct creds_provider **used,
@@ -296,7 +309,7 @@ static enum provider_result resolve_chain(struct creds_ctx *ctx, struct aws_cred
 
         if (!providers[i]->resolve)
             continue;
-        r = providers[i]->resolve(ctx, out, err);
+        r = provider_run(providers[i], ctx, out, err);
         if (r == PROVIDER_SKIP)
             continue;
         if (used)
@@ -335,7 +348,16 @@ enum provider_result creds_resolve_profile(struct creds_ctx *parent, const char 
     ctx.chain[parent->depth] = parent->profile;
     ctx.depth = parent->depth + 1;
     ctx.profile = profile;
-    r = resolve_chain(&ctx, out, NULL, err);
+    /* through the cache: a role's source session is reused while it is good (no new MFA
+     * prompt when only the outer role expires); the caller owns a copy */
+    {
+        const struct aws_credentials *c = NULL;
+
+        r = cached_resolve(&ctx, &c, err);
+        if (r == PROVIDER_OK)
+            *out = creds_new(c->access_key_id, c->secret_access_key, c->session_token,
+                             c->expiration, c->source);
+    }
     if (r == PROVIDER_SKIP) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: its source_profile %s has no "
                       "credentials; add keys to [%s] in %s", parent->profile, profile, profile,
@@ -389,21 +411,300 @@ int creds_call(struct creds_ctx *ctx, const struct aws_credentials *signer,
 
 /* ---- the manager --------------------------------------------------------------------- */
 
+/* Providers whose credentials are sessions worth keeping across restarts: getting new ones
+ * may need an MFA code or a browser. The names are creds_provider names. */
+static const char *const session_methods[] = {"assume-role", "sso", "mfa-session",
+                                              "session-token"};
+
+static bool is_session_method(const char *name)
+{
+    for (size_t i = 0; i < sizeof(session_methods) / sizeof(session_methods[0]); i++)
+        if (name && strcmp(name, session_methods[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The settings that decide which session provider claims a profile and what it asks for:
+ * a cached session is used only while they are unchanged (a new role_arn must not get the
+ * old role's credentials). NULL when the profile has none, so no session can be cached. */
+static char *session_fingerprint(const struct creds_ctx *ctx)
+{
+    static const char *const keys[] = {
+        "role_arn", "source_profile", "credential_source", "mfa_serial", "external_id",
+        "aws_access_key_id", /* mfa-session: a new key is a new session (the id is no secret) */
+        "role_session_name", "duration_seconds", "web_identity_token_file", "sso_session",
+        "sso_start_url", "sso_region", "sso_account_id", "sso_role_name",
+    };
+    static const char *const sso_keys[] = {"sso_start_url", "sso_region"};
+    struct buf b;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    bool any = false;
+    char *hex;
+    const char *session;
+
+    buf_init(&b);
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const char *v = creds_profile_value(ctx, keys[i]);
+
+        if (v) {
+            buf_printf(&b, "%s=%s\n", keys[i], v);
+            /* keys alone make no session: plain static profiles never look in the keyring */
+            any = any || strcmp(keys[i], "aws_access_key_id") != 0;
+        }
+    }
+    session = creds_profile_value(ctx, "sso_session");
+    for (size_t i = 0; session && i < sizeof(sso_keys) / sizeof(sso_keys[0]); i++) {
+        const char *v = aws_config_get_section(ctx->cfg, "sso-session", session, sso_keys[i]);
+
+        buf_printf(&b, "sso-session.%s=%s\n", sso_keys[i], v ? v : "");
+    }
+    if (!any) {
+        buf_done(&b);
+        return NULL;
+    }
+    EVP_Digest(b.data, b.len, md, &n, EVP_sha256(), NULL);
+    buf_done(&b);
+    hex = xmalloc(2 * n + 1);
+    for (unsigned int i = 0; i < n; i++)
+        sprintf(hex + 2 * i, "%02x", md[i]);
+    return hex;
+}
+
+/* A session for ctx->profile from the keyring, made by provider `name` for the profile's
+ * current settings and good for more than CREDS_REFRESH_AHEAD seconds; NULL otherwise. */
+static struct aws_credentials *session_lookup(const struct creds_ctx *ctx, const char *name,
+                                              const char *fp)
+{
+    struct aws_credentials *c = NULL;
+    struct keyring_meta meta = {0};
+    struct aws_error kerr;
+    char *source;
+
+    if (!keyring_available(true, NULL) ||
+        keyring_lookup(ctx->profile, KEYRING_SESSION, &c, &meta, &kerr) != 1)
+        return NULL;
+    if (!meta.method || strcmp(meta.method, name) != 0 || !meta.fingerprint ||
+        strcmp(meta.fingerprint, fp) != 0 || c->expiration == 0 ||
+        c->expiration - time(NULL) <= CREDS_REFRESH_AHEAD) {
+        aws_credentials_free(c);
+        keyring_meta_done(&meta);
+        return NULL;
+    }
+    keyring_meta_done(&meta);
+    source = xasprintf("%s (session cached in the OS keyring)", c->source);
+    free(c->source);
+    c->source = source;
+    return c;
+}
+
+/* Runs a provider; for session providers the keyring is asked first, and what the provider
+ * returns is stored there, so the providers themselves know nothing of the keyring. */
+static enum provider_result provider_run(const struct creds_provider *p, struct creds_ctx *ctx,
+                                         struct aws_credentials **out, struct aws_error *err)
+{
+    enum provider_result r;
+    char *fp;
+
+    if (!is_session_method(p->name) || !(fp = session_fingerprint(ctx)))
+        return p->resolve(ctx, out, err);
+    if ((*out = session_lookup(ctx, p->name, fp))) {
+        free(fp);
+        return PROVIDER_OK;
+    }
+    r = p->resolve(ctx, out, err);
+    if (r == PROVIDER_OK && (*out)->expiration != 0 && keyring_available(true, NULL)) {
+        struct keyring_meta meta = {(char *)p->name, fp};
+        struct aws_error kerr;
+
+        /* not fatal: the credentials work, only the next run will ask again */
+        keyring_store(ctx->profile, KEYRING_SESSION, *out, &meta, &kerr);
+    }
+    free(fp);
+    return r;
+}
+
+int creds_session_store(const struct aws_config *cfg, const char *profile, const char *method,
+                        const struct aws_credentials *c, struct aws_error *err)
+{
+    struct creds_ctx ctx = {.cfg = cfg, .profile = profile};
+    struct keyring_meta meta = {(char *)method, session_fingerprint(&ctx)};
+    int r;
+
+    if (!meta.fingerprint) {
+        aws_error_set(err, AWS_ERR_CONFIG, "profile %s has no role, MFA or SSO settings, so "
+                      "it has no session to cache", profile);
+        return -1;
+    }
+    r = keyring_store(profile, KEYRING_SESSION, c, &meta, err);
+    free(meta.fingerprint);
+    return r;
+}
+
+/* One cached credential. top: resolved as the active profile (the environment counts);
+ * otherwise as a source_profile inside a chain. */
+struct creds_entry {
+    struct creds_entry *next;
+    char *profile;
+    bool top;
+    struct aws_credentials *c;
+    const char *method;         /* a provider's name (static) */
+    time_t retry_after;         /* no refresh attempt before this, after one that failed */
+    char refresh_error[1024];   /* why the last refresh failed, "" when it did not */
+};
+
+static struct creds_entry *entry_find(const struct creds_manager *cm, const char *profile,
+                                      bool top)
+{
+    for (struct creds_entry *e = cm ? cm->entries : NULL; e; e = e->next)
+        if (e->top == top && strcmp(e->profile, profile) == 0)
+            return e;
+    return NULL;
+}
+
+static void entry_drop(struct creds_manager *cm, struct creds_entry *e)
+{
+    for (struct creds_entry **pp = &cm->entries; *pp; pp = &(*pp)->next) {
+        if (*pp == e) {
+            *pp = e->next;
+            aws_credentials_free(e->c);
+            free(e->profile);
+            free(e);
+            return;
+        }
+    }
+}
+
+static bool needs_refresh(const struct aws_credentials *c, time_t now)
+{
+    return c->expiration != 0 && c->expiration - now <= CREDS_REFRESH_AHEAD;
+}
+
+/* The credentials of ctx->profile through the cache: fresh ones are returned as they are;
+ * ones within CREDS_REFRESH_AHEAD of expiry are refreshed, and kept (with the failure
+ * recorded for the report) when the refresh fails but they have not expired yet. *out
+ * belongs to the cache. SKIP means no provider has credentials for the profile. */
+static enum provider_result cached_resolve(struct creds_ctx *ctx,
+                                           const struct aws_credentials **out,
+                                           struct aws_error *err)
+{
+    struct creds_manager *cm = ctx->cm;
+    bool top = ctx->depth == 0;
+    struct creds_entry *e = entry_find(cm, ctx->profile, top);
+    time_t now = time(NULL);
+    const struct creds_provider *used = NULL;
+    struct aws_credentials *c = NULL;
+    enum provider_result r;
+    time_t retry_after;
+
+    *out = NULL;
+    if (e && (!needs_refresh(e->c, now) || (now < e->retry_after && e->c->expiration > now))) {
+        *out = e->c;
+        return PROVIDER_OK;
+    }
+    r = resolve_chain(ctx, &c, &used, err);
+    if (r == PROVIDER_OK && c->expiration != 0 && c->expiration <= now) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "the credentials from %s expired; refresh them",
+                      c->source);
+        aws_credentials_free(c);
+        r = PROVIDER_ERROR;
+    }
+    if (r == PROVIDER_PENDING)
+        return r;
+    if (r != PROVIDER_OK) {
+        if (e && e->c->expiration > now) {
+            /* the old ones still work: use them, and say why they could not be renewed */
+            snprintf(e->refresh_error, sizeof(e->refresh_error), "%s", r == PROVIDER_ERROR ?
+                     err->message : "no provider has credentials for the profile any more");
+            e->retry_after = now + cm->refresh_holdoff;
+            *out = e->c;
+            return PROVIDER_OK;
+        }
+        if (e)
+            entry_drop(cm, e);
+        return r;
+    }
+    /* a provider that keeps returning short-lived credentials is not asked again on every
+     * call; the first answer is (it may simply have been cached near its end) */
+    retry_after = e && needs_refresh(c, now) ? now + cm->refresh_holdoff : 0;
+    if (!e) {
+        e = xcalloc(1, sizeof(*e));
+        e->profile = xstrdup(ctx->profile);
+        e->top = top;
+        e->next = cm->entries;
+        cm->entries = e;
+    } else {
+        aws_credentials_free(e->c);
+    }
+    e->c = c;
+    e->method = used->name;
+    e->refresh_error[0] = '\0';
+    e->retry_after = retry_after;
+    *out = c;
+    return PROVIDER_OK;
+}
+
 struct creds_manager *creds_manager_new(const struct aws_config *cfg)
 {
     struct creds_manager *cm = xcalloc(1, sizeof(*cm));
 
     cm->cfg = cfg;
+    cm->refresh_holdoff = CREDS_REFRESH_HOLDOFF;
     return cm;
 }
 
 void creds_manager_invalidate(struct creds_manager *cm)
 {
-    if (!cm)
+    struct creds_entry *e;
+
+    if (!cm || !(e = entry_find(cm, cm->cfg->profile, true)))
         return;
-    aws_credentials_free(cm->current);
-    cm->current = NULL;
-    cm->current_provider = NULL;
+    /* The service refused them (ExpiredToken): a session cached in the keyring is as bad,
+     * and would otherwise come back on the next get. */
+    if (is_session_method(e->method) && keyring_available(false, NULL)) {
+        struct aws_error kerr;
+
+        keyring_delete(e->profile, KEYRING_SESSION, &kerr);
+    }
+    entry_drop(cm, e);
+}
+
+static void entries_free(struct creds_manager *cm)
+{
+    while (cm->entries)
+        entry_drop(cm, cm->entries);
+}
+
+void creds_manager_switch(struct creds_manager *cm, const struct aws_config *cfg)
+{
+    entries_free(cm);
+    cm->cfg = cfg;
+}
+
+void creds_manager_set_refresh_holdoff(struct creds_manager *cm, int seconds)
+{
+    cm->refresh_holdoff = seconds < 0 ? 0 : seconds;
+}
+
+size_t creds_manager_report(const struct creds_manager *cm, struct creds_report *out,
+                            size_t max)
+{
+    size_t n = 0;
+
+    for (const struct creds_entry *e = cm->entries; e; e = e->next, n++) {
+        struct creds_report *r = &out[n];
+
+        if (n >= max)
+            continue;  /* counted, as snprintf counts what did not fit */
+        memset(r, 0, sizeof(*r));
+        snprintf(r->profile, sizeof(r->profile), "%s", e->profile);
+        snprintf(r->method, sizeof(r->method), "%s", e->method);
+        snprintf(r->source, sizeof(r->source), "%s", e->c->source);
+        snprintf(r->refresh_error, sizeof(r->refresh_error), "%s", e->refresh_error);
+        r->expiration = e->c->expiration;
+        r->active = e->top && strcmp(e->profile, cm->cfg->profile) == 0;
+    }
+    return n;
 }
 
 void creds_manager_set_mfa(struct creds_manager *cm, creds_mfa_fn fn, void *ud,
@@ -434,60 +735,45 @@ void creds_manager_free(struct creds_manager *cm)
     if (!cm)
         return;
     xfree_secret(cm->mfa_fixed);
-    creds_manager_invalidate(cm);
+    entries_free(cm);
     free(cm);
 }
 
 const char *creds_manager_method(const struct creds_manager *cm)
 {
-    return cm && cm->current_provider ? cm->current_provider->name : NULL;
+    const struct creds_entry *e = cm ? entry_find(cm, cm->cfg->profile, true) : NULL;
+
+    return e ? e->method : NULL;
 }
 
 enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_credentials **out,
                                     struct aws_error *err)
 {
-    time_t now = time(NULL);
     const struct aws_config *cfg = cm->cfg;
-
     struct creds_ctx ctx = {.cm = cm, .cfg = cfg, .profile = cfg->profile};
-    struct aws_credentials *c = NULL;
-    const struct creds_provider *used = NULL;
 
     *out = NULL;
     if (cm->fixed) {
         *out = cm->fixed;
         return CREDS_OK;
     }
-    if (cm->current && (cm->current->expiration == 0 || cm->current->expiration > now)) {
-        *out = cm->current;
+    switch (cached_resolve(&ctx, out, err)) {
+    case PROVIDER_OK:
         return CREDS_OK;
-    }
-    creds_manager_invalidate(cm);
-    switch (resolve_chain(&ctx, &c, &used, err)) {
-    case PROVIDER_SKIP:
-        break;
     case PROVIDER_PENDING:
         return CREDS_PENDING;
     case PROVIDER_ERROR:
         return CREDS_ERROR;
-    case PROVIDER_OK:
-        if (c->expiration != 0 && c->expiration <= now) {
-            aws_error_set(err, AWS_ERR_CREDENTIALS, "the credentials from %s expired; refresh "
-                          "them", c->source);
-            aws_credentials_free(c);
-            return CREDS_ERROR;
-        }
-        cm->current = c;
-        cm->current_provider = used;
-        *out = c;
-        return CREDS_OK;
+    case PROVIDER_SKIP:
+        break;
     }
     aws_error_set(err, AWS_ERR_CREDENTIALS, "no credentials for profile %s: looked at the "
-                  "environment%s, %s and %s; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                  "add aws_access_key_id/aws_secret_access_key to [%s] in %s, or choose "
-                  "another profile with --profile or AWS_PROFILE", cfg->profile,
+                  "environment%s, the OS keyring, %s and %s; set AWS_ACCESS_KEY_ID and "
+                  "AWS_SECRET_ACCESS_KEY, add aws_access_key_id/aws_secret_access_key to [%s] "
+                  "in %s, store keys with `opsdeck creds add %s`, or choose another profile "
+                  "with --profile or AWS_PROFILE", cfg->profile,
                   cfg->profile_explicit ? " (skipped: --profile given)" : "",
                   cfg->credentials_file, cfg->config_file, cfg->profile,
-                  cfg->credentials_file);
+                  cfg->credentials_file, cfg->profile);
     return CREDS_ERROR;
 }

@@ -25,6 +25,8 @@ static const struct command commands[] = {
      "snapshot [--json]      poll SQS, SNS, S3, STS and CloudWatch once and print the result"},
     {"whoami", cmd_whoami,
      "whoami [--json]        the identity of the credentials (GetCallerIdentity), their source and expiry"},
+    {"creds", cmd_creds,
+     "creds add|remove PROFILE, creds list   long-term keys in the OS keyring (read from stdin)"},
     {"login", cmd_login,
      "login --sso [PROFILE]  sign in to IAM Identity Center: prints a URL and a code to approve"},
 };

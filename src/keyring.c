@@ -1,0 +1,472 @@
+/* keyring.c - credentials in the OS keyring through libsecret (see keyring.h).
+ *
+ * The JSON codec is always built (it is tested without a keyring); everything that talks to
+ * the Secret Service is under HAVE_LIBSECRET. The encoder writes into one buffer sized up
+ * front instead of using cJSON_Print, whose growing buffer is realloc'd and would leave
+ * copies of the secret in freed memory; decoded cJSON strings are wiped before the tree is
+ * deleted. */
+#include "config.h"
+#include "keyring.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBSECRET
+#include <libsecret/secret.h>
+#endif
+
+#include "creds_provider.h"
+#include "xalloc.h"
+
+#define NOT_BUILT "opsdeck was not built with libsecret, so it has no keyring"
+
+static void (*notify_fn)(const char *line);
+
+void keyring_set_notify(void (*fn)(const char *line))
+{
+    notify_fn = fn;
+}
+
+void keyring_meta_done(struct keyring_meta *meta)
+{
+    if (!meta)
+        return;
+    free(meta->method);
+    free(meta->fingerprint);
+    meta->method = meta->fingerprint = NULL;
+}
+
+/* ---- the secret's JSON ------------------------------------------------------------- */
+
+static char *put_string(char *p, const char *s)
+{
+    *p++ = '"';
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+        if (*q == '"' || *q == '\\') {
+            *p++ = '\\';
+            *p++ = (char)*q;
+        } else if (*q < 0x20) {
+            p += sprintf(p, "\\u%04x", *q);
+        } else {
+            *p++ = (char)*q;
+        }
+    }
+    *p++ = '"';
+    return p;
+}
+
+static char *put_field(char *p, const char *name, const char *value)
+{
+    p += sprintf(p, ",\"%s\":", name);
+    if (!value) {
+        memcpy(p, "null", 4);
+        return p + 4;
+    }
+    return put_string(p, value);
+}
+
+char *keyring_encode(const struct aws_credentials *c, const struct keyring_meta *meta)
+{
+    const char *vals[] = {c->access_key_id, c->secret_access_key, c->session_token, c->source,
+                          meta ? meta->method : NULL, meta ? meta->fingerprint : NULL};
+    size_t need = 128;
+    char *out, *p;
+
+    /* worst case: every byte escaped as \u00XX, plus names and punctuation */
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+        need += 32 + (vals[i] ? 6 * strlen(vals[i]) : 0);
+    out = xmalloc(need);
+    p = out + sprintf(out, "{\"version\":1,\"expiration\":%lld", (long long)c->expiration);
+    p = put_field(p, "access_key_id", vals[0]);
+    p = put_field(p, "secret_access_key", vals[1]);
+    p = put_field(p, "session_token", vals[2]);
+    p = put_field(p, "source", vals[3]);
+    p = put_field(p, "method", vals[4]);
+    p = put_field(p, "fingerprint", vals[5]);
+    *p++ = '}';
+    *p = '\0';
+    return out;
+}
+
+static void json_wipe_delete(cJSON *j)
+{
+    for (cJSON *it = j ? j->child : NULL; it; it = it->next)
+        if (cJSON_IsString(it) && it->valuestring)
+            explicit_bzero(it->valuestring, strlen(it->valuestring));
+    cJSON_Delete(j);
+}
+
+/* A string member, NULL when absent or null; -1 (via *bad) when of another type. */
+static const char *json_str(const cJSON *j, const char *name, bool *bad)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, name);
+
+    if (!it || cJSON_IsNull(it))
+        return NULL;
+    if (!cJSON_IsString(it)) {
+        *bad = true;
+        return NULL;
+    }
+    return it->valuestring;
+}
+
+int keyring_decode(const char *json, struct aws_credentials **out, struct keyring_meta *meta,
+                   struct aws_error *err)
+{
+    cJSON *j = cJSON_Parse(json);
+    const cJSON *ver, *exp;
+    const char *akid, *secret, *token, *source, *method, *fp;
+    bool bad = false;
+
+    if (!cJSON_IsObject(j)) {
+        json_wipe_delete(j);
+        aws_error_set(err, AWS_ERR_PARSE, "a keyring item of opsdeck is not JSON; remove it "
+                      "with `opsdeck creds remove` and add the keys again");
+        return -1;
+    }
+    ver = cJSON_GetObjectItemCaseSensitive(j, "version");
+    exp = cJSON_GetObjectItemCaseSensitive(j, "expiration");
+    akid = json_str(j, "access_key_id", &bad);
+    secret = json_str(j, "secret_access_key", &bad);
+    token = json_str(j, "session_token", &bad);
+    source = json_str(j, "source", &bad);
+    method = json_str(j, "method", &bad);
+    fp = json_str(j, "fingerprint", &bad);
+    if (bad || !cJSON_IsNumber(ver) || ver->valuedouble != 1 || !cJSON_IsNumber(exp) ||
+        exp->valuedouble < 0 || exp->valuedouble > 253402300799.0 /* 9999-12-31 */ ||
+        !akid || !*akid || !secret || !*secret) {
+        json_wipe_delete(j);
+        aws_error_set(err, AWS_ERR_PARSE, "a keyring item of opsdeck is not in the expected "
+                      "form (version 1 with an access key, a secret and an expiration); "
+                      "remove it with `opsdeck creds remove` and add the keys again");
+        return -1;
+    }
+    *out = creds_new(akid, secret, token, (time_t)exp->valuedouble, source);
+    if (meta) {
+        meta->method = method ? xstrdup(method) : NULL;
+        meta->fingerprint = fp ? xstrdup(fp) : NULL;
+    }
+    json_wipe_delete(j);
+    return 0;
+}
+
+/* ---- the notice ---------------------------------------------------------------------- */
+
+static bool probed, usable, announced;
+static char why[512];
+
+static void announce_once(void)
+{
+    char line[640];
+
+    if (announced)
+        return;
+    announced = true;
+    snprintf(line, sizeof(line), "opsdeck: no keyring (%s): credentials are cached in memory "
+             "only for this run", why);
+    if (notify_fn)
+        notify_fn(line);
+    else
+        fprintf(stderr, "%s\n", line);
+}
+
+/* One line of a library's message: D-Bus errors can hold newlines. */
+static void one_line(char *dst, size_t n, const char *prefix, const char *msg)
+{
+    snprintf(dst, n, "%s%s", prefix, msg ? msg : "");
+    for (char *p = dst; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+}
+
+static void set_why(const char *prefix, const char *msg)
+{
+    one_line(why, sizeof(why), prefix, msg);
+}
+
+#ifndef HAVE_LIBSECRET
+
+static bool probe(void)
+{
+    set_why(NOT_BUILT, NULL);
+    return false;
+}
+
+#define NOT_BUILT_ERR(err) \
+    (aws_error_set((err), AWS_ERR_CONFIG, "%s", NOT_BUILT), -1)
+
+int keyring_store(const char *profile, const char *kind, const struct aws_credentials *c,
+                  const struct keyring_meta *meta, struct aws_error *err)
+{
+    return NOT_BUILT_ERR(err);
+}
+
+int keyring_lookup(const char *profile, const char *kind, struct aws_credentials **out,
+                   struct keyring_meta *meta, struct aws_error *err)
+{
+    return NOT_BUILT_ERR(err);
+}
+
+int keyring_delete(const char *profile, const char *kind, struct aws_error *err)
+{
+    return NOT_BUILT_ERR(err);
+}
+
+long keyring_list(struct keyring_item **items, struct aws_error *err)
+{
+    *items = NULL;
+    return NOT_BUILT_ERR(err);
+}
+
+#else
+
+static const SecretSchema schema = {
+    "org.opsdeck.Credentials", SECRET_SCHEMA_NONE,
+    {
+        {"profile", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"kind", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {NULL, 0},
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+/* A session bus can also be found at $XDG_RUNTIME_DIR/bus (systemd) without the variable. */
+static bool have_session_bus(void)
+{
+    const char *rt = getenv("XDG_RUNTIME_DIR");
+    char path[512];
+    struct stat st;
+
+    if (getenv("DBUS_SESSION_BUS_ADDRESS") && *getenv("DBUS_SESSION_BUS_ADDRESS"))
+        return true;
+    if (!rt || !*rt)
+        return false;
+    snprintf(path, sizeof(path), "%s/bus", rt);
+    return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static bool probe(void)
+{
+    GError *error = NULL;
+    SecretService *svc;
+    SecretCollection *col;
+    bool ok = false;
+
+    /* Without a bus, GIO would try to autolaunch one through X11 and fail ("Cannot autolaunch
+     * D-Bus without X11 $DISPLAY") or, worse, start one nobody asked for: do not try. */
+    if (!have_session_bus()) {
+        set_why("no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set", NULL);
+        return false;
+    }
+    svc = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
+    if (!svc) {
+        set_why("D-Bus: ", error ? error->message : "unknown error");
+        g_clear_error(&error);
+        return false;
+    }
+    /* ReadAlias is the first real call: it fails when no Secret Service runs or can be
+     * started, and tells whether the default keyring exists and is unlocked. A locked one
+     * would need a password prompt, which a jump host cannot show. */
+    col = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
+                                           SECRET_COLLECTION_NONE, NULL, &error);
+    if (!col) {
+        if (error)
+            set_why("Secret Service: ", error->message);
+        else
+            set_why("the Secret Service has no default keyring", NULL);
+        g_clear_error(&error);
+    } else if (secret_collection_get_locked(col)) {
+        set_why("the default keyring is locked", NULL);
+    } else {
+        ok = true;
+    }
+    if (col)
+        g_object_unref(col);
+    g_object_unref(svc);
+    return ok;
+}
+
+static int unavailable(struct aws_error *err)
+{
+    aws_error_set(err, AWS_ERR_CONFIG, "no keyring (%s)", why);
+    return -1;
+}
+
+static int gerror_fail(struct aws_error *err, const char *what, GError *error)
+{
+    char msg[512];
+
+    one_line(msg, sizeof(msg), "", error ? error->message : "unknown error");
+    aws_error_set(err, AWS_ERR_CONFIG, "keyring: %s failed: %s", what, msg);
+    g_clear_error(&error);
+    return -1;
+}
+
+int keyring_store(const char *profile, const char *kind, const struct aws_credentials *c,
+                  const struct keyring_meta *meta, struct aws_error *err)
+{
+    GError *error = NULL;
+    char *json, *label;
+    gboolean ok;
+
+    if (!keyring_available(false, NULL))
+        return unavailable(err);
+    json = keyring_encode(c, meta);
+    label = xasprintf("opsdeck %s credentials for profile %s", kind, profile);
+    ok = secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT, label, json, NULL,
+                                    &error, "profile", profile, "kind", kind, NULL);
+    xfree_secret(json);
+    free(label);
+    if (!ok)
+        return gerror_fail(err, "storing", error);
+    return 0;
+}
+
+int keyring_lookup(const char *profile, const char *kind, struct aws_credentials **out,
+                   struct keyring_meta *meta, struct aws_error *err)
+{
+    GError *error = NULL;
+    gchar *json;
+    int r;
+
+    if (!keyring_available(false, NULL))
+        return unavailable(err);
+    json = secret_password_lookup_sync(&schema, NULL, &error, "profile", profile, "kind", kind,
+                                       NULL);
+    if (error)
+        return gerror_fail(err, "reading", error);
+    if (!json)
+        return 0;
+    r = keyring_decode(json, out, meta, err);
+    secret_password_free(json);  /* wipes it */
+    return r == 0 ? 1 : -1;
+}
+
+int keyring_delete(const char *profile, const char *kind, struct aws_error *err)
+{
+    GError *error = NULL;
+    gboolean removed;
+
+    if (!keyring_available(false, NULL))
+        return unavailable(err);
+    removed = secret_password_clear_sync(&schema, NULL, &error, "profile", profile, "kind",
+                                         kind, NULL);
+    if (error)
+        return gerror_fail(err, "removing", error);
+    return removed ? 1 : 0;
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    const struct keyring_item *x = a, *y = b;
+    int r = strcmp(x->profile, y->profile);
+
+    return r ? r : strcmp(x->kind, y->kind);
+}
+
+long keyring_list(struct keyring_item **items, struct aws_error *err)
+{
+    GError *error = NULL;
+    GList *found, *l;
+    long n = 0;
+
+    *items = NULL;
+    if (!keyring_available(false, NULL))
+        return unavailable(err);
+    found = secret_password_search_sync(&schema, SECRET_SEARCH_ALL, NULL, &error, NULL);
+    if (error)
+        return gerror_fail(err, "listing", error);
+    *items = xcalloc(g_list_length(found) + 1, sizeof(**items));
+    for (l = found; l; l = l->next) {
+        SecretRetrievable *r = l->data;
+        GHashTable *attrs = secret_retrievable_get_attributes(r);
+        SecretValue *v = secret_retrievable_retrieve_secret_sync(r, NULL, &error);
+        struct keyring_item *it = &(*items)[n];
+        struct aws_credentials *c = NULL;
+        struct keyring_meta meta = {0};
+        struct aws_error derr;
+        const char *p = attrs ? g_hash_table_lookup(attrs, "profile") : NULL;
+        const char *k = attrs ? g_hash_table_lookup(attrs, "kind") : NULL;
+
+        g_clear_error(&error);
+        snprintf(it->profile, sizeof(it->profile), "%s", p ? p : "?");
+        snprintf(it->kind, sizeof(it->kind), "%s", k ? k : "?");
+        snprintf(it->key_mask, sizeof(it->key_mask), "(unreadable)");
+        if (v && keyring_decode(secret_value_get_text(v), &c, &meta, &derr) == 0) {
+            size_t len = strlen(c->access_key_id);
+
+            snprintf(it->key_mask, sizeof(it->key_mask), "...%s",
+                     len > 4 ? c->access_key_id + len - 4 : "");
+            it->expiration = c->expiration;
+            snprintf(it->method, sizeof(it->method), "%s", meta.method ? meta.method : "");
+            aws_credentials_free(c);
+            keyring_meta_done(&meta);
+        }
+        if (v)
+            secret_value_unref(v);  /* libsecret keeps the text in wiped secure memory */
+        if (attrs)
+            g_hash_table_unref(attrs);
+        n++;
+    }
+    g_list_free_full(found, g_object_unref);
+    qsort(*items, (size_t)n, sizeof(**items), item_cmp);
+    return n;
+}
+
+#endif /* HAVE_LIBSECRET */
+
+bool keyring_available(bool announce, const char **reason)
+{
+    if (!probed) {
+        const char *knob = getenv("OPSDECK_KEYRING");
+
+        probed = true;
+        if (knob && strcmp(knob, "off") == 0) {
+            set_why("turned off by OPSDECK_KEYRING=off", NULL);
+            announced = true;  /* asked for: nothing to announce */
+        } else {
+            usable = probe();
+        }
+    }
+    if (!usable && announce)
+        announce_once();
+    if (reason)
+        *reason = usable ? NULL : why;
+    return usable;
+}
+
+/* ---- the provider -------------------------------------------------------------------- */
+
+static enum provider_result provider_keyring(struct creds_ctx *ctx, struct aws_credentials **out,
+                                             struct aws_error *err)
+{
+    struct aws_credentials *c = NULL;
+    struct aws_error kerr;
+    size_t n;
+
+    if (!keyring_available(true, NULL))
+        return PROVIDER_SKIP;
+    aws_error_clear(&kerr);
+    switch (keyring_lookup(ctx->profile, KEYRING_LONG_TERM, &c, NULL, &kerr)) {
+    case 0:
+        return PROVIDER_SKIP;
+    case 1:
+        break;
+    default:
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: %s", ctx->profile, kerr.message);
+        return PROVIDER_ERROR;
+    }
+    n = strlen(c->access_key_id);
+    free(c->source);
+    c->source = xasprintf("profile %s: long-term keys (...%s) in the OS keyring", ctx->profile,
+                          n > 4 ? c->access_key_id + n - 4 : "");
+    c->expiration = 0;
+    *out = c;
+    return PROVIDER_OK;
+}
+
+const struct creds_provider creds_provider_keyring = {"keyring", provider_keyring};
