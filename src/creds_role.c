@@ -52,8 +52,8 @@ static int mfa_code_get(struct creds_ctx *ctx, const char *serial, char *code, s
 
     if (!ctx->cm || creds_manager_mfa_code(ctx->cm, ctx->profile, serial, code, len) != 0) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s needs an MFA code for %s "
-                      "(mfa_serial) and none was given: pass --mfa-code CODE, or run opsdeck "
-                      "on a terminal to be asked", ctx->profile, serial);
+                      "(mfa_serial) and got none: pass --mfa-code CODE (6 digits), or run "
+                      "opsdeck on a terminal to be asked", ctx->profile, serial);
         return -1;
     }
     for (n = 0; isdigit((unsigned char)code[n]); n++)
