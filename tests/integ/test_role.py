@@ -154,6 +154,10 @@ source_profile = base
 [profile sess]
 mfa_serial = {SERIAL}
 duration_seconds = 3600
+
+[profile selfref]
+role_arn = {role("mid")}
+source_profile = selfref
 """
 
 CREDENTIALS = f"""
@@ -162,6 +166,10 @@ aws_access_key_id = {BASE_KEY}
 aws_secret_access_key = {BASE_SECRET}
 
 [sess]
+aws_access_key_id = {SESS_KEY}
+aws_secret_access_key = {SESS_SECRET}
+
+[selfref]
 aws_access_key_id = {SESS_KEY}
 aws_secret_access_key = {SESS_SECRET}
 """
@@ -330,6 +338,13 @@ def case_errors(env, rec):
     t.ok(r.returncode == 1 and len(errs) == 1 and "loops back" in errs[0] and
          "source_profile a" in errs[0], "cycle a -> b -> a: one line naming the loop",
          detail=r.stderr)
+    rec.calls.clear()
+    r = run(env, "--profile", "selfref", "--json", "whoami")
+    calls = rec.actions("AssumeRole")
+    t.ok(r.returncode == 0 and calls and calls[-1]["key"] == SESS_KEY and
+         json.loads(r.stdout)["source"].endswith("via its own static keys"),
+         "source_profile naming itself, with static keys: those keys assume the role "
+         "(botocore's rule), not a cycle", detail=r.stderr)
     r = run(env, "--profile", "orphan", "whoami")
     t.ok(r.returncode == 1 and "source_profile nosuch is not in" in r.stderr,
          "missing source_profile: error naming it", detail=r.stderr)
