@@ -1,0 +1,182 @@
+"""test_no_secrets.py - no secret key or session token reaches an output, a file or a log.
+
+Runs the main commands with known fake secrets (environment keys with a session token, and
+long-term keys added to a real gnome-keyring with `opsdeck creds add`): snapshot against
+moto, snapshot against a dead port (the error path), whoami, creds add/list, config_dump;
+with and without a D-Bus session. Then searches every captured stdout/stderr, every file
+under the test's HOME and TMPDIR (the keyring's own encrypted storage excepted) and the
+build's tests/*.log for the secrets, raw and in the encodings a leak would most likely
+take (URL-encoded, JSON-escaped, base64). Like test_keyring.py, it re-runs itself inside
+`dbus-run-session` with gnome-keyring-daemon; their absence is a failure, not a skip.
+"""
+import base64
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+from tap import Tap
+
+TOP_SRCDIR = os.environ.get("TOP_SRCDIR", ".")
+TOP_BUILDDIR = os.environ.get("TOP_BUILDDIR", ".")
+OPSDECK = os.environ.get("OPSDECK", os.path.join(TOP_BUILDDIR, "opsdeck"))
+CONFIG_DUMP = os.path.join(TOP_BUILDDIR, "tests", "tools", "config_dump")
+
+ENV_AKID = "AKIANOSECRETSENV0001"
+ENV_SECRET = "NoSecretsEnvSecret+/0123456789abcdefghijklm"
+ENV_TOKEN = "NoSecretsSessionToken+/FwoGZXIvYXdzEjr0123456789zyxwvu=="
+KR_AKID = "AKIANOSECRETSKR00002"
+KR_SECRET = "NoSecretsKeyringSecret+/9876543210ABCDEFGH"
+SECRETS = {"env secret": ENV_SECRET, "session token": ENV_TOKEN, "keyring secret": KR_SECRET}
+# the keyring daemon's own (encrypted) storage is where the secret is meant to be
+KEYRING_STORE = os.path.join(".local", "share", "keyrings")
+
+
+def outer():
+    tools = {n: shutil.which(n) for n in ("dbus-run-session", "gnome-keyring-daemon")}
+    if not all(tools.values()):
+        t = Tap()
+        t.ok(False, "dbus-run-session and gnome-keyring-daemon are installed",
+             detail=f"{tools} (run ./setup.sh: Debian packages dbus and gnome-keyring)")
+        t.done()
+    home = tempfile.mkdtemp(prefix="opsdeck-ns-home-")
+    tmp = tempfile.mkdtemp(prefix="opsdeck-ns-tmp-")
+    rundir = tempfile.mkdtemp(prefix="opsdeck-ns-run-")
+    env = dict(os.environ, HOME=home, TMPDIR=tmp, XDG_RUNTIME_DIR=rundir,
+               OPSDECK_NS_INNER="1", XDG_DATA_HOME=os.path.join(home, ".local", "share"))
+    for k in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "OPSDECK_KEYRING"):
+        env.pop(k, None)
+    script = ("echo -n pass | gnome-keyring-daemon --unlock --components=secrets "
+              ">/dev/null 2>&1; exec \"$0\" \"$1\"")
+    try:
+        r = subprocess.run(["dbus-run-session", "--", "sh", "-c", script, sys.executable,
+                            os.path.abspath(__file__)], env=env, stdin=subprocess.DEVNULL,
+                           timeout=900)
+        sys.exit(r.returncode)
+    finally:
+        for d in (home, tmp, rundir):
+            shutil.rmtree(d, True)
+
+
+def forms(secret):
+    """The secret as a leak would most likely carry it."""
+    return {secret, urllib.parse.quote(secret, safe=""), secret.replace("/", "\\/"),
+            base64.b64encode(secret.encode()).decode()}
+
+
+class Run:
+    def __init__(self):
+        self.captured = []  # (label, text)
+
+    def __call__(self, label, argv, env, stdin_text=None):
+        p = subprocess.run(argv, env=env, input=stdin_text, capture_output=True, text=True,
+                           timeout=180)
+        self.captured.append((label + " stdout", p.stdout))
+        self.captured.append((label + " stderr", p.stderr))
+        return p.returncode, p.stdout, p.stderr
+
+
+def leaks(text):
+    return [name for name, s in SECRETS.items() if any(f in text for f in forms(s))]
+
+
+def inner():
+    from awsenv import Moto, aws_env, free_port
+
+    t = Tap()
+    home, tmp = os.environ["HOME"], os.environ["TMPDIR"]
+    tempfile.tempdir = tmp  # moto's log and everything this script makes go there too
+    run = Run()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base.pop("OPSDECK_NS_INNER", None)
+    os.makedirs(os.path.join(home, ".aws"), exist_ok=True)
+    with open(os.path.join(home, ".aws", "config"), "w", encoding="ascii") as f:
+        f.write("[default]\nregion = us-east-1\n[profile kr]\nregion = us-east-1\n")
+
+    with Moto() as m:
+        env = aws_env(m.endpoint, base=base, home=home)
+        for k in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+            env.pop(k, None)
+        env.update(AWS_ACCESS_KEY_ID=ENV_AKID, AWS_SECRET_ACCESS_KEY=ENV_SECRET,
+                   AWS_SESSION_TOKEN=ENV_TOKEN)
+        subprocess.run(["aws", "--endpoint-url", m.endpoint, "sqs", "create-queue",
+                        "--queue-name", "ns-q"], env=env, capture_output=True, timeout=120)
+
+        rc, out, _ = run("snapshot --json", [OPSDECK, "snapshot", "--json"], env)
+        t.ok(rc == 0 and "ns-q" in out, "snapshot --json with env keys and a token works")
+        rc, out, _ = run("snapshot", [OPSDECK, "snapshot"], env)
+        t.ok(rc == 0, "snapshot (human) works")
+        rc, out, err = run("whoami", [OPSDECK, "whoami"], env)
+        t.ok(rc == 0 and ENV_AKID[-4:] in out + err, "whoami works", out + err)
+        rc, _, _ = run("whoami --json", [OPSDECK, "whoami", "--json"], env)
+        t.ok(rc == 0, "whoami --json works")
+        rc, out, _ = run("config_dump", [CONFIG_DUMP], env)
+        t.ok(rc == 0 and f"creds.access_key_id={ENV_AKID}" in out, "config_dump works")
+
+        dead = dict(env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
+        rc, _, err = run("snapshot on a dead port", [OPSDECK, "snapshot"], dead)
+        t.ok(rc == 1 and err, "snapshot against a dead port fails with a message", err)
+
+        kenv = {k: v for k, v in env.items()
+                if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
+        rc, out, err = run("creds add", [OPSDECK, "creds", "add", "kr"], kenv,
+                           KR_AKID + "\n" + KR_SECRET + "\n")
+        t.ok(rc == 0, "creds add kr (stdin) works", out + err)
+        rc, out, _ = run("creds list", [OPSDECK, "creds", "list"], kenv)
+        t.ok(rc == 0 and "...0002" in out, "creds list works", out)
+        rc, out, _ = run("config_dump kr", [CONFIG_DUMP, "--profile", "kr"], kenv)
+        t.ok("creds.method=keyring" in out, "config_dump resolves the keyring keys", out)
+        rc, out, _ = run("snapshot kr", [OPSDECK, "--profile", "kr", "snapshot", "--json"],
+                         kenv)
+        t.ok(rc == 0, "snapshot signed with the keyring keys works")
+        rc, _, _ = run("whoami kr", [OPSDECK, "--profile", "kr", "whoami"], kenv)
+        t.ok(rc == 0, "whoami with the keyring keys works")
+
+        nodbus = {k: v for k, v in env.items()
+                  if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "DISPLAY")}
+        rc, _, err = run("snapshot without D-Bus", [OPSDECK, "snapshot"], nodbus)
+        t.ok(rc == 0, "snapshot without D-Bus works", err)
+        rc, _, err = run("creds add without D-Bus", [OPSDECK, "creds", "add", "kr"], nodbus,
+                         KR_AKID + "\n" + KR_SECRET + "\n")
+        t.ok(rc == 1, "creds add without D-Bus refuses", err)
+        run("creds remove", [OPSDECK, "creds", "remove", "kr"], kenv)
+        # searched before moto stops: its request log is removed with it
+        t.ok(leaks("x" + urllib.parse.quote(ENV_TOKEN, safe="") + "x") == ["session token"],
+             "the search finds a URL-encoded token (self-check)")
+
+        # the search itself: outputs, files under HOME and TMPDIR, the build's logs
+        bad = [(label, leaks(text)) for label, text in run.captured if leaks(text)]
+        t.ok(not bad, f"no secret in {len(run.captured)} captured outputs", bad)
+
+        files = []
+        for root in (home, tmp):
+            for d, _, names in os.walk(root):
+                if os.path.relpath(d, home).startswith(KEYRING_STORE):
+                    continue
+                files.extend(os.path.join(d, n) for n in names)
+        logs = glob.glob(os.path.join(TOP_BUILDDIR, "tests", "**", "*.log"), recursive=True)
+        logs += glob.glob(os.path.join(TOP_BUILDDIR, "*.log"))
+        t.ok(len(files) > 0 and any("moto" in f for f in files),
+             f"the search covers the files written ({len(files)}, moto's log among them)", files)
+        found = []
+        for path in files + logs:
+            try:
+                with open(path, "rb") as f:
+                    text = f.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if leaks(text):
+                found.append((path, leaks(text)))
+        t.ok(not found, f"no secret in {len(files)} files under HOME/TMPDIR or {len(logs)} logs",
+             found)
+    t.done()
+
+
+if __name__ == "__main__":
+    if os.environ.get("OPSDECK_NS_INNER") == "1":
+        inner()
+    else:
+        outer()
