@@ -1,13 +1,25 @@
 """countproxy.py - a counting reverse proxy on 127.0.0.1 in front of an emulator.
 
-    with CountProxy("http://127.0.0.1:MOTO_PORT") as p:
+    with CountProxy("http://127.0.0.1:MOTO_PORT", latency_ms=0) as p:
         ... point a tool at p.endpoint ...
         p.count, p.by_action        # requests seen since the last p.reset()
+
+    python3 tests/bench/countproxy.py [--latency-ms N] UPSTREAM   # run it, print counts
+    python3 tests/bench/countproxy.py --selfcheck [--latency-ms 50] [--clients 32]
 
 Every tool under test talks to the proxy, so their requests are counted the same way,
 whatever their own logging says. Requests and responses are passed through unchanged
 (the Host header too: it is part of the SigV4 signature); bodies are buffered, which is fine
 for API calls but not meant for big transfers.
+
+latency_ms models a region's round trip: each request waits that long once, after it has
+been read and before it is forwarded. The wait is a sleep in the handler thread of that
+client connection (one thread per connection, ThreadingMixIn), so concurrent requests wait
+in parallel, as they would on a real network, while requests on one keep-alive connection
+stay one after the other. Connection set-up (TCP and TLS handshakes, 2-3 more round trips
+on a real endpoint) is NOT modelled: it favours a client that opens many connections.
+--selfcheck proves the wait does not serialise: N concurrent clients through the proxy to
+an instant upstream should take about one latency, not N.
 """
 import collections
 import http.client
@@ -16,6 +28,7 @@ import json
 import socket
 import socketserver
 import threading
+import time
 import urllib.parse
 
 _HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
@@ -49,6 +62,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         proxy = self.server.owner
         body = self._body()
         proxy._count(self.command, self.headers, self.path, body)
+        if proxy.latency_s > 0:
+            time.sleep(proxy.latency_s)   # this connection's thread only: see the docstring
         conn = proxy._conn()
         try:
             conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
@@ -83,10 +98,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default listen backlog (5) overflows when a client opens tens of connections at
+    # once; Linux then drops SYNs and the client retries after a second, which would be
+    # charged to the client under test.
+    request_queue_size = 256
 
 
 class CountProxy:
-    def __init__(self, upstream):
+    def __init__(self, upstream, latency_ms=0):
+        if latency_ms < 0:
+            raise ValueError("latency_ms must be >= 0")
+        self.latency_ms = latency_ms
+        self.latency_s = latency_ms / 1000.0
         u = urllib.parse.urlsplit(upstream)
         self.up_host, self.up_port = u.hostname, u.port or 80
         self.lock = threading.Lock()
@@ -153,10 +176,80 @@ class CountProxy:
         return False
 
 
+class _InstantHandler(http.server.BaseHTTPRequestHandler):
+    """The upstream of --selfcheck: answers at once, so only the proxy's wait is timed."""
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, *_):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    do_GET = do_POST
+
+
+def selfcheck(latency_ms, clients):
+    """Times `clients` concurrent requests (one connection each) through a proxy with
+    `latency_ms` to an instant upstream, and one request alone. Returns a dict of seconds."""
+    up = _Server(("127.0.0.1", 0), _InstantHandler)
+    threading.Thread(target=up.serve_forever, daemon=True).start()
+    try:
+        with CountProxy(f"http://127.0.0.1:{up.server_address[1]}", latency_ms) as p:
+            def one(out, i):
+                c = http.client.HTTPConnection("127.0.0.1", p.port, timeout=60)
+                c.connect()     # connect first: time the requests, not the handshakes
+                barrier.wait()
+                t0 = time.monotonic()
+                c.request("POST", "/", body=b"Action=Selfcheck",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+                c.getresponse().read()
+                out[i] = time.monotonic() - t0
+                c.close()
+
+            res = {}
+            for n in (1, clients):
+                barrier = threading.Barrier(n + 1)
+                out = [None] * n
+                ts = [threading.Thread(target=one, args=(out, i)) for i in range(n)]
+                for t in ts:
+                    t.start()
+                barrier.wait()
+                t0 = time.monotonic()
+                for t in ts:
+                    t.join()
+                res[n] = (time.monotonic() - t0, max(out))
+            count, _ = p.snapshot()
+        return {"latency_ms": latency_ms, "clients": clients, "requests_counted": count,
+                "one_request_s": round(res[1][0], 4),
+                "concurrent_wall_s": round(res[clients][0], 4),
+                "serialised_would_be_s": round(clients * latency_ms / 1000.0, 4)}
+    finally:
+        up.shutdown()
+        up.server_close()
+
+
 if __name__ == "__main__":
-    import sys
-    import time
-    with CountProxy(sys.argv[1]) as p:
+    import argparse
+    ap = argparse.ArgumentParser(description="counting reverse proxy on 127.0.0.1")
+    ap.add_argument("upstream", nargs="?", help="http://127.0.0.1:PORT of the emulator")
+    ap.add_argument("--latency-ms", type=float, default=0.0,
+                    help="added wait per request before forwarding (default 0)")
+    ap.add_argument("--selfcheck", action="store_true",
+                    help="time concurrent requests to an instant upstream and exit")
+    ap.add_argument("--clients", type=int, default=32, help="concurrent clients for --selfcheck")
+    a = ap.parse_args()
+    if a.selfcheck:
+        print(json.dumps(selfcheck(a.latency_ms or 50.0, a.clients)))
+        raise SystemExit(0)
+    if not a.upstream:
+        ap.error("UPSTREAM is required (or --selfcheck)")
+    with CountProxy(a.upstream, a.latency_ms) as p:
         print(p.endpoint, flush=True)
         try:
             while True:
