@@ -176,7 +176,12 @@ fail:
     {
         char msg[sizeof(err->message)];
 
-        snprintf(msg, sizeof(msg), "%s", err->message);
+        /* network and HTTP failures: the client's line names the endpoint and the fix */
+        if (err->kind == AWS_ERR_NETWORK || err->kind == AWS_ERR_TIMEOUT ||
+            err->kind == AWS_ERR_HTTP)
+            aws_error_describe(err, p.profile, msg, sizeof(msg));
+        else
+            snprintf(msg, sizeof(msg), "%s", err->message);
         aws_error_set(err, AWS_ERR_CREDENTIALS, "login to %s for profile %s failed: %s",
                       p.start_url, p.profile, msg);
     }

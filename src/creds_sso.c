@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "aws/sso.h"
+#include "client.h"
 #include "creds_provider.h"
 #include "proto.h"
 #include "xalloc.h"
@@ -455,7 +456,11 @@ static enum provider_result role_credentials(struct creds_ctx *ctx,
         char msg[sizeof(err->message)];
 
         aws_request_done(&req);
-        snprintf(msg, sizeof(msg), "%s", err->message);
+        if (err->http_status == 401 || err->http_status == 403 || err->kind == AWS_ERR_PARSE ||
+            err->kind == AWS_ERR_CONFIG)
+            snprintf(msg, sizeof(msg), "%s", err->message);
+        else  /* network, other HTTP: the client's line names the endpoint */
+            aws_error_describe(err, p->profile, msg, sizeof(msg));
         if (err->http_status == 401 || err->http_status == 403)
             aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: the SSO portal refused the "
                           "token for %s (HTTP %ld %s: %s); " LOGIN_FIX, p->profile,

@@ -151,9 +151,11 @@ def case_cli_parses_server():
     d = json.loads(p.stdout)
     t.ok(d["userCode"] and d["interval"] == 1 and d["expiresIn"] == 600,
          "device authorization: userCode, interval, expiresIn", detail=p.stdout)
-    tok = ["sso-oidc", "create-token", "--client-id", c["clientId"], "--client-secret",
-           c["clientSecret"], "--grant-type", "urn:ietf:params:oauth:grant-type:device_code",
-           "--device-code", d["deviceCode"]]
+    # secrets may start with '-', which argparse would take for an option: JSON input
+    tok = ["sso-oidc", "create-token", "--cli-input-json", json.dumps(
+        {"clientId": c["clientId"], "clientSecret": c["clientSecret"],
+         "grantType": "urn:ietf:params:oauth:grant-type:device_code",
+         "deviceCode": d["deviceCode"]})]
     p = aws(*tok)
     t.ok(p.returncode != 0 and "AuthorizationPendingException" in p.stderr,
          "aws CLI sees AuthorizationPendingException before approval", detail=p.stderr)
@@ -161,8 +163,9 @@ def case_cli_parses_server():
     p = aws(*tok)
     t.eq(p.returncode, 0, "aws sso-oidc create-token parses the token after approval")
     token = json.loads(p.stdout)
-    p = aws("sso", "get-role-credentials", "--role-name", "ReadOnly", "--account-id",
-            "111122223333", "--access-token", token["accessToken"])
+    p = aws("sso", "get-role-credentials", "--cli-input-json", json.dumps(
+        {"roleName": "ReadOnly", "accountId": "111122223333",
+         "accessToken": token["accessToken"]}))
     t.eq(p.returncode, 0, "aws sso get-role-credentials parses the portal's answer")
     rc = json.loads(p.stdout)["roleCredentials"]
     t.eq(rc["accessKeyId"], srv.role_credentials("111122223333", "ReadOnly")["accessKeyId"],
@@ -409,6 +412,21 @@ def case_login_errors():
     t.eq(p.returncode, 2, "login without --sso: usage error")
     with open(os.path.join(home, ".aws", "config"), "a") as f:
         f.write("[profile plain]\nregion = us-east-1\n")
+    # nobody approves: the code expires, and login says so
+    srv.state.device_expires_in = 2
+    try:
+        p = run([OPSDECK, "login", "--sso", "dev"], env)
+    finally:
+        srv.state.device_expires_in = 600
+    t.ok(p.returncode == 1 and "not approved" in p.stderr and "profile dev" in p.stderr and
+         not os.path.exists(cache_path(home, "corp")),
+         "login whose code is never approved: exit 1, says so, writes no cache",
+         detail=p.stdout + p.stderr)
+    # the OIDC endpoint unreachable: one line naming it
+    env2 = dict(env, AWS_ENDPOINT_URL_SSO_OIDC="http://127.0.0.1:9")
+    p = run([OPSDECK, "login", "--sso", "dev"], env2)
+    t.ok(p.returncode == 1 and "127.0.0.1:9" in p.stderr and "login to" in p.stderr,
+         "login with SSO-OIDC unreachable: exit 1 naming the endpoint", detail=p.stderr)
     p = run([OPSDECK, "login", "--sso", "plain"], env)
     t.ok(p.returncode == 1 and "plain" in p.stderr and "sso_start_url" in p.stderr,
          "login for a profile without SSO settings says what is missing", detail=p.stderr)

@@ -44,6 +44,7 @@ class _State:
         self.slow_down_once = False
         self.expires_in = 28800  # CreateToken's expiresIn
         self.interval = 1        # StartDeviceAuthorization's interval
+        self.device_expires_in = 600  # ... and its expiresIn
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -163,12 +164,14 @@ class _Handler(BaseHTTPRequestHandler):
         base = f"http://127.0.0.1:{self.server.server_address[1]}/device"
         with self.st.lock:
             self.st.devices[dev] = {"client_id": body["clientId"], "user_code": code,
-                                    "approved": False, "expires": time.time() + 600,
+                                    "approved": False,
+                                    "expires": time.time() + self.st.device_expires_in,
                                     "start_url": body["startUrl"]}
             self.st.log.append(("/device_authorization", "ok"))
         self._send(200, {"deviceCode": dev, "userCode": code, "verificationUri": base,
                          "verificationUriComplete": f"{base}?user_code={code}",
-                         "expiresIn": 600, "interval": self.st.interval})
+                         "expiresIn": self.st.device_expires_in,
+                         "interval": self.st.interval})
 
     def _issue(self, client_id):
         tok, ref = secrets.token_urlsafe(64), secrets.token_urlsafe(64)
