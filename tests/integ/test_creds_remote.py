@@ -245,6 +245,13 @@ def process_cases():
         env = base_env(f"[default]\ncredential_process = {helper}\n")
         both_refuse(env, f"credential_process prints {name}", ["profile default", want])
 
+    big = script("big.py", "import sys\nsys.stdout.write('{' + ' ' * 100000 + '}')\n")
+    env = base_env(f"[default]\ncredential_process = {big}\n")
+    o = ours(env)
+    t.ok(o.get("creds.status") == "error" and "printed more than 64 KiB" in
+         o.get("creds.error", ""), "credential_process printing 100 KB: refused",
+         detail=o["_creds"])
+
     env = base_env("[default]\ncredential_process = /nonexistent/helper ARGSECRET\n")
     both_refuse(env, "credential_process that does not exist",
                 ["/nonexistent/helper", "No such file"])
