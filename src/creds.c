@@ -481,7 +481,7 @@ static struct aws_credentials *session_lookup(const struct creds_ctx *ctx, const
     struct aws_error kerr;
     char *source;
 
-    if (!keyring_available(true, NULL) ||
+    if (!keyring_available(false, NULL) ||
         keyring_lookup(ctx->profile, KEYRING_SESSION, &c, &meta, &kerr) != 1)
         return NULL;
     if (!meta.method || strcmp(meta.method, name) != 0 || !meta.fingerprint ||
@@ -513,7 +513,7 @@ static enum provider_result provider_run(const struct creds_provider *p, struct 
         return PROVIDER_OK;
     }
     r = p->resolve(ctx, out, err);
-    if (r == PROVIDER_OK && (*out)->expiration != 0 && keyring_available(true, NULL)) {
+    if (r == PROVIDER_OK && (*out)->expiration != 0 && keyring_available(false, NULL)) {
         struct keyring_meta meta = {(char *)p->name, fp};
         struct aws_error kerr;
 
@@ -751,6 +751,7 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
 {
     const struct aws_config *cfg = cm->cfg;
     struct creds_ctx ctx = {.cm = cm, .cfg = cfg, .profile = cfg->profile};
+    const char *kr_why = NULL;
 
     *out = NULL;
     if (cm->fixed) {
@@ -759,6 +760,9 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
     }
     switch (cached_resolve(&ctx, out, err)) {
     case PROVIDER_OK:
+        /* The "no keyring" line comes once the credentials are there: on a failure the one
+         * error line says it instead, so a failing command still prints one line. */
+        keyring_notice();
         return CREDS_OK;
     case PROVIDER_PENDING:
         return CREDS_PENDING;
@@ -767,12 +771,14 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
     case PROVIDER_SKIP:
         break;
     }
+    keyring_available(false, &kr_why);
     aws_error_set(err, AWS_ERR_CREDENTIALS, "no credentials for profile %s: looked at the "
-                  "environment%s, the OS keyring, %s and %s; set AWS_ACCESS_KEY_ID and "
+                  "environment%s, the OS keyring%s%s%s, %s and %s; set AWS_ACCESS_KEY_ID and "
                   "AWS_SECRET_ACCESS_KEY, add aws_access_key_id/aws_secret_access_key to [%s] "
                   "in %s, store keys with `opsdeck creds add %s`, or choose another profile "
                   "with --profile or AWS_PROFILE", cfg->profile,
                   cfg->profile_explicit ? " (skipped: --profile given)" : "",
+                  kr_why ? " (none: " : "", kr_why ? kr_why : "", kr_why ? ")" : "",
                   cfg->credentials_file, cfg->config_file, cfg->profile,
                   cfg->credentials_file, cfg->profile);
     return CREDS_ERROR;

@@ -419,6 +419,12 @@ long keyring_list(struct keyring_item **items, struct aws_error *err)
 
 #endif /* HAVE_LIBSECRET */
 
+void keyring_notice(void)
+{
+    if (probed && !usable)
+        announce_once();
+}
+
 bool keyring_available(bool announce, const char **reason)
 {
     if (!probed) {
@@ -448,7 +454,7 @@ static enum provider_result provider_keyring(struct creds_ctx *ctx, struct aws_c
     struct aws_error kerr;
     size_t n;
 
-    if (!keyring_available(true, NULL))
+    if (!keyring_available(false, NULL))
         return PROVIDER_SKIP;
     aws_error_clear(&kerr);
     switch (keyring_lookup(ctx->profile, KEYRING_LONG_TERM, &c, NULL, &kerr)) {

@@ -29,6 +29,11 @@
  * is set to a static text such as "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)". */
 bool keyring_available(bool announce, const char **reason);
 
+/* Emits the notice if the keyring was needed (probed) and found unusable; nothing otherwise.
+ * The manager calls it once credentials are resolved: when resolution fails, its one error
+ * line names the keyring's state instead, so a failing command still prints one line. */
+void keyring_notice(void);
+
 /* Where the notice goes instead of stderr (the console shows it in its status line). */
 void keyring_set_notify(void (*fn)(const char *line));
 

@@ -240,6 +240,14 @@ def test_no_dbus(t, base_env):
             t.ok(rc == 0 and len(klines) == 1 and klines[0].startswith(KEYRING_LINE),
                  "no D-Bus: snapshot with static keys works; one keyring line", f"{rc}\n{err}")
 
+        write(os.path.join(home, ".aws", "config"),
+              "[profile dev]\nregion = us-east-1\n[profile nokeys]\nregion = us-east-1\n")
+        rc, out, err = run([OPSDECK, "--profile", "nokeys", "snapshot"], env)
+        t.ok(rc == 1 and len(err.splitlines()) == 1 and
+             "OS keyring (none: no D-Bus session" in err and KEYRING_LINE not in err,
+             "no D-Bus and no credentials: one error line, which names the keyring's state",
+             err)
+
         before = sorted(all_files(home))
         rc, out, err = run([OPSDECK, "creds", "add", "dev"], env, AKID + "\n" + SECRET + "\n")
         t.ok(rc == 1 and "no keyring" in err and "never writes keys to a file" in err,

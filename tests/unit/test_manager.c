@@ -132,6 +132,26 @@ START_TEST(refresh_ahead_of_expiry)
 }
 END_TEST
 
+/* A refresh that brings credentials as short-lived as before is not repeated on every get
+ * (the default hold-off): a provider near its end is not hammered. */
+START_TEST(short_lived_refresh_held_off)
+{
+    struct aws_config *cfg = config(NULL);
+    struct creds_manager *cm = creds_manager_new(cfg);
+
+    env_keys("AKIASHORTLIVED001", 120);
+    ck_assert_str_eq(get_akid(cm), "AKIASHORTLIVED001");
+    env_keys("AKIASHORTLIVED002", 120);
+    ck_assert_str_eq(get_akid(cm), "AKIASHORTLIVED002");  /* the first refresh happens */
+    env_keys("AKIASHORTLIVED003", 3600);
+    ck_assert_str_eq(get_akid(cm), "AKIASHORTLIVED002");  /* then a pause */
+    creds_manager_set_refresh_holdoff(cm, 0);
+    ck_assert_str_eq(get_akid(cm), "AKIASHORTLIVED002");  /* the pause already set stands */
+    creds_manager_free(cm);
+    aws_config_free(cfg);
+}
+END_TEST
+
 START_TEST(not_refreshed_outside_window)
 {
     struct aws_config *cfg = config(NULL);
@@ -409,6 +429,7 @@ static Suite *suite(void)
     tcase_add_test(tc, cache_keeps_static_keys);
     tcase_add_test(tc, invalidate_rereads);
     tcase_add_test(tc, refresh_ahead_of_expiry);
+    tcase_add_test(tc, short_lived_refresh_held_off);
     tcase_add_test(tc, not_refreshed_outside_window);
     tcase_add_test(tc, failed_refresh_keeps_valid_old);
     tcase_add_test(tc, failed_refresh_held_off);
