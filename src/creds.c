@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "client.h"
 #include "creds_provider.h"
+#include "creds_remote.h"
 #include "creds_role.h"
 #include "keyring.h"
 #include "xalloc.h"
@@ -308,6 +309,11 @@ static enum provider_result resolve_chain(struct creds_ctx *ctx, struct aws_cred
         enum provider_result r;
 
         if (!providers[i]->resolve)
+            continue;
+        /* botocore never takes a source_profile's credentials from the container or the
+         * instance: credential_source asks for those explicitly */
+        if (ctx->depth > 0 && (providers[i] == &creds_provider_container ||
+                               providers[i] == &creds_provider_imds))
             continue;
         r = provider_run(providers[i], ctx, out, err);
         if (r == PROVIDER_SKIP)
@@ -751,7 +757,7 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
 {
     const struct aws_config *cfg = cm->cfg;
     struct creds_ctx ctx = {.cm = cm, .cfg = cfg, .profile = cfg->profile};
-    const char *kr_why = NULL;
+    const char *kr_why = NULL, *imds_note;
 
     *out = NULL;
     if (cm->fixed) {
@@ -772,14 +778,15 @@ enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_c
         break;
     }
     keyring_available(false, &kr_why);
+    imds_note = creds_remote_note();
     aws_error_set(err, AWS_ERR_CREDENTIALS, "no credentials for profile %s: looked at the "
-                  "environment%s, the OS keyring%s%s%s, %s and %s; set AWS_ACCESS_KEY_ID and "
+                  "environment%s, the OS keyring%s%s%s, %s and %s%s%s; set AWS_ACCESS_KEY_ID and "
                   "AWS_SECRET_ACCESS_KEY, add aws_access_key_id/aws_secret_access_key to [%s] "
                   "in %s, store keys with `opsdeck creds add %s`, or choose another profile "
                   "with --profile or AWS_PROFILE", cfg->profile,
                   cfg->profile_explicit ? " (skipped: --profile given)" : "",
                   kr_why ? " (none: " : "", kr_why ? kr_why : "", kr_why ? ")" : "",
-                  cfg->credentials_file, cfg->config_file, cfg->profile,
-                  cfg->credentials_file, cfg->profile);
+                  cfg->credentials_file, cfg->config_file, imds_note ? "; " : "",
+                  imds_note ? imds_note : "", cfg->profile, cfg->credentials_file, cfg->profile);
     return CREDS_ERROR;
 }

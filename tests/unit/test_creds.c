@@ -19,7 +19,9 @@ static const char CREDS[] =
 static const char CONFIG[] =
     "[default]\naws_access_key_id = AKIACONF000000001\naws_secret_access_key = conf-secret\n"
     "[profile cfgonly]\naws_access_key_id = AKIACFGONLY000001\naws_secret_access_key = c-secret\n"
-    "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = default\n"
+    "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = nokeys\n"
+    "[profile webid]\nrole_arn = arn:aws:iam::123456789012:role/w\n"
+    "web_identity_token_file = /nonexistent/token\n"
     "[profile sso]\nsso_session = corp\nsso_account_id = 1\n"
     "[profile ssold]\nsso_start_url = https://x/start\n"
     "[profile proc]\ncredential_process = /bin/echo\n"
@@ -205,32 +207,46 @@ START_TEST(no_credentials)
 }
 END_TEST
 
-START_TEST(unsupported_providers)
+/* Providers that claim a profile answer for it, with an error naming it, rather than fall
+ * through to another provider. None of these cases reaches the network. */
+START_TEST(claimed_profiles_fail_with_their_own_error)
 {
-    static const char *const profiles[] = {"role", "sso", "ssold", "proc"};
-    static const char *const what[] = {"assume role", "SSO", "SSO", "credential_process"};
     struct got g;
 
     tmp_home_write(".aws/config", CONFIG);
-    /* static keys elsewhere must not hide the unsupported provider */
+    /* assume role whose source_profile has no credentials: error before any STS call */
+    g = resolve("role");
+    ck_assert_int_eq(g.st, CREDS_ERROR);
+    ck_assert_msg(strstr(g.err.message, "role") && strstr(g.err.message, "nokeys"), "%s",
+                  g.err.message);
+    /* web identity is not built: said so, naming the profile */
+    g = resolve("webid");
+    ck_assert_int_eq(g.st, CREDS_ERROR);
+    ck_assert_msg(strstr(g.err.message, "web identity") && strstr(g.err.message, "not support") &&
+                  strstr(g.err.message, "webid"), "%s", g.err.message);
+    /* sso_session naming a section that does not exist */
+    g = resolve("sso");
+    ck_assert_int_eq(g.st, CREDS_ERROR);
+    ck_assert_msg(strstr(g.err.message, "sso-session corp") && strstr(g.err.message, "sso"),
+                  "%s", g.err.message);
+    /* sso_start_url alone is not an SSO profile for botocore (no account or role) */
+    g = resolve("ssold");
+    ck_assert_int_eq(g.st, CREDS_ERROR);
+    ck_assert_ptr_nonnull(strstr(g.err.message, "no credentials for profile ssold"));
+}
+END_TEST
+
+START_TEST(credentials_file_before_credential_process)
+{
+    struct got g;
+
+    tmp_home_write(".aws/config", CONFIG);
     tmp_home_write(".aws/credentials", "[proc]\naws_access_key_id = AKIAPROC000000001\n"
                                    "aws_secret_access_key = p\n");
-    for (size_t i = 0; i < 4; i++) {
-        g = resolve(profiles[i]);
-        if (strcmp(profiles[i], "proc") == 0) {
-            /* botocore order: the credentials file comes before credential_process */
-            ck_assert_int_eq(g.st, CREDS_OK);
-            ck_assert_str_eq(g.method, "shared-credentials-file");
-            continue;
-        }
-        ck_assert_int_eq(g.st, CREDS_ERROR);
-        ck_assert_msg(strstr(g.err.message, what[i]) && strstr(g.err.message, "not support") &&
-                      strstr(g.err.message, profiles[i]), "%s", g.err.message);
-    }
-    tmp_home_write(".aws/credentials", "");
+    /* botocore order: the credentials file comes before credential_process */
     g = resolve("proc");
-    ck_assert_int_eq(g.st, CREDS_ERROR);
-    ck_assert_ptr_nonnull(strstr(g.err.message, "credential_process"));
+    ck_assert_int_eq(g.st, CREDS_OK);
+    ck_assert_str_eq(g.method, "shared-credentials-file");
 }
 END_TEST
 
@@ -308,7 +324,8 @@ static Suite *creds_suite(void)
     tcase_add_test(tc, expiration);
     tcase_add_test(tc, iso8601);
     tcase_add_test(tc, no_credentials);
-    tcase_add_test(tc, unsupported_providers);
+    tcase_add_test(tc, claimed_profiles_fail_with_their_own_error);
+    tcase_add_test(tc, credentials_file_before_credential_process);
     tcase_add_test(tc, partial_file_keys);
     tcase_add_test(tc, source_has_no_secret);
     tcase_add_test(tc, cache_and_invalidate);

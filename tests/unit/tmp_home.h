@@ -19,6 +19,9 @@ static const char *const tmp_home_aws_vars[] = {
     "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SSO",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
 };
 
 /* A checked fixture: tcase_add_checked_fixture(tc, tmp_home_setup, tmp_home_teardown). */
@@ -29,6 +32,10 @@ static inline void tmp_home_setup(void)
 
     for (size_t i = 0; i < sizeof(tmp_home_aws_vars) / sizeof(tmp_home_aws_vars[0]); i++)
         unsetenv(tmp_home_aws_vars[i]);
+    /* a case that ends with no credentials must not ask 169.254.169.254: loopback only */
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    /* nor read the developer's own keyring */
+    setenv("OPSDECK_KEYRING", "off", 1);
     snprintf(home, sizeof(home), "%s/opsdeck-home-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(home));
     setenv("HOME", home, 1);
