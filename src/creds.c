@@ -403,7 +403,11 @@ int creds_call(struct creds_ctx *ctx, const struct aws_credentials *signer,
     if (!signer)
         req->anonymous = true;
     aws_response_init(resp);
-    c = aws_client_new(ctx->cfg, &fixed, NULL);
+    /* A refresh blocks whoever asked for credentials: one attempt, bounded by one request's
+     * timeout. A failed refresh is tried again on a later request (after the hold-off). */
+    struct aws_client_opts opts = {.connect_timeout_ms = 3000, .timeout_ms = 10000,
+                                   .max_attempts = 1};
+    c = aws_client_new(ctx->cfg, &fixed, &opts);
     aws_client_send(c, req, call_done, ud);
     while (state == 0 && aws_client_pending(c) > 0)
         aws_client_run(c, NULL, 0, 1000);
