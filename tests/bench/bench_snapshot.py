@@ -212,10 +212,10 @@ def table(rows, nqueues, latency_ms, moto_version):
             if "unavailable" in r:
                 continue
             mark = " (EXTRAPOLATED)" if r.get("extrapolated") else ""
-            lines.append(f"- opsdeck vs {r['tool']}: {r['wall'] / ops['wall']:.1f}x less wall time, "
-                         f"{r['cpu'] / ops['cpu']:.1f}x less CPU{mark}"
-                         if ops.get("cpu") and r.get("cpu") is not None else
-                         f"- opsdeck vs {r['tool']}: {r['wall'] / ops['wall']:.1f}x less wall time{mark}")
+            ratio = f"- {r['tool']} / opsdeck: wall {r['wall'] / ops['wall']:.2f}x"
+            if ops.get("cpu") and r.get("cpu") is not None:
+                ratio += f", CPU {r['cpu'] / ops['cpu']:.1f}x"
+            lines.append(ratio + " (above 1: opsdeck cheaper)" + mark)
     return "\n".join(lines) + "\n"
 
 
