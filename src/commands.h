@@ -20,5 +20,6 @@ int cmd_snapshot(const struct global_opts *g, int argc, char **argv);
 int cmd_whoami(const struct global_opts *g, int argc, char **argv);    /* cmd_whoami.c */
 int cmd_creds(const struct global_opts *g, int argc, char **argv);    /* cmd_creds.c */
 int cmd_login(const struct global_opts *g, int argc, char **argv);    /* cmd_login.c */
+int cmd_config(const struct global_opts *g, int argc, char **argv);   /* cmd_config.c */
 
 #endif

@@ -29,6 +29,8 @@ static const struct command commands[] = {
      "creds add|remove PROFILE, creds list   long-term keys in the OS keyring (read from stdin)"},
     {"login", cmd_login,
      "login --sso [PROFILE]  sign in to IAM Identity Center: prints a URL and a code to approve"},
+    {"config", cmd_config,
+     "config check [FILE]    check opsdeck's own config file (opsdeck.conf(5)); print the settings"},
 };
 
 static void usage(FILE *out)
