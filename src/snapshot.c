@@ -74,7 +74,8 @@ struct snapshot {
     struct snap_queue *queues;
     size_t nqueues;
     bool queues_listed;
-    size_t queue_attrs_pending;
+    size_t queue_attrs_pending;   /* GetQueueAttributes sent and not answered */
+    size_t queue_attrs_sent;      /* queues[0..sent) have had theirs sent */
     bool dlq_sources_started;
     struct cw_query_set *cw_sqs;
 
@@ -194,7 +195,8 @@ static void queues_listed(struct snapshot *s)
 /* Once every queue's attributes are in, the DLQs are the targets of some RedrivePolicy. */
 static void start_dlq_sources(struct snapshot *s)
 {
-    if (s->dlq_sources_started || !s->queues_listed || s->queue_attrs_pending)
+    if (s->dlq_sources_started || !s->queues_listed || s->queue_attrs_pending ||
+        s->queue_attrs_sent < s->nqueues)
         return;
     s->dlq_sources_started = true;
     for (size_t i = 0; i < s->nqueues; i++) {
@@ -210,6 +212,23 @@ static void start_dlq_sources(struct snapshot *s)
             list_dlq_sources(s, j, NULL);
 }
 
+/* GetQueueAttributes go out a window at a time rather than all at once: the client would
+ * only queue the rest, and 1000 queued requests cost megabytes for nothing. */
+#define ATTRS_WINDOW 64
+
+static void pump_queue_attrs(struct snapshot *s)
+{
+    while (!s->failed && s->queue_attrs_pending < ATTRS_WINDOW &&
+           s->queue_attrs_sent < s->nqueues) {
+        size_t qi = s->queue_attrs_sent++;
+        struct aws_request r;
+
+        sqs_get_queue_attributes_request(&r, s->queues[qi].url);
+        s->queue_attrs_pending++;
+        send_req(s, &r, REQ_QUEUE_ATTRS, qi);
+    }
+}
+
 static void on_list_queues(struct snapshot *s, const struct aws_response *resp)
 {
     struct sqs_url_list l = {0};
@@ -223,14 +242,11 @@ static void on_list_queues(struct snapshot *s, const struct aws_response *resp)
     s->queues = xrealloc(s->queues, (s->nqueues + l.n) * sizeof(*s->queues));
     for (size_t i = 0; i < l.n; i++) {
         size_t qi = s->nqueues++;
-        struct aws_request r;
 
         memset(&s->queues[qi], 0, sizeof(s->queues[qi]));
         s->queues[qi].url = xstrdup(l.urls[i]);
-        sqs_get_queue_attributes_request(&r, l.urls[i]);
-        s->queue_attrs_pending++;
-        send_req(s, &r, REQ_QUEUE_ATTRS, qi);
     }
+    pump_queue_attrs(s);
     if (l.next_token)
         list_queues(s, l.next_token);
     else
@@ -473,8 +489,10 @@ static void on_done(const struct aws_response *resp, const struct aws_error *err
         case REQ_CW_SNS: on_metrics(s, kind, index, resp); break;
         }
     }
-    if (kind == REQ_QUEUE_ATTRS && !s->failed)
+    if (kind == REQ_QUEUE_ATTRS && !s->failed) {
+        pump_queue_attrs(s);
         start_dlq_sources(s);
+    }
 }
 
 /* --- output ----------------------------------------------------------------------------- */
