@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "strutil.h"
 #include "xalloc.h"
 
 /* A config line of more than this is a damaged file, not a setting. */
@@ -162,17 +163,6 @@ static void add_error(struct appconfig *cfg, int line, const char *fmt, ...)
         cfg->errors[cfg->nerrors++] = xasprintf("%s: %s", cfg->path, msg);
 }
 
-static char *strip(char *s)
-{
-    size_t n;
-
-    while (isspace((unsigned char)*s))
-        s++;
-    n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 static bool name_valid(const char *s, size_t max)
 {
@@ -344,16 +334,16 @@ static enum section_kind section_open(struct parse_state *st, char *s)
                   "[NAME]; keys up to the next header are ignored");
         return SEC_BAD;
     }
-    after = strip(end + 1);
+    after = str_strip(end + 1);
     if (*after && *after != '#' && *after != ';') {
         add_error(st->cfg, st->lineno, "text after the section header — move it to a line of "
                   "its own or make it a comment with #");
         return SEC_BAD;
     }
     *end = '\0';
-    name = strip(s + 1);
+    name = str_strip(s + 1);
     if (strncmp(name, "profile", 7) == 0 && (name[7] == '\0' || isspace((unsigned char)name[7]))) {
-        char *pname = strip(name + 7);
+        char *pname = str_strip(name + 7);
 
         if (!*pname) {
             add_error(st->cfg, st->lineno, "[profile] without a name — write [profile NAME] "
@@ -416,7 +406,7 @@ static char *reader(char *str, int num, void *stream)
     s = st->line;
     if (st->lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
-    s = strip(s);
+    s = str_strip(s);
     if (!*s || *s == '#' || *s == ';')
         return str;
     if (*s == '[') {

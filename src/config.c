@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "strutil.h"
 #include "xalloc.h"
 
 /* Longest line we accept; configparser has no limit, but a config line of a megabyte is
@@ -86,17 +87,6 @@ static void file_done(struct ini_file *f)
     memset(f, 0, sizeof(*f));
 }
 
-static char *strip(char *s)
-{
-    size_t n;
-
-    while (isspace((unsigned char)*s))
-        s++;
-    n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 static int indent_of(const char *s)
 {
@@ -137,7 +127,7 @@ static void line_finish(struct parse_state *st)
     s = st->line.data;
     if (indent_of(s) > 0 && st->have_prev_key)
         return;
-    s = strip(s);
+    s = str_strip(s);
     if (*s != '[')
         return;
     end = strchr(s + 1, ']');
@@ -282,7 +272,7 @@ static int handler(void *user, const char *section, const char *name, const char
                 return 0;
             }
             *sep = '\0';
-            ok = add_key(st, strip(copy), strip(sep + 1));
+            ok = add_key(st, str_strip(copy), str_strip(sep + 1));
             xfree_secret(copy);
             return ok;
         }
@@ -528,9 +518,9 @@ char *aws_config_nested_get(const char *block, const char *subkey)
         eq = strchr(line, '=');
         if (eq) {
             line[eq - line] = '\0';
-            k = strip(line);
+            k = str_strip(line);
             if (strcmp(k, subkey) == 0) {
-                char *v = xstrdup(strip(line + (eq - line) + 1));
+                char *v = xstrdup(str_strip(line + (eq - line) + 1));
 
                 free(line);
                 return v;

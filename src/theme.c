@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "sanitize.h"
+#include "strutil.h"
 #include "xalloc.h"
 
 /* A theme line longer than this is damage, not a style. */
@@ -320,17 +321,6 @@ struct load_state {
     char *name, *description;
 };
 
-static char *strip(char *s)
-{
-    size_t n;
-
-    while (isspace((unsigned char)*s))
-        s++;
-    n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 static char *reader(char *str, int num, void *stream)
 {
@@ -346,9 +336,9 @@ static char *reader(char *str, int num, void *stream)
         theme_issue_add(st->t, st->origin, st->lineno, "a NUL byte: the file is damaged");
         goto bad;
     }
-    s = strip(st->raw);
+    s = str_strip(st->raw);
     if (st->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-        s = strip(s + 3);  /* a BOM; strip it here, as inih would */
+        s = str_strip(s + 3);  /* a BOM; strip it here, as inih would */
     if (strlen(s) > THEME_MAX_LINE || (int)strlen(s) + 2 > num) {
         theme_issue_add(st->t, st->origin, st->lineno, "line longer than %d characters",
                         THEME_MAX_LINE);
@@ -364,13 +354,13 @@ static char *reader(char *str, int num, void *stream)
             goto bad;
         }
         *end = '\0';
-        if (strcasecmp(strip(s + 1), "theme") == 0) {
+        if (strcasecmp(str_strip(s + 1), "theme") == 0) {
             st->sec = SEC_THEME;
-        } else if (strcasecmp(strip(s + 1), "elements") == 0) {
+        } else if (strcasecmp(str_strip(s + 1), "elements") == 0) {
             st->sec = SEC_ELEMENTS;
         } else {
             theme_issue_add(st->t, st->origin, st->lineno, "unknown section [%s]; its lines "
-                            "are ignored (a theme has [theme] and [elements])", strip(s + 1));
+                            "are ignored (a theme has [theme] and [elements])", str_strip(s + 1));
             st->sec = SEC_UNKNOWN;
         }
         *end = ']';
