@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 
+from keyringenv import rerun_in_keyring_session
 from tap import Tap
 
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR", ".")
@@ -38,29 +39,7 @@ KEYRING_LINE = "opsdeck: no keyring ("
 
 
 def outer():
-    tools = {n: shutil.which(n) for n in ("dbus-run-session", "gnome-keyring-daemon")}
-    if not all(tools.values()):  # a failure, not a skip: the keyring path would go untested
-        t = Tap()
-        t.ok(False, "dbus-run-session and gnome-keyring-daemon are installed",
-             detail=f"{tools} (run ./setup.sh: Debian packages dbus and gnome-keyring)")
-        t.done()
-    home = tempfile.mkdtemp(prefix="opsdeck-kr-home-")
-    rundir = tempfile.mkdtemp(prefix="opsdeck-kr-run-")
-    env = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=rundir, OPSDECK_KR_INNER="1",
-               XDG_DATA_HOME=os.path.join(home, ".local", "share"))
-    for k in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "OPSDECK_KEYRING"):
-        env.pop(k, None)
-    script = ("echo -n pass | gnome-keyring-daemon --unlock --components=secrets "
-              ">/dev/null 2>&1; exec \"$0\" \"$1\"")
-    try:
-        # stdout is the inner TAP stream; dbus-daemon's own chatter goes to stderr
-        r = subprocess.run(["dbus-run-session", "--", "sh", "-c", script, sys.executable,
-                            os.path.abspath(__file__)], env=env, stdin=subprocess.DEVNULL,
-                           timeout=600)
-        sys.exit(r.returncode)
-    finally:
-        shutil.rmtree(home, True)
-        shutil.rmtree(rundir, True)
+    rerun_in_keyring_session(__file__, "OPSDECK_KR_INNER", timeout=600)
 
 
 def run(argv, env, stdin_text=None):

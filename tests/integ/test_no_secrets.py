@@ -18,6 +18,7 @@ import sys
 import tempfile
 import urllib.parse
 
+from keyringenv import rerun_in_keyring_session
 from tap import Tap
 
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR", ".")
@@ -36,29 +37,7 @@ KEYRING_STORE = os.path.join(".local", "share", "keyrings")
 
 
 def outer():
-    tools = {n: shutil.which(n) for n in ("dbus-run-session", "gnome-keyring-daemon")}
-    if not all(tools.values()):
-        t = Tap()
-        t.ok(False, "dbus-run-session and gnome-keyring-daemon are installed",
-             detail=f"{tools} (run ./setup.sh: Debian packages dbus and gnome-keyring)")
-        t.done()
-    home = tempfile.mkdtemp(prefix="opsdeck-ns-home-")
-    tmp = tempfile.mkdtemp(prefix="opsdeck-ns-tmp-")
-    rundir = tempfile.mkdtemp(prefix="opsdeck-ns-run-")
-    env = dict(os.environ, HOME=home, TMPDIR=tmp, XDG_RUNTIME_DIR=rundir,
-               OPSDECK_NS_INNER="1", XDG_DATA_HOME=os.path.join(home, ".local", "share"))
-    for k in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "OPSDECK_KEYRING"):
-        env.pop(k, None)
-    script = ("echo -n pass | gnome-keyring-daemon --unlock --components=secrets "
-              ">/dev/null 2>&1; exec \"$0\" \"$1\"")
-    try:
-        r = subprocess.run(["dbus-run-session", "--", "sh", "-c", script, sys.executable,
-                            os.path.abspath(__file__)], env=env, stdin=subprocess.DEVNULL,
-                           timeout=900)
-        sys.exit(r.returncode)
-    finally:
-        for d in (home, tmp, rundir):
-            shutil.rmtree(d, True)
+    rerun_in_keyring_session(__file__, "OPSDECK_NS_INNER", tmpdir=True, timeout=900)
 
 
 def forms(secret):
