@@ -1,0 +1,123 @@
+/* view.h - what a view is: a const table of operations (tmux's window_mode, tig's view_ops).
+ *
+ * Each view is one file, views/<name>.c, ending with
+ *     const struct view sqs_view = { .name = "sqs", .draw = sqs_draw, ... };
+ * and views/registry.c lists them. The framework (src/ui.c) allocates private_size bytes
+ * of zeroed state per view (the view never manages its own lifetime), calls the hooks, and
+ * does what the bits a key hook returns ask for, once per wake-up (htop's HANDLED | REDRAW).
+ *
+ * A view reads the store and never touches the network. It draws only inside the window
+ * it is given (the frame: header, footer, status line, prompts, help are the framework's).
+ * Text from AWS reaches the screen only through views/table.c or view_text(), which run it
+ * through sanitize_text(). */
+#ifndef OPSDECK_VIEW_H
+#define OPSDECK_VIEW_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "appconfig.h"
+#include "glyph.h"
+#include "store.h"
+#include "theme.h"
+
+/* Keys as views see them: a Unicode character as read by wget_wch(), or a curses KEY_*
+ * code offset by VIEW_KEY_FN so the two ranges never collide: VIEW_KEY(KEY_DOWN). */
+#define VIEW_KEY_FN 0x1000000
+#define VIEW_KEY(k) (VIEW_KEY_FN + (k))
+#define VIEW_KEY_CTRL(c) ((c) & 0x1f)
+
+/* What a key hook (or update) tells the framework; bits, 0 = not handled. */
+enum {
+    VIEW_UNHANDLED = 0,
+    VIEW_HANDLED = 1 << 0,  /* the key was the view's */
+    VIEW_REDRAW = 1 << 1,   /* draw again */
+    VIEW_REFRESH = 1 << 2,  /* poll what this view shows now (as the `r` key) */
+    VIEW_DETAIL = 1 << 3,   /* the detail resource changed: ask ops->detail() again */
+    VIEW_BACK = 1 << 4,     /* leave this view, to the previous one (Esc/q with nothing open) */
+    VIEW_JUMP = 1 << 5,     /* open ctx->jump_view with its cursor on ctx->jump_key */
+};
+
+#define VIEW_JUMP_VIEW_MAX 32
+#define VIEW_JUMP_KEY_MAX 2048
+
+/* What the framework lends a view for the length of one hook call. */
+struct view_ctx {
+    const struct store *store;
+    const struct appconfig *cfg;
+    const struct glyphs *glyphs;
+    const struct theme_style *styles;  /* resolved, THEME_N_ELEMENTS of them */
+    bool colour;                       /* colour pairs are on (else attributes only) */
+    int64_t now_ms;                    /* the store's clock: what ages are measured against */
+    const char *filter;                /* the `/` filter: "" none, "!text" inverts */
+    const char *profile;               /* the active AWS profile and region, for titles */
+    const char *region;
+    /* The credential countdown and the latest errors, for the overview (owned by the
+     * framework, valid during the call). expiry: seconds left of the nearest credential
+     * expiry, or INT64_MAX when nothing expires; expiry_what names it ("profile prod:
+     * assume-role"). */
+    int64_t expiry_seconds;
+    const char *expiry_what;
+    /* Out: a key hook that returns VIEW_JUMP fills these. */
+    char jump_view[VIEW_JUMP_VIEW_MAX];
+    char jump_key[VIEW_JUMP_KEY_MAX];  /* row key to select there, "" for none */
+};
+
+/* One line of the footer and of `?` help. */
+struct view_keyhelp {
+    const char *keys;  /* "Enter", "s/S", "/" */
+    const char *what;  /* "details", "sort by next column / reverse", "filter" */
+};
+
+struct view {
+    const char *name;             /* "sqs": its `:` command and its number key's target */
+    const char *title;            /* "SQS queues" */
+    int number;                   /* the number key that opens it (1..9), 0 none */
+    enum appconfig_view interval; /* its [intervals] key, and what the poller polls fast */
+    size_t private_size;          /* zeroed state the framework allocates per view */
+
+    /* Every hook but draw may be NULL. priv is the view's private state. */
+    void (*init)(void *priv, struct view_ctx *ctx);
+    void (*done)(void *priv);
+    /* The store may have changed (called before every draw; cheap when nothing moved: a
+     * view compares store_kind_info generations) or the filter changed. Rebuild rows, keep
+     * the cursor on the same key. Returns VIEW_* bits (VIEW_DETAIL when the detail
+     * resource's row disappeared, say). */
+    int (*update)(void *priv, struct view_ctx *ctx);
+    /* Draws the whole of win (its size is the view's area) with wnoutrefresh-style calls
+     * only: the framework calls doupdate() once. */
+    void (*draw)(void *priv, struct view_ctx *ctx, WINDOW *win);
+    /* A key the framework did not take (it takes :, /, ?, r, number keys, Ctrl-C, and q
+     * only when the view returns VIEW_UNHANDLED for it). Returns VIEW_* bits. */
+    int (*key)(void *priv, struct view_ctx *ctx, int key);
+    /* The key (queue URL) whose detail pane is open, which the poller then polls fast, or
+     * NULL. Valid until the next hook call. */
+    const char *(*detail)(void *priv);
+    /* Put the cursor on row key (a jump from the overview); false when it is not there. */
+    bool (*select)(void *priv, struct view_ctx *ctx, const char *key);
+    /* The keys this view adds, for the footer (the first few) and `?` (all), ending with
+     * {NULL, NULL}. The framework's own keys are listed by the framework. */
+    const struct view_keyhelp *keys;
+};
+
+/* views/registry.c: every view, in number order, NULL-terminated. */
+extern const struct view *const view_registry[];
+const struct view *view_find(const char *name);  /* NULL when unknown */
+
+extern const struct view overview_view;
+extern const struct view sqs_view;
+extern const struct view dlq_view;
+
+/* ---- helpers for views (views/viewutil.c) ------------------------------------------- */
+
+/* The curses attributes of a semantic element under the current theme. */
+attr_t view_attr(const struct view_ctx *ctx, enum theme_element e);
+/* Writes untrusted text at (y, x) in at most `cols` columns: sanitised, cut with the
+ * ellipsis glyph, never past the window's edge. Returns the columns written. */
+int view_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr);
+/* A line of the element's style across the whole width of row y. */
+void view_fill_line(WINDOW *w, int y, attr_t attr);
+
+#endif
