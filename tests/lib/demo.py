@@ -25,10 +25,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from seed import seed  # noqa: E402
 
-# What opsdeck runs. The console issue switches CONSOLE_ARGS to the interactive console;
-# until it exists both are the headless snapshot.
+# What opsdeck runs: the interactive console on a terminal (opsdeck with no command opens
+# it), the headless snapshot when the output is not a terminal.
 SNAPSHOT_ARGS = ["snapshot", "--json"]
-CONSOLE_ARGS = ["snapshot"]           # the human summary on a terminal
+CONSOLE_ARGS = []
+
+
+class Hangup(Exception):
+    """SIGHUP or SIGTERM to the demo (its terminal closed, or a kill): unwind through the
+    finally that stops the traffic and moto, instead of dying with them left running."""
 
 
 class Traffic(threading.Thread):
@@ -98,6 +103,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep moto running after opsdeck exits")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of traffic before opsdeck")
     ap.add_argument("--objects", type=int, default=60, help="objects in the logs bucket")
+    ap.add_argument("--moto-pid-file", help="write moto's PID here (for tests of the demo)")
     a = ap.parse_args()
     if not os.access(a.opsdeck, os.X_OK):
         print(f"demo: {a.opsdeck} is not an executable; build first (./setup.sh)", file=sys.stderr)
@@ -107,9 +113,18 @@ def main():
     moto = Moto()
     traffic = None
     status = 1
+
+    def hangup(signum, _frame):
+        raise Hangup(signum)
     try:
         print("demo: starting moto and seeding ...", file=sys.stderr)
         moto.start()
+        # after Moto.start, which installs its own last-resort SIGTERM handler
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(sig, hangup)
+        if a.moto_pid_file:
+            with open(a.moto_pid_file, "w", encoding="ascii") as f:
+                f.write(f"{moto.pid}\n")
         manifest = seed(moto.endpoint, objects=a.objects)
         traffic = Traffic(moto.endpoint, manifest)
         traffic.start()
@@ -133,7 +148,12 @@ def main():
                 time.sleep(3600)
     except KeyboardInterrupt:
         status = 130
+    except Hangup as e:
+        status = 128 + e.args[0]
     finally:
+        # a second signal must not cut the clean-up short
+        for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
         if traffic:
             traffic.stop()
             if traffic.errors and traffic.rounds > traffic.errors:

@@ -1,0 +1,136 @@
+"""test_console_stale.py - the console keeps answering keys while its emulator is down,
+shows its data as stale (naming the endpoint), and recovers when the emulator comes back.
+
+On a real terminal (tmux), polling every 2 s (opsdeck's config [intervals] default = 2):
+moto is first frozen (SIGSTOP: requests hang) and then stopped by PID (connections refused);
+meanwhile `?`, the number keys and Esc still work, the last good rows stay on screen and the
+status line says stale with the endpoint. moto is then restarted on the same port and
+re-seeded with one more queue: the status line is no longer stale and the new queue shows."""
+import json
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awsenv import Moto, ServerError, aws_env, boto3_clients  # noqa: E402
+from console import OPSDECK, Tmux, console_env, stty_sane, write_app_config  # noqa: E402
+from tap import Tap  # noqa: E402
+
+t = Tap()
+
+
+def seed_small(endpoint, extra=()):
+    """A few queues with messages and a DLQ; returns {name: visible}."""
+    sqs = boto3_clients(endpoint, services=("sqs",))["sqs"]
+    dlq = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])
+    arn = arn["Attributes"]["QueueArn"]
+    counts = {"orders-dlq": 2, "orders-intake": 5, "search-indexer": 3}
+    for name in ("orders-intake", "search-indexer", *extra):
+        counts.setdefault(name, 1)
+        attrs = {"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn,
+                                              "maxReceiveCount": "5"})} \
+            if name == "orders-intake" else {}
+        sqs.create_queue(QueueName=name, Attributes=attrs)
+    for name, n in counts.items():
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        for i in range(n):
+            sqs.send_message(QueueUrl=url, MessageBody=f"{name}-{i}")
+    return counts
+
+
+def restart_on(port):
+    """A new moto on the same port (retried: the old socket may linger a moment)."""
+    last = None
+    for _ in range(5):
+        m = Moto()
+        try:
+            m._spawn(port)   # awsenv picks free ports; here the port must stay the same
+            return m
+        except ServerError as e:
+            last = e
+    raise last
+
+
+def status(rows):
+    """The status line: the last non-blank row of the screen."""
+    for r in reversed(rows):
+        if r.strip():
+            return r
+    return ""
+
+
+def main():
+    m = Moto().start()
+    m2 = None
+    try:
+        port = m.port
+        seed_small(m.endpoint)
+        env = console_env(m.endpoint, aws_env(m.endpoint), now=None)
+        write_app_config(env, "[intervals]\ndefault = 2\n")
+        endpoint = f"127.0.0.1:{port}"
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--view", "sqs"], 80, 24)
+            ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) and
+                                   "updated" in status(rs))
+            t.ok(ok, "the sqs view shows the queues, data fresh", "\n".join(rows))
+
+            # frozen: every request hangs until it times out
+            os.kill(m.pid, signal.SIGSTOP)
+            tm.text("r")    # a poll now in flight against a server that never answers
+            tm.text("?")
+            ok, rows = tm.wait_for(lambda rs: sum("help" in r.lower() for r in rs) >= 1 and
+                                   any("sort" in r.lower() for r in rs))
+            t.ok(ok, "frozen emulator: ? still opens help", "\n".join(rows))
+            tm.keys("Escape")
+            tm.text("3")
+            ok, rows = tm.wait_for("orders-dlq")
+            t.ok(ok and not any("search-indexer" in r for r in rows),
+                 "frozen emulator: 3 still switches to the dlq view", "\n".join(rows))
+            os.kill(m.pid, signal.SIGCONT)
+
+            # stopped by PID: connections refused
+            m.stop()
+            tm.text("2")
+            ok, rows = tm.wait_for(lambda rs: "stale" in status(rs) and endpoint in status(rs),
+                                   deadline=60)
+            t.ok(ok, f"stopped emulator: the status line says stale and names {endpoint}",
+                 "\n".join(rows))
+            t.ok(any("orders-intake" in r for r in rows) and
+                 any("search-indexer" in r for r in rows),
+                 "stopped emulator: the last good rows stay on screen", "\n".join(rows))
+            tm.text("?")
+            ok, rows = tm.wait_for(lambda rs: any("sort" in r.lower() for r in rs))
+            t.ok(ok, "stopped emulator: ? still opens help", "\n".join(rows))
+            tm.keys("Escape")
+            tm.text("1")
+            ok1, rows1 = tm.wait_for(lambda rs: not any("search-indexer" in r for r in rs))
+            tm.text("2")
+            ok2, rows2 = tm.wait_for("search-indexer")
+            t.ok(ok1 and ok2, "stopped emulator: number keys still switch views",
+                 "\n".join(rows1) + "\n----\n" + "\n".join(rows2))
+
+            # back on the same port, re-seeded with one more queue
+            m2 = restart_on(port)
+            seed_small(m2.endpoint, extra=("after-restart",))
+            ok, rows = tm.wait_for(lambda rs: any("after-restart" in r for r in rs) and
+                                   "stale" not in status(rs) and "updated" in status(rs),
+                                   deadline=60)
+            t.ok(ok, "emulator back: the new queue shows and the status line is not stale",
+                 "\n".join(rows))
+            tm.text(":q")
+            tm.keys("Enter")
+            st = tm.wait_exit()
+            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [],
+                 "the console quits with :q and the terminal is sane", str(st))
+    finally:
+        if m.proc is not None and m.proc.poll() is None:
+            os.kill(m.pid, signal.SIGCONT)   # a frozen moto cannot act on SIGTERM
+        m.stop()
+        if m2:
+            m2.stop()
+    t.done()
+
+
+if __name__ == "__main__":
+    main()

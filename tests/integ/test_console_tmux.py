@@ -1,0 +1,161 @@
+"""test_console_tmux.py - the console on a real terminal: tmux (a private server per case).
+
+opsdeck runs in a tmux pane inside a shell wrapper that, after opsdeck exits, records its
+exit code and `stty -a`; tmux says whether the pane is still on the alternate screen. Keys go
+in with send-keys, the screen comes back with capture-pane, polled until a text appears (a
+deadline for waiting, never an assertion on time). Cases: start at 80x24, every view by
+number key and by `:` command, the filter, a resize to 120x40, quitting with :q and with q,
+and SIGTERM: each leaves the terminal sane (icanon, echo, isig back; alternate screen left).
+Also the live demo (tests/lib/demo.py): quitting the console stops moto and the traffic,
+also when the demo gets Ctrl-C."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awsenv import Moto, aws_env, pid_alive  # noqa: E402
+from console import OPSDECK, Tmux, console_env, stty_sane  # noqa: E402
+from seed import seed  # noqa: E402
+from tap import Tap  # noqa: E402
+
+t = Tap()
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.environ.get("TOP_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
+
+
+def show(rows):
+    return "\n".join(rows)
+
+
+def started(tm, what):
+    ok, rows = tm.wait_for(lambda rs: any("us-east-1" in r for r in rs[:1]) and
+                           any("updated" in r for r in rs))
+    return t.ok(ok, f"{what}: the console starts (header with the region, data loaded)",
+                show(rows) + "\nstderr: " + str(tm.wait_exit(0).get("stderr")))
+
+
+def terminal_restored(tm, what, want_rc=0):
+    st = tm.wait_exit()
+    t.ok(st["done"] and (want_rc is None or st["rc"] == want_rc),
+         f"{what}: opsdeck exits" + (f" with status {want_rc}" if want_rc is not None else ""),
+         f"{st}")
+    t.eq(stty_sane(st["stty"]), [], f"{what}: the terminal is back in cooked mode "
+         "(icanon echo isig icrnl opost)")
+    t.eq(st["alt_screen"], "0", f"{what}: the alternate screen is left")
+    rows = tm.capture()
+    t.ok(not any("us-east-1" in r and "default" in r for r in rows[:1]),
+         f"{what}: the console's screen is gone from the terminal", show(rows))
+
+
+def navigate(env):
+    with Tmux() as tm:
+        tm.start(env, [OPSDECK], 80, 24)
+        if not started(tm, "80x24"):
+            return
+        steps = [("2", "orders-intake", "2 opens the sqs view"),
+                 ("3", "orders-dlq", "3 opens the dlq view"),
+                 ("1", None, "1 opens the overview")]
+        screens = {}
+        for key, text, what in steps:
+            tm.text(key)
+            ok, rows = tm.wait_for(
+                (lambda rs, k=key: rs != screens.get("last")) if text is None else text)
+            screens[key] = rows
+            screens["last"] = rows
+            t.ok(ok, f"tmux: {what}", show(rows))
+        for cmd, key in (("sqs", "2"), ("dlq", "3"), ("overview", "1")):
+            tm.text(f":{cmd}")
+            tm.keys("Enter")
+            ok, rows = tm.wait_for(lambda rs, k=key: rs[1:-1] == screens[k][1:-1])
+            t.ok(ok, f"tmux: :{cmd} shows the view of key {key}", show(rows))
+        # filter in the sqs view
+        tm.text("2")
+        tm.wait_for("search-indexer")
+        tm.text("/orders")
+        tm.keys("Enter")
+        ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) and
+                               not any("search-indexer" in r for r in rs))
+        t.ok(ok, "tmux: /orders keeps orders-intake and hides search-indexer", show(rows))
+        # resize: the layout uses the new width and height
+        tm.resize(120, 40)
+        ok, rows = tm.wait_for(lambda rs: len(rs) >= 40 and any(len(r) > 80 for r in rs[:3])
+                               and "updated" in rs[39] + rs[38])
+        t.ok(ok, "tmux: after resize-window 120x40 the screen is laid out at 120x40",
+             show(rows) + f"\n({len(rows)} rows, widest {max(map(len, rows))})")
+        tm.text(":q")
+        tm.keys("Enter")
+        terminal_restored(tm, ":q")
+
+
+def quit_q(env):
+    with Tmux() as tm:
+        tm.start(env, [OPSDECK], 80, 24)
+        if not started(tm, "q"):
+            return
+        tm.text("q")
+        terminal_restored(tm, "q at the top view")
+
+
+def sigterm(env):
+    with Tmux() as tm:
+        tm.start(env, [OPSDECK], 80, 24)
+        if not started(tm, "SIGTERM"):
+            return
+        pid = tm.opsdeck_pid()
+        if not t.ok(pid is not None, "SIGTERM: opsdeck's PID found under the pane's shell"):
+            return
+        os.kill(pid, signal.SIGTERM)
+        terminal_restored(tm, "SIGTERM", want_rc=None)
+
+
+def demo(sig):
+    """The live demo under tmux: quit with q (or Ctrl-C to the console's process group),
+    then moto and the traffic generator are gone (by PID)."""
+    what = "demo, q" if sig is None else "demo, Ctrl-C"
+    with Tmux() as tm:
+        env = dict(os.environ)
+        env.pop("OPSDECK_SCRIPT", None)
+        log = tm.path("demo.log")
+        tm.start(env, [sys.executable, os.path.join(TOP, "tests", "lib", "demo.py"), OPSDECK,
+                       "--warmup", "1", "--objects", "5", "--moto-pid-file",
+                       tm.path("moto.pid")], 100, 30)
+        ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) or
+                               any("orders-dlq" in r for r in rs), deadline=90)
+        t.ok(ok, f"{what}: the demo opens the console on the seeded estate", show(rows))
+        try:
+            with open(tm.path("moto.pid"), encoding="ascii") as f:
+                moto_pid = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            moto_pid = None
+        t.ok(moto_pid is not None and pid_alive(moto_pid),
+             f"{what}: the demo's moto runs while the console is open")
+        if sig is None:
+            tm.text("q")
+        else:
+            tm.keys("C-c")
+        st = tm.wait_exit(deadline=60)
+        t.ok(st["done"], f"{what}: the demo exits", str(st))
+        t.ok(moto_pid is not None and not pid_alive(moto_pid),
+             f"{what}: moto (pid {moto_pid}) is stopped when the demo ends")
+        t.eq(stty_sane(st["stty"]), [], f"{what}: the terminal is sane afterwards")
+        del log
+
+
+def main():
+    if subprocess.run(["tmux", "-V"], capture_output=True).returncode != 0:
+        t.bail("tmux is not installed (Debian package tmux)")
+    with Moto() as m:
+        seed(m.endpoint, objects=20)
+        env = console_env(m.endpoint, aws_env(m.endpoint), now=None)
+        t.run("navigate", navigate, env)
+        t.run("q", quit_q, env)
+        t.run("sigterm", sigterm, env)
+    t.run("demo q", demo, None)
+    t.run("demo ctrl-c", demo, signal.SIGINT)
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
