@@ -1,0 +1,447 @@
+/* test_table.c - the table widget: filter, sort, a cursor kept by key across rebuilds,
+ * paging, untrusted text drawn escaped, wide and combining text kept aligned. Headless
+ * curses (screen_test.h). */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_tap.h"
+#include "screen_test.h"
+#include "table.h"
+
+enum { C_NAME, C_VISIBLE, C_DLQ, C_SPARK, NCOLS };
+
+static const struct table_col cols[NCOLS] = {
+    [C_NAME] = { .title = "QUEUE", .width = 10, .flex = 3 },
+    [C_VISIBLE] = { .title = "VISIBLE", .width = 8, .right = true, .desc_first = true },
+    [C_DLQ] = { .title = "DLQ", .width = 6, .flex = 1 },
+    [C_SPARK] = { .title = "DEPTH", .width = 5, .no_sort = true },
+};
+
+struct qrow {
+    const char *name;
+    double visible;  /* NAN: unknown */
+    const char *dlq;
+};
+
+static void add_row(struct table *t, const struct qrow *q)
+{
+    char key[256], num[32];
+    struct table_row *r;
+
+    snprintf(key, sizeof key, "https://sqs.test/1/%s", q->name);
+    r = table_add(t, key);
+    table_cell(r, C_NAME, q->name, NAN);
+    if (isnan(q->visible))
+        snprintf(num, sizeof num, "-");
+    else
+        snprintf(num, sizeof num, "%.0f", q->visible);
+    table_cell(r, C_VISIBLE, num, q->visible);
+    table_cell(r, C_DLQ, q->dlq, NAN);
+    table_cell_raw(r, C_SPARK, "_.-:=", NAN);
+}
+
+static void build(struct table *t, const struct qrow *qs, size_t n, const char *filter)
+{
+    table_begin(t);
+    for (size_t i = 0; i < n; i++)
+        add_row(t, &qs[i]);
+    table_end(t, filter);
+}
+
+/* The shown names, joined by spaces, for one-line comparisons. */
+static char *names(const struct table *t)
+{
+    static char buf[4096];
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < table_shown(t); i++) {
+        if (i)
+            strcat(buf, " ");
+        strcat(buf, table_cell_text(t, i, C_NAME));
+    }
+    return buf;
+}
+
+static const char *selected_name(const struct table *t)
+{
+    const char *k = table_selected_key(t);
+
+    return k ? strrchr(k, '/') + 1 : "(none)";
+}
+
+static const struct qrow four[] = {
+    { "orders-intake", 5, "orders-dlq" },
+    { "Orders-DLQ", NAN, "" },
+    { "payments", 100, "payments-dlq" },
+    { "billing", 20, "" },
+};
+
+START_TEST(filter_substring_and_inverse)
+{
+    struct table *t = table_new(cols, NCOLS);
+
+    build(t, four, 4, "");
+    ck_assert_uint_eq(table_shown(t), 4);
+    ck_assert_uint_eq(table_total(t), 4);
+    build(t, four, 4, "orders");
+    ck_assert_str_eq(names(t), "Orders-DLQ orders-intake");
+    ck_assert_uint_eq(table_total(t), 4);
+    build(t, four, 4, "ORDERS");  /* case-insensitive */
+    ck_assert_str_eq(names(t), "Orders-DLQ orders-intake");
+    build(t, four, 4, "payments-dlq");  /* any cell, not only the name */
+    ck_assert_str_eq(names(t), "payments");
+    build(t, four, 4, "!orders");
+    ck_assert_str_eq(names(t), "billing payments");
+    build(t, four, 4, "nothing-like-this");
+    ck_assert_uint_eq(table_shown(t), 0);
+    ck_assert_ptr_null(table_selected_key(t));
+    build(t, four, 4, NULL);
+    ck_assert_uint_eq(table_shown(t), 4);
+    table_free(t);
+}
+END_TEST
+
+START_TEST(sort_each_column_both_ways)
+{
+    struct table *t = table_new(cols, NCOLS);
+
+    build(t, four, 4, "");
+    /* Default: the first column ascending, by strcoll (C.UTF-8: upper case first). */
+    ck_assert_str_eq(names(t), "Orders-DLQ billing orders-intake payments");
+    table_sort(t, C_NAME, true);
+    ck_assert_str_eq(names(t), "payments orders-intake billing Orders-DLQ");
+    /* Numbers numerically (100 after 20), the unknown one last in both orders. */
+    table_sort(t, C_VISIBLE, false);
+    ck_assert_str_eq(names(t), "orders-intake billing payments Orders-DLQ");
+    table_sort(t, C_VISIBLE, true);
+    ck_assert_str_eq(names(t), "payments billing orders-intake Orders-DLQ");
+    /* Text column: rows without a DLQ (empty) last either way. */
+    table_sort(t, C_DLQ, false);
+    ck_assert_str_eq(names(t), "orders-intake payments Orders-DLQ billing");
+    table_sort(t, C_DLQ, true);
+    ck_assert_str_eq(names(t), "payments orders-intake Orders-DLQ billing");
+    /* The sort survives a rebuild. */
+    build(t, four, 4, "");
+    ck_assert_str_eq(names(t), "payments orders-intake Orders-DLQ billing");
+    table_free(t);
+}
+END_TEST
+
+START_TEST(sort_keys)
+{
+    struct table *t = table_new(cols, NCOLS);
+    int rc;
+
+    build(t, four, 4, "");
+    rc = table_key(t, 's');  /* QUEUE -> VISIBLE, descending first */
+    ck_assert_int_eq(rc & VIEW_HANDLED, VIEW_HANDLED);
+    ck_assert_str_eq(names(t), "payments billing orders-intake Orders-DLQ");
+    table_key(t, 'S');
+    ck_assert_str_eq(names(t), "orders-intake billing payments Orders-DLQ");
+    table_key(t, 's');  /* -> DLQ ascending */
+    ck_assert_str_eq(names(t), "orders-intake payments Orders-DLQ billing");
+    table_key(t, 's');  /* DEPTH is skipped: back to QUEUE */
+    ck_assert_str_eq(names(t), "Orders-DLQ billing orders-intake payments");
+    ck_assert_int_eq(table_key(t, 'x'), VIEW_UNHANDLED);
+    table_free(t);
+}
+END_TEST
+
+START_TEST(rank_comes_first)
+{
+    struct table *t = table_new(cols, NCOLS);
+
+    table_begin(t);
+    for (size_t i = 0; i < 4; i++) {
+        add_row(t, &four[i]);
+    }
+    table_end(t, "");
+    ck_assert_str_eq(names(t), "Orders-DLQ billing orders-intake payments");
+    table_begin(t);
+    for (size_t i = 0; i < 4; i++) {
+        char key[64];
+        struct table_row *r;
+
+        snprintf(key, sizeof key, "k%zu", i);
+        r = table_add(t, key);
+        table_cell(r, C_NAME, four[i].name, NAN);
+        table_row_rank(r, strcmp(four[i].name, "payments") == 0 ? -1 : 0);
+    }
+    table_end(t, "");
+    ck_assert_str_eq(names(t), "payments Orders-DLQ billing orders-intake");
+    table_sort(t, C_NAME, true);
+    ck_assert_str_eq(names(t), "payments orders-intake billing Orders-DLQ");
+    table_free(t);
+}
+END_TEST
+
+START_TEST(cursor_kept_when_rows_added_before)
+{
+    struct table *t = table_new(cols, NCOLS);
+    struct qrow more[6];
+    int rc;
+
+    build(t, four, 4, "");
+    rc = table_key(t, 'j');
+    ck_assert_int_eq(rc, VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    table_key(t, 'j');
+    ck_assert_str_eq(selected_name(t), "orders-intake");
+    memcpy(more, four, sizeof four);
+    more[4] = (struct qrow){ "aaa-new", 1, "" };
+    more[5] = (struct qrow){ "abc-new", 2, "" };
+    build(t, more, 6, "");
+    ck_assert_str_eq(names(t), "Orders-DLQ aaa-new abc-new billing orders-intake payments");
+    ck_assert_str_eq(selected_name(t), "orders-intake");
+    /* And across a filter that keeps it. */
+    build(t, more, 6, "intake");
+    ck_assert_str_eq(selected_name(t), "orders-intake");
+    build(t, more, 6, "");
+    ck_assert_str_eq(selected_name(t), "orders-intake");
+    table_free(t);
+}
+END_TEST
+
+START_TEST(cursor_moves_to_next_when_row_removed)
+{
+    struct table *t = table_new(cols, NCOLS);
+    const struct qrow without_billing[] = { four[0], four[1], four[2] };
+    const struct qrow only_first[] = { four[1] };
+
+    build(t, four, 4, "");
+    ck_assert(table_select(t, "https://sqs.test/1/billing"));
+    ck_assert_str_eq(selected_name(t), "billing");
+    build(t, without_billing, 3, "");
+    ck_assert_str_eq(selected_name(t), "orders-intake");  /* the row that followed it */
+    table_key(t, 'G');
+    ck_assert_str_eq(selected_name(t), "payments");
+    build(t, only_first, 1, "");  /* last row gone, nothing after it: the one before */
+    ck_assert_str_eq(selected_name(t), "Orders-DLQ");
+    build(t, NULL, 0, "");
+    ck_assert_ptr_null(table_selected_key(t));
+    ck_assert(!table_select(t, "https://sqs.test/1/billing"));
+    table_free(t);
+}
+END_TEST
+
+START_TEST(paging_and_ends)
+{
+    struct screen_test *st = screen_test_new(80, 24);
+    struct view_ctx ctx;
+    struct table *t = table_new(cols, NCOLS);
+    struct qrow qs[50];
+    char namebuf[50][16];
+    char *row;
+
+    for (int i = 0; i < 50; i++) {
+        snprintf(namebuf[i], sizeof namebuf[i], "q%02d", i);
+        qs[i] = (struct qrow){ namebuf[i], i, "" };
+    }
+    build(t, qs, 50, "");
+    screen_test_ctx(st, &ctx, NULL, NULL, false);
+    table_draw(t, &ctx, st->win, 0, 11, "no queues");  /* header + 10 rows */
+    ck_assert_str_eq(selected_name(t), "q00");
+    table_key(t, VIEW_KEY(KEY_NPAGE));
+    ck_assert_str_eq(selected_name(t), "q10");
+    table_key(t, VIEW_KEY_CTRL('f'));
+    ck_assert_str_eq(selected_name(t), "q20");
+    table_key(t, VIEW_KEY(KEY_PPAGE));
+    ck_assert_str_eq(selected_name(t), "q10");
+    table_key(t, VIEW_KEY_CTRL('b'));
+    table_key(t, VIEW_KEY_CTRL('b'));  /* stops at the top */
+    ck_assert_str_eq(selected_name(t), "q00");
+    ck_assert_int_eq(table_key(t, 'k'), VIEW_HANDLED | VIEW_REDRAW);  /* no move, no DETAIL */
+    ck_assert_str_eq(selected_name(t), "q00");
+    table_key(t, 'G');
+    ck_assert_str_eq(selected_name(t), "q49");
+    table_key(t, 'j');
+    ck_assert_str_eq(selected_name(t), "q49");
+    table_key(t, VIEW_KEY(KEY_UP));
+    ck_assert_str_eq(selected_name(t), "q48");
+    table_key(t, VIEW_KEY(KEY_END));
+    /* Drawn: the last rows, the cursor in sight on the last line, in the selection style. */
+    table_draw(t, &ctx, st->win, 0, 11, "no queues");
+    row = screen_test_row(st->win, 10);
+    ck_assert_msg(strncmp(row, "q49 ", 4) == 0, "last line: '%s'", row);
+    free(row);
+    row = screen_test_row(st->win, 1);
+    ck_assert_msg(strncmp(row, "q40 ", 4) == 0, "first row: '%s'", row);
+    free(row);
+    ck_assert(screen_test_attr(st->win, 10, 0) & A_REVERSE);
+    ck_assert(!(screen_test_attr(st->win, 9, 0) & A_REVERSE));
+    table_key(t, 'g');
+    ck_assert_str_eq(selected_name(t), "q00");
+    table_key(t, VIEW_KEY(KEY_DOWN));
+    table_key(t, VIEW_KEY(KEY_HOME));
+    ck_assert_str_eq(selected_name(t), "q00");
+    table_draw(t, &ctx, st->win, 0, 11, "no queues");
+    row = screen_test_row(st->win, 1);
+    ck_assert_msg(strncmp(row, "q00 ", 4) == 0, "first row: '%s'", row);
+    free(row);
+    table_free(t);
+    screen_test_free(st);
+}
+END_TEST
+
+START_TEST(header_and_empty)
+{
+    struct screen_test *st = screen_test_new(80, 24);
+    struct view_ctx ctx;
+    struct table *t = table_new(cols, NCOLS);
+    char *row;
+
+    screen_test_ctx(st, &ctx, NULL, NULL, false);
+    build(t, four, 4, "zzz");
+    table_draw(t, &ctx, st->win, 2, 10, "no match for /zzz");
+    row = screen_test_row(st->win, 2);
+    ck_assert_msg(strncmp(row, "QUEUE▴", strlen("QUEUE▴")) == 0, "header: '%s'", row);
+    ck_assert_msg(strstr(row, "VISIBLE") && strstr(row, "DLQ") && strstr(row, "DEPTH"),
+                  "header: '%s'", row);
+    free(row);
+    row = screen_test_row(st->win, 3);
+    ck_assert_str_eq(row, " no match for /zzz");
+    free(row);
+    table_sort(t, C_VISIBLE, true);
+    table_draw(t, &ctx, st->win, 2, 10, "none");
+    row = screen_test_row(st->win, 2);
+    ck_assert_msg(strstr(row, "VISIBLE▾") != NULL, "header: '%s'", row);
+    free(row);
+    table_free(t);
+    screen_test_free(st);
+}
+END_TEST
+
+START_TEST(untrusted_text_drawn_escaped)
+{
+    struct screen_test *st = screen_test_new(200, 20);
+    struct view_ctx ctx;
+    struct table *t = table_new(cols, NCOLS);
+    struct table_row *r;
+    char *row;
+
+    screen_test_ctx(st, &ctx, NULL, NULL, true);
+    table_begin(t);
+    r = table_add(t, "k1");
+    table_cell(r, C_NAME, "clear\x1b[2Jme", NAN);
+    table_cell(r, C_DLQ, "osc\x1b]52;c;ZXZpbA==\x07" "end", NAN);
+    r = table_add(t, "k2");
+    table_cell(r, C_NAME, "bidi\xe2\x80\xae" "txt.exe", NAN);
+    table_end(t, "");
+    ck_assert_str_eq(table_cell_text(t, 1, C_NAME), "clear\\x1B[2Jme");
+    table_draw(t, &ctx, st->win, 0, 5, "");
+    for (int y = 0; y < 3; y++) {
+        row = screen_test_row(st->win, y);
+        ck_assert_msg(!strchr(row, 0x1b), "raw ESC on row %d", y);
+        ck_assert_msg(!strstr(row, "\xe2\x80\xae"), "raw U+202E on row %d", y);
+        ck_assert_msg(!strchr(row, 0x07), "raw BEL on row %d", y);
+        free(row);
+    }
+    row = screen_test_row(st->win, 1);
+    ck_assert_msg(strstr(row, "bidi\\u{202E}txt.exe"), "row: '%s'", row);
+    free(row);
+    row = screen_test_row(st->win, 2);
+    ck_assert_msg(strstr(row, "clear\\x1B[2Jme"), "row: '%s'", row);
+    ck_assert_msg(strstr(row, "osc\\x1B]52;c;ZXZpbA==\\x07end"), "row: '%s'", row);
+    free(row);
+    /* The filter matches what is shown, escapes included. */
+    table_begin(t);
+    r = table_add(t, "k1");
+    table_cell(r, C_NAME, "clear\x1b[2Jme", NAN);
+    table_end(t, "\\x1b");
+    ck_assert_uint_eq(table_shown(t), 1);
+    table_free(t);
+    screen_test_free(st);
+}
+END_TEST
+
+START_TEST(wide_and_combining_keep_columns)
+{
+    struct screen_test *st = screen_test_new(80, 24);
+    struct view_ctx ctx;
+    struct table *t = table_new(cols, NCOLS);
+    const struct qrow qs[] = {
+        { "plain-queue", 111, "dlq-a" },
+        { "注文キュー", 222, "注文dlq" },                    /* CJK: 2 columns each */
+        { "re\xcc\x81sume\xcc\x81-queue", 333, "e\xcc\x81" },  /* e + U+0301 */
+        { "注文キュー注文キュー注文キュー長い名前", 444, "x" }, /* cut mid-way */
+    };
+    const char *nums[] = { "111", "222", "333", "444" };
+    int want = -1, dlq_col = -1;
+
+    screen_test_ctx(st, &ctx, NULL, NULL, false);
+    build(t, qs, 4, "");
+    table_draw(t, &ctx, st->win, 0, 10, "");
+    for (int i = 0; i < 4; i++) {
+        int y = screen_test_find_from(st->win, 1, nums[i]);
+        char *row;
+        int c, d;
+
+        ck_assert_int_ge(y, 1);
+        row = screen_test_row(st->win, y);
+        c = screen_test_col(row, nums[i]);
+        /* The DLQ column starts right after the VISIBLE number and a space. */
+        d = c + (int)strlen(nums[i]) + 1;
+        if (want < 0) {
+            want = c;
+            dlq_col = d;
+        }
+        ck_assert_msg(c == want, "row %d '%s': number at %d, want %d", y, row, c, want);
+        ck_assert_int_eq(d, dlq_col);
+        ck_assert_int_eq(textwidth(row) >= d, 1);
+        free(row);
+    }
+    ck_assert_int_gt(want, 10);
+    table_free(t);
+    screen_test_free(st);
+}
+END_TEST
+
+START_TEST(narrow_window_keeps_numbers)
+{
+    struct screen_test *st = screen_test_new(30, 10);
+    struct view_ctx ctx;
+    struct table *t = table_new(cols, NCOLS);
+    const struct qrow qs[] = { { "a-very-long-queue-name-indeed", 12345678, "some-dlq-name" } };
+    char *row;
+
+    screen_test_ctx(st, &ctx, NULL, NULL, false);
+    build(t, qs, 1, "");
+    table_draw(t, &ctx, st->win, 0, 3, "");
+    row = screen_test_row(st->win, 1);
+    ck_assert_msg(strstr(row, "12345678") != NULL, "row: '%s'", row);
+    ck_assert_msg(strstr(row, "…") != NULL, "row: '%s'", row);
+    ck_assert_int_le(textwidth(row), 30);
+    free(row);
+    table_free(t);
+    screen_test_free(st);
+}
+END_TEST
+
+static Suite *table_suite(void)
+{
+    Suite *s = suite_create("table");
+    TCase *tc = tcase_create("table");
+
+    tcase_add_test(tc, filter_substring_and_inverse);
+    tcase_add_test(tc, sort_each_column_both_ways);
+    tcase_add_test(tc, sort_keys);
+    tcase_add_test(tc, rank_comes_first);
+    tcase_add_test(tc, cursor_kept_when_rows_added_before);
+    tcase_add_test(tc, cursor_moves_to_next_when_row_removed);
+    tcase_add_test(tc, paging_and_ends);
+    tcase_add_test(tc, header_and_empty);
+    tcase_add_test(tc, untrusted_text_drawn_escaped);
+    tcase_add_test(tc, wide_and_combining_keep_columns);
+    tcase_add_test(tc, narrow_window_keeps_numbers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    return check_tap_run(table_suite());
+}

@@ -1,0 +1,616 @@
+/* table.c - the list every view is made of (table.h): rows keyed by a stable key, filter,
+ * sort, a cursor carried over rebuilds by key, scrolling and drawing.
+ *
+ * Each rebuild (table_begin .. table_end) makes a fresh set of rows; the previous shown
+ * order is kept until table_end so that a cursor whose row vanished can move to the row
+ * that followed it (tmux's mode-tree.c carries its cursor the same way, by tag). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glyph.h"
+#include "sanitize.h"
+#include "table.h"
+#include "textwidth.h"
+#include "xalloc.h"
+
+#define NO_STYLE (-1)
+#define DEFAULT_PAGE 10
+
+struct table_cell {
+    char *text;     /* sanitised (or raw, made by the view), never NULL */
+    double sortval; /* NAN: sort by text */
+    int style;      /* enum theme_element or NO_STYLE */
+    bool raw;       /* made by the view: not matched by the filter (sparkline glyphs) */
+};
+
+struct table_row {
+    char *key;
+    struct table_cell *cells;
+    size_t ncols;
+    int style;
+    int rank;
+};
+
+struct rowset {
+    struct table_row **rows;  /* in table_add order */
+    size_t n, cap;
+};
+
+struct table {
+    const struct table_col *cols;
+    size_t ncols;
+
+    struct rowset cur;        /* the rows of the last (or current) build */
+    struct rowset old;        /* during a build: the previous rows, until table_end */
+    bool building;
+
+    struct table_row **shown; /* filtered and sorted view of cur */
+    size_t nshown;
+    struct table_row **old_shown;  /* during a build: the previous shown order */
+    size_t old_nshown;
+    char *filter;             /* the filter of the last table_end, for re-sorting */
+
+    size_t cursor;            /* index into shown */
+    char *cursor_key;         /* the key under the cursor, what a rebuild looks for */
+    size_t top;               /* first shown row drawn */
+    int page;                 /* rows visible at the last draw */
+
+    size_t sort_col;
+    bool sort_desc;
+};
+
+/* ---- rows ----------------------------------------------------------------------------- */
+
+static void row_free(struct table_row *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ncols; i++)
+        free(r->cells[i].text);
+    free(r->cells);
+    free(r->key);
+    free(r);
+}
+
+static void rowset_clear(struct rowset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        row_free(s->rows[i]);
+    free(s->rows);
+    memset(s, 0, sizeof *s);
+}
+
+struct table *table_new(const struct table_col *cols, size_t ncols)
+{
+    struct table *t = xmalloc(sizeof *t);
+
+    memset(t, 0, sizeof *t);
+    t->cols = cols;
+    t->ncols = ncols;
+    t->page = DEFAULT_PAGE;
+    return t;
+}
+
+void table_free(struct table *t)
+{
+    if (!t)
+        return;
+    rowset_clear(&t->cur);
+    rowset_clear(&t->old);
+    free(t->shown);
+    free(t->old_shown);
+    free(t->filter);
+    free(t->cursor_key);
+    free(t);
+}
+
+static void set_cursor(struct table *t, size_t i)
+{
+    const char *key;
+
+    if (t->nshown == 0) {
+        t->cursor = 0;
+        return;  /* keep cursor_key: the row may come back with the next poll */
+    }
+    if (i >= t->nshown)
+        i = t->nshown - 1;
+    t->cursor = i;
+    key = t->shown[i]->key;
+    if (!t->cursor_key || strcmp(t->cursor_key, key) != 0) {
+        free(t->cursor_key);
+        t->cursor_key = xstrdup(key);
+    }
+}
+
+void table_begin(struct table *t)
+{
+    if (t->building) {
+        /* A rebuild that never ended: drop it, the previous rows still hold the place. */
+        rowset_clear(&t->cur);
+        free(t->shown);
+    } else {
+        t->old = t->cur;
+        t->old_shown = t->shown;
+        t->old_nshown = t->nshown;
+    }
+    memset(&t->cur, 0, sizeof t->cur);
+    t->shown = NULL;
+    t->nshown = 0;
+    t->building = true;
+}
+
+struct table_row *table_add(struct table *t, const char *key)
+{
+    struct table_row *r = xmalloc(sizeof *r);
+
+    r->key = xstrdup(key ? key : "");
+    r->ncols = t->ncols;
+    r->cells = xmalloc((t->ncols ? t->ncols : 1) * sizeof *r->cells);
+    for (size_t i = 0; i < t->ncols; i++) {
+        r->cells[i].text = xstrdup("");
+        r->cells[i].sortval = NAN;
+        r->cells[i].style = NO_STYLE;
+        r->cells[i].raw = false;
+    }
+    r->style = NO_STYLE;
+    r->rank = 0;
+    if (t->cur.n == t->cur.cap) {
+        t->cur.cap = t->cur.cap ? t->cur.cap * 2 : 32;
+        t->cur.rows = xrealloc(t->cur.rows, t->cur.cap * sizeof *t->cur.rows);
+    }
+    t->cur.rows[t->cur.n++] = r;
+    return r;
+}
+
+static void cell_set(struct table_row *r, size_t col, char *text, double sortval, bool raw)
+{
+    if (!r || col >= r->ncols) {
+        free(text);
+        return;
+    }
+    free(r->cells[col].text);
+    r->cells[col].text = text;
+    r->cells[col].sortval = sortval;
+    r->cells[col].raw = raw;
+}
+
+void table_cell(struct table_row *r, size_t col, const char *text, double sortval)
+{
+    cell_set(r, col, text ? sanitize_text(text, strlen(text)) : xstrdup(""), sortval, false);
+}
+
+void table_cell_raw(struct table_row *r, size_t col, const char *text, double sortval)
+{
+    cell_set(r, col, xstrdup(text ? text : ""), sortval, true);
+}
+
+void table_row_style(struct table_row *r, enum theme_element e)
+{
+    if (r && (int)e >= 0 && e < THEME_N_ELEMENTS)
+        r->style = (int)e;
+}
+
+void table_cell_style(struct table_row *r, size_t col, enum theme_element e)
+{
+    if (r && col < r->ncols && (int)e >= 0 && e < THEME_N_ELEMENTS)
+        r->cells[col].style = (int)e;
+}
+
+void table_row_rank(struct table_row *r, int rank)
+{
+    if (r)
+        r->rank = rank;
+}
+
+/* ---- filter and sort ------------------------------------------------------------------ */
+
+static bool row_matches(const struct table_row *r, const char *needle)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (!r->cells[i].raw && strcasestr(r->cells[i].text, needle))
+            return true;
+    return false;
+}
+
+/* qsort has no context argument in C11; the console is single-threaded, so the table
+ * being sorted is handed to the comparator through this. */
+static const struct table *sorting;
+
+static bool cell_unknown(const struct table_cell *c)
+{
+    return isnan(c->sortval) && c->text[0] == '\0';
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct table_row *a = *(const struct table_row *const *)pa;
+    const struct table_row *b = *(const struct table_row *const *)pb;
+    const struct table *t = sorting;
+    int c = 0;
+
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (t->sort_col < t->ncols) {
+        const struct table_cell *ca = &a->cells[t->sort_col];
+        const struct table_cell *cb = &b->cells[t->sort_col];
+        bool na = !isnan(ca->sortval), nb = !isnan(cb->sortval);
+
+        if (na && nb) {
+            c = ca->sortval < cb->sortval ? -1 : ca->sortval > cb->sortval ? 1 : 0;
+        } else if (na != nb) {
+            return na ? -1 : 1;  /* an unknown number goes last in either order */
+        } else if (cell_unknown(ca) != cell_unknown(cb)) {
+            return cell_unknown(ca) ? 1 : -1;  /* so does an empty text */
+        } else {
+            c = strcoll(ca->text, cb->text);
+        }
+        if (t->sort_desc)
+            c = -c;
+    }
+    if (c == 0)
+        c = strcmp(a->key, b->key);  /* a total order: rows do not swap between polls */
+    return c;
+}
+
+static void sort_shown(struct table *t)
+{
+    if (t->nshown > 1) {
+        sorting = t;
+        qsort(t->shown, t->nshown, sizeof *t->shown, row_cmp);
+        sorting = NULL;
+    }
+}
+
+static long find_shown(const struct table *t, const char *key)
+{
+    if (!key)
+        return -1;
+    for (size_t i = 0; i < t->nshown; i++)
+        if (strcmp(t->shown[i]->key, key) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Where the cursor goes after a rebuild: its key, else the first row that followed it
+ * before and is still shown, else the nearest one that preceded it, else the same index. */
+static void restore_cursor(struct table *t)
+{
+    long at = find_shown(t, t->cursor_key);
+    long old = -1;
+
+    if (at >= 0) {
+        set_cursor(t, (size_t)at);
+        return;
+    }
+    if (t->cursor_key)
+        for (size_t i = 0; i < t->old_nshown; i++)
+            if (strcmp(t->old_shown[i]->key, t->cursor_key) == 0) {
+                old = (long)i;
+                break;
+            }
+    if (old >= 0) {
+        for (size_t i = (size_t)old + 1; i < t->old_nshown; i++)
+            if ((at = find_shown(t, t->old_shown[i]->key)) >= 0) {
+                set_cursor(t, (size_t)at);
+                return;
+            }
+        for (long i = old - 1; i >= 0; i--)
+            if ((at = find_shown(t, t->old_shown[i]->key)) >= 0) {
+                set_cursor(t, (size_t)at);
+                return;
+            }
+    }
+    set_cursor(t, old >= 0 ? (size_t)old : t->cursor);
+}
+
+static void apply_filter(struct table *t, const char *filter)
+{
+    bool invert = false;
+    const char *needle = filter ? filter : "";
+
+    if (needle[0] == '!') {
+        invert = true;
+        needle++;
+    }
+    free(t->shown);
+    t->shown = xmalloc((t->cur.n ? t->cur.n : 1) * sizeof *t->shown);
+    t->nshown = 0;
+    for (size_t i = 0; i < t->cur.n; i++) {
+        struct table_row *r = t->cur.rows[i];
+
+        /* "!" alone keeps everything: an inverted empty filter would hide every row. */
+        if (needle[0] == '\0' || row_matches(r, needle) != invert)
+            t->shown[t->nshown++] = r;
+    }
+}
+
+void table_end(struct table *t, const char *filter)
+{
+    if (!t->building)
+        table_begin(t);  /* tolerate an end without a begin: an empty rebuild */
+    if (!t->filter || strcmp(t->filter, filter ? filter : "") != 0) {
+        free(t->filter);
+        t->filter = xstrdup(filter ? filter : "");
+    }
+    apply_filter(t, filter);
+    sort_shown(t);
+    restore_cursor(t);
+    free(t->old_shown);
+    t->old_shown = NULL;
+    t->old_nshown = 0;
+    rowset_clear(&t->old);
+    t->building = false;
+}
+
+void table_sort(struct table *t, size_t col, bool desc)
+{
+    if (col >= t->ncols)
+        return;
+    t->sort_col = col;
+    t->sort_desc = desc;
+    if (t->building)
+        return;  /* table_end sorts */
+    sort_shown(t);
+    restore_cursor(t);
+}
+
+/* ---- keys ------------------------------------------------------------------------------ */
+
+static int move_to(struct table *t, long i)
+{
+    size_t before = t->cursor;
+    const char *before_key = t->nshown ? t->shown[t->cursor]->key : NULL;
+
+    if (t->nshown == 0)
+        return VIEW_HANDLED | VIEW_REDRAW;
+    if (i < 0)
+        i = 0;
+    if ((size_t)i >= t->nshown)
+        i = (long)t->nshown - 1;
+    set_cursor(t, (size_t)i);
+    if (t->cursor != before || before_key != t->shown[t->cursor]->key)
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static void sort_next(struct table *t)
+{
+    for (size_t step = 1; step <= t->ncols; step++) {
+        size_t c = (t->sort_col + step) % t->ncols;
+
+        if (!t->cols[c].no_sort) {
+            table_sort(t, c, t->cols[c].desc_first);
+            return;
+        }
+    }
+}
+
+int table_key(struct table *t, int key)
+{
+    long page = t->page > 1 ? t->page : 1;
+    long cur = (long)t->cursor;
+
+    switch (key) {
+    case 'j':
+    case VIEW_KEY(KEY_DOWN):
+        return move_to(t, cur + 1);
+    case 'k':
+    case VIEW_KEY(KEY_UP):
+        return move_to(t, cur - 1);
+    case VIEW_KEY(KEY_NPAGE):
+    case VIEW_KEY_CTRL('f'):
+        return move_to(t, cur + page);
+    case VIEW_KEY(KEY_PPAGE):
+    case VIEW_KEY_CTRL('b'):
+        return move_to(t, cur - page);
+    case 'g':
+    case VIEW_KEY(KEY_HOME):
+        return move_to(t, 0);
+    case 'G':
+    case VIEW_KEY(KEY_END):
+        return move_to(t, (long)t->nshown - 1);
+    case 's':
+        if (t->ncols)
+            sort_next(t);
+        return VIEW_HANDLED | VIEW_REDRAW;
+    case 'S':
+        table_sort(t, t->sort_col, !t->sort_desc);
+        return VIEW_HANDLED | VIEW_REDRAW;
+    default:
+        return VIEW_UNHANDLED;
+    }
+}
+
+/* ---- drawing --------------------------------------------------------------------------- */
+
+/* Column widths for a window `width` wide: fixed columns get their width, flex columns
+ * their minimum plus a share of what is left; when the window is too narrow, flex columns
+ * give up width first (down to 3), so numbers keep their room. */
+static void layout(const struct table *t, int width, int *w)
+{
+    int used = 0, flex_total = 0, spare;
+
+    for (size_t i = 0; i < t->ncols; i++) {
+        w[i] = t->cols[i].width > 0 ? t->cols[i].width : 1;
+        used += w[i] + (i ? 1 : 0);
+        flex_total += t->cols[i].flex > 0 ? t->cols[i].flex : 0;
+    }
+    spare = width - used;
+    if (spare > 0 && flex_total > 0) {
+        int given = 0;
+        size_t last = 0;
+
+        for (size_t i = 0; i < t->ncols; i++)
+            if (t->cols[i].flex > 0) {
+                int add = spare * t->cols[i].flex / flex_total;
+
+                w[i] += add;
+                given += add;
+                last = i;
+            }
+        w[last] += spare - given;  /* rounding leftovers to the last flex column */
+    } else if (spare < 0) {
+        bool shrunk = true;
+
+        while (spare < 0 && shrunk) {
+            shrunk = false;
+            for (size_t i = 0; i < t->ncols && spare < 0; i++)
+                if (t->cols[i].flex > 0 && w[i] > 3) {
+                    w[i]--;
+                    spare++;
+                    shrunk = true;
+                }
+        }
+    }
+}
+
+static void put_fit(WINDOW *win, int y, int x, int maxx, const char *text, int w, bool right,
+                    const char *ell, attr_t attr)
+{
+    char *s;
+
+    if (x >= maxx || w <= 0)
+        return;
+    if (x + w > maxx)
+        w = maxx - x;
+    s = textwidth_fit(text, w, ell, right);
+    wattrset(win, attr);
+    mvwaddstr(win, y, x, s);
+    wattrset(win, A_NORMAL);
+    free(s);
+}
+
+static void draw_header(const struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
+                        const int *w, const char *ell)
+{
+    int maxx = getmaxx(win), x = 0;
+    attr_t attr = view_attr(ctx, THEME_HEADER);
+
+    view_fill_line(win, y, attr);
+    for (size_t i = 0; i < t->ncols && x < maxx; i++) {
+        const char *title = t->cols[i].title ? t->cols[i].title : "";
+        char *txt;
+
+        if (i == t->sort_col && !t->cols[i].no_sort) {
+            const char *mark = ctx->glyphs->g[t->sort_desc ? GLYPH_SORT_DESC : GLYPH_SORT_ASC];
+            char *cut = textwidth_truncate(title, w[i] - 1, ell);
+
+            txt = xasprintf("%s%s", cut, mark);
+            free(cut);
+        } else {
+            txt = xstrdup(title);
+        }
+        put_fit(win, y, x, maxx, txt, w[i], t->cols[i].right, ell, attr);
+        free(txt);
+        x += w[i] + 1;
+    }
+}
+
+static void draw_row(const struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
+                     const struct table_row *r, bool selected, const int *w, const char *ell)
+{
+    int maxx = getmaxx(win), x = 0;
+    attr_t row_attr = r->style != NO_STYLE ? view_attr(ctx, (enum theme_element)r->style) : A_NORMAL;
+    attr_t sel = view_attr(ctx, THEME_SELECTION);
+
+    /* The cursor row: the selection style over the row's own attributes (its colour pair
+     * gives way, a pair cannot be blended; bold or dim stays). */
+    if (selected)
+        row_attr = sel | (row_attr & ~A_COLOR);
+    view_fill_line(win, y, row_attr);
+    for (size_t i = 0; i < t->ncols && x < maxx; i++) {
+        attr_t a = row_attr;
+
+        if (r->cells[i].style != NO_STYLE) {
+            a = view_attr(ctx, (enum theme_element)r->cells[i].style);
+            if (selected)
+                a = sel | (a & ~A_COLOR);
+        }
+        put_fit(win, y, x, maxx, r->cells[i].text, w[i], t->cols[i].right, ell, a);
+        x += w[i] + 1;
+    }
+}
+
+void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y, int h,
+                const char *empty)
+{
+    int maxx = getmaxx(win), rows;
+    const char *ell = ctx->glyphs ? ctx->glyphs->g[GLYPH_ELLIPSIS] : "~";
+    int *w;
+
+    if (h <= 0 || maxx <= 0)
+        return;
+    w = xmalloc((t->ncols ? t->ncols : 1) * sizeof *w);
+    layout(t, maxx, w);
+    draw_header(t, ctx, win, y, w, ell);
+    rows = h - 1;
+    t->page = rows > 0 ? rows : 1;
+    for (int i = 0; i < rows; i++)
+        view_fill_line(win, y + 1 + i, A_NORMAL);
+    if (t->nshown == 0) {
+        if (rows > 0 && empty)
+            view_text(win, y + 1, 1, maxx - 1, empty, view_attr(ctx, THEME_DIM));
+        free(w);
+        return;
+    }
+    /* Scroll just enough to keep the cursor in sight, and never leave blank rows at the
+     * bottom while rows above are hidden (after a resize or rows removed). */
+    if (rows > 0) {
+        if (t->cursor < t->top)
+            t->top = t->cursor;
+        if (t->cursor >= t->top + (size_t)rows)
+            t->top = t->cursor - (size_t)rows + 1;
+        if (t->nshown > (size_t)rows && t->top > t->nshown - (size_t)rows)
+            t->top = t->nshown - (size_t)rows;
+        if (t->nshown <= (size_t)rows)
+            t->top = 0;
+        for (int i = 0; i < rows && t->top + (size_t)i < t->nshown; i++) {
+            size_t at = t->top + (size_t)i;
+
+            draw_row(t, ctx, win, y + 1 + i, t->shown[at], at == t->cursor, w, ell);
+        }
+    }
+    free(w);
+}
+
+/* ---- reading --------------------------------------------------------------------------- */
+
+const char *table_selected_key(const struct table *t)
+{
+    return t->nshown ? t->shown[t->cursor]->key : NULL;
+}
+
+bool table_select(struct table *t, const char *key)
+{
+    long at = find_shown(t, key);
+
+    if (at < 0)
+        return false;
+    set_cursor(t, (size_t)at);
+    return true;
+}
+
+size_t table_shown(const struct table *t)
+{
+    return t->nshown;
+}
+
+size_t table_total(const struct table *t)
+{
+    return t->cur.n;
+}
+
+const char *table_cell_text(const struct table *t, size_t row, size_t col)
+{
+    if (row >= t->nshown || col >= t->ncols)
+        return NULL;
+    return t->shown[row]->cells[col].text;
+}
+
+const char *table_row_key(const struct table *t, size_t row)
+{
+    return row < t->nshown ? t->shown[row]->key : NULL;
+}
