@@ -58,6 +58,10 @@ struct poller *poller_new(struct aws_client *client, struct store *store,
  * the poller only when aws_client_pending() is 0. */
 void poller_free(struct poller *p);
 
+/* The profile named in the "error" rows' messages (aws_error_describe); "default" until
+ * set. Copied. */
+void poller_set_profile(struct poller *p, const char *profile);
+
 /* The view on screen: its data is polled at its interval (appconfig_interval), the rest at
  * POLLER_HIDDEN_FACTOR times that. */
 void poller_set_view(struct poller *p, enum appconfig_view view);

@@ -347,3 +347,52 @@ fail:
     proto_error_prefix(err, "SQS GetQueueAttributes");
     return -1;
 }
+
+void sqs_list_queue_tags_request(struct aws_request *r, const char *queue_url)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(body, "QueueUrl", queue_url ? queue_url : "");
+    sqs_request(r, "ListQueueTags", body);
+}
+
+void sqs_tag_list_free(struct sqs_tag_list *t)
+{
+    kv_free_array(t->tags, t->n);
+    memset(t, 0, sizeof(*t));
+}
+
+int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_list *out,
+                              struct aws_error *err)
+{
+    struct sqs_tag_list l = { 0 };
+    const cJSON *tags = NULL, *it;
+    cJSON *root;
+
+    memset(out, 0, sizeof(*out));
+    root = proto_json_parse(resp->body.data, resp->body.len, err);
+    if (!root || proto_json_object(root, "Tags", &tags, err) < 0)
+        goto fail;
+    if (tags) {
+        l.tags = xcalloc((size_t)cJSON_GetArraySize(tags) + 1, sizeof(struct kv));
+        cJSON_ArrayForEach(it, tags) {
+            /* tags are map<string,string>: anything else is a broken answer, not a guess */
+            if (!cJSON_IsString(it) || !it->valuestring || !it->string) {
+                aws_error_set(err, AWS_ERR_PARSE, "tag %.64s is not a string",
+                              it->string ? it->string : "?");
+                goto fail;
+            }
+            l.tags[l.n].name = xstrdup(it->string);
+            l.tags[l.n].value = xstrdup(it->valuestring);
+            l.n++;
+        }
+    }
+    cJSON_Delete(root);
+    *out = l;
+    return 0;
+fail:
+    cJSON_Delete(root);
+    sqs_tag_list_free(&l);
+    proto_error_prefix(err, "SQS ListQueueTags");
+    return -1;
+}

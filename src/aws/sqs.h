@@ -8,7 +8,9 @@
  *   int  sqs_get_queue_attributes_parse(resp, queue_url, &sqs_queue_attrs, err);
  *   void sqs_list_dead_letter_source_queues_request(r, &sqs_list_dlq_sources_params);
  *   int  sqs_list_dead_letter_source_queues_parse(resp, &sqs_url_list, err);
- *   void sqs_url_list_free(&l);  void sqs_queue_attrs_free(&a);
+ *   void sqs_list_queue_tags_request(r, queue_url);
+ *   int  sqs_list_queue_tags_parse(resp, &sqs_tag_list, err);   tags in response order
+ *   void sqs_url_list_free(&l);  void sqs_queue_attrs_free(&a);  void sqs_tag_list_free(&t);
  *   char *sqs_queue_name_from_url(url);
  *   const char *sqs_queue_attr(&a, "Policy");                  raw value or NULL
  *
@@ -97,6 +99,19 @@ void sqs_list_dead_letter_source_queues_request(struct aws_request *r,
                                                 const struct sqs_list_dlq_sources_params *p);
 int sqs_list_dead_letter_source_queues_parse(const struct aws_response *resp,
                                              struct sqs_url_list *out, struct aws_error *err);
+
+/* ListQueueTags: {"Tags": {"key": "value", ...}}; no "Tags" means no tags. Keys and values
+ * are untrusted text kept exactly as sent (sanitise on display). A value that is not a
+ * string makes the whole parse fail. */
+struct sqs_tag_list {
+    struct kv *tags;          /* (key, value) in response order */
+    size_t n;
+};
+
+void sqs_list_queue_tags_request(struct aws_request *r, const char *queue_url);
+int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_list *out,
+                              struct aws_error *err);
+void sqs_tag_list_free(struct sqs_tag_list *t);
 
 void sqs_url_list_free(struct sqs_url_list *l);
 void sqs_queue_attrs_free(struct sqs_queue_attrs *a);
