@@ -91,6 +91,12 @@ class Screen:
         self.wrap_pending = False
         self.last = " "
         self.saved = (0, 0)
+        self.touched = set(range(self.rows))   # rows written since take_touched()
+
+    def take_touched(self):
+        """The rows whose cells were written or erased since the last call."""
+        t, self.touched = self.touched, set()
+        return t
 
     def text(self, row):
         return "".join(c for c in self.grid[row] if c is not None).rstrip()
@@ -183,6 +189,7 @@ class Screen:
             self._index()
         row = self.grid[self.y]
         row[self.x] = ch
+        self.touched.add(self.y)
         if width == 2 and self.x + 1 < self.cols:
             row[self.x + 1] = None       # the right half of a wide character
         self.last = ch
@@ -220,6 +227,10 @@ class Screen:
             self.grid.insert(top, self._blank())
 
     def _csi(self, seq, final):
+        if final in "JKXLMSTr@P":
+            self.touched.add(self.y)      # erase/insert/delete/scroll: this row at least
+            if final in "JLMST":
+                self.touched.update(range(self.y if final != "S" else self.top, self.rows))
         private = seq[:1] in ("?", ">", "<", "=")
         if private:
             seq = seq[1:]
@@ -374,7 +385,7 @@ class Console:
     def __init__(self, argv, env, cols, rows):
         self.argv, self.env, self.cols, self.rows = argv, env, cols, rows
         self.screen = Screen(cols, rows)
-        self.chunks = []            # (monotonic time, byte count)
+        self.chunks = []            # (monotonic time, byte count, rows touched)
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
         self.proc = None
@@ -415,8 +426,8 @@ class Console:
                 break
             now = time.monotonic()
             with self.cond:
-                self.chunks.append((now, len(data)))
                 self.screen.feed(data)
+                self.chunks.append((now, len(data), frozenset(self.screen.take_touched())))
                 for w in list(self.watchers):
                     w(now)
                 self.cond.notify_all()
@@ -440,11 +451,16 @@ class Console:
 
     def bytes_between(self, a, b):
         with self.lock:
-            return sum(n for t, n in self.chunks if a <= t < b)
+            return sum(n for t, n, _ in self.chunks if a <= t < b)
 
     def writes_between(self, a, b):
         with self.lock:
-            return sum(1 for t, _ in self.chunks if a <= t < b)
+            return sum(1 for t, _, _ in self.chunks if a <= t < b)
+
+    def rows_between(self, a, b):
+        """Screen rows written between a and b, sorted."""
+        with self.lock:
+            return sorted(set().union(*[r for t, _, r in self.chunks if a <= t < b]))
 
     def lines(self):
         with self.lock:
@@ -627,6 +643,7 @@ def phase_refresh(a, con, proxy, endpoint):
     for i in range(len(s) - 1):
         out["quiet"].append({"bytes": con.bytes_between(s[i], s[i + 1]),
                              "writes": con.writes_between(s[i], s[i + 1]),
+                             "rows": con.rows_between(s[i], s[i + 1]),
                              "seconds": s[i + 1] - s[i]})
     if len(out["quiet"]) < a.quiet_cycles:
         out["failed"] = f"only {len(out['quiet'])} poll cycles in {timeout * (a.quiet_cycles + 1):.0f} s"
@@ -654,7 +671,7 @@ def phase_refresh(a, con, proxy, endpoint):
     t_change = time.monotonic()
     with con.lock:
         # the chunk that changed it: the last one at or before now
-        t_change = max((t for t, _ in con.chunks if t >= t_send), default=t_change)
+        t_change = max((t for t, _, _ in con.chunks if t >= t_send), default=t_change)
     # the cycle that holds the change: from the last ListQueues before it to the next one
     while time.monotonic() < t_change + timeout and not [t for t in proxy.times("ListQueues") if t > t_change]:
         time.sleep(0.2)
@@ -667,6 +684,7 @@ def phase_refresh(a, con, proxy, endpoint):
     out["change"] = {"queue": name, "row": y, "row_after": res[0], "before": before.strip(),
                      "after": (res[1] or "").strip(), "bytes": con.bytes_between(c0, c1),
                      "writes": con.writes_between(c0, c1), "seconds": c1 - c0,
+                     "rows": con.rows_between(c0, c1),
                      "visible_ms": (t_change - t_send) * 1000}
     return out
 
@@ -722,6 +740,10 @@ def machine():
     except ImportError:
         pass
     return "; ".join(out)
+
+
+def _rows(rows):
+    return ",".join(str(r) for r in rows) or "none"
 
 
 def _f(v, fmt, none="–"):
@@ -825,7 +847,12 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s):
         c = B["refresh"]["change"]
         L.append(f"Changed queue {c['queue']} (screen row {c['row']} -> {c['row_after']}), on "
                  f"screen {c['visible_ms'] / 1000:.1f} s after the send_message: "
-                 f"\"{c['before']}\" -> \"{c['after']}\".")
+                 f"\"{c['before']}\" -> \"{c['after']}\"; rows written in that cycle: "
+                 f"{_rows(c['rows'])}.")
+    if ok(B) and B.get("refresh", {}).get("quiet"):
+        L.append("Rows written in each quiet cycle: "
+                 + " / ".join(_rows(x["rows"]) for x in B["refresh"]["quiet"])
+                 + f" (row 0 is the header, row {a.rows - 1} the status line).")
     L.append("")
     L.append(f"Run {started}; {host}; seeding took {seed_s:.1f} s; load average at start "
              f"{load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, at the end "
