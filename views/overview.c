@@ -267,7 +267,7 @@ static void section_cred(struct ov_state *st, const struct view_ctx *ctx)
     }
     l = line_add(st, LINE_CRED, "expiry", what);
     fmt_countdown(cd, sizeof(cd), ctx->expiry_seconds);
-    snprintf(l->right, sizeof(l->right), "%*.*s", RIGHT_W, RIGHT_W, cd);
+    snprintf(l->right, sizeof(l->right), "%.*s", RIGHT_W, cd);
     if (ctx->expiry_seconds == INT64_MAX)
         l->style = NO_STYLE;
     else if (ctx->expiry_seconds <= 0)
@@ -309,7 +309,8 @@ static void section_errors(struct ov_state *st, const struct view_ctx *ctx)
             snprintf(right, sizeof(right), "%s ago, x%lld", age, (long long)count);
         else
             snprintf(right, sizeof(right), "%s ago", age);
-        snprintf(l->right, sizeof(l->right), "%*.*s", RIGHT_W, RIGHT_W, right);
+        /* not padded to RIGHT_W: at 80 columns the message needs the room */
+        snprintf(l->right, sizeof(l->right), "%.*s", RIGHT_W, right);
         l->style = THEME_ERROR;
     }
     note_add(st, ctx, shown, total, "no call is failing");
