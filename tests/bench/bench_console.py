@@ -475,6 +475,23 @@ class Console:
         except (OSError, IndexError, ValueError):
             return None
 
+    def run_seconds(self):
+        """Time on a CPU in ns precision: the sum of /proc/PID/task/*/schedstat's first
+        field (the live threads). /proc/PID/stat counts whole clock ticks (10 ms), too
+        coarse for an idle minute; this one is printed beside it."""
+        total = 0
+        try:
+            tasks = os.listdir(f"/proc/{self.proc.pid}/task")
+        except OSError:
+            return None
+        for tid in tasks:
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{tid}/schedstat", encoding="ascii") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+        return total / 1e9
+
     def status_kb(self, key):
         try:
             with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as f:
@@ -603,15 +620,17 @@ def start_console(a, proxy, base_env, intervals, nqueues, label):
 def phase_idle(con, proxy, seconds, settle):
     """CPU and terminal bytes over `seconds` with nobody typing."""
     time.sleep(settle)
-    c0, t0 = con.cpu_seconds(), time.monotonic()
+    c0, n0, t0 = con.cpu_seconds(), con.run_seconds(), time.monotonic()
     r0 = len(proxy.times("GetQueueAttributes", since=0))
     time.sleep(seconds)
-    c1, t1 = con.cpu_seconds(), time.monotonic()
+    c1, n1, t1 = con.cpu_seconds(), con.run_seconds(), time.monotonic()
     if c0 is None or c1 is None:
         return {"failed": f"the console exited during the idle window (status {con.proc.poll()})"}
     span = t1 - t0
+    run = (n1 - n0) if n0 is not None and n1 is not None else None
     return {"seconds": span, "cpu": c1 - c0, "core_pct": (c1 - c0) / span * 100,
             "cpu_per_min": (c1 - c0) / span * 60,
+            "sched_pct": run / span * 100 if run is not None else None,
             "bytes": con.bytes_between(t0, t1), "writes": con.writes_between(t0, t1),
             "gqa": len(proxy.times("GetQueueAttributes", since=0)) - r0,
             "cycles": len([t for t in proxy.times("ListQueues") if t0 <= t < t1])}
@@ -792,14 +811,16 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s):
         i = A["idle"]
         per = (boto3_row["cpu"] / 10 * 60) if boto3_row.get("cpu") is not None else None
         L.append(f"| idle, default intervals (10 s): CPU % of a core / CPU s per min | "
-                 f"{i['core_pct']:.2f} % / {i['cpu_per_min']:.2f} | < 1 % | "
+                 f"{i['core_pct']:.2f} % / {i['cpu_per_min']:.2f} (schedstat: "
+                 f"{_f(i['sched_pct'], '.2f')} %) | < 1 % | "
                  f"{_f(per, '.1f')} s/min† | – |")
         L.append(f"| … over the window: s, polls (ListQueues), GetQueueAttributes, terminal bytes | "
                  f"{i['seconds']:.0f} s, {i['cycles']}, {i['gqa']}, {i['bytes']} | | | |")
     if ok(C) and "idle" in C and "failed" not in C["idle"]:
         i = C["idle"]
         L.append(f"| idle, polling off (intervals 1d): CPU % of a core / CPU s per min | "
-                 f"{i['core_pct']:.3f} % / {i['cpu_per_min']:.3f} | < 1 % | – | – |")
+                 f"{i['core_pct']:.3f} % / {i['cpu_per_min']:.3f} (schedstat: "
+                 f"{_f(i['sched_pct'], '.4f')} %) | < 1 % | – | – |")
         L.append(f"| … terminal bytes per minute, writes per minute | "
                  f"{i['bytes'] / i['seconds'] * 60:.0f}, {i['writes'] / i['seconds'] * 60:.0f} | | | |")
     if ok(B) and "refresh" in B:
