@@ -7,6 +7,7 @@
 #define OPSDECK_AWSCONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "awserr.h"
 
@@ -58,6 +59,10 @@ char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
 const char *aws_config_profile_value(const struct aws_config *cfg, const char *key);
 /* Does the profile exist in either file? */
 bool aws_config_profile_exists(const struct aws_config *cfg, const char *profile);
+/* Every profile of both files, sorted, each once: [default] and [profile x] of the config
+ * file, [x] of the credentials file. *out is NULL when there are none; the caller frees
+ * each name and the array. The names come from files: show them through sanitize_text(). */
+size_t aws_config_profile_names(const struct aws_config *cfg, char ***out);
 /* A key inside a nested block: for "s3 =\n  addressing_style = path", the value returned by
  * aws_config_get and subkey "addressing_style" give "path". NULL when absent or block is not
  * nested. The caller frees. */

@@ -504,6 +504,57 @@ bool aws_config_profile_exists(const struct aws_config *cfg, const char *profile
                               creds_section(&cfg->data->creds, profile));
 }
 
+static int profile_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void name_push(char ***v, size_t *n, size_t *cap, char *name)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *v = xrealloc(*v, *cap * sizeof(**v));
+    }
+    (*v)[(*n)++] = name;
+}
+
+/* The sections botocore takes for profiles: [default] and "profile NAME" headers of the
+ * config file (by the same prefix rule as header_matches), every header of the credentials
+ * file. */
+size_t aws_config_profile_names(const struct aws_config *cfg, char ***out)
+{
+    char **v = NULL;
+    size_t n = 0, cap = 0, k = 0;
+
+    *out = NULL;
+    if (!cfg)
+        return 0;
+    for (size_t i = 0; i < cfg->data->config.n; i++) {
+        const char *h = cfg->data->config.sec[i].header;
+        char *name = NULL;
+
+        if (strcmp(h, "default") == 0)
+            name = xstrdup(h);
+        else if (strncmp(h, "profile", 7) == 0)
+            name = section_second_word(h);
+        if (name)
+            name_push(&v, &n, &cap, name);
+    }
+    for (size_t i = 0; i < cfg->data->creds.n; i++)
+        name_push(&v, &n, &cap, xstrdup(cfg->data->creds.sec[i].header));
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(*v), profile_name_cmp);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i], v[k]) == 0)
+            free(v[i]);
+        else
+            v[++k] = v[i];
+    }
+    *out = v;
+    return k + 1;
+}
+
 char *aws_config_nested_get(const char *block, const char *subkey)
 {
     const char *p = block;

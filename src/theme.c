@@ -9,6 +9,7 @@
 #include "theme.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -567,6 +568,68 @@ char *theme_find(const char *name, const char *datadir)
     if (!p && datadir && datadir[0])
         p = readable_file(xasprintf("%s/%s.theme", datadir, name));
     return p;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the NAME of every DIR/NAME.theme that theme_find would accept. */
+static void names_from_dir(char *dir, char ***v, size_t *n, size_t *cap)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        char *name, *path;
+
+        if (len <= 6 || strcmp(e->d_name + len - 6, ".theme") != 0)
+            continue;
+        name = xstrndup(e->d_name, len - 6);
+        path = theme_name_valid(name) ? readable_file(xasprintf("%s/%s", dir, e->d_name)) : NULL;
+        if (!path) {
+            free(name);
+            continue;
+        }
+        free(path);
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *v = xrealloc(*v, *cap * sizeof(**v));
+        }
+        (*v)[(*n)++] = name;
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+size_t theme_names(const char *datadir, char ***out)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char **v = NULL;
+    size_t n = 0, cap = 0, k = 0;
+
+    *out = NULL;
+    /* the same directories as theme_find, in the same order */
+    if (xdg && xdg[0] == '/')
+        names_from_dir(xasprintf("%s/opsdeck/themes", xdg), &v, &n, &cap);
+    else if (home && home[0])
+        names_from_dir(xasprintf("%s/.config/opsdeck/themes", home), &v, &n, &cap);
+    if (datadir && datadir[0])
+        names_from_dir(xstrdup(datadir), &v, &n, &cap);
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(*v), name_cmp);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i], v[k]) == 0)
+            free(v[i]);
+        else
+            v[++k] = v[i];
+    }
+    *out = v;
+    return k + 1;
 }
 
 /* ---- colours ---------------------------------------------------------------------------- */

@@ -107,6 +107,11 @@ int theme_load_string(struct theme *t, const char *origin, const char *text);
  * command must not read ../../anything). The caller frees. */
 char *theme_find(const char *name, const char *datadir);
 
+/* The names of the themes theme_find can open: every NAME.theme (a regular file, a valid
+ * name) in the user's theme dir and in datadir (may be NULL), sorted, each once. *out is NULL
+ * when there are none; the caller frees each name and the array. */
+size_t theme_names(const char *datadir, char ***out);
+
 /* True when `name` is acceptable as a theme name: [A-Za-z0-9_.-], not starting with '.'. */
 bool theme_name_valid(const char *name);
 
