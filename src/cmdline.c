@@ -399,10 +399,16 @@ static size_t distance(const char *a, const char *b)
 
 /* The nearest command or view: a word it starts with wins, then the smallest distance up to
  * a third of the word's length (at least 1, at most 2). NULL when nothing is near. */
-static const char *suggest(const char *word, const char *const *views)
+static const char *suggest(const char *typed, const char *const *views)
 {
     const char *best = NULL;
-    size_t best_d = strlen(word) / 3, wl = strlen(word);
+    size_t best_d = strlen(typed) / 3, wl = strlen(typed);
+    char word[64];
+
+    /* Caps Lock or a shifted first letter should still find the command */
+    for (size_t i = 0; i <= wl && i < sizeof(word); i++)
+        word[i] = typed[i] >= 'A' && typed[i] <= 'Z' ? (char)(typed[i] - 'A' + 'a') : typed[i];
+    word[sizeof(word) - 1] = '\0';
 
     if (best_d < 1)
         best_d = 1;

@@ -340,6 +340,8 @@ START_TEST(parse_errors)
     parse_err("profil prod", "unknown command 'profil' — did you mean :profile? (Tab completes)");
     parse_err("overv", "unknown command 'overv' — did you mean :overview? (Tab completes)");
     parse_err("refesh", "unknown command 'refesh' — did you mean :refresh? (Tab completes)");
+    parse_err("SQS", "unknown command 'SQS' — did you mean :sqs? (Tab completes)");
+    parse_err("Profile x", "unknown command 'Profile' — did you mean :profile? (Tab completes)");
     parse_err("xyzzy", "unknown command 'xyzzy': :help lists the commands (Tab completes)");
     parse_err("profile", "profile needs a NAME: :profile NAME (Tab completes)");
     parse_err("  region  ", "region needs a NAME: :region NAME (Tab completes)");
