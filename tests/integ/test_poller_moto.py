@@ -1,0 +1,236 @@
+"""test_poller_moto.py - the pollers against moto, read back through the store.
+
+tests/tools/poll_dump runs the poller on the real loop (the console's client, credentials
+and store) and prints the store as JSON lines on command. Seeds the realistic estate and
+checks every queue, DLQ, source list, age of oldest message and tag against what boto3 reads
+from the same server; then a second cycle after new messages (depth and a 2-point history),
+a deleted queue, the server stopped (stale rows and an "error" row naming the endpoint) and
+started again on the same port (fresh again, the error cleared)."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from seed import seed  # noqa: E402
+from tap import Tap  # noqa: E402
+
+t = Tap()
+POLL_DUMP = os.path.join(os.environ.get("TOP_BUILDDIR", "."), "tests", "tools", "poll_dump")
+HOSTILE = {"clear": "\x1b[2J", "clip": "\x1b]52;c;aGk=\x07", "bidi": "\u202eevil.txt",
+           "team": "platform"}
+# seed.py puts ApproximateAgeOfOldestMessage points for these queues only
+AGED = ("orders-intake", "search-indexer", "orders-dlq", "billing-dlq", "payments-dlq.fifo")
+
+
+class PollDump:
+    """poll_dump as a child driven over a pipe; killed by its PID if still running."""
+
+    def __init__(self, env):
+        env = dict(env, OPSDECK_MAX_ATTEMPTS="1", OPSDECK_CONNECT_TIMEOUT_MS="3000")
+        self.p = subprocess.Popen([POLL_DUMP], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env, text=True)
+
+    def cmd(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return self.p.stdout.readline().rstrip("\n")
+
+    def run(self, n=1):
+        return self.cmd(f"run {n}")
+
+    def dump(self):
+        self.p.stdin.write("dump\n")
+        self.p.stdin.flush()
+        rows, info = {}, {}
+        for line in self.p.stdout:
+            if line.strip() == "END":
+                break
+            o = json.loads(line)
+            if "kind_info" in o:
+                info[o["kind_info"]] = o
+            else:
+                rows.setdefault(o["kind"], {})[o["key"]] = o
+        return rows, info
+
+    def close(self):
+        if self.p.poll() is None:
+            try:
+                self.p.stdin.write("quit\n")
+                self.p.stdin.flush()
+                self.p.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.p.kill()
+                self.p.wait()
+        err = self.p.stderr.read()
+        return self.p.returncode, err
+
+
+def boto_queues(sqs):
+    """{url: attributes} as boto3 reads them."""
+    urls = sqs.list_queues(MaxResults=1000).get("QueueUrls", [])
+    return {u: sqs.get_queue_attributes(QueueUrl=u, AttributeNames=["All"])["Attributes"]
+            for u in urls}
+
+
+def check_queues(rows, sqs):
+    want = boto_queues(sqs)
+    got = rows.get("queue", {})
+    t.eq(sorted(got), sorted(want), "one queue row per queue ListQueues returns, keyed by URL")
+    by_arn = {a["QueueArn"]: u for u, a in want.items()}
+    dlq_urls = set()
+    for a in want.values():
+        if "RedrivePolicy" in a:
+            dlq_urls.add(by_arn.get(json.loads(a["RedrivePolicy"])["deadLetterTargetArn"]))
+    bad = []
+    for url, a in want.items():
+        f = got.get(url, {}).get("fields", {})
+        redrive = json.loads(a["RedrivePolicy"]) if "RedrivePolicy" in a else None
+        expect = {
+            "name": url.rsplit("/", 1)[1], "arn": a["QueueArn"],
+            "visible": int(a["ApproximateNumberOfMessages"]),
+            "in_flight": int(a["ApproximateNumberOfMessagesNotVisible"]),
+            "delayed": int(a["ApproximateNumberOfMessagesDelayed"]),
+            "fifo": 1 if a.get("FifoQueue") == "true" else 0,
+            "dlq_arn": redrive["deadLetterTargetArn"] if redrive else None,
+            "dlq_url": by_arn.get(redrive["deadLetterTargetArn"]) if redrive else None,
+            "max_receive_count": int(redrive["maxReceiveCount"]) if redrive else None,
+            "is_dlq": 1 if url in dlq_urls else 0,
+            "redrive_policy": a.get("RedrivePolicy"),
+        }
+        have = {k: f.get(k) for k in expect}
+        if have != expect:
+            bad.append((url, have, expect))
+        try:
+            if json.loads(f.get("attributes") or "null") != a:
+                bad.append((url, "attributes", f.get("attributes"), a))
+        except ValueError:
+            bad.append((url, "attributes not JSON", f.get("attributes")))
+    t.ok(not bad, f"every queue's fields equal boto3's GetQueueAttributes ({len(want)} queues)",
+         "\n".join(map(repr, bad[:5])))
+    return want, dlq_urls
+
+
+def check_dlqs(rows, sqs, dlq_urls, want):
+    got = rows.get("dlq", {})
+    t.eq(sorted(got), sorted(dlq_urls), "dlq rows: exactly the queues some RedrivePolicy targets")
+    bad = []
+    for url in dlq_urls:
+        f = got.get(url, {}).get("fields", {})
+        srcs = sqs.list_dead_letter_source_queues(QueueUrl=url).get("queueUrls", [])
+        a = want[url]
+        try:
+            sources = sorted(json.loads(f.get("sources") or "null") or [])
+        except ValueError:
+            sources = None
+        if (sources, f.get("nsources"), f.get("visible"), f.get("in_flight")) != \
+                (sorted(srcs), len(srcs), int(a["ApproximateNumberOfMessages"]),
+                 int(a["ApproximateNumberOfMessagesNotVisible"])):
+            bad.append((url, f, srcs))
+    t.ok(not bad, "each DLQ's sources equal ListDeadLetterSourceQueues, depth equals boto3's",
+         "\n".join(map(repr, bad[:3])))
+
+
+def main():
+    with Moto() as m:
+        manifest = seed(m.endpoint)
+        c = boto3_clients(m.endpoint, services=("sqs", "sts"))
+        sqs = c["sqs"]
+        tagged = manifest["queues"]["search-indexer"]["url"]
+        sqs.tag_queue(QueueUrl=tagged, Tags=HOSTILE)
+        env = aws_env(m.endpoint)
+        pd = PollDump(env)
+        try:
+            t.ok(pd.cmd(f"detail {tagged}") == "ok", "the detail pane's queue is set")
+            t.ok(pd.run(1).startswith("ran cycles=1"), "one queue cycle completes against moto")
+            rows, info = pd.dump()
+            want, dlq_urls = check_queues(rows, sqs)
+            t.ok(len(want) >= 20 and len(dlq_urls) == 3, "the estate is realistic (26 queues, 3 DLQs)")
+            check_dlqs(rows, sqs, dlq_urls, want)
+
+            names = {r["fields"]["name"]: r["fields"] for r in rows["queue"].values()}
+            metric_max = {mm["dimension"][1]: mm["max"] for mm in manifest["metrics"]
+                          if mm["metric"] == "ApproximateAgeOfOldestMessage"}
+            t.eq(sorted(metric_max), sorted(AGED), "seed.py put ages for the queues assumed here")
+            # the seeded series rises minute by minute: its newest point is its largest
+            t.eq({n: names[n]["age_oldest"] for n in AGED}, metric_max,
+                 "age_oldest is the newest CloudWatch point for every seeded queue")
+            t.eq(sorted(n for n, f in names.items() if f["age_oldest"] is not None), sorted(AGED),
+                 "age_oldest is unknown (null) for queues CloudWatch has nothing on")
+            dlq_ages = {r["fields"]["name"]: r["fields"]["age_oldest"] for r in rows["dlq"].values()}
+            t.eq(dlq_ages, {n: metric_max[n] for n in dlq_ages}, "dlq rows carry the same ages")
+
+            want_tags = sqs.list_queue_tags(QueueUrl=tagged)["Tags"]
+            got_tags = json.loads(rows["queue"][tagged]["fields"]["tags"] or "null")
+            t.eq(got_tags, want_tags, "detail tags equal ListQueueTags, hostile text stored raw")
+            t.ok(all(got_tags.get(k) == v for k, v in HOSTILE.items()),
+                 "ESC[2J, an OSC 52 write and U+202E are kept byte for byte (views sanitise)")
+            others = [k for k, r in rows["queue"].items() if k != tagged and r["fields"]["tags"]]
+            t.eq(others, [], "tags are fetched only for the detail pane's queue")
+
+            ident = c["sts"].get_caller_identity()
+            idf = rows.get("identity", {}).get("caller", {}).get("fields", {})
+            t.eq((idf.get("account"), idf.get("arn")), (ident["Account"], ident["Arn"]),
+                 "identity row equals GetCallerIdentity")
+            live = {k: r["fields"] for k, r in rows.get("error", {}).items()
+                    if r["fields"]["count"]}
+            t.eq(live, {}, "no live error rows on a healthy estate")
+            t.ok(not info["queue"]["stale"] and not any(r["stale"] for r in rows["queue"].values()),
+                 "nothing is stale")
+
+            # second cycle: new messages show, and the depth history has two points
+            q = manifest["queues"]["session-cleanup"]["url"]
+            before = rows["queue"][q]["fields"]["visible"]
+            for i in range(4):
+                sqs.send_message(QueueUrl=q, MessageBody=f"m{i}")
+            gone = manifest["queues"]["reports-nightly"]["url"]
+            sqs.delete_queue(QueueUrl=gone)
+            pd.cmd("refresh")
+            t.ok(pd.run(1).startswith("ran cycles=2"), "a second cycle on refresh")
+            rows, info = pd.dump()
+            now_vis = int(sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["All"])
+                          ["Attributes"]["ApproximateNumberOfMessages"])
+            t.eq((rows["queue"][q]["fields"]["visible"], now_vis), (before + 4, before + 4),
+                 "the new depth shows after the next cycle")
+            t.eq(rows["queue"][q]["history"].get("visible"), [before, before + 4],
+                 "the depth history has one point per cycle")
+            t.ok(gone not in rows["queue"], "a deleted queue's row is gone")
+            check_queues(rows, sqs)
+
+            # the server goes away: rows kept, stale, and an error row naming the endpoint
+            port = m.port
+            m.stop()
+            pd.cmd("refresh")
+            t.ok(pd.run(1).startswith("ran cycles=3"), "the cycle ends when the server is down")
+            rows, info = pd.dump()
+            t.ok(info["queue"]["stale"] and info["dlq"]["stale"], "queue and dlq kinds are stale")
+            t.ok(rows["queue"] and all(r["stale"] for r in rows["queue"].values()),
+                 "every queue row is kept, marked stale")
+            err = rows.get("error", {}).get("SQS ListQueues", {}).get("fields", {})
+            t.ok(err.get("count") == 1 and f"127.0.0.1:{port}" in (err.get("message") or ""),
+                 "an \"SQS ListQueues\" error row counts the failure and names the endpoint", err)
+
+            # started again on the same port: fresh again, the error row cleared
+            m2 = Moto()
+            try:
+                m2._spawn(port)
+                sqs.create_queue(QueueName="after-restart")
+                pd.cmd("refresh")
+                t.ok(pd.run(1).startswith("ran cycles=4"), "a cycle after the server is back")
+                rows, info = pd.dump()
+                t.ok(not info["queue"]["stale"], "the queue kind is no longer stale")
+                t.eq(sorted(r["fields"]["name"] for r in rows["queue"].values()),
+                     ["after-restart"], "the list is what the new server holds")
+                err = rows.get("error", {}).get("SQS ListQueues", {}).get("fields", {})
+                t.eq((err.get("count"), err.get("message")), (0, ""),
+                     "the error row is rewritten with count 0 once ListQueues works again")
+            finally:
+                m2.stop()
+        finally:
+            rc, stderr = pd.close()
+            t.ok(rc == 0, "poll_dump exits 0", stderr[-2000:])
+
+
+t.run("poller against moto", main)
+t.done()

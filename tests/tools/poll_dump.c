@@ -1,0 +1,231 @@
+/* poll_dump - the poller on the real loop, driven line by line from stdin, for
+ * test_poller_moto.py. Builds config, credentials and client as `opsdeck snapshot` does.
+ *
+ *   poll_dump [--endpoint-url URL] [--profile P] [--region R]
+ *
+ * Commands, one per line on stdin (answers on stdout):
+ *   run N        runs the loop until N more queue-list cycles have ended and no cycle is
+ *                under way; prints "ran cycles=C delay=D" (D: poller_tick's last answer)
+ *   refresh      poller_refresh (what the view shows is due now)
+ *   view NAME    poller_set_view (overview, sqs, dlq, sns, ...)
+ *   detail URL   poller_set_detail; "detail -" closes it
+ *   dump         the whole store as JSON lines, then "END":
+ *                {"kind", "key", "fields": {name: value or null}, "stale", "error",
+ *                 "history": {numeric field: [values, oldest first]}}
+ *                and one {"kind_info": kind, "stale", "count", "error"} line per kind
+ *   quit
+ * OPSDECK_HTTP_TIMEOUT_MS / OPSDECK_CONNECT_TIMEOUT_MS shorten the client's timeouts and
+ * OPSDECK_MAX_ATTEMPTS its attempts (a stopped server is then found out quickly). */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "appconfig.h"
+#include "awsconfig.h"
+#include "client.h"
+#include "creds.h"
+#include "poller.h"
+#include "store.h"
+
+static const char *const kinds[] = {"queue", "dlq", "identity", "error"};
+/* every field of poller.h's schema, by kind */
+static const char *const queue_fields[] = {
+    "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
+    "max_receive_count", "is_dlq", "age_oldest", "attributes", "redrive_policy", "tags", NULL};
+static const char *const dlq_fields[] = {
+    "name", "arn", "visible", "in_flight", "delayed", "age_oldest", "sources", "nsources", NULL};
+static const char *const identity_fields[] = {"account", "arn", "user_id", NULL};
+static const char *const error_fields[] = {"message", "count", NULL};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long env_long(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? strtol(v, NULL, 10) : 0;
+}
+
+static const char *const *fields_of(const char *kind)
+{
+    if (strcmp(kind, "queue") == 0)
+        return queue_fields;
+    if (strcmp(kind, "dlq") == 0)
+        return dlq_fields;
+    if (strcmp(kind, "identity") == 0)
+        return identity_fields;
+    return error_fields;
+}
+
+static cJSON *value_json(const struct store_value *v)
+{
+    switch (v->type) {
+    case STORE_STR: return cJSON_CreateString(v->u.s);
+    case STORE_INT: return cJSON_CreateNumber((double)v->u.i);
+    case STORE_DOUBLE: return cJSON_CreateNumber(v->u.d);
+    case STORE_UNKNOWN: break;
+    }
+    return cJSON_CreateNull();
+}
+
+static void print_json(cJSON *o)
+{
+    /* the raw store, escaped as JSON: the test compares exact bytes of untrusted text */
+    char *text = cJSON_PrintUnformatted(o);
+
+    puts(text);
+    free(text);
+    cJSON_Delete(o);
+}
+
+static void dump(const struct store *s)
+{
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        const char *const *names = fields_of(kinds[k]);
+        struct store_kind_info info;
+        cJSON *ki = cJSON_CreateObject();
+
+        for (size_t i = 0; i < store_count(s, kinds[k]); i++) {
+            const struct store_res *r = store_at(s, kinds[k], i);
+            const struct aws_error *e = store_res_error(r, NULL);
+            cJSON *o = cJSON_CreateObject(), *f = cJSON_CreateObject(), *h = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(o, "kind", kinds[k]);
+            cJSON_AddStringToObject(o, "key", store_res_key(r));
+            for (size_t n = 0; names[n]; n++) {
+                const struct store_value *v = store_res_get(r, names[n]);
+                struct store_point pts[STORE_HISTORY_LEN];
+                size_t np;
+                cJSON_AddItemToObject(f, names[n], value_json(v));
+                np = store_res_history(r, names[n], STORE_HISTORY_LEN, pts);
+                if (np) {
+                    cJSON *arr = cJSON_CreateArray();
+                    for (size_t j = 0; j < np; j++)
+                        cJSON_AddItemToArray(arr, cJSON_CreateNumber(pts[j].value));
+                    cJSON_AddItemToObject(h, names[n], arr);
+                }
+            }
+            cJSON_AddItemToObject(o, "fields", f);
+            cJSON_AddBoolToObject(o, "stale", store_res_stale(r));
+            cJSON_AddItemToObject(o, "error", e && e->kind != AWS_ERR_NONE
+                                                  ? cJSON_CreateString(e->message)
+                                                  : cJSON_CreateNull());
+            cJSON_AddItemToObject(o, "history", h);
+            print_json(o);
+        }
+        store_kind_info(s, kinds[k], &info);
+        cJSON_AddStringToObject(ki, "kind_info", kinds[k]);
+        cJSON_AddBoolToObject(ki, "stale", info.stale);
+        cJSON_AddNumberToObject(ki, "count", (double)info.count);
+        cJSON_AddItemToObject(ki, "error", info.error ? cJSON_CreateString(info.error->message)
+                                                      : cJSON_CreateNull());
+        print_json(ki);
+    }
+    puts("END");
+}
+
+static bool view_by_name(const char *name, enum appconfig_view *out)
+{
+    for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++)
+        if (strcmp(appconfig_view_name((enum appconfig_view)v), name) == 0) {
+            *out = (enum appconfig_view)v;
+            return true;
+        }
+    return false;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: poll_dump [--endpoint-url URL] [--profile P] [--region R] "
+                    "(commands on stdin)\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct aws_config_opts co = {0};
+    struct aws_client_opts opts = {0};
+    struct aws_error err;
+    char line[4096];
+    int delay = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 >= argc)
+            return usage();
+        if (strcmp(argv[i], "--endpoint-url") == 0)
+            co.endpoint_url = argv[++i];
+        else if (strcmp(argv[i], "--profile") == 0)
+            co.profile = argv[++i];
+        else if (strcmp(argv[i], "--region") == 0)
+            co.region = argv[++i];
+        else
+            return usage();
+    }
+    aws_error_clear(&err);
+    struct aws_config *cfg = aws_config_new(&co, &err);
+    if (!cfg) {
+        fprintf(stderr, "poll_dump: %s\n", err.message);
+        return 1;
+    }
+    struct appconfig *app = appconfig_new();
+    struct creds_manager *cm = creds_manager_new(cfg);
+    opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
+    opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
+    opts.max_attempts = (int)env_long("OPSDECK_MAX_ATTEMPTS");
+    opts.max_in_flight = app->max_in_flight;
+    struct aws_client *client = aws_client_new(cfg, cm, &opts);
+    struct store *store = store_new();
+    struct poller *p = poller_new(client, store, app);
+
+    poller_set_profile(p, cfg->profile);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (fgets(line, sizeof(line), stdin)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strncmp(line, "run ", 4) == 0) {
+            unsigned long target = poller_cycles(p) + strtoul(line + 4, NULL, 10);
+            for (;;) {
+                delay = poller_tick(p, now_ms());
+                if (poller_cycles(p) >= target && !poller_busy(p))
+                    break;
+                aws_client_run(client, NULL, 0, delay);
+            }
+            printf("ran cycles=%lu delay=%d\n", poller_cycles(p), delay);
+        } else if (strcmp(line, "refresh") == 0) {
+            poller_refresh(p);
+            puts("ok");
+        } else if (strncmp(line, "view ", 5) == 0) {
+            enum appconfig_view v;
+            if (view_by_name(line + 5, &v)) {
+                poller_set_view(p, v);
+                puts("ok");
+            } else {
+                puts("error: unknown view");
+            }
+        } else if (strncmp(line, "detail ", 7) == 0) {
+            poller_set_detail(p, strcmp(line + 7, "-") == 0 ? NULL : line + 7);
+            puts("ok");
+        } else if (strcmp(line, "dump") == 0) {
+            dump(store);
+        } else if (strcmp(line, "quit") == 0) {
+            break;
+        } else {
+            puts("error: unknown command");
+        }
+    }
+    aws_client_free(client);   /* cancels what is pending, without callbacks */
+    poller_free(p);
+    store_free(store);
+    creds_manager_free(cm);
+    appconfig_free(app);
+    aws_config_free(cfg);
+    return 0;
+}
