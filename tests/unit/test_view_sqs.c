@@ -1,0 +1,644 @@
+/* test_view_sqs.c - the sqs view drawn headless from a store filled by hand: the rows a
+ * user reads at 80x24 and 200x60, filter and sort, the detail pane (attributes, redrive
+ * policy, tags, "loading…", escaped hostile tags, a queue deleted while open), stale rows
+ * in monochrome, the cursor kept on its queue across polls. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_tap.h"
+#include "screen_test.h"
+#include "store.h"
+#include "table.h"
+#include "view.h"
+
+#define URL(n) "https://sqs.us-east-1.amazonaws.com/123456789012/" n
+#define ARN(n) "arn:aws:sqs:us-east-1:123456789012:" n
+#define CJK "注文キュー"
+
+static int64_t fake_now;
+
+static int64_t fake_clock(void *arg)
+{
+    (void)arg;
+    return fake_now;
+}
+
+struct world {
+    struct store *store;
+    struct appconfig *cfg;
+    struct screen_test *scr;
+    struct view_ctx ctx;
+    void *priv;
+};
+
+static const double intake_history[] = { 1000, 1100, 1234 };
+
+static void put_queue(struct store *s, const char *name, int64_t vis, int64_t infl,
+                      int64_t delayed, int fifo, const char *dlq, double age)
+{
+    char url[256], arn[256], dlq_url[256], dlq_arn[256], attrs[1024], policy[512];
+    struct store_res *r;
+
+    snprintf(url, sizeof url, URL("%s"), name);
+    snprintf(arn, sizeof arn, ARN("%s"), name);
+    r = store_update_begin(s, "queue", url);
+    store_set_str(r, "name", name);
+    store_set_str(r, "arn", arn);
+    store_set_int(r, "visible", vis);
+    store_set_int(r, "in_flight", infl);
+    store_set_int(r, "delayed", delayed);
+    store_set_int(r, "fifo", fifo);
+    if (isnan(age))
+        store_set_unknown(r, "age_oldest");
+    else
+        store_set_double(r, "age_oldest", age);
+    policy[0] = '\0';
+    if (dlq) {
+        snprintf(dlq_url, sizeof dlq_url, URL("%s"), dlq);
+        snprintf(dlq_arn, sizeof dlq_arn, ARN("%s"), dlq);
+        store_set_str(r, "dlq_url", dlq_url);
+        store_set_str(r, "dlq_arn", dlq_arn);
+        store_set_int(r, "max_receive_count", 5);
+        snprintf(policy, sizeof policy,
+                 "{\"deadLetterTargetArn\":\"%s\",\"maxReceiveCount\":5}", dlq_arn);
+        store_set_str(r, "redrive_policy", policy);
+    }
+    snprintf(attrs, sizeof attrs,
+             "{\"QueueArn\":\"%s\",\"ApproximateNumberOfMessages\":\"%lld\","
+             "\"ApproximateNumberOfMessagesNotVisible\":\"%lld\","
+             "\"CreatedTimestamp\":\"1700000000\",\"VisibilityTimeout\":\"30\","
+             "\"MessageRetentionPeriod\":\"345600\"%s%s%s}",
+             arn, (long long)vis, (long long)infl, dlq ? ",\"RedrivePolicy\":\"" : "",
+             dlq ? "{\\\"deadLetterTargetArn\\\":\\\"x\\\"}" : "", dlq ? "\"" : "");
+    store_set_str(r, "attributes", attrs);
+    store_update_commit(r);
+}
+
+/* Four queues: a source with a DLQ and a warn-old message, its DLQ (critical age, a redrive
+ * allow policy), a FIFO queue with no CloudWatch data, a CJK-named one. */
+static void seed(struct store *s)
+{
+    struct store_res *r;
+
+    store_list_begin(s, "queue");
+    for (size_t i = 0; i < 3; i++) {
+        fake_now += 10000;
+        put_queue(s, "orders-intake", (int64_t)intake_history[i], 12, 0, 0, "orders-dlq", 600);
+    }
+    put_queue(s, "orders-dlq", 7, 0, 0, 0, NULL, 1200);
+    r = store_update_begin(s, "queue", URL("orders-dlq"));
+    store_set_str(r, "attributes",
+                  "{\"QueueArn\":\"" ARN("orders-dlq") "\",\"RedriveAllowPolicy\":"
+                  "\"{\\\"redrivePermission\\\":\\\"byQueue\\\",\\\"sourceQueueArns\\\":"
+                  "[\\\"" ARN("orders-intake") "\\\"]}\"}");
+    store_update_commit(r);
+    put_queue(s, "payments.fifo", 0, 0, 0, 1, NULL, NAN);
+    put_queue(s, CJK, 3, 1, 2, 0, NULL, 30);
+    store_list_end(s, "queue");
+}
+
+static void world_init(struct world *w, int cols, int lines, bool colour)
+{
+    fake_now = 1764000000000;
+    w->store = store_new();
+    store_set_clock(w->store, fake_clock, NULL);
+    seed(w->store);
+    w->cfg = appconfig_new();
+    w->scr = screen_test_new(cols, lines);
+    screen_test_ctx(w->scr, &w->ctx, w->store, w->cfg, colour);
+    w->priv = calloc(1, sqs_view.private_size);
+    ck_assert_ptr_nonnull(w->priv);
+    sqs_view.init(w->priv, &w->ctx);
+}
+
+static void world_done(struct world *w)
+{
+    sqs_view.done(w->priv);
+    free(w->priv);
+    screen_test_free(w->scr);
+    appconfig_free(w->cfg);
+    store_free(w->store);
+}
+
+/* What the framework does once per wake-up. */
+static int frame(struct world *w)
+{
+    int bits;
+
+    w->ctx.now_ms = store_now(w->store);
+    bits = sqs_view.update(w->priv, &w->ctx);
+    werase(w->scr->win);
+    sqs_view.draw(w->priv, &w->ctx, w->scr->win);
+    return bits;
+}
+
+static int key(struct world *w, int k)
+{
+    return sqs_view.key(w->priv, &w->ctx, k);
+}
+
+static void row_is(struct world *w, int y, const char *want)
+{
+    char *row = screen_test_row(w->scr->win, y);
+
+    if (strcmp(row, want) != 0)
+        screen_test_dump(w->scr->win, stderr);
+    ck_assert_msg(strcmp(row, want) == 0, "row %d:\n got '%s'\nwant '%s'", y, row, want);
+    free(row);
+}
+
+static int line_with(struct world *w, const char *needle)
+{
+    int y = screen_test_find(w->scr->win, needle);
+
+    if (y < 0)
+        screen_test_dump(w->scr->win, stderr);
+    ck_assert_msg(y >= 0, "no line with '%s'", needle);
+    return y;
+}
+
+/* A row as the user should read it: the columns of the view (name and DLQ widths depend
+ * on the terminal), values from the data, the sparkline from the history, blanks cut. */
+static char *expect_row(int namew, int dlqw, const char *name, const char *vis,
+                        const char *infl, const char *del, const char *oldest, bool fifo,
+                        const char *dlq, const double *hist, size_t nhist)
+{
+    char *spark = glyph_sparkline(&glyphs_utf8, hist, nhist, 10);
+    char *namefit = textwidth_fit(name, namew, "…", false);
+    char *dlqfit = textwidth_fit(dlq, dlqw, "…", false);
+    char *out;
+    size_t n;
+
+    /* "%-4s" would count the bytes of the 3-byte mark, not its one column. */
+    if (asprintf(&out, "%s %7s %9s %7s %7s %s %s %s", namefit, vis, infl, del, oldest,
+                 fifo ? "✓   " : "    ", dlqfit, spark) < 0)
+        abort();
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == ' ')
+        out[--n] = '\0';
+    free(spark);
+    free(namefit);
+    free(dlqfit);
+    return out;
+}
+
+static void rows_at(int cols, int lines, int namew, int dlqw)
+{
+    struct world w;
+    const double seven[] = { 7 }, zero[] = { 0 }, three[] = { 3 };
+    char *want, header[512];
+    char *got;
+
+    world_init(&w, cols, lines, false);
+    ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending");
+
+    got = screen_test_row(w.scr->win, 1);
+    {
+        char *q = textwidth_fit("QUEUE▴", namew, "…", false);
+
+        snprintf(header, sizeof header, "%s %7s %9s %7s %7s %-4s %-*s %s", q, "VISIBLE",
+                 "IN FLIGHT", "DELAYED", "OLDEST", "FIFO", dlqw, "DLQ", "DEPTH");
+        free(q);
+    }
+    ck_assert_str_eq(got, header);
+    free(got);
+
+    want = expect_row(namew, dlqw, "orders-dlq", "7", "0", "0", "20m00s", false, "", seven, 1);
+    row_is(&w, 2, want);
+    free(want);
+    want = expect_row(namew, dlqw, "orders-intake", "1234", "12", "0", "10m00s", false,
+                      "orders-dlq", intake_history, 3);
+    row_is(&w, 3, want);
+    free(want);
+    want = expect_row(namew, dlqw, "payments.fifo", "0", "0", "0", "-", true, "", zero, 1);
+    row_is(&w, 4, want);
+    free(want);
+    want = expect_row(namew, dlqw, CJK, "3", "1", "2", "30s", false, "", three, 1);
+    row_is(&w, 5, want);
+    free(want);
+    row_is(&w, 6, "");
+    world_done(&w);
+}
+
+START_TEST(rows_80x24)
+{
+    /* 80 columns: QUEUE 16 + 3 spare, DLQ 8 + 2 (the spare five split 3:1, rounding to DLQ). */
+    rows_at(80, 24, 19, 10);
+}
+END_TEST
+
+START_TEST(rows_200x60)
+{
+    rows_at(200, 60, 16 + 93, 8 + 32);
+}
+END_TEST
+
+START_TEST(oldest_coloured_by_threshold)
+{
+    struct world w;
+    int x, y;
+    char *row;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    key(&w, 'G');  /* the cursor off the rows checked (its selection style would cover) */
+    frame(&w);
+    y = line_with(&w, "orders-intake");
+    row = screen_test_row(w.scr->win, y);
+    x = screen_test_col(row, "10m00s");
+    ck_assert_int_ge(x, 0);
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_WARN));
+    ck_assert_int_ne(view_attr(&w.ctx, THEME_WARN), view_attr(&w.ctx, THEME_CRITICAL));
+    free(row);
+    y = line_with(&w, "orders-dlq ");
+    row = screen_test_row(w.scr->win, y);
+    x = screen_test_col(row, "20m00s");
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_CRITICAL));
+    free(row);
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(filter_and_sort)
+{
+    struct world w;
+    char *row;
+
+    world_init(&w, 80, 24, false);
+    w.ctx.filter = "ORDERS";
+    ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
+    row_is(&w, 0, "SQS queues  2 shown of 4  /ORDERS  sorted by QUEUE ascending");
+    ck_assert_int_eq(screen_test_find(w.scr->win, "payments"), -1);
+    w.ctx.filter = "!orders";
+    frame(&w);
+    row_is(&w, 0, "SQS queues  2 shown of 4  /!orders  sorted by QUEUE ascending");
+    ck_assert_int_eq(screen_test_find(w.scr->win, "orders-intake"), -1);
+    w.ctx.filter = "zzz";
+    frame(&w);
+    row_is(&w, 2, " no match for /zzz");
+    w.ctx.filter = "";
+    frame(&w);
+    ck_assert_int_eq(key(&w, 's') & VIEW_HANDLED, VIEW_HANDLED);
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by VISIBLE descending");
+    row = screen_test_row(w.scr->win, 2);
+    ck_assert_msg(strncmp(row, "orders-intake", 13) == 0, "first row '%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, 5);
+    ck_assert_msg(strncmp(row, "payments.fifo", 13) == 0, "last row '%s'", row);
+    free(row);
+    key(&w, 'S');
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by VISIBLE ascending");
+    row = screen_test_row(w.scr->win, 2);
+    ck_assert_msg(strncmp(row, "payments.fifo", 13) == 0, "first row '%s'", row);
+    free(row);
+    /* OLDEST: the FIFO queue without CloudWatch data stays last in both orders. */
+    key(&w, 's');
+    key(&w, 's');
+    key(&w, 's');
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by OLDEST descending");
+    row = screen_test_row(w.scr->win, 5);
+    ck_assert_msg(strncmp(row, "payments.fifo", 13) == 0, "last row '%s'", row);
+    free(row);
+    key(&w, 'S');
+    frame(&w);
+    row = screen_test_row(w.scr->win, 5);
+    ck_assert_msg(strncmp(row, "payments.fifo", 13) == 0, "last row '%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, 2);
+    ck_assert_msg(strncmp(row, CJK, strlen(CJK)) == 0, "first row '%s'", row);
+    free(row);
+    world_done(&w);
+}
+END_TEST
+
+static void add_tags(struct world *w, const char *url, const char *tags)
+{
+    struct store_res *r = store_update_begin(w->store, "queue", url);
+
+    store_set_str(r, "tags", tags);
+    store_update_commit(r);
+}
+
+START_TEST(detail_pane)
+{
+    struct world w;
+    int y;
+    char *row;
+
+    world_init(&w, 200, 60, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    ck_assert(!sqs_view.select(w.priv, &w.ctx, URL("no-such-queue")));
+    ck_assert_ptr_null(sqs_view.detail(w.priv));
+    ck_assert_int_eq(key(&w, '\n'), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    ck_assert_str_eq(sqs_view.detail(w.priv), URL("orders-intake"));
+    frame(&w);
+    row_is(&w, 0, "Queue orders-intake");
+    y = line_with(&w, "URL");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, URL("orders-intake")) != NULL, "'%s'", row);
+    free(row);
+    line_with(&w, ARN("orders-intake"));
+    /* Attributes by name, numbers as they are, timestamps as UTC dates. */
+    {
+        int a = line_with(&w, "ApproximateNumberOfMessages ");
+        int b = line_with(&w, "ApproximateNumberOfMessagesNotVisible");
+        int c = line_with(&w, "CreatedTimestamp");
+        int d = line_with(&w, "VisibilityTimeout");
+
+        ck_assert(a < b && b < c && c < d);
+        row = screen_test_row(w.scr->win, a);
+        ck_assert_msg(strstr(row, " 1234") != NULL, "'%s'", row);
+        free(row);
+        row = screen_test_row(w.scr->win, c);
+        ck_assert_msg(strstr(row, "2023-11-14 22:13:20 UTC") != NULL, "'%s'", row);
+        free(row);
+    }
+    y = line_with(&w, "Redrive policy");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_msg(strncmp(row, "  DLQ ", 6) == 0 && strstr(row, "orders-dlq"), "'%s'", row);
+    free(row);
+    y = line_with(&w, "maxReceiveCount");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, " 5") != NULL, "'%s'", row);
+    free(row);
+    y = line_with(&w, "Redrive allow policy");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_msg(strstr(row, "none") != NULL, "'%s'", row);
+    free(row);
+    y = line_with(&w, "Tags");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_msg(strstr(row, "loading…") != NULL, "'%s'", row);
+    free(row);
+
+    /* The poller brings the tags. */
+    add_tags(&w, URL("orders-intake"), "{\"team\":\"core\",\"env\":\"prod\"}");
+    frame(&w);
+    y = line_with(&w, "Tags");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_msg(strstr(row, "env") && strstr(row, "prod"), "'%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, y + 2);
+    ck_assert_msg(strstr(row, "team") && strstr(row, "core"), "'%s'", row);
+    free(row);
+
+    /* Esc closes the pane; at the table Esc and q are the framework's. */
+    ck_assert_int_eq(key(&w, 27), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    ck_assert_ptr_null(sqs_view.detail(w.priv));
+    frame(&w);
+    line_with(&w, "SQS queues");
+    ck_assert_int_eq(key(&w, 27), VIEW_UNHANDLED);
+    ck_assert_int_eq(key(&w, 'q'), VIEW_UNHANDLED);
+    /* The cursor is still on the queue opened. */
+    key(&w, '\r');
+    ck_assert_str_eq(sqs_view.detail(w.priv), URL("orders-intake"));
+    ck_assert_int_eq(key(&w, 'q'), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(detail_redrive_allow_and_empty_tags)
+{
+    struct world w;
+    int y;
+    char *row;
+
+    world_init(&w, 200, 60, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-dlq")));
+    key(&w, VIEW_KEY(KEY_ENTER));
+    add_tags(&w, URL("orders-dlq"), "{}");
+    frame(&w);
+    y = line_with(&w, "Redrive allow policy");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_msg(strstr(row, "permission") && strstr(row, "byQueue"), "'%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, y + 2);
+    ck_assert_msg(strstr(row, "source") && strstr(row, ARN("orders-intake")), "'%s'", row);
+    free(row);
+    y = line_with(&w, "Redrive policy");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_msg(strstr(row, "none") != NULL, "'%s'", row);
+    free(row);
+    y = line_with(&w, "Tags");
+    row = screen_test_row(w.scr->win, y + 1);
+    ck_assert_str_eq(row + strspn(row, " "), "none");
+    ck_assert_int_gt(strspn(row, " "), 2);
+    free(row);
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(hostile_tags_escaped)
+{
+    struct world w;
+    int y;
+    char *row;
+
+    world_init(&w, 200, 60, true);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    key(&w, '\n');
+    add_tags(&w, URL("orders-intake"),
+             "{\"evil\":\"a\\u001b[2Jb\\u001b]52;c;ZXZpbA==\\u0007c\\u202ed\","
+             "\"k\\u001b[31m\":\"v\"}");
+    frame(&w);
+    for (y = 0; y < 60; y++) {
+        row = screen_test_row(w.scr->win, y);
+        ck_assert_msg(!strchr(row, 0x1b) && !strchr(row, 0x07), "raw control on row %d", y);
+        ck_assert_msg(!strstr(row, "\xe2\x80\xae"), "raw U+202E on row %d", y);
+        free(row);
+    }
+    y = line_with(&w, "evil");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, "a\\x1B[2Jb\\x1B]52;c;ZXZpbA==\\x07c\\u{202E}d") != NULL,
+                  "'%s'", row);
+    free(row);
+    line_with(&w, "k\\x1B[31m");
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(detail_scrolls_at_80x24)
+{
+    struct world w;
+    char *row;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    key(&w, '\n');
+    add_tags(&w, URL("orders-intake"),
+             "{\"t00\":\"v\",\"t01\":\"v\",\"t02\":\"v\",\"t03\":\"v\",\"t04\":\"v\","
+             "\"t05\":\"v\",\"t06\":\"v\",\"t07\":\"v\",\"t08\":\"v\",\"t09\":\"last\"}");
+    frame(&w);
+    row_is(&w, 0, "Queue orders-intake");
+    ck_assert_int_eq(screen_test_find(w.scr->win, "t09"), -1);  /* below the fold */
+    ck_assert_int_eq(key(&w, 'G'), VIEW_HANDLED | VIEW_REDRAW);
+    frame(&w);
+    row = screen_test_row(w.scr->win, 23);
+    ck_assert_msg(strstr(row, "t09") && strstr(row, "last"), "last line '%s'", row);
+    free(row);
+    key(&w, 'g');
+    frame(&w);
+    row_is(&w, 0, "Queue orders-intake");
+    key(&w, 'j');
+    frame(&w);
+    line_with(&w, "  Name");
+    row = screen_test_row(w.scr->win, 0);
+    ck_assert_msg(strncmp(row, "  Name", 6) == 0, "'%s'", row);
+    free(row);
+    key(&w, 'k');
+    key(&w, 'k');  /* not above the top */
+    frame(&w);
+    row_is(&w, 0, "Queue orders-intake");
+    key(&w, VIEW_KEY(KEY_NPAGE));
+    frame(&w);
+    ck_assert_int_eq(screen_test_find(w.scr->win, "Queue orders-intake"), -1);
+    key(&w, VIEW_KEY(KEY_PPAGE));
+    frame(&w);
+    row_is(&w, 0, "Queue orders-intake");
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(queue_deleted_while_open)
+{
+    struct world w;
+    int bits;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("payments.fifo")));
+    key(&w, '\n');
+    frame(&w);
+    /* The next list no longer has it. */
+    store_list_begin(w.store, "queue");
+    put_queue(w.store, "orders-dlq", 7, 0, 0, 0, NULL, 1200);
+    put_queue(w.store, "orders-intake", 1234, 12, 0, 0, "orders-dlq", 600);
+    store_list_end(w.store, "queue");
+    bits = frame(&w);
+    ck_assert_int_eq(bits & VIEW_DETAIL, VIEW_DETAIL);
+    ck_assert_ptr_null(sqs_view.detail(w.priv));  /* the poller stops asking for it */
+    row_is(&w, 0, "Queue payments.fifo");
+    line_with(&w, "queue deleted");
+    ck_assert_int_eq(key(&w, 'j'), VIEW_HANDLED | VIEW_REDRAW);
+    ck_assert_int_eq(key(&w, 27), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    frame(&w);
+    row_is(&w, 0, "SQS queues  2 shown of 2  sorted by QUEUE ascending");
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(stale_rows_monochrome)
+{
+    struct world w;
+    struct aws_error err;
+    int y;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    aws_error_clear(&err);
+    aws_error_set(&err, AWS_ERR_NETWORK, "connection refused");
+    store_fail(w.store, "queue", URL("payments.fifo"), &err);
+    frame(&w);
+    y = line_with(&w, "payments.fifo");
+    ck_assert(screen_test_attr(w.scr->win, y, 0) & A_DIM);
+    ck_assert(!(screen_test_attr(w.scr->win, y - 1, 0) & A_DIM));
+    line_with(&w, "0");  /* the last good numbers stay */
+    store_list_fail(w.store, "queue", &err);
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending  (stale)");
+    y = line_with(&w, "orders-intake");
+    ck_assert(screen_test_attr(w.scr->win, y, 0) & A_DIM);
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(cursor_follows_queue_across_polls)
+{
+    struct world w;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    key(&w, 'j');
+    ck_assert_int_eq(key(&w, '\n') & VIEW_DETAIL, VIEW_DETAIL);
+    ck_assert_str_eq(sqs_view.detail(w.priv), URL("orders-intake"));
+    key(&w, 27);
+    /* Queues appear before it in the order. */
+    store_list_begin(w.store, "queue");
+    put_queue(w.store, "a-first", 1, 0, 0, 0, NULL, NAN);
+    put_queue(w.store, "b-second", 1, 0, 0, 0, NULL, NAN);
+    put_queue(w.store, "orders-dlq", 7, 0, 0, 0, NULL, 1200);
+    put_queue(w.store, "orders-intake", 1234, 12, 0, 0, "orders-dlq", 600);
+    store_list_end(w.store, "queue");
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending");
+    key(&w, '\n');
+    ck_assert_str_eq(sqs_view.detail(w.priv), URL("orders-intake"));
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(unknown_numbers_and_keys_listed)
+{
+    struct world w;
+    struct store_res *r;
+    int y;
+    char *row;
+    bool enter = false, sort = false, esc = false;
+
+    world_init(&w, 80, 24, false);
+    r = store_update_begin(w.store, "queue", URL("bare"));  /* listed, attributes pending */
+    store_update_commit(r);
+    frame(&w);
+    y = line_with(&w, "bare");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strncmp(row, "bare ", 5) == 0 && strstr(row, "      -         -       -       -"),
+                  "'%s'", row);
+    free(row);
+    for (const struct view_keyhelp *k = sqs_view.keys; k->keys; k++) {
+        enter |= strcmp(k->keys, "Enter") == 0;
+        sort |= strcmp(k->keys, "s/S") == 0;
+        esc |= strstr(k->keys, "Esc") != NULL;
+    }
+    ck_assert(enter && sort && esc);
+    ck_assert_str_eq(sqs_view.name, "sqs");
+    world_done(&w);
+}
+END_TEST
+
+static Suite *sqs_suite(void)
+{
+    Suite *s = suite_create("view_sqs");
+    TCase *tc = tcase_create("sqs");
+
+    tcase_add_test(tc, rows_80x24);
+    tcase_add_test(tc, rows_200x60);
+    tcase_add_test(tc, oldest_coloured_by_threshold);
+    tcase_add_test(tc, filter_and_sort);
+    tcase_add_test(tc, detail_pane);
+    tcase_add_test(tc, detail_redrive_allow_and_empty_tags);
+    tcase_add_test(tc, hostile_tags_escaped);
+    tcase_add_test(tc, detail_scrolls_at_80x24);
+    tcase_add_test(tc, queue_deleted_while_open);
+    tcase_add_test(tc, stale_rows_monochrome);
+    tcase_add_test(tc, cursor_follows_queue_across_polls);
+    tcase_add_test(tc, unknown_numbers_and_keys_listed);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    return check_tap_run(sqs_suite());
+}

@@ -1,0 +1,687 @@
+/* sqs.c - the queue view: every queue with its depths, the age of its oldest message, FIFO,
+ * its dead-letter target and a sparkline of its depth; Enter opens a pane with every
+ * attribute, the redrive policies and the tags of the queue under the cursor.
+ *
+ * Rows come from the store's "queue" kind (schema in poller.h) and are rebuilt only when
+ * that kind's generation or the filter changed. The pane re-reads its queue by URL on each
+ * draw, so it follows the fast poll of the open queue and survives the queue's deletion. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "fmt.h"
+#include "table.h"
+#include "view.h"
+#include "xalloc.h"
+
+enum { COL_NAME, COL_VISIBLE, COL_INFLIGHT, COL_DELAYED, COL_OLDEST, COL_FIFO, COL_DLQ,
+       COL_DEPTH, NCOLS };
+
+#define SPARK_WIDTH 10
+
+/* At 80 columns: 16+7+9+7+7+4+8+10 and 7 gaps make 75; the 5 spare go to the names, so
+ * the numbers never lose a digit on the smallest terminal we support. */
+static const struct table_col sqs_cols[NCOLS] = {
+    [COL_NAME] = { .title = "QUEUE", .width = 16, .flex = 3 },
+    [COL_VISIBLE] = { .title = "VISIBLE", .width = 7, .right = true, .desc_first = true },
+    [COL_INFLIGHT] = { .title = "IN FLIGHT", .width = 9, .right = true, .desc_first = true },
+    [COL_DELAYED] = { .title = "DELAYED", .width = 7, .right = true, .desc_first = true },
+    [COL_OLDEST] = { .title = "OLDEST", .width = 7, .right = true, .desc_first = true },
+    [COL_FIFO] = { .title = "FIFO", .width = 4 },
+    [COL_DLQ] = { .title = "DLQ", .width = 8, .flex = 1 },
+    [COL_DEPTH] = { .title = "DEPTH", .width = SPARK_WIDTH, .no_sort = true },
+};
+
+/* The pane: lines made on each draw from the store, then scrolled. */
+struct pane_line {
+    char *label;  /* NULL: a section title in value */
+    char *value;
+    enum theme_element style;  /* THEME_N_ELEMENTS: plain */
+};
+
+struct sqs_state {
+    struct table *table;
+    bool built;
+    uint64_t gen;       /* the queue kind's generation the rows were built from */
+    char *filter;       /* the filter they were built with */
+    size_t sort_col;    /* mirrored from the table, for the title line */
+    bool sort_desc;
+
+    bool detail_open;
+    char *detail_key;   /* URL of the queue whose pane is open */
+    char *detail_name;  /* its name when opened: what to call it once it is gone */
+    bool deleted;       /* the queue vanished while its pane was open */
+    int scroll;         /* first pane line shown */
+    int pane_lines;     /* lines and height at the last draw, to clamp scrolling */
+    int pane_h;
+};
+
+/* ---- the table -------------------------------------------------------------------------- */
+
+static const char *url_tail(const char *url)
+{
+    const char *slash = strrchr(url, '/');
+
+    return slash && slash[1] ? slash + 1 : url;
+}
+
+static const char *arn_tail(const char *arn)
+{
+    const char *colon = strrchr(arn, ':');
+
+    return colon && colon[1] ? colon + 1 : arn;
+}
+
+static const char *queue_name(const struct store_res *r)
+{
+    const char *name = store_res_str(r, "name");
+
+    return name && *name ? name : url_tail(store_res_key(r));
+}
+
+/* The DLQ's name: its own row's name when it is a listed queue, else the ARN's last part;
+ * "" when the queue has no dead-letter target. */
+static const char *dlq_name(const struct store *s, const struct store_res *r)
+{
+    const char *url = store_res_str(r, "dlq_url");
+    const char *arn = store_res_str(r, "dlq_arn");
+    const struct store_res *d = url ? store_find(s, "queue", url) : NULL;
+
+    if (d)
+        return queue_name(d);
+    if (arn && *arn)
+        return arn_tail(arn);
+    return url ? url_tail(url) : "";
+}
+
+static void thresholds(const struct view_ctx *ctx, long *warn, long *crit)
+{
+    const struct appconfig_thresholds *th = ctx->cfg ? appconfig_thresholds(ctx->cfg) : NULL;
+
+    *warn = th ? th->oldest_message_warn : 300;
+    *crit = th ? th->oldest_message_critical : 900;
+}
+
+static void count_cell(struct table_row *row, size_t col, const struct store_res *r,
+                       const char *field)
+{
+    int64_t v;
+    char num[32];
+
+    if (store_res_int(r, field, &v))
+        table_cell(row, col, fmt_count(num, sizeof num, v), (double)v);
+    else
+        table_cell(row, col, "-", NAN);
+}
+
+static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const struct store_res *r)
+{
+    struct table_row *row = table_add(st->table, store_res_key(r));
+    struct store_point pts[SPARK_WIDTH];
+    double vals[SPARK_WIDTH], age;
+    size_t n;
+    int64_t fifo;
+    long warn, crit;
+    char num[32], *spark;
+
+    table_cell(row, COL_NAME, queue_name(r), NAN);
+    count_cell(row, COL_VISIBLE, r, "visible");
+    count_cell(row, COL_INFLIGHT, r, "in_flight");
+    count_cell(row, COL_DELAYED, r, "delayed");
+
+    thresholds(ctx, &warn, &crit);
+    if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0) {
+        table_cell(row, COL_OLDEST, fmt_duration(num, sizeof num, (int64_t)age), age);
+        if (age >= (double)crit)
+            table_cell_style(row, COL_OLDEST, THEME_CRITICAL);
+        else if (age >= (double)warn)
+            table_cell_style(row, COL_OLDEST, THEME_WARN);
+    } else {
+        table_cell(row, COL_OLDEST, "-", NAN);
+    }
+
+    if (store_res_int(r, "fifo", &fifo) && fifo)
+        table_cell_raw(row, COL_FIFO, ctx->glyphs->g[GLYPH_MARK_OK], 1);
+    else
+        table_cell_raw(row, COL_FIFO, "", NAN);
+
+    table_cell(row, COL_DLQ, dlq_name(ctx->store, r), NAN);
+
+    n = store_res_history(r, "visible", SPARK_WIDTH, pts);
+    for (size_t i = 0; i < n; i++)
+        vals[i] = pts[i].value;
+    spark = glyph_sparkline(ctx->glyphs, vals, n, SPARK_WIDTH);
+    table_cell_raw(row, COL_DEPTH, spark, NAN);
+    table_cell_style(row, COL_DEPTH, THEME_SPARKLINE);
+    free(spark);
+
+    /* A row whose last poll failed keeps its last good numbers, drawn as stale so nobody
+     * reads them as current. */
+    if (store_res_stale(r))
+        table_row_style(row, THEME_STALE);
+}
+
+static void rebuild(struct sqs_state *st, const struct view_ctx *ctx)
+{
+    size_t n = store_count(ctx->store, "queue");
+
+    table_begin(st->table);
+    for (size_t i = 0; i < n; i++)
+        add_row(st, ctx, store_at(ctx->store, "queue", i));
+    table_end(st->table, ctx->filter);
+}
+
+static void sqs_init(void *priv, struct view_ctx *ctx)
+{
+    struct sqs_state *st = priv;
+
+    (void)ctx;
+    st->table = table_new(sqs_cols, NCOLS);
+    st->sort_col = COL_NAME;
+    st->sort_desc = false;
+    table_sort(st->table, COL_NAME, false);
+}
+
+static void detail_close(struct sqs_state *st)
+{
+    st->detail_open = false;
+    st->deleted = false;
+    free(st->detail_key);
+    free(st->detail_name);
+    st->detail_key = NULL;
+    st->detail_name = NULL;
+    st->scroll = 0;
+}
+
+static void sqs_done(void *priv)
+{
+    struct sqs_state *st = priv;
+
+    detail_close(st);
+    table_free(st->table);
+    free(st->filter);
+    memset(st, 0, sizeof *st);
+}
+
+static int sqs_update(void *priv, struct view_ctx *ctx)
+{
+    struct sqs_state *st = priv;
+    struct store_kind_info info;
+    const char *filter = ctx->filter ? ctx->filter : "";
+    int bits = 0;
+
+    if (!st->table)
+        sqs_init(st, ctx);
+    store_kind_info(ctx->store, "queue", &info);
+    if (!st->built || info.generation != st->gen || !st->filter ||
+        strcmp(st->filter, filter) != 0) {
+        rebuild(st, ctx);
+        st->built = true;
+        st->gen = info.generation;
+        free(st->filter);
+        st->filter = xstrdup(filter);
+        bits |= VIEW_REDRAW;
+    }
+    /* The open queue was deleted: the pane says so, and the poller stops asking for it. */
+    if (st->detail_open && !st->deleted && !store_find(ctx->store, "queue", st->detail_key)) {
+        st->deleted = true;
+        bits |= VIEW_DETAIL | VIEW_REDRAW;
+    } else if (st->detail_open && st->deleted &&
+               store_find(ctx->store, "queue", st->detail_key)) {
+        st->deleted = false;  /* recreated under the same URL */
+        bits |= VIEW_DETAIL | VIEW_REDRAW;
+    }
+    return bits;
+}
+
+/* ---- the detail pane ------------------------------------------------------------------- */
+
+struct pane {
+    struct pane_line *lines;
+    size_t n, cap;
+};
+
+static void pane_add(struct pane *p, const char *label, const char *value,
+                     enum theme_element style)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->lines = xrealloc(p->lines, p->cap * sizeof *p->lines);
+    }
+    p->lines[p->n].label = label ? xstrdup(label) : NULL;
+    p->lines[p->n].value = xstrdup(value ? value : "");
+    p->lines[p->n].style = style;
+    p->n++;
+}
+
+static void pane_free(struct pane *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->lines[i].label);
+        free(p->lines[i].value);
+    }
+    free(p->lines);
+}
+
+/* "2026-11-25 13:17:55 UTC" from epoch seconds as text; NULL when it is not a number. */
+static char *utc_date(const char *secs)
+{
+    char *end, buf[64];
+    long long v;
+    time_t t;
+    struct tm tm;
+
+    if (!secs || !*secs)
+        return NULL;
+    v = strtoll(secs, &end, 10);
+    if (*end != '\0' || v < 0)
+        return NULL;
+    t = (time_t)v;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm))
+        return NULL;
+    return xstrdup(buf);
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+
+    return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+/* The members of a JSON object sorted by name (the caller frees the array), or NULL with
+ * *n 0 when obj is not an object or is empty. */
+static cJSON **sorted_members(const cJSON *obj, size_t *n)
+{
+    const cJSON *it;
+    cJSON **v;
+    size_t i = 0;
+
+    *n = 0;
+    if (!cJSON_IsObject(obj))
+        return NULL;
+    cJSON_ArrayForEach(it, obj)
+        (*n)++;
+    if (*n == 0)
+        return NULL;
+    v = xmalloc(*n * sizeof *v);
+    cJSON_ArrayForEach(it, obj)
+        v[i++] = (cJSON *)it;
+    qsort(v, *n, sizeof *v, item_cmp);
+    return v;
+}
+
+/* A JSON value as one line: a string as it is, anything else as compact JSON. */
+static char *json_text(const cJSON *v)
+{
+    char *s, *copy;
+
+    if (cJSON_IsString(v) && v->valuestring)
+        return xstrdup(v->valuestring);
+    s = cJSON_PrintUnformatted(v);
+    copy = xstrdup(s ? s : "");
+
+    cJSON_free(s);
+    return copy;
+}
+
+static void pane_attributes(struct pane *p, const struct store_res *r)
+{
+    const char *text = store_res_str(r, "attributes");
+    cJSON *obj = text ? cJSON_Parse(text) : NULL;
+    size_t n;
+    cJSON **m = sorted_members(obj, &n);
+
+    pane_add(p, NULL, "Attributes", THEME_TITLE);
+    if (!text)
+        pane_add(p, "", "loading…", THEME_DIM);
+    else if (!cJSON_IsObject(obj))
+        pane_add(p, "", "unreadable (not a JSON object)", THEME_WARN);
+    else if (n == 0)
+        pane_add(p, "", "none", THEME_DIM);
+    for (size_t i = 0; i < n; i++) {
+        char *v = json_text(m[i]);
+        size_t len = strlen(m[i]->string);
+        char *date = NULL;
+
+        /* CreatedTimestamp, LastModifiedTimestamp: epoch seconds, shown as dates. */
+        if (len >= 9 && strcmp(m[i]->string + len - 9, "Timestamp") == 0)
+            date = utc_date(v);
+        pane_add(p, m[i]->string, date ? date : v, THEME_N_ELEMENTS);
+        free(date);
+        free(v);
+    }
+    free(m);
+    cJSON_Delete(obj);
+}
+
+static void pane_redrive(struct pane *p, const struct view_ctx *ctx, const struct store_res *r)
+{
+    const char *text = store_res_str(r, "redrive_policy");
+    cJSON *obj = text && *text ? cJSON_Parse(text) : NULL;
+    const cJSON *arn, *max;
+    char line[64];
+
+    pane_add(p, NULL, "Redrive policy", THEME_TITLE);
+    if (!text || !*text) {
+        pane_add(p, "", "none (no dead-letter queue)", THEME_DIM);
+        return;
+    }
+    arn = cJSON_GetObjectItemCaseSensitive(obj, "deadLetterTargetArn");
+    max = cJSON_GetObjectItemCaseSensitive(obj, "maxReceiveCount");
+    if (!cJSON_IsObject(obj) || !cJSON_IsString(arn)) {
+        pane_add(p, "raw", text, THEME_WARN);  /* unreadable: show it as it came */
+    } else {
+        const char *name = dlq_name(ctx->store, r);
+
+        pane_add(p, "DLQ", *name ? name : arn_tail(arn->valuestring), THEME_N_ELEMENTS);
+        pane_add(p, "DLQ ARN", arn->valuestring, THEME_N_ELEMENTS);
+        if (cJSON_IsNumber(max))
+            snprintf(line, sizeof line, "%.0f", max->valuedouble);
+        else if (cJSON_IsString(max) && max->valuestring)
+            snprintf(line, sizeof line, "%.40s", max->valuestring);
+        else
+            snprintf(line, sizeof line, "-");
+        pane_add(p, "maxReceiveCount", line, THEME_N_ELEMENTS);
+    }
+    cJSON_Delete(obj);
+}
+
+static void pane_allow(struct pane *p, const struct store_res *r)
+{
+    const char *text = store_res_str(r, "attributes");
+    cJSON *attrs = text ? cJSON_Parse(text) : NULL;
+    const cJSON *allow = cJSON_GetObjectItemCaseSensitive(attrs, "RedriveAllowPolicy");
+    cJSON *obj = cJSON_IsString(allow) ? cJSON_Parse(allow->valuestring) : NULL;
+    const cJSON *perm = cJSON_GetObjectItemCaseSensitive(obj, "redrivePermission");
+    const cJSON *srcs = cJSON_GetObjectItemCaseSensitive(obj, "sourceQueueArns");
+    const cJSON *it;
+
+    pane_add(p, NULL, "Redrive allow policy", THEME_TITLE);
+    if (!cJSON_IsString(allow)) {
+        pane_add(p, "", "none (any queue may use this one as its DLQ)", THEME_DIM);
+    } else if (!cJSON_IsObject(obj)) {
+        pane_add(p, "raw", allow->valuestring, THEME_WARN);
+    } else {
+        pane_add(p, "permission", cJSON_IsString(perm) ? perm->valuestring : "-",
+                 THEME_N_ELEMENTS);
+        if (cJSON_IsArray(srcs))
+            cJSON_ArrayForEach(it, srcs)
+                if (cJSON_IsString(it) && it->valuestring)
+                    pane_add(p, "source", it->valuestring, THEME_N_ELEMENTS);
+    }
+    cJSON_Delete(obj);
+    cJSON_Delete(attrs);
+}
+
+static void pane_tags(struct pane *p, const struct store_res *r)
+{
+    const char *text = store_res_str(r, "tags");
+    cJSON *obj = text ? cJSON_Parse(text) : NULL;
+    size_t n;
+    cJSON **m = sorted_members(obj, &n);
+
+    pane_add(p, NULL, "Tags", THEME_TITLE);
+    if (!text)
+        pane_add(p, "", "loading…", THEME_DIM);  /* fetched once the pane is open */
+    else if (!cJSON_IsObject(obj))
+        pane_add(p, "", "unreadable (not a JSON object)", THEME_WARN);
+    else if (n == 0)
+        pane_add(p, "", "none", THEME_DIM);
+    for (size_t i = 0; i < n; i++) {
+        char *v = json_text(m[i]);
+
+        pane_add(p, m[i]->string, v, THEME_N_ELEMENTS);
+        free(v);
+    }
+    free(m);
+    cJSON_Delete(obj);
+}
+
+static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct pane *p)
+{
+    const struct store_res *r = st->deleted ? NULL : store_find(ctx->store, "queue", st->detail_key);
+    const char *arn;
+    char *title;
+
+    title = xasprintf("Queue %s", r ? queue_name(r) : st->detail_name);
+    pane_add(p, NULL, title, THEME_TITLE);
+    free(title);
+    if (!r) {
+        pane_add(p, "URL", st->detail_key, THEME_N_ELEMENTS);
+        pane_add(p, "", "queue deleted: it is no longer listed (Esc to go back)", THEME_WARN);
+        return;
+    }
+    pane_add(p, "Name", queue_name(r), THEME_N_ELEMENTS);
+    pane_add(p, "URL", store_res_key(r), THEME_N_ELEMENTS);
+    arn = store_res_str(r, "arn");
+    pane_add(p, "ARN", arn ? arn : "-", THEME_N_ELEMENTS);
+    if (store_res_stale(r))
+        pane_add(p, "Data", "stale: the last poll failed, values are the last good ones",
+                 THEME_STALE);
+    pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    pane_attributes(p, r);
+    pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    pane_redrive(p, ctx, r);
+    pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    pane_allow(p, r);
+    pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    pane_tags(p, r);
+}
+
+static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
+{
+    struct pane p = { 0 };
+    int h = getmaxy(win), w = getmaxx(win);
+    int labelw = 0, maxscroll;
+
+    pane_build(st, ctx, &p);
+    for (size_t i = 0; i < p.n; i++)
+        if (p.lines[i].label) {
+            int lw = (int)strlen(p.lines[i].label);
+
+            if (lw > labelw)
+                labelw = lw;
+        }
+    if (labelw > w / 2)
+        labelw = w / 2;  /* long tag keys are cut with an ellipsis, values keep room */
+    st->pane_lines = (int)p.n;
+    st->pane_h = h;
+    maxscroll = (int)p.n - h > 0 ? (int)p.n - h : 0;
+    if (st->scroll > maxscroll)
+        st->scroll = maxscroll;
+    if (st->scroll < 0)
+        st->scroll = 0;
+    for (int y = 0; y < h && st->scroll + y < (int)p.n; y++) {
+        const struct pane_line *l = &p.lines[st->scroll + y];
+        attr_t a = l->style == THEME_N_ELEMENTS ? A_NORMAL : view_attr(ctx, l->style);
+
+        if (!l->label) {
+            view_text(win, y, 0, w, l->value, a);
+            continue;
+        }
+        view_text(win, y, 2, labelw, l->label, view_attr(ctx, THEME_HEADER));
+        view_text(win, y, 2 + labelw + 2, w - labelw - 4, l->value, a);
+    }
+    pane_free(&p);
+}
+
+/* ---- drawing and keys --------------------------------------------------------------- */
+
+static void sqs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
+{
+    struct sqs_state *st = priv;
+    struct store_kind_info info;
+    int h = getmaxy(win), w = getmaxx(win);
+    struct buf title;
+    char *t, empty[160];
+
+    werase(win);
+    if (!st->built)
+        sqs_update(st, ctx);
+    if (st->detail_open) {
+        draw_pane(st, ctx, win);
+        return;
+    }
+    store_kind_info(ctx->store, "queue", &info);
+    buf_init(&title);
+    buf_printf(&title, "SQS queues  %zu shown of %zu", table_shown(st->table),
+               table_total(st->table));
+    if (ctx->filter && *ctx->filter)
+        buf_printf(&title, "  /%s", ctx->filter);
+    buf_printf(&title, "  sorted by %s %s", sqs_cols[st->sort_col].title,
+               st->sort_desc ? "descending" : "ascending");
+    if (info.stale)
+        buf_puts(&title, "  (stale)");  /* the status line says why */
+    t = buf_steal(&title);
+    view_text(win, 0, 0, w, t, view_attr(ctx, info.stale ? THEME_STALE : THEME_TITLE));
+    free(t);
+    if (ctx->filter && *ctx->filter && table_total(st->table))
+        snprintf(empty, sizeof empty, "no match for /%s", ctx->filter);
+    else
+        snprintf(empty, sizeof empty, "%s", info.fetched ? "no queues in this region"
+                                                         : "no queues yet: listing…");
+    if (h > 1)
+        table_draw(st->table, ctx, win, 1, h - 1, empty);
+}
+
+static bool is_enter(int key)
+{
+    return key == '\n' || key == '\r' || key == VIEW_KEY(KEY_ENTER);
+}
+
+static int pane_key(struct sqs_state *st, int key)
+{
+    int page = st->pane_h > 1 ? st->pane_h - 1 : 1;
+
+    switch (key) {
+    case 27:  /* Esc */
+    case 'q':
+        detail_close(st);
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    case 'j':
+    case VIEW_KEY(KEY_DOWN):
+        st->scroll++;  /* clamped when drawn, against the lines present then */
+        break;
+    case 'k':
+    case VIEW_KEY(KEY_UP):
+        st->scroll--;
+        break;
+    case VIEW_KEY(KEY_NPAGE):
+    case VIEW_KEY_CTRL('f'):
+    case ' ':
+        st->scroll += page;
+        break;
+    case VIEW_KEY(KEY_PPAGE):
+    case VIEW_KEY_CTRL('b'):
+        st->scroll -= page;
+        break;
+    case 'g':
+    case VIEW_KEY(KEY_HOME):
+        st->scroll = 0;
+        break;
+    case 'G':
+    case VIEW_KEY(KEY_END):
+        st->scroll = st->pane_lines;
+        break;
+    default:
+        return VIEW_UNHANDLED;
+    }
+    if (st->scroll > st->pane_lines - st->pane_h)
+        st->scroll = st->pane_lines - st->pane_h;
+    if (st->scroll < 0)
+        st->scroll = 0;
+    return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+/* `s` and `S` go to the table; the view mirrors the sort for its title line. */
+static void sort_mirror(struct sqs_state *st, int key)
+{
+    if (key == 'S') {
+        st->sort_desc = !st->sort_desc;
+        return;
+    }
+    for (size_t step = 1; step <= NCOLS; step++) {
+        size_t c = (st->sort_col + step) % NCOLS;
+
+        if (!sqs_cols[c].no_sort) {
+            st->sort_col = c;
+            st->sort_desc = sqs_cols[c].desc_first;
+            return;
+        }
+    }
+}
+
+static int sqs_key(void *priv, struct view_ctx *ctx, int key)
+{
+    struct sqs_state *st = priv;
+    const struct store_res *r;
+    const char *sel;
+
+    if (st->detail_open)
+        return pane_key(st, key);
+    if (is_enter(key)) {
+        sel = table_selected_key(st->table);
+        if (!sel)
+            return VIEW_HANDLED;
+        r = store_find(ctx->store, "queue", sel);
+        st->detail_key = xstrdup(sel);
+        st->detail_name = xstrdup(r ? queue_name(r) : url_tail(sel));
+        st->detail_open = true;
+        st->deleted = r == NULL;
+        st->scroll = 0;
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    }
+    if (key == 27 || key == 'q')
+        return VIEW_UNHANDLED;  /* the framework goes back, or quits */
+    if (key == 's' || key == 'S')
+        sort_mirror(st, key);
+    return table_key(st->table, key);
+}
+
+static const char *sqs_detail(void *priv)
+{
+    const struct sqs_state *st = priv;
+
+    return st->detail_open && !st->deleted ? st->detail_key : NULL;
+}
+
+static bool sqs_select(void *priv, struct view_ctx *ctx, const char *key)
+{
+    struct sqs_state *st = priv;
+
+    sqs_update(st, ctx);  /* a jump can arrive before this view ever drew */
+    return key && table_select(st->table, key);
+}
+
+static const struct view_keyhelp sqs_keys[] = {
+    { "Enter", "details: attributes, redrive policy, tags" },
+    { "s/S", "sort by next column / reverse" },
+    { "j/k", "down / up (in details: scroll)" },
+    { "PgUp/PgDn", "page up / down" },
+    { "g/G", "first / last" },
+    { "Esc/q", "close details (in the table: back)" },
+    { NULL, NULL },
+};
+
+const struct view sqs_view = {
+    .name = "sqs",
+    .title = "SQS queues",
+    .number = 2,
+    .interval = APPCONFIG_VIEW_SQS,
+    .private_size = sizeof(struct sqs_state),
+    .init = sqs_init,
+    .done = sqs_done,
+    .update = sqs_update,
+    .draw = sqs_draw,
+    .key = sqs_key,
+    .detail = sqs_detail,
+    .select = sqs_select,
+    .keys = sqs_keys,
+};
