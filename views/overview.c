@@ -353,7 +353,8 @@ static void cursor_restore(struct ov_state *st)
     if (i == st->n)
         i = next_selectable(st, old, -1);
     st->cursor = i;
-    if (i < st->n && !st->cursor_id)
+    /* the cursor now belongs to that item: if the gone one comes back, it stays here */
+    if (i < st->n)
         cursor_set(st, i);
 }
 

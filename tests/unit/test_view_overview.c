@@ -319,6 +319,13 @@ START_TEST(cursor_keeps_item)
     overview_view.key(w.priv, &w.ctx, '\n');
     ck_assert_str_eq(w.ctx.jump_view, "sqs");
     ck_assert_str_eq(w.ctx.jump_key, BASE "orders");
+    /* ...and stays there when the gone item comes back */
+    fake_now += 10000;
+    put_dlq(w.store, "orders-dlq", 2, 10);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "orders-dlq"), 1);
+    overview_view.key(w.priv, &w.ctx, '\n');
+    ck_assert_str_eq(w.ctx.jump_key, BASE "orders");
 
     /* select by a store key, as a jump into the overview */
     ck_assert(overview_view.select(w.priv, &w.ctx, BASE "invoices"));
@@ -474,6 +481,33 @@ START_TEST(scrolls_and_hostile_text)
 }
 END_TEST
 
+/* The registry the framework walks for number keys and `:` commands. */
+START_TEST(registry)
+{
+    static const char *const names[] = { "overview", "sqs", "dlq" };
+    size_t n = 0;
+
+    for (; view_registry[n]; n++) {
+        ck_assert_uint_lt(n, 3);
+        ck_assert_str_eq(view_registry[n]->name, names[n]);
+        ck_assert_int_eq(view_registry[n]->number, (int)n + 1);
+        ck_assert_ptr_nonnull(view_registry[n]->draw);
+        ck_assert_ptr_nonnull(view_registry[n]->title);
+        ck_assert_ptr_nonnull(view_registry[n]->keys);
+        ck_assert(view_find(names[n]) == view_registry[n]);
+    }
+    ck_assert_uint_eq(n, 3);
+    ck_assert(view_find("dlq") == &dlq_view);
+    ck_assert(view_find("overview") == &overview_view);
+    ck_assert_ptr_null(view_find("DLQ"));
+    ck_assert_ptr_null(view_find("s3"));
+    ck_assert_ptr_null(view_find(""));
+    ck_assert_ptr_null(view_find(NULL));
+    ck_assert_int_eq(dlq_view.interval, APPCONFIG_VIEW_DLQ);
+    ck_assert_int_eq(overview_view.interval, APPCONFIG_VIEW_OVERVIEW);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_overview");
@@ -487,6 +521,7 @@ static Suite *suite(void)
     tcase_add_test(tc, credential_states);
     tcase_add_test(tc, filter_lines);
     tcase_add_test(tc, scrolls_and_hostile_text);
+    tcase_add_test(tc, registry);
     suite_add_tcase(s, tc);
     return s;
 }
