@@ -301,14 +301,23 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
         view_text(win, y, 2, namew, "QUEUE", view_attr(ctx, THEME_HEADER));
         view_text(win, y, 2 + namew, 10, "  VISIBLE", view_attr(ctx, THEME_HEADER));
         view_text(win, y++, 2 + namew + 10, 14, "  MAX RECEIVES", view_attr(ctx, THEME_HEADER));
-        if (st->detail_scroll > nsrc - 1)
-            st->detail_scroll = nsrc - 1;
+        /* scrolled no further than a full last page */
+        {
+            int avail = (h > 12 ? h - 1 : h) - y;
+
+            if (avail < 1)
+                avail = 1;
+            if (st->detail_scroll > nsrc - avail)
+                st->detail_scroll = nsrc - avail;
+            if (st->detail_scroll < 0)
+                st->detail_scroll = 0;
+        }
         cJSON_ArrayForEach(it, arr) {
             const struct store_res *q;
 
             if (i++ < st->detail_scroll || !cJSON_IsString(it) || !it->valuestring)
                 continue;
-            if (y >= h)
+            if (y >= (h > 12 ? h - 1 : h))
                 break;
             q = store_find(s, "queue", it->valuestring);
             view_text(win, y, 2, namew, source_name(s, it->valuestring), A_NORMAL);
@@ -323,6 +332,9 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
         }
     }
     cJSON_Delete(arr);
+    if (h > 12)  /* the footer lists the keys too; this says it where the eye is */
+        view_text(win, h - 1, 0, w, "Esc or q: back to the list   j/k: scroll the sources",
+                  view_attr(ctx, THEME_DIM));
 }
 
 static void dlq_draw(void *priv, struct view_ctx *ctx, WINDOW *win)

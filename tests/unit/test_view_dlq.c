@@ -376,6 +376,45 @@ START_TEST(detail_pane)
 }
 END_TEST
 
+/* 40 sources do not fit at 80x24: j scrolls them, k and g scroll back. */
+START_TEST(detail_scrolls_sources)
+{
+    struct world w;
+    char json[8192] = "[", name[32];
+    size_t len = 1;
+
+    world_init(&w, 80, 24);
+    for (int i = 0; i < 40; i++) {
+        len += (size_t)snprintf(json + len, sizeof(json) - len, "%s\"" BASE "src-%02d\"",
+                                i ? "," : "", i);
+    }
+    snprintf(json + len, sizeof(json) - len, "]");
+    put_dlq(w.store, "wide-dlq", 1000, 10, json);
+    ck_assert(dlq_view.select(w.priv, &w.ctx, BASE "wide-dlq"));
+    dlq_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    ck_assert_int_ge(find(&w, "Source queues (40)"), 0);
+    ck_assert_int_ge(find(&w, "src-00"), 0);
+    ck_assert_int_eq(screen_test_find(w.scr->win, "src-39"), -1);
+    ck_assert_int_eq(find(&w, "Esc or q"), 23);
+    for (int i = 0; i < 60; i++)  /* more than there are: stops at the last */
+        ck_assert(dlq_view.key(w.priv, &w.ctx, 'j') & VIEW_REDRAW);
+    frame(&w);
+    /* the last page is full: the last source sits just above the hint line */
+    ck_assert_int_eq(find(&w, "src-39"), 22);
+    ck_assert_int_eq(screen_test_find(w.scr->win, "src-00"), -1);
+    dlq_view.key(w.priv, &w.ctx, 'k');
+    frame(&w);
+    ck_assert_int_eq(find(&w, "src-38"), 22);
+    ck_assert_int_eq(screen_test_find(w.scr->win, "src-39"), -1);
+    dlq_view.key(w.priv, &w.ctx, 'g');
+    frame(&w);
+    snprintf(name, sizeof(name), "src-%02d", 0);
+    ck_assert_int_ge(find(&w, name), 0);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(select_by_url)
 {
     struct world w;
@@ -478,6 +517,7 @@ static Suite *suite(void)
     tcase_add_test(tc, critical_style);
     tcase_add_test(tc, filter_rows);
     tcase_add_test(tc, detail_pane);
+    tcase_add_test(tc, detail_scrolls_sources);
     tcase_add_test(tc, select_by_url);
     tcase_add_test(tc, hostile_names_and_sources);
     tcase_add_test(tc, empty_store_and_tiny_window);
