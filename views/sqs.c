@@ -16,7 +16,9 @@
 
 #include "buf.h"
 #include "fmt.h"
+#include "sanitize.h"
 #include "table.h"
+#include "textwidth.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -475,40 +477,118 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
     pane_tags(p, r);
 }
 
+/* Bytes in the UTF-8 sequence starting at s (1 for a stray byte: sanitize_text shows it
+ * as \xNN on its own). */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = *s < 0x80 ? 1 : (*s >> 5) == 6 ? 2 : (*s >> 4) == 14 ? 3 : (*s >> 3) == 30 ? 4 : 1;
+
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 1;
+    return n;
+}
+
+/* Where value's screen lines of `cols` columns end: the text is cut between characters of
+ * the raw (untrusted) value, each piece measured as it will be shown once sanitised, so
+ * an escape is never split and view_text still does the sanitising. Returns the number of
+ * pieces (at least 1); ends[i] is the byte offset where piece i ends. */
+static size_t wrap_value(const char *value, int cols, size_t **ends)
+{
+    size_t len = strlen(value), n = 0, cap = 4, at = 0;
+    int used = 0;
+
+    *ends = xmalloc(cap * sizeof **ends);
+    if (cols < 1)
+        cols = 1;
+    while (at < len) {
+        size_t cl = utf8_len((const unsigned char *)value + at);
+        char *shown = sanitize_text(value + at, cl);
+        int cw = textwidth(shown);
+
+        free(shown);
+        if (used > 0 && used + cw > cols) {
+            if (n == cap)
+                *ends = xrealloc(*ends, (cap *= 2) * sizeof **ends);
+            (*ends)[n++] = at;
+            used = 0;
+        }
+        used += cw;
+        at += cl;
+    }
+    if (n == cap)
+        *ends = xrealloc(*ends, (cap + 1) * sizeof **ends);
+    (*ends)[n++] = len;
+    return n;
+}
+
+struct screen_line {
+    const struct pane_line *line;
+    size_t from, to;  /* the piece of line->value on this screen line */
+    bool first;       /* carries the label */
+};
+
 static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
 {
     struct pane p = { 0 };
+    struct screen_line *sl = NULL;
+    size_t nsl = 0, cap = 0;
     int h = getmaxy(win), w = getmaxx(win);
-    int labelw = 0, maxscroll;
+    int labelw = 0, valuew, maxscroll;
 
     pane_build(st, ctx, &p);
     for (size_t i = 0; i < p.n; i++)
         if (p.lines[i].label) {
-            int lw = (int)strlen(p.lines[i].label);
+            int lw = textwidth(p.lines[i].label);
 
             if (lw > labelw)
                 labelw = lw;
         }
     if (labelw > w / 2)
         labelw = w / 2;  /* long tag keys are cut with an ellipsis, values keep room */
-    st->pane_lines = (int)p.n;
+    valuew = w - labelw - 4;
+    /* Long values (ARNs, policies, tag values) wrap rather than lose their end. */
+    for (size_t i = 0; i < p.n; i++) {
+        size_t *ends, n = p.lines[i].label ? wrap_value(p.lines[i].value, valuew, &ends) : 0;
+        size_t from = 0;
+
+        if (!p.lines[i].label) {
+            ends = xmalloc(sizeof *ends);
+            ends[0] = strlen(p.lines[i].value);
+            n = 1;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (nsl == cap)
+                sl = xrealloc(sl, (cap = cap ? cap * 2 : 64) * sizeof *sl);
+            sl[nsl++] = (struct screen_line){ &p.lines[i], from, ends[k], k == 0 };
+            from = ends[k];
+        }
+        free(ends);
+    }
+    st->pane_lines = (int)nsl;
     st->pane_h = h;
-    maxscroll = (int)p.n - h > 0 ? (int)p.n - h : 0;
+    maxscroll = (int)nsl - h > 0 ? (int)nsl - h : 0;
     if (st->scroll > maxscroll)
         st->scroll = maxscroll;
     if (st->scroll < 0)
         st->scroll = 0;
-    for (int y = 0; y < h && st->scroll + y < (int)p.n; y++) {
-        const struct pane_line *l = &p.lines[st->scroll + y];
+    for (int y = 0; y < h && st->scroll + y < (int)nsl; y++) {
+        const struct screen_line *s = &sl[st->scroll + y];
+        const struct pane_line *l = s->line;
         attr_t a = l->style == THEME_N_ELEMENTS ? A_NORMAL : view_attr(ctx, l->style);
+        char *piece;
 
         if (!l->label) {
             view_text(win, y, 0, w, l->value, a);
             continue;
         }
-        view_text(win, y, 2, labelw, l->label, view_attr(ctx, THEME_HEADER));
-        view_text(win, y, 2 + labelw + 2, w - labelw - 4, l->value, a);
+        if (s->first)
+            view_text(win, y, 2, labelw, l->label, view_attr(ctx, THEME_HEADER));
+        piece = xstrndup(l->value + s->from, s->to - s->from);
+        view_text(win, y, 2 + labelw + 2, valuew, piece, a);
+        free(piece);
     }
+    free(sl);
     pane_free(&p);
 }
 

@@ -510,6 +510,40 @@ START_TEST(detail_scrolls_at_80x24)
 }
 END_TEST
 
+START_TEST(long_values_wrap_at_80)
+{
+    struct world w;
+    int y = -1, valcol;
+    char *row, *next, joined[256];
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    key(&w, '\n');
+    frame(&w);
+    for (int i = 0; i < 40 && (y = screen_test_find(w.scr->win, "DLQ ARN")) < 0; i++) {
+        key(&w, 'j');
+        frame(&w);
+    }
+    ck_assert_int_ge(y, 0);
+    ck_assert_int_lt(y, 23);
+    row = screen_test_row(w.scr->win, y);
+    next = screen_test_row(w.scr->win, y + 1);
+    valcol = screen_test_col(row, "arn:");
+    ck_assert_int_gt(valcol, 0);
+    /* The continuation starts in the value column, nothing under the label, no ellipsis. */
+    ck_assert_int_eq((int)strspn(next, " "), valcol);
+    ck_assert_ptr_null(strstr(row, "…"));
+    snprintf(joined, sizeof joined, "%s%s", row + valcol,
+             next + valcol);
+    ck_assert_str_eq(joined, ARN("orders-dlq"));
+    ck_assert_int_le(textwidth(row), 80);
+    free(row);
+    free(next);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(queue_deleted_while_open)
 {
     struct world w;
@@ -629,6 +663,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, detail_redrive_allow_and_empty_tags);
     tcase_add_test(tc, hostile_tags_escaped);
     tcase_add_test(tc, detail_scrolls_at_80x24);
+    tcase_add_test(tc, long_values_wrap_at_80);
     tcase_add_test(tc, queue_deleted_while_open);
     tcase_add_test(tc, stale_rows_monochrome);
     tcase_add_test(tc, cursor_follows_queue_across_polls);
