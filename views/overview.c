@@ -51,6 +51,7 @@ struct ov_state {
     uint64_t gen_dlq, gen_queue, gen_error;
     int64_t expiry, now_s;
     char *filter, *expiry_what;
+    const struct glyphs *glyphs;  /* the notes' dash depends on it */
 };
 
 /* ---- building the lines ----------------------------------------------------------- */
@@ -406,6 +407,8 @@ static int ov_update(void *priv, struct view_ctx *ctx)
     changed |= dlq.generation != st->gen_dlq || queue.generation != st->gen_queue ||
                error.generation != st->gen_error || ctx->expiry_seconds != st->expiry ||
                ctx->now_ms / 1000 != st->now_s;
+    changed |= ctx->glyphs != st->glyphs;
+    st->glyphs = ctx->glyphs;
     changed |= str_changed(&st->filter, ctx->filter);
     changed |= str_changed(&st->expiry_what, ctx->expiry_what);
     if (!changed)

@@ -282,6 +282,46 @@ START_TEST(critical_style)
 }
 END_TEST
 
+/* With colours: the critical rows carry the theme's critical colour pair, the empty ones
+ * not; the cell's pair is what the terminal paints. */
+static short cell_pair(WINDOW *win, int y, int x)
+{
+    cchar_t c;
+    wchar_t wc[CCHARW_MAX + 1];
+    attr_t a = 0;
+    short pair = 0;
+
+    ck_assert_int_ne(mvwin_wch(win, y, x, &c), ERR);
+    getcchar(&c, wc, &a, &pair, NULL);
+    return pair;
+}
+
+START_TEST(critical_colour)
+{
+    struct world w;
+    short want;
+    int y;
+    char *row;
+
+    world_init(&w, 80, 24);
+    screen_test_ctx(w.scr, &w.ctx, w.store, w.cfg, true);
+    ck_assert(w.ctx.colour);  /* xterm-256color has colours: no silent pass without them */
+    want = (short)PAIR_NUMBER(view_attr(&w.ctx, THEME_CRITICAL));
+    ck_assert_int_ne(want, 0);
+    frame(&w);
+    y = find(&w, "orders-dlq");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_int_eq(cell_pair(w.scr->win, y, screen_test_col(row, "orders-dlq")), want);
+    ck_assert_int_eq(cell_pair(w.scr->win, y, screen_test_col(row, "orders,")), want);
+    free(row);
+    y = find(&w, "empty-dlq");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_int_ne(cell_pair(w.scr->win, y, screen_test_col(row, "empty-dlq")), want);
+    free(row);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(filter_rows)
 {
     struct world w;
@@ -515,6 +555,7 @@ static Suite *suite(void)
     tcase_add_test(tc, change_since_opened);
     tcase_add_test(tc, sources_by_name);
     tcase_add_test(tc, critical_style);
+    tcase_add_test(tc, critical_colour);
     tcase_add_test(tc, filter_rows);
     tcase_add_test(tc, detail_pane);
     tcase_add_test(tc, detail_scrolls_sources);

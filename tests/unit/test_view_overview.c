@@ -366,6 +366,12 @@ START_TEST(empty_sections)
     ck_assert_int_ge(find(&w, "none — all DLQs are empty"), 1);
     ck_assert_int_ge(find(&w, "none — no call is failing"), 1);
     ck_assert(absent(&w, "stale-error-text"));
+
+    /* ASCII glyphs (not a UTF-8 locale, or --ascii): no em dash reaches the terminal */
+    w.ctx.glyphs = &glyphs_ascii;
+    frame(&w);
+    ck_assert_int_ge(find(&w, "none - all DLQs are empty"), 1);
+    ck_assert(absent(&w, "—"));
     world_done(&w);
 }
 END_TEST
