@@ -1,9 +1,9 @@
 /* main.c - command line: global options, then a command from the table below.
  *
  *   opsdeck [--profile P] [--region R] [--endpoint-url URL] [--mfa-code CODE] COMMAND [ARGS]
+ *   opsdeck [OPTIONS] [--theme NAME] [--no-color] [--ascii] [--view NAME]
  *
- * The interactive console (no command) arrives with the console issue; until then running
- * opsdeck without a command says so and points at the commands. */
+ * Without a command, opsdeck opens the interactive console (ui.h). */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ui.h"
 
 struct command {
     const char *name;
@@ -35,7 +36,8 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-    fputs("usage: opsdeck [OPTIONS] COMMAND [ARGS]\n\ncommands:\n", out);
+    fputs("usage: opsdeck [OPTIONS]                 the console (needs a terminal)\n"
+          "       opsdeck [OPTIONS] COMMAND [ARGS]\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %s\n", commands[i].usage);
     fputs("\n"
@@ -45,6 +47,10 @@ static void usage(FILE *out)
           "  --endpoint-url URL   send every request to URL (an emulator or a VPC endpoint)\n"
           "  --mfa-code CODE      the MFA code for a profile with mfa_serial (else asked on the terminal)\n"
           "  --json               machine-readable output\n"
+          "  --theme NAME         console colour theme (default: the config's, else default)\n"
+          "  --no-color           console without colours (as NO_COLOR)\n"
+          "  --ascii              console with ASCII glyphs only\n"
+          "  --view NAME          the console's first view (overview, sqs, dlq)\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
           "\n"
@@ -61,11 +67,16 @@ int main(int argc, char **argv)
         {"mfa-code", required_argument, NULL, 'm'},
         {"json", no_argument, NULL, 'j'},
         {"sso", no_argument, NULL, 's'},
+        {"theme", required_argument, NULL, 't'},
+        {"no-color", no_argument, NULL, 'C'},
+        {"ascii", no_argument, NULL, 'a'},
+        {"view", required_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     struct global_opts g = {0};
+    struct ui_opts uo = {0};
     const struct command *cmd = NULL;
     int c, rc;
 
@@ -79,15 +90,23 @@ int main(int argc, char **argv)
         case 'm': g.mfa_code = optarg; break;
         case 'j': g.json = 1; break;
         case 's': g.sso = 1; break;
+        case 't': uo.theme = optarg; break;
+        case 'C': uo.no_color = 1; break;
+        case 'a': uo.ascii = 1; break;
+        case 'v': uo.view = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts(PACKAGE_STRING); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (optind >= argc) {
-        fputs("opsdeck: the interactive console is not built yet; run `opsdeck snapshot` "
-              "(see --help)\n", stderr);
-        return 2;
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            fputs("opsdeck: libcurl failed to initialise\n", stderr);
+            return 1;
+        }
+        rc = ui_run(&g, &uo);
+        curl_global_cleanup();
+        return rc;
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(argv[optind], commands[i].name) == 0)
