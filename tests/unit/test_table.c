@@ -216,6 +216,16 @@ START_TEST(cursor_moves_to_next_when_row_removed)
     ck_assert_str_eq(selected_name(t), "billing");
     build(t, without_billing, 3, "");
     ck_assert_str_eq(selected_name(t), "orders-intake");  /* the row that followed it */
+    /* Gone while another row arrived before it: still the row that followed it, not
+     * whatever now sits at its old index. */
+    ck_assert(table_select(t, "https://sqs.test/1/orders-intake"));
+    {
+        const struct qrow swapped[] = { four[1], { "aaa-new", 1, "" }, four[2] };
+
+        build(t, swapped, 3, "");
+        ck_assert_str_eq(names(t), "Orders-DLQ aaa-new payments");
+        ck_assert_str_eq(selected_name(t), "payments");
+    }
     table_key(t, 'G');
     ck_assert_str_eq(selected_name(t), "payments");
     build(t, only_first, 1, "");  /* last row gone, nothing after it: the one before */
