@@ -391,6 +391,9 @@ class Console:
         self.proc = None
         self.eof = False
         self.watchers = []          # callables(now) run after each chunk, under the lock
+        # BENCH_RAW_DIR=DIR: every chunk, as "@seconds bytes" then the bytes, to
+        # DIR/<pid>.raw, to see what a refresh actually sent
+        self.raw = None
 
     def start(self):
         master, slave = os.openpty()
@@ -407,6 +410,9 @@ class Console:
                                      stderr=slave, close_fds=True, preexec_fn=child_setup)
         os.close(slave)
         _consoles.add(self)
+        if os.environ.get("BENCH_RAW_DIR"):
+            self.raw = open(os.path.join(os.environ["BENCH_RAW_DIR"],
+                                         f"{self.proc.pid}.raw"), "wb")
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         return self
@@ -425,6 +431,8 @@ class Console:
             if not data:
                 break
             now = time.monotonic()
+            if self.raw:
+                self.raw.write(f"\n@{now - self.t0:.6f} {len(data)}\n".encode() + data)
             with self.cond:
                 self.screen.feed(data)
                 self.chunks.append((now, len(data), frozenset(self.screen.take_touched())))
@@ -518,6 +526,8 @@ class Console:
             except ProcessLookupError:
                 pass
         self.reader.join(timeout=2)
+        if self.raw:
+            self.raw.close()
         try:
             os.close(self.master)
         except OSError:
@@ -729,6 +739,20 @@ def run_console(a, proxy, env, intervals, label, do_idle=False, do_refresh=False
     return fig
 
 
+def start_floor(opsdeck, env, n=5):
+    """`opsdeck --version` n times: the cost of starting the program at all (loading
+    libcurl, OpenSSL, libxml2, GLib...), which every first frame includes. Returns
+    (median wall ms, min wall ms, peak RSS KiB)."""
+    walls, rss = [], None
+    for _ in range(n):
+        st, wall, kb, _cpu, _out, _err = bench_snapshot.run_measured([opsdeck, "--version"], env)
+        if st != 0:
+            return None
+        walls.append(wall * 1000)
+        rss = kb if kb else rss
+    return statistics.median(walls), min(walls), rss
+
+
 # ---- reporting ------------------------------------------------------------------------
 
 def machine():
@@ -769,7 +793,7 @@ def _f(v, fmt, none="–"):
     return none if v is None else format(v, fmt)
 
 
-def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s):
+def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
     A = runs.get("default")
     B = runs.get("refresh")
     C = runs.get("nopoll")
@@ -797,6 +821,10 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s):
     L.append(f"| first frame, ms (header drawn; each run) | {each('first_frame_ms', '.1f')} "
              f"| < 50 | – | – |")
     L.append(f"| first byte on the terminal, ms | {each('first_byte_ms', '.1f')} | | – | – |")
+    if floor:
+        L.append(f"| … for scale: `opsdeck --version` start to exit, ms (median / min of 5), "
+                 f"peak RSS MB | {floor[0]:.1f} / {floor[1]:.1f}, "
+                 f"{_f(floor[2] / 1024 if floor[2] else None, '.1f')} | | – | – |")
     L.append(f"| full sqs table, s (title shows all; each run) | {each('full_s', '.2f')} | | "
              f"{_f(boto3_row.get('wall'), '.2f')} (wall) | {_f(cli.get('wall'), '.1f')}{star} (wall) |")
     L.append(f"| CPU s to the full table (user+sys) | {each('full_cpu', '.2f')} | | "
@@ -932,7 +960,7 @@ def main():
     load0 = os.getloadavg()
     host = machine()
     runs = {}
-    boto3_row, cli_row = {}, None
+    boto3_row, cli_row, floor, seed_s = {}, None, None, 0.0
     try:
         with Moto() as moto, TimedProxy(moto.endpoint, a.latency_ms) as proxy:
             t = time.monotonic()
@@ -946,6 +974,7 @@ def main():
             print(f"seeded {a.queues} queues in {seed_s:.1f} s (moto {moto.endpoint}, "
                   f"proxy {proxy.endpoint})", file=sys.stderr)
             env = aws_env(proxy.endpoint)
+            floor = start_floor(a.opsdeck, env)
             plan = {"default": {},
                     "refresh": {"sqs": a.sqs_interval},
                     "nopoll": {"default": "1d"}}
@@ -963,7 +992,7 @@ def main():
                 print("aws CLI: done", file=sys.stderr)
     finally:
         _stop_consoles()
-    md = report(a, runs, boto3_row, cli_row, started, host, load0, seed_s)
+    md = report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor)
     print(md)
     if a.out:
         with open(a.out, "w", encoding="utf-8") as f:
