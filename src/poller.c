@@ -1012,6 +1012,11 @@ bool poller_busy(const struct poller *p)
     return false;
 }
 
+const struct poller_sched *poller_sched_of(const struct poller *p)
+{
+    return &p->sched;
+}
+
 unsigned long poller_cycles(const struct poller *p)
 {
     return p->cycles;

@@ -74,4 +74,8 @@ int poller_sched_delay(const struct poller_sched *s, int64_t now, int max_ms,
 
 const char *poller_group_name(enum poller_group g);
 
+/* The poller's schedule, read-only, for tests and diagnostics (defined in poller.c). */
+struct poller;
+const struct poller_sched *poller_sched_of(const struct poller *p);
+
 #endif

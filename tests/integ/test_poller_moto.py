@@ -5,11 +5,15 @@ and store) and prints the store as JSON lines on command. Seeds the realistic es
 checks every queue, DLQ, source list, age of oldest message and tag against what boto3 reads
 from the same server; then a second cycle after new messages (depth and a 2-point history),
 a deleted queue, the server stopped (stale rows and an "error" row naming the endpoint) and
-started again on the same port (fresh again, the error cleared)."""
+started again on the same port (fresh again, the error cleared). Last, a small fake SQS that
+throttles one queue's GetQueueAttributes: the group backs off (x2, x4) and recovers, the
+throttled row is kept stale, a queue that vanished mid-cycle is dropped without an error."""
 import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
@@ -232,5 +236,90 @@ def main():
             t.ok(rc == 0, "poll_dump exits 0", stderr[-2000:])
 
 
+class FakeSqs(BaseHTTPRequestHandler):
+    """ListQueues: hot-0 (throttled while .throttle), hot-1 (fine), hot-2 (deleted between
+    ListQueues and GetQueueAttributes). Anything else (STS, CloudWatch) is refused."""
+    throttle = True
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, doc):
+        body = json.dumps(doc).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        target = self.headers.get("X-Amz-Target", "")
+        base = f"http://127.0.0.1:{self.server.server_port}/123456789012"
+        if target == "AmazonSQS.ListQueues":
+            return self.reply(200, {"QueueUrls": [f"{base}/hot-{i}" for i in range(3)]})
+        if target == "AmazonSQS.GetQueueAttributes":
+            url = json.loads(body)["QueueUrl"]
+            if url.endswith("hot-0") and FakeSqs.throttle:
+                return self.reply(400, {"__type": "com.amazonaws.sqs#ThrottlingException",
+                                        "message": "Rate exceeded"})
+            if url.endswith("hot-2"):
+                return self.reply(400, {"__type": "com.amazonaws.sqs#QueueDoesNotExist",
+                                        "message": "The specified queue does not exist."})
+            name = url.rsplit("/", 1)[1]
+            return self.reply(200, {"Attributes": {
+                "QueueArn": f"arn:aws:sqs:us-east-1:123456789012:{name}",
+                "ApproximateNumberOfMessages": "7", "ApproximateNumberOfMessagesNotVisible": "1",
+                "ApproximateNumberOfMessagesDelayed": "0"}})
+        return self.reply(403, {"__type": "AccessDenied", "message": "not here"})
+
+
+def throttled():
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), FakeSqs)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    endpoint = f"http://127.0.0.1:{srv.server_port}"
+    base = f"{endpoint}/123456789012"
+    pd = PollDump(aws_env(endpoint))
+    try:
+        pd.cmd("view sqs")
+        steps = []
+        for n in (1, 2):
+            if n > 1:
+                pd.cmd("refresh")
+            pd.run(1)
+            rows, _ = pd.dump()
+            sched = json.loads(pd.cmd("sched"))["queues"]
+            err = rows.get("error", {}).get("SQS GetQueueAttributes", {}).get("fields", {})
+            steps.append((sched["failures"], sched["effective_ms"] // sched["interval_ms"],
+                          err.get("count")))
+        t.eq(steps, [(1, 2, 1), (2, 4, 2)],
+             "a throttled cycle backs the queue group off x2 then x4, the error row counts it")
+        q = rows["queue"]
+        t.ok(q.get(f"{base}/hot-0", {}).get("stale") is True,
+             "the throttled queue's row is kept, stale", q.get(f"{base}/hot-0"))
+        t.ok(q.get(f"{base}/hot-1", {}).get("stale") is False and
+             q[f"{base}/hot-1"]["fields"]["visible"] == 7, "the other queue is fresh")
+        t.ok(f"{base}/hot-2" not in q and
+             "SQS GetQueueAttributes" in rows.get("error", {}) and
+             "does not exist" not in rows["error"]["SQS GetQueueAttributes"]["fields"]["message"],
+             "a queue gone between ListQueues and GetQueueAttributes is dropped, not an error")
+        FakeSqs.throttle = False
+        pd.cmd("refresh")
+        pd.run(1)
+        rows, _ = pd.dump()
+        sched = json.loads(pd.cmd("sched"))["queues"]
+        err = rows["error"]["SQS GetQueueAttributes"]["fields"]
+        t.eq((sched["failures"], sched["effective_ms"] == sched["interval_ms"], err["count"],
+              err["message"], rows["queue"][f"{base}/hot-0"]["stale"]),
+             (0, True, 0, "", False), "after a good cycle: normal interval, error cleared, fresh")
+    finally:
+        rc, stderr = pd.close()
+        srv.shutdown()
+        srv.server_close()
+        t.ok(rc == 0, "poll_dump exits 0 (fake server)", stderr[-2000:])
+
+
 t.run("poller against moto", main)
+t.run("poller against a throttling server", throttled)
 t.done()

@@ -13,6 +13,7 @@
  *                {"kind", "key", "fields": {name: value or null}, "stale", "error",
  *                 "history": {numeric field: [values, oldest first]}}
  *                and one {"kind_info": kind, "stale", "count", "error"} line per kind
+ *   sched        one JSON line: per group {running, failures, interval_ms, effective_ms}
  *   quit
  * OPSDECK_HTTP_TIMEOUT_MS / OPSDECK_CONNECT_TIMEOUT_MS shorten the client's timeouts and
  * OPSDECK_MAX_ATTEMPTS its attempts (a stopped server is then found out quickly). */
@@ -29,6 +30,7 @@
 #include "client.h"
 #include "creds.h"
 #include "poller.h"
+#include "poller_sched.h"
 #include "store.h"
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "error"};
@@ -133,6 +135,23 @@ static void dump(const struct store *s)
     puts("END");
 }
 
+static void print_sched(const struct poller *p)
+{
+    const struct poller_sched *s = poller_sched_of(p);
+    cJSON *o = cJSON_CreateObject();
+
+    for (int g = 0; g < POLLER_G_COUNT; g++) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddBoolToObject(j, "running", s->t[g].running);
+        cJSON_AddNumberToObject(j, "failures", s->t[g].failures);
+        cJSON_AddNumberToObject(j, "started", (double)s->t[g].started);
+        cJSON_AddNumberToObject(j, "interval_ms", (double)poller_sched_interval(s, g));
+        cJSON_AddNumberToObject(j, "effective_ms", (double)poller_sched_effective(s, g));
+        cJSON_AddItemToObject(o, poller_group_name(g), j);
+    }
+    print_json(o);
+}
+
 static bool view_by_name(const char *name, enum appconfig_view *out)
 {
     for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++)
@@ -215,6 +234,8 @@ int main(int argc, char **argv)
             puts("ok");
         } else if (strcmp(line, "dump") == 0) {
             dump(store);
+        } else if (strcmp(line, "sched") == 0) {
+            print_sched(p);
         } else if (strcmp(line, "quit") == 0) {
             break;
         } else {
