@@ -271,18 +271,19 @@ static void pane_free(struct pane *p)
     free(p->lines);
 }
 
-/* "2026-11-25 13:17:55 UTC" from epoch seconds as text; NULL when it is not a number. */
+/* "2026-11-25 13:17:55 UTC" from epoch seconds as text (AWS sends whole seconds, moto a
+ * fraction: both are dates to a reader); NULL when it is not a plausible time. */
 static char *utc_date(const char *secs)
 {
     char *end, buf[64];
-    long long v;
+    double v;
     time_t t;
     struct tm tm;
 
     if (!secs || !*secs)
         return NULL;
-    v = strtoll(secs, &end, 10);
-    if (*end != '\0' || v < 0)
+    v = strtod(secs, &end);
+    if (*end != '\0' || !isfinite(v) || v < 0 || v > 253402300799.0)  /* year 9999 */
         return NULL;
     t = (time_t)v;
     if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm))

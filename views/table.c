@@ -60,6 +60,8 @@ struct table {
 
     size_t sort_col;
     bool sort_desc;
+
+    int *natural;             /* per column: the widest shown cell or title (+ sort mark) */
 };
 
 /* ---- rows ----------------------------------------------------------------------------- */
@@ -91,6 +93,7 @@ struct table *table_new(const struct table_col *cols, size_t ncols)
     t->cols = cols;
     t->ncols = ncols;
     t->page = DEFAULT_PAGE;
+    t->natural = xcalloc(ncols ? ncols : 1, sizeof *t->natural);
     return t;
 }
 
@@ -104,6 +107,7 @@ void table_free(struct table *t)
     free(t->old_shown);
     free(t->filter);
     free(t->cursor_key);
+    free(t->natural);
     free(t);
 }
 
@@ -327,6 +331,23 @@ static void apply_filter(struct table *t, const char *filter)
     }
 }
 
+/* The widest cell of each column among the shown rows, measured once per rebuild rather
+ * than on every draw. */
+static void measure(struct table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        int w = t->cols[c].title ? textwidth(t->cols[c].title) + 1 : 1;
+
+        for (size_t i = 0; i < t->nshown; i++) {
+            int cw = textwidth(t->shown[i]->cells[c].text);
+
+            if (cw > w)
+                w = cw;
+        }
+        t->natural[c] = w;
+    }
+}
+
 void table_end(struct table *t, const char *filter)
 {
     if (!t->building)
@@ -336,6 +357,7 @@ void table_end(struct table *t, const char *filter)
         t->filter = xstrdup(filter ? filter : "");
     }
     apply_filter(t, filter);
+    measure(t);
     sort_shown(t);
     restore_cursor(t);
     free(t->old_shown);
@@ -427,32 +449,50 @@ int table_key(struct table *t, int key)
 /* ---- drawing --------------------------------------------------------------------------- */
 
 /* Column widths for a window `width` wide: fixed columns get their width, flex columns
- * their minimum plus a share of what is left; when the window is too narrow, flex columns
- * give up width first (down to 3), so numbers keep their room. */
+ * their minimum plus a share of what is left, but no more than their widest shown cell
+ * (a 200-column terminal must not push the numbers a hundred columns from the names);
+ * what a capped column does not need goes to the other flex columns, and what nobody needs
+ * stays blank on the right. When the window is too narrow, flex columns give up width
+ * first (down to 3), so numbers keep their room. */
 static void layout(const struct table *t, int width, int *w)
 {
-    int used = 0, flex_total = 0, spare;
+    int used = 0, spare;
 
     for (size_t i = 0; i < t->ncols; i++) {
         w[i] = t->cols[i].width > 0 ? t->cols[i].width : 1;
         used += w[i] + (i ? 1 : 0);
-        flex_total += t->cols[i].flex > 0 ? t->cols[i].flex : 0;
     }
     spare = width - used;
-    if (spare > 0 && flex_total > 0) {
-        int given = 0;
-        size_t last = 0;
+    while (spare > 0) {
+        int flex_total = 0, given = 0;
+        size_t last = t->ncols;
 
         for (size_t i = 0; i < t->ncols; i++)
-            if (t->cols[i].flex > 0) {
-                int add = spare * t->cols[i].flex / flex_total;
+            if (t->cols[i].flex > 0 && w[i] < t->natural[i])
+                flex_total += t->cols[i].flex;
+        if (flex_total == 0)
+            break;
+        for (size_t i = 0; i < t->ncols; i++) {
+            int add, room;
 
-                w[i] += add;
-                given += add;
-                last = i;
-            }
-        w[last] += spare - given;  /* rounding leftovers to the last flex column */
-    } else if (spare < 0) {
+            if (t->cols[i].flex <= 0 || w[i] >= t->natural[i])
+                continue;
+            add = spare * t->cols[i].flex / flex_total;
+            room = t->natural[i] - w[i];
+            if (add > room)
+                add = room;
+            w[i] += add;
+            given += add;
+            last = i;
+        }
+        if (given == 0) {
+            /* Shares rounded to nothing: the last column with room takes one. */
+            w[last]++;
+            given = 1;
+        }
+        spare -= given;
+    }
+    if (spare < 0) {
         bool shrunk = true;
 
         while (spare < 0 && shrunk) {

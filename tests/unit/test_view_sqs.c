@@ -40,7 +40,7 @@ static const double intake_history[] = { 1000, 1100, 1234 };
 static void put_queue(struct store *s, const char *name, int64_t vis, int64_t infl,
                       int64_t delayed, int fifo, const char *dlq, double age)
 {
-    char url[256], arn[256], dlq_url[256], dlq_arn[256], attrs[1024], policy[512];
+    char url[256], arn[256], dlq_url[256], dlq_arn[256], attrs[2048], policy[512];
     struct store_res *r;
 
     snprintf(url, sizeof url, URL("%s"), name);
@@ -71,6 +71,7 @@ static void put_queue(struct store *s, const char *name, int64_t vis, int64_t in
              "{\"QueueArn\":\"%s\",\"ApproximateNumberOfMessages\":\"%lld\","
              "\"ApproximateNumberOfMessagesNotVisible\":\"%lld\","
              "\"CreatedTimestamp\":\"1700000000\",\"VisibilityTimeout\":\"30\","
+             "\"LastModifiedTimestamp\":\"1700000061.75\",\"DelaySecondsTimestamp\":\"soon\","
              "\"MessageRetentionPeriod\":\"345600\"%s%s%s}",
              arn, (long long)vis, (long long)infl, dlq ? ",\"RedrivePolicy\":\"" : "",
              dlq ? "{\\\"deadLetterTargetArn\\\":\\\"x\\\"}" : "", dlq ? "\"" : "");
@@ -186,16 +187,20 @@ static char *expect_row(int namew, int dlqw, const char *name, const char *vis,
     return out;
 }
 
+#define LONG_NAME "x-a-very-long-queue-name-used-by-the-legacy-order-pipeline-v2"
+
+/* namew, dlqw: the widths the name and DLQ columns must get at this size. */
 static void rows_at(int cols, int lines, int namew, int dlqw)
 {
     struct world w;
-    const double seven[] = { 7 }, zero[] = { 0 }, three[] = { 3 };
+    const double seven[] = { 7 }, zero[] = { 0 }, three[] = { 3 }, nine[] = { 9 };
     char *want, header[512];
     char *got;
 
     world_init(&w, cols, lines, false);
+    put_queue(w.store, LONG_NAME, 9, 0, 0, 0, "orders-dlq", NAN);
     ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
-    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending");
+    row_is(&w, 0, "SQS queues  5 shown of 5  sorted by QUEUE ascending");
 
     got = screen_test_row(w.scr->win, 1);
     {
@@ -218,23 +223,28 @@ static void rows_at(int cols, int lines, int namew, int dlqw)
     want = expect_row(namew, dlqw, "payments.fifo", "0", "0", "0", "-", true, "", zero, 1);
     row_is(&w, 4, want);
     free(want);
-    want = expect_row(namew, dlqw, CJK, "3", "1", "2", "30s", false, "", three, 1);
+    want = expect_row(namew, dlqw, LONG_NAME, "9", "0", "0", "-", false, "orders-dlq", nine, 1);
     row_is(&w, 5, want);
     free(want);
-    row_is(&w, 6, "");
+    want = expect_row(namew, dlqw, CJK, "3", "1", "2", "30s", false, "", three, 1);
+    row_is(&w, 6, want);
+    free(want);
+    row_is(&w, 7, "");
     world_done(&w);
 }
 
 START_TEST(rows_80x24)
 {
-    /* 80 columns: QUEUE 16 + 3 spare, DLQ 8 + 2 (the spare five split 3:1, rounding to DLQ). */
-    rows_at(80, 24, 19, 10);
+    /* 80 columns: the spare five split 3:1 between QUEUE (16) and DLQ (8), DLQ taking the
+     * rounding: the long name is cut, "orders-dlq" just fits. */
+    rows_at(80, 24, 16 + 3, 8 + 2);
 }
 END_TEST
 
 START_TEST(rows_200x60)
 {
-    rows_at(200, 60, 16 + 93, 8 + 32);
+    /* 200 columns: each flex column only as wide as its widest cell, the rest blank. */
+    rows_at(200, 60, (int)strlen(LONG_NAME), (int)strlen("orders-dlq"));
 }
 END_TEST
 
@@ -360,6 +370,14 @@ START_TEST(detail_pane)
         free(row);
         row = screen_test_row(w.scr->win, c);
         ck_assert_msg(strstr(row, "2023-11-14 22:13:20 UTC") != NULL, "'%s'", row);
+        free(row);
+        /* moto's fractional seconds are a date too; a "Timestamp" that is no number is
+         * shown as it came. */
+        row = screen_test_row(w.scr->win, line_with(&w, "LastModifiedTimestamp"));
+        ck_assert_msg(strstr(row, "2023-11-14 22:14:21 UTC") != NULL, "'%s'", row);
+        free(row);
+        row = screen_test_row(w.scr->win, line_with(&w, "DelaySecondsTimestamp"));
+        ck_assert_msg(strstr(row, " soon") != NULL, "'%s'", row);
         free(row);
     }
     y = line_with(&w, "Redrive policy");
