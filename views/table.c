@@ -278,12 +278,22 @@ static long find_shown(const struct table *t, const char *key)
     return -1;
 }
 
+static int row_key_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const struct table_row *const *)a)->key,
+                  (*(const struct table_row *const *)b)->key);
+}
+
 /* Where the cursor goes after a rebuild: its key, else the first row that followed it
- * before and is still shown, else the nearest one that preceded it, else the same index. */
+ * before and is still shown, else the nearest one that preceded it, else the same index.
+ * The search for survivors goes through a key-sorted copy of the shown rows, so a removed
+ * row costs O(n log n) even with thousands of queues. */
 static void restore_cursor(struct table *t)
 {
     long at = find_shown(t, t->cursor_key);
     long old = -1;
+    struct table_row **byk;
+    const struct table_row *hit = NULL;
 
     if (at >= 0) {
         set_cursor(t, (size_t)at);
@@ -295,19 +305,26 @@ static void restore_cursor(struct table *t)
                 old = (long)i;
                 break;
             }
-    if (old >= 0) {
-        for (size_t i = (size_t)old + 1; i < t->old_nshown; i++)
-            if ((at = find_shown(t, t->old_shown[i]->key)) >= 0) {
-                set_cursor(t, (size_t)at);
-                return;
-            }
-        for (long i = old - 1; i >= 0; i--)
-            if ((at = find_shown(t, t->old_shown[i]->key)) >= 0) {
-                set_cursor(t, (size_t)at);
-                return;
-            }
+    if (old < 0 || t->nshown == 0) {
+        set_cursor(t, old >= 0 ? (size_t)old : t->cursor);
+        return;
     }
-    set_cursor(t, old >= 0 ? (size_t)old : t->cursor);
+    byk = xmalloc(t->nshown * sizeof *byk);
+    memcpy(byk, t->shown, t->nshown * sizeof *byk);
+    qsort(byk, t->nshown, sizeof *byk, row_key_cmp);
+    for (size_t i = (size_t)old + 1; i < t->old_nshown && !hit; i++) {
+        struct table_row **p = bsearch(&t->old_shown[i], byk, t->nshown, sizeof *byk,
+                                       row_key_cmp);
+        hit = p ? *p : NULL;
+    }
+    for (long i = old - 1; i >= 0 && !hit; i--) {
+        struct table_row **p = bsearch(&t->old_shown[i], byk, t->nshown, sizeof *byk,
+                                       row_key_cmp);
+        hit = p ? *p : NULL;
+    }
+    free(byk);
+    at = hit ? find_shown(t, hit->key) : -1;
+    set_cursor(t, at >= 0 ? (size_t)at : (size_t)old);
 }
 
 static void apply_filter(struct table *t, const char *filter)

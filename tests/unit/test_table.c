@@ -237,6 +237,34 @@ START_TEST(cursor_moves_to_next_when_row_removed)
 }
 END_TEST
 
+START_TEST(many_rows_cursor_follows)
+{
+    struct table *t = table_new(cols, NCOLS);
+    static struct qrow qs[3000];
+    static char namebuf[3000][16];
+    size_t n = 0;
+
+    for (int i = 0; i < 3000; i++) {
+        snprintf(namebuf[i], sizeof namebuf[i], "q%04d", i);
+        qs[i] = (struct qrow){ namebuf[i], i % 97, "" };
+    }
+    build(t, qs, 3000, "");
+    ck_assert(table_select(t, "https://sqs.test/1/q1500"));
+    /* Sorted by VISIBLE, then q1500..q1509 go. */
+    table_sort(t, C_VISIBLE, true);
+    ck_assert_str_eq(selected_name(t), "q1500");
+    for (int i = 0; i < 3000; i++)
+        if (i < 1500 || i >= 1510)
+            qs[n++] = (struct qrow){ namebuf[i], i % 97, "" };
+    build(t, qs, n, "");
+    ck_assert_uint_eq(table_shown(t), 2990);
+    /* The row after q1500 in the order shown before the rebuild: the next key with the
+     * same VISIBLE (1500 % 97 = 45), q1597 (q1500 + 97). */
+    ck_assert_str_eq(selected_name(t), "q1597");
+    table_free(t);
+}
+END_TEST
+
 START_TEST(paging_and_ends)
 {
     struct screen_test *st = screen_test_new(80, 24);
@@ -441,6 +469,7 @@ static Suite *table_suite(void)
     tcase_add_test(tc, rank_comes_first);
     tcase_add_test(tc, cursor_kept_when_rows_added_before);
     tcase_add_test(tc, cursor_moves_to_next_when_row_removed);
+    tcase_add_test(tc, many_rows_cursor_follows);
     tcase_add_test(tc, paging_and_ends);
     tcase_add_test(tc, header_and_empty);
     tcase_add_test(tc, untrusted_text_drawn_escaped);
