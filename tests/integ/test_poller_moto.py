@@ -237,8 +237,9 @@ def main():
 
 
 class FakeSqs(BaseHTTPRequestHandler):
-    """ListQueues: hot-0 (throttled while .throttle), hot-1 (fine), hot-2 (deleted between
-    ListQueues and GetQueueAttributes). Anything else (STS, CloudWatch) is refused."""
+    """ListQueues, in two pages: hot-0 (throttled while .throttle), hot-1 (fine), hot-2
+    (deleted between ListQueues and GetQueueAttributes), then cold-0 and cold-1. Anything
+    else (STS, CloudWatch) is refused."""
     throttle = True
 
     def log_message(self, *args):
@@ -257,7 +258,11 @@ class FakeSqs(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         base = f"http://127.0.0.1:{self.server.server_port}/123456789012"
         if target == "AmazonSQS.ListQueues":
-            return self.reply(200, {"QueueUrls": [f"{base}/hot-{i}" for i in range(3)]})
+            # two pages: moto never pages, so the NextToken path is checked here
+            if json.loads(body).get("NextToken") == "page-2":
+                return self.reply(200, {"QueueUrls": [f"{base}/cold-{i}" for i in range(2)]})
+            return self.reply(200, {"QueueUrls": [f"{base}/hot-{i}" for i in range(3)],
+                                    "NextToken": "page-2"})
         if target == "AmazonSQS.GetQueueAttributes":
             url = json.loads(body)["QueueUrl"]
             if url.endswith("hot-0") and FakeSqs.throttle:
@@ -300,6 +305,8 @@ def throttled():
              "the throttled queue's row is kept, stale", q.get(f"{base}/hot-0"))
         t.ok(q.get(f"{base}/hot-1", {}).get("stale") is False and
              q[f"{base}/hot-1"]["fields"]["visible"] == 7, "the other queue is fresh")
+        t.eq(sorted(q), sorted(f"{base}/{n}" for n in ("hot-0", "hot-1", "cold-0", "cold-1")),
+             "both ListQueues pages are listed (NextToken followed)")
         t.ok(f"{base}/hot-2" not in q and
              "SQS GetQueueAttributes" in rows.get("error", {}) and
              "does not exist" not in rows["error"]["SQS GetQueueAttributes"]["fields"]["message"],
