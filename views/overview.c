@@ -47,6 +47,8 @@ struct ov_state {
     char *cursor_id;       /* the id the cursor sits on, carried across rebuilds */
     int top;               /* first line shown */
     int page;              /* lines shown at the last draw, for PgUp/PgDn */
+    bool moved;            /* the user (or a jump) placed the cursor: until then it
+                            * follows the first item, as data arrives after opening */
     bool built;
     uint64_t gen_dlq, gen_queue, gen_error;
     int64_t expiry, now_s;
@@ -342,6 +344,13 @@ static void cursor_restore(struct ov_state *st)
 {
     size_t old = st->cursor, i;
 
+    if (!st->moved) {
+        i = next_selectable(st, 0, +1);
+        st->cursor = i;
+        if (i < st->n)
+            cursor_set(st, i);
+        return;
+    }
     if (st->cursor_id)
         for (i = 0; i < st->n; i++)
             if (strcmp(st->lines[i].id, st->cursor_id) == 0 && selectable(&st->lines[i])) {
@@ -553,6 +562,7 @@ static int ov_key(void *priv, struct view_ctx *ctx, int key)
         ov_update(st, ctx);
     if (is_enter(key))
         return enter(st, ctx);
+    st->moved = true;  /* (an unhandled key sets it too: harmless, the cursor stays) */
     switch (key) {
     case 'j':
     case VIEW_KEY(KEY_DOWN):
@@ -594,6 +604,7 @@ static bool ov_select(void *priv, struct view_ctx *ctx, const char *key)
     for (size_t i = 0; key && i < st->n; i++)
         if (st->lines[i].key && selectable(&st->lines[i]) && strcmp(st->lines[i].key, key) == 0) {
             cursor_set(st, i);
+            st->moved = true;
             return true;
         }
     return false;

@@ -336,6 +336,29 @@ START_TEST(cursor_keeps_item)
 }
 END_TEST
 
+/* The console opens before the first poll lands: the cursor must not stay stuck on the
+ * credential line (the only item then) once the DLQs arrive, unless the user moved it. */
+START_TEST(cursor_follows_first_item_until_moved)
+{
+    struct world w;
+
+    world_init_with(&w, 80, 24, false);
+    frame(&w);
+    seed(w.store);
+    frame(&w);
+    ck_assert(overview_view.key(w.priv, &w.ctx, '\n') & VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_key, BASE "billing-dlq");
+
+    /* once moved, it stays on its item when a deeper DLQ arrives above */
+    press(&w, 'j');
+    put_dlq(w.store, "zeta-dlq", 500, 10);
+    frame(&w);
+    overview_view.key(w.priv, &w.ctx, '\n');
+    ck_assert_str_eq(w.ctx.jump_key, BASE "orders-dlq");
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(empty_sections)
 {
     struct world w;
@@ -523,6 +546,7 @@ static Suite *suite(void)
     tcase_add_test(tc, sections_200x60);
     tcase_add_test(tc, enter_jumps);
     tcase_add_test(tc, cursor_keeps_item);
+    tcase_add_test(tc, cursor_follows_first_item_until_moved);
     tcase_add_test(tc, empty_sections);
     tcase_add_test(tc, credential_states);
     tcase_add_test(tc, filter_lines);
