@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from console import (Script, add_aws_profile, cell, console_env, display_width,  # noqa: E402
+from console import (Script, add_aws_profile, console_env, display_width,  # noqa: E402
                      find_row, header_row, rows_equal, run_script, screen_has,
                      write_app_config)
 from seed import seed  # noqa: E402
@@ -23,7 +23,6 @@ from tap import Tap  # noqa: E402
 t = Tap()
 
 SQS_COLS = ("QUEUE", "VISIBLE", "IN FLIGHT", "DLQ")   # titles the sqs table must show
-DLQ_COLS = ("DLQ", "DEPTH")
 
 
 # ---- what boto3 says -----------------------------------------------------------------------
@@ -43,6 +42,49 @@ def read_queues(sqs):
                      "dlq": dlq, "attrs": a,
                      "tags": sqs.list_queue_tags(QueueUrl=url).get("Tags", {})}
     return out
+
+
+
+# ---- the rows a user reads, built from boto3's numbers --------------------------------------
+
+def fit(text, w):
+    """text cut to w columns with the ellipsis, as the console cuts names."""
+    return text if len(text) <= w else text[:w - 1] + "\u2026"
+
+
+def dur(seconds):
+    """A two-unit duration as fmt.h writes it ("15m00s"); '-' when unknown."""
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+# The sqs table at 80 columns: QUEUE (19 + a blank), VISIBLE 7, IN FLIGHT 9, DELAYED 7,
+# OLDEST 7, FIFO 4, DLQ 10, then the depth sparkline (its glyphs depend on how many polls
+# ran, so rows are compared up to the DLQ column).
+SQS_HEADER_80 = "QUEUE\u25b4              VISIBLE IN FLIGHT DELAYED  OLDEST FIFO DLQ        DEPTH"
+SQS_CUT_80 = 69
+CHECK = "\u2713"
+
+
+def sqs_row_80(name, v, oldest):
+    return (f"{fit(name, 19):<19} {v['visible']:>7} {v['in_flight']:>9} {v['delayed']:>7} "
+            f"{dur(oldest):>7} {CHECK if name.endswith('.fifo') else '':<4} "
+            f"{fit(v['dlq'] or '', 10):<10}").rstrip()
+
+
+def overview_row_80(name, depth, change, oldest):
+    return f"  {name:<52}{depth:>8}{change:>8}{dur(oldest):>10}"
+
+
+def dlq_row_80(name, v, oldest):
+    """Up to the IN FLIGHT column; SOURCES follows."""
+    return f"{name:<27} {v['visible']:>6} {0:>7} {dur(oldest):>8} {v['in_flight']:>9}"
 
 
 # ---- frame checks ------------------------------------------------------------------------
@@ -66,178 +108,199 @@ def table_at(d, titles):
 
 
 def names_in_table(d, h, qnames):
-    """Queue names in screen order: the first word of each row after the header that is a
-    known queue name (a cut name does not count, so cuts show up as missing rows)."""
+    """Names in screen order: the first word of each row after the header, when it is a
+    known name or one cut with the ellipsis that only one known name starts with."""
     out = []
     for row in d[h + 1:len(d) - 2]:
         w = row.split()
-        if w and w[0] in qnames:
+        if not w:
+            continue
+        if w[0] in qnames:
             out.append(w[0])
+        elif w[0].endswith("\u2026"):
+            cand = [n for n in qnames if n.startswith(w[0][:-1])]
+            if len(cand) == 1:
+                out.append(cand[0])
     return out
+
+
+def header_80(ident, profile="default", banner=""):
+    who = ident["Arn"].split(":", 5)[5]
+    return f"{banner} {ident['Account']}  {who}  profile {profile}  us-east-1  creds no expiry"
+
+
+FRAMEWORK_KEYS = ": cmd  / filter  ? help  q back"
 
 
 # ---- the cases -----------------------------------------------------------------------------
 
-def start_and_frame(env, q, ident):
+def start_and_frame(env, q, ages, ident):
     s = (Script().wait().dump("start")
          .resize(200, 60).wait().dump("big"))
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "start", 80, 24, "start at 80x24")
     if d is None:
         return
-    t.ok("us-east-1" in d[0] and "default" in d[0] and ident["Account"] in d[0],
-         "header (row 0) names the account, the profile and the region", d[0])
-    t.ok(not screen_has(d[:1], "PRODUCTION"), "no PRODUCTION banner for an unmarked profile",
-         d[0])
-    t.ok("?" in d[22] and "help" in d[22].lower(), "footer (row 22) lists ? help", d[22])
-    t.ok("updated" in d[23] and "stale" not in d[23],
-         "status line (row 23) says how old the data is, not stale", d[23])
-    # the overview, the first view: every DLQ holding messages, with its depth from boto3
-    full = {n: v for n, v in q.items() if v["visible"] > 0 and
-            any(o["dlq"] == n for o in q.values())}
-    missing = [f"{n} {v['visible']}" for n, v in full.items()
-               if find_row(d, n, str(v["visible"])) < 0]
-    t.ok(len(full) == 3 and not missing,
-         "overview lists every DLQ holding messages with its depth",
-         f"missing: {missing}\n" + r.screen("start"))
-    empty = [n for n in q if n.startswith("zz-empty-dlq")]
-    t.ok(empty and not screen_has(d, empty[0]), "overview leaves out the empty DLQ",
+    t.eq(d[0], header_80(ident), "header (row 0): account, identity, profile, region, expiry")
+    t.ok(d[22].startswith(" Enter") and d[22].endswith(FRAMEWORK_KEYS),
+         "footer (row 22): the view's keys, then the framework's", d[22])
+    t.eq(d[23], "updated 0s ago", "status line (row 23): the age of the data")
+    # the overview: DLQs holding messages (deepest first), then queues with old messages
+    dlqs = sorted((n for n, v in q.items() if v["is_dlq"] and v["visible"] > 0),
+                  key=lambda n: (-q[n]["visible"], n))
+    old = sorted((n for n, v in q.items() if not v["is_dlq"] and (ages.get(n) or 0) >= 300),
+                 key=lambda n: (-(ages[n]), n))
+    want = (["Dead-letter queues holding messages                      DEPTH  CHANGE    OLDEST"]
+            + [overview_row_80(n, q[n]["visible"], 0, ages.get(n)) for n in dlqs]
+            + ["Queues with old messages                                 DEPTH            OLDEST"]
+            + [f"  {n:<52}{q[n]['visible']:>8}{'':>8}{dur(ages[n]):>10}" for n in old])
+    ok, diff = rows_equal(d[1:1 + len(want)], want)
+    t.ok(ok and len(dlqs) == 3 and len(old) >= 1,
+         "overview: every DLQ holding messages with its depth and oldest, then the queues "
+         "with messages older than 5m (numbers from boto3 and the seeded CloudWatch data)",
+         diff)
+    t.ok(not screen_has(d, "zz-empty-dlq"), "overview leaves out the empty DLQ",
          r.screen("start"))
 
     b = check_frame(r, "big", 200, 60, "resize to 200x60")
     if b is not None:
-        t.ok("updated" in b[59] and "help" in b[58].lower(),
+        t.ok(b[59] == "updated 0s ago" and b[58].endswith(FRAMEWORK_KEYS),
              "at 200x60 the footer and status line move to rows 58 and 59",
              "\n".join(b[56:]))
+        t.ok(len(b[1]) == 200 and b[1].endswith("DEPTH  CHANGE    OLDEST"),
+             "at 200x60 the overview's columns move to the right edge", b[1])
 
 
-def sqs_table(env, q):
-    s = (Script().wait().keys("2").wait().dump("sqs")
+def sqs_table(env, q, ages):
+    # The cursor stays on its row across sorts (and the view scrolls to it): G puts it on
+    # the last row, the first after S; after s, g brings it back to the top.
+    s = (Script().wait().keys("2").dump("sqs")
+         .keys("G").dump("end")
          .keys("S").dump("rev")
-         .keys("s").dump("sort1"))
-    r = run_script(env, s, 200, 60)
-    d = check_frame(r, "sqs", 200, 60, "sqs view at 200x60")
+         .keys("s").keys("g").dump("sort1"))
+    r = run_script(env, s, 80, 24)
+    d = check_frame(r, "sqs", 80, 24, "sqs view at 80x24")
     if d is None:
         return
-    h, hdr = table_at(d, SQS_COLS)
-    if not t.ok(h >= 0, "sqs view shows a table with QUEUE, VISIBLE, IN FLIGHT, DLQ columns",
-                r.screen("sqs")):
-        return
-    names = names_in_table(d, h, q)
-    t.eq(names, sorted(q), "every queue is listed, sorted by name (60 rows hold all 28)")
-    # whole cells of the rows a user checks first, against boto3
-    for name in ("orders-intake", "shipping-labels", "search-indexer", "payments-events.fifo"):
-        i = find_row(d, name + " ")
-        want = (name, str(q[name]["visible"]), str(q[name]["in_flight"]), q[name]["dlq"] or "")
-        got = (None,) if i < 0 else (cell(d[i], hdr, "QUEUE"), cell(d[i], hdr, "VISIBLE"),
-                                     cell(d[i], hdr, "IN FLIGHT"),
-                                     cell(d[i], hdr, "DLQ").lstrip("-") if cell(d[i], hdr, "DLQ")
-                                     not in ("-", "—") else "")
-        t.eq(got, want, f"{name}: visible, in flight and DLQ as boto3 reads them")
-
+    names = sorted(q)
+    t.eq(d[1], f"SQS queues  {len(q)} shown of {len(q)}  sorted by QUEUE ascending",
+         "sqs title row: how many queues, the sort")
+    t.eq(d[2], SQS_HEADER_80, "sqs column headers at 80 columns")
+    want = [sqs_row_80(n, q[n], ages.get(n)) for n in names[:19]]
+    got = [x[:SQS_CUT_80].rstrip() for x in d[3:22]]
+    ok, diff = rows_equal(got, want)
+    t.ok(ok, "sqs rows 3-21: the first 19 queues by name, each with visible, in flight, "
+         "delayed, oldest, FIFO and DLQ as boto3 reads them", diff)
+    e = r.dumps.get("end") or []
+    ok, diff = rows_equal([x[:SQS_CUT_80].rstrip() for x in e[3:22]],
+                          [sqs_row_80(n, q[n], ages.get(n)) for n in names[-19:]])
+    t.ok(ok, "G scrolls to the last queues", diff)
     rv = r.dumps.get("rev") or []
-    hr, _ = table_at(rv, SQS_COLS)
-    t.eq(names_in_table(rv, hr, q), sorted(q, reverse=True), "S reverses the order")
+    t.eq(names_in_table(rv, 2, q), sorted(q, reverse=True)[:19],
+         "S reverses the order (Z first)")
     s1 = r.dumps.get("sort1") or []
-    h1, hdr1 = table_at(s1, SQS_COLS)
-    order = names_in_table(s1, h1, q)
-    t.ok(sorted(order) == sorted(q) and order not in (sorted(q), sorted(q, reverse=True)),
-         "s sorts by another column: the order changes, no row is lost",
-         "\n".join(s1))
-
-
-def sort_by_visible(env, q):
-    """s moves the sort to the next column; whichever that is, VISIBLE is reached by pressing
-    s until its title carries the mark; then the rows are in boto3's order of depth."""
-    s = Script().wait().keys("2")
-    for i in range(6):
-        s.keys("s").dump(f"s{i}")
-    r = run_script(env, s, 200, 60)
-    hit = None
-    for i in range(6):
-        d = r.dumps.get(f"s{i}") or []
-        h, hdr = table_at(d, SQS_COLS)
-        vis = hdr.find("VISIBLE")
-        if h >= 0 and vis >= 0 and hdr[vis + 7:vis + 9].strip() not in ("", "I"):
-            hit = (d, h, hdr)
-            break
-    if not t.ok(hit is not None, "pressing s reaches the VISIBLE column (its title is marked)",
-                r.why("s0")):
-        return
-    d, h, hdr = hit
-    order = names_in_table(d, h, q)
-    depths = [q[n]["visible"] for n in order]
-    t.ok(len(order) == len(q) and (depths == sorted(depths, reverse=True) or
-                                   depths == sorted(depths)),
-         "sorted by VISIBLE: depths (from boto3) run in order down the screen",
-         f"{list(zip(order, depths))}")
+    order = names_in_table(s1, 2, q)
+    depth = sorted(q, key=lambda n: (-q[n]["visible"], n))
+    t.ok(len(s1) > 2 and "sorted by VISIBLE" in s1[1] and
+         [q[n]["visible"] for n in order] == [q[n]["visible"] for n in depth[:19]],
+         "s sorts by the next column, VISIBLE, deepest first (depths from boto3)",
+         "\n".join(s1[:4]) + f"\nscreen: {order}\nboto3: {depth[:19]}")
 
 
 def filters(env, q):
-    s = (Script().wait().keys("2").keys("/orders<Enter>").dump("f")
-         .keys("/<C-u>!orders<Enter>").dump("nf")
-         .keys("/<C-u><Enter>").dump("clear"))
+    s = (Script().wait().keys("2").keys("/orders").keys("<Enter>").dump("f")
+         .keys("/").keys("<C-u>!orders").keys("<Enter>").dump("nf")
+         .keys("/").keys("<Esc>").dump("clear"))
     r = run_script(env, s, 200, 60)
     # a row matches when any cell does: its name, or its DLQ column
     match = sorted(n for n, v in q.items() if "orders" in n or "orders" in (v["dlq"] or ""))
-    for name, want, what in (("f", match, "/orders keeps exactly the rows mentioning orders"),
-                             ("nf", sorted(set(q) - set(match)),
-                              "/!orders keeps exactly the other rows"),
-                             ("clear", sorted(q), "an empty filter shows every row again")):
+    for name, want, what, flt in (
+            ("f", match, "/orders keeps exactly the rows mentioning orders", "/orders"),
+            ("nf", sorted(set(q) - set(match)), "/!orders keeps exactly the other rows",
+             "/!orders"),
+            ("clear", sorted(q), "Esc in the filter prompt clears it: every row again", "")):
         d = r.dumps.get(name) or []
         h, _ = table_at(d, SQS_COLS)
         t.eq(names_in_table(d, h, q) if h >= 0 else None, want, what)
-    d = r.dumps.get("f") or []
-    t.ok(screen_has(d[-2:], "orders") or screen_has(d[:2], "/orders"),
-         "the active filter is shown", "\n".join(d[:2] + d[-2:]))
+        title = f"SQS queues  {len(want)} shown of {len(q)}  " + (f"{flt}  " if flt else "") \
+            + "sorted by QUEUE ascending"
+        t.eq(d[1] if len(d) > 1 else None, title, f"the title row says {flt or 'no filter'}")
+
+
+def typeahead(env, q):
+    """Keys typed faster than the screen is drawn (one `keys` line, as a paste or a fast
+    typist): Enter after a filter opens the row the filter left, not the old cursor row."""
+    s = Script().wait().keys("2").keys("/orders-intake<Enter><Enter>").dump("d")
+    r = run_script(env, s, 200, 60)
+    d = r.dumps.get("d") or []
+    t.ok(len(d) > 1 and d[1] == "Queue orders-intake",
+         "typeahead: /orders-intake<Enter><Enter> opens orders-intake's detail",
+         r.why("d"))
 
 
 def detail_pane(env, q):
     name = "orders-intake"
-    s = (Script().wait().keys("2").keys(f"/{name}<Enter>").keys("<Enter>").wait()
-         .sleep(2200).wait().dump("detail")
-         .keys("<Esc>").dump("closed"))
+    s = (Script().wait().keys("2").keys(f"/{name}").keys("<Enter>").keys("<Enter>").wait()
+         .dump("detail").keys("<Esc>").dump("closed"))
     r = run_script(env, s, 200, 60)
     d = check_frame(r, "detail", 200, 60, "detail pane")
     if d is None:
         return
     a, tags = q[name]["attrs"], q[name]["tags"]
     text = "\n".join(d)
-    t.ok(q[name]["url"] in text or a["QueueArn"] in text, "detail names the queue's URL or ARN",
-         text)
-    for key in ("VisibilityTimeout", "MessageRetentionPeriod"):
-        t.ok(find_row(d, key, a[key]) >= 0, f"detail shows attribute {key} = {a[key]}", text)
+    t.eq(d[1:5], ["Queue " + name, f"  {'Name':<39}{name}", f"  {'URL':<39}{q[name]['url']}",
+                  f"  {'ARN':<39}{a['QueueArn']}"], "detail pane: the queue's name, URL, ARN")
+    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible"):
+        t.ok(f"  {key:<39}{a[key]}" in d, f"detail shows attribute {key} = {a[key]} (boto3)",
+             text)
     rp = json.loads(a["RedrivePolicy"])
-    t.ok(screen_has(d, q[name]["dlq"]) and screen_has(d, str(rp["maxReceiveCount"])),
-         "detail shows the redrive target and maxReceiveCount",
-         f"want {q[name]['dlq']} / {rp['maxReceiveCount']}\n{text}")
-    missing = [f"{k}={v}" for k, v in tags.items() if find_row(d, k, v) < 0]
-    t.ok(tags and not missing, "detail shows every tag (key and value on one row)",
-         f"missing {missing}\n{text}")
+    i = find_row(d, "Redrive policy")
+    want = ["Redrive policy", f"  {'DLQ':<39}{q[name]['dlq']}",
+            f"  {'DLQ ARN':<39}{rp['deadLetterTargetArn']}",
+            f"  {'maxReceiveCount':<39}{rp['maxReceiveCount']}"]
+    ok, diff = rows_equal(d[i:i + 4] if i >= 0 else [], want)
+    t.ok(ok, "detail shows the redrive policy: DLQ, its ARN, maxReceiveCount", diff)
+    i = find_row(d, "Tags")
+    want = ["Tags"] + [f"  {k:<39}{v}" for k, v in sorted(tags.items())]
+    ok, diff = rows_equal(d[i:i + len(want)] if i >= 0 else [], want)
+    t.ok(ok and len(tags) == 3, "detail shows every tag, by key, with its value (boto3's "
+         "ListQueueTags)", diff)
     c = r.dumps.get("closed") or []
-    t.ok(not screen_has(c, "MessageRetentionPeriod") and screen_has(c, name),
-         "Esc closes the detail pane, back to the table", "\n".join(c))
+    t.ok(len(c) > 3 and c[2].startswith("QUEUE") and screen_has(c[3:4], name),
+         "Esc closes the detail pane, back to the filtered table", "\n".join(c[:5]))
 
 
-def dlq_view(env, q):
-    s = Script().wait().keys("3").wait().dump("dlq")
+def dlq_view(env, q, ages):
+    s = Script().wait().keys("3").dump("dlq")
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "dlq", 80, 24, "dlq view at 80x24")
     if d is None:
         return
-    dlqs = {n for n, v in q.items() if any(o["dlq"] == n for o in q.values())}
-    h, hdr = table_at(d, DLQ_COLS)
-    if not t.ok(h >= 0, "dlq view shows a table with DLQ and DEPTH", r.screen("dlq")):
-        return
-    order = names_in_table(d, h, dlqs)
-    full = [n for n in order if q[n]["visible"] > 0]
-    t.ok(sorted(order) == sorted(dlqs) and order[:len(full)] == full and
-         len(full) == len(dlqs) - 1,
-         "every DLQ is listed, those holding messages first (the empty one, first by name, last)",
-         f"order {order}\n{r.screen('dlq')}")
-    bad = [(n, cell(d[find_row(d, n + ' ')], hdr, "DEPTH"), q[n]["visible"]) for n in order
-           if cell(d[find_row(d, n + " ")], hdr, "DEPTH") != str(q[n]["visible"])]
-    t.ok(not bad, "each DLQ's depth is what boto3 reads", f"(name, screen, boto3): {bad}")
+    dlqs = [n for n, v in q.items() if v["is_dlq"]]
+    full = sorted((n for n in dlqs if q[n]["visible"] > 0), key=lambda n: (-q[n]["visible"], n))
+    empty = sorted(n for n in dlqs if q[n]["visible"] == 0)
+    t.eq(d[1], f"Dead-letter queues  {len(full)} holding messages, {len(dlqs)} total",
+         "dlq title row: how many DLQs hold messages")
+    t.ok(d[2].split() == ["DLQ", "DEPTH\u25be", "CHANGE", "OLDEST", "IN", "FLIGHT", "SOURCES"],
+         "dlq column headers, sorted by DEPTH descending (the mark)", d[2])
+    # each row's words: name, depth, change since opened, oldest, in flight, sources...
+    want = [[n, str(q[n]["visible"]), "0", dur(ages.get(n)), str(q[n]["in_flight"])]
+            for n in full + empty]
+    got = [x.split()[:5] for x in d[3:3 + len(want)]]
+    t.ok(got == want and len(empty) == 1,
+         "dlq view: DLQs holding messages first (deepest first), then the empty one, each "
+         "with depth, change, oldest, in flight from boto3",
+         "\n".join(f"want {w}\ngot  {g}" for w, g in zip(want, got)))
+    bad = []
+    for n in full + empty:
+        i = find_row(d, n + " ")
+        src = " ".join(d[i].split()[5:]) if i >= 0 else ""
+        first = src.split(",")[0].rstrip("\u2026")
+        if not first or not any(x.startswith(first) for x in q[n]["sources"]):
+            bad.append((n, src, q[n]["sources"]))
+    t.ok(not bad, "each DLQ's SOURCES column names its source queues (boto3's "
+         "ListDeadLetterSourceQueues)", f"{bad}")
 
 
 def help_and_commands(env):
@@ -250,14 +313,19 @@ def help_and_commands(env):
     for k, c, v in (("k1", "c1", "overview"), ("k2", "c2", "sqs"), ("k3", "c3", "dlq")):
         ok, diff = rows_equal(r.dumps.get(c), r.dumps.get(k) or ["(no dump)"])
         t.ok(ok and r.dumps.get(k), f":{v} shows the same screen as its number key", diff)
-    k = [tuple(r.dumps.get(x) or ()) for x in ("k1", "k2", "k3")]
-    t.ok(len(set(k)) == 3, "the three views are three different screens", r.why())
+    firsts = [(r.dumps.get(x) or ["", ""])[1] for x in ("k1", "k2", "k3")]
+    t.ok(firsts[0].startswith("Dead-letter queues holding") and
+         firsts[1].startswith("SQS queues") and firsts[2].startswith("Dead-letter queues  "),
+         "1, 2, 3 open the overview, the sqs view and the dlq view", f"{firsts}")
     hp = r.dumps.get("help") or []
-    text = "\n".join(hp).lower()
-    want = ["s/s", "enter", "/", ":", "q"]
-    t.ok(all(w in text for w in want) and "sort" in text and "filter" in text,
-         "? help lists the sqs view's keys (sort, Enter) and the framework's (/, :, q)",
-         "\n".join(hp))
+    text = "\n".join(hp)
+    want = [("Enter", "details"), ("s/S", "sort by next column / reverse"),
+            ("/", "filter"), (":", "command"), ("?", "this help"), ("1-9", "view"),
+            ("Esc/q", "back")]
+    missing = [f"{k} {w}" for k, w in want
+               if not any(("\u2502 " + k + " ") in x and w in x for x in hp)]
+    t.ok(not missing, "? help lists the sqs view's keys and the framework's, one per line",
+         f"missing {missing}\n{text}")
     ok, diff = rows_equal(r.dumps.get("afterhelp"), r.dumps.get("k2") or [])
     t.ok(ok, "Esc closes help, back to the same sqs screen", diff)
 
@@ -267,52 +335,68 @@ def bad_profile_and_theme(env):
          .keys(":profile nosuch-profile<Enter>").dump("badprof")
          .keys(":theme monochrome<Enter>").dump("mono")
          .keys(":theme no-such-theme<Enter>").dump("badtheme"))
-    r = run_script(env, s, 80, 24)
+    r = run_script(env, s, 200, 60)   # wide enough for the whole error line
     before, bp = r.dumps.get("before") or [], r.dumps.get("badprof") or []
-    t.ok(len(bp) == 24 and "nosuch-profile" in bp[23] and "stale" not in bp[23],
-         ":profile with an unknown profile: a one-line error naming it on the status line",
-         r.why("badprof"))
-    ok, diff = rows_equal(bp[:23], before[:23])
-    t.ok(ok, "an unknown profile leaves the header and the view as they were", diff)
+    t.ok(len(bp) == 60 and "'nosuch-profile'" in bp[59] and "add it" in bp[59],
+         ":profile with an unknown profile: the status line names it and the fix",
+         f"status line: {bp[59] if len(bp) == 60 else r.why('badprof')!r}")
+    ok, diff = rows_equal(bp[:59], before[:59])
+    t.ok(ok, "an unknown profile leaves the header (profile default) and the view as they were",
+         diff)
     mono = r.dumps.get("mono") or []
-    t.ok(len(mono) == 24 and "theme" not in mono[23].lower() or "monochrome" in mono[23],
-         ":theme monochrome is accepted (no error on the status line)", r.why("mono"))
+    t.ok(len(mono) == 60 and "no-such" not in mono[59] and "monochrome" in mono[59],
+         ":theme monochrome is accepted (the status line says so)", r.why("mono"))
+    ok, diff = rows_equal(mono[:59], before[:59])
+    t.ok(ok, "the monochrome theme keeps the text of the screen", diff)
     bt = r.dumps.get("badtheme") or []
-    t.ok(len(bt) == 24 and "no-such-theme" in bt[23],
+    t.ok(len(bt) == 60 and "no-such-theme" in bt[59],
          ":theme with an unknown theme: an error naming it", r.why("badtheme"))
 
 
-def production(env):
+def production(env, ident):
     e = dict(env)
     add_aws_profile(e, "prod-ops")
-    write_app_config(e, "[profile prod-ops]\nenvironment = production\n")
-    r = run_script(e, Script().wait().dump("prod"), 80, 24, args=("--profile", "prod-ops"))
+    write_app_config(e, CONFIG + "[profile prod-ops]\nenvironment = production\n")
+    try:
+        r = run_script(e, Script().wait().dump("prod"), 80, 24, args=("--profile", "prod-ops"))
+    finally:
+        write_app_config(e, CONFIG)
     d = check_frame(r, "prod", 80, 24, "production profile")
     if d:
-        t.ok("PRODUCTION" in d[0] and "prod-ops" in d[0],
-             "a profile marked environment = production shows PRODUCTION in the header", d[0])
-    write_app_config(e, "")
+        # the banner takes 12 columns: the identity yields (cut), never account/profile/region
+        want = header_80(ident, "prod-ops", " PRODUCTION ")
+        who = ident["Arn"].split(":", 5)[5]
+        over = len(want) - 80
+        if over > 0:
+            want = want.replace(f"  {who}  ", f"  {fit(who, len(who) - over)}  ")
+        t.eq(d[0], want, "a profile marked environment = production: PRODUCTION first in the "
+             "header, the identity cut to fit 80 columns")
 
 
-def resize(env):
+def resize(env, q, ages):
     s = Script().wait().keys("2").dump("small").resize(100, 30).wait().dump("wide")
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "wide", 100, 30, "resize 100 30")
     if d is None:
         return
-    h, hdr = table_at(d, SQS_COLS)
-    sm = r.dumps.get("small") or []
-    hs, hdr_s = table_at(sm, SQS_COLS)
-    t.ok(h >= 0 and hs >= 0 and len(hdr.rstrip()) > 80 and hdr != hdr_s,
-         "after resize the table is laid out across the new width",
-         f"80: {hdr_s!r}\n100: {hdr!r}")
-    t.ok("help" in d[28].lower() and "updated" in d[29],
+    t.ok(len(d[2]) > 80 and d[2].startswith("QUEUE") and d[2].rstrip().endswith("DEPTH"),
+         "after resize the table's columns spread over the new width", d[2])
+    i = find_row(d, "orders-intake ")
+    cells = d[i].split() if i >= 0 else []
+    v = q["orders-intake"]
+    t.eq(cells[:6], ["orders-intake", str(v["visible"]), str(v["in_flight"]),
+                     str(v["delayed"]), dur(ages.get("orders-intake")), v["dlq"]],
+         "after resize orders-intake's row still reads right (boto3's numbers)")
+    t.ok(d[28].endswith(FRAMEWORK_KEYS) and d[29] == "updated 0s ago",
          "after resize the footer and status line sit on the last two rows", "\n".join(d[26:]))
+
+
+CONFIG = "[intervals]\ndefault = 2\n"   # `wait` then takes ~2 s, not a 10 s poll
 
 
 def main():
     with Moto() as m:
-        seed(m.endpoint, objects=20)
+        manifest = seed(m.endpoint, objects=20)
         c = boto3_clients(m.endpoint, services=("sqs", "sts"))
         sqs = c["sqs"]
         # an empty DLQ, last by name so "non-empty first" is not the name order
@@ -321,18 +405,27 @@ def main():
         sqs.create_queue(QueueName="zz-empty-source", Attributes={"RedrivePolicy": json.dumps(
             {"deadLetterTargetArn": arn["Attributes"]["QueueArn"], "maxReceiveCount": "4"})})
         q = read_queues(sqs)
+        for n, v in q.items():
+            v["is_dlq"] = any(o["dlq"] == n for o in q.values())
+            v["sources"] = sorted(u.rsplit("/", 1)[1] for u in sqs.list_dead_letter_source_queues(
+                QueueUrl=v["url"]).get("queueUrls", [])) if v["is_dlq"] else []
+        # the newest ApproximateAgeOfOldestMessage seeded per queue (the series rises, so
+        # the newest point is its maximum)
+        ages = {x["dimension"][1]: x["max"] for x in manifest["metrics"]
+                if x["metric"] == "ApproximateAgeOfOldestMessage"}
         ident = c["sts"].get_caller_identity()
         env = console_env(m.endpoint, aws_env(m.endpoint))
-        for name, fn, args in (("start", start_and_frame, (env, q, ident)),
-                               ("sqs", sqs_table, (env, q)),
-                               ("sort", sort_by_visible, (env, q)),
+        write_app_config(env, CONFIG)
+        for name, fn, args in (("start", start_and_frame, (env, q, ages, ident)),
+                               ("sqs", sqs_table, (env, q, ages)),
                                ("filter", filters, (env, q)),
+                               ("typeahead", typeahead, (env, q)),
                                ("detail", detail_pane, (env, q)),
-                               ("dlq", dlq_view, (env, q)),
+                               ("dlq", dlq_view, (env, q, ages)),
                                ("help", help_and_commands, (env,)),
                                ("profile/theme", bad_profile_and_theme, (env,)),
-                               ("production", production, (env,)),
-                               ("resize", resize, (env,))):
+                               ("production", production, (env, ident)),
+                               ("resize", resize, (env, q, ages))):
             t.run(name, fn, *args)
     t.done()
 
