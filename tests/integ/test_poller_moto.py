@@ -33,7 +33,8 @@ class PollDump:
 
     def __init__(self, env):
         env = dict(env, OPSDECK_MAX_ATTEMPTS="1", OPSDECK_CONNECT_TIMEOUT_MS="3000")
-        self.p = subprocess.Popen([POLL_DUMP], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        # an hour between polls: only `refresh` starts a cycle, so `run 1` is one cycle
+        self.p = subprocess.Popen([POLL_DUMP, "--interval", "3600"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, env=env, text=True)
 
     def cmd(self, line):

@@ -1,7 +1,10 @@
 /* poll_dump - the poller on the real loop, driven line by line from stdin, for
  * test_poller_moto.py. Builds config, credentials and client as `opsdeck snapshot` does.
  *
- *   poll_dump [--endpoint-url URL] [--profile P] [--region R]
+ *   poll_dump [--endpoint-url URL] [--profile P] [--region R] [--interval SECONDS]
+ *
+ * --interval sets every view's poll interval (the tests use an hour, so that only
+ * `refresh` starts a cycle and each `run 1` is exactly one cycle however slow the machine).
  *
  * Commands, one per line on stdin (answers on stdout):
  *   run N        runs the loop until N more queue-list cycles have ended and no cycle is
@@ -165,7 +168,7 @@ static bool view_by_name(const char *name, enum appconfig_view *out)
 static int usage(void)
 {
     fprintf(stderr, "usage: poll_dump [--endpoint-url URL] [--profile P] [--region R] "
-                    "(commands on stdin)\n");
+                    "[--interval SECONDS] (commands on stdin)\n");
     return 2;
 }
 
@@ -176,6 +179,7 @@ int main(int argc, char **argv)
     struct aws_error err;
     char line[4096];
     int delay = 0;
+    long interval = 0;
 
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
@@ -186,6 +190,8 @@ int main(int argc, char **argv)
             co.profile = argv[++i];
         else if (strcmp(argv[i], "--region") == 0)
             co.region = argv[++i];
+        else if (strcmp(argv[i], "--interval") == 0)
+            interval = strtol(argv[++i], NULL, 10);
         else
             return usage();
     }
@@ -196,6 +202,11 @@ int main(int argc, char **argv)
         return 1;
     }
     struct appconfig *app = appconfig_new();
+    if (interval > 0 && interval <= APPCONFIG_INTERVAL_MAX) {
+        app->interval_default = (int)interval;
+        for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++)
+            app->interval[v] = 0;   /* 0: the default */
+    }
     struct creds_manager *cm = creds_manager_new(cfg);
     opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
     opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
