@@ -484,6 +484,10 @@ static void ov_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
             st->top = (int)st->cursor - h + 1;
         if (next_selectable(st, 0, +1) == st->cursor)
             st->top = 0;
+        /* the first item of a section scrolled to from below brings its heading along */
+        if ((int)st->cursor == st->top && st->cursor > 0 &&
+            st->lines[st->cursor - 1].kind == LINE_HEADING && h > 1)
+            st->top--;
     }
     if (st->top > (int)st->n - h)
         st->top = (int)st->n - h;

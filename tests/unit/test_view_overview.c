@@ -491,6 +491,18 @@ START_TEST(scrolls_and_hostile_text)
     press(&w, VIEW_KEY(KEY_PPAGE));
     /* back at the top: the first heading shows again */
     ck_assert_int_eq(find(&w, "Dead-letter queues holding messages"), 0);
+    /* up from the bottom to the first old queue: its heading scrolls in with it */
+    press(&w, 'G');
+    for (int i = 0; i < 60; i++) {
+        press(&w, 'k');
+        overview_view.key(w.priv, &w.ctx, '\n');
+        if (strcmp(w.ctx.jump_key, BASE "orders") == 0)
+            break;
+    }
+    ck_assert_str_eq(w.ctx.jump_key, BASE "orders");
+    ck_assert_int_eq(find(&w, "Queues with old messages"), 0);
+    ck_assert_int_eq(find(&w, "  orders "), 1);
+    press(&w, 'g');
     bits = press(&w, VIEW_KEY(KEY_NPAGE));
     ck_assert(bits & VIEW_REDRAW);
     ck_assert(overview_view.key(w.priv, &w.ctx, '\n') & VIEW_JUMP);
