@@ -45,6 +45,8 @@ struct pane_line {
     char *label;  /* NULL: a section title in value */
     char *value;
     enum theme_element style;  /* THEME_N_ELEMENTS: plain */
+    char *note;   /* a section title's short state ("none", "loading…"), or NULL */
+    enum theme_element note_style;
 };
 
 struct sqs_state {
@@ -211,25 +213,33 @@ static void sqs_done(void *priv)
     memset(st, 0, sizeof *st);
 }
 
+/* Rows as the store and the filter are now. Keys call it too: typed ahead, `/x<Enter>`
+ * then Enter reaches the key hook before any update, and Enter must open the row the
+ * filter left under the cursor, not the one before it. */
+static int sync(struct sqs_state *st, const struct view_ctx *ctx)
+{
+    struct store_kind_info info;
+    const char *filter = ctx->filter ? ctx->filter : "";
+
+    store_kind_info(ctx->store, "queue", &info);
+    if (st->built && info.generation == st->gen && st->filter && strcmp(st->filter, filter) == 0)
+        return 0;
+    rebuild(st, ctx);
+    st->built = true;
+    st->gen = info.generation;
+    free(st->filter);
+    st->filter = xstrdup(filter);
+    return VIEW_REDRAW;
+}
+
 static int sqs_update(void *priv, struct view_ctx *ctx)
 {
     struct sqs_state *st = priv;
-    struct store_kind_info info;
-    const char *filter = ctx->filter ? ctx->filter : "";
-    int bits = 0;
+    int bits;
 
     if (!st->table)
         sqs_init(st, ctx);
-    store_kind_info(ctx->store, "queue", &info);
-    if (!st->built || info.generation != st->gen || !st->filter ||
-        strcmp(st->filter, filter) != 0) {
-        rebuild(st, ctx);
-        st->built = true;
-        st->gen = info.generation;
-        free(st->filter);
-        st->filter = xstrdup(filter);
-        bits |= VIEW_REDRAW;
-    }
+    bits = sync(st, ctx);
     /* The open queue was deleted: the pane says so, and the poller stops asking for it. */
     if (st->detail_open && !st->deleted && !store_find(ctx->store, "queue", st->detail_key)) {
         st->deleted = true;
@@ -259,7 +269,26 @@ static void pane_add(struct pane *p, const char *label, const char *value,
     p->lines[p->n].label = label ? xstrdup(label) : NULL;
     p->lines[p->n].value = xstrdup(value ? value : "");
     p->lines[p->n].style = style;
+    p->lines[p->n].note = NULL;
+    p->lines[p->n].note_style = THEME_N_ELEMENTS;
     p->n++;
+}
+
+/* A section title; an empty section says so on the same line (the pane must show the
+ * tags on one screen, not spend a line per "none"). Returns the title's index. */
+static size_t pane_section(struct pane *p, const char *title)
+{
+    if (p->n > 0)
+        pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    pane_add(p, NULL, title, THEME_TITLE);
+    return p->n - 1;
+}
+
+static void pane_note(struct pane *p, size_t at, const char *note, enum theme_element style)
+{
+    free(p->lines[at].note);
+    p->lines[at].note = xstrdup(note);
+    p->lines[at].note_style = style;
 }
 
 static void pane_free(struct pane *p)
@@ -267,6 +296,7 @@ static void pane_free(struct pane *p)
     for (size_t i = 0; i < p->n; i++) {
         free(p->lines[i].label);
         free(p->lines[i].value);
+        free(p->lines[i].note);
     }
     free(p->lines);
 }
@@ -341,13 +371,14 @@ static void pane_attributes(struct pane *p, const struct store_res *r)
     size_t n;
     cJSON **m = sorted_members(obj, &n);
 
-    pane_add(p, NULL, "Attributes", THEME_TITLE);
+    size_t sec = pane_section(p, "Attributes");
+
     if (!text)
-        pane_add(p, "", "loading…", THEME_DIM);
+        pane_note(p, sec, "loading…", THEME_DIM);
     else if (!cJSON_IsObject(obj))
-        pane_add(p, "", "unreadable (not a JSON object)", THEME_WARN);
+        pane_note(p, sec, "unreadable (not a JSON object)", THEME_WARN);
     else if (n == 0)
-        pane_add(p, "", "none", THEME_DIM);
+        pane_note(p, sec, "none", THEME_DIM);
     for (size_t i = 0; i < n; i++) {
         char *v = json_text(m[i]);
         size_t len = strlen(m[i]->string);
@@ -371,9 +402,10 @@ static void pane_redrive(struct pane *p, const struct view_ctx *ctx, const struc
     const cJSON *arn, *max;
     char line[64];
 
-    pane_add(p, NULL, "Redrive policy", THEME_TITLE);
+    size_t sec = pane_section(p, "Redrive policy");
+
     if (!text || !*text) {
-        pane_add(p, "", "none (no dead-letter queue)", THEME_DIM);
+        pane_note(p, sec, "none (no dead-letter queue)", THEME_DIM);
         return;
     }
     arn = cJSON_GetObjectItemCaseSensitive(obj, "deadLetterTargetArn");
@@ -406,9 +438,10 @@ static void pane_allow(struct pane *p, const struct store_res *r)
     const cJSON *srcs = cJSON_GetObjectItemCaseSensitive(obj, "sourceQueueArns");
     const cJSON *it;
 
-    pane_add(p, NULL, "Redrive allow policy", THEME_TITLE);
+    size_t sec = pane_section(p, "Redrive allow policy");
+
     if (!cJSON_IsString(allow)) {
-        pane_add(p, "", "none (any queue may use this one as its DLQ)", THEME_DIM);
+        pane_note(p, sec, "none (any queue may use this one as its DLQ)", THEME_DIM);
     } else if (!cJSON_IsObject(obj)) {
         pane_add(p, "raw", allow->valuestring, THEME_WARN);
     } else {
@@ -430,13 +463,14 @@ static void pane_tags(struct pane *p, const struct store_res *r)
     size_t n;
     cJSON **m = sorted_members(obj, &n);
 
-    pane_add(p, NULL, "Tags", THEME_TITLE);
+    size_t sec = pane_section(p, "Tags");
+
     if (!text)
-        pane_add(p, "", "loading…", THEME_DIM);  /* fetched once the pane is open */
+        pane_note(p, sec, "loading…", THEME_DIM);  /* fetched once the pane is open */
     else if (!cJSON_IsObject(obj))
-        pane_add(p, "", "unreadable (not a JSON object)", THEME_WARN);
+        pane_note(p, sec, "unreadable (not a JSON object)", THEME_WARN);
     else if (n == 0)
-        pane_add(p, "", "none", THEME_DIM);
+        pane_note(p, sec, "none", THEME_DIM);
     for (size_t i = 0; i < n; i++) {
         char *v = json_text(m[i]);
 
@@ -468,14 +502,12 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
     if (store_res_stale(r))
         pane_add(p, "Data", "stale: the last poll failed, values are the last good ones",
                  THEME_STALE);
-    pane_add(p, NULL, "", THEME_N_ELEMENTS);
-    pane_attributes(p, r);
-    pane_add(p, NULL, "", THEME_N_ELEMENTS);
-    pane_redrive(p, ctx, r);
-    pane_add(p, NULL, "", THEME_N_ELEMENTS);
-    pane_allow(p, r);
-    pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    /* What an engineer looks for first (owner tags, where failures go) before the long
+     * list of every attribute. */
     pane_tags(p, r);
+    pane_redrive(p, ctx, r);
+    pane_allow(p, r);
+    pane_attributes(p, r);
 }
 
 /* Bytes in the UTF-8 sequence starting at s (1 for a stray byte: sanitize_text shows it
@@ -580,7 +612,11 @@ static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
         char *piece;
 
         if (!l->label) {
-            view_text(win, y, 0, w, l->value, a);
+            int used = view_text(win, y, 0, w, l->value, a);
+
+            if (l->note)
+                view_text(win, y, used + 2, w - used - 2, l->note,
+                          view_attr(ctx, l->note_style));
             continue;
         }
         if (s->first)
@@ -707,6 +743,9 @@ static int sqs_key(void *priv, struct view_ctx *ctx, int key)
 
     if (st->detail_open)
         return pane_key(st, key);
+    if (!st->table)
+        sqs_init(st, ctx);
+    sync(st, ctx);
     if (is_enter(key)) {
         sel = table_selected_key(st->table);
         if (!sel)
