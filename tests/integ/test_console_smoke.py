@@ -107,6 +107,26 @@ def estate(home):
         r = run(env, "keys 2\n", work)
         t.eq(r.returncode, 0, "the end of the script quits with status 0")
 
+        # a production profile gets the banner, and at 80 columns the header still names
+        # account, profile, region and countdown; a failed :profile keeps the session
+        cfgdir = os.path.join(env["XDG_CONFIG_HOME"], "opsdeck")
+        os.makedirs(cfgdir, exist_ok=True)
+        with open(os.path.join(cfgdir, "config"), "w", encoding="utf-8") as f:
+            f.write("[profile default]\nenvironment = production\n")
+        r = run(env, "keys :profile nosuch<Enter>\ndump prod.txt\n", work)
+        t.eq(r.returncode, 0, "a failed :profile does not end the console")
+        scr = read(work, "prod.txt")
+        head = scr[0]
+        t.ok(head.lstrip().startswith("PRODUCTION"), "the PRODUCTION banner opens the header",
+             head)
+        t.ok(all(s in head for s in ("123456789012", "profile default", "us-east-1",
+                                     "no expiry")),
+             "with the banner at 80 columns: account, profile, region, countdown", head)
+        t.ok("nosuch" in scr[-2] and "still on profile default" in scr[-2],
+             "the status line says why :profile failed and that the session stayed", scr[-2])
+        t.ok("orders-dlq" in "\n".join(scr), "the old session's data is still shown")
+        os.unlink(os.path.join(cfgdir, "config"))
+
 
 def refusals(home):
     env = base_env(home)
