@@ -267,7 +267,7 @@ static void on_store_event(const struct store_event *ev, void *arg)
     struct ui *ui = arg;
 
     (void)ev;
-    ui->dirty = true;
+    ui->store_dirty = true;
 }
 
 /* The MFA prompt while the console runs: curses steps aside for the plain terminal. */
@@ -697,7 +697,8 @@ void ui_render(struct ui *ui)
         curs_set(0);
         wnoutrefresh(stdscr);
         doupdate();
-        ui->dirty = false;
+        ui->dirty = ui->store_dirty = false;
+        ui->last_render = loop_now_ms();
         return;
     }
     ui_update_view(ui);
@@ -719,7 +720,8 @@ void ui_render(struct ui *ui)
         draw_status(ui);
     }
     doupdate();
-    ui->dirty = false;
+    ui->dirty = ui->store_dirty = false;
+    ui->last_render = loop_now_ms();
 }
 
 /* ---- start and stop -------------------------------------------------------------------- */

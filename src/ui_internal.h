@@ -18,6 +18,7 @@
 #include "view.h"
 
 #define UI_STACK_MAX 16
+#define UI_STORE_FRAME_MS 100
 
 enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER };
 
@@ -48,6 +49,10 @@ struct ui {
     WINDOW *whead, *wview, *wfoot, *wstatus;
     bool too_small;
     bool dirty, relayout;
+    /* Poll results arrive by the dozen during a cycle: they are drawn at most every
+     * UI_STORE_FRAME_MS, while a key is drawn at once. */
+    bool store_dirty;
+    int64_t last_render;       /* loop_now_ms() of the last frame */
 
     /* looks */
     struct theme theme;

@@ -427,7 +427,7 @@ int ui_dump(const char *path)
 /* A line runs only when nothing is being polled and the screen shows the latest state. */
 static bool script_ready(struct ui *ui)
 {
-    if (ui->dirty || ui->relayout)
+    if (ui->dirty || ui->relayout || ui->store_dirty)
         return false;
     if (poller_busy(ui->poller) || aws_client_pending(ui->client) > 0)
         return false;
@@ -515,7 +515,8 @@ void ui_loop(struct ui *ui)
         struct loop_wake wake;
         int64_t until_tick = UI_TICK_MS - now % UI_TICK_MS;
 
-        if (ui->dirty || ui->relayout)
+        if (ui->dirty || ui->relayout ||
+            (ui->store_dirty && now - ui->last_render >= UI_STORE_FRAME_MS))
             ui_render(ui);
         if (ui->headless && script_ready(ui)) {
             if (ui->script_next == ui->script.n)
@@ -525,6 +526,11 @@ void ui_loop(struct ui *ui)
         }
         if (timeout > until_tick)
             timeout = (int)until_tick;
+        if (ui->store_dirty) {
+            int64_t frame = ui->last_render + UI_STORE_FRAME_MS - now;
+            if (frame < timeout)
+                timeout = frame > 0 ? (int)frame : 0;
+        }
         if (ui->headless && ui->sleep_until && ui->sleep_until - now < timeout)
             timeout = (int)(ui->sleep_until > now ? ui->sleep_until - now : 0);
 
