@@ -54,6 +54,7 @@ struct sqs_state {
     bool built;
     uint64_t gen;       /* the queue kind's generation the rows were built from */
     char *filter;       /* the filter they were built with */
+    const struct glyphs *glyphs;  /* and the glyph table (FIFO mark, sparklines) */
     size_t sort_col;    /* mirrored from the table, for the title line */
     bool sort_desc;
 
@@ -222,11 +223,13 @@ static int sync(struct sqs_state *st, const struct view_ctx *ctx)
     const char *filter = ctx->filter ? ctx->filter : "";
 
     store_kind_info(ctx->store, "queue", &info);
-    if (st->built && info.generation == st->gen && st->filter && strcmp(st->filter, filter) == 0)
+    if (st->built && info.generation == st->gen && st->filter &&
+        strcmp(st->filter, filter) == 0 && st->glyphs == ctx->glyphs)
         return 0;
     rebuild(st, ctx);
     st->built = true;
     st->gen = info.generation;
+    st->glyphs = ctx->glyphs;
     free(st->filter);
     st->filter = xstrdup(filter);
     return VIEW_REDRAW;

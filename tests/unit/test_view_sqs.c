@@ -670,6 +670,16 @@ START_TEST(unknown_numbers_and_keys_listed)
         esc |= strstr(k->keys, "Esc") != NULL;
     }
     ck_assert(enter && sort && esc);
+    /* The ASCII glyph table (--ascii, or a non-UTF-8 locale) redraws marks and sparklines
+     * with it, even when no poll changed the store. */
+    w.ctx.glyphs = &glyphs_ascii;
+    frame(&w);
+    y = line_with(&w, "payments.fifo");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, "     - +    ") != NULL, "'%s'", row);
+    for (const char *c = row; *c; c++)
+        ck_assert_msg((unsigned char)*c < 0x80, "non-ASCII in '%s'", row);
+    free(row);
     ck_assert_str_eq(sqs_view.name, "sqs");
     world_done(&w);
 }
