@@ -302,6 +302,7 @@ START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
     ck_assert_ptr_nonnull(info.error);
     store_kind_info(r.store, "dlq", &info);
     ck_assert(info.stale);
+    ck_assert_ptr_nonnull(store_find(r.store, "identity", "caller"));
     ck_assert(store_res_stale(store_find(r.store, "identity", "caller")));
 
     e = store_find(r.store, "error", "SQS ListQueues");
@@ -346,6 +347,7 @@ END_TEST
 START_TEST(detail_polled_on_its_own_timer)
 {
     struct rig r;
+    const struct store_res *row;
 
     rig_init(&r);
     poller_tick(r.p, 0);
@@ -357,8 +359,10 @@ START_TEST(detail_polled_on_its_own_timer)
     ck_assert(poller_busy(r.p));
     rig_drain(&r);
     ck_assert(!poller_busy(r.p));
-    ck_assert(store_res_stale(store_find(r.store, "queue",
-                                         "http://127.0.0.1:1/123456789012/orders")));
+    row = store_find(r.store, "queue", "http://127.0.0.1:1/123456789012/orders");
+    ck_assert_ptr_nonnull(row);
+    ck_assert(store_res_stale(row));
+    ck_assert_ptr_nonnull(store_find(r.store, "error", "SQS ListQueueTags"));
     /* a refused connection is not throttling: the detail keeps its 2 s pace */
     ck_assert_int_eq(poller_tick(r.p, 2 * S), 1 * S);
     poller_tick(r.p, 1 * S + POLLER_DETAIL_INTERVAL_MS);
