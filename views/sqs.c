@@ -562,7 +562,46 @@ struct screen_line {
     const struct pane_line *line;
     size_t from, to;  /* the piece of line->value on this screen line */
     bool first;       /* carries the label */
+    int labelw;       /* its section's label width */
 };
+
+/* Columns text takes once sanitised (an escape is wider than the byte it stands for). */
+static int shown_width(const char *text)
+{
+    char *shown = sanitize_text(text, strlen(text));
+    int w = textwidth(shown);
+
+    free(shown);
+    return w;
+}
+
+/* The label width of each run of labelled lines (a section), so that the attribute names
+ * do not push the tags and the URL far to the right; at most half the width, long tag keys
+ * are cut with an ellipsis and values keep room. */
+static void section_label_widths(const struct pane *p, int w, int *labelw)
+{
+    size_t start = 0;
+
+    while (start < p->n) {
+        size_t end = start;
+        int widest = 0;
+
+        while (end < p->n && p->lines[end].label) {
+            int lw = shown_width(p->lines[end].label);
+
+            if (lw > widest)
+                widest = lw;
+            end++;
+        }
+        if (widest > w / 2)
+            widest = w / 2;
+        for (size_t i = start; i < end; i++)
+            labelw[i] = widest;
+        if (end == start)
+            labelw[end++] = 0;  /* a title or blank line */
+        start = end;
+    }
+}
 
 static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
 {
@@ -570,25 +609,18 @@ static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
     struct screen_line *sl = NULL;
     size_t nsl = 0, cap = 0;
     int h = getmaxy(win), w = getmaxx(win);
-    int labelw = 0, valuew, maxscroll;
+    int *labelw, maxscroll;
 
     pane_build(st, ctx, &p);
-    for (size_t i = 0; i < p.n; i++)
-        if (p.lines[i].label) {
-            int lw = textwidth(p.lines[i].label);
-
-            if (lw > labelw)
-                labelw = lw;
-        }
-    if (labelw > w / 2)
-        labelw = w / 2;  /* long tag keys are cut with an ellipsis, values keep room */
-    valuew = w - labelw - 4;
+    labelw = xcalloc(p.n ? p.n : 1, sizeof *labelw);
+    section_label_widths(&p, w, labelw);
     /* Long values (ARNs, policies, tag values) wrap rather than lose their end. */
     for (size_t i = 0; i < p.n; i++) {
-        size_t *ends, n = p.lines[i].label ? wrap_value(p.lines[i].value, valuew, &ends) : 0;
-        size_t from = 0;
+        size_t *ends, n, from = 0;
 
-        if (!p.lines[i].label) {
+        if (p.lines[i].label) {
+            n = wrap_value(p.lines[i].value, w - labelw[i] - 4, &ends);
+        } else {
             ends = xmalloc(sizeof *ends);
             ends[0] = strlen(p.lines[i].value);
             n = 1;
@@ -596,7 +628,7 @@ static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
         for (size_t k = 0; k < n; k++) {
             if (nsl == cap)
                 sl = xrealloc(sl, (cap = cap ? cap * 2 : 64) * sizeof *sl);
-            sl[nsl++] = (struct screen_line){ &p.lines[i], from, ends[k], k == 0 };
+            sl[nsl++] = (struct screen_line){ &p.lines[i], from, ends[k], k == 0, labelw[i] };
             from = ends[k];
         }
         free(ends);
@@ -623,12 +655,13 @@ static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
             continue;
         }
         if (s->first)
-            view_text(win, y, 2, labelw, l->label, view_attr(ctx, THEME_HEADER));
+            view_text(win, y, 2, s->labelw, l->label, view_attr(ctx, THEME_HEADER));
         piece = xstrndup(l->value + s->from, s->to - s->from);
-        view_text(win, y, 2 + labelw + 2, valuew, piece, a);
+        view_text(win, y, 2 + s->labelw + 2, w - s->labelw - 4, piece, a);
         free(piece);
     }
     free(sl);
+    free(labelw);
     pane_free(&p);
 }
 
