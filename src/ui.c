@@ -363,7 +363,8 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
     aws_error_clear(&err);
     ncfg = config_for(ui, profile, region, &err, why, sizeof(why));
     if (!ncfg) {
-        ui_message(ui, true, "still on profile %s: %s", old->profile, why);
+        /* the cause and its fix first: they are what a narrow status line must keep */
+        ui_message(ui, true, "%s (still on profile %s)", why, old->profile);
         return;
     }
     creds_manager_switch(ui->cm, ncfg);
@@ -371,7 +372,8 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
         aws_error_describe(&err, ncfg->profile, why, sizeof(why));
         creds_manager_switch(ui->cm, old);
         aws_config_free(ncfg);
-        ui_message(ui, true, "still on profile %s: %s", old->profile, why);
+        /* the cause and its fix first: they are what a narrow status line must keep */
+        ui_message(ui, true, "%s (still on profile %s)", why, old->profile);
         return;
     }
     /* a new account must never show the old one's rows: everything cached goes */
