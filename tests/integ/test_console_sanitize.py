@@ -44,7 +44,7 @@ def setup(endpoint):
 def headless(env):
     s = (Script().wait().keys("2").keys(f"/{QUEUE}<Enter>").keys("<Enter>").wait()
          .sleep(2200).wait().dump("detail"))
-    r = run_script(env, s, 120, 30)
+    r = run_script(env, s, 120, 50)   # tall enough for the whole pane
     d = r.dumps.get("detail")
     if not t.ok(r.rc == 0 and d, "headless: the console opens the queue's detail pane",
                 r.why("detail")):
@@ -58,7 +58,7 @@ def headless(env):
 
 def terminal(env):
     with Tmux() as tm:
-        tm.start(env, [OPSDECK, "--view", "sqs"], 120, 30, gate=True)
+        tm.start(env, [OPSDECK, "--view", "sqs"], 120, 50, gate=True)
         raw_path = tm.pipe_raw()
         tm.go()
         ok, rows = tm.wait_for(QUEUE)
@@ -77,7 +77,11 @@ def terminal(env):
         tm.tmux("pipe-pane", "-t", tm.session, check=False)   # stop recording
         with open(raw_path, "rb") as f:
             raw = f.read()
-        t.ok(len(raw) > 1000, f"tmux: the console's output was recorded ({len(raw)} bytes)")
+        # The recording must be the bytes as written, UTF-8 untouched, or a U+202E in it could
+        # hide: the console's own sort mark (U+25B4) must be in it as its three bytes.
+        t.ok(len(raw) > 1000 and "\u25b4".encode() in raw,
+             f"tmux: the console's output was recorded as written ({len(raw)} bytes, UTF-8 "
+             "intact)", repr(raw[:600]))
         found = [seq for seq in RAW_FORBIDDEN if seq in raw]
         t.eq(found, [], "tmux: no ESC [2J, OSC 52, U+202E, colour sequence or BEL from the "
              "tags in the bytes sent to the terminal")

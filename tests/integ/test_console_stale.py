@@ -74,6 +74,8 @@ def main():
             ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) and
                                    "updated" in status(rs))
             t.ok(ok, "the sqs view shows the queues, data fresh", "\n".join(rows))
+            ok, rows = tm.wait_for(lambda rs: "123456789012" in rs[0])
+            t.ok(ok, "the header names the account (GetCallerIdentity answered)", rows[0])
 
             # frozen: every request hangs until it times out
             os.kill(m.pid, signal.SIGSTOP)
@@ -117,6 +119,14 @@ def main():
                                    "stale" not in status(rs) and "updated" in status(rs),
                                    deadline=60)
             t.ok(ok, "emulator back: the new queue shows and the status line is not stale",
+                 "\n".join(rows))
+            t.ok("123456789012" in rows[0], "emulator back: the header names the account",
+                 rows[0])
+            # `r` asks again for everything the view shows, and for a failing identity
+            tm.text("r")
+            ok, rows = tm.wait_for(lambda rs: "123456789012" in rs[0] and
+                                   status(rs).startswith("updated"))
+            t.ok(ok, "emulator back, after r: header with the account, status line updated",
                  "\n".join(rows))
             tm.text(":q")
             tm.keys("Enter")

@@ -225,7 +225,7 @@ class Tmux:
         return False
 
     def tmux(self, *args, check=True, timeout=20):
-        p = subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args],
+        p = subprocess.run(["tmux", "-u", "-L", self.sock, "-f", "/dev/null", *args],
                            capture_output=True, text=True, timeout=timeout)
         if check and p.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {p.stderr.strip()}")

@@ -1,0 +1,62 @@
+"""test_console_demo.py - the live demo (tests/lib/demo.py) on a real terminal (tmux).
+
+The demo starts moto, seeds the estate, keeps traffic flowing and opens the console. Quitting
+the console with q, and Ctrl-C to the whole foreground process group, both end the demo with
+moto stopped (its PID gone) and the terminal sane."""
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awsenv import pid_alive  # noqa: E402
+from console import OPSDECK, Tmux, stty_sane  # noqa: E402
+from tap import Tap  # noqa: E402
+
+t = Tap()
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.environ.get("TOP_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
+
+
+def show(rows):
+    return "\n".join(rows)
+
+
+def demo(sig):
+    """The live demo under tmux: quit with q (or Ctrl-C to the console's process group),
+    then moto and the traffic generator are gone (by PID)."""
+    what = "demo, q" if sig is None else "demo, Ctrl-C"
+    with Tmux() as tm:
+        env = dict(os.environ, XDG_CONFIG_HOME=tm.path("config"))  # not the user's config
+        env.pop("OPSDECK_SCRIPT", None)
+        tm.start(env, [sys.executable, os.path.join(TOP, "tests", "lib", "demo.py"), OPSDECK,
+                       "--warmup", "1", "--objects", "5", "--moto-pid-file",
+                       tm.path("moto.pid")], 100, 30)
+        ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) or
+                               any("orders-dlq" in r for r in rs), deadline=90)
+        t.ok(ok, f"{what}: the demo opens the console on the seeded estate", show(rows))
+        try:
+            with open(tm.path("moto.pid"), encoding="ascii") as f:
+                moto_pid = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            moto_pid = None
+        t.ok(moto_pid is not None and pid_alive(moto_pid),
+             f"{what}: the demo's moto runs while the console is open")
+        if sig is None:
+            tm.text("q")
+        else:
+            tm.keys("C-c")
+        st = tm.wait_exit(deadline=60)
+        t.ok(st["done"], f"{what}: the demo exits", str(st))
+        t.ok(moto_pid is not None and not pid_alive(moto_pid),
+             f"{what}: moto (pid {moto_pid}) is stopped when the demo ends")
+        t.eq(stty_sane(st["stty"]), [], f"{what}: the terminal is sane afterwards")
+
+
+def main():
+    t.run("demo q", demo, None)
+    t.run("demo ctrl-c", demo, signal.SIGINT)
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
