@@ -562,7 +562,7 @@ struct screen_line {
     const struct pane_line *line;
     size_t from, to;  /* the piece of line->value on this screen line */
     bool first;       /* carries the label */
-    int labelw;       /* its section's label width */
+    int labelw;       /* the label column's width */
 };
 
 /* Columns text takes once sanitised (an escape is wider than the byte it stands for). */
@@ -575,32 +575,25 @@ static int shown_width(const char *text)
     return w;
 }
 
-/* The label width of each run of labelled lines (a section), so that the attribute names
- * do not push the tags and the URL far to the right; at most half the width, long tag keys
- * are cut with an ellipsis and values keep room. */
-static void section_label_widths(const struct pane *p, int w, int *labelw)
+/* One label column for the whole pane, as wide as the widest label (the attribute names,
+ * usually), at most half the width: long tag keys are cut with an ellipsis and values keep
+ * room. One column rather than one per section so the pane reads as one table
+ * (tests/integ/test_console_screen.py relies on it). */
+static void pane_label_widths(const struct pane *p, int w, int *labelw)
 {
-    size_t start = 0;
+    int widest = 0;
 
-    while (start < p->n) {
-        size_t end = start;
-        int widest = 0;
-
-        while (end < p->n && p->lines[end].label) {
-            int lw = shown_width(p->lines[end].label);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->lines[i].label) {
+            int lw = shown_width(p->lines[i].label);
 
             if (lw > widest)
                 widest = lw;
-            end++;
         }
-        if (widest > w / 2)
-            widest = w / 2;
-        for (size_t i = start; i < end; i++)
-            labelw[i] = widest;
-        if (end == start)
-            labelw[end++] = 0;  /* a title or blank line */
-        start = end;
-    }
+    if (widest > w / 2)
+        widest = w / 2;
+    for (size_t i = 0; i < p->n; i++)
+        labelw[i] = p->lines[i].label ? widest : 0;
 }
 
 static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
@@ -613,7 +606,7 @@ static void draw_pane(struct sqs_state *st, struct view_ctx *ctx, WINDOW *win)
 
     pane_build(st, ctx, &p);
     labelw = xcalloc(p.n ? p.n : 1, sizeof *labelw);
-    section_label_widths(&p, w, labelw);
+    pane_label_widths(&p, w, labelw);
     /* Long values (ARNs, policies, tag values) wrap rather than lose their end. */
     for (size_t i = 0; i < p.n; i++) {
         size_t *ends, n, from = 0;

@@ -524,8 +524,8 @@ END_TEST
 START_TEST(long_values_wrap_at_80)
 {
     struct world w;
-    int y, valcol;
-    char *row, *next, *last, joined[512];
+    int y, valcol, pieces = 1;
+    char *row, *next, joined[512];
     const char *desc = "Orders accepted by the storefront, before payment; consumers: "
                        "fulfilment-service, fraud-scoring, analytics (owner: team-orders)";
 
@@ -538,25 +538,30 @@ START_TEST(long_values_wrap_at_80)
     frame(&w);
     y = line_with(&w, "description");
     row = screen_test_row(w.scr->win, y);
-    next = screen_test_row(w.scr->win, y + 1);
-    last = screen_test_row(w.scr->win, y + 2);
     valcol = screen_test_col(row, "Orders accepted");
     ck_assert_int_gt(valcol, 0);
-    /* The continuation starts in the value column, nothing under the label, no ellipsis,
-     * and the two lines read together are the whole value. */
-    ck_assert_int_eq((int)strspn(next, " "), valcol);
     ck_assert_ptr_null(strstr(row, "…"));
-    ck_assert_int_eq(textwidth(row), 80);
-    ck_assert_msg(strncmp(last, "  team ", 7) == 0, "after the value: '%s'", last);
-    snprintf(joined, sizeof joined, "%s%s", row + valcol, next + valcol);
+    ck_assert_int_le(textwidth(row), 80);
+    snprintf(joined, sizeof joined, "%s", row + valcol);
+    free(row);
+    /* Continuations start in the value column with nothing under the label, and the
+     * lines read together are the whole value. */
+    for (;;) {
+        next = screen_test_row(w.scr->win, y + pieces);
+        if ((int)strspn(next, " ") != valcol || (int)strlen(next) <= valcol) {
+            ck_assert_msg(strncmp(next, "  team ", 7) == 0, "after the value: '%s'", next);
+            free(next);
+            break;
+        }
+        ck_assert_ptr_null(strstr(next, "…"));
+        strncat(joined, next + valcol, sizeof joined - strlen(joined) - 1);
+        free(next);
+        pieces++;
+    }
+    ck_assert_int_ge(pieces, 2);
     ck_assert_str_eq(joined, desc);
-    free(row);
-    free(next);
-    free(last);
-    /* The tags' label column is as wide as the widest tag key, not the attribute names. */
-    row = screen_test_row(w.scr->win, line_with(&w, "  team "));
-    ck_assert_str_eq(row, "  team         orders");
-    free(row);
+    /* One label column for the whole pane: the widest label is an attribute name. */
+    ck_assert_int_eq(valcol, 2 + (int)strlen("ApproximateNumberOfMessagesNotVisible") + 2);
     world_done(&w);
 }
 END_TEST
