@@ -238,6 +238,12 @@ def typeahead(env, q):
          r.why("d"))
 
 
+def section(pairs):
+    """A detail-pane section's rows: labels in a column as wide as the longest, 2 blanks."""
+    w = max(len(k) for k, _ in pairs)
+    return [f"  {k:<{w}}  {v}" for k, v in pairs]
+
+
 def detail_pane(env, q):
     name = "orders-intake"
     s = (Script().wait().keys("2").keys(f"/{name}").keys("<Enter>").keys("<Enter>").wait()
@@ -248,21 +254,23 @@ def detail_pane(env, q):
         return
     a, tags = q[name]["attrs"], q[name]["tags"]
     text = "\n".join(d)
-    t.eq(d[1:5], ["Queue " + name, f"  {'Name':<39}{name}", f"  {'URL':<39}{q[name]['url']}",
-                  f"  {'ARN':<39}{a['QueueArn']}"], "detail pane: the queue's name, URL, ARN")
+    t.eq(d[1:5], ["Queue " + name] + section([("Name", name), ("URL", q[name]["url"]),
+                                             ("ARN", a["QueueArn"])]),
+         "detail pane: the queue's name, URL, ARN")
+    attrs = section(sorted(a.items()))
     for key in ("VisibilityTimeout", "MessageRetentionPeriod", "ApproximateNumberOfMessages",
                 "ApproximateNumberOfMessagesNotVisible"):
-        t.ok(f"  {key:<39}{a[key]}" in d, f"detail shows attribute {key} = {a[key]} (boto3)",
-             text)
+        row = next(x for x in attrs if x.startswith(f"  {key} "))
+        t.ok(row in d, f"detail shows attribute {key} = {a[key]} (boto3)", text)
     rp = json.loads(a["RedrivePolicy"])
     i = find_row(d, "Redrive policy")
-    want = ["Redrive policy", f"  {'DLQ':<39}{q[name]['dlq']}",
-            f"  {'DLQ ARN':<39}{rp['deadLetterTargetArn']}",
-            f"  {'maxReceiveCount':<39}{rp['maxReceiveCount']}"]
+    want = ["Redrive policy"] + section([("DLQ", q[name]["dlq"]),
+                                         ("DLQ ARN", rp["deadLetterTargetArn"]),
+                                         ("maxReceiveCount", rp["maxReceiveCount"])])
     ok, diff = rows_equal(d[i:i + 4] if i >= 0 else [], want)
     t.ok(ok, "detail shows the redrive policy: DLQ, its ARN, maxReceiveCount", diff)
     i = find_row(d, "Tags")
-    want = ["Tags"] + [f"  {k:<39}{v}" for k, v in sorted(tags.items())]
+    want = ["Tags"] + section(sorted(tags.items()))
     ok, diff = rows_equal(d[i:i + len(want)] if i >= 0 else [], want)
     t.ok(ok and len(tags) == 3, "detail shows every tag, by key, with its value (boto3's "
          "ListQueueTags)", diff)
