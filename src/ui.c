@@ -526,7 +526,13 @@ static void draw_header(struct ui *ui)
 static void draw_footer(struct ui *ui)
 {
     const struct view *v = view_at(ui, ui_current(ui));
-    char *text = frame_footer_text(v->keys, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+    char *text;
+
+    /* while the prompt holds the status line, Tab's matches show just above it */
+    if (ui->prompt != UI_PROMPT_NONE && ui->message[0])
+        text = textwidth_truncate(ui->message, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+    else
+        text = frame_footer_text(v->keys, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
 
     werase(ui->wfoot);
     frame_draw_line(ui->wfoot, text, ui_attr(ui, THEME_FOOTER));
@@ -695,7 +701,12 @@ void ui_render(struct ui *ui)
         layout(ui);
     if (ui->too_small) {
         werase(stdscr);
-        mvwaddnstr(stdscr, LINES / 2, 0, "terminal too small (80x24 needed)", COLS);
+        if (COLS >= 33) {
+            mvwaddnstr(stdscr, LINES / 2, 0, "terminal too small (80x24 needed)", COLS);
+        } else {
+            mvwaddnstr(stdscr, LINES / 2, 0, "terminal too small", COLS);
+            mvwaddnstr(stdscr, LINES / 2 + 1, 0, "(80x24 needed)", COLS);
+        }
         curs_set(0);
         wnoutrefresh(stdscr);
         doupdate();

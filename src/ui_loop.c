@@ -223,6 +223,9 @@ static void prompt_key(struct ui *ui, int key)
         cmdline_completion_done(&c);
         break;
     }
+    case LINEEDIT_CHANGED:
+        ui->message[0] = '\0';   /* the matches were for the text before */
+        break;
     default:
         break;
     }

@@ -127,6 +127,18 @@ def estate(home):
         t.ok("orders-dlq" in "\n".join(scr), "the old session's data is still shown")
         os.unlink(os.path.join(cfgdir, "config"))
 
+        # Tab in the `:` prompt: the matches show above the prompt line
+        r = run(env, "keys :region eu-west<Tab>\ndump tab.txt\nkeys 1<Esc>\ndump tab2.txt\n",
+                work)
+        scr, scr2 = read(work, "tab.txt"), read(work, "tab2.txt")
+        # rows[-1] is the empty string after the last newline: -2 status, -3 footer
+        t.ok(scr[-3].split() == ["eu-west-1", "eu-west-2", "eu-west-3"] and
+             scr[-2] == ":region eu-west-",
+             "Tab completes to the common prefix and lists the regions it could be",
+             "\n".join(scr[-3:]))
+        t.ok(": cmd" in scr2[-3] and not scr2[-2].startswith(":"),
+             "typing on clears the matches; Esc closes the prompt", "\n".join(scr2[-3:]))
+
 
 def refusals(home):
     env = base_env(home)
