@@ -505,11 +505,12 @@ class Console:
         except (OSError, IndexError, ValueError):
             return None
 
-    def run_seconds(self):
-        """Time on a CPU in ns precision: the sum of /proc/PID/task/*/schedstat's first
-        field (the live threads). /proc/PID/stat counts whole clock ticks (10 ms), too
-        coarse for an idle minute; this one is printed beside it."""
-        total = 0
+    def sched(self):
+        """(seconds on a CPU, seconds runnable but waiting for one), ns precision: the sums
+        of /proc/PID/task/*/schedstat's first two fields over the live threads. The first is
+        finer than /proc/PID/stat's 10 ms ticks; the second is what a busy machine adds to
+        a wall time."""
+        run = wait = 0
         try:
             tasks = os.listdir(f"/proc/{self.proc.pid}/task")
         except OSError:
@@ -517,10 +518,16 @@ class Console:
         for tid in tasks:
             try:
                 with open(f"/proc/{self.proc.pid}/task/{tid}/schedstat", encoding="ascii") as f:
-                    total += int(f.read().split()[0])
+                    fields = f.read().split()
+                run += int(fields[0])
+                wait += int(fields[1])
             except (OSError, ValueError, IndexError):
                 pass
-        return total / 1e9
+        return run / 1e9, wait / 1e9
+
+    def run_seconds(self):
+        s = self.sched()
+        return s[0] if s else None
 
     def status_kb(self, key):
         try:
@@ -607,6 +614,7 @@ def start_console(a, proxy, base_env, intervals, nqueues, label):
             marks["first_byte"] = now
         if "first_frame" not in marks and scr.text(0).strip():
             marks["first_frame"] = now      # the header row has something on it
+            marks["ff_sched"] = con.sched()
         if "full" not in marks:
             for line in scr.lines():
                 m = full_re.search(line)
@@ -639,6 +647,8 @@ def start_console(a, proxy, base_env, intervals, nqueues, label):
     fig.update(
         first_byte_ms=(marks["first_byte"] - t0) * 1000,
         first_frame_ms=(marks["first_frame"] - t0) * 1000 if "first_frame" in marks else None,
+        ff_run_ms=marks["ff_sched"][0] * 1000 if marks.get("ff_sched") else None,
+        ff_wait_ms=marks["ff_sched"][1] * 1000 if marks.get("ff_sched") else None,
         full_s=marks["full"] - t0,
         full_line=marks["full_line"],
         full_cpu=marks["full_cpu"],
@@ -765,15 +775,22 @@ def run_console(a, proxy, env, intervals, label, do_idle=False, do_refresh=False
 def start_floor(opsdeck, env, n=5):
     """`opsdeck --version` n times: the cost of starting the program at all (loading
     libcurl, OpenSSL, libxml2, GLib...), which every first frame includes. Returns
-    (median wall ms, min wall ms, peak RSS KiB)."""
-    walls, rss = [], None
+    (median wall ms, min wall ms, peak RSS KiB, median CPU ms). CPU from wait4's rusage
+    (microseconds, not ticks); RSS from time(1) as for boto3 and the CLI, since a child's
+    ru_maxrss starts from the forking Python's."""
+    walls, cpus, rss = [], [], None
     for _ in range(n):
-        st, wall, kb, _cpu, _out, _err = bench_snapshot.run_measured([opsdeck, "--version"], env)
-        if st != 0:
+        t0 = time.monotonic()
+        p = subprocess.Popen([opsdeck, "--version"], env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _pid, status, ru = os.wait4(p.pid, 0)
+        walls.append((time.monotonic() - t0) * 1000)
+        p.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
+        if p.returncode != 0:
             return None
-        walls.append(wall * 1000)
-        rss = kb if kb else rss
-    return statistics.median(walls), min(walls), rss
+        cpus.append((ru.ru_utime + ru.ru_stime) * 1000)
+    rss = bench_snapshot.run_measured([opsdeck, "--version"], env)[2]
+    return statistics.median(walls), min(walls), rss, statistics.median(cpus)
 
 
 # ---- reporting ------------------------------------------------------------------------
@@ -843,11 +860,16 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
     cli = cli_row or {}
     L.append(f"| first frame, ms (header drawn; each run) | {each('first_frame_ms', '.1f')} "
              f"| < 50 | – | – |")
+    ffs = " / ".join(f"{_f(r.get('ff_run_ms'), '.1f')} + {_f(r.get('ff_wait_ms'), '.1f')}"
+                     for r in starts) or "–"
+    L.append(f"| … of which on a CPU + runnable but waiting for a CPU, ms (schedstat, read "
+             f"as the frame arrived) | {ffs} | | – | – |")
     L.append(f"| first byte on the terminal, ms | {each('first_byte_ms', '.1f')} | | – | – |")
     if floor:
-        L.append(f"| … for scale: `opsdeck --version` start to exit, ms (median / min of 5), "
-                 f"peak RSS MB | {floor[0]:.1f} / {floor[1]:.1f}, "
-                 f"{_f(floor[2] / 1024 if floor[2] else None, '.1f')} | | – | – |")
+        L.append(f"| … for scale: `opsdeck --version` start to exit, ms (median / min of 5); "
+                 f"its CPU ms (median); peak RSS MB | {floor[0]:.1f} / {floor[1]:.1f}; "
+                 f"{floor[3]:.1f}; {_f(floor[2] / 1024 if floor[2] else None, '.1f')} "
+                 f"| | – | – |")
     L.append(f"| full sqs table, s (title shows all; each run) | {each('full_s', '.2f')} | | "
              f"{_f(boto3_row.get('wall'), '.2f')} (wall) | {_f(cli.get('wall'), '.1f')}{star} (wall) |")
     L.append(f"| CPU s to the full table (user+sys) | {each('full_cpu', '.2f')} | | "
