@@ -568,17 +568,17 @@ static char *latest_error(const struct ui *ui)
     return best ? sanitize_text(best, strlen(best)) : NULL;
 }
 
-void ui_status_text(struct ui *ui, char *out, size_t n, bool *error)
+void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style)
 {
     const struct view *v = view_at(ui, ui_current(ui));
     struct store_kind_info info;
     int64_t now = store_now(ui->store);
     char age[32], *e;
 
-    *error = false;
+    *style = THEME_STATUS;
     if (ui->message[0]) {
         snprintf(out, n, "%s", ui->message);
-        *error = ui->message_error;
+        *style = ui->message_error ? THEME_ERROR : THEME_STATUS;
         return;
     }
     store_kind_info(ui->store, view_kind(v), &info);
@@ -593,14 +593,15 @@ void ui_status_text(struct ui *ui, char *out, size_t n, bool *error)
         else
             snprintf(out, n, "no data: %s", clean);
         free(clean);
-        *error = true;
+        /* old values are still on screen: the stale style says so, not the error one */
+        *style = info.fetched ? THEME_STALE : THEME_ERROR;
         return;
     }
     e = latest_error(ui);
     if (e) {
         snprintf(out, n, "%s", e);
         free(e);
-        *error = true;
+        *style = THEME_ERROR;
         return;
     }
     if (info.fetched)
@@ -612,7 +613,7 @@ void ui_status_text(struct ui *ui, char *out, size_t n, bool *error)
 static void draw_status(struct ui *ui)
 {
     char text[1400];
-    bool error;
+    enum theme_element style;
     char *fit;
     int cursor = -1;
 
@@ -638,9 +639,9 @@ static void draw_status(struct ui *ui)
         free(fit);
         cursor = cc;
     } else {
-        ui_status_text(ui, text, sizeof(text), &error);
+        ui_status_text(ui, text, sizeof(text), &style);
         fit = textwidth_truncate(text, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
-        frame_draw_line(ui->wstatus, fit, ui_attr(ui, error ? THEME_ERROR : THEME_STATUS));
+        frame_draw_line(ui->wstatus, fit, ui_attr(ui, style));
         free(fit);
     }
     if (cursor >= 0) {

@@ -97,7 +97,7 @@ void ui_update_view(struct ui *ui);
 void ui_switch(struct ui *ui, const char *profile, const char *region);
 int ui_theme_load(struct ui *ui, const char *name, bool report_missing);
 void ui_render(struct ui *ui);
-void ui_status_text(struct ui *ui, char *out, size_t n, bool *error);
+void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
 attr_t ui_attr(const struct ui *ui, enum theme_element e);
 
 /* ui_loop.c */

@@ -152,6 +152,11 @@ def refusals(home):
                  "`opsdeck snapshot --json`"], "one line saying what to use instead")
     t.eq(r.stdout, "", "nothing on stdout")
 
+    r = subprocess.run([OPSDECK, "--view", "nosuch"], env=env, capture_output=True,
+                       text=True, stdin=subprocess.DEVNULL, timeout=60)
+    t.ok(r.returncode == 2 and "nosuch" in r.stderr and "overview" in r.stderr,
+         "--view with an unknown view: exit 2 naming it and the views there are", r.stderr)
+
     work = tempfile.mkdtemp(dir=home)
     r = run(env, "keys 2\nresize 80\n", work)
     t.eq(r.returncode, 2, "a malformed script line: exit 2")
