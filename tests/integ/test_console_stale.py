@@ -5,14 +5,15 @@ On a real terminal (tmux), polling every 2 s (opsdeck's config [intervals] defau
 moto is first frozen (SIGSTOP: requests hang) and then stopped by PID (connections refused);
 meanwhile `?`, the number keys and Esc still work, the last good rows stay on screen and the
 status line says stale with the endpoint. moto is then restarted on the same port and
-re-seeded with one more queue: the status line is no longer stale and the new queue shows."""
+re-seeded with one more queue: the status line is no longer stale and the new queue shows.
+Also a console started during an outage recovers by itself when the emulator comes up."""
 import json
 import os
 import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from awsenv import Moto, ServerError, aws_env, boto3_clients  # noqa: E402
+from awsenv import Moto, ServerError, aws_env, boto3_clients, free_port  # noqa: E402
 from console import OPSDECK, Tmux, console_env, stty_sane, write_app_config  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -60,7 +61,37 @@ def status(rows):
     return ""
 
 
+def start_during_outage():
+    """The console starts while nothing answers on its endpoint (the header's identity and
+    the queue list both fail), then the emulator comes up: everything recovers by itself,
+    without a key press."""
+    port = free_port()
+    ep = f"http://127.0.0.1:{port}"
+    env = console_env(ep, aws_env(ep), now=None)
+    write_app_config(env, "[intervals]\ndefault = 2\n")
+    m = None
+    try:
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--view", "sqs"], 100, 24)
+            ok, rows = tm.wait_for(lambda rs: f"127.0.0.1:{port}" in status(rs))
+            t.ok(ok, "outage at start: the status line names the endpoint that does not answer",
+                 "\n".join(rows))
+            m = restart_on(port)
+            seed_small(m.endpoint)
+            ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) and
+                                   "123456789012" in rs[0] and
+                                   status(rs).startswith("updated"), deadline=60)
+            t.ok(ok, "outage at start, emulator up: queues, the account in the header and a "
+                 "clean status line, without a key press", "\n".join(rows))
+            tm.text("q")
+            tm.wait_exit()
+    finally:
+        if m:
+            m.stop()
+
+
 def main():
+    t.run("outage at start", start_during_outage)
     m = Moto().start()
     m2 = None
     try:
