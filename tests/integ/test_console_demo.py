@@ -2,10 +2,11 @@
 
 The demo starts moto, seeds the estate, keeps traffic flowing and opens the console. Quitting
 the console with q, and Ctrl-C to the whole foreground process group, both end the demo with
-moto stopped (its PID gone) and the terminal sane."""
+moto stopped (its PID gone) and the terminal sane; so does the terminal hanging up (SIGHUP)."""
 import os
 import signal
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import pid_alive  # noqa: E402
@@ -24,7 +25,8 @@ def show(rows):
 def demo(sig):
     """The live demo under tmux: quit with q (or Ctrl-C to the console's process group),
     then moto and the traffic generator are gone (by PID)."""
-    what = "demo, q" if sig is None else "demo, Ctrl-C"
+    what = {None: "demo, q", signal.SIGINT: "demo, Ctrl-C",
+            signal.SIGHUP: "demo, terminal closed"}[sig]
     with Tmux() as tm:
         env = dict(os.environ, XDG_CONFIG_HOME=tm.path("config"))  # not the user's config
         env.pop("OPSDECK_SCRIPT", None)
@@ -41,6 +43,16 @@ def demo(sig):
             moto_pid = None
         t.ok(moto_pid is not None and pid_alive(moto_pid),
              f"{what}: the demo's moto runs while the console is open")
+        if sig == signal.SIGHUP:
+            # the terminal goes away (an SSH session dropped): tmux hangs up the pane
+            tm.tmux("kill-server", check=False)
+            tm.started = False
+            end = time.monotonic() + 30
+            while moto_pid and pid_alive(moto_pid) and time.monotonic() < end:
+                time.sleep(0.2)
+            t.ok(moto_pid is not None and not pid_alive(moto_pid),
+                 f"{what}: moto (pid {moto_pid}) is stopped when the demo's terminal hangs up")
+            return
         if sig is None:
             tm.text("q")
         else:
@@ -55,6 +67,7 @@ def demo(sig):
 def main():
     t.run("demo q", demo, None)
     t.run("demo ctrl-c", demo, signal.SIGINT)
+    t.run("demo hangup", demo, signal.SIGHUP)
     t.done()
 
 
