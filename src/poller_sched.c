@@ -44,7 +44,9 @@ int64_t poller_sched_interval(const struct poller_sched *s, enum poller_group g)
 {
     int64_t view_ms;
 
-    if (g == POLLER_G_IDENTITY)
+    /* The identity hardly changes, but while it is failing the header says "account ?":
+     * then it is retried with the view's data (and its backoff), not in five minutes. */
+    if (g == POLLER_G_IDENTITY && s->t[g].failures == 0)
         return POLLER_IDENTITY_INTERVAL_MS;
     if (g == POLLER_G_DETAIL)
         return POLLER_DETAIL_INTERVAL_MS;

@@ -17,7 +17,8 @@
 #include "appconfig.h"
 
 enum poller_group {
-    POLLER_G_IDENTITY,     /* GetCallerIdentity: every 5 minutes and at start */
+    POLLER_G_IDENTITY,     /* GetCallerIdentity: at start, then every 5 minutes; while it
+                            * fails, at the view's interval with backoff */
     POLLER_G_QUEUES,       /* ListQueues + GetQueueAttributes: the "queue" and "dlq" lists */
     POLLER_G_METRICS,      /* GetMetricData: age of oldest message for the listed queues */
     POLLER_G_DLQ_SOURCES,  /* ListDeadLetterSourceQueues for each DLQ */
