@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """bench_console.py - what the live console costs on 1000 SQS queues, as a user sees it:
 
-  start-up   time from start to the first frame and to a full sqs table (the view's title
-             says every queue is shown), with the CPU and terminal bytes it took
+  start-up   time from start to the first frame (split into time on a CPU and time
+             waiting for one, with `opsdeck --version` for scale) and to a full sqs table
+             (the view's title says every queue is shown), with the CPU and terminal bytes
+             it took
   idle       CPU used while the sqs view stays open with nobody typing: (a) at the default
              intervals, polling 1000 queues, and (b) with polling pushed out to a day, the
              loop's own cost (clock, "updated Ns ago")
@@ -16,7 +18,13 @@ bench_snapshot.py, so the two benchmarks measure them the same way).
 
     python3 tests/bench/bench_console.py --opsdeck build/opsdeck [--queues 1000]
         [--idle-seconds 60] [--quiet-cycles 3] [--cli-sample 20] [--latency-ms N]
-        [--cols 120 --rows 40] [--wait-load 0.8] [--out results.md]
+        [--cols 120 --rows 40] [--runs default,refresh,nopoll] [--wait-load 0.8]
+        [--out results.md]
+
+Three consoles by default, one after the other: "default" (the default intervals: start-up
+and idle CPU while it keeps polling), "refresh" ([intervals] sqs = 2s: bytes per cycle),
+"nopoll" (every interval a day: idle CPU of the loop alone). Doc: doc/benchmarks.md,
+"Console". BENCH_RAW_DIR=DIR keeps each console's raw terminal output with timestamps.
 
 opsdeck runs in a real pseudo-terminal (TERM=xterm-256color, the window size set with
 TIOCSWINSZ) with `--view sqs`; every chunk read from the pty master is timestamped and fed
