@@ -224,9 +224,9 @@ class Tmux:
         self.close()
         return False
 
-    def tmux(self, *args, check=True, timeout=20):
+    def tmux(self, *args, check=True, timeout=20, env=None):
         p = subprocess.run(["tmux", "-u", "-L", self.sock, "-f", "/dev/null", *args],
-                           capture_output=True, text=True, timeout=timeout)
+                           capture_output=True, text=True, timeout=timeout, env=env)
         if check and p.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {p.stderr.strip()}")
         return p.stdout
@@ -238,22 +238,17 @@ class Tmux:
         """Starts the session running argv under env. gate=True holds opsdeck until go()
         (so pipe-pane can be attached before its first byte)."""
         wrapper = self.path("run.sh")
-        envfile = self.path("env.sh")
-        with open(envfile, "w", encoding="utf-8") as f:
-            for k, v in env.items():
-                if k in ("TERM", "TMUX", "TMUX_PANE", "COLUMNS", "LINES"):
-                    continue   # the pane's terminal is tmux's, sized by tmux
-                if k.replace("_", "").isalnum() and not k[0].isdigit():
-                    f.write(f"export {k}={shlex.quote(v)}\n")
-            f.write("unset COLUMNS LINES OPSDECK_SCRIPT OPSDECK_TEST_NOW\n")
-        os.chmod(envfile, 0o600)
+        # The pane inherits the environment of the tmux server, which is the one of the
+        # command that starts it: no file, no argv holds the (fake) keys.
+        spawn_env = {k: v for k, v in env.items()
+                     if k not in ("TMUX", "TMUX_PANE", "COLUMNS", "LINES", "OPSDECK_SCRIPT",
+                                  "OPSDECK_TEST_NOW")}
         go = self.path("go")
         with open(wrapper, "w", encoding="utf-8") as f:
             f.write("#!/bin/sh\n")
             # Ctrl-C in the pane goes to the whole process group: the wrapper must outlive
             # it to record the terminal's state (a trap, unlike an ignore, is not inherited).
             f.write("trap : INT\n")
-            f.write(f". {shlex.quote(envfile)}\n")
             if gate:
                 f.write(f"while [ ! -e {shlex.quote(go)} ]; do sleep 0.05; done\n")
             f.write(" ".join(shlex.quote(a) for a in argv) + f" 2>{shlex.quote(self.path('stderr'))}\n")
@@ -265,7 +260,7 @@ class Tmux:
         os.chmod(wrapper, 0o700)
         # The session's environment: TERM is set by tmux itself (screen/tmux-256color).
         self.tmux("new-session", "-d", "-s", self.session, "-x", str(cols), "-y", str(rows),
-                  f"sh {shlex.quote(wrapper)}")
+                  f"sh {shlex.quote(wrapper)}", env=spawn_env)
         self.started = True
         self.tmux("set-option", "-t", self.session, "remain-on-exit", "on", check=False)
 
