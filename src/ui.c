@@ -119,6 +119,10 @@ static int64_t nearest_expiry(const struct ui *ui, char *what, size_t n)
                 snprintf(what, n, "profile %.127s: %.47s", rep[i].profile, rep[i].method);
         }
     }
+    /* nothing expires: still say whose credentials they are (static keys from where) */
+    for (size_t i = 0; best == INT64_MAX && what && n && i < held; i++)
+        if (rep[i].active)
+            snprintf(what, n, "profile %.127s: %.47s", rep[i].profile, rep[i].method);
     return best;
 }
 
@@ -183,6 +187,16 @@ void ui_open_view(struct ui *ui, size_t vi)
     if (ui_current(ui) == vi)
         return;
     view_ensure(ui, vi);
+    /* A view already on the stack is gone back to, not pushed again: 1 2 3 2 then q must
+     * not walk through every view visited (a key history is not a drill-down path). */
+    for (size_t d = 0; d + 1 < ui->depth; d++) {
+        if (ui->stack[d] == vi) {
+            ui->depth = d + 1;
+            poller_follow(ui);
+            ui->dirty = true;
+            return;
+        }
+    }
     if (ui->depth == UI_STACK_MAX) {
         /* the oldest step back is dropped, never the first view */
         memmove(ui->stack + 1, ui->stack + 2, (UI_STACK_MAX - 2) * sizeof(ui->stack[0]));
@@ -339,6 +353,7 @@ static void session_start(struct ui *ui)
         store_set_clock(ui->store, fixed_clock, &ui->test_now_ms);
     store_set_observer(ui->store, on_store_event, ui);
     ui->poller = poller_new(ui->client, ui->store, ui->app);
+    poller_set_profile(ui->poller, ui->cfg->profile);   /* error lines name the profile */
 }
 
 static void session_stop(struct ui *ui)

@@ -297,6 +297,10 @@ void ui_key(struct ui *ui, int key)
         int bits = VIEW_UNHANDLED;
 
         ui_ctx(ui, vi, &ctx);
+        /* Keys typed ahead (/x Enter Enter) act on the rows the view shows after the
+         * filter and the latest poll, not on those of the last frame drawn. */
+        if (v->update)
+            ui_apply(ui, vi, v->update(ui->priv[vi], &ctx), &ctx);
         if (v->key)
             bits = v->key(ui->priv[vi], &ctx, key);
         if (bits == VIEW_UNHANDLED && (key == 'q' || key == 27)) {
