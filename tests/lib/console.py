@@ -262,6 +262,7 @@ class Tmux:
         self.tmux("new-session", "-d", "-s", self.session, "-x", str(cols), "-y", str(rows),
                   f"sh {shlex.quote(wrapper)}", env=spawn_env)
         self.started = True
+        self.socket_path = self.tmux("display", "-p", "#{socket_path}", check=False).strip()
         self.tmux("set-option", "-t", self.session, "remain-on-exit", "on", check=False)
 
     def go(self):
@@ -355,6 +356,12 @@ class Tmux:
         if self.started:
             self.tmux("kill-server", check=False)
             self.started = False
+        # kill-server can leave its socket file behind: remove ours (by its exact path)
+        if getattr(self, "socket_path", None) and os.path.basename(self.socket_path) == self.sock:
+            try:
+                os.unlink(self.socket_path)
+            except OSError:
+                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
