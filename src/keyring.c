@@ -1,7 +1,12 @@
 /* keyring.c - credentials in the OS keyring through libsecret (see keyring.h).
  *
  * The JSON codec is always built (it is tested without a keyring); everything that talks to
- * the Secret Service is under HAVE_LIBSECRET. The encoder writes into one buffer sized up
+ * the Secret Service is under HAVE_LIBSECRET. libsecret is compiled against (its types,
+ * macros and the schema) but not linked: it is dlopen'ed on the first probe that needs it.
+ * Linking it pulled GLib, GIO, GObject, libgcrypt and seven more libraries into every start
+ * (~2.8 MB of RSS and part of the ~40 ms spent before main, doc/benchmarks.md), while most
+ * runs (environment or file credentials, no D-Bus over SSH, OPSDECK_KEYRING=off) never use
+ * it. The encoder writes into one buffer sized up
  * front instead of using cJSON_Print, whose growing buffer is realloc'd and would leave
  * copies of the secret in freed memory; decoded cJSON strings are wiped before the tree is
  * deleted. */
@@ -16,7 +21,9 @@
 #include <unistd.h>
 
 #ifdef HAVE_LIBSECRET
+#include <dlfcn.h>
 #include <libsecret/secret.h>
+#include <stddef.h>
 #endif
 
 #include "creds_provider.h"
@@ -224,6 +231,114 @@ long keyring_list(struct keyring_item **items, struct aws_error *err)
 
 #else
 
+/* ---- libsecret, loaded on first use ------------------------------------------------------
+ *
+ * Every libsecret, GLib and GObject function this file calls, as a pointer filled once by
+ * dlsym. The varargs calls (secret_password_store_sync(..., "profile", p, NULL)) have no
+ * pointer form that keeps their type checking, so their `...v` forms are used with a
+ * GHashTable of the attributes; GLib macros that expand to calls (g_clear_error) are replaced
+ * by calls through the table. `nm -D --undefined-only opsdeck` shows no secret_ or g_ symbol
+ * (tests/integ/test_keyring_lazy.py checks it). */
+#define LIBSECRET_SONAME "libsecret-1.so.0"
+
+#define SECRET_API(X)                                                       \
+    X(service_get_sync, secret_service_get_sync)                            \
+    X(collection_for_alias_sync, secret_collection_for_alias_sync)          \
+    X(collection_get_locked, secret_collection_get_locked)                  \
+    X(password_storev_sync, secret_password_storev_sync)                    \
+    X(password_lookupv_sync, secret_password_lookupv_sync)                  \
+    X(password_clearv_sync, secret_password_clearv_sync)                    \
+    X(password_searchv_sync, secret_password_searchv_sync)                  \
+    X(password_free, secret_password_free)                                  \
+    X(retrievable_get_attributes, secret_retrievable_get_attributes)        \
+    X(retrievable_retrieve_secret_sync, secret_retrievable_retrieve_secret_sync) \
+    X(value_get_text, secret_value_get_text)                                \
+    X(value_unref, secret_value_unref)                                      \
+    X(error_free, g_error_free)                                             \
+    X(str_hash, g_str_hash)                                                 \
+    X(str_equal, g_str_equal)                                               \
+    X(hash_table_new, g_hash_table_new)                                     \
+    X(hash_table_insert, g_hash_table_insert)                               \
+    X(hash_table_lookup, g_hash_table_lookup)                               \
+    X(hash_table_unref, g_hash_table_unref)                                 \
+    X(list_length, g_list_length)                                           \
+    X(list_free_full, g_list_free_full)                                     \
+    X(object_unref, g_object_unref)
+
+/* __typeof__ takes each pointer's type from the header, so a call through the table is
+ * checked exactly like a direct call, and it refers to no symbol at link time. */
+static struct secret_api {
+#define API_MEMBER(member, sym) __typeof__(sym) *member;
+    SECRET_API(API_MEMBER)
+#undef API_MEMBER
+} api;
+
+static const struct {
+    const char *name;
+    size_t offset;
+} api_syms[] = {
+#define API_SYM(member, sym) {#sym, offsetof(struct secret_api, member)},
+    SECRET_API(API_SYM)
+#undef API_SYM
+};
+
+/* Loads libsecret and fills the table, or sets why. Once per process: a failure is not
+ * retried. The library is never closed (GLib cannot be unloaded safely). GLib and GObject
+ * symbols are looked up through libsecret's handle, which searches its dependencies. */
+static bool api_load(void)
+{
+    static bool tried, loaded;
+    struct secret_api tmp;
+    const char *e;
+    void *h;
+
+    if (tried)
+        return loaded;
+    tried = true;
+    h = dlopen(LIBSECRET_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        e = dlerror();
+        set_why("libsecret could not be loaded: ", e ? e : LIBSECRET_SONAME);
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(api_syms) / sizeof(api_syms[0]); i++) {
+        void *p;
+
+        dlerror();
+        p = dlsym(h, api_syms[i].name);
+        if (!p) {
+            /* dlerror names the library and the symbol ("...: undefined symbol: X") */
+            e = dlerror();
+            set_why("libsecret could not be used: ", e ? e : api_syms[i].name);
+            return false;  /* the handle stays open: it may be in use elsewhere */
+        }
+        /* POSIX guarantees a function pointer round-trips through void * */
+        memcpy((char *)&tmp + api_syms[i].offset, &p, sizeof(p));
+    }
+    api = tmp;
+    loaded = true;
+    return true;
+}
+
+static void clear_error(GError **error)
+{
+    if (*error)
+        api.error_free(*error);
+    *error = NULL;
+}
+
+/* The two attributes of an item, borrowed (the table owns no key or value). */
+static GHashTable *attrs_new(const char *profile, const char *kind)
+{
+    GHashTable *t = api.hash_table_new(api.str_hash, api.str_equal);
+
+    if (profile)
+        api.hash_table_insert(t, (gpointer)"profile", (gpointer)profile);
+    if (kind)
+        api.hash_table_insert(t, (gpointer)"kind", (gpointer)kind);
+    return t;
+}
+
 static const SecretSchema schema = {
     "org.opsdeck.Credentials", SECRET_SCHEMA_NONE,
     {
@@ -257,36 +372,39 @@ static bool probe(void)
     bool ok = false;
 
     /* Without a bus, GIO would try to autolaunch one through X11 and fail ("Cannot autolaunch
-     * D-Bus without X11 $DISPLAY") or, worse, start one nobody asked for: do not try. */
+     * D-Bus without X11 $DISPLAY") or, worse, start one nobody asked for: do not try. Checked
+     * before loading libsecret, so the usual SSH session does not load it at all. */
     if (!have_session_bus()) {
         set_why("no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set", NULL);
         return false;
     }
-    svc = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
+    if (!api_load())
+        return false;
+    svc = api.service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
     if (!svc) {
         set_why("D-Bus: ", error ? error->message : "unknown error");
-        g_clear_error(&error);
+        clear_error(&error);
         return false;
     }
     /* ReadAlias is the first real call: it fails when no Secret Service runs or can be
      * started, and tells whether the default keyring exists and is unlocked. A locked one
      * would need a password prompt, which a jump host cannot show. */
-    col = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
-                                           SECRET_COLLECTION_NONE, NULL, &error);
+    col = api.collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                                        NULL, &error);
     if (!col) {
         if (error)
             set_why("Secret Service: ", error->message);
         else
             set_why("the Secret Service has no default keyring", NULL);
-        g_clear_error(&error);
-    } else if (secret_collection_get_locked(col)) {
+        clear_error(&error);
+    } else if (api.collection_get_locked(col)) {
         set_why("the default keyring is locked", NULL);
     } else {
         ok = true;
     }
     if (col)
-        g_object_unref(col);
-    g_object_unref(svc);
+        api.object_unref(col);
+    api.object_unref(svc);
     return ok;
 }
 
@@ -302,7 +420,7 @@ static int gerror_fail(struct aws_error *err, const char *what, GError *error)
 
     one_line(msg, sizeof(msg), "", error ? error->message : "unknown error");
     aws_error_set(err, AWS_ERR_CONFIG, "keyring: %s failed: %s", what, msg);
-    g_clear_error(&error);
+    clear_error(&error);
     return -1;
 }
 
@@ -310,6 +428,7 @@ int keyring_store(const char *profile, const char *kind, const struct aws_creden
                   const struct keyring_meta *meta, struct aws_error *err)
 {
     GError *error = NULL;
+    GHashTable *attrs;
     char *json, *label;
     gboolean ok;
 
@@ -317,8 +436,10 @@ int keyring_store(const char *profile, const char *kind, const struct aws_creden
         return unavailable(err);
     json = keyring_encode(c, meta);
     label = xasprintf("opsdeck %s credentials for profile %s", kind, profile);
-    ok = secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT, label, json, NULL,
-                                    &error, "profile", profile, "kind", kind, NULL);
+    attrs = attrs_new(profile, kind);
+    ok = api.password_storev_sync(&schema, attrs, SECRET_COLLECTION_DEFAULT, label, json, NULL,
+                                  &error);
+    api.hash_table_unref(attrs);
     xfree_secret(json);
     free(label);
     if (!ok)
@@ -330,31 +451,35 @@ int keyring_lookup(const char *profile, const char *kind, struct aws_credentials
                    struct keyring_meta *meta, struct aws_error *err)
 {
     GError *error = NULL;
+    GHashTable *attrs;
     gchar *json;
     int r;
 
     if (!keyring_available(false, NULL))
         return unavailable(err);
-    json = secret_password_lookup_sync(&schema, NULL, &error, "profile", profile, "kind", kind,
-                                       NULL);
+    attrs = attrs_new(profile, kind);
+    json = api.password_lookupv_sync(&schema, attrs, NULL, &error);
+    api.hash_table_unref(attrs);
     if (error)
         return gerror_fail(err, "reading", error);
     if (!json)
         return 0;
     r = keyring_decode(json, out, meta, err);
-    secret_password_free(json);  /* wipes it */
+    api.password_free(json);  /* wipes it */
     return r == 0 ? 1 : -1;
 }
 
 int keyring_delete(const char *profile, const char *kind, struct aws_error *err)
 {
     GError *error = NULL;
+    GHashTable *attrs;
     gboolean removed;
 
     if (!keyring_available(false, NULL))
         return unavailable(err);
-    removed = secret_password_clear_sync(&schema, NULL, &error, "profile", profile, "kind",
-                                         kind, NULL);
+    attrs = attrs_new(profile, kind);
+    removed = api.password_clearv_sync(&schema, attrs, NULL, &error);
+    api.hash_table_unref(attrs);
     if (error)
         return gerror_fail(err, "removing", error);
     return removed ? 1 : 0;
@@ -371,32 +496,35 @@ static int item_cmp(const void *a, const void *b)
 long keyring_list(struct keyring_item **items, struct aws_error *err)
 {
     GError *error = NULL;
+    GHashTable *none;
     GList *found, *l;
     long n = 0;
 
     *items = NULL;
     if (!keyring_available(false, NULL))
         return unavailable(err);
-    found = secret_password_search_sync(&schema, SECRET_SEARCH_ALL, NULL, &error, NULL);
+    none = attrs_new(NULL, NULL);  /* every item of the schema */
+    found = api.password_searchv_sync(&schema, none, SECRET_SEARCH_ALL, NULL, &error);
+    api.hash_table_unref(none);
     if (error)
         return gerror_fail(err, "listing", error);
-    *items = xcalloc(g_list_length(found) + 1, sizeof(**items));
+    *items = xcalloc(api.list_length(found) + 1, sizeof(**items));
     for (l = found; l; l = l->next) {
         SecretRetrievable *r = l->data;
-        GHashTable *attrs = secret_retrievable_get_attributes(r);
-        SecretValue *v = secret_retrievable_retrieve_secret_sync(r, NULL, &error);
+        GHashTable *attrs = api.retrievable_get_attributes(r);
+        SecretValue *v = api.retrievable_retrieve_secret_sync(r, NULL, &error);
         struct keyring_item *it = &(*items)[n];
         struct aws_credentials *c = NULL;
         struct keyring_meta meta = {0};
         struct aws_error derr;
-        const char *p = attrs ? g_hash_table_lookup(attrs, "profile") : NULL;
-        const char *k = attrs ? g_hash_table_lookup(attrs, "kind") : NULL;
+        const char *p = attrs ? api.hash_table_lookup(attrs, "profile") : NULL;
+        const char *k = attrs ? api.hash_table_lookup(attrs, "kind") : NULL;
 
-        g_clear_error(&error);
+        clear_error(&error);
         snprintf(it->profile, sizeof(it->profile), "%s", p ? p : "?");
         snprintf(it->kind, sizeof(it->kind), "%s", k ? k : "?");
         snprintf(it->key_mask, sizeof(it->key_mask), "(unreadable)");
-        if (v && keyring_decode(secret_value_get_text(v), &c, &meta, &derr) == 0) {
+        if (v && keyring_decode(api.value_get_text(v), &c, &meta, &derr) == 0) {
             size_t len = strlen(c->access_key_id);
 
             snprintf(it->key_mask, sizeof(it->key_mask), "...%s",
@@ -407,12 +535,12 @@ long keyring_list(struct keyring_item **items, struct aws_error *err)
             keyring_meta_done(&meta);
         }
         if (v)
-            secret_value_unref(v);  /* libsecret keeps the text in wiped secure memory */
+            api.value_unref(v);  /* libsecret keeps the text in wiped secure memory */
         if (attrs)
-            g_hash_table_unref(attrs);
+            api.hash_table_unref(attrs);
         n++;
     }
-    g_list_free_full(found, g_object_unref);
+    api.list_free_full(found, api.object_unref);
     qsort(*items, (size_t)n, sizeof(**items), item_cmp);
     return n;
 }
