@@ -15,6 +15,8 @@ struct aws_config_opts {
     const char *profile;       /* --profile; NULL: AWS_PROFILE, else "default" */
     const char *region;        /* --region; NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
     const char *endpoint_url;  /* --endpoint-url: over every other endpoint rule; NULL */
+    const char *profile_origin;/* what chose .profile, for messages: NULL is "--profile";
+                                * the console's switch says ":profile" */
 };
 
 struct aws_config {

@@ -658,7 +658,8 @@ struct aws_config *aws_config_new(const struct aws_config_opts *opts, struct aws
     /* botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE (its env list order). */
     if (opts->profile && *opts->profile) {
         cfg->profile = xstrdup(opts->profile);
-        cfg->profile_source = xstrdup("--profile");
+        cfg->profile_source = xstrdup(opts->profile_origin ? opts->profile_origin
+                                                           : "--profile");
         cfg->profile_explicit = true;
     } else if ((v = env_nonempty("AWS_DEFAULT_PROFILE"))) {
         cfg->profile = xstrdup(v);
@@ -679,10 +680,11 @@ struct aws_config *aws_config_new(const struct aws_config_opts *opts, struct aws
 
         aws_error_set(err, AWS_ERR_CONFIG, "profile '%s' (from %s) is in neither %s "
                       "([profile %s]) nor %s ([%s])%s; add it or choose another profile "
-                      "with --profile or AWS_PROFILE", cfg->profile, cfg->profile_source,
+                      "with %s", cfg->profile, cfg->profile_source,
                       cfg->config_file, cfg->profile, cfg->credentials_file, cfg->profile,
                       bare ? "; the config file has it as a bare section, which only the "
-                             "credentials file accepts" : "");
+                             "credentials file accepts" : "",
+                      opts->profile_origin ? opts->profile_origin : "--profile or AWS_PROFILE");
         goto fail;
     }
 

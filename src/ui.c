@@ -309,7 +309,9 @@ static struct aws_config *config_for(struct ui *ui, const char *profile, const c
                                      struct aws_error *err, char *why, size_t whylen)
 {
     struct aws_config_opts co = {
-        .profile = profile, .region = region, .endpoint_url = ui->g->endpoint_url};
+        .profile = profile, .region = region, .endpoint_url = ui->g->endpoint_url,
+        /* a profile named at run time came from the : prompt, not the command line */
+        .profile_origin = profile && profile != ui->g->profile ? ":profile" : NULL};
     struct aws_config *cfg = aws_config_new(&co, err);
 
     if (!cfg) {

@@ -356,7 +356,8 @@ def bad_profile_and_theme(env):
          .keys(":theme no-such-theme<Enter>").dump("badtheme"))
     r = run_script(env, s, 200, 60)   # wide enough for the whole error line
     before, bp = r.dumps.get("before") or [], r.dumps.get("badprof") or []
-    t.ok(len(bp) == 60 and "'nosuch-profile'" in bp[59] and "add it" in bp[59],
+    t.ok(len(bp) == 60 and "'nosuch-profile' (from :profile)" in bp[59] and "add it" in bp[59]
+         and "--profile" not in bp[59],
          ":profile with an unknown profile: the status line names it and the fix",
          f"status line: {bp[59] if len(bp) == 60 else r.why('badprof')!r}")
     ok, diff = rows_equal(bp[:59], before[:59])

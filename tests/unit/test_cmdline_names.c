@@ -32,7 +32,7 @@ static char *joined(char **v, size_t n)
 static char *profiles(void)
 {
     struct aws_error err;
-    struct aws_config_opts o = { NULL, NULL, NULL };
+    struct aws_config_opts o = {0};
     struct aws_config *cfg;
     char **v;
     size_t n;

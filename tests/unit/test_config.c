@@ -15,7 +15,7 @@
 static struct aws_config *load(const char *profile, const char *region, const char *endpoint,
                                struct aws_error *err)
 {
-    struct aws_config_opts o = {profile, region, endpoint};
+    struct aws_config_opts o = {.profile = profile, .region = region, .endpoint_url = endpoint};
 
     aws_error_clear(err);
     return aws_config_new(&o, err);

@@ -38,7 +38,7 @@ struct got {
 
 static struct got resolve(const char *profile)
 {
-    struct aws_config_opts o = {profile, NULL, NULL};
+    struct aws_config_opts o = {.profile = profile};
     struct got g;
     struct aws_config *cfg;
     struct creds_manager *cm;

@@ -28,7 +28,7 @@ static void setup(void)
 
 static struct aws_config *config(const char *profile)
 {
-    struct aws_config_opts o = {profile, NULL, NULL};
+    struct aws_config_opts o = {.profile = profile};
     struct aws_error err;
     struct aws_config *cfg;
 
