@@ -10,8 +10,9 @@
  * The request is never modified unless signing succeeds: everything is computed from r plus
  * the headers or parameters the signer is going to add, and only then applied.
  *
- * Secrets: our copy of the secret ("AWS4"+secret), every intermediate HMAC key and the
- * signing key are wiped with OPENSSL_cleanse before return; none is ever put in errbuf. */
+ * Secrets: our copy of the secret ("AWS4"+secret) and every intermediate HMAC key are wiped
+ * with OPENSSL_cleanse before return; none is ever put in errbuf. The signing key is kept
+ * in a small cache (see signing_key) that is wiped when an entry is replaced and at exit. */
 #include "config.h"
 #include "sigv4.h"
 #include "buf.h"
@@ -68,13 +69,28 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
+/* EVP_sha256() makes OpenSSL 3 look the algorithm up in its provider tables on every
+ * digest (EVP_MD_fetch was ~2 % of a 1000-queue poll cycle); fetch it once instead. */
+static const EVP_MD *sha256_md(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    static EVP_MD *md;   /* process lifetime: holds no secret */
+
+    if (!md)
+        md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (md)
+        return md;
+#endif
+    return EVP_sha256();
+}
+
 void sha256_hex(const void *data, size_t len, char out[65])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
 
-    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+    if (!EVP_Digest(data, len, md, &mdlen, sha256_md(), NULL) || mdlen != 32)
         fatal("SHA-256 failed in libcrypto");
     for (unsigned i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
@@ -349,26 +365,110 @@ static bool hmac256(const void *key, size_t keylen, const char *msg, unsigned ch
 {
     unsigned int outlen = 0;
 
-    return HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, strlen(msg), out,
+    return HMAC(sha256_md(), key, (int)keylen, (const unsigned char *)msg, strlen(msg), out,
                 &outlen) != NULL && outlen == 32;
 }
 
-/* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request");
- * signature = hex(HMAC(kSigning, string_to_sign)). Every intermediate is wiped. */
-static bool compute_signature(const char *secret, const char *date8, const char *region,
-                              const char *service, const char *sts, char sig[65])
+/* The signing key depends only on the secret, the day, the region and the service, so it
+ * is cached: four of the five HMACs per request were deriving the same key again (a poll
+ * cycle signs ~1000 requests for one region and two services). An entry holds no copy of
+ * the secret, only a SHA-256 of it to tell secrets apart; entries are wiped when replaced
+ * and at exit (sigv4_key_cache_clear). A few entries: one per service in use. */
+#define KEY_CACHE_SIZE 8
+
+struct key_entry {
+    bool used;
+    unsigned char secret_fp[32];   /* SHA-256("AWS4" + secret) */
+    char date8[9];
+    char region[64];
+    char service[64];
+    unsigned char key[32];         /* kSigning */
+};
+
+static struct key_entry key_cache[KEY_CACHE_SIZE];
+static unsigned key_cache_next;
+static bool key_cache_atexit;
+
+void sigv4_key_cache_clear(void)
 {
-    static const char hex[] = "0123456789abcdef";
+    OPENSSL_cleanse(key_cache, sizeof(key_cache));
+    key_cache_next = 0;
+}
+
+static bool derive_key(const char *k0, size_t k0len, const char *date8, const char *region,
+                       const char *service, unsigned char out[32])
+{
+    unsigned char k1[32], k2[32], k3[32];
+    bool ok = hmac256(k0, k0len, date8, k1) && hmac256(k1, 32, region, k2) &&
+              hmac256(k2, 32, service, k3) && hmac256(k3, 32, "aws4_request", out);
+
+    OPENSSL_cleanse(k1, sizeof(k1));
+    OPENSSL_cleanse(k2, sizeof(k2));
+    OPENSSL_cleanse(k3, sizeof(k3));
+    return ok;
+}
+
+/* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request"),
+ * from the cache when it holds it. */
+static bool signing_key(const char *secret, const char *date8, const char *region,
+                        const char *service, unsigned char out[32])
+{
     size_t slen = strlen(secret);
     char *k0 = xmalloc(slen + 5);
-    unsigned char k1[32], k2[32], k3[32], k4[32], s[32];
+    unsigned char fp[32];
+    unsigned int fplen = 0;
+    struct key_entry *e = NULL;
     bool ok;
 
     memcpy(k0, "AWS4", 4);
     memcpy(k0 + 4, secret, slen + 1);
-    ok = hmac256(k0, slen + 4, date8, k1) && hmac256(k1, 32, region, k2) &&
-         hmac256(k2, 32, service, k3) && hmac256(k3, 32, "aws4_request", k4) &&
-         hmac256(k4, 32, sts, s);
+    ok = EVP_Digest(k0, slen + 4, fp, &fplen, sha256_md(), NULL) && fplen == 32;
+    /* names too long for an entry are signed without the cache */
+    if (ok && strlen(region) < sizeof(e->region) && strlen(service) < sizeof(e->service)) {
+        for (unsigned i = 0; i < KEY_CACHE_SIZE; i++) {
+            struct key_entry *c = &key_cache[i];
+            if (c->used && CRYPTO_memcmp(c->secret_fp, fp, 32) == 0 &&
+                strcmp(c->date8, date8) == 0 && strcmp(c->region, region) == 0 &&
+                strcmp(c->service, service) == 0) {
+                memcpy(out, c->key, 32);
+                OPENSSL_cleanse(k0, slen + 5);
+                free(k0);
+                OPENSSL_cleanse(fp, sizeof(fp));
+                return true;
+            }
+        }
+        e = &key_cache[key_cache_next];
+    }
+    ok = ok && derive_key(k0, slen + 4, date8, region, service, out);
+    OPENSSL_cleanse(k0, slen + 5);
+    free(k0);
+    if (ok && e) {
+        if (!key_cache_atexit) {
+            atexit(sigv4_key_cache_clear);
+            key_cache_atexit = true;
+        }
+        OPENSSL_cleanse(e, sizeof(*e));
+        e->used = true;
+        memcpy(e->secret_fp, fp, 32);
+        snprintf(e->date8, sizeof(e->date8), "%s", date8);
+        snprintf(e->region, sizeof(e->region), "%s", region);
+        snprintf(e->service, sizeof(e->service), "%s", service);
+        memcpy(e->key, out, 32);
+        key_cache_next = (key_cache_next + 1) % KEY_CACHE_SIZE;
+    }
+    OPENSSL_cleanse(fp, sizeof(fp));
+    return ok;
+}
+
+/* signature = hex(HMAC(kSigning, string_to_sign)). Every intermediate is wiped. */
+static bool compute_signature(const char *secret, const char *date8, const char *region,
+                              const char *service, const char *sts, char sig[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char k4[32], s[32];
+    bool ok;
+
+    ok = signing_key(secret, date8, region, service, k4) && hmac256(k4, 32, sts, s);
     if (ok) {
         for (int i = 0; i < 32; i++) {
             sig[2 * i] = hex[s[i] >> 4];
@@ -376,11 +476,6 @@ static bool compute_signature(const char *secret, const char *date8, const char 
         }
         sig[64] = '\0';
     }
-    OPENSSL_cleanse(k0, slen + 5);
-    free(k0);
-    OPENSSL_cleanse(k1, sizeof(k1));
-    OPENSSL_cleanse(k2, sizeof(k2));
-    OPENSSL_cleanse(k3, sizeof(k3));
     OPENSSL_cleanse(k4, sizeof(k4));
     OPENSSL_cleanse(s, sizeof(s));
     return ok;

@@ -67,4 +67,8 @@ void sigv4_debug_done(struct sigv4_debug *dbg);  /* wipes and frees; dbg may be 
 /* Lowercase hex SHA-256 of data. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
+/* Signing keys (per secret, day, region and service) are cached in the process; this wipes
+ * them all. Runs at exit by itself; call it when credentials are dropped for good. */
+void sigv4_key_cache_clear(void);
+
 #endif

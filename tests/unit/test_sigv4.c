@@ -551,6 +551,51 @@ START_TEST(test_path_double_encoding)
 }
 END_TEST
 
+/* Signing keys are cached per secret, day, region and service: a signature made with a warm
+ * cache must be the one a cold cache gives, whichever combination was signed before (a stale
+ * key for another secret, day, region or service would sign with the wrong key). Twelve
+ * combinations: more than the cache holds, so entries are also replaced. */
+START_TEST(test_key_cache)
+{
+    static const char *const secrets[] = { "secretA/K7MDENG+bPxRfiCYEXAMPLEKEY", "secretB" };
+    static const char *const regions[] = { "us-east-1", "eu-west-1", "ap-south-2" };
+    static const char *const services[] = { "sqs", "monitoring" };
+    static const time_t days[] = { 1440938160, 1440938160 + 86400 };
+    enum { N = 2 * 3 * 2 };
+    char cold[N][65], errbuf[256];
+    struct sigv4_params p = test_params();
+    struct sigv4_credentials c = test_creds;
+    struct aws_request r;
+    struct sigv4_debug d = { 0 };
+
+    for (int pass = 0; pass < 3; pass++) {
+        for (int i = 0; i < N; i++) {
+            /* pass 0: every signature from a cold cache; 1: in order; 2: backwards */
+            int k = pass == 2 ? N - 1 - i : i;
+            c.secret_access_key = secrets[k % 2];
+            p.region = regions[(k / 2) % 3];
+            p.service = services[k / 6];
+            p.when = days[(k / 3) % 2];
+            if (pass == 0)
+                sigv4_key_cache_clear();
+            make_request(&r);
+            ck_assert_int_eq(sigv4_sign(&r, &c, &p, &d, errbuf, sizeof(errbuf)), 0);
+            if (pass == 0)
+                memcpy(cold[k], d.signature, 65);
+            else
+                ck_assert_msg(strcmp(cold[k], d.signature) == 0,
+                              "combination %d: warm-cache signature differs (pass %d)", k, pass);
+            sigv4_debug_done(&d);
+            aws_request_done(&r);
+        }
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++)
+            ck_assert_msg(strcmp(cold[i], cold[j]) != 0, "combinations %d and %d sign alike",
+                          i, j);
+}
+END_TEST
+
 START_TEST(test_sha256_hex)
 {
     char h[65];
@@ -621,6 +666,7 @@ int main(void)
     tcase_add_test(tc, test_resign_replaces);
     tcase_add_test(tc, test_path_double_encoding);
     tcase_add_test(tc, test_sha256_hex);
+    tcase_add_test(tc, test_key_cache);
     suite_add_tcase(s, tc);
     rc = check_tap_run(s);
     for (size_t i = 0; i < ncases; i++) {
