@@ -53,6 +53,9 @@ struct sqs_state {
     struct table *table;
     bool built;
     uint64_t gen;       /* the queue kind's generation the rows were built from */
+    int64_t fetched;    /* and its last list time: a quiet poll (same values) bumps no
+                           generation but adds a history point, and the DEPTH sparklines
+                           must advance with it, not jump at the next change */
     char *filter;       /* the filter they were built with */
     const struct glyphs *glyphs;  /* and the glyph table (FIFO mark, sparklines) */
     size_t sort_col;    /* mirrored from the table, for the title line */
@@ -223,12 +226,13 @@ static int sync(struct sqs_state *st, const struct view_ctx *ctx)
     const char *filter = ctx->filter ? ctx->filter : "";
 
     store_kind_info(ctx->store, "queue", &info);
-    if (st->built && info.generation == st->gen && st->filter &&
+    if (st->built && info.generation == st->gen && info.fetched == st->fetched && st->filter &&
         strcmp(st->filter, filter) == 0 && st->glyphs == ctx->glyphs)
         return 0;
     rebuild(st, ctx);
     st->built = true;
     st->gen = info.generation;
+    st->fetched = info.fetched;
     st->glyphs = ctx->glyphs;
     free(st->filter);
     st->filter = xstrdup(filter);

@@ -658,6 +658,59 @@ START_TEST(cursor_follows_queue_across_polls)
 }
 END_TEST
 
+/* Every queue polled again with the values it has. */
+static void poll_quiet(struct store *s)
+{
+    fake_now += 10000;
+    store_list_begin(s, "queue");
+    put_queue(s, "orders-intake", 1234, 12, 0, 0, "orders-dlq", 600);
+    put_queue(s, "orders-dlq", 7, 0, 0, 0, NULL, 1200);
+    put_queue(s, "payments.fifo", 0, 0, 0, 1, NULL, NAN);
+    put_queue(s, CJK, 3, 1, 2, 0, NULL, 30);
+    store_list_end(s, "queue");
+}
+
+static void spark_ends_row(struct world *w, const char *name, const double *hist, size_t n)
+{
+    char *spark = glyph_sparkline(&glyphs_utf8, hist, n, 10);
+    char *row = screen_test_row(w->scr->win, line_with(w, name));
+    size_t rl = strlen(row), sl = strlen(spark);
+
+    ck_assert_msg(rl >= sl && strcmp(row + rl - sl, spark) == 0,
+                  "%s: want the DEPTH sparkline of %zu points '%s' in\n'%s'", name, n, spark,
+                  row);
+    free(spark);
+    free(row);
+}
+
+/* A poll that finds the same numbers changes no value, so the kind's generation stays, but
+ * each queue's depth history gains a point: the sparkline must advance that cycle, not stand
+ * still until something somewhere changes. */
+START_TEST(sparkline_advances_on_quiet_poll)
+{
+    const double h4[] = { 1000, 1100, 1234, 1234 }, h5[] = { 1000, 1100, 1234, 1234, 1234 };
+    struct store_kind_info before, after;
+    struct world w;
+
+    world_init(&w, 120, 24, false);
+    poll_quiet(w.store);   /* the first one changes orders-dlq's attributes */
+    ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
+    spark_ends_row(&w, "orders-intake", h4, 4);
+
+    store_kind_info(w.store, "queue", &before);
+    poll_quiet(w.store);
+    store_kind_info(w.store, "queue", &after);
+    /* the case this test is about: nothing changed but the time of the list */
+    ck_assert_uint_eq(after.generation, before.generation);
+    ck_assert_int_gt(after.fetched, before.fetched);
+    ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
+    spark_ends_row(&w, "orders-intake", h5, 5);
+    /* and with no poll in between, nothing to rebuild */
+    ck_assert_int_eq(frame(&w) & VIEW_REDRAW, 0);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(unknown_numbers_and_keys_listed)
 {
     struct world w;
@@ -715,6 +768,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, stale_rows_monochrome);
     tcase_add_test(tc, cursor_follows_queue_across_polls);
     tcase_add_test(tc, unknown_numbers_and_keys_listed);
+    tcase_add_test(tc, sparkline_advances_on_quiet_poll);
     suite_add_tcase(s, tc);
     return s;
 }
