@@ -3,7 +3,6 @@
 #include "http.h"
 #include "xalloc.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,15 +42,6 @@ struct http_engine {
     CURL **pool;                 /* idle easy handles, reused: they keep their buffers */
     int npool;
     unsigned long connections;
-    /* The sockets curl asked us to watch (CURLMOPT_SOCKETFUNCTION), so that a wake-up
-     * drives only the transfers whose socket is ready (curl_multi_socket_action).
-     * curl_multi_perform would visit every transfer in flight and poll each one's socket
-     * on every call: with 32 in flight that was ~50 poll(2) calls per wake-up, the largest
-     * single CPU cost of a 1000-queue poll cycle. */
-    struct sock_watch { curl_socket_t fd; short events; } *socks;
-    size_t nsocks, capsocks;
-    struct pollfd *pfd;          /* scratch for one wait: the sockets, then the extra fds */
-    size_t cappfd;
 };
 
 static void list_push(struct xfer_list *l, struct http_xfer *x)
@@ -80,32 +70,6 @@ static void list_unlink(struct xfer_list *l, struct http_xfer *x)
     l->n--;
 }
 
-static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-    struct http_engine *e = userp;
-    size_t i;
-
-    (void)easy;
-    (void)socketp;
-    for (i = 0; i < e->nsocks && e->socks[i].fd != fd; i++)
-        ;
-    if (what == CURL_POLL_REMOVE) {
-        if (i < e->nsocks)
-            e->socks[i] = e->socks[--e->nsocks];
-        return 0;
-    }
-    if (i == e->nsocks) {
-        if (e->nsocks == e->capsocks) {
-            e->capsocks = e->capsocks ? e->capsocks * 2 : 16;
-            e->socks = xrealloc(e->socks, e->capsocks * sizeof(*e->socks));
-        }
-        e->socks[e->nsocks++].fd = fd;
-    }
-    e->socks[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
-                                 ((what & CURL_POLL_OUT) ? POLLOUT : 0));
-    return 0;
-}
-
 struct http_engine *http_engine_new(const struct http_engine_opts *opts)
 {
     struct http_engine *e = xcalloc(1, sizeof(*e));
@@ -126,8 +90,6 @@ struct http_engine *http_engine_new(const struct http_engine_opts *opts)
     e->pool = xcalloc((size_t)e->max_in_flight, sizeof(*e->pool));
     /* Connections are cached by the multi handle and shared by every easy handle in it. */
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->max_in_flight);
-    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
     return e;
 }
 
@@ -203,8 +165,6 @@ void http_engine_free(struct http_engine *e)
         curl_easy_cleanup(e->pool[i]);
     free(e->pool);
     curl_multi_cleanup(e->multi);
-    free(e->socks);
-    free(e->pfd);
     free(e->ca_bundle);
     free(e);
     curl_global_cleanup();
@@ -449,85 +409,22 @@ static int finish_done(struct http_engine *e)
     return ran;
 }
 
-/* Runs the transfers whose timers are due (new ones are due at once, also timeouts and
- * connect retries). curl_multi_timeout rather than a CURLMOPT_TIMERFUNCTION: the wait
- * below asks for the next deadline anyway, and no timer update can be missed. */
-static void run_timers(struct http_engine *e)
-{
-    long t = -1;
-    int running;
-
-    if (curl_multi_timeout(e->multi, &t) == CURLM_OK && t == 0)
-        curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-}
-
-static short waitfd_to_poll(short ev)
-{
-    return (short)(((ev & CURL_WAIT_POLLIN) ? POLLIN : 0) |
-                   ((ev & CURL_WAIT_POLLPRI) ? POLLPRI : 0) |
-                   ((ev & CURL_WAIT_POLLOUT) ? POLLOUT : 0));
-}
-
-static short poll_to_waitfd(short rev)
-{
-    return (short)(((rev & POLLIN) ? CURL_WAIT_POLLIN : 0) |
-                   ((rev & POLLPRI) ? CURL_WAIT_POLLPRI : 0) |
-                   ((rev & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
-}
-
 int http_engine_wait(struct http_engine *e, struct curl_waitfd *extra, unsigned nextra,
                      int timeout_ms)
 {
-    int running = 0, ran, n;
-    long t = -1;
-    size_t nfd, ns;
+    int running = 0, ran;
 
     start_queued(e);
-    run_timers(e);
+    curl_multi_perform(e->multi, &running);
     ran = finish_done(e);
     /* something finished already: only refresh the extra fds' revents, do not sleep */
-    if (ran > 0 || timeout_ms < 0)
-        timeout_ms = 0;
-    if (curl_multi_timeout(e->multi, &t) == CURLM_OK && t >= 0 && t < timeout_ms)
-        timeout_ms = (int)t;
-
-    ns = e->nsocks;
-    nfd = ns + nextra;
-    if (nfd > e->cappfd) {
-        e->cappfd = nfd * 2;
-        e->pfd = xrealloc(e->pfd, e->cappfd * sizeof(*e->pfd));
-    }
-    for (size_t i = 0; i < ns; i++)
-        e->pfd[i] = (struct pollfd){.fd = e->socks[i].fd, .events = e->socks[i].events};
-    for (unsigned i = 0; i < nextra; i++)
-        e->pfd[ns + i] = (struct pollfd){.fd = extra[i].fd,
-                                         .events = waitfd_to_poll(extra[i].events)};
-    n = poll(e->pfd, (nfds_t)nfd, timeout_ms);   /* no fds at all: still sleeps */
-    if (n < 0)   /* EINTR: a signal; the caller sees it */
-        for (size_t i = 0; i < nfd; i++)
-            e->pfd[i].revents = 0;
-    for (unsigned i = 0; i < nextra; i++)
-        extra[i].revents = poll_to_waitfd(e->pfd[ns + i].revents);
-    /* e->pfd is a copy: socket_action may add and remove watched sockets meanwhile */
-    for (size_t i = 0; i < ns && n > 0; i++) {
-        short rev = e->pfd[i].revents;
-        int mask = 0;
-        if (!rev)
-            continue;
-        if (rev & (POLLIN | POLLHUP))
-            mask |= CURL_CSELECT_IN;
-        if (rev & POLLOUT)
-            mask |= CURL_CSELECT_OUT;
-        if (rev & (POLLERR | POLLNVAL))
-            mask |= CURL_CSELECT_ERR;
-        curl_multi_socket_action(e->multi, e->pfd[i].fd, mask, &running);
-    }
-    run_timers(e);
+    curl_multi_poll(e->multi, extra, nextra, ran > 0 || timeout_ms < 0 ? 0 : timeout_ms, NULL);
+    curl_multi_perform(e->multi, &running);
     finish_done(e);
     /* slots freed above: get the next queued transfers on the wire right away */
     if (e->queued.head) {
         start_queued(e);
-        run_timers(e);
+        curl_multi_perform(e->multi, &running);
         finish_done(e);
     }
     return (int)http_engine_pending(e);
