@@ -10,7 +10,10 @@
  * makes ONE line appear on stderr (or through the notify hook) and everything carries on
  * with memory-only caching: there is never a plain-text fallback. Built without libsecret,
  * every function reports "not built with libsecret". OPSDECK_KEYRING=off turns the keyring
- * off (tests that must not touch the keyring of the person running them), silently. */
+ * off (tests that must not touch the keyring of the person running them), silently.
+ * libsecret is dlopen()ed on first use, not linked: a run that never needs the keyring does
+ * not load GLib at all (start-up time and RSS); a libsecret that cannot be loaded is the
+ * same one-line "no keyring" path. */
 #ifndef OPSDECK_KEYRING_H
 #define OPSDECK_KEYRING_H
 
