@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "fmt.h"
+#include "util/buf.h"
+#include "util/fmt.h"
 #include "table.h"
 #include "view.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 enum { COL_NAME, COL_DEPTH, COL_CHANGE, COL_OLDEST, COL_INFLIGHT, COL_SOURCES, NCOLS };
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
-#include "textwidth.h"
+#include "util/fmt.h"
+#include "util/textwidth.h"
 #include "view.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 enum line_kind {
     LINE_HEADING,  /* a section title: never selected */

@@ -14,13 +14,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "fmt.h"
-#include "sanitize.h"
+#include "util/buf.h"
+#include "util/fmt.h"
+#include "util/sanitize.h"
 #include "table.h"
-#include "textwidth.h"
+#include "util/textwidth.h"
 #include "view.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 enum { COL_NAME, COL_VISIBLE, COL_INFLIGHT, COL_DELAYED, COL_OLDEST, COL_FIFO, COL_DLQ,
        COL_DEPTH, NCOLS };

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "glyph.h"
-#include "sanitize.h"
+#include "ui/glyph.h"
+#include "util/sanitize.h"
 #include "table.h"
-#include "textwidth.h"
-#include "xalloc.h"
+#include "util/textwidth.h"
+#include "util/xalloc.h"
 
 #define NO_STYLE (-1)
 #define DEFAULT_PAGE 10

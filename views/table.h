@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "theme.h"
+#include "ui/theme.h"
 #include "view.h"
 
 struct table_col {

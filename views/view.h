@@ -2,7 +2,7 @@
  *
  * Each view is one file, views/<name>.c, ending with
  *     const struct view sqs_view = { .name = "sqs", .draw = sqs_draw, ... };
- * and views/registry.c lists them. The framework (src/ui.c) allocates private_size bytes
+ * and views/registry.c lists them. The framework (src/ui/ui.c) allocates private_size bytes
  * of zeroed state per view (the view never manages its own lifetime), calls the hooks, and
  * does what the bits a key hook returns ask for, once per wake-up (htop's HANDLED | REDRAW).
  *
@@ -18,10 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "appconfig.h"
-#include "glyph.h"
-#include "store.h"
-#include "theme.h"
+#include "conf/appconfig.h"
+#include "ui/glyph.h"
+#include "poll/store.h"
+#include "ui/theme.h"
 
 /* Keys as views see them: a Unicode character as read by wget_wch(), or a curses KEY_*
  * code offset by VIEW_KEY_FN so the two ranges never collide: VIEW_KEY(KEY_DOWN). */

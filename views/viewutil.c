@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "glyph.h"
-#include "sanitize.h"
-#include "textwidth.h"
-#include "theme_curses.h"
+#include "ui/glyph.h"
+#include "util/sanitize.h"
+#include "util/textwidth.h"
+#include "ui/theme_curses.h"
 #include "view.h"
 
 attr_t view_attr(const struct view_ctx *ctx, enum theme_element e)

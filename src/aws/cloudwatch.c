@@ -1,9 +1,9 @@
 /* cloudwatch.c - CloudWatch GetMetricData (query protocol, XML), batched 500 per call. */
 #include "config.h"
 #include "aws/cloudwatch.h"
-#include "proto.h"
-#include "xalloc.h"
-#include "xmlutil.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
+#include "core/xmlutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "awserr.h"
-#include "request.h"
+#include "core/awserr.h"
+#include "core/request.h"
 
 #define CW_MAX_QUERIES_PER_CALL 500   /* GetMetricData's limit on MetricDataQueries */
 #define CW_MAX_DIMENSIONS 30

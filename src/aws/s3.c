@@ -1,9 +1,9 @@
 /* s3.c - Amazon S3 ListBuckets and ListObjectsV2 (REST-XML, path-style). */
 #include "config.h"
 #include "aws/s3.h"
-#include "proto.h"
-#include "xalloc.h"
-#include "xmlutil.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
+#include "core/xmlutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>

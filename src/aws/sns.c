@@ -1,9 +1,9 @@
 /* sns.c - Amazon SNS requests (query protocol) and XML responses. */
 #include "config.h"
 #include "aws/sns.h"
-#include "proto.h"
-#include "xalloc.h"
-#include "xmlutil.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
+#include "core/xmlutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>

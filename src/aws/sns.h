@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "awserr.h"
-#include "request.h"
+#include "core/awserr.h"
+#include "core/request.h"
 
 struct sns_topic_list {
     char **arns;              /* TopicArn of each topic */

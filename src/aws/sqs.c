@@ -1,8 +1,8 @@
 /* sqs.c - Amazon SQS requests and responses over AWS JSON 1.0. */
 #include "config.h"
 #include "aws/sqs.h"
-#include "proto.h"
-#include "xalloc.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

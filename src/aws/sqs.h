@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "awserr.h"
-#include "request.h"
+#include "core/awserr.h"
+#include "core/request.h"
 
 #define SQS_MAX_RESULTS 1000
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto.h"
-#include "xalloc.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
 
 /* Largest epoch in milliseconds we accept: 9999-12-31T23:59:59.999Z. */
 #define MAX_EPOCH_MS INT64_C(253402300799999)

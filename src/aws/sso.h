@@ -22,8 +22,8 @@
 
 #include <stdint.h>
 
-#include "awserr.h"
-#include "request.h"
+#include "core/awserr.h"
+#include "core/request.h"
 
 #define OIDC_GRANT_DEVICE_CODE "urn:ietf:params:oauth:grant-type:device_code"
 #define OIDC_GRANT_REFRESH_TOKEN "refresh_token"

@@ -1,9 +1,9 @@
 /* sts.c - AWS STS GetCallerIdentity, AssumeRole, GetSessionToken (query protocol, XML). */
 #include "config.h"
 #include "aws/sts.h"
-#include "proto.h"
-#include "xalloc.h"
-#include "xmlutil.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
+#include "core/xmlutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "awserr.h"
-#include "request.h"
+#include "core/awserr.h"
+#include "core/request.h"
 
 struct sts_identity {
     char *account;            /* required: a parse error if missing */

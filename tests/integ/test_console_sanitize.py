@@ -22,7 +22,7 @@ TAGS = {"clear": "\x1b[2JPWNED",
         "clip": "\x1b]52;c;b3BzZGVjaw==\x07",
         "bidi": "abc\u202edcba",
         "\x1b[31mred": "key-with-colour"}
-# What sanitize_text makes of them (src/sanitize.h): controls as \xNN, bidi as \u{NNNN}.
+# What sanitize_text makes of them (src/util/sanitize.h): controls as \xNN, bidi as \u{NNNN}.
 SHOWN = {"clear": "\\x1B[2JPWNED",
          "clip": "\\x1B]52;c;b3BzZGVjaw==\\x07",
          "bidi": "abc\\u{202E}dcba",

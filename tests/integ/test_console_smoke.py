@@ -1,7 +1,7 @@
 """test_console_smoke.py - the console opens, shows the account and the estate, and quits.
 
-A small end-to-end check of the shell (src/ui.c, src/loop.c) in the headless script mode of
-src/ui.h, against moto seeded with the realistic estate: the header at 80x24 names the
+A small end-to-end check of the shell (src/ui/ui.c, src/ui/loop.c) in the headless script mode of
+src/ui/ui.h, against moto seeded with the realistic estate: the header at 80x24 names the
 account, profile and region; the overview is the first view; `keys 2` shows the SQS table
 with the seeded queues; `:q` ends the run with status 0 and nothing after it runs; dumps are
 0600. Then the ways the console refuses to start: no terminal (one line, exit 1), a bad

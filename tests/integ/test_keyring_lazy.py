@@ -1,6 +1,6 @@
 """test_keyring_lazy.py - libsecret (and GLib with it) is loaded only when the keyring is used.
 
-opsdeck is not linked with libsecret: src/keyring.c dlopen()s it on the first keyring probe
+opsdeck is not linked with libsecret: src/creds/keyring.c dlopen()s it on the first keyring probe
 that has a D-Bus session to talk to. This test checks, on the real binary:
   - readelf: no libsecret/GLib/GIO/GObject in DT_NEEDED; nm: no secret_* or g_* symbol left
     undefined (a GLib macro expanding to a direct call would show up here);

@@ -1,6 +1,6 @@
 """console.py - drive the opsdeck console in tests: headless script mode and tmux.
 
-Headless (src/ui.h, OPSDECK_SCRIPT): keys from a script, the screen dumped to text files.
+Headless (src/ui/ui.h, OPSDECK_SCRIPT): keys from a script, the screen dumped to text files.
 
     env = console_env(moto.endpoint)             # TERM/TZ/HOME/XDG/COLUMNS/LINES pinned
     s = Script().wait().dump("start").keys("2").wait().dump("sqs")

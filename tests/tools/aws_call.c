@@ -14,10 +14,10 @@
  * the client's cap on transfers in flight. --free-while-pending 1 queues the call, runs the
  * loop once, frees the client and prints "cancelled: callbacks run: N" (N must be 0). */
 #include "config.h"
-#include "client.h"
-#include "awsconfig.h"
-#include "creds.h"
-#include "request.h"
+#include "core/client.h"
+#include "conf/awsconfig.h"
+#include "creds/creds.h"
+#include "core/request.h"
 
 #include <stdio.h>
 #include <stdlib.h>

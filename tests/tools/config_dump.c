@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "awsconfig.h"
-#include "creds.h"
+#include "conf/awsconfig.h"
+#include "creds/creds.h"
 
 static void print_sha256(const char *key, const char *s)
 {

@@ -28,14 +28,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "appconfig.h"
-#include "awsconfig.h"
-#include "client.h"
-#include "creds.h"
-#include "poller.h"
-#include "poller_sched.h"
-#include "sanitize.h"
-#include "store.h"
+#include "conf/appconfig.h"
+#include "conf/awsconfig.h"
+#include "core/client.h"
+#include "creds/creds.h"
+#include "poll/poller.h"
+#include "poll/poller_sched.h"
+#include "util/sanitize.h"
+#include "poll/store.h"
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "error"};
 /* every field of poller.h's schema, by kind */

@@ -11,8 +11,8 @@
  *   "authorization" (header form) or "query" (presigned form), "headers"} or {"error": "..."}.
  * The test keys are fake; this program exists only for tests. */
 #include "config.h"
-#include "sigv4.h"
-#include "xalloc.h"
+#include "core/sigv4.h"
+#include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>

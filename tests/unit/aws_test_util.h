@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "awserr.h"
-#include "buf.h"
-#include "request.h"
+#include "core/awserr.h"
+#include "util/buf.h"
+#include "core/request.h"
 
 /* The whole file as a NUL-terminated string; fails the test if it cannot be read. */
 static inline char *test_read_capture(const char *rel)

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "glyph.h"
-#include "textwidth.h"
-#include "theme.h"
-#include "theme_curses.h"
+#include "ui/glyph.h"
+#include "util/textwidth.h"
+#include "ui/theme.h"
+#include "ui/theme_curses.h"
 #include "view.h"
 
 struct screen_test {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check_tap.h"
-#include "appconfig.h"
+#include "conf/appconfig.h"
 #include "tmp_home.h"
 
 static char cfg_path[512];

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "ui/cmdline.h"
 #include "view.h"
 
 #define E_ACUTE 0xe9    /* é: 2 bytes, 1 column */

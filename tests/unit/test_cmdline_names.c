@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "awsconfig.h"
-#include "theme.h"
+#include "conf/awsconfig.h"
+#include "ui/theme.h"
 #include "tmp_home.h"
 
 /* names joined with ',' for one readable assertion; frees them */

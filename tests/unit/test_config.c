@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check_tap.h"
-#include "awsconfig.h"
+#include "conf/awsconfig.h"
 #include "tmp_home.h"
 
 static struct aws_config *load(const char *profile, const char *region, const char *endpoint,

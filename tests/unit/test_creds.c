@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check_tap.h"
-#include "creds.h"
+#include "creds/creds.h"
 #include "tmp_home.h"
 
 static const char CREDS[] =

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "check_tap.h"
-#include "creds_provider.h"
-#include "creds_remote.h"
+#include "creds/creds_provider.h"
+#include "creds/creds_remote.h"
 #include "tmp_home.h"
 
 /* expected words joined by '|'; computed with python3 -c 'import shlex; shlex.split(...)' */

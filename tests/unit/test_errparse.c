@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "awserr.h"
-#include "client.h"
-#include "errparse.h"
-#include "xalloc.h"
+#include "core/awserr.h"
+#include "core/client.h"
+#include "core/errparse.h"
+#include "util/xalloc.h"
 
 /* Loads a raw response file: status line, headers, empty line, body. */
 static void load_http(const char *name, struct aws_response *r)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "util/fmt.h"
 
 typedef char *(*fmt_fn)(char *buf, size_t n, int64_t v);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
-#include "textwidth.h"
+#include "ui/frame.h"
+#include "util/textwidth.h"
 
 static const struct frame_header hdr = {
     .account = "123456789012",

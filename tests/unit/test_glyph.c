@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "check_tap.h"
-#include "glyph.h"
-#include "textwidth.h"
+#include "ui/glyph.h"
+#include "util/textwidth.h"
 
 static void utf8_locale(void)
 {

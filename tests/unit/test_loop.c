@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "awsconfig.h"
-#include "client.h"
-#include "creds.h"
-#include "loop.h"
+#include "conf/awsconfig.h"
+#include "core/client.h"
+#include "creds/creds.h"
+#include "ui/loop.h"
 
 #define LONG_WAIT (10 * 60 * 1000)
 #define BIT(s) ((uint64_t)1 << (s))

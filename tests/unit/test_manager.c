@@ -9,11 +9,11 @@
 #include <time.h>
 
 #include "check_tap.h"
-#include "creds.h"
-#include "creds_provider.h"
-#include "keyring.h"
+#include "creds/creds.h"
+#include "creds/creds_provider.h"
+#include "creds/keyring.h"
 #include "tmp_home.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 static const char CREDS[] =
     "[a]\naws_access_key_id = AKIAPROFILEA00001\naws_secret_access_key = secret-a\n"

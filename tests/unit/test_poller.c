@@ -12,14 +12,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "appconfig.h"
-#include "awsconfig.h"
+#include "conf/appconfig.h"
+#include "conf/awsconfig.h"
 #include "check_tap.h"
-#include "client.h"
-#include "creds.h"
-#include "poller.h"
-#include "poller_sched.h"
-#include "store.h"
+#include "core/client.h"
+#include "creds/creds.h"
+#include "poll/poller.h"
+#include "poll/poller_sched.h"
+#include "poll/store.h"
 #include "tmp_home.h"
 
 #define S 1000   /* ms per second, for readability */

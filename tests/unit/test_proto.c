@@ -6,8 +6,8 @@
 
 #include "aws_test_util.h"
 #include "check_tap.h"
-#include "proto.h"
-#include "xmlutil.h"
+#include "core/proto.h"
+#include "core/xmlutil.h"
 
 /* ---- JSON ---- */
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "retry.h"
+#include "core/retry.h"
 
 static struct aws_error http_error(long status, const char *code)
 {

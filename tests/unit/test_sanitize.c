@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check_tap.h"
-#include "sanitize.h"
+#include "util/sanitize.h"
 
 static void expect_text(const char *in, size_t len, const char *want)
 {

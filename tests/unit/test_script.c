@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "script.h"
+#include "ui/script.h"
 #include "view.h"
 
 static struct script s;

@@ -23,8 +23,8 @@
 #endif
 #include "config.h"
 #include "check_tap.h"
-#include "sigv4.h"
-#include "xalloc.h"
+#include "core/sigv4.h"
+#include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

@@ -12,7 +12,7 @@
 #include "aws/sso.h"
 #include "aws_test_util.h"
 #include "check_tap.h"
-#include "creds_sso.h"
+#include "creds/creds_sso.h"
 #include "tmp_home.h"
 
 static const char SECRET[] = "JdJJl5D6rUyKJLvu_46GfnwJVdytXEFZcOE1VBmg";

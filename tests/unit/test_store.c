@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "poll/store.h"
 
 /* The injected clock: tests move time by assignment, never by sleeping. */
 static int64_t fake_now;

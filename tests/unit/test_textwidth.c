@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_tap.h"
-#include "textwidth.h"
+#include "util/textwidth.h"
 
 #define ELL "…"
 

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "check_tap.h"
-#include "theme.h"
-#include "theme_curses.h"
-#include "xalloc.h"
+#include "ui/theme.h"
+#include "ui/theme_curses.h"
+#include "util/xalloc.h"
 
 static const char *const shipped[] = { "default", "light", "monochrome", "high-contrast" };
 

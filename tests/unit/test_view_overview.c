@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "screen_test.h"
-#include "store.h"
+#include "poll/store.h"
 #include "view.h"
 
 #define BASE "https://sqs.us-east-1.amazonaws.com/123456789012/"

@@ -11,7 +11,7 @@
 
 #include "check_tap.h"
 #include "screen_test.h"
-#include "store.h"
+#include "poll/store.h"
 #include "table.h"
 #include "view.h"
 

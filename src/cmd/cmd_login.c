@@ -1,0 +1,227 @@
+/* cmd_login.c - `opsdeck login --sso [PROFILE]`: IAM Identity Center's device authorization
+ * flow (RFC 8628), for jump hosts with no display: print the URL and the code, never start a
+ * browser, poll until the person approves it elsewhere, then write the token cache that
+ * botocore and the AWS CLI v2 read too. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/sso.h"
+#include "core/client.h"
+#include "cmd/commands.h"
+#include "creds/creds_provider.h"
+#include "creds/creds_sso.h"
+#include "core/proto.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+
+static int oidc_call(struct creds_ctx *ctx, const char *url, const char *region,
+                     struct aws_request *req, struct aws_response *resp, struct aws_error *err)
+{
+    int rc;
+
+    req->endpoint = xstrdup(url);
+    req->region = xstrdup(region);
+    rc = creds_call(ctx, NULL, req, resp, err);
+    aws_request_done(req);
+    return rc;
+}
+
+static void resp_wipe_done(struct aws_response *resp)
+{
+    if (resp->body.data)
+        explicit_bzero(resp->body.data, resp->body.len);
+    aws_response_done(resp);
+}
+
+static time_t mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+static void sleep_seconds(int64_t s)
+{
+    struct timespec ts = {(time_t)s, 0};
+
+    while (nanosleep(&ts, &ts) < 0)
+        ;
+}
+
+/* AWS text on the terminal: escaped, never raw. */
+static void print_untrusted(FILE *out, const char *label, const char *s)
+{
+    char *safe = sanitize_text(s, strlen(s));
+
+    fprintf(out, "%s%s\n", label, safe);
+    free(safe);
+}
+
+/* Polls CreateToken until approved (0, *tok filled), denied or expired (-1). */
+static int poll_token(struct creds_ctx *ctx, const char *url, const char *region,
+                      const struct oidc_client *cl, const struct oidc_device_auth *da,
+                      struct oidc_token *tok, struct aws_error *err)
+{
+    time_t deadline = mono_now() + (time_t)da->expires_in;
+    int64_t interval = da->interval;
+
+    for (;;) {
+        struct aws_request req;
+        struct aws_response resp;
+        int rc;
+
+        sleep_seconds(interval);
+        if (mono_now() > deadline)
+            break;
+        aws_error_clear(err);
+        oidc_create_token_request(&req, cl->client_id, cl->client_secret,
+                                  OIDC_GRANT_DEVICE_CODE, da->device_code);
+        if (oidc_call(ctx, url, region, &req, &resp, err) == 0) {
+            rc = oidc_create_token_parse(&resp, tok, err);
+            resp_wipe_done(&resp);
+            return rc;
+        }
+        if (strcmp(err->code, "AuthorizationPendingException") == 0)
+            continue;
+        if (strcmp(err->code, "SlowDownException") == 0) {
+            interval += 5;  /* RFC 8628 3.5 */
+            continue;
+        }
+        if (strcmp(err->code, "ExpiredTokenException") == 0)
+            break;
+        return -1;
+    }
+    aws_error_set(err, AWS_ERR_CREDENTIALS, "the code was not approved within %lld seconds; "
+                  "run the login again", (long long)da->expires_in);
+    return -1;
+}
+
+int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
+              struct aws_error *err)
+{
+    struct creds_ctx ctx = {.cfg = cfg, .profile = profile};
+    struct sso_profile p;
+    struct oidc_client cl = {0};
+    struct oidc_device_auth da = {0};
+    struct oidc_token tok = {0};
+    struct sso_token st = {0};
+    struct aws_request req;
+    struct aws_response resp;
+    char *url = NULL, *path = NULL;
+    char when[21];
+    int rc = -1;
+
+    if (sso_profile_load(cfg, profile, false, &p, err) < 0)
+        return -1;
+    if (!(url = aws_config_endpoint_region(cfg, "oidc", p.region, NULL, err)))
+        goto out;
+    /* a client registration per login: it is cheap, and reusing one would need its own
+     * cache (the CLI keeps it inside the token file, which we rewrite below anyway) */
+    oidc_register_client_request(&req, "opsdeck", p.session ? p.scopes : NULL);
+    if (oidc_call(&ctx, url, p.region, &req, &resp, err) < 0)
+        goto fail;
+    rc = oidc_register_client_parse(&resp, &cl, err);
+    resp_wipe_done(&resp);
+    if (rc < 0)
+        goto fail;
+    oidc_start_device_authorization_request(&req, cl.client_id, cl.client_secret, p.start_url);
+    if (oidc_call(&ctx, url, p.region, &req, &resp, err) < 0 ||
+        (rc = oidc_start_device_authorization_parse(&resp, &da, err),
+         resp_wipe_done(&resp), rc < 0)) {
+        rc = -1;
+        goto fail;
+    }
+    fprintf(out, "Sign in to IAM Identity Center for profile %s (%s).\n", p.profile,
+            p.start_url);
+    fputs("On any device with a browser, open\n", out);
+    print_untrusted(out, "    ", da.verification_uri);
+    fputs("and enter the code\n", out);
+    print_untrusted(out, "    ", da.user_code);
+    if (da.verification_uri_complete) {
+        fputs("or open this URL, which carries the code:\n", out);
+        print_untrusted(out, "    ", da.verification_uri_complete);
+    }
+    fprintf(out, "Waiting for approval (the code expires in %lld minutes)...\n",
+            (long long)((da.expires_in + 59) / 60));
+    fflush(out);
+    rc = poll_token(&ctx, url, p.region, &cl, &da, &tok, err);
+    if (rc < 0)
+        goto fail;
+    /* the fields the AWS CLI v2 writes, so botocore and the CLI read our file and we theirs */
+    st.start_url = xstrdup(p.start_url);
+    st.region = xstrdup(p.region);
+    st.access_token = tok.access_token;
+    tok.access_token = NULL;
+    st.expires_at = time(NULL) + (time_t)tok.expires_in;
+    if (p.session) {
+        st.refresh_token = tok.refresh_token;
+        tok.refresh_token = NULL;
+        st.client_id = xstrdup(cl.client_id);
+        st.client_secret = xstrdup(cl.client_secret);
+        st.registration_expires_at = (time_t)cl.secret_expires_at;
+    }
+    path = sso_token_cache_path(&p);
+    if ((rc = sso_token_save(path, &st, err)) < 0)
+        goto fail;
+    proto_format_iso8601((int64_t)st.expires_at, when);
+    fprintf(out, "Logged in: the SSO token for %s is cached in %s until %s.\n", p.start_url,
+            path, when);
+    goto out;
+fail:
+    {
+        char msg[sizeof(err->message)];
+
+        /* network and HTTP failures: the client's line names the endpoint and the fix */
+        if (err->kind == AWS_ERR_NETWORK || err->kind == AWS_ERR_TIMEOUT ||
+            err->kind == AWS_ERR_HTTP)
+            aws_error_describe(err, p.profile, msg, sizeof(msg));
+        else
+            snprintf(msg, sizeof(msg), "%s", err->message);
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "login to %s for profile %s failed: %s",
+                      p.start_url, p.profile, msg);
+    }
+out:
+    free(url);
+    free(path);
+    sso_token_done(&st);
+    oidc_token_free(&tok);
+    oidc_device_auth_free(&da);
+    oidc_client_free(&cl);
+    sso_profile_done(&p);
+    return rc;
+}
+
+int cmd_login(const struct global_opts *g, int argc, char **argv)
+{
+    struct aws_config_opts o = {0};
+    struct aws_config *cfg;
+    struct aws_error err;
+    int rc;
+
+    if (!g->sso || argc > 2) {
+        fputs("usage: opsdeck login --sso [PROFILE]\n", stderr);
+        return 2;
+    }
+    /* the word after login names the profile, as --profile would */
+    o.profile = argc == 2 ? argv[1] : g->profile;
+    o.region = g->region;
+    aws_error_clear(&err);
+    if (!(cfg = aws_config_new(&o, &err))) {
+        fprintf(stderr, "opsdeck: %s\n", err.message);
+        return 1;
+    }
+    rc = sso_login(cfg, cfg->profile, stdout, &err);
+    if (rc < 0) {
+        char *safe = sanitize_text(err.message, strlen(err.message));
+
+        fprintf(stderr, "opsdeck: %s\n", safe);
+        free(safe);
+    }
+    aws_config_free(cfg);
+    return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,125 @@
+/* main.c - command line: global options, then a command from the table below.
+ *
+ *   opsdeck [--profile P] [--region R] [--endpoint-url URL] [--mfa-code CODE] COMMAND [ARGS]
+ *   opsdeck [OPTIONS] [--theme NAME] [--no-color] [--ascii] [--view NAME]
+ *
+ * Without a command, opsdeck opens the interactive console (ui.h). */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "ui/ui.h"
+
+struct command {
+    const char *name;
+    command_fn run;
+    const char *usage;         /* one line for --help */
+};
+
+static const struct command commands[] = {
+    {"snapshot", cmd_snapshot,
+     "snapshot [--json]      poll SQS, SNS, S3, STS and CloudWatch once and print the result"},
+    {"whoami", cmd_whoami,
+     "whoami [--json]        the identity of the credentials (GetCallerIdentity), their source and expiry"},
+    {"creds", cmd_creds,
+     "creds add|remove PROFILE, creds list   long-term keys in the OS keyring (read from stdin)"},
+    {"login", cmd_login,
+     "login --sso [PROFILE]  sign in to IAM Identity Center: prints a URL and a code to approve"},
+    {"config", cmd_config,
+     "config check [FILE]    check opsdeck's own config file (opsdeck.conf(5)); print the settings"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: opsdeck [OPTIONS]                 the console (needs a terminal)\n"
+          "       opsdeck [OPTIONS] COMMAND [ARGS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    fputs("\n"
+          "options:\n"
+          "  --profile NAME       AWS profile (default: AWS_PROFILE, else \"default\")\n"
+          "  --region NAME        AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)\n"
+          "  --endpoint-url URL   send every request to URL (an emulator or a VPC endpoint)\n"
+          "  --mfa-code CODE      the MFA code for a profile with mfa_serial (else asked on the terminal)\n"
+          "  --json               machine-readable output\n"
+          "  --theme NAME         console colour theme (default: the config's, else default)\n"
+          "  --no-color           console without colours (as NO_COLOR)\n"
+          "  --ascii              console with ASCII glyphs only\n"
+          "  --view NAME          the console's first view (overview, sqs, dlq)\n"
+          "  -h, --help           this help\n"
+          "  -V, --version        the version\n"
+          "\n"
+          "exit status: 0 success, 1 AWS, network or credential failure, 2 usage error\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"profile", required_argument, NULL, 'p'},
+        {"region", required_argument, NULL, 'r'},
+        {"endpoint-url", required_argument, NULL, 'e'},
+        {"mfa-code", required_argument, NULL, 'm'},
+        {"json", no_argument, NULL, 'j'},
+        {"sso", no_argument, NULL, 's'},
+        {"theme", required_argument, NULL, 't'},
+        {"no-color", no_argument, NULL, 'C'},
+        {"ascii", no_argument, NULL, 'a'},
+        {"view", required_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct global_opts g = {0};
+    struct ui_opts uo = {0};
+    const struct command *cmd = NULL;
+    int c, rc;
+
+    /* GNU getopt moves the words that are not options to the end, in order: the command
+     * and its arguments. */
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': g.profile = optarg; break;
+        case 'r': g.region = optarg; break;
+        case 'e': g.endpoint_url = optarg; break;
+        case 'm': g.mfa_code = optarg; break;
+        case 'j': g.json = 1; break;
+        case 's': g.sso = 1; break;
+        case 't': uo.theme = optarg; break;
+        case 'C': uo.no_color = 1; break;
+        case 'a': uo.ascii = 1; break;
+        case 'v': uo.view = optarg; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': puts(PACKAGE_STRING); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            fputs("opsdeck: libcurl failed to initialise\n", stderr);
+            return 1;
+        }
+        rc = ui_run(&g, &uo);
+        curl_global_cleanup();
+        return rc;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[optind], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        fprintf(stderr, "opsdeck: unknown command '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fputs("opsdeck: libcurl failed to initialise\n", stderr);
+        return 1;
+    }
+    rc = cmd->run(&g, argc - optind, argv + optind);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,785 @@
+/* appconfig.c - opsdeck's own config file (see appconfig.h and doc/opsdeck.conf.5).
+ *
+ * inih splits "key = value" lines (trimming, inline comments); a line reader in front of it
+ * sees every raw line first. That is where line numbers, section headers and syntax errors
+ * are handled, because inih reports only the first bad line, without a reason, and never
+ * reports a section that has no keys. The reader hands inih a blank line for everything that
+ * is not a key line, so a bad line is reported once, by us, and parsing goes on.
+ *
+ * Every key is described once, in the table below: its section, type and bounds. The parser,
+ * `opsdeck config check` and the documentation test all read that table. */
+#include "config.h"
+#include "conf/appconfig.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "util/strutil.h"
+#include "util/xalloc.h"
+
+/* A config line of more than this is a damaged file, not a setting. */
+#define APPCONFIG_MAX_LINE 4096
+/* How much of a user's text an error message quotes. */
+#define QUOTE_MAX 40
+
+enum section_kind { SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_INTERVALS, SEC_THRESHOLDS, SEC_PROFILE };
+
+static const char *const section_names[] = {
+    [SEC_GENERAL] = "general", [SEC_INTERVALS] = "intervals",
+    [SEC_THRESHOLDS] = "thresholds", [SEC_PROFILE] = "profile",
+};
+
+enum key_type { T_THEME, T_BOOL, T_COUNT, T_DURATION, T_ENVIRONMENT, T_REGION };
+
+struct appconfig_profile_entry {
+    char *name;
+    char environment[16];    /* "" when not set */
+    bool read_only;
+    char region[64];         /* "" when not set */
+    char theme[APPCONFIG_NAME_MAX + 1];  /* "" when not set */
+};
+
+/* Where a key's value lives: in struct appconfig, or in a profile entry for SEC_PROFILE. */
+struct key_def {
+    enum section_kind section;
+    const char *name;
+    enum key_type type;
+    size_t offset;
+    long min, max;           /* T_COUNT, T_DURATION */
+};
+
+#define CFG(f) offsetof(struct appconfig, f)
+#define PRO(f) offsetof(struct appconfig_profile_entry, f)
+#define IVL(v) CFG(interval) + (v) * sizeof(int)
+
+static const struct key_def keys[] = {
+    {SEC_GENERAL, "theme", T_THEME, CFG(theme), 0, 0},
+    {SEC_GENERAL, "ascii", T_BOOL, CFG(ascii), 0, 0},
+    {SEC_GENERAL, "no_color", T_BOOL, CFG(no_color), 0, 0},
+    {SEC_GENERAL, "max_in_flight", T_COUNT, CFG(max_in_flight), 1, APPCONFIG_MAX_IN_FLIGHT_MAX},
+    {SEC_INTERVALS, "default", T_DURATION, CFG(interval_default), APPCONFIG_INTERVAL_MIN,
+     APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "overview", T_DURATION, IVL(APPCONFIG_VIEW_OVERVIEW),
+     APPCONFIG_INTERVAL_MIN, APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "sqs", T_DURATION, IVL(APPCONFIG_VIEW_SQS), APPCONFIG_INTERVAL_MIN,
+     APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "dlq", T_DURATION, IVL(APPCONFIG_VIEW_DLQ), APPCONFIG_INTERVAL_MIN,
+     APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "sns", T_DURATION, IVL(APPCONFIG_VIEW_SNS), APPCONFIG_INTERVAL_MIN,
+     APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "s3", T_DURATION, IVL(APPCONFIG_VIEW_S3), APPCONFIG_INTERVAL_MIN,
+     APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "expiry", T_DURATION, IVL(APPCONFIG_VIEW_EXPIRY), APPCONFIG_INTERVAL_MIN,
+     APPCONFIG_INTERVAL_MAX},
+    {SEC_INTERVALS, "toggles", T_DURATION, IVL(APPCONFIG_VIEW_TOGGLES),
+     APPCONFIG_INTERVAL_MIN, APPCONFIG_INTERVAL_MAX},
+    /* SQS keeps a message at most 14 days: a longer age threshold could never fire. */
+    {SEC_THRESHOLDS, "oldest_message_warn", T_DURATION, CFG(thresholds.oldest_message_warn),
+     1, 14 * 86400},
+    {SEC_THRESHOLDS, "oldest_message_critical", T_DURATION,
+     CFG(thresholds.oldest_message_critical), 1, 14 * 86400},
+    {SEC_THRESHOLDS, "dlq_depth_warn", T_COUNT, CFG(thresholds.dlq_depth_warn), 1,
+     1000000000},
+    {SEC_THRESHOLDS, "dlq_depth_critical", T_COUNT, CFG(thresholds.dlq_depth_critical), 1,
+     1000000000},
+    /* access keys and console passwords age in months */
+    {SEC_THRESHOLDS, "expiry_warn", T_DURATION, CFG(thresholds.expiry_warn), 1, 365 * 86400},
+    {SEC_PROFILE, "environment", T_ENVIRONMENT, PRO(environment), 0, 0},
+    {SEC_PROFILE, "read_only", T_BOOL, PRO(read_only), 0, 0},
+    {SEC_PROFILE, "region", T_REGION, PRO(region), 0, 0},
+    {SEC_PROFILE, "theme", T_THEME, PRO(theme), 0, 0},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Which struct fields are int (the rest of T_COUNT/T_DURATION are long). */
+static bool field_is_int(const struct key_def *k)
+{
+    return k->section == SEC_INTERVALS || k->offset == CFG(max_in_flight);
+}
+
+static const char *const environments[][2] = {
+    /* what the user writes, what we store */
+    {"production", "production"}, {"prod", "production"},
+    {"staging", "staging"}, {"stage", "staging"},
+    {"development", "development"}, {"dev", "development"},
+    {"test", "test"}, {"sandbox", "sandbox"},
+};
+
+static const char *const view_names[APPCONFIG_VIEW_COUNT] = {
+    "overview", "sqs", "dlq", "sns", "s3", "expiry", "toggles",
+};
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+/* A user's text for an error message: at most QUOTE_MAX bytes, control bytes escaped, so a
+ * hostile or damaged file cannot write escape sequences through the status line. */
+static void quote(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; s[i] && o + 5 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (i >= QUOTE_MAX) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+}
+
+static void add_error(struct appconfig *cfg, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_error(struct appconfig *cfg, int line, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    if (cfg->nerrors >= APPCONFIG_MAX_ERRORS) {
+        cfg->errors_dropped++;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cfg->errors = xrealloc(cfg->errors, (cfg->nerrors + 1) * sizeof(*cfg->errors));
+    if (line > 0)
+        cfg->errors[cfg->nerrors++] = xasprintf("%s:%d: %s", cfg->path, line, msg);
+    else
+        cfg->errors[cfg->nerrors++] = xasprintf("%s: %s", cfg->path, msg);
+}
+
+
+static bool name_valid(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+            return false;
+    return s[0] != '.';  /* a theme name becomes a file name: no "..", no hidden files */
+}
+
+/* As botocore's validate_region_name: the region becomes part of a host name. */
+static bool region_valid(const char *r)
+{
+    size_t n = strlen(r);
+
+    if (n == 0 || n > 63 || r[0] == '-' || r[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)r[i]) && r[i] != '-')
+            return false;
+    return true;
+}
+
+bool appconfig_parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool appconfig_parse_duration(const char *s, long *out)
+{
+    long mult = 1, v = 0;
+    const char *p = s;
+
+    if (!isdigit((unsigned char)*p))
+        return false;  /* no sign, no space, no empty value */
+    for (; isdigit((unsigned char)*p); p++) {
+        if (v > (LONG_MAX - (*p - '0')) / 10)
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    switch (*p) {
+    case '\0': break;
+    case 's': mult = 1; p++; break;
+    case 'm': mult = 60; p++; break;
+    case 'h': mult = 3600; p++; break;
+    case 'd': mult = 86400; p++; break;
+    default: return false;
+    }
+    if (*p != '\0' || v > LONG_MAX / mult)
+        return false;
+    *out = v * mult;
+    return true;
+}
+
+/* The shortest exact way to write seconds as a duration. */
+static void format_duration(char *out, size_t size, long sec)
+{
+    if (sec > 0 && sec % 86400 == 0)
+        snprintf(out, size, "%ldd", sec / 86400);
+    else if (sec > 0 && sec % 3600 == 0)
+        snprintf(out, size, "%ldh", sec / 3600);
+    else if (sec > 0 && sec % 60 == 0)
+        snprintf(out, size, "%ldm", sec / 60);
+    else
+        snprintf(out, size, "%lds", sec);
+}
+
+static struct appconfig_profile_entry *profile_find(const struct appconfig *cfg,
+                                                    const char *name)
+{
+    for (size_t i = 0; name && i < cfg->nprofiles; i++)
+        if (strcmp(cfg->profiles[i].name, name) == 0)
+            return &cfg->profiles[i];
+    return NULL;
+}
+
+static struct appconfig_profile_entry *profile_add(struct appconfig *cfg, const char *name)
+{
+    struct appconfig_profile_entry *p = profile_find(cfg, name);
+
+    if (p)
+        return p;  /* a repeated [profile x] adds to the first one */
+    cfg->profiles = xrealloc(cfg->profiles, (cfg->nprofiles + 1) * sizeof(*cfg->profiles));
+    p = &cfg->profiles[cfg->nprofiles++];
+    memset(p, 0, sizeof(*p));
+    p->name = xstrdup(name);
+    return p;
+}
+
+/* ---- defaults, lifetime -------------------------------------------------------------- */
+
+struct appconfig *appconfig_new(void)
+{
+    struct appconfig *cfg = xcalloc(1, sizeof(*cfg));
+
+    strcpy(cfg->theme, "default");
+    cfg->max_in_flight = APPCONFIG_MAX_IN_FLIGHT_DEFAULT;
+    cfg->interval_default = APPCONFIG_INTERVAL_DEFAULT;
+    cfg->thresholds.oldest_message_warn = 300;
+    cfg->thresholds.oldest_message_critical = 900;
+    cfg->thresholds.dlq_depth_warn = 1;
+    cfg->thresholds.dlq_depth_critical = 100;
+    cfg->thresholds.expiry_warn = 900;
+    return cfg;
+}
+
+void appconfig_free(struct appconfig *cfg)
+{
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < cfg->nprofiles; i++)
+        free(cfg->profiles[i].name);
+    free(cfg->profiles);
+    for (size_t i = 0; i < cfg->nerrors; i++)
+        free(cfg->errors[i]);
+    free(cfg->errors);
+    free(cfg->path);
+    free(cfg);
+}
+
+char *appconfig_default_path(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+    /* the XDG spec: a relative XDG_CONFIG_HOME is invalid and ignored */
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/opsdeck/config", xdg);
+    if (home && *home)
+        return xasprintf("%s/.config/opsdeck/config", home);
+    return NULL;
+}
+
+/* ---- parsing ------------------------------------------------------------------------- */
+
+struct parse_state {
+    struct appconfig *cfg;
+    FILE *fp;
+    char *line;              /* getline's buffer */
+    size_t line_cap;
+    int lineno;
+    enum section_kind sec;
+    struct appconfig_profile_entry *profile;  /* for SEC_PROFILE */
+    int threshold_line[NKEYS];  /* where each key was set, for the cross-key check */
+};
+
+/* "[general]", "[profile prod]": the section kind, or SEC_BAD after reporting why. */
+static enum section_kind section_open(struct parse_state *st, char *s)
+{
+    char *end = strrchr(s, ']'), *name, *after, q[QUOTE_MAX * 4 + 8];
+
+    if (!end) {
+        add_error(st->cfg, st->lineno, "section header without a closing ']' — write it as "
+                  "[NAME]; keys up to the next header are ignored");
+        return SEC_BAD;
+    }
+    after = str_strip(end + 1);
+    if (*after && *after != '#' && *after != ';') {
+        add_error(st->cfg, st->lineno, "text after the section header — move it to a line of "
+                  "its own or make it a comment with #");
+        return SEC_BAD;
+    }
+    *end = '\0';
+    name = str_strip(s + 1);
+    if (strncmp(name, "profile", 7) == 0 && (name[7] == '\0' || isspace((unsigned char)name[7]))) {
+        char *pname = str_strip(name + 7);
+
+        if (!*pname) {
+            add_error(st->cfg, st->lineno, "[profile] without a name — write [profile NAME] "
+                      "with the AWS profile's name");
+            return SEC_BAD;
+        }
+        for (char *c = pname; *c; c++) {
+            if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c)) {
+                quote(q, sizeof(q), pname);
+                add_error(st->cfg, st->lineno, "profile name '%s' contains a space or control "
+                          "character — AWS profile names have none", q);
+                return SEC_BAD;
+            }
+        }
+        st->profile = profile_add(st->cfg, pname);
+        return SEC_PROFILE;
+    }
+    for (int k = SEC_GENERAL; k < SEC_PROFILE; k++)
+        if (strcmp(name, section_names[k]) == 0)
+            return (enum section_kind)k;
+    quote(q, sizeof(q), name);
+    if (strcmp(name, "default") == 0)
+        add_error(st->cfg, st->lineno, "unknown section [default] — settings for the default "
+                  "AWS profile go under [profile default]");
+    else
+        add_error(st->cfg, st->lineno, "unknown section [%s] — use [general], [intervals], "
+                  "[thresholds] or [profile NAME]", q);
+    return SEC_BAD;
+}
+
+/* inih's fgets-style reader. Reads one whole raw line, deals with everything that is not
+ * "key = value", and gives inih only key lines (everything else as an empty line). */
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse_state *st = stream;
+    ssize_t n;
+    char *s;
+
+    errno = 0;
+    n = getline(&st->line, &st->line_cap, st->fp);
+    if (n < 0) {
+        if (errno && errno != EINVAL)
+            add_error(st->cfg, st->lineno + 1, "cannot read the file: %s — check the disk "
+                      "and the file", strerror(errno));
+        return NULL;
+    }
+    st->lineno++;
+    strcpy(str, "\n");
+    if ((size_t)n != strlen(st->line)) {
+        add_error(st->cfg, st->lineno, "line holds a NUL byte — the file is not text; "
+                  "rewrite the line");
+        return str;
+    }
+    if (n > APPCONFIG_MAX_LINE) {
+        add_error(st->cfg, st->lineno, "line longer than %d bytes — shorten or remove it",
+                  APPCONFIG_MAX_LINE);
+        return str;
+    }
+    /* a UTF-8 byte order mark, as some editors write one */
+    s = st->line;
+    if (st->lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
+    s = str_strip(s);
+    if (!*s || *s == '#' || *s == ';')
+        return str;
+    if (*s == '[') {
+        st->profile = NULL;
+        st->sec = section_open(st, s);
+        return str;
+    }
+    if (!strchr(s, '=')) {
+        /* never quote this line: it may be a secret pasted on a line of its own */
+        add_error(st->cfg, st->lineno, "not a [section], a comment or KEY = VALUE — fix the "
+                  "line or make it a comment with #");
+        return str;
+    }
+    if ((int)strlen(s) + 2 > num)
+        return str;  /* cannot happen: ini_max_line is set above APPCONFIG_MAX_LINE */
+    snprintf(str, (size_t)num, "%s\n", s);
+    return str;
+}
+
+/* Keys that would hold a secret: they belong in the credentials file or the keyring. */
+static bool key_is_secret(const char *k)
+{
+    return strstr(k, "secret") || strstr(k, "session_token") || strstr(k, "security_token") ||
+           strstr(k, "password") || strcmp(k, "aws_access_key_id") == 0;
+}
+
+static void known_keys(enum section_kind sec, char *out, size_t size)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < NKEYS && o < size; i++)
+        if (keys[i].section == sec)
+            o += (size_t)snprintf(out + o, size - o, "%s%s", o ? ", " : "", keys[i].name);
+}
+
+static void set_value(struct parse_state *st, const struct key_def *k, const char *v)
+{
+    char *base = k->section == SEC_PROFILE ? (char *)st->profile : (char *)st->cfg;
+    void *field = base + k->offset;
+    char q[QUOTE_MAX * 4 + 8], d1[32], d2[32];
+    long num = 0;
+    bool b;
+
+    quote(q, sizeof(q), v);
+    switch (k->type) {
+    case T_THEME:
+        if (!name_valid(v, APPCONFIG_NAME_MAX)) {
+            add_error(st->cfg, st->lineno, "theme '%s' is not a theme name — use the name of "
+                      "a file in themes/ without .theme (letters, digits, - and _)", q);
+            return;
+        }
+        strcpy(field, v);
+        return;
+    case T_BOOL:
+        if (!appconfig_parse_bool(v, &b)) {
+            add_error(st->cfg, st->lineno, "%s = '%s' is not a boolean — use true or false",
+                      k->name, q);
+            return;
+        }
+        *(bool *)field = b;
+        return;
+    case T_COUNT:
+        if (!isdigit((unsigned char)v[0]) || !appconfig_parse_duration(v, &num) ||
+            strspn(v, "0123456789") != strlen(v) || num < k->min || num > k->max) {
+            add_error(st->cfg, st->lineno, "%s = '%s' is not a whole number from %ld to %ld "
+                      "— write one", k->name, q, k->min, k->max);
+            return;
+        }
+        break;
+    case T_DURATION:
+        if (!appconfig_parse_duration(v, &num)) {
+            add_error(st->cfg, st->lineno, "%s = '%s' is not a duration — write seconds as "
+                      "30, 30s, 5m, 2h or 1d", k->name, q);
+            return;
+        }
+        if (num < k->min || num > k->max) {
+            format_duration(d1, sizeof(d1), k->min);
+            format_duration(d2, sizeof(d2), k->max);
+            add_error(st->cfg, st->lineno, "%s = %s is out of range — use %s to %s", k->name,
+                      q, d1, d2);
+            return;
+        }
+        break;
+    case T_ENVIRONMENT:
+        for (size_t i = 0; i < sizeof(environments) / sizeof(environments[0]); i++) {
+            if (strcasecmp(v, environments[i][0]) == 0) {
+                strcpy(field, environments[i][1]);
+                return;
+            }
+        }
+        /* a typo in "production" must not pass silently as an unmarked profile */
+        add_error(st->cfg, st->lineno, "environment '%s' is unknown — use production, "
+                  "staging, development, test or sandbox", q);
+        return;
+    case T_REGION:
+        if (!region_valid(v)) {
+            add_error(st->cfg, st->lineno, "region '%s' is not a region name — write one like "
+                      "eu-west-1", q);
+            return;
+        }
+        strcpy(field, v);
+        return;
+    }
+    if (field_is_int(k))
+        *(int *)field = (int)num;
+    else
+        *(long *)field = num;
+    st->threshold_line[k - keys] = st->lineno;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse_state *st = user;
+    char key[128], val[APPCONFIG_MAX_LINE + 1], q[QUOTE_MAX * 4 + 8], list[256];
+    size_t n, i;
+
+    (void)section;  /* the reader tracks sections itself */
+    snprintf(key, sizeof(key), "%s", name);
+    for (i = 0; key[i]; i++)
+        key[i] = (char)tolower((unsigned char)key[i]);  /* as configparser */
+    quote(q, sizeof(q), key);
+    if (key_is_secret(key)) {
+        /* the value is not quoted, anywhere */
+        add_error(st->cfg, st->lineno, "%s is a secret and does not belong in opsdeck's "
+                  "config — remove the line; keep keys in ~/.aws/credentials or the OS "
+                  "keyring (opsdeck creds add PROFILE)", q);
+        return 1;
+    }
+    if (st->sec == SEC_BAD)
+        return 1;  /* the header was reported; one error for the whole section */
+    if (!key[0]) {
+        add_error(st->cfg, st->lineno, "no key before '=' — write KEY = VALUE");
+        return 1;
+    }
+    if (st->sec == SEC_NONE) {
+        add_error(st->cfg, st->lineno, "%s is outside any section — put it under [general], "
+                  "[intervals], [thresholds] or [profile NAME]", q);
+        return 1;
+    }
+    for (i = 0; i < NKEYS; i++)
+        if (keys[i].section == st->sec && strcmp(keys[i].name, key) == 0)
+            break;
+    if (i == NKEYS) {
+        known_keys(st->sec, list, sizeof(list));
+        add_error(st->cfg, st->lineno, "unknown key '%s' in [%s] — known keys: %s", q,
+                  section_names[st->sec], list);
+        return 1;
+    }
+    snprintf(val, sizeof(val), "%s", value);
+    n = strlen(val);
+    if (n >= 2 && (val[0] == '"' || val[0] == '\'') && val[n - 1] == val[0]) {
+        val[n - 1] = '\0';  /* theme = "dark" means dark */
+        memmove(val, val + 1, n - 1);
+    }
+    if (!val[0]) {
+        add_error(st->cfg, st->lineno, "%s has no value — give one or remove the line to keep "
+                  "the default", keys[i].name);
+        return 1;
+    }
+    set_value(st, &keys[i], val);
+    return 1;
+}
+
+static size_t key_index(const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (keys[i].section == SEC_THRESHOLDS && strcmp(keys[i].name, name) == 0)
+            return i;
+    fatal("appconfig: no key %s", name);
+}
+
+/* warn must not be above critical; both go back to their defaults if it is, since either
+ * one may be the typo. */
+static void check_pair(struct parse_state *st, long *warn, long *crit, const char *wname,
+                       const char *cname, long wdef, long cdef, bool seconds)
+{
+    int wl = st->threshold_line[key_index(wname)], cl = st->threshold_line[key_index(cname)];
+    char a[32], b[32];
+
+    if (*warn <= *crit)
+        return;
+    if (seconds) {
+        format_duration(a, sizeof(a), *warn);
+        format_duration(b, sizeof(b), *crit);
+    } else {
+        snprintf(a, sizeof(a), "%ld", *warn);
+        snprintf(b, sizeof(b), "%ld", *crit);
+    }
+    add_error(st->cfg, wl > cl ? wl : cl, "%s (%s) is above %s (%s) — make the warning level "
+              "the lower one; both keep their defaults", wname, a, cname, b);
+    *warn = wdef;
+    *crit = cdef;
+}
+
+static void parse_file(struct appconfig *cfg, FILE *fp)
+{
+    static char inline_prefixes[] = ";#";
+    struct parse_state st;
+    struct appconfig *defaults = appconfig_new();
+    bool saved_multi = ini_allow_multiline, saved_inline = ini_allow_inline_comments,
+         saved_stack = ini_use_stack, saved_realloc = ini_allow_realloc,
+         saved_stop = ini_stop_on_first_error, saved_novalue = ini_allow_no_value,
+         saved_bom = ini_allow_bom;
+    char *saved_prefixes = ini_inline_comment_prefixes;
+    int saved_max = ini_max_line, saved_initial = ini_initial_alloc, rc;
+
+    memset(&st, 0, sizeof(st));
+    st.cfg = cfg;
+    st.fp = fp;
+    /* Debian's inih exposes its compile-time options as globals; config.c sets them its
+     * own way, so ours are set for this call only. No continuation lines (an indented key
+     * is just a key), "; comment" and "# comment" after a value, go on after an error. */
+    ini_allow_multiline = false;
+    ini_allow_inline_comments = true;
+    ini_inline_comment_prefixes = inline_prefixes;
+    ini_use_stack = false;
+    ini_allow_realloc = false;
+    ini_max_line = APPCONFIG_MAX_LINE + 3;
+    ini_initial_alloc = APPCONFIG_MAX_LINE + 3;
+    ini_stop_on_first_error = false;
+    ini_allow_no_value = false;
+    ini_allow_bom = false;  /* the reader skips it, as it sees the raw line first */
+    rc = ini_parse_stream(reader, &st, handler, &st);
+    ini_allow_multiline = saved_multi;
+    ini_allow_inline_comments = saved_inline;
+    ini_inline_comment_prefixes = saved_prefixes;
+    ini_use_stack = saved_stack;
+    ini_allow_realloc = saved_realloc;
+    ini_max_line = saved_max;
+    ini_initial_alloc = saved_initial;
+    ini_stop_on_first_error = saved_stop;
+    ini_allow_no_value = saved_novalue;
+    ini_allow_bom = saved_bom;
+    if (rc == -2)
+        fatal("out of memory");
+    else if (rc > 0 && cfg->nerrors == 0)
+        add_error(cfg, rc, "inih could not parse this line — fix it");
+
+    check_pair(&st, &cfg->thresholds.oldest_message_warn,
+               &cfg->thresholds.oldest_message_critical, "oldest_message_warn",
+               "oldest_message_critical", defaults->thresholds.oldest_message_warn,
+               defaults->thresholds.oldest_message_critical, true);
+    check_pair(&st, &cfg->thresholds.dlq_depth_warn, &cfg->thresholds.dlq_depth_critical,
+               "dlq_depth_warn", "dlq_depth_critical", defaults->thresholds.dlq_depth_warn,
+               defaults->thresholds.dlq_depth_critical, false);
+    appconfig_free(defaults);
+    if (st.line)
+        explicit_bzero(st.line, st.line_cap);  /* a refused secret passed through it */
+    free(st.line);
+}
+
+struct appconfig *appconfig_load(const char *path)
+{
+    struct appconfig *cfg = appconfig_new();
+    struct stat sb;
+    FILE *fp;
+
+    cfg->path = path ? xstrdup(path) : appconfig_default_path();
+    if (!cfg->path)
+        return cfg;  /* no HOME and no XDG_CONFIG_HOME: nowhere to look */
+    fp = fopen(cfg->path, "r");
+    if (!fp) {
+        if (errno != ENOENT && errno != ENOTDIR)
+            add_error(cfg, 0, "cannot read: %s — fix its permissions (chmod 600) or remove "
+                      "it", strerror(errno));
+        return cfg;
+    }
+    cfg->file_found = true;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        add_error(cfg, 0, "is a directory, not a config file — remove it or put a file "
+                  "there");
+        fclose(fp);
+        return cfg;
+    }
+    parse_file(cfg, fp);
+    fclose(fp);
+    return cfg;
+}
+
+/* ---- queries ------------------------------------------------------------------------- */
+
+struct appconfig_profile appconfig_profile(const struct appconfig *cfg, const char *name)
+{
+    const struct appconfig_profile_entry *p = profile_find(cfg, name);
+    struct appconfig_profile r = {NULL, false, NULL, cfg->theme};
+
+    if (!p)
+        return r;
+    r.environment = p->environment[0] ? p->environment : NULL;
+    r.read_only = p->read_only;
+    r.region = p->region[0] ? p->region : NULL;
+    if (p->theme[0])
+        r.theme = p->theme;
+    return r;
+}
+
+bool appconfig_is_production(const struct appconfig *cfg, const char *profile)
+{
+    struct appconfig_profile p = appconfig_profile(cfg, profile);
+
+    return p.environment && strcmp(p.environment, "production") == 0;
+}
+
+int appconfig_interval(const struct appconfig *cfg, enum appconfig_view view)
+{
+    if ((unsigned)view < APPCONFIG_VIEW_COUNT && cfg->interval[view] > 0)
+        return cfg->interval[view];
+    return cfg->interval_default;
+}
+
+const struct appconfig_thresholds *appconfig_thresholds(const struct appconfig *cfg)
+{
+    return &cfg->thresholds;
+}
+
+const char *appconfig_view_name(enum appconfig_view view)
+{
+    return (unsigned)view < APPCONFIG_VIEW_COUNT ? view_names[view] : "?";
+}
+
+/* ---- output -------------------------------------------------------------------------- */
+
+size_t appconfig_print_errors(const struct appconfig *cfg, FILE *out)
+{
+    for (size_t i = 0; i < cfg->nerrors; i++)
+        fprintf(out, "%s\n", cfg->errors[i]);
+    if (cfg->errors_dropped)
+        fprintf(out, "%s: %zu more problems not shown — fix the ones above first\n",
+                cfg->path, cfg->errors_dropped);
+    return cfg->nerrors;
+}
+
+void appconfig_print(const struct appconfig *cfg, FILE *out)
+{
+    const struct appconfig_thresholds *t = &cfg->thresholds;
+    char d[32];
+
+    fprintf(out, "[general]\ntheme = %s\nascii = %s\nno_color = %s\nmax_in_flight = %d\n",
+            cfg->theme, cfg->ascii ? "true" : "false", cfg->no_color ? "true" : "false",
+            cfg->max_in_flight);
+    format_duration(d, sizeof(d), cfg->interval_default);
+    fprintf(out, "\n[intervals]\ndefault = %s\n", d);
+    for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++) {
+        format_duration(d, sizeof(d), appconfig_interval(cfg, (enum appconfig_view)v));
+        fprintf(out, "%s = %s\n", view_names[v], d);
+    }
+    fputs("\n[thresholds]\n", out);
+    format_duration(d, sizeof(d), t->oldest_message_warn);
+    fprintf(out, "oldest_message_warn = %s\n", d);
+    format_duration(d, sizeof(d), t->oldest_message_critical);
+    fprintf(out, "oldest_message_critical = %s\n", d);
+    fprintf(out, "dlq_depth_warn = %ld\ndlq_depth_critical = %ld\n", t->dlq_depth_warn,
+            t->dlq_depth_critical);
+    format_duration(d, sizeof(d), t->expiry_warn);
+    fprintf(out, "expiry_warn = %s\n", d);
+    for (size_t i = 0; i < cfg->nprofiles; i++) {
+        const struct appconfig_profile_entry *p = &cfg->profiles[i];
+        char q[QUOTE_MAX * 4 + 8];
+
+        quote(q, sizeof(q), p->name);
+        fprintf(out, "\n[profile %s]\n", q);
+        if (p->environment[0])
+            fprintf(out, "environment = %s\n", p->environment);
+        fprintf(out, "read_only = %s\n", p->read_only ? "true" : "false");
+        if (p->region[0])
+            fprintf(out, "region = %s\n", p->region);
+        fprintf(out, "theme = %s\n", p->theme[0] ? p->theme : cfg->theme);
+    }
+}
+
+void appconfig_print_keys(FILE *out)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        fprintf(out, "%s %s\n", section_names[keys[i].section], keys[i].name);
+}

@@ -1,0 +1,597 @@
+/* client.c - one AWS request from queue to callback: endpoint, Host, credentials, SigV4
+ * before every attempt, the HTTP engine, error parsing, the standard retry mode, clock-skew
+ * correction and the ExpiredToken refresh. */
+#include "config.h"
+#include "core/client.h"
+#include "core/errparse.h"
+#include "core/http.h"
+#include "core/retry.h"
+#include "util/sanitize.h"
+#include "core/sigv4.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+enum op_state { OP_READY, OP_WIRE, OP_FINISHED };
+
+struct op {
+    struct op *prev, *next;
+    struct aws_client *c;
+    enum op_state state;
+    char *service;             /* copies: req.service/action point here */
+    char *action;
+    struct aws_request req;
+    char *base;                /* the endpoint as configured, for errors */
+    char *url;
+    aws_done_fn cb;
+    void *ud;
+    int attempts;
+    int last_cost;             /* quota taken by the latest retry, refunded on success */
+    bool token_refreshed;
+    bool creds_pending;
+    long long not_before_ms;   /* monotonic; when the next attempt may start */
+    struct http_xfer *x;
+    struct aws_error err;
+    struct aws_response resp;
+    bool ok;
+};
+
+struct aws_client {
+    const struct aws_config *cfg;
+    struct creds_manager *cm;
+    struct http_engine *http;
+    int max_attempts;
+    long connect_timeout_ms;
+    long timeout_ms;
+    struct retry_quota quota;
+    long skew;                 /* seconds to add to local time when signing */
+    unsigned short rng[3];
+    struct op *head, *tail;
+    size_t nops;
+    struct aws_client_stats stats;
+};
+
+/* How long to wait before asking a credential provider that said CREDS_PENDING again. */
+#define CREDS_PENDING_POLL_MS 100
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct aws_client *aws_client_new(const struct aws_config *cfg, struct creds_manager *cm,
+                                  const struct aws_client_opts *opts)
+{
+    struct aws_client *c = xcalloc(1, sizeof(*c));
+    struct http_engine_opts ho = { 0 };
+    struct timespec ts;
+
+    c->cfg = cfg;
+    c->cm = cm;
+    c->max_attempts = opts && opts->max_attempts > 0 ? opts->max_attempts : RETRY_MAX_ATTEMPTS;
+    c->connect_timeout_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 3000;
+    c->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 20000;
+    ho.connect_timeout_ms = c->connect_timeout_ms;
+    ho.timeout_ms = c->timeout_ms;
+    ho.max_in_flight = opts ? opts->max_in_flight : 0;
+    ho.ca_bundle = opts ? opts->ca_bundle : NULL;
+    c->http = http_engine_new(&ho);
+    retry_quota_init(&c->quota);
+    /* jitter only needs to differ between processes, not to be unpredictable */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    c->rng[0] = (unsigned short)ts.tv_nsec;
+    c->rng[1] = (unsigned short)(ts.tv_nsec >> 16) ^ (unsigned short)getpid();
+    c->rng[2] = (unsigned short)ts.tv_sec;
+    return c;
+}
+
+static void op_unlink(struct aws_client *c, struct op *o)
+{
+    if (o->prev)
+        o->prev->next = o->next;
+    else
+        c->head = o->next;
+    if (o->next)
+        o->next->prev = o->prev;
+    else
+        c->tail = o->prev;
+    c->nops--;
+}
+
+static void op_free(struct op *o)
+{
+    aws_request_done(&o->req);
+    aws_response_done(&o->resp);
+    free(o->service);
+    free(o->action);
+    free(o->base);
+    free(o->url);
+    free(o);
+}
+
+void aws_client_free(struct aws_client *c)
+{
+    if (!c)
+        return;
+    while (c->head) {
+        struct op *o = c->head;
+        op_unlink(c, o);
+        if (o->x)
+            http_xfer_cancel(c->http, o->x);
+        op_free(o);
+    }
+    http_engine_free(c->http);
+    free(c);
+}
+
+static void op_finish(struct op *o)
+{
+    struct aws_client *c = o->c;
+
+    o->state = OP_FINISHED;
+    if (!o->ok) {
+        c->stats.failures++;
+        snprintf(o->err.service, sizeof(o->err.service), "%s", o->service);
+        snprintf(o->err.action, sizeof(o->err.action), "%s", o->action ? o->action : "");
+        /* kept as configured; aws_error_describe escapes it when shown */
+        if (o->base)
+            snprintf(o->err.endpoint, sizeof(o->err.endpoint), "%s", o->base);
+    }
+}
+
+/* Splits the endpoint into what curl and the signer need: the Host header (port only when
+ * not the scheme's default), and the URL with the endpoint's own path joined to req's. */
+static int op_resolve(struct op *o, struct aws_error *err)
+{
+    const char *source = o->req.endpoint ? "the request" : NULL;
+    char *base = o->req.endpoint ? xstrdup(o->req.endpoint)
+                                 : aws_config_endpoint(o->c->cfg, o->service, &source, err);
+    CURLU *u;
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+    int rc = -1;
+
+    if (!base)
+        return -1;
+    o->base = base;
+    u = curl_url();
+    if (!u)
+        fatal("out of memory");
+    if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+        aws_error_set(err, AWS_ERR_CONFIG, "invalid endpoint URL for %s (from %s): %s",
+                      o->service, source ? source : "config", base);
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
+        port = NULL;
+    if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+        path = NULL;
+
+    char *hostport = port ? xasprintf("%s:%s", host, port) : xstrdup(host);
+    size_t plen = path ? strlen(path) : 0;
+    while (plen > 0 && path[plen - 1] == '/')
+        plen--;
+    const char *rp = o->req.path && o->req.path[0] ? o->req.path : "/";
+    char *joined = xasprintf("%.*s%s%s", (int)plen, path ? path : "", rp[0] == '/' ? "" : "/", rp);
+    aws_request_set_path(&o->req, joined);
+    aws_request_set_header(&o->req, "Host", hostport);
+    o->url = xasprintf("%s://%s%s%s%s", scheme, hostport, joined, o->req.query[0] ? "?" : "",
+                       o->req.query);
+    free(joined);
+    free(hostport);
+    rc = 0;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn cb, void *ud)
+{
+    struct op *o = xcalloc(1, sizeof(*o));
+    struct aws_error err;
+
+    o->c = c;
+    o->cb = cb;
+    o->ud = ud;
+    o->service = xstrdup(req->service ? req->service : "");
+    o->action = xstrdup(req->action ? req->action : "");
+    o->req = *req;
+    o->req.service = o->service;
+    o->req.action = o->action;
+    memset(req, 0, sizeof(*req));
+    buf_init(&req->body);
+    aws_response_init(&o->resp);
+    aws_error_clear(&o->err);
+    aws_error_clear(&err);
+
+    o->prev = c->tail;
+    if (c->tail)
+        c->tail->next = o;
+    else
+        c->head = o;
+    c->tail = o;
+    c->nops++;
+
+    o->state = OP_READY;
+    o->not_before_ms = now_ms();
+    if (op_resolve(o, &err) != 0) {
+        /* reported from aws_client_run: never call back from inside send */
+        o->err = err;
+        if (o->err.kind == AWS_ERR_NONE)
+            o->err.kind = AWS_ERR_CONFIG;
+        op_finish(o);
+    }
+}
+
+/* Signs right before the request goes on the wire: each attempt has fresh credentials and
+ * a fresh (skew-corrected) date. */
+static int op_prepare(struct aws_request *req, void *ud)
+{
+    struct op *o = ud;
+    struct aws_client *c = o->c;
+    const struct aws_credentials *cr = NULL;
+    struct aws_error err;
+    char errbuf[256] = "";
+
+    aws_error_clear(&err);
+    if (req->anonymous) {
+        o->attempts++;
+        c->stats.requests++;
+        return 0;
+    }
+    enum creds_status st = creds_manager_get(c->cm, &cr, &err);
+    if (st == CREDS_PENDING) {
+        o->creds_pending = true;
+        return -1;
+    }
+    if (st != CREDS_OK || !cr) {
+        o->err = err;
+        o->err.kind = AWS_ERR_CREDENTIALS;
+        if (!o->err.message[0])
+            snprintf(o->err.message, sizeof(o->err.message), "no credentials");
+        return -1;
+    }
+    struct sigv4_credentials sc = {
+        .access_key_id = cr->access_key_id,
+        .secret_access_key = cr->secret_access_key,
+        .session_token = cr->session_token,
+    };
+    bool s3 = strcmp(o->service, "s3") == 0;
+    struct sigv4_params p = {
+        /* an emulator endpoint may come without a region; sign as the CLI's default would */
+        .region = req->region ? req->region : c->cfg->region ? c->cfg->region : "us-east-1",
+        .service = o->service,
+        .when = time(NULL) + c->skew,
+        .s3_rules = s3 || req->s3_rules,
+        .payload_hash = NULL,
+        .content_sha256_header = s3,
+    };
+    if (sigv4_sign(req, &sc, &p, NULL, errbuf, sizeof(errbuf)) != 0) {
+        aws_error_set(&o->err, AWS_ERR_CONFIG, "cannot sign the request: %s", errbuf);
+        return -1;
+    }
+    o->attempts++;
+    c->stats.requests++;
+    return 0;
+}
+
+static double rand01(struct aws_client *c)
+{
+    return erand48(c->rng);
+}
+
+static void op_retry_at(struct op *o, long delay_ms)
+{
+    o->state = OP_READY;
+    o->not_before_ms = now_ms() + delay_ms;
+    o->c->stats.retries++;
+}
+
+static void timeout_message(struct aws_client *c, struct aws_error *e, bool connected)
+{
+    char curl_text[sizeof(e->message)];
+
+    memcpy(curl_text, e->message, sizeof(curl_text));
+    if (connected)
+        snprintf(e->message, sizeof(e->message),
+                 "no complete response within the %ld ms request timeout (%.600s)", c->timeout_ms,
+                 curl_text);
+    else
+        snprintf(e->message, sizeof(e->message),
+                 "could not connect within the %ld ms connect timeout (%.600s)",
+                 c->connect_timeout_ms, curl_text);
+}
+
+static void op_http_done(struct http_result *res, void *ud)
+{
+    struct op *o = ud;
+    struct aws_client *c = o->c;
+    struct aws_error err;
+    int cost = 0;
+
+    o->x = NULL;
+    aws_error_clear(&err);
+    if (res->prepare_failed) {
+        if (o->creds_pending) {
+            /* not an attempt: wait for the provider's refresh and ask again */
+            o->creds_pending = false;
+            o->state = OP_READY;
+            o->not_before_ms = now_ms() + CREDS_PENDING_POLL_MS;
+            return;
+        }
+        op_finish(o);       /* o->err was set by op_prepare */
+        return;
+    }
+    c->stats.bytes_received += res->resp.body.len;
+    if (res->code != CURLE_OK) {
+        if (res->body_too_large) {
+            aws_error_set(&err, AWS_ERR_PARSE, "the response is larger than %zu MiB",
+                          HTTP_DEFAULT_MAX_BODY >> 20);
+            err.http_status = res->resp.status;
+            o->err = err;
+            op_finish(o);
+            return;
+        }
+        errparse_curl(res->code, res->errtext, o->base, &err);
+        if (err.kind == AWS_ERR_TIMEOUT)
+            timeout_message(c, &err, res->connected);
+    } else if (res->resp.status >= 200 && res->resp.status < 300) {
+        retry_quota_success(&c->quota, o->last_cost);
+        aws_response_done(&o->resp);
+        o->resp = res->resp;            /* take it: the engine's copy is emptied */
+        aws_response_init(&res->resp);
+        o->ok = true;
+        op_finish(o);
+        return;
+    } else {
+        errparse_response(&res->resp, strcmp(o->req.method, "HEAD") == 0, &err);
+        const char *date = aws_response_header(&res->resp, "Date");
+        /* a corrected clock is kept for every later request of this client */
+        if (retry_clock_skew(&err, date, time(NULL), &c->skew) && o->attempts < c->max_attempts) {
+            op_retry_at(o, 0);
+            return;
+        }
+        if (retry_is_expired_token_code(err.code) && !o->token_refreshed &&
+            o->attempts < c->max_attempts) {
+            o->token_refreshed = true;
+            creds_manager_invalidate(c->cm);
+            op_retry_at(o, 0);
+            return;
+        }
+    }
+    enum retry_class cls = retry_classify(&err);
+    if (cls != RETRY_NONE && o->attempts < c->max_attempts &&
+        retry_quota_acquire(&c->quota, cls, &cost)) {
+        o->last_cost = cost;
+        op_retry_at(o, retry_delay_ms(o->attempts, rand01(c)));
+        return;
+    }
+    o->err = err;
+    op_finish(o);
+}
+
+static void start_due(struct aws_client *c)
+{
+    long long now = now_ms();
+
+    for (struct op *o = c->head; o; o = o->next)
+        if (o->state == OP_READY && o->not_before_ms <= now) {
+            o->state = OP_WIRE;
+            o->x = http_engine_submit(c->http, o->url, &o->req, op_prepare, op_http_done, o);
+        }
+}
+
+static void deliver_finished(struct aws_client *c)
+{
+    struct op *o = c->head;
+
+    while (o) {
+        struct op *next = o->next;
+        if (o->state == OP_FINISHED) {
+            op_unlink(c, o);
+            if (o->cb) {
+                if (o->ok)
+                    o->cb(&o->resp, NULL, o->ud);
+                else
+                    o->cb(NULL, &o->err, o->ud);
+            }
+            op_free(o);
+        }
+        o = next;
+    }
+}
+
+int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nextra,
+                   int timeout_ms)
+{
+    long long now, wait = timeout_ms < 0 ? 0 : timeout_ms;
+
+    start_due(c);
+    now = now_ms();
+    for (struct op *o = c->head; o; o = o->next) {
+        if (o->state == OP_FINISHED)
+            wait = 0;
+        else if (o->state == OP_READY && o->not_before_ms - now < wait)
+            wait = o->not_before_ms > now ? o->not_before_ms - now : 0;
+    }
+    http_engine_wait(c->http, extra, nextra, (int)wait);
+    start_due(c);
+    deliver_finished(c);
+    return (int)c->nops;
+}
+
+size_t aws_client_pending(const struct aws_client *c)
+{
+    return c->nops;
+}
+
+void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out)
+{
+    *out = c->stats;
+}
+
+/* --- aws_error_describe ------------------------------------------------------------ */
+
+static bool code_in(const char *code, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(code, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static const char *const denied_codes[] = {
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+    "Forbidden", "UnauthorizedAccess", "AllAccessDisabled", NULL,
+};
+static const char *const rejected_codes[] = {
+    "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch",
+    "InvalidSignatureException", "IncompleteSignature", "IncompleteSignatureException",
+    "AuthFailure", "InvalidAccessKeyId", "MissingAuthenticationToken", "InvalidToken", NULL,
+};
+static const char *const expired_codes[] = {
+    "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired", NULL,
+};
+static const char *const notfound_codes[] = {
+    "NotFound", "NoSuchKey", "NoSuchBucket", "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueDoesNotExist", "ResourceNotFoundException", "NoSuchEntity", "ParameterNotFound",
+    NULL,
+};
+
+/* The IAM action a request needs: "sqs:ListQueues". S3 and CloudWatch name theirs
+ * differently from the API. */
+static void iam_permission(const struct aws_error *e, char *out, size_t outlen)
+{
+    static const struct { const char *api, *iam; } s3_actions[] = {
+        { "ListBuckets", "ListAllMyBuckets" }, { "ListObjectsV2", "ListBucket" },
+        { "ListObjects", "ListBucket" }, { "HeadBucket", "ListBucket" },
+        { "HeadObject", "GetObject" }, { "GetBucketLocation", "GetBucketLocation" },
+    };
+    const char *svc = e->service, *act = e->action;
+
+    if (strcmp(svc, "monitoring") == 0)
+        svc = "cloudwatch";
+    else if (strcmp(svc, "portal.sso") == 0)
+        svc = "sso";
+    if (strcmp(svc, "s3") == 0)
+        for (size_t i = 0; i < sizeof(s3_actions) / sizeof(s3_actions[0]); i++)
+            if (strcmp(act, s3_actions[i].api) == 0)
+                act = s3_actions[i].iam;
+    snprintf(out, outlen, "%s:%s", svc[0] ? svc : "?", act[0] ? act : "?");
+}
+
+static char *sanitize_str(const char *s)
+{
+    return sanitize_text(s, strlen(s));
+}
+
+/* Copies line into out, cut to outlen on a UTF-8 boundary (our em dashes included). */
+static void copy_bounded(char *out, size_t outlen, const char *line)
+{
+    size_t n = strlen(line);
+
+    if (n >= outlen) {
+        n = outlen - 1;
+        while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out, line, n);
+    out[n] = '\0';
+}
+
+/* The sentence for a failed HTTP call; code is the raw code (for matching), scode the same
+ * code escaped for display. */
+static char *describe_http(const struct aws_error *e, const char *code, const char *scode,
+                           const char *what, const char *msg, const char *perm)
+{
+    if (code_in(code, denied_codes) || (e->http_status == 403 && !code_in(code, rejected_codes) &&
+                                        !code_in(code, expired_codes)))
+        return xasprintf("access denied: %s: %s: %s — grant %s to this identity", what, scode,
+                         msg, perm);
+    if (code_in(code, expired_codes))
+        return xasprintf("credentials expired: %s: %s: %s — refresh the credentials "
+                         "(aws sso login, or a new session)", what, scode, msg);
+    if (code_in(code, rejected_codes))
+        return xasprintf("credentials rejected: %s: %s: %s — check the access key, the "
+                         "secret and the clock of this machine", what, scode, msg);
+    if (retry_is_throttle_code(code))
+        return xasprintf("throttled: %s: %s: %s — poll less often or ask for a higher "
+                         "limit", what, scode, msg);
+    if (code_in(code, notfound_codes) || e->http_status == 404)
+        return xasprintf("not found: %s: %s: %s — check the name, the region and the "
+                         "account", what, scode, msg);
+    if (e->http_status >= 500)
+        return xasprintf("service error: %s: %s: %s — AWS had a problem; try again later",
+                         what, scode, msg);
+    return xasprintf("request failed: %s: %s: %s", what, scode, msg);
+}
+
+void aws_error_describe(const struct aws_error *e, const char *profile, char *out, size_t outlen)
+{
+    char perm[sizeof(e->service) + sizeof(e->action) + 2];
+    char *code, *msg, *endpoint, *prof, *what, *line = NULL;
+
+    if (!out || outlen == 0)
+        return;
+    /* everything that may come from AWS or a config file is untrusted text: escaped here,
+     * where it is shown, so an ESC or a bidi override is visible (\x1B, \u{202E}) */
+    code = sanitize_str(e->code);
+    msg = sanitize_str(e->message);
+    endpoint = sanitize_str(e->endpoint[0] ? e->endpoint : "?");
+    iam_permission(e, perm, sizeof(perm));
+    if (profile && *profile) {
+        char *p = sanitize_str(profile);
+        prof = xasprintf(" (profile %s)", p);
+        free(p);
+    } else {
+        prof = xstrdup("");
+    }
+    what = xasprintf("%s at %s%s", perm, endpoint, prof);
+
+    switch (e->kind) {
+    case AWS_ERR_NONE:
+        line = xstrdup("no error");
+        break;
+    case AWS_ERR_CREDENTIALS:
+    case AWS_ERR_CONFIG:
+    case AWS_ERR_READ_ONLY:
+        /* these messages are ours and already say what to do */
+        line = xstrdup(msg);
+        break;
+    case AWS_ERR_NETWORK:
+        line = xasprintf("cannot reach %s%s: %s — check AWS_ENDPOINT_URL/endpoint_url, "
+                         "proxy settings and the network",
+                         e->endpoint[0] ? endpoint : "the endpoint", prof, msg);
+        break;
+    case AWS_ERR_TIMEOUT:
+        line = xasprintf("timed out: %s: %s — the endpoint or a proxy is slow or "
+                         "unreachable; check the network", what, msg);
+        break;
+    case AWS_ERR_PARSE:
+        line = xasprintf("unexpected answer: %s: %s", what, msg);
+        break;
+    case AWS_ERR_HTTP:
+        line = describe_http(e, e->code, code, what, msg, perm);
+        break;
+    }
+    copy_bounded(out, outlen, line ? line : "");
+    free(line);
+    free(what);
+    free(prof);
+    free(endpoint);
+    free(msg);
+    free(code);
+}

@@ -1,0 +1,457 @@
+/* proto.c - AWS wire-protocol helpers: JSON 1.0/1.1, query, REST paths, strict scalars. */
+#include "config.h"
+#include "core/proto.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- JSON ---- */
+
+void proto_json_request(struct aws_request *r, const char *target_prefix, const char *action,
+                        const char *json_version, cJSON *body)
+{
+    char *ct = xasprintf("application/x-amz-json-%s", json_version);
+    char *target = xasprintf("%s.%s", target_prefix, action);
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+
+    free(r->method);
+    r->method = xstrdup("POST");
+    aws_request_set_path(r, "/");
+    aws_request_set_header(r, "Content-Type", ct);
+    aws_request_set_header(r, "X-Amz-Target", target);
+    buf_reset(&r->body);
+    buf_puts(&r->body, text ? text : "{}");
+    if (body && !text)
+        fatal("out of memory printing a JSON request");
+    free(text);
+    cJSON_Delete(body);
+    free(ct);
+    free(target);
+}
+
+cJSON *proto_json_parse(const char *data, size_t len, struct aws_error *err)
+{
+    const char *end = NULL;
+    cJSON *root;
+
+    if (!data || len == 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "empty response body (expected a JSON object)");
+        return NULL;
+    }
+    /* cJSON_ParseWithLengthOpts never reads past len, so a body without a NUL is safe. */
+    root = cJSON_ParseWithLengthOpts(data, len, &end, false);
+    if (!root) {
+        size_t off = end && end >= data ? (size_t)(end - data) : 0;
+        aws_error_set(err, AWS_ERR_PARSE, "response is not valid JSON (error near byte %zu of %zu)",
+                      off, len);
+        return NULL;
+    }
+    /* cJSON stops after the first value; a body with more after it is not one document. */
+    for (size_t off = (size_t)(end - data); off < len; off++) {
+        if (!isspace((unsigned char)data[off]) && data[off] != '\0') {
+            cJSON_Delete(root);
+            aws_error_set(err, AWS_ERR_PARSE, "response has data after the JSON value (byte %zu)",
+                          off);
+            return NULL;
+        }
+    }
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        aws_error_set(err, AWS_ERR_PARSE, "response is JSON but not an object");
+        return NULL;
+    }
+    return root;
+}
+
+/* Looks the member up case-sensitively: AWS member names are exact, and "QueueUrls" vs
+ * "queueUrls" being confused would hide a real protocol mismatch. */
+static const cJSON *json_member(const cJSON *obj, const char *key)
+{
+    const cJSON *v;
+
+    if (!obj || !cJSON_IsObject(obj))
+        return NULL;
+    v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v || cJSON_IsNull(v))
+        return NULL;
+    return v;
+}
+
+static const char *json_type_name(const cJSON *v)
+{
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsBool(v)) return "a boolean";
+    if (cJSON_IsArray(v)) return "an array";
+    if (cJSON_IsObject(v)) return "an object";
+    return "of an unknown type";
+}
+
+static int json_wrong(const cJSON *v, const char *key, const char *want, struct aws_error *err)
+{
+    aws_error_set(err, AWS_ERR_PARSE, "'%s' is %s, expected %s", key, json_type_name(v), want);
+    return -1;
+}
+
+int proto_json_string(const cJSON *obj, const char *key, const char **out, struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return json_wrong(v, key, "a string", err);
+    *out = v->valuestring;
+    return 1;
+}
+
+int proto_json_int64(const cJSON *obj, const char *key, int64_t min, int64_t max, int64_t *out,
+                     struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+    double d;
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsNumber(v))
+        return json_wrong(v, key, "an integer", err);
+    d = v->valuedouble;
+    /* Compare as doubles before casting: casting an out-of-range double to int64_t is UB.
+     * 9.2e18 is the largest double safely below 2^63. */
+    if (!isfinite(d) || d != floor(d) || d < -9.2e18 || d > 9.2e18 || d < (double)min ||
+        d > (double)max) {
+        aws_error_set(err, AWS_ERR_PARSE, "'%s' is %g, expected an integer in [%lld, %lld]", key,
+                      d, (long long)min, (long long)max);
+        return -1;
+    }
+    *out = (int64_t)d;
+    if (*out < min || *out > max) {
+        aws_error_set(err, AWS_ERR_PARSE, "'%s' is out of range", key);
+        return -1;
+    }
+    return 1;
+}
+
+int proto_json_double(const cJSON *obj, const char *key, double *out, struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsNumber(v))
+        return json_wrong(v, key, "a number", err);
+    if (!isfinite(v->valuedouble)) {
+        aws_error_set(err, AWS_ERR_PARSE, "'%s' is not a finite number", key);
+        return -1;
+    }
+    *out = v->valuedouble;
+    return 1;
+}
+
+int proto_json_bool(const cJSON *obj, const char *key, bool *out, struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsBool(v))
+        return json_wrong(v, key, "a boolean", err);
+    *out = cJSON_IsTrue(v);
+    return 1;
+}
+
+int proto_json_array(const cJSON *obj, const char *key, const cJSON **out, struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsArray(v))
+        return json_wrong(v, key, "an array", err);
+    *out = v;
+    return 1;
+}
+
+int proto_json_object(const cJSON *obj, const char *key, const cJSON **out,
+                      struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+
+    if (!v)
+        return 0;
+    if (!cJSON_IsObject(v))
+        return json_wrong(v, key, "an object", err);
+    *out = v;
+    return 1;
+}
+
+/* ---- Query protocol ---- */
+
+static void query_append(struct buf *b, const char *name, const char *value)
+{
+    char *n = uri_encode(name, strlen(name), true);
+    char *v = uri_encode(value ? value : "", value ? strlen(value) : 0, true);
+
+    if (b->len)
+        buf_putc(b, '&');
+    buf_puts(b, n);
+    buf_putc(b, '=');
+    buf_puts(b, v);
+    free(n);
+    free(v);
+}
+
+void proto_query_request(struct aws_request *r, const char *action, const char *api_version, ...)
+{
+    va_list ap;
+    const char *name;
+
+    free(r->method);
+    r->method = xstrdup("POST");
+    aws_request_set_path(r, "/");
+    aws_request_set_header(r, "Content-Type",
+                           "application/x-www-form-urlencoded; charset=utf-8");
+    buf_reset(&r->body);
+    query_append(&r->body, "Action", action);
+    query_append(&r->body, "Version", api_version);
+    va_start(ap, api_version);
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        const char *value = va_arg(ap, const char *);
+        query_append(&r->body, name, value);
+    }
+    va_end(ap);
+}
+
+void proto_query_add(struct aws_request *r, const char *name, const char *value)
+{
+    query_append(&r->body, name, value);
+}
+
+void proto_query_addf(struct aws_request *r, const char *value, const char *name_fmt, ...)
+{
+    va_list ap;
+    char name[256];
+    int n;
+
+    /* member names are short ("MetricDataQueries.member.500.MetricStat.Metric.Dimensions.
+     * member.30.Value" is 70 bytes); a longer one is a programming error */
+    va_start(ap, name_fmt);
+    n = vsnprintf(name, sizeof(name), name_fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(name))
+        fatal("query parameter name too long: %s", name_fmt);
+    query_append(&r->body, name, value);
+}
+
+/* ---- REST ---- */
+
+void proto_rest_request(struct aws_request *r, const char *method, const char *encoded_path)
+{
+    free(r->method);
+    r->method = xstrdup(method);
+    aws_request_set_path(r, encoded_path);
+}
+
+char *proto_uri_segment(const char *s)
+{
+    return uri_encode(s, strlen(s), true);
+}
+
+char *proto_uri_key(const char *s)
+{
+    return uri_encode(s, strlen(s), false);
+}
+
+/* ---- Scalars ---- */
+
+int proto_parse_count_attr(const char *name, const char *v, int64_t *out, struct aws_error *err)
+{
+    *out = -1;
+    if (!v)
+        return 0;
+    if (proto_parse_int64(v, 0, INT64_MAX, out) < 0) {
+        *out = -1;
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a non-negative integer: '%.40s'",
+                      name, v);
+        return -1;
+    }
+    return 0;
+}
+
+int proto_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    const char *p = s;
+    bool neg = false;
+    uint64_t acc = 0;
+    /* magnitude limit: 2^63 for negatives, 2^63-1 for positives */
+    uint64_t limit;
+
+    if (!s || !*s)
+        return -1;
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    if (!*p)
+        return -1;
+    limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; *p; p++) {
+        unsigned d;
+        if (*p < '0' || *p > '9')
+            return -1;
+        d = (unsigned)(*p - '0');
+        if (acc > (limit - d) / 10)
+            return -1;
+        acc = acc * 10 + d;
+    }
+    {
+        int64_t v;
+        if (neg)
+            v = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc;
+        else
+            v = (int64_t)acc;
+        if (v < min || v > max)
+            return -1;
+        *out = v;
+    }
+    return 0;
+}
+
+int proto_parse_double(const char *s, double *out)
+{
+    char *end;
+    double d;
+
+    if (!s || !*s || isspace((unsigned char)*s))
+        return -1;
+    errno = 0;
+    d = strtod(s, &end);
+    /* strtod accepts "inf", "nan" and hex floats; AWS sends none of these */
+    if (*end || errno == ERANGE || !isfinite(d) || strpbrk(s, "xXnN"))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+int proto_parse_bool(const char *s, bool *out)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "true") == 0)
+        *out = true;
+    else if (strcmp(s, "false") == 0)
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm), so we
+ * need neither timegm (not C11) nor the TZ environment. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era;
+    int64_t yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int proto_parse_iso8601(const char *s, int64_t *epoch)
+{
+    int Y, M, D, h, m, sec, oh = 0, om = 0, sign = 0;
+    const char *p;
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+    if (!s || strlen(s) < 19)
+        return -1;
+    if (digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
+        digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' ||
+        digits(s + 17, 2, &sec))
+        return -1;
+    if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 || sec > 60)
+        return -1;
+    p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p == '+' ? 1 : -1;
+        if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+            return -1;
+        p += 6;
+    } else {
+        return -1;
+    }
+    if (*p)
+        return -1;
+    *epoch = days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec -
+             sign * (oh * 3600 + om * 60);
+    return 0;
+}
+
+void proto_format_iso8601(int64_t epoch, char out[21])
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    char tmp[64];
+
+    /* years outside 0..9999 do not fit the format; AWS never needs them */
+    if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+        memcpy(out, "1970-01-01T00:00:00Z", 21);
+        return;
+    }
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    memcpy(out, tmp, 20);
+    out[20] = '\0';
+}
+
+void proto_error_prefix(struct aws_error *err, const char *context)
+{
+    size_t cap = sizeof(err->message);
+    size_t clen = strlen(context), mlen = strnlen(err->message, cap - 1);
+
+    /* "<context>: <message>", truncated at the end if it does not fit */
+    if (clen + 2 >= cap)
+        clen = cap - 3;
+    if (clen + 2 + mlen >= cap)
+        mlen = cap - 1 - clen - 2;
+    memmove(err->message + clen + 2, err->message, mlen);
+    memcpy(err->message, context, clen);
+    err->message[clen] = ':';
+    err->message[clen + 1] = ' ';
+    err->message[clen + 2 + mlen] = '\0';
+    err->kind = AWS_ERR_PARSE;
+}

@@ -1,0 +1,118 @@
+/* proto.h - AWS wire-protocol helpers shared by the service clients in src/aws/.
+ *
+ * Exported API (summary):
+ *   JSON 1.0/1.1 (SQS, Secrets Manager, SSM, EventBridge):
+ *     void  proto_json_request(r, target_prefix, action, json_version, body);
+ *     cJSON *proto_json_parse(resp_body, len, err);         root object or NULL + error
+ *     int   proto_json_string(obj, key, &const char*, err); 1 found, 0 absent/null, -1 wrong type
+ *     int   proto_json_int64(obj, key, min, max, &int64_t, err);
+ *     int   proto_json_double(obj, key, &double, err);
+ *     int   proto_json_bool(obj, key, &bool, err);
+ *     int   proto_json_array(obj, key, &const cJSON*, err);
+ *     int   proto_json_object(obj, key, &const cJSON*, err);
+ *   Query protocol (SNS, STS, IAM, CloudWatch):
+ *     void  proto_query_request(r, action, api_version, name, value, ..., NULL);
+ *     void  proto_query_add(r, name, value);
+ *     void  proto_query_addf(r, value, name_fmt, ...);       "Attribute.Name.%zu"
+ *   REST (S3, Lambda):
+ *     void  proto_rest_request(r, method, encoded_path);
+ *     char *proto_uri_segment(s);                             encodes '/' too (bucket, id)
+ *     char *proto_uri_key(s);                                 keeps '/' (S3 key)
+ *   Scalars from AWS text (strict, range-checked):
+ *     int   proto_parse_int64(s, min, max, &int64_t);         0 ok, -1 not a number / out of range
+ *     int   proto_parse_double(s, &double);
+ *     int   proto_parse_bool(s, &bool);                       "true"/"false" only
+ *     int   proto_parse_iso8601(s, &int64_t epoch);           "2024-01-02T03:04:05(.123)Z|+hh:mm"
+ *     void  proto_format_iso8601(epoch, char out[21]);        "2024-01-02T03:04:05Z"
+ *   Errors:
+ *     void  proto_error_prefix(err, "SQS ListQueues");        prepends context, kind PARSE
+ *
+ * Requests: r must have been aws_request_init()ed (service, action); these set method, path,
+ * headers and body. Getters never abort: a type mismatch is an error, not a crash, because
+ * everything in a response is untrusted. */
+#ifndef OPSDECK_PROTO_H
+#define OPSDECK_PROTO_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/awserr.h"
+#include "core/request.h"
+
+/* ---- AWS JSON 1.0 / 1.1 ---- */
+
+/* POST /, Content-Type application/x-amz-json-<json_version>, X-Amz-Target
+ * <target_prefix>.<action>, body = body printed unformatted ("{}" when NULL). body is consumed
+ * (deleted) in every case. */
+void proto_json_request(struct aws_request *r, const char *target_prefix, const char *action,
+                        const char *json_version, cJSON *body);
+
+/* Parses a response body that must be a JSON object. Returns the root (free with
+ * cJSON_Delete) or NULL with err (AWS_ERR_PARSE) set: empty body, not JSON, not an object. */
+cJSON *proto_json_parse(const char *data, size_t len, struct aws_error *err);
+
+/* Typed getters on a member of obj. They return 1 when the member exists with the right type
+ * (and range), 0 when it is absent or JSON null (out untouched), and -1 with err set
+ * ("'Key' is not a string") when it has the wrong type or is out of range. Returned pointers
+ * borrow from obj. */
+int proto_json_string(const cJSON *obj, const char *key, const char **out, struct aws_error *err);
+/* Integral JSON numbers in [min, max] only: 1.5, 1e300, NaN, -1 with min 0 are errors. */
+int proto_json_int64(const cJSON *obj, const char *key, int64_t min, int64_t max, int64_t *out,
+                     struct aws_error *err);
+int proto_json_double(const cJSON *obj, const char *key, double *out, struct aws_error *err);
+int proto_json_bool(const cJSON *obj, const char *key, bool *out, struct aws_error *err);
+int proto_json_array(const cJSON *obj, const char *key, const cJSON **out, struct aws_error *err);
+int proto_json_object(const cJSON *obj, const char *key, const cJSON **out,
+                      struct aws_error *err);
+
+/* ---- Query protocol (form-encoded POST, XML response) ---- */
+
+/* POST /, Content-Type application/x-www-form-urlencoded; charset=utf-8, body
+ * Action=<action>&Version=<api_version> followed by the (name, value) pairs given, the list
+ * ended by NULL. Every name and value is RFC 3986 encoded (space is %20, not '+'). */
+void proto_query_request(struct aws_request *r, const char *action, const char *api_version, ...)
+    __attribute__((sentinel));
+/* Appends &name=value to the body. value NULL is sent as "". */
+void proto_query_add(struct aws_request *r, const char *name, const char *value);
+/* Same with a printf-formatted name, for list members: ("x", "Attribute.Name.%zu", i). */
+void proto_query_addf(struct aws_request *r, const char *value, const char *name_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- REST-XML / REST-JSON ---- */
+
+/* Sets method and path (already encoded, from proto_uri_*). Query parameters are added with
+ * aws_request_add_query() (request.h). */
+void proto_rest_request(struct aws_request *r, const char *method, const char *encoded_path);
+/* One path segment: everything but A-Z a-z 0-9 - . _ ~ is percent-encoded, '/' included. */
+char *proto_uri_segment(const char *s);
+/* An S3 object key: like proto_uri_segment but '/' is kept, so "a b/é+%" becomes
+ * "a%20b/%C3%A9%2B%25". The caller frees. */
+char *proto_uri_key(const char *s);
+
+/* ---- Scalars in AWS text ---- */
+
+/* Whole string must be an optionally signed decimal integer within [min, max]; no spaces,
+ * no "+", no hex, no trailing junk. 0 on success, -1 otherwise (out untouched). */
+int proto_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* A counter attribute (SQS, SNS: "ApproximateNumberOfMessages", "SubscriptionsPending"):
+ * value v of attribute name, a non-negative integer string. NULL (absent) leaves *out = -1
+ * (unknown) and is not an error; anything else unparsable sets a PARSE error naming the
+ * attribute and returns -1 with *out = -1. */
+int proto_parse_count_attr(const char *name, const char *v, int64_t *out, struct aws_error *err);
+/* A finite decimal number ("1", "-2.5", "1e3"); NaN/inf and junk are errors. */
+int proto_parse_double(const char *s, double *out);
+int proto_parse_bool(const char *s, bool *out);
+/* ISO 8601 UTC timestamp as AWS sends it: YYYY-MM-DDTHH:MM:SS, optional fraction, then 'Z'
+ * or +hh:mm/-hh:mm. Seconds since the epoch, fraction dropped. 0 ok, -1 malformed. */
+int proto_parse_iso8601(const char *s, int64_t *epoch);
+/* "YYYY-MM-DDTHH:MM:SSZ" in UTC; out must hold 21 bytes. */
+void proto_format_iso8601(int64_t epoch, char out[21]);
+
+/* Turns err into AWS_ERR_PARSE and prepends "<context>: " to its message, so parse errors
+ * read "SQS GetQueueAttributes: attribute ApproximateNumberOfMessages is not a number". */
+void proto_error_prefix(struct aws_error *err, const char *context);
+
+#endif

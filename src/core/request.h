@@ -1,0 +1,68 @@
+/* request.h - one AWS HTTP request and its response, as plain data.
+ *
+ * Service clients (src/aws/) fill a request relative to the service's endpoint; the client
+ * layer (client.c) resolves the endpoint, adds Host, signs (sigv4.c) and hands it to the
+ * HTTP engine (http.c). Nothing here touches the network. */
+#ifndef OPSDECK_REQUEST_H
+#define OPSDECK_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+struct kv {
+    char *name;
+    char *value;
+};
+
+struct aws_request {
+    const char *service;  /* endpoint id / signing name: "sqs", "sns", "s3", "sts", "monitoring" */
+    const char *action;   /* what it does, for errors and audit: "ListQueues" */
+    char *method;         /* "GET", "POST", ... */
+    char *path;           /* as sent on the wire: percent-encoded, starts with '/' */
+    char *query;          /* as sent on the wire, without '?'; "" when none */
+    struct kv *headers;   /* in insertion order; names may repeat */
+    size_t nheaders;
+    struct buf body;
+    bool s3_rules;        /* S3 signing: path signed as sent, x-amz-content-sha256 */
+    bool anonymous;       /* sent unsigned: the SSO portal and SSO-OIDC take bearer tokens */
+    char *endpoint;       /* NULL: the config's endpoint for service; else this base URL */
+    char *region;         /* NULL: the config's region; else sign for this one */
+};
+
+struct aws_response {
+    long status;          /* HTTP status; 0 when no response was received */
+    struct kv *headers;   /* names as received */
+    size_t nheaders;
+    struct buf body;
+};
+
+void aws_request_init(struct aws_request *r, const char *service, const char *action,
+                      const char *method);
+void aws_request_done(struct aws_request *r);
+/* Appends a header (duplicates allowed, as HTTP allows). */
+void aws_request_add_header(struct aws_request *r, const char *name, const char *value);
+/* Replaces every header of that name (case-insensitive) by one with this value. */
+void aws_request_set_header(struct aws_request *r, const char *name, const char *value);
+void aws_request_del_header(struct aws_request *r, const char *name);
+/* The first header of that name (case-insensitive), or NULL. */
+const char *aws_request_header(const struct aws_request *r, const char *name);
+void aws_request_set_path(struct aws_request *r, const char *encoded_path);
+/* Appends name=value to the query, each URI-encoded as SigV4 wants (RFC 3986 unreserved kept). */
+void aws_request_add_query(struct aws_request *r, const char *name, const char *value);
+
+void aws_response_init(struct aws_response *r);
+void aws_response_done(struct aws_response *r);
+void aws_response_add_header(struct aws_response *r, const char *name, const char *value);
+const char *aws_response_header(const struct aws_response *r, const char *name);
+
+/* Percent-encodes everything but A-Z a-z 0-9 - . _ ~ (and '/' unless encode_slash).
+ * Uppercase hex, as SigV4 requires. The caller frees. */
+char *uri_encode(const char *s, size_t len, bool encode_slash);
+/* Decodes %XX (and nothing else; '+' stays '+'). Invalid escapes are kept as they are. */
+char *uri_decode(const char *s, size_t len);
+
+void kv_free_array(struct kv *a, size_t n);
+
+#endif

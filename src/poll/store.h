@@ -1,0 +1,162 @@
+/* store.h - the latest snapshot of every resource the console shows.
+ *
+ * Pollers write the store; views read it and never touch the network. A resource is
+ * identified by a kind ("queue", "dlq", "topic", "bucket", "identity", ...) and a stable
+ * key within it (queue URL, topic ARN, bucket name), so a view can keep its cursor on a row
+ * by key across refreshes. Each resource holds named fields (string, int64, double or
+ * unknown), when it was fetched, its last error, whether it is stale (a poll failed after
+ * the last good fetch: the good values stay, with their age), a short history per numeric
+ * field for sparklines, and the first value seen per numeric field ("change since the
+ * console opened").
+ *
+ * Single-threaded, like the rest of the console: no locks. Times are milliseconds on the
+ * store's clock (wall clock by default, so a recording carries real times; tests inject
+ * one). Pointers returned by readers (resources, values, strings) stay valid until the next
+ * call that writes the store; a view re-reads by key, never keeps a pointer across polls.
+ * No ncurses here: the store is plain data, testable and replayable without a terminal. */
+#ifndef OPSDECK_STORE_H
+#define OPSDECK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/awserr.h"
+
+/* Points kept per (resource, field): one poll every 10 s gives ten minutes of sparkline. */
+#define STORE_HISTORY_LEN 60
+
+struct store;
+struct store_res;
+
+enum store_type {
+    STORE_UNKNOWN = 0,  /* AWS did not say (attribute missing, metric without datapoints) */
+    STORE_STR,
+    STORE_INT,
+    STORE_DOUBLE,
+};
+
+struct store_value {
+    enum store_type type;
+    union {
+        const char *s;  /* owned by the store when read from it; borrowed when written */
+        int64_t i;
+        double d;
+    } u;
+};
+
+struct store_point {
+    int64_t time;  /* ms, the time of the poll result that brought the value */
+    double value;
+};
+
+/* What the observer hears. The recorder for replay hangs here; the store only calls it. */
+enum store_event_type {
+    STORE_EV_FIELD,    /* a field was set by a poll result (changed tells if it differs) */
+    STORE_EV_FETCHED,  /* a poll result for key was committed (fetch time = time) */
+    STORE_EV_ERROR,    /* a poll failed; key is NULL when the whole kind's list failed */
+    STORE_EV_REMOVED,  /* key disappeared from its kind's list */
+};
+
+struct store_event {
+    enum store_event_type type;
+    const char *kind;
+    const char *key;                 /* NULL for a kind-level error */
+    const char *field;               /* STORE_EV_FIELD only */
+    const struct store_value *value; /* STORE_EV_FIELD only */
+    bool changed;                    /* STORE_EV_FIELD: differs from the previous value */
+    const struct aws_error *error;   /* STORE_EV_ERROR only */
+    int64_t time;
+};
+
+/* Called for every event, after the store has applied it. It must not write the store. */
+typedef void (*store_observer_fn)(const struct store_event *ev, void *arg);
+typedef int64_t (*store_clock_fn)(void *arg);
+
+/* Per kind: what a view needs to know whether to re-read and what to say in the status line. */
+struct store_kind_info {
+    uint64_t generation;       /* bumped on any change in the kind (values, rows, errors) */
+    uint64_t rows_generation;  /* bumped only when rows are added or removed */
+    size_t count;
+    int64_t fetched;           /* last successful list (store_list_end), 0 if never */
+    bool stale;                /* the last list poll failed */
+    const struct aws_error *error;  /* last list error, NULL if none ever */
+    int64_t error_time;
+};
+
+struct store *store_new(void);
+void store_free(struct store *s);
+void store_set_clock(struct store *s, store_clock_fn fn, void *arg);
+void store_set_observer(struct store *s, store_observer_fn fn, void *arg);
+int64_t store_now(const struct store *s);
+
+/* Values to write; strings are copied by the store. */
+struct store_value store_value_str(const char *s);  /* NULL gives unknown */
+struct store_value store_value_int(int64_t i);
+struct store_value store_value_double(double d);
+struct store_value store_value_unknown(void);
+
+/* Writing one poll result: begin (finds or creates the row, takes the time once), set the
+ * fields the poll returned (fields it did not return keep their values: attributes and
+ * CloudWatch arrive from different polls), commit (stamps the fetch time, clears stale).
+ * Numeric sets append a history point; the first numeric value seen becomes the baseline. */
+struct store_res *store_update_begin(struct store *s, const char *kind, const char *key);
+void store_set(struct store_res *r, const char *field, struct store_value v);
+void store_set_str(struct store_res *r, const char *field, const char *v);
+void store_set_int(struct store_res *r, const char *field, int64_t v);
+void store_set_double(struct store_res *r, const char *field, double v);
+void store_set_unknown(struct store_res *r, const char *field);
+void store_update_commit(struct store_res *r);
+
+/* A poll for one resource failed: keep its values, record the error, mark it stale. Creates
+ * the row (with no fields, fetched 0) when the key was never seen, so the error shows. */
+void store_fail(struct store *s, const char *kind, const char *key, const struct aws_error *err);
+
+/* Replacing a whole list (ListQueues + attributes): list_begin, one update per resource
+ * present, list_end removes every row of the kind not updated since list_begin. Rows still
+ * present are updated in place, so a view keeps its cursor by key. When the list poll fails,
+ * call store_list_fail instead of list_end: nothing is removed, every row of the kind reads
+ * as stale with that error, until the next list_end. */
+void store_list_begin(struct store *s, const char *kind);
+void store_list_end(struct store *s, const char *kind);
+void store_list_fail(struct store *s, const char *kind, const struct aws_error *err);
+
+/* Reading a kind: rows in key order (strcmp), index 0..count-1, lookup by key in O(log n). */
+void store_kind_info(const struct store *s, const char *kind, struct store_kind_info *out);
+size_t store_count(const struct store *s, const char *kind);
+const struct store_res *store_at(const struct store *s, const char *kind, size_t i);
+const struct store_res *store_find(const struct store *s, const char *kind, const char *key);
+/* Index of key, or of the first row after it when it is gone: where a cursor moves when its
+ * row disappears. Equal to count when every row sorts before key. */
+size_t store_seek(const struct store *s, const char *kind, const char *key, bool *found);
+
+/* Reading a resource. */
+const char *store_res_key(const struct store_res *r);
+const char *store_res_kind(const struct store_res *r);
+int64_t store_res_fetched(const struct store_res *r);  /* 0 if never fetched */
+/* ms since the last good fetch on the store's clock, -1 if never fetched. */
+int64_t store_res_age(const struct store_res *r);
+/* A poll (of the row or of its kind's list) failed after the last good fetch. */
+bool store_res_stale(const struct store_res *r);
+/* The error that made it stale, or the last one when not stale; NULL if none ever. */
+const struct aws_error *store_res_error(const struct store_res *r, int64_t *when);
+
+/* A field's value; type STORE_UNKNOWN (never NULL) when the field was never set. */
+const struct store_value *store_res_get(const struct store_res *r, const char *field);
+int64_t store_res_field_time(const struct store_res *r, const char *field);  /* 0 if never */
+const char *store_res_str(const struct store_res *r, const char *field);  /* NULL unless str */
+bool store_res_int(const struct store_res *r, const char *field, int64_t *out);
+bool store_res_num(const struct store_res *r, const char *field, double *out);  /* int or double */
+
+/* History: copies the last min(n, kept) points, oldest first; returns how many. */
+size_t store_res_history(const struct store_res *r, const char *field, size_t n,
+                         struct store_point *out);
+/* Min and max over the last n points; false when there are none. */
+bool store_res_history_range(const struct store_res *r, const char *field, size_t n,
+                             double *min, double *max);
+/* Current value minus the first value seen for the field since the row appeared; false
+ * when the field has no numeric value now or never had one. */
+bool store_res_change(const struct store_res *r, const char *field, double *delta);
+bool store_res_baseline(const struct store_res *r, const char *field, struct store_point *out);
+
+#endif

@@ -1,0 +1,115 @@
+/* frame.c - header, footer and status texts, and drawing a frame line (frame.h). */
+#include "config.h"
+#include "ui/frame.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/textwidth.h"
+#include "util/xalloc.h"
+
+const struct view_keyhelp frame_keys[] = {
+    {":", "command: :sqs :dlq :overview :profile NAME :region NAME :theme NAME :q"},
+    {"/", "filter the view as you type (!text inverts); Enter keeps, Esc clears"},
+    {"?", "this help"},
+    {"r", "refresh now"},
+    {"1-9", "open a view by its number"},
+    {"Esc/q", "back (q at the first view quits)"},
+    {"Ctrl-L", "redraw the screen"},
+    {"Ctrl-C", "quit"},
+    {NULL, NULL},
+};
+
+char *frame_identity_from_arn(const char *arn)
+{
+    const char *p = arn;
+
+    if (!arn)
+        return NULL;
+    /* arn:partition:service:region:account:resource */
+    for (int colons = 0; colons < 5; colons++) {
+        p = strchr(p, ':');
+        if (!p)
+            return xstrdup(arn);
+        p++;
+    }
+    return xstrdup(*p ? p : arn);
+}
+
+char *frame_header_text(const struct frame_header *h, int cols, const char *ellipsis)
+{
+    char *fixed_left, *fixed_right, *ident = NULL, *line, *out;
+    int room;
+
+    if (cols <= 0)
+        return xstrdup("");
+    fixed_left = xasprintf(" %s", h->account ? h->account : "account ?");
+    fixed_right = xasprintf("profile %s  %s  creds %s", h->profile ? h->profile : "?",
+                            h->region ? h->region : "no region",
+                            h->countdown ? h->countdown : "?");
+    /* what is left for the identity between the two, with two spaces either side */
+    room = cols - textwidth(fixed_left) - textwidth(fixed_right) - 4;
+    if (h->identity && *h->identity && room >= 6)
+        ident = textwidth_truncate(h->identity, room, ellipsis);
+    if (ident)
+        line = xasprintf("%s  %s  %s", fixed_left, ident, fixed_right);
+    else
+        line = xasprintf("%s  %s", fixed_left, fixed_right);
+    out = textwidth_truncate(line, cols, ellipsis);
+    free(ident);
+    free(line);
+    free(fixed_left);
+    free(fixed_right);
+    return out;
+}
+
+char *frame_footer_text(const struct view_keyhelp *keys, int cols, const char *ellipsis)
+{
+    static const char framework[] = ": cmd  / filter  ? help  q back";
+    size_t cap = 256, len = 0;
+    char *buf = xmalloc(cap), *out;
+    int fw = (int)sizeof(framework) - 1;
+
+    buf[0] = '\0';
+    /* the view's keys first, as many whole entries as fit before the framework's */
+    for (size_t i = 0; keys && keys[i].keys; i++) {
+        /* the footer is a reminder, `?` has the whole text: "details: attributes, ..."
+         * shows as "details" */
+        const char *what = keys[i].what ? keys[i].what : "";
+        int wl = (int)strcspn(what, ":(,;");
+        while (wl > 0 && what[wl - 1] == ' ')
+            wl--;
+        char *item = xasprintf("%s%s %.*s", len ? "  " : " ", keys[i].keys, wl, what);
+        size_t il = strlen(item);
+
+        if (textwidth(buf) + textwidth(item) + 3 + fw > cols) {
+            free(item);
+            break;
+        }
+        if (len + il + 1 > cap) {
+            cap = 2 * (len + il + 1);
+            buf = xrealloc(buf, cap);
+        }
+        memcpy(buf + len, item, il + 1);
+        len += il;
+        free(item);
+    }
+    out = xasprintf("%s%s%s", buf, len ? "  | " : " ", framework);
+    free(buf);
+    buf = textwidth_truncate(out, cols, ellipsis);
+    free(out);
+    return buf;
+}
+
+void frame_draw_line(WINDOW *w, const char *text, attr_t attr)
+{
+    int cols = getmaxx(w);
+
+    wattrset(w, attr);
+    /* the whole row in the style first; the last cell of a window returns ERR (the cursor
+     * cannot advance past it without scrolling) but is written all the same */
+    for (int x = 0; x < cols; x++)
+        mvwaddch(w, 0, x, ' ');
+    mvwaddstr(w, 0, 0, text);
+    wattrset(w, A_NORMAL);
+}

@@ -1,0 +1,993 @@
+/* ui.c - the console (ui.h): start-up, the loop, views, keys and the headless script.
+ *
+ * One pass of the loop: the poller starts what is due, pending keys and signals are
+ * handled (they only change state and set dirty bits), the view updates from the store
+ * and the screen is drawn once, then everything waits in loop_wait() (curl's poll on the
+ * requests, the terminal and the signal pipe) for the next timer. Poll results arrive
+ * inside that wait; the store's observer only marks the screen dirty. */
+#include "config.h"
+#include "ui/ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/appconfig.h"
+#include "core/client.h"
+#include "ui/cmdline.h"
+#include "creds/creds.h"
+#include "util/fmt.h"
+#include "ui/frame.h"
+#include "ui/glyph.h"
+#include "ui/keys.h"
+#include "ui/loop.h"
+#include "creds/mfa_tty.h"
+#include "poll/poller.h"
+#include "util/sanitize.h"
+#include "ui/script.h"
+#include "poll/store.h"
+#include "util/textwidth.h"
+#include "ui/theme.h"
+#include "ui/theme_curses.h"
+#include "ui/ui_internal.h"
+#include "view.h"
+#include "util/xalloc.h"
+
+#ifndef OPSDECK_SRC_THEMEDIR
+#define OPSDECK_SRC_THEMEDIR NULL
+#endif
+
+#define UI_MIN_COLS 40         /* below this the frame cannot say anything useful */
+#define UI_MIN_ROWS 10
+
+/* ---- terminal restore on every path ---------------------------------------------------- */
+
+static volatile sig_atomic_t curses_active;
+
+/* Safe enough in a crash handler (htop does the same): endwin() writes the reset sequences
+ * and puts the tty modes back. */
+static void restore_terminal(void)
+{
+    if (curses_active) {
+        curses_active = 0;
+        endwin();
+    }
+}
+
+/* ---- clock ----------------------------------------------------------------------------- */
+
+static int64_t fixed_clock(void *arg)
+{
+    return *(const int64_t *)arg;
+}
+
+static int64_t ui_now_s(const struct ui *ui)
+{
+    return ui->test_clock ? ui->test_now_ms / 1000 : (int64_t)time(NULL);
+}
+
+/* ---- messages -------------------------------------------------------------------------- */
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+    va_end(ap);
+    ui->message_error = error;
+    ui->dirty = true;
+}
+
+/* ---- views ----------------------------------------------------------------------------- */
+
+static const struct view *view_at(const struct ui *ui, size_t vi)
+{
+    return view_registry[vi];
+}
+
+size_t ui_current(const struct ui *ui)
+{
+    return ui->stack[ui->depth - 1];
+}
+
+static int64_t nearest_expiry(const struct ui *ui, char *what, size_t n)
+{
+    struct creds_report rep[16];
+    size_t held = creds_manager_report(ui->cm, rep, 16);
+    int64_t best = INT64_MAX;
+
+    if (what && n)
+        what[0] = '\0';
+    if (held > 16)
+        held = 16;
+    for (size_t i = 0; i < held; i++) {
+        if (!rep[i].expiration)
+            continue;
+        int64_t left = (int64_t)rep[i].expiration - ui_now_s(ui);
+        if (left < best) {
+            best = left;
+            if (what)
+                snprintf(what, n, "profile %.127s: %.47s", rep[i].profile, rep[i].method);
+        }
+    }
+    /* nothing expires: still say whose credentials they are (static keys from where) */
+    for (size_t i = 0; best == INT64_MAX && what && n && i < held; i++)
+        if (rep[i].active)
+            snprintf(what, n, "profile %.127s: %.47s", rep[i].profile, rep[i].method);
+    return best;
+}
+
+void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->store = ui->store;
+    ctx->cfg = ui->app;
+    ctx->glyphs = ui->glyphs;
+    ctx->styles = ui->styles;
+    ctx->colour = ui->colour;
+    ctx->now_ms = store_now(ui->store);
+    ctx->filter = ui->filter[vi];
+    ctx->profile = ui->cfg->profile;
+    ctx->region = ui->cfg->region;
+    ctx->expiry_seconds = nearest_expiry(ui, ui->expiry_what, sizeof(ui->expiry_what));
+    ctx->expiry_what = ui->expiry_what;
+}
+
+static void view_ensure(struct ui *ui, size_t vi)
+{
+    const struct view *v = view_at(ui, vi);
+    struct view_ctx ctx;
+
+    if (ui->inited[vi])
+        return;
+    if (!ui->priv[vi])
+        ui->priv[vi] = xcalloc(1, v->private_size ? v->private_size : 1);
+    ui_ctx(ui, vi, &ctx);
+    if (v->init)
+        v->init(ui->priv[vi], &ctx);
+    ui->inited[vi] = true;
+}
+
+static void view_done_all(struct ui *ui, bool reset)
+{
+    for (size_t i = 0; i < ui->nviews; i++) {
+        const struct view *v = view_at(ui, i);
+
+        if (!ui->inited[i])
+            continue;
+        if (v->done)
+            v->done(ui->priv[i]);
+        ui->inited[i] = false;
+        if (reset)
+            memset(ui->priv[i], 0, v->private_size ? v->private_size : 1);
+    }
+}
+
+/* The poller follows the view on screen and its detail pane. */
+static void poller_follow(struct ui *ui)
+{
+    size_t vi = ui_current(ui);
+    const struct view *v = view_at(ui, vi);
+
+    poller_set_view(ui->poller, v->interval);
+    poller_set_detail(ui->poller, v->detail ? v->detail(ui->priv[vi]) : NULL);
+}
+
+void ui_open_view(struct ui *ui, size_t vi)
+{
+    if (ui_current(ui) == vi)
+        return;
+    view_ensure(ui, vi);
+    /* A view already on the stack is gone back to, not pushed again: 1 2 3 2 then q must
+     * not walk through every view visited (a key history is not a drill-down path). */
+    for (size_t d = 0; d + 1 < ui->depth; d++) {
+        if (ui->stack[d] == vi) {
+            ui->depth = d + 1;
+            poller_follow(ui);
+            ui->dirty = true;
+            return;
+        }
+    }
+    if (ui->depth == UI_STACK_MAX) {
+        /* the oldest step back is dropped, never the first view */
+        memmove(ui->stack + 1, ui->stack + 2, (UI_STACK_MAX - 2) * sizeof(ui->stack[0]));
+        ui->depth--;
+    }
+    ui->stack[ui->depth++] = vi;
+    poller_follow(ui);
+    ui->dirty = true;
+}
+
+static void go_back(struct ui *ui)
+{
+    if (ui->depth <= 1)
+        return;
+    ui->depth--;
+    poller_follow(ui);
+    ui->dirty = true;
+}
+
+size_t ui_view_index(const char *name)
+{
+    for (size_t i = 0; view_registry[i]; i++)
+        if (strcmp(view_registry[i]->name, name) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+/* Does what a hook's VIEW_* bits ask for. */
+void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
+{
+    if (bits & (VIEW_REDRAW | VIEW_HANDLED))
+        ui->dirty = true;
+    if (bits & VIEW_REFRESH)
+        poller_refresh(ui->poller);
+    if ((bits & VIEW_DETAIL) && vi == ui_current(ui)) {
+        const struct view *v = view_at(ui, vi);
+        poller_set_detail(ui->poller, v->detail ? v->detail(ui->priv[vi]) : NULL);
+    }
+    if (bits & VIEW_JUMP) {
+        char key[VIEW_JUMP_KEY_MAX];
+        size_t to = ui_view_index(ctx->jump_view);
+
+        snprintf(key, sizeof(key), "%s", ctx->jump_key);
+        if (to == (size_t)-1) {
+            ui_message(ui, true, "no view named '%.*s'", 32, ctx->jump_view);
+        } else {
+            const struct view *tv = view_at(ui, to);
+            struct view_ctx tctx;
+
+            ui_open_view(ui, to);
+            ui_ctx(ui, to, &tctx);
+            if (tv->update)
+                tv->update(ui->priv[to], &tctx);
+            if (key[0] && tv->select)
+                tv->select(ui->priv[to], &tctx, key);
+            poller_follow(ui);
+        }
+    } else if (bits & VIEW_BACK) {
+        go_back(ui);
+    }
+}
+
+void ui_update_view(struct ui *ui)
+{
+    size_t vi = ui_current(ui);
+    const struct view *v = view_at(ui, vi);
+    struct view_ctx ctx;
+    int bits;
+
+    if (!v->update)
+        return;
+    ui_ctx(ui, vi, &ctx);
+    bits = v->update(ui->priv[vi], &ctx);
+    /* update runs before every draw: its REDRAW must not loop, the draw is coming */
+    ui_apply(ui, vi, bits & ~(VIEW_REDRAW | VIEW_HANDLED), &ctx);
+}
+
+/* ---- the session: config, credentials, client, store, poller --------------------------- */
+
+static void on_store_event(const struct store_event *ev, void *arg)
+{
+    struct ui *ui = arg;
+
+    (void)ev;
+    ui->store_dirty = true;
+}
+
+/* The MFA prompt while the console runs: curses steps aside for the plain terminal. */
+static int ui_mfa_prompt(void *ud, const char *profile, const char *serial, char *code,
+                         size_t len)
+{
+    struct ui *ui = ud;
+    bool suspend = curses_active && !ui->headless;
+    int rc;
+
+    if (suspend) {
+        def_prog_mode();
+        endwin();
+    }
+    rc = creds_mfa_tty_prompt(NULL, profile, serial, code, len);
+    if (suspend) {
+        reset_prog_mode();
+        clearok(curscr, TRUE);
+        ui->dirty = true;
+    }
+    return rc;
+}
+
+static struct aws_config *config_for(struct ui *ui, const char *profile, const char *region,
+                                     struct aws_error *err, char *why, size_t whylen)
+{
+    struct aws_config_opts co = {
+        .profile = profile, .region = region, .endpoint_url = ui->g->endpoint_url,
+        /* a profile named at run time came from the : prompt, not the command line */
+        .profile_origin = profile && profile != ui->g->profile ? ":profile" : NULL};
+    struct aws_config *cfg = aws_config_new(&co, err);
+
+    if (!cfg) {
+        aws_error_describe(err, profile ? profile : "default", why, whylen);
+        return NULL;
+    }
+    /* opsdeck's own config may name a region for the profile when nothing explicit did */
+    if (!region && !getenv("AWS_REGION") && !getenv("AWS_DEFAULT_REGION")) {
+        struct appconfig_profile ap = appconfig_profile(ui->app, cfg->profile);
+        if (ap.region) {
+            char *p = xstrdup(cfg->profile);
+            aws_config_free(cfg);
+            co.profile = p;
+            co.region = ap.region;
+            cfg = aws_config_new(&co, err);
+            free(p);
+            if (!cfg) {
+                aws_error_describe(err, profile ? profile : "default", why, whylen);
+                return NULL;
+            }
+        }
+    }
+    if (!cfg->region) {
+        snprintf(why, whylen,
+                 "no region for profile '%s': pass --region, set AWS_REGION, or add "
+                 "`region = ...` to the profile in %s",
+                 cfg->profile, cfg->config_file);
+        aws_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+static void session_start(struct ui *ui)
+{
+    struct aws_client_opts copts = {.max_in_flight = ui->app->max_in_flight};
+
+    ui->client = aws_client_new(ui->cfg, ui->cm, &copts);
+    ui->store = store_new();
+    if (ui->test_clock)
+        store_set_clock(ui->store, fixed_clock, &ui->test_now_ms);
+    store_set_observer(ui->store, on_store_event, ui);
+    ui->poller = poller_new(ui->client, ui->store, ui->app);
+    poller_set_profile(ui->poller, ui->cfg->profile);   /* error lines name the profile */
+}
+
+static void session_stop(struct ui *ui)
+{
+    /* the client first: it cancels what is in flight without calling back */
+    aws_client_free(ui->client);
+    poller_free(ui->poller);
+    store_free(ui->store);
+    ui->client = NULL;
+    ui->poller = NULL;
+    ui->store = NULL;
+}
+
+/* :profile / :region. A failure keeps the running session and says why. */
+void ui_switch(struct ui *ui, const char *profile, const char *region)
+{
+    char why[1200];
+    struct aws_error err;
+    struct aws_config *ncfg, *old = ui->cfg;
+    const struct aws_credentials *cr;
+
+    aws_error_clear(&err);
+    ncfg = config_for(ui, profile, region, &err, why, sizeof(why));
+    if (!ncfg) {
+        /* the cause and its fix first: they are what a narrow status line must keep */
+        ui_message(ui, true, "%s (still on profile %s)", why, old->profile);
+        return;
+    }
+    creds_manager_switch(ui->cm, ncfg);
+    if (creds_manager_get(ui->cm, &cr, &err) == CREDS_ERROR) {
+        aws_error_describe(&err, ncfg->profile, why, sizeof(why));
+        creds_manager_switch(ui->cm, old);
+        aws_config_free(ncfg);
+        /* the cause and its fix first: they are what a narrow status line must keep */
+        ui_message(ui, true, "%s (still on profile %s)", why, old->profile);
+        return;
+    }
+    /* a new account must never show the old one's rows: everything cached goes */
+    session_stop(ui);
+    ui->cfg = ncfg;
+    aws_config_free(old);
+    free(ui->region_override);
+    ui->region_override = region ? xstrdup(region) : NULL;
+    session_start(ui);
+    view_done_all(ui, true);
+    for (size_t d = 0; d < ui->depth; d++)
+        view_ensure(ui, ui->stack[d]);
+    poller_follow(ui);
+    ui_message(ui, false, "profile %s, region %s", ui->cfg->profile, ui->cfg->region);
+    ui->dirty = true;
+}
+
+/* ---- theme ----------------------------------------------------------------------------- */
+
+/* Loads theme name (NULL: the built-in monochrome one) and applies it. */
+int ui_theme_load(struct ui *ui, const char *name, bool report_missing)
+{
+    struct theme t;
+    char *path = NULL;
+
+    if (name && ui->colour) {
+        path = theme_find(name, OPSDECK_THEMEDIR);
+        if (!path && OPSDECK_SRC_THEMEDIR)
+            path = theme_find(name, OPSDECK_SRC_THEMEDIR);
+        if (!path) {
+            if (report_missing)
+                ui_message(ui, true, "theme '%s' not found (themes: %s, %s)", name,
+                           OPSDECK_THEMEDIR, "~/.config/opsdeck/themes");
+            return -1;
+        }
+    }
+    if (!path) {
+        theme_init_builtin_mono(&t);
+    } else {
+        theme_init(&t);
+        if (theme_load_file(&t, path) < 0) {
+            ui_message(ui, true, "%s", t.n_issues ? t.issues[0].text : path);
+            theme_done(&t);
+            free(path);
+            return -1;
+        }
+        if (t.n_issues)
+            ui_message(ui, true, "%s%s", t.issues[0].text,
+                       t.n_issues > 1 ? " (and more: see the theme file)" : "");
+    }
+    free(path);
+    theme_done(&ui->theme);
+    ui->theme = t;
+    theme_resolve(&ui->theme, curses_active && ui->colour ? COLORS : 0, ui->styles);
+    if (curses_active && ui->colour)
+        theme_curses_apply(ui->styles);
+    ui->dirty = true;
+    ui->relayout = true;
+    return 0;
+}
+
+/* ---- drawing --------------------------------------------------------------------------- */
+
+attr_t ui_attr(const struct ui *ui, enum theme_element e)
+{
+    return theme_curses_attr(ui->styles, e, ui->colour);
+}
+
+static void delwins(struct ui *ui)
+{
+    WINDOW **w[] = {&ui->whead, &ui->wview, &ui->wfoot, &ui->wstatus};
+
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+        if (*w[i])
+            delwin(*w[i]);
+        *w[i] = NULL;
+    }
+}
+
+static void layout(struct ui *ui)
+{
+    delwins(ui);
+    /* stdscr is only the input window (and the too-small notice): refreshed once here so
+     * that wget_wch() on it never repaints it over the frame */
+    werase(stdscr);
+    wnoutrefresh(stdscr);
+    ui->too_small = COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
+    if (!ui->too_small) {
+        ui->whead = newwin(1, COLS, 0, 0);
+        ui->wview = newwin(LINES - 3, COLS, 1, 0);
+        ui->wfoot = newwin(1, COLS, LINES - 2, 0);
+        ui->wstatus = newwin(1, COLS, LINES - 1, 0);
+        if (!ui->whead || !ui->wview || !ui->wfoot || !ui->wstatus) {
+            delwins(ui);
+            ui->too_small = true;
+        }
+    }
+    clearok(curscr, TRUE);
+    ui->relayout = false;
+}
+
+static char *store_text(const struct store *s, const char *kind, const char *key,
+                        const char *field)
+{
+    const struct store_res *r = store_find(s, kind, key);
+    const char *v = r ? store_res_str(r, field) : NULL;
+
+    return v ? sanitize_text(v, strlen(v)) : NULL;
+}
+
+static void draw_header(struct ui *ui)
+{
+    struct frame_header h = {0};
+    char countdown[64];
+    char *account = store_text(ui->store, "identity", "caller", "account");
+    char *arn = store_text(ui->store, "identity", "caller", "arn");
+    char *ident = frame_identity_from_arn(arn), *text;
+    int banner = 0;
+    const char *ell = ui->glyphs->g[GLYPH_ELLIPSIS];
+
+    h.production = appconfig_is_production(ui->app, ui->cfg->profile);
+    h.account = account;
+    h.identity = ident;
+    h.profile = ui->cfg->profile;
+    h.region = ui->cfg->region;
+    fmt_countdown(countdown, sizeof(countdown), nearest_expiry(ui, NULL, 0));
+    h.countdown = countdown;
+
+    werase(ui->whead);
+    if (h.production) {
+        banner = (int)strlen(FRAME_PROD_BANNER);
+        wattrset(ui->whead, ui_attr(ui, THEME_PROD_BANNER) | A_BOLD);
+        mvwaddstr(ui->whead, 0, 0, FRAME_PROD_BANNER);
+    }
+    text = frame_header_text(&h, COLS - banner, ell);
+    {
+        WINDOW *rest = derwin(ui->whead, 1, COLS - banner, 0, banner);
+        if (rest) {
+            frame_draw_line(rest, text, ui_attr(ui, THEME_HEADER));
+            delwin(rest);
+        }
+    }
+    wnoutrefresh(ui->whead);
+    free(text);
+    free(account);
+    free(arn);
+    free(ident);
+}
+
+static void draw_footer(struct ui *ui)
+{
+    const struct view *v = view_at(ui, ui_current(ui));
+    char *text;
+
+    /* while the prompt holds the status line, Tab's matches show just above it */
+    if (ui->prompt != UI_PROMPT_NONE && ui->message[0])
+        text = textwidth_truncate(ui->message, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+    else
+        text = frame_footer_text(v->keys, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+
+    werase(ui->wfoot);
+    frame_draw_line(ui->wfoot, text, ui_attr(ui, THEME_FOOTER));
+    wnoutrefresh(ui->wfoot);
+    free(text);
+}
+
+/* The kind whose age and staleness the status line reports for a view. */
+static const char *view_kind(const struct view *v)
+{
+    return v->interval == APPCONFIG_VIEW_DLQ ? "dlq" : "queue";
+}
+
+/* The latest live error among the "error" rows, sanitised, or NULL. */
+static char *latest_error(const struct ui *ui)
+{
+    size_t n = store_count(ui->store, "error");
+    const char *best = NULL;
+    int64_t best_t = -1;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(ui->store, "error", i);
+        const char *m = store_res_str(r, "message");
+        int64_t count = 0;
+
+        if (!m || !*m || !store_res_int(r, "count", &count) || count <= 0)
+            continue;
+        if (store_res_fetched(r) > best_t) {
+            best_t = store_res_fetched(r);
+            best = m;
+        }
+    }
+    return best ? sanitize_text(best, strlen(best)) : NULL;
+}
+
+void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style)
+{
+    const struct view *v = view_at(ui, ui_current(ui));
+    struct store_kind_info info;
+    int64_t now = store_now(ui->store);
+    char age[32], *e;
+
+    *style = THEME_STATUS;
+    if (ui->message[0]) {
+        snprintf(out, n, "%s", ui->message);
+        *style = ui->message_error ? THEME_ERROR : THEME_STATUS;
+        return;
+    }
+    store_kind_info(ui->store, view_kind(v), &info);
+    if (info.stale && info.error) {
+        char line[1024], *clean;
+
+        aws_error_describe(info.error, ui->cfg->profile, line, sizeof(line));
+        clean = sanitize_text(line, strlen(line));
+        if (info.fetched)
+            snprintf(out, n, "stale %s: %s", fmt_age(age, sizeof(age), now - info.fetched),
+                     clean);
+        else
+            snprintf(out, n, "no data: %s", clean);
+        free(clean);
+        /* old values are still on screen: the stale style says so, not the error one */
+        *style = info.fetched ? THEME_STALE : THEME_ERROR;
+        return;
+    }
+    e = latest_error(ui);
+    if (e) {
+        snprintf(out, n, "%s", e);
+        free(e);
+        *style = THEME_ERROR;
+        return;
+    }
+    if (info.fetched)
+        snprintf(out, n, "updated %s ago", fmt_age(age, sizeof(age), now - info.fetched));
+    else
+        snprintf(out, n, "loading%s", ui->glyphs->g[GLYPH_ELLIPSIS]);
+}
+
+static void draw_status(struct ui *ui)
+{
+    char text[1400];
+    enum theme_element style;
+    char *fit;
+    int cursor = -1;
+
+    werase(ui->wstatus);
+    if (ui->prompt != UI_PROMPT_NONE) {
+        const char *lead = ui->prompt == UI_PROMPT_CMD ? ":" : "/";
+        char *clean = sanitize_text(ui->le.buf, ui->le.len);
+        int cc = lineedit_cursor_col(&ui->le) + 1;
+
+        snprintf(text, sizeof(text), "%s%s", lead, clean);
+        free(clean);
+        /* a long line scrolls so the cursor stays visible */
+        const char *shown = text;
+        while (cc >= COLS - 1 && *shown) {
+            int w = textwidth((char[]){*shown, 0});
+            shown++;
+            cc -= w > 0 ? w : 1;
+            while ((*shown & 0xc0) == 0x80)
+                shown++;
+        }
+        fit = textwidth_truncate(shown, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        frame_draw_line(ui->wstatus, fit, ui_attr(ui, THEME_STATUS));
+        free(fit);
+        cursor = cc;
+    } else {
+        ui_status_text(ui, text, sizeof(text), &style);
+        fit = textwidth_truncate(text, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        frame_draw_line(ui->wstatus, fit, ui_attr(ui, style));
+        free(fit);
+    }
+    if (cursor >= 0) {
+        wmove(ui->wstatus, 0, cursor < COLS ? cursor : COLS - 1);
+        curs_set(1);
+    } else {
+        curs_set(0);
+    }
+    wnoutrefresh(ui->wstatus);
+}
+
+static void draw_help(struct ui *ui)
+{
+    const struct view *v = view_at(ui, ui_current(ui));
+    size_t nview = 0, nfw = 0;
+    int rows, cols = COLS - 4 > 76 ? 76 : COLS - 4, y = 1;
+    WINDOW *w;
+
+    while (v->keys && v->keys[nview].keys)
+        nview++;
+    while (frame_keys[nfw].keys)
+        nfw++;
+    rows = (int)(nview + nfw) + 4 + (nview ? 1 : 0);
+    if (rows > LINES - 2)
+        rows = LINES - 2;
+    w = newwin(rows, cols, (LINES - rows) / 2, (COLS - cols) / 2);
+    if (!w)
+        return;
+    wattrset(w, ui_attr(ui, THEME_HELP));
+    for (int r = 0; r < rows; r++)
+        for (int x = 0; x < cols; x++)
+            mvwaddch(w, r, x, ' ');
+    box(w, 0, 0);
+    mvwprintw(w, 0, 2, " %s keys (any key closes) ", v->title ? v->title : v->name);
+    for (size_t i = 0; i < nview && y < rows - 1; i++, y++) {
+        char *line = xasprintf("%-8s %s", v->keys[i].keys, v->keys[i].what);
+        char *fit = textwidth_truncate(line, cols - 4, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        mvwaddstr(w, y, 2, fit);
+        free(fit);
+        free(line);
+    }
+    if (nview && y < rows - 1)
+        y++;
+    for (size_t i = 0; i < nfw && y < rows - 1; i++, y++) {
+        char *line = xasprintf("%-8s %s", frame_keys[i].keys, frame_keys[i].what);
+        char *fit = textwidth_truncate(line, cols - 4, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        mvwaddstr(w, y, 2, fit);
+        free(fit);
+        free(line);
+    }
+    wnoutrefresh(w);
+    delwin(w);
+}
+
+void ui_render(struct ui *ui)
+{
+    if (ui->relayout)
+        layout(ui);
+    if (ui->too_small) {
+        werase(stdscr);
+        if (COLS >= 33) {
+            mvwaddnstr(stdscr, LINES / 2, 0, "terminal too small (80x24 needed)", COLS);
+        } else {
+            mvwaddnstr(stdscr, LINES / 2, 0, "terminal too small", COLS);
+            mvwaddnstr(stdscr, LINES / 2 + 1, 0, "(80x24 needed)", COLS);
+        }
+        curs_set(0);
+        wnoutrefresh(stdscr);
+        doupdate();
+        ui->dirty = ui->store_dirty = false;
+        ui->last_render = loop_now_ms();
+        return;
+    }
+    ui_update_view(ui);
+    {
+        size_t vi = ui_current(ui);
+        const struct view *v = view_at(ui, vi);
+        struct view_ctx ctx;
+
+        draw_header(ui);
+        werase(ui->wview);
+        ui_ctx(ui, vi, &ctx);
+        if (v->draw)
+            v->draw(ui->priv[vi], &ctx, ui->wview);
+        wnoutrefresh(ui->wview);
+        draw_footer(ui);
+        if (ui->help)
+            draw_help(ui);
+        /* the status line last: the terminal's cursor is where it leaves it */
+        draw_status(ui);
+    }
+    doupdate();
+    ui->dirty = ui->store_dirty = false;
+    ui->last_render = loop_now_ms();
+}
+
+/* ---- start and stop -------------------------------------------------------------------- */
+
+static int curses_start(struct ui *ui)
+{
+    if (ui->headless) {
+        const char *term = getenv("TERM");
+        const char *c = getenv("COLUMNS"), *l = getenv("LINES");
+        int cols = c ? atoi(c) : 0, rows = l ? atoi(l) : 0;
+
+        ui->out = fopen("/dev/null", "w");
+        ui->in = fopen("/dev/null", "r");
+        if (!ui->out || !ui->in) {
+            fprintf(stderr, "opsdeck: /dev/null: %s\n", strerror(errno));
+            return -1;
+        }
+        ui->screen = newterm(term && *term ? term : "xterm-256color", ui->out, ui->in);
+        if (!ui->screen)
+            ui->screen = newterm("xterm-256color", ui->out, ui->in);
+        if (!ui->screen) {
+            fputs("opsdeck: cannot start curses for the script (TERM xterm-256color)\n",
+                  stderr);
+            return -1;
+        }
+        set_term(ui->screen);
+        curses_active = 1;
+        resizeterm(rows > 0 ? rows : 24, cols > 0 ? cols : 80);
+    } else {
+        if (!initscr()) {
+            fputs("opsdeck: cannot start curses on this terminal (check TERM)\n", stderr);
+            return -1;
+        }
+        curses_active = 1;
+    }
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);   /* Esc answers at once, not after a second */
+    curs_set(0);
+    if (has_colors()) {
+        start_color();
+        use_default_colors();
+    }
+    return 0;
+}
+
+static void curses_stop(struct ui *ui)
+{
+    delwins(ui);
+    restore_terminal();
+    if (ui->screen) {
+        delscreen(ui->screen);
+        ui->screen = NULL;
+    }
+    if (ui->out)
+        fclose(ui->out);
+    if (ui->in)
+        fclose(ui->in);
+    ui->out = ui->in = NULL;
+}
+
+/* Starts the session: appconfig, AWS config, credentials (before curses, so an MFA prompt
+ * happens on the plain terminal). 0, or the exit status after one line on stderr. */
+static int startup(struct ui *ui)
+{
+    char why[1200];
+    struct aws_error err;
+    const struct aws_credentials *cr;
+
+    ui->app = appconfig_load(NULL);
+    aws_error_clear(&err);
+    ui->cfg = config_for(ui, ui->g->profile, ui->g->region, &err, why, sizeof(why));
+    if (!ui->cfg) {
+        fprintf(stderr, "opsdeck: %s\n", why);
+        return 1;
+    }
+    ui->region_override = ui->g->region ? xstrdup(ui->g->region) : NULL;
+    ui->cm = creds_manager_new(ui->cfg);
+    creds_manager_set_mfa(ui->cm, ui_mfa_prompt, ui, ui->g->mfa_code);
+    if (creds_manager_get(ui->cm, &cr, &err) == CREDS_ERROR) {
+        aws_error_describe(&err, ui->cfg->profile, why, sizeof(why));
+        fprintf(stderr, "opsdeck: %s\n", why);
+        return 1;
+    }
+    return 0;
+}
+
+static void teardown(struct ui *ui)
+{
+    if (ui->nviews) {
+        view_done_all(ui, false);
+        for (size_t i = 0; i < ui->nviews; i++)
+            free(ui->priv[i]);
+    }
+    free(ui->priv);
+    free(ui->inited);
+    free(ui->filter);
+    curses_stop(ui);
+    if (ui->client)
+        session_stop(ui);
+    creds_manager_free(ui->cm);
+    aws_config_free(ui->cfg);
+    appconfig_free(ui->app);
+    theme_done(&ui->theme);
+    free(ui->region_override);
+    script_done(&ui->script);
+    if (ui->loop) {
+        loop_set_crash_hook(NULL);
+        loop_free(ui->loop);
+    }
+    xalloc_set_fatal_hook(NULL);
+}
+
+static void first_message(struct ui *ui)
+{
+    if (ui->app->nerrors)
+        ui_message(ui, true, "%s%s", ui->app->errors[0],
+                   ui->app->nerrors > 1 ? " (more: opsdeck config check)" : "");
+}
+
+int ui_run(const struct global_opts *g, const struct ui_opts *o)
+{
+    struct ui ui;
+    const char *script = getenv("OPSDECK_SCRIPT");
+    const char *first = o && o->view ? o->view : "overview";
+    size_t vfirst;
+    int rc;
+
+    memset(&ui, 0, sizeof(ui));
+    ui.g = g;
+    ui.o = o;
+    ui.rc = 0;
+    setlocale(LC_ALL, "");
+    theme_init(&ui.theme);
+
+    vfirst = ui_view_index(first);
+    if (vfirst == (size_t)-1) {
+        fprintf(stderr, "opsdeck: no view named '%s' (views:", first);
+        for (size_t i = 0; view_registry[i]; i++)
+            fprintf(stderr, " %s", view_registry[i]->name);
+        fputs(")\n", stderr);
+        theme_done(&ui.theme);
+        return 2;
+    }
+    if (script && *script) {
+        char why[1024];
+
+        ui.headless = true;
+        if (script_load(&ui.script, script, why, sizeof(why)) < 0) {
+            fprintf(stderr, "opsdeck: %s\n", why);
+            theme_done(&ui.theme);
+            return 2;
+        }
+        const char *now = getenv("OPSDECK_TEST_NOW");
+        if (now && *now) {
+            char *end;
+            long long v = strtoll(now, &end, 10);
+            if (*end || v < 0) {
+                fprintf(stderr, "opsdeck: OPSDECK_TEST_NOW must be seconds since the epoch, "
+                                "got '%s'\n", now);
+                script_done(&ui.script);
+                theme_done(&ui.theme);
+                return 2;
+            }
+            ui.test_clock = true;
+            ui.test_now_ms = (int64_t)v * 1000;
+        }
+    } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("opsdeck: the console needs a terminal; for scripts use "
+              "`opsdeck snapshot --json`\n", stderr);
+        theme_done(&ui.theme);
+        return 1;
+    }
+
+    rc = startup(&ui);
+    if (rc) {
+        teardown(&ui);
+        return rc;
+    }
+    ui.glyphs = glyphs_select((o && o->ascii) || ui.app->ascii);
+    session_start(&ui);
+
+    ui.loop = loop_new();
+    if (!ui.loop) {
+        fprintf(stderr, "opsdeck: cannot make the signal pipe: %s\n", strerror(errno));
+        teardown(&ui);
+        return 1;
+    }
+    xalloc_set_fatal_hook(restore_terminal);
+    loop_set_crash_hook(restore_terminal);
+    atexit(restore_terminal);
+    if (curses_start(&ui) < 0) {
+        teardown(&ui);
+        return 1;
+    }
+    /* after curses: ours replace the handlers ncurses installs for these */
+    loop_catch(ui.loop, SIGINT);
+    loop_catch(ui.loop, SIGTERM);
+    loop_catch(ui.loop, SIGHUP);
+    loop_catch(ui.loop, SIGWINCH);
+    loop_catch(ui.loop, SIGCONT);
+
+    ui.colour = theme_use_colour(getenv("NO_COLOR"), (o && o->no_color) || ui.app->no_color,
+                                 has_colors(), COLORS);
+    {
+        const char *tname = o && o->theme ? o->theme
+                                          : appconfig_profile(ui.app, ui.cfg->profile).theme;
+        if (!tname || !*tname)
+            tname = ui.app->theme;
+        if (ui_theme_load(&ui, ui.colour ? tname : NULL, true) < 0)
+            ui_theme_load(&ui, NULL, false);
+    }
+    first_message(&ui);
+
+    for (ui.nviews = 0; view_registry[ui.nviews]; ui.nviews++)
+        ;
+    ui.priv = xcalloc(ui.nviews, sizeof(*ui.priv));
+    ui.inited = xcalloc(ui.nviews, sizeof(*ui.inited));
+    ui.filter = xcalloc(ui.nviews, sizeof(*ui.filter));
+    view_ensure(&ui, vfirst);
+    ui.stack[0] = vfirst;
+    ui.depth = 1;
+    poller_follow(&ui);
+    ui.relayout = true;
+    ui.dirty = true;
+
+    ui_loop(&ui);
+
+    rc = ui.rc;
+    teardown(&ui);
+    if (ui.exit_message[0])
+        fprintf(stderr, "opsdeck: %s\n", ui.exit_message);
+    return rc;
+}

@@ -1,0 +1,109 @@
+/* ui_internal.h - the console's state, shared by ui.c (start-up, session, drawing) and
+ * ui_loop.c (the loop, keys, commands, the headless script). Not for views: they get a
+ * view_ctx. */
+#ifndef OPSDECK_UI_INTERNAL_H
+#define OPSDECK_UI_INTERNAL_H
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ui/cmdline.h"
+#include "cmd/commands.h"
+#include "ui/script.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
+#include "view.h"
+
+#define UI_STACK_MAX 16
+#define UI_STORE_FRAME_MS 100
+
+enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER };
+
+struct ui {
+    const struct global_opts *g;
+    const struct ui_opts *o;
+    int rc;
+    bool quit;
+    char exit_message[1200];   /* printed on stderr after curses has ended */
+
+    /* the session; cm lives for the whole run (creds_manager_switch on :profile) */
+    struct appconfig *app;
+    struct aws_config *cfg;
+    struct creds_manager *cm;
+    struct aws_client *client;
+    struct store *store;
+    struct poller *poller;
+    char *region_override;     /* --region or :region, NULL: the profile's */
+    struct loop *loop;
+
+    /* OPSDECK_TEST_NOW: the store's clock and the countdowns' */
+    bool test_clock;
+    int64_t test_now_ms;
+
+    /* curses */
+    SCREEN *screen;            /* headless only */
+    FILE *in, *out;
+    WINDOW *whead, *wview, *wfoot, *wstatus;
+    bool too_small;
+    bool dirty, relayout;
+    /* Poll results arrive by the dozen during a cycle: they are drawn at most every
+     * UI_STORE_FRAME_MS, while a key is drawn at once. */
+    bool store_dirty;
+    int64_t last_render;       /* loop_now_ms() of the last frame */
+
+    /* looks */
+    struct theme theme;
+    struct theme_style styles[THEME_N_ELEMENTS];
+    bool colour;
+    const struct glyphs *glyphs;
+
+    /* views: registry order; private state allocated once; one filter each */
+    size_t nviews;
+    void **priv;
+    bool *inited;
+    char (*filter)[LINEEDIT_MAX + 1];
+    size_t stack[UI_STACK_MAX];
+    size_t depth;
+    char expiry_what[256];
+
+    /* prompts, help, the status line's message (until the next key) */
+    enum ui_prompt prompt;
+    struct lineedit le;
+    bool help;
+    char message[1400];
+    bool message_error;
+
+    /* the headless script */
+    bool headless;
+    struct script script;
+    size_t script_next;
+    int64_t sleep_until;       /* loop_now_ms() a sleep ends at, 0 none */
+    bool waiting;              /* `wait`: until poller_cycles passes wait_cycles */
+    unsigned long wait_cycles;
+};
+
+/* ui.c */
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+size_t ui_current(const struct ui *ui);
+size_t ui_view_index(const char *name);       /* (size_t)-1 when unknown */
+void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx);
+void ui_open_view(struct ui *ui, size_t vi);
+void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx);
+void ui_update_view(struct ui *ui);
+void ui_switch(struct ui *ui, const char *profile, const char *region);
+int ui_theme_load(struct ui *ui, const char *name, bool report_missing);
+void ui_render(struct ui *ui);
+void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
+attr_t ui_attr(const struct ui *ui, enum theme_element e);
+
+/* ui_loop.c */
+void ui_loop(struct ui *ui);
+void ui_key(struct ui *ui, int key);
+/* Writes the screen (curscr) as UTF-8 text to path, 0600. 0, or -1 with errno. */
+int ui_dump(const char *path);
+
+#endif

@@ -1,0 +1,117 @@
+/* sanitize.c - escaping untrusted text before it reaches a terminal. */
+#include "config.h"
+#include "util/sanitize.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+/* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and the code point, or
+ * 0 when the bytes are not valid UTF-8 (overlong forms and surrogates included). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len;
+    uint32_t c, min;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2, c = s[0] & 0x1F, min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3, c = s[0] & 0x0F, min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4, c = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+static bool is_bidi_control(uint32_t cp)
+{
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static bool is_control(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+}
+
+char *sanitize_text(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    struct buf b;
+    size_t i = 0;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(p + i, len - i, &cp);
+
+        if (n == 0) {
+            buf_printf(&b, "\\x%02X", p[i]);
+            i++;
+            continue;
+        }
+        if (cp == '\\')
+            buf_puts(&b, "\\\\");
+        else if (cp == '\t')
+            buf_puts(&b, "\\t");
+        else if (cp == '\n')
+            buf_puts(&b, "\\n");
+        else if (cp == '\r')
+            buf_puts(&b, "\\r");
+        else if (is_control(cp))
+            buf_printf(&b, "\\x%02X", (unsigned)cp);
+        else if (is_bidi_control(cp))
+            buf_printf(&b, "\\u{%04X}", (unsigned)cp);
+        else
+            buf_append(&b, p + i, n);
+        i += n;
+    }
+    return buf_steal(&b);
+}
+
+char *sanitize_json(const char *json)
+{
+    const unsigned char *p = (const unsigned char *)json;
+    size_t len = strlen(json), i = 0;
+    struct buf b;
+
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(p + i, len - i, &cp);
+
+        if (n == 0) {
+            buf_puts(&b, "\\ufffd");
+            i++;
+        } else if ((cp >= 0x7F && cp <= 0x9F) || is_bidi_control(cp)) {
+            /* outside strings JSON has only ASCII structure, so these are inside strings */
+            buf_printf(&b, "\\u%04x", (unsigned)cp);
+            i += n;
+        } else {
+            buf_append(&b, p + i, n);
+            i += n;
+        }
+    }
+    return buf_steal(&b);
+}

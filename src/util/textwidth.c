@@ -1,0 +1,144 @@
+/* textwidth.c - display width of UTF-8 text, truncation and padding by columns.
+ *
+ * Text is walked in units of one base character plus the zero-width characters after it
+ * (combining marks, variation selectors, zero-width joiners), so that a cut never leaves a
+ * mark without its base or puts it on the ellipsis. UTF-8 is decoded here rather than with
+ * mbrtowc(), so that the text is read the same way whatever the locale's charset. */
+#include "config.h"
+#include "util/textwidth.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+/* Decodes one character at s; returns its length (1 for an invalid byte, *cp = -1). */
+static size_t utf8_decode(const unsigned char *s, long *cp)
+{
+    long c;
+    size_t n;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        c = s[0] & 0x1f;
+        n = 2;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        c = s[0] & 0x0f;
+        n = 3;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        c = s[0] & 0x07;
+        n = 4;
+    } else {
+        *cp = -1;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *cp = -1;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    /* overlong forms, surrogates and beyond U+10FFFF are not characters */
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+        (c >= 0xd800 && c <= 0xdfff)) {
+        *cp = -1;
+        return 1;
+    }
+    *cp = c;
+    return n;
+}
+
+static int char_width(long cp)
+{
+    int w;
+
+    if (cp < 0)
+        return 1;  /* an invalid byte; sanitize_text() would have escaped it */
+    w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+/* One unit at s: a character and the zero-width ones after it. Returns its byte length
+ * and its width in *w. A zero-width character at the very start is a unit of width 0. */
+static size_t unit_next(const char *s, int *w)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    long cp;
+    size_t n = utf8_decode(p, &cp);
+
+    *w = char_width(cp);
+    while (p[n]) {
+        size_t m = utf8_decode(p + n, &cp);
+
+        if (cp < 0 || char_width(cp) != 0)
+            break;
+        n += m;
+    }
+    return n;
+}
+
+int textwidth(const char *s)
+{
+    int total = 0, w;
+
+    while (*s) {
+        s += unit_next(s, &w);
+        total += w;
+    }
+    return total;
+}
+
+char *textwidth_truncate(const char *s, int cols, const char *ellipsis)
+{
+    struct buf out;
+    int ew, used = 0;
+
+    if (cols < 0)
+        cols = 0;
+    if (textwidth(s) <= cols)
+        return xstrdup(s);
+    if (!ellipsis)
+        ellipsis = "";
+    ew = textwidth(ellipsis);
+    if (ew > cols) {
+        ellipsis = "";
+        ew = 0;
+    }
+    buf_init(&out);
+    while (*s) {
+        int w;
+        size_t n = unit_next(s, &w);
+
+        if (used + w > cols - ew)
+            break;
+        buf_append(&out, s, n);
+        used += w;
+        s += n;
+    }
+    buf_puts(&out, ellipsis);
+    return buf_steal(&out);
+}
+
+char *textwidth_fit(const char *s, int cols, const char *ellipsis, bool align_right)
+{
+    char *cut = textwidth_truncate(s, cols, ellipsis);
+    int pad = (cols < 0 ? 0 : cols) - textwidth(cut);
+    struct buf out;
+
+    if (pad <= 0)
+        return cut;
+    buf_init(&out);
+    if (!align_right)
+        buf_puts(&out, cut);
+    for (int i = 0; i < pad; i++)
+        buf_putc(&out, ' ');
+    if (align_right)
+        buf_puts(&out, cut);
+    free(cut);
+    return buf_steal(&out);
+}
