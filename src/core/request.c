@@ -29,6 +29,13 @@ void aws_request_init(struct aws_request *r, const char *service, const char *ac
     buf_init(&r->body);
 }
 
+void aws_request_init_mutating(struct aws_request *r, const char *service, const char *action,
+                               const char *method)
+{
+    aws_request_init(r, service, action, method);
+    r->mutating = true;
+}
+
 void aws_request_done(struct aws_request *r)
 {
     free(r->method);

@@ -29,6 +29,11 @@ struct aws_request {
     bool anonymous;       /* sent unsigned: the SSO portal and SSO-OIDC take bearer tokens */
     char *endpoint;       /* NULL: the config's endpoint for service; else this base URL */
     char *region;         /* NULL: the config's region; else sign for this one */
+    /* Changes something in AWS (a ReceiveMessage counts: it moves visibility and receive
+     * counts). Set only by the request's constructor in src/aws/, never by a caller, so
+     * whether an action writes is decided in one place per action. The client refuses to
+     * send a mutating request that the write gate (src/act/) did not pass. */
+    bool mutating;
 };
 
 struct aws_response {
@@ -41,6 +46,10 @@ struct aws_response {
 void aws_request_init(struct aws_request *r, const char *service, const char *action,
                       const char *method);
 void aws_request_done(struct aws_request *r);
+/* aws_request_init for an action that changes something in AWS: sets r->mutating. Every
+ * constructor of a mutating action uses this one, so a test can list them. */
+void aws_request_init_mutating(struct aws_request *r, const char *service, const char *action,
+                               const char *method);
 /* Appends a header (duplicates allowed, as HTTP allows). */
 void aws_request_add_header(struct aws_request *r, const char *name, const char *value);
 /* Replaces every header of that name (case-insensitive) by one with this value. */
