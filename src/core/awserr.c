@@ -33,6 +33,7 @@ const char *aws_error_kind_name(enum aws_err_kind kind)
     case AWS_ERR_CONFIG: return "config";
     case AWS_ERR_PARSE: return "parse";
     case AWS_ERR_READ_ONLY: return "read-only";
+    case AWS_ERR_REFUSED: return "refused";
     }
     return "unknown";
 }

@@ -20,6 +20,8 @@ enum aws_err_kind {
     AWS_ERR_CONFIG,       /* bad profile, region, endpoint, config file */
     AWS_ERR_PARSE,        /* a response we could not understand */
     AWS_ERR_READ_ONLY,    /* a mutating action refused by read-only mode */
+    AWS_ERR_REFUSED,      /* a mutating request refused before signing: not passed by the
+                           * write gate, or its audit line could not be written */
 };
 
 struct aws_error {

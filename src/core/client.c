@@ -54,6 +54,8 @@ struct aws_client {
     struct op *head, *tail;
     size_t nops;
     struct aws_client_stats stats;
+    aws_gate_check_fn gate_check;  /* NULL: every mutating request is refused */
+    void *gate_ud;
 };
 
 /* How long to wait before asking a credential provider that said CREDS_PENDING again. */
@@ -198,10 +200,19 @@ out:
     return rc;
 }
 
+void aws_client_set_gate(struct aws_client *c, aws_gate_check_fn check, void *ud)
+{
+    c->gate_check = check;
+    c->gate_ud = ud;
+}
+
 void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn cb, void *ud)
 {
     struct op *o = xcalloc(1, sizeof(*o));
     struct aws_error err;
+    /* Fail closed: asked before the request is taken, with the caller's own pointer, so
+     * the gate can tell the request it is passing from any other. */
+    bool refused = req->mutating && !(c->gate_check && c->gate_check(c->gate_ud, req));
 
     o->c = c;
     o->cb = cb;
@@ -227,7 +238,14 @@ void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn 
 
     o->state = OP_READY;
     o->not_before_ms = now_ms();
-    if (op_resolve(o, &err) != 0) {
+    if (refused) {
+        /* reported from aws_client_run like any failure; nothing was resolved or signed */
+        aws_error_set(&o->err, AWS_ERR_REFUSED,
+                      "refused: %s %s changes AWS and did not come through the write gate "
+                      "(src/act/gate.h); nothing was sent",
+                      o->service, o->action);
+        op_finish(o);
+    } else if (op_resolve(o, &err) != 0) {
         /* reported from aws_client_run: never call back from inside send */
         o->err = err;
         if (o->err.kind == AWS_ERR_NONE)
@@ -568,6 +586,7 @@ void aws_error_describe(const struct aws_error *e, const char *profile, char *ou
     case AWS_ERR_CREDENTIALS:
     case AWS_ERR_CONFIG:
     case AWS_ERR_READ_ONLY:
+    case AWS_ERR_REFUSED:
         /* these messages are ours and already say what to do */
         line = xstrdup(msg);
         break;

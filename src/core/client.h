@@ -43,8 +43,17 @@ void aws_client_free(struct aws_client *c);   /* cancels what is pending, withou
 typedef void (*aws_done_fn)(const struct aws_response *resp, const struct aws_error *err,
                             void *ud);
 
+/* The write gate (src/act/gate.c) registers itself: a request marked mutating (request.h)
+ * is queued only when check(ud, req) says the gate is passing that very request (req is the
+ * caller's pointer, as given to aws_client_send). Without a gate, or when the check says
+ * no, the request is refused before anything is resolved or signed, and its callback gets
+ * AWS_ERR_REFUSED: no code can send a write by forgetting the gate. */
+typedef bool (*aws_gate_check_fn)(void *ud, const struct aws_request *req);
+void aws_client_set_gate(struct aws_client *c, aws_gate_check_fn check, void *ud);
+
 /* Queues req; the client takes its contents (req is left empty and may be reused). The
- * callback is never run from inside aws_client_send. */
+ * callback is never run from inside aws_client_send. A mutating request is refused unless
+ * the gate passes it (above). */
 void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn cb, void *ud);
 
 /* The wait point: waits up to timeout_ms for network activity or one of the extra fds, then
