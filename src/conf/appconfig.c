@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "util/sanitize.h"
 #include "util/strutil.h"
 #include "util/xalloc.h"
 
@@ -30,14 +31,18 @@
 /* How much of a user's text an error message quotes. */
 #define QUOTE_MAX 40
 
-enum section_kind { SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_INTERVALS, SEC_THRESHOLDS, SEC_PROFILE };
+enum section_kind { SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_INTERVALS, SEC_THRESHOLDS, SEC_PROFILE,
+                    SEC_TEMPLATE };
 
 static const char *const section_names[] = {
     [SEC_GENERAL] = "general", [SEC_INTERVALS] = "intervals",
-    [SEC_THRESHOLDS] = "thresholds", [SEC_PROFILE] = "profile",
+    [SEC_THRESHOLDS] = "thresholds", [SEC_PROFILE] = "profile", [SEC_TEMPLATE] = "template",
 };
 
-enum key_type { T_THEME, T_BOOL, T_COUNT, T_DURATION, T_ENVIRONMENT, T_REGION };
+enum key_type { T_THEME, T_BOOL, T_COUNT, T_DURATION, T_ENVIRONMENT, T_REGION, T_TEXT };
+
+/* [template NAME] attribute.NAME: the key's prefix; the rest is the attribute's name. */
+#define ATTR_PREFIX "attribute."
 
 struct appconfig_profile_entry {
     char *name;
@@ -47,7 +52,8 @@ struct appconfig_profile_entry {
     char theme[APPCONFIG_NAME_MAX + 1];  /* "" when not set */
 };
 
-/* Where a key's value lives: in struct appconfig, or in a profile entry for SEC_PROFILE. */
+/* Where a key's value lives: in struct appconfig, in a profile entry for SEC_PROFILE, in a
+ * template for SEC_TEMPLATE. */
 struct key_def {
     enum section_kind section;
     const char *name;
@@ -58,6 +64,7 @@ struct key_def {
 
 #define CFG(f) offsetof(struct appconfig, f)
 #define PRO(f) offsetof(struct appconfig_profile_entry, f)
+#define TPL(f) offsetof(struct appconfig_template, f)
 #define IVL(v) CFG(interval) + (v) * sizeof(int)
 
 static const struct key_def keys[] = {
@@ -65,6 +72,7 @@ static const struct key_def keys[] = {
     {SEC_GENERAL, "ascii", T_BOOL, CFG(ascii), 0, 0},
     {SEC_GENERAL, "no_color", T_BOOL, CFG(no_color), 0, 0},
     {SEC_GENERAL, "max_in_flight", T_COUNT, CFG(max_in_flight), 1, APPCONFIG_MAX_IN_FLIGHT_MAX},
+    {SEC_GENERAL, "read_only", T_BOOL, CFG(read_only), 0, 0},
     {SEC_INTERVALS, "default", T_DURATION, CFG(interval_default), APPCONFIG_INTERVAL_MIN,
      APPCONFIG_INTERVAL_MAX},
     {SEC_INTERVALS, "overview", T_DURATION, IVL(APPCONFIG_VIEW_OVERVIEW),
@@ -96,6 +104,8 @@ static const struct key_def keys[] = {
     {SEC_PROFILE, "read_only", T_BOOL, PRO(read_only), 0, 0},
     {SEC_PROFILE, "region", T_REGION, PRO(region), 0, 0},
     {SEC_PROFILE, "theme", T_THEME, PRO(theme), 0, 0},
+    {SEC_TEMPLATE, "body", T_TEXT, TPL(body), 0, 0},
+    {SEC_TEMPLATE, "subject", T_TEXT, TPL(subject), 0, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -268,6 +278,39 @@ static struct appconfig_profile_entry *profile_add(struct appconfig *cfg, const 
     return p;
 }
 
+static struct appconfig_template *template_find(const struct appconfig *cfg, const char *name)
+{
+    for (size_t i = 0; name && i < cfg->ntemplates; i++)
+        if (strcmp(cfg->templates[i].name, name) == 0)
+            return &cfg->templates[i];
+    return NULL;
+}
+
+static struct appconfig_template *template_add(struct appconfig *cfg, const char *name)
+{
+    struct appconfig_template *t = template_find(cfg, name);
+
+    if (t)
+        return t;  /* a repeated [template x] adds to the first one */
+    cfg->templates = xrealloc(cfg->templates, (cfg->ntemplates + 1) * sizeof(*cfg->templates));
+    t = &cfg->templates[cfg->ntemplates++];
+    memset(t, 0, sizeof(*t));
+    t->name = xstrdup(name);
+    return t;
+}
+
+static void template_done(struct appconfig_template *t)
+{
+    free(t->name);
+    free(t->body);
+    free(t->subject);
+    for (size_t i = 0; i < t->nattrs; i++) {
+        free(t->attrs[i].name);
+        free(t->attrs[i].value);
+    }
+    free(t->attrs);
+}
+
 /* ---- defaults, lifetime -------------------------------------------------------------- */
 
 struct appconfig *appconfig_new(void)
@@ -292,6 +335,9 @@ void appconfig_free(struct appconfig *cfg)
     for (size_t i = 0; i < cfg->nprofiles; i++)
         free(cfg->profiles[i].name);
     free(cfg->profiles);
+    for (size_t i = 0; i < cfg->ntemplates; i++)
+        template_done(&cfg->templates[i]);
+    free(cfg->templates);
     for (size_t i = 0; i < cfg->nerrors; i++)
         free(cfg->errors[i]);
     free(cfg->errors);
@@ -321,6 +367,7 @@ struct parse_state {
     int lineno;
     enum section_kind sec;
     struct appconfig_profile_entry *profile;  /* for SEC_PROFILE */
+    struct appconfig_template *template;      /* for SEC_TEMPLATE */
     int threshold_line[NKEYS];  /* where each key was set, for the cross-key check */
 };
 
@@ -361,6 +408,18 @@ static enum section_kind section_open(struct parse_state *st, char *s)
         st->profile = profile_add(st->cfg, pname);
         return SEC_PROFILE;
     }
+    if (strncmp(name, "template", 8) == 0 && (name[8] == '\0' || isspace((unsigned char)name[8]))) {
+        char *tname = str_strip(name + 8);
+
+        if (!name_valid(tname, APPCONFIG_NAME_MAX)) {
+            quote(q, sizeof(q), tname);
+            add_error(st->cfg, st->lineno, "[template %s] is not a template name — use "
+                      "letters, digits, '-', '_' and '.' (at most %d)", q, APPCONFIG_NAME_MAX);
+            return SEC_BAD;
+        }
+        st->template = template_add(st->cfg, tname);
+        return SEC_TEMPLATE;
+    }
     for (int k = SEC_GENERAL; k < SEC_PROFILE; k++)
         if (strcmp(name, section_names[k]) == 0)
             return (enum section_kind)k;
@@ -370,7 +429,7 @@ static enum section_kind section_open(struct parse_state *st, char *s)
                   "AWS profile go under [profile default]");
     else
         add_error(st->cfg, st->lineno, "unknown section [%s] — use [general], [intervals], "
-                  "[thresholds] or [profile NAME]", q);
+                  "[thresholds], [profile NAME] or [template NAME]", q);
     return SEC_BAD;
 }
 
@@ -411,6 +470,7 @@ static char *reader(char *str, int num, void *stream)
         return str;
     if (*s == '[') {
         st->profile = NULL;
+        st->template = NULL;
         st->sec = section_open(st, s);
         return str;
     }
@@ -445,7 +505,9 @@ static void known_keys(enum section_kind sec, char *out, size_t size)
 
 static void set_value(struct parse_state *st, const struct key_def *k, const char *v)
 {
-    char *base = k->section == SEC_PROFILE ? (char *)st->profile : (char *)st->cfg;
+    char *base = k->section == SEC_PROFILE    ? (char *)st->profile
+                 : k->section == SEC_TEMPLATE ? (char *)st->template
+                                              : (char *)st->cfg;
     void *field = base + k->offset;
     char q[QUOTE_MAX * 4 + 8], d1[32], d2[32];
     long num = 0;
@@ -502,6 +564,10 @@ static void set_value(struct parse_state *st, const struct key_def *k, const cha
         add_error(st->cfg, st->lineno, "environment '%s' is unknown — use production, "
                   "staging, development, test or sandbox", q);
         return;
+    case T_TEXT:
+        free(*(char **)field);
+        *(char **)field = xstrdup(v);
+        return;
     case T_REGION:
         if (!region_valid(v)) {
             add_error(st->cfg, st->lineno, "region '%s' is not a region name — write one like "
@@ -518,11 +584,77 @@ static void set_value(struct parse_state *st, const struct key_def *k, const cha
     st->threshold_line[k - keys] = st->lineno;
 }
 
+/* value without one pair of matching quotes around it: theme = "dark" means dark. */
+static void unquote(char *val, size_t size, const char *value)
+{
+    size_t n;
+
+    snprintf(val, size, "%s", value);
+    n = strlen(val);
+    if (n >= 2 && (val[0] == '"' || val[0] == '\'') && val[n - 1] == val[0]) {
+        val[n - 1] = '\0';
+        memmove(val, val + 1, n - 1);
+    }
+}
+
+/* As SQS and SNS accept a message attribute's name: letters, digits, '_', '-', '.'. */
+static bool attr_name_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > APPCONFIG_ATTR_NAME_MAX || s[0] == '.' || s[n - 1] == '.' ||
+        strstr(s, ".."))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
+            return false;
+    return true;
+}
+
+/* [template NAME] attribute.ANAME = [TYPE:]VALUE: kept as written (act/template.c reads the
+ * type); a repeated name replaces the earlier value. */
+static void template_attr(struct parse_state *st, const char *aname, const char *value)
+{
+    struct appconfig_template *t = st->template;
+    char val[APPCONFIG_MAX_LINE + 1], q[QUOTE_MAX * 4 + 8];
+
+    quote(q, sizeof(q), aname);
+    if (!attr_name_valid(aname)) {
+        add_error(st->cfg, st->lineno, "attribute name '%s' is not valid — use letters, "
+                  "digits, '_', '-' and '.' (not at the ends, not twice in a row; at most %d)",
+                  q, APPCONFIG_ATTR_NAME_MAX);
+        return;
+    }
+    unquote(val, sizeof(val), value);
+    if (!val[0]) {
+        add_error(st->cfg, st->lineno, "attribute %s has no value — write "
+                  "attribute.%s = [TYPE:]VALUE", q, q);
+        return;
+    }
+    for (size_t i = 0; i < t->nattrs; i++) {
+        if (strcmp(t->attrs[i].name, aname) == 0) {
+            free(t->attrs[i].value);
+            t->attrs[i].value = xstrdup(val);
+            return;
+        }
+    }
+    if (t->nattrs == APPCONFIG_ATTRS_MAX) {
+        add_error(st->cfg, st->lineno, "more than %d attributes in [template %s] — a message "
+                  "takes at most %d; remove one", APPCONFIG_ATTRS_MAX, t->name,
+                  APPCONFIG_ATTRS_MAX);
+        return;
+    }
+    t->attrs = xrealloc(t->attrs, (t->nattrs + 1) * sizeof(*t->attrs));
+    t->attrs[t->nattrs].name = xstrdup(aname);
+    t->attrs[t->nattrs].value = xstrdup(val);
+    t->nattrs++;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *st = user;
-    char key[128], val[APPCONFIG_MAX_LINE + 1], q[QUOTE_MAX * 4 + 8], list[256];
-    size_t n, i;
+    char key[512], val[APPCONFIG_MAX_LINE + 1], q[QUOTE_MAX * 4 + 8], list[256];
+    size_t i;
 
     (void)section;  /* the reader tracks sections itself */
     snprintf(key, sizeof(key), "%s", name);
@@ -544,7 +676,12 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (st->sec == SEC_NONE) {
         add_error(st->cfg, st->lineno, "%s is outside any section — put it under [general], "
-                  "[intervals], [thresholds] or [profile NAME]", q);
+                  "[intervals], [thresholds], [profile NAME] or [template NAME]", q);
+        return 1;
+    }
+    if (st->sec == SEC_TEMPLATE && strncmp(key, ATTR_PREFIX, strlen(ATTR_PREFIX)) == 0) {
+        /* attribute names keep their case: SQS and SNS tell eventType from eventtype */
+        template_attr(st, name + strlen(ATTR_PREFIX), value);
         return 1;
     }
     for (i = 0; i < NKEYS; i++)
@@ -556,12 +693,7 @@ static int handler(void *user, const char *section, const char *name, const char
                   section_names[st->sec], list);
         return 1;
     }
-    snprintf(val, sizeof(val), "%s", value);
-    n = strlen(val);
-    if (n >= 2 && (val[0] == '"' || val[0] == '\'') && val[n - 1] == val[0]) {
-        val[n - 1] = '\0';  /* theme = "dark" means dark */
-        memmove(val, val + 1, n - 1);
-    }
+    unquote(val, sizeof(val), value);
     if (!val[0]) {
         add_error(st->cfg, st->lineno, "%s has no value — give one or remove the line to keep "
                   "the default", keys[i].name);
@@ -704,6 +836,12 @@ struct appconfig_profile appconfig_profile(const struct appconfig *cfg, const ch
     return r;
 }
 
+const struct appconfig_template *appconfig_template(const struct appconfig *cfg,
+                                                    const char *name)
+{
+    return template_find(cfg, name);
+}
+
 bool appconfig_is_production(const struct appconfig *cfg, const char *profile)
 {
     struct appconfig_profile p = appconfig_profile(cfg, profile);
@@ -740,14 +878,27 @@ size_t appconfig_print_errors(const struct appconfig *cfg, FILE *out)
     return cfg->nerrors;
 }
 
+/* A value from the file as the user wrote it, escaped for the terminal. */
+static void print_text(FILE *out, const char *key, const char *v)
+{
+    char *clean;
+
+    if (!v)
+        return;
+    clean = sanitize_text(v, strlen(v));
+    fprintf(out, "%s = %s\n", key, clean);
+    free(clean);
+}
+
 void appconfig_print(const struct appconfig *cfg, FILE *out)
 {
     const struct appconfig_thresholds *t = &cfg->thresholds;
     char d[32];
 
-    fprintf(out, "[general]\ntheme = %s\nascii = %s\nno_color = %s\nmax_in_flight = %d\n",
+    fprintf(out, "[general]\ntheme = %s\nascii = %s\nno_color = %s\nmax_in_flight = %d\n"
+            "read_only = %s\n",
             cfg->theme, cfg->ascii ? "true" : "false", cfg->no_color ? "true" : "false",
-            cfg->max_in_flight);
+            cfg->max_in_flight, cfg->read_only ? "true" : "false");
     format_duration(d, sizeof(d), cfg->interval_default);
     fprintf(out, "\n[intervals]\ndefault = %s\n", d);
     for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++) {
@@ -776,10 +927,23 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
             fprintf(out, "region = %s\n", p->region);
         fprintf(out, "theme = %s\n", p->theme[0] ? p->theme : cfg->theme);
     }
+    for (size_t i = 0; i < cfg->ntemplates; i++) {
+        const struct appconfig_template *tp = &cfg->templates[i];
+
+        fprintf(out, "\n[template %s]\n", tp->name);
+        print_text(out, "body", tp->body);
+        print_text(out, "subject", tp->subject);
+        for (size_t k = 0; k < tp->nattrs; k++) {
+            char *key = xasprintf("%s%s", ATTR_PREFIX, tp->attrs[k].name);
+            print_text(out, key, tp->attrs[k].value);
+            free(key);
+        }
+    }
 }
 
 void appconfig_print_keys(FILE *out)
 {
     for (size_t i = 0; i < NKEYS; i++)
         fprintf(out, "%s %s\n", section_names[keys[i].section], keys[i].name);
+    fprintf(out, "%s %sNAME\n", section_names[SEC_TEMPLATE], ATTR_PREFIX);
 }

@@ -1,10 +1,11 @@
 /* appconfig.h - opsdeck's own settings: $XDG_CONFIG_HOME/opsdeck/config (else
  * ~/.config/opsdeck/config), an INI file like the AWS ones, documented in opsdeck.conf(5).
  *
- *   [general]            theme, ascii, no_color, max_in_flight
+ *   [general]            theme, ascii, no_color, max_in_flight, read_only
  *   [intervals]          default, overview, sqs, dlq, sns, s3, expiry, toggles (durations)
  *   [thresholds]         oldest_message_warn/_critical, dlq_depth_warn/_critical, expiry_warn
  *   [profile NAME]       environment, read_only, region, theme
+ *   [template NAME]      body, subject, attribute.ANAME (a test message's contents)
  *
  * Loading never fails as a whole: every bad line becomes one "file:line: reason — fix"
  * message in cfg's error list (the console shows them on its status line) and the rest of
@@ -37,6 +38,8 @@ enum appconfig_view {
 #define APPCONFIG_MAX_IN_FLIGHT_MAX 256
 #define APPCONFIG_NAME_MAX 64             /* theme names */
 #define APPCONFIG_MAX_ERRORS 100          /* a binary file must not flood the status line */
+#define APPCONFIG_ATTRS_MAX 10            /* message attributes per message (SQS and SNS) */
+#define APPCONFIG_ATTR_NAME_MAX 256       /* bytes of an attribute's name (SQS and SNS) */
 
 struct appconfig_thresholds {
     long oldest_message_warn;      /* seconds; default 300 (5m) */
@@ -58,6 +61,23 @@ struct appconfig_profile {
 
 struct appconfig_profile_entry;   /* private to appconfig.c */
 
+/* [template NAME]: the contents of a test message (SQS SendMessage, SNS Publish), exactly as
+ * written in the file; {{uuid}} and {{now}} are expanded when a message is made from it
+ * (act/template.h). A value is one line: a body with line breaks is written in the editor
+ * or the form, not here. */
+struct appconfig_attr {
+    char *name;                    /* as written, case kept */
+    char *value;                   /* "[TYPE:]VALUE": "OrderCreated", "Number:3" */
+};
+
+struct appconfig_template {
+    char *name;
+    char *body;                    /* NULL: not set */
+    char *subject;                 /* NULL: not set (SNS only) */
+    struct appconfig_attr *attrs;  /* in file order, at most APPCONFIG_ATTRS_MAX */
+    size_t nattrs;
+};
+
 struct appconfig {
     char *path;                    /* the file read, or NULL when there is no location */
     bool file_found;               /* false: no file, defaults only (not an error) */
@@ -67,6 +87,7 @@ struct appconfig {
     bool ascii;                    /* ASCII glyphs even in a UTF-8 locale; default false */
     bool no_color;                 /* monochrome, as NO_COLOR; default false */
     int max_in_flight;             /* requests in flight at once; default 16 */
+    bool read_only;                /* every profile read-only (gate.h); default false */
 
     /* [intervals] in seconds; a view's 0 means "use interval_default" */
     int interval_default;
@@ -76,6 +97,9 @@ struct appconfig {
 
     struct appconfig_profile_entry *profiles;
     size_t nprofiles;
+
+    struct appconfig_template *templates;   /* in file order */
+    size_t ntemplates;
 
     char **errors;                 /* "file:line: reason — fix", in file order */
     size_t nerrors;
@@ -98,6 +122,10 @@ void appconfig_free(struct appconfig *cfg);
 /* The effective settings of profile name (NULL or unknown: defaults). */
 struct appconfig_profile appconfig_profile(const struct appconfig *cfg, const char *name);
 
+/* The template called name, or NULL. */
+const struct appconfig_template *appconfig_template(const struct appconfig *cfg,
+                                                    const char *name);
+
 /* True when profile is marked environment = production (or its alias prod). */
 bool appconfig_is_production(const struct appconfig *cfg, const char *profile);
 
@@ -116,7 +144,8 @@ size_t appconfig_print_errors(const struct appconfig *cfg, FILE *out);
 void appconfig_print(const struct appconfig *cfg, FILE *out);
 
 /* Writes every accepted key as "SECTION KEY" lines ("profile environment" for
- * [profile NAME]): the documentation test checks each one is in opsdeck.conf.5. */
+ * [profile NAME], "template attribute.NAME" for the attributes of a template): the
+ * documentation test checks each one is in opsdeck.conf.5. */
 void appconfig_print_keys(FILE *out);
 
 /* A duration "30", "30s", "5m", "2h" or "1d" in seconds; false (and *out untouched) when

@@ -590,13 +590,97 @@ START_TEST(malformed_input)
 }
 END_TEST
 
+START_TEST(general_read_only)
+{
+    struct appconfig *cfg = load_text("[general]\nread_only = yes\n");
+
+    ck_assert_msg(cfg->nerrors == 0, "%s", cfg->nerrors ? cfg->errors[0] : "");
+    ck_assert(cfg->read_only);
+    appconfig_free(cfg);
+    cfg = load_text("[general]\nread_only = maybe\n");
+    error_is(cfg, 0, 2, "read_only = 'maybe' is not a boolean");
+    ck_assert(!cfg->read_only);
+    appconfig_free(cfg);
+}
+END_TEST
+
+START_TEST(templates)
+{
+    struct appconfig *cfg = load_text(
+        "[template order-created]\n"
+        "body = {\"id\": \"{{uuid}}\", \"at\": \"{{now}}\"}\n"   /* 2 */
+        "subject = Test order\n"
+        "attribute.eventType = OrderCreated\n"
+        "attribute.retries = Number:3\n"                       /* 5 */
+        "attribute.eventType = String:OrderPlaced\n"           /* replaces line 4's */
+        "[template ping]\n"
+        "body = ping\n"
+        "[template order-created]\n"                           /* 9: adds to the first */
+        "attribute.Source-ID.v2 = 'x'\n");
+    const struct appconfig_template *t;
+
+    ck_assert_msg(cfg->nerrors == 0, "%s", cfg->nerrors ? cfg->errors[0] : "");
+    ck_assert_uint_eq(cfg->ntemplates, 2);
+    t = appconfig_template(cfg, "order-created");
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(t->body, "{\"id\": \"{{uuid}}\", \"at\": \"{{now}}\"}");
+    ck_assert_str_eq(t->subject, "Test order");
+    ck_assert_uint_eq(t->nattrs, 3);
+    ck_assert_str_eq(t->attrs[0].name, "eventType");      /* case kept */
+    ck_assert_str_eq(t->attrs[0].value, "String:OrderPlaced");
+    ck_assert_str_eq(t->attrs[1].name, "retries");
+    ck_assert_str_eq(t->attrs[1].value, "Number:3");
+    ck_assert_str_eq(t->attrs[2].name, "Source-ID.v2");
+    ck_assert_str_eq(t->attrs[2].value, "x");
+    t = appconfig_template(cfg, "ping");
+    ck_assert_str_eq(t->body, "ping");
+    ck_assert_ptr_null(t->subject);
+    ck_assert_uint_eq(t->nattrs, 0);
+    ck_assert_ptr_null(appconfig_template(cfg, "nope"));
+    appconfig_free(cfg);
+}
+END_TEST
+
+START_TEST(bad_templates)
+{
+    struct appconfig *cfg = load_text(
+        "[template]\n"                                 /* 1 */
+        "body = x\n"
+        "[template bad name!]\n"                       /* 3 */
+        "[template t]\n"
+        "attribute..x = 1\n"                           /* 5 */
+        "attribute.a = \n"                             /* 6 */
+        "color = red\n"                                /* 7 */
+        "attribute.a1 = 1\nattribute.a2 = 1\nattribute.a3 = 1\nattribute.a4 = 1\n"
+        "attribute.a5 = 1\nattribute.a6 = 1\nattribute.a7 = 1\nattribute.a8 = 1\n"
+        "attribute.a9 = 1\nattribute.a10 = 1\n"
+        "attribute.a11 = 1\n"                          /* 18: the eleventh */
+        "attribute.password = hunter2\n");             /* 19 */
+    const struct appconfig_template *t = appconfig_template(cfg, "t");
+
+    error_is(cfg, 0, 1, "is not a template name");
+    error_is(cfg, 1, 3, "is not a template name");
+    error_is(cfg, 2, 5, "attribute name '.x' is not valid");
+    error_is(cfg, 3, 6, "attribute a has no value");
+    error_is(cfg, 4, 7, "unknown key 'color' in [template] — known keys: body, subject");
+    error_is(cfg, 5, 18, "at most 10");
+    error_is(cfg, 6, 19, "is a secret");
+    ck_assert_msg(!strstr(cfg->errors[6], "hunter2"), "%s", cfg->errors[6]);
+    ck_assert_uint_eq(cfg->nerrors, 7);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(t->nattrs, 10);
+    appconfig_free(cfg);
+}
+END_TEST
+
 START_TEST(print_round_trips)
 {
     struct appconfig *cfg = load_text(
         "[general]\ntheme = light\nascii = true\n"
         "[intervals]\nsqs = 90\n"
         "[thresholds]\noldest_message_warn = 120\n"
-        "[profile prod]\nenvironment = prod\nregion = eu-west-1\n");
+        "[profile prod]\nenvironment = prod\nregion = eu-west-1\n"
+        "[template t]\nbody = {\"a\": 1}\nattribute.k = Number:2\n");
     struct appconfig *again;
     char *out = NULL;
     size_t len = 0;
@@ -616,6 +700,8 @@ START_TEST(print_round_trips)
     ck_assert_int_eq(appconfig_thresholds(again)->oldest_message_warn, 120);
     ck_assert(appconfig_is_production(again, "prod"));
     ck_assert(again->ascii);
+    ck_assert_str_eq(appconfig_template(again, "t")->body, "{\"a\": 1}");
+    ck_assert_str_eq(appconfig_template(again, "t")->attrs[0].value, "Number:2");
     free(out);
     appconfig_free(again);
     appconfig_free(cfg);
@@ -646,6 +732,9 @@ static Suite *suite(void)
     tcase_add_test(tc, unreadable_is_one_error);
     tcase_add_test(tc, explicit_path_missing);
     tcase_add_test(tc, malformed_input);
+    tcase_add_test(tc, general_read_only);
+    tcase_add_test(tc, templates);
+    tcase_add_test(tc, bad_templates);
     tcase_add_test(tc, print_round_trips);
     suite_add_tcase(s, tc);
     return s;
