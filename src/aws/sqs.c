@@ -5,9 +5,11 @@
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SQS_PREFIX "AmazonSQS"
 #define SQS_JSON "1.0"
@@ -394,5 +396,177 @@ fail:
     cJSON_Delete(root);
     sqs_tag_list_free(&l);
     proto_error_prefix(err, "SQS ListQueueTags");
+    return -1;
+}
+
+/* ---- SendMessage ---------------------------------------------------------------------------- */
+
+/* A write: the same JSON request as the others, from the mutating constructor. */
+static void sqs_write_request(struct aws_request *r, const char *action, cJSON *body)
+{
+    aws_request_init_mutating(r, "sqs", action, "POST");
+    proto_json_request(r, SQS_PREFIX, action, SQS_JSON, body);
+}
+
+static bool attr_type_is(const char *type, const char *base)
+{
+    size_t n = strlen(base);
+
+    /* "Number" or "Number.float": a custom type label after a dot */
+    return strncmp(type, base, n) == 0 && (type[n] == '\0' || type[n] == '.');
+}
+
+void sqs_send_message_request(struct aws_request *r, const struct sqs_send_message_params *p)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(body, "QueueUrl", p->queue_url ? p->queue_url : "");
+    cJSON_AddStringToObject(body, "MessageBody", p->body ? p->body : "");
+    if (p->delay_seconds >= 0)
+        cJSON_AddNumberToObject(body, "DelaySeconds", p->delay_seconds);
+    if (p->nattrs > 0) {
+        cJSON *attrs = cJSON_AddObjectToObject(body, "MessageAttributes");
+
+        for (size_t i = 0; i < p->nattrs; i++) {
+            const struct sqs_msg_attr *a = &p->attrs[i];
+            cJSON *v = cJSON_AddObjectToObject(attrs, a->name);
+
+            cJSON_AddStringToObject(v, "DataType", a->type);
+            if (attr_type_is(a->type, "Binary")) {
+                /* a blob travels as base64 in the JSON protocol */
+                char *b64 = xmalloc(4 * ((a->len + 2) / 3) + 1);
+
+                EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)a->value,
+                                (int)a->len);
+                cJSON_AddStringToObject(v, "BinaryValue", b64);
+                free(b64);
+            } else {
+                char *s = xstrndup(a->value, a->len);
+
+                cJSON_AddStringToObject(v, "StringValue", s);
+                free(s);
+            }
+        }
+    }
+    if (p->group_id)
+        cJSON_AddStringToObject(body, "MessageGroupId", p->group_id);
+    if (p->dedup_id)
+        cJSON_AddStringToObject(body, "MessageDeduplicationId", p->dedup_id);
+    sqs_write_request(r, "SendMessage", body);
+}
+
+size_t sqs_message_size(const char *body, const struct sqs_msg_attr *attrs, size_t nattrs)
+{
+    size_t n = body ? strlen(body) : 0;
+
+    for (size_t i = 0; i < nattrs; i++)
+        n += strlen(attrs[i].name) + strlen(attrs[i].type) + attrs[i].len;
+    return n;
+}
+
+/* One character of UTF-8 at s (len bytes left): its code point and length, or -1. */
+static long utf8_char(const unsigned char *s, size_t len, size_t *n)
+{
+    unsigned long cp;
+    size_t k;
+
+    if (s[0] < 0x80) {
+        *n = 1;
+        return s[0];
+    }
+    if (s[0] >= 0xc2 && s[0] < 0xe0) {
+        k = 2;
+        cp = s[0] & 0x1f;
+    } else if (s[0] >= 0xe0 && s[0] < 0xf0) {
+        k = 3;
+        cp = s[0] & 0x0f;
+    } else if (s[0] >= 0xf0 && s[0] < 0xf5) {
+        k = 4;
+        cp = s[0] & 0x07;
+    } else {
+        return -1;
+    }
+    if (len < k)
+        return -1;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return -1;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    /* overlong forms and surrogates are not characters */
+    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return -1;
+    *n = k;
+    return (long)cp;
+}
+
+long sqs_text_invalid(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0; i < len;) {
+        size_t n = 1;
+        long cp = utf8_char(u + i, len - i, &n);
+
+        /* what SQS accepts: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF */
+        if (cp < 0 || (cp < 0x20 && cp != 0x9 && cp != 0xa && cp != 0xd) || cp == 0xfffe ||
+            cp == 0xffff)
+            return (long)i;
+        i += n;
+    }
+    return -1;
+}
+
+void sqs_send_result_free(struct sqs_send_result *r)
+{
+    free(r->message_id);
+    free(r->md5_body);
+    free(r->sequence_number);
+    memset(r, 0, sizeof(*r));
+}
+
+int sqs_send_message_parse(const struct aws_response *resp, const char *sent_body,
+                           struct sqs_send_result *out, struct aws_error *err)
+{
+    const char *id = NULL, *md5 = NULL, *seq = NULL;
+    struct sqs_send_result res = {0};
+    cJSON *root;
+
+    memset(out, 0, sizeof(*out));
+    root = proto_json_parse(resp->body.data, resp->body.len, err);
+    if (!root || proto_json_string(root, "MessageId", &id, err) < 0 ||
+        proto_json_string(root, "MD5OfMessageBody", &md5, err) < 0 ||
+        proto_json_string(root, "SequenceNumber", &seq, err) < 0)
+        goto fail;
+    if (!id || !*id) {
+        aws_error_set(err, AWS_ERR_PARSE, "no MessageId in the answer");
+        goto fail;
+    }
+    if (sent_body && md5) {
+        /* as the SDKs do: a body changed on the way is an error, not a success */
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int mdlen = 0;
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+        EVP_Digest(sent_body, strlen(sent_body), md, &mdlen, EVP_md5(), NULL);
+        for (unsigned int i = 0; i < mdlen; i++)
+            snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        if (strcasecmp(hex, md5) != 0) {
+            aws_error_set(err, AWS_ERR_PARSE, "MD5OfMessageBody %.40s is not the MD5 of the "
+                          "body sent (%s): the message may have been changed on the way",
+                          md5, hex);
+            goto fail;
+        }
+    }
+    res.message_id = xstrdup(id);
+    res.md5_body = md5 ? xstrdup(md5) : NULL;
+    res.sequence_number = seq ? xstrdup(seq) : NULL;
+    cJSON_Delete(root);
+    *out = res;
+    return 0;
+fail:
+    cJSON_Delete(root);
+    proto_error_prefix(err, "SQS SendMessage");
     return -1;
 }
