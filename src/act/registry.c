@@ -1,0 +1,9 @@
+/* registry.c - every action opsdeck can run, by name (action.h). A new action is a file
+ * src/act/NAME.c and one line here. */
+#include "config.h"
+#include "act/action.h"
+
+const struct action *const action_registry[] = {
+    &send_message_action,
+    NULL,
+};
