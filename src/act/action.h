@@ -62,6 +62,7 @@ struct act_run;
 struct action {
     const char *name;            /* "send-message": what views name in their key table */
     const char *title;           /* "Send a test message": dialogs, jobs, the status line */
+    const char *ok_label;        /* the form's button: "Send"; NULL: "OK" */
     const char *target_kind;     /* the store kind of what it acts on: "queue" */
     bool mutates;
     enum act_confirm confirm;    /* outside production */
@@ -95,6 +96,7 @@ extern const struct action *const action_registry[];
 const struct action *action_find(const char *name);
 
 extern const struct action send_message_action;   /* sendmsg.c */
+extern const struct action cancel_job_action;     /* canceljob.c */
 
 /* ---- a run, for the framework (console and headless) ------------------------------------ */
 

@@ -9,6 +9,7 @@
 #include "util/xalloc.h"
 
 #define JOB_KIND "job"
+#define JOB_RATE_MIN_MS 1000
 
 struct job {
     struct jobs *js;
@@ -82,7 +83,8 @@ static void job_write(struct job *j, const char *action, const char *resource,
         store_set_int(r, "total", j->total);
     else
         store_set_unknown(r, "total");
-    if (j->done > 0 && elapsed > 0)
+    /* a rate over less than a second says more about the first request than the job */
+    if (j->done > 0 && elapsed >= JOB_RATE_MIN_MS)
         store_set_double(r, "rate", (double)j->done * 1000.0 / (double)elapsed);
     else
         store_set_unknown(r, "rate");

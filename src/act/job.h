@@ -8,7 +8,7 @@
  *   state str      "running", "cancelling", "done", "failed", "cancelled"
  *   done int       units done (messages, bytes)
  *   total int      units in all; unknown when not known (yet)
- *   rate double    units per second since it started; unknown before the first unit
+ *   rate double    units per second since it started; unknown in its first second
  *   started int    when it started, ms on the store's clock
  *   ended int      when it ended (absent while it runs)
  *   error str      why it failed (absent unless failed)

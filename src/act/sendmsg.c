@@ -467,6 +467,7 @@ static void send_done(void *priv)
 const struct action send_message_action = {
     .name = "send-message",
     .title = "Send a test message",
+    .ok_label = "Send",
     .target_kind = "queue",
     .mutates = true,
     .confirm = ACT_CONFIRM_YESNO,

@@ -10,6 +10,8 @@ struct global_opts {
     const char *mfa_code;      /* --mfa-code: the MFA token code, or NULL to prompt on /dev/tty */
     int json;                  /* --json */
     int sso;                   /* --sso (login) */
+    int read_only;             /* --read-only: every write refused (act/gate.h) */
+    int allow_writes;          /* --allow-writes: a production profile may write */
 };
 
 /* argv[0] is the command's name; argv[1..] the words after it (options already removed).

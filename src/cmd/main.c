@@ -1,7 +1,8 @@
 /* main.c - command line: global options, then a command from the table below.
  *
  *   opsdeck [--profile P] [--region R] [--endpoint-url URL] [--mfa-code CODE] COMMAND [ARGS]
- *   opsdeck [OPTIONS] [--theme NAME] [--no-color] [--ascii] [--view NAME]
+ *   opsdeck [OPTIONS] [--theme NAME] [--no-color] [--ascii] [--view NAME] [--read-only]
+ *           [--allow-writes]
  *
  * Without a command, opsdeck opens the interactive console (ui.h). */
 #include "config.h"
@@ -50,7 +51,9 @@ static void usage(FILE *out)
           "  --theme NAME         console colour theme (default: the config's, else default)\n"
           "  --no-color           console without colours (as NO_COLOR)\n"
           "  --ascii              console with ASCII glyphs only\n"
-          "  --view NAME          the console's first view (overview, sqs, dlq)\n"
+          "  --view NAME          the console's first view (overview, sqs, dlq, jobs)\n"
+          "  --read-only          refuse every write (nothing is sent; the header says READ-ONLY)\n"
+          "  --allow-writes       a profile marked environment = production may write (after a typed confirmation)\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
           "\n"
@@ -71,6 +74,8 @@ int main(int argc, char **argv)
         {"no-color", no_argument, NULL, 'C'},
         {"ascii", no_argument, NULL, 'a'},
         {"view", required_argument, NULL, 'v'},
+        {"read-only", no_argument, NULL, 'R'},
+        {"allow-writes", no_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -94,6 +99,8 @@ int main(int argc, char **argv)
         case 'C': uo.no_color = 1; break;
         case 'a': uo.ascii = 1; break;
         case 'v': uo.view = optarg; break;
+        case 'R': g.read_only = 1; break;
+        case 'W': g.allow_writes = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts(PACKAGE_STRING); return 0;
         default: usage(stderr); return 2;

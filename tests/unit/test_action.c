@@ -297,7 +297,10 @@ START_TEST(jobs_are_store_rows)
     ck_assert(!store_res_int(store_find(s, "job", "0002"), "total", &v));
     ck_assert_uint_eq(jobs_running(js), 2);
 
-    fake_now = 3000;                                       /* 2 s later, 4 done: 2/s */
+    fake_now = 1500;                                       /* too soon to tell a rate */
+    job_progress(a, 1, -1);
+    ck_assert(!store_res_num(store_find(s, "job", "0001"), "rate", &rate));
+    fake_now = 3000;                                       /* 2 s in, 4 done: 2/s */
     job_progress(a, 4, -1);
     r = store_find(s, "job", "0001");
     ck_assert(store_res_int(r, "done", &v) && v == 4);
