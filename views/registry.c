@@ -10,6 +10,7 @@ const struct view *const view_registry[] = {
     &overview_view,  /* 1 */
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
+    &jobs_view,      /* :jobs, no number */
     NULL,
 };
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "act/action.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "util/sanitize.h"
@@ -813,8 +814,36 @@ static bool sqs_select(void *priv, struct view_ctx *ctx, const char *key)
     return key && table_select(st->table, key);
 }
 
+/* The queue under the cursor, or the open pane's (while it still exists). */
+static bool sqs_target(void *priv, struct view_ctx *ctx, const char *action,
+                       struct act_target *out)
+{
+    struct sqs_state *st = priv;
+    const struct store_res *r;
+    const char *key;
+
+    (void)action;
+    if (!st->table)
+        sqs_init(st, ctx);
+    sync(st, ctx);
+    key = st->detail_open ? (st->deleted ? NULL : st->detail_key) : table_selected_key(st->table);
+    if (!key)
+        return false;
+    r = store_find(ctx->store, "queue", key);
+    out->kind = "queue";
+    out->key = key;
+    out->name = r ? queue_name(r) : url_tail(key);
+    return true;
+}
+
+static const struct view_action sqs_actions[] = {
+    { 'P', "send-message" },
+    { 0, NULL },
+};
+
 static const struct view_keyhelp sqs_keys[] = {
     { "Enter", "details: attributes, redrive policy, tags" },
+    { "P", "send a test message to the queue" },
     { "s/S", "sort by next column / reverse" },
     { "j/k", "down / up (in details: scroll)" },
     { "PgUp/PgDn", "page up / down" },
@@ -837,4 +866,6 @@ const struct view sqs_view = {
     .detail = sqs_detail,
     .select = sqs_select,
     .keys = sqs_keys,
+    .actions = sqs_actions,
+    .target = sqs_target,
 };

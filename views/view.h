@@ -65,6 +65,16 @@ struct view_ctx {
     char jump_key[VIEW_JUMP_KEY_MAX];  /* row key to select there, "" for none */
 };
 
+/* A key that starts an action (src/act/action.h) on the view's resource. The framework runs
+ * the action's form, its confirmation, the write gate and the progress dialog; the view
+ * only names the action and says what it would act on (the target hook). */
+struct view_action {
+    int key;              /* 'P' */
+    const char *action;   /* "send-message": a name in action_registry */
+};
+
+struct act_target;        /* act/action.h */
+
 /* One line of the footer and of `?` help. */
 struct view_keyhelp {
     const char *keys;  /* "Enter", "s/S", "/" */
@@ -100,6 +110,12 @@ struct view {
     /* The keys this view adds, for the footer (the first few) and `?` (all), ending with
      * {NULL, NULL}. The framework's own keys are listed by the framework. */
     const struct view_keyhelp *keys;
+    /* Keys that start actions, ending with {0, NULL}; taken before the key hook. */
+    const struct view_action *actions;
+    /* What `action` would act on: the row under the cursor, or the open pane's resource.
+     * Fills out (its strings valid until the next hook call); false when there is none. */
+    bool (*target)(void *priv, struct view_ctx *ctx, const char *action,
+                   struct act_target *out);
 };
 
 /* views/registry.c: every view, in number order, NULL-terminated. */
@@ -109,6 +125,7 @@ const struct view *view_find(const char *name);  /* NULL when unknown */
 extern const struct view overview_view;
 extern const struct view sqs_view;
 extern const struct view dlq_view;
+extern const struct view jobs_view;
 
 /* ---- helpers for views (views/viewutil.c) ------------------------------------------- */
 

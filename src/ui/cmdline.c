@@ -255,6 +255,8 @@ const struct cmdline_cmd cmdline_cmds[] = {
       "switch to AWS region NAME (drops cached data)" },
     { "theme", NULL, CMDLINE_ARG_THEME, true, "theme NAME", "switch to colour theme NAME" },
     { "refresh", NULL, CMDLINE_ARG_NONE, false, "refresh", "poll everything now" },
+    { "writes", NULL, CMDLINE_ARG_ONOFF, false, "writes on|off",
+      "allow or refuse writes in this session (a production profile: type its name)" },
     { "help", NULL, CMDLINE_ARG_NONE, false, "help", "list keys and commands" },
     { "quit", "q", CMDLINE_ARG_NONE, false, "quit", "leave opsdeck" },
 };
@@ -465,6 +467,8 @@ static int check_arg(const struct cmdline_cmd *c, const char *arg, char *why, si
     if (c->arg == CMDLINE_ARG_REGION && !cmdline_region_valid(arg))
         return fail(why, whylen, "'%s' is not a region name (like eu-west-1): :%s (Tab completes)",
                     q, c->usage);
+    if (c->arg == CMDLINE_ARG_ONOFF && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
+        return fail(why, whylen, "'%s' is neither on nor off: :%s", q, c->usage);
     if (c->arg == CMDLINE_ARG_THEME && !theme_name_valid(arg))
         return fail(why, whylen,
                     "'%s' is not a theme name (letters, digits, '-', '_', '.'): :%s (Tab completes)",
@@ -694,7 +698,10 @@ bool cmdline_complete(struct lineedit *le, const char *const *views,
         for (size_t i = 0; views && views[i]; i++)
             match_add(&m, views[i], word, wlen);
     } else {
-        const char *const *list = cand ? cand(c->arg, ud) : NULL;
+        static const char *const onoff[] = {"on", "off", NULL};
+        const char *const *list = c->arg == CMDLINE_ARG_ONOFF ? onoff
+                                  : cand                      ? cand(c->arg, ud)
+                                                              : NULL;
 
         if (!list && c->arg == CMDLINE_ARG_REGION)
             list = cmdline_regions;

@@ -39,6 +39,7 @@ enum cmdline_arg {
     CMDLINE_ARG_PROFILE,   /* a profile of ~/.aws/config or ~/.aws/credentials */
     CMDLINE_ARG_REGION,    /* an AWS region */
     CMDLINE_ARG_THEME,     /* a theme name */
+    CMDLINE_ARG_ONOFF,     /* on or off */
 };
 
 struct cmdline_cmd {
@@ -50,7 +51,7 @@ struct cmdline_cmd {
     const char *help;      /* "switch to AWS profile NAME (drops cached data)" */
 };
 
-/* The framework's commands: profile, region, theme, refresh, help, quit (alias q). The
+/* The framework's commands: profile, region, theme, refresh, writes, help, quit (alias q). The
  * view names (sqs, dlq, overview, ...) are commands too; they come from the caller. */
 extern const struct cmdline_cmd cmdline_cmds[];
 extern const size_t cmdline_ncmds;

@@ -21,6 +21,7 @@ struct frame_header {
 };
 
 #define FRAME_PROD_BANNER " PRODUCTION "
+#define FRAME_READONLY_BANNER " READ-ONLY "
 
 /* The header after the banner, in at most cols columns: account, identity, "profile P",
  * region, "creds COUNTDOWN". The identity is shortened first, then dropped, so that at 80

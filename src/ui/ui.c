@@ -356,12 +356,15 @@ static void session_start(struct ui *ui)
     store_set_observer(ui->store, on_store_event, ui);
     ui->poller = poller_new(ui->client, ui->store, ui->app);
     poller_set_profile(ui->poller, ui->cfg->profile);   /* error lines name the profile */
+    ui_act_session_start(ui);
 }
 
 static void session_stop(struct ui *ui)
 {
+    ui_act_session_end(ui);
     /* the client first: it cancels what is in flight without calling back */
     aws_client_free(ui->client);
+    ui_act_session_free(ui);
     poller_free(ui->poller);
     store_free(ui->store);
     ui->client = NULL;
@@ -377,6 +380,8 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
     struct aws_config *ncfg, *old = ui->cfg;
     const struct aws_credentials *cr;
 
+    if (!ui_act_can_switch(ui))
+        return;
     aws_error_clear(&err);
     ncfg = config_for(ui, profile, region, &err, why, sizeof(why));
     if (!ncfg) {
@@ -524,6 +529,12 @@ static void draw_header(struct ui *ui)
         banner = (int)strlen(FRAME_PROD_BANNER);
         wattrset(ui->whead, ui_attr(ui, THEME_PROD_BANNER) | A_BOLD);
         mvwaddstr(ui->whead, 0, 0, FRAME_PROD_BANNER);
+    }
+    if (ui_act_read_only(ui)) {
+        /* every write is refused in this session: say so before anyone tries one */
+        wattrset(ui->whead, ui_attr(ui, THEME_WARN) | A_REVERSE | A_BOLD);
+        mvwaddstr(ui->whead, 0, banner, FRAME_READONLY_BANNER);
+        banner += (int)strlen(FRAME_READONLY_BANNER);
     }
     text = frame_header_text(&h, COLS - banner, ell);
     {
@@ -749,6 +760,8 @@ void ui_render(struct ui *ui)
             draw_help(ui);
         /* the status line last: the terminal's cursor is where it leaves it */
         draw_status(ui);
+        /* ... unless a dialog is open: it is over everything, and holds the cursor */
+        ui_act_draw(ui);
     }
     doupdate();
     ui->dirty = ui->store_dirty = false;

@@ -10,8 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "act/action.h"
+#include "act/gate.h"
+#include "act/job.h"
 #include "ui/cmdline.h"
 #include "cmd/commands.h"
+#include "ui/dialog.h"
 #include "ui/script.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -76,6 +80,19 @@ struct ui {
     char message[1400];
     bool message_error;
 
+    /* writes (ui_act.c): the session's gate and jobs, the runs of actions, the dialog */
+    struct gate *gate;
+    struct jobs *jobs;
+    struct act_run **runs;     /* started and not ended; freed once ended */
+    size_t nruns;
+    struct act_run *asking;    /* the run whose form or confirmation is open */
+    struct dialog dialog;
+    bool dialog_on;
+    int dialog_for;            /* enum ui_dialog_for (ui_act.c) */
+    enum gate_writes writes;   /* `:writes`; ON holds for writes_profile only */
+    char writes_profile[256];
+    bool quit_confirmed;
+
     /* the headless script */
     bool headless;
     struct script script;
@@ -99,6 +116,27 @@ int ui_theme_load(struct ui *ui, const char *name, bool report_missing);
 void ui_render(struct ui *ui);
 void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
 attr_t ui_attr(const struct ui *ui, enum theme_element e);
+
+/* ui_act.c */
+void ui_act_session_start(struct ui *ui);
+/* Before the client is freed: the runs (their answers will not come). */
+void ui_act_session_end(struct ui *ui);
+/* After the client is freed: the gate (audits what was still on its way) and the jobs. */
+void ui_act_session_free(struct ui *ui);
+/* A view's action key: true when key starts an action there (handled, whatever follows). */
+bool ui_act_key_action(struct ui *ui, size_t vi, int key);
+/* A key while a dialog is open. */
+void ui_act_key(struct ui *ui, int key);
+/* Time passed and answers came: runs tick, ended ones report. Returns ms to the next tick,
+ * or -1. */
+int ui_act_tick(struct ui *ui, int64_t now);
+void ui_act_draw(struct ui *ui);
+void ui_act_writes(struct ui *ui, const char *arg);
+/* q, :q, Ctrl-C: quits, or asks first while jobs run. */
+void ui_request_quit(struct ui *ui);
+/* A :profile/:region switch must wait while jobs run: false with a message then. */
+bool ui_act_can_switch(struct ui *ui);
+bool ui_act_read_only(const struct ui *ui);
 
 /* ui_loop.c */
 void ui_loop(struct ui *ui);

@@ -123,7 +123,9 @@ static void run_command(struct ui *ui, const char *line)
         return;
     }
     if (strcmp(p.cmd->name, "quit") == 0) {
-        ui->quit = true;
+        ui_request_quit(ui);
+    } else if (strcmp(p.cmd->name, "writes") == 0) {
+        ui_act_writes(ui, p.arg);
     } else if (strcmp(p.cmd->name, "profile") == 0) {
         /* a new profile brings its own region, unless --region pinned one */
         ui_switch(ui, p.arg, ui->g->region);
@@ -250,6 +252,10 @@ void ui_key(struct ui *ui, int key)
         ui->dirty = true;
         return;
     }
+    if (ui->dialog_on) {   /* a dialog takes every key until it closes */
+        ui_act_key(ui, key);
+        return;
+    }
     if (ui->help) {   /* any key closes help */
         ui->help = false;
         ui->dirty = true;
@@ -264,7 +270,7 @@ void ui_key(struct ui *ui, int key)
         ui->dirty = true;
     }
     if (key == VIEW_KEY_CTRL('c')) {
-        ui->quit = true;
+        ui_request_quit(ui);
         return;
     }
     if (key == VIEW_KEY_CTRL('l')) {
@@ -301,13 +307,15 @@ void ui_key(struct ui *ui, int key)
          * filter and the latest poll, not on those of the last frame drawn. */
         if (v->update)
             ui_apply(ui, vi, v->update(ui->priv[vi], &ctx), &ctx);
+        if (ui_act_key_action(ui, vi, key))
+            return;
         if (v->key)
             bits = v->key(ui->priv[vi], &ctx, key);
         if (bits == VIEW_UNHANDLED && (key == 'q' || key == 27)) {
             if (ui->depth > 1)
                 bits = VIEW_BACK;
             else if (key == 'q')
-                ui->quit = true;
+                ui_request_quit(ui);
         }
         ui_apply(ui, vi, bits, &ctx);
     }
@@ -488,10 +496,14 @@ static void script_step(struct ui *ui)
 static void on_signals(struct ui *ui, uint64_t sigs)
 {
 #define HAS(s) (sigs & ((uint64_t)1 << (s)))
-    if (HAS(SIGINT) || HAS(SIGTERM) || HAS(SIGHUP)) {
+    if (HAS(SIGTERM) || HAS(SIGHUP)) {
         ui->quit = true;
-        /* Ctrl-C is an ordinary way out; being terminated is reported as the shell does */
-        ui->rc = HAS(SIGTERM) ? 128 + SIGTERM : HAS(SIGHUP) ? 128 + SIGHUP : 0;
+        /* being terminated is reported as the shell does */
+        ui->rc = HAS(SIGTERM) ? 128 + SIGTERM : 128 + SIGHUP;
+    } else if (HAS(SIGINT)) {
+        /* Ctrl-C is an ordinary way out: it asks first while a job runs, as q does */
+        ui->rc = 0;
+        ui_request_quit(ui);
     }
     if (HAS(SIGWINCH) && !ui->headless) {
         struct winsize ws;
@@ -518,9 +530,13 @@ void ui_loop(struct ui *ui)
     while (!ui->quit) {
         int64_t now = loop_now_ms();
         int timeout = poller_tick(ui->poller, now);
+        int act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
         int tty = STDIN_FILENO;
         struct loop_wake wake;
         int64_t until_tick = UI_TICK_MS - now % UI_TICK_MS;
+
+        if (act >= 0 && act < timeout)
+            timeout = act;
 
         if (ui->dirty || ui->relayout ||
             (ui->store_dirty && now - ui->last_render >= UI_STORE_FRAME_MS))

@@ -310,7 +310,7 @@ static void parse_err(const char *line, const char *want)
 
 START_TEST(parse_commands)
 {
-    ck_assert_uint_eq(cmdline_ncmds, 6);
+    ck_assert_uint_eq(cmdline_ncmds, 7);
     parse_ok("profile prod", "profile", "", "prod");
     parse_ok("  profile   prod-eu  ", "profile", "", "prod-eu");
     parse_ok("region eu-west-1", "region", "", "eu-west-1");
@@ -328,6 +328,9 @@ START_TEST(parse_commands)
     parse_ok("s3", NULL, "s3", "");
     parse_ok("profile \xe6\xb3\xa8\xe6\x96\x87", "profile", "", "\xe6\xb3\xa8\xe6\x96\x87");
     parse_ok("\tprofile\tdev", "profile", "", "dev");
+    parse_ok("writes on", "writes", "", "on");
+    parse_ok("writes off", "writes", "", "off");
+    parse_ok("writes", "writes", "", "");      /* says whether writes are on */
 }
 END_TEST
 
@@ -347,6 +350,8 @@ START_TEST(parse_errors)
     parse_err("  region  ", "region needs a NAME: :region NAME (Tab completes)");
     parse_err("theme", "theme needs a NAME: :theme NAME (Tab completes)");
     parse_err("profile prod dev", "profile takes one word: :profile NAME");
+    parse_err("writes yes", "'yes' is neither on nor off: :writes on|off");
+    parse_err("writes on now", "writes takes one word: :writes on|off");
     parse_err("region eu west 1", "region takes one word: :region NAME");
     parse_err("region Europe",
               "'Europe' is not a region name (like eu-west-1): :region NAME (Tab completes)");
@@ -472,7 +477,9 @@ START_TEST(complete_commands)
     tab(NULL, "s", "s", false, "");
     tab(views, "q", "quit", true, "quit");
     /* empty line: every command and view, nothing inserted */
-    tab(sv, "", "", false, "help profile quit refresh region sns sqs theme");
+    tab(sv, "", "", false, "help profile quit refresh region sns sqs theme writes");
+    tab(NULL, "writes o", "writes o", false, "off on");
+    tab(NULL, "writes of", "writes off", true, "off");
 }
 END_TEST
 
