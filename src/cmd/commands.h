@@ -12,6 +12,13 @@ struct global_opts {
     int sso;                   /* --sso (login) */
     int read_only;             /* --read-only: every write refused (act/gate.h) */
     int allow_writes;          /* --allow-writes: a production profile may write */
+    int yes;                   /* --yes: confirmations answered yes (headless writes) */
+    long count;                /* -n N (audit): entries to print; 0: the default */
+    const char *template_name; /* --template NAME (sqs send) */
+    const char *body;          /* --body TEXT (sqs send) */
+    const char *delay;         /* --delay SECONDS (sqs send) */
+    const char *group_id;      /* --group-id ID (sqs send) */
+    const char *dedup_id;      /* --dedup-id ID (sqs send) */
 };
 
 /* argv[0] is the command's name; argv[1..] the words after it (options already removed).
@@ -23,5 +30,7 @@ int cmd_whoami(const struct global_opts *g, int argc, char **argv);    /* cmd_wh
 int cmd_creds(const struct global_opts *g, int argc, char **argv);    /* cmd_creds.c */
 int cmd_login(const struct global_opts *g, int argc, char **argv);    /* cmd_login.c */
 int cmd_config(const struct global_opts *g, int argc, char **argv);   /* cmd_config.c */
+int cmd_audit(const struct global_opts *g, int argc, char **argv);    /* cmd_audit.c */
+int cmd_sqs(const struct global_opts *g, int argc, char **argv);      /* cmd_sqs.c */
 
 #endif

@@ -33,6 +33,10 @@ static const struct command commands[] = {
      "login --sso [PROFILE]  sign in to IAM Identity Center: prints a URL and a code to approve"},
     {"config", cmd_config,
      "config check [FILE]    check opsdeck's own config file (opsdeck.conf(5)); print the settings"},
+    {"sqs", cmd_sqs,
+     "sqs send QUEUE         send a test message (--body TEXT, --template NAME or stdin), confirmed and audited"},
+    {"audit", cmd_audit,
+     "audit [--json] [-n N]  the latest entries of the audit log of writes"},
 };
 
 static void usage(FILE *out)
@@ -54,6 +58,13 @@ static void usage(FILE *out)
           "  --view NAME          the console's first view (overview, sqs, dlq, jobs)\n"
           "  --read-only          refuse every write (nothing is sent; the header says READ-ONLY)\n"
           "  --allow-writes       a profile marked environment = production may write (after a typed confirmation)\n"
+          "  --yes                confirm a write without asking (required when stdin is not a terminal)\n"
+          "  --body TEXT          sqs send: the message body\n"
+          "  --template NAME      sqs send: a [template NAME] of opsdeck's config (body, attributes)\n"
+          "  --delay SECONDS      sqs send: DelaySeconds (0-900)\n"
+          "  --group-id ID        sqs send: MessageGroupId (FIFO queues)\n"
+          "  --dedup-id ID        sqs send: MessageDeduplicationId (FIFO queues)\n"
+          "  -n N                 audit: how many entries (default 20)\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
           "\n"
@@ -76,6 +87,12 @@ int main(int argc, char **argv)
         {"view", required_argument, NULL, 'v'},
         {"read-only", no_argument, NULL, 'R'},
         {"allow-writes", no_argument, NULL, 'W'},
+        {"yes", no_argument, NULL, 'y'},
+        {"body", required_argument, NULL, 'b'},
+        {"template", required_argument, NULL, 'T'},
+        {"delay", required_argument, NULL, 'd'},
+        {"group-id", required_argument, NULL, 'g'},
+        {"dedup-id", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -87,7 +104,7 @@ int main(int argc, char **argv)
 
     /* GNU getopt moves the words that are not options to the end, in order: the command
      * and its arguments. */
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hVn:", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': g.profile = optarg; break;
         case 'r': g.region = optarg; break;
@@ -101,6 +118,22 @@ int main(int argc, char **argv)
         case 'v': uo.view = optarg; break;
         case 'R': g.read_only = 1; break;
         case 'W': g.allow_writes = 1; break;
+        case 'y': g.yes = 1; break;
+        case 'b': g.body = optarg; break;
+        case 'T': g.template_name = optarg; break;
+        case 'd': g.delay = optarg; break;
+        case 'g': g.group_id = optarg; break;
+        case 'D': g.dedup_id = optarg; break;
+        case 'n': {
+            char *end;
+            g.count = strtol(optarg, &end, 10);
+            if (*end || g.count <= 0) {
+                fprintf(stderr, "opsdeck: -n takes a count of entries, 1 or more, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case 'V': puts(PACKAGE_STRING); return 0;
         default: usage(stderr); return 2;
