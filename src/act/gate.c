@@ -311,16 +311,15 @@ bool gate_read_only(const struct gate *g, char *why, size_t whylen)
     if (g->pol.read_only)
         return explicit_read_only(g, why, whylen);
     if (g->writes == GATE_WRITES_OFF) {
-        snprintf(why, whylen, "read-only (:writes off in this session): :writes on to write "
-                              "again");
+        snprintf(why, whylen, "read-only (:writes off): :writes on to write again");
         return true;
     }
     if (explicit_read_only(g, why, whylen))
         return true;
     if (gate_production(g) && !g->pol.allow_writes && g->writes != GATE_WRITES_ON) {
-        snprintf(why, whylen, "read-only (profile %s: environment = production): start with "
-                              "--allow-writes, or :writes on and type %s", g->profile,
-                 g->profile);
+        /* short enough for an 80-column status line: `:writes on` asks for the name */
+        snprintf(why, whylen, "read-only (profile %s: environment = production): "
+                              "--allow-writes or :writes on", g->profile);
         return true;
     }
     return false;

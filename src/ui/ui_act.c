@@ -413,9 +413,10 @@ void ui_act_writes(struct ui *ui, const char *arg)
     }
     if (gate_production(ui->gate) && !ui->g->allow_writes &&
         gate_writes(ui->gate) != GATE_WRITES_ON) {
-        const char *account = gate_account(ui->gate);
+        const char *account;
 
         gate_identity(ui);
+        account = gate_account(ui->gate);
         snprintf(where, sizeof(where), "profile %s · account %s · region %s", ui->cfg->profile,
                  account ? account : "not known yet", ui->cfg->region);
         dialog_typed(&ui->dialog, "Turn writes on", "Allow writes to a production profile "
@@ -435,7 +436,7 @@ void ui_request_quit(struct ui *ui)
     size_t n = jobs_running(ui->jobs);
     char what[128];
 
-    if (n == 0 || ui->quit_confirmed || ui->headless) {
+    if (n == 0 || ui->quit_confirmed) {
         quit_now(ui);
         return;
     }
