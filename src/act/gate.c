@@ -288,13 +288,13 @@ static bool explicit_read_only(const struct gate *g, char *why, size_t whylen)
         return true;
     }
     if (g->app && g->app->read_only) {
-        snprintf(why, whylen, "read-only (read_only = true in [general] of %s): set it to "
-                              "false there to write", config_path(g));
+        snprintf(why, whylen, "read-only: [general] read_only = true in %s; set it to false "
+                              "to write", config_path(g));
         return true;
     }
     if (g->app && appconfig_profile(g->app, g->profile).read_only) {
-        snprintf(why, whylen, "read-only (profile %s: read_only = true in %s): set it to "
-                              "false there to write", g->profile, config_path(g));
+        snprintf(why, whylen, "read-only: [profile %s] read_only = true in %s; set it to "
+                              "false to write", g->profile, config_path(g));
         return true;
     }
     return false;
@@ -318,8 +318,8 @@ bool gate_read_only(const struct gate *g, char *why, size_t whylen)
         return true;
     if (gate_production(g) && !g->pol.allow_writes && g->writes != GATE_WRITES_ON) {
         /* short enough for an 80-column status line: `:writes on` asks for the name */
-        snprintf(why, whylen, "read-only (profile %s: environment = production): "
-                              "--allow-writes or :writes on", g->profile);
+        snprintf(why, whylen, "read-only: [profile %s] environment = production; "
+                              "--allow-writes/:writes on", g->profile);
         return true;
     }
     return false;

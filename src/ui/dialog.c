@@ -369,6 +369,48 @@ static int put(WINDOW *w, int y, int x, int cols, const char *text, int skip, at
     return n;
 }
 
+/* text on up to `rows` rows of cols, broken at spaces; the last row cut with the ellipsis. */
+static void put_wrapped(WINDOW *w, int y, int x, int cols, int rows, const char *text,
+                        attr_t attr, const struct glyphs *g)
+{
+    char *clean = sanitize_text(text, strlen(text)), *p = clean;
+
+    for (int r = 0; r < rows && *p; r++) {
+        size_t n = strlen(p), cut = n, k;
+        char *line;
+
+        if (r < rows - 1 && textwidth(p) > cols) {
+            /* the last space that leaves the row within cols */
+            cut = 0;
+            for (k = 0; k < n; k++) {
+                if (p[k] == ' ') {
+                    line = xstrndup(p, k);
+                    if (textwidth(line) > cols) {
+                        free(line);
+                        break;
+                    }
+                    free(line);
+                    cut = k;
+                }
+            }
+            if (cut == 0)
+                cut = n;   /* one long word: cut by put */
+        }
+        line = xstrndup(p, cut);
+        wattrset(w, attr);
+        {
+            char *fit = textwidth_truncate(line, cols, g->g[GLYPH_ELLIPSIS]);
+            mvwaddstr(w, y + r, x, fit);
+            free(fit);
+        }
+        free(line);
+        p += cut;
+        while (*p == ' ')
+            p++;
+    }
+    free(clean);
+}
+
 static void fill(WINDOW *w, int y, int x, int cols, attr_t attr)
 {
     wattrset(w, attr);
@@ -575,7 +617,7 @@ static void draw_form(struct dialog *d, const struct dialog_style *st)
     if (nvis > 64)
         nvis = 64;
     top = 2 + (d->where ? 1 : 0) + (d->production ? 1 : 0) + 1;
-    avail = LINES - top - 5;   /* blank, message, buttons, keys, border */
+    avail = LINES - top - 5;   /* message (2 rows), buttons, keys, border */
     for (size_t k = 0; k < nvis; k++) {
         need += field_rows(&d->form->fields[vis[k]], 0);
         ntext += d->form->fields[vis[k]].kind == FORM_TEXT;
@@ -607,7 +649,7 @@ static void draw_form(struct dialog *d, const struct dialog_style *st)
     }
     if (need <= avail)
         d->scroll = 0;
-    h = top + (need < avail ? need : avail) + 5;
+    h = top + (need < avail ? need : avail) + 5;   /* message (2), buttons, keys, border */
     w = centred(h, wd);
     if (!w)
         return;
@@ -616,17 +658,18 @@ static void draw_form(struct dialog *d, const struct dialog_style *st)
     for (size_t k = d->scroll; k < nvis; k++) {
         int rows = field_rows(&d->form->fields[vis[k]], text_rows);
 
-        if (y + rows > h - 5 + 1 && k > d->scroll)
+        if (y + rows > h - 5 && k > d->scroll)
             break;
         draw_field(w, y, wd, d, vis[k], rows, st, &cy, &cx);
         y += rows;
     }
-    if (d->error[0]) {
-        msg = d->error;
-        put(w, h - 4, 2, wd - 4, msg, 0, st->error, st->glyphs);
-    } else if (d->focus < d->form->n && d->form->fields[d->focus].hint) {
-        put(w, h - 4, 2, wd - 4, d->form->fields[d->focus].hint, 0, st->dim, st->glyphs);
-    }
+    /* two rows for why the form cannot be sent (or the field's hint): a size check names
+     * the size, the queue, its limit and the fix, which one 80-column row cannot hold */
+    msg = d->error[0] ? d->error
+          : d->focus < d->form->n && d->form->fields[d->focus].hint ? d->form->fields[d->focus].hint
+                                                                     : NULL;
+    if (msg)
+        put_wrapped(w, h - 5, 2, wd - 4, 2, msg, d->error[0] ? st->error : st->dim, st->glyphs);
     draw_buttons(w, h - 3, wd, d->ok_label, "Esc cancel", d->focus >= d->form->n ? 0 : -1,
                  st);
     put(w, h - 2, 2, wd - 4,

@@ -185,12 +185,12 @@ def main():
         refused("--read-only", ["--read-only"], "",
                 "read-only (--read-only): restart opsdeck without --read-only to write")
         refused("[general] read_only", ["--allow-writes"], "[general]\nread_only = true\n",
-                "read-only (read_only = true in [general] of ")
+                "read-only: [general] read_only = true in ")
         refused("[profile default] read_only", [], "[profile default]\nread_only = yes\n",
-                "read-only (profile default: read_only = true in ")
+                "read-only: [profile default] read_only = true in ")
         refused("production", [], "[profile default]\nenvironment = production\n",
-                "read-only (profile default: environment = production): --allow-writes or "
-                ":writes on")
+                "read-only: [profile default] environment = production; "
+                "--allow-writes/:writes on")
         write_config(env, "[profile default]\nenvironment = production\n")
         rc, out, err = run(env, "sqs", "send", "orders", "--body", "prod", "--yes",
                            "--allow-writes")

@@ -372,6 +372,14 @@ START_TEST(form_on_screen_at_80x24)
     free(row);
     ck_assert_int_eq(screen_test_find(curscr, "the message;"), -1);   /* no hint now */
     screen_test_free(st);
+    /* a longer one wraps onto a second row rather than losing its end */
+    dialog_set_error(&d, "the message is 1.1 KiB (1100 bytes, body and attributes); small "
+                         "takes at most 1.0 KiB (MaximumMessageSize 1024): shorten it", 1);
+    st = draw(&d, 80, 24, NULL);
+    y = screen_test_find(curscr, "the message is 1.1 KiB");
+    ck_assert_int_ge(y, 0);
+    ck_assert_int_eq(screen_test_find(curscr, "(MaximumMessageSize 1024): shorten it"), y + 1);
+    screen_test_free(st);
     dialog_done(&d);
     form_done(&f);
 }

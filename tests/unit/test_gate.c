@@ -387,9 +387,8 @@ START_TEST(production_is_read_only_unless_allowed)
     rig_init(&r, OK_RESPONSE, "[profile prod]\nenvironment = production\n");
     g = gate_new(r.client, r.app, "prod", "eu-west-1", NULL, r.audit);
     ck_assert(gate_production(g));
-    assert_refused(&r, g, "profile prod: environment = production");
-    assert_refused(&r, g, "--allow-writes");
-    assert_refused(&r, g, "--allow-writes or :writes on");
+    assert_refused(&r, g, "[profile prod] environment = production");
+    assert_refused(&r, g, "--allow-writes/:writes on");
     ck_assert(gate_can_turn_on(g, NULL, 0));
     gate_set_writes(g, GATE_WRITES_ON);
     assert_allowed(&r, g);
@@ -413,14 +412,14 @@ START_TEST(explicit_read_only_settings_beat_allow_writes)
     rig_init(&r, OK_RESPONSE,
              "[profile stage]\nread_only = true\n[profile prod]\nenvironment = production\n");
     g = gate_new(r.client, r.app, "stage", "eu-west-1", &allow, r.audit);
-    assert_refused(&r, g, "profile stage: read_only = true in");
+    assert_refused(&r, g, "read-only: [profile stage] read_only = true in");
     ck_assert(!gate_can_turn_on(g, NULL, 0));
     gate_set_writes(g, GATE_WRITES_ON);
     assert_refused(&r, g, "set it to false");
     gate_free(g);
     r.app->read_only = true;       /* [general] read_only = true */
     g = gate_new(r.client, r.app, "dev", "eu-west-1", &allow, r.audit);
-    assert_refused(&r, g, "read_only = true in [general]");
+    assert_refused(&r, g, "read-only: [general] read_only = true in");
     rig_done(&r, g);
     ck_assert_int_eq(r.srv.connections, 0);
 }
