@@ -83,13 +83,14 @@ static char *read_back(const char *path, size_t max, size_t *len)
     return buf;
 }
 
-/* Runs `sh -c '$EDITOR "$1"' editor FILE` (as git does, so EDITOR may hold arguments:
- * "code --wait", "vim -u NONE") and waits for it. Returns its wait status, -1 if it could
- * not start. */
+/* Runs `sh -c 'exec $EDITOR "$1"' editor FILE` (as git does, so EDITOR may hold arguments:
+ * "code --wait", "vim -u NONE") and waits for it. exec: the shell must not stay between us
+ * and the editor, or a Ctrl-C that the editor handles would still kill the shell and lose
+ * the edit. Returns its wait status, -1 if it could not start. */
 static int run_editor(const char *editor, const char *path)
 {
     struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
-    char *cmd = xasprintf("%s \"$1\"", editor);
+    char *cmd = xasprintf("exec %s \"$1\"", editor);
     int status = -1;
     pid_t pid;
 
@@ -156,9 +157,15 @@ int editor_edit(const char *text, size_t max, char **out, char *why, size_t whyl
         if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
             snprintf(why, whylen, "the editor '%s' was not found (check $VISUAL/$EDITOR); "
                                   "the text is unchanged", editor);
-        else
+        else if (status != -1 && WIFSIGNALED(status))
+            snprintf(why, whylen, "the editor '%s' was killed by signal %d; the text is "
+                                  "unchanged", editor, WTERMSIG(status));
+        else if (status != -1)
             snprintf(why, whylen, "the editor '%s' failed (exit %d); the text is unchanged",
-                     editor, status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                     editor, WEXITSTATUS(status));
+        else
+            snprintf(why, whylen, "cannot start the editor '%s': %s; the text is unchanged",
+                     editor, strerror(errno));
         unlink(path);
         return -1;
     }
