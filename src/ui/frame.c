@@ -9,7 +9,8 @@
 #include "util/xalloc.h"
 
 const struct view_keyhelp frame_keys[] = {
-    {":", "command: :sqs :dlq :overview :profile NAME :region NAME :theme NAME :q"},
+    {":", "command: :sqs :dlq :overview :jobs :profile NAME :region NAME :theme NAME :q"},
+    {":writes", "on|off: allow or refuse writes in this session (production: type its name)"},
     {"/", "filter the view as you type (!text inverts); Enter keeps, Esc clears"},
     {"?", "this help"},
     {"r", "refresh now"},
