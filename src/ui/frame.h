@@ -21,7 +21,11 @@ struct frame_header {
 };
 
 #define FRAME_PROD_BANNER " PRODUCTION "
+/* Writes are refused (act/gate.h). Right after the production banner it loses its own
+ * spaces (the banner's and the text's separate it): a production profile is read-only by
+ * default, and the account, profile, region and countdown must still fit 80 columns. */
 #define FRAME_READONLY_BANNER " READ-ONLY "
+#define FRAME_READONLY_BANNER_AFTER_PROD "READ-ONLY"
 
 /* The header after the banner, in at most cols columns: account, identity, "profile P",
  * region, "creds COUNTDOWN". The identity is shortened first, then dropped, so that at 80

@@ -532,9 +532,11 @@ static void draw_header(struct ui *ui)
     }
     if (ui_act_read_only(ui)) {
         /* every write is refused in this session: say so before anyone tries one */
+        const char *ro = h.production ? FRAME_READONLY_BANNER_AFTER_PROD : FRAME_READONLY_BANNER;
+
         wattrset(ui->whead, ui_attr(ui, THEME_WARN) | A_REVERSE | A_BOLD);
-        mvwaddstr(ui->whead, 0, banner, FRAME_READONLY_BANNER);
-        banner += (int)strlen(FRAME_READONLY_BANNER);
+        mvwaddstr(ui->whead, 0, banner, ro);
+        banner += (int)strlen(ro);
     }
     text = frame_header_text(&h, COLS - banner, ell);
     {

@@ -379,9 +379,18 @@ def production(env, ident):
     write_app_config(e, CONFIG + "[profile prod-ops]\nenvironment = production\n")
     try:
         r = run_script(e, Script().wait().dump("prod"), 80, 24, args=("--profile", "prod-ops"))
+        w = run_script(e, Script().wait().dump("prod"), 80, 24,
+                       args=("--profile", "prod-ops", "--allow-writes"))
     finally:
         write_app_config(e, CONFIG)
     d = check_frame(r, "prod", 80, 24, "production profile")
+    if d:
+        # read-only by default: both banners; the identity yields, never the rest
+        t.eq(d[0], f" PRODUCTION READ-ONLY {ident['Account']}  profile prod-ops  us-east-1  "
+                   "creds no expiry", "a profile marked environment = production: PRODUCTION "
+             "and READ-ONLY first in the header, account, profile, region, countdown in 80 "
+             "columns")
+    d = check_frame(w, "prod", 80, 24, "production profile, --allow-writes")
     if d:
         # the banner takes 12 columns: the identity yields (cut), never account/profile/region
         want = header_80(ident, "prod-ops", " PRODUCTION ")
@@ -389,8 +398,8 @@ def production(env, ident):
         over = len(want) - 80
         if over > 0:
             want = want.replace(f"  {who}  ", f"  {fit(who, len(who) - over)}  ")
-        t.eq(d[0], want, "a profile marked environment = production: PRODUCTION first in the "
-             "header, the identity cut to fit 80 columns")
+        t.eq(d[0], want, "--allow-writes: PRODUCTION first in the header, no READ-ONLY, the "
+             "identity cut to fit 80 columns")
 
 
 def resize(env, q, ages):
