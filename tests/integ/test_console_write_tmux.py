@@ -147,6 +147,9 @@ def ctrl_c_case(env, sqs, orders):
         ok, rows = tm.wait_for("/ 1000")
         t.ok(ok, "a paced job runs with its progress dialog", show(rows))
         tm.keys("Escape")
+        # Esc is a key only once ncurses has waited to see no sequence follows: the dialog
+        # must be gone before Ctrl-C, or that late Esc would answer the quit question
+        tm.wait_for(lambda rs: not any("/ 1000" in r for r in rs))
         tm.keys("C-c")
         ok, rows = tm.wait_for("1 job is still running: quit anyway?")
         t.ok(ok, "Ctrl-C while a job runs asks before quitting", show(rows))
