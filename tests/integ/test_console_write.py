@@ -20,7 +20,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
 from console import (Script, console_env, find_row, rows_equal, run_script,  # noqa: E402
                      screen_has, write_app_config)
 from recproxy import RecordingProxy  # noqa: E402
@@ -28,20 +28,6 @@ from tap import Tap  # noqa: E402
 
 t = Tap()
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-
-
-def receive_all(sqs, url):
-    msgs = []
-    for _ in range(10):
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                  MessageAttributeNames=["All"],
-                                  AttributeNames=["All"]).get("Messages", [])
-        if not got:
-            break
-        msgs += got
-        for m in got:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    return msgs
 
 
 def status(r, name):
@@ -125,7 +111,7 @@ def main():
         line = status(r, "sent")
         m = re.fullmatch(r"sent to orders: message id (\S+)", line)
         t.ok(m, "the status line gives the message id", detail=r.screen("sent"))
-        msgs = receive_all(sqs, orders)
+        msgs = sqs_receive_all(sqs, orders)
         t.eq(len(msgs), 1, "boto3 receives one message")
         if msgs and m:
             t.eq(msgs[0]["MessageId"], m.group(1), "the id on the status line is the message's")
@@ -146,7 +132,7 @@ def main():
              "delay", detail=r.screen("form"))
         t.ok(status(r, "sent").startswith("sent to events.fifo: message id "),
              "sent to the FIFO queue", detail=r.screen("sent"))
-        msgs = receive_all(sqs, fifo)
+        msgs = sqs_receive_all(sqs, fifo)
         t.ok(len(msgs) == 1 and msgs[0]["Attributes"].get("MessageGroupId") == "opsdeck-test" and
              re.fullmatch(UUID, msgs[0]["Attributes"].get("MessageDeduplicationId", "")),
              "boto3: the default group id and a fresh deduplication id",
@@ -163,7 +149,7 @@ def main():
              screen_has(r.dumps.get("form"), "kind=order"),
              "choosing the template fills the body and the attributes",
              detail=r.screen("form"))
-        msgs = receive_all(sqs, orders)
+        msgs = sqs_receive_all(sqs, orders)
         t.ok(len(msgs) == 1 and re.fullmatch(r'\{"id": "' + UUID + r'"\}', msgs[0]["Body"]) and
              msgs[0]["MessageAttributes"] == {"kind": {"StringValue": "order",
                                                        "DataType": "String"}},
@@ -198,7 +184,7 @@ def main():
         t.ok(not screen_has(r.dumps.get("refused"), "┌─"), "and no form opens",
              detail=r.screen("refused"))
         t.ok(b"SendMessage" not in px.sent(), "no SendMessage byte reached the server")
-        t.eq(receive_all(sqs, orders), [], "nothing arrived")
+        t.eq(sqs_receive_all(sqs, orders), [], "nothing arrived")
 
         # ---- production --------------------------------------------------------------------
         config(env, "[profile default]\nenvironment = production\n")
@@ -229,7 +215,7 @@ def main():
         t.ok("READ-ONLY" in header(r, "off") and
              status(r, "refused-off") == "read-only (:writes off): :writes on to write again",
              ":writes off: read-only again, and P says why", detail=r.screen("refused-off"))
-        t.eq([m["Body"] for m in receive_all(sqs, orders)], ["in production"],
+        t.eq([m["Body"] for m in sqs_receive_all(sqs, orders)], ["in production"],
              "boto3: exactly the one confirmed message")
         t.eq(px.targets().count("AmazonSQS.SendMessage"), 1, "one SendMessage on the wire")
         s = open_queue(Script(), "orders").dump("view").keys("Pallowed<C-x>orders<Enter>")
@@ -239,7 +225,7 @@ def main():
              "--allow-writes: production, writes on", detail=header(r, "view"))
         t.ok(status(r, "sent").startswith("sent to orders"), "... still with the typed name",
              detail=r.screen("sent"))
-        receive_all(sqs, orders)
+        sqs_receive_all(sqs, orders)
         config(env)
 
         # ---- jobs ------------------------------------------------------------------------
@@ -256,7 +242,7 @@ def main():
         row = find_row(jd, "0001", "Send a test")
         t.ok(row > 0 and "done" in jd[row] and "3/3" in jd[row], ":jobs lists it done, 3 of 3",
              detail=r.screen("jobs-done"))
-        t.eq(len(receive_all(sqs, orders)), 3, "boto3 receives the 3 copies")
+        t.eq(len(sqs_receive_all(sqs, orders)), 3, "boto3 receives the 3 copies")
 
         # A paced job of 1000 copies at 1 per second cannot end within this script (whose
         # timeout is far shorter): it is running whatever the machine's speed.
@@ -280,7 +266,7 @@ def main():
         jc = r.dumps.get("cancelled") or []
         row = find_row(jc, "0001")
         t.ok(row > 0 and "cancelled" in jc[row], "the job is cancelled", detail=r.screen("cancelled"))
-        sent = receive_all(sqs, orders)
+        sent = sqs_receive_all(sqs, orders)
         m = re.search(r"(\d+)/1000", jc[row] if row > 0 else "")
         t.ok(m and 0 < len(sent) == int(m.group(1)),
              "the messages that arrived are the ones the job counted", detail=(len(sent), m))
@@ -298,7 +284,7 @@ def main():
         t.ok(screen_has(r.dumps.get("ask-again"), "quit anyway?"), "Ctrl-C asks too",
              detail=r.screen("ask-again"))
         t.eq(r.rc, 0, "y quits")
-        sent = receive_all(sqs, orders)
+        sent = sqs_receive_all(sqs, orders)
         t.ok(0 < len(sent) < 1000, "quitting cancelled the job: some copies, not all",
              detail=len(sent))
 

@@ -12,11 +12,10 @@ Screens are polled with capture-pane until a text appears (a deadline for waitin
 assertion on time).
 """
 import os
-import stat
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
 from console import OPSDECK, Tmux, console_env, stty_sane, write_app_config  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -25,19 +24,6 @@ t = Tap()
 
 def show(rows):
     return "\n".join(rows)
-
-
-def receive_all(sqs, url):
-    msgs = []
-    for _ in range(10):
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                  WaitTimeSeconds=0).get("Messages", [])
-        if not got:
-            break
-        msgs += got
-        for m in got:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    return msgs
 
 
 def to_form(tm):
@@ -99,7 +85,7 @@ def editor_case(env, sqs, orders):
         tm.keys("Enter")
         st = tm.wait_exit()
         t.eq((st["rc"], stty_sane(st["stty"])), (0, []), "quits cleanly, terminal sane")
-    bodies = [m["Body"] for m in receive_all(sqs, orders)]
+    bodies = [m["Body"] for m in sqs_receive_all(sqs, orders)]
     t.eq(bodies, ["edited in the editor\nsecond line"],
          "boto3 receives the edited body (the editor's final newline not added to it)")
 
@@ -124,7 +110,7 @@ def no_editor_case(env, sqs, orders):
         tm.text(":q")
         tm.keys("Enter")
         tm.wait_exit()
-    t.eq([m["Body"] for m in receive_all(sqs, orders)], ["typed in the form"],
+    t.eq([m["Body"] for m in sqs_receive_all(sqs, orders)], ["typed in the form"],
          "boto3 receives the body typed in the form")
 
 
@@ -157,7 +143,7 @@ def ctrl_c_case(env, sqs, orders):
         st = tm.wait_exit()
         t.eq((st["rc"], stty_sane(st["stty"]), st["alt_screen"]), (0, [], "0"),
              "y quits: status 0, terminal sane, alternate screen left")
-    n = len(receive_all(sqs, orders))
+    n = len(sqs_receive_all(sqs, orders))
     t.ok(0 < n < 1000, "the job was stopped by quitting", detail=n)
 
 

@@ -29,7 +29,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
 from recproxy import RecordingProxy  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -99,20 +99,6 @@ def audit_lines(env):
         return []
 
 
-def receive_all(sqs, url, fifo=False):
-    msgs = []
-    for _ in range(5):
-        r = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                MessageAttributeNames=["All"], AttributeNames=["All"])
-        got = r.get("Messages", [])
-        if not got:
-            break
-        msgs += got
-        for m in got:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    return msgs
-
-
 def main():
     with Moto() as moto, RecordingProxy("127.0.0.1", int(moto.endpoint.rsplit(":", 1)[1])) as px:
         sqs = boto3_clients(moto.endpoint, services=("sqs",))["sqs"]
@@ -137,7 +123,7 @@ def main():
         t.eq(rc, 0, "sqs send --template --yes exits 0")
         m = re.match(r"^sent to orders: message id (\S+)\n$", out)
         t.ok(m, "it prints the message id", detail=out + err)
-        msgs = receive_all(sqs, orders)
+        msgs = sqs_receive_all(sqs, orders)
         t.eq(len(msgs), 1, "boto3 receives one message")
         if msgs and m:
             got = msgs[0]
@@ -156,7 +142,7 @@ def main():
         rc, out, err = run(env, "sqs", "send", fifo, "--group-id", "grp-1", "--dedup-id",
                            "dd-{{uuid}}", "--yes", input_text="piped body\nline 2\n")
         t.eq(rc, 0, "sqs send to a FIFO queue URL with the body on stdin", )
-        msgs = receive_all(sqs, fifo)
+        msgs = sqs_receive_all(sqs, fifo)
         t.eq([m["Body"] for m in msgs], ["piped body\nline 2\n"], "the piped body, as piped")
         if msgs:
             t.eq(msgs[0]["Attributes"].get("MessageGroupId"), "grp-1", "the group id")
@@ -195,7 +181,7 @@ def main():
         rc, out, err = run(env, "sqs", "send", "orders", "--body", "prod", "--yes",
                            "--allow-writes")
         t.eq(rc, 0, "production with --allow-writes --yes: sent", )
-        t.eq([m["Body"] for m in receive_all(sqs, orders)], ["prod"], "boto3 receives it")
+        t.eq([m["Body"] for m in sqs_receive_all(sqs, orders)], ["prod"], "boto3 receives it")
 
         # ---- confirmation on the terminal --------------------------------------------------
         write_config(env, "")
@@ -206,7 +192,7 @@ def main():
              "region", detail=screen)
         rc, screen = run_on_tty(env, ["sqs", "send", "orders", "--body", "tty no"], "n")
         t.eq(rc, 1, "n does not confirm")
-        t.eq([m["Body"] for m in receive_all(sqs, orders)], ["tty yes"],
+        t.eq([m["Body"] for m in sqs_receive_all(sqs, orders)], ["tty yes"],
              "only the confirmed message arrived")
         write_config(env, "[profile default]\nenvironment = production\n")
         rc, screen = run_on_tty(env, ["sqs", "send", "orders", "--body", "typed body",
@@ -217,7 +203,7 @@ def main():
         rc, screen = run_on_tty(env, ["sqs", "send", "orders", "--body", "typed body",
                                       "--allow-writes"], "orders")
         t.eq(rc, 0, "production: the typed name confirms")
-        t.eq([m["Body"] for m in receive_all(sqs, orders)], ["typed body"], "and it arrived")
+        t.eq([m["Body"] for m in sqs_receive_all(sqs, orders)], ["typed body"], "and it arrived")
         write_config(env, "")
 
         # ---- too large for the queue ----------------------------------------------------------
@@ -321,7 +307,7 @@ def main():
              "nothing was sent" in err, "it says which file and that nothing was sent",
              detail=err)
         t.ok("AmazonSQS.SendMessage" not in px.targets(), "no SendMessage on the wire")
-        t.eq(receive_all(sqs, orders), [], "and nothing arrived")
+        t.eq(sqs_receive_all(sqs, orders), [], "and nothing arrived")
         env3 = dict(env)
         env3["XDG_STATE_HOME"] = os.path.join(env["HOME"], "fresh-state")
         rc, out, err = run(env3, "audit")

@@ -354,3 +354,19 @@ def boto3_clients(endpoint, services=("sqs", "sns", "s3", "cloudwatch"), max_poo
                                     aws_secret_access_key=FAKE_SECRET, region_name=REGION)
     # boto3 would otherwise read the user's ~/.aws and proxy variables: keep tests isolated.
     return {s: session.client(s, endpoint_url=endpoint, config=cfg) for s in services}
+
+
+def sqs_receive_all(sqs, url):
+    """Every message visible in the queue at url, read with boto3 (message attributes and
+    system attributes included) and deleted, so the next read starts empty."""
+    msgs = []
+    for _ in range(100):
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                                  MessageAttributeNames=["All"],
+                                  AttributeNames=["All"]).get("Messages", [])
+        if not got:
+            break
+        msgs += got
+        for m in got:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return msgs

@@ -2,7 +2,7 @@
  *
  *     struct http_stub s;
  *     http_stub_start(&s, "HTTP/1.1 200 OK\r\nx-amzn-RequestId: r-1\r\n...", watch);
- *     ... point a client at s.endpoint ...
+ *     client = http_stub_client(&s, &cfg, &cm);   // a real client pointed at it
  *     http_stub_stop(&s);                 // by its PID; then read what it saw:
  *     s.connections, s.requests, s.bytes, s.first_line[0], s.watch_seen[0]
  *
@@ -31,6 +31,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "conf/awsconfig.h"
+#include "core/client.h"
+#include "creds/creds.h"
 
 #define HTTP_STUB_MAX 16
 
@@ -143,6 +147,27 @@ static inline void http_stub_start(struct http_stub *s, const char *response, co
         char ready;
         ck_assert_int_eq(read(s->report, &ready, 1), 1);
     }
+}
+
+/* A real client for the stub: fake static keys from the environment, us-east-1, every
+ * endpoint the stub's, one attempt per request (the stub's answers are what is tested). */
+static inline struct aws_client *http_stub_client(const struct http_stub *s,
+                                                  struct aws_config **cfg,
+                                                  struct creds_manager **cm)
+{
+    struct aws_config_opts co = {0};
+    struct aws_client_opts opts = {.max_attempts = 1};
+    struct aws_error err;
+
+    setenv("AWS_ACCESS_KEY_ID", "AKIAOPSDECKTESTING01", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "opsdeck-testing-secret-not-a-real-key", 1);
+    setenv("AWS_REGION", "us-east-1", 1);
+    setenv("AWS_ENDPOINT_URL", s->endpoint, 1);
+    aws_error_clear(&err);
+    *cfg = aws_config_new(&co, &err);
+    ck_assert_msg(*cfg != NULL, "%s", err.message);
+    *cm = creds_manager_new(*cfg);
+    return aws_client_new(*cfg, *cm, &opts);
 }
 
 /* Stops the server (SIGTERM to its PID) and reads its report. */

@@ -60,22 +60,10 @@ static void on_answer(const struct aws_response *resp, const struct aws_error *e
 /* response NULL: a server that never answers. */
 static void rig_init(struct rig *r, const char *response, const char *appconfig_text)
 {
-    struct aws_config_opts co = {0};
-    struct aws_client_opts opts = {.max_attempts = 1};
-    struct aws_error err;
-
     memset(r, 0, sizeof(*r));
     snprintf(r->audit, sizeof(r->audit), "%s/state/opsdeck/audit.jsonl", home);
     http_stub_start(&r->srv, response, r->audit);
-    setenv("AWS_ACCESS_KEY_ID", "AKIAOPSDECKTESTING01", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "opsdeck-testing-secret-not-a-real-key", 1);
-    setenv("AWS_REGION", "us-east-1", 1);
-    setenv("AWS_ENDPOINT_URL", r->srv.endpoint, 1);
-    aws_error_clear(&err);
-    r->acfg = aws_config_new(&co, &err);
-    ck_assert_msg(r->acfg != NULL, "%s", err.message);
-    r->cm = creds_manager_new(r->acfg);
-    r->client = aws_client_new(r->acfg, r->cm, &opts);
+    r->client = http_stub_client(&r->srv, &r->acfg, &r->cm);
     if (appconfig_text) {
         tmp_home_write("opsdeck.conf", appconfig_text);
         char path[400];
