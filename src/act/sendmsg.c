@@ -17,6 +17,7 @@
 #include "act/action.h"
 #include "act/template.h"
 #include "aws/sqs.h"
+#include "aws/sqs_check.h"
 #include "util/xalloc.h"
 
 #define NO_TEMPLATE "(none)"
@@ -301,7 +302,7 @@ static cJSON *audit_params(const struct sendmsg *s, const char *body, const char
 static int send_one(struct sendmsg *s, struct act_run *run)
 {
     int64_t now = template_now_ms();
-    struct sqs_msg_attr *attrs = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*attrs));
+    struct sqs_msg_attr_in *attrs = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*attrs));
     char **values = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*values));
     char why[512];
     char *body = NULL, *group = NULL, *dedup = NULL;
@@ -320,9 +321,16 @@ static int send_one(struct sendmsg *s, struct act_run *run)
         values[i] = tmpl_attr_value(&s->attrs.v[i], now, &len, why, sizeof(why));
         if (!values[i])
             goto out;
-        attrs[i] = (struct sqs_msg_attr){s->attrs.v[i].name, s->attrs.v[i].type, values[i], len};
+        attrs[i].name = s->attrs.v[i].name;
+        attrs[i].data_type = s->attrs.v[i].type;
+        if (strncmp(s->attrs.v[i].type, "Binary", 6) == 0) {
+            attrs[i].binary = (const unsigned char *)values[i];
+            attrs[i].binary_len = len;
+        } else {
+            attrs[i].string_value = values[i];
+        }
     }
-    struct sqs_send_message_params p = {
+    struct sqs_send_params p = {
         .queue_url = act_run_target(run)->key, .body = body, .delay_seconds = s->delay,
         .attrs = attrs, .nattrs = s->attrs.n, .group_id = group, .dedup_id = dedup,
     };
@@ -396,28 +404,44 @@ static void stop_and_finish(struct sendmsg *s, struct act_run *run)
                        s->ok, name, s->last_id ? s->last_id : "?");
 }
 
+/* The answer to the message in slot: true when it is a message sent (its id kept), false
+ * with err set when it is not. */
+static bool answer_ok(struct sendmsg *s, int slot, const struct aws_response *resp,
+                      struct aws_error *err)
+{
+    struct sqs_sent res;
+    bool ok;
+
+    if (sqs_send_message_parse(resp, &res, err) < 0)
+        return false;
+    /* as the SDKs do: a body changed on the way is a failure, not a message sent */
+    ok = sqs_md5_matches(s->bodies[slot], strlen(s->bodies[slot]), res.md5_of_body);
+    if (!ok) {
+        aws_error_set(err, AWS_ERR_PARSE, "SQS SendMessage: MD5OfMessageBody %.40s is not the "
+                      "MD5 of the body sent: the message may have been changed on the way",
+                      res.md5_of_body ? res.md5_of_body : "(none)");
+    } else {
+        free(s->last_id);
+        s->last_id = xstrdup(res.message_id);
+    }
+    sqs_sent_free(&res);
+    return ok;
+}
+
 static void send_answer(void *priv, struct act_run *run, int tag,
                         const struct aws_response *resp, const struct aws_error *err)
 {
     struct sendmsg *s = priv;
     int slot = tag % WINDOW;
     struct aws_error perr;
-    struct sqs_send_result res;
     char line[1200];
 
     s->inflight--;
     aws_error_clear(&perr);
-    if (resp && sqs_send_message_parse(resp, s->bodies[slot], &res, &perr) == 0) {
-        s->ok++;
-        free(s->last_id);
-        s->last_id = xstrdup(res.message_id);
-        sqs_send_result_free(&res);
-    } else {
-        const struct aws_error *e = resp ? &perr : err;
-
+    if (!resp || !answer_ok(s, slot, resp, &perr)) {
         s->failed++;
         s->stopping = true;
-        act_run_describe_error(run, e, line, sizeof(line));
+        act_run_describe_error(run, resp ? &perr : err, line, sizeof(line));
         if (s->count > 1)
             act_run_finish(run, ACT_FAILED, "%ld of %ld test messages sent to %s, then: %s",
                            s->ok, s->count, act_run_target(run)->name, line);
@@ -425,6 +449,7 @@ static void send_answer(void *priv, struct act_run *run, int tag,
             act_run_finish(run, ACT_FAILED, "%s", line);
         return;
     }
+    s->ok++;
     free(s->bodies[slot]);
     s->bodies[slot] = NULL;
     act_run_progress(run, s->ok, s->count);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define SQS_PREFIX "AmazonSQS"
 #define SQS_JSON "1.0"
@@ -408,15 +407,7 @@ static void sqs_write_request(struct aws_request *r, const char *action, cJSON *
     proto_json_request(r, SQS_PREFIX, action, SQS_JSON, body);
 }
 
-static bool attr_type_is(const char *type, const char *base)
-{
-    size_t n = strlen(base);
-
-    /* "Number" or "Number.float": a custom type label after a dot */
-    return strncmp(type, base, n) == 0 && (type[n] == '\0' || type[n] == '.');
-}
-
-void sqs_send_message_request(struct aws_request *r, const struct sqs_send_message_params *p)
+void sqs_send_message_request(struct aws_request *r, const struct sqs_send_params *p)
 {
     cJSON *body = cJSON_CreateObject();
 
@@ -428,24 +419,24 @@ void sqs_send_message_request(struct aws_request *r, const struct sqs_send_messa
         cJSON *attrs = cJSON_AddObjectToObject(body, "MessageAttributes");
 
         for (size_t i = 0; i < p->nattrs; i++) {
-            const struct sqs_msg_attr *a = &p->attrs[i];
-            cJSON *v = cJSON_AddObjectToObject(attrs, a->name);
+            const struct sqs_msg_attr_in *a = &p->attrs[i];
+            const char *type = a->data_type ? a->data_type : "String";
+            cJSON *v = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(v, "DataType", a->type);
-            if (attr_type_is(a->type, "Binary")) {
+            cJSON_AddStringToObject(v, "DataType", type);
+            if (strncmp(type, "Binary", 6) == 0) {
                 /* a blob travels as base64 in the JSON protocol */
-                char *b64 = xmalloc(4 * ((a->len + 2) / 3) + 1);
+                char *b64 = xmalloc(4 * ((a->binary_len + 2) / 3) + 1);
 
-                EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)a->value,
-                                (int)a->len);
+                EVP_EncodeBlock((unsigned char *)b64, a->binary ? a->binary : (const unsigned char *)"",
+                                (int)(a->binary ? a->binary_len : 0));
                 cJSON_AddStringToObject(v, "BinaryValue", b64);
                 free(b64);
             } else {
-                char *s = xstrndup(a->value, a->len);
-
-                cJSON_AddStringToObject(v, "StringValue", s);
-                free(s);
+                cJSON_AddStringToObject(v, "StringValue",
+                                        a->string_value ? a->string_value : "");
             }
+            cJSON_AddItemToObject(attrs, a->name ? a->name : "", v);
         }
     }
     if (p->group_id)
@@ -455,115 +446,43 @@ void sqs_send_message_request(struct aws_request *r, const struct sqs_send_messa
     sqs_write_request(r, "SendMessage", body);
 }
 
-size_t sqs_message_size(const char *body, const struct sqs_msg_attr *attrs, size_t nattrs)
+void sqs_sent_free(struct sqs_sent *s)
 {
-    size_t n = body ? strlen(body) : 0;
-
-    for (size_t i = 0; i < nattrs; i++)
-        n += strlen(attrs[i].name) + strlen(attrs[i].type) + attrs[i].len;
-    return n;
+    free(s->id);
+    free(s->message_id);
+    free(s->md5_of_body);
+    free(s->md5_of_attrs);
+    free(s->sequence_number);
+    memset(s, 0, sizeof(*s));
 }
 
-/* One character of UTF-8 at s (len bytes left): its code point and length, or -1. */
-static long utf8_char(const unsigned char *s, size_t len, size_t *n)
+static char *dup_or_null(const char *s)
 {
-    unsigned long cp;
-    size_t k;
-
-    if (s[0] < 0x80) {
-        *n = 1;
-        return s[0];
-    }
-    if (s[0] >= 0xc2 && s[0] < 0xe0) {
-        k = 2;
-        cp = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] < 0xf0) {
-        k = 3;
-        cp = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] < 0xf5) {
-        k = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return -1;
-    }
-    if (len < k)
-        return -1;
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return -1;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    /* overlong forms and surrogates are not characters */
-    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return -1;
-    *n = k;
-    return (long)cp;
+    return s ? xstrdup(s) : NULL;
 }
 
-long sqs_text_invalid(const char *s, size_t len)
+int sqs_send_message_parse(const struct aws_response *resp, struct sqs_sent *out,
+                           struct aws_error *err)
 {
-    const unsigned char *u = (const unsigned char *)s;
-
-    for (size_t i = 0; i < len;) {
-        size_t n = 1;
-        long cp = utf8_char(u + i, len - i, &n);
-
-        /* what SQS accepts: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF */
-        if (cp < 0 || (cp < 0x20 && cp != 0x9 && cp != 0xa && cp != 0xd) || cp == 0xfffe ||
-            cp == 0xffff)
-            return (long)i;
-        i += n;
-    }
-    return -1;
-}
-
-void sqs_send_result_free(struct sqs_send_result *r)
-{
-    free(r->message_id);
-    free(r->md5_body);
-    free(r->sequence_number);
-    memset(r, 0, sizeof(*r));
-}
-
-int sqs_send_message_parse(const struct aws_response *resp, const char *sent_body,
-                           struct sqs_send_result *out, struct aws_error *err)
-{
-    const char *id = NULL, *md5 = NULL, *seq = NULL;
-    struct sqs_send_result res = {0};
+    const char *id = NULL, *md5 = NULL, *md5a = NULL, *seq = NULL;
     cJSON *root;
 
     memset(out, 0, sizeof(*out));
     root = proto_json_parse(resp->body.data, resp->body.len, err);
     if (!root || proto_json_string(root, "MessageId", &id, err) < 0 ||
         proto_json_string(root, "MD5OfMessageBody", &md5, err) < 0 ||
+        proto_json_string(root, "MD5OfMessageAttributes", &md5a, err) < 0 ||
         proto_json_string(root, "SequenceNumber", &seq, err) < 0)
         goto fail;
     if (!id || !*id) {
         aws_error_set(err, AWS_ERR_PARSE, "no MessageId in the answer");
         goto fail;
     }
-    if (sent_body && md5) {
-        /* as the SDKs do: a body changed on the way is an error, not a success */
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int mdlen = 0;
-        char hex[2 * EVP_MAX_MD_SIZE + 1];
-
-        EVP_Digest(sent_body, strlen(sent_body), md, &mdlen, EVP_md5(), NULL);
-        for (unsigned int i = 0; i < mdlen; i++)
-            snprintf(hex + 2 * i, 3, "%02x", md[i]);
-        if (strcasecmp(hex, md5) != 0) {
-            aws_error_set(err, AWS_ERR_PARSE, "MD5OfMessageBody %.40s is not the MD5 of the "
-                          "body sent (%s): the message may have been changed on the way",
-                          md5, hex);
-            goto fail;
-        }
-    }
-    res.message_id = xstrdup(id);
-    res.md5_body = md5 ? xstrdup(md5) : NULL;
-    res.sequence_number = seq ? xstrdup(seq) : NULL;
+    out->message_id = xstrdup(id);
+    out->md5_of_body = dup_or_null(md5);
+    out->md5_of_attrs = dup_or_null(md5a);
+    out->sequence_number = dup_or_null(seq);
     cJSON_Delete(root);
-    *out = res;
     return 0;
 fail:
     cJSON_Delete(root);

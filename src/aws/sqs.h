@@ -11,9 +11,8 @@
  *   void sqs_list_queue_tags_request(r, queue_url);
  *   int  sqs_list_queue_tags_parse(resp, &sqs_tag_list, err);   tags in response order
  *   void sqs_url_list_free(&l);  void sqs_queue_attrs_free(&a);  void sqs_tag_list_free(&t);
- *   void sqs_send_message_request(r, &sqs_send_message_params);      mutating
- *   int  sqs_send_message_parse(resp, sent_body, &sqs_send_result, err);  checks the MD5
- *   size_t sqs_message_size(body, attrs, n);   long sqs_text_invalid(s, len);
+ *   void sqs_send_message_request(r, &sqs_send_params);         mutating
+ *   int  sqs_send_message_parse(resp, &sqs_sent, err);   void sqs_sent_free(&s);
  *   char *sqs_queue_name_from_url(url);
  *   const char *sqs_queue_attr(&a, "Policy");                  raw value or NULL
  *
@@ -119,45 +118,41 @@ void sqs_tag_list_free(struct sqs_tag_list *t);
 void sqs_url_list_free(struct sqs_url_list *l);
 void sqs_queue_attrs_free(struct sqs_queue_attrs *a);
 
-/* SendMessage. A message attribute: DataType "String", "Number" or "Binary", each with an
- * optional ".label" ("Number.float"); value holds len bytes (a Binary one may hold any byte
- * and is sent base64-encoded). */
-struct sqs_msg_attr {
+/* SendMessage. A message attribute to send: data_type "String", "Number", "Binary" or a
+ * custom "Number.int"; String and Number carry string_value, Binary carries
+ * binary/binary_len (sent base64-encoded). */
+struct sqs_msg_attr_in {
     const char *name;
-    const char *type;
-    const char *value;
-    size_t len;
+    const char *data_type;
+    const char *string_value;
+    const unsigned char *binary;
+    size_t binary_len;
 };
 
-struct sqs_send_message_params {
+struct sqs_send_params {
     const char *queue_url;
-    const char *body;            /* MessageBody, UTF-8 (see sqs_text_invalid) */
-    int delay_seconds;           /* DelaySeconds 0..900; -1: omitted (the queue's default) */
-    const struct sqs_msg_attr *attrs;
+    const char *id;              /* a batch entry's id; not used by SendMessage */
+    const char *body;            /* MessageBody, UTF-8 (sqs_check.h: what SQS accepts) */
+    int delay_seconds;           /* DelaySeconds 0..900; -1: omitted (the queue's delay) */
+    const struct sqs_msg_attr_in *attrs;
     size_t nattrs;               /* at most 10 */
-    const char *group_id;        /* MessageGroupId (FIFO), NULL: omitted */
-    const char *dedup_id;        /* MessageDeduplicationId (FIFO), NULL: omitted */
+    const char *group_id;        /* MessageGroupId (FIFO), NULL: none */
+    const char *dedup_id;        /* MessageDeduplicationId (FIFO), NULL: none */
 };
 
-struct sqs_send_result {
+/* What SendMessage answered. */
+struct sqs_sent {
+    char *id;                    /* a batch entry's id; NULL for SendMessage */
     char *message_id;
-    char *md5_body;              /* MD5OfMessageBody as answered, NULL if absent */
-    char *sequence_number;       /* FIFO only, else NULL */
+    char *md5_of_body;           /* MD5OfMessageBody, NULL if absent */
+    char *md5_of_attrs;          /* MD5OfMessageAttributes, NULL when no attributes */
+    char *sequence_number;       /* FIFO only */
 };
 
-void sqs_send_message_request(struct aws_request *r, const struct sqs_send_message_params *p);
-/* sent_body: the body that was sent, to check MD5OfMessageBody against (as the SDKs do; a
- * mismatch is a parse error), or NULL not to check. */
-int sqs_send_message_parse(const struct aws_response *resp, const char *sent_body,
-                           struct sqs_send_result *out, struct aws_error *err);
-void sqs_send_result_free(struct sqs_send_result *r);
-/* What SQS counts against a queue's MaximumMessageSize: the body's bytes plus, for each
- * attribute, its name, its type and its value. */
-size_t sqs_message_size(const char *body, const struct sqs_msg_attr *attrs, size_t nattrs);
-/* The byte offset of the first character SQS refuses in a body or a string attribute
- * (anything but #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF, or bytes that are
- * not UTF-8), or -1 when all of s is acceptable. */
-long sqs_text_invalid(const char *s, size_t len);
+void sqs_send_message_request(struct aws_request *r, const struct sqs_send_params *p);
+int sqs_send_message_parse(const struct aws_response *resp, struct sqs_sent *out,
+                           struct aws_error *err);
+void sqs_sent_free(struct sqs_sent *s);
 
 /* "https://sqs.eu-west-1.amazonaws.com/123/orders.fifo" → "orders.fifo" (malloc'd; the whole
  * string if it has no '/'). */

@@ -242,15 +242,6 @@ def capture(cap, ctx):
                       "get_queue_attributes_" + name)
     cap.json_call("sqs", "AmazonSQS", "ListDeadLetterSourceQueues",
                   {"QueueUrl": ctx["dlq"], "MaxResults": 10}, "list_dead_letter_source_queues")
-    # writes last: they change the depths the calls above recorded
-    cap.json_call("sqs", "AmazonSQS", "SendMessage",
-                  {"QueueUrl": ctx["orders"], "MessageBody": "opsdeck test message",
-                   "MessageAttributes": {"eventType": {"DataType": "String",
-                                                       "StringValue": "OrderCreated"}}},
-                  "send_message")
-    cap.json_call("sqs", "AmazonSQS", "SendMessage",
-                  {"QueueUrl": ctx["fifo"], "MessageBody": "e2", "MessageGroupId": "g",
-                   "MessageDeduplicationId": "d-1"}, "send_message_fifo")
 
     # SNS (query, XML)
     v = "2010-03-31"

@@ -580,7 +580,7 @@ START_TEST(the_reading_matches_what_constructors_build)
     struct aws_request r;
     struct sqs_list_queues_params lq = {0};
     struct sqs_list_dlq_sources_params ld = {.queue_url = "q"};
-    struct sqs_send_message_params sm = {.queue_url = "q", .body = "b", .delay_seconds = -1};
+    struct sqs_send_params sm = {.queue_url = "q", .body = "b", .delay_seconds = -1};
     struct sts_assume_role_params ar = {.role_arn = "arn:aws:iam::1:role/r",
                                         .session_name = "s"};
     struct sts_session_token_params st = {0};
