@@ -197,11 +197,77 @@ static void human_size(long bytes, char *out, size_t n)
         snprintf(out, n, "%ld bytes", bytes);
 }
 
+/* One message as it is sent: placeholders filled in, attribute values decoded. */
+struct message {
+    char *body, *group, *dedup;
+    struct sqs_msg_attr_in *attrs;
+    char **values;             /* what attrs point at */
+    size_t nattrs;
+};
+
+static void message_free(struct message *m)
+{
+    for (size_t i = 0; i < m->nattrs; i++)
+        free(m->values[i]);
+    free(m->values);
+    free(m->attrs);
+    free(m->body);
+    free(m->group);
+    free(m->dedup);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Makes the next message from s at now_ms; -1 with why when a placeholder or a value does
+ * not make sense. */
+static int message_make(const struct sendmsg *s, int64_t now_ms, struct message *m, char *why,
+                        size_t whylen)
+{
+    char reason[512];
+
+    memset(m, 0, sizeof(*m));
+    m->attrs = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*m->attrs));
+    m->values = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*m->values));
+    if (!(m->body = template_expand(s->body, now_ms, reason, sizeof(reason)))) {
+        snprintf(why, whylen, "Body: %s", reason);
+        goto fail;
+    }
+    if (s->group && !(m->group = template_expand(s->group, now_ms, reason, sizeof(reason)))) {
+        snprintf(why, whylen, "Group id: %s", reason);
+        goto fail;
+    }
+    if (s->dedup && !(m->dedup = template_expand(s->dedup, now_ms, reason, sizeof(reason)))) {
+        snprintf(why, whylen, "Dedup id: %s", reason);
+        goto fail;
+    }
+    for (size_t i = 0; i < s->attrs.n; i++) {
+        const struct tmpl_attr *a = &s->attrs.v[i];
+        struct sqs_msg_attr_in *in = &m->attrs[i];
+        size_t len;
+
+        if (!(m->values[i] = tmpl_attr_value(a, now_ms, &len, why, whylen)))
+            goto fail;
+        m->nattrs = i + 1;
+        in->name = a->name;
+        in->data_type = a->type;
+        if (strncmp(a->type, "Binary", 6) == 0) {
+            in->binary = (const unsigned char *)m->values[i];
+            in->binary_len = len;
+        } else {
+            in->string_value = m->values[i];
+        }
+    }
+    return 0;
+fail:
+    message_free(m);
+    return -1;
+}
+
 static int send_check(void *priv, struct act_run *run, const struct form *f, char *why,
                       size_t whylen)
 {
     struct sendmsg *s = priv;
-    char reason[512], have[32], max[32];
+    struct message m;
+    char have[32], max[32];
     long size, bad;
 
     read_queue(s, run);
@@ -213,62 +279,50 @@ static int send_check(void *priv, struct act_run *run, const struct form *f, cha
     }
     if (take_form(s, f, why, whylen) < 0)
         return -1;
-    /* the body as it will be sent: placeholders known, characters SQS takes */
-    size = template_expanded_len(s->body, reason, sizeof(reason));
-    if (size < 0) {
-        snprintf(why, whylen, "Body: %s", reason);
+    /* a sample of the message as it will be sent: placeholders have fixed lengths, so
+     * its size is every message's */
+    if (message_make(s, template_now_ms(), &m, why, whylen) < 0)
         return -1;
-    }
+    /* the text as typed, so the byte named is the one the user sees (placeholders fill in
+     * plain ASCII) */
     bad = sqs_text_invalid(s->body, strlen(s->body));
     if (bad >= 0) {
         snprintf(why, whylen, "Body: byte %ld is a character SQS refuses (control "
                               "characters other than tab and newline, or invalid UTF-8)",
                  bad + 1);
-        return -1;
+        goto fail;
     }
-    for (size_t i = 0; i < s->attrs.n; i++) {
-        const struct tmpl_attr *a = &s->attrs.v[i];
-        size_t len;
-        char *v = tmpl_attr_value(a, template_now_ms(), &len, why, whylen);
-
-        if (!v)
-            return -1;
-        if (strncmp(a->type, "Binary", 6) != 0 && sqs_text_invalid(v, len) >= 0) {
-            snprintf(why, whylen, "attribute %.64s holds a character SQS refuses", a->name);
-            free(v);
-            return -1;
-        }
-        free(v);
-        /* measured on a sample: placeholders have fixed lengths, Binary counts decoded */
-        size += (long)(strlen(a->name) + strlen(a->type) + len);
-    }
-    if (s->fifo) {
-        const char *ids[2] = {s->group, s->dedup};
-        const char *labels[2] = {"Group id", "Dedup id"};
-
-        for (int i = 0; i < 2; i++) {
-            long l = ids[i] ? template_expanded_len(ids[i], reason, sizeof(reason)) : 0;
-
-            if (l < 0) {
-                snprintf(why, whylen, "%s: %s", labels[i], reason);
-                return -1;
-            }
-            if (l > ID_MAX) {
-                snprintf(why, whylen, "%s: %ld characters once filled in; SQS takes %d",
-                         labels[i], l, ID_MAX);
-                return -1;
-            }
+    for (size_t i = 0; i < m.nattrs; i++) {
+        if (m.attrs[i].string_value &&
+            sqs_text_invalid(m.attrs[i].string_value, strlen(m.attrs[i].string_value)) >= 0) {
+            snprintf(why, whylen, "attribute %.64s holds a character SQS refuses",
+                     m.attrs[i].name);
+            goto fail;
         }
     }
+    for (int i = 0; i < 2; i++) {
+        const char *id = i == 0 ? m.group : m.dedup;
+
+        if (id && strlen(id) > ID_MAX) {
+            snprintf(why, whylen, "%s: %zu characters once filled in; SQS takes %d",
+                     i == 0 ? "Group id" : "Dedup id", strlen(id), ID_MAX);
+            goto fail;
+        }
+    }
+    size = (long)sqs_message_size(m.body, m.attrs, m.nattrs);
     if (size > s->max_size) {
         human_size(size, have, sizeof(have));
         human_size(s->max_size, max, sizeof(max));
         snprintf(why, whylen, "the message is %s (%ld bytes, body and attributes); %s takes "
                               "at most %s (MaximumMessageSize %ld): shorten it",
                  have, size, act_run_target(run)->name, max, s->max_size);
-        return -1;
+        goto fail;
     }
+    message_free(&m);
     return 0;
+fail:
+    message_free(&m);
+    return -1;
 }
 
 /* ---- sending -------------------------------------------------------------------------------- */
@@ -301,60 +355,32 @@ static cJSON *audit_params(const struct sendmsg *s, const char *body, const char
 /* Sends message number s->sent; -1 when it could not be made or the gate refused it. */
 static int send_one(struct sendmsg *s, struct act_run *run)
 {
-    int64_t now = template_now_ms();
-    struct sqs_msg_attr_in *attrs = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*attrs));
-    char **values = xcalloc(s->attrs.n ? s->attrs.n : 1, sizeof(*values));
-    char why[512];
-    char *body = NULL, *group = NULL, *dedup = NULL;
-    int slot = (int)(s->sent % WINDOW), rc = -1;
+    int slot = (int)(s->sent % WINDOW), rc;
     struct aws_request req;
+    struct message m;
     cJSON *params;
+    char why[512];
 
-    body = template_expand(s->body, now, why, sizeof(why));
-    group = s->group ? template_expand(s->group, now, why, sizeof(why)) : NULL;
-    dedup = s->dedup ? template_expand(s->dedup, now, why, sizeof(why)) : NULL;
-    if (!body || (s->group && !group) || (s->dedup && !dedup))
-        goto out;
-    for (size_t i = 0; i < s->attrs.n; i++) {
-        size_t len;
-
-        values[i] = tmpl_attr_value(&s->attrs.v[i], now, &len, why, sizeof(why));
-        if (!values[i])
-            goto out;
-        attrs[i].name = s->attrs.v[i].name;
-        attrs[i].data_type = s->attrs.v[i].type;
-        if (strncmp(s->attrs.v[i].type, "Binary", 6) == 0) {
-            attrs[i].binary = (const unsigned char *)values[i];
-            attrs[i].binary_len = len;
-        } else {
-            attrs[i].string_value = values[i];
-        }
+    if (message_make(s, template_now_ms(), &m, why, sizeof(why)) < 0) {
+        act_run_finish(run, ACT_FAILED, "%s", why);
+        return -1;
     }
     struct sqs_send_params p = {
-        .queue_url = act_run_target(run)->key, .body = body, .delay_seconds = s->delay,
-        .attrs = attrs, .nattrs = s->attrs.n, .group_id = group, .dedup_id = dedup,
+        .queue_url = act_run_target(run)->key, .body = m.body, .delay_seconds = s->delay,
+        .attrs = m.attrs, .nattrs = m.nattrs, .group_id = m.group, .dedup_id = m.dedup,
     };
     sqs_send_message_request(&req, &p);
-    params = audit_params(s, body, group, dedup);
+    params = audit_params(s, m.body, m.group, m.dedup);
     free(s->bodies[slot]);
-    s->bodies[slot] = body;
-    body = NULL;
+    s->bodies[slot] = m.body;   /* kept for the answer's MD5 */
+    m.body = NULL;
     rc = act_send(run, &req, (int)s->sent, params);
     cJSON_Delete(params);
+    message_free(&m);
     if (rc == 0) {
         s->sent++;
         s->inflight++;
     }
-out:
-    if (rc < 0 && !act_run_ended(run))
-        act_run_finish(run, ACT_FAILED, "%s", why);
-    for (size_t i = 0; i < s->attrs.n; i++)
-        free(values[i]);
-    free(values);
-    free(attrs);
-    free(body);
-    free(group);
-    free(dedup);
     return rc;
 }
 
