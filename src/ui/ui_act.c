@@ -225,8 +225,11 @@ bool ui_act_key_action(struct ui *ui, size_t vi, int key)
     a = action_find(va->action);
     ui_ctx(ui, vi, &ctx);
     if (!a || !v->target || !v->target(ui->priv[vi], &ctx, va->action, &t)) {
-        ui_message(ui, true, a ? "nothing selected to %s" : "no action named %s",
-                   a ? a->title : va->action);
+        if (a)
+            ui_message(ui, true, "%s: nothing selected (move the cursor to a %s)", a->title,
+                       a->target_kind ? a->target_kind : "row");
+        else
+            ui_message(ui, true, "no action named %s (src/act/registry.c)", va->action);
         return true;
     }
     env = (struct act_env){.gate = ui->gate, .store = ui->store, .app = ui->app,
