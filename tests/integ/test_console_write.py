@@ -14,15 +14,14 @@ a recording TCP relay (tests/lib/recproxy.py), with what was sent read back with
     switches views, listed by :jobs and cancelled there; quitting while one runs asks first;
   - the audit lines of the console's writes.
 """
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
-from console import (Script, console_env, find_row, rows_equal, run_script,  # noqa: E402
-                     screen_has, write_app_config)
+from console import (Script, audit_lines, console_env, find_row, rows_equal,  # noqa: E402
+                     run_script, screen_has, write_app_config)
 from recproxy import RecordingProxy  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -50,15 +49,6 @@ def config(env, text=""):
     """opsdeck's config for a case; polls every 2 s (the least allowed) so that a `wait`
     in a script is short."""
     write_app_config(env, "[intervals]\ndefault = 2\n" + text)
-
-
-def audit_lines(env):
-    path = os.path.join(env["XDG_STATE_HOME"], "opsdeck", "audit.jsonl")
-    try:
-        with open(path, encoding="utf-8") as f:
-            return [json.loads(x) for x in f if x.strip()]
-    except FileNotFoundError:
-        return []
 
 
 def main():

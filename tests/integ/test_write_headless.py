@@ -30,6 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
+from console import audit_lines, audit_path  # noqa: E402
 from recproxy import RecordingProxy  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -85,18 +86,6 @@ def write_config(env, text):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "config"), "w", encoding="utf-8") as f:
         f.write(text)
-
-
-def audit_path(env):
-    return os.path.join(env["XDG_STATE_HOME"], "opsdeck", "audit.jsonl")
-
-
-def audit_lines(env):
-    try:
-        with open(audit_path(env), encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-    except FileNotFoundError:
-        return []
 
 
 def main():

@@ -63,6 +63,21 @@ def write_app_config(env, text):
     return p
 
 
+def audit_path(env):
+    """Where opsdeck writes its audit log of writes under env ($XDG_STATE_HOME)."""
+    return os.path.join(env["XDG_STATE_HOME"], "opsdeck", "audit.jsonl")
+
+
+def audit_lines(env):
+    """The audit log's lines, parsed (a line that is not JSON raises: it must not happen)."""
+    import json
+    try:
+        with open(audit_path(env), encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
 def add_aws_profile(env, name, region="us-east-1"):
     """A profile in the test HOME's ~/.aws/config and credentials, with the fake keys."""
     with open(env["AWS_CONFIG_FILE"], "a", encoding="ascii") as f:
