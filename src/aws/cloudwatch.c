@@ -267,7 +267,7 @@ int cw_get_metric_data_parse(const struct aws_response *resp, struct cw_metric_d
 fail:
     xml_free(doc);
     cw_metric_data_free(&d);
-    proto_error_prefix(err, "CloudWatch GetMetricData");
+    proto_error_response(err, resp, "CloudWatch GetMetricData");
     return -1;
 }
 

@@ -186,7 +186,7 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
 fail:
     xml_free(doc);
     s3_bucket_list_free(&l);
-    proto_error_prefix(err, "S3 ListBuckets");
+    proto_error_response(err, resp, "S3 ListBuckets");
     return -1;
 }
 
@@ -266,6 +266,6 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
 fail:
     xml_free(doc);
     s3_object_list_free(&l);
-    proto_error_prefix(err, "S3 ListObjectsV2");
+    proto_error_response(err, resp, "S3 ListObjectsV2");
     return -1;
 }

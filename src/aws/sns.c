@@ -133,7 +133,7 @@ int sns_list_topics_parse(const struct aws_response *resp, struct sns_topic_list
 fail:
     xml_free(doc);
     sns_topic_list_free(&l);
-    proto_error_prefix(err, "SNS ListTopics");
+    proto_error_response(err, resp, "SNS ListTopics");
     return -1;
 }
 
@@ -234,7 +234,7 @@ int sns_get_topic_attributes_parse(const struct aws_response *resp, struct sns_t
 fail:
     xml_free(doc);
     sns_topic_attrs_free(&a);
-    proto_error_prefix(err, "SNS GetTopicAttributes");
+    proto_error_response(err, resp, "SNS GetTopicAttributes");
     return -1;
 }
 
@@ -275,6 +275,6 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
 fail:
     xml_free(doc);
     sns_subscription_list_free(&l);
-    proto_error_prefix(err, "SNS ListSubscriptionsByTopic");
+    proto_error_response(err, resp, "SNS ListSubscriptionsByTopic");
     return -1;
 }

@@ -117,7 +117,7 @@ static int parse_url_list(const struct aws_response *resp, const char *action,
 fail:
     cJSON_Delete(root);
     sqs_url_list_free(&l);
-    proto_error_prefix(err, ctx);
+    proto_error_response(err, resp, ctx);
     return -1;
 }
 
@@ -345,7 +345,7 @@ int sqs_get_queue_attributes_parse(const struct aws_response *resp, const char *
 fail:
     cJSON_Delete(root);
     sqs_queue_attrs_free(&a);
-    proto_error_prefix(err, "SQS GetQueueAttributes");
+    proto_error_response(err, resp, "SQS GetQueueAttributes");
     return -1;
 }
 
@@ -394,7 +394,7 @@ int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_li
 fail:
     cJSON_Delete(root);
     sqs_tag_list_free(&l);
-    proto_error_prefix(err, "SQS ListQueueTags");
+    proto_error_response(err, resp, "SQS ListQueueTags");
     return -1;
 }
 

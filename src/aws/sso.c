@@ -90,7 +90,7 @@ static cJSON *parse_root(const struct aws_response *resp, const char *context,
     cJSON *root = proto_json_parse(resp->body.data ? resp->body.data : "", resp->body.len, err);
 
     if (!root)
-        proto_error_prefix(err, context);
+        proto_error_response(err, resp, context);
     return root;
 }
 
@@ -129,7 +129,7 @@ int sso_get_role_credentials_parse(const struct aws_response *resp,
         req_int(rc, "expiration", 1, MAX_EPOCH_MS, &ms, err) < 0) {
         sso_role_credentials_free(&c);
         json_delete_secret(root);
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
         return -1;
     }
     c.expiration = ms / 1000;
@@ -208,7 +208,7 @@ int oidc_register_client_parse(const struct aws_response *resp, struct oidc_clie
                 err) < 0) {
         oidc_client_free(&c);
         json_delete_secret(root);
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
         return -1;
     }
     json_delete_secret(root);
@@ -260,7 +260,7 @@ int oidc_start_device_authorization_parse(const struct aws_response *resp,
         proto_json_int64(root, "interval", 1, 3600, &d.interval, err) < 0) {
         oidc_device_auth_free(&d);
         json_delete_secret(root);
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
         return -1;
     }
     json_delete_secret(root);
@@ -313,7 +313,7 @@ int oidc_create_token_parse(const struct aws_response *resp, struct oidc_token *
         opt_string(root, "refreshToken", &t.refresh_token, err) < 0) {
         oidc_token_free(&t);
         json_delete_secret(root);
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
         return -1;
     }
     json_delete_secret(root);

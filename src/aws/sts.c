@@ -50,7 +50,7 @@ int sts_get_caller_identity_parse(const struct aws_response *resp, struct sts_id
 fail:
     xml_free(doc);
     sts_identity_free(&id);
-    proto_error_prefix(err, "STS GetCallerIdentity");
+    proto_error_response(err, resp, "STS GetCallerIdentity");
     return -1;
 }
 
@@ -159,7 +159,7 @@ fail:
     free(exp);
     xml_free(doc);
     sts_credentials_free(&c);
-    proto_error_prefix(err, assumed ? "STS AssumeRole" : "STS GetSessionToken");
+    proto_error_response(err, resp, assumed ? "STS AssumeRole" : "STS GetSessionToken");
     return -1;
 }
 

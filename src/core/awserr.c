@@ -37,3 +37,23 @@ const char *aws_error_kind_name(enum aws_err_kind kind)
     }
     return "unknown";
 }
+
+static void fill(char *field, size_t size, const char *v)
+{
+    if (!field[0] && v && *v)
+        snprintf(field, size, "%s", v);
+}
+
+void aws_error_context(struct aws_error *e, const char *service, const char *action,
+                       const char *endpoint)
+{
+    fill(e->service, sizeof(e->service), service);
+    fill(e->action, sizeof(e->action), action);
+    fill(e->endpoint, sizeof(e->endpoint), endpoint);
+}
+
+void aws_error_from_response(struct aws_error *e, const struct aws_response *resp)
+{
+    if (resp)
+        aws_error_context(e, resp->service, resp->action, resp->endpoint);
+}

@@ -39,5 +39,11 @@ void aws_error_clear(struct aws_error *e);
 void aws_error_set(struct aws_error *e, enum aws_err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *aws_error_kind_name(enum aws_err_kind kind);
+/* Fills the service, action and endpoint that are still empty (NULL arguments are skipped):
+ * an error made outside the client still names what was called. */
+void aws_error_context(struct aws_error *e, const char *service, const char *action,
+                       const char *endpoint);
+/* The same from a response's context (resp->service, action, endpoint); resp may be NULL. */
+void aws_error_from_response(struct aws_error *e, const struct aws_response *resp);
 
 #endif

@@ -33,6 +33,8 @@ struct op {
     int attempts;
     int last_cost;             /* quota taken by the latest retry, refunded on success */
     bool token_refreshed;
+    bool skew_retried;
+    long signed_skew;          /* the clock offset the latest attempt was signed with */
     bool creds_pending;
     long long not_before_ms;   /* monotonic; when the next attempt may start */
     struct http_xfer *x;
@@ -301,6 +303,7 @@ static int op_prepare(struct aws_request *req, void *ud)
         aws_error_set(&o->err, AWS_ERR_CONFIG, "cannot sign the request: %s", errbuf);
         return -1;
     }
+    o->signed_skew = c->skew;
     o->attempts++;
     c->stats.requests++;
     return 0;
@@ -377,8 +380,14 @@ static void op_http_done(struct http_result *res, void *ud)
     } else {
         errparse_response(&res->resp, strcmp(o->req.method, "HEAD") == 0, &err);
         const char *date = aws_response_header(&res->resp, "Date");
-        /* a corrected clock is kept for every later request of this client */
-        if (retry_clock_skew(&err, date, time(NULL), &c->skew) && o->attempts < c->max_attempts) {
+        /* A corrected clock is kept for every later request of this client. Requests that
+         * were signed with the old offset and come back rejected after another request
+         * corrected it are signed again with the new one, once each. */
+        bool corrected = retry_clock_skew(&err, date, time(NULL), &c->skew);
+        bool outdated = err.kind == AWS_ERR_HTTP && retry_is_skew_code(err.code) &&
+                        o->signed_skew != c->skew;
+        if ((corrected || outdated) && !o->skew_retried) {
+            o->skew_retried = true;
             op_retry_at(o, 0);
             return;
         }
@@ -421,6 +430,9 @@ static void deliver_finished(struct aws_client *c)
         if (o->state == OP_FINISHED) {
             op_unlink(c, o);
             if (o->cb) {
+                o->resp.service = o->service;
+                o->resp.action = o->action;
+                o->resp.endpoint = o->base;
                 if (o->ok)
                     o->cb(&o->resp, NULL, o->ud);
                 else
@@ -561,6 +573,7 @@ void aws_error_describe(const struct aws_error *e, const char *profile, char *ou
 {
     char perm[sizeof(e->service) + sizeof(e->action) + 2];
     char *code, *msg, *endpoint, *prof, *what, *line = NULL;
+    bool known = e->service[0] && e->action[0];
 
     if (!out || outlen == 0)
         return;
@@ -568,7 +581,7 @@ void aws_error_describe(const struct aws_error *e, const char *profile, char *ou
      * where it is shown, so an ESC or a bidi override is visible (\x1B, \u{202E}) */
     code = sanitize_str(e->code);
     msg = sanitize_str(e->message);
-    endpoint = sanitize_str(e->endpoint[0] ? e->endpoint : "?");
+    endpoint = sanitize_str(e->endpoint[0] ? e->endpoint : "an unknown endpoint");
     iam_permission(e, perm, sizeof(perm));
     if (profile && *profile) {
         char *p = sanitize_str(profile);
@@ -577,7 +590,9 @@ void aws_error_describe(const struct aws_error *e, const char *profile, char *ou
     } else {
         prof = xstrdup("");
     }
-    what = xasprintf("%s at %s%s", perm, endpoint, prof);
+    /* "sqs:ListQueues at URL (profile p)"; a call we cannot name is not shown as "?:?" */
+    what = known ? xasprintf("%s at %s%s", perm, endpoint, prof)
+                 : xasprintf("%s%s", endpoint, prof);
 
     switch (e->kind) {
     case AWS_ERR_NONE:
@@ -591,16 +606,18 @@ void aws_error_describe(const struct aws_error *e, const char *profile, char *ou
         line = xstrdup(msg);
         break;
     case AWS_ERR_NETWORK:
-        line = xasprintf("cannot reach %s%s: %s — check AWS_ENDPOINT_URL/endpoint_url, "
-                         "proxy settings and the network",
-                         e->endpoint[0] ? endpoint : "the endpoint", prof, msg);
+        line = xasprintf("cannot reach %s%s%s%s: %s — check AWS_ENDPOINT_URL/endpoint_url, "
+                         "proxy settings and the network", endpoint, known ? " for " : "",
+                         known ? perm : "", prof, msg);
         break;
     case AWS_ERR_TIMEOUT:
         line = xasprintf("timed out: %s: %s — the endpoint or a proxy is slow or "
                          "unreachable; check the network", what, msg);
         break;
     case AWS_ERR_PARSE:
-        line = xasprintf("unexpected answer: %s: %s", what, msg);
+        line = xasprintf("unexpected answer: %s: %s — the endpoint does not answer as AWS "
+                         "does; check AWS_ENDPOINT_URL/endpoint_url and any proxy in between",
+                         what, msg);
         break;
     case AWS_ERR_HTTP:
         line = describe_http(e, e->code, code, what, msg, perm);

@@ -455,3 +455,10 @@ void proto_error_prefix(struct aws_error *err, const char *context)
     err->message[clen + 2 + mlen] = '\0';
     err->kind = AWS_ERR_PARSE;
 }
+
+void proto_error_response(struct aws_error *err, const struct aws_response *resp,
+                          const char *context)
+{
+    proto_error_prefix(err, context);
+    aws_error_from_response(err, resp);
+}

@@ -114,5 +114,9 @@ void proto_format_iso8601(int64_t epoch, char out[21]);
 /* Turns err into AWS_ERR_PARSE and prepends "<context>: " to its message, so parse errors
  * read "SQS GetQueueAttributes: attribute ApproximateNumberOfMessages is not a number". */
 void proto_error_prefix(struct aws_error *err, const char *context);
+/* proto_error_prefix, then the call's service, action and endpoint from resp: what every
+ * response parser does when it fails, so the line says which call had the bad answer. */
+void proto_error_response(struct aws_error *err, const struct aws_response *resp,
+                          const char *context);
 
 #endif

@@ -41,6 +41,12 @@ struct aws_response {
     struct kv *headers;   /* names as received */
     size_t nheaders;
     struct buf body;
+    /* What was called, set by the client for the callback (borrowed, NULL elsewhere), so
+     * an error found while reading the answer names the call and the endpoint like any
+     * other error (proto_error_response, aws_error_context). */
+    const char *service;
+    const char *action;
+    const char *endpoint;
 };
 
 void aws_request_init(struct aws_request *r, const char *service, const char *action,

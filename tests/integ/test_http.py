@@ -285,8 +285,9 @@ def case_refused(env):
     c = first(out)
     t.eq(out["rc"], 1, "connection refused: the call fails")
     t.eq(c.get("kind"), "network", "connection refused: a network error")
-    t.ok(c.get("error", "").startswith(f"cannot reach http://127.0.0.1:{port} (profile default): "),
-         "connection refused: the line names the endpoint and the profile", out)
+    t.ok(c.get("error", "").startswith(
+        f"cannot reach http://127.0.0.1:{port} for sqs:ListQueues (profile default): "),
+        "connection refused: the line names the endpoint, the call and the profile", out)
     t.ok("Connection refused" in c.get("error", ""), "connection refused: curl's reason", out)
     t.eq(c.get("status"), 0, "connection refused: no HTTP status")
     t.eq(c.get("attempts"), "3", "connection refused is retried")

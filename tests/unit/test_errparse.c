@@ -10,6 +10,7 @@
 #include "core/awserr.h"
 #include "core/client.h"
 #include "core/errparse.h"
+#include "core/proto.h"
 #include "util/xalloc.h"
 
 /* Loads a raw response file: status line, headers, empty line, body. */
@@ -426,6 +427,48 @@ START_TEST(describe_kinds)
 }
 END_TEST
 
+/* A parse failure found after the client handed over the answer still names the call, the
+ * endpoint, the profile and a fix; so does a network failure. */
+START_TEST(describe_names_call_everywhere)
+{
+    struct aws_response resp;
+    struct aws_error e;
+    char out[2048];
+
+    aws_response_init(&resp);
+    resp.service = "sqs";
+    resp.action = "ListQueues";
+    resp.endpoint = "http://127.0.0.1:5000";
+    aws_error_clear(&e);
+    aws_error_set(&e, AWS_ERR_PARSE, "'QueueUrls' is not an array");
+    proto_error_response(&e, &resp, "SQS ListQueues");
+    aws_error_describe(&e, "prod", out, sizeof(out));
+    ck_assert_str_eq(out, "unexpected answer: sqs:ListQueues at http://127.0.0.1:5000 (profile "
+                          "prod): SQS ListQueues: 'QueueUrls' is not an array — the endpoint "
+                          "does not answer as AWS does; check AWS_ENDPOINT_URL/endpoint_url and "
+                          "any proxy in between");
+    ck_assert_ptr_null(strstr(out, "?"));
+
+    aws_error_clear(&e);
+    errparse_curl(CURLE_COULDNT_CONNECT, "Connection refused", "http://127.0.0.1:5000", &e);
+    aws_error_context(&e, "sqs", "GetQueueAttributes", NULL);
+    aws_error_describe(&e, "prod", out, sizeof(out));
+    ck_assert_str_eq(out, "cannot reach http://127.0.0.1:5000 for sqs:GetQueueAttributes "
+                          "(profile prod): Connection refused — check AWS_ENDPOINT_URL/"
+                          "endpoint_url, proxy settings and the network");
+
+    /* context already there is not overwritten; a missing one is never printed as "?" */
+    aws_error_context(&e, "sns", "ListTopics", "http://elsewhere");
+    ck_assert_str_eq(e.service, "sqs");
+    ck_assert_str_eq(e.endpoint, "http://127.0.0.1:5000");
+    aws_error_clear(&e);
+    aws_error_set(&e, AWS_ERR_PARSE, "bad");
+    aws_error_describe(&e, NULL, out, sizeof(out));
+    ck_assert_ptr_null(strstr(out, "?"));
+    ck_assert_ptr_nonnull(strstr(out, "an unknown endpoint"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("errparse");
@@ -449,6 +492,7 @@ int main(void)
     tcase_add_test(tc, curl_errors);
     tcase_add_test(tc, describe_access_denied);
     tcase_add_test(tc, describe_kinds);
+    tcase_add_test(tc, describe_names_call_everywhere);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }
