@@ -26,6 +26,7 @@
 #include "aws/sqs.h"
 #include "aws/sts.h"
 #include "core/client.h"
+#include "core/pager.h"
 #include "cmd/commands.h"
 #include "creds/mfa_tty.h"
 #include "util/sanitize.h"
@@ -43,6 +44,7 @@ struct snap_queue {
     char **sources;            /* ListDeadLetterSourceQueues, accumulated over pages */
     size_t nsources;
     bool sources_known;
+    struct aws_pager sources_pager;
     size_t cw_index;
     bool have_age;
     double age;
@@ -56,6 +58,7 @@ struct snap_topic {
     bool gone;
     struct sns_subscription *subs;
     size_t nsubs;
+    struct aws_pager subs_pager;
     size_t cw_index;
     bool have_failed;
     double failed;
@@ -74,6 +77,7 @@ struct snapshot {
     struct snap_queue *queues;
     size_t nqueues;
     bool queues_listed;
+    struct aws_pager queues_pager;
     size_t queue_attrs_pending;   /* GetQueueAttributes sent and not answered */
     size_t queue_attrs_sent;      /* queues[0..sent) have had theirs sent */
     bool dlq_sources_started;
@@ -82,7 +86,9 @@ struct snapshot {
     struct snap_topic *topics;
     size_t ntopics;
     bool topics_listed;
+    struct aws_pager topics_pager;
     struct cw_query_set *cw_sns;
+    struct aws_pager *cw_pagers[2];   /* per GetMetricData batch: SQS, SNS */
 
     cJSON *errors;             /* non-fatal: [{service, action, code, message}] */
     struct req_ctx *outstanding;
@@ -173,6 +179,8 @@ static void send_cw_batches(struct snapshot *s, struct cw_query_set *set, enum r
 {
     int64_t end = (int64_t)s->started, start = end - CW_WINDOW_SECONDS;
 
+    s->cw_pagers[kind == REQ_CW_SNS] = xcalloc(cw_get_metric_data_batches(set) + 1,
+                                               sizeof(struct aws_pager));
     for (size_t b = 0; b < cw_get_metric_data_batches(set); b++) {
         struct aws_request r;
         cw_get_metric_data_request(&r, set, b, start, end, NULL);
@@ -235,7 +243,9 @@ static void on_list_queues(struct snapshot *s, const struct aws_response *resp)
     struct aws_error err;
 
     aws_error_clear(&err);
-    if (sqs_list_queues_parse(resp, &l, &err) < 0) {
+    if (sqs_list_queues_parse(resp, &l, &err) < 0 ||
+        aws_pager_next(&s->queues_pager, l.next_token, resp, &err) < 0) {
+        sqs_url_list_free(&l);
         fail(s, &err);
         return;
     }
@@ -274,7 +284,9 @@ static void on_dlq_sources(struct snapshot *s, size_t qi, const struct aws_respo
     struct aws_error err;
 
     aws_error_clear(&err);
-    if (sqs_list_dead_letter_source_queues_parse(resp, &l, &err) < 0) {
+    if (sqs_list_dead_letter_source_queues_parse(resp, &l, &err) < 0 ||
+        aws_pager_next(&q->sources_pager, l.next_token, resp, &err) < 0) {
+        sqs_url_list_free(&l);
         note_error(s, &err);
         return;
     }
@@ -312,7 +324,9 @@ static void on_list_topics(struct snapshot *s, const struct aws_response *resp)
     struct aws_error err;
 
     aws_error_clear(&err);
-    if (sns_list_topics_parse(resp, &l, &err) < 0) {
+    if (sns_list_topics_parse(resp, &l, &err) < 0 ||
+        aws_pager_next(&s->topics_pager, l.next_token, resp, &err) < 0) {
+        sns_topic_list_free(&l);
         fail(s, &err);
         return;
     }
@@ -361,7 +375,9 @@ static void on_topic_subs(struct snapshot *s, size_t ti, const struct aws_respon
     struct aws_error err;
 
     aws_error_clear(&err);
-    if (sns_list_subscriptions_by_topic_parse(resp, &l, &err) < 0) {
+    if (sns_list_subscriptions_by_topic_parse(resp, &l, &err) < 0 ||
+        aws_pager_next(&t->subs_pager, l.next_token, resp, &err) < 0) {
+        sns_subscription_list_free(&l);
         fail(s, &err);
         return;
     }
@@ -387,7 +403,9 @@ static void on_metrics(struct snapshot *s, enum req_kind kind, size_t batch,
     struct aws_error err;
 
     aws_error_clear(&err);
-    if (cw_get_metric_data_parse(resp, &d, &err) < 0) {
+    if (cw_get_metric_data_parse(resp, &d, &err) < 0 ||
+        aws_pager_next(&s->cw_pagers[kind == REQ_CW_SNS][batch], d.next_token, resp, &err) < 0) {
+        cw_metric_data_free(&d);
         note_error(s, &err);
         return;
     }
@@ -797,6 +815,7 @@ static void snapshot_done(struct snapshot *s)
         for (size_t j = 0; j < s->queues[i].nsources; j++)
             free(s->queues[i].sources[j]);
         free(s->queues[i].sources);
+        aws_pager_done(&s->queues[i].sources_pager);
     }
     free(s->queues);
     for (size_t i = 0; i < s->ntopics; i++) {
@@ -804,8 +823,18 @@ static void snapshot_done(struct snapshot *s)
         free(s->topics[i].arn);
         sns_topic_attrs_free(&s->topics[i].attrs);
         sns_subscription_list_free(&l);
+        aws_pager_done(&s->topics[i].subs_pager);
     }
     free(s->topics);
+    aws_pager_done(&s->queues_pager);
+    aws_pager_done(&s->topics_pager);
+    for (int k = 0; k < 2; k++) {
+        size_t nb = k ? (s->cw_sns ? cw_get_metric_data_batches(s->cw_sns) : 0)
+                      : (s->cw_sqs ? cw_get_metric_data_batches(s->cw_sqs) : 0);
+        for (size_t b = 0; s->cw_pagers[k] && b < nb; b++)
+            aws_pager_done(&s->cw_pagers[k][b]);
+        free(s->cw_pagers[k]);
+    }
     sts_identity_free(&s->identity);
     s3_bucket_list_free(&s->buckets);
     cw_query_set_free(s->cw_sqs);

@@ -24,6 +24,7 @@
 #include "aws/sqs.h"
 #include "aws/sts.h"
 #include "poll/poller_sched.h"
+#include "core/pager.h"
 #include "core/retry.h"
 #include "util/xalloc.h"
 
@@ -72,6 +73,7 @@ struct queue_cycle {
     size_t n, cap;
     size_t sent;                   /* q[0..sent) have had GetQueueAttributes sent */
     bool listed;                   /* the last ListQueues page is in */
+    struct aws_pager pager;
     struct aws_error *list_err;
 };
 
@@ -83,6 +85,7 @@ struct metrics_cycle {
     bool *have;
     double *age;
     int64_t *ts;
+    struct aws_pager *pagers;      /* per batch */
     int64_t start, end;
 };
 
@@ -91,6 +94,7 @@ struct dlq_entry {
     char **sources;
     size_t nsources;
     bool done, gone;
+    struct aws_pager pager;
     struct aws_error *err;
 };
 
@@ -303,9 +307,11 @@ static void on_list_queues(struct poller *p, const struct aws_response *resp,
     struct aws_error perr;
 
     aws_error_clear(&perr);
-    if (!err && sqs_list_queues_parse(resp, &l, &perr) < 0)
+    if (!err && (sqs_list_queues_parse(resp, &l, &perr) < 0 ||
+                 aws_pager_next(&c->pager, l.next_token, resp, &perr) < 0))
         err = &perr;
     if (err) {
+        sqs_url_list_free(&l);
         error_keep(&c->list_err, err);
         status_error(&c->st, E_LIST_QUEUES, err);
         c->st.failed = true;
@@ -495,6 +501,7 @@ static void queue_cycle_done(struct poller *p)
     }
     free(c->q);
     free(c->list_err);
+    aws_pager_done(&c->pager);
     status_done(&c->st);
     memset(c, 0, sizeof(*c));
 }
@@ -538,6 +545,7 @@ static bool start_metrics(struct poller *p)
     /* CloudWatch wants wall-clock times; the schedule itself never reads this clock */
     c->end = (int64_t)time(NULL);
     c->start = c->end - CW_WINDOW_SECONDS;
+    c->pagers = xcalloc(cw_get_metric_data_batches(c->set) + 1, sizeof(*c->pagers));
     for (size_t b = 0; b < cw_get_metric_data_batches(c->set); b++)
         send_metrics(p, b, NULL);
     return true;
@@ -551,9 +559,11 @@ static void on_metrics(struct poller *p, size_t batch, const struct aws_response
     struct aws_error perr;
 
     aws_error_clear(&perr);
-    if (!err && cw_get_metric_data_parse(resp, &d, &perr) < 0)
+    if (!err && (cw_get_metric_data_parse(resp, &d, &perr) < 0 ||
+                 aws_pager_next(&c->pagers[batch], d.next_token, resp, &perr) < 0))
         err = &perr;
     if (err) {
+        cw_metric_data_free(&d);
         status_error(&c->st, E_METRICS, err);
         c->st.failed = true;
         return;
@@ -606,6 +616,9 @@ static void metrics_cycle_done(struct poller *p)
     }
     status_report(p, &c->st);
     poller_sched_finish(&p->sched, POLLER_G_METRICS, c->st.failed);
+    for (size_t b = 0; b < cw_get_metric_data_batches(c->set); b++)
+        aws_pager_done(&c->pagers[b]);
+    free(c->pagers);
     cw_query_set_free(c->set);
     free_strv(c->urls, c->n);
     free(c->have);
@@ -651,8 +664,11 @@ static void on_dlq_sources(struct poller *p, size_t di, const struct aws_respons
     struct aws_error perr;
 
     aws_error_clear(&perr);
-    if (!err && sqs_list_dead_letter_source_queues_parse(resp, &l, &perr) < 0)
+    if (!err && (sqs_list_dead_letter_source_queues_parse(resp, &l, &perr) < 0 ||
+                 aws_pager_next(&d->pager, l.next_token, resp, &perr) < 0))
         err = &perr;
+    if (err)
+        sqs_url_list_free(&l);
     if (err && is_gone(err)) {
         d->gone = true;
         return;
@@ -697,6 +713,7 @@ static void dlq_cycle_done(struct poller *p)
         }
         free(d->url);
         free(d->err);
+        aws_pager_done(&d->pager);
         free_strv(d->sources, d->nsources);
     }
     status_report(p, &c->st);
@@ -917,7 +934,11 @@ void poller_free(struct poller *p)
     }
     free(p->qc.q);
     free(p->qc.list_err);
+    aws_pager_done(&p->qc.pager);
     status_done(&p->qc.st);
+    for (size_t b = 0; p->mc.pagers && b < cw_get_metric_data_batches(p->mc.set); b++)
+        aws_pager_done(&p->mc.pagers[b]);
+    free(p->mc.pagers);
     cw_query_set_free(p->mc.set);
     free_strv(p->mc.urls, p->mc.n);
     free(p->mc.have);
@@ -927,6 +948,7 @@ void poller_free(struct poller *p)
     for (size_t i = 0; i < p->dc.n; i++) {
         free(p->dc.d[i].url);
         free(p->dc.d[i].err);
+        aws_pager_done(&p->dc.d[i].pager);
         free_strv(p->dc.d[i].sources, p->dc.d[i].nsources);
     }
     free(p->dc.d);
