@@ -16,6 +16,7 @@
 #include "creds/creds.h"
 #include "creds/mfa_tty.h"
 #include "core/proto.h"
+#include "util/jsonnum.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -125,7 +126,7 @@ static void print_json(const struct aws_config *cfg, const struct whoami *w, con
 
         proto_format_iso8601((int64_t)c->expiration, iso);
         cJSON_AddStringToObject(o, "expiration", iso);
-        cJSON_AddNumberToObject(o, "expires_in_seconds", (double)(c->expiration - now));
+        json_add_int64(o, "expires_in_seconds", (int64_t)(c->expiration - now));
     }
     s = cJSON_PrintUnformatted(o);
     safe = sanitize_json(s);

@@ -29,6 +29,7 @@
 #include "core/pager.h"
 #include "cmd/commands.h"
 #include "creds/mfa_tty.h"
+#include "util/jsonnum.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -522,7 +523,7 @@ static cJSON *json_str_or_null(const char *v)
 
 static cJSON *json_count(int64_t v)
 {
-    return v >= 0 ? cJSON_CreateNumber((double)v) : cJSON_CreateNull();
+    return v >= 0 ? json_int64(v) : cJSON_CreateNull();
 }
 
 static int cmp_queue(const void *a, const void *b)
@@ -609,7 +610,7 @@ static cJSON *topic_json(const struct snap_topic *t)
         cJSON_AddItemToArray(subs, js);
         pending += sub->pending;
     }
-    cJSON_AddNumberToObject(o, "pending_in_list", (double)pending);
+    json_add_int64(o, "pending_in_list", (int64_t)pending);
     cJSON_AddItemToObject(o, "subscriptions", subs);
     return o;
 }
@@ -653,9 +654,9 @@ static cJSON *stats_json(const struct snapshot *s)
     struct aws_client_stats st;
 
     aws_client_get_stats(s->client, &st);
-    cJSON_AddNumberToObject(stats, "requests", (double)st.requests);
-    cJSON_AddNumberToObject(stats, "retries", (double)st.retries);
-    cJSON_AddNumberToObject(stats, "bytes_received", (double)st.bytes_received);
+    json_add_int64(stats, "requests", (int64_t)st.requests);
+    json_add_int64(stats, "retries", (int64_t)st.retries);
+    json_add_int64(stats, "bytes_received", (int64_t)st.bytes_received);
     return stats;
 }
 

@@ -36,6 +36,7 @@
 #include "poll/poller_sched.h"
 #include "util/sanitize.h"
 #include "poll/store.h"
+#include "util/jsonnum.h"
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "error"};
 /* every field of poller.h's schema, by kind */
@@ -76,7 +77,7 @@ static cJSON *value_json(const struct store_value *v)
 {
     switch (v->type) {
     case STORE_STR: return cJSON_CreateString(v->u.s);
-    case STORE_INT: return cJSON_CreateNumber((double)v->u.i);
+    case STORE_INT: return json_int64(v->u.i);
     case STORE_DOUBLE: return cJSON_CreateNumber(v->u.d);
     case STORE_UNKNOWN: break;
     }
@@ -135,7 +136,7 @@ static void dump(const struct store *s)
         store_kind_info(s, kinds[k], &info);
         cJSON_AddStringToObject(ki, "kind_info", kinds[k]);
         cJSON_AddBoolToObject(ki, "stale", info.stale);
-        cJSON_AddNumberToObject(ki, "count", (double)info.count);
+        json_add_int64(ki, "count", (int64_t)info.count);
         cJSON_AddItemToObject(ki, "error", info.error ? cJSON_CreateString(info.error->message)
                                                       : cJSON_CreateNull());
         print_json(ki);
@@ -152,9 +153,9 @@ static void print_sched(const struct poller *p)
         cJSON *j = cJSON_CreateObject();
         cJSON_AddBoolToObject(j, "running", s->t[g].running);
         cJSON_AddNumberToObject(j, "failures", s->t[g].failures);
-        cJSON_AddNumberToObject(j, "started", (double)s->t[g].started);
-        cJSON_AddNumberToObject(j, "interval_ms", (double)poller_sched_interval(s, g));
-        cJSON_AddNumberToObject(j, "effective_ms", (double)poller_sched_effective(s, g));
+        json_add_int64(j, "started", (int64_t)s->t[g].started);
+        json_add_int64(j, "interval_ms", poller_sched_interval(s, g));
+        json_add_int64(j, "effective_ms", poller_sched_effective(s, g));
         cJSON_AddItemToObject(o, poller_group_name(g), j);
     }
     print_json(o);
