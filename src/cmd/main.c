@@ -8,10 +8,15 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "ui/ui.h"
@@ -72,6 +77,46 @@ static void usage(FILE *out)
           out);
 }
 
+/* A standard descriptor closed by whoever started us would be handed to the first file or
+ * socket we open, and output meant for stdout would go into it. Each closed one gets
+ * /dev/null, read-only: reading gives end of file, and writing fails, so output that has
+ * nowhere to go is still noticed by finish_output(). */
+static void std_fds_guard(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int got = open("/dev/null", O_RDONLY);
+        if (got < 0)
+            _exit(127);
+        if (got != fd) {
+            /* a lower one was closed too and is already taken care of */
+            if (dup2(got, fd) < 0)
+                _exit(127);
+            close(got);
+        }
+    }
+}
+
+/* What a command printed reached its destination, or the exit status says it did not:
+ * `opsdeck --help > /dev/full` and a closed stdout exit 1, not 0. */
+static int finish_output(int rc)
+{
+    bool lost = ferror(stdout) != 0;
+
+    if (fflush(stdout) != 0)
+        lost = true;
+    if (fclose(stdout) != 0)
+        lost = true;
+    if (lost) {
+        /* a command that failed has said why already */
+        if (rc == 0)
+            fprintf(stderr, "opsdeck: the output could not be written: %s\n", strerror(errno));
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -101,6 +146,12 @@ int main(int argc, char **argv)
     struct ui_opts uo = {0};
     const struct command *cmd = NULL;
     int c, rc;
+
+    /* No core file: the process holds secret keys, session and SSO tokens in memory, and a
+     * core is a file anyone with the directory's access can read. This also keeps other
+     * processes of the same user from reading our memory through ptrace or /proc. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    std_fds_guard();
 
     /* GNU getopt moves the words that are not options to the end, in order: the command
      * and its arguments. */
@@ -134,8 +185,8 @@ int main(int argc, char **argv)
             }
             break;
         }
-        case 'h': usage(stdout); return 0;
-        case 'V': puts(PACKAGE_STRING); return 0;
+        case 'h': usage(stdout); return finish_output(0);
+        case 'V': puts(PACKAGE_STRING); return finish_output(0);
         default: usage(stderr); return 2;
         }
     }
@@ -146,7 +197,7 @@ int main(int argc, char **argv)
         }
         rc = ui_run(&g, &uo);
         curl_global_cleanup();
-        return rc;
+        return finish_output(rc);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(argv[optind], commands[i].name) == 0)
@@ -161,5 +212,5 @@ int main(int argc, char **argv)
     }
     rc = cmd->run(&g, argc - optind, argv + optind);
     curl_global_cleanup();
-    return rc;
+    return finish_output(rc);
 }
