@@ -28,8 +28,23 @@ static volatile sig_atomic_t pending[LOOP_NSIG];
 static struct loop *the_loop;
 static void (*crash_hook)(void);
 
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
+/* Every signal whose default action ends the process: the crashes, Ctrl-\ (SIGQUIT), and
+ * the ones that end it quietly (SIGUSR1, SIGALRM, SIGPIPE ...). SIGINT, SIGTERM and SIGHUP
+ * are here too for the moments before loop_catch takes them over for a clean quit. The
+ * real-time signals are added at run time (SIGRTMIN is not a constant). */
+static const int fatal_signals[] = {
+    SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGQUIT, SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ,
+    SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF, SIGIO,
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
 #define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+/* The ones loop_set_crash_hook took over (their disposition was the default). */
+static bool crash_caught[LOOP_NSIG + 1];
 
 static void on_signal(int sig)
 {
@@ -54,6 +69,25 @@ static void on_crash(int sig)
     raise(sig);
 }
 
+static void crash_catch(int sig, const struct sigaction *sa)
+{
+    struct sigaction old;
+
+    if (sig <= 0 || sig > LOOP_NSIG)
+        return;
+    if (sa->sa_handler == SIG_DFL) {
+        if (crash_caught[sig])
+            sigaction(sig, sa, NULL);
+        crash_caught[sig] = false;
+        return;
+    }
+    /* a signal someone chose to ignore (nohup, a parent's SIGPIPE) stays ignored */
+    if (sigaction(sig, NULL, &old) < 0 || old.sa_handler == SIG_IGN)
+        return;
+    if (sigaction(sig, sa, NULL) == 0)
+        crash_caught[sig] = true;
+}
+
 void loop_set_crash_hook(void (*hook)(void))
 {
     struct sigaction sa;
@@ -68,7 +102,9 @@ void loop_set_crash_hook(void (*hook)(void))
         sa.sa_handler = SIG_DFL;
     }
     for (size_t i = 0; i < N_FATAL; i++)
-        sigaction(fatal_signals[i], &sa, NULL);
+        crash_catch(fatal_signals[i], &sa);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        crash_catch(sig, &sa);
 }
 
 static int set_flags(int fd)

@@ -2,9 +2,11 @@
  *
  * Signals are turned into readable bytes on a self-pipe (the classic trick) so that they
  * wake the same wait as the network and the keyboard: a handler only records the signal
- * and writes one byte, everything else happens in the loop. Fatal signals (SIGSEGV, SIGBUS,
- * SIGABRT, SIGFPE, SIGILL) run a crash hook that restores the terminal, then take their
- * default action (htop's crash handler), so a crash never leaves an SSH session in raw mode.
+ * and writes one byte, everything else happens in the loop. Every other signal whose default
+ * action ends the process (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGQUIT, SIGUSR1,
+ * SIGALRM, SIGPIPE, the real-time ones ...) runs a crash hook that restores the terminal,
+ * then takes its default action (htop's crash handler), so no signal leaves an SSH session
+ * in raw mode.
  *
  * Signals are process-wide, so there is one loop at a time. */
 #ifndef OPSDECK_LOOP_H

@@ -879,8 +879,8 @@ static void teardown(struct ui *ui)
     free(ui->region_override);
     script_done(&ui->script);
     if (ui->loop) {
+        loop_free(ui->loop);         /* first: it puts back the crash handlers it replaced */
         loop_set_crash_hook(NULL);
-        loop_free(ui->loop);
     }
     xalloc_set_fatal_hook(NULL);
 }

@@ -5,7 +5,10 @@ exit code and `stty -a`; tmux says whether the pane is still on the alternate sc
 in with send-keys, the screen comes back with capture-pane, polled until a text appears (a
 deadline for waiting, never an assertion on time). Cases: start at 80x24, every view by
 number key and by `:` command, the filter, a resize to 120x40, quitting with :q and with q,
-SIGTERM and SIGSEGV: each leaves the terminal sane (icanon, echo, isig back; alternate screen left).
+and every signal that ends the process (SIGQUIT SIGABRT SIGSEGV SIGBUS SIGFPE SIGILL SIGTERM
+SIGHUP SIGINT, and SIGUSR1 SIGALRM SIGPIPE of the same class) sent from outside, plus Ctrl-\
+and Ctrl-C typed on the terminal: each leaves the terminal sane (icanon, echo, isig back;
+alternate screen left) with the exit status the signal means.
 The live demo has its own test, test_console_demo.py."""
 import os
 import signal
@@ -106,9 +109,19 @@ def quit_q(env):
         terminal_restored(tm, "q at the top view")
 
 
+# What the shell reports after each signal: SIGINT, SIGTERM and SIGHUP quit through the
+# loop (0, 128+15, 128+1); every other one restores the terminal, then takes its default
+# action, so the process dies of it (the shell says 128+signal).
+QUITS = {signal.SIGINT: 0, signal.SIGTERM: 128 + signal.SIGTERM,
+         signal.SIGHUP: 128 + signal.SIGHUP}
+SIGNALS = (signal.SIGQUIT, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE,
+           signal.SIGILL, signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGUSR1,
+           signal.SIGALRM, signal.SIGPIPE)
+
+
 def killed(env, sig):
-    """A signal from outside: SIGTERM quits cleanly; a fatal one (SIGSEGV) still restores
-    the terminal before the process dies (ui.h)."""
+    """A signal from outside: each one restores the terminal before the process ends
+    (ui.h, loop.h)."""
     what = signal.Signals(sig).name
     with Tmux() as tm:
         tm.start(env, [OPSDECK], 80, 24)
@@ -118,7 +131,19 @@ def killed(env, sig):
         if not t.ok(pid is not None, f"{what}: opsdeck's PID found under the pane's shell"):
             return
         os.kill(pid, sig)
-        terminal_restored(tm, what, want_rc=None)
+        terminal_restored(tm, what, want_rc=QUITS.get(sig, 128 + sig))
+
+
+def typed(env, key, sig):
+    """The signal keys typed on the terminal (the console runs in cbreak mode, so the
+    terminal turns them into signals for the whole process group)."""
+    what = f"{key} typed"
+    with Tmux() as tm:
+        tm.start(env, [OPSDECK], 80, 24)
+        if not started(tm, what):
+            return
+        tm.keys(key)
+        terminal_restored(tm, what, want_rc=QUITS.get(sig, 128 + sig))
 
 
 def main():
@@ -129,8 +154,10 @@ def main():
         env = console_env(m.endpoint, aws_env(m.endpoint), now=None)
         t.run("navigate", navigate, env)
         t.run("q", quit_q, env)
-        t.run("sigterm", killed, env, signal.SIGTERM)
-        t.run("sigsegv", killed, env, signal.SIGSEGV)
+        for sig in SIGNALS:
+            t.run(signal.Signals(sig).name.lower(), killed, env, sig)
+        t.run("ctrl-backslash", typed, env, "C-\\", signal.SIGQUIT)
+        t.run("ctrl-c", typed, env, "C-c", signal.SIGINT)
     t.done()
 
 

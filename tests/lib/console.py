@@ -261,9 +261,10 @@ class Tmux:
         go = self.path("go")
         with open(wrapper, "w", encoding="utf-8") as f:
             f.write("#!/bin/sh\n")
-            # Ctrl-C in the pane goes to the whole process group: the wrapper must outlive
-            # it to record the terminal's state (a trap, unlike an ignore, is not inherited).
-            f.write("trap : INT\n")
+            # Ctrl-C and Ctrl-\ in the pane go to the whole process group: the wrapper must
+            # outlive them to record the terminal's state (a trap, unlike an ignore, is not
+            # inherited).
+            f.write("trap : INT QUIT\n")
             if gate:
                 f.write(f"while [ ! -e {shlex.quote(go)} ]; do sleep 0.05; done\n")
             f.write(" ".join(shlex.quote(a) for a in argv) + f" 2>{shlex.quote(self.path('stderr'))}\n")
