@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <term.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -885,6 +886,37 @@ static void teardown(struct ui *ui)
     xalloc_set_fatal_hook(NULL);
 }
 
+/* The console draws by moving the cursor: a terminal type that cannot (TERM=dumb, emacs'
+ * shell buffer, a hard-copy or generic type) or that this machine has no description of
+ * would give one unusable line, or make initscr() exit with its own message. Refused like
+ * the no-terminal case, pointing at the command that works everywhere. */
+static int terminal_usable(void)
+{
+    const char *term = getenv("TERM");
+    char *shown = sanitize_text(term ? term : "", term ? strlen(term) : 0);
+    int err = 0, ok = 0;
+    const char *why = "has no description on this machine (terminfo)";
+
+    if (term && *term && setupterm(term, STDOUT_FILENO, &err) == OK) {
+        const char *cup = tigetstr("cup");
+        int hc = tigetflag("hc"), gn = tigetflag("gn");
+
+        ok = cup && cup != (char *)-1 && hc <= 0 && gn <= 0;
+        why = "cannot move the cursor";
+        del_curterm(cur_term);
+        cur_term = NULL;
+    } else if (!term || !*term) {
+        why = "is not set";
+    }
+    if (!ok)
+        fprintf(stderr, "opsdeck: the terminal type (TERM=%s) %s, which the console needs; "
+                        "use `opsdeck snapshot` (or `snapshot --json`) instead, or set TERM to "
+                        "your terminal's type (xterm-256color, screen, tmux-256color)\n",
+                shown, why);
+    free(shown);
+    return ok;
+}
+
 static void first_message(struct ui *ui)
 {
     if (ui->app->nerrors)
@@ -942,6 +974,9 @@ int ui_run(const struct global_opts *g, const struct ui_opts *o)
     } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("opsdeck: the console needs a terminal; for scripts use "
               "`opsdeck snapshot --json`\n", stderr);
+        theme_done(&ui.theme);
+        return 1;
+    } else if (!terminal_usable()) {
         theme_done(&ui.theme);
         return 1;
     }

@@ -8,7 +8,8 @@ number key and by `:` command, the filter, a resize to 120x40, quitting with :q 
 and every signal that ends the process (SIGQUIT SIGABRT SIGSEGV SIGBUS SIGFPE SIGILL SIGTERM
 SIGHUP SIGINT, and SIGUSR1 SIGALRM SIGPIPE of the same class) sent from outside, plus Ctrl-\
 and Ctrl-C typed on the terminal: each leaves the terminal sane (icanon, echo, isig back;
-alternate screen left) with the exit status the signal means.
+alternate screen left) with the exit status the signal means. TERM=dumb (and an unknown
+TERM) is refused with one line pointing at `opsdeck snapshot`.
 The live demo has its own test, test_console_demo.py."""
 import os
 import signal
@@ -146,6 +147,25 @@ def typed(env, key, sig):
         terminal_restored(tm, what, want_rc=QUITS.get(sig, 128 + sig))
 
 
+def dumb_terminal(env):
+    """A terminal that cannot move the cursor (TERM=dumb) or that this machine has no
+    description of is refused with one line pointing at `opsdeck snapshot`, before anything
+    is drawn or asked of AWS: the terminal is untouched."""
+    for term, why in (("dumb", "cannot move the cursor"),
+                      ("no-such-terminal", "has no description")):
+        with Tmux() as tm:
+            tm.start(env, ["env", f"TERM={term}", OPSDECK], 80, 24)
+            st = tm.wait_exit()
+            err = (st.get("stderr") or "").strip()
+            t.eq(st["rc"], 1, f"TERM={term}: opsdeck exits 1")
+            t.ok(len(err.splitlines()) == 1 and f"TERM={term}" in err and why in err and
+                 "`opsdeck snapshot`" in err,
+                 f"TERM={term}: one line naming the terminal type and pointing at "
+                 "`opsdeck snapshot`", err)
+            t.eq(stty_sane(st["stty"]), [], f"TERM={term}: the terminal is left as it was")
+            t.eq(st["alt_screen"], "0", f"TERM={term}: no alternate screen")
+
+
 def main():
     if subprocess.run(["tmux", "-V"], capture_output=True).returncode != 0:
         t.bail("tmux is not installed (Debian package tmux)")
@@ -158,6 +178,7 @@ def main():
             t.run(signal.Signals(sig).name.lower(), killed, env, sig)
         t.run("ctrl-backslash", typed, env, "C-\\", signal.SIGQUIT)
         t.run("ctrl-c", typed, env, "C-c", signal.SIGINT)
+        t.run("TERM=dumb", dumb_terminal, env)
     t.done()
 
 
