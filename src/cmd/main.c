@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "cmd/commands.h"
 #include "ui/ui.h"
+#include "util/sanitize.h"
 
 struct command {
     const char *name;
@@ -152,6 +154,10 @@ int main(int argc, char **argv)
      * processes of the same user from reading our memory through ptrace or /proc. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     std_fds_guard();
+    /* The character set of the terminal, for what commands print (the console sets the
+     * whole locale itself): names are escaped rather than garbled outside UTF-8. */
+    setlocale(LC_CTYPE, "");
+    sanitize_set_utf8(sanitize_locale_is_utf8());
 
     /* GNU getopt moves the words that are not options to the end, in order: the command
      * and its arguments. */

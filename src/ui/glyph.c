@@ -2,12 +2,12 @@
 #include "config.h"
 #include "ui/glyph.h"
 
-#include <langinfo.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 const struct glyphs glyphs_utf8 = {
@@ -51,9 +51,7 @@ const struct glyphs glyphs_ascii = {
 
 bool glyph_locale_is_utf8(void)
 {
-    const char *cs = nl_langinfo(CODESET);
-
-    return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
+    return sanitize_locale_is_utf8();
 }
 
 const struct glyphs *glyphs_select(bool force_ascii)

@@ -987,6 +987,8 @@ int ui_run(const struct global_opts *g, const struct ui_opts *o)
         return rc;
     }
     ui.glyphs = glyphs_select((o && o->ascii) || ui.app->ascii);
+    /* untrusted text follows the glyphs: no UTF-8 on a terminal that cannot show it */
+    sanitize_set_utf8(ui.glyphs->utf8);
     session_start(&ui);
 
     ui.loop = loop_new();

@@ -2,9 +2,11 @@
 #include "config.h"
 #include "util/sanitize.h"
 
+#include <langinfo.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -40,6 +42,26 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
         return 0;
     *cp = c;
     return len;
+}
+
+/* The terminal's character set: one per process, set at start (sanitize_set_utf8). */
+static bool term_utf8 = true;
+
+void sanitize_set_utf8(bool utf8)
+{
+    term_utf8 = utf8;
+}
+
+bool sanitize_utf8(void)
+{
+    return term_utf8;
+}
+
+bool sanitize_locale_is_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+
+    return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
 }
 
 static bool is_bidi_control(uint32_t cp)
@@ -80,7 +102,7 @@ char *sanitize_text(const char *s, size_t len)
             buf_puts(&b, "\\r");
         else if (is_control(cp))
             buf_printf(&b, "\\x%02X", (unsigned)cp);
-        else if (is_bidi_control(cp))
+        else if (is_bidi_control(cp) || (cp >= 0x80 && !term_utf8))
             buf_printf(&b, "\\u{%04X}", (unsigned)cp);
         else
             buf_append(&b, p + i, n);

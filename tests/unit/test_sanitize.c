@@ -65,6 +65,37 @@ START_TEST(json_keeps_meaning_but_not_the_controls)
 }
 END_TEST
 
+/* A terminal that is not UTF-8: every non-ASCII character becomes a \u{...} escape (ASCII,
+ * so the columns after it stay in place); controls and invalid bytes as before; JSON is
+ * left alone. */
+START_TEST(non_utf8_terminal_gets_escapes)
+{
+    char *out;
+
+    sanitize_set_utf8(false);
+    ck_assert(!sanitize_utf8());
+    out = sanitize_text("caf\xc3\xa9", 5);
+    ck_assert_str_eq(out, "caf\\u{00E9}");
+    free(out);
+    out = sanitize_text("\xe6\x97\xa5\xe6\x9c\xac-orders", 13);
+    ck_assert_str_eq(out, "\\u{65E5}\\u{672C}-orders");
+    free(out);
+    out = sanitize_text("\xf0\x9f\x98\x80 \x1b[2J \xe2\x80\xae \xff", 15);
+    ck_assert_str_eq(out, "\\u{1F600} \\x1B[2J \\u{202E} \\xFF");
+    for (const char *p = out; *p; p++)
+        ck_assert_int_lt((unsigned char)*p, 0x80);
+    free(out);
+    out = sanitize_json("{\"n\":\"caf\xc3\xa9\"}");
+    ck_assert_str_eq(out, "{\"n\":\"caf\xc3\xa9\"}");
+    free(out);
+
+    sanitize_set_utf8(true);
+    out = sanitize_text("caf\xc3\xa9", 5);
+    ck_assert_str_eq(out, "caf\xc3\xa9");
+    free(out);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sanitize");
@@ -76,6 +107,7 @@ int main(void)
     tcase_add_test(tc, invalid_utf8_and_nul);
     tcase_add_test(tc, backslash_cannot_forge_an_escape);
     tcase_add_test(tc, json_keeps_meaning_but_not_the_controls);
+    tcase_add_test(tc, non_utf8_terminal_gets_escapes);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }
