@@ -24,10 +24,12 @@
 
 #include "util/sanitize.h"
 #include "util/strutil.h"
+#include "util/textfile.h"
 #include "util/xalloc.h"
 
 /* A config line of more than this is a damaged file, not a setting. */
 #define APPCONFIG_MAX_LINE 4096
+#define APPCONFIG_MAX_FILE (1024 * 1024)
 /* How much of a user's text an error message quotes. */
 #define QUOTE_MAX 40
 
@@ -362,8 +364,7 @@ char *appconfig_default_path(void)
 struct parse_state {
     struct appconfig *cfg;
     FILE *fp;
-    char *line;              /* getline's buffer */
-    size_t line_cap;
+    struct textfile tf;      /* bounded lines of fp */
     int lineno;
     enum section_kind sec;
     struct appconfig_profile_entry *profile;  /* for SEC_PROFILE */
@@ -441,28 +442,20 @@ static char *reader(char *str, int num, void *stream)
     ssize_t n;
     char *s;
 
-    errno = 0;
-    n = getline(&st->line, &st->line_cap, st->fp);
-    if (n < 0) {
-        if (errno && errno != EINVAL)
-            add_error(st->cfg, st->lineno + 1, "cannot read the file: %s — check the disk "
-                      "and the file", strerror(errno));
-        return NULL;
-    }
-    st->lineno++;
+    /* a NUL byte, an endless line or file (/dev/zero) ends the reading: file:line, why */
+    n = textfile_next(&st->tf);
+    st->lineno = st->tf.lineno;
     strcpy(str, "\n");
-    if ((size_t)n != strlen(st->line)) {
-        add_error(st->cfg, st->lineno, "line holds a NUL byte — the file is not text; "
-                  "rewrite the line");
+    if (n == TEXTFILE_BAD_LINE) {
+        add_error(st->cfg, st->lineno, "%s — fix or remove the line", st->tf.why);
         return str;
     }
-    if (n > APPCONFIG_MAX_LINE) {
-        add_error(st->cfg, st->lineno, "line longer than %d bytes — shorten or remove it",
-                  APPCONFIG_MAX_LINE);
-        return str;
-    }
+    if (n == TEXTFILE_ERROR)
+        add_error(st->cfg, st->lineno, "%s — the rest of the file is ignored", st->tf.why);
+    if (n <= 0)
+        return NULL;
     /* a UTF-8 byte order mark, as some editors write one */
-    s = st->line;
+    s = st->tf.line.data;
     if (st->lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
     s = str_strip(s);
@@ -749,6 +742,7 @@ static void parse_file(struct appconfig *cfg, FILE *fp)
     memset(&st, 0, sizeof(st));
     st.cfg = cfg;
     st.fp = fp;
+    textfile_init(&st.tf, fp, APPCONFIG_MAX_LINE, APPCONFIG_MAX_FILE);
     /* Debian's inih exposes its compile-time options as globals; config.c sets them its
      * own way, so ours are set for this call only. No continuation lines (an indented key
      * is just a key), "; comment" and "# comment" after a value, go on after an error. */
@@ -786,9 +780,7 @@ static void parse_file(struct appconfig *cfg, FILE *fp)
                "dlq_depth_warn", "dlq_depth_critical", defaults->thresholds.dlq_depth_warn,
                defaults->thresholds.dlq_depth_critical, false);
     appconfig_free(defaults);
-    if (st.line)
-        explicit_bzero(st.line, st.line_cap);  /* a refused secret passed through it */
-    free(st.line);
+    textfile_done(&st.tf);  /* wiped: a refused secret may have passed through it */
 }
 
 struct appconfig *appconfig_load(const char *path)

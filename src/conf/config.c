@@ -21,11 +21,14 @@
 
 #include "util/buf.h"
 #include "util/strutil.h"
+#include "util/textfile.h"
 #include "util/xalloc.h"
 
 /* Longest line we accept; configparser has no limit, but a config line of a megabyte is
  * a damaged file, and inih needs a bound for its line buffer. */
 #define CONFIG_MAX_LINE (1024 * 1024)
+/* The AWS CLI's files hold profiles of a few lines each: 16 MiB is thousands of them. */
+#define CONFIG_MAX_FILE (16 * 1024 * 1024)
 
 struct ini_kv {
     char *key;    /* lower-cased, as configparser's optionxform does */
@@ -57,6 +60,8 @@ struct aws_config_data {
 
 struct parse_state {
     FILE *fp;
+    struct textfile tf;       /* bounded reading of fp */
+    size_t tf_off;            /* how much of tf.line the reader has handed out */
     struct ini_file *file;
     struct buf line;          /* the raw current line (all its chunks) */
     int lineno;
@@ -162,12 +167,29 @@ static char *reader(char *str, int num, void *stream)
 
     if (st->err[0])
         return NULL;
-    if (!fgets(str, num, st->fp)) {
-        if (st->at_line_start)
-            line_finish(st);
-        st->at_line_start = false;
-        return NULL;
+    /* the next piece of the current line, as fgets would give it: inih grows its buffer
+     * and asks again when a line does not fit */
+    if (st->tf_off >= st->tf.line.len) {
+        int got = textfile_next(&st->tf);
+        if (got < 0) {
+            st->lineno = st->tf.lineno;
+            state_error(st, "%s", st->tf.why);
+            return NULL;
+        }
+        st->tf_off = 0;
+        if (got == 0) {
+            if (st->at_line_start)
+                line_finish(st);
+            st->at_line_start = false;
+            return NULL;
+        }
     }
+    n = st->tf.line.len - st->tf_off;
+    if (n > (size_t)num - 1)
+        n = (size_t)num - 1;
+    memcpy(str, st->tf.line.data + st->tf_off, n);
+    str[n] = '\0';
+    st->tf_off += n;
     if (st->at_line_start) {
         line_finish(st);
         if (st->err[0])
@@ -175,7 +197,6 @@ static char *reader(char *str, int num, void *stream)
         st->lineno++;
         buf_reset(&st->line);
     }
-    n = strlen(str);
     buf_append(&st->line, str, n);
     st->at_line_start = n > 0 && str[n - 1] == '\n';
     if (st->line.len > CONFIG_MAX_LINE) {
@@ -310,6 +331,7 @@ static bool file_load(struct ini_file *f, const char *path, struct aws_error *er
     st.at_line_start = true;
     buf_init(&st.line);
     st.fp = fopen(path, "r");
+    textfile_init(&st.tf, st.fp, CONFIG_MAX_LINE, CONFIG_MAX_FILE);
     if (!st.fp) {
         aws_error_set(err, AWS_ERR_CONFIG, "cannot read %s: %s; fix its permissions or point "
                       "the variable elsewhere", path, strerror(errno));
@@ -340,6 +362,7 @@ static bool file_load(struct ini_file *f, const char *path, struct aws_error *er
         snprintf(st.err, sizeof(st.err), "cannot read %s: %s; fix the file or point the "
                  "variable elsewhere", path, strerror(errno));
     fclose(st.fp);
+    textfile_done(&st.tf);
     if (st.line.data)
         explicit_bzero(st.line.data, st.line.cap);
     buf_done(&st.line);

@@ -21,10 +21,15 @@
 
 #include "util/sanitize.h"
 #include "util/strutil.h"
+#include "util/textfile.h"
 #include "util/xalloc.h"
 
 /* A theme line longer than this is damage, not a style. */
 #define THEME_MAX_LINE 1024
+/* What the reader takes before a line is refused outright (blanks around it included), and
+ * the most a theme file may hold: a theme is a page of text. */
+#define THEME_MAX_FILE_LINE (16 * 1024)
+#define THEME_MAX_FILE (256 * 1024)
 
 static const char *const element_names[THEME_N_ELEMENTS] = {
     [THEME_HEADER] = "header",       [THEME_FOOTER] = "footer",
@@ -311,8 +316,7 @@ struct load_state {
     struct theme *t;
     const char *origin;
     FILE *fp;
-    char *raw;          /* getline buffer */
-    size_t raw_cap;
+    struct textfile tf; /* bounded lines of fp */
     int lineno;
     bool line_bad;      /* reported by the reader; the handler ignores it */
     enum section sec;
@@ -326,18 +330,19 @@ struct load_state {
 static char *reader(char *str, int num, void *stream)
 {
     struct load_state *st = stream;
-    ssize_t len = getline(&st->raw, &st->raw_cap, st->fp);
+    int got = textfile_next(&st->tf);
     char *s;
 
-    if (len < 0)
-        return NULL;
-    st->lineno++;
+    st->lineno = st->tf.lineno;
     st->line_bad = false;
-    if ((size_t)len != strlen(st->raw)) {
-        theme_issue_add(st->t, st->origin, st->lineno, "a NUL byte: the file is damaged");
+    /* a bad line is reported and skipped; a file too large (or endless) ends the reading */
+    if (got < 0)
+        theme_issue_add(st->t, st->origin, st->lineno, "%s", st->tf.why);
+    if (got == TEXTFILE_BAD_LINE)
         goto bad;
-    }
-    s = str_strip(st->raw);
+    if (got <= 0)
+        return NULL;
+    s = str_strip(st->tf.line.data);
     if (st->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
         s = str_strip(s + 3);  /* a BOM; strip it here, as inih would */
     if (strlen(s) > THEME_MAX_LINE || (int)strlen(s) + 2 > num) {
@@ -455,6 +460,7 @@ static int load_stream(struct theme *t, const char *origin, FILE *fp)
     st.t = t;
     st.origin = origin;
     st.fp = fp;
+    textfile_init(&st.tf, fp, THEME_MAX_FILE_LINE, THEME_MAX_FILE);
     memcpy(st.style, t->style, sizeof(st.style));
     /* Debian's inih exposes its options as globals (config.c sets them too): inline
      * comments after ';' (never '#', which starts #rrggbb), no continuation lines, a heap
@@ -476,7 +482,7 @@ static int load_stream(struct theme *t, const char *origin, FILE *fp)
     ini_max_line = saved_max;
     ini_stop_on_first_error = saved_stop;
     ini_allow_no_value = saved_novalue;
-    free(st.raw);
+    textfile_done(&st.tf);
     if (rc == -2)
         fatal("out of memory reading %s", origin);
     if (ferror(fp)) {
