@@ -37,7 +37,7 @@ static int bad_line(struct textfile *tf, const char *why)
     snprintf(tf->why, sizeof(tf->why), "%s", why);
     while ((c = getc(tf->fp)) != EOF && c != '\n')
         if (++tf->bytes > tf->max_bytes)
-            return too_big(tf);
+            return TEXTFILE_ERROR;   /* why stays: the first thing wrong (/dev/zero: a NUL) */
     return TEXTFILE_BAD_LINE;
 }
 
