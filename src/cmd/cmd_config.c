@@ -10,16 +10,19 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/appconfig.h"
 #include "cmd/commands.h"
+#include "util/sanitize.h"
 
 #define USAGE "usage: opsdeck config check [FILE] | config keys\n"
 
 int cmd_config(const struct global_opts *g, int argc, char **argv)
 {
     struct appconfig *cfg;
+    char *path;
     int rc = 0;
 
     (void)g;
@@ -32,20 +35,22 @@ int cmd_config(const struct global_opts *g, int argc, char **argv)
         return 2;
     }
     cfg = appconfig_load(argc == 3 ? argv[2] : NULL);
+    path = cfg->path ? sanitize_text(cfg->path, strlen(cfg->path)) : NULL;
     if (cfg->nerrors || cfg->errors_dropped) {
         appconfig_print_errors(cfg, stderr);
         fprintf(stderr, "opsdeck: %zu problem%s in %s; the lines above were ignored and "
                 "everything else applies\n", cfg->nerrors + cfg->errors_dropped,
-                cfg->nerrors + cfg->errors_dropped == 1 ? "" : "s", cfg->path);
+                cfg->nerrors + cfg->errors_dropped == 1 ? "" : "s", path);
         rc = 1;
     } else if (!cfg->path) {
         fputs("# no config file location: neither XDG_CONFIG_HOME nor HOME is set; "
               "defaults\n", stdout);
     } else if (!cfg->file_found) {
-        printf("# %s does not exist; defaults\n", cfg->path);
+        printf("# %s does not exist; defaults\n", path);
     } else {
-        printf("# %s: no problems; effective settings\n", cfg->path);
+        printf("# %s: no problems; effective settings\n", path);
     }
+    free(path);
     if (rc == 0)
         appconfig_print(cfg, stdout);
     appconfig_free(cfg);

@@ -136,8 +136,14 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
         rc = -1;
         goto fail;
     }
-    fprintf(out, "Sign in to IAM Identity Center for profile %s (%s).\n", p.profile,
-            p.start_url);
+    {
+        /* both come from the config file: local text is untrusted text too */
+        char *sp = sanitize_text(p.profile, strlen(p.profile));
+        char *su = sanitize_text(p.start_url, strlen(p.start_url));
+        fprintf(out, "Sign in to IAM Identity Center for profile %s (%s).\n", sp, su);
+        free(sp);
+        free(su);
+    }
     fputs("On any device with a browser, open\n", out);
     print_untrusted(out, "    ", da.verification_uri);
     fputs("and enter the code\n", out);
@@ -169,8 +175,14 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
     if ((rc = sso_token_save(path, &st, err)) < 0)
         goto fail;
     proto_format_iso8601((int64_t)st.expires_at, when);
-    fprintf(out, "Logged in: the SSO token for %s is cached in %s until %s.\n", p.start_url,
-            path, when);
+    {
+        char *su = sanitize_text(p.start_url, strlen(p.start_url));
+        char *sp = sanitize_text(path, strlen(path));
+        fprintf(out, "Logged in: the SSO token for %s is cached in %s until %s.\n", su, sp,
+                when);
+        free(su);
+        free(sp);
+    }
     goto out;
 fail:
     {

@@ -131,26 +131,34 @@ static const char *const view_names[APPCONFIG_VIEW_COUNT] = {
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-/* A user's text for an error message: at most QUOTE_MAX bytes, control bytes escaped, so a
- * hostile or damaged file cannot write escape sequences through the status line. */
+/* A user's text for an error message or the printed settings: through the one sanitiser
+ * (C0 and C1 controls, bidi overrides, invalid UTF-8 escaped), cut after QUOTE_MAX bytes of
+ * the escaped text, so a hostile or damaged file cannot write escape sequences or reorder
+ * a line through `config check` or the status line. */
 static void quote(char *out, size_t size, const char *s)
 {
-    size_t o = 0;
+    char *clean = sanitize_text(s, strlen(s));
+    size_t n = strlen(clean);
 
-    for (size_t i = 0; s[i] && o + 5 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (i >= QUOTE_MAX) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (c < 0x20 || c == 0x7f)
-            o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
-        else
-            out[o++] = (char)c;
+    if (n > QUOTE_MAX) {
+        n = QUOTE_MAX;
+        /* never end inside a UTF-8 character or an escape (\x1B, \u{202E}) */
+        while (n > 0 && ((unsigned char)clean[n] & 0xC0) == 0x80)
+            n--;
+        for (size_t k = n; k > 0 && n - k < 9; k--)
+            if (clean[k - 1] == '\\') {
+                size_t run = 0;
+                while (k - 1 - run > 0 && clean[k - 2 - run] == '\\')
+                    run++;
+                if (run % 2 == 0)     /* an escape starts here, not a doubled backslash */
+                    n = k - 1;
+                break;
+            }
+        snprintf(out, size, "%.*s...", (int)n, clean);
+    } else {
+        snprintf(out, size, "%s", clean);
     }
-    out[o] = '\0';
+    free(clean);
 }
 
 static void add_error(struct appconfig *cfg, int line, const char *fmt, ...)
@@ -168,11 +176,14 @@ static void add_error(struct appconfig *cfg, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* the path comes from the environment: shown through the sanitiser like any text */
+    char *path = sanitize_text(cfg->path, strlen(cfg->path));
     cfg->errors = xrealloc(cfg->errors, (cfg->nerrors + 1) * sizeof(*cfg->errors));
     if (line > 0)
-        cfg->errors[cfg->nerrors++] = xasprintf("%s:%d: %s", cfg->path, line, msg);
+        cfg->errors[cfg->nerrors++] = xasprintf("%s:%d: %s", path, line, msg);
     else
-        cfg->errors[cfg->nerrors++] = xasprintf("%s: %s", cfg->path, msg);
+        cfg->errors[cfg->nerrors++] = xasprintf("%s: %s", path, msg);
+    free(path);
 }
 
 
@@ -864,9 +875,12 @@ size_t appconfig_print_errors(const struct appconfig *cfg, FILE *out)
 {
     for (size_t i = 0; i < cfg->nerrors; i++)
         fprintf(out, "%s\n", cfg->errors[i]);
-    if (cfg->errors_dropped)
-        fprintf(out, "%s: %zu more problems not shown — fix the ones above first\n",
-                cfg->path, cfg->errors_dropped);
+    if (cfg->errors_dropped) {
+        char *path = sanitize_text(cfg->path, strlen(cfg->path));
+        fprintf(out, "%s: %zu more problems not shown — fix the ones above first\n", path,
+                cfg->errors_dropped);
+        free(path);
+    }
     return cfg->nerrors;
 }
 
