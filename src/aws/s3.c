@@ -174,6 +174,8 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
             aws_error_set(err, AWS_ERR_PARSE, "bucket %zu has no <Name>", l.n);
             goto fail;
         }
+        if (proto_check_len("a bucket name", strlen(bk->name), PROTO_MAX_NAME, err) < 0)
+            goto fail;
         if (timestamp(b, "CreationDate", &bk->creation_date, &bk->created, err) < 0)
             goto fail;
     }
@@ -244,6 +246,8 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
             aws_error_set(err, AWS_ERR_PARSE, "object %zu has no <Key>", l.nobjects);
             goto fail;
         }
+        if (proto_check_len("an object key", strlen(o->key), PROTO_MAX_S3_KEY, err) < 0)
+            goto fail;
         if (xml_child_int64(c, "Size", 0, INT64_MAX, &o->size, err) < 0 ||
             timestamp(c, "LastModified", &o->last_modified, &o->mtime, err) < 0)
             goto fail;

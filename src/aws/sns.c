@@ -118,9 +118,15 @@ int sns_list_topics_parse(const struct aws_response *resp, struct sns_topic_list
         goto fail;
     XML_FOREACH(m, xml_child(res, "Topics"), "member") {
         char *arn = NULL;
-        if (xml_child_text(m, "TopicArn", &arn, err) != 1 || !*arn) {
+        int got = xml_child_text(m, "TopicArn", &arn, err);
+        if (got == 1 && !*arn)
+            got = 0;
+        if (got == 1 && proto_check_len("TopicArn", strlen(arn), PROTO_MAX_ARN, err) < 0)
+            got = -1;
+        if (got != 1) {
             free(arn);
-            aws_error_set(err, AWS_ERR_PARSE, "topic %zu has no TopicArn", l.n + 1);
+            if (got == 0)
+                aws_error_set(err, AWS_ERR_PARSE, "topic %zu has no TopicArn", l.n + 1);
             goto fail;
         }
         l.arns = grow(l.arns, l.n, sizeof(char *));
@@ -205,6 +211,12 @@ int sns_get_topic_attributes_parse(const struct aws_response *resp, struct sns_t
         }
         if (xml_child_text(e, "value", &val, err) != 1)
             val = xstrdup("");
+        if (proto_check_len(k, strlen(k), PROTO_MAX_NAME, err) < 0 ||
+            proto_check_len(k, strlen(val), PROTO_MAX_ATTRIBUTE, err) < 0) {
+            free(k);
+            free(val);
+            goto fail;
+        }
         if (a.nattrs == cap) {
             cap = cap ? cap * 2 : 16;
             a.attrs = xrealloc(a.attrs, cap * sizeof(struct kv));
@@ -263,6 +275,12 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
         xml_child_text(m, "Protocol", &s->protocol, err);
         xml_child_text(m, "Endpoint", &s->endpoint, err);
         xml_child_text(m, "TopicArn", &s->topic_arn, err);
+        if (proto_check_len("SubscriptionArn", strlen(s->arn), PROTO_MAX_ARN, err) < 0 ||
+            proto_check_len("Endpoint", s->endpoint ? strlen(s->endpoint) : 0, PROTO_MAX_URL,
+                            err) < 0 ||
+            proto_check_len("TopicArn", s->topic_arn ? strlen(s->topic_arn) : 0, PROTO_MAX_ARN,
+                            err) < 0)
+            goto fail;
         /* AWS says "PendingConfirmation"; older docs and some emulators "pending
          * confirmation". An ARN never looks like either. */
         s->pending = strcasecmp(s->arn, "PendingConfirmation") == 0 ||

@@ -82,6 +82,8 @@ static int string_array(const cJSON *arr, const char *what, char ***out, size_t 
             aws_error_set(err, AWS_ERR_PARSE, "'%s' item %zu is not a string", what, i);
             return -1;
         }
+        if (proto_check_len("a queue URL", strlen(it->valuestring), PROTO_MAX_URL, err) < 0)
+            return -1;
         (*out)[(*n)++] = xstrdup(it->valuestring);
         i++;
     }
@@ -309,6 +311,10 @@ int sqs_get_queue_attributes_parse(const struct aws_response *resp, const char *
                           it->string ? it->string : "?");
             goto fail;
         }
+        if (proto_check_len("an attribute name", strlen(it->string ? it->string : ""),
+                            PROTO_MAX_NAME, err) < 0 ||
+            proto_check_len(it->string, strlen(it->valuestring), PROTO_MAX_ATTRIBUTE, err) < 0)
+            goto fail;
         a.attrs[a.nattrs].name = xstrdup(it->string ? it->string : "");
         a.attrs[a.nattrs].value = xstrdup(it->valuestring);
         a.nattrs++;
@@ -335,8 +341,11 @@ int sqs_get_queue_attributes_parse(const struct aws_response *resp, const char *
         proto_error_prefix(err, "attribute RedriveAllowPolicy");
         goto fail;
     }
-    if ((v = sqs_queue_attr(&a, "QueueArn")))
+    if ((v = sqs_queue_attr(&a, "QueueArn"))) {
+        if (proto_check_len("QueueArn", strlen(v), PROTO_MAX_ARN, err) < 0)
+            goto fail;
         a.arn = xstrdup(v);
+    }
     a.url = xstrdup(queue_url ? queue_url : "");
     a.name = sqs_queue_name_from_url(a.url);
     cJSON_Delete(root);
@@ -383,6 +392,10 @@ int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_li
                               it->string ? it->string : "?");
                 goto fail;
             }
+            if (proto_check_len("a tag key", strlen(it->string), PROTO_MAX_TAG_KEY, err) < 0 ||
+                proto_check_len("a tag value", strlen(it->valuestring), PROTO_MAX_TAG_VALUE,
+                                err) < 0)
+                goto fail;
             l.tags[l.n].name = xstrdup(it->string);
             l.tags[l.n].value = xstrdup(it->valuestring);
             l.n++;

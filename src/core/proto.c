@@ -100,6 +100,16 @@ static int json_wrong(const cJSON *v, const char *key, const char *want, struct 
     return -1;
 }
 
+int proto_check_len(const char *what, size_t len, size_t max, struct aws_error *err)
+{
+    if (len <= max)
+        return 0;
+    if (err)
+        aws_error_set(err, AWS_ERR_PARSE, "%.64s is %zu bytes, past the %zu AWS allows; the "
+                      "value was refused", what, len, max);
+    return -1;
+}
+
 int proto_json_string(const cJSON *obj, const char *key, const char **out, struct aws_error *err)
 {
     const cJSON *v = json_member(obj, key);
@@ -108,6 +118,8 @@ int proto_json_string(const cJSON *obj, const char *key, const char **out, struc
         return 0;
     if (!cJSON_IsString(v) || !v->valuestring)
         return json_wrong(v, key, "a string", err);
+    if (proto_check_len(key, strlen(v->valuestring), PROTO_MAX_TEXT, err) < 0)
+        return -1;
     *out = v->valuestring;
     return 1;
 }

@@ -41,6 +41,23 @@
 #include "core/awserr.h"
 #include "core/request.h"
 
+/* ---- field limits ---- */
+
+/* The largest values AWS itself allows, with room to spare: a value past its cap is not a
+ * real one (a broken or hostile endpoint), and is refused as an error for that item rather
+ * than carried through the store, the views and the JSON output. */
+#define PROTO_MAX_NAME 256               /* queue, topic, bucket names (AWS: 80 / 256 / 63) */
+#define PROTO_MAX_ARN 2048               /* ARNs (AWS: 2048) */
+#define PROTO_MAX_URL 2048               /* queue URLs, subscription endpoints */
+#define PROTO_MAX_S3_KEY 1024            /* S3 object keys (AWS: 1024 bytes of UTF-8) */
+#define PROTO_MAX_TAG_KEY 128            /* tag keys (AWS: 128) */
+#define PROTO_MAX_TAG_VALUE 256          /* tag values (AWS: 256) */
+#define PROTO_MAX_ATTRIBUTE (256 * 1024) /* one attribute value: policies, message bodies */
+#define PROTO_MAX_TEXT (1024 * 1024)     /* any other string (every getter checks this) */
+
+/* 0 when len <= max; else -1 with err: "<what> is N bytes, past the M AWS allows". */
+int proto_check_len(const char *what, size_t len, size_t max, struct aws_error *err);
+
 /* ---- AWS JSON 1.0 / 1.1 ---- */
 
 /* POST /, Content-Type application/x-amz-json-<json_version>, X-Amz-Target
@@ -57,6 +74,7 @@ cJSON *proto_json_parse(const char *data, size_t len, struct aws_error *err);
  * (and range), 0 when it is absent or JSON null (out untouched), and -1 with err set
  * ("'Key' is not a string") when it has the wrong type or is out of range. Returned pointers
  * borrow from obj. */
+/* proto_json_string refuses strings longer than PROTO_MAX_TEXT (-1). */
 int proto_json_string(const cJSON *obj, const char *key, const char **out, struct aws_error *err);
 /* Integral JSON numbers in [min, max] only: 1.5, 1e300, NaN, -1 with min 0 are errors. */
 int proto_json_int64(const cJSON *obj, const char *key, int64_t min, int64_t max, int64_t *out,

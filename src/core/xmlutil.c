@@ -190,9 +190,16 @@ int xml_child_text(const xmlNode *parent, const char *name, char **out, struct a
 {
     xmlNode *c = xml_child(parent, name);
 
+    char *t;
+
     if (!c)
         return 0;
-    *out = xml_text(c);
+    t = xml_text(c);
+    if (proto_check_len(name, strlen(t), PROTO_MAX_TEXT, err) < 0) {
+        free(t);
+        return -1;
+    }
+    *out = t;
     return 1;
 }
 
