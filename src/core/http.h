@@ -14,7 +14,9 @@
 
 #include "core/request.h"
 
-#define HTTP_DEFAULT_MAX_BODY ((size_t)64 * 1024 * 1024)
+/* The largest answer taken: the biggest real ones (1000 S3 keys, 500 CloudWatch series, ten
+ * 256 KiB messages) are a few MiB; past this an endpoint is sending something else. */
+#define HTTP_DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
 
 struct http_engine_opts {
     long connect_timeout_ms;   /* 0: 3000 */

@@ -360,12 +360,12 @@ def case_in_flight_cap(srv, env):
 
 
 def case_body_cap(srv, env):
-    srv.reset([(200, {}, b"a" * (65 * 1024 * 1024))])
+    srv.reset([(200, {}, b"a" * (17 * 1024 * 1024))])
     out = run(sqs_list(), env)
     c = first(out)
-    t.eq(out["rc"], 1, "a 65 MiB answer is refused")
-    t.eq(c.get("kind"), "parse", "a 65 MiB answer: a parse error")
-    t.ok("larger than 64 MiB" in c.get("error", ""), "the line says the answer is too large", c)
+    t.eq(out["rc"], 1, "a 17 MiB answer is refused")
+    t.eq(c.get("kind"), "parse", "a 17 MiB answer: a parse error")
+    t.ok("larger than 16 MiB" in c.get("error", ""), "the line says the answer is too large", c)
     t.eq(c.get("attempts"), "1", "a too large answer is not retried")
 
 
