@@ -468,6 +468,19 @@ size_t aws_client_pending(const struct aws_client *c)
     return c->nops;
 }
 
+long aws_client_timeout_ms(const struct aws_client *c)
+{
+    return c->timeout_ms;
+}
+
+char *aws_client_endpoint(const struct aws_client *c, const char *service)
+{
+    struct aws_error err;
+
+    aws_error_clear(&err);
+    return aws_config_endpoint(c->cfg, service, NULL, &err);
+}
+
 void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out)
 {
     *out = c->stats;

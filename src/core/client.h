@@ -62,6 +62,11 @@ void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn 
 int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nextra,
                    int timeout_ms);
 size_t aws_client_pending(const struct aws_client *c);
+/* The timeout of one attempt, ms (for deadlines built on it, such as staleness). */
+long aws_client_timeout_ms(const struct aws_client *c);
+/* The endpoint requests for service go to, as configured (for messages); NULL when it
+ * cannot be resolved. The caller frees. */
+char *aws_client_endpoint(const struct aws_client *c, const char *service);
 void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out);
 
 /* One line for a person: the cause and the fix, naming the profile, the endpoint and the

@@ -129,6 +129,7 @@ struct poller {
     size_t ndlqs;
 
     char *detail_url;
+    char *late_endpoint[3];        /* per expect_kinds entry, resolved once */
     unsigned err_count[E_COUNT];
     unsigned long cycles;
 
@@ -962,6 +963,8 @@ void poller_free(struct poller *p)
     free_strv(p->known, p->nknown);
     free_strv(p->dlqs, p->ndlqs);
     free(p->detail_url);
+    for (size_t i = 0; i < sizeof(p->late_endpoint) / sizeof(p->late_endpoint[0]); i++)
+        free(p->late_endpoint[i]);
     free(p->profile);
     free(p);
 }
@@ -1000,8 +1003,40 @@ static bool group_ready(const struct poller *p, enum poller_group g)
     return true;
 }
 
+/* The kinds each group's list keeps fresh, and the call that reads them: a kind is stale as
+ * soon as its group is overdue by its interval plus the request timeout (store.h). */
+static const struct {
+    enum poller_group g;
+    const char *kind, *service, *action;
+} expect_kinds[] = {
+    {POLLER_G_QUEUES, "queue", "sqs", "ListQueues"},
+    {POLLER_G_QUEUES, "dlq", "sqs", "ListQueues"},
+    {POLLER_G_IDENTITY, "identity", "sts", "GetCallerIdentity"},
+};
+
+static void expect_fresh(struct poller *p)
+{
+    long timeout = aws_client_timeout_ms(p->client);
+
+    for (size_t i = 0; i < sizeof(expect_kinds) / sizeof(expect_kinds[0]); i++) {
+        int64_t every = poller_sched_effective(&p->sched, expect_kinds[i].g);
+        struct aws_error late;
+
+        if (!p->late_endpoint[i])
+            p->late_endpoint[i] = aws_client_endpoint(p->client, expect_kinds[i].service);
+        aws_error_clear(&late);
+        aws_error_set(&late, AWS_ERR_TIMEOUT, "no answer within the %lld s poll interval "
+                      "plus the %ld s request timeout; still trying",
+                      (long long)(every / 1000), timeout / 1000);
+        aws_error_context(&late, expect_kinds[i].service, expect_kinds[i].action,
+                          p->late_endpoint[i]);
+        store_kind_expect(p->store, expect_kinds[i].kind, every + timeout, &late);
+    }
+}
+
 int poller_tick(struct poller *p, int64_t now_ms)
 {
+    expect_fresh(p);
     unsigned not_ready = 0;
 
     for (int g = 0; g < POLLER_G_COUNT; g++) {

@@ -50,11 +50,15 @@ struct table {
     uint64_t generation, rows_generation;
     uint64_t sweep;
     bool listing;
+    size_t sweep_ok, sweep_failed;   /* rows committed / failed since list_begin */
     int64_t fetched;
     bool stale;
     struct aws_error *err;
     int64_t err_time;
     uint64_t err_seq;
+    int64_t max_age;         /* store_kind_expect: 0 none */
+    int64_t expect_since;    /* when the first expectation was set */
+    struct aws_error *late;  /* shown when overdue without a newer error */
 };
 
 struct store {
@@ -115,6 +119,7 @@ void store_free(struct store *s)
             res_free(s->tables[t]->rows[i]);
         free(s->tables[t]->rows);
         free(s->tables[t]->err);
+        free(s->tables[t]->late);
         free(s->tables[t]);
     }
     free(s->tables);
@@ -445,6 +450,8 @@ void store_update_commit(struct store_res *r)
     r->fetched = r->pending;
     r->fetch_seq = ++s->seq;
     r->stale = false;
+    if (t->listing)
+        t->sweep_ok++;
     if (was_stale)
         t->generation++;
     emit(s, &ev);
@@ -469,10 +476,38 @@ void store_fail(struct store *s, const char *kind, const char *key, const struct
     r->err_time = store_now(s);
     r->err_seq = ++s->seq;
     r->stale = true;
+    if (r->table->listing && r->seen == r->table->sweep)
+        r->table->sweep_failed++;
     r->table->generation++;
     ev.error = r->err;
     ev.time = r->err_time;
     emit(s, &ev);
+}
+
+/* Past the kind's expected age: read at `fetched` (0: never, counted from the first
+ * expectation) and nothing since for longer than max_age. */
+static bool table_overdue(const struct table *t, int64_t fetched)
+{
+    int64_t since = fetched ? fetched : t->expect_since;
+
+    return t->max_age > 0 && since > 0 && store_now(t->store) - since > t->max_age;
+}
+
+void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
+                       const struct aws_error *late)
+{
+    struct table *t = table_get(s, kind);
+
+    if (max_age_ms > 0 && !t->expect_since)
+        t->expect_since = store_now(s);
+    if (max_age_ms != t->max_age)
+        t->generation++;
+    t->max_age = max_age_ms > 0 ? max_age_ms : 0;
+    if (late) {
+        if (!t->late)
+            t->late = xmalloc(sizeof(*t->late));
+        *t->late = *late;
+    }
 }
 
 void store_list_begin(struct store *s, const char *kind)
@@ -481,6 +516,7 @@ void store_list_begin(struct store *s, const char *kind)
 
     t->sweep++;
     t->listing = true;
+    t->sweep_ok = t->sweep_failed = 0;
 }
 
 void store_list_end(struct store *s, const char *kind)
@@ -507,6 +543,19 @@ void store_list_end(struct store *s, const char *kind)
     }
     t->n = kept;
     t->listing = false;
+    /* A list whose every row failed read nothing: it is not a fresh read of the kind (the
+     * age goes on from the last good one) but a failure, with the rows' error. */
+    if (t->sweep_failed && !t->sweep_ok) {
+        const struct store_res *bad = NULL;
+        for (size_t i = 0; i < t->n && !bad; i++)
+            if (t->rows[i]->stale && t->rows[i]->err)
+                bad = t->rows[i];
+        t->generation++;
+        if (removed)
+            t->rows_generation++;
+        store_list_fail(s, kind, bad ? bad->err : NULL);
+        return;
+    }
     t->fetched = now;
     if (removed || t->stale) {
         t->generation++;
@@ -548,6 +597,14 @@ void store_kind_info(const struct store *s, const char *kind, struct store_kind_
     out->stale = t->stale;
     out->error = t->err;
     out->error_time = t->err_time;
+    if (!t->stale && table_overdue(t, t->fetched)) {
+        out->stale = true;
+        out->overdue = true;
+        if (t->late) {
+            out->error = t->late;
+            out->error_time = (t->fetched ? t->fetched : t->expect_since) + t->max_age;
+        }
+    }
 }
 
 size_t store_count(const struct store *s, const char *kind)
@@ -616,7 +673,8 @@ bool store_res_stale(const struct store_res *r)
 {
     const struct table *t = r->table;
 
-    return r->stale || (t->stale && t->err_seq > r->fetch_seq);
+    return r->stale || (t->stale && t->err_seq > r->fetch_seq) ||
+           (r->fetched && table_overdue(t, r->fetched));
 }
 
 const struct aws_error *store_res_error(const struct store_res *r, int64_t *when)

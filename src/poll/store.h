@@ -79,8 +79,10 @@ struct store_kind_info {
     uint64_t rows_generation;  /* bumped only when rows are added or removed */
     size_t count;
     int64_t fetched;           /* last successful list (store_list_end), 0 if never */
-    bool stale;                /* the last list poll failed */
-    const struct aws_error *error;  /* last list error, NULL if none ever */
+    bool stale;                /* the last list poll failed, or the kind is overdue */
+    bool overdue;              /* no successful read for longer than store_kind_expect's age */
+    const struct aws_error *error;  /* last list error (when overdue: the expectation's
+                                     * error), NULL if none ever */
     int64_t error_time;
 };
 
@@ -117,6 +119,16 @@ void store_fail(struct store *s, const char *kind, const char *key, const struct
  * present are updated in place, so a view keeps its cursor by key. When the list poll fails,
  * call store_list_fail instead of list_end: nothing is removed, every row of the kind reads
  * as stale with that error, until the next list_end. */
+/* How long a kind may go without a successful read before it is stale: its poll interval
+ * plus the request timeout, so an endpoint that accepts and never answers shows as stale at
+ * once, not when the retries give up. From then on store_kind_info says stale and overdue
+ * (with `late`, copied, as the error when no newer one came) and every row of the kind not
+ * fetched within max_age_ms reads stale. A list whose every row failed (store_fail between
+ * list_begin and list_end, nothing committed) is a failed list: the kind's fetch time stays
+ * at the last good read. 0 turns the expectation off. Called again as intervals change. */
+void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
+                       const struct aws_error *late);
+
 void store_list_begin(struct store *s, const char *kind);
 void store_list_end(struct store *s, const char *kind);
 void store_list_fail(struct store *s, const char *kind, const struct aws_error *err);

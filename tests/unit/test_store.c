@@ -762,6 +762,105 @@ START_TEST(default_clock_and_free_null)
 }
 END_TEST
 
+/* A kind is stale as soon as its poll is overdue by the interval plus the request timeout,
+ * with the call that should have answered as the error; the age is since the last good read;
+ * a fresh read ends it. */
+START_TEST(overdue_kind_is_stale)
+{
+    struct store *s = new_store();
+    struct store_kind_info info;
+    struct aws_error late;
+
+    aws_error_clear(&late);
+    aws_error_set(&late, AWS_ERR_TIMEOUT, "no answer");
+    aws_error_context(&late, "sqs", "ListQueues", "http://127.0.0.1:1");
+    store_kind_expect(s, "queue", 30000, &late);      /* 10 s interval + 20 s timeout */
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 5);
+    store_list_end(s, "queue");
+    ck_assert_int_eq(store_find(s, "queue", "q1") != NULL, 1);
+
+    fake_now += 30000;                                 /* exactly on the limit: fresh */
+    store_kind_info(s, "queue", &info);
+    ck_assert(!info.stale);
+    ck_assert(!store_res_stale(store_find(s, "queue", "q1")));
+
+    fake_now += 1;                                     /* past it: stale, with the call */
+    store_kind_info(s, "queue", &info);
+    ck_assert(info.stale && info.overdue);
+    ck_assert_ptr_nonnull(info.error);
+    ck_assert_str_eq(info.error->action, "ListQueues");
+    ck_assert_int_eq(info.fetched, 1000);              /* the age counts from the last read */
+    ck_assert(store_res_stale(store_find(s, "queue", "q1")));
+    ck_assert_int_eq(store_res_age(store_find(s, "queue", "q1")), 30001);
+
+    /* a real error that comes later wins over the expectation's */
+    struct aws_error e = make_error("Throttling", "slow down");
+    store_list_fail(s, "queue", &e);
+    store_kind_info(s, "queue", &info);
+    ck_assert(info.stale);
+    ck_assert_str_eq(info.error->code, "Throttling");
+
+    /* a good read ends it */
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 6);
+    store_list_end(s, "queue");
+    store_kind_info(s, "queue", &info);
+    ck_assert(!info.stale && !info.overdue);
+    ck_assert(!store_res_stale(store_find(s, "queue", "q1")));
+
+    /* never read at all: overdue from the first expectation, "no data" */
+    store_kind_expect(s, "dlq", 5000, &late);
+    fake_now += 5001;
+    store_kind_info(s, "dlq", &info);
+    ck_assert(info.stale && info.overdue && info.fetched == 0);
+    /* 0 turns it off */
+    store_kind_expect(s, "dlq", 0, NULL);
+    store_kind_info(s, "dlq", &info);
+    ck_assert(!info.stale);
+    store_free(s);
+}
+END_TEST
+
+/* A list cycle whose every row failed read nothing: the kind keeps its last good time and
+ * reads stale with the rows' error; one good row makes it a read. */
+START_TEST(list_of_failed_rows_is_not_a_read)
+{
+    struct store *s = new_store();
+    struct store_kind_info info;
+    struct aws_error e = make_error("RequestTimeout", "no answer");
+
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 1);
+    put_queue(s, "q2", 2);
+    store_list_end(s, "queue");
+    fake_now = 60000;
+    store_list_begin(s, "queue");
+    store_update_begin(s, "queue", "q1");
+    store_fail(s, "queue", "q1", &e);
+    store_update_begin(s, "queue", "q2");
+    store_fail(s, "queue", "q2", &e);
+    store_list_end(s, "queue");
+    store_kind_info(s, "queue", &info);
+    ck_assert_int_eq(info.fetched, 1000);
+    ck_assert(info.stale);
+    ck_assert_str_eq(info.error->code, "RequestTimeout");
+    ck_assert_uint_eq(info.count, 2);                  /* the rows stay, stale */
+
+    fake_now = 70000;
+    store_list_begin(s, "queue");
+    store_update_begin(s, "queue", "q1");
+    store_fail(s, "queue", "q1", &e);
+    put_queue(s, "q2", 3);
+    store_list_end(s, "queue");
+    store_kind_info(s, "queue", &info);
+    ck_assert_int_eq(info.fetched, 70000);
+    ck_assert(!info.stale);
+    ck_assert(store_res_stale(store_find(s, "queue", "q1")));
+    store_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("store");
@@ -783,6 +882,8 @@ int main(void)
     tcase_add_test(tc, ten_thousand_rows);
     tcase_add_test(tc, many_field_names_and_kinds);
     tcase_add_test(tc, default_clock_and_free_null);
+    tcase_add_test(tc, overdue_kind_is_stale);
+    tcase_add_test(tc, list_of_failed_rows_is_not_a_read);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }
