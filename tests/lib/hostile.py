@@ -7,6 +7,7 @@ and moto cannot be made to.
         h.tamper["ListQueues"] = fn         # fn(doc) -> doc: change a JSON answer
         h.rename = {"cafe-orders": "café-orders"}   # names moto refuses, both ways
         h.hang = True                       # accept every request, never answer
+        h.local["ListQueues"] = fn          # fn(request_doc) -> answer doc, moto not asked
         ... point opsdeck (and boto3, to check the answers parse) at h.endpoint ...
         h.by_action                         # requests seen, by action
 
@@ -19,6 +20,7 @@ decoded JSON (SQS) or of the XML text (query services) that returns the new answ
 rename: text replaced in answers (key -> value) and back in requests (value -> key), so a
 queue can be shown under a name moto would not create.
 hang: the request is read and never answered (until stop), like a frozen server.
+local: per JSON action, the proxy answers by itself (fn of the request's JSON).
 Only 127.0.0.1; stopped by the with block (shutdown of its own thread, no process).
 """
 import collections
@@ -124,6 +126,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if h.skew_s and self._skewed(proto):
             return
+        if action in h.local:
+            doc = h.local[action](json.loads(body or b"{}"))
+            self._answer(200, {"Content-Type": "application/x-amz-json-1.0",
+                               "x-amzn-RequestId": "local"}, json.dumps(doc).encode())
+            return
         path = self.path
         for real, shown in h.rename.items():
             body = body.replace(shown.encode(), real.encode())
@@ -171,6 +178,7 @@ class Hostile:
         self.tamper = {}
         self.rename = {}
         self.hang = False
+        self.local = {}
         self.rejected = 0
         self.release = threading.Event()
         self.lock = threading.Lock()

@@ -1,0 +1,75 @@
+#!/bin/sh
+# smoke.sh - runs every libFuzzer target for FUZZ_SECONDS (default 5) on a copy of its seed
+# corpus, then replays every saved crash input (tests/fuzz/regress/TARGET/*). TAP: one case
+# per run, so `make fuzz-smoke` is counted like any test. Run by `make fuzz-smoke` in a tree
+# configured with --enable-fuzzing.
+top=${TOP_SRCDIR:-.}
+build=${TOP_BUILDDIR:-.}
+secs=${FUZZ_SECONDS:-5}
+work="$build/tests/fuzz/smoke"
+
+seeds() { # the seed folders of a target
+    case $1 in
+    fuzz_sqs) echo "$top/tests/data/responses/sqs" ;;
+    fuzz_sns) echo "$top/tests/data/responses/sns" ;;
+    fuzz_s3) echo "$top/tests/data/responses/s3" ;;
+    fuzz_sts) echo "$top/tests/data/responses/sts $top/tests/data/responses/monitoring" ;;
+    fuzz_sso) echo "$top/tests/data/responses/sso $top/tests/fuzz/seeds/sso" ;;
+    fuzz_errparse) echo "$top/tests/data/errors" ;;
+    fuzz_awsconfig) echo "$top/tests/fuzz/seeds/awsconfig" ;;
+    fuzz_appconfig) echo "$top/tests/fuzz/seeds/appconfig" ;;
+    fuzz_theme) echo "$top/themes" ;;
+    fuzz_sanitize) echo "$top/tests/fuzz/seeds/sanitize $top/tests/data/responses/s3" ;;
+    fuzz_sigv4) echo "$top/tests/data/sigv4/v4" ;;
+    esac
+}
+
+targets=$(cd "$build/tests/fuzz" 2>/dev/null && ls fuzz_* 2>/dev/null | grep -v '\.' )
+if [ -z "$targets" ]; then
+    echo "1..0 # SKIP no fuzz targets built (./configure --enable-fuzzing; make fuzz)"
+    exit 0
+fi
+n=0
+for t in $targets; do
+    n=$((n + 1))
+    [ -d "$top/tests/fuzz/regress/$t" ] && n=$((n + $(ls "$top/tests/fuzz/regress/$t" | wc -l)))
+done
+echo "1..$n"
+i=0
+failed=0
+for t in $targets; do
+    bin="$build/tests/fuzz/$t"
+    corpus="$work/$t"
+    rm -rf "$corpus"
+    mkdir -p "$corpus"
+    for d in $(seeds "$t"); do
+        # files only, flattened (the SigV4 suite keeps one request.txt per case folder)
+        find "$d" -type f ! -name '*.md' ! -name 'LICENSE' ! -name 'NOTICE' | while read -r f; do
+            cp "$f" "$corpus/$(echo "${f#$top/}" | tr '/' '_')"
+        done
+    done
+    i=$((i + 1))
+    log="$work/$t.log"
+    if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+            -artifact_prefix="$work/$t-" "$corpus" >"$log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+        echo "ok $i - $t: ${runs:-?} inputs in ${secs} s from $(ls "$corpus" | wc -l) corpus files, no crash ($cov)"
+    else
+        failed=1
+        echo "not ok $i - $t: crashed or failed (log: $log)"
+        grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -5 | sed 's/^/#   /'
+    fi
+    [ -d "$top/tests/fuzz/regress/$t" ] || continue
+    for f in "$top/tests/fuzz/regress/$t"/*; do
+        i=$((i + 1))
+        if "$bin" -runs=1 "$f" >"$work/$t.regress.log" 2>&1; then
+            echo "ok $i - $t: saved crash input $(basename "$f") runs clean"
+        else
+            failed=1
+            echo "not ok $i - $t: saved crash input $(basename "$f") fails again"
+            grep -E 'ERROR|SUMMARY' "$work/$t.regress.log" | head -3 | sed 's/^/#   /'
+        fi
+    done
+done
+exit $failed
