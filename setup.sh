@@ -2,8 +2,9 @@
 # setup.sh - install what opsdeck needs on Debian 12, bootstrap, build, then:
 #   ./setup.sh          install dependencies and build
 #   ./setup.sh demo     ... and run opsdeck against a local moto seeded with demo data
-#   ./setup.sh test     ... and run every test: plain build, AddressSanitizer+UBSan build, and
-#                       make distcheck (the release tarball builds and passes on its own)
+#   ./setup.sh test     ... and run every test: plain build, AddressSanitizer+UBSan build,
+#                       make distcheck (the release tarball builds and passes on its own), and
+#                       a few seconds of each libFuzzer target (build-fuzz, make fuzz-smoke)
 # Idempotent: packages already installed are not touched; the build is incremental.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,8 @@ top=$PWD
 
 pkgs=(build-essential autoconf automake autoconf-archive libtool pkg-config
       libncurses-dev libcurl4-openssl-dev libcjson-dev libxml2-dev libssl-dev libinih-dev
-      libsecret-1-dev check tmux dbus gnome-keyring python3 nodejs npm)
+      libsecret-1-dev check tmux dbus gnome-keyring python3 nodejs npm
+      clang libclang-rt-14-dev)   # clang + libFuzzer: the fuzz build (tests/fuzz)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -86,13 +88,20 @@ test)
     rc=0
     run_tests build
     run_tests build-asan
+    # the fuzz targets, a few seconds each on their seeds and saved crash inputs (TAP cases
+    # in build-fuzz, counted below); clang's warnings are not gcc's, so no -Werror here
+    say "make fuzz-smoke in build-fuzz"
+    mkdir -p build-fuzz
+    [ -f build-fuzz/Makefile ] || (cd build-fuzz && "$top/configure" --enable-fuzzing >/dev/null)
+    make -C build-fuzz -j"$(nproc)" fuzz-smoke >build-fuzz/fuzz-smoke.out 2>&1 || true
+    grep -E '^(FAIL|ERROR):' build-fuzz/fuzz-smoke.out || true
     say "make distcheck"
     make -C build distcheck >build/distcheck.out 2>&1 || {
         say "make distcheck failed; the end of its output:"
         tail -40 build/distcheck.out >&2
     }
     grep -E '^(FAIL|ERROR|XPASS):' build/distcheck.out || true
-    bash tests/summary.sh build build-asan build/distcheck.out || rc=1
+    bash tests/summary.sh build build-asan build-fuzz build/distcheck.out || rc=1
     exit $rc
     ;;
 *)

@@ -49,7 +49,7 @@ for t in $targets; do
         done
     done
     i=$((i + 1))
-    log="$work/$t.log"
+    log="$work/$t.out"   # not .log: the summary counts a .log without .trs as failed
     if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
             -artifact_prefix="$work/$t-" "$corpus" >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -63,12 +63,12 @@ for t in $targets; do
     [ -d "$top/tests/fuzz/regress/$t" ] || continue
     for f in "$top/tests/fuzz/regress/$t"/*; do
         i=$((i + 1))
-        if "$bin" -runs=1 "$f" >"$work/$t.regress.log" 2>&1; then
+        if "$bin" -runs=1 "$f" >"$work/$t.regress.out" 2>&1; then
             echo "ok $i - $t: saved crash input $(basename "$f") runs clean"
         else
             failed=1
             echo "not ok $i - $t: saved crash input $(basename "$f") fails again"
-            grep -E 'ERROR|SUMMARY' "$work/$t.regress.log" | head -3 | sed 's/^/#   /'
+            grep -E 'ERROR|SUMMARY' "$work/$t.regress.out" | head -3 | sed 's/^/#   /'
         fi
     done
 done
