@@ -9,7 +9,8 @@ and every signal that ends the process (SIGQUIT SIGABRT SIGSEGV SIGBUS SIGFPE SI
 SIGHUP SIGINT, and SIGUSR1 SIGALRM SIGPIPE of the same class) sent from outside, plus Ctrl-\
 and Ctrl-C typed on the terminal: each leaves the terminal sane (icanon, echo, isig back;
 alternate screen left) with the exit status the signal means. TERM=dumb (and an unknown
-TERM) is refused with one line pointing at `opsdeck snapshot`.
+TERM) is refused with one line pointing at `opsdeck snapshot`; in LANG=C non-ASCII names are
+shown as \\u{...} escapes, aligned, and no byte above 0x7F reaches the terminal.
 The live demo has its own test, test_console_demo.py."""
 import os
 import signal
@@ -19,6 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env  # noqa: E402
 from console import OPSDECK, Tmux, console_env, stty_sane  # noqa: E402
+from hostile import Hostile  # noqa: E402
 from seed import seed  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -166,6 +168,55 @@ def dumb_terminal(env):
             t.eq(st["alt_screen"], "0", f"TERM={term}: no alternate screen")
 
 
+def lang_c(m):
+    """In a C locale the terminal is not UTF-8: a queue shown under a non-ASCII name (the
+    hostile endpoint renames two of moto's queues both ways) is drawn with \\u{...} escapes,
+    never as raw bytes, and the columns after the name stay aligned with the other rows."""
+    shown = {"cafe-orders": "caf\u00e9-orders", "nihon-jobs": "\u65e5\u672c-jobs"}
+    sqs = boto3_sqs(m.endpoint)
+    for real in ("cafe-orders", "nihon-jobs", "a-plain"):
+        sqs.create_queue(QueueName=real)
+    with Hostile(m.endpoint) as h:
+        h.rename = shown
+        env = console_env(h.endpoint, aws_env(h.endpoint), now=None)
+        env["LC_ALL"] = env["LANG"] = "C"
+        with Tmux() as tm:
+            raw = None
+            tm.start(env, [OPSDECK, "--view", "sqs"], 100, 24, gate=True)
+            raw = tm.pipe_raw()
+            tm.go()
+            ok, rows = tm.wait_for(lambda rs: any("a-plain" in r for r in rs) and
+                                   any("caf" in r for r in rs))
+            t.ok(ok, "LANG=C: the sqs view lists the queues", show(rows))
+            cafe = next((r for r in rows if "caf" in r), "")
+            nihon = next((r for r in rows if "-jobs" in r or "u{65E5}" in r), "")
+            plain = next((r for r in rows if "a-plain" in r), "")
+            t.ok("caf\\u{00E9}-orders" in cafe, "LANG=C: caf\u00e9 is shown as caf\\u{00E9}",
+                 cafe)
+            t.ok(nihon.startswith("\\u{65E5}\\u{672C}") or "\\u{65E5}" in nihon,
+                 "LANG=C: the Japanese name is shown as \\u{65E5}\\u{672C}...", nihon)
+            # the first column after the name starts at the same place on every row
+            def after_name(r):
+                i = r.find("  ", 2)
+                return len(r) - len(r[i:].lstrip()) if i >= 0 else -1
+            t.ok(cafe and nihon and plain and
+                 after_name(cafe) == after_name(nihon) == after_name(plain),
+                 "LANG=C: the columns after the names line up",
+                 "\n".join((cafe, nihon, plain)))
+            tm.text("q")
+            tm.wait_exit()
+            with open(raw, "rb") as f:
+                data = f.read()
+            t.ok(not any(b >= 0x80 for b in data),
+                 "LANG=C: not one byte above 0x7F was written to the terminal",
+                 [hex(b) for b in data if b >= 0x80][:10])
+
+
+def boto3_sqs(endpoint):
+    from awsenv import boto3_clients
+    return boto3_clients(endpoint, services=("sqs",))["sqs"]
+
+
 def main():
     if subprocess.run(["tmux", "-V"], capture_output=True).returncode != 0:
         t.bail("tmux is not installed (Debian package tmux)")
@@ -179,6 +230,7 @@ def main():
         t.run("ctrl-backslash", typed, env, "C-\\", signal.SIGQUIT)
         t.run("ctrl-c", typed, env, "C-c", signal.SIGINT)
         t.run("TERM=dumb", dumb_terminal, env)
+        t.run("LANG=C", lang_c, m)
     t.done()
 
 

@@ -169,6 +169,9 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
+    def handle_error(self, request, client_address):
+        pass    # a client that hangs up mid-answer (it quit, or refused a huge body)
+
 
 class Hostile:
     def __init__(self, upstream):
