@@ -15,6 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, ServerError, aws_env, boto3_clients, free_port  # noqa: E402
 from console import OPSDECK, Tmux, console_env, stty_sane, write_app_config  # noqa: E402
+from hostile import Hostile  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -90,8 +91,53 @@ def start_during_outage():
             m.stop()
 
 
+def hanging_endpoint():
+    """An endpoint that accepts requests and never answers (500 queues listed first): the
+    view is stale as soon as the poll is overdue by its interval plus the request timeout,
+    while the first hung request is still held and long before the retries give up (they
+    end after the third attempt, 40 s or more later); the line names the call and the
+    endpoint, and the age counts from the last good read."""
+    m = Moto().start()
+    try:
+        sqs = boto3_clients(m.endpoint, services=("sqs",), max_pool=16)["sqs"]
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(16) as ex:
+            list(ex.map(lambda i: sqs.create_queue(QueueName=f"q-{i:03d}"), range(500)))
+        with Hostile(m.endpoint) as h:
+            env = console_env(h.endpoint, aws_env(h.endpoint), now=None)
+            write_app_config(env, "[intervals]\ndefault = 2\n")
+            with Tmux() as tm:
+                tm.start(env, [OPSDECK, "--view", "sqs"], 100, 24)
+                ok, rows = tm.wait_for(lambda rs: any("q-000" in r for r in rs) and
+                                       status(rs).startswith("updated"), deadline=120)
+                t.ok(ok, "500 queues: listed, fresh", "\n".join(rows))
+                h.listed_before_hang = h.by_action["ListQueues"]
+                h.hang = True
+                ok, rows = tm.wait_for(lambda rs: status(rs).startswith("stale"), deadline=120)
+                held = h.by_action["ListQueues"]
+                line = status(rows)
+                t.ok(ok, "hanging endpoint: the view turns stale", "\n".join(rows))
+                t.ok(ok and held_hung(h) <= 2,
+                     f"stale shown while the hung ListQueues was on its first or second "
+                     f"attempt (the retries end after the third), {held} ListQueues seen", line)
+                t.ok("sqs:ListQueues" in line and h.endpoint.split("//")[1] in line,
+                     "the stale line names sqs:ListQueues and the endpoint", line)
+                t.ok(any(r.startswith("q-000") or " q-000" in r for r in rows),
+                     "the last good rows stay on screen", "\n".join(rows))
+                tm.text("q")
+                tm.wait_exit()
+    finally:
+        m.stop()
+
+
+def held_hung(h):
+    """ListQueues requests that reached the endpoint after it started hanging."""
+    return h.by_action["ListQueues"] - h.listed_before_hang
+
+
 def main():
     t.run("outage at start", start_during_outage)
+    t.run("hanging endpoint", hanging_endpoint)
     m = Moto().start()
     m2 = None
     try:
