@@ -777,25 +777,32 @@ static void print_text(const cJSON *root)
     cJSON_ArrayForEach(it, queues) {
         const cJSON *v = cJSON_GetObjectItem(it, "visible");
         const char *name = cJSON_GetObjectItem(it, "name")->valuestring;
-        if (!cJSON_IsTrue(cJSON_GetObjectItem(it, "is_dlq")) || !cJSON_IsNumber(v) ||
-            v->valuedouble <= 0)
+        double visible;
+        /* counts are exact integers (json_int64): read as such, not as cJSON numbers */
+        if (!cJSON_IsTrue(cJSON_GetObjectItem(it, "is_dlq")) || !json_number(v, &visible) ||
+            visible <= 0)
             continue;
         s1 = sanitize_text(name, strlen(name));
-        printf("  DLQ %-40s %10.0f messages\n", s1, v->valuedouble);
+        if (cJSON_IsRaw(v))
+            printf("  DLQ %-40s %10s messages\n", s1, v->valuestring);
+        else
+            printf("  DLQ %-40s %10.0f messages\n", s1, visible);
         free(s1);
     }
     cJSON_ArrayForEach(it, topics) {
         const cJSON *p = cJSON_GetObjectItem(it, "pending_in_list");
         const cJSON *f = cJSON_GetObjectItem(it, "failed_notifications");
         const char *name = cJSON_GetObjectItem(it, "name")->valuestring;
-        if (p->valuedouble <= 0 && !(cJSON_IsNumber(f) && f->valuedouble > 0))
+        double pending = 0;
+        json_number(p, &pending);
+        if (pending <= 0 && !(cJSON_IsNumber(f) && f->valuedouble > 0))
             continue;
         s1 = sanitize_text(name, strlen(name));
         if (cJSON_IsNumber(f))
             printf("  topic %-38s %4.0f pending subscriptions, %.0f failed deliveries (15 min)\n",
-                   s1, p->valuedouble, f->valuedouble);
+                   s1, pending, f->valuedouble);
         else
-            printf("  topic %-38s %4.0f pending subscriptions\n", s1, p->valuedouble);
+            printf("  topic %-38s %4.0f pending subscriptions\n", s1, pending);
         free(s1);
     }
     cJSON_ArrayForEach(it, errors) {

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "util/xalloc.h"
 
@@ -22,4 +23,18 @@ cJSON *json_int64(int64_t v)
 void json_add_int64(cJSON *object, const char *name, int64_t v)
 {
     cJSON_AddItemToObject(object, name, json_int64(v));
+}
+
+bool json_number(const cJSON *item, double *out)
+{
+    char *end;
+
+    if (cJSON_IsNumber(item)) {
+        *out = item->valuedouble;
+        return true;
+    }
+    if (!cJSON_IsRaw(item) || !item->valuestring)
+        return false;
+    *out = strtod(item->valuestring, &end);
+    return end != item->valuestring && *end == '\0';
 }

@@ -8,6 +8,7 @@
 #define OPSDECK_JSONNUM_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A cJSON item that prints as the exact decimal integer v (a raw item: read back by cJSON
@@ -15,5 +16,8 @@
 cJSON *json_int64(int64_t v);
 /* Adds json_int64(v) to object under name. */
 void json_add_int64(cJSON *object, const char *name, int64_t v);
+/* The value of a number item, json_int64's included (a double for them is rounded past
+ * 2^53, which is fine for printing a summary); false when item is neither. */
+bool json_number(const cJSON *item, double *out);
 
 #endif

@@ -552,7 +552,7 @@ START_TEST(malformed_input)
     cfg = appconfig_load(NULL);
     error_is(cfg, 0, 2, "line longer than 4096 bytes");
     error_is(cfg, 1, 3, "NUL byte");
-    error_is(cfg, 2, 4, "unknown key '\\x1b[2jkey'");
+    error_is(cfg, 2, 4, "unknown key '\\x1B[2jkey'");
     error_is(cfg, 3, 5, "max_in_flight = '99999999999999999999999999' is not a whole");
     error_is(cfg, 4, 6, "ascii = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not a boolean");
     ck_assert_uint_eq(cfg->nerrors, 5);
