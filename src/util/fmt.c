@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/fmt.h"
 
@@ -122,4 +124,82 @@ char *fmt_countdown(char *buf, size_t n, int64_t seconds_left)
     if (seconds_left < 0)
         return age_u(buf, n, "expired ", magnitude(seconds_left), " ago");
     return duration_u(buf, n, "", (uint64_t)seconds_left);
+}
+
+char *fmt_seconds(char *buf, size_t n, int64_t seconds)
+{
+    static const struct { uint64_t unit; char suffix; } units[] = {
+        { DAY, 'd' }, { HOUR, 'h' }, { MINUTE, 'm' }, { 1, 's' },
+    };
+    char part[32];
+    uint64_t s;
+    size_t used = 0;
+
+    if (!buf || n == 0)
+        return buf;
+    if (seconds < 0)
+        return put(buf, n, "-");
+    if (seconds == 0)
+        return put(buf, n, "0s");
+    s = (uint64_t)seconds;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        uint64_t k = s / units[i].unit;
+
+        if (k == 0)
+            continue;
+        s -= k * units[i].unit;
+        snprintf(part, sizeof(part), "%" PRIu64 "%c", k, units[i].suffix);
+        if (used < n - 1)
+            snprintf(buf + used, n - used, "%s", part);
+        used += strlen(part);
+    }
+    return buf;
+}
+
+char *fmt_bytes(char *buf, size_t n, int64_t bytes)
+{
+    static const char *const names[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    uint64_t v, unit = 1024;
+    size_t i = 0;
+
+    if (bytes < 0)
+        return put(buf, n, "-");
+    v = (uint64_t)bytes;
+    if (v < 1024)
+        return put(buf, n, "%" PRIu64 " B", v);
+    while (i + 1 < sizeof(names) / sizeof(names[0]) && v / unit >= 1024) {
+        unit *= 1024;
+        i++;
+    }
+    if (v % unit == 0)
+        return put(buf, n, "%" PRIu64 " %s", v / unit, names[i]);
+    /* tenths, cut: 1535 bytes is "1.4 KiB", never more than it holds */
+    {
+        uint64_t tenths = v / unit * 10 + (v % unit) * 10 / unit;
+
+        return put(buf, n, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10, tenths % 10, names[i]);
+    }
+}
+
+char *fmt_rate(char *buf, size_t n, double per_minute)
+{
+    double a;
+
+    if (!isfinite(per_minute))
+        return put(buf, n, "-");
+    a = per_minute < 0 ? -per_minute : per_minute;
+    /* below a twentieth of a message a minute it is noise from rounding, not a trend */
+    if (a < 0.05)
+        return put(buf, n, "0");
+    if (a < 10) {
+        long tenths = (long)(a * 10 + 0.5);
+
+        if (tenths % 10 == 0)
+            return put(buf, n, "%s%ld", per_minute < 0 ? "-" : "+", tenths / 10);
+        return put(buf, n, "%s%ld.%ld", per_minute < 0 ? "-" : "+", tenths / 10, tenths % 10);
+    }
+    if (a >= 9e18)  /* past what int64 holds: the largest it does, with its sign */
+        return fmt_delta(buf, n, per_minute < 0 ? -INT64_MAX : INT64_MAX);
+    return fmt_delta(buf, n, (int64_t)(per_minute < 0 ? per_minute - 0.5 : per_minute + 0.5));
 }

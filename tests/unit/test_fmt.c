@@ -3,6 +3,7 @@
 #include "config.h"
 #include "check_tap.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,11 +128,73 @@ START_TEST(countdown)
 }
 END_TEST
 
+/* Queue settings as a reader wants them: 345600 seconds is "4d", not "4d00h". */
+START_TEST(seconds)
+{
+    is(fmt_seconds, 0, "0s");
+    is(fmt_seconds, 30, "30s");
+    is(fmt_seconds, 60, "1m");
+    is(fmt_seconds, 90, "1m30s");
+    is(fmt_seconds, 3600, "1h");
+    is(fmt_seconds, 43200, "12h");
+    is(fmt_seconds, 345600, "4d");        /* MessageRetentionPeriod default */
+    is(fmt_seconds, 1209600, "14d");      /* its maximum */
+    is(fmt_seconds, 90061, "1d1h1m1s");
+    is(fmt_seconds, 86400 + 30, "1d30s");
+    is(fmt_seconds, -1, "-");
+    is(fmt_seconds, INT64_MAX, "106751991167300d15h30m7s");
+}
+END_TEST
+
+START_TEST(bytes)
+{
+    is(fmt_bytes, 0, "0 B");
+    is(fmt_bytes, 1023, "1023 B");
+    is(fmt_bytes, 1024, "1 KiB");
+    is(fmt_bytes, 1536, "1.5 KiB");
+    is(fmt_bytes, 1535, "1.4 KiB");       /* cut, never more than it holds */
+    is(fmt_bytes, 262144, "256 KiB");     /* MaximumMessageSize default */
+    is(fmt_bytes, 1048576, "1 MiB");      /* its maximum */
+    is(fmt_bytes, 1048575, "1023.9 KiB");
+    is(fmt_bytes, 5LL << 30, "5 GiB");
+    is(fmt_bytes, INT64_MAX, "7.9 EiB");
+    is(fmt_bytes, -1, "-");
+}
+END_TEST
+
+static void rate_is(double v, const char *want)
+{
+    char buf[32];
+
+    ck_assert_str_eq(fmt_rate(buf, sizeof(buf), v), want);
+}
+
+START_TEST(rate)
+{
+    rate_is(0, "0");
+    rate_is(0.01, "0");
+    rate_is(-0.04, "0");
+    rate_is(0.5, "+0.5");
+    rate_is(2.0, "+2");
+    rate_is(-3.24, "-3.2");
+    rate_is(-3.26, "-3.3");
+    rate_is(9.96, "+10");
+    rate_is(12.4, "+12");
+    rate_is(-120.6, "-121");
+    rate_is(2500000, "+2.5M");
+    rate_is(1e30, "+9.2E");
+    rate_is(-1e30, "-9.2E");
+    rate_is(NAN, "-");
+    rate_is(INFINITY, "-");
+}
+END_TEST
+
 /* Every function, every size from 0 up: never writes past n, always terminated, a prefix
  * of the full text. Under --enable-asan the exact-size heap copy catches any overrun. */
 START_TEST(tiny_buffers)
 {
-    static const fmt_fn fns[] = { fmt_count, fmt_delta, fmt_duration, fmt_age, fmt_countdown };
+    static const fmt_fn fns[] = { fmt_count, fmt_delta, fmt_duration, fmt_age, fmt_countdown,
+                                   fmt_seconds, fmt_bytes };
     static const int64_t vals[] = { 0, 59, 60, 3599, 3600, 86399, 86400, 9000000, -5,
                                     -86400, INT64_MAX, INT64_MIN };
 
@@ -177,6 +240,9 @@ int main(void)
     tcase_add_test(tc, duration);
     tcase_add_test(tc, age);
     tcase_add_test(tc, countdown);
+    tcase_add_test(tc, seconds);
+    tcase_add_test(tc, bytes);
+    tcase_add_test(tc, rate);
     tcase_add_test(tc, tiny_buffers);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
