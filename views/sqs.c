@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "act/action.h"
 #include "util/buf.h"
@@ -309,24 +308,58 @@ static void pane_free(struct pane *p)
     free(p->lines);
 }
 
-/* "2026-11-25 13:17:55 UTC" from epoch seconds as text (AWS sends whole seconds, moto a
- * fraction: both are dates to a reader); NULL when it is not a plausible time. */
-static char *utc_date(const char *secs)
-{
-    char *end, buf[64];
-    double v;
-    time_t t;
-    struct tm tm;
+/* Attributes whose value is a number of seconds or of bytes (the SQS API reference's
+ * units), shown in units; the raw number stays in the snapshot JSON. */
+static const char *const seconds_attrs[] = {
+    "DelaySeconds", "KmsDataKeyReusePeriodSeconds", "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds", "VisibilityTimeout", NULL,
+};
+static const char *const bytes_attrs[] = { "MaximumMessageSize", NULL };
 
-    if (!secs || !*secs)
-        return NULL;
-    v = strtod(secs, &end);
-    if (*end != '\0' || !isfinite(v) || v < 0 || v > 253402300799.0)  /* year 9999 */
-        return NULL;
-    t = (time_t)v;
-    if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm))
-        return NULL;
-    return xstrdup(buf);
+static bool listed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A whole number of at most 18 digits, as SQS sends them ("345600"), or -1. */
+static int64_t whole_number(const char *s)
+{
+    int64_t v = 0;
+    size_t n = 0;
+
+    if (!s || !*s)
+        return -1;
+    for (; *s; s++, n++) {
+        if (*s < '0' || *s > '9' || n >= 18)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+/* An attribute's value as a reader wants it: durations, sizes, dates (local time, or UTC
+ * after `:utc`); NULL when it is shown as it came. CreatedTimestamp and
+ * LastModifiedTimestamp are epoch seconds (moto adds a fraction). */
+static char *attr_in_units(const struct view_ctx *ctx, const char *name, const char *v)
+{
+    char buf[64], *end;
+    size_t len = strlen(name);
+    int64_t num = whole_number(v);
+    double secs;
+
+    if (listed(seconds_attrs, name) && num >= 0)
+        return xstrdup(fmt_seconds(buf, sizeof buf, num));
+    if (listed(bytes_attrs, name) && num >= 0)
+        return xstrdup(fmt_bytes(buf, sizeof buf, num));
+    if (len >= 9 && strcmp(name + len - 9, "Timestamp") == 0 && *v) {
+        secs = strtod(v, &end);
+        if (*end == '\0' && strcmp(view_time(ctx, secs, buf, sizeof buf), "-") != 0)
+            return xstrdup(buf);
+    }
+    return NULL;
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -372,7 +405,8 @@ static char *json_text(const cJSON *v)
     return copy;
 }
 
-static void pane_attributes(struct pane *p, const struct store_res *r)
+static void pane_attributes(struct pane *p, const struct view_ctx *ctx,
+                            const struct store_res *r)
 {
     const char *text = store_res_str(r, "attributes");
     cJSON *obj = text ? cJSON_Parse(text) : NULL;
@@ -389,14 +423,10 @@ static void pane_attributes(struct pane *p, const struct store_res *r)
         pane_note(p, sec, "none", THEME_DIM);
     for (size_t i = 0; i < n; i++) {
         char *v = json_text(m[i]);
-        size_t len = strlen(m[i]->string);
-        char *date = NULL;
+        char *shown = attr_in_units(ctx, m[i]->string, v);
 
-        /* CreatedTimestamp, LastModifiedTimestamp: epoch seconds, shown as dates. */
-        if (len >= 9 && strcmp(m[i]->string + len - 9, "Timestamp") == 0)
-            date = utc_date(v);
-        pane_add(p, m[i]->string, date ? date : v, THEME_N_ELEMENTS);
-        free(date);
+        pane_add(p, m[i]->string, shown ? shown : v, THEME_N_ELEMENTS);
+        free(shown);
         free(v);
     }
     free(m);
@@ -515,7 +545,7 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
     pane_tags(p, r);
     pane_redrive(p, ctx, r);
     pane_allow(p, r);
-    pane_attributes(p, r);
+    pane_attributes(p, ctx, r);
 }
 
 /* Bytes in the UTF-8 sequence starting at s (1 for a stray byte: sanitize_text shows it

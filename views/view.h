@@ -38,10 +38,14 @@ enum {
     VIEW_DETAIL = 1 << 3,   /* the detail resource changed: ask ops->detail() again */
     VIEW_BACK = 1 << 4,     /* leave this view, to the previous one (Esc/q with nothing open) */
     VIEW_JUMP = 1 << 5,     /* open ctx->jump_view with its cursor on ctx->jump_key */
+    VIEW_COPY = 1 << 6,     /* put ctx->copy on the clipboard (OSC 52); copy_what names it */
 };
 
 #define VIEW_JUMP_VIEW_MAX 32
 #define VIEW_JUMP_KEY_MAX 2048
+#define VIEW_COPY_MAX 2048
+
+struct errlog;
 
 /* What the framework lends a view for the length of one hook call. */
 struct view_ctx {
@@ -60,9 +64,15 @@ struct view_ctx {
      * assume-role"). */
     int64_t expiry_seconds;
     const char *expiry_what;
+    bool utc;                          /* times of day in UTC (`:utc`), else local time */
+    const struct errlog *errlog;       /* the recent errors, for the errors view */
     /* Out: a key hook that returns VIEW_JUMP fills these. */
     char jump_view[VIEW_JUMP_VIEW_MAX];
     char jump_key[VIEW_JUMP_KEY_MAX];  /* row key to select there, "" for none */
+    /* Out: a key hook that returns VIEW_COPY fills these; copy is the exact text (a queue
+     * URL), copy_what says what it is for the status line ("URL of orders-dlq"). */
+    char copy[VIEW_COPY_MAX];
+    char copy_what[128];
 };
 
 /* A key that starts an action (src/act/action.h) on the view's resource. The framework runs
@@ -78,7 +88,8 @@ struct act_target;        /* act/action.h */
 /* One line of the footer and of `?` help. */
 struct view_keyhelp {
     const char *keys;  /* "Enter", "s/S", "/" */
-    const char *what;  /* "details", "sort by next column / reverse", "filter" */
+    const char *what;  /* "details: attributes, tags", "sort: next column"; the footer
+                          shows it up to its first ':', '(', ',' or ';' ("details") */
 };
 
 struct view {
@@ -108,7 +119,8 @@ struct view {
     /* Put the cursor on row key (a jump from the overview); false when it is not there. */
     bool (*select)(void *priv, struct view_ctx *ctx, const char *key);
     /* The keys this view adds, for the footer (the first few) and `?` (all), ending with
-     * {NULL, NULL}. The framework's own keys are listed by the framework. */
+     * {NULL, NULL}, most useful first: at 80 columns the footer shows those that fit. The
+     * framework's own keys are listed by the framework. */
     const struct view_keyhelp *keys;
     /* Keys that start actions, ending with {0, NULL}; taken before the key hook. */
     const struct view_action *actions;
@@ -116,6 +128,12 @@ struct view {
      * Fills out (its strings valid until the next hook call); false when there is none. */
     bool (*target)(void *priv, struct view_ctx *ctx, const char *action,
                    struct act_target *out);
+    /* The view's title line shows the `/` filter (else the framework's footer does). */
+    bool filter_in_title;
+    /* `:cli`: the aws CLI command (without --profile, --region, --endpoint-url: the
+     * framework adds them) that reads what the cursor is on, into out (size n, raw: the
+     * framework sanitises). false when there is nothing to hand off. NULL: none. */
+    bool (*cli)(void *priv, const struct view_ctx *ctx, char *out, size_t n);
 };
 
 /* views/registry.c: every view, in number order, NULL-terminated. */
@@ -136,5 +154,12 @@ attr_t view_attr(const struct view_ctx *ctx, enum theme_element e);
 int view_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr);
 /* A line of the element's style across the whole width of row y. */
 void view_fill_line(WINDOW *w, int y, attr_t attr);
+/* A time of day as the user asked for it (ctx->utc): "2026-11-25 14:17:55 CET" in local
+ * time, "2026-11-25 13:17:55 UTC" in UTC. Returns buf (size n), "-" when epoch_s is not a
+ * plausible time. */
+char *view_time(const struct view_ctx *ctx, double epoch_s, char *buf, size_t n);
+/* A single-quoted word for a POSIX shell ('it'\''s'), for `:cli` commands. The caller
+ * frees. */
+char *view_shell_quote(const char *s);
 
 #endif

@@ -2,14 +2,18 @@
  * text written safely, full-width lines. */
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ui/glyph.h"
 #include "util/sanitize.h"
 #include "util/textwidth.h"
 #include "ui/theme_curses.h"
 #include "view.h"
+#include "util/buf.h"
 
 attr_t view_attr(const struct view_ctx *ctx, enum theme_element e)
 {
@@ -58,4 +62,40 @@ void view_fill_line(WINDOW *w, int y, attr_t attr)
         return;
     /* whline neither moves the cursor nor scrolls, even on the bottom-right cell. */
     mvwhline(w, y, 0, ' ' | attr, maxx);
+}
+
+char *view_time(const struct view_ctx *ctx, double epoch_s, char *buf, size_t n)
+{
+    time_t t;
+    struct tm tm;
+    bool utc = !ctx || ctx->utc;
+
+    if (!buf || n == 0)
+        return buf;
+    snprintf(buf, n, "-");
+    if (!isfinite(epoch_s) || epoch_s < 0 || epoch_s > 253402300799.0)  /* year 9999 */
+        return buf;
+    t = (time_t)epoch_s;
+    if (utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm))
+        return buf;
+    /* %Z of gmtime is "GMT"; the console says UTC, as the `:utc` command does */
+    if (!strftime(buf, n, utc ? "%Y-%m-%d %H:%M:%S UTC" : "%Y-%m-%d %H:%M:%S %Z", &tm))
+        snprintf(buf, n, "-");
+    return buf;
+}
+
+char *view_shell_quote(const char *s)
+{
+    struct buf b;
+
+    buf_init(&b);
+    buf_puts(&b, "'");
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '\'')
+            buf_puts(&b, "'\\''");
+        else
+            buf_putc(&b, *p);
+    }
+    buf_puts(&b, "'");
+    return buf_steal(&b);
 }

@@ -257,6 +257,9 @@ const struct cmdline_cmd cmdline_cmds[] = {
     { "refresh", NULL, CMDLINE_ARG_NONE, false, "refresh", "poll everything now" },
     { "writes", NULL, CMDLINE_ARG_ONOFF, false, "writes on|off",
       "allow or refuse writes in this session (a production profile: type its name)" },
+    { "cli", NULL, CMDLINE_ARG_NONE, false, "cli",
+      "the aws CLI command that reads what the cursor is on, to hand off (y copies it)" },
+    { "utc", NULL, CMDLINE_ARG_NONE, false, "utc", "times of day in UTC, or local again" },
     { "help", NULL, CMDLINE_ARG_NONE, false, "help", "list keys and commands" },
     { "quit", "q", CMDLINE_ARG_NONE, false, "quit", "leave opsdeck" },
 };

@@ -51,8 +51,9 @@ struct cmdline_cmd {
     const char *help;      /* "switch to AWS profile NAME (drops cached data)" */
 };
 
-/* The framework's commands: profile, region, theme, refresh, writes, help, quit (alias q). The
- * view names (sqs, dlq, overview, ...) are commands too; they come from the caller. */
+/* The framework's commands: profile, region, theme, refresh, writes, cli, utc, help, quit
+ * (alias q). The view names (sqs, dlq, overview, ...) are commands too; they come from the
+ * caller. */
 extern const struct cmdline_cmd cmdline_cmds[];
 extern const size_t cmdline_ncmds;
 

@@ -141,6 +141,7 @@ void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
     ctx->region = ui->cfg->region;
     ctx->expiry_seconds = nearest_expiry(ui, ui->expiry_what, sizeof(ui->expiry_what));
     ctx->expiry_what = ui->expiry_what;
+    ctx->utc = ui->utc;
 }
 
 static void view_ensure(struct ui *ui, size_t vi)

@@ -63,6 +63,7 @@ struct ui {
     struct theme_style styles[THEME_N_ELEMENTS];
     bool colour;
     const struct glyphs *glyphs;
+    bool utc;                  /* `:utc`: times of day in UTC, else local time */
 
     /* views: registry order; private state allocated once; one filter each */
     size_t nviews;

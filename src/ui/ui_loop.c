@@ -148,6 +148,10 @@ static void run_command(struct ui *ui, const char *line)
         }
     } else if (strcmp(p.cmd->name, "refresh") == 0) {
         poller_refresh(ui->poller);
+    } else if (strcmp(p.cmd->name, "utc") == 0) {
+        ui->utc = !ui->utc;
+        ui_message(ui, false, "%s", ui->utc ? "times in UTC (:utc again for local time)"
+                                            : "times in local time (:utc for UTC)");
     } else if (strcmp(p.cmd->name, "help") == 0) {
         ui->help = true;
     } else {

@@ -310,13 +310,15 @@ static void parse_err(const char *line, const char *want)
 
 START_TEST(parse_commands)
 {
-    ck_assert_uint_eq(cmdline_ncmds, 7);
+    ck_assert_uint_eq(cmdline_ncmds, 9);
     parse_ok("profile prod", "profile", "", "prod");
     parse_ok("  profile   prod-eu  ", "profile", "", "prod-eu");
     parse_ok("region eu-west-1", "region", "", "eu-west-1");
     parse_ok("region us-gov-west-1", "region", "", "us-gov-west-1");
     parse_ok("theme high-contrast", "theme", "", "high-contrast");
     parse_ok("refresh", "refresh", "", "");
+    parse_ok("cli", "cli", "", "");
+    parse_ok("utc", "utc", "", "");
     parse_ok("help", "help", "", "");
     parse_ok("quit", "quit", "", "");
     parse_ok("q", "quit", "", "");
@@ -477,9 +479,10 @@ START_TEST(complete_commands)
     tab(NULL, "s", "s", false, "");
     tab(views, "q", "quit", true, "quit");
     /* empty line: every command and view, nothing inserted */
-    tab(sv, "", "", false, "help profile quit refresh region sns sqs theme writes");
+    tab(sv, "", "", false, "cli help profile quit refresh region sns sqs theme utc writes");
     tab(NULL, "writes o", "writes o", false, "off on");
     tab(NULL, "writes of", "writes off", true, "off");
+    tab(views, "u", "utc", true, "utc");
 }
 END_TEST
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_tap.h"
 #include "screen_test.h"
@@ -72,7 +73,8 @@ static void put_queue(struct store *s, const char *name, int64_t vis, int64_t in
              "\"ApproximateNumberOfMessagesNotVisible\":\"%lld\","
              "\"CreatedTimestamp\":\"1700000000\",\"VisibilityTimeout\":\"30\","
              "\"LastModifiedTimestamp\":\"1700000061.75\",\"DelaySecondsTimestamp\":\"soon\","
-             "\"MessageRetentionPeriod\":\"345600\"%s%s%s}",
+             "\"MessageRetentionPeriod\":\"345600\",\"MaximumMessageSize\":\"1048576\","
+             "\"ReceiveMessageWaitTimeSeconds\":\"0\",\"DelaySeconds\":\"-5\"%s%s%s}",
              arn, (long long)vis, (long long)infl, dlq ? ",\"RedrivePolicy\":\"" : "",
              dlq ? "{\\\"deadLetterTargetArn\\\":\\\"x\\\"}" : "", dlq ? "\"" : "");
     store_set_str(r, "attributes", attrs);
@@ -380,6 +382,23 @@ START_TEST(detail_pane)
         ck_assert_msg(strstr(row, " soon") != NULL, "'%s'", row);
         free(row);
     }
+    /* Settings in units (the raw numbers stay in the snapshot JSON); a value that is not a
+     * whole number is shown as it came. */
+    {
+        static const char *const want[][2] = {
+            { "VisibilityTimeout ", "  30s" }, { "MessageRetentionPeriod", "  4d" },
+            { "MaximumMessageSize", "  1 MiB" }, { "ReceiveMessageWaitTimeSeconds", "  0s" },
+            { "DelaySeconds ", "  -5" },
+        };
+
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+            row = screen_test_row(w.scr->win, line_with(&w, want[i][0]));
+            ck_assert_msg(strlen(row) > strlen(want[i][1]) &&
+                          strcmp(row + strlen(row) - strlen(want[i][1]), want[i][1]) == 0,
+                          "%s: '%s'", want[i][0], row);
+            free(row);
+        }
+    }
     y = line_with(&w, "Redrive policy");
     row = screen_test_row(w.scr->win, y + 1);
     ck_assert_msg(strncmp(row, "  DLQ ", 6) == 0 && strstr(row, "orders-dlq"), "'%s'", row);
@@ -418,6 +437,33 @@ START_TEST(detail_pane)
     ck_assert_str_eq(sqs_view.detail(w.priv), URL("orders-intake"));
     ck_assert_int_eq(key(&w, 'q'), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
     world_done(&w);
+}
+END_TEST
+
+/* Timestamps in local time by default, in UTC after `:utc` (ctx->utc). */
+START_TEST(detail_times_local_or_utc)
+{
+    struct world w;
+    char *row;
+
+    setenv("TZ", "Europe/Paris", 1);
+    tzset();
+    world_init(&w, 120, 40, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    key(&w, '\n');
+    frame(&w);
+    row = screen_test_row(w.scr->win, line_with(&w, "CreatedTimestamp"));
+    ck_assert_msg(strstr(row, "  2023-11-14 23:13:20 CET") != NULL, "local: '%s'", row);
+    free(row);
+    w.ctx.utc = true;
+    frame(&w);
+    row = screen_test_row(w.scr->win, line_with(&w, "CreatedTimestamp"));
+    ck_assert_msg(strstr(row, "  2023-11-14 22:13:20 UTC") != NULL, "utc: '%s'", row);
+    free(row);
+    world_done(&w);
+    setenv("TZ", "UTC", 1);
+    tzset();
 }
 END_TEST
 
@@ -759,6 +805,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, oldest_coloured_by_threshold);
     tcase_add_test(tc, filter_and_sort);
     tcase_add_test(tc, detail_pane);
+    tcase_add_test(tc, detail_times_local_or_utc);
     tcase_add_test(tc, detail_redrive_allow_and_empty_tags);
     tcase_add_test(tc, hostile_tags_escaped);
     tcase_add_test(tc, detail_scrolls_at_80x24);
