@@ -103,3 +103,37 @@ char *glyph_sparkline(const struct glyphs *g, const double *values, size_t n, in
     }
     return buf_steal(&out);
 }
+
+char *glyph_sparkline_scaled(const struct glyphs *g, const double *values, size_t n,
+                             int width, double lo, double hi)
+{
+    struct buf out;
+    size_t first, shown;
+
+    buf_init(&out);
+    if (width <= 0)
+        return xstrdup("");
+    shown = n < (size_t)width ? n : (size_t)width;
+    first = n - shown;
+    for (size_t i = shown; i < (size_t)width; i++)
+        buf_puts(&out, g->spark_gap);
+    for (size_t i = first; i < n; i++) {
+        double v = values[i];
+        int level = 0;
+
+        if (!isfinite(v)) {
+            buf_puts(&out, g->spark_gap);
+            continue;
+        }
+        /* halves, as above, so that no range overflows to infinity */
+        if (isfinite(lo) && isfinite(hi) && hi / 2 - lo / 2 > 0 && v > lo) {
+            level = (int)((v / 2 - lo / 2) / (hi / 2 - lo / 2) * (GLYPH_SPARK_LEVELS - 1) + 0.5);
+            if (level < 1)
+                level = 1;
+            if (level >= GLYPH_SPARK_LEVELS)
+                level = GLYPH_SPARK_LEVELS - 1;
+        }
+        buf_puts(&out, g->spark[level]);
+    }
+    return buf_steal(&out);
+}

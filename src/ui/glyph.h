@@ -60,4 +60,11 @@ const struct glyphs *glyphs_select(bool force_ascii);
  * The caller frees; "" for width <= 0. */
 char *glyph_sparkline(const struct glyphs *g, const double *values, size_t n, int width);
 
+/* The same on a scale the caller gives (one scale for a whole view, so that a quiet queue
+ * and a busy one do not look alike): lo draws the lowest level, hi the highest, a value
+ * above lo at least the second lowest (one message is not none), values outside lo..hi
+ * are clamped. With hi <= lo every known value is drawn at the lowest level. */
+char *glyph_sparkline_scaled(const struct glyphs *g, const double *values, size_t n,
+                             int width, double lo, double hi);
+
 #endif

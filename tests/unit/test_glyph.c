@@ -113,6 +113,33 @@ START_TEST(sparkline_gaps_and_width)
 }
 END_TEST
 
+static void scaled_is(const double *v, size_t n, int width, double lo, double hi,
+                      const char *want)
+{
+    char *got = glyph_sparkline_scaled(&glyphs_utf8, v, n, width, lo, hi);
+
+    ck_assert_msg(strcmp(got, want) == 0, "got '%s', want '%s'", got, want);
+    free(got);
+}
+
+/* One scale for the whole view: a quiet queue next to a busy one stays low, one message is
+ * not drawn as none, and the busy one reaches the top. */
+START_TEST(sparkline_shared_scale)
+{
+    static const double quiet[] = { 0, 1, 2, 1 };
+    static const double busy[] = { 0, 2500, 5000, 4000 };
+    static const double gappy[] = { NAN, 7000, -3 };
+
+    scaled_is(quiet, 4, 4, 0, 5000, "▁▂▂▂");
+    scaled_is(busy, 4, 4, 0, 5000, "▁▅█▇");
+    scaled_is(quiet, 4, 6, 0, 2, "  ▁▅█▅");       /* the same rows when 2 is the top */
+    scaled_is(gappy, 3, 3, 0, 5000, " █▁");        /* clamped, unknown a gap */
+    scaled_is(quiet, 4, 4, 0, 0, "▁▁▁▁");          /* no range: the floor */
+    scaled_is(quiet, 4, 4, 0, NAN, "▁▁▁▁");
+    scaled_is(busy, 4, 0, 0, 5000, "");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("glyph");
@@ -123,6 +150,7 @@ int main(void)
     tcase_add_test(tc, sparkline_scales_to_min_max);
     tcase_add_test(tc, sparkline_flat_series);
     tcase_add_test(tc, sparkline_gaps_and_width);
+    tcase_add_test(tc, sparkline_shared_scale);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }
