@@ -6,6 +6,7 @@
  * that followed it (tmux's mode-tree.c carries its cursor the same way, by tag). */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,10 +212,66 @@ void table_row_rank(struct table_row *r, int rank)
 
 /* ---- filter and sort ------------------------------------------------------------------ */
 
-static bool row_matches(const struct table_row *r, const char *needle)
+/* A `/` filter as typed: "!" inverts; "COLUMN:text" looks in that column (its title,
+ * case and spaces ignored: "dlq:", "inflight:"), "*:text" in every column; plain text
+ * looks in the name column (column 0) only, so /orders-dlq finds the queue of that name
+ * and not the six whose DLQ it is. */
+struct filter_spec {
+    bool invert;
+    long col;            /* FILTER_ALL: every column */
+    const char *needle;  /* "" keeps every row */
+};
+
+#define FILTER_ALL (-1)
+
+/* Does word (n bytes) name column c: its title without spaces, case ignored? */
+static bool names_column(const struct table_col *c, const char *word, size_t n)
 {
+    const char *t = c->title ? c->title : "";
+    size_t i = 0;
+
+    for (; *t; t++) {
+        if (*t == ' ')
+            continue;
+        if (i >= n || tolower((unsigned char)*t) != tolower((unsigned char)word[i]))
+            return false;
+        i++;
+    }
+    return i == n && n > 0;
+}
+
+static struct filter_spec filter_parse(const struct table *t, const char *filter)
+{
+    struct filter_spec f = { false, 0, filter ? filter : "" };
+    const char *colon;
+
+    if (f.needle[0] == '!') {
+        f.invert = true;
+        f.needle++;
+    }
+    colon = strchr(f.needle, ':');
+    if (!colon)
+        return f;
+    if (colon == f.needle + 1 && f.needle[0] == '*') {
+        f.col = FILTER_ALL;
+        f.needle = colon + 1;
+        return f;
+    }
+    for (size_t c = 0; c < t->ncols; c++)
+        if (names_column(&t->cols[c], f.needle, (size_t)(colon - f.needle))) {
+            f.col = (long)c;
+            f.needle = colon + 1;
+            break;
+        }
+    return f;  /* "text:more" that names no column is text (S3 keys hold colons) */
+}
+
+static bool row_matches(const struct table_row *r, const struct filter_spec *f)
+{
+    if (f->col != FILTER_ALL)
+        return (size_t)f->col < r->ncols && strcasestr(r->cells[f->col].text, f->needle);
     for (size_t i = 0; i < r->ncols; i++)
-        if (!r->cells[i].raw && strcasestr(r->cells[i].text, needle))
+        if (!r->cells[i].raw && strcasestr(r->cells[i].text, f->needle))
             return true;
     return false;
 }
@@ -327,15 +384,8 @@ static void restore_cursor(struct table *t)
     set_cursor(t, at >= 0 ? (size_t)at : (size_t)old);
 }
 
-static void apply_filter(struct table *t, const char *filter)
+static void apply_filter(struct table *t, const struct filter_spec *f)
 {
-    bool invert = false;
-    const char *needle = filter ? filter : "";
-
-    if (needle[0] == '!') {
-        invert = true;
-        needle++;
-    }
     free(t->shown);
     t->shown = xmalloc((t->cur.n ? t->cur.n : 1) * sizeof *t->shown);
     t->nshown = 0;
@@ -343,9 +393,47 @@ static void apply_filter(struct table *t, const char *filter)
         struct table_row *r = t->cur.rows[i];
 
         /* "!" alone keeps everything: an inverted empty filter would hide every row. */
-        if (needle[0] == '\0' || row_matches(r, needle) != invert)
+        if (f->needle[0] == '\0' || row_matches(r, f) != f->invert)
             t->shown[t->nshown++] = r;
     }
+}
+
+/* How well a cell matches the needle: 0 the whole text (case ignored), 1 its start, 2
+ * anywhere, 3 not at all. */
+static int match_rank(const char *text, const char *needle)
+{
+    const char *at = strcasestr(text, needle);
+
+    if (!at)
+        return 3;
+    if (at == text)
+        return strlen(text) == strlen(needle) ? 0 : 1;
+    return 2;
+}
+
+/* After the filter text changed: the cursor goes to the best match, an exact name first,
+ * then a name that starts with the text, then the shortest name holding it (in the shown
+ * order when equal), so Enter after /orders-dlq opens orders-dlq. */
+static void cursor_to_best(struct table *t, const struct filter_spec *f)
+{
+    size_t best = 0, col = f->col == FILTER_ALL ? 0 : (size_t)f->col;
+    int best_rank = 4;
+    size_t best_len = 0;
+
+    if (f->invert || f->needle[0] == '\0' || t->nshown == 0)
+        return;
+    for (size_t i = 0; i < t->nshown; i++) {
+        const char *text = t->shown[i]->cells[col].text;
+        int rank = match_rank(text, f->needle);
+        size_t len = strlen(text);
+
+        if (rank < best_rank || (rank == best_rank && len < best_len)) {
+            best = i;
+            best_rank = rank;
+            best_len = len;
+        }
+    }
+    set_cursor(t, best);
 }
 
 /* The widest cell of each column among the shown rows, measured once per rebuild rather
@@ -367,16 +455,25 @@ static void measure(struct table *t)
 
 void table_end(struct table *t, const char *filter)
 {
+    struct filter_spec f;
+    bool typed = false;
+
     if (!t->building)
         table_begin(t);  /* tolerate an end without a begin: an empty rebuild */
     if (!t->filter || strcmp(t->filter, filter ? filter : "") != 0) {
         free(t->filter);
         t->filter = xstrdup(filter ? filter : "");
+        typed = true;
     }
-    apply_filter(t, filter);
+    f = filter_parse(t, t->filter);
+    apply_filter(t, &f);
     measure(t);
     sort_shown(t);
     restore_cursor(t);
+    /* a new filter text puts the cursor on its best match; a poll (same text) and a
+     * cleared filter keep it on its row, so Esc after /name leaves the cursor there */
+    if (typed)
+        cursor_to_best(t, &f);
     free(t->old_shown);
     t->old_shown = NULL;
     t->old_nshown = 0;
@@ -427,11 +524,28 @@ static void sort_next(struct table *t)
     }
 }
 
+/* Shift+letter (k9s): the column whose sort_key it is; pressed again, the order turns. */
+static bool sort_by_letter(struct table *t, int key)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (t->cols[c].no_sort || !t->cols[c].sort_key || t->cols[c].sort_key != key)
+            continue;
+        if (t->sort_col == c)
+            table_sort(t, c, !t->sort_desc);
+        else
+            table_sort(t, c, t->cols[c].desc_first);
+        return true;
+    }
+    return false;
+}
+
 int table_key(struct table *t, int key)
 {
     long page = t->page > 1 ? t->page : 1;
     long cur = (long)t->cursor;
 
+    if (key >= 'A' && key <= 'Z' && key != 'G' && key != 'S' && sort_by_letter(t, key))
+        return VIEW_HANDLED | VIEW_REDRAW;
     switch (key) {
     case 'j':
     case VIEW_KEY(KEY_DOWN):
@@ -477,6 +591,10 @@ static void layout(const struct table *t, int width, int *w)
 
     for (size_t i = 0; i < t->ncols; i++) {
         w[i] = t->cols[i].width > 0 ? t->cols[i].width : 1;
+        /* a sortable column has room for its title and the sort mark after it, so the
+         * mark never cuts the title ("VISIB…▾") */
+        if (!t->cols[i].no_sort && t->cols[i].title && w[i] < textwidth(t->cols[i].title) + 1)
+            w[i] = textwidth(t->cols[i].title) + 1;
         used += w[i] + (i ? 1 : 0);
     }
     spare = width - used;
@@ -634,6 +752,13 @@ void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
 }
 
 /* ---- reading --------------------------------------------------------------------------- */
+
+size_t table_sort_column(const struct table *t, bool *desc)
+{
+    if (desc)
+        *desc = t->sort_desc;
+    return t->sort_col;
+}
 
 const char *table_selected_key(const struct table *t)
 {

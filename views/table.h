@@ -26,6 +26,8 @@ struct table_col {
     bool right;         /* right-aligned (numbers) */
     bool no_sort;       /* `s` skips it (sparklines) */
     bool desc_first;    /* the first sort on it is descending (depths: biggest first) */
+    int sort_key;       /* the Shift+letter that sorts by it ('V'), 0 none; never G or S
+                           (last row, reverse); the view lists them in its `?` help */
 };
 
 struct table;
@@ -49,21 +51,28 @@ void table_row_style(struct table_row *r, enum theme_element e);
 void table_cell_style(struct table_row *r, size_t col, enum theme_element e);
 /* Rows with a lower rank come first whatever the sort (critical DLQs first). Default 0. */
 void table_row_rank(struct table_row *r, int rank);
-/* Filter: a case-insensitive substring of any cell; "!text" keeps rows that do not match;
- * "" or NULL keeps every row. */
+/* Filter, case ignored: "text" keeps the rows whose name (column 0) holds text;
+ * "COLUMN:text" looks in the column of that title (spaces ignored: "dlq:orders",
+ * "inflight:0"), "*:text" in every column but the view's own glyphs; "!..." keeps the rows
+ * that do not match; "" or NULL keeps every row. When the filter text changed since the
+ * last table_end, the cursor goes to the best match (an exact name, then one starting with
+ * the text, then the shortest holding it); otherwise it stays on its row by key. */
 void table_end(struct table *t, const char *filter);
 
 /* Navigation and sorting: j/k, arrows, PgUp/PgDn (and Ctrl-B/Ctrl-F), g/G, Home/End move
- * the cursor; `s` sorts by the next sortable column, `S` reverses the order. Returns
+ * the cursor; `s` sorts by the next sortable column, `S` reverses the order, a column's
+ * sort_key sorts by it (again: reversed). Returns
  * VIEW_HANDLED | VIEW_REDRAW (and VIEW_DETAIL when the cursor moved), VIEW_UNHANDLED for
  * any other key. page is the number of rows shown (from the last draw). */
 int table_key(struct table *t, int key);
 /* Sort by column col (descending or not); the view's default before any `s`. */
 void table_sort(struct table *t, size_t col, bool desc);
+/* The column sorted by, and whether descending (for the view's title line). */
+size_t table_sort_column(const struct table *t, bool *desc);
 
 /* Draws the header line and the rows into win at rows y..y+h-1, full width, with the
  * scroll position keeping the cursor visible. A sort mark (glyph) follows the sorted
- * column's title. An empty table shows `empty` (e.g. "no queues", "no match for /x"). */
+ * column's title; a sortable column is never narrower than its title and the mark. An empty table shows `empty` (e.g. "no queues", "no match for /x"). */
 void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y, int h,
                 const char *empty);
 

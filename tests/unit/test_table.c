@@ -15,9 +15,10 @@
 enum { C_NAME, C_VISIBLE, C_DLQ, C_SPARK, NCOLS };
 
 static const struct table_col cols[NCOLS] = {
-    [C_NAME] = { .title = "QUEUE", .width = 10, .flex = 3 },
-    [C_VISIBLE] = { .title = "VISIBLE", .width = 8, .right = true, .desc_first = true },
-    [C_DLQ] = { .title = "DLQ", .width = 6, .flex = 1 },
+    [C_NAME] = { .title = "QUEUE", .width = 10, .flex = 3, .sort_key = 'Q' },
+    [C_VISIBLE] = { .title = "VISIBLE", .width = 7, .right = true, .desc_first = true,
+                    .sort_key = 'V' },
+    [C_DLQ] = { .title = "DLQ", .width = 6, .flex = 1, .sort_key = 'L' },
     [C_SPARK] = { .title = "DEPTH", .width = 5, .no_sort = true },
 };
 
@@ -92,10 +93,31 @@ START_TEST(filter_substring_and_inverse)
     ck_assert_uint_eq(table_total(t), 4);
     build(t, four, 4, "ORDERS");  /* case-insensitive */
     ck_assert_str_eq(names(t), "Orders-DLQ orders-intake");
-    build(t, four, 4, "payments-dlq");  /* any cell, not only the name */
+    /* the name column only: a DLQ column that mentions it does not match */
+    build(t, four, 4, "payments-dlq");
+    ck_assert_uint_eq(table_shown(t), 0);
+    build(t, four, 4, "dlq");
+    ck_assert_str_eq(names(t), "Orders-DLQ");
+    /* "COLUMN:" looks in that column (title, case and spaces ignored), "*:" in any */
+    build(t, four, 4, "dlq:payments-dlq");
     ck_assert_str_eq(names(t), "payments");
+    build(t, four, 4, "DLQ:orders");
+    ck_assert_str_eq(names(t), "orders-intake");
+    build(t, four, 4, "*:dlq");
+    ck_assert_str_eq(names(t), "Orders-DLQ orders-intake payments");
+    build(t, four, 4, "*:_.-");  /* the view's own glyphs are never matched */
+    ck_assert_uint_eq(table_shown(t), 0);
+    build(t, four, 4, "visible:100");
+    ck_assert_str_eq(names(t), "payments");
+    /* a prefix that names no column is text: S3 keys and ARNs hold colons */
+    build(t, four, 4, "nosuch:orders");
+    ck_assert_uint_eq(table_shown(t), 0);
+    build(t, four, 4, "dlq:");  /* a column and no text: every row */
+    ck_assert_uint_eq(table_shown(t), 4);
     build(t, four, 4, "!orders");
     ck_assert_str_eq(names(t), "billing payments");
+    build(t, four, 4, "!dlq:orders");
+    ck_assert_str_eq(names(t), "Orders-DLQ billing payments");
     build(t, four, 4, "nothing-like-this");
     ck_assert_uint_eq(table_shown(t), 0);
     ck_assert_ptr_null(table_selected_key(t));
@@ -147,6 +169,71 @@ START_TEST(sort_keys)
     table_key(t, 's');  /* DEPTH is skipped: back to QUEUE */
     ck_assert_str_eq(names(t), "Orders-DLQ billing orders-intake payments");
     ck_assert_int_eq(table_key(t, 'x'), VIEW_UNHANDLED);
+    table_free(t);
+}
+END_TEST
+
+/* Shift+letter sorts by the column that declares it (k9s); again, the other way. */
+START_TEST(sort_by_letter)
+{
+    struct table *t = table_new(cols, NCOLS);
+    bool desc = false;
+
+    build(t, four, 4, "");
+    ck_assert_int_eq(table_key(t, 'V'), VIEW_HANDLED | VIEW_REDRAW);
+    ck_assert_uint_eq(table_sort_column(t, &desc), C_VISIBLE);
+    ck_assert(desc);
+    ck_assert_str_eq(names(t), "payments billing orders-intake Orders-DLQ");
+    table_key(t, 'V');
+    ck_assert_uint_eq(table_sort_column(t, &desc), C_VISIBLE);
+    ck_assert(!desc);
+    ck_assert_str_eq(names(t), "orders-intake billing payments Orders-DLQ");
+    table_key(t, 'L');
+    ck_assert_uint_eq(table_sort_column(t, &desc), C_DLQ);
+    ck_assert_str_eq(names(t), "orders-intake payments Orders-DLQ billing");
+    table_key(t, 'Q');
+    ck_assert_str_eq(names(t), "Orders-DLQ billing orders-intake payments");
+    /* a letter no column has, and lower case, are not the table's */
+    ck_assert_int_eq(table_key(t, 'Z'), VIEW_UNHANDLED);
+    ck_assert_int_eq(table_key(t, 'v'), VIEW_UNHANDLED);
+    ck_assert_uint_eq(table_sort_column(t, NULL), C_NAME);
+    table_free(t);
+}
+END_TEST
+
+/* A new filter text puts the cursor on its best match: the exact name, before names that
+ * start with it, before the shortest name holding it; a poll or a cleared filter keeps the
+ * cursor on its row. */
+START_TEST(filter_cursor_best_match)
+{
+    static const struct qrow qs[] = {
+        { "a-orders-dlq-archive", 1, "" }, { "orders-dlq-replay", 2, "orders-dlq" },
+        { "orders-dlq", 3, "" }, { "big-orders-dlq", 4, "" }, { "zz-orders", 5, "orders-dlq" },
+    };
+    struct table *t = table_new(cols, NCOLS);
+
+    build(t, qs, 5, "");
+    table_key(t, 'G');
+    ck_assert_str_eq(selected_name(t), "zz-orders");
+    build(t, qs, 5, "orders-dlq");
+    ck_assert_str_eq(names(t), "a-orders-dlq-archive big-orders-dlq orders-dlq orders-dlq-replay");
+    ck_assert_str_eq(selected_name(t), "orders-dlq");
+    build(t, qs, 5, "ORDERS-DLQ-R");  /* a prefix beats a longer name that holds it */
+    ck_assert_str_eq(selected_name(t), "orders-dlq-replay");
+    build(t, qs, 5, "dlq-");  /* only "anywhere" matches: the shortest name */
+    ck_assert_str_eq(selected_name(t), "orders-dlq-replay");
+    table_key(t, 'g');
+    build(t, qs, 5, "dlq-");  /* the same text again (a poll): the cursor stays */
+    ck_assert_str_eq(selected_name(t), "a-orders-dlq-archive");
+    build(t, qs, 5, "orders-dlq");
+    ck_assert_str_eq(selected_name(t), "orders-dlq");
+    build(t, qs, 5, "");  /* cleared: still on the row the filter found */
+    ck_assert_str_eq(selected_name(t), "orders-dlq");
+    ck_assert_uint_eq(table_shown(t), 5);
+    build(t, qs, 5, "!orders-dlq");  /* inverted: no best match, the nearest row */
+    ck_assert_str_eq(names(t), "zz-orders");
+    build(t, qs, 5, "dlq:orders-dlq");  /* a column filter ranks by that column */
+    ck_assert_str_eq(selected_name(t), "orders-dlq-replay");
     table_free(t);
 }
 END_TEST
@@ -347,6 +434,21 @@ START_TEST(header_and_empty)
     row = screen_test_row(st->win, 2);
     ck_assert_msg(strstr(row, "VISIBLE▾") != NULL, "header: '%s'", row);
     free(row);
+    /* VISIBLE asks for 7 columns, its title's width: the mark gets one more, never cuts
+     * it, even on a window too narrow for everything */
+    for (int cols_ = 30; cols_ <= 80; cols_ += 50) {
+        struct screen_test *nt = screen_test_new(cols_, 10);
+        struct view_ctx nctx;
+
+        screen_test_ctx(nt, &nctx, NULL, NULL, false);
+        build(t, four, 4, "");
+        table_draw(t, &nctx, nt->win, 0, 5, "");
+        row = screen_test_row(nt->win, 0);
+        ck_assert_msg(strstr(row, " VISIBLE▾") != NULL, "%d columns: '%s'", cols_, row);
+        free(row);
+        screen_test_free(nt);
+        set_term(st->scr);
+    }
     table_free(t);
     screen_test_free(st);
 }
@@ -466,6 +568,8 @@ static Suite *table_suite(void)
     tcase_add_test(tc, filter_substring_and_inverse);
     tcase_add_test(tc, sort_each_column_both_ways);
     tcase_add_test(tc, sort_keys);
+    tcase_add_test(tc, sort_by_letter);
+    tcase_add_test(tc, filter_cursor_best_match);
     tcase_add_test(tc, rank_comes_first);
     tcase_add_test(tc, cursor_kept_when_rows_added_before);
     tcase_add_test(tc, cursor_moves_to_next_when_row_removed);
