@@ -27,16 +27,23 @@ enum { COL_NAME, COL_VISIBLE, COL_INFLIGHT, COL_DELAYED, COL_OLDEST, COL_FIFO, C
 
 #define SPARK_WIDTH 10
 
-/* At 80 columns: 16+7+9+7+7+4+8+10 and 7 gaps make 75; the 5 spare go to the names, so
- * the numbers never lose a digit on the smallest terminal we support. */
+/* At 80 columns: 16+8+10+8+7+5+8+10 and 7 gaps make 79 (a sortable column has room for
+ * its title and the sort mark), so the numbers never lose a digit on the smallest terminal
+ * we support. The sort letters are listed in the
+ * keys below: D is DELAYED, so the DLQ column is L. */
 static const struct table_col sqs_cols[NCOLS] = {
-    [COL_NAME] = { .title = "QUEUE", .width = 16, .flex = 3 },
-    [COL_VISIBLE] = { .title = "VISIBLE", .width = 7, .right = true, .desc_first = true },
-    [COL_INFLIGHT] = { .title = "IN FLIGHT", .width = 9, .right = true, .desc_first = true },
-    [COL_DELAYED] = { .title = "DELAYED", .width = 7, .right = true, .desc_first = true },
-    [COL_OLDEST] = { .title = "OLDEST", .width = 7, .right = true, .desc_first = true },
-    [COL_FIFO] = { .title = "FIFO", .width = 4 },
-    [COL_DLQ] = { .title = "DLQ", .width = 8, .flex = 1 },
+    [COL_NAME] = { .title = "QUEUE", .width = 16, .flex = 3, .sort_key = 'Q' },
+    [COL_VISIBLE] = { .title = "VISIBLE", .width = 7, .right = true, .desc_first = true,
+                      .sort_key = 'V' },
+    [COL_INFLIGHT] = { .title = "IN FLIGHT", .width = 9, .right = true, .desc_first = true,
+                       .sort_key = 'I' },
+    [COL_DELAYED] = { .title = "DELAYED", .width = 7, .right = true, .desc_first = true,
+                      .sort_key = 'D' },
+    [COL_OLDEST] = { .title = "OLDEST", .width = 7, .right = true, .desc_first = true,
+                     .sort_key = 'O' },
+    [COL_FIFO] = { .title = "FIFO", .width = 4, .sort_key = 'F' },
+    [COL_DLQ] = { .title = "DLQ", .width = 8, .flex = 1, .sort_key = 'L' },
+    /* fixed width, one scale for every row (the title line says it) */
     [COL_DEPTH] = { .title = "DEPTH", .width = SPARK_WIDTH, .no_sort = true },
 };
 
@@ -58,8 +65,7 @@ struct sqs_state {
                            must advance with it, not jump at the next change */
     char *filter;       /* the filter they were built with */
     const struct glyphs *glyphs;  /* and the glyph table (FIFO mark, sparklines) */
-    size_t sort_col;    /* mirrored from the table, for the title line */
-    bool sort_desc;
+    double spark_max;   /* the DEPTH sparklines' shared scale: 0..this */
 
     bool detail_open;
     char *detail_key;   /* URL of the queue whose pane is open */
@@ -128,6 +134,20 @@ static void count_cell(struct table_row *row, size_t col, const struct store_res
         table_cell(row, col, "-", NAN);
 }
 
+/* The highest depth any row's sparkline shows: the top of the one scale they share, so a
+ * queue of 2 messages next to one of 5000 does not draw the same bars. */
+static double spark_scale(const struct view_ctx *ctx)
+{
+    size_t n = store_count(ctx->store, "queue");
+    double top = 0, lo, hi;
+
+    for (size_t i = 0; i < n; i++)
+        if (store_res_history_range(store_at(ctx->store, "queue", i), "visible", SPARK_WIDTH,
+                                    &lo, &hi) && isfinite(hi) && hi > top)
+            top = hi;
+    return top;
+}
+
 static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const struct store_res *r)
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
@@ -164,7 +184,7 @@ static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const stru
     n = store_res_history(r, "visible", SPARK_WIDTH, pts);
     for (size_t i = 0; i < n; i++)
         vals[i] = pts[i].value;
-    spark = glyph_sparkline(ctx->glyphs, vals, n, SPARK_WIDTH);
+    spark = glyph_sparkline_scaled(ctx->glyphs, vals, n, SPARK_WIDTH, 0, st->spark_max);
     table_cell_raw(row, COL_DEPTH, spark, NAN);
     table_cell_style(row, COL_DEPTH, THEME_SPARKLINE);
     free(spark);
@@ -179,6 +199,7 @@ static void rebuild(struct sqs_state *st, const struct view_ctx *ctx)
 {
     size_t n = store_count(ctx->store, "queue");
 
+    st->spark_max = spark_scale(ctx);
     table_begin(st->table);
     for (size_t i = 0; i < n; i++)
         add_row(st, ctx, store_at(ctx->store, "queue", i));
@@ -191,8 +212,6 @@ static void sqs_init(void *priv, struct view_ctx *ctx)
 
     (void)ctx;
     st->table = table_new(sqs_cols, NCOLS);
-    st->sort_col = COL_NAME;
-    st->sort_desc = false;
     table_sort(st->table, COL_NAME, false);
 }
 
@@ -701,7 +720,9 @@ static void sqs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     struct store_kind_info info;
     int h = getmaxy(win), w = getmaxx(win);
     struct buf title;
-    char *t, empty[160];
+    char *t, empty[160], top[32];
+    bool desc;
+    size_t sort_col;
 
     werase(win);
     if (!st->built)
@@ -716,10 +737,13 @@ static void sqs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
                table_total(st->table));
     if (ctx->filter && *ctx->filter)
         buf_printf(&title, "  /%s", ctx->filter);
-    buf_printf(&title, "  sorted by %s %s", sqs_cols[st->sort_col].title,
-               st->sort_desc ? "descending" : "ascending");
+    sort_col = table_sort_column(st->table, &desc);
+    buf_printf(&title, "  sorted by %s %s", sqs_cols[sort_col].title,
+               desc ? "descending" : "ascending");
     if (info.stale)
         buf_puts(&title, "  (stale)");  /* the status line says why */
+    if (table_total(st->table))
+        buf_printf(&title, "  DEPTH 0-%s", fmt_count(top, sizeof top, (int64_t)st->spark_max));
     t = buf_steal(&title);
     view_text(win, 0, 0, w, t, view_attr(ctx, info.stale ? THEME_STALE : THEME_TITLE));
     free(t);
@@ -781,22 +805,26 @@ static int pane_key(struct sqs_state *st, int key)
     return VIEW_HANDLED | VIEW_REDRAW;
 }
 
-/* `s` and `S` go to the table; the view mirrors the sort for its title line. */
-static void sort_mirror(struct sqs_state *st, int key)
+/* The queue under the cursor, or the one whose pane is open; NULL when none. */
+static const char *current_url(const struct sqs_state *st)
 {
-    if (key == 'S') {
-        st->sort_desc = !st->sort_desc;
-        return;
-    }
-    for (size_t step = 1; step <= NCOLS; step++) {
-        size_t c = (st->sort_col + step) % NCOLS;
+    if (st->detail_open)
+        return st->detail_key;
+    return table_selected_key(st->table);
+}
 
-        if (!sqs_cols[c].no_sort) {
-            st->sort_col = c;
-            st->sort_desc = sqs_cols[c].desc_first;
-            return;
-        }
-    }
+/* `y`: the queue's URL, the address every SQS call and the aws CLI take. */
+static int copy_url(struct sqs_state *st, struct view_ctx *ctx)
+{
+    const char *url = current_url(st);
+    const struct store_res *r = url ? store_find(ctx->store, "queue", url) : NULL;
+
+    if (!url)
+        return VIEW_HANDLED;
+    snprintf(ctx->copy, sizeof ctx->copy, "%s", url);
+    snprintf(ctx->copy_what, sizeof ctx->copy_what, "URL of %s",
+             r ? queue_name(r) : url_tail(url));
+    return VIEW_HANDLED | VIEW_COPY;
 }
 
 static int sqs_key(void *priv, struct view_ctx *ctx, int key)
@@ -805,6 +833,12 @@ static int sqs_key(void *priv, struct view_ctx *ctx, int key)
     const struct store_res *r;
     const char *sel;
 
+    if (key == 'y') {
+        if (!st->table)
+            sqs_init(st, ctx);
+        sync(st, ctx);
+        return copy_url(st, ctx);
+    }
     if (st->detail_open)
         return pane_key(st, key);
     if (!st->table)
@@ -824,8 +858,6 @@ static int sqs_key(void *priv, struct view_ctx *ctx, int key)
     }
     if (key == 27 || key == 'q')
         return VIEW_UNHANDLED;  /* the framework goes back, or quits */
-    if (key == 's' || key == 'S')
-        sort_mirror(st, key);
     return table_key(st->table, key);
 }
 
@@ -871,10 +903,31 @@ static const struct view_action sqs_actions[] = {
     { 0, NULL },
 };
 
+/* `:cli`: what reads the same thing from the aws CLI. */
+static bool sqs_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
+{
+    struct sqs_state *st = priv;
+    const char *url = st->table ? current_url(st) : NULL;
+    char *q;
+
+    (void)ctx;
+    if (!url) {
+        snprintf(out, n, "aws sqs list-queues");
+        return true;
+    }
+    q = view_shell_quote(url);
+    snprintf(out, n, "aws sqs get-queue-attributes --queue-url %s --attribute-names All", q);
+    free(q);
+    return true;
+}
+
 static const struct view_keyhelp sqs_keys[] = {
     { "Enter", "details: attributes, redrive policy, tags" },
-    { "P", "send a test message to the queue" },
-    { "s/S", "sort by next column / reverse" },
+    { "P", "send: a test message to the queue" },
+    { "y", "copy: the queue's URL to the clipboard (OSC 52)" },
+    { "s/S", "sort: by the next column / reverse the order" },
+    { "Q V I D O F L", "sort by that column: QUEUE, VISIBLE, IN FLIGHT, DELAYED, OLDEST, "
+                       "FIFO, DLQ (again: reverse)" },
     { "j/k", "down / up (in details: scroll)" },
     { "PgUp/PgDn", "page up / down" },
     { "g/G", "first / last" },
@@ -898,4 +951,6 @@ const struct view sqs_view = {
     .keys = sqs_keys,
     .actions = sqs_actions,
     .target = sqs_target,
+    .filter_in_title = true,
+    .cli = sqs_cli,
 };

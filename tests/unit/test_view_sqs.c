@@ -170,15 +170,17 @@ static char *expect_row(int namew, int dlqw, const char *name, const char *vis,
                         const char *infl, const char *del, const char *oldest, bool fifo,
                         const char *dlq, const double *hist, size_t nhist)
 {
-    char *spark = glyph_sparkline(&glyphs_utf8, hist, nhist, 10);
+    /* one scale for every row: 0 to the deepest queue's 1234 */
+    char *spark = glyph_sparkline_scaled(&glyphs_utf8, hist, nhist, 10, 0, 1234);
     char *namefit = textwidth_fit(name, namew, "…", false);
     char *dlqfit = textwidth_fit(dlq, dlqw, "…", false);
     char *out;
     size_t n;
 
     /* "%-4s" would count the bytes of the 3-byte mark, not its one column. */
-    if (asprintf(&out, "%s %7s %9s %7s %7s %s %s %s", namefit, vis, infl, del, oldest,
-                 fifo ? "✓   " : "    ", dlqfit, spark) < 0)
+    /* each sortable column has room for its title and the sort mark */
+    if (asprintf(&out, "%s %8s %10s %8s %7s %s %s %s", namefit, vis, infl, del, oldest,
+                 fifo ? "✓    " : "     ", dlqfit, spark) < 0)
         abort();
     n = strlen(out);
     while (n > 0 && out[n - 1] == ' ')
@@ -202,13 +204,13 @@ static void rows_at(int cols, int lines, int namew, int dlqw)
     world_init(&w, cols, lines, false);
     put_queue(w.store, LONG_NAME, 9, 0, 0, 0, "orders-dlq", NAN);
     ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
-    row_is(&w, 0, "SQS queues  5 shown of 5  sorted by QUEUE ascending");
+    row_is(&w, 0, "SQS queues  5 shown of 5  sorted by QUEUE ascending  DEPTH 0-1234");
 
     got = screen_test_row(w.scr->win, 1);
     {
         char *q = textwidth_fit("QUEUE▴", namew, "…", false);
 
-        snprintf(header, sizeof header, "%s %7s %9s %7s %7s %-4s %-*s %s", q, "VISIBLE",
+        snprintf(header, sizeof header, "%s %8s %10s %8s %7s %-5s %-*s %s", q, "VISIBLE",
                  "IN FLIGHT", "DELAYED", "OLDEST", "FIFO", dlqw, "DLQ", "DEPTH");
         free(q);
     }
@@ -239,7 +241,9 @@ START_TEST(rows_80x24)
 {
     /* 80 columns: the spare five split 3:1 between QUEUE (16) and DLQ (8), DLQ taking the
      * rounding: the long name is cut, "orders-dlq" just fits. */
-    rows_at(80, 24, 16 + 3, 8 + 2);
+    /* 79 columns of minimums: the one spare, a share that rounds to nothing for both flex
+     * columns, goes to the last one with room, DLQ */
+    rows_at(80, 24, 16, 8 + 1);
 }
 END_TEST
 
@@ -284,11 +288,11 @@ START_TEST(filter_and_sort)
     world_init(&w, 80, 24, false);
     w.ctx.filter = "ORDERS";
     ck_assert_int_eq(frame(&w) & VIEW_REDRAW, VIEW_REDRAW);
-    row_is(&w, 0, "SQS queues  2 shown of 4  /ORDERS  sorted by QUEUE ascending");
+    row_is(&w, 0, "SQS queues  2 shown of 4  /ORDERS  sorted by QUEUE ascending  DEPTH 0-1234");
     ck_assert_int_eq(screen_test_find(w.scr->win, "payments"), -1);
     w.ctx.filter = "!orders";
     frame(&w);
-    row_is(&w, 0, "SQS queues  2 shown of 4  /!orders  sorted by QUEUE ascending");
+    row_is(&w, 0, "SQS queues  2 shown of 4  /!orders  sorted by QUEUE ascending  DEPTH 0-1234");
     ck_assert_int_eq(screen_test_find(w.scr->win, "orders-intake"), -1);
     w.ctx.filter = "zzz";
     frame(&w);
@@ -297,7 +301,7 @@ START_TEST(filter_and_sort)
     frame(&w);
     ck_assert_int_eq(key(&w, 's') & VIEW_HANDLED, VIEW_HANDLED);
     frame(&w);
-    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by VISIBLE descending");
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by VISIBLE descending  DEPTH 0-1234");
     row = screen_test_row(w.scr->win, 2);
     ck_assert_msg(strncmp(row, "orders-intake", 13) == 0, "first row '%s'", row);
     free(row);
@@ -306,7 +310,7 @@ START_TEST(filter_and_sort)
     free(row);
     key(&w, 'S');
     frame(&w);
-    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by VISIBLE ascending");
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by VISIBLE ascending  DEPTH 0-1234");
     row = screen_test_row(w.scr->win, 2);
     ck_assert_msg(strncmp(row, "payments.fifo", 13) == 0, "first row '%s'", row);
     free(row);
@@ -315,7 +319,7 @@ START_TEST(filter_and_sort)
     key(&w, 's');
     key(&w, 's');
     frame(&w);
-    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by OLDEST descending");
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by OLDEST descending  DEPTH 0-1234");
     row = screen_test_row(w.scr->win, 5);
     ck_assert_msg(strncmp(row, "payments.fifo", 13) == 0, "last row '%s'", row);
     free(row);
@@ -326,6 +330,23 @@ START_TEST(filter_and_sort)
     free(row);
     row = screen_test_row(w.scr->win, 2);
     ck_assert_msg(strncmp(row, CJK, strlen(CJK)) == 0, "first row '%s'", row);
+    free(row);
+    /* Shift+letter: the column of that letter, again the other way; DLQ is L (D is
+     * DELAYED); lower case is not a sort key */
+    ck_assert_int_eq(key(&w, 'L'), VIEW_HANDLED | VIEW_REDRAW);
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by DLQ ascending  DEPTH 0-1234");
+    key(&w, 'D');
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by DELAYED descending  DEPTH 0-1234");
+    key(&w, 'D');
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by DELAYED ascending  DEPTH 0-1234");
+    key(&w, 'Q');
+    frame(&w);
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending  DEPTH 0-1234");
+    row = screen_test_row(w.scr->win, 1);
+    ck_assert_msg(strncmp(row, "QUEUE▴", strlen("QUEUE▴")) == 0, "header '%s'", row);
     free(row);
     world_done(&w);
 }
@@ -649,7 +670,7 @@ START_TEST(queue_deleted_while_open)
     ck_assert_int_eq(key(&w, 'j'), VIEW_HANDLED | VIEW_REDRAW);
     ck_assert_int_eq(key(&w, 27), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
     frame(&w);
-    row_is(&w, 0, "SQS queues  2 shown of 2  sorted by QUEUE ascending");
+    row_is(&w, 0, "SQS queues  2 shown of 2  sorted by QUEUE ascending  DEPTH 0-1234");
     world_done(&w);
 }
 END_TEST
@@ -672,7 +693,7 @@ START_TEST(stale_rows_monochrome)
     line_with(&w, "0");  /* the last good numbers stay */
     store_list_fail(w.store, "queue", &err);
     frame(&w);
-    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending  (stale)");
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending  (stale)  DEPTH 0-1234");
     y = line_with(&w, "orders-intake");
     ck_assert(screen_test_attr(w.scr->win, y, 0) & A_DIM);
     world_done(&w);
@@ -697,7 +718,7 @@ START_TEST(cursor_follows_queue_across_polls)
     put_queue(w.store, "orders-intake", 1234, 12, 0, 0, "orders-dlq", 600);
     store_list_end(w.store, "queue");
     frame(&w);
-    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending");
+    row_is(&w, 0, "SQS queues  4 shown of 4  sorted by QUEUE ascending  DEPTH 0-1234");
     key(&w, '\n');
     ck_assert_str_eq(sqs_view.detail(w.priv), URL("orders-intake"));
     world_done(&w);
@@ -718,7 +739,7 @@ static void poll_quiet(struct store *s)
 
 static void spark_ends_row(struct world *w, const char *name, const double *hist, size_t n)
 {
-    char *spark = glyph_sparkline(&glyphs_utf8, hist, n, 10);
+    char *spark = glyph_sparkline_scaled(&glyphs_utf8, hist, n, 10, 0, 1234);
     char *row = screen_test_row(w->scr->win, line_with(w, name));
     size_t rl = strlen(row), sl = strlen(spark);
 
@@ -763,7 +784,7 @@ START_TEST(unknown_numbers_and_keys_listed)
     struct store_res *r;
     int y;
     char *row;
-    bool enter = false, sort = false, esc = false;
+    bool enter = false, sort = false, esc = false, letters = false;
 
     world_init(&w, 80, 24, false);
     r = store_update_begin(w.store, "queue", URL("bare"));  /* listed, attributes pending */
@@ -771,15 +792,16 @@ START_TEST(unknown_numbers_and_keys_listed)
     frame(&w);
     y = line_with(&w, "bare");
     row = screen_test_row(w.scr->win, y);
-    ck_assert_msg(strncmp(row, "bare ", 5) == 0 && strstr(row, "      -         -       -       -"),
+    ck_assert_msg(strncmp(row, "bare ", 5) == 0 && strstr(row, "-          -        -       -"),
                   "'%s'", row);
     free(row);
     for (const struct view_keyhelp *k = sqs_view.keys; k->keys; k++) {
         enter |= strcmp(k->keys, "Enter") == 0;
         sort |= strcmp(k->keys, "s/S") == 0;
+        letters |= strcmp(k->keys, "Q V I D O F L") == 0 && strstr(k->what, "DLQ");
         esc |= strstr(k->keys, "Esc") != NULL;
     }
-    ck_assert(enter && sort && esc);
+    ck_assert(enter && sort && esc && letters);
     /* The ASCII glyph table (--ascii, or a non-UTF-8 locale) redraws marks and sparklines
      * with it, even when no poll changed the store. */
     w.ctx.glyphs = &glyphs_ascii;
