@@ -1,6 +1,7 @@
 /* dlq.c - the dead-letter queue view: every queue that is some queue's dead-letter target,
- * with its depth, its change since the console opened, the age of its oldest message and
- * the source queues that feed it. A DLQ holding messages means work was lost to retries,
+ * with its depth, its change since the console opened, its rate over the last minutes, the
+ * age of its oldest message and the source queues that feed it. Until the first poll has
+ * read the list it says "not read yet" (or "cannot read: why"), never "0 holding". A DLQ holding messages means work was lost to retries,
  * so those rows are drawn critical and ranked above the rest whatever the sort.
  *
  * Rows come from the store's "dlq" kind; source names come from the "queue" kind (a
@@ -14,22 +15,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/client.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "table.h"
 #include "view.h"
 #include "util/xalloc.h"
 
-enum { COL_NAME, COL_DEPTH, COL_CHANGE, COL_OLDEST, COL_INFLIGHT, COL_SOURCES, NCOLS };
+enum { COL_NAME, COL_DEPTH, COL_CHANGE, COL_OLDEST, COL_INFLIGHT, COL_RATE, COL_SOURCES,
+       NCOLS };
 
-/* 80 columns: 16 + 7 + 7 + 8 + 9 + 12 and the gaps leave the flex columns ~15 more. */
+/* 80 columns: 16 + 7 + 11 + 8 + 10 + 8 + 12 and 6 gaps make 78 (a sortable column has
+ * room for its title and the sort mark); the flex columns share the rest. The change is
+ * since the console opened, and says so; the rate needs only the last few polls. Sort
+ * letters: S is reverse, so SINCE OPEN is C (change) and SOURCES is U. */
 static const struct table_col dlq_cols[NCOLS] = {
-    [COL_NAME] = { .title = "DLQ", .width = 16, .flex = 2 },
-    [COL_DEPTH] = { .title = "DEPTH", .width = 7, .right = true, .desc_first = true },
-    [COL_CHANGE] = { .title = "CHANGE", .width = 7, .right = true, .desc_first = true },
-    [COL_OLDEST] = { .title = "OLDEST", .width = 8, .right = true, .desc_first = true },
-    [COL_INFLIGHT] = { .title = "IN FLIGHT", .width = 9, .right = true, .desc_first = true },
-    [COL_SOURCES] = { .title = "SOURCES", .width = 12, .flex = 1 },
+    [COL_NAME] = { .title = "DLQ", .width = 16, .flex = 2, .sort_key = 'L' },
+    [COL_DEPTH] = { .title = "DEPTH", .width = 7, .right = true, .desc_first = true,
+                    .sort_key = 'D' },
+    [COL_CHANGE] = { .title = "SINCE OPEN", .width = 7, .right = true, .desc_first = true,
+                     .sort_key = 'C' },
+    [COL_OLDEST] = { .title = "OLDEST", .width = 8, .right = true, .desc_first = true,
+                     .sort_key = 'O' },
+    [COL_INFLIGHT] = { .title = "IN FLIGHT", .width = 9, .right = true, .desc_first = true,
+                       .sort_key = 'I' },
+    [COL_RATE] = { .title = "PER MIN", .width = 7, .right = true, .desc_first = true,
+                   .sort_key = 'P' },
+    [COL_SOURCES] = { .title = "SOURCES", .width = 12, .flex = 1, .sort_key = 'U' },
 };
 
 /* Ranks: a DLQ holding messages first, then the rest (unknown depth included). */
@@ -39,6 +51,8 @@ struct dlq_state {
     struct table *table;
     bool built;
     uint64_t gen_dlq, gen_queue;  /* store generations the rows were built from */
+    int64_t fetched;              /* and the dlq list's time: a quiet poll adds a point
+                                     to the history the rate is taken from */
     char *filter;                 /* the filter they were built with */
     size_t holding;               /* DLQs with depth > 0 (before the filter) */
     bool detail_open;
@@ -115,7 +129,7 @@ static void add_row(struct dlq_state *st, const struct view_ctx *ctx,
     struct table_row *row = table_add(st->table, store_res_key(r));
     char num[32];
     int64_t depth = -1, inflight = -1;
-    double age, delta;
+    double age, delta, rate;
     bool has_depth = store_res_int(r, "visible", &depth);
     char *sources;
 
@@ -147,6 +161,14 @@ static void add_row(struct dlq_state *st, const struct view_ctx *ctx,
                    (double)inflight);
     else
         table_cell(row, COL_INFLIGHT, "-", NAN);
+
+    if (view_rate(r, "visible", ctx->now_ms, VIEW_RATE_WINDOW_MS, &rate, NULL)) {
+        table_cell(row, COL_RATE, fmt_rate(num, sizeof(num), rate), rate);
+        if (rate > 0)
+            table_cell_style(row, COL_RATE, THEME_WARN);
+    } else {
+        table_cell(row, COL_RATE, "-", NAN);  /* one poll so far */
+    }
 
     sources = sources_joined(ctx->store, r);
     table_cell(row, COL_SOURCES, *sources ? sources : "-", NAN);
@@ -219,11 +241,12 @@ static int dlq_update(void *priv, struct view_ctx *ctx)
     store_kind_info(ctx->store, "dlq", &dlq);
     store_kind_info(ctx->store, "queue", &queue);
     if (!st->built || dlq.generation != st->gen_dlq || queue.generation != st->gen_queue ||
-        !st->filter || strcmp(st->filter, filter) != 0) {
+        dlq.fetched != st->fetched || !st->filter || strcmp(st->filter, filter) != 0) {
         rebuild(st, ctx);
         st->built = true;
         st->gen_dlq = dlq.generation;
         st->gen_queue = queue.generation;
+        st->fetched = dlq.fetched;
         free(st->filter);
         st->filter = xstrdup(filter);
         bits |= VIEW_REDRAW;
@@ -253,8 +276,9 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
     const struct store_res *r = store_find(s, "dlq", st->detail_key);
     int h = getmaxy(win), w = getmaxx(win), y = 0;
     char num[32], line[256], a[32], b[32], c[32];
-    int64_t depth, v;
-    double age, delta;
+    int64_t depth, v, span;
+    double age, delta, rate;
+    struct store_point base;
     cJSON *arr;
     const cJSON *it;
     int i = 0, nsrc;
@@ -269,13 +293,22 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
         fmt_count(b, sizeof(b), store_res_int(r, "in_flight", &v) ? v : -1);
         fmt_count(c, sizeof(c), store_res_int(r, "delayed", &v) ? v : -1);
         snprintf(line, sizeof(line), "%s visible, %s in flight, %s delayed", a, b, c);
-        if (store_res_change(r, "visible", &delta))
+        if (store_res_change(r, "visible", &delta) && store_res_baseline(r, "visible", &base))
             snprintf(line + strlen(line), sizeof(line) - strlen(line),
-                     " (%s since opened)", fmt_delta(num, sizeof(num), (int64_t)delta));
+                     " (%s since opened %s ago)", fmt_delta(num, sizeof(num), (int64_t)delta),
+                     fmt_age(a, sizeof(a), ctx->now_ms - base.time));
         pane_line(win, y++, ctx, "Depth", line,
                   depth > 0 ? view_attr(ctx, THEME_CRITICAL) : view_attr(ctx, THEME_OK));
     } else {
         pane_line(win, y++, ctx, "Depth", "unknown", view_attr(ctx, THEME_DIM));
+    }
+    if (view_rate(r, "visible", ctx->now_ms, VIEW_RATE_WINDOW_MS, &rate, &span)) {
+        snprintf(line, sizeof(line), "%s messages a minute over the last %s",
+                 fmt_rate(num, sizeof(num), rate), fmt_age(a, sizeof(a), span));
+        pane_line(win, y++, ctx, "Rate", line,
+                  rate > 0 ? view_attr(ctx, THEME_WARN) : A_NORMAL);
+    } else {
+        pane_line(win, y++, ctx, "Rate", "after the next poll", view_attr(ctx, THEME_DIM));
     }
     if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0)
         pane_line(win, y++, ctx, "Oldest", fmt_duration(num, sizeof(num), (int64_t)age),
@@ -333,8 +366,31 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
     }
     cJSON_Delete(arr);
     if (h > 12)  /* the footer lists the keys too; this says it where the eye is */
-        view_text(win, h - 1, 0, w, "Esc or q: back to the list   j/k: scroll the sources",
+        view_text(win, h - 1, 0, w, "Esc or q: back to the list   j/k g/G: scroll the sources",
                   view_attr(ctx, THEME_DIM));
+}
+
+/* The list was never read: the first poll is under way, or it failed (the kind's error,
+ * described as the status line does: cause, profile, endpoint, fix). */
+static void draw_unread(const struct view_ctx *ctx, WINDOW *win, const struct store_kind_info *info)
+{
+    int w = getmaxx(win);
+    char why[1200], *line;
+
+    if (info->error) {
+        aws_error_describe(info->error, ctx->profile ? ctx->profile : "default", why,
+                           sizeof(why));
+        line = xasprintf("Dead-letter queues  cannot read: %s", why);
+        view_text(win, 0, 0, w, line, view_attr(ctx, THEME_ERROR));
+        view_text(win, 2, 1, w - 1, "no count is shown until the list can be read; "
+                  ":errors has the whole message", view_attr(ctx, THEME_DIM));
+    } else {
+        line = xstrdup("Dead-letter queues  not read yet");
+        view_text(win, 0, 0, w, line, view_attr(ctx, THEME_TITLE));
+        view_text(win, 2, 1, w - 1, "the first poll of the queue list is still running",
+                  view_attr(ctx, THEME_DIM));
+    }
+    free(line);
 }
 
 static void dlq_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
@@ -342,7 +398,8 @@ static void dlq_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     struct dlq_state *st = priv;
     struct store_kind_info info;
     int h = getmaxy(win), w = getmaxx(win);
-    char title[160], empty[160];
+    struct buf title;
+    char *t, empty[160];
 
     werase(win);
     if (!st->built)
@@ -352,16 +409,26 @@ static void dlq_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
         return;
     }
     store_kind_info(ctx->store, "dlq", &info);
-    snprintf(title, sizeof(title), "Dead-letter queues  %zu holding messages, %zu total%s",
-             st->holding, table_total(st->table), info.stale ? "  (stale)" : "");
-    view_text(win, 0, 0, w, title,
-              view_attr(ctx, st->holding ? THEME_CRITICAL : THEME_TITLE));
+    if (!info.fetched && table_total(st->table) == 0) {
+        /* Nothing read yet: counting zero DLQs here would be an all-clear nobody gave. */
+        draw_unread(ctx, win, &info);
+        return;
+    }
+    buf_init(&title);
+    buf_printf(&title, "Dead-letter queues  %zu holding messages, %zu total", st->holding,
+               table_total(st->table));
+    if (ctx->filter && *ctx->filter)
+        buf_printf(&title, "  %zu shown  /%s", table_shown(st->table), ctx->filter);
+    if (info.stale)
+        buf_puts(&title, "  (stale)");  /* the status line says why */
+    t = buf_steal(&title);
+    view_text(win, 0, 0, w, t, view_attr(ctx, st->holding ? THEME_CRITICAL : THEME_TITLE));
+    free(t);
     if (ctx->filter && *ctx->filter && table_total(st->table))
         snprintf(empty, sizeof(empty), "no match for /%s", ctx->filter);
     else
         snprintf(empty, sizeof(empty), "%s",
-                 info.fetched ? "no dead-letter queues: no queue has a redrive policy"
-                              : "no dead-letter queues yet");
+                 "no dead-letter queues: no queue has a redrive policy");
     if (h > 1)
         table_draw(st->table, ctx, win, 1, h - 1, empty);
 }
@@ -373,6 +440,8 @@ static bool is_enter(int key)
 
 static int detail_key(struct dlq_state *st, int key)
 {
+    int page = 10;  /* the sources list: clamped when drawn */
+
     switch (key) {
     case 27:  /* Esc */
     case 'q':
@@ -387,13 +456,47 @@ static int detail_key(struct dlq_state *st, int key)
         if (st->detail_scroll > 0)
             st->detail_scroll--;
         return VIEW_HANDLED | VIEW_REDRAW;
+    case VIEW_KEY(KEY_NPAGE):
+    case VIEW_KEY_CTRL('f'):
+        st->detail_scroll += page;
+        return VIEW_HANDLED | VIEW_REDRAW;
+    case VIEW_KEY(KEY_PPAGE):
+    case VIEW_KEY_CTRL('b'):
+        st->detail_scroll = st->detail_scroll > page ? st->detail_scroll - page : 0;
+        return VIEW_HANDLED | VIEW_REDRAW;
     case 'g':
     case VIEW_KEY(KEY_HOME):
         st->detail_scroll = 0;
         return VIEW_HANDLED | VIEW_REDRAW;
+    case 'G':
+    case VIEW_KEY(KEY_END):
+        st->detail_scroll = 1 << 20;  /* the last page, once clamped */
+        return VIEW_HANDLED | VIEW_REDRAW;
     default:
         return VIEW_UNHANDLED;
     }
+}
+
+/* The DLQ under the cursor, or the one whose pane is open; NULL when none. */
+static const char *current_url(const struct dlq_state *st)
+{
+    if (st->detail_open)
+        return st->detail_key;
+    return st->table ? table_selected_key(st->table) : NULL;
+}
+
+/* `y`: the DLQ's URL, what redrive and the aws CLI take. */
+static int copy_url(struct dlq_state *st, struct view_ctx *ctx)
+{
+    const char *url = current_url(st);
+    const struct store_res *r = url ? store_find(ctx->store, "dlq", url) : NULL;
+
+    if (!url)
+        return VIEW_HANDLED;
+    snprintf(ctx->copy, sizeof(ctx->copy), "%s", url);
+    snprintf(ctx->copy_what, sizeof(ctx->copy_what), "URL of %s",
+             r ? res_name(r) : url_tail(url));
+    return VIEW_HANDLED | VIEW_COPY;
 }
 
 static int dlq_key(void *priv, struct view_ctx *ctx, int key)
@@ -401,7 +504,8 @@ static int dlq_key(void *priv, struct view_ctx *ctx, int key)
     struct dlq_state *st = priv;
     const char *sel;
 
-    (void)ctx;
+    if (key == 'y')
+        return copy_url(st, ctx);
     if (st->detail_open)
         return detail_key(st, key);
     if (is_enter(key)) {
@@ -431,10 +535,35 @@ static bool dlq_select(void *priv, struct view_ctx *ctx, const char *key)
     return key && table_select(st->table, key);
 }
 
+/* `:cli`: the DLQ's attributes; in the pane also its source queues. */
+static bool dlq_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
+{
+    struct dlq_state *st = priv;
+    const char *url = current_url(st);
+    char *q;
+
+    (void)ctx;
+    if (!url)
+        return false;
+    q = view_shell_quote(url);
+    snprintf(out, n, "aws sqs get-queue-attributes --queue-url %s --attribute-names All%s%s", q,
+             st->detail_open ? "\naws sqs list-dead-letter-source-queues --queue-url " : "",
+             st->detail_open ? q : "");
+    free(q);
+    return true;
+}
+
 static const struct view_keyhelp dlq_keys[] = {
-    { "Enter", "details: depth, oldest, source queues" },
-    { "s/S", "sort by next column / reverse" },
-    { "Esc/q", "close details" },
+    { "Enter", "details: depth, rate, oldest, source queues" },
+    { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },
+    { "s/S", "sort: by the next column / reverse the order" },
+    { "L D C O I P U", "sort by that column: DLQ, DEPTH, SINCE OPEN (change since the "
+                       "console opened), OLDEST, IN FLIGHT, PER MIN (rate over the last 5 "
+                       "minutes), SOURCES (again: reverse)" },
+    { "j/k", "down / up (in details: scroll the sources)" },
+    { "PgUp/PgDn", "page up / down" },
+    { "g/G", "first / last" },
+    { "Esc/q", "close details (in the table: back)" },
     { NULL, NULL },
 };
 
@@ -452,4 +581,6 @@ const struct view dlq_view = {
     .detail = dlq_detail,
     .select = dlq_select,
     .keys = dlq_keys,
+    .filter_in_title = true,
+    .cli = dlq_cli,
 };

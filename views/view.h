@@ -158,6 +158,13 @@ void view_fill_line(WINDOW *w, int y, attr_t attr);
  * time, "2026-11-25 13:17:55 UTC" in UTC. Returns buf (size n), "-" when epoch_s is not a
  * plausible time. */
 char *view_time(const struct view_ctx *ctx, double epoch_s, char *buf, size_t n);
+/* The rate of change of a numeric field over the history points of the last window_ms
+ * (per minute), from the first and last of them: it needs two polls, not the console
+ * open for long. false with fewer than two points in the window. span_ms (may be NULL):
+ * the time between the two points used. */
+#define VIEW_RATE_WINDOW_MS (5 * 60 * 1000)
+bool view_rate(const struct store_res *r, const char *field, int64_t now_ms, int64_t window_ms,
+               double *per_minute, int64_t *span_ms);
 /* A single-quoted word for a POSIX shell ('it'\''s'), for `:cli` commands. The caller
  * frees. */
 char *view_shell_quote(const char *s);

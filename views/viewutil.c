@@ -99,3 +99,20 @@ char *view_shell_quote(const char *s)
     buf_puts(&b, "'");
     return buf_steal(&b);
 }
+
+bool view_rate(const struct store_res *r, const char *field, int64_t now_ms, int64_t window_ms,
+               double *per_minute, int64_t *span_ms)
+{
+    struct store_point pts[STORE_HISTORY_LEN];
+    size_t n = r ? store_res_history(r, field, STORE_HISTORY_LEN, pts) : 0, first = 0;
+
+    while (first < n && pts[first].time < now_ms - window_ms)
+        first++;
+    if (n < 2 || n - first < 2 || pts[n - 1].time <= pts[first].time)
+        return false;
+    *per_minute = (pts[n - 1].value - pts[first].value) * 60000.0 /
+                  (double)(pts[n - 1].time - pts[first].time);
+    if (span_ms)
+        *span_ms = pts[n - 1].time - pts[first].time;
+    return true;
+}

@@ -189,10 +189,23 @@ START_TEST(change_since_opened)
     /* a first poll has no change yet */
     y = find(&w, "orders-dlq");
     header = screen_test_row(w.scr->win, 1);
-    col = screen_test_col(header, "CHANGE");
-    free(header);
+    /* the column says what the change is measured from */
+    col = screen_test_col(header, "SINCE OPEN");
     ck_assert_int_gt(col, 0);
+    ck_assert_int_gt(screen_test_col(header, "PER MIN"), col);
+    free(header);
     ck_assert(row_lacks(&w, y, "+"));
+    /* one poll: no rate yet, "-" rather than a made-up 0 */
+    {
+        char *row = screen_test_row(w.scr->win, y);
+        char *hdr = screen_test_row(w.scr->win, 1);
+        int pc = screen_test_col(hdr, "PER MIN");
+
+        ck_assert_msg(pc > 0 && (int)strlen(row) > pc + 6 && row[pc + 6] == '-',
+                      "'%s'\n'%s'", hdr, row);
+        free(row);
+        free(hdr);
+    }
 
     fake_now += 10000;
     put_dlq(w.store, "orders-dlq", 9, 760, "[\"" BASE "orders\",\"" BASE "payments\"]");
@@ -202,14 +215,17 @@ START_TEST(change_since_opened)
     ck_assert_int_eq(y, 3);
     ck_assert(row_has(&w, y, "+4"));
     ck_assert(row_has(&w, 2, "-2"));
+    /* two polls 10 s apart: +4 is 24 a minute, -2 is -12 */
+    ck_assert(row_has(&w, y, "+24 "));
+    ck_assert(row_has(&w, 2, "-12 "));
     /* the change sits under its column title */
     {
         char *row = screen_test_row(w.scr->win, y);
         int c = screen_test_col(row, "+4");
 
         free(row);
-        ck_assert_int_ge(c, col - 4);
-        ck_assert_int_le(c, col + 6);
+        ck_assert_int_ge(c, col);
+        ck_assert_int_le(c, col + 10);
     }
     /* growth is a warning: the mono theme's warn is bold without critical's underline */
     {
@@ -333,11 +349,21 @@ START_TEST(filter_rows)
     ck_assert_int_eq(screen_test_find(w.scr->win, "billing-dlq"), -1);
     ck_assert_int_eq(screen_test_find(w.scr->win, "empty-dlq"), -1);
 
-    /* a source queue's name matches too */
+    /* the filter is in the title */
+    ck_assert(row_has(&w, 0, "2 holding messages, 4 total  1 shown  /ORDERS"));
+
+    /* the name column by default: a source queue's name does not match... */
     w.ctx.filter = "payments";
+    frame(&w);
+    ck_assert_int_ge(find(&w, "no match for /payments"), 1);
+    /* ...unless asked for: "sources:" looks in that column, "*:" in all of them */
+    w.ctx.filter = "sources:payments";
     frame(&w);
     ck_assert(row_has(&w, 2, "orders-dlq"));
     ck_assert_int_eq(screen_test_find(w.scr->win, "billing-dlq"), -1);
+    w.ctx.filter = "*:payments";
+    frame(&w);
+    ck_assert(row_has(&w, 2, "orders-dlq"));
 
     w.ctx.filter = "!orders";
     frame(&w);
@@ -507,10 +533,37 @@ START_TEST(empty_store_and_tiny_window)
     w.ctx.store = empty;
     dlq_view.init(priv, &w.ctx);
     dlq_view.update(priv, &w.ctx);
+    werase(w.scr->win);
+    dlq_view.draw(priv, &w.ctx, w.scr->win);
+    /* never read: no count at all, not an all-clear of zero */
+    ck_assert(row_has(&w, 0, "Dead-letter queues  not read yet"));
+    ck_assert_int_eq(screen_test_find(w.scr->win, "holding"), -1);
+    ck_assert_int_eq(screen_test_find(w.scr->win, " 0 "), -1);
+    ck_assert_int_eq(dlq_view.key(priv, &w.ctx, '\n') & VIEW_DETAIL, 0);
+    /* the first list poll failed: the cause, still no count */
+    {
+        struct aws_error err;
+
+        aws_error_clear(&err);
+        aws_error_set(&err, AWS_ERR_NETWORK, "Could not connect to server");
+        snprintf(err.endpoint, sizeof(err.endpoint), "http://127.0.0.1:9");
+        store_list_fail(empty, "queue", &err);
+        store_list_fail(empty, "dlq", &err);
+    }
+    dlq_view.update(priv, &w.ctx);
+    werase(w.scr->win);
+    dlq_view.draw(priv, &w.ctx, w.scr->win);
+    ck_assert(row_has(&w, 0, "Dead-letter queues  cannot read: "));
+    ck_assert(row_has(&w, 0, "cannot reach http://127.0.0.1:9"));
+    ck_assert_int_eq(screen_test_find(w.scr->win, "holding"), -1);
+    /* read, and really empty: now zero is the truth */
+    store_list_begin(empty, "dlq");
+    store_list_end(empty, "dlq");
+    dlq_view.update(priv, &w.ctx);
+    werase(w.scr->win);
     dlq_view.draw(priv, &w.ctx, w.scr->win);
     ck_assert(row_has(&w, 0, "0 holding messages, 0 total"));
     ck_assert_int_ge(find(&w, "no dead-letter queues"), 1);
-    ck_assert_int_eq(dlq_view.key(priv, &w.ctx, '\n') & VIEW_DETAIL, 0);
     ck_assert_ptr_null(dlq_view.detail(priv));
     dlq_view.done(priv);
     free(priv);
