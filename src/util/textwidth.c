@@ -142,3 +142,78 @@ char *textwidth_fit(const char *s, int cols, const char *ellipsis, bool align_ri
     free(cut);
     return buf_steal(&out);
 }
+
+struct linelist {
+    char **v;
+    size_t n, cap;
+};
+
+static void line_push(struct linelist *l, const char *s, size_t len)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = xstrndup(s, len);
+}
+
+/* One paragraph (no '\n') into lines of at most cols columns. */
+static void wrap_paragraph(struct linelist *l, const char *s, size_t len, int cols)
+{
+    const char *end = s + len;
+
+    do {
+        const char *p = s, *brk = NULL;
+        int used = 0, w;
+
+        /* take units while they fit; remember the last space as where to break */
+        while (p < end) {
+            size_t n = unit_next(p, &w);
+
+            if (p + n > end)
+                n = (size_t)(end - p);
+            if (*p == ' ')
+                brk = p;
+            if (used + w > cols && used > 0)
+                break;
+            used += w;
+            p += n;
+        }
+        if (p >= end) {
+            line_push(l, s, (size_t)(end - s));
+            return;
+        }
+        if (*p == ' ')
+            brk = p;           /* the break falls on a space: the whole line fits */
+        if (!brk || brk == s)
+            brk = p;           /* one word wider than the line: cut it where it is full */
+        line_push(l, s, (size_t)(brk - s));
+        s = brk;
+        while (s < end && *s == ' ')
+            s++;
+    } while (s < end);
+}
+
+size_t textwidth_wrap(const char *s, int cols, char ***lines)
+{
+    struct linelist l = { NULL, 0, 0 };
+
+    if (cols < 1)
+        cols = 1;
+    if (!s)
+        s = "";
+    for (;;) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+        if (len == 0)
+            line_push(&l, s, 0);
+        else
+            wrap_paragraph(&l, s, len, cols);
+        if (!nl)
+            break;
+        s = nl + 1;
+    }
+    *lines = l.v;
+    return l.n;
+}

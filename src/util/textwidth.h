@@ -10,6 +10,7 @@
 #define OPSDECK_TEXTWIDTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Columns taken by s. */
 int textwidth(const char *s);
@@ -24,5 +25,12 @@ char *textwidth_truncate(const char *s, int cols, const char *ellipsis);
 /* s cut as above, then padded with spaces to exactly `cols` columns, on the right
  * (align_right false) or on the left (align_right true, for numbers). The caller frees. */
 char *textwidth_fit(const char *s, int cols, const char *ellipsis, bool align_right);
+
+/* s broken into lines of at most `cols` columns (at least 1): at spaces where it can be
+ * (the spaces at a break are dropped), inside a word only when the word alone is wider
+ * than a line (an ARN, a URL); an explicit '\n' ends a line. *lines gets the lines (each
+ * freed by the caller, then the array); returns how many (at least 1: "" is one empty
+ * line). */
+size_t textwidth_wrap(const char *s, int cols, char ***lines);
 
 #endif

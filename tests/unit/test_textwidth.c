@@ -111,6 +111,46 @@ START_TEST(fit_pads_to_exact_columns)
 }
 END_TEST
 
+/* The lines of a wrap joined by '|', for one-line comparisons. */
+static char *wrapped(const char *s, int cols)
+{
+    static char out[1024];
+    char **lines;
+    size_t n = textwidth_wrap(s, cols, &lines);
+
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(textwidth(lines[i]) <= (cols < 1 ? 1 : cols), "'%s' wider than %d",
+                      lines[i], cols);
+        if (i)
+            strcat(out, "|");
+        strcat(out, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+START_TEST(wrap_words_long_words_and_newlines)
+{
+    ck_assert_str_eq(wrapped("sort by the next column", 10), "sort by|the next|column");
+    ck_assert_str_eq(wrapped("exactly ten", 11), "exactly ten");
+    ck_assert_str_eq(wrapped("exactly ten", 10), "exactly|ten");
+    ck_assert_str_eq(wrapped("a  b", 1), "a|b");   /* spaces at a break are dropped */
+    /* a URL wider than the line is cut where the line is full */
+    ck_assert_str_eq(wrapped("see https://sqs.eu-west-1.amazonaws.com/1/q", 16),
+                     "see|https://sqs.eu-w|est-1.amazonaws.|com/1/q");
+    ck_assert_str_eq(wrapped("one\ntwo words", 5), "one|two|words");
+    ck_assert_str_eq(wrapped("", 5), "");
+    ck_assert_str_eq(wrapped("x\n", 5), "x|");
+    /* wide characters count two columns and are never split */
+    ck_assert_str_eq(wrapped("注文キュー 注文", 6), "注文キ|ュー|注文");
+    /* combining marks stay with their base */
+    ck_assert_str_eq(wrapped("cafe\xcc\x81 cafe\xcc\x81", 4), "cafe\xcc\x81|cafe\xcc\x81");
+    ck_assert_str_eq(wrapped("abc", 0), "a|b|c");  /* at least one column a line */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("textwidth");
@@ -122,6 +162,7 @@ int main(void)
     tcase_add_test(tc, truncate_wide_at_the_boundary);
     tcase_add_test(tc, truncate_keeps_combining_marks);
     tcase_add_test(tc, fit_pads_to_exact_columns);
+    tcase_add_test(tc, wrap_words_long_words_and_newlines);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }
