@@ -525,10 +525,8 @@ static int enter(struct ov_state *st, struct view_ctx *ctx)
     case LINE_OLDQ:
         return jump(ctx, "sqs", l->key);
     case LINE_ERROR:
-        /* "SQS ListQueues": the queue list is where its effect shows */
-        if (strncmp(l->key, "SQS ", 4) == 0)
-            return jump(ctx, "sqs", NULL);
-        return VIEW_HANDLED;
+        /* the whole text of that call's errors */
+        return jump(ctx, "errors", l->key);
     default:
         return VIEW_HANDLED;  /* nothing behind it yet (the expiry view comes later) */
     }

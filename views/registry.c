@@ -11,6 +11,7 @@ const struct view *const view_registry[] = {
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
     &jobs_view,      /* :jobs, no number */
+    &errors_view,    /* :errors only */
     NULL,
 };
 

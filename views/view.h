@@ -144,6 +144,7 @@ extern const struct view overview_view;
 extern const struct view sqs_view;
 extern const struct view dlq_view;
 extern const struct view jobs_view;
+extern const struct view errors_view;
 
 /* ---- helpers for views (views/viewutil.c) ------------------------------------------- */
 
@@ -152,6 +153,9 @@ attr_t view_attr(const struct view_ctx *ctx, enum theme_element e);
 /* Writes untrusted text at (y, x) in at most `cols` columns: sanitised, cut with the
  * ellipsis glyph, never past the window's edge. Returns the columns written. */
 int view_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr);
+/* view_text for text that went through sanitize_text() already (a wrapped piece of it):
+ * sanitising again would double its backslashes. Cut to cols, never past the edge. */
+int view_text_clean(WINDOW *w, int y, int x, int cols, const char *clean, attr_t attr);
 /* A line of the element's style across the whole width of row y. */
 void view_fill_line(WINDOW *w, int y, attr_t attr);
 /* A time of day as the user asked for it (ctx->utc): "2026-11-25 14:17:55 CET" in local

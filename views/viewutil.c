@@ -51,6 +51,27 @@ int view_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
     return n;
 }
 
+int view_text_clean(WINDOW *w, int y, int x, int cols, const char *clean, attr_t attr)
+{
+    int maxx, maxy, n;
+    char *cut;
+
+    if (!w || !clean)
+        return 0;
+    getmaxyx(w, maxy, maxx);
+    if (y < 0 || y >= maxy || x < 0 || x >= maxx || cols <= 0)
+        return 0;
+    if (cols > maxx - x)
+        cols = maxx - x;
+    cut = textwidth_truncate(clean, cols, glyphs_select(false)->g[GLYPH_ELLIPSIS]);
+    n = textwidth(cut);
+    wattrset(w, attr);
+    mvwaddstr(w, y, x, cut);
+    wattrset(w, A_NORMAL);
+    free(cut);
+    return n;
+}
+
 void view_fill_line(WINDOW *w, int y, attr_t attr)
 {
     int maxx, maxy;

@@ -9,13 +9,18 @@
 #include "util/xalloc.h"
 
 const struct view_keyhelp frame_keys[] = {
-    {":", "command: :sqs :dlq :overview :jobs :profile NAME :region NAME :theme NAME :q"},
+    {":", "command line, Tab completes (the commands are listed below)"},
     {":writes", "on|off: allow or refuse writes in this session (production: type its name)"},
-    {"/", "filter the view as you type (!text inverts); Enter keeps, Esc clears"},
-    {"?", "this help"},
+    {"/", "filter by name as you type; COLUMN:text looks in that column (dlq:orders), "
+          "*:text in all of them, !text keeps the rows that do not match; Enter keeps the "
+          "filter, Esc clears it; the cursor goes to the best match, an exact name first"},
+    {"?", "this help (j/k PgDn scroll it)"},
     {"r", "refresh now"},
     {"1-9", "open a view by its number"},
-    {"Esc/q", "back (q at the first view quits)"},
+    {"y", "copy what the cursor is on to the clipboard with OSC 52 (in tmux: "
+          "set -g set-clipboard on)"},
+    {"Esc", "clear the view's filter, else back"},
+    {"q", "back (at the first view: quit)"},
     {"Ctrl-L", "redraw the screen"},
     {"Ctrl-C", "quit"},
     {NULL, NULL},
@@ -64,7 +69,8 @@ char *frame_header_text(const struct frame_header *h, int cols, const char *elli
     return out;
 }
 
-char *frame_footer_text(const struct view_keyhelp *keys, int cols, const char *ellipsis)
+char *frame_footer_text(const struct view_keyhelp *keys, const char *filter, int cols,
+                        const char *ellipsis)
 {
     static const char framework[] = ": cmd  / filter  ? help  q back";
     size_t cap = 256, len = 0;
@@ -72,6 +78,18 @@ char *frame_footer_text(const struct view_keyhelp *keys, int cols, const char *e
     int fw = (int)sizeof(framework) - 1;
 
     buf[0] = '\0';
+    /* an active filter first: rows are hidden, and the view's title does not say so */
+    if (filter && *filter) {
+        char *f = xasprintf(" /%s (Esc clears)", filter);
+        char *cut = textwidth_truncate(f, cols / 2, ellipsis);
+
+        len = strlen(cut);
+        if (len + 1 > cap)
+            buf = xrealloc(buf, cap = len + 1);
+        memcpy(buf, cut, len + 1);
+        free(cut);
+        free(f);
+    }
     /* the view's keys first, as many whole entries as fit before the framework's */
     for (size_t i = 0; keys && keys[i].keys; i++) {
         /* the footer is a reminder, `?` has the whole text: "details: attributes, ..."
@@ -83,7 +101,7 @@ char *frame_footer_text(const struct view_keyhelp *keys, int cols, const char *e
         char *item = xasprintf("%s%s %.*s", len ? "  " : " ", keys[i].keys, wl, what);
         size_t il = strlen(item);
 
-        if (textwidth(buf) + textwidth(item) + 3 + fw > cols) {
+        if (textwidth(buf) + textwidth(item) + 4 + fw > cols) {  /* "  | " */
             free(item);
             break;
         }

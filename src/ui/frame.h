@@ -36,9 +36,13 @@ char *frame_header_text(const struct frame_header *h, int cols, const char *elli
  * whole ARN when it has no such part. The caller frees. */
 char *frame_identity_from_arn(const char *arn);
 
-/* The footer: the view's first keys, then the framework's (": cmd  / filter  ? help  q
- * back"), cut to cols. keys may be NULL. The caller frees. */
-char *frame_footer_text(const struct view_keyhelp *keys, int cols, const char *ellipsis);
+/* The footer: the active filter when the view's title does not show it ("/orders (Esc
+ * clears)", filter NULL or "" when none, sanitised by the caller), the view's keys in their
+ * order (most useful first) as many as fit whole before the framework's (": cmd  / filter
+ * ?  help  q back"), each by its short form (its text up to ':', '(', ',' or ';'), cut to
+ * cols. keys may be NULL. The caller frees. */
+char *frame_footer_text(const struct view_keyhelp *keys, const char *filter, int cols,
+                        const char *ellipsis);
 
 /* Writes text on row 0 of w across its whole width in attr (the rest of the row filled). */
 void frame_draw_line(WINDOW *w, const char *text, attr_t attr);

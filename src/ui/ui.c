@@ -25,12 +25,14 @@
 #include "core/client.h"
 #include "ui/cmdline.h"
 #include "creds/creds.h"
+#include "util/buf.h"
 #include "util/fmt.h"
 #include "ui/frame.h"
 #include "ui/glyph.h"
 #include "ui/keys.h"
 #include "ui/loop.h"
 #include "creds/mfa_tty.h"
+#include "ui/osc52.h"
 #include "poll/poller.h"
 #include "util/sanitize.h"
 #include "ui/script.h"
@@ -75,6 +77,17 @@ static int64_t ui_now_s(const struct ui *ui)
     return ui->test_clock ? ui->test_now_ms / 1000 : (int64_t)time(NULL);
 }
 
+/* The clock the store and the error log use: the test clock, else the wall clock. */
+int64_t ui_now_ms(const struct ui *ui)
+{
+    struct timespec ts;
+
+    if (ui->test_clock)
+        return ui->test_now_ms;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ---- messages -------------------------------------------------------------------------- */
 
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
@@ -86,6 +99,9 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
     va_end(ap);
     ui->message_error = error;
     ui->dirty = true;
+    /* the status line may cut it; :errors keeps it whole */
+    if (error)
+        errlog_add(&ui->errlog, ui_now_ms(ui), "console", ui->message);
 }
 
 /* ---- views ----------------------------------------------------------------------------- */
@@ -142,6 +158,7 @@ void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
     ctx->expiry_seconds = nearest_expiry(ui, ui->expiry_what, sizeof(ui->expiry_what));
     ctx->expiry_what = ui->expiry_what;
     ctx->utc = ui->utc;
+    ctx->errlog = &ui->errlog;
 }
 
 static void view_ensure(struct ui *ui, size_t vi)
@@ -233,6 +250,8 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
         ui->dirty = true;
     if (bits & VIEW_REFRESH)
         poller_refresh(ui->poller);
+    if ((bits & VIEW_COPY) && ctx->copy[0])
+        ui_copy(ui, ctx->copy, ctx->copy_what[0] ? ctx->copy_what : "the selection");
     if ((bits & VIEW_DETAIL) && vi == ui_current(ui)) {
         const struct view *v = view_at(ui, vi);
         poller_set_detail(ui->poller, v->detail ? v->detail(ui->priv[vi]) : NULL);
@@ -282,8 +301,13 @@ static void on_store_event(const struct store_event *ev, void *arg)
 {
     struct ui *ui = arg;
 
-    (void)ev;
     ui->store_dirty = true;
+    /* A failing call writes its "error" row's message: :errors keeps every such failure
+     * whole, also after the call recovers and the row is cleared. */
+    if (ev->type == STORE_EV_FIELD && ev->kind && strcmp(ev->kind, "error") == 0 &&
+        ev->field && strcmp(ev->field, "message") == 0 && ev->value &&
+        ev->value->type == STORE_STR && ev->value->u.s && ev->value->u.s[0])
+        errlog_add(&ui->errlog, ev->time, ev->key, ev->value->u.s);
 }
 
 /* The MFA prompt while the console runs: curses steps aside for the plain terminal. */
@@ -557,14 +581,19 @@ static void draw_header(struct ui *ui)
 
 static void draw_footer(struct ui *ui)
 {
-    const struct view *v = view_at(ui, ui_current(ui));
-    char *text;
+    size_t vi = ui_current(ui);
+    const struct view *v = view_at(ui, vi);
+    char *text, *filter = NULL;
 
+    /* a view whose title does not show its filter: the footer does, first */
+    if (!v->filter_in_title && ui->filter[vi][0])
+        filter = sanitize_text(ui->filter[vi], strlen(ui->filter[vi]));
     /* while the prompt holds the status line, Tab's matches show just above it */
     if (ui->prompt != UI_PROMPT_NONE && ui->message[0])
         text = textwidth_truncate(ui->message, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
     else
-        text = frame_footer_text(v->keys, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        text = frame_footer_text(v->keys, filter, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+    free(filter);
 
     werase(ui->wfoot);
     frame_draw_line(ui->wfoot, text, ui_attr(ui, THEME_FOOTER));
@@ -671,8 +700,20 @@ static void draw_status(struct ui *ui)
         free(fit);
         cursor = cc;
     } else {
+        static const char more[] = " (:errors)";
+
         ui_status_text(ui, text, sizeof(text), &style);
-        fit = textwidth_truncate(text, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        /* an error cut to the width says where the whole of it is */
+        if ((style == THEME_ERROR || style == THEME_STALE) && textwidth(text) > COLS &&
+            COLS > 2 * (int)sizeof(more)) {
+            char *cut = textwidth_truncate(text, COLS - (int)strlen(more),
+                                           ui->glyphs->g[GLYPH_ELLIPSIS]);
+
+            fit = xasprintf("%s%s", cut, more);
+            free(cut);
+        } else {
+            fit = textwidth_truncate(text, COLS, ui->glyphs->g[GLYPH_ELLIPSIS]);
+        }
         frame_draw_line(ui->wstatus, fit, ui_attr(ui, style));
         free(fit);
     }
@@ -685,47 +726,177 @@ static void draw_status(struct ui *ui)
     wnoutrefresh(ui->wstatus);
 }
 
-static void draw_help(struct ui *ui)
+/* ---- boxes over the view: help, :cli, the clipboard ------------------------------------ */
+
+void ui_popup_close(struct ui *ui)
+{
+    if (ui->popup_kind != UI_POPUP_NONE)
+        popup_done(&ui->popup);
+    ui->popup_kind = UI_POPUP_NONE;
+    free(ui->popup_copy);
+    ui->popup_copy = NULL;
+    ui->dirty = true;
+}
+
+/* Every key of the view on screen, the framework's, and the `:` commands, from the same
+ * tables the keys and commands are handled by. */
+void ui_help_open(struct ui *ui)
 {
     const struct view *v = view_at(ui, ui_current(ui));
-    size_t nview = 0, nfw = 0;
-    int rows, cols = COLS - 4 > 76 ? 76 : COLS - 4, y = 1;
-    WINDOW *w;
+    char *title = xasprintf("%s: keys", v->title ? v->title : v->name);
 
-    while (v->keys && v->keys[nview].keys)
-        nview++;
-    while (frame_keys[nfw].keys)
-        nfw++;
-    rows = (int)(nview + nfw) + 4 + (nview ? 1 : 0);
-    if (rows > LINES - 2)
-        rows = LINES - 2;
-    w = newwin(rows, cols, (LINES - rows) / 2, (COLS - cols) / 2);
-    if (!w)
+    ui_popup_close(ui);
+    popup_init(&ui->popup, title, "any other key closes");
+    free(title);
+    if (v->keys && v->keys[0].keys) {
+        popup_heading(&ui->popup, "This view");
+        for (size_t i = 0; v->keys[i].keys; i++)
+            popup_add(&ui->popup, v->keys[i].keys, v->keys[i].what);
+        popup_blank(&ui->popup);
+    }
+    popup_heading(&ui->popup, "Everywhere");
+    for (size_t i = 0; frame_keys[i].keys; i++)
+        popup_add(&ui->popup, frame_keys[i].keys, frame_keys[i].what);
+    popup_blank(&ui->popup);
+    popup_heading(&ui->popup, "Commands (type : first; Tab completes)");
+    for (size_t i = 0; view_registry[i]; i++) {
+        char *k = xasprintf(":%s", view_registry[i]->name);
+        char *w = view_registry[i]->number
+                      ? xasprintf("open %s (key %d)", view_registry[i]->title,
+                                  view_registry[i]->number)
+                      : xasprintf("open %s", view_registry[i]->title);
+
+        popup_add(&ui->popup, k, w);
+        free(k);
+        free(w);
+    }
+    for (size_t i = 0; i < cmdline_ncmds; i++) {
+        char *k = cmdline_cmds[i].alias ? xasprintf(":%s, :%s", cmdline_cmds[i].usage,
+                                                    cmdline_cmds[i].alias)
+                                        : xasprintf(":%s", cmdline_cmds[i].usage);
+
+        popup_add(&ui->popup, k, cmdline_cmds[i].help);
+        free(k);
+    }
+    ui->popup_kind = UI_POPUP_HELP;
+    ui->dirty = true;
+}
+
+/* The flags that make a hand-off command read the same account, region and endpoint. */
+static char *cli_flags(const struct ui *ui)
+{
+    struct aws_error err;
+    const char *source = NULL;
+    char *endpoint, *q, *out;
+    struct buf b;
+
+    buf_init(&b);
+    if (ui->cfg->profile_explicit || strcmp(ui->cfg->profile, "default") != 0) {
+        q = view_shell_quote(ui->cfg->profile);
+        buf_printf(&b, " --profile %s", q);
+        free(q);
+    }
+    q = view_shell_quote(ui->cfg->region);
+    buf_printf(&b, " --region %s", q);
+    free(q);
+    aws_error_clear(&err);
+    endpoint = aws_config_endpoint(ui->cfg, "sqs", &source, &err);
+    /* an emulator, a VPC endpoint: the colleague must reach the same one */
+    if (endpoint && source && strcmp(source, "default") != 0) {
+        q = view_shell_quote(endpoint);
+        buf_printf(&b, " --endpoint-url %s", q);
+        free(q);
+    }
+    free(endpoint);
+    out = buf_steal(&b);
+    return out ? out : xstrdup("");
+}
+
+void ui_cli_open(struct ui *ui)
+{
+    size_t vi = ui_current(ui);
+    const struct view *v = view_at(ui, vi);
+    struct view_ctx ctx;
+    char cmd[4096], *flags;
+    struct buf all;
+
+    ui_popup_close(ui);
+    ui_ctx(ui, vi, &ctx);
+    if (v->update)
+        ui_apply(ui, vi, v->update(ui->priv[vi], &ctx), &ctx);
+    cmd[0] = '\0';
+    if (!v->cli || !v->cli(ui->priv[vi], &ctx, cmd, sizeof(cmd)) || !cmd[0]) {
+        ui_message(ui, true, ":cli: nothing here reads from AWS by itself; open a queue in "
+                             ":sqs or :dlq first");
         return;
-    wattrset(w, ui_attr(ui, THEME_HELP));
-    for (int r = 0; r < rows; r++)
-        for (int x = 0; x < cols; x++)
-            mvwaddch(w, r, x, ' ');
-    box(w, 0, 0);
-    mvwprintw(w, 0, 2, " %s keys (any key closes) ", v->title ? v->title : v->name);
-    for (size_t i = 0; i < nview && y < rows - 1; i++, y++) {
-        char *line = xasprintf("%-8s %s", v->keys[i].keys, v->keys[i].what);
-        char *fit = textwidth_truncate(line, cols - 4, ui->glyphs->g[GLYPH_ELLIPSIS]);
-        mvwaddstr(w, y, 2, fit);
-        free(fit);
-        free(line);
     }
-    if (nview && y < rows - 1)
-        y++;
-    for (size_t i = 0; i < nfw && y < rows - 1; i++, y++) {
-        char *line = xasprintf("%-8s %s", frame_keys[i].keys, frame_keys[i].what);
-        char *fit = textwidth_truncate(line, cols - 4, ui->glyphs->g[GLYPH_ELLIPSIS]);
-        mvwaddstr(w, y, 2, fit);
-        free(fit);
-        free(line);
+    flags = cli_flags(ui);
+    popup_init(&ui->popup, "aws CLI: reads what the cursor is on", "y copies it, any other key closes");
+    buf_init(&all);
+    /* one command a line; each gets the flags (profile, region, endpoint) */
+    for (char *line = cmd, *nl; line; line = nl) {
+        char *one;
+
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl++ = '\0';
+        if (!*line)
+            continue;
+        one = xasprintf("%s%s", line, flags);
+        popup_text(&ui->popup, one);
+        if (all.len)
+            buf_putc(&all, '\n');
+        buf_puts(&all, one);
+        free(one);
     }
-    wnoutrefresh(w);
-    delwin(w);
+    free(flags);
+    /* what y copies is what the box shows: sanitised like it */
+    ui->popup_copy = sanitize_text(buf_str(&all), all.len);
+    buf_done(&all);
+    ui->popup_kind = UI_POPUP_CLI;
+    ui->dirty = true;
+}
+
+void ui_copy(struct ui *ui, const char *text, const char *what)
+{
+    /* the clipboard gets exactly what the screen would show: no control character from
+     * AWS reaches a shell it is pasted into */
+    char *clean = sanitize_text(text, strlen(text));
+
+    free(ui->clip);
+    ui->clip = osc52_sequence(clean);
+    free(clean);
+    ui_message(ui, false, "copied %s (OSC 52: the terminal must allow it; in tmux: "
+                          "set -g set-clipboard on)", what);
+}
+
+/* The pending clipboard sequence, after the frame (the terminal is not mid-update). */
+static void clip_flush(struct ui *ui)
+{
+    size_t len, off = 0;
+
+    if (!ui->clip)
+        return;
+    len = strlen(ui->clip);
+    if (ui->headless) {
+        if (ui->out) {
+            fputs(ui->clip, ui->out);
+            fflush(ui->out);
+        }
+    } else {
+        fflush(stdout);
+        while (off < len) {
+            ssize_t n = write(STDOUT_FILENO, ui->clip + off, len - off);
+
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;  /* a terminal that went away: nothing else to do with it */
+            off += (size_t)n;
+        }
+    }
+    free(ui->clip);
+    ui->clip = NULL;
 }
 
 void ui_render(struct ui *ui)
@@ -760,14 +931,16 @@ void ui_render(struct ui *ui)
             v->draw(ui->priv[vi], &ctx, ui->wview);
         wnoutrefresh(ui->wview);
         draw_footer(ui);
-        if (ui->help)
-            draw_help(ui);
+        if (ui->popup_kind != UI_POPUP_NONE)
+            popup_draw(&ui->popup, ui->glyphs, COLS, LINES - 1, ui_attr(ui, THEME_HELP),
+                       ui_attr(ui, THEME_HELP) | A_BOLD, ui_attr(ui, THEME_HELP) | A_BOLD);
         /* the status line last: the terminal's cursor is where it leaves it */
         draw_status(ui);
         /* ... unless a dialog is open: it is over everything, and holds the cursor */
         ui_act_draw(ui);
     }
     doupdate();
+    clip_flush(ui);
     ui->dirty = ui->store_dirty = false;
     ui->last_render = loop_now_ms();
 }
@@ -871,6 +1044,9 @@ static void teardown(struct ui *ui)
     free(ui->priv);
     free(ui->inited);
     free(ui->filter);
+    ui_popup_close(ui);
+    free(ui->clip);
+    errlog_done(&ui->errlog);
     curses_stop(ui);
     if (ui->client)
         session_stop(ui);
@@ -934,6 +1110,7 @@ int ui_run(const struct global_opts *g, const struct ui_opts *o)
     int rc;
 
     memset(&ui, 0, sizeof(ui));
+    errlog_init(&ui.errlog);
     ui.g = g;
     ui.o = o;
     ui.rc = 0;

@@ -16,6 +16,8 @@
 #include "ui/cmdline.h"
 #include "cmd/commands.h"
 #include "ui/dialog.h"
+#include "ui/errlog.h"
+#include "ui/popup.h"
 #include "ui/script.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -25,6 +27,7 @@
 #define UI_STORE_FRAME_MS 100
 
 enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER };
+enum ui_popup { UI_POPUP_NONE, UI_POPUP_HELP, UI_POPUP_CLI };
 
 struct ui {
     const struct global_opts *g;
@@ -74,12 +77,17 @@ struct ui {
     size_t depth;
     char expiry_what[256];
 
-    /* prompts, help, the status line's message (until the next key) */
+    /* prompts, the box over the view (`?` help, `:cli`), the status line's message (until
+     * the next key), the recent errors for :errors */
     enum ui_prompt prompt;
     struct lineedit le;
-    bool help;
+    enum ui_popup popup_kind;
+    struct popup popup;
+    char *popup_copy;          /* what y copies while the popup is open, or NULL */
     char message[1400];
     bool message_error;
+    struct errlog errlog;
+    char *clip;                /* an OSC 52 sequence to write after the next frame */
 
     /* writes (ui_act.c): the session's gate and jobs, the runs of actions, the dialog */
     struct gate *gate;
@@ -106,6 +114,13 @@ struct ui {
 /* ui.c */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int64_t ui_now_ms(const struct ui *ui);
+/* `?`: the help box for the view on screen; `:cli`: the aws CLI hand-off box. */
+void ui_help_open(struct ui *ui);
+void ui_cli_open(struct ui *ui);
+void ui_popup_close(struct ui *ui);
+/* `y`: text to the clipboard (OSC 52, written after the next frame); what names it. */
+void ui_copy(struct ui *ui, const char *text, const char *what);
 size_t ui_current(const struct ui *ui);
 size_t ui_view_index(const char *name);       /* (size_t)-1 when unknown */
 void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx);

@@ -134,9 +134,17 @@ static void run_command(struct ui *ui, const char *line)
             ui_message(ui, true, "'%s' is not a region name (like eu-west-1)", p.arg);
             return;
         }
-        char *profile = xstrdup(ui->cfg->profile);
-        ui_switch(ui, profile, p.arg);
-        free(profile);
+        /* The profile as it was chosen: named (by --profile or :profile) it is named again;
+         * otherwise (AWS_PROFILE, or the default with credentials from the environment)
+         * it is left to the same rules, which need no [default] section to exist. */
+        const char *chosen = NULL;
+        char *copy = NULL;
+
+        if (ui->cfg->profile_explicit)
+            chosen = ui->g->profile && strcmp(ui->g->profile, ui->cfg->profile) == 0
+                         ? ui->g->profile : (copy = xstrdup(ui->cfg->profile));
+        ui_switch(ui, chosen, p.arg);
+        free(copy);
     } else if (strcmp(p.cmd->name, "theme") == 0) {
         if (!theme_name_valid(p.arg)) {
             ui_message(ui, true, "'%s' is not a theme name", p.arg);
@@ -153,7 +161,9 @@ static void run_command(struct ui *ui, const char *line)
         ui_message(ui, false, "%s", ui->utc ? "times in UTC (:utc again for local time)"
                                             : "times in local time (:utc for UTC)");
     } else if (strcmp(p.cmd->name, "help") == 0) {
-        ui->help = true;
+        ui_help_open(ui);
+    } else if (strcmp(p.cmd->name, "cli") == 0) {
+        ui_cli_open(ui);
     } else {
         ui_message(ui, true, "':%s' is not available here", p.cmd->name);
     }
@@ -260,9 +270,16 @@ void ui_key(struct ui *ui, int key)
         ui_act_key(ui, key);
         return;
     }
-    if (ui->help) {   /* any key closes help */
-        ui->help = false;
+    if (ui->popup_kind != UI_POPUP_NONE) {
+        /* scroll keys scroll it; y copies the :cli command; any other key closes it */
         ui->dirty = true;
+        if (ui->popup_kind == UI_POPUP_CLI && key == 'y' && ui->popup_copy) {
+            ui_copy(ui, ui->popup_copy, "the aws CLI command");
+            ui_popup_close(ui);
+            return;
+        }
+        if (!popup_key(&ui->popup, key))
+            ui_popup_close(ui);
         return;
     }
     if (ui->prompt != UI_PROMPT_NONE) {
@@ -289,8 +306,7 @@ void ui_key(struct ui *ui, int key)
         return;
     }
     if (key == '?') {
-        ui->help = true;
-        ui->dirty = true;
+        ui_help_open(ui);
         return;
     }
     if (key == 'r') {
@@ -315,6 +331,15 @@ void ui_key(struct ui *ui, int key)
             return;
         if (v->key)
             bits = v->key(ui->priv[vi], &ctx, key);
+        /* Esc clears the view's filter before it goes back: the filter hides rows, and
+         * the way out of it must be the key the title and the footer name */
+        if (bits == VIEW_UNHANDLED && key == 27 && ui->filter[vi][0]) {
+            ui->filter[vi][0] = '\0';
+            ui->dirty = true;
+            return;
+        }
+        if (bits == VIEW_UNHANDLED && key == 'y')
+            ui_message(ui, false, "y: nothing here to copy (a queue's URL: in :sqs or :dlq)");
         if (bits == VIEW_UNHANDLED && (key == 'q' || key == 27)) {
             if (ui->depth > 1)
                 bits = VIEW_BACK;

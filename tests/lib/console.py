@@ -27,7 +27,7 @@ import time
 
 OPSDECK = os.environ.get("OPSDECK", "opsdeck")
 # A fixed clock for ages and countdowns (ui.h: only honoured with OPSDECK_SCRIPT).
-TEST_NOW = 1795000000     # 2026-11-19T09:46:40Z
+TEST_NOW = 1795000000     # 2026-11-18T11:06:40Z
 TERM = "xterm-256color"
 SCRIPT_TIMEOUT = 90       # seconds: a hung console fails the test instead of hanging make
 DEADLINE = 30.0           # seconds to wait for a screen text in tmux (a bound, not a check)

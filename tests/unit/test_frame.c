@@ -106,28 +106,56 @@ START_TEST(footer_keeps_framework_keys)
         {"p", "peek"},
         {NULL, NULL},
     };
-    char *t = frame_footer_text(keys, 80, "…");
+    char *t = frame_footer_text(keys, NULL, 80, "…");
 
     ck_assert_int_le(textwidth(t), 80);
     ck_assert_msg(strstr(t, "Enter details ") != NULL, "short form of the view's key: '%s'", t);
     ck_assert_msg(strstr(t, "attributes") == NULL, "the long text is for ? only: '%s'", t);
     ck_assert_msg(strstr(t, "? help") != NULL && strstr(t, ": cmd") != NULL, "'%s'", t);
     free(t);
-    t = frame_footer_text(keys, 200, "…");
+    t = frame_footer_text(keys, "", 200, "…");
     ck_assert_msg(strstr(t, "p peek") != NULL, "every key fits at 200: '%s'", t);
     free(t);
-    t = frame_footer_text(NULL, 80, "…");
+    t = frame_footer_text(NULL, NULL, 80, "…");
     ck_assert_msg(strstr(t, "/ filter") != NULL, "'%s'", t);
     free(t);
-    t = frame_footer_text(keys, 10, "…");
+    t = frame_footer_text(keys, NULL, 10, "…");
     ck_assert_int_le(textwidth(t), 10);
+    free(t);
+}
+END_TEST
+
+/* At 80 columns the view's most useful keys (its first ones) come before the framework's,
+ * each in its short form; an active filter the view does not show comes first of all. */
+START_TEST(footer_view_keys_first_at_80)
+{
+    const struct view_keyhelp keys[] = {
+        {"Enter", "details: attributes, redrive policy, tags"},
+        {"y", "copy: the queue's URL to the clipboard (OSC 52)"},
+        {"s/S", "sort: by the next column / reverse the order"},
+        {"Q V I D O F L", "sort by that column: QUEUE, VISIBLE (again: reverse)"},
+        {"j/k", "down / up (in details: scroll)"},
+        {NULL, NULL},
+    };
+    char *t = frame_footer_text(keys, NULL, 80, "…");
+
+    ck_assert_str_eq(t, " Enter details  y copy  s/S sort  | : cmd  / filter  ? help  q back");
+    free(t);
+    t = frame_footer_text(keys, "orders", 80, "…");
+    ck_assert_str_eq(t, " /orders (Esc clears)  Enter details  y copy  | : cmd  / filter  ? help"
+                        "  q back");
+    free(t);
+    /* a very long filter takes at most half the line */
+    t = frame_footer_text(keys, "orders-orders-orders-orders-orders-orders-orders", 80, "…");
+    ck_assert_int_le(textwidth(t), 80);
+    ck_assert_msg(strstr(t, "? help") != NULL, "'%s'", t);
     free(t);
 }
 END_TEST
 
 START_TEST(framework_keys_listed)
 {
-    const char *want[] = {":", "/", "?", "r", "Esc/q", "Ctrl-L"};
+    const char *want[] = {":", "/", "?", "r", "y", "Esc", "q", "Ctrl-L"};
 
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         bool found = false;
@@ -148,6 +176,7 @@ static Suite *suite(void)
     tcase_add_test(tc, header_before_identity_known);
     tcase_add_test(tc, identity_from_arn);
     tcase_add_test(tc, footer_keeps_framework_keys);
+    tcase_add_test(tc, footer_view_keys_first_at_80);
     tcase_add_test(tc, framework_keys_listed);
     suite_add_tcase(s, tc);
     return s;

@@ -262,19 +262,20 @@ START_TEST(enter_jumps)
     ck_assert_str_eq(w.ctx.jump_view, "sqs");
     ck_assert_str_eq(w.ctx.jump_key, BASE "orders");
 
-    /* G: the last item; errors come in key order, so it is "SQS ListQueues" */
+    /* G: the last item; errors come in key order, so it is "SQS ListQueues": Enter opens
+     * the whole text of that call's errors */
     press(&w, 'G');
     memset(w.ctx.jump_view, 0, sizeof(w.ctx.jump_view));
     bits = press(&w, '\r');
     ck_assert(bits & VIEW_JUMP);
-    ck_assert_str_eq(w.ctx.jump_view, "sqs");
-    ck_assert_str_eq(w.ctx.jump_key, "");
+    ck_assert_str_eq(w.ctx.jump_view, "errors");
+    ck_assert_str_eq(w.ctx.jump_key, "SQS ListQueues");
 
-    /* an SNS error has no view behind it yet: handled, no jump */
+    /* any error line: an SNS one too */
     press(&w, 'k');
     bits = press(&w, '\n');
-    ck_assert(bits & VIEW_HANDLED);
-    ck_assert(!(bits & VIEW_JUMP));
+    ck_assert(bits & VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_view, "errors");
 
     /* the credential line: handled, no jump */
     press(&w, 'k');
@@ -525,20 +526,20 @@ END_TEST
 /* The registry the framework walks for number keys and `:` commands. */
 START_TEST(registry)
 {
-    static const char *const names[] = { "overview", "sqs", "dlq", "jobs" };
+    static const char *const names[] = { "overview", "sqs", "dlq", "jobs", "errors" };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
-        ck_assert_uint_lt(n, 4);
+        ck_assert_uint_lt(n, 5);
         ck_assert_str_eq(view_registry[n]->name, names[n]);
-        /* numbered views first, in order; :jobs has no number key */
+        /* numbered views first, in order; :jobs and :errors have no number key */
         ck_assert_int_eq(view_registry[n]->number, n < 3 ? (int)n + 1 : 0);
         ck_assert_ptr_nonnull(view_registry[n]->draw);
         ck_assert_ptr_nonnull(view_registry[n]->title);
         ck_assert_ptr_nonnull(view_registry[n]->keys);
         ck_assert(view_find(names[n]) == view_registry[n]);
     }
-    ck_assert_uint_eq(n, 4);
+    ck_assert_uint_eq(n, 5);
     ck_assert(view_find("dlq") == &dlq_view);
     ck_assert(view_find("jobs") == &jobs_view);
     ck_assert(view_find("overview") == &overview_view);
