@@ -131,8 +131,10 @@ struct view {
     /* The view's title line shows the `/` filter (else the framework's footer does). */
     bool filter_in_title;
     /* `:cli`: the aws CLI command (without --profile, --region, --endpoint-url: the
-     * framework adds them) that reads what the cursor is on, into out (size n, raw: the
-     * framework sanitises). false when there is nothing to hand off. NULL: none. */
+     * framework adds them) that reads what the cursor is on, into out (size n), one command
+     * a line; every word from AWS in it goes through view_shell_quote (which sanitises), so
+     * the framework shows and copies it as it is. false when there is nothing to hand off.
+     * NULL: none. */
     bool (*cli)(void *priv, const struct view_ctx *ctx, char *out, size_t n);
 };
 
@@ -169,8 +171,9 @@ char *view_time(const struct view_ctx *ctx, double epoch_s, char *buf, size_t n)
 #define VIEW_RATE_WINDOW_MS (5 * 60 * 1000)
 bool view_rate(const struct store_res *r, const char *field, int64_t now_ms, int64_t window_ms,
                double *per_minute, int64_t *span_ms);
-/* A single-quoted word for a POSIX shell ('it'\''s'), for `:cli` commands. The caller
- * frees. */
+/* A word for a POSIX shell, for `:cli` commands: sanitised first (no control character
+ * from AWS reaches a shell it is pasted into), then bare when it holds only characters no
+ * shell treats specially, else single-quoted ('it'"'"'s'). The caller frees. */
 char *view_shell_quote(const char *s);
 
 #endif

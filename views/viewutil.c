@@ -107,17 +107,24 @@ char *view_time(const struct view_ctx *ctx, double epoch_s, char *buf, size_t n)
 
 char *view_shell_quote(const char *s)
 {
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_./:=@%+,-";
+    char *clean = sanitize_text(s ? s : "", s ? strlen(s) : 0);
     struct buf b;
 
+    /* a plain word (a region, most URLs) reads better bare */
+    if (*clean && strspn(clean, safe) == strlen(clean))
+        return clean;
     buf_init(&b);
     buf_puts(&b, "'");
-    for (const char *p = s ? s : ""; *p; p++) {
+    for (const char *p = clean; *p; p++) {
         if (*p == '\'')
-            buf_puts(&b, "'\\''");
+            buf_puts(&b, "'\"'\"'");  /* no backslash: the text stays as sanitised */
         else
             buf_putc(&b, *p);
     }
     buf_puts(&b, "'");
+    free(clean);
     return buf_steal(&b);
 }
 

@@ -62,6 +62,13 @@ void popup_text(struct popup *p, const char *text)
     item_add(p, POPUP_TEXT, NULL, text);
 }
 
+void popup_text_clean(struct popup *p, const char *clean)
+{
+    item_add(p, POPUP_TEXT, NULL, "");
+    free(p->items[p->n - 1].text);
+    p->items[p->n - 1].text = xstrdup(clean ? clean : "");
+}
+
 void popup_add(struct popup *p, const char *key, const char *text)
 {
     item_add(p, POPUP_ENTRY, key ? key : "", text);

@@ -44,6 +44,9 @@ void popup_heading(struct popup *p, const char *text);
 void popup_blank(struct popup *p);
 /* A paragraph across the whole box, wrapped (a command line to hand off). */
 void popup_text(struct popup *p, const char *text);
+/* The same for text that went through sanitize_text() already (a command built of
+ * view_shell_quote words): shown as it is, so the box shows what `y` copies. */
+void popup_text_clean(struct popup *p, const char *clean);
 /* One entry: key in a column of its own, text wrapped beside it. key "" continues the
  * entry above (a second line of text under the same key column). */
 void popup_add(struct popup *p, const char *key, const char *text);

@@ -250,8 +250,16 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
         ui->dirty = true;
     if (bits & VIEW_REFRESH)
         poller_refresh(ui->poller);
-    if ((bits & VIEW_COPY) && ctx->copy[0])
-        ui_copy(ui, ctx->copy, ctx->copy_what[0] ? ctx->copy_what : "the selection");
+    if ((bits & VIEW_COPY) && ctx->copy[0]) {
+        /* the clipboard gets what the screen would show: no control character from AWS
+         * reaches a shell it is pasted into */
+        char *clean = sanitize_text(ctx->copy, strlen(ctx->copy));
+        char *what = sanitize_text(ctx->copy_what, strlen(ctx->copy_what));
+
+        ui_copy(ui, clean, what[0] ? what : "the selection");
+        free(clean);
+        free(what);
+    }
     if ((bits & VIEW_DETAIL) && vi == ui_current(ui)) {
         const struct view *v = view_at(ui, vi);
         poller_set_detail(ui->poller, v->detail ? v->detail(ui->priv[vi]) : NULL);
@@ -843,29 +851,23 @@ void ui_cli_open(struct ui *ui)
         if (!*line)
             continue;
         one = xasprintf("%s%s", line, flags);
-        popup_text(&ui->popup, one);
+        popup_text_clean(&ui->popup, one);
         if (all.len)
             buf_putc(&all, '\n');
         buf_puts(&all, one);
         free(one);
     }
     free(flags);
-    /* what y copies is what the box shows: sanitised like it */
-    ui->popup_copy = sanitize_text(buf_str(&all), all.len);
-    buf_done(&all);
+    /* what y copies is what the box shows */
+    ui->popup_copy = buf_steal(&all);
     ui->popup_kind = UI_POPUP_CLI;
     ui->dirty = true;
 }
 
 void ui_copy(struct ui *ui, const char *text, const char *what)
 {
-    /* the clipboard gets exactly what the screen would show: no control character from
-     * AWS reaches a shell it is pasted into */
-    char *clean = sanitize_text(text, strlen(text));
-
     free(ui->clip);
-    ui->clip = osc52_sequence(clean);
-    free(clean);
+    ui->clip = osc52_sequence(text);
     ui_message(ui, false, "copied %s (OSC 52: the terminal must allow it; in tmux: "
                           "set -g set-clipboard on)", what);
 }
@@ -932,7 +934,7 @@ void ui_render(struct ui *ui)
         wnoutrefresh(ui->wview);
         draw_footer(ui);
         if (ui->popup_kind != UI_POPUP_NONE)
-            popup_draw(&ui->popup, ui->glyphs, COLS, LINES - 1, ui_attr(ui, THEME_HELP),
+            popup_draw(&ui->popup, ui->glyphs, COLS, LINES, ui_attr(ui, THEME_HELP),
                        ui_attr(ui, THEME_HELP) | A_BOLD, ui_attr(ui, THEME_HELP) | A_BOLD);
         /* the status line last: the terminal's cursor is where it leaves it */
         draw_status(ui);

@@ -119,7 +119,8 @@ int64_t ui_now_ms(const struct ui *ui);
 void ui_help_open(struct ui *ui);
 void ui_cli_open(struct ui *ui);
 void ui_popup_close(struct ui *ui);
-/* `y`: text to the clipboard (OSC 52, written after the next frame); what names it. */
+/* `y`: text (already sanitised) to the clipboard (OSC 52, written after the next frame);
+ * what names it in the status line. */
 void ui_copy(struct ui *ui, const char *text, const char *what);
 size_t ui_current(const struct ui *ui);
 size_t ui_view_index(const char *name);       /* (size_t)-1 when unknown */

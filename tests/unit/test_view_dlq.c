@@ -599,6 +599,55 @@ START_TEST(big_terminal)
 }
 END_TEST
 
+/* y copies the DLQ's URL; :cli reads its attributes, and in the pane its sources too. */
+START_TEST(copy_and_cli)
+{
+    struct world w;
+    char cmd[1024];
+
+    world_init(&w, 80, 24);
+    frame(&w);
+    ck_assert_int_eq(dlq_view.key(w.priv, &w.ctx, 'y'), VIEW_HANDLED | VIEW_COPY);
+    ck_assert_str_eq(w.ctx.copy, BASE "billing-dlq");
+    ck_assert_str_eq(w.ctx.copy_what, "URL of billing-dlq");
+    ck_assert(dlq_view.cli(w.priv, &w.ctx, cmd, sizeof(cmd)));
+    ck_assert_str_eq(cmd, "aws sqs get-queue-attributes --queue-url " BASE "billing-dlq"
+                          " --attribute-names All");
+    dlq_view.key(w.priv, &w.ctx, '\n');
+    ck_assert(dlq_view.cli(w.priv, &w.ctx, cmd, sizeof(cmd)));
+    ck_assert_str_eq(cmd, "aws sqs get-queue-attributes --queue-url " BASE "billing-dlq"
+                          " --attribute-names All\n"
+                          "aws sqs list-dead-letter-source-queues --queue-url " BASE
+                          "billing-dlq");
+    world_done(&w);
+}
+END_TEST
+
+/* The pane: the change says since when, the rate over how long; G and PgDn scroll the
+ * sources as j does. */
+START_TEST(detail_rate_and_since)
+{
+    struct world w;
+
+    world_init(&w, 80, 24);
+    frame(&w);
+    fake_now += 30000;
+    put_dlq(w.store, "orders-dlq", 8, 760, "[\"" BASE "orders\",\"" BASE "payments\"]");
+    frame(&w);
+    ck_assert(dlq_view.select(w.priv, &w.ctx, BASE "orders-dlq"));
+    dlq_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    ck_assert_int_ge(find(&w, "8 visible, 1 in flight, 0 delayed (+3 since opened 30s ago)"), 1);
+    ck_assert_int_ge(find(&w, "+6 messages a minute over the last 30s"), 1);
+    ck_assert_int_eq(dlq_view.key(w.priv, &w.ctx, 'G'), VIEW_HANDLED | VIEW_REDRAW);
+    ck_assert_int_eq(dlq_view.key(w.priv, &w.ctx, VIEW_KEY(KEY_NPAGE)),
+                     VIEW_HANDLED | VIEW_REDRAW);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "Source queues (2)"), 1);
+    world_done(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_dlq");
@@ -616,6 +665,8 @@ static Suite *suite(void)
     tcase_add_test(tc, hostile_names_and_sources);
     tcase_add_test(tc, empty_store_and_tiny_window);
     tcase_add_test(tc, big_terminal);
+    tcase_add_test(tc, copy_and_cli);
+    tcase_add_test(tc, detail_rate_and_since);
     suite_add_tcase(s, tc);
     return s;
 }

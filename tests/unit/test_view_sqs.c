@@ -817,6 +817,53 @@ START_TEST(unknown_numbers_and_keys_listed)
 }
 END_TEST
 
+/* y copies the URL of the queue under the cursor (or whose pane is open); :cli gives the
+ * aws CLI command that reads the same queue, its words quoted for a shell and sanitised. */
+START_TEST(copy_and_cli)
+{
+    struct world w;
+    char cmd[1024];
+    struct store_res *r;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert(sqs_view.cli(w.priv, &w.ctx, cmd, sizeof cmd));
+    ck_assert_str_eq(cmd, "aws sqs get-queue-attributes --queue-url " URL("orders-dlq")
+                          " --attribute-names All");
+    key(&w, 'j');
+    ck_assert_int_eq(key(&w, 'y'), VIEW_HANDLED | VIEW_COPY);
+    ck_assert_str_eq(w.ctx.copy, URL("orders-intake"));
+    ck_assert_str_eq(w.ctx.copy_what, "URL of orders-intake");
+    /* in the pane: the pane's queue */
+    key(&w, '\n');
+    frame(&w);
+    memset(w.ctx.copy, 0, sizeof w.ctx.copy);
+    ck_assert_int_eq(key(&w, 'y'), VIEW_HANDLED | VIEW_COPY);
+    ck_assert_str_eq(w.ctx.copy, URL("orders-intake"));
+    key(&w, 27);
+    /* a URL no shell should see bare: quoted, its escape made visible, no backslash added
+     * by the quoting (what the box shows is what y copies) */
+    store_list_begin(w.store, "queue");
+    r = store_update_begin(w.store, "queue", "https://q.example/1/it's\x1b[2J");
+    store_set_str(r, "name", "aaa-hostile");
+    store_update_commit(r);
+    store_list_end(w.store, "queue");
+    frame(&w);
+    key(&w, 'g');
+    ck_assert(sqs_view.cli(w.priv, &w.ctx, cmd, sizeof cmd));
+    ck_assert_str_eq(cmd, "aws sqs get-queue-attributes --queue-url "
+                          "'https://q.example/1/it'\"'\"'s\\x1B[2J' --attribute-names All");
+    /* nothing listed: the list itself */
+    store_list_begin(w.store, "queue");
+    store_list_end(w.store, "queue");
+    frame(&w);
+    ck_assert(sqs_view.cli(w.priv, &w.ctx, cmd, sizeof cmd));
+    ck_assert_str_eq(cmd, "aws sqs list-queues");
+    ck_assert_int_eq(key(&w, 'y'), VIEW_HANDLED);
+    world_done(&w);
+}
+END_TEST
+
 static Suite *sqs_suite(void)
 {
     Suite *s = suite_create("view_sqs");
@@ -837,6 +884,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, stale_rows_monochrome);
     tcase_add_test(tc, cursor_follows_queue_across_polls);
     tcase_add_test(tc, unknown_numbers_and_keys_listed);
+    tcase_add_test(tc, copy_and_cli);
     tcase_add_test(tc, sparkline_advances_on_quiet_poll);
     suite_add_tcase(s, tc);
     return s;
