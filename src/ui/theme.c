@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ini.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ static const char *const element_names[THEME_N_ELEMENTS] = {
     [THEME_DIM] = "dim",             [THEME_TITLE] = "title",
     [THEME_BORDER] = "border",       [THEME_ERROR] = "error",
     [THEME_FILTER] = "filter",       [THEME_HELP] = "help",
+    [THEME_NORMAL] = "normal",
 };
 
 static const char *const colour_names[8] = {
@@ -78,7 +80,8 @@ static const char builtin_mono[] =
     "border = default default\n"
     "error = default default bold\n"
     "filter = default default underline\n"
-    "help = default default\n";
+    "help = default default\n"
+    "normal = default default\n";
 
 /* ---- names ------------------------------------------------------------------------------ */
 
@@ -730,6 +733,26 @@ int theme_256_to_16(int index)
     return theme_rgb_to_16(theme_256_to_rgb(index));
 }
 
+static double wcag_channel(int v)
+{
+    double c = v / 255.0;
+
+    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double wcag_luminance(int rgb)
+{
+    return 0.2126 * wcag_channel((rgb >> 16) & 0xff) +
+           0.7152 * wcag_channel((rgb >> 8) & 0xff) + 0.0722 * wcag_channel(rgb & 0xff);
+}
+
+double theme_contrast(int rgb_a, int rgb_b)
+{
+    double a = wcag_luminance(rgb_a), b = wcag_luminance(rgb_b);
+
+    return a > b ? (a + 0.05) / (b + 0.05) : (b + 0.05) / (a + 0.05);
+}
+
 bool theme_use_colour(const char *no_color_env, bool no_color_flag, bool has_colors,
                       int colors)
 {
@@ -760,6 +783,16 @@ static int contrast_with(int bg, int mode)
     return 0;
 }
 
+/* Black or white, whichever has the more contrast on bg by WCAG (white is 7 at 8 colours,
+ * as bright colours are not foregrounds there). */
+static int readable_on(int bg, int mode)
+{
+    int white = mode >= 16 ? 15 : 7, rgb = theme_256_to_rgb(bg);
+
+    return theme_contrast(0x000000, rgb) >= theme_contrast(theme_256_to_rgb(white), rgb) ? 0
+                                                                                       : white;
+}
+
 struct theme_style theme_style_resolve(struct theme_style s, int colors)
 {
     struct theme_style out = { THEME_COLOUR_DEFAULT, THEME_COLOUR_DEFAULT, s.attrs };
@@ -771,8 +804,13 @@ struct theme_style theme_style_resolve(struct theme_style s, int colors)
     out.bg = degrade(s.bg, mode);
     if (mode == 8) {
         /* as tmux: a bright foreground is the base colour made bold, which most 8-colour
-         * terminals draw bright; a bright background just loses its brightness */
-        if (out.fg >= 8) {
+         * terminals draw bright; a bright background just loses its brightness. Grey
+         * (bright black) would be black: white made dim reads as grey, or at worst as
+         * white, never as nothing on a dark background. */
+        if (out.fg == 8) {
+            out.fg = 7;
+            out.attrs |= THEME_ATTR_DIM;
+        } else if (out.fg >= 8) {
             out.fg -= 8;
             out.attrs |= THEME_ATTR_BOLD;
         }
@@ -786,6 +824,29 @@ struct theme_style theme_style_resolve(struct theme_style s, int colors)
 
 void theme_resolve(const struct theme *t, int colors, struct theme_style out[THEME_N_ELEMENTS])
 {
+    int mode = colors >= 256 ? 256 : colors >= 16 ? 16 : colors >= 8 ? 8 : 0;
+    struct theme_style normal;
+
     for (int i = 0; i < THEME_N_ELEMENTS; i++)
         out[i] = theme_style_resolve(t->style[i], colors);
+    normal = out[THEME_NORMAL];
+    for (int i = 0; i < THEME_N_ELEMENTS; i++) {
+        bool dim = i == THEME_STALE || i == THEME_DIM || i == THEME_BORDER ||
+                   i == THEME_SPARKLINE;
+
+        if (mode == 0)
+            break;
+        if (i != THEME_NORMAL) {
+            if (out[i].fg < 0)
+                out[i].fg = normal.fg;
+            if (out[i].bg < 0)
+                out[i].bg = normal.bg;
+        }
+        if (out[i].fg >= 0 && out[i].fg == out[i].bg)
+            out[i].fg = contrast_with(out[i].bg, mode);
+        if (out[i].fg >= 0 && out[i].bg >= 0 &&
+            theme_contrast(theme_256_to_rgb(out[i].fg), theme_256_to_rgb(out[i].bg)) <
+                (dim ? 3.0 : 4.5))
+            out[i].fg = readable_on(out[i].bg, mode);
+    }
 }

@@ -43,6 +43,11 @@ enum theme_element {
     THEME_ERROR,
     THEME_FILTER,
     THEME_HELP,
+    /* The screen itself: plain text and the background under everything. "default
+     * default" leaves both to the terminal; a theme made for one background (light)
+     * paints its own, so it reads the same on a dark terminal, and the other elements'
+     * "default" colours are this one's. */
+    THEME_NORMAL,
     THEME_N_ELEMENTS
 };
 
@@ -137,6 +142,9 @@ int theme_256_to_rgb(int index);
 int theme_rgb_to_16(int rgb);
 int theme_256_to_16(int index);
 
+/* The WCAG 2 contrast ratio of two 0xRRGGBB colours, 1 to 21. */
+double theme_contrast(int rgb_a, int rgb_b);
+
 /* Should the console use colour at all? False with NO_COLOR set and non-empty
  * (no-color.org), with --no-color, when has_colors() is false or COLORS < 8. */
 bool theme_use_colour(const char *no_color_env, bool no_color_flag, bool has_colors,
@@ -144,12 +152,20 @@ bool theme_use_colour(const char *no_color_env, bool no_color_flag, bool has_col
 
 /* A style as the terminal can show it: fg/bg are -1 or below `colors`. colors is the
  * terminal's COLORS: >= 256 keeps the palette, >= 16 uses the 16 ANSI colours, >= 8 the
- * eight base ones (a bright foreground becomes base + bold, as tmux does), less than 8
- * drops colour and keeps attributes. A colour never lands on itself: when fg == bg after
- * degradation, fg becomes black or white, whichever reads on that background. */
+ * eight base ones (a bright foreground becomes base + bold, as tmux does, but grey, bright
+ * black, becomes white + dim: black + bold is invisible on a dark terminal that does not
+ * brighten bold), less than 8 drops colour and keeps attributes. A colour never lands on
+ * itself: when fg == bg after degradation, fg becomes black or white, whichever reads on
+ * that background. */
 struct theme_style theme_style_resolve(struct theme_style s, int colors);
 
-/* Every element of t resolved. */
+/* Every element of t resolved; when the theme's normal element has a colour, the other
+ * elements' "default" is that colour. Then, wherever both colours of an element are known,
+ * a foreground that would not read on its background once stepped down (WCAG contrast
+ * below 4.5:1, or 3:1 for the elements meant to be dim: stale, dim, border, sparkline)
+ * becomes black or white, whichever reads: a light theme's yellow has no readable ANSI
+ * colour on white at 16 colours. On the terminal's own background nothing is known and
+ * the theme is trusted (tests/unit/test_theme_contrast.c checks the shipped ones). */
 void theme_resolve(const struct theme *t, int colors, struct theme_style out[THEME_N_ELEMENTS]);
 
 #endif

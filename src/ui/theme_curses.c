@@ -35,6 +35,9 @@ int theme_curses_apply(const struct theme_style resolved[THEME_N_ELEMENTS])
 
     if (!has_colors())
         return 0;
+    /* pair 0, every cell drawn without a pair: the theme's screen colours */
+    if (assume_default_colors(resolved[THEME_NORMAL].fg, resolved[THEME_NORMAL].bg) == ERR)
+        rc = -1;
     for (int i = 0; i < THEME_N_ELEMENTS; i++)
         if (init_pair(theme_curses_pair(i), (short)resolved[i].fg,
                       (short)resolved[i].bg) == ERR)

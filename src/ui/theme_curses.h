@@ -10,7 +10,8 @@
 /* THEME_ATTR_* bits as curses attributes (pure: no terminal needed). */
 attr_t theme_curses_attrs(unsigned attrs);
 
-/* Pair number of an element: element + 1 (pair 0 is the terminal's default). */
+/* Pair number of an element: element + 1 (pair 0 is the theme's normal element: the
+ * terminal's own colours unless the theme paints the screen). */
 short theme_curses_pair(enum theme_element e);
 
 /* init_pair() for every element; call after start_color() and use_default_colors() (so

@@ -479,6 +479,54 @@ START_TEST(never_a_colour_on_itself)
 }
 END_TEST
 
+/* The step-down keeps text readable: grey at 8 colours is white made dim (black made bold
+ * vanishes on a dark terminal that does not brighten bold); a theme that paints the screen
+ * (normal) lends its colours to "default"; a foreground that would not read on a known
+ * background becomes black or white. */
+START_TEST(readable_step_down)
+{
+    struct theme t;
+    struct theme_style r[THEME_N_ELEMENTS];
+
+    r[0] = theme_style_resolve((struct theme_style){ 8, -1, 0 }, 8);
+    ck_assert_int_eq(r[0].fg, 7);
+    ck_assert_uint_eq(r[0].attrs, THEME_ATTR_DIM);
+    r[0] = theme_style_resolve((struct theme_style){ 9, -1, 0 }, 8);
+    ck_assert_int_eq(r[0].fg, 1);
+    ck_assert_uint_eq(r[0].attrs, THEME_ATTR_BOLD);
+
+    theme_init(&t);
+    ck_assert_int_eq(theme_load_string(&t, "test", "[elements]\n"
+                                       "normal = black brightwhite\n"
+                                       "title = default default bold\n"
+                                       "warn = color130 default\n"
+                                       "stale = color244 default\n"
+                                       "header = yellow brightyellow\n"), 0);
+    ck_assert_uint_eq(t.n_issues, 0);
+    theme_resolve(&t, 256, r);
+    /* "default" is the painted screen's */
+    ck_assert_int_eq(r[THEME_TITLE].fg, 0);
+    ck_assert_int_eq(r[THEME_TITLE].bg, 15);
+    /* reads at 256 (af5f00 on white: 4.7:1), so it stays */
+    ck_assert_int_eq(r[THEME_WARN].fg, 130);
+    ck_assert_int_eq(r[THEME_WARN].bg, 15);
+    /* yellow on bright yellow reads at no depth: black */
+    ck_assert_int_eq(r[THEME_HEADER].fg, 0);
+    theme_resolve(&t, 16, r);
+    /* at 16 colours af5f00 is yellow (cdcd00), 1.7:1 on white: black instead */
+    ck_assert_int_eq(r[THEME_WARN].fg, 0);
+    /* stale is dim: 3:1 is enough, and grey 7f7f7f on white has 4.0:1 */
+    ck_assert_int_eq(r[THEME_STALE].fg, 8);
+    theme_resolve(&t, 0, r);
+    ck_assert_int_eq(r[THEME_TITLE].fg, -1);  /* no colour: nothing is painted */
+    ck_assert_int_eq(r[THEME_TITLE].bg, -1);
+    theme_done(&t);
+
+    ck_assert(theme_contrast(0x000000, 0xffffff) > 20.9);
+    ck_assert(theme_contrast(0x777777, 0x777777) < 1.01);
+}
+END_TEST
+
 START_TEST(no_colour_keeps_attributes)
 {
     struct theme_style r = theme_style_resolve(
@@ -510,7 +558,7 @@ START_TEST(curses_mapping)
                                  THEME_ATTR_ITALIC | THEME_ATTR_STANDOUT) ==
               (A_DIM | A_UNDERLINE | A_BLINK | A_ITALIC | A_STANDOUT));
     ck_assert_int_eq(theme_curses_pair(THEME_HEADER), 1);
-    ck_assert_int_eq(theme_curses_pair(THEME_HELP), THEME_N_ELEMENTS);
+    ck_assert_int_eq(theme_curses_pair(THEME_NORMAL), THEME_N_ELEMENTS);
     r[THEME_WARN].attrs = THEME_ATTR_BOLD;
     ck_assert(theme_curses_attr(r, THEME_WARN, true) ==
               (A_BOLD | (attr_t)COLOR_PAIR(theme_curses_pair(THEME_WARN))));
@@ -610,6 +658,7 @@ static Suite *theme_suite(void)
     tcase_add_test(tc, rgb_to_256);
     tcase_add_test(tc, palette_256_to_16_to_8);
     tcase_add_test(tc, never_a_colour_on_itself);
+    tcase_add_test(tc, readable_step_down);
     tcase_add_test(tc, no_colour_keeps_attributes);
     tcase_add_test(tc, curses_mapping);
     suite_add_tcase(s, tc);
