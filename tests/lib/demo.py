@@ -4,12 +4,16 @@
     python3 tests/lib/demo.py PATH_TO_OPSDECK [--keep] [--warmup S] [-- OPSDECK_ARGS...]
 
 Starts moto on a free 127.0.0.1 port, seeds the estate of seed.py (queues with DLQs, topics
-fanning out to queues, buckets, CloudWatch data), then keeps traffic flowing from a
-background thread: orders arrive, a broken consumer of shipping-labels receives without
-deleting so its messages reach orders-dlq by maxReceiveCount, a healthy consumer drains
-search-indexer, order events are published to SNS and fan out. Then runs opsdeck with its
-environment pointed at moto, waits for it, and stops the traffic and moto (by PID, also on
-Ctrl-C). --keep leaves moto and the traffic running after opsdeck exits, until Ctrl-C.
+fanning out to queues, buckets), then keeps traffic flowing from a background thread:
+orders arrive, a broken consumer of shipping-labels receives without deleting so its
+messages reach orders-dlq by maxReceiveCount, a healthy consumer drains search-indexer,
+order events are published to SNS and fan out. Every ten seconds it publishes CloudWatch's
+ApproximateAgeOfOldestMessage for the queues nobody consumes (orders-intake and the three
+DLQs) as what it is: the time since the oldest message still in the queue was sent, so the
+console shows what an incident review would see. Then runs opsdeck (with the arguments
+after `--`) with its environment pointed at moto, waits for it, and stops the traffic and
+moto (by PID, also on Ctrl-C). --keep leaves moto and the traffic running after opsdeck
+exits, until Ctrl-C.
 """
 import argparse
 import datetime as dt
@@ -36,24 +40,51 @@ class Hangup(Exception):
     finally that stops the traffic and moto, instead of dying with them left running."""
 
 
+# Queues whose oldest message is known without reading them: nobody receives from them, so
+# the oldest one is the first the seed or the traffic sent.
+AGED_QUEUES = ("orders-intake", "orders-dlq", "billing-dlq", "payments-dlq.fifo")
+METRIC_EVERY = 10   # rounds (seconds) between ApproximateAgeOfOldestMessage points
+
+
 class Traffic(threading.Thread):
     """A bounded-rate generator: one round every `period` seconds until stop()."""
 
-    def __init__(self, endpoint, manifest, period=1.0):
+    def __init__(self, endpoint, manifest, period=1.0, metrics_log=None):
         super().__init__(daemon=True, name="traffic")
         self.c = boto3_clients(endpoint)
         self.m = manifest
         self.period = period
+        self.metrics_log = metrics_log
         self.halt = threading.Event()
         self.rounds = 0
         self.errors = 0
         self.last_error = None
 
+    def publish_ages(self):
+        """ApproximateAgeOfOldestMessage as CloudWatch would report it for the queues whose
+        oldest message the demo knows: now minus when it was sent."""
+        now = time.time()
+        data = []
+        for name in AGED_QUEUES:
+            first = self.m["queues"].get(name, {}).get("first_sent")
+            if first is None:
+                continue
+            age = round(now - first, 3)
+            data.append({"MetricName": "ApproximateAgeOfOldestMessage",
+                         "Timestamp": dt.datetime.fromtimestamp(now, dt.timezone.utc),
+                         "Dimensions": [{"Name": "QueueName", "Value": name}],
+                         "Value": age, "Unit": "Seconds"})
+            if self.metrics_log:
+                with open(self.metrics_log, "a", encoding="ascii") as f:
+                    f.write(json.dumps({"time": now, "queue": name, "age": age}) + "\n")
+        if data:
+            self.c["cloudwatch"].put_metric_data(Namespace="AWS/SQS", MetricData=data)
+
     def url(self, name):
         return self.m["queues"][name]["url"]
 
     def one_round(self):
-        sqs, sns, cw = self.c["sqs"], self.c["sns"], self.c["cloudwatch"]
+        sqs, sns = self.c["sqs"], self.c["sns"]
         n = self.rounds
         sqs.send_message_batch(QueueUrl=self.url("orders-intake"), Entries=[
             {"Id": str(i), "MessageBody": json.dumps({"orderId": f"ORD-{20000 + n * 5 + i}",
@@ -73,12 +104,8 @@ class Traffic(threading.Thread):
                                ReceiptHandle=msg["ReceiptHandle"])
         sns.publish(TopicArn=self.m["topics"]["order-events"]["arn"],
                     Message=json.dumps({"event": "order.created", "seq": n}))
-        if n % 10 == 0:
-            now = dt.datetime.now(dt.timezone.utc)
-            cw.put_metric_data(Namespace="AWS/SQS", MetricData=[{
-                "MetricName": "ApproximateAgeOfOldestMessage", "Timestamp": now,
-                "Dimensions": [{"Name": "QueueName", "Value": "orders-dlq"}],
-                "Value": 900.0 + 60 * n, "Unit": "Seconds"}])
+        if n % METRIC_EVERY == 0:
+            self.publish_ages()
 
     def run(self):
         while not self.halt.is_set():
@@ -95,16 +122,31 @@ class Traffic(threading.Thread):
         self.join(timeout=10)
 
 
-def main():
-    ap = argparse.ArgumentParser(description="run opsdeck against a live local moto")
+def parse_args(argv):
+    """The demo's options, then after `--` opsdeck's own arguments, untouched: argparse
+    alone would take `-- --view dlq` for the demo's and refuse it."""
+    if "--" in argv:
+        cut = argv.index("--")
+        own, passed = argv[:cut], argv[cut + 1:]
+    else:
+        own, passed = argv, []
+    ap = argparse.ArgumentParser(
+        description="run opsdeck against a live local moto",
+        usage="demo.py PATH_TO_OPSDECK [--keep] [--warmup S] [-- OPSDECK_ARGS...]")
     ap.add_argument("opsdeck", help="path of the opsdeck binary")
-    ap.add_argument("args", nargs="*", help="opsdeck arguments (default: console on a "
-                    "terminal, else snapshot --json)")
     ap.add_argument("--keep", action="store_true", help="keep moto running after opsdeck exits")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of traffic before opsdeck")
     ap.add_argument("--objects", type=int, default=60, help="objects in the logs bucket")
     ap.add_argument("--moto-pid-file", help="write moto's PID here (for tests of the demo)")
-    a = ap.parse_args()
+    ap.add_argument("--metrics-log", help="append each CloudWatch age published, as JSON "
+                    "lines (for tests of the demo)")
+    a = ap.parse_args(own)
+    a.args = passed
+    return a
+
+
+def main():
+    a = parse_args(sys.argv[1:])
     if not os.access(a.opsdeck, os.X_OK):
         print(f"demo: {a.opsdeck} is not an executable; build first (./setup.sh)", file=sys.stderr)
         return 2
@@ -125,8 +167,8 @@ def main():
         if a.moto_pid_file:
             with open(a.moto_pid_file, "w", encoding="ascii") as f:
                 f.write(f"{moto.pid}\n")
-        manifest = seed(moto.endpoint, objects=a.objects)
-        traffic = Traffic(moto.endpoint, manifest)
+        manifest = seed(moto.endpoint, objects=a.objects, synthetic_ages=False)
+        traffic = Traffic(moto.endpoint, manifest, metrics_log=a.metrics_log)
         traffic.start()
         print(f"demo: moto listens on {moto.endpoint} (pid {moto.pid}); try "
               f"`aws --endpoint-url {moto.endpoint} sqs list-queues` with any fake keys",

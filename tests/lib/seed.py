@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -104,10 +105,11 @@ def _team(name):
 
 
 class _Seeder:
-    def __init__(self, endpoint, cloudwatch, objects, workers):
+    def __init__(self, endpoint, cloudwatch, objects, workers, synthetic_ages=True):
         self.c = boto3_clients(endpoint, max_pool=max(10, workers))
         self.sqs, self.sns, self.s3 = self.c["sqs"], self.c["sns"], self.c["s3"]
         self.cloudwatch = cloudwatch
+        self.synthetic_ages = synthetic_ages
         self.objects = objects
         self.workers = workers
         self.m = {"endpoint": endpoint, "queues": {}, "dlqs": {}, "topics": {},
@@ -145,6 +147,9 @@ class _Seeder:
             kw["DelaySeconds"] = delay
         self.sqs.send_message(**kw)
         q["delayed" if delay else "visible"] += 1
+        # when the oldest message still in the queue was sent, for ages that tell the truth
+        # (tests/lib/demo.py publishes them as CloudWatch's ApproximateAgeOfOldestMessage)
+        q.setdefault("first_sent", time.time())
 
     def receive_into_flight(self, name, n):
         q = self.m["queues"][name]
@@ -283,7 +288,7 @@ class _Seeder:
                    [60.0 * (k + 1) * (3 if q.endswith("dlq") or "dlq" in q else 1)
                     for k in range(15)])
                   for q in ("orders-intake", "search-indexer", "orders-dlq", "billing-dlq",
-                            "payments-dlq.fifo")]
+                            "payments-dlq.fifo")] if self.synthetic_ages else []
         series += [("AWS/SNS", "NumberOfNotificationsFailed", "TopicName", t, "Count", vals)
                    for t, vals in (("order-events", [0, 0, 1, 0, 2, 4, 3, 0, 0, 1, 5, 2, 0, 0, 1]),
                                    ("billing-alerts", [1.0] * 15))]
@@ -336,10 +341,12 @@ def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
-def seed(endpoint, cloudwatch=True, objects=LOG_OBJECTS, workers=8):
+def seed(endpoint, cloudwatch=True, objects=LOG_OBJECTS, workers=8, synthetic_ages=True):
     """Seeds the full estate (about 26 queues, 6 topics, 3 buckets, metrics) into a fresh
-    emulator and returns the manifest. cloudwatch=False for fauxqs, which has none."""
-    return _Seeder(endpoint, cloudwatch, objects, workers).run()
+    emulator and returns the manifest. cloudwatch=False for fauxqs, which has none.
+    synthetic_ages=False leaves out the made-up ApproximateAgeOfOldestMessage history (the
+    demo publishes the real ages from each queue's "first_sent" instead)."""
+    return _Seeder(endpoint, cloudwatch, objects, workers, synthetic_ages).run()
 
 
 def seed_queues(endpoint, n, workers=16):
