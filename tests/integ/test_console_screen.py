@@ -65,18 +65,38 @@ def dur(seconds):
     return f"{s // 3600}h{s % 3600 // 60:02d}m"
 
 
-# The sqs table at 80 columns: QUEUE (19 + a blank), VISIBLE 7, IN FLIGHT 9, DELAYED 7,
-# OLDEST 7, FIFO 4, DLQ 10, then the depth sparkline (its glyphs depend on how many polls
-# ran, so rows are compared up to the DLQ column).
-SQS_HEADER_80 = "QUEUE\u25b4              VISIBLE IN FLIGHT DELAYED  OLDEST FIFO DLQ        DEPTH"
-SQS_CUT_80 = 69
+# The sqs table at 80 columns: QUEUE 16, VISIBLE 8, IN FLIGHT 10, DELAYED 8, OLDEST 7,
+# FIFO 5, DLQ 9 (each sortable column has room for its title and the sort mark), then the
+# depth sparkline (its glyphs depend on how many polls ran, so rows are compared up to the
+# DLQ column).
+SQS_HEADER_80 = "QUEUE\u25b4            VISIBLE  IN FLIGHT  DELAYED  OLDEST FIFO  DLQ       DEPTH"
+SQS_CUT_80 = 70
 CHECK = "\u2713"
 
 
 def sqs_row_80(name, v, oldest):
-    return (f"{fit(name, 19):<19} {v['visible']:>7} {v['in_flight']:>9} {v['delayed']:>7} "
-            f"{dur(oldest):>7} {CHECK if name.endswith('.fifo') else '':<4} "
-            f"{fit(v['dlq'] or '', 10):<10}").rstrip()
+    return (f"{fit(name, 16):<16} {v['visible']:>8} {v['in_flight']:>10} {v['delayed']:>8} "
+            f"{dur(oldest):>7} {CHECK if name.endswith('.fifo') else '':<5} "
+            f"{fit(v['dlq'] or '', 9):<9}").rstrip()
+
+
+def depth_scale(q):
+    """The sqs title's sparkline scale: one for the whole view, 0 to the deepest queue."""
+    return f"DEPTH 0-{max(v['visible'] for v in q.values())}"
+
+
+def seconds(s):
+    """A setting in seconds as the detail pane writes it: every non-zero unit, 345600 is
+    "4d", 30 is "30s"."""
+    s = int(s)
+    if s == 0:
+        return "0s"
+    out = ""
+    for unit, letter in ((86400, "d"), (3600, "h"), (60, "m"), (1, "s")):
+        if s >= unit:
+            out += f"{s // unit}{letter}"
+            s %= unit
+    return out
 
 
 def overview_row_80(name, depth, change, oldest):
@@ -184,8 +204,8 @@ def sqs_table(env, q, ages):
     if d is None:
         return
     names = sorted(q)
-    t.eq(d[1], f"SQS queues  {len(q)} shown of {len(q)}  sorted by QUEUE ascending",
-         "sqs title row: how many queues, the sort")
+    t.eq(d[1], f"SQS queues  {len(q)} shown of {len(q)}  sorted by QUEUE ascending  "
+         f"{depth_scale(q)}", "sqs title row: how many queues, the sort, the depth scale")
     t.eq(d[2], SQS_HEADER_80, "sqs column headers at 80 columns")
     want = [sqs_row_80(n, q[n], ages.get(n)) for n in names[:19]]
     got = [x[:SQS_CUT_80].rstrip() for x in d[3:22]]
@@ -211,20 +231,28 @@ def sqs_table(env, q, ages):
 def filters(env, q):
     s = (Script().wait().keys("2").keys("/orders").keys("<Enter>").dump("f")
          .keys("/").keys("<C-u>!orders").keys("<Enter>").dump("nf")
+         .keys("/").keys("<C-u>*:orders").keys("<Enter>").dump("all")
+         .keys("/").keys("<C-u>dlq:orders").keys("<Enter>").dump("col")
          .keys("/").keys("<Esc>").dump("clear"))
     r = run_script(env, s, 200, 60)
-    # a row matches when any cell does: its name, or its DLQ column
-    match = sorted(n for n, v in q.items() if "orders" in n or "orders" in (v["dlq"] or ""))
+    # plain text looks in the name column; *: in every column (the DLQ column too);
+    # COLUMN: in that one
+    named = sorted(n for n in q if "orders" in n)
+    anywhere = sorted(n for n, v in q.items() if "orders" in n or "orders" in (v["dlq"] or ""))
+    by_dlq = sorted(n for n, v in q.items() if "orders" in (v["dlq"] or ""))
     for name, want, what, flt in (
-            ("f", match, "/orders keeps exactly the rows mentioning orders", "/orders"),
-            ("nf", sorted(set(q) - set(match)), "/!orders keeps exactly the other rows",
+            ("f", named, "/orders keeps exactly the rows whose name holds orders", "/orders"),
+            ("nf", sorted(set(q) - set(named)), "/!orders keeps exactly the other rows",
              "/!orders"),
+            ("all", anywhere, "/*:orders keeps the rows mentioning orders in any column",
+             "/*:orders"),
+            ("col", by_dlq, "/dlq:orders keeps the rows whose DLQ holds orders", "/dlq:orders"),
             ("clear", sorted(q), "Esc in the filter prompt clears it: every row again", "")):
         d = r.dumps.get(name) or []
         h, _ = table_at(d, SQS_COLS)
         t.eq(names_in_table(d, h, q) if h >= 0 else None, want, what)
         title = f"SQS queues  {len(want)} shown of {len(q)}  " + (f"{flt}  " if flt else "") \
-            + "sorted by QUEUE ascending"
+            + f"sorted by QUEUE ascending  {depth_scale(q)}"
         t.eq(d[1] if len(d) > 1 else None, title, f"the title row says {flt or 'no filter'}")
 
 
@@ -270,9 +298,13 @@ def detail_pane(env, q):
                                                           ("ARN", a["QueueArn"])]),
          "detail pane: the queue's name, URL, ARN")
     shown = pane_pairs(d)
-    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "ApproximateNumberOfMessages",
-                "ApproximateNumberOfMessagesNotVisible"):
+    for key in ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"):
         t.ok((key, a[key]) in shown, f"detail shows attribute {key} = {a[key]} (boto3)", text)
+    # settings in units; the raw numbers are the snapshot's
+    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds",
+                "ReceiveMessageWaitTimeSeconds"):
+        t.ok((key, seconds(a[key])) in shown,
+             f"detail shows {key} {a[key]} (boto3) as {seconds(a[key])}", text)
     rp = json.loads(a["RedrivePolicy"])
     i = find_row(d, "Redrive policy")
     want = ["Redrive policy"] + section([("DLQ", q[name]["dlq"]),
@@ -301,8 +333,10 @@ def dlq_view(env, q, ages):
     empty = sorted(n for n in dlqs if q[n]["visible"] == 0)
     t.eq(d[1], f"Dead-letter queues  {len(full)} holding messages, {len(dlqs)} total",
          "dlq title row: how many DLQs hold messages")
-    t.ok(d[2].split() == ["DLQ", "DEPTH\u25be", "CHANGE", "OLDEST", "IN", "FLIGHT", "SOURCES"],
-         "dlq column headers, sorted by DEPTH descending (the mark)", d[2])
+    t.ok(d[2].split() == ["DLQ", "DEPTH\u25be", "SINCE", "OPEN", "OLDEST", "IN", "FLIGHT",
+                          "PER", "MIN", "SOURCES"],
+         "dlq column headers, sorted by DEPTH descending (the mark); the change is since the "
+         "console opened, the rate per minute", d[2])
     # each row's words: name, depth, change since opened, oldest, in flight, sources...
     want = [[n, str(q[n]["visible"]), "0", dur(ages.get(n)), str(q[n]["in_flight"])]
             for n in full + empty]
@@ -314,7 +348,7 @@ def dlq_view(env, q, ages):
     bad = []
     for n in full + empty:
         i = find_row(d, n + " ")
-        src = " ".join(d[i].split()[5:]) if i >= 0 else ""
+        src = " ".join(d[i].split()[6:]) if i >= 0 else ""   # after PER MIN
         first = src.split(",")[0].rstrip("\u2026")
         if not first or not any(x.startswith(first) for x in q[n]["sources"]):
             bad.append((n, src, q[n]["sources"]))
@@ -338,7 +372,7 @@ def help_and_commands(env):
          "1, 2, 3 open the overview, the sqs view and the dlq view", f"{firsts}")
     hp = r.dumps.get("help") or []
     text = "\n".join(hp)
-    want = [("Enter", "details"), ("s/S", "sort by next column / reverse"),
+    want = [("Enter", "details"), ("s/S", "sort: by the next column / reverse the order"),
             ("/", "filter"), (":", "command"), ("?", "this help"), ("1-9", "view"),
             ("Esc/q", "back")]
     missing = [f"{k} {w}" for k, w in want
@@ -356,9 +390,10 @@ def bad_profile_and_theme(env):
          .keys(":theme no-such-theme<Enter>").dump("badtheme"))
     r = run_script(env, s, 200, 60)   # wide enough for the whole error line
     before, bp = r.dumps.get("before") or [], r.dumps.get("badprof") or []
-    t.ok(len(bp) == 60 and "'nosuch-profile' (from :profile)" in bp[59] and "add it" in bp[59]
-         and "--profile" not in bp[59],
-         ":profile with an unknown profile: the status line names it and the fix",
+    # the temp HOME's paths make the line longer than 200 columns: it says where the rest is
+    t.ok(len(bp) == 60 and "'nosuch-profile' (from :profile)" in bp[59] and
+         bp[59].endswith("\u2026 (:errors)") and "--profile" not in bp[59],
+         ":profile with an unknown profile: the status line names it, and :errors when cut",
          f"status line: {bp[59] if len(bp) == 60 else r.why('badprof')!r}")
     ok, diff = rows_equal(bp[:59], before[:59])
     t.ok(ok, "an unknown profile leaves the header (profile default) and the view as they were",
