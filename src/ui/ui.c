@@ -934,7 +934,7 @@ void ui_render(struct ui *ui)
         wnoutrefresh(ui->wview);
         draw_footer(ui);
         if (ui->popup_kind != UI_POPUP_NONE)
-            popup_draw(&ui->popup, ui->glyphs, COLS, LINES, ui_attr(ui, THEME_HELP),
+            popup_draw(&ui->popup, ui->glyphs, COLS, LINES - 1, ui_attr(ui, THEME_HELP),
                        ui_attr(ui, THEME_HELP) | A_BOLD, ui_attr(ui, THEME_HELP) | A_BOLD);
         /* the status line last: the terminal's cursor is where it leaves it */
         draw_status(ui);
