@@ -28,25 +28,13 @@ attr_t view_attr(const struct view_ctx *ctx, enum theme_element e)
 
 int view_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
 {
-    int maxx, maxy, n;
-    char *clean, *cut;
+    char *clean;
+    int n;
 
     if (!w || !text)
         return 0;
-    getmaxyx(w, maxy, maxx);
-    if (y < 0 || y >= maxy || x < 0 || x >= maxx || cols <= 0)
-        return 0;
-    if (cols > maxx - x)
-        cols = maxx - x;
-    /* The ellipsis follows the locale (as the glyph table the console chose does), since
-     * this helper is not lent the view's glyphs. */
     clean = sanitize_text(text, strlen(text));
-    cut = textwidth_truncate(clean, cols, glyphs_select(false)->g[GLYPH_ELLIPSIS]);
-    n = textwidth(cut);
-    wattrset(w, attr);
-    mvwaddstr(w, y, x, cut);
-    wattrset(w, A_NORMAL);
-    free(cut);
+    n = view_text_clean(w, y, x, cols, clean, attr);
     free(clean);
     return n;
 }
@@ -63,6 +51,8 @@ int view_text_clean(WINDOW *w, int y, int x, int cols, const char *clean, attr_t
         return 0;
     if (cols > maxx - x)
         cols = maxx - x;
+    /* The ellipsis follows the locale (as the glyph table the console chose does), since
+     * this helper is not lent the view's glyphs. */
     cut = textwidth_truncate(clean, cols, glyphs_select(false)->g[GLYPH_ELLIPSIS]);
     n = textwidth(cut);
     wattrset(w, attr);

@@ -18,7 +18,6 @@ comes from boto3 reading the same moto, never from the program's own output.
 - :region NAME with credentials from the environment switches the region.
 """
 import datetime as dt
-import json
 import os
 import re
 import sys
@@ -28,8 +27,8 @@ import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients, free_port  # noqa: E402
-from console import (Script, console_env, display_width, find_row, run_script,  # noqa: E402
-                     write_app_config)
+from console import (Script, boto3_queues, console_env, display_width,  # noqa: E402
+                     find_row, run_script, write_app_config)
 from seed import seed  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -336,14 +335,7 @@ def region_env_creds(env, endpoint):
 def main():
     with Moto() as m:
         seed(m.endpoint, objects=5)
-        sqs = boto3_clients(m.endpoint, services=("sqs",))["sqs"]
-        q = {}
-        for url in sqs.list_queues(MaxResults=1000).get("QueueUrls", []):
-            a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-            dlq = json.loads(a["RedrivePolicy"])["deadLetterTargetArn"].rsplit(":", 1)[1] \
-                if "RedrivePolicy" in a else None
-            q[url.rsplit("/", 1)[1]] = {"url": url, "attrs": a, "dlq": dlq,
-                                        "visible": int(a["ApproximateNumberOfMessages"])}
+        q = boto3_queues(boto3_clients(m.endpoint, services=("sqs",))["sqs"])
         base = aws_env(m.endpoint)
         env = console_env(m.endpoint, base)
         write_app_config(env, CONFIG)

@@ -23,8 +23,8 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from console import (OPSDECK, Tmux, cell, console_env, header_row,  # noqa: E402
-                     write_app_config)
+from console import (OPSDECK, Tmux, boto3_queues, cell, console_env,  # noqa: E402
+                     header_row, write_app_config)
 from seed import seed  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -186,11 +186,7 @@ def growth(env, q, cols, rows):
 def main():
     with Moto() as m:
         seed(m.endpoint, objects=5)
-        sqs = boto3_clients(m.endpoint, services=("sqs",))["sqs"]
-        q = {}
-        for url in sqs.list_queues(MaxResults=1000).get("QueueUrls", []):
-            a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-            q[url.rsplit("/", 1)[1]] = {"url": url, "arn": a["QueueArn"], "attrs": a}
+        q = boto3_queues(boto3_clients(m.endpoint, services=("sqs",))["sqs"])
         base = aws_env(m.endpoint)
         env = console_env(m.endpoint, base)
         write_app_config(env, CONFIG)

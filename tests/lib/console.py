@@ -425,6 +425,21 @@ def table_names(rows, hdr, stop_at):
     return out
 
 
+def boto3_queues(sqs):
+    """{name: {"url", "arn", "attrs", "dlq", "visible"}} for every queue, read with the boto3
+    client given: what the console's screens are checked against."""
+    import json
+    out = {}
+    for url in sqs.list_queues(MaxResults=1000).get("QueueUrls", []):
+        a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        dlq = (json.loads(a["RedrivePolicy"])["deadLetterTargetArn"].rsplit(":", 1)[1]
+               if "RedrivePolicy" in a else None)
+        out[url.rsplit("/", 1)[1]] = {"url": url, "arn": a["QueueArn"], "attrs": a,
+                                      "dlq": dlq,
+                                      "visible": int(a["ApproximateNumberOfMessages"])}
+    return out
+
+
 def display_width(s):
     """Terminal columns of s (wide East Asian characters count 2, combining marks 0)."""
     import unicodedata
