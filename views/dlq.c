@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/client.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "table.h"
@@ -370,29 +369,6 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
                   view_attr(ctx, THEME_DIM));
 }
 
-/* The list was never read: the first poll is under way, or it failed (the kind's error,
- * described as the status line does: cause, profile, endpoint, fix). */
-static void draw_unread(const struct view_ctx *ctx, WINDOW *win, const struct store_kind_info *info)
-{
-    int w = getmaxx(win);
-    char why[1200], *line;
-
-    if (info->error) {
-        aws_error_describe(info->error, ctx->profile ? ctx->profile : "default", why,
-                           sizeof(why));
-        line = xasprintf("Dead-letter queues  cannot read: %s", why);
-        view_text(win, 0, 0, w, line, view_attr(ctx, THEME_ERROR));
-        view_text(win, 2, 1, w - 1, "no count is shown until the list can be read; "
-                  ":errors has the whole message", view_attr(ctx, THEME_DIM));
-    } else {
-        line = xstrdup("Dead-letter queues  not read yet");
-        view_text(win, 0, 0, w, line, view_attr(ctx, THEME_TITLE));
-        view_text(win, 2, 1, w - 1, "the first poll of the queue list is still running",
-                  view_attr(ctx, THEME_DIM));
-    }
-    free(line);
-}
-
 static void dlq_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
 {
     struct dlq_state *st = priv;
@@ -411,7 +387,8 @@ static void dlq_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     store_kind_info(ctx->store, "dlq", &info);
     if (!info.fetched && table_total(st->table) == 0) {
         /* Nothing read yet: counting zero DLQs here would be an all-clear nobody gave. */
-        draw_unread(ctx, win, &info);
+        view_draw_unread(ctx, win, "Dead-letter queues", &info,
+                         "the first poll of the queue list is still running");
         return;
     }
     buf_init(&title);

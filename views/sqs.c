@@ -732,6 +732,12 @@ static void sqs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
         return;
     }
     store_kind_info(ctx->store, "queue", &info);
+    if (!info.fetched && table_total(st->table) == 0) {
+        /* "0 shown of 0" before the list was read would say there are no queues */
+        view_draw_unread(ctx, win, "SQS queues", &info,
+                         "the first poll of the queue list is still running");
+        return;
+    }
     buf_init(&title);
     buf_printf(&title, "SQS queues  %zu shown of %zu", table_shown(st->table),
                table_total(st->table));
@@ -750,8 +756,7 @@ static void sqs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     if (ctx->filter && *ctx->filter && table_total(st->table))
         snprintf(empty, sizeof empty, "no match for /%s", ctx->filter);
     else
-        snprintf(empty, sizeof empty, "%s", info.fetched ? "no queues in this region"
-                                                         : "no queues yet: listing…");
+        snprintf(empty, sizeof empty, "%s", "no queues in this region");
     if (h > 1)
         table_draw(st->table, ctx, win, 1, h - 1, empty);
 }

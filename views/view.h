@@ -158,6 +158,11 @@ int view_text(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr);
 /* view_text for text that went through sanitize_text() already (a wrapped piece of it):
  * sanitising again would double its backslashes. Cut to cols, never past the edge. */
 int view_text_clean(WINDOW *w, int y, int x, int cols, const char *clean, attr_t attr);
+/* A view whose list was never read (info->fetched 0): "TITLE  not read yet" with `running`
+ * under it while the first poll runs, or "TITLE  cannot read: <cause, profile, endpoint,
+ * fix>" once it failed. Never a count: no rows read is not zero rows. */
+void view_draw_unread(const struct view_ctx *ctx, WINDOW *win, const char *title,
+                      const struct store_kind_info *info, const char *running);
 /* A line of the element's style across the whole width of row y. */
 void view_fill_line(WINDOW *w, int y, attr_t attr);
 /* A time of day as the user asked for it (ctx->utc): "2026-11-25 14:17:55 CET" in local

@@ -12,7 +12,9 @@
 #include "util/sanitize.h"
 #include "util/textwidth.h"
 #include "ui/theme_curses.h"
+#include "core/client.h"
 #include "view.h"
+#include "util/xalloc.h"
 #include "util/buf.h"
 
 attr_t view_attr(const struct view_ctx *ctx, enum theme_element e)
@@ -60,6 +62,27 @@ int view_text_clean(WINDOW *w, int y, int x, int cols, const char *clean, attr_t
     wattrset(w, A_NORMAL);
     free(cut);
     return n;
+}
+
+void view_draw_unread(const struct view_ctx *ctx, WINDOW *win, const char *title,
+                      const struct store_kind_info *info, const char *running)
+{
+    int w = getmaxx(win);
+    char why[1200], *line;
+
+    if (info->error) {
+        aws_error_describe(info->error, ctx->profile ? ctx->profile : "default", why,
+                           sizeof(why));
+        line = xasprintf("%s  cannot read: %s", title, why);
+        view_text(win, 0, 0, w, line, view_attr(ctx, THEME_ERROR));
+        view_text(win, 2, 1, w - 1, "no count is shown until the list can be read; "
+                  ":errors has the whole message", view_attr(ctx, THEME_DIM));
+    } else {
+        line = xasprintf("%s  not read yet", title);
+        view_text(win, 0, 0, w, line, view_attr(ctx, THEME_TITLE));
+        view_text(win, 2, 1, w - 1, running, view_attr(ctx, THEME_DIM));
+    }
+    free(line);
 }
 
 void view_fill_line(WINDOW *w, int y, attr_t attr)

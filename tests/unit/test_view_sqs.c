@@ -864,6 +864,51 @@ START_TEST(copy_and_cli)
 }
 END_TEST
 
+/* Before the queue list was read there is no count to show: "not read yet", then "cannot
+ * read: why" when the first list failed; once read and empty, the truth: none. */
+START_TEST(not_read_yet_then_cannot_read)
+{
+    struct world w;
+    struct store *empty = store_new();
+    void *priv = calloc(1, sqs_view.private_size);
+    struct aws_error err;
+    char *row;
+
+    world_init(&w, 80, 24, false);
+    w.ctx.store = empty;
+    sqs_view.init(priv, &w.ctx);
+    sqs_view.update(priv, &w.ctx);
+    werase(w.scr->win);
+    sqs_view.draw(priv, &w.ctx, w.scr->win);
+    row_is(&w, 0, "SQS queues  not read yet");
+    ck_assert_int_eq(screen_test_find(w.scr->win, "shown of"), -1);
+    aws_error_clear(&err);
+    aws_error_set(&err, AWS_ERR_HTTP, "not authorized to perform sqs:ListQueues");
+    snprintf(err.code, sizeof err.code, "AccessDenied");
+    err.http_status = 403;
+    store_list_fail(empty, "queue", &err);
+    sqs_view.update(priv, &w.ctx);
+    werase(w.scr->win);
+    sqs_view.draw(priv, &w.ctx, w.scr->win);
+    row = screen_test_row(w.scr->win, 0);
+    ck_assert_msg(strncmp(row, "SQS queues  cannot read: ", 25) == 0 &&
+                  strstr(row, "AccessDenied"), "'%s'", row);
+    free(row);
+    store_list_begin(empty, "queue");
+    store_list_end(empty, "queue");
+    sqs_view.update(priv, &w.ctx);
+    werase(w.scr->win);
+    sqs_view.draw(priv, &w.ctx, w.scr->win);
+    row_is(&w, 0, "SQS queues  0 shown of 0  sorted by QUEUE ascending");
+    row_is(&w, 2, " no queues in this region");
+    sqs_view.done(priv);
+    free(priv);
+    store_free(empty);
+    w.ctx.store = w.store;
+    world_done(&w);
+}
+END_TEST
+
 static Suite *sqs_suite(void)
 {
     Suite *s = suite_create("view_sqs");
@@ -885,6 +930,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, cursor_follows_queue_across_polls);
     tcase_add_test(tc, unknown_numbers_and_keys_listed);
     tcase_add_test(tc, copy_and_cli);
+    tcase_add_test(tc, not_read_yet_then_cannot_read);
     tcase_add_test(tc, sparkline_advances_on_quiet_poll);
     suite_add_tcase(s, tc);
     return s;
