@@ -115,13 +115,7 @@ struct ui {
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t ui_now_ms(const struct ui *ui);
-/* `?`: the help box for the view on screen; `:cli`: the aws CLI hand-off box. */
-void ui_help_open(struct ui *ui);
-void ui_cli_open(struct ui *ui);
-void ui_popup_close(struct ui *ui);
-/* `y`: text (already sanitised) to the clipboard (OSC 52, written after the next frame);
- * what names it in the status line. */
-void ui_copy(struct ui *ui, const char *text, const char *what);
+
 size_t ui_current(const struct ui *ui);
 size_t ui_view_index(const char *name);       /* (size_t)-1 when unknown */
 void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx);
@@ -154,6 +148,17 @@ void ui_request_quit(struct ui *ui);
 /* A :profile/:region switch must wait while jobs run: false with a message then. */
 bool ui_act_can_switch(struct ui *ui);
 bool ui_act_read_only(const struct ui *ui);
+
+/* ui_boxes.c */
+/* `?`: the help box for the view on screen; `:cli`: the aws CLI hand-off box. */
+void ui_help_open(struct ui *ui);
+void ui_cli_open(struct ui *ui);
+void ui_popup_close(struct ui *ui);
+/* `y`: text (already sanitised) to the clipboard (OSC 52, written after the next frame);
+ * what names it in the status line. */
+void ui_copy(struct ui *ui, const char *text, const char *what);
+/* Writes the pending clipboard sequence; ui_render calls it after doupdate(). */
+void ui_clip_flush(struct ui *ui);
 
 /* ui_loop.c */
 void ui_loop(struct ui *ui);
