@@ -11,11 +11,15 @@ DLQ growing while the console watches.
   that holds it), the dlq view says "not read yet", not "0 holding", while the request is
   held;
 - messages sent to a DLQ while it is on screen show in SINCE OPEN (the change since the
-  console opened) and in PER MIN (a rate from the last polls, positive), both as boto3 sent.
+  console opened) and in PER MIN (a rate from the last polls, positive), both as boto3 sent;
+- the light theme paints its own white background (at 256 and at 8 colours), so its black
+  titles read on a dark terminal: tmux's capture with colours has no default background in
+  the view.
 """
 import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -183,6 +187,56 @@ def growth(env, q, cols, rows):
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
 
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def backgrounds(rows):
+    """For each row of a `capture-pane -e` (whose SGR carries over from row to row), the
+    background of every character drawn: None for the terminal's own, else "w" for white
+    (47 at 8 colours, 107 / colour 15 / 231 above)."""
+    bg, out = None, []
+    for r in rows:
+        seen, i = [], 0
+        for m in SGR.finditer(r):
+            seen += [bg] * len(r[i:m.start()])
+            i = m.end()
+            p = [int(x) if x else 0 for x in m.group(1).split(";")] if m.group(1) else [0]
+            k = 0
+            while k < len(p):
+                if p[k] in (0, 49):
+                    bg = None
+                elif p[k] in (47, 107):
+                    bg = "w"
+                elif 40 <= p[k] <= 46 or 100 <= p[k] <= 106:
+                    bg = p[k]
+                elif p[k] == 48 and k + 2 < len(p) and p[k + 1] == 5:
+                    bg = "w" if p[k + 2] in (15, 231) else p[k + 2]
+                    k += 2
+                k += 1
+        seen += [bg] * len(r[i:])
+        out.append(seen)
+    return out
+
+
+def light_theme(env, term):
+    """The light theme on a terminal of `term`'s colours: the view's rows are drawn on the
+    theme's white, never on the terminal's own background."""
+    with Tmux() as tm:
+        tm.start(tmux_env(env), ["env", f"TERM={term}", OPSDECK, "--view", "sqs", "--theme",
+                                 "light"], 80, 24)
+        ok, scr = tm.wait_for("orders-dlq")
+        rows = tm.tmux("capture-pane", "-p", "-e", "-t", tm.session).split("\n")
+        bgs = backgrounds(rows)
+        # rows 1-21 are the view; the table's header bar (row 2) and the cursor's row (3)
+        # have backgrounds of their own
+        bad = [(y, rows[y]) for y in range(1, 22) if y not in (2, 3) and
+               any(b != "w" for b in bgs[y])]
+        t.ok(ok and scr[1].startswith("SQS queues") and not bad,
+             f"light theme at {term}: the view's text (black titles too) on the theme's own "
+             "white, nowhere on the terminal's background", "\n".join(map(repr, bad[:5])))
+        quit_console(tm)
+
+
 def main():
     with Moto() as m:
         seed(m.endpoint, objects=5)
@@ -194,6 +248,8 @@ def main():
             t.run(f"copy and cli {cols}", copy_and_cli, env, q, cols, rows)
             t.run(f"not read yet {cols}", not_read_yet, base, cols, rows)
             t.run(f"growth {cols}", growth, env, q, cols, rows)
+        for term in ("xterm-256color", "xterm"):
+            t.run(f"light theme {term}", light_theme, env, term)
     t.done()
 
 
