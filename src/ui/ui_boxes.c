@@ -150,8 +150,8 @@ void ui_copy(struct ui *ui, const char *text, const char *what)
 {
     free(ui->clip);
     ui->clip = osc52_sequence(text);
-    ui_message(ui, false, "copied %s (OSC 52: the terminal must allow it; in tmux: "
-                          "set -g set-clipboard on)", what);
+    /* the terminal says nothing back: the line names what a silent clipboard needs */
+    ui_message(ui, false, "copied %s (OSC 52; in tmux: set -g set-clipboard on)", what);
 }
 
 /* The pending clipboard sequence, after the frame (the terminal is not mid-update). */
