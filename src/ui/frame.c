@@ -10,7 +10,6 @@
 
 const struct view_keyhelp frame_keys[] = {
     {":", "command line, Tab completes (the commands are listed below)"},
-    {":writes", "on|off: allow or refuse writes in this session (production: type its name)"},
     {"/", "filter by name as you type; COLUMN:text looks in that column (dlq:orders), "
           "*:text in all of them, !text keeps the rows that do not match; Enter keeps the "
           "filter, Esc clears it; the cursor goes to the best match, an exact name first"},

@@ -195,8 +195,8 @@ def sort_letters(env, q):
 SQS_KEYS = ["Enter", "y", "s/S", "Q V I D O F L", "j/k", "PgUp/PgDn", "g/G", "Esc/q"]
 DLQ_KEYS = ["Enter", "y", "s/S", "L D C O I P U", "j/k", "PgUp/PgDn", "g/G", "Esc/q"]
 FRAMEWORK_KEYS = [":", "/", "?", "r", "1-9", "y", "Esc", "q", "Ctrl-L", "Ctrl-C"]
-COMMANDS = [":overview", ":sqs", ":dlq", ":errors", ":profile NAME", ":region NAME",
-            ":theme NAME", ":refresh", ":cli", ":utc", ":help", ":quit, :q"]
+COMMANDS = [":overview", ":sqs", ":dlq", ":jobs", ":errors", ":profile NAME", ":region NAME",
+            ":theme NAME", ":refresh", ":writes on|off", ":cli", ":utc", ":help", ":quit, :q"]
 SLASH = ("filter by name as you type; COLUMN:text looks in that column (dlq:orders), *:text "
          "in all of them, !text keeps the rows that do not match; Enter keeps the filter, Esc "
          "clears it; the cursor goes to the best match, an exact name first")

@@ -361,7 +361,8 @@ def help_and_commands(env):
          .keys("1").dump("k1").keys("2").dump("k2").keys("3").dump("k3")
          .keys(":overview<Enter>").dump("c1").keys(":sqs<Enter>").dump("c2")
          .keys(":dlq<Enter>").dump("c3")
-         .keys("2").keys("?").dump("help").keys("<Esc>").dump("afterhelp"))
+         .keys("2").keys("?").dump("help").keys("<PgDn>").dump("help2").keys("<Esc>")
+         .dump("afterhelp"))
     r = run_script(env, s, 80, 24)
     for k, c, v in (("k1", "c1", "overview"), ("k2", "c2", "sqs"), ("k3", "c3", "dlq")):
         ok, diff = rows_equal(r.dumps.get(c), r.dumps.get(k) or ["(no dump)"])
@@ -370,14 +371,16 @@ def help_and_commands(env):
     t.ok(firsts[0].startswith("Dead-letter queues holding") and
          firsts[1].startswith("SQS queues") and firsts[2].startswith("Dead-letter queues  "),
          "1, 2, 3 open the overview, the sqs view and the dlq view", f"{firsts}")
-    hp = r.dumps.get("help") or []
+    # the box fits 80x24 and scrolls: its first two pages
+    hp = (r.dumps.get("help") or []) + (r.dumps.get("help2") or [])
     text = "\n".join(hp)
     want = [("Enter", "details"), ("s/S", "sort: by the next column / reverse the order"),
             ("/", "filter"), (":", "command"), ("?", "this help"), ("1-9", "view"),
             ("Esc/q", "back")]
     missing = [f"{k} {w}" for k, w in want
                if not any(("\u2502 " + k + " ") in x and w in x for x in hp)]
-    t.ok(not missing, "? help lists the sqs view's keys and the framework's, one per line",
+    t.ok(not missing, "? help lists the sqs view's keys and the framework's, one per line "
+         "(paged with PgDn)",
          f"missing {missing}\n{text}")
     ok, diff = rows_equal(r.dumps.get("afterhelp"), r.dumps.get("k2") or [])
     t.ok(ok, "Esc closes help, back to the same sqs screen", diff)
