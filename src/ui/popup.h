@@ -55,10 +55,10 @@ void popup_add(struct popup *p, const char *key, const char *text);
  * (or would, at an end); any other key is the caller's (it usually closes the popup). */
 bool popup_key(struct popup *p, int key);
 
-/* The box, centred, at most cols x lines (the screen less what the caller keeps, say the
+/* The box, centred, at most cols x rows (the screen less what the caller keeps, say the
  * status line), as narrow as the content allows. The bottom border says how to scroll when
  * the content is taller than the box, and how far down it is. wnoutrefresh only. */
-void popup_draw(struct popup *p, const struct glyphs *g, int cols, int lines, attr_t box,
+void popup_draw(struct popup *p, const struct glyphs *g, int cols, int rows, attr_t box,
                 attr_t title, attr_t key);
 
 #endif

@@ -28,9 +28,9 @@ char *textwidth_fit(const char *s, int cols, const char *ellipsis, bool align_ri
 
 /* s broken into lines of at most `cols` columns (at least 1): at spaces where it can be
  * (the spaces at a break are dropped), inside a word only when the word alone is wider
- * than a line (an ARN, a URL); an explicit '\n' ends a line. *lines gets the lines (each
+ * than a line (an ARN, a URL); an explicit '\n' ends a line. *out gets the lines (each
  * freed by the caller, then the array); returns how many (at least 1: "" is one empty
  * line). */
-size_t textwidth_wrap(const char *s, int cols, char ***lines);
+size_t textwidth_wrap(const char *s, int cols, char ***out);
 
 #endif
