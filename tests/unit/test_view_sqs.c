@@ -892,7 +892,7 @@ START_TEST(not_read_yet_then_cannot_read)
     sqs_view.draw(priv, &w.ctx, w.scr->win);
     row = screen_test_row(w.scr->win, 0);
     ck_assert_msg(strncmp(row, "SQS queues  cannot read: ", 25) == 0 &&
-                  strstr(row, "AccessDenied"), "'%s'", row);
+                  strstr(row, "access denied"), "'%s'", row);
     free(row);
     store_list_begin(empty, "queue");
     store_list_end(empty, "queue");
