@@ -7,6 +7,10 @@
  * ourselves, and test the result against the published suite (tests/data/sigv4, both forms)
  * and differentially against botocore (tests/integ/test_sigv4_botocore.py).
  *
+ * SigV4A (sigv4a.c) signs the same canonical request with another algorithm: both go
+ * through sigv4_sign_with / sigv4_presign_with with a scheme that names the algorithm and
+ * signs the string to sign (here: HMAC with the derived signing key).
+ *
  * The request is never modified unless signing succeeds: everything is computed from r plus
  * the headers or parameters the signer is going to add, and only then applied.
  *
@@ -35,6 +39,16 @@ struct hdr {
     const char *value;
 };
 
+static bool hmac_sign(const struct sigv4_scheme *s, const struct sigv4_credentials *c,
+                      const char *date8, const char *region, const char *service,
+                      const char *sts, char sig[SIGV4_SIG_MAX]);
+
+static const struct sigv4_scheme sigv4_hmac = {
+    .algorithm = SIGV4_ALGORITHM,
+    .region_set = NULL,
+    .sign = hmac_sign,
+};
+
 /* Never signed, as in botocore: hop-by-hop headers are rewritten by proxies and by curl
  * itself (curl adds "Expect: 100-continue" after we sign), User-Agent is appended to by
  * proxies and X-Amzn-Trace-Id by X-Ray. Authorization is the signature itself. */
@@ -47,7 +61,7 @@ static const char *const unsigned_headers[] = {
 /* The query parameters a presigned URL carries; a re-presign replaces them. */
 static const char *const presign_params[] = {
     "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-    "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature",
+    "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Region-Set", "X-Amz-Signature",
 };
 
 static void set_err(char *errbuf, size_t errlen, const char *msg)
@@ -461,14 +475,17 @@ static bool signing_key(const char *secret, const char *date8, const char *regio
 }
 
 /* signature = hex(HMAC(kSigning, string_to_sign)). Every intermediate is wiped. */
-static bool compute_signature(const char *secret, const char *date8, const char *region,
-                              const char *service, const char *sts, char sig[65])
+static bool hmac_sign(const struct sigv4_scheme *scheme, const struct sigv4_credentials *c,
+                      const char *date8, const char *region, const char *service,
+                      const char *sts, char sig[SIGV4_SIG_MAX])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char k4[32], s[32];
     bool ok;
 
-    ok = signing_key(secret, date8, region, service, k4) && hmac256(k4, 32, sts, s);
+    (void)scheme;
+    ok = signing_key(c->secret_access_key, date8, region, service, k4) &&
+         hmac256(k4, 32, sts, s);
     if (ok) {
         for (int i = 0; i < 32; i++) {
             sig[2 * i] = hex[s[i] >> 4];
@@ -490,8 +507,8 @@ struct sig_common {
 };
 
 static int check_inputs(const struct aws_request *r, const struct sigv4_credentials *c,
-                        const struct sigv4_params *p, struct sig_common *sc, char *errbuf,
-                        size_t errlen)
+                        const struct sigv4_params *p, const struct sigv4_scheme *s,
+                        struct sig_common *sc, char *errbuf, size_t errlen)
 {
     struct tm tm;
 
@@ -511,11 +528,17 @@ static int check_inputs(const struct aws_request *r, const struct sigv4_credenti
         set_err(errbuf, errlen, "no secret access key");
         return -1;
     }
-    if (!p->region || !*p->region) {
+    if (s->region_set) {
+        /* SigV4A: "*" or a list of regions, possibly with wildcards ("us-*,eu-west-1") */
+        if (!scope_token_ok(s->region_set, "-_.*,")) {
+            set_err(errbuf, errlen, "region set contains characters other than A-Z a-z 0-9 "
+                                    "- _ . * ,");
+            return -1;
+        }
+    } else if (!p->region || !*p->region) {
         set_err(errbuf, errlen, "no region to sign for");
         return -1;
-    }
-    if (!scope_token_ok(p->region, "-_.")) {
+    } else if (!scope_token_ok(p->region, "-_.")) {
         set_err(errbuf, errlen, "region contains characters other than A-Z a-z 0-9 - _ .");
         return -1;
     }
@@ -531,8 +554,8 @@ static int check_inputs(const struct aws_request *r, const struct sigv4_credenti
         set_err(errbuf, errlen, "request has no method");
         return -1;
     }
-    for (const char *s = r->method; *s; s++)
-        if (!(*s >= 'A' && *s <= 'Z')) {
+    for (const char *m = r->method; *m; m++)
+        if (!(*m >= 'A' && *m <= 'Z')) {
             set_err(errbuf, errlen, "request method is not an uppercase token");
             return -1;
         }
@@ -559,8 +582,12 @@ static int check_inputs(const struct aws_request *r, const struct sigv4_credenti
     strftime(sc->amz_date, sizeof(sc->amz_date), "%Y%m%dT%H%M%SZ", &tm);
     memcpy(sc->date8, sc->amz_date, 8);
     sc->date8[8] = '\0';
-    if ((size_t)snprintf(sc->scope, sizeof(sc->scope), "%s/%s/%s/aws4_request", sc->date8,
-                         p->region, p->service) >= sizeof(sc->scope)) {
+    /* SigV4A's scope has no region: the region set travels in X-Amz-Region-Set */
+    if ((size_t)(s->region_set
+                     ? snprintf(sc->scope, sizeof(sc->scope), "%s/%s/aws4_request", sc->date8,
+                                p->service)
+                     : snprintf(sc->scope, sizeof(sc->scope), "%s/%s/%s/aws4_request",
+                                sc->date8, p->region, p->service)) >= sizeof(sc->scope)) {
         set_err(errbuf, errlen, "region or service name too long");
         return -1;
     }
@@ -575,10 +602,10 @@ static bool has_token(const struct sigv4_credentials *c)
 /* Builds the canonical request and string to sign, and signs. Returns false only when
  * libcrypto fails. */
 static bool sign_canonical(const struct aws_request *r, const struct sigv4_credentials *c,
-                           const struct sigv4_params *p, const struct sig_common *sc,
-                           const struct hdr *h, size_t nh, const char *query,
-                           const char *payload, struct buf *signed_names, char **creq_out,
-                           char **sts_out, char sig[65])
+                           const struct sigv4_params *p, const struct sigv4_scheme *s,
+                           const struct sig_common *sc, const struct hdr *h, size_t nh,
+                           const char *query, const char *payload, struct buf *signed_names,
+                           char **creq_out, char **sts_out, char sig[SIGV4_SIG_MAX])
 {
     struct buf creq, canon;
     char *curi = canonical_uri(r->path, p->s3_rules || r->s3_rules);
@@ -600,19 +627,20 @@ static bool sign_canonical(const struct aws_request *r, const struct sigv4_crede
     buf_done(&canon);
 
     sha256_hex(creq.data, creq.len, creq_hash);
-    sts = xasprintf(SIGV4_ALGORITHM "\n%s\n%s\n%s", sc->amz_date, sc->scope, creq_hash);
-    ok = compute_signature(c->secret_access_key, sc->date8, p->region, p->service, sts, sig);
+    sts = xasprintf("%s\n%s\n%s\n%s", s->algorithm, sc->amz_date, sc->scope, creq_hash);
+    ok = s->sign(s, c, sc->date8, p->region, p->service, sts, sig);
     *creq_out = buf_steal(&creq);
     *sts_out = sts;
     return ok;
 }
 
-static void fill_debug(struct sigv4_debug *dbg, char *creq, char *sts, const char sig[65])
+static void fill_debug(struct sigv4_debug *dbg, char *creq, char *sts,
+                       const char sig[SIGV4_SIG_MAX])
 {
     if (dbg) {
         dbg->canonical_request = creq;
         dbg->string_to_sign = sts;
-        memcpy(dbg->signature, sig, 65);
+        snprintf(dbg->signature, sizeof(dbg->signature), "%s", sig);
     } else {
         xfree_secret(creq);
         free(sts);
@@ -634,8 +662,15 @@ int sigv4_sign(struct aws_request *r, const struct sigv4_credentials *c,
                const struct sigv4_params *p, struct sigv4_debug *dbg, char *errbuf,
                size_t errlen)
 {
+    return sigv4_sign_with(r, c, p, &sigv4_hmac, dbg, errbuf, errlen);
+}
+
+int sigv4_sign_with(struct aws_request *r, const struct sigv4_credentials *c,
+                    const struct sigv4_params *p, const struct sigv4_scheme *s,
+                    struct sigv4_debug *dbg, char *errbuf, size_t errlen)
+{
     struct sig_common sc;
-    char hash[65], sig[65];
+    char hash[65], sig[SIGV4_SIG_MAX];
     const char *payload;
     bool want_sha, ok;
     struct hdr *h;
@@ -643,18 +678,19 @@ int sigv4_sign(struct aws_request *r, const struct sigv4_credentials *c,
     struct buf names;
     char *creq = NULL, *sts = NULL, *auth, *token, *sha;
 
-    if (check_inputs(r, c, p, &sc, errbuf, errlen) < 0)
+    if (check_inputs(r, c, p, s, &sc, errbuf, errlen) < 0)
         return -1;
     payload = payload_of(r, p, hash);
     want_sha = p->content_sha256_header;
 
     /* The request as it will be: its headers minus the ones we replace, plus ours, in the
-     * order the published suite shows them (token, date, content hash). */
-    h = xmalloc((r->nheaders + 3) * sizeof(*h));
+     * order the published suites show them (token, date, region set, content hash). */
+    h = xmalloc((r->nheaders + 4) * sizeof(*h));
     for (size_t i = 0; i < r->nheaders; i++) {
         const char *n = r->headers[i].name;
         if (strcasecmp(n, "Authorization") == 0 || strcasecmp(n, "X-Amz-Date") == 0 ||
             strcasecmp(n, "X-Amz-Security-Token") == 0 ||
+            (s->region_set && strcasecmp(n, "X-Amz-Region-Set") == 0) ||
             (want_sha && strcasecmp(n, "x-amz-content-sha256") == 0))
             continue;
         h[nh].name = n;
@@ -664,21 +700,23 @@ int sigv4_sign(struct aws_request *r, const struct sigv4_credentials *c,
     if (has_token(c))
         h[nh++] = (struct hdr){ "X-Amz-Security-Token", c->session_token };
     h[nh++] = (struct hdr){ "X-Amz-Date", sc.amz_date };
+    if (s->region_set)
+        h[nh++] = (struct hdr){ "X-Amz-Region-Set", s->region_set };
     if (want_sha)
         h[nh++] = (struct hdr){ "x-amz-content-sha256", payload };
 
     buf_init(&names);
-    ok = sign_canonical(r, c, p, &sc, h, nh, r->query, payload, &names, &creq, &sts, sig);
+    ok = sign_canonical(r, c, p, s, &sc, h, nh, r->query, payload, &names, &creq, &sts, sig);
     free(h);
     if (!ok) {
-        set_err(errbuf, errlen, "HMAC-SHA256 failed in libcrypto");
+        set_err(errbuf, errlen, "signing failed in libcrypto");
         xfree_secret(creq);
         free(sts);
         buf_done(&names);
         return -1;
     }
 
-    auth = xasprintf(SIGV4_ALGORITHM " Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+    auth = xasprintf("%s Credential=%s/%s, SignedHeaders=%s, Signature=%s", s->algorithm,
                      c->access_key_id, sc.scope, buf_str(&names), sig);
     buf_done(&names);
     /* Copies first: the payload hash or token may point into a header we are replacing. */
@@ -690,6 +728,10 @@ int sigv4_sign(struct aws_request *r, const struct sigv4_credentials *c,
     if (token)
         aws_request_add_header(r, "X-Amz-Security-Token", token);
     aws_request_add_header(r, "X-Amz-Date", sc.amz_date);
+    if (s->region_set) {
+        aws_request_del_header(r, "X-Amz-Region-Set");
+        aws_request_add_header(r, "X-Amz-Region-Set", s->region_set);
+    }
     if (sha) {
         aws_request_del_header(r, "x-amz-content-sha256");
         aws_request_add_header(r, "x-amz-content-sha256", sha);
@@ -730,16 +772,24 @@ int sigv4_presign(struct aws_request *r, const struct sigv4_credentials *c,
                   const struct sigv4_params *p, long expires_seconds, struct sigv4_debug *dbg,
                   char *errbuf, size_t errlen)
 {
+    return sigv4_presign_with(r, c, p, &sigv4_hmac, expires_seconds, dbg, errbuf, errlen);
+}
+
+int sigv4_presign_with(struct aws_request *r, const struct sigv4_credentials *c,
+                       const struct sigv4_params *p, const struct sigv4_scheme *s,
+                       long expires_seconds, struct sigv4_debug *dbg, char *errbuf,
+                       size_t errlen)
+{
     struct sig_common sc;
-    char hash[65], sig[65], expires[24];
+    char hash[65], sig[SIGV4_SIG_MAX], expires[24];
     const char *payload;
     struct hdr *h;
     struct buf names, q;
     char *credential, *creq = NULL, *sts = NULL;
-    const char *s;
+    const char *qs;
     bool ok;
 
-    if (check_inputs(r, c, p, &sc, errbuf, errlen) < 0)
+    if (check_inputs(r, c, p, s, &sc, errbuf, errlen) < 0)
         return -1;
     if (expires_seconds < 1 || expires_seconds > SIGV4_MAX_EXPIRES) {
         set_err(errbuf, errlen, "presigned URL expiry must be 1 to 604800 seconds");
@@ -763,35 +813,37 @@ int sigv4_presign(struct aws_request *r, const struct sigv4_credentials *c,
     /* The query as it will be: earlier presign parameters dropped (a re-presign), ours
      * appended, X-Amz-Signature last and not itself signed. */
     buf_init(&q);
-    for (s = r->query; *s;) {
-        const char *amp = strchr(s, '&');
-        size_t l = amp ? (size_t)(amp - s) : strlen(s);
-        if (l > 0 && !is_presign_param(s, l)) {
+    for (qs = r->query; *qs;) {
+        const char *amp = strchr(qs, '&');
+        size_t l = amp ? (size_t)(amp - qs) : strlen(qs);
+        if (l > 0 && !is_presign_param(qs, l)) {
             if (q.len)
                 buf_putc(&q, '&');
-            buf_append(&q, s, l);
+            buf_append(&q, qs, l);
         }
-        s += l;
-        if (*s == '&')
-            s++;
+        qs += l;
+        if (*qs == '&')
+            qs++;
     }
     credential = xasprintf("%s/%s", c->access_key_id, sc.scope);
-    query_add(&q, "X-Amz-Algorithm", SIGV4_ALGORITHM);
+    query_add(&q, "X-Amz-Algorithm", s->algorithm);
     query_add(&q, "X-Amz-Credential", credential);
     query_add(&q, "X-Amz-Date", sc.amz_date);
     query_add(&q, "X-Amz-SignedHeaders", buf_str(&names));
     query_add(&q, "X-Amz-Expires", expires);
     if (has_token(c))
         query_add(&q, "X-Amz-Security-Token", c->session_token);
+    if (s->region_set)
+        query_add(&q, "X-Amz-Region-Set", s->region_set);
     free(credential);
     buf_reset(&names);
 
-    ok = sign_canonical(r, c, p, &sc, h, r->nheaders, buf_str(&q), payload, &names, &creq,
+    ok = sign_canonical(r, c, p, s, &sc, h, r->nheaders, buf_str(&q), payload, &names, &creq,
                         &sts, sig);
     free(h);
     buf_done(&names);
     if (!ok) {
-        set_err(errbuf, errlen, "HMAC-SHA256 failed in libcrypto");
+        set_err(errbuf, errlen, "signing failed in libcrypto");
         xfree_secret(creq);
         free(sts);
         if (q.data)

@@ -27,13 +27,17 @@ struct sigv4_params {
     bool content_sha256_header;    /* add x-amz-content-sha256 (always for S3) */
 };
 
+/* Room for a signature in hex: 64 digits for SigV4's HMAC, up to 144 for SigV4A's DER
+ * ECDSA signature (72 bytes), plus the NUL. */
+#define SIGV4_SIG_MAX 145
+
 /* What was signed, for tests and for debugging a SignatureDoesNotMatch (never the key).
  * Filled only on success; call sigv4_debug_done before reusing it. The canonical request
  * contains the session token (x-amz-security-token) when there is one: never log it as is. */
 struct sigv4_debug {
     char *canonical_request;
     char *string_to_sign;
-    char signature[65];
+    char signature[SIGV4_SIG_MAX];
 };
 
 /* Signs r in place with the Authorization header: adds X-Amz-Date, X-Amz-Security-Token
@@ -63,6 +67,29 @@ int sigv4_presign(struct aws_request *r, const struct sigv4_credentials *c,
                   char *errbuf, size_t errlen);
 
 void sigv4_debug_done(struct sigv4_debug *dbg);  /* wipes and frees; dbg may be reused */
+
+/* ---- shared with SigV4A (sigv4a.c): the same canonical request, another algorithm ----
+ * A scheme names the algorithm and signs the string to sign. With region_set, the
+ * credential scope has no region (DATE/SERVICE/aws4_request), p->region is not used, and
+ * the region set is sent as X-Amz-Region-Set (a signed header, or a presigned parameter). */
+struct sigv4_scheme {
+    const char *algorithm;     /* "AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256" */
+    const char *region_set;    /* SigV4A: "*" or "us-east-1,us-west-2"; NULL for SigV4 */
+    /* Writes the signature of sts as lowercase hex; false when libcrypto fails. region is
+     * p->region (NULL with a region set). */
+    bool (*sign)(const struct sigv4_scheme *s, const struct sigv4_credentials *c,
+                 const char *date8, const char *region, const char *service, const char *sts,
+                 char sig[SIGV4_SIG_MAX]);
+};
+
+/* sigv4_sign and sigv4_presign with another scheme. */
+int sigv4_sign_with(struct aws_request *r, const struct sigv4_credentials *c,
+                    const struct sigv4_params *p, const struct sigv4_scheme *s,
+                    struct sigv4_debug *dbg, char *errbuf, size_t errlen);
+int sigv4_presign_with(struct aws_request *r, const struct sigv4_credentials *c,
+                       const struct sigv4_params *p, const struct sigv4_scheme *s,
+                       long expires_seconds, struct sigv4_debug *dbg, char *errbuf,
+                       size_t errlen);
 
 /* Lowercase hex SHA-256 of data. */
 void sha256_hex(const void *data, size_t len, char out[65]);
