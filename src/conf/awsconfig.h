@@ -46,13 +46,20 @@ const char *aws_config_get_section(const struct aws_config *cfg, const char *kin
                                    const char *name, const char *key);
 
 /* The base URL for a service ("sqs", "sns", "s3", "sts", "monitoring", "iam",
- * "secretsmanager", "ssm", "events", "lambda", "portal.sso"): --endpoint-url, then
- * AWS_ENDPOINT_URL_<SERVICE ID>, AWS_ENDPOINT_URL, the profile's services section, its
+ * "secretsmanager", "ssm", "events", "lambda", "logs", "ec2", "portal.sso"): --endpoint-url,
+ * then AWS_ENDPOINT_URL_<SERVICE ID>, AWS_ENDPOINT_URL, the profile's services section, its
  * endpoint_url, then the public endpoint for the region. *source (may be NULL) is set to
  * the rule that chose it, e.g. "AWS_ENDPOINT_URL_SQS". The caller frees. NULL with err set
  * when no region is known and the service needs one. */
 char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
                           const char **source, struct aws_error *err);
+/* The region to sign a request to service for, given the source aws_config_endpoint
+ * reported for its endpoint: IAM's public endpoint is global, signed for us-east-1
+ * (us-gov-west-1, cn-north-1 in those partitions); everything else, and any configured
+ * endpoint, for the profile's region; "us-east-1" when there is none, as the CLI does for
+ * an emulator endpoint without a region. Never NULL. */
+const char *aws_config_signing_region(const struct aws_config *cfg, const char *service,
+                                      const char *source);
 
 /* Added by config.c. */
 

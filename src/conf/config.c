@@ -762,6 +762,8 @@ static const struct service_info services[] = {
     {"ssm", "ssm", "AWS_ENDPOINT_URL_SSM", "ssm"},
     {"events", "eventbridge", "AWS_ENDPOINT_URL_EVENTBRIDGE", "eventbridge"},
     {"lambda", "lambda", "AWS_ENDPOINT_URL_LAMBDA", "lambda"},
+    {"logs", "logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "cloudwatch_logs"},
+    {"ec2", "ec2", "AWS_ENDPOINT_URL_EC2", "ec2"},
     {"portal.sso", "sso", "AWS_ENDPOINT_URL_SSO", "sso"},
     {"oidc", "sso-oidc", "AWS_ENDPOINT_URL_SSO_OIDC", "sso_oidc"},
 };
@@ -774,22 +776,24 @@ static const struct service_info *service_lookup(const char *name)
     return NULL;
 }
 
-/* Partitions from botocore's partitions.json: the DNS suffix, and where IAM is global. */
+/* Partitions from botocore's partitions.json: the DNS suffix, and where IAM is global
+ * (one host for the partition, signed for one region whatever the profile's region). */
 struct partition {
     const char *region_prefix;
     const char *dns_suffix;
     const char *iam_host;    /* NULL: IAM is regional in this partition */
+    const char *iam_region;  /* the global IAM endpoint's signing region */
 };
 
 static const struct partition partitions[] = {
-    {"cn-", "amazonaws.com.cn", NULL},
-    {"us-gov-", "amazonaws.com", "iam.us-gov.amazonaws.com"},
-    {"us-isob-", "sc2s.sgov.gov", NULL},
-    {"us-isof-", "csp.hci.ic.gov", NULL},
-    {"us-iso-", "c2s.ic.gov", NULL},
-    {"eu-isoe-", "cloud.adc-e.uk", NULL},
-    {"eusc-", "amazonaws.eu", NULL},
-    {"", "amazonaws.com", "iam.amazonaws.com"},  /* aws: everything else */
+    {"cn-", "amazonaws.com.cn", "iam.cn-north-1.amazonaws.com.cn", "cn-north-1"},
+    {"us-gov-", "amazonaws.com", "iam.us-gov.amazonaws.com", "us-gov-west-1"},
+    {"us-isob-", "sc2s.sgov.gov", NULL, NULL},
+    {"us-isof-", "csp.hci.ic.gov", NULL, NULL},
+    {"us-iso-", "c2s.ic.gov", NULL, NULL},
+    {"eu-isoe-", "cloud.adc-e.uk", NULL, NULL},
+    {"eusc-", "amazonaws.eu", NULL, NULL},
+    {"", "amazonaws.com", "iam.amazonaws.com", "us-east-1"},  /* aws: everything else */
 };
 
 static const struct partition *partition_of(const char *region)
@@ -966,6 +970,20 @@ char *aws_config_endpoint(const struct aws_config *cfg, const char *service,
                           const char **source, struct aws_error *err)
 {
     return endpoint_resolve(cfg, service, cfg ? cfg->region : NULL, true, source, err);
+}
+
+const char *aws_config_signing_region(const struct aws_config *cfg, const char *service,
+                                      const char *source)
+{
+    const char *region = cfg && cfg->region ? cfg->region : NULL;
+    const struct partition *part = partition_of(region ? region : "");
+
+    /* a configured endpoint (emulator, proxy) is signed for the profile's region, as
+     * botocore does; only the public global IAM host has a fixed one */
+    if (service && strcmp(service, "iam") == 0 && source && strcmp(source, "default") == 0 &&
+        part->iam_region)
+        return part->iam_region;
+    return region ? region : "us-east-1";
 }
 
 /* --endpoint-url is the command's own service (as in the CLI, where it never redirects the

@@ -27,6 +27,7 @@ struct op {
     char *action;
     struct aws_request req;
     char *base;                /* the endpoint as configured, for errors */
+    const char *base_source;   /* which rule chose it ("default": the public endpoint) */
     char *url;
     aws_done_fn cb;
     void *ud;
@@ -164,6 +165,7 @@ static int op_resolve(struct op *o, struct aws_error *err)
     if (!base)
         return -1;
     o->base = base;
+    o->base_source = source;
     u = curl_url();
     if (!u)
         fatal("out of memory");
@@ -291,8 +293,9 @@ static int op_prepare(struct aws_request *req, void *ud)
     };
     bool s3 = strcmp(o->service, "s3") == 0;
     struct sigv4_params p = {
-        /* an emulator endpoint may come without a region; sign as the CLI's default would */
-        .region = req->region ? req->region : c->cfg->region ? c->cfg->region : "us-east-1",
+        /* IAM's public endpoint is global; an emulator endpoint may come without a region */
+        .region = req->region ? req->region
+                              : aws_config_signing_region(c->cfg, o->service, o->base_source),
         .service = o->service,
         .when = time(NULL) + c->skew,
         .s3_rules = s3 || req->s3_rules,

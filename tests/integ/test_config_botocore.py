@@ -4,7 +4,9 @@ For each combination of config file, credentials file, environment and arguments
 tests/tools/config_dump and a botocore session in a child process, both with the same temp
 HOME and a clean environment (never the real ~/.aws), and compare: region, the credentials
 (access key id, SHA-256 of the secret and token, botocore's method name) and the endpoint
-the sqs, sns, s3, sts and cloudwatch clients would call. One TAP line per combination.
+every service client would call (sqs, sns, s3, sts, cloudwatch, iam, logs, ec2, secrets
+manager, ssm, eventbridge, lambda) and the region each signs for (botocore's is read from the
+Authorization header of a request stopped before it is sent). One TAP line per combination.
 
 Where opsdeck deliberately differs from botocore the case says so in `diverge`: our value is
 checked against the stated one and botocore's against what botocore is known to do, so the
@@ -20,8 +22,16 @@ from tap import Tap
 
 BUILD = os.environ.get("TOP_BUILDDIR", ".")
 DUMP = os.path.join(BUILD, "tests", "tools", "config_dump")
-SERVICES = [("sqs", "sqs"), ("sns", "sns"), ("s3", "s3"), ("sts", "sts"),
-            ("cloudwatch", "monitoring")]
+# (botocore client, opsdeck's service key, an operation botocore signs without arguments)
+SERVICES = [("sqs", "sqs", "list_queues"), ("sns", "sns", "list_topics"),
+            ("s3", "s3", "list_buckets"), ("sts", "sts", "get_caller_identity"),
+            ("cloudwatch", "monitoring", "list_dashboards"), ("iam", "iam", "get_user"),
+            ("logs", "logs", "describe_log_groups"), ("ec2", "ec2", "describe_vpc_endpoints"),
+            ("secretsmanager", "secretsmanager", "list_secrets"),
+            ("ssm", "ssm", "describe_parameters"), ("events", "events", "list_event_buses"),
+            ("lambda", "lambda", "list_functions")]
+# the regional ones: public host <key>.<region>.amazonaws.com
+REGIONAL = [k for _, k, _ in SERVICES if k not in ("iam",)]
 
 BOTO_SIDE = r"""
 import hashlib, json, sys
@@ -50,12 +60,26 @@ try:
                 out["creds"] = {"method": method, "refresh_error": type(e).__name__}
     except Exception as e:
         out["creds"] = "error: %s" % type(e).__name__
-    for client, key in SERVICES_LIST:
+    class Stop(Exception):
+        pass
+    for client, key, op in SERVICES_LIST:
         try:
             cl = s.create_client(client, region_name=region,
                                  endpoint_url=args.get("endpoint_url"),
                                  aws_access_key_id="x", aws_secret_access_key="y")
             out["endpoint." + key] = cl.meta.endpoint_url
+            seen = {}
+            def stop(request, seen=seen, **kw):
+                seen["auth"] = request.headers.get("Authorization")
+                raise Stop()
+            cl.meta.events.register("before-send", stop)
+            try:
+                getattr(cl, op)()
+            except Stop:
+                pass
+            auth = seen["auth"].decode() if isinstance(seen["auth"], bytes) else seen["auth"]
+            # Credential=x/DATE/REGION/SERVICE/aws4_request
+            out["signing_region." + key] = auth.split("Credential=")[1].split("/")[2]
         except Exception as e:
             out["endpoint." + key] = "error: %s" % type(e).__name__
 except Exception as e:
@@ -136,7 +160,9 @@ CASES = [
          diverge=dict({"region": ("eu-north-1", "eu-west-1")},
                       **{f"endpoint.{k}": (f"https://{k}.eu-north-1.amazonaws.com",
                                            f"https://{k}.eu-west-1.amazonaws.com")
-                         for _, k in SERVICES})),
+                         for k in REGIONAL},
+                      **{f"signing_region.{k}": ("eu-north-1", "eu-west-1")
+                         for k in REGIONAL})),
     dict(name="region in the credentials file counts (botocore merges the files)",
          config="", creds="[default]\nregion = ap-northeast-1\n"
                           "aws_access_key_id = AKIAREG0000000001\n"
@@ -178,6 +204,15 @@ CASES = [
     dict(name="cn-north-1 uses amazonaws.com.cn", config="", creds=CREDS_BASIC,
          args={"region": "cn-north-1"}),
     dict(name="us-gov-west-1", config="", creds=CREDS_BASIC, args={"region": "us-gov-west-1"}),
+    dict(name="cn-northwest-1: IAM's partition-global host, signed for cn-north-1", config="",
+         creds=CREDS_BASIC, args={"region": "cn-northwest-1"}),
+    dict(name="us-gov-east-1: IAM's partition-global host, signed for us-gov-west-1",
+         config="", creds=CREDS_BASIC, args={"region": "us-gov-east-1"}),
+    dict(name="IAM through an emulator endpoint is signed for the profile's region",
+         config=CFG_BASIC, creds=CREDS_BASIC,
+         env={"AWS_ENDPOINT_URL_IAM": "http://127.0.0.1:5002",
+              "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": "http://127.0.0.1:5003",
+              "AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:5004"}),
     dict(name="us-east-1: s3's legacy global host", config="", creds=CREDS_BASIC,
          args={"region": "us-east-1"}),
     dict(name="a bare [dev] in the config file is not a profile",
@@ -250,8 +285,10 @@ def ours(home, env, args):
                         "token_sha256": d["creds.token_sha256"]}
     else:
         out["creds"] = "error"
-    for _, key in SERVICES:
+    for _, key, _ in SERVICES:
         out["endpoint." + key] = d.get("endpoint." + key, "error")
+        if "endpoint." + key in d:
+            out["signing_region." + key] = d.get("signing_region." + key)
     return out, d
 
 
@@ -270,9 +307,10 @@ def normalise_boto(b):
     b = dict(b)
     if not isinstance(b.get("creds"), dict):
         b["creds"] = "error"
-    for _, key in SERVICES:
+    for _, key, _ in SERVICES:
         if str(b.get("endpoint." + key, "")).startswith("error"):
             b["endpoint." + key] = "error"
+            b.pop("signing_region." + key, None)
     return b
 
 
@@ -299,7 +337,8 @@ def run_case(t, case):
             return
         problems = []
         diverge = case.get("diverge", {})
-        for key in ["region", "creds"] + ["endpoint." + k for _, k in SERVICES]:
+        for key in ["region", "creds"] + [p + k for _, k, _ in SERVICES
+                                          for p in ("endpoint.", "signing_region.")]:
             a, b = mine.get(key), boto.get(key)
             if key in diverge:
                 want_ours, want_boto = diverge[key]

@@ -2,6 +2,7 @@
  *
  *   config_dump [--profile P] [--region R] [--endpoint-url U]
  *
+ * Per service: endpoint.S, endpoint.S.source and signing_region.S (or endpoint.S.error).
  * Never prints a secret: the secret key and session token appear as their SHA-256, so a
  * test can compare them with botocore's without either side showing them. Exit status: 0,
  * or 1 when the configuration cannot be loaded (then "error=..." is printed). */
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 {
     static const char *const services[] = {
         "sqs", "sns", "s3", "sts", "monitoring", "iam", "secretsmanager", "ssm", "events",
-        "lambda", "portal.sso", "oidc",
+        "lambda", "logs", "ec2", "portal.sso", "oidc",
     };
     struct aws_config_opts opts = {0};
     struct aws_config *cfg;
@@ -71,7 +72,9 @@ int main(int argc, char **argv)
         aws_error_clear(&err);
         url = aws_config_endpoint(cfg, services[i], &src, &err);
         if (url)
-            printf("endpoint.%s=%s\nendpoint.%s.source=%s\n", services[i], url, services[i], src);
+            printf("endpoint.%s=%s\nendpoint.%s.source=%s\nsigning_region.%s=%s\n",
+                   services[i], url, services[i], src, services[i],
+                   aws_config_signing_region(cfg, services[i], src));
         else
             printf("endpoint.%s.error=%s\n", services[i], err.message);
         free(url);
