@@ -77,12 +77,6 @@ void s3_object_list_free(struct s3_object_list *l)
     memset(l, 0, sizeof(*l));
 }
 
-static void *grow(void *p, size_t n, size_t size)
-{
-    if ((n & (n - 1)) == 0)
-        return xrealloc(p, (n ? n * 2 : 1) * size);
-    return p;
-}
 
 static int hexval(char c)
 {
@@ -167,7 +161,7 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
     }
     XML_FOREACH(b, xml_child(root, "Buckets"), "Bucket") {
         struct s3_bucket *bk;
-        l.buckets = grow(l.buckets, l.n, sizeof(*l.buckets));
+        l.buckets = proto_grow(l.buckets, l.n, sizeof(*l.buckets));
         bk = &l.buckets[l.n++];
         memset(bk, 0, sizeof(*bk));
         if (xml_child_text(b, "Name", &bk->name, err) != 1 || !*bk->name) {
@@ -237,7 +231,7 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
     }
     XML_FOREACH(c, root, "Contents") {
         struct s3_object *o;
-        l.objects = grow(l.objects, l.nobjects, sizeof(*l.objects));
+        l.objects = proto_grow(l.objects, l.nobjects, sizeof(*l.objects));
         o = &l.objects[l.nobjects++];
         memset(o, 0, sizeof(*o));
         o->size = -1;
@@ -261,7 +255,7 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
                           l.nprefixes + 1);
             goto fail;
         }
-        l.prefixes = grow(l.prefixes, l.nprefixes, sizeof(char *));
+        l.prefixes = proto_grow(l.prefixes, l.nprefixes, sizeof(char *));
         l.prefixes[l.nprefixes++] = p;
     }
     xml_free(doc);

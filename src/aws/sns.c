@@ -97,13 +97,6 @@ static void next_token(const xmlNode *result, char **out)
     *out = t;
 }
 
-static void *grow(void *p, size_t n, size_t size)
-{
-    /* doubling keeps thousands of members linear */
-    if ((n & (n - 1)) == 0)
-        return xrealloc(p, (n ? n * 2 : 1) * size);
-    return p;
-}
 
 int sns_list_topics_parse(const struct aws_response *resp, struct sns_topic_list *out,
                           struct aws_error *err)
@@ -129,7 +122,7 @@ int sns_list_topics_parse(const struct aws_response *resp, struct sns_topic_list
                 aws_error_set(err, AWS_ERR_PARSE, "topic %zu has no TopicArn", l.n + 1);
             goto fail;
         }
-        l.arns = grow(l.arns, l.n, sizeof(char *));
+        l.arns = proto_grow(l.arns, l.n, sizeof(char *));
         l.arns[l.n++] = arn;
     }
     next_token(res, &l.next_token);
@@ -264,7 +257,7 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
         goto fail;
     XML_FOREACH(m, xml_child(res, "Subscriptions"), "member") {
         struct sns_subscription *s;
-        l.subs = grow(l.subs, l.n, sizeof(*l.subs));
+        l.subs = proto_grow(l.subs, l.n, sizeof(*l.subs));
         s = &l.subs[l.n++];
         memset(s, 0, sizeof(*s));
         if (xml_child_text(m, "SubscriptionArn", &s->arn, err) != 1 || !*s->arn) {

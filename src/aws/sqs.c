@@ -5,7 +5,6 @@
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,94 +410,187 @@ fail:
     return -1;
 }
 
-/* ---- SendMessage ---------------------------------------------------------------------------- */
+/* ---- GetQueueUrl ---- */
 
-/* A write: the same JSON request as the others, from the mutating constructor. */
-static void sqs_write_request(struct aws_request *r, const char *action, cJSON *body)
+void sqs_get_queue_url_request(struct aws_request *r, const char *queue_name,
+                               const char *owner_account)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(body, "QueueName", queue_name ? queue_name : "");
+    if (owner_account && *owner_account)
+        cJSON_AddStringToObject(body, "QueueOwnerAWSAccountId", owner_account);
+    sqs_request(r, "GetQueueUrl", body);
+}
+
+/* One required, non-empty string member of a small answer; ctx names the action. */
+static int parse_one_string(const struct aws_response *resp, const char *ctx,
+                            const char *key, char **out, struct aws_error *err)
+{
+    cJSON *root = proto_json_parse(resp->body.data, resp->body.len, err);
+    int rc = root ? proto_json_strdup(root, key, out, err) : -1;
+
+    cJSON_Delete(root);
+    if (rc == 0 || (rc == 1 && !**out)) {
+        aws_error_set(err, AWS_ERR_PARSE, "no %s in the response", key);
+        rc = -1;
+    }
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        proto_error_prefix(err, ctx);
+        return -1;
+    }
+    return 0;
+}
+
+int sqs_get_queue_url_parse(const struct aws_response *resp, char **url, struct aws_error *err)
+{
+    return parse_one_string(resp, "SQS GetQueueUrl", "QueueUrl", url, err);
+}
+
+/* ---- PurgeQueue and the message move tasks ---- */
+
+static void sqs_write(struct aws_request *r, const char *action, cJSON *body)
 {
     aws_request_init_mutating(r, "sqs", action, "POST");
     proto_json_request(r, SQS_PREFIX, action, SQS_JSON, body);
 }
 
-void sqs_send_message_request(struct aws_request *r, const struct sqs_send_params *p)
+void sqs_purge_queue_request(struct aws_request *r, const char *queue_url)
 {
     cJSON *body = cJSON_CreateObject();
 
-    cJSON_AddStringToObject(body, "QueueUrl", p->queue_url ? p->queue_url : "");
-    cJSON_AddStringToObject(body, "MessageBody", p->body ? p->body : "");
-    if (p->delay_seconds >= 0)
-        cJSON_AddNumberToObject(body, "DelaySeconds", p->delay_seconds);
-    if (p->nattrs > 0) {
-        cJSON *attrs = cJSON_AddObjectToObject(body, "MessageAttributes");
+    cJSON_AddStringToObject(body, "QueueUrl", queue_url ? queue_url : "");
+    sqs_write(r, "PurgeQueue", body);
+}
 
-        for (size_t i = 0; i < p->nattrs; i++) {
-            const struct sqs_msg_attr_in *a = &p->attrs[i];
-            const char *type = a->data_type ? a->data_type : "String";
-            cJSON *v = cJSON_CreateObject();
+void sqs_start_message_move_task_request(struct aws_request *r,
+                                         const struct sqs_move_params *p)
+{
+    cJSON *body = cJSON_CreateObject();
 
-            cJSON_AddStringToObject(v, "DataType", type);
-            if (strncmp(type, "Binary", 6) == 0) {
-                /* a blob travels as base64 in the JSON protocol */
-                char *b64 = xmalloc(4 * ((a->binary_len + 2) / 3) + 1);
+    cJSON_AddStringToObject(body, "SourceArn", p->source_arn ? p->source_arn : "");
+    if (p->destination_arn && *p->destination_arn)
+        cJSON_AddStringToObject(body, "DestinationArn", p->destination_arn);
+    if (p->max_per_second > 0)
+        cJSON_AddNumberToObject(body, "MaxNumberOfMessagesPerSecond",
+                                p->max_per_second > 500 ? 500 : p->max_per_second);
+    sqs_write(r, "StartMessageMoveTask", body);
+}
 
-                EVP_EncodeBlock((unsigned char *)b64, a->binary ? a->binary : (const unsigned char *)"",
-                                (int)(a->binary ? a->binary_len : 0));
-                cJSON_AddStringToObject(v, "BinaryValue", b64);
-                free(b64);
-            } else {
-                cJSON_AddStringToObject(v, "StringValue",
-                                        a->string_value ? a->string_value : "");
-            }
-            cJSON_AddItemToObject(attrs, a->name ? a->name : "", v);
-        }
+int sqs_start_message_move_task_parse(const struct aws_response *resp, char **task_handle,
+                                      struct aws_error *err)
+{
+    return parse_one_string(resp, "SQS StartMessageMoveTask", "TaskHandle", task_handle, err);
+}
+
+void sqs_list_message_move_tasks_request(struct aws_request *r, const char *source_arn,
+                                         int max_results)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(body, "SourceArn", source_arn ? source_arn : "");
+    if (max_results > 0)
+        cJSON_AddNumberToObject(body, "MaxResults", max_results > 10 ? 10 : max_results);
+    sqs_request(r, "ListMessageMoveTasks", body);
+}
+
+void sqs_move_task_list_free(struct sqs_move_task_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        struct sqs_move_task *t = &l->tasks[i];
+        free(t->task_handle);
+        free(t->status);
+        free(t->source_arn);
+        free(t->destination_arn);
+        free(t->failure_reason);
     }
-    if (p->group_id)
-        cJSON_AddStringToObject(body, "MessageGroupId", p->group_id);
-    if (p->dedup_id)
-        cJSON_AddStringToObject(body, "MessageDeduplicationId", p->dedup_id);
-    sqs_write_request(r, "SendMessage", body);
+    free(l->tasks);
+    memset(l, 0, sizeof(*l));
 }
 
-void sqs_sent_free(struct sqs_sent *s)
+static int parse_move_task(const cJSON *o, struct sqs_move_task *t, struct aws_error *err)
 {
-    free(s->id);
-    free(s->message_id);
-    free(s->md5_of_body);
-    free(s->md5_of_attrs);
-    free(s->sequence_number);
-    memset(s, 0, sizeof(*s));
+    t->max_per_second = t->moved = t->to_move = t->started_ms = -1;
+    if (!cJSON_IsObject(o)) {
+        aws_error_set(err, AWS_ERR_PARSE, "not an object");
+        return -1;
+    }
+    if (proto_json_strdup(o, "Status", &t->status, err) < 0 ||
+        proto_json_strdup(o, "TaskHandle", &t->task_handle, err) < 0 ||
+        proto_json_strdup(o, "SourceArn", &t->source_arn, err) < 0 ||
+        proto_json_strdup(o, "DestinationArn", &t->destination_arn, err) < 0 ||
+        proto_json_strdup(o, "FailureReason", &t->failure_reason, err) < 0 ||
+        proto_json_int64(o, "MaxNumberOfMessagesPerSecond", 0, INT32_MAX, &t->max_per_second,
+                         err) < 0 ||
+        proto_json_int64(o, "ApproximateNumberOfMessagesMoved", 0, INT64_MAX, &t->moved,
+                         err) < 0 ||
+        proto_json_int64(o, "ApproximateNumberOfMessagesToMove", 0, INT64_MAX, &t->to_move,
+                         err) < 0 ||
+        proto_json_int64(o, "StartedTimestamp", 0, INT64_MAX, &t->started_ms, err) < 0)
+        return -1;
+    if (!t->status || !*t->status) {
+        aws_error_set(err, AWS_ERR_PARSE, "no Status");
+        return -1;
+    }
+    return 0;
 }
 
-static char *dup_or_null(const char *s)
+int sqs_list_message_move_tasks_parse(const struct aws_response *resp,
+                                      struct sqs_move_task_list *out, struct aws_error *err)
 {
-    return s ? xstrdup(s) : NULL;
-}
-
-int sqs_send_message_parse(const struct aws_response *resp, struct sqs_sent *out,
-                           struct aws_error *err)
-{
-    const char *id = NULL, *md5 = NULL, *md5a = NULL, *seq = NULL;
+    struct sqs_move_task_list l = { 0 };
+    const cJSON *arr = NULL, *it;
     cJSON *root;
 
     memset(out, 0, sizeof(*out));
     root = proto_json_parse(resp->body.data, resp->body.len, err);
-    if (!root || proto_json_string(root, "MessageId", &id, err) < 0 ||
-        proto_json_string(root, "MD5OfMessageBody", &md5, err) < 0 ||
-        proto_json_string(root, "MD5OfMessageAttributes", &md5a, err) < 0 ||
-        proto_json_string(root, "SequenceNumber", &seq, err) < 0)
+    if (!root || proto_json_array(root, "Results", &arr, err) < 0)
         goto fail;
-    if (!id || !*id) {
-        aws_error_set(err, AWS_ERR_PARSE, "no MessageId in the answer");
-        goto fail;
+    if (arr) {
+        l.tasks = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*l.tasks));
+        cJSON_ArrayForEach(it, arr) {
+            if (parse_move_task(it, &l.tasks[l.n++], err) < 0) {
+                char what[32];
+                snprintf(what, sizeof(what), "task %zu", l.n);
+                proto_error_prefix(err, what);
+                goto fail;
+            }
+        }
     }
-    out->message_id = xstrdup(id);
-    out->md5_of_body = dup_or_null(md5);
-    out->md5_of_attrs = dup_or_null(md5a);
-    out->sequence_number = dup_or_null(seq);
     cJSON_Delete(root);
+    *out = l;
     return 0;
 fail:
     cJSON_Delete(root);
-    proto_error_prefix(err, "SQS SendMessage");
+    sqs_move_task_list_free(&l);
+    proto_error_prefix(err, "SQS ListMessageMoveTasks");
     return -1;
+}
+
+void sqs_cancel_message_move_task_request(struct aws_request *r, const char *task_handle)
+{
+    cJSON *body = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(body, "TaskHandle", task_handle ? task_handle : "");
+    sqs_write(r, "CancelMessageMoveTask", body);
+}
+
+int sqs_cancel_message_move_task_parse(const struct aws_response *resp, int64_t *moved,
+                                       struct aws_error *err)
+{
+    cJSON *root = proto_json_parse(resp->body.data, resp->body.len, err);
+    int rc = root ? proto_json_int64(root, "ApproximateNumberOfMessagesMoved", 0, INT64_MAX,
+                                     moved, err)
+                  : -1;
+
+    if (rc != 1)
+        *moved = -1;
+    cJSON_Delete(root);
+    if (rc < 0) {
+        proto_error_prefix(err, "SQS CancelMessageMoveTask");
+        return -1;
+    }
+    return 0;
 }

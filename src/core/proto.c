@@ -474,3 +474,214 @@ void proto_error_response(struct aws_error *err, const struct aws_response *resp
     proto_error_prefix(err, context);
     aws_error_from_response(err, resp);
 }
+
+/* ---- JSON conveniences ---- */
+
+int proto_json_strdup(const cJSON *obj, const char *key, char **out, struct aws_error *err)
+{
+    const char *v = NULL;
+    int rc = proto_json_string(obj, key, &v, err);
+
+    *out = rc == 1 ? xstrdup(v) : NULL;
+    return rc;
+}
+
+int proto_json_string_list(const cJSON *obj, const char *key, char ***out, size_t *n,
+                           struct aws_error *err)
+{
+    const cJSON *arr = NULL, *it;
+    size_t i = 0;
+    int rc = proto_json_array(obj, key, &arr, err);
+
+    *out = NULL;
+    *n = 0;
+    if (rc != 1)
+        return rc;
+    *out = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(char *));
+    cJSON_ArrayForEach(it, arr) {
+        if (!cJSON_IsString(it) || !it->valuestring) {
+            aws_error_set(err, AWS_ERR_PARSE, "'%s' item %zu is not a string", key, i);
+            for (size_t j = 0; j < *n; j++)
+                free((*out)[j]);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return -1;
+        }
+        (*out)[(*n)++] = xstrdup(it->valuestring);
+        i++;
+    }
+    return 1;
+}
+
+int proto_json_string_map(const cJSON *obj, const char *key, struct kv **out, size_t *n,
+                          struct aws_error *err)
+{
+    const cJSON *map = NULL, *it;
+    int rc = proto_json_object(obj, key, &map, err);
+
+    *out = NULL;
+    *n = 0;
+    if (rc != 1)
+        return rc;
+    *out = xcalloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(struct kv));
+    cJSON_ArrayForEach(it, map) {
+        if (!cJSON_IsString(it) || !it->valuestring || !it->string) {
+            aws_error_set(err, AWS_ERR_PARSE, "'%s' member %.64s is not a string", key,
+                          it->string ? it->string : "?");
+            kv_free_array(*out, *n);
+            *out = NULL;
+            *n = 0;
+            return -1;
+        }
+        (*out)[*n].name = xstrdup(it->string);
+        (*out)[*n].value = xstrdup(it->valuestring);
+        (*n)++;
+    }
+    return 1;
+}
+
+int proto_json_epoch(const cJSON *obj, const char *key, int64_t *out, struct aws_error *err)
+{
+    double d = 0;
+    int rc = proto_json_double(obj, key, &d, err);
+
+    *out = -1;
+    if (rc != 1)
+        return rc;
+    /* 253402300799 is 9999-12-31T23:59:59Z: further is no date AWS sends */
+    if (d < 0 || d > 253402300799.0) {
+        aws_error_set(err, AWS_ERR_PARSE, "'%s' is %g, not a timestamp", key, d);
+        return -1;
+    }
+    *out = (int64_t)d;
+    return 1;
+}
+
+int proto_json_bool_or_string(const cJSON *obj, const char *key, bool *out,
+                              struct aws_error *err)
+{
+    const cJSON *v = json_member(obj, key);
+
+    if (v && cJSON_IsString(v)) {
+        if (proto_parse_bool(v->valuestring, out) < 0) {
+            aws_error_set(err, AWS_ERR_PARSE, "'%s' is \"%.20s\", expected true or false", key,
+                          v->valuestring);
+            return -1;
+        }
+        return 1;
+    }
+    return proto_json_bool(obj, key, out, err);
+}
+
+int proto_json_next_token(const cJSON *obj, const char *key, char **out,
+                          struct aws_error *err)
+{
+    int rc = proto_json_strdup(obj, key, out, err);
+
+    if (rc == 1 && !**out) {
+        free(*out);
+        *out = NULL;
+        return 0;
+    }
+    return rc;
+}
+
+/* ---- Base64 ---- */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+char *proto_base64_encode(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    char *out = xmalloc((len + 2) / 3 * 4 + 1);
+    size_t o = 0, i;
+
+    for (i = 0; i + 2 < len; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+        out[o++] = b64[v >> 18];
+        out[o++] = b64[(v >> 12) & 63];
+        out[o++] = b64[(v >> 6) & 63];
+        out[o++] = b64[v & 63];
+    }
+    if (i < len) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < len ? (unsigned)p[i + 1] << 8 : 0);
+        out[o++] = b64[v >> 18];
+        out[o++] = b64[(v >> 12) & 63];
+        out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+        out[o++] = '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static int b64_value(char c)
+{
+    const char *p = c ? strchr(b64, c) : NULL;
+
+    return p ? (int)(p - b64) : -1;
+}
+
+int proto_base64_decode(const char *text, unsigned char **out, size_t *len)
+{
+    size_t n = strlen(text), o = 0, q = 0;
+    unsigned char *buf = xmalloc(n / 4 * 3 + 4);
+    int quad[4];
+    bool ended = false;
+
+    *out = NULL;
+    *len = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (c == '\n' || c == '\r')
+            continue;
+        if (ended)
+            goto bad;        /* data after the padding */
+        if (c == '=') {
+            /* padding only in the last two places of a quad */
+            if (q < 2)
+                goto bad;
+            quad[q++] = -2;
+            if (q == 3) {
+                /* "x x = =": the fourth must be '=' too */
+                while (++i < n && (text[i] == '\n' || text[i] == '\r'))
+                    ;
+                if (i >= n || text[i] != '=')
+                    goto bad;
+                quad[q++] = -2;
+            }
+        } else if ((quad[q++] = b64_value(c)) < 0) {
+            goto bad;
+        }
+        if (q == 4) {
+            unsigned v = (unsigned)quad[0] << 18 | (unsigned)quad[1] << 12 |
+                         (unsigned)(quad[2] < 0 ? 0 : quad[2]) << 6 |
+                         (unsigned)(quad[3] < 0 ? 0 : quad[3]);
+            buf[o++] = (unsigned char)(v >> 16);
+            if (quad[2] >= 0)
+                buf[o++] = (unsigned char)(v >> 8);
+            if (quad[3] >= 0)
+                buf[o++] = (unsigned char)v;
+            ended = quad[3] < 0;
+            q = 0;
+        }
+    }
+    if (q != 0)
+        goto bad;
+    buf[o] = '\0';
+    *out = buf;
+    *len = o;
+    return 0;
+bad:
+    free(buf);
+    return -1;
+}
+
+/* ---- Lists ---- */
+
+void *proto_grow(void *p, size_t n, size_t size)
+{
+    if ((n & (n - 1)) == 0)
+        return xrealloc(p, (n ? n * 2 : 1) * size);
+    return p;
+}

@@ -10,6 +10,12 @@
  *     int   proto_json_bool(obj, key, &bool, err);
  *     int   proto_json_array(obj, key, &const cJSON*, err);
  *     int   proto_json_object(obj, key, &const cJSON*, err);
+ *     int   proto_json_strdup(obj, key, &char*, err);         copies; NULL when absent
+ *     int   proto_json_string_list(obj, key, &char**, &n, err);
+ *     int   proto_json_string_map(obj, key, &struct kv*, &n, err);
+ *     int   proto_json_epoch(obj, key, &int64_t, err);         JSON 1.1 timestamp, -1 absent
+ *     int   proto_json_bool_or_string(obj, key, &bool, err);   true or "true"
+ *     int   proto_json_next_token(obj, key, &char*, err);      NULL when absent/null/""
  *   Query protocol (SNS, STS, IAM, CloudWatch):
  *     void  proto_query_request(r, action, api_version, name, value, ..., NULL);
  *     void  proto_query_add(r, name, value);
@@ -24,6 +30,11 @@
  *     int   proto_parse_bool(s, &bool);                       "true"/"false" only
  *     int   proto_parse_iso8601(s, &int64_t epoch);           "2024-01-02T03:04:05(.123)Z|+hh:mm"
  *     void  proto_format_iso8601(epoch, char out[21]);        "2024-01-02T03:04:05Z"
+ *   Base64 (binary message attributes, the IAM credential report):
+ *     char *proto_base64_encode(data, len);
+ *     int   proto_base64_decode(text, &unsigned char*, &len);  strict; -1 malformed
+ *   Lists:
+ *     void *proto_grow(p, n, size);                            room for item n (doubling)
  *   Errors:
  *     void  proto_error_prefix(err, "SQS ListQueues");        prepends context, kind PARSE
  *
@@ -84,6 +95,28 @@ int proto_json_bool(const cJSON *obj, const char *key, bool *out, struct aws_err
 int proto_json_array(const cJSON *obj, const char *key, const cJSON **out, struct aws_error *err);
 int proto_json_object(const cJSON *obj, const char *key, const cJSON **out,
                       struct aws_error *err);
+/* A string member copied (malloc'd): 1, 0 (absent or null: *out = NULL), -1 wrong type
+ * (*out = NULL). */
+int proto_json_strdup(const cJSON *obj, const char *key, char **out, struct aws_error *err);
+/* An array of strings, copied: 1, 0 (absent: *out NULL, *n 0), -1 when it is not an array
+ * or an item is not a string (nothing left allocated). */
+int proto_json_string_list(const cJSON *obj, const char *key, char ***out, size_t *n,
+                           struct aws_error *err);
+/* An object whose every value is a string (map<string,string>), copied in response order:
+ * 1, 0 (absent), -1 when a value is not a string (nothing left allocated). */
+int proto_json_string_map(const cJSON *obj, const char *key, struct kv **out, size_t *n,
+                          struct aws_error *err);
+/* A JSON 1.1 / REST-JSON timestamp: epoch seconds as a number, possibly fractional
+ * (1796291994.513); the fraction is dropped. *out = -1 when absent; negative, NaN or past
+ * year 9999 is an error. */
+int proto_json_epoch(const cJSON *obj, const char *key, int64_t *out, struct aws_error *err);
+/* A boolean that AWS sends as true/false, and moto sometimes as "true"/"false". */
+int proto_json_bool_or_string(const cJSON *obj, const char *key, bool *out,
+                              struct aws_error *err);
+/* A paging token: copied when it is a non-empty string; absent, null and "" (the last
+ * page) all give NULL. A token of another type is an error. */
+int proto_json_next_token(const cJSON *obj, const char *key, char **out,
+                          struct aws_error *err);
 
 /* ---- Query protocol (form-encoded POST, XML response) ---- */
 
@@ -128,6 +161,21 @@ int proto_parse_bool(const char *s, bool *out);
 int proto_parse_iso8601(const char *s, int64_t *epoch);
 /* "YYYY-MM-DDTHH:MM:SSZ" in UTC; out must hold 21 bytes. */
 void proto_format_iso8601(int64_t epoch, char out[21]);
+
+/* ---- Base64 (RFC 4648, standard alphabet, padded) ---- */
+
+/* The caller frees. */
+char *proto_base64_encode(const void *data, size_t len);
+/* Decodes text (line breaks are skipped; anything else outside the alphabet, bad padding or
+ * a length that is not a multiple of 4 is an error). 0 with *out malloc'd (NUL-terminated
+ * for convenience, *len not counting it), or -1 with *out NULL. */
+int proto_base64_decode(const char *text, unsigned char **out, size_t *len);
+
+/* ---- Lists ---- */
+
+/* Makes room for item n of an array of items of this size that holds n items, doubling
+ * (so thousands of members stay linear). Returns the (maybe moved) array. */
+void *proto_grow(void *p, size_t n, size_t size);
 
 /* Turns err into AWS_ERR_PARSE and prepends "<context>: " to its message, so parse errors
  * read "SQS GetQueueAttributes: attribute ApproximateNumberOfMessages is not a number". */

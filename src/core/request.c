@@ -17,6 +17,14 @@ void kv_free_array(struct kv *a, size_t n)
     free(a);
 }
 
+const char *kv_get(const struct kv *a, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, name) == 0)
+            return a[i].value;
+    return NULL;
+}
+
 void aws_request_init(struct aws_request *r, const char *service, const char *action,
                       const char *method)
 {

@@ -79,5 +79,7 @@ char *uri_encode(const char *s, size_t len, bool encode_slash);
 char *uri_decode(const char *s, size_t len);
 
 void kv_free_array(struct kv *a, size_t n);
+/* The value of the first pair named name (case-sensitive), or NULL. */
+const char *kv_get(const struct kv *a, size_t n, const char *name);
 
 #endif
