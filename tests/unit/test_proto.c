@@ -399,6 +399,104 @@ START_TEST(xml_query_result_checks_root)
 }
 END_TEST
 
+START_TEST(base64_round_trip_and_strictness)
+{
+    static const struct {
+        const char *in, *b64;
+    } ok[] = {
+        { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+        { "foob", "Zm9vYg==" }, { "\x00\x01\xff", "AAH/" },
+    };
+    static const char *const bad[] = {
+        "Zg=", "Zg", "Z", "Zm9v=", "Zg==Zg==", "Zm9v Zg==", "Zm-v", "Zm9\x1b", "=Zm9", "Zg=a",
+        "Z===",
+    };
+    unsigned char *out;
+    size_t len;
+
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        size_t n = i == 5 ? 3 : strlen(ok[i].in);
+        char *e = proto_base64_encode(ok[i].in, n);
+        ck_assert_str_eq(e, ok[i].b64);
+        free(e);
+        ck_assert_int_eq(proto_base64_decode(ok[i].b64, &out, &len), 0);
+        ck_assert_uint_eq(len, n);
+        ck_assert_mem_eq(out, ok[i].in, n);
+        ck_assert_int_eq(out[len], 0);
+        free(out);
+    }
+    /* line breaks, as some encoders wrap, are skipped */
+    ck_assert_int_eq(proto_base64_decode("Zm9v\r\nYg==\n", &out, &len), 0);
+    ck_assert_str_eq((char *)out, "foob");
+    free(out);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        out = (unsigned char *)"x";
+        ck_assert_msg(proto_base64_decode(bad[i], &out, &len) == -1, "'%s' accepted", bad[i]);
+        ck_assert_ptr_null(out);
+    }
+}
+END_TEST
+
+START_TEST(json_conveniences)
+{
+    struct aws_error e;
+    cJSON *o = cJSON_Parse("{\"s\":\"v\",\"n\":null,\"num\":5,\"l\":[\"a\",\"b\"],"
+                           "\"lb\":[\"a\",1],\"m\":{\"k\":\"v\",\"k2\":\"w\"},"
+                           "\"mb\":{\"k\":2},\"t\":1796291994.513,\"tneg\":-1,"
+                           "\"tbig\":1e300,\"b\":true,\"bs\":\"false\",\"bx\":\"yes\","
+                           "\"tok\":\"\",\"tok2\":\"abc\"}");
+    char *str = (char *)"x", **list;
+    struct kv *kv;
+    size_t n;
+    int64_t t;
+    bool b;
+
+    ck_assert_int_eq(proto_json_strdup(o, "s", &str, &e), 1);
+    ck_assert_str_eq(str, "v");
+    free(str);
+    ck_assert_int_eq(proto_json_strdup(o, "n", &str, &e), 0);
+    ck_assert_ptr_null(str);
+    ck_assert_int_eq(proto_json_strdup(o, "num", &str, &e), -1);
+    ck_assert_ptr_null(str);
+    ck_assert_int_eq(proto_json_string_list(o, "l", &list, &n, &e), 1);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(list[1], "b");
+    free(list[0]);
+    free(list[1]);
+    free(list);
+    ck_assert_int_eq(proto_json_string_list(o, "lb", &list, &n, &e), -1);
+    ck_assert_ptr_null(list);
+    ck_assert_str_eq(e.message, "'lb' item 1 is not a string");
+    ck_assert_int_eq(proto_json_string_map(o, "m", &kv, &n, &e), 1);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(kv_get(kv, n, "k2"), "w");
+    ck_assert_ptr_null(kv_get(kv, n, "K2"));
+    kv_free_array(kv, n);
+    ck_assert_int_eq(proto_json_string_map(o, "mb", &kv, &n, &e), -1);
+    ck_assert_ptr_null(kv);
+    ck_assert_int_eq(proto_json_epoch(o, "t", &t, &e), 1);
+    ck_assert_int_eq(t, 1796291994);
+    ck_assert_int_eq(proto_json_epoch(o, "tneg", &t, &e), -1);
+    ck_assert_int_eq(proto_json_epoch(o, "tbig", &t, &e), -1);
+    ck_assert_int_eq(proto_json_epoch(o, "absent", &t, &e), 0);
+    ck_assert_int_eq(t, -1);
+    ck_assert_int_eq(proto_json_bool_or_string(o, "b", &b, &e), 1);
+    ck_assert(b);
+    ck_assert_int_eq(proto_json_bool_or_string(o, "bs", &b, &e), 1);
+    ck_assert(!b);
+    ck_assert_int_eq(proto_json_bool_or_string(o, "bx", &b, &e), -1);
+    ck_assert_int_eq(proto_json_bool_or_string(o, "num", &b, &e), -1);
+    /* an empty token is the last page */
+    ck_assert_int_eq(proto_json_next_token(o, "tok", &str, &e), 0);
+    ck_assert_ptr_null(str);
+    ck_assert_int_eq(proto_json_next_token(o, "tok2", &str, &e), 1);
+    ck_assert_str_eq(str, "abc");
+    free(str);
+    ck_assert_int_eq(proto_json_next_token(o, "num", &str, &e), -1);
+    cJSON_Delete(o);
+}
+END_TEST
+
 static Suite *proto_suite(void)
 {
     Suite *s = suite_create("proto");
@@ -419,6 +517,8 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, xml_rejects_malformed);
     tcase_add_test(tc, xml_rejects_dtd_and_entities);
     tcase_add_test(tc, xml_query_result_checks_root);
+    tcase_add_test(tc, base64_round_trip_and_strictness);
+    tcase_add_test(tc, json_conveniences);
     suite_add_tcase(s, tc);
     return s;
 }
