@@ -5,6 +5,7 @@
 #include "util/xalloc.h"
 #include "core/xmlutil.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ void sns_topic_attrs_free(struct sns_topic_attrs *a)
     free(a->display_name);
     free(a->delivery_policy);
     free(a->effective_delivery_policy);
+    free(a->kms_master_key_id);
     memset(a, 0, sizeof(*a));
 }
 
@@ -79,10 +81,37 @@ char *sns_topic_name_from_arn(const char *arn)
 
 const char *sns_topic_attr(const struct sns_topic_attrs *a, const char *name)
 {
-    for (size_t i = 0; i < a->nattrs; i++)
-        if (strcmp(a->attrs[i].name, name) == 0)
-            return a->attrs[i].value;
-    return NULL;
+    return kv_get(a->attrs, a->nattrs, name);
+}
+
+static const char *const proto_prefixes[SNS_PROTO_COUNT] = {
+    [SNS_PROTO_SQS] = "SQS",
+    [SNS_PROTO_LAMBDA] = "Lambda",
+    [SNS_PROTO_HTTP] = "HTTP",
+    [SNS_PROTO_APPLICATION] = "Application",
+    [SNS_PROTO_FIREHOSE] = "Firehose",
+};
+
+const char *sns_protocol_prefix(enum sns_protocol p)
+{
+    return p < SNS_PROTO_COUNT ? proto_prefixes[p] : "";
+}
+
+int sns_protocol_of(const char *protocol)
+{
+    if (!protocol)
+        return -1;
+    if (strcmp(protocol, "sqs") == 0)
+        return SNS_PROTO_SQS;
+    if (strcmp(protocol, "lambda") == 0)
+        return SNS_PROTO_LAMBDA;
+    if (strcmp(protocol, "http") == 0 || strcmp(protocol, "https") == 0)
+        return SNS_PROTO_HTTP;
+    if (strcmp(protocol, "application") == 0)
+        return SNS_PROTO_APPLICATION;
+    if (strcmp(protocol, "firehose") == 0)
+        return SNS_PROTO_FIREHOSE;
+    return -1;
 }
 
 /* NextToken: absent or empty both mean "last page". */
@@ -151,56 +180,22 @@ static char *attr_dup(const struct sns_topic_attrs *a, const char *name)
     return v && *v ? xstrdup(v) : NULL;
 }
 
-static unsigned feedback_bits(const struct sns_topic_attrs *a, const char *kind)
+/* <Attributes><entry><key>K</key><value>V</value></entry>...</Attributes> of a query
+ * result, into (key, value) pairs; a missing <value> is "". */
+static int read_entries(const xmlNode *res, struct kv **out, size_t *n, struct aws_error *err)
 {
-    static const struct {
-        const char *proto;
-        unsigned bit;
-    } protos[] = {
-        { "SQS", SNS_FEEDBACK_SQS },
-        { "Lambda", SNS_FEEDBACK_LAMBDA },
-        { "HTTP", SNS_FEEDBACK_HTTP },
-        { "Application", SNS_FEEDBACK_APPLICATION },
-        { "Firehose", SNS_FEEDBACK_FIREHOSE },
-    };
-    unsigned bits = 0;
-    char name[64];
+    xmlNode *attrs = xml_child(res, "Attributes");
 
-    for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-        const char *v;
-        snprintf(name, sizeof(name), "%s%sFeedbackRoleArn", protos[i].proto, kind);
-        v = sns_topic_attr(a, name);
-        if (v && *v)
-            bits |= protos[i].bit;
-    }
-    return bits;
-}
-
-int sns_get_topic_attributes_parse(const struct aws_response *resp, struct sns_topic_attrs *out,
-                                   struct aws_error *err)
-{
-    struct sns_topic_attrs a;
-    xmlDoc *doc;
-    xmlNode *res, *attrs;
-    size_t cap = 0;
-    const char *v;
-
-    memset(out, 0, sizeof(*out));
-    memset(&a, 0, sizeof(a));
-    doc = xml_parse(resp->body.data, resp->body.len, err);
-    if (!doc || !(res = xml_query_result(doc, "GetTopicAttributes", err)))
-        goto fail;
-    attrs = xml_child(res, "Attributes");
     if (!attrs) {
         aws_error_set(err, AWS_ERR_PARSE, "no <Attributes> in the response");
-        goto fail;
+        return -1;
     }
     XML_FOREACH(e, attrs, "entry") {
         char *k = NULL, *val = NULL;
         if (xml_child_text(e, "key", &k, err) != 1 || !*k) {
             free(k);
-            aws_error_set(err, AWS_ERR_PARSE, "attribute entry %zu has no <key>", a.nattrs + 1);
-            goto fail;
+            aws_error_set(err, AWS_ERR_PARSE, "attribute entry %zu has no <key>", *n + 1);
+            return -1;
         }
         if (xml_child_text(e, "value", &val, err) != 1)
             val = xstrdup("");
@@ -208,31 +203,94 @@ int sns_get_topic_attributes_parse(const struct aws_response *resp, struct sns_t
             proto_check_len(k, strlen(val), PROTO_MAX_ATTRIBUTE, err) < 0) {
             free(k);
             free(val);
-            goto fail;
+            return -1;
         }
-        if (a.nattrs == cap) {
-            cap = cap ? cap * 2 : 16;
-            a.attrs = xrealloc(a.attrs, cap * sizeof(struct kv));
-        }
-        a.attrs[a.nattrs].name = k;
-        a.attrs[a.nattrs].value = val;
-        a.nattrs++;
+        *out = proto_grow(*out, *n, sizeof(struct kv));
+        (*out)[*n].name = k;
+        (*out)[*n].value = val;
+        (*n)++;
     }
+    return 0;
+}
+
+/* A "true"/"false" attribute; absent is false. */
+static int bool_attr(const struct kv *attrs, size_t n, const char *name, bool *out,
+                     struct aws_error *err)
+{
+    const char *v = kv_get(attrs, n, name);
+
+    *out = false;
+    if (v && proto_parse_bool(v, out) < 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not true or false: '%.20s'", name, v);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *nonempty(const char *v)
+{
+    return v && *v ? v : NULL;
+}
+
+/* <P>SuccessFeedbackRoleArn, <P>FailureFeedbackRoleArn, <P>SuccessFeedbackSampleRate. */
+static int feedback_of(struct sns_topic_attrs *a, enum sns_protocol p, struct aws_error *err)
+{
+    struct sns_feedback *f = &a->feedback[p];
+    const char *pre = proto_prefixes[p], *rate;
+    char name[64];
+
+    snprintf(name, sizeof(name), "%sSuccessFeedbackRoleArn", pre);
+    f->success_role = nonempty(sns_topic_attr(a, name));
+    snprintf(name, sizeof(name), "%sFailureFeedbackRoleArn", pre);
+    f->failure_role = nonempty(sns_topic_attr(a, name));
+    snprintf(name, sizeof(name), "%sSuccessFeedbackSampleRate", pre);
+    f->sample_rate = -1;
+    rate = nonempty(sns_topic_attr(a, name));
+    if (rate && proto_parse_int64(rate, 0, 100, &f->sample_rate) < 0) {
+        f->sample_rate = -1;
+        aws_error_set(err, AWS_ERR_PARSE, "attribute %s is not a percentage: '%.20s'", name,
+                      rate);
+        return -1;
+    }
+    return 0;
+}
+
+int sns_get_topic_attributes_parse(const struct aws_response *resp, struct sns_topic_attrs *out,
+                                   struct aws_error *err)
+{
+    struct sns_topic_attrs a;
+    xmlDoc *doc;
+    xmlNode *res;
+
+    memset(out, 0, sizeof(*out));
+    memset(&a, 0, sizeof(a));
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc || !(res = xml_query_result(doc, "GetTopicAttributes", err)) ||
+        read_entries(res, &a.attrs, &a.nattrs, err) < 0)
+        goto fail;
     if (attr_count(&a, "SubscriptionsConfirmed", &a.subs_confirmed, err) < 0 ||
         attr_count(&a, "SubscriptionsPending", &a.subs_pending, err) < 0 ||
-        attr_count(&a, "SubscriptionsDeleted", &a.subs_deleted, err) < 0)
+        attr_count(&a, "SubscriptionsDeleted", &a.subs_deleted, err) < 0 ||
+        bool_attr(a.attrs, a.nattrs, "FifoTopic", &a.fifo, err) < 0 ||
+        bool_attr(a.attrs, a.nattrs, "ContentBasedDeduplication", &a.content_based_dedup,
+                  err) < 0)
         goto fail;
-    if ((v = sns_topic_attr(&a, "FifoTopic")) && proto_parse_bool(v, &a.fifo) < 0) {
-        aws_error_set(err, AWS_ERR_PARSE, "attribute FifoTopic is not true or false: '%.20s'", v);
-        goto fail;
-    }
+    for (int p = 0; p < SNS_PROTO_COUNT; p++)
+        if (feedback_of(&a, (enum sns_protocol)p, err) < 0)
+            goto fail;
     a.arn = attr_dup(&a, "TopicArn");
     a.name = a.arn ? sns_topic_name_from_arn(a.arn) : NULL;
     a.display_name = attr_dup(&a, "DisplayName");
     a.delivery_policy = attr_dup(&a, "DeliveryPolicy");
     a.effective_delivery_policy = attr_dup(&a, "EffectiveDeliveryPolicy");
-    a.failure_feedback = feedback_bits(&a, "Failure");
-    a.success_feedback = feedback_bits(&a, "Success");
+    a.kms_master_key_id = attr_dup(&a, "KmsMasterKeyId");
+    /* enum sns_feedback_proto's bits are in enum sns_protocol's order */
+    for (int p = 0; p < SNS_PROTO_COUNT; p++) {
+        if (a.feedback[p].failure_role)
+            a.failure_feedback |= 1u << p;
+        if (a.feedback[p].success_role)
+            a.success_feedback |= 1u << p;
+    }
     xml_free(doc);
     *out = a;
     return 0;
@@ -287,5 +345,172 @@ fail:
     xml_free(doc);
     sns_subscription_list_free(&l);
     proto_error_response(err, resp, "SNS ListSubscriptionsByTopic");
+    return -1;
+}
+
+/* ---- GetSubscriptionAttributes ---- */
+
+void sns_get_subscription_attributes_request(struct aws_request *r, const char *subscription_arn)
+{
+    aws_request_init(r, "sns", "GetSubscriptionAttributes", "POST");
+    proto_query_request(r, "GetSubscriptionAttributes", SNS_VERSION, "SubscriptionArn",
+                        subscription_arn, NULL);
+}
+
+void sns_subscription_attrs_free(struct sns_subscription_attrs *a)
+{
+    kv_free_array(a->attrs, a->nattrs);
+    free(a->arn);
+    free(a->topic_arn);
+    free(a->protocol);
+    free(a->endpoint);
+    free(a->owner);
+    free(a->filter_policy);
+    free(a->filter_policy_scope);
+    free(a->redrive_dlq_arn);
+    memset(a, 0, sizeof(*a));
+}
+
+static char *sub_dup(const struct sns_subscription_attrs *a, const char *name)
+{
+    const char *v = nonempty(kv_get(a->attrs, a->nattrs, name));
+
+    return v ? xstrdup(v) : NULL;
+}
+
+/* The attribute must be a JSON object when set; *doc is then the parsed document. */
+static int json_attr(const struct sns_subscription_attrs *a, const char *name, cJSON **doc,
+                     struct aws_error *err)
+{
+    const char *v = nonempty(kv_get(a->attrs, a->nattrs, name));
+
+    *doc = NULL;
+    if (!v)
+        return 0;
+    *doc = proto_json_parse(v, strlen(v), err);
+    if (!*doc) {
+        proto_error_prefix(err, name);
+        return -1;
+    }
+    return 1;
+}
+
+int sns_get_subscription_attributes_parse(const struct aws_response *resp,
+                                          struct sns_subscription_attrs *out,
+                                          struct aws_error *err)
+{
+    struct sns_subscription_attrs a;
+    xmlDoc *doc;
+    xmlNode *res;
+    cJSON *policy = NULL, *redrive = NULL;
+    int has;
+
+    memset(out, 0, sizeof(*out));
+    memset(&a, 0, sizeof(a));
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc || !(res = xml_query_result(doc, "GetSubscriptionAttributes", err)) ||
+        read_entries(res, &a.attrs, &a.nattrs, err) < 0)
+        goto fail;
+    if (bool_attr(a.attrs, a.nattrs, "PendingConfirmation", &a.pending, err) < 0 ||
+        bool_attr(a.attrs, a.nattrs, "ConfirmationWasAuthenticated",
+                  &a.confirmation_authenticated, err) < 0 ||
+        bool_attr(a.attrs, a.nattrs, "RawMessageDelivery", &a.raw_delivery, err) < 0)
+        goto fail;
+    /* kept as text for display, but checked: a policy we cannot read is not "no filter" */
+    if (json_attr(&a, "FilterPolicy", &policy, err) < 0 ||
+        (has = json_attr(&a, "RedrivePolicy", &redrive, err)) < 0)
+        goto fail;
+    if (has) {
+        int rc = proto_json_strdup(redrive, "deadLetterTargetArn", &a.redrive_dlq_arn, err);
+        if (rc == 0 || (rc == 1 && !*a.redrive_dlq_arn))
+            aws_error_set(err, AWS_ERR_PARSE, "has no deadLetterTargetArn");
+        if (rc != 1 || !*a.redrive_dlq_arn) {
+            proto_error_prefix(err, "RedrivePolicy");
+            goto fail;
+        }
+        a.has_redrive = true;
+    }
+    a.filter_policy = sub_dup(&a, "FilterPolicy");
+    a.filter_policy_scope = sub_dup(&a, "FilterPolicyScope");
+    a.arn = sub_dup(&a, "SubscriptionArn");
+    a.topic_arn = sub_dup(&a, "TopicArn");
+    a.protocol = sub_dup(&a, "Protocol");
+    a.endpoint = sub_dup(&a, "Endpoint");
+    a.owner = sub_dup(&a, "Owner");
+    cJSON_Delete(policy);
+    cJSON_Delete(redrive);
+    xml_free(doc);
+    *out = a;
+    return 0;
+fail:
+    cJSON_Delete(policy);
+    cJSON_Delete(redrive);
+    xml_free(doc);
+    sns_subscription_attrs_free(&a);
+    proto_error_prefix(err, "SNS GetSubscriptionAttributes");
+    return -1;
+}
+
+/* ---- Publish ---- */
+
+void sns_publish_request(struct aws_request *r, const struct sns_publish_params *p)
+{
+    aws_request_init_mutating(r, "sns", "Publish", "POST");
+    proto_query_request(r, "Publish", SNS_VERSION, "TopicArn", p->topic_arn, "Message",
+                        p->message, NULL);
+    if (p->subject)
+        proto_query_add(r, "Subject", p->subject);
+    for (size_t i = 0; i < p->nattrs; i++) {
+        const struct sns_msg_attr_in *a = &p->attrs[i];
+        const char *type = a->data_type ? a->data_type : "String";
+        size_t n = i + 1;
+
+        proto_query_addf(r, a->name, "MessageAttributes.entry.%zu.Name", n);
+        proto_query_addf(r, type, "MessageAttributes.entry.%zu.Value.DataType", n);
+        if (strcmp(type, "Binary") == 0) {
+            char *b = proto_base64_encode(a->binary, a->binary ? a->binary_len : 0);
+            proto_query_addf(r, b, "MessageAttributes.entry.%zu.Value.BinaryValue", n);
+            free(b);
+        } else {
+            proto_query_addf(r, a->string_value, "MessageAttributes.entry.%zu.Value.StringValue",
+                             n);
+        }
+    }
+    if (p->group_id)
+        proto_query_add(r, "MessageGroupId", p->group_id);
+    if (p->dedup_id)
+        proto_query_add(r, "MessageDeduplicationId", p->dedup_id);
+}
+
+void sns_published_free(struct sns_published *p)
+{
+    free(p->message_id);
+    free(p->sequence_number);
+    memset(p, 0, sizeof(*p));
+}
+
+int sns_publish_parse(const struct aws_response *resp, struct sns_published *out,
+                      struct aws_error *err)
+{
+    struct sns_published p = { 0 };
+    xmlDoc *doc;
+    xmlNode *res;
+
+    memset(out, 0, sizeof(*out));
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc || !(res = xml_query_result(doc, "Publish", err)))
+        goto fail;
+    if (xml_child_text(res, "MessageId", &p.message_id, err) != 1 || !*p.message_id) {
+        aws_error_set(err, AWS_ERR_PARSE, "no <MessageId> in the response");
+        goto fail;
+    }
+    xml_child_text(res, "SequenceNumber", &p.sequence_number, err);
+    xml_free(doc);
+    *out = p;
+    return 0;
+fail:
+    xml_free(doc);
+    sns_published_free(&p);
+    proto_error_prefix(err, "SNS Publish");
     return -1;
 }

@@ -10,7 +10,15 @@
  *   int  sns_list_subscriptions_by_topic_parse(resp, &sns_subscription_list, err);
  *   void sns_topic_list_free(&l); sns_topic_attrs_free(&a); sns_subscription_list_free(&l);
  *   char *sns_topic_name_from_arn(arn);
- *   const char *sns_topic_attr(&a, "Policy");                 raw value or NULL */
+ *   const char *sns_topic_attr(&a, "Policy");                 raw value or NULL
+ *   int  sns_protocol_of(subscription_protocol);              "https" -> SNS_PROTO_HTTP, -1
+ *   const char *sns_protocol_prefix(SNS_PROTO_SQS);           "SQS" (attribute name prefix)
+ *   void sns_get_subscription_attributes_request(r, subscription_arn);
+ *   int  sns_get_subscription_attributes_parse(resp, &sns_subscription_attrs, err);
+ *   void sns_subscription_attrs_free(&a);
+ *   void sns_publish_request(r, &sns_publish_params);          mutating
+ *   int  sns_publish_parse(resp, &sns_published, err);
+ *   void sns_published_free(&p); */
 #ifndef OPSDECK_AWS_SNS_H
 #define OPSDECK_AWS_SNS_H
 
@@ -37,6 +45,28 @@ enum sns_feedback_proto {
     SNS_FEEDBACK_FIREHOSE = 1 << 4,
 };
 
+/* The protocols SNS can log delivery status for, in the order of the bits above; the
+ * attributes are named <prefix>SuccessFeedbackRoleArn, <prefix>FailureFeedbackRoleArn and
+ * <prefix>SuccessFeedbackSampleRate with prefix "SQS", "Lambda", "HTTP", "Application",
+ * "Firehose" (HTTP covers http and https subscriptions). */
+enum sns_protocol {
+    SNS_PROTO_SQS,
+    SNS_PROTO_LAMBDA,
+    SNS_PROTO_HTTP,
+    SNS_PROTO_APPLICATION,
+    SNS_PROTO_FIREHOSE,
+    SNS_PROTO_COUNT
+};
+
+/* Delivery-status logging of a topic for one protocol. Strings point into the topic's
+ * attrs (NULL when the attribute is absent or empty). Logging of failures is on when
+ * failure_role is set; successes are logged at sample_rate percent. */
+struct sns_feedback {
+    const char *success_role;
+    const char *failure_role;
+    int64_t sample_rate;      /* 0..100, -1 when not set */
+};
+
 struct sns_topic_attrs {
     char *arn;                /* TopicArn attribute, NULL if absent */
     char *name;               /* from the ARN (last ':' field), NULL if no ARN */
@@ -49,8 +79,11 @@ struct sns_topic_attrs {
     char *delivery_policy;    /* DeliveryPolicy (JSON text, unparsed), NULL if absent */
     char *effective_delivery_policy;
     bool fifo;                /* FifoTopic == "true" */
+    bool content_based_dedup; /* ContentBasedDeduplication == "true" (FIFO) */
+    char *kms_master_key_id;  /* KmsMasterKeyId: encryption at rest; NULL when off */
     unsigned failure_feedback;    /* enum sns_feedback_proto bits */
     unsigned success_feedback;
+    struct sns_feedback feedback[SNS_PROTO_COUNT];  /* per enum sns_protocol */
 };
 
 struct sns_subscription {
@@ -85,6 +118,72 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
 void sns_topic_list_free(struct sns_topic_list *l);
 void sns_topic_attrs_free(struct sns_topic_attrs *a);
 void sns_subscription_list_free(struct sns_subscription_list *l);
+
+/* The enum sns_protocol of a subscription's protocol ("sqs", "lambda", "http", "https",
+ * "application", "firehose"), or -1 for those SNS logs nothing for (email, sms). */
+int sns_protocol_of(const char *subscription_protocol);
+/* "SQS", "Lambda", "HTTP", "Application", "Firehose". */
+const char *sns_protocol_prefix(enum sns_protocol p);
+
+/* ---- GetSubscriptionAttributes ---- */
+
+struct sns_subscription_attrs {
+    struct kv *attrs;         /* every Attributes entry, in response order */
+    size_t nattrs;
+    char *arn;                /* SubscriptionArn */
+    char *topic_arn;
+    char *protocol;
+    char *endpoint;           /* untrusted text */
+    char *owner;
+    bool pending;             /* PendingConfirmation == "true" */
+    bool confirmation_authenticated;
+    bool raw_delivery;        /* RawMessageDelivery == "true" */
+    char *filter_policy;      /* FilterPolicy (JSON text as sent, untrusted), NULL if none */
+    char *filter_policy_scope;    /* "MessageAttributes" or "MessageBody"; NULL if not set
+                                   * (SNS then applies the policy to the attributes) */
+    bool has_redrive;         /* RedrivePolicy set: the subscription has a DLQ */
+    char *redrive_dlq_arn;    /* its deadLetterTargetArn */
+};
+
+void sns_get_subscription_attributes_request(struct aws_request *r, const char *subscription_arn);
+/* A boolean attribute that is not "true"/"false", a FilterPolicy or RedrivePolicy that is
+ * not a JSON object, or a RedrivePolicy without deadLetterTargetArn fails the parse. */
+int sns_get_subscription_attributes_parse(const struct aws_response *resp,
+                                          struct sns_subscription_attrs *out,
+                                          struct aws_error *err);
+void sns_subscription_attrs_free(struct sns_subscription_attrs *a);
+
+/* ---- Publish ---- */
+
+/* A message attribute: data_type "String", "String.Array", "Number" or "Binary"; Binary
+ * carries binary/binary_len (sent base64), the others string_value. */
+struct sns_msg_attr_in {
+    const char *name;
+    const char *data_type;
+    const char *string_value;
+    const unsigned char *binary;
+    size_t binary_len;
+};
+
+struct sns_publish_params {
+    const char *topic_arn;
+    const char *message;
+    const char *subject;      /* NULL: none (email subscribers see the default) */
+    const struct sns_msg_attr_in *attrs;
+    size_t nattrs;
+    const char *group_id;     /* MessageGroupId (FIFO topics), NULL: none */
+    const char *dedup_id;     /* MessageDeduplicationId, NULL: none */
+};
+
+struct sns_published {
+    char *message_id;
+    char *sequence_number;    /* FIFO topics only */
+};
+
+void sns_publish_request(struct aws_request *r, const struct sns_publish_params *p);
+int sns_publish_parse(const struct aws_response *resp, struct sns_published *out,
+                      struct aws_error *err);
+void sns_published_free(struct sns_published *p);
 
 /* "arn:aws:sns:us-east-1:123:alerts" → "alerts" (malloc'd; the whole string if no ':'). */
 char *sns_topic_name_from_arn(const char *arn);
