@@ -1,4 +1,5 @@
-/* s3.c - Amazon S3 ListBuckets and ListObjectsV2 (REST-XML, path-style). */
+/* s3.c - Amazon S3 requests at a location, and the bucket-level calls: ListBuckets,
+ * ListObjectsV2, HeadBucket, GetBucketLocation, ListObjectVersions, GetObjectTagging. */
 #include "config.h"
 #include "aws/s3.h"
 #include "core/proto.h"
@@ -16,14 +17,58 @@ void s3_list_buckets_request(struct aws_request *r)
     r->s3_rules = true;
 }
 
+void s3_request_at(struct aws_request *r, const struct s3_location *loc, const char *key)
+{
+    char *enc = key ? proto_uri_key(key) : NULL;
+    char *path = xasprintf("%s/%s", loc->path_prefix ? loc->path_prefix : "", enc ? enc : "");
+
+    /* path-style bucket-level requests are "/bucket", not "/bucket/" */
+    if (!key && loc->path_prefix && *loc->path_prefix)
+        path[strlen(path) - 1] = '\0';
+    aws_request_set_path(r, path);
+    free(r->endpoint);
+    r->endpoint = loc->base ? xstrdup(loc->base) : NULL;
+    free(r->region);
+    r->region = loc->region ? xstrdup(loc->region) : NULL;
+    free(r->region_set);
+    r->region_set = loc->region_set ? xstrdup(loc->region_set) : NULL;
+    r->s3_rules = true;
+    free(enc);
+    free(path);
+}
+
+/* A read-only S3 request for loc (and key), GET unless said otherwise. */
+static void s3_read(struct aws_request *r, const char *action, const char *method,
+                    const struct s3_location *loc, const char *key)
+{
+    aws_request_init(r, "s3", action, method);
+    s3_request_at(r, loc, key);
+}
+
+static void add_max_keys(struct aws_request *r, int max_keys)
+{
+    char n[16];
+
+    if (max_keys > 0) {
+        snprintf(n, sizeof(n), "%d", max_keys > 1000 ? 1000 : max_keys);
+        aws_request_add_query(r, "max-keys", n);
+    }
+}
+
 void s3_list_objects_v2_request(struct aws_request *r, const struct s3_list_objects_params *p)
 {
-    char *seg = proto_uri_segment(p->bucket ? p->bucket : "");
-    char *path = xasprintf("/%s", seg);
+    if (p->loc) {
+        s3_read(r, "ListObjectsV2", "GET", p->loc, NULL);
+    } else {
+        char *seg = proto_uri_segment(p->bucket ? p->bucket : "");
+        char *path = xasprintf("/%s", seg);
 
-    aws_request_init(r, "s3", "ListObjectsV2", "GET");
-    proto_rest_request(r, "GET", path);
-    r->s3_rules = true;
+        aws_request_init(r, "s3", "ListObjectsV2", "GET");
+        proto_rest_request(r, "GET", path);
+        r->s3_rules = true;
+        free(seg);
+        free(path);
+    }
     aws_request_add_query(r, "list-type", "2");
     /* Always ask for URL-encoded keys: raw XML cannot carry every byte a key may hold
      * (control characters are not allowed in XML 1.0). */
@@ -36,13 +81,7 @@ void s3_list_objects_v2_request(struct aws_request *r, const struct s3_list_obje
         aws_request_add_query(r, "continuation-token", p->continuation_token);
     if (p->start_after && *p->start_after)
         aws_request_add_query(r, "start-after", p->start_after);
-    if (p->max_keys > 0) {
-        char n[16];
-        snprintf(n, sizeof(n), "%d", p->max_keys > 1000 ? 1000 : p->max_keys);
-        aws_request_add_query(r, "max-keys", n);
-    }
-    free(seg);
-    free(path);
+    add_max_keys(r, p->max_keys);
 }
 
 void s3_bucket_list_free(struct s3_bucket_list *l)
@@ -265,5 +304,273 @@ fail:
     xml_free(doc);
     s3_object_list_free(&l);
     proto_error_response(err, resp, "S3 ListObjectsV2");
+    return -1;
+}
+
+/* ---- a bucket's region ---- */
+
+void s3_head_bucket_request(struct aws_request *r, const struct s3_location *loc)
+{
+    s3_read(r, "HeadBucket", "HEAD", loc, NULL);
+}
+
+/* Region names are short lowercase words; anything else in the header is not one. */
+static bool region_ok(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+
+    return n > 0 && n < 32 && strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+int s3_bucket_region(const struct aws_response *resp, const struct aws_error *err,
+                     char region[32])
+{
+    const char *v = resp ? aws_response_header(resp, "x-amz-bucket-region") : NULL;
+
+    if (!v && err && err->bucket_region[0])
+        v = err->bucket_region;
+    if (!region_ok(v)) {
+        region[0] = '\0';
+        return -1;
+    }
+    snprintf(region, 32, "%s", v);
+    return 0;
+}
+
+void s3_get_bucket_location_request(struct aws_request *r, const struct s3_location *loc)
+{
+    s3_read(r, "GetBucketLocation", "GET", loc, NULL);
+    aws_request_add_query(r, "location", "");
+}
+
+int s3_get_bucket_location_parse(const struct aws_response *resp, char **region,
+                                 struct aws_error *err)
+{
+    xmlDoc *doc;
+    xmlNode *root;
+    char *v = NULL;
+
+    *region = NULL;
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc)
+        goto fail;
+    root = xml_root(doc);
+    if (!xml_name_is(root, "LocationConstraint")) {
+        aws_error_set(err, AWS_ERR_PARSE, "expected <LocationConstraint>, got <%.40s>",
+                      (const char *)root->name);
+        goto fail;
+    }
+    v = xml_text(root);
+    /* us-east-1 is the empty constraint; "EU" is what eu-west-1 buckets made long ago say */
+    if (!*v || strcmp(v, "EU") == 0) {
+        char *name = xstrdup(*v ? "eu-west-1" : "us-east-1");
+        free(v);
+        v = name;
+    }
+    if (!region_ok(v)) {
+        aws_error_set(err, AWS_ERR_PARSE, "<LocationConstraint> is not a region: '%.40s'", v);
+        goto fail;
+    }
+    xml_free(doc);
+    *region = v;
+    return 0;
+fail:
+    free(v);
+    xml_free(doc);
+    proto_error_prefix(err, "S3 GetBucketLocation");
+    return -1;
+}
+
+/* ---- ListObjectVersions ---- */
+
+void s3_list_object_versions_request(struct aws_request *r,
+                                     const struct s3_list_versions_params *p)
+{
+    s3_read(r, "ListObjectVersions", "GET", p->loc, NULL);
+    aws_request_add_query(r, "versions", "");
+    aws_request_add_query(r, "encoding-type", "url");
+    if (p->prefix && *p->prefix)
+        aws_request_add_query(r, "prefix", p->prefix);
+    if (p->delimiter && *p->delimiter)
+        aws_request_add_query(r, "delimiter", p->delimiter);
+    if (p->key_marker && *p->key_marker)
+        aws_request_add_query(r, "key-marker", p->key_marker);
+    if (p->version_id_marker && *p->version_id_marker)
+        aws_request_add_query(r, "version-id-marker", p->version_id_marker);
+    add_max_keys(r, p->max_keys);
+}
+
+void s3_version_list_free(struct s3_version_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        struct s3_version *v = &l->versions[i];
+        free(v->key);
+        free(v->version_id);
+        free(v->last_modified);
+        free(v->etag);
+        free(v->storage_class);
+    }
+    free(l->versions);
+    for (size_t i = 0; i < l->nprefixes; i++)
+        free(l->prefixes[i]);
+    free(l->prefixes);
+    free(l->next_key_marker);
+    free(l->next_version_id_marker);
+    memset(l, 0, sizeof(*l));
+}
+
+static int parse_version(const xmlNode *n, bool encoded, struct s3_version *v,
+                         struct aws_error *err)
+{
+    v->size = -1;
+    v->mtime = -1;
+    v->delete_marker = xml_name_is(n, "DeleteMarker");
+    if (!encoded_text(n, "Key", encoded, &v->key) || !*v->key) {
+        aws_error_set(err, AWS_ERR_PARSE, "no <Key>");
+        return -1;
+    }
+    if (xml_child_text(n, "VersionId", &v->version_id, err) != 1 || !*v->version_id) {
+        aws_error_set(err, AWS_ERR_PARSE, "no <VersionId>");
+        return -1;
+    }
+    if (xml_child_bool(n, "IsLatest", &v->is_latest, err) < 0 ||
+        timestamp(n, "LastModified", &v->last_modified, &v->mtime, err) < 0)
+        return -1;
+    if (v->delete_marker)
+        return 0;
+    if (xml_child_int64(n, "Size", 0, INT64_MAX, &v->size, err) < 0)
+        return -1;
+    xml_child_text(n, "ETag", &v->etag, err);
+    xml_child_text(n, "StorageClass", &v->storage_class, err);
+    return 0;
+}
+
+/* A marker, decoded when encoded; an empty one is none. */
+static void marker(const xmlNode *root, const char *name, bool encoded, char **out)
+{
+    if (encoded_text(root, name, encoded, out) && !**out) {
+        free(*out);
+        *out = NULL;
+    }
+}
+
+int s3_list_object_versions_parse(const struct aws_response *resp, struct s3_version_list *out,
+                                  struct aws_error *err)
+{
+    struct s3_version_list l = { 0 };
+    xmlDoc *doc;
+    xmlNode *root;
+    char *enc = NULL;
+    bool encoded = false;
+
+    memset(out, 0, sizeof(*out));
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc)
+        goto fail;
+    root = xml_root(doc);
+    if (!xml_name_is(root, "ListVersionsResult")) {
+        aws_error_set(err, AWS_ERR_PARSE, "expected <ListVersionsResult>, got <%.40s>",
+                      (const char *)root->name);
+        goto fail;
+    }
+    if (xml_child_text(root, "EncodingType", &enc, err) == 1)
+        encoded = strcmp(enc, "url") == 0;
+    free(enc);
+    if (xml_child_bool(root, "IsTruncated", &l.is_truncated, err) < 0)
+        goto fail;
+    marker(root, "NextKeyMarker", encoded, &l.next_key_marker);
+    marker(root, "NextVersionIdMarker", false, &l.next_version_id_marker);
+    if (l.is_truncated && !l.next_key_marker) {
+        aws_error_set(err, AWS_ERR_PARSE, "truncated listing without <NextKeyMarker>");
+        goto fail;
+    }
+    for (xmlNode *n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE ||
+            !(xml_name_is(n, "Version") || xml_name_is(n, "DeleteMarker")))
+            continue;
+        l.versions = proto_grow(l.versions, l.n, sizeof(*l.versions));
+        memset(&l.versions[l.n], 0, sizeof(l.versions[0]));
+        if (parse_version(n, encoded, &l.versions[l.n++], err) < 0) {
+            char what[48];
+            snprintf(what, sizeof(what), "version %zu", l.n);
+            proto_error_prefix(err, what);
+            goto fail;
+        }
+    }
+    XML_FOREACH(cp, root, "CommonPrefixes") {
+        char *p = NULL;
+        if (!encoded_text(cp, "Prefix", encoded, &p)) {
+            aws_error_set(err, AWS_ERR_PARSE, "<CommonPrefixes> %zu has no <Prefix>",
+                          l.nprefixes + 1);
+            goto fail;
+        }
+        l.prefixes = proto_grow(l.prefixes, l.nprefixes, sizeof(char *));
+        l.prefixes[l.nprefixes++] = p;
+    }
+    xml_free(doc);
+    *out = l;
+    return 0;
+fail:
+    xml_free(doc);
+    s3_version_list_free(&l);
+    proto_error_prefix(err, "S3 ListObjectVersions");
+    return -1;
+}
+
+/* ---- GetObjectTagging ---- */
+
+void s3_get_object_tagging_request(struct aws_request *r, const struct s3_location *loc,
+                                   const char *key, const char *version_id)
+{
+    s3_read(r, "GetObjectTagging", "GET", loc, key);
+    aws_request_add_query(r, "tagging", "");
+    if (version_id && *version_id)
+        aws_request_add_query(r, "versionId", version_id);
+}
+
+void s3_tag_list_free(struct s3_tag_list *t)
+{
+    kv_free_array(t->tags, t->n);
+    memset(t, 0, sizeof(*t));
+}
+
+int s3_get_object_tagging_parse(const struct aws_response *resp, struct s3_tag_list *out,
+                                struct aws_error *err)
+{
+    struct s3_tag_list t = { 0 };
+    xmlDoc *doc;
+    xmlNode *root;
+
+    memset(out, 0, sizeof(*out));
+    doc = xml_parse(resp->body.data, resp->body.len, err);
+    if (!doc)
+        goto fail;
+    root = xml_root(doc);
+    if (!xml_name_is(root, "Tagging")) {
+        aws_error_set(err, AWS_ERR_PARSE, "expected <Tagging>, got <%.40s>",
+                      (const char *)root->name);
+        goto fail;
+    }
+    XML_FOREACH(tag, xml_child(root, "TagSet"), "Tag") {
+        char *k = NULL, *v = NULL;
+        if (xml_child_text(tag, "Key", &k, err) != 1 || !*k ||
+            xml_child_text(tag, "Value", &v, err) != 1) {
+            free(k);
+            free(v);
+            aws_error_set(err, AWS_ERR_PARSE, "tag %zu has no <Key> or <Value>", t.n + 1);
+            goto fail;
+        }
+        t.tags = proto_grow(t.tags, t.n, sizeof(struct kv));
+        t.tags[t.n].name = k;
+        t.tags[t.n].value = v;
+        t.n++;
+    }
+    xml_free(doc);
+    *out = t;
+    return 0;
+fail:
+    xml_free(doc);
+    s3_tag_list_free(&t);
+    proto_error_prefix(err, "S3 GetObjectTagging");
     return -1;
 }

@@ -89,20 +89,6 @@ const struct sqs_msg_attr *sqs_message_attr(const struct sqs_message *m, const c
     return NULL;
 }
 
-/* A string member that must be there and not be empty. */
-static int required(const cJSON *obj, const char *key, char **out, struct aws_error *err)
-{
-    int rc = proto_json_strdup(obj, key, out, err);
-
-    if (rc < 0)
-        return -1;
-    if (rc == 0 || !**out) {
-        aws_error_set(err, AWS_ERR_PARSE, "no %s", key);
-        return -1;
-    }
-    return 0;
-}
-
 /* A string member that must be there (it may be empty). */
 static int present(const cJSON *obj, const char *key, char **out, struct aws_error *err)
 {
@@ -129,7 +115,7 @@ static int parse_msg_attr(const char *name, const cJSON *v, struct sqs_msg_attr 
         aws_error_set(err, AWS_ERR_PARSE, "not an object");
         goto fail;
     }
-    if (required(v, "DataType", &a->data_type, err) < 0)
+    if (proto_json_required(v, "DataType", &a->data_type, err) < 0)
         goto fail;
     base = strcspn(a->data_type, ".");
     if (base == 6 && strncmp(a->data_type, "String", 6) == 0)
@@ -188,8 +174,8 @@ static int parse_message(const cJSON *it, struct sqs_message *m, struct aws_erro
         aws_error_set(err, AWS_ERR_PARSE, "not an object");
         return -1;
     }
-    if (required(it, "MessageId", &m->message_id, err) < 0 ||
-        required(it, "ReceiptHandle", &m->receipt_handle, err) < 0 ||
+    if (proto_json_required(it, "MessageId", &m->message_id, err) < 0 ||
+        proto_json_required(it, "ReceiptHandle", &m->receipt_handle, err) < 0 ||
         proto_json_strdup(it, "MD5OfBody", &m->md5_of_body, err) < 0 ||
         proto_json_strdup(it, "Body", &m->body, err) < 0 ||
         proto_json_string_map(it, "Attributes", &m->attrs, &m->nattrs, err) < 0 ||
@@ -345,8 +331,8 @@ static int parse_failures(const cJSON *root, struct sqs_batch_failure **out, siz
         bool bad = !cJSON_IsObject(it);
         if (bad)
             aws_error_set(err, AWS_ERR_PARSE, "not an object");
-        if (bad || required(it, "Id", &f->id, err) < 0 ||
-            required(it, "Code", &f->code, err) < 0 ||
+        if (bad || proto_json_required(it, "Id", &f->id, err) < 0 ||
+            proto_json_required(it, "Code", &f->code, err) < 0 ||
             proto_json_strdup(it, "Message", &f->message, err) < 0 ||
             proto_json_bool_or_string(it, "SenderFault", &f->sender_fault, err) < 0) {
             char what[40];
@@ -376,7 +362,7 @@ int sqs_batch_parse(const struct aws_response *resp, const char *action,
             bool bad = !cJSON_IsObject(it);
             if (bad)
                 aws_error_set(err, AWS_ERR_PARSE, "not an object");
-            if (bad || required(it, "Id", &b.ok_ids[b.nok], err) < 0) {
+            if (bad || proto_json_required(it, "Id", &b.ok_ids[b.nok], err) < 0) {
                 snprintf(ctx, sizeof(ctx), "Successful entry %zu", b.nok + 1);
                 proto_error_prefix(err, ctx);
                 goto fail;
@@ -486,8 +472,8 @@ static int parse_sent(const cJSON *o, bool batch, struct sqs_sent *s, struct aws
         aws_error_set(err, AWS_ERR_PARSE, "not an object");
         return -1;
     }
-    if ((batch && required(o, "Id", &s->id, err) < 0) ||
-        required(o, "MessageId", &s->message_id, err) < 0 ||
+    if ((batch && proto_json_required(o, "Id", &s->id, err) < 0) ||
+        proto_json_required(o, "MessageId", &s->message_id, err) < 0 ||
         proto_json_strdup(o, "MD5OfMessageBody", &s->md5_of_body, err) < 0 ||
         proto_json_strdup(o, "MD5OfMessageAttributes", &s->md5_of_attrs, err) < 0 ||
         proto_json_strdup(o, "SequenceNumber", &s->sequence_number, err) < 0)

@@ -33,6 +33,8 @@ struct aws_error {
     char service[32];      /* "sqs" ... when known */
     char action[64];       /* "ListQueues" ... when known */
     char endpoint[256];    /* the URL base that was called, when known */
+    char bucket_region[32];    /* S3: the answer's x-amz-bucket-region (a HeadBucket sent to
+                                * the wrong region is answered 301 with it), "" if none */
 };
 
 void aws_error_clear(struct aws_error *e);

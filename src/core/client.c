@@ -8,6 +8,7 @@
 #include "core/retry.h"
 #include "util/sanitize.h"
 #include "core/sigv4.h"
+#include "core/sigv4a.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -302,7 +303,9 @@ static int op_prepare(struct aws_request *req, void *ud)
         .payload_hash = NULL,
         .content_sha256_header = s3,
     };
-    if (sigv4_sign(req, &sc, &p, NULL, errbuf, sizeof(errbuf)) != 0) {
+    if ((req->region_set ? sigv4a_sign(req, &sc, &p, req->region_set, NULL, errbuf,
+                                       sizeof(errbuf))
+                         : sigv4_sign(req, &sc, &p, NULL, errbuf, sizeof(errbuf))) != 0) {
         aws_error_set(&o->err, AWS_ERR_CONFIG, "cannot sign the request: %s", errbuf);
         return -1;
     }

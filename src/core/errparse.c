@@ -242,6 +242,10 @@ void errparse_response(const struct aws_response *r, bool head, struct aws_error
         found = e->code[0] != '\0';
     }
 
+    e->bucket_region[0] = '\0';
+    copy_field(e->bucket_region, sizeof(e->bucket_region),
+               aws_response_header(r, "x-amz-bucket-region"));
+
     if (!e->request_id[0]) {
         h = aws_response_header(r, "x-amzn-RequestId");
         if (!h)

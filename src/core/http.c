@@ -275,6 +275,9 @@ static void setup_easy(struct http_engine *e, struct http_xfer *x)
     struct aws_request *r = x->req;
 
     curl_easy_setopt(h, CURLOPT_URL, x->url);
+    /* the path was signed as it is: an S3 key may hold "/../" or "/./", which curl would
+     * otherwise squash into another key (and a signature that no longer matches) */
+    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(h, CURLOPT_PRIVATE, x);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->connect_timeout_ms);

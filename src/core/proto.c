@@ -433,6 +433,31 @@ int proto_parse_iso8601(const char *s, int64_t *epoch)
     return 0;
 }
 
+int proto_parse_http_date(const char *s, int64_t *epoch)
+{
+    static const char *const wdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int D, Y, h, m, sec, M = -1;
+    bool wday_ok = false;
+
+    /* "Thu, 03 Dec 2026 09:59:51 GMT": 29 characters exactly */
+    if (!s || strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || strcmp(s + 25, " GMT") != 0)
+        return -1;
+    for (int i = 0; i < 7; i++)
+        wday_ok |= strncmp(s, wdays[i], 3) == 0;
+    for (int i = 0; i < 12; i++)
+        if (strncmp(s + 8, months + 3 * i, 3) == 0)
+            M = i + 1;
+    if (!wday_ok || M < 0 || digits(s + 5, 2, &D) || digits(s + 12, 4, &Y) ||
+        digits(s + 17, 2, &h) || digits(s + 20, 2, &m) || digits(s + 23, 2, &sec) || D < 1 ||
+        D > mdays[M - 1] || h > 23 || m > 59 || sec > 60)
+        return -1;
+    *epoch = days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec;
+    return 0;
+}
+
 void proto_format_iso8601(int64_t epoch, char out[21])
 {
     time_t t = (time_t)epoch;
@@ -484,6 +509,21 @@ int proto_json_strdup(const cJSON *obj, const char *key, char **out, struct aws_
 
     *out = rc == 1 ? xstrdup(v) : NULL;
     return rc;
+}
+
+int proto_json_required(const cJSON *obj, const char *key, char **out, struct aws_error *err)
+{
+    int rc = proto_json_strdup(obj, key, out, err);
+
+    if (rc < 0)
+        return -1;
+    if (rc == 0 || !**out) {
+        free(*out);
+        *out = NULL;
+        aws_error_set(err, AWS_ERR_PARSE, "no %s", key);
+        return -1;
+    }
+    return 0;
 }
 
 int proto_json_string_list(const cJSON *obj, const char *key, char ***out, size_t *n,

@@ -11,6 +11,7 @@
  *     int   proto_json_array(obj, key, &const cJSON*, err);
  *     int   proto_json_object(obj, key, &const cJSON*, err);
  *     int   proto_json_strdup(obj, key, &char*, err);         copies; NULL when absent
+ *     int   proto_json_required(obj, key, &char*, err);       copies; 0, or -1 "no Key"
  *     int   proto_json_string_list(obj, key, &char**, &n, err);
  *     int   proto_json_string_map(obj, key, &struct kv*, &n, err);
  *     int   proto_json_epoch(obj, key, &int64_t, err);         JSON 1.1 timestamp, -1 absent
@@ -29,6 +30,7 @@
  *     int   proto_parse_double(s, &double);
  *     int   proto_parse_bool(s, &bool);                       "true"/"false" only
  *     int   proto_parse_iso8601(s, &int64_t epoch);           "2024-01-02T03:04:05(.123)Z|+hh:mm"
+ *     int   proto_parse_http_date(s, &int64_t epoch);         "Thu, 03 Dec 2026 09:59:51 GMT"
  *     void  proto_format_iso8601(epoch, char out[21]);        "2024-01-02T03:04:05Z"
  *   Base64 (binary message attributes, the IAM credential report):
  *     char *proto_base64_encode(data, len);
@@ -98,6 +100,9 @@ int proto_json_object(const cJSON *obj, const char *key, const cJSON **out,
 /* A string member copied (malloc'd): 1, 0 (absent or null: *out = NULL), -1 wrong type
  * (*out = NULL). */
 int proto_json_strdup(const cJSON *obj, const char *key, char **out, struct aws_error *err);
+/* A string member that must be there and not be empty, copied: 0, or -1 with err ("no
+ * Key", or the type error) and *out NULL. */
+int proto_json_required(const cJSON *obj, const char *key, char **out, struct aws_error *err);
 /* An array of strings, copied: 1, 0 (absent: *out NULL, *n 0), -1 when it is not an array
  * or an item is not a string (nothing left allocated). */
 int proto_json_string_list(const cJSON *obj, const char *key, char ***out, size_t *n,
@@ -159,6 +164,9 @@ int proto_parse_bool(const char *s, bool *out);
 /* ISO 8601 UTC timestamp as AWS sends it: YYYY-MM-DDTHH:MM:SS, optional fraction, then 'Z'
  * or +hh:mm/-hh:mm. Seconds since the epoch, fraction dropped. 0 ok, -1 malformed. */
 int proto_parse_iso8601(const char *s, int64_t *epoch);
+/* An HTTP date as S3 sends it in headers (RFC 7231 IMF-fixdate): "Thu, 03 Dec 2026
+ * 09:59:51 GMT". 0 ok, -1 anything else (the obsolete RFC 850 and asctime forms too). */
+int proto_parse_http_date(const char *s, int64_t *epoch);
 /* "YYYY-MM-DDTHH:MM:SSZ" in UTC; out must hold 21 bytes. */
 void proto_format_iso8601(int64_t epoch, char out[21]);
 

@@ -51,6 +51,7 @@ void aws_request_done(struct aws_request *r)
     free(r->query);
     free(r->endpoint);
     free(r->region);
+    free(r->region_set);
     kv_free_array(r->headers, r->nheaders);
     if (r->body.data)
         explicit_bzero(r->body.data, r->body.len);

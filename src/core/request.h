@@ -29,6 +29,8 @@ struct aws_request {
     bool anonymous;       /* sent unsigned: the SSO portal and SSO-OIDC take bearer tokens */
     char *endpoint;       /* NULL: the config's endpoint for service; else this base URL */
     char *region;         /* NULL: the config's region; else sign for this one */
+    char *region_set;     /* set: sign with SigV4A for this region set ("*": an S3
+                           * multi-region access point), not SigV4 for region */
     /* Changes something in AWS (a ReceiveMessage counts: it moves visibility and receive
      * counts). Set only by the request's constructor in src/aws/, never by a caller, so
      * whether an action writes is decided in one place per action. The client refuses to

@@ -62,6 +62,41 @@ static inline void test_resp_file(struct aws_response *r, const char *rel)
     free(d);
 }
 
+/* A response whose answer is in its headers: rel.headers.txt holds "HTTP <status>" then
+ * "Name: value" lines (as capture_responses.py writes them); rel.bin, when it exists, is the
+ * body. */
+static inline void test_resp_headers_file(struct aws_response *r, const char *rel)
+{
+    char name[512];
+    char *text, *line, *save = NULL;
+    const char *top = getenv("TOP_SRCDIR");
+    FILE *f;
+
+    snprintf(name, sizeof(name), "%s.headers.txt", rel);
+    text = test_read_capture(name);
+    aws_response_init(r);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *colon;
+        if (strncmp(line, "HTTP ", 5) == 0) {
+            r->status = strtol(line + 5, NULL, 10);
+            continue;
+        }
+        colon = strchr(line, ':');
+        ck_assert_msg(colon != NULL, "%s: bad header line '%s'", name, line);
+        *colon = '\0';
+        aws_response_add_header(r, line, colon[1] == ' ' ? colon + 2 : colon + 1);
+    }
+    free(text);
+    snprintf(name, sizeof(name), "%s/tests/data/responses/%s.bin", top ? top : ".", rel);
+    if ((f = fopen(name, "rb")) != NULL) {
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            buf_append(&r->body, chunk, n);
+        fclose(f);
+    }
+}
+
 /* Replaces the first occurrence of from by to; the caller frees. Fails if from is absent,
  * so a mutation test cannot silently test the unmodified capture. */
 static inline char *test_replace(const char *s, const char *from, const char *to)

@@ -497,6 +497,27 @@ START_TEST(json_conveniences)
 }
 END_TEST
 
+START_TEST(http_date_strict)
+{
+    static const char *const bad[] = {
+        "Thu, 03 Dec 2026 09:59:51 UTC", "Thu, 3 Dec 2026 09:59:51 GMT",
+        "Thursday, 03-Dec-26 09:59:51 GMT", "Thu Dec  3 09:59:51 2026",
+        "Thu, 31 Feb 2026 09:59:51 GMT", "Thu, 03 Dek 2026 09:59:51 GMT",
+        "Xyz, 03 Dec 2026 09:59:51 GMT", "Thu, 03 Dec 2026 24:00:00 GMT",
+        "Thu, 03 Dec 2026 09:59:51 GMT ", "", "Thu, 03 Dec 2026 09:5x:51 GMT",
+    };
+    int64_t t = 0;
+
+    ck_assert_int_eq(proto_parse_http_date("Thu, 03 Dec 2026 09:59:51 GMT", &t), 0);
+    ck_assert_int_eq(t, 1796291991);
+    ck_assert_int_eq(proto_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
+    ck_assert_int_eq(t, 784111777);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(proto_parse_http_date(bad[i], &t) == -1, "'%s' accepted", bad[i]);
+    ck_assert_int_eq(proto_parse_http_date(NULL, &t), -1);
+}
+END_TEST
+
 static Suite *proto_suite(void)
 {
     Suite *s = suite_create("proto");
@@ -519,6 +540,7 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, xml_query_result_checks_root);
     tcase_add_test(tc, base64_round_trip_and_strictness);
     tcase_add_test(tc, json_conveniences);
+    tcase_add_test(tc, http_date_strict);
     suite_add_tcase(s, tc);
     return s;
 }
