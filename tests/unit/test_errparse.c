@@ -111,6 +111,28 @@ START_TEST(s3_head_without_body)
 }
 END_TEST
 
+/* A HeadBucket sent to the wrong region: 301, no body, the region in a header. */
+START_TEST(s3_head_bucket_wrong_region)
+{
+    struct aws_response r;
+    struct aws_error e;
+
+    aws_response_init(&r);
+    r.status = 301;
+    aws_response_add_header(&r, "x-amz-bucket-region", "eu-central-1");
+    aws_response_add_header(&r, "x-amz-request-id", "R1");
+    aws_error_clear(&e);
+    errparse_response(&r, true, &e);
+    ck_assert_int_eq(e.http_status, 301);
+    ck_assert_str_eq(e.bucket_region, "eu-central-1");
+    ck_assert_str_eq(e.request_id, "R1");
+    aws_response_done(&r);
+    /* and none when the answer does not say */
+    parse_file("s3_head_no_such_key.http", true, &e);
+    ck_assert_str_eq(e.bucket_region, "");
+}
+END_TEST
+
 START_TEST(sts_auth_errors_ec2_style)
 {
     struct aws_error e;
@@ -478,6 +500,7 @@ int main(void)
     tcase_add_test(tc, sns_not_found);
     tcase_add_test(tc, s3_no_such_bucket_and_key);
     tcase_add_test(tc, s3_head_without_body);
+    tcase_add_test(tc, s3_head_bucket_wrong_region);
     tcase_add_test(tc, sts_auth_errors_ec2_style);
     tcase_add_test(tc, ec2_response_errors);
     tcase_add_test(tc, json_type_forms);
