@@ -514,3 +514,57 @@ fail:
     proto_error_prefix(err, "SNS Publish");
     return -1;
 }
+
+/* ---- delivery-status log records ---- */
+
+void sns_delivery_record_free(struct sns_delivery_record *r)
+{
+    free(r->status);
+    free(r->message_id);
+    free(r->topic_arn);
+    free(r->timestamp);
+    free(r->destination);
+    free(r->provider_response);
+    memset(r, 0, sizeof(*r));
+}
+
+int sns_delivery_record_parse(const char *message, struct sns_delivery_record *out,
+                              struct aws_error *err)
+{
+    struct sns_delivery_record r = { 0 };
+    const cJSON *note = NULL, *delivery = NULL;
+    cJSON *doc;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    r.dwell_ms = r.attempts = -1;
+    doc = proto_json_parse(message, message ? strlen(message) : 0, err);
+    if (!doc || proto_json_object(doc, "notification", &note, err) < 0 ||
+        proto_json_object(doc, "delivery", &delivery, err) < 0)
+        goto fail;
+    if (!delivery) {
+        aws_error_set(err, AWS_ERR_PARSE, "no delivery object");
+        goto fail;
+    }
+    if (proto_json_strdup(doc, "status", &r.status, err) < 0 ||
+        proto_json_strdup(note, "messageId", &r.message_id, err) < 0 ||
+        proto_json_strdup(note, "topicArn", &r.topic_arn, err) < 0 ||
+        proto_json_strdup(note, "timestamp", &r.timestamp, err) < 0 ||
+        proto_json_strdup(delivery, "destination", &r.destination, err) < 0 ||
+        proto_json_strdup(delivery, "providerResponse", &r.provider_response, err) < 0 ||
+        proto_json_int64(delivery, "dwellTimeMs", 0, INT64_MAX, &r.dwell_ms, err) < 0 ||
+        proto_json_int64(delivery, "attempts", 0, INT32_MAX, &r.attempts, err) < 0)
+        goto fail;
+    rc = proto_json_int64(delivery, "statusCode", INT32_MIN, INT32_MAX, &r.status_code, err);
+    if (rc < 0)
+        goto fail;
+    r.has_status_code = rc == 1;
+    cJSON_Delete(doc);
+    *out = r;
+    return 0;
+fail:
+    cJSON_Delete(doc);
+    sns_delivery_record_free(&r);
+    proto_error_prefix(err, "SNS delivery record");
+    return -1;
+}

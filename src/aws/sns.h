@@ -18,7 +18,9 @@
  *   void sns_subscription_attrs_free(&a);
  *   void sns_publish_request(r, &sns_publish_params);          mutating
  *   int  sns_publish_parse(resp, &sns_published, err);
- *   void sns_published_free(&p); */
+ *   void sns_published_free(&p);
+ *   int  sns_delivery_record_parse(log_message, &sns_delivery_record, err);
+ *   void sns_delivery_record_free(&r); */
 #ifndef OPSDECK_AWS_SNS_H
 #define OPSDECK_AWS_SNS_H
 
@@ -184,6 +186,31 @@ void sns_publish_request(struct aws_request *r, const struct sns_publish_params 
 int sns_publish_parse(const struct aws_response *resp, struct sns_published *out,
                       struct aws_error *err);
 void sns_published_free(struct sns_published *p);
+
+/* ---- delivery-status log records ---- */
+
+/* One record SNS writes to CloudWatch Logs when delivery-status logging is on (the
+ * sns/REGION/ACCOUNT/TOPIC[/Failure] log group; read with logs.h's FilterLogEvents): the
+ * event's message is a JSON document. Every text is untrusted (the endpoint and the
+ * provider's response are whatever the subscriber's side said). */
+struct sns_delivery_record {
+    char *status;             /* "SUCCESS" or "FAILURE" */
+    char *message_id;         /* notification.messageId */
+    char *topic_arn;          /* notification.topicArn */
+    char *timestamp;          /* notification.timestamp, as written */
+    char *destination;        /* delivery.destination: the endpoint */
+    char *provider_response;  /* delivery.providerResponse */
+    bool has_status_code;
+    int64_t status_code;      /* delivery.statusCode (HTTP status, or SNS's own code) */
+    int64_t dwell_ms;         /* delivery.dwellTimeMs, -1 if absent */
+    int64_t attempts;         /* delivery.attempts (1 + retries), -1 if absent */
+};
+
+/* message: a log event's text. Not JSON, no "delivery" object, or a field of the wrong
+ * type fails with a parse error ("SNS delivery record: ..."). */
+int sns_delivery_record_parse(const char *message, struct sns_delivery_record *out,
+                              struct aws_error *err);
+void sns_delivery_record_free(struct sns_delivery_record *r);
 
 /* "arn:aws:sns:us-east-1:123:alerts" → "alerts" (malloc'd; the whole string if no ':'). */
 char *sns_topic_name_from_arn(const char *arn);

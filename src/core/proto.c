@@ -581,6 +581,35 @@ int proto_json_string_map(const cJSON *obj, const char *key, struct kv **out, si
     return 1;
 }
 
+int proto_json_items(const cJSON *obj, const char *key, size_t size, proto_json_item_fn fn,
+                     const char *what, void *itemsp, size_t *n, struct aws_error *err)
+{
+    const cJSON *arr = NULL, *it;
+    char *items, ctx[64];
+
+    if (proto_json_array(obj, key, &arr, err) < 0)
+        return -1;
+    if (!arr)
+        return 0;
+    items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, size);
+    /* copied, not assigned through a void **: the caller's pointer has its own type */
+    memcpy(itemsp, &items, sizeof(items));
+    *n = 0;
+    cJSON_ArrayForEach(it, arr) {
+        void *out = items + *n * size;
+        (*n)++;
+        if (!cJSON_IsObject(it)) {
+            aws_error_set(err, AWS_ERR_PARSE, "not an object");
+        } else if (fn(it, out, err) == 0) {
+            continue;
+        }
+        snprintf(ctx, sizeof(ctx), "%s %zu", what, *n);
+        proto_error_prefix(err, ctx);
+        return -1;
+    }
+    return 0;
+}
+
 int proto_json_epoch(const cJSON *obj, const char *key, int64_t *out, struct aws_error *err)
 {
     double d = 0;

@@ -17,6 +17,7 @@
  *     int   proto_json_epoch(obj, key, &int64_t, err);         JSON 1.1 timestamp, -1 absent
  *     int   proto_json_bool_or_string(obj, key, &bool, err);   true or "true"
  *     int   proto_json_next_token(obj, key, &char*, err);      NULL when absent/null/""
+ *     int   proto_json_items(obj, key, size, fn, what, &items, &n, err);  list of objects
  *   Query protocol (SNS, STS, IAM, CloudWatch):
  *     void  proto_query_request(r, action, api_version, name, value, ..., NULL);
  *     void  proto_query_add(r, name, value);
@@ -111,6 +112,15 @@ int proto_json_string_list(const cJSON *obj, const char *key, char ***out, size_
  * 1, 0 (absent), -1 when a value is not a string (nothing left allocated). */
 int proto_json_string_map(const cJSON *obj, const char *key, struct kv **out, size_t *n,
                           struct aws_error *err);
+/* Parses each item of the array member key of obj with fn into a new array of zeroed items
+ * of size bytes; itemsp is the address of the caller's array pointer (a struct x **), and
+ * *n counts the items (both untouched when the member is absent). An item that is not an
+ * object, or that fn refuses, fails the whole list with err prefixed "<what> N" (1-based);
+ * the failing item is counted in *n, so the caller's free releases what fn left in it.
+ * 0 or -1. */
+typedef int (*proto_json_item_fn)(const cJSON *item, void *out, struct aws_error *err);
+int proto_json_items(const cJSON *obj, const char *key, size_t size, proto_json_item_fn fn,
+                     const char *what, void *itemsp, size_t *n, struct aws_error *err);
 /* A JSON 1.1 / REST-JSON timestamp: epoch seconds as a number, possibly fractional
  * (1796291994.513); the fraction is dropped. *out = -1 when absent; negative, NaN or past
  * year 9999 is an error. */
