@@ -36,6 +36,34 @@ void proto_json_request(struct aws_request *r, const char *target_prefix, const 
     free(target);
 }
 
+void proto_json_wipe(cJSON *n)
+{
+    for (; n; n = n->next) {
+        if (n->valuestring)
+            explicit_bzero(n->valuestring, strlen(n->valuestring));
+        if (n->string)
+            explicit_bzero(n->string, strlen(n->string));
+        proto_json_wipe(n->child);
+    }
+}
+
+void proto_json_request_secret(struct aws_request *r, const char *target_prefix,
+                               const char *action, const char *json_version, cJSON *body)
+{
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+
+    if (body && !text)
+        fatal("out of memory printing a JSON request");
+    /* the same request, from the printed text, so the tree can be wiped here */
+    proto_json_request(r, target_prefix, action, json_version, NULL);
+    buf_reset(&r->body);
+    buf_puts(&r->body, text ? text : "{}");
+    if (text)
+        xfree_secret(text);
+    proto_json_wipe(body);
+    cJSON_Delete(body);
+}
+
 cJSON *proto_json_parse(const char *data, size_t len, struct aws_error *err)
 {
     const char *end = NULL;

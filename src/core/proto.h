@@ -3,6 +3,8 @@
  * Exported API (summary):
  *   JSON 1.0/1.1 (SQS, Secrets Manager, SSM, EventBridge):
  *     void  proto_json_request(r, target_prefix, action, json_version, body);
+ *     void  proto_json_request_secret(...);   same, wiping the body's text (SecureString)
+ *     void  proto_json_wipe(root);            wipes a parsed answer's strings
  *     cJSON *proto_json_parse(resp_body, len, err);         root object or NULL + error
  *     int   proto_json_string(obj, key, &const char*, err); 1 found, 0 absent/null, -1 wrong type
  *     int   proto_json_int64(obj, key, min, max, &int64_t, err);
@@ -79,6 +81,14 @@ int proto_check_len(const char *what, size_t len, size_t max, struct aws_error *
  * (deleted) in every case. */
 void proto_json_request(struct aws_request *r, const char *target_prefix, const char *action,
                         const char *json_version, cJSON *body);
+
+/* proto_json_request for a body that holds a secret (a SecureString value): the printed
+ * text and every string of body are wiped before they are freed. */
+void proto_json_request_secret(struct aws_request *r, const char *target_prefix,
+                               const char *action, const char *json_version, cJSON *body);
+/* Wipes every string (values and member names) in the tree, for a parsed answer that held
+ * secrets, before cJSON_Delete frees it. */
+void proto_json_wipe(cJSON *root);
 
 /* Parses a response body that must be a JSON object. Returns the root (free with
  * cJSON_Delete) or NULL with err (AWS_ERR_PARSE) set: empty body, not JSON, not an object. */

@@ -128,6 +128,9 @@ void aws_response_init(struct aws_response *r)
 void aws_response_done(struct aws_response *r)
 {
     kv_free_array(r->headers, r->nheaders);
+    /* an answer may hold a decrypted SecureString or a session token */
+    if (r->body.data)
+        explicit_bzero(r->body.data, r->body.len);
     buf_done(&r->body);
     memset(r, 0, sizeof(*r));
 }
