@@ -418,8 +418,9 @@ static cJSON *send_entry(const struct sqs_send_params *p, bool batch)
     else
         cJSON_AddStringToObject(o, "QueueUrl", p->queue_url ? p->queue_url : "");
     cJSON_AddStringToObject(o, "MessageBody", p->body ? p->body : "");
+    /* not clamped: a delay SQS refuses is the caller's to hear about (per entry in a batch) */
     if (p->delay_seconds >= 0)
-        cJSON_AddNumberToObject(o, "DelaySeconds", clamp(p->delay_seconds, 0, 900));
+        cJSON_AddNumberToObject(o, "DelaySeconds", p->delay_seconds);
     add_msg_attrs(o, p->attrs, p->nattrs);
     if (p->group_id)
         cJSON_AddStringToObject(o, "MessageGroupId", p->group_id);

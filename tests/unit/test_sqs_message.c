@@ -176,7 +176,7 @@ START_TEST(send_requests_exact)
     sqs_send_message_request(&r, &p);
     assert_request(&r, "SendMessage", true,
                    "{\"QueueUrl\":\"http://h/1/q.fifo\",\"MessageBody\":\"hi \\\"there\\\"\\n\","
-                   "\"DelaySeconds\":900,\"MessageAttributes\":{"
+                   "\"DelaySeconds\":5000,\"MessageAttributes\":{"
                    "\"trace\":{\"DataType\":\"String\",\"StringValue\":\"t-1\"},"
                    "\"count\":{\"DataType\":\"Number.int\",\"StringValue\":\"42\"},"
                    "\"blob\":{\"DataType\":\"Binary\",\"BinaryValue\":\"AAH/\"}},"
