@@ -84,7 +84,9 @@ struct s3_endpoint {
  *   NAME-ACCOUNT.<endpoint host>.
  * - a multi-region access point ARN (arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap, no region):
  *   ALIAS.accesspoint.s3-global.amazonaws.com, signed with SigV4A for region set "*".
- * Outposts and Object Lambda ARNs are refused (not supported). */
+ * Outposts and Object Lambda ARNs are refused (not supported). No emulator serves
+ * multi-region access points: their requests are tested against the SigV4A suite and the
+ * canonical request the rules give (test_s3_object.c), not end to end. */
 struct s3_location {
     char *bucket;             /* the bucket, or the access point's name or alias */
     char *base;               /* the URL requests go to: scheme://host[:port][/path] */
