@@ -39,24 +39,11 @@ void ec2_vpc_endpoint_list_free(struct ec2_vpc_endpoint_list *l)
         free(e->vpc_id);
         free(e->service_name);
         free(e->state);
-        for (size_t j = 0; j < e->ndns_names; j++)
-            free(e->dns_names[j]);
-        free(e->dns_names);
+        proto_strings_free(e->dns_names, e->ndns_names);
     }
     free(l->endpoints);
     free(l->next_token);
     memset(l, 0, sizeof(*l));
-}
-
-static int required_text(const xmlNode *n, const char *name, char **out, struct aws_error *err)
-{
-    if (xml_child_text(n, name, out, err) != 1 || !**out) {
-        free(*out);
-        *out = NULL;
-        aws_error_set(err, AWS_ERR_PARSE, "no <%s>", name);
-        return -1;
-    }
-    return 0;
 }
 
 static int parse_endpoint(const xmlNode *item, struct ec2_vpc_endpoint *e, struct aws_error *err)
@@ -64,9 +51,9 @@ static int parse_endpoint(const xmlNode *item, struct ec2_vpc_endpoint *e, struc
     char *when = NULL;
 
     e->created = -1;
-    if (required_text(item, "vpcEndpointId", &e->id, err) < 0 ||
-        required_text(item, "serviceName", &e->service_name, err) < 0 ||
-        required_text(item, "state", &e->state, err) < 0 ||
+    if (xml_child_required(item, "vpcEndpointId", &e->id, err) < 0 ||
+        xml_child_required(item, "serviceName", &e->service_name, err) < 0 ||
+        xml_child_required(item, "state", &e->state, err) < 0 ||
         xml_child_bool(item, "privateDnsEnabled", &e->private_dns, err) < 0)
         return -1;
     xml_child_text(item, "vpcEndpointType", &e->type, err);

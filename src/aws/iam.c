@@ -35,17 +35,6 @@ static xmlNode *result_of(xmlDoc **doc, const struct aws_response *resp, const c
     return res;
 }
 
-static int required_text(const xmlNode *n, const char *name, char **out, struct aws_error *err)
-{
-    if (xml_child_text(n, name, out, err) != 1 || !**out) {
-        free(*out);
-        *out = NULL;
-        aws_error_set(err, AWS_ERR_PARSE, "no <%s>", name);
-        return -1;
-    }
-    return 0;
-}
-
 /* An ISO 8601 child as epoch seconds, -1 when absent. */
 static int time_child(const xmlNode *n, const char *name, int64_t *out, struct aws_error *err)
 {
@@ -137,8 +126,8 @@ int iam_get_user_parse(const struct aws_response *resp, struct iam_user *out,
 
     memset(out, 0, sizeof(*out));
     n = result_of(&doc, resp, "GetUser", "User", err);
-    if (!n || required_text(n, "UserName", &u.name, err) < 0 ||
-        required_text(n, "Arn", &u.arn, err) < 0 ||
+    if (!n || xml_child_required(n, "UserName", &u.name, err) < 0 ||
+        xml_child_required(n, "Arn", &u.arn, err) < 0 ||
         time_child(n, "CreateDate", &u.created, err) < 0 ||
         time_child(n, "PasswordLastUsed", &u.password_last_used, err) < 0) {
         iam_user_free(&u);
@@ -171,7 +160,7 @@ int iam_get_login_profile_parse(const struct aws_response *resp, struct iam_logi
 
     memset(out, 0, sizeof(*out));
     n = result_of(&doc, resp, "GetLoginProfile", "LoginProfile", err);
-    if (!n || required_text(n, "UserName", &p.user, err) < 0 ||
+    if (!n || xml_child_required(n, "UserName", &p.user, err) < 0 ||
         time_child(n, "CreateDate", &p.created, err) < 0 ||
         xml_child_bool(n, "PasswordResetRequired", &p.reset_required, err) < 0) {
         iam_login_profile_free(&p);
@@ -219,8 +208,8 @@ int iam_list_access_keys_parse(const struct aws_response *resp, struct iam_acces
         struct iam_access_key *k;
         l.keys = proto_grow(l.keys, l.n, sizeof(*l.keys));
         k = memset(&l.keys[l.n++], 0, sizeof(*k));
-        if (required_text(m, "AccessKeyId", &k->id, err) < 0 ||
-            required_text(m, "Status", &k->status, err) < 0 ||
+        if (xml_child_required(m, "AccessKeyId", &k->id, err) < 0 ||
+            xml_child_required(m, "Status", &k->status, err) < 0 ||
             time_child(m, "CreateDate", &k->created, err) < 0) {
             char what[32];
             snprintf(what, sizeof(what), "key %zu", l.n);
@@ -312,7 +301,7 @@ int iam_generate_credential_report_parse(const struct aws_response *resp,
 
     memset(out, 0, sizeof(*out));
     res = result_of(&doc, resp, "GenerateCredentialReport", NULL, err);
-    if (!res || required_text(res, "State", &s.state, err) < 0) {
+    if (!res || xml_child_required(res, "State", &s.state, err) < 0) {
         iam_report_state_free(&s);
         return fail_with(doc, err, "IAM GenerateCredentialReport");
     }
@@ -346,7 +335,7 @@ int iam_get_credential_report_parse(const struct aws_response *resp,
     memset(out, 0, sizeof(*out));
     out->generated = -1;
     res = result_of(&doc, resp, "GetCredentialReport", NULL, err);
-    if (!res || required_text(res, "Content", &b64, err) < 0 ||
+    if (!res || xml_child_required(res, "Content", &b64, err) < 0 ||
         time_child(res, "GeneratedTime", &c.generated, err) < 0)
         goto fail;
     if (proto_base64_decode(b64, &csv, &c.len) < 0) {

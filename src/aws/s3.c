@@ -45,6 +45,13 @@ static void s3_read(struct aws_request *r, const char *action, const char *metho
     s3_request_at(r, loc, key);
 }
 
+/* A query parameter sent only when it has a value. */
+static void add_opt_query(struct aws_request *r, const char *name, const char *value)
+{
+    if (value && *value)
+        aws_request_add_query(r, name, value);
+}
+
 static void add_max_keys(struct aws_request *r, int max_keys)
 {
     char n[16];
@@ -73,14 +80,10 @@ void s3_list_objects_v2_request(struct aws_request *r, const struct s3_list_obje
     /* Always ask for URL-encoded keys: raw XML cannot carry every byte a key may hold
      * (control characters are not allowed in XML 1.0). */
     aws_request_add_query(r, "encoding-type", "url");
-    if (p->prefix && *p->prefix)
-        aws_request_add_query(r, "prefix", p->prefix);
-    if (p->delimiter && *p->delimiter)
-        aws_request_add_query(r, "delimiter", p->delimiter);
-    if (p->continuation_token && *p->continuation_token)
-        aws_request_add_query(r, "continuation-token", p->continuation_token);
-    if (p->start_after && *p->start_after)
-        aws_request_add_query(r, "start-after", p->start_after);
+    add_opt_query(r, "prefix", p->prefix);
+    add_opt_query(r, "delimiter", p->delimiter);
+    add_opt_query(r, "continuation-token", p->continuation_token);
+    add_opt_query(r, "start-after", p->start_after);
     add_max_keys(r, p->max_keys);
 }
 
@@ -177,6 +180,22 @@ static int timestamp(const xmlNode *parent, const char *name, char **text, int64
     if (proto_parse_iso8601(*text, epoch) < 0) {
         aws_error_set(err, AWS_ERR_PARSE, "<%s> is not an ISO 8601 time: '%.40s'", name, *text);
         return -1;
+    }
+    return 0;
+}
+
+/* <CommonPrefixes><Prefix>..</Prefix></CommonPrefixes>... of a listing, decoded. */
+static int common_prefixes(const xmlNode *root, bool encoded, char ***out, size_t *n,
+                           struct aws_error *err)
+{
+    XML_FOREACH(cp, root, "CommonPrefixes") {
+        char *p = NULL;
+        if (!encoded_text(cp, "Prefix", encoded, &p)) {
+            aws_error_set(err, AWS_ERR_PARSE, "<CommonPrefixes> %zu has no <Prefix>", *n + 1);
+            return -1;
+        }
+        *out = proto_grow(*out, *n, sizeof(char *));
+        (*out)[(*n)++] = p;
     }
     return 0;
 }
@@ -287,16 +306,8 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
         xml_child_text(c, "ETag", &o->etag, err);
         xml_child_text(c, "StorageClass", &o->storage_class, err);
     }
-    XML_FOREACH(cp, root, "CommonPrefixes") {
-        char *p = NULL;
-        if (!encoded_text(cp, "Prefix", encoded, &p)) {
-            aws_error_set(err, AWS_ERR_PARSE, "<CommonPrefixes> %zu has no <Prefix>",
-                          l.nprefixes + 1);
-            goto fail;
-        }
-        l.prefixes = proto_grow(l.prefixes, l.nprefixes, sizeof(char *));
-        l.prefixes[l.nprefixes++] = p;
-    }
+    if (common_prefixes(root, encoded, &l.prefixes, &l.nprefixes, err) < 0)
+        goto fail;
     xml_free(doc);
     *out = l;
     return 0;
@@ -389,14 +400,10 @@ void s3_list_object_versions_request(struct aws_request *r,
     s3_read(r, "ListObjectVersions", "GET", p->loc, NULL);
     aws_request_add_query(r, "versions", "");
     aws_request_add_query(r, "encoding-type", "url");
-    if (p->prefix && *p->prefix)
-        aws_request_add_query(r, "prefix", p->prefix);
-    if (p->delimiter && *p->delimiter)
-        aws_request_add_query(r, "delimiter", p->delimiter);
-    if (p->key_marker && *p->key_marker)
-        aws_request_add_query(r, "key-marker", p->key_marker);
-    if (p->version_id_marker && *p->version_id_marker)
-        aws_request_add_query(r, "version-id-marker", p->version_id_marker);
+    add_opt_query(r, "prefix", p->prefix);
+    add_opt_query(r, "delimiter", p->delimiter);
+    add_opt_query(r, "key-marker", p->key_marker);
+    add_opt_query(r, "version-id-marker", p->version_id_marker);
     add_max_keys(r, p->max_keys);
 }
 
@@ -411,9 +418,7 @@ void s3_version_list_free(struct s3_version_list *l)
         free(v->storage_class);
     }
     free(l->versions);
-    for (size_t i = 0; i < l->nprefixes; i++)
-        free(l->prefixes[i]);
-    free(l->prefixes);
+    proto_strings_free(l->prefixes, l->nprefixes);
     free(l->next_key_marker);
     free(l->next_version_id_marker);
     memset(l, 0, sizeof(*l));
@@ -497,16 +502,8 @@ int s3_list_object_versions_parse(const struct aws_response *resp, struct s3_ver
             goto fail;
         }
     }
-    XML_FOREACH(cp, root, "CommonPrefixes") {
-        char *p = NULL;
-        if (!encoded_text(cp, "Prefix", encoded, &p)) {
-            aws_error_set(err, AWS_ERR_PARSE, "<CommonPrefixes> %zu has no <Prefix>",
-                          l.nprefixes + 1);
-            goto fail;
-        }
-        l.prefixes = proto_grow(l.prefixes, l.nprefixes, sizeof(char *));
-        l.prefixes[l.nprefixes++] = p;
-    }
+    if (common_prefixes(root, encoded, &l.prefixes, &l.nprefixes, err) < 0)
+        goto fail;
     xml_free(doc);
     *out = l;
     return 0;

@@ -510,14 +510,12 @@ void sqs_move_task_list_free(struct sqs_move_task_list *l)
     memset(l, 0, sizeof(*l));
 }
 
-static int parse_move_task(const cJSON *o, struct sqs_move_task *t, struct aws_error *err)
+static int parse_move_task(const cJSON *o, void *out, struct aws_error *err)
 {
+    struct sqs_move_task *t = out;
+
     t->max_per_second = t->moved = t->to_move = t->started_ms = -1;
-    if (!cJSON_IsObject(o)) {
-        aws_error_set(err, AWS_ERR_PARSE, "not an object");
-        return -1;
-    }
-    if (proto_json_strdup(o, "Status", &t->status, err) < 0 ||
+    if (proto_json_required(o, "Status", &t->status, err) < 0 ||
         proto_json_strdup(o, "TaskHandle", &t->task_handle, err) < 0 ||
         proto_json_strdup(o, "SourceArn", &t->source_arn, err) < 0 ||
         proto_json_strdup(o, "DestinationArn", &t->destination_arn, err) < 0 ||
@@ -530,43 +528,25 @@ static int parse_move_task(const cJSON *o, struct sqs_move_task *t, struct aws_e
                          err) < 0 ||
         proto_json_int64(o, "StartedTimestamp", 0, INT64_MAX, &t->started_ms, err) < 0)
         return -1;
-    if (!t->status || !*t->status) {
-        aws_error_set(err, AWS_ERR_PARSE, "no Status");
-        return -1;
-    }
     return 0;
 }
 
 int sqs_list_message_move_tasks_parse(const struct aws_response *resp,
                                       struct sqs_move_task_list *out, struct aws_error *err)
 {
-    struct sqs_move_task_list l = { 0 };
-    const cJSON *arr = NULL, *it;
     cJSON *root;
 
     memset(out, 0, sizeof(*out));
     root = proto_json_parse(resp->body.data, resp->body.len, err);
-    if (!root || proto_json_array(root, "Results", &arr, err) < 0)
-        goto fail;
-    if (arr) {
-        l.tasks = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*l.tasks));
-        cJSON_ArrayForEach(it, arr) {
-            if (parse_move_task(it, &l.tasks[l.n++], err) < 0) {
-                char what[32];
-                snprintf(what, sizeof(what), "task %zu", l.n);
-                proto_error_prefix(err, what);
-                goto fail;
-            }
-        }
+    if (!root || proto_json_items(root, "Results", sizeof(*out->tasks), parse_move_task, "task",
+                                  &out->tasks, &out->n, err) < 0) {
+        cJSON_Delete(root);
+        sqs_move_task_list_free(out);
+        proto_error_prefix(err, "SQS ListMessageMoveTasks");
+        return -1;
     }
     cJSON_Delete(root);
-    *out = l;
     return 0;
-fail:
-    cJSON_Delete(root);
-    sqs_move_task_list_free(&l);
-    proto_error_prefix(err, "SQS ListMessageMoveTasks");
-    return -1;
 }
 
 void sqs_cancel_message_move_task_request(struct aws_request *r, const char *task_handle)

@@ -164,16 +164,12 @@ static char *attr_dup(const struct sqs_message *m, const char *name)
     return v ? xstrdup(v) : NULL;
 }
 
-static int parse_message(const cJSON *it, struct sqs_message *m, struct aws_error *err)
+static int parse_message(const cJSON *it, void *out, struct aws_error *err)
 {
+    struct sqs_message *m = out;
     const cJSON *mattrs = NULL, *a;
 
-    memset(m, 0, sizeof(*m));
     m->receive_count = m->first_receive_ms = m->sent_ms = -1;
-    if (!cJSON_IsObject(it)) {
-        aws_error_set(err, AWS_ERR_PARSE, "not an object");
-        return -1;
-    }
     if (proto_json_required(it, "MessageId", &m->message_id, err) < 0 ||
         proto_json_required(it, "ReceiptHandle", &m->receipt_handle, err) < 0 ||
         proto_json_strdup(it, "MD5OfBody", &m->md5_of_body, err) < 0 ||
@@ -210,24 +206,13 @@ int sqs_receive_message_parse(const struct aws_response *resp, struct sqs_messag
                               struct aws_error *err)
 {
     struct sqs_message_list l = { 0 };
-    const cJSON *arr = NULL, *it;
     cJSON *root;
 
     memset(out, 0, sizeof(*out));
     root = proto_json_parse(resp->body.data, resp->body.len, err);
-    if (!root || proto_json_array(root, "Messages", &arr, err) < 0)
+    if (!root || proto_json_items(root, "Messages", sizeof(*l.msgs), parse_message, "message",
+                                  &l.msgs, &l.n, err) < 0)
         goto fail;
-    if (arr) {
-        l.msgs = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*l.msgs));
-        cJSON_ArrayForEach(it, arr) {
-            if (parse_message(it, &l.msgs[l.n++], err) < 0) {
-                char what[32];
-                snprintf(what, sizeof(what), "message %zu", l.n);
-                proto_error_prefix(err, what);
-                goto fail;
-            }
-        }
-    }
     cJSON_Delete(root);
     *out = l;
     return 0;
@@ -313,64 +298,45 @@ void sqs_batch_result_free(struct sqs_batch_result *b)
     memset(b, 0, sizeof(*b));
 }
 
-/* "Failed": [{"Id", "SenderFault", "Code", "Message"}]: Id and Code are required. */
+/* One of "Failed": {"Id", "SenderFault", "Code", "Message"}; Id and Code are required. */
+static int parse_failure(const cJSON *o, void *out, struct aws_error *err)
+{
+    struct sqs_batch_failure *f = out;
+
+    if (proto_json_required(o, "Id", &f->id, err) < 0 ||
+        proto_json_required(o, "Code", &f->code, err) < 0 ||
+        proto_json_strdup(o, "Message", &f->message, err) < 0 ||
+        proto_json_bool_or_string(o, "SenderFault", &f->sender_fault, err) < 0)
+        return -1;
+    return 0;
+}
+
 static int parse_failures(const cJSON *root, struct sqs_batch_failure **out, size_t *n,
                           struct aws_error *err)
 {
-    const cJSON *arr = NULL, *it;
+    return proto_json_items(root, "Failed", sizeof(**out), parse_failure, "Failed entry", out,
+                            n, err);
+}
 
-    *out = NULL;
-    *n = 0;
-    if (proto_json_array(root, "Failed", &arr, err) < 0)
-        return -1;
-    if (!arr)
-        return 0;
-    *out = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(**out));
-    cJSON_ArrayForEach(it, arr) {
-        struct sqs_batch_failure *f = &(*out)[(*n)++];
-        bool bad = !cJSON_IsObject(it);
-        if (bad)
-            aws_error_set(err, AWS_ERR_PARSE, "not an object");
-        if (bad || proto_json_required(it, "Id", &f->id, err) < 0 ||
-            proto_json_required(it, "Code", &f->code, err) < 0 ||
-            proto_json_strdup(it, "Message", &f->message, err) < 0 ||
-            proto_json_bool_or_string(it, "SenderFault", &f->sender_fault, err) < 0) {
-            char what[40];
-            snprintf(what, sizeof(what), "Failed entry %zu", *n);
-            proto_error_prefix(err, what);
-            return -1;
-        }
-    }
-    return 0;
+/* One of "Successful" in a visibility or delete batch: its Id, into a char * slot. */
+static int parse_ok_id(const cJSON *o, void *out, struct aws_error *err)
+{
+    return proto_json_required(o, "Id", out, err);
 }
 
 int sqs_batch_parse(const struct aws_response *resp, const char *action,
                     struct sqs_batch_result *out, struct aws_error *err)
 {
     struct sqs_batch_result b = { 0 };
-    const cJSON *arr = NULL, *it;
     cJSON *root;
     char ctx[80];
 
     memset(out, 0, sizeof(*out));
     root = proto_json_parse(resp->body.data, resp->body.len, err);
-    if (!root || proto_json_array(root, "Successful", &arr, err) < 0)
-        goto fail;
-    if (arr) {
-        b.ok_ids = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(char *));
-        cJSON_ArrayForEach(it, arr) {
-            bool bad = !cJSON_IsObject(it);
-            if (bad)
-                aws_error_set(err, AWS_ERR_PARSE, "not an object");
-            if (bad || proto_json_required(it, "Id", &b.ok_ids[b.nok], err) < 0) {
-                snprintf(ctx, sizeof(ctx), "Successful entry %zu", b.nok + 1);
-                proto_error_prefix(err, ctx);
-                goto fail;
-            }
-            b.nok++;
-        }
-    }
-    if (parse_failures(root, &b.failed, &b.nfailed, err) < 0)
+    if (!root ||
+        proto_json_items(root, "Successful", sizeof(char *), parse_ok_id, "Successful entry",
+                         &b.ok_ids, &b.nok, err) < 0 ||
+        parse_failures(root, &b.failed, &b.nfailed, err) < 0)
         goto fail;
     cJSON_Delete(root);
     *out = b;
@@ -468,11 +434,6 @@ void sqs_send_batch_result_free(struct sqs_send_batch_result *b)
 
 static int parse_sent(const cJSON *o, bool batch, struct sqs_sent *s, struct aws_error *err)
 {
-    memset(s, 0, sizeof(*s));
-    if (!cJSON_IsObject(o)) {
-        aws_error_set(err, AWS_ERR_PARSE, "not an object");
-        return -1;
-    }
     if ((batch && proto_json_required(o, "Id", &s->id, err) < 0) ||
         proto_json_required(o, "MessageId", &s->message_id, err) < 0 ||
         proto_json_strdup(o, "MD5OfMessageBody", &s->md5_of_body, err) < 0 ||
@@ -499,29 +460,23 @@ int sqs_send_message_parse(const struct aws_response *resp, struct sqs_sent *out
     return 0;
 }
 
+static int parse_sent_entry(const cJSON *o, void *out, struct aws_error *err)
+{
+    return parse_sent(o, true, out, err);
+}
+
 int sqs_send_message_batch_parse(const struct aws_response *resp,
                                  struct sqs_send_batch_result *out, struct aws_error *err)
 {
     struct sqs_send_batch_result b = { 0 };
-    const cJSON *arr = NULL, *it;
     cJSON *root;
 
     memset(out, 0, sizeof(*out));
     root = proto_json_parse(resp->body.data, resp->body.len, err);
-    if (!root || proto_json_array(root, "Successful", &arr, err) < 0)
-        goto fail;
-    if (arr) {
-        b.ok = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*b.ok));
-        cJSON_ArrayForEach(it, arr) {
-            if (parse_sent(it, true, &b.ok[b.nok++], err) < 0) {
-                char what[40];
-                snprintf(what, sizeof(what), "Successful entry %zu", b.nok);
-                proto_error_prefix(err, what);
-                goto fail;
-            }
-        }
-    }
-    if (parse_failures(root, &b.failed, &b.nfailed, err) < 0)
+    if (!root ||
+        proto_json_items(root, "Successful", sizeof(*b.ok), parse_sent_entry, "Successful entry",
+                         &b.ok, &b.nok, err) < 0 ||
+        parse_failures(root, &b.failed, &b.nfailed, err) < 0)
         goto fail;
     cJSON_Delete(root);
     *out = b;

@@ -91,9 +91,7 @@ void ssm_parameter_list_free(struct ssm_parameter_list *l)
     for (size_t i = 0; i < l->n; i++)
         ssm_parameter_free(&l->params[i]);
     free(l->params);
-    for (size_t i = 0; i < l->ninvalid; i++)
-        free(l->invalid[i]);
-    free(l->invalid);
+    proto_strings_free(l->invalid, l->ninvalid);
     free(l->next_token);
     memset(l, 0, sizeof(*l));
 }

@@ -569,9 +569,7 @@ int proto_json_string_list(const cJSON *obj, const char *key, char ***out, size_
     cJSON_ArrayForEach(it, arr) {
         if (!cJSON_IsString(it) || !it->valuestring) {
             aws_error_set(err, AWS_ERR_PARSE, "'%s' item %zu is not a string", key, i);
-            for (size_t j = 0; j < *n; j++)
-                free((*out)[j]);
-            free(*out);
+            proto_strings_free(*out, *n);
             *out = NULL;
             *n = 0;
             return -1;
@@ -775,6 +773,13 @@ bad:
 }
 
 /* ---- Lists ---- */
+
+void proto_strings_free(char **a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(a[i]);
+    free(a);
+}
 
 void *proto_grow(void *p, size_t n, size_t size)
 {

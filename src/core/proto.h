@@ -40,6 +40,7 @@
  *     int   proto_base64_decode(text, &unsigned char*, &len);  strict; -1 malformed
  *   Lists:
  *     void *proto_grow(p, n, size);                            room for item n (doubling)
+ *     void  proto_strings_free(a, n);
  *   Errors:
  *     void  proto_error_prefix(err, "SQS ListQueues");        prepends context, kind PARSE
  *
@@ -201,6 +202,8 @@ int proto_base64_decode(const char *text, unsigned char **out, size_t *len);
 
 /* ---- Lists ---- */
 
+/* Frees n strings and the array that holds them. */
+void proto_strings_free(char **a, size_t n);
 /* Makes room for item n of an array of items of this size that holds n items, doubling
  * (so thousands of members stay linear). Returns the (maybe moved) array. */
 void *proto_grow(void *p, size_t n, size_t size);

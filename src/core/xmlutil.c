@@ -203,6 +203,19 @@ int xml_child_text(const xmlNode *parent, const char *name, char **out, struct a
     return 1;
 }
 
+int xml_child_required(const xmlNode *parent, const char *name, char **out,
+                       struct aws_error *err)
+{
+    *out = NULL;
+    if (xml_child_text(parent, name, out, err) != 1 || !**out) {
+        free(*out);
+        *out = NULL;
+        aws_error_set(err, AWS_ERR_PARSE, "no <%s>", name);
+        return -1;
+    }
+    return 0;
+}
+
 /* Shortens untrusted text quoted in an error message. */
 static void quote_value(char *dst, size_t dstlen, const char *s)
 {

@@ -13,6 +13,7 @@
  *   int      xml_child_int64(parent, name, min, max, &int64_t, err); 1, 0, -1 bad number
  *   int      xml_child_double(parent, name, &double, err);
  *   int      xml_child_bool(parent, name, &bool, err);
+ *   int      xml_child_required(parent, name, &char*, err);     0, or -1 "no <name>"
  *   bool     xml_name_is(node, local_name);
  *   xmlNode *xml_query_result(doc, action, err);      <ActionResponse><ActionResult>
  *
@@ -64,5 +65,9 @@ int xml_child_int64(const xmlNode *parent, const char *name, int64_t min, int64_
                     int64_t *out, struct aws_error *err);
 int xml_child_double(const xmlNode *parent, const char *name, double *out, struct aws_error *err);
 int xml_child_bool(const xmlNode *parent, const char *name, bool *out, struct aws_error *err);
+/* A child that must be there with text in it: 0 (out malloc'd), or -1 with err "no <name>"
+ * and *out NULL. */
+int xml_child_required(const xmlNode *parent, const char *name, char **out,
+                       struct aws_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef OPSDECK_SIGV4_VECTORS_H
 #define OPSDECK_SIGV4_VECTORS_H
 
+#include <check.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -205,6 +206,55 @@ static inline void find_cases(const char *sub)
     }
     closedir(d);
     qsort(case_names, ncases, sizeof(char *), name_cmp);
+}
+
+/* The suite's tests: each case in header and query form through run(name, query_form),
+ * and test_suite_complete, which fails when the suite directory lost cases (it must not pass
+ * with zero). */
+#define SIGV4_SUITE_TESTS(run, expected)                                                    \
+    START_TEST(test_suite_header)                                                           \
+    {                                                                                       \
+        ck_assert_uint_lt((size_t)_i, ncases);                                              \
+        run(case_names[_i], false);                                                         \
+    }                                                                                       \
+    END_TEST                                                                                \
+    START_TEST(test_suite_query)                                                            \
+    {                                                                                       \
+        ck_assert_uint_lt((size_t)_i, ncases);                                              \
+        run(case_names[_i], true);                                                          \
+    }                                                                                       \
+    END_TEST                                                                                \
+    START_TEST(test_suite_complete)                                                         \
+    {                                                                                       \
+        ck_assert_uint_eq(ncases, (expected));                                              \
+    }                                                                                       \
+    END_TEST
+
+/* One Check test case per vector and form ("header:NAME", "query:NAME"), so each is a TAP
+ * line; the tests get the case's index as _i. */
+static inline void add_case_tests(Suite *s, const TTest *header, const TTest *query)
+{
+    for (size_t i = 0; i < ncases; i++) {
+        TCase *tc;
+        tcase_names[2 * i] = xasprintf("header:%s", case_names[i]);
+        tcase_names[2 * i + 1] = xasprintf("query:%s", case_names[i]);
+        tc = tcase_create(tcase_names[2 * i]);
+        tcase_add_loop_test(tc, header, (int)i, (int)i + 1);
+        suite_add_tcase(s, tc);
+        tc = tcase_create(tcase_names[2 * i + 1]);
+        tcase_add_loop_test(tc, query, (int)i, (int)i + 1);
+        suite_add_tcase(s, tc);
+    }
+}
+
+/* After the runner is freed: Check borrows the case names until then. */
+static inline void free_cases(void)
+{
+    for (size_t i = 0; i < ncases; i++) {
+        free(case_names[i]);
+        free(tcase_names[2 * i]);
+        free(tcase_names[2 * i + 1]);
+    }
 }
 
 #endif

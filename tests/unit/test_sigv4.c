@@ -147,26 +147,7 @@ static void run_case(const char *name, bool query_form)
     free(reqtext);
 }
 
-START_TEST(test_suite_header)
-{
-    ck_assert_uint_lt((size_t)_i, ncases);
-    run_case(case_names[_i], false);
-}
-END_TEST
-
-START_TEST(test_suite_query)
-{
-    ck_assert_uint_lt((size_t)_i, ncases);
-    run_case(case_names[_i], true);
-}
-END_TEST
-
-/* A suite directory that went missing must fail, not pass with zero cases. */
-START_TEST(test_suite_complete)
-{
-    ck_assert_uint_eq(ncases, EXPECTED_CASES);
-}
-END_TEST
+SIGV4_SUITE_TESTS(run_case, EXPECTED_CASES)
 
 /* ---- our own cases ---------------------------------------------------------------- */
 
@@ -453,19 +434,7 @@ int main(void)
     tc = tcase_create("suite-complete");
     tcase_add_test(tc, test_suite_complete);
     suite_add_tcase(s, tc);
-    for (size_t i = 0; i < ncases; i++) {
-        /* one test case per vector and form, named after it, so each is a TAP line */
-        char *hname = xasprintf("header:%s", case_names[i]);
-        char *qname = xasprintf("query:%s", case_names[i]);
-        tcase_names[2 * i] = hname;
-        tcase_names[2 * i + 1] = qname;
-        tc = tcase_create(hname);
-        tcase_add_loop_test(tc, test_suite_header, (int)i, (int)i + 1);
-        suite_add_tcase(s, tc);
-        tc = tcase_create(qname);
-        tcase_add_loop_test(tc, test_suite_query, (int)i, (int)i + 1);
-        suite_add_tcase(s, tc);
-    }
+    add_case_tests(s, test_suite_header, test_suite_query);
     tc = tcase_create("errors");
     tcase_add_test(tc, test_no_host_header);
     tcase_add_test(tc, test_bad_region_service);
@@ -479,10 +448,6 @@ int main(void)
     tcase_add_test(tc, test_key_cache);
     suite_add_tcase(s, tc);
     rc = check_tap_run(s);
-    for (size_t i = 0; i < ncases; i++) {
-        free(case_names[i]);
-        free(tcase_names[2 * i]);
-        free(tcase_names[2 * i + 1]);
-    }
+    free_cases();
     return rc;
 }
