@@ -101,6 +101,8 @@ START_TEST(endpoints_malformed)
         { "<serviceName>com.amazonaws.us-east-1.sqs</serviceName>", "", "endpoint 2: no <serviceName>" },
         { "<creationTimestamp>2026", "<creationTimestamp>x2026", "endpoint 1: <creationTimestamp>" },
         { "<DescribeVpcEndpointsResponse ", "<DescribeVpcsResponse ", "not well-formed" },
+        /* XML must be UTF-8: invalid bytes are a parse error, never half a document */
+        { "<state>available</state>", "<state>avail\xff\xfe" "able</state>", "not well-formed" },
     };
 
     test_each_mutation("ec2/describe_vpc_endpoints.xml", m, TEST_COUNT(m),

@@ -101,6 +101,14 @@ START_TEST(filter_events_paged_real)
     logs_event_list_free(&l);
     aws_response_done(&resp);
 
+    /* invalid UTF-8 and escapes in a log message are kept byte for byte, for the sanitiser */
+    test_resp_str(&resp, "{\"events\": [{\"message\": \"bad \xff\xfe \\u001b[2J\"}]}");
+    ck_assert_int_eq(logs_filter_log_events_parse(&resp, &l, &e), 0);
+    ck_assert_str_eq(l.events[0].message, "bad \xff\xfe \x1b[2J");
+    ck_assert_int_eq(l.events[0].timestamp_ms, -1);
+    logs_event_list_free(&l);
+    aws_response_done(&resp);
+
     /* still searching: no events, a token */
     test_resp_str(&resp, "{\"events\": [], \"nextToken\": \"more\"}");
     ck_assert_int_eq(logs_filter_log_events_parse(&resp, &l, &e), 0);
