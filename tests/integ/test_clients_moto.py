@@ -1,6 +1,8 @@
 """test_clients_moto.py - every second-round service call end to end against moto, through
 opsdeck's own request builders, client stack and parsers (tests/tools/client_call), and
-compared with what boto3 says about the same data.
+compared with what boto3 says about the same data. The three message-move-task actions,
+which moto answers with HTTP 500, go to a small endpoint of our own
+(tests/lib/movetask_server.py) that boto3 talks to as well.
 
 One moto on a free 127.0.0.1 port (stopped by its PID, also when a case fails); data is
 seeded and checked with boto3. Paged calls are followed page by page with the tokens the
@@ -21,6 +23,7 @@ import urllib.request
 import zipfile
 
 from awsenv import Moto, aws_env, boto3_clients
+from movetask_server import MoveTaskServer
 from tap import Tap
 
 BUILD = os.environ.get("TOP_BUILDDIR", ".")
@@ -524,6 +527,53 @@ def test_lambda(t, call, c):
          "GetEventSourceMapping: the state boto3 reads after the update")
 
 
+def test_sqs_move_tasks(t, env):
+    import boto3
+    dlq = "arn:aws:sqs:us-east-1:123456789012:it-dlq"
+    other = "arn:aws:sqs:us-east-1:123456789012:it-dlq-2"
+    with MoveTaskServer(to_move=7, step=3) as srv:
+        call = Caller(dict(env, AWS_ENDPOINT_URL_SQS=srv.endpoint))
+        sqs = boto3.session.Session(aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                                    aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"]).client(
+            "sqs", endpoint_url=srv.endpoint, region_name="us-east-1")
+        handle = call("sqs_start_message_move_task", source=dlq, rate=50)["task_handle"]
+        t.eq(srv.requests[-1], ("AmazonSQS.StartMessageMoveTask",
+                                {"SourceArn": dlq, "MaxNumberOfMessagesPerSecond": 50}),
+             "StartMessageMoveTask: the request as SQS expects it (no destination: back to "
+             "the sources)")
+        theirs = sqs.list_message_move_tasks(SourceArn=dlq, MaxResults=10)["Results"]
+        t.eq([(x["Status"], x["ApproximateNumberOfMessagesMoved"], x["TaskHandle"])
+              for x in theirs], [("RUNNING", 3, handle)],
+             "ListMessageMoveTasks: boto3 reads the task we started, with its handle")
+        mine = call("sqs_list_message_move_tasks", source=dlq, max=10)["tasks"]
+        t.eq([(x["status"], x["moved"], x["to_move"], x["max_per_second"], x["task_handle"])
+              for x in mine], [("RUNNING", 6, 7, 50, handle)],
+             "ListMessageMoveTasks: progress and rate as the next answer says")
+        again = call("sqs_start_message_move_task", source=dlq, ok=False)
+        try:
+            sqs.start_message_move_task(SourceArn=dlq)
+            boto_code = None
+        except sqs.exceptions.ClientError as e:
+            boto_code = e.response["Error"]["Code"]
+        t.eq((again.get("code"), again.get("http_status")), ("UnsupportedOperation", 400),
+             "StartMessageMoveTask while one runs: the error code SQS gives")
+        t.ok(boto_code in ("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation"),
+             "... and boto3 reads the same refusal", detail=boto_code)
+        done = call("sqs_list_message_move_tasks", source=dlq)["tasks"]
+        t.eq([(x["status"], x["moved"], x["task_handle"]) for x in done],
+             [("COMPLETED", 7, None)], "ListMessageMoveTasks: completed, no handle any more")
+        h2 = sqs.start_message_move_task(SourceArn=other, DestinationArn=dlq)["TaskHandle"]
+        sqs.list_message_move_tasks(SourceArn=other)
+        t.eq(call("sqs_cancel_message_move_task", handle=h2)["moved"], 3,
+             "CancelMessageMoveTask: the count moved before the cancel")
+        t.eq([(x["Status"], x["DestinationArn"]) for x in
+              sqs.list_message_move_tasks(SourceArn=other)["Results"]],
+             [("CANCELLED", dlq)], "CancelMessageMoveTask: boto3 reads it cancelled")
+        missing = call("sqs_start_message_move_task", source=dlq[:-6] + "missing", ok=False)
+        t.eq(missing.get("code"), "ResourceNotFoundException",
+             "StartMessageMoveTask on a missing queue: the error names it")
+
+
 def main():
     t = Tap()
     if not os.path.exists(TOOL):
@@ -535,6 +585,7 @@ def main():
         for fn in (test_sqs, test_sns, test_s3, test_logs, test_ec2, test_iam,
                    test_secretsmanager, test_ssm, test_events, test_lambda):
             t.run(fn.__name__, fn, t, call, c)
+        t.run("test_sqs_move_tasks", test_sqs_move_tasks, t, env)
     t.done()
 
 

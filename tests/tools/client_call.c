@@ -503,6 +503,72 @@ static int sqs_url(struct call *c)
     return print_json(o);
 }
 
+static int sqs_move_start(struct call *c)
+{
+    struct sqs_move_params p = { .source_arn = arg("source"), .destination_arn = arg("dest"),
+                                 .max_per_second = argi("rate", 0) };
+    struct aws_request r;
+    struct aws_error e;
+    char *handle;
+    cJSON *o;
+
+    sqs_start_message_move_task_request(&r, &p);
+    if (!send_wait(c, &r))
+        return print_error(c);
+    if (sqs_start_message_move_task_parse(&c->resp, &handle, &e) < 0)
+        return parse_failed(c, &e);
+    o = cJSON_CreateObject();
+    put_str(o, "task_handle", handle);
+    free(handle);
+    return print_json(o);
+}
+
+static int sqs_move_list(struct call *c)
+{
+    struct aws_request r;
+    struct sqs_move_task_list l;
+    struct aws_error e;
+    cJSON *o, *arr;
+
+    sqs_list_message_move_tasks_request(&r, arg("source"), argi("max", 0));
+    if (!send_wait(c, &r))
+        return print_error(c);
+    if (sqs_list_message_move_tasks_parse(&c->resp, &l, &e) < 0)
+        return parse_failed(c, &e);
+    o = cJSON_CreateObject();
+    arr = cJSON_AddArrayToObject(o, "tasks");
+    for (size_t i = 0; i < l.n; i++) {
+        cJSON *v = cJSON_CreateObject();
+        put_str(v, "task_handle", l.tasks[i].task_handle);
+        put_str(v, "status", l.tasks[i].status);
+        put_str(v, "destination_arn", l.tasks[i].destination_arn);
+        put_num(v, "moved", l.tasks[i].moved);
+        put_num(v, "to_move", l.tasks[i].to_move);
+        put_num(v, "max_per_second", l.tasks[i].max_per_second);
+        put_str(v, "failure_reason", l.tasks[i].failure_reason);
+        cJSON_AddItemToArray(arr, v);
+    }
+    sqs_move_task_list_free(&l);
+    return print_json(o);
+}
+
+static int sqs_move_cancel(struct call *c)
+{
+    struct aws_request r;
+    struct aws_error e;
+    int64_t moved;
+    cJSON *o;
+
+    sqs_cancel_message_move_task_request(&r, arg("handle"));
+    if (!send_wait(c, &r))
+        return print_error(c);
+    if (sqs_cancel_message_move_task_parse(&c->resp, &moved, &e) < 0)
+        return parse_failed(c, &e);
+    o = cJSON_CreateObject();
+    put_num(o, "moved", moved);
+    return print_json(o);
+}
+
 static int sns_publish(struct call *c)
 {
     struct attr_args aa;
@@ -1360,6 +1426,9 @@ static const struct {
     { "sqs_delete_message", sqs_delete },
     { "sqs_purge_queue", sqs_purge },
     { "sqs_get_queue_url", sqs_url },
+    { "sqs_start_message_move_task", sqs_move_start },
+    { "sqs_list_message_move_tasks", sqs_move_list },
+    { "sqs_cancel_message_move_task", sqs_move_cancel },
     { "sns_publish", sns_publish },
     { "sns_get_subscription_attributes", sns_sub_attrs },
     { "sns_get_topic_attributes", sns_topic_attrs },
