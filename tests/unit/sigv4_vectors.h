@@ -1,4 +1,4 @@
-/* sigv4_vectors.h - reading the published AWS signing suites (tests/data/sigv4/v4, sigv4a/v4a)
+/* sigv4_vectors.h - reading the published AWS signing suites (tests/data/sigv4/v4, sigv4a)
  * for test_sigv4 and test_sigv4a: case folders, files, request.txt into a struct
  * aws_request and back. One test program includes it once, after defining _GNU_SOURCE
  * (strptime, timegm). */
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/request.h"
@@ -200,7 +201,11 @@ static inline void find_cases(const char *sub)
     if (!d)
         return;
     while ((e = readdir(d)) != NULL && ncases < sizeof(case_names) / sizeof(case_names[0])) {
-        if (e->d_name[0] == '.')
+        char path[8192];
+        struct stat st;
+        /* a case is a folder; the licence and README beside them are not */
+        snprintf(path, sizeof(path), "%s/%s", vector_dir, e->d_name);
+        if (e->d_name[0] == '.' || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         case_names[ncases++] = xstrdup(e->d_name);
     }

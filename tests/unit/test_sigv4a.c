@@ -1,4 +1,4 @@
-/* test_sigv4a.c - SigV4A against the published suite (tests/data/sigv4a/v4a, 40 cases) and
+/* test_sigv4a.c - SigV4A against the published suite (tests/data/sigv4a, 40 cases) and
  * on bad input.
  *
  * ECDSA signatures are randomised, so per case and form (header, query) this checks what
@@ -444,7 +444,7 @@ int main(void)
     TCase *tc;
     int rc;
 
-    find_cases("sigv4a/v4a");
+    find_cases("sigv4a");
     tc = tcase_create("suite-complete");
     tcase_add_test(tc, test_suite_complete);
     suite_add_tcase(s, tc);
