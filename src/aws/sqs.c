@@ -427,8 +427,12 @@ void sqs_get_queue_url_request(struct aws_request *r, const char *queue_name,
 static int parse_one_string(const struct aws_response *resp, const char *ctx,
                             const char *key, char **out, struct aws_error *err)
 {
-    cJSON *root = proto_json_parse(resp->body.data, resp->body.len, err);
-    int rc = root ? proto_json_strdup(root, key, out, err) : -1;
+    cJSON *root;
+    int rc;
+
+    *out = NULL;
+    root = proto_json_parse(resp->body.data, resp->body.len, err);
+    rc = root ? proto_json_strdup(root, key, out, err) : -1;
 
     cJSON_Delete(root);
     if (rc == 0 || (rc == 1 && !**out)) {
@@ -438,7 +442,7 @@ static int parse_one_string(const struct aws_response *resp, const char *ctx,
     if (rc < 0) {
         free(*out);
         *out = NULL;
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
         return -1;
     }
     return 0;
@@ -542,7 +546,7 @@ int sqs_list_message_move_tasks_parse(const struct aws_response *resp,
                                   &out->tasks, &out->n, err) < 0) {
         cJSON_Delete(root);
         sqs_move_task_list_free(out);
-        proto_error_prefix(err, "SQS ListMessageMoveTasks");
+        proto_error_response(err, resp, "SQS ListMessageMoveTasks");
         return -1;
     }
     cJSON_Delete(root);
@@ -569,7 +573,7 @@ int sqs_cancel_message_move_task_parse(const struct aws_response *resp, int64_t 
         *moved = -1;
     cJSON_Delete(root);
     if (rc < 0) {
-        proto_error_prefix(err, "SQS CancelMessageMoveTask");
+        proto_error_response(err, resp, "SQS CancelMessageMoveTask");
         return -1;
     }
     return 0;

@@ -1,7 +1,10 @@
 /* fuzz_sqs.c - the SQS JSON response parsers (ListQueues, GetQueueAttributes with its
- * RedrivePolicy/RedriveAllowPolicy documents, ListDeadLetterSourceQueues, ListQueueTags). */
+ * RedrivePolicy/RedriveAllowPolicy documents, ListDeadLetterSourceQueues, ListQueueTags),
+ * and the message ones (ReceiveMessage, the batches, the move tasks, GetQueueUrl). */
 #include "config.h"
 #include "fuzz_util.h"
+
+#include <stdlib.h>
 
 #include "aws/sqs.h"
 
@@ -12,6 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sqs_url_list l;
     struct sqs_queue_attrs a;
     struct sqs_tag_list t;
+    struct sqs_message_list m;
+    struct sqs_batch_result b;
+    struct sqs_send_batch_result sb;
+    struct sqs_move_task_list mt;
+    char *s;
+    int64_t n;
 
     fuzz_response(&r, data, size);
     aws_error_clear(&err);
@@ -23,6 +32,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sqs_queue_attrs_free(&a);
     if (sqs_list_queue_tags_parse(&r, &t, &err) == 0)
         sqs_tag_list_free(&t);
+    if (sqs_receive_message_parse(&r, &m, &err) == 0)
+        sqs_message_list_free(&m);
+    if (sqs_batch_parse(&r, "DeleteMessageBatch", &b, &err) == 0)
+        sqs_batch_result_free(&b);
+    if (sqs_send_message_batch_parse(&r, &sb, &err) == 0)
+        sqs_send_batch_result_free(&sb);
+    if (sqs_list_message_move_tasks_parse(&r, &mt, &err) == 0)
+        sqs_move_task_list_free(&mt);
+    if (sqs_get_queue_url_parse(&r, &s, &err) == 0)
+        free(s);
+    if (sqs_start_message_move_task_parse(&r, &s, &err) == 0)
+        free(s);
+    sqs_cancel_message_move_task_parse(&r, &n, &err);
     aws_response_done(&r);
     return 0;
 }

@@ -21,6 +21,13 @@ seeds() { # the seed folders of a target
     fuzz_theme) echo "$top/themes" ;;
     fuzz_sanitize) echo "$top/tests/fuzz/seeds/sanitize $top/tests/data/responses/s3" ;;
     fuzz_sigv4) echo "$top/tests/data/sigv4/v4" ;;
+    fuzz_logs) echo "$top/tests/data/responses/logs" ;;
+    fuzz_ec2) echo "$top/tests/data/responses/ec2" ;;
+    fuzz_iam) echo "$top/tests/data/responses/iam" ;;
+    fuzz_secretsmanager) echo "$top/tests/data/responses/secretsmanager" ;;
+    fuzz_ssm) echo "$top/tests/data/responses/ssm" ;;
+    fuzz_events) echo "$top/tests/data/responses/events" ;;
+    fuzz_lambda) echo "$top/tests/data/responses/lambda" ;;
     esac
 }
 

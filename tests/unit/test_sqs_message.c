@@ -552,6 +552,13 @@ START_TEST(get_queue_url_real_and_malformed)
     struct aws_error e;
     char *url = NULL;
 
+    /* whatever out held before, a failure leaves NULL and frees nothing it did not make */
+    test_resp_str(&resp, "");
+    url = (char *)"not ours";
+    ck_assert_int_eq(sqs_get_queue_url_parse(&resp, &url, &e), -1);
+    ck_assert_ptr_null(url);
+    aws_response_done(&resp);
+
     test_resp_file(&resp, "sqs/get_queue_url.json");
     ck_assert_int_eq(sqs_get_queue_url_parse(&resp, &url, &e), 0);
     ck_assert(strstr(url, "/123456789012/msgs.fifo") != NULL);
