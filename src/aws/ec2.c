@@ -113,6 +113,6 @@ int ec2_describe_vpc_endpoints_parse(const struct aws_response *resp,
 fail:
     xml_free(doc);
     ec2_vpc_endpoint_list_free(&l);
-    proto_error_prefix(err, "EC2 DescribeVpcEndpoints");
+    proto_error_response(err, resp, "EC2 DescribeVpcEndpoints");
     return -1;
 }

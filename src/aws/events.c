@@ -199,7 +199,7 @@ static int parse_paged(const struct aws_response *resp, const char *ctx, const c
         rc = 0;
     cJSON_Delete(root);
     if (rc < 0)
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
     return rc;
 }
 
@@ -250,7 +250,7 @@ int events_describe_rule_parse(const struct aws_response *resp, struct events_ru
     if (!root || parse_rule(root, out, err) < 0) {
         cJSON_Delete(root);
         events_rule_free(out);
-        proto_error_prefix(err, "EventBridge DescribeRule");
+        proto_error_response(err, resp, "EventBridge DescribeRule");
         return -1;
     }
     cJSON_Delete(root);

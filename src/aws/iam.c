@@ -53,10 +53,11 @@ static int time_child(const xmlNode *n, const char *name, int64_t *out, struct a
     return 0;
 }
 
-static int fail_with(xmlDoc *doc, struct aws_error *err, const char *ctx)
+static int fail_with(xmlDoc *doc, const struct aws_response *resp, struct aws_error *err,
+                     const char *ctx)
 {
     xml_free(doc);
-    proto_error_prefix(err, ctx);
+    proto_error_response(err, resp, ctx);
     return -1;
 }
 
@@ -90,11 +91,11 @@ int iam_get_account_password_policy_parse(const struct aws_response *resp,
         xml_child_bool(pol, "RequireNumbers", &p.require_numbers, err) < 0 ||
         xml_child_bool(pol, "RequireUppercaseCharacters", &p.require_uppercase, err) < 0 ||
         xml_child_bool(pol, "RequireLowercaseCharacters", &p.require_lowercase, err) < 0)
-        return fail_with(doc, err, "IAM GetAccountPasswordPolicy");
+        return fail_with(doc, resp, err, "IAM GetAccountPasswordPolicy");
     /* a policy that says passwords expire must say when */
     if (p.expire_passwords && p.max_age_days < 0) {
         aws_error_set(err, AWS_ERR_PARSE, "ExpirePasswords without MaxPasswordAge");
-        return fail_with(doc, err, "IAM GetAccountPasswordPolicy");
+        return fail_with(doc, resp, err, "IAM GetAccountPasswordPolicy");
     }
     xml_free(doc);
     *out = p;
@@ -131,7 +132,7 @@ int iam_get_user_parse(const struct aws_response *resp, struct iam_user *out,
         time_child(n, "CreateDate", &u.created, err) < 0 ||
         time_child(n, "PasswordLastUsed", &u.password_last_used, err) < 0) {
         iam_user_free(&u);
-        return fail_with(doc, err, "IAM GetUser");
+        return fail_with(doc, resp, err, "IAM GetUser");
     }
     xml_child_text(n, "UserId", &u.id, err);
     xml_child_text(n, "Path", &u.path, err);
@@ -164,7 +165,7 @@ int iam_get_login_profile_parse(const struct aws_response *resp, struct iam_logi
         time_child(n, "CreateDate", &p.created, err) < 0 ||
         xml_child_bool(n, "PasswordResetRequired", &p.reset_required, err) < 0) {
         iam_login_profile_free(&p);
-        return fail_with(doc, err, "IAM GetLoginProfile");
+        return fail_with(doc, resp, err, "IAM GetLoginProfile");
     }
     xml_free(doc);
     *out = p;
@@ -234,7 +235,7 @@ int iam_list_access_keys_parse(const struct aws_response *resp, struct iam_acces
     return 0;
 fail:
     iam_access_key_list_free(&l);
-    return fail_with(doc, err, "IAM ListAccessKeys");
+    return fail_with(doc, resp, err, "IAM ListAccessKeys");
 }
 
 void iam_get_access_key_last_used_request(struct aws_request *r, const char *access_key_id)
@@ -262,14 +263,14 @@ int iam_get_access_key_last_used_parse(const struct aws_response *resp,
     out->last_used = -1;
     res = result_of(&doc, resp, "GetAccessKeyLastUsed", NULL, err);
     if (!res)
-        return fail_with(doc, err, "IAM GetAccessKeyLastUsed");
+        return fail_with(doc, resp, err, "IAM GetAccessKeyLastUsed");
     used = xml_child(res, "AccessKeyLastUsed");
     if (!used) {
         aws_error_set(err, AWS_ERR_PARSE, "no <AccessKeyLastUsed> in the response");
-        return fail_with(doc, err, "IAM GetAccessKeyLastUsed");
+        return fail_with(doc, resp, err, "IAM GetAccessKeyLastUsed");
     }
     if (time_child(used, "LastUsedDate", &k.last_used, err) < 0)
-        return fail_with(doc, err, "IAM GetAccessKeyLastUsed");
+        return fail_with(doc, resp, err, "IAM GetAccessKeyLastUsed");
     xml_child_text(res, "UserName", &k.user, err);
     xml_child_text(used, "ServiceName", &k.service, err);
     xml_child_text(used, "Region", &k.region, err);
@@ -303,7 +304,7 @@ int iam_generate_credential_report_parse(const struct aws_response *resp,
     res = result_of(&doc, resp, "GenerateCredentialReport", NULL, err);
     if (!res || xml_child_required(res, "State", &s.state, err) < 0) {
         iam_report_state_free(&s);
-        return fail_with(doc, err, "IAM GenerateCredentialReport");
+        return fail_with(doc, resp, err, "IAM GenerateCredentialReport");
     }
     xml_child_text(res, "Description", &s.description, err);
     xml_free(doc);
@@ -357,7 +358,7 @@ fail:
     free(b64);
     free(csv);
     iam_credential_report_free(&c);
-    return fail_with(doc, err, "IAM GetCredentialReport");
+    return fail_with(doc, resp, err, "IAM GetCredentialReport");
 }
 
 /* ---- the CSV ---- */

@@ -117,7 +117,7 @@ int lambda_list_event_source_mappings_parse(const struct aws_response *resp,
                          "mapping", &out->mappings, &out->n, err) < 0) {
         cJSON_Delete(root);
         lambda_esm_list_free(out);
-        proto_error_prefix(err, "Lambda ListEventSourceMappings");
+        proto_error_response(err, resp, "Lambda ListEventSourceMappings");
         return -1;
     }
     cJSON_Delete(root);
@@ -134,7 +134,7 @@ int lambda_event_source_mapping_parse(const struct aws_response *resp, struct la
     if (!root || parse_esm(root, out, err) < 0) {
         cJSON_Delete(root);
         lambda_esm_free(out);
-        proto_error_prefix(err, "Lambda event-source mapping");
+        proto_error_response(err, resp, "Lambda event-source mapping");
         return -1;
     }
     cJSON_Delete(root);

@@ -87,7 +87,7 @@ int logs_filter_log_events_parse(const struct aws_response *resp, struct logs_ev
 fail:
     cJSON_Delete(root);
     logs_event_list_free(&l);
-    proto_error_prefix(err, "CloudWatch Logs FilterLogEvents");
+    proto_error_response(err, resp, "CloudWatch Logs FilterLogEvents");
     return -1;
 }
 
@@ -152,6 +152,6 @@ int logs_describe_log_groups_parse(const struct aws_response *resp, struct logs_
 fail:
     cJSON_Delete(root);
     logs_group_list_free(&l);
-    proto_error_prefix(err, "CloudWatch Logs DescribeLogGroups");
+    proto_error_response(err, resp, "CloudWatch Logs DescribeLogGroups");
     return -1;
 }

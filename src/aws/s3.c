@@ -388,7 +388,7 @@ int s3_get_bucket_location_parse(const struct aws_response *resp, char **region,
 fail:
     free(v);
     xml_free(doc);
-    proto_error_prefix(err, "S3 GetBucketLocation");
+    proto_error_response(err, resp, "S3 GetBucketLocation");
     return -1;
 }
 
@@ -510,7 +510,7 @@ int s3_list_object_versions_parse(const struct aws_response *resp, struct s3_ver
 fail:
     xml_free(doc);
     s3_version_list_free(&l);
-    proto_error_prefix(err, "S3 ListObjectVersions");
+    proto_error_response(err, resp, "S3 ListObjectVersions");
     return -1;
 }
 
@@ -568,6 +568,6 @@ int s3_get_object_tagging_parse(const struct aws_response *resp, struct s3_tag_l
 fail:
     xml_free(doc);
     s3_tag_list_free(&t);
-    proto_error_prefix(err, "S3 GetObjectTagging");
+    proto_error_response(err, resp, "S3 GetObjectTagging");
     return -1;
 }

@@ -150,7 +150,7 @@ int s3_head_object_parse(const struct aws_response *resp, struct s3_object_head 
     return 0;
 fail:
     s3_object_head_free(&h);
-    proto_error_prefix(err, "S3 HeadObject");
+    proto_error_response(err, resp, "S3 HeadObject");
     return -1;
 }
 
@@ -223,7 +223,7 @@ int s3_get_object_range_parse(const struct aws_response *resp, struct s3_range *
     else
         return 0;
     out->first = out->last = out->total = -1;
-    proto_error_prefix(err, "S3 GetObject");
+    proto_error_response(err, resp, "S3 GetObject");
     return -1;
 }
 

@@ -105,7 +105,7 @@ int secretsmanager_list_secrets_parse(const struct aws_response *resp,
                          &l.secrets, &l.n, err) < 0) {
         cJSON_Delete(root);
         secretsmanager_secret_list_free(&l);
-        proto_error_prefix(err, "Secrets Manager ListSecrets");
+        proto_error_response(err, resp, "Secrets Manager ListSecrets");
         return -1;
     }
     cJSON_Delete(root);
@@ -125,7 +125,7 @@ int secretsmanager_describe_secret_parse(const struct aws_response *resp,
     if (!root || parse_secret(root, &s, err) < 0) {
         cJSON_Delete(root);
         secretsmanager_secret_free(&s);
-        proto_error_prefix(err, "Secrets Manager DescribeSecret");
+        proto_error_response(err, resp, "Secrets Manager DescribeSecret");
         return -1;
     }
     cJSON_Delete(root);

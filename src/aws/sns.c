@@ -447,7 +447,7 @@ fail:
     cJSON_Delete(redrive);
     xml_free(doc);
     sns_subscription_attrs_free(&a);
-    proto_error_prefix(err, "SNS GetSubscriptionAttributes");
+    proto_error_response(err, resp, "SNS GetSubscriptionAttributes");
     return -1;
 }
 
@@ -511,7 +511,7 @@ int sns_publish_parse(const struct aws_response *resp, struct sns_published *out
 fail:
     xml_free(doc);
     sns_published_free(&p);
-    proto_error_prefix(err, "SNS Publish");
+    proto_error_response(err, resp, "SNS Publish");
     return -1;
 }
 

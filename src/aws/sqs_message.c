@@ -219,7 +219,7 @@ int sqs_receive_message_parse(const struct aws_response *resp, struct sqs_messag
 fail:
     cJSON_Delete(root);
     sqs_message_list_free(&l);
-    proto_error_prefix(err, "SQS ReceiveMessage");
+    proto_error_response(err, resp, "SQS ReceiveMessage");
     return -1;
 }
 
@@ -345,7 +345,7 @@ fail:
     cJSON_Delete(root);
     sqs_batch_result_free(&b);
     snprintf(ctx, sizeof(ctx), "SQS %s", action ? action : "batch");
-    proto_error_prefix(err, ctx);
+    proto_error_response(err, resp, ctx);
     return -1;
 }
 
@@ -453,7 +453,7 @@ int sqs_send_message_parse(const struct aws_response *resp, struct sqs_sent *out
     if (!root || parse_sent(root, false, out, err) < 0) {
         cJSON_Delete(root);
         sqs_sent_free(out);
-        proto_error_prefix(err, "SQS SendMessage");
+        proto_error_response(err, resp, "SQS SendMessage");
         return -1;
     }
     cJSON_Delete(root);
@@ -484,6 +484,6 @@ int sqs_send_message_batch_parse(const struct aws_response *resp,
 fail:
     cJSON_Delete(root);
     sqs_send_batch_result_free(&b);
-    proto_error_prefix(err, "SQS SendMessageBatch");
+    proto_error_response(err, resp, "SQS SendMessageBatch");
     return -1;
 }

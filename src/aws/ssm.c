@@ -153,7 +153,7 @@ int ssm_get_parameter_parse(const struct aws_response *resp, struct ssm_paramete
 fail:
     root_free(root);
     ssm_parameter_free(&p);
-    proto_error_prefix(err, "SSM GetParameter");
+    proto_error_response(err, resp, "SSM GetParameter");
     return -1;
 }
 
@@ -172,7 +172,7 @@ static int parse_list(const struct aws_response *resp, const char *ctx, bool pag
         (paged && proto_json_next_token(root, "NextToken", &l.next_token, err) < 0)) {
         root_free(root);
         ssm_parameter_list_free(&l);
-        proto_error_prefix(err, ctx);
+        proto_error_response(err, resp, ctx);
         return -1;
     }
     root_free(root);
@@ -203,7 +203,7 @@ int ssm_put_parameter_parse(const struct aws_response *resp, int64_t *version,
         aws_error_set(err, AWS_ERR_PARSE, "no Version");
     if (rc != 1) {
         *version = -1;
-        proto_error_prefix(err, "SSM PutParameter");
+        proto_error_response(err, resp, "SSM PutParameter");
         return -1;
     }
     return 0;
