@@ -10,66 +10,21 @@ throttles one queue's GetQueueAttributes: the group backs off (x2, x4) and recov
 throttled row is kept stale, a queue that vanished mid-cycle is dropped without an error."""
 import json
 import os
-import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from polldump import PollDump  # noqa: E402
 from seed import seed  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
-POLL_DUMP = os.path.join(os.environ.get("TOP_BUILDDIR", "."), "tests", "tools", "poll_dump")
 HOSTILE = {"clear": "\x1b[2J", "clip": "\x1b]52;c;aGk=\x07", "bidi": "\u202eevil.txt",
            "team": "platform"}
 # seed.py puts ApproximateAgeOfOldestMessage points for these queues only
 AGED = ("orders-intake", "search-indexer", "orders-dlq", "billing-dlq", "payments-dlq.fifo")
-
-
-class PollDump:
-    """poll_dump as a child driven over a pipe; killed by its PID if still running."""
-
-    def __init__(self, env):
-        env = dict(env, OPSDECK_MAX_ATTEMPTS="1", OPSDECK_CONNECT_TIMEOUT_MS="3000")
-        # an hour between polls: only `refresh` starts a cycle, so `run 1` is one cycle
-        self.p = subprocess.Popen([POLL_DUMP, "--interval", "3600"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, env=env, text=True)
-
-    def cmd(self, line):
-        self.p.stdin.write(line + "\n")
-        self.p.stdin.flush()
-        return self.p.stdout.readline().rstrip("\n")
-
-    def run(self, n=1):
-        return self.cmd(f"run {n}")
-
-    def dump(self):
-        self.p.stdin.write("dump\n")
-        self.p.stdin.flush()
-        rows, info = {}, {}
-        for line in self.p.stdout:
-            if line.strip() == "END":
-                break
-            o = json.loads(line)
-            if "kind_info" in o:
-                info[o["kind_info"]] = o
-            else:
-                rows.setdefault(o["kind"], {})[o["key"]] = o
-        return rows, info
-
-    def close(self):
-        if self.p.poll() is None:
-            try:
-                self.p.stdin.write("quit\n")
-                self.p.stdin.flush()
-                self.p.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.p.kill()
-                self.p.wait()
-        err = self.p.stderr.read()
-        return self.p.returncode, err
 
 
 def boto_queues(sqs):
