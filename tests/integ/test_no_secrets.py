@@ -3,7 +3,8 @@
 Runs the main commands with known fake secrets (environment keys with a session token, and
 long-term keys added to a real gnome-keyring with `opsdeck creds add`): snapshot against
 moto, snapshot against a dead port (the error path), whoami, creds add/list, config_dump;
-with and without a D-Bus session. Then searches every captured stdout/stderr, every file
+with and without a D-Bus session. The keyring profile's requests go through a proxy that
+checks each signature against the keyring's secret (moto itself accepts any signature). Then searches every captured stdout/stderr, every file
 under the test's HOME and TMPDIR (the keyring's own encrypted storage excepted) and the
 build's tests/*.log for the secrets, raw and in the encodings a leak would most likely
 take (URL-encoded, JSON-escaped, base64). Like test_keyring.py, it re-runs itself inside
@@ -16,9 +17,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.parse
 
 from keyringenv import rerun_in_keyring_session
+from sigv4_verify import VerifyingProxy
 from tap import Tap
 
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR", ".")
@@ -60,6 +63,28 @@ class Run:
 
 def leaks(text):
     return [name for name, s in SECRETS.items() if any(f in text for f in forms(s))]
+
+
+def verify_self_check(endpoint):
+    """One GetCallerIdentity signed by botocore with the keyring's key id and a wrong
+    secret, through a VerifyingProxy expecting the right one: what the proxy saw."""
+    import urllib.request
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    with VerifyingProxy(endpoint, {KR_AKID: KR_SECRET}) as px:
+        req = AWSRequest(method="POST", url=px.endpoint + "/",
+                         data=b"Action=GetCallerIdentity&Version=2011-06-15",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        SigV4Auth(Credentials(KR_AKID, KR_SECRET[:-1] + "x"), "sts", "us-east-1").add_auth(req)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            opener.open(urllib.request.Request(req.url, data=req.body, method="POST",
+                                               headers=dict(req.headers.items())), timeout=30)
+        except urllib.error.HTTPError:
+            pass
+        return px.seen[0] if px.seen else None
 
 
 def inner():
@@ -108,11 +133,22 @@ def inner():
         t.ok(rc == 0 and "...0002" in out, "creds list works", out)
         rc, out, _ = run("config_dump kr", [CONFIG_DUMP, "--profile", "kr"], kenv)
         t.ok("creds.method=keyring" in out, "config_dump resolves the keyring keys", out)
-        rc, out, _ = run("snapshot kr", [OPSDECK, "--profile", "kr", "snapshot", "--json"],
-                         kenv)
-        t.ok(rc == 0, "snapshot signed with the keyring keys works")
-        rc, _, _ = run("whoami kr", [OPSDECK, "--profile", "kr", "whoami"], kenv)
-        t.ok(rc == 0, "whoami with the keyring keys works")
+        # moto takes any signature: a proxy in front of it lets through only requests that
+        # botocore, given the keyring's secret, signs the same way
+        with VerifyingProxy(m.endpoint, {KR_AKID: KR_SECRET}) as px:
+            penv = dict(kenv, AWS_ENDPOINT_URL=px.endpoint)
+            rc, out, _ = run("snapshot kr", [OPSDECK, "--profile", "kr", "snapshot", "--json"],
+                             penv)
+            rc2, _, _ = run("whoami kr", [OPSDECK, "--profile", "kr", "whoami"], penv)
+            seen = list(px.seen)
+        refused = [s for s in seen if s[3]]
+        t.ok(rc == 0 and "ns-q" in out and rc2 == 0 and len(seen) >= 6 and not refused and
+             all(s[2] == KR_AKID for s in seen),
+             f"snapshot and whoami are signed with the keyring's key and secret ({len(seen)} "
+             "requests checked)", f"snapshot rc={rc} whoami rc={rc2}\n{refused or seen}")
+        wrong = verify_self_check(m.endpoint)
+        t.ok(wrong and wrong[3] and "does not match" in wrong[3],
+             "the check refuses a request signed with another secret (self-check)", wrong)
 
         nodbus = {k: v for k, v in env.items()
                   if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "DISPLAY")}
