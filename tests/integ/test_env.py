@@ -44,14 +44,23 @@ def lifecycle():
         sqs.create_queue(QueueName="before-reset")
         with Moto() as m2:
             t.ok(m2.port != port and m2.pid != pid, "a second moto gets its own port and PID")
-            t.eq(sqs.list_queues().get("QueueUrls", [""])[0].rsplit("/", 1)[-1], "before-reset",
-                 "the two servers do not share state")
+            sqs2 = boto3_clients(m2.endpoint, services=("sqs",))["sqs"]
+            sqs2.create_queue(QueueName="only-in-second")
+            names = [[u.rsplit("/", 1)[-1] for u in c.list_queues().get("QueueUrls", [])]
+                     for c in (sqs, sqs2)]
+            t.eq(names, [["before-reset"], ["only-in-second"]],
+                 "the two servers do not share state: each lists only its own queue")
         m.reset()
         t.eq(sqs.list_queues().get("QueueUrls", []), [], "reset() empties moto")
     t.ok(wait_gone(pid), "moto's PID is gone after the with block")
     t.ok(refused(port), "moto's port refuses connections after stop")
-    m.stop()
-    t.ok(True, "stop() twice does not raise")
+    try:
+        m.stop()
+        raised = None
+    except Exception as e:  # noqa: BLE001 - any exception is the failure reported
+        raised = e
+    t.ok(raised is None and m.proc.returncode is not None,
+         "stop() a second time returns quietly and the process stays reaped", detail=raised)
 
 
 def failure_message():
