@@ -91,6 +91,8 @@ def paging():
 def untrusted_text():
     # SNS answers in XML, which cannot carry ESC or BEL: the topic gets what XML allows (bidi
     # override, DEL, a C1 control); the queue policy, sent as JSON, carries the escapes.
+    # Neither is in the text summary: that gets them through the caller's and the profile's
+    # names (below).
     display = "ops\u202eevil\x7f\x85"
     sid = "ops\x1b[2J\x1b]52;c;aGVsbG8=\x07\u2066x"
     policy = json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -112,9 +114,34 @@ def untrusted_text():
              "the JSON still carries the exact display name, escaped")
         t.eq(doc["queues"][0]["attributes"].get("Policy"), policy,
              "the JSON still carries the exact queue policy, escaped")
-        p = subprocess.run([OPSDECK, "snapshot"], env=env, capture_output=True)
-        t.ok(p.returncode == 0 and "\u202e".encode() not in p.stdout and b"\x1b" not in p.stdout,
-             "the text summary is escaped too", repr(p.stdout[:300]))
+
+        # The text summary's first line names the caller and the profile. The caller is an
+        # IAM user whose name (from AWS, through XML) holds a bidi override, DEL and a C1
+        # control; the profile's name (from the local config file) holds ESC [2J and BEL.
+        import boto3
+        iam = boto3.client("iam", endpoint_url=m.endpoint, region_name="us-east-1",
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        user = "ops\u202eevil\x7f\x85x"
+        iam.create_user(UserName=user)
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        prof = "oncall\x1b[2Jevil\x07"
+        with open(env["AWS_CONFIG_FILE"], "w", encoding="utf-8") as f:
+            f.write(f"[profile {prof}]\nregion = us-east-1\n")
+        with open(env["AWS_SHARED_CREDENTIALS_FILE"], "w", encoding="utf-8") as f:
+            f.write(f"[{prof}]\naws_access_key_id = {key['AccessKeyId']}\n"
+                    f"aws_secret_access_key = {key['SecretAccessKey']}\n")
+        e = {k: v for k, v in env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+        p = subprocess.run([OPSDECK, "--profile", prof, "snapshot"], env=e, capture_output=True)
+        first = p.stdout.split(b"\n", 1)[0].decode("utf-8", "replace")
+        bad = [b for b in (b"\x1b", b"\x07", b"\x7f", "\x85".encode(), "\u202e".encode())
+               if b in p.stdout]
+        t.ok(p.returncode == 0 and not bad,
+             "the text summary holds no ESC, BEL, DEL, C1 control or bidi override",
+             f"rc={p.returncode} found={bad} {p.stdout[:300]!r} {p.stderr[-300:]!r}")
+        t.ok("user/ops\\u{202E}evil\\x7F\\x85x" in first and
+             "profile oncall\\x1B[2Jevil\\x07" in first,
+             "the text summary shows the caller's and the profile's names in the "
+             "sanitiser's escapes (\\u{202E}, \\x7F, \\x85, \\x1B, \\x07)", first)
 
 
 def failures():
