@@ -4,9 +4,10 @@ A queue's tags (what this console's sqs detail pane shows) hold ESC [2J (clear t
 an OSC 52 sequence (write the user's clipboard), a bidi override (U+202E, reorders what is
 shown) and a colour sequence in a tag key. Checked twice:
 - headless (OPSDECK_SCRIPT): the dump shows the escapes as text (\\x1B[2J, \\x07, \\u{202E}),
-  and holds no ESC, BEL or U+202E character;
-- on a real terminal (tmux, every byte the console wrote recorded with pipe-pane): none of
-  the sequences reaches the terminal as it is, while the escaped text is on the screen."""
+  and holds no ESC, BEL or U+202E character, nor the ^[ that ncurses draws for an ESC it is
+  handed (an ESC opsdeck let through would look "safe" on screen that way);
+- on a real terminal (tmux, every byte the console wrote recorded with pipe-pane): the bytes
+  hold opsdeck's escaped text and none of the sequences, raw or as ^[."""
 import os
 import sys
 
@@ -29,6 +30,9 @@ SHOWN = {"clear": "\\x1B[2JPWNED",
          "\x1b[31mred": "\\x1B[31mred"}
 # Bytes that must never reach the terminal.
 RAW_FORBIDDEN = [b"\x1b[2JPWNED", b"\x1b]52", b"\xe2\x80\xae", b"\x1b[31mred", b"\x07"]
+# ncurses draws a control character it is handed as ^X (ESC as ^[): the absence of the raw
+# byte alone would not show that opsdeck escaped it, so the screen must show neither form.
+CARET_FORMS = ["^[[2JPWNED", "^[]52", "^[[31mred", "^G"]
 
 
 def setup(endpoint):
@@ -53,7 +57,9 @@ def headless(env):
     for k, shown in SHOWN.items():
         t.ok(shown in text, f"headless: tag {k!r} is shown escaped as {shown}", text)
     bad = [c for c in ("\x1b", "\x07", "\u202e") if c in text]
-    t.eq(bad, [], "headless: the screen holds no ESC, BEL or U+202E character")
+    bad += [c for c in CARET_FORMS if c in text]
+    t.eq(bad, [], "headless: the screen holds no ESC, BEL or U+202E character, nor ncurses' "
+         "^[ / ^G for one handed to it raw")
 
 
 def terminal(env):
@@ -82,9 +88,11 @@ def terminal(env):
         t.ok(len(raw) > 1000 and "\u25b4".encode() in raw,
              f"tmux: the console's output was recorded as written ({len(raw)} bytes, UTF-8 "
              "intact)", repr(raw[:600]))
-        found = [seq for seq in RAW_FORBIDDEN if seq in raw]
-        t.eq(found, [], "tmux: no ESC [2J, OSC 52, U+202E, colour sequence or BEL from the "
-             "tags in the bytes sent to the terminal")
+        found = [seq for seq in RAW_FORBIDDEN + [c.encode() for c in CARET_FORMS] if seq in raw]
+        missing = [v for v in SHOWN.values() if v.encode() not in raw]
+        t.eq((found, missing), ([], []), "tmux: the bytes sent to the terminal hold the tags "
+             "in opsdeck's escapes (\\x1B[2JPWNED, \\x07, \\u{202E}), and no ESC [2J, OSC 52, "
+             "U+202E, colour sequence or BEL from them, raw or as ^[")
 
 
 def main():
