@@ -19,9 +19,10 @@ Any other action is refused (400 UnsupportedOperation)."""
 import itertools
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from awsenv import FAKE_KEY_ID, FAKE_SECRET, REGION
+from loopback import LoopbackServer
 from sigv4_verify import verify
 
 ACCOUNT = "123456789012"
@@ -56,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self):  # noqa: N802 - http.server's name
-        fake = self.server.fake
+        fake = self.server.owner
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         who, problem = verify("POST", self.path, list(self.headers.items()), body,
                               {FAKE_KEY_ID: FAKE_SECRET})
@@ -90,16 +91,17 @@ class _Handler(BaseHTTPRequestHandler):
                                [("x-amzn-query-error", f"{e.query_code};Sender")])
 
 
-class FakeSqs:
+class FakeSqs(LoopbackServer):
+    handler = _Handler
+
     def __init__(self, estate, page=4):
+        super().__init__()
         self.estate = dict(estate)
         self.page = page
         self.requests = []
         self.lock = threading.Lock()
         self._tokens = {}
         self._serial = itertools.count(1)
-        self._srv = None
-        self.endpoint = None
 
     # ---- names --------------------------------------------------------------------------
     def url(self, name):
@@ -189,25 +191,3 @@ class FakeSqs:
     def do_ListQueueTags(self, params):  # noqa: N802
         self._name(params)
         return {}
-
-    # ---- life -----------------------------------------------------------------------------
-    def start(self):
-        self._srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._srv.daemon_threads = True
-        self._srv.fake = self
-        threading.Thread(target=self._srv.serve_forever, daemon=True).start()
-        self.endpoint = f"http://127.0.0.1:{self._srv.server_port}"
-        return self
-
-    def stop(self):
-        if self._srv:
-            self._srv.shutdown()
-            self._srv.server_close()
-            self._srv = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False

@@ -22,12 +22,14 @@ import re
 import threading
 import types
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from unittest import mock
 
 import botocore.auth as bauth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from loopback import LoopbackServer
 
 _AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256 Credential=([^/,]+)/(\d{8})/([^/,]+)/([^/,]+)/aws4_request,"
                       r"\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})$")
@@ -98,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _any(self):
-        px = self.server.px
+        px = self.server.owner
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = list(self.headers.items())
         who, problem = verify(self.command, self.path, headers, body, px.secrets)
@@ -129,35 +131,13 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 
 
-class VerifyingProxy:
+class VerifyingProxy(LoopbackServer):
     """A loopback HTTP proxy that lets through only requests signed with the given keys."""
+    handler = _Handler
 
     def __init__(self, upstream, secrets):
+        super().__init__()
         self.upstream = urllib.parse.urlsplit(upstream)
         self.secrets = dict(secrets)
         self.seen = []
         self.lock = threading.Lock()
-        self._srv = self._thread = None
-        self.endpoint = None
-
-    def start(self):
-        self._srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._srv.daemon_threads = True
-        self._srv.px = self
-        self._thread = threading.Thread(target=self._srv.serve_forever, daemon=True)
-        self._thread.start()
-        self.endpoint = f"http://127.0.0.1:{self._srv.server_port}"
-        return self
-
-    def stop(self):
-        if self._srv:
-            self._srv.shutdown()
-            self._srv.server_close()
-            self._srv = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
