@@ -4,7 +4,9 @@
 #   ./setup.sh demo     ... and run opsdeck against a local moto seeded with demo data
 #   ./setup.sh test     ... and run every test: plain build, AddressSanitizer+UBSan build,
 #                       make distcheck (the release tarball builds and passes on its own), and
-#                       a few seconds of each libFuzzer target (build-fuzz, make fuzz-smoke)
+#                       a few seconds of each libFuzzer target (build-fuzz, make fuzz-smoke);
+#                       the last line is the count of this run's cases: N passed, N failed
+#                       (doc/testing.md says how it is made)
 # Idempotent: packages already installed are not touched; the build is incremental.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -50,25 +52,65 @@ bootstrap() {
     }
 }
 
-build() { # build DIR [configure args...]
+build() { # build DIR [configure args...]; returns make's (or configure's) status
     local dir=$1; shift
-    mkdir -p "$dir"
+    mkdir -p "$dir" || return
     if [ ! -f "$dir/Makefile" ]; then
         say "configure $dir $*"
-        (cd "$dir" && "$top/configure" --enable-werror "$@" >/dev/null)
+        (cd "$dir" && "$top/configure" --enable-werror "$@" >/dev/null) || return
     fi
     say "make -C $dir"
     make -C "$dir" -j"$(nproc)" >/dev/null
 }
 
-run_tests() { # run_tests DIR : runs make check there, never stops on failure
-    local dir=$1
-    say "make check in $dir"
-    make -C "$dir" -j"$(nproc)" check >"$dir/check.out" 2>&1 || true
-    grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" | grep -v '^PASS' || true
+# ---- ./setup.sh test: every configuration's results, counted by tests/summary.sh ----------
+counted=()   # four arguments per configuration for tests/summary.sh
+stamp=       # a file made when the run started: only results newer than it are counted
+finished=
+
+# run_counted LABEL DIR TARGET [make args...]: `make TARGET` in DIR, whose results are the .trs
+# files of the test programs `make print-tests` declares there (with the same make args).
+# The declared programs' old results are deleted first, so none can be counted twice. Never
+# stops the run: a failure, even one before any test ran, is counted by tests/summary.sh.
+run_counted() {
+    local label=$1 dir=$2 target=$3 rc=0 trs
+    shift 3
+    mkdir -p "$dir"
+    # (only "NAME RESULT" lines: a Makefile being regenerated prints its commands too)
+    make -s -C "$dir" print-tests "$@" 2>/dev/null | awk 'NF == 2 && $2 ~ /\.trs$/' \
+        >"$dir/tests.declared" || true
+    while read -r _ trs; do
+        rm -f "$dir/$trs" "$dir/${trs%.trs}.log"
+    done <"$dir/tests.declared"
+    rm -f "$dir/test-suite.log"
+    say "make $target in $dir ($label)"
+    make -C "$dir" -j"$(nproc)" -Otarget "$target" "$@" >"$dir/$target.out" 2>&1 || rc=$?
+    report_make "$label" "$dir/$target.out" "$rc"
+    counted+=("$label" "$rc" "$dir" "$dir/tests.declared")
+}
+
+# report_make LABEL OUTPUT STATUS: on stderr, the failed cases, or, when make failed with
+# none (a test that did not build), the end of its output
+report_make() {
+    grep -E '^(FAIL|ERROR|XPASS|SKIP):' "$2" >&2 && return 0
+    [ "$3" -eq 0 ] && return 0
+    say "$1: make exited with status $3; the end of $2:"
+    tail -25 "$2" >&2 || true
+}
+
+on_test_exit() {
+    local rc=$?
+    [ -n "$stamp" ] && rm -f "$stamp"
+    if [ -z "$finished" ]; then
+        # CI reads the last line: a run cut short must not end without a count
+        say "the test run stopped before counting (status $rc)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
 }
 
 cmd=${1:-build}
+[ "$cmd" = test ] && trap on_test_exit EXIT
 install_deps
 bootstrap
 case "$cmd" in
@@ -83,25 +125,29 @@ demo)
     ;;
 test)
     check_python
-    build build
-    build build-asan --enable-asan
-    rc=0
-    run_tests build
-    run_tests build-asan
+    stamp=$(mktemp)
+    # A configuration that does not build is still counted: its programs have no result.
+    build build || true
+    run_counted plain build check
+    build build-asan --enable-asan || true
+    run_counted asan build-asan check
     # the fuzz targets, a few seconds each on their seeds and saved crash inputs (TAP cases
-    # in build-fuzz, counted below); clang's warnings are not gcc's, so no -Werror here
-    say "make fuzz-smoke in build-fuzz"
+    # of tests/fuzz/smoke.sh); clang's warnings are not gcc's, so no -Werror here
     mkdir -p build-fuzz
-    [ -f build-fuzz/Makefile ] || (cd build-fuzz && "$top/configure" --enable-fuzzing >/dev/null)
-    make -C build-fuzz -j"$(nproc)" fuzz-smoke >build-fuzz/fuzz-smoke.out 2>&1 || true
-    grep -E '^(FAIL|ERROR):' build-fuzz/fuzz-smoke.out || true
+    [ -f build-fuzz/Makefile ] ||
+        (cd build-fuzz && "$top/configure" --enable-fuzzing >/dev/null) || true
+    run_counted fuzz build-fuzz fuzz-smoke TESTS=tests/fuzz/smoke.sh
+    # distcheck's tree is deleted when it passes: its cases are read from its output, and
+    # must cover the programs the plain build declares (the same Makefile.am). -Otarget
+    # keeps each test's lines together, or two tests running at once garble them.
     say "make distcheck"
-    make -C build distcheck >build/distcheck.out 2>&1 || {
-        say "make distcheck failed; the end of its output:"
-        tail -40 build/distcheck.out >&2
-    }
-    grep -E '^(FAIL|ERROR|XPASS):' build/distcheck.out || true
-    bash tests/summary.sh build build-asan build-fuzz build/distcheck.out || rc=1
+    rc=0
+    make -C build -j"$(nproc)" -Otarget distcheck >build/distcheck.out 2>&1 || rc=$?
+    report_make distcheck build/distcheck.out "$rc"
+    counted+=(distcheck "$rc" build/distcheck.out build/tests.declared)
+    rc=0
+    bash tests/summary.sh --since "$stamp" "${counted[@]}" || rc=1
+    finished=1
     exit $rc
     ;;
 *)
