@@ -77,7 +77,8 @@ def navigate(env):
             ok, rows = tm.wait_for(lambda rs, k=key: rs[1][:20] == screens[k][1][:20] and
                                    [r[:NAMES] for r in rs[2:-2]] ==
                                    [r[:NAMES] for r in screens[k][2:-2]])
-            t.ok(ok, f"tmux: :{cmd} shows the view of key {key}", show(rows))
+            t.ok(ok, f"tmux: :{cmd} shows the view of key {key}",
+                 show(rows) + f"\n--- what key {key} showed:\n" + show(screens[key]))
         # filter in the sqs view
         tm.text("2")
         tm.wait_for("search-indexer")
