@@ -90,12 +90,12 @@ run_counted() {
 }
 
 # report_make LABEL OUTPUT STATUS: on stderr, the failed cases, or, when make failed with
-# none (a test that did not build), the end of its output
+# none (a test that did not build), its error lines (or the end of its output)
 report_make() {
     grep -E '^(FAIL|ERROR|XPASS|SKIP):' "$2" >&2 && return 0
     [ "$3" -eq 0 ] && return 0
-    say "$1: make exited with status $3; the end of $2:"
-    tail -25 "$2" >&2 || true
+    say "$1: make exited with status $3; from $2:"
+    grep -E -m 20 '(error|Error)[: ]|\*\*\*' "$2" >&2 || tail -25 "$2" >&2 || true
 }
 
 on_test_exit() {
