@@ -12,14 +12,13 @@
 
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
+/* The monotonic clock in the form the act env's clock takes. */
 static int64_t mono_ms(void *arg)
 {
-    struct timespec ts;
-
     (void)arg;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return timeutil_mono_ms();
 }
 
 static void put(int fd, const char *s, size_t n)

@@ -4,6 +4,7 @@
 #include "core/proto.h"
 #include "util/xalloc.h"
 #include "core/xmlutil.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,8 +132,8 @@ void cw_get_metric_data_request(struct aws_request *r, const struct cw_query_set
 
     if (last > s->n)
         last = s->n;
-    proto_format_iso8601(start, ts_start);
-    proto_format_iso8601(end, ts_end);
+    timeutil_format_iso8601(start, ts_start);
+    timeutil_format_iso8601(end, ts_end);
     aws_request_init(r, "monitoring", "GetMetricData", "POST");
     proto_query_request(r, "GetMetricData", CW_VERSION, "StartTime", ts_start, "EndTime", ts_end,
                         "ScanBy", "TimestampDescending", NULL);
@@ -211,7 +212,7 @@ static int parse_result(const xmlNode *m, size_t index, struct cw_metric_result 
     i = 0;
     XML_FOREACH(t, ts, "member") {
         char *txt = xml_text(t);
-        int bad = proto_parse_iso8601(txt, &res->timestamps[i]);
+        int bad = timeutil_parse_iso8601(txt, &res->timestamps[i]);
         if (bad)
             aws_error_set(err, AWS_ERR_PARSE, "result %.32s timestamp %zu is not ISO 8601: "
                           "'%.40s'", res->id, i + 1, txt);

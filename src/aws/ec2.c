@@ -4,6 +4,7 @@
 #include "core/proto.h"
 #include "core/xmlutil.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static int parse_endpoint(const xmlNode *item, struct ec2_vpc_endpoint *e, struc
     xml_child_text(item, "vpcEndpointType", &e->type, err);
     xml_child_text(item, "vpcId", &e->vpc_id, err);
     if (xml_child_text(item, "creationTimestamp", &when, err) == 1 &&
-        proto_parse_iso8601(when, &e->created) < 0) {
+        timeutil_parse_iso8601(when, &e->created) < 0) {
         aws_error_set(err, AWS_ERR_PARSE, "<creationTimestamp> is not an ISO 8601 time: "
                       "'%.40s'", when);
         free(when);

@@ -4,6 +4,7 @@
 #include "core/proto.h"
 #include "core/xmlutil.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static int time_child(const xmlNode *n, const char *name, int64_t *out, struct a
     *out = -1;
     if (xml_child_text(n, name, &v, err) != 1)
         return 0;
-    if (proto_parse_iso8601(v, out) < 0) {
+    if (timeutil_parse_iso8601(v, out) < 0) {
         *out = -1;
         aws_error_set(err, AWS_ERR_PARSE, "<%s> is not an ISO 8601 time: '%.40s'", name, v);
         free(v);
@@ -493,7 +494,7 @@ static int csv_time(const struct iam_report_row *w, const char *col, int64_t *ou
     *out = -1;
     if (no_value(v))
         return 0;
-    if (proto_parse_iso8601(v, out) < 0) {
+    if (timeutil_parse_iso8601(v, out) < 0) {
         *out = -1;
         aws_error_set(err, AWS_ERR_PARSE, "%s is not a time: '%.40s'", col, v);
         return -1;

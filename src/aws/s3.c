@@ -5,6 +5,7 @@
 #include "core/proto.h"
 #include "util/xalloc.h"
 #include "core/xmlutil.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,7 +178,7 @@ static int timestamp(const xmlNode *parent, const char *name, char **text, int64
         *text = NULL;
         return 0;
     }
-    if (proto_parse_iso8601(*text, epoch) < 0) {
+    if (timeutil_parse_iso8601(*text, epoch) < 0) {
         aws_error_set(err, AWS_ERR_PARSE, "<%s> is not an ISO 8601 time: '%.40s'", name, *text);
         return -1;
     }

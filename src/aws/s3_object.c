@@ -6,6 +6,7 @@
 #include "core/sigv4.h"
 #include "core/sigv4a.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,7 @@ static int parse_restore(const char *v, struct s3_object_head *h, struct aws_err
         end = strchr(expiry, '"');
         if (!end || (size_t)(end - expiry) >= sizeof(date) ||
             (memcpy(date, expiry, (size_t)(end - expiry)), date[end - expiry] = '\0',
-             proto_parse_http_date(date, &h->restore_expiry) < 0)) {
+             timeutil_parse_http_date(date, &h->restore_expiry) < 0)) {
             h->restore_expiry = -1;
             aws_error_set(err, AWS_ERR_PARSE, "header x-amz-restore: expiry-date is not a "
                           "date: '%.80s'", v);
@@ -116,7 +117,7 @@ int s3_head_object_parse(const struct aws_response *resp, struct s3_object_head 
         header_count(resp, "x-amz-tagging-count", &h.tag_count, err) < 0)
         goto fail;
     if ((v = aws_response_header(resp, "Last-Modified")) &&
-        proto_parse_http_date(v, &h.mtime) < 0) {
+        timeutil_parse_http_date(v, &h.mtime) < 0) {
         aws_error_set(err, AWS_ERR_PARSE, "header Last-Modified is not a date: '%.40s'", v);
         goto fail;
     }

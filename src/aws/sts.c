@@ -4,6 +4,7 @@
 #include "core/proto.h"
 #include "util/xalloc.h"
 #include "core/xmlutil.h"
+#include "util/timeutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -137,7 +138,7 @@ static int parse_credentials(const struct aws_response *resp, const char *action
         required_text(cr, "SessionToken", &c.session_token, err) < 0 ||
         required_text(cr, "Expiration", &exp, err) < 0)
         goto fail;
-    if (proto_parse_iso8601(exp, &c.expiration) < 0) {
+    if (timeutil_parse_iso8601(exp, &c.expiration) < 0) {
         /* the value is not secret, but it is untrusted: the message does not quote it */
         aws_error_set(err, AWS_ERR_PARSE, "<Expiration> is not an ISO 8601 time");
         goto fail;

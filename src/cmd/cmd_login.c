@@ -14,9 +14,9 @@
 #include "cmd/commands.h"
 #include "creds/creds_provider.h"
 #include "creds/creds_sso.h"
-#include "core/proto.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 static int oidc_call(struct creds_ctx *ctx, const char *url, const char *region,
                      struct aws_request *req, struct aws_response *resp, struct aws_error *err)
@@ -35,14 +35,6 @@ static void resp_wipe_done(struct aws_response *resp)
     if (resp->body.data)
         explicit_bzero(resp->body.data, resp->body.len);
     aws_response_done(resp);
-}
-
-static time_t mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec;
 }
 
 static void sleep_seconds(int64_t s)
@@ -67,7 +59,7 @@ static int poll_token(struct creds_ctx *ctx, const char *url, const char *region
                       const struct oidc_client *cl, const struct oidc_device_auth *da,
                       struct oidc_token *tok, struct aws_error *err)
 {
-    time_t deadline = mono_now() + (time_t)da->expires_in;
+    int64_t deadline = timeutil_mono_ms() + (int64_t)da->expires_in * 1000;
     int64_t interval = da->interval;
 
     for (;;) {
@@ -76,7 +68,7 @@ static int poll_token(struct creds_ctx *ctx, const char *url, const char *region
         int rc;
 
         sleep_seconds(interval);
-        if (mono_now() > deadline)
+        if (timeutil_mono_ms() > deadline)
             break;
         aws_error_clear(err);
         oidc_create_token_request(&req, cl->client_id, cl->client_secret,
@@ -174,7 +166,7 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
     path = sso_token_cache_path(&p);
     if ((rc = sso_token_save(path, &st, err)) < 0)
         goto fail;
-    proto_format_iso8601((int64_t)st.expires_at, when);
+    timeutil_format_iso8601((int64_t)st.expires_at, when);
     {
         char *su = sanitize_text(p.start_url, strlen(p.start_url));
         char *sp = sanitize_text(path, strlen(path));

@@ -29,6 +29,7 @@
 #include "poll/store.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 struct call {
     int done;                  /* 1 answered, -1 failed */
@@ -70,13 +71,11 @@ static int fail_err(const struct aws_error *err, const char *profile)
     return 1;
 }
 
+/* The monotonic clock in the form the act env's clock takes. */
 static int64_t mono_ms(void *arg)
 {
-    struct timespec ts;
-
     (void)arg;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return timeutil_mono_ms();
 }
 
 /* The queue's URL: QUEUE itself when it is one, else the listed queue of that name. */

@@ -15,10 +15,10 @@
 #include "cmd/commands.h"
 #include "creds/creds.h"
 #include "creds/mfa_tty.h"
-#include "core/proto.h"
 #include "util/jsonnum.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 struct whoami {
     int done;                   /* 1 answered, -1 failed */
@@ -93,7 +93,7 @@ static void print_text(const struct aws_config *cfg, const struct whoami *w, con
     } else {
         char iso[21], *line;
 
-        proto_format_iso8601((int64_t)c->expiration, iso);
+        timeutil_format_iso8601((int64_t)c->expiration, iso);
         format_left((long long)(c->expiration - now), left, sizeof(left));
         snprintf(exp, sizeof(exp), "%.10s %.8s UTC", iso, iso + 11);
         line = xasprintf("%s (%s)", exp, left);
@@ -124,7 +124,7 @@ static void print_json(const struct aws_config *cfg, const struct whoami *w, con
     } else {
         char iso[21];
 
-        proto_format_iso8601((int64_t)c->expiration, iso);
+        timeutil_format_iso8601((int64_t)c->expiration, iso);
         cJSON_AddStringToObject(o, "expiration", iso);
         json_add_int64(o, "expires_in_seconds", (int64_t)(c->expiration - now));
     }

@@ -10,6 +10,7 @@
 #include "core/sigv4.h"
 #include "core/sigv4a.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +65,6 @@ struct aws_client {
 
 /* How long to wait before asking a credential provider that said CREDS_PENDING again. */
 #define CREDS_PENDING_POLL_MS 100
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct aws_client *aws_client_new(const struct aws_config *cfg, struct creds_manager *cm,
                                   const struct aws_client_opts *opts)
@@ -242,7 +236,7 @@ void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn 
     c->nops++;
 
     o->state = OP_READY;
-    o->not_before_ms = now_ms();
+    o->not_before_ms = timeutil_mono_ms();
     if (refused) {
         /* reported from aws_client_run like any failure; nothing was resolved or signed */
         aws_error_set(&o->err, AWS_ERR_REFUSED,
@@ -323,7 +317,7 @@ static double rand01(struct aws_client *c)
 static void op_retry_at(struct op *o, long delay_ms)
 {
     o->state = OP_READY;
-    o->not_before_ms = now_ms() + delay_ms;
+    o->not_before_ms = timeutil_mono_ms() + delay_ms;
     o->c->stats.retries++;
 }
 
@@ -356,7 +350,7 @@ static void op_http_done(struct http_result *res, void *ud)
             /* not an attempt: wait for the provider's refresh and ask again */
             o->creds_pending = false;
             o->state = OP_READY;
-            o->not_before_ms = now_ms() + CREDS_PENDING_POLL_MS;
+            o->not_before_ms = timeutil_mono_ms() + CREDS_PENDING_POLL_MS;
             return;
         }
         op_finish(o);       /* o->err was set by op_prepare */
@@ -418,7 +412,7 @@ static void op_http_done(struct http_result *res, void *ud)
 
 static void start_due(struct aws_client *c)
 {
-    long long now = now_ms();
+    long long now = timeutil_mono_ms();
 
     for (struct op *o = c->head; o; o = o->next)
         if (o->state == OP_READY && o->not_before_ms <= now) {
@@ -456,7 +450,7 @@ int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nex
     long long now, wait = timeout_ms < 0 ? 0 : timeout_ms;
 
     start_due(c);
-    now = now_ms();
+    now = timeutil_mono_ms();
     for (struct op *o = c->head; o; o = o->next) {
         if (o->state == OP_FINISHED)
             wait = 0;

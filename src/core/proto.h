@@ -32,9 +32,7 @@
  *     int   proto_parse_int64(s, min, max, &int64_t);         0 ok, -1 not a number / out of range
  *     int   proto_parse_double(s, &double);
  *     int   proto_parse_bool(s, &bool);                       "true"/"false" only
- *     int   proto_parse_iso8601(s, &int64_t epoch);           "2024-01-02T03:04:05(.123)Z|+hh:mm"
- *     int   proto_parse_http_date(s, &int64_t epoch);         "Thu, 03 Dec 2026 09:59:51 GMT"
- *     void  proto_format_iso8601(epoch, char out[21]);        "2024-01-02T03:04:05Z"
+ *   (ISO-8601 and HTTP dates: util/timeutil.h)
  *   Base64 (binary message attributes, the IAM credential report):
  *     char *proto_base64_encode(data, len);
  *     int   proto_base64_decode(text, &unsigned char*, &len);  strict; -1 malformed
@@ -182,14 +180,6 @@ int proto_parse_count_attr(const char *name, const char *v, int64_t *out, struct
 /* A finite decimal number ("1", "-2.5", "1e3"); NaN/inf and junk are errors. */
 int proto_parse_double(const char *s, double *out);
 int proto_parse_bool(const char *s, bool *out);
-/* ISO 8601 UTC timestamp as AWS sends it: YYYY-MM-DDTHH:MM:SS, optional fraction, then 'Z'
- * or +hh:mm/-hh:mm. Seconds since the epoch, fraction dropped. 0 ok, -1 malformed. */
-int proto_parse_iso8601(const char *s, int64_t *epoch);
-/* An HTTP date as S3 sends it in headers (RFC 7231 IMF-fixdate): "Thu, 03 Dec 2026
- * 09:59:51 GMT". 0 ok, -1 anything else (the obsolete RFC 850 and asctime forms too). */
-int proto_parse_http_date(const char *s, int64_t *epoch);
-/* "YYYY-MM-DDTHH:MM:SSZ" in UTC; out must hold 21 bytes. */
-void proto_format_iso8601(int64_t epoch, char out[21]);
 
 /* ---- Base64 (RFC 4648, standard alphabet, padded) ---- */
 

@@ -22,6 +22,7 @@
 #include "creds/creds_role.h"
 #include "creds/keyring.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 struct creds_entry;
 
@@ -54,78 +55,6 @@ static char *key_mask(const char *akid)
     return xasprintf("...%s", n > 4 ? akid + n - 4 : "");
 }
 
-static int digits(const char **p, int n)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++, (*p)++) {
-        if (!isdigit((unsigned char)**p))
-            return -1;
-        v = v * 10 + (**p - '0');
-    }
-    return v;
-}
-
-bool creds_parse_iso8601(const char *s, time_t *out)
-{
-    struct tm tm;
-    const char *p = s;
-    int y, mo, d, h, mi, sec, off = 0;
-    time_t t;
-
-    if (!s)
-        return false;
-    memset(&tm, 0, sizeof(tm));
-    if ((y = digits(&p, 4)) < 0 || *p++ != '-' || (mo = digits(&p, 2)) < 0 || *p++ != '-' ||
-        (d = digits(&p, 2)) < 0 || (*p != 'T' && *p != 't' && *p != ' '))
-        return false;
-    p++;
-    if ((h = digits(&p, 2)) < 0 || *p++ != ':' || (mi = digits(&p, 2)) < 0)
-        return false;
-    sec = 0;
-    if (*p == ':') {
-        p++;
-        if ((sec = digits(&p, 2)) < 0)
-            return false;
-        if (*p == '.' || *p == ',') {  /* fractions of a second: dropped */
-            p++;
-            if (!isdigit((unsigned char)*p))
-                return false;
-            while (isdigit((unsigned char)*p))
-                p++;
-        }
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om;
-
-        if ((oh = digits(&p, 2)) < 0)
-            return false;
-        if (*p == ':')
-            p++;
-        if ((om = digits(&p, 2)) < 0 || oh > 23 || om > 59)
-            return false;
-        off = sign * (oh * 3600 + om * 60);
-    } else {
-        return false;  /* a time without a zone is ambiguous: refuse it */
-    }
-    if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60)
-        return false;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    t = timegm(&tm);
-    if (t == (time_t)-1 || tm.tm_mday != d)  /* timegm normalises Feb 30 to Mar 2 */
-        return false;
-    *out = t - off;
-    return true;
-}
-
 /* ---- providers ----------------------------------------------------------------------- */
 
 static const char *env_nonempty(const char *name)
@@ -142,7 +71,7 @@ static enum provider_result provider_env(struct creds_ctx *ctx, struct aws_crede
     const char *secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
     const char *token, *exp;
     struct aws_credentials *c;
-    time_t expiration = 0;
+    int64_t expiration = 0;
     char *mask;
 
     /* The CLI ignores the environment when --profile names a profile, and a source_profile
@@ -164,7 +93,7 @@ static enum provider_result provider_env(struct creds_ctx *ctx, struct aws_crede
     if (!token)
         token = env_nonempty("AWS_SESSION_TOKEN");
     exp = env_nonempty("AWS_CREDENTIAL_EXPIRATION");
-    if (exp && !creds_parse_iso8601(exp, &expiration)) {
+    if (exp && timeutil_parse_iso8601(exp, &expiration) < 0) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 "
                       "time with a zone; set it like 2030-01-31T12:00:00Z or unset it");
         return PROVIDER_ERROR;

@@ -58,10 +58,6 @@ int creds_manager_mfa_code(struct creds_manager *cm, const char *profile, const 
 /* botocore's name for the provider of the current credentials ("env",
  * "shared-credentials-file", "config-file"), or NULL before a successful get. */
 const char *creds_manager_method(const struct creds_manager *cm);
-/* ISO 8601 with a zone ("2030-01-31T12:00:00Z", "...T12:00:00.123+01:00"); fractions are
- * dropped. false (and *out untouched) for anything else. */
-bool creds_parse_iso8601(const char *s, time_t *out);
-
 /* Added by the manager (keyring issue). */
 
 /* Credentials within this many seconds of expiry are refreshed on the next get. */

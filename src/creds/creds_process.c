@@ -25,6 +25,7 @@
 #include "util/buf.h"
 #include "creds/creds_provider.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #define PROCESS_TIMEOUT_MS 30000     /* botocore has none; a hung helper must not hang us */
 #define PROCESS_KILL_GRACE_MS 2000   /* between SIGTERM and SIGKILL */
@@ -173,7 +174,7 @@ struct aws_credentials *creds_process_parse(const char *json, size_t len, const 
     const cJSON *ver;
     const char *akid, *secret, *token, *exp;
     struct aws_credentials *c = NULL;
-    time_t expiration = 0;
+    int64_t expiration = 0;
 
     if (!cJSON_IsObject(root)) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: the output is not a JSON object; it "
@@ -197,7 +198,7 @@ struct aws_credentials *creds_process_parse(const char *json, size_t len, const 
         !json_opt(root, "SessionToken", &token, what, err) ||
         !json_opt(root, "Expiration", &exp, what, err))
         goto out;
-    if (exp && !creds_parse_iso8601(exp, &expiration)) {
+    if (exp && timeutil_parse_iso8601(exp, &expiration) < 0) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: Expiration in the output is not an ISO "
                       "8601 time with a zone (like 2030-01-31T12:00:00Z)", what);
         goto out;
@@ -210,14 +211,6 @@ out:
 }
 
 /* ---- running the command ------------------------------------------------------------- */
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int process_timeout_ms(void)
 {
@@ -305,7 +298,7 @@ static bool reap_until(pid_t pid, long long deadline, int *status)
             return true;
         if (r < 0 && errno != EINTR)
             return true;  /* not our child any more (SIGCHLD ignored?): nothing to wait for */
-        if (now_ms() >= deadline)
+        if (timeutil_mono_ms() >= deadline)
             return false;
         nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
     }
@@ -323,7 +316,7 @@ struct proc_result {
 static void terminate(pid_t pid, int *status)
 {
     kill(-pid, SIGTERM);
-    if (!reap_until(pid, now_ms() + PROCESS_KILL_GRACE_MS, status)) {
+    if (!reap_until(pid, timeutil_mono_ms() + PROCESS_KILL_GRACE_MS, status)) {
         kill(-pid, SIGKILL);
         while (waitpid(pid, status, 0) < 0 && errno == EINTR)
             ;
@@ -336,7 +329,7 @@ static void terminate(pid_t pid, int *status)
 static int process_run(char **argv, char *out, struct proc_result *res)
 {
     int outp[2], errp[2], statp[2];
-    long long deadline = now_ms() + process_timeout_ms();
+    long long deadline = timeutil_mono_ms() + process_timeout_ms();
     pid_t pid;
     struct pollfd pfd[3];
     ssize_t n;
@@ -375,7 +368,7 @@ static int process_run(char **argv, char *out, struct proc_result *res)
     pfd[0] = (struct pollfd){.fd = outp[0], .events = POLLIN};
     pfd[1] = (struct pollfd){.fd = errp[0], .events = POLLIN};
     while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-        long long left = deadline - now_ms();
+        long long left = deadline - timeutil_mono_ms();
         char chunk[4096];
         int r;
 

@@ -25,6 +25,7 @@
 
 #include "creds/creds_provider.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #define REMOTE_BODY_MAX (64 * 1024)
 #define REMOTE_TOKEN_MAX (16 * 1024)
@@ -156,7 +157,7 @@ struct aws_credentials *creds_remote_parse(const char *json, size_t len, const c
     const char *v[4];
     cJSON *root = cJSON_ParseWithLength(json, len);
     struct aws_credentials *c = NULL;
-    time_t expiration;
+    int64_t expiration;
 
     if (!cJSON_IsObject(root)) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: the answer is not a JSON object", what);
@@ -172,7 +173,7 @@ struct aws_credentials *creds_remote_parse(const char *json, size_t len, const c
         }
         v[i] = item->valuestring;
     }
-    if (!creds_parse_iso8601(v[3], &expiration)) {
+    if (timeutil_parse_iso8601(v[3], &expiration) < 0) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: Expiration in the answer is not an ISO "
                       "8601 time with a zone", what);
         goto out;

@@ -21,8 +21,8 @@
 #include "aws/sso.h"
 #include "core/client.h"
 #include "creds/creds_provider.h"
-#include "core/proto.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 /* A cache file is a few hundred bytes; refuse to read anything huge. */
 #define SSO_CACHE_MAX (1024 * 1024)
@@ -189,15 +189,17 @@ static int cache_time(const cJSON *root, const char *key, time_t *out, const cha
 {
     char *s = NULL;
     int rc = cache_string(root, key, &s, path, err);
+    int64_t t;
 
     if (rc <= 0)
         return rc;
-    if (!creds_parse_iso8601(s, out)) {
+    if (timeutil_parse_iso8601(s, &t) < 0) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "SSO token cache %s: '%s' is not an ISO 8601 "
                       "time like 2030-01-31T12:00:00Z", path, key);
         free(s);
         return -1;
     }
+    *out = (time_t)t;
     free(s);
     return 1;
 }
@@ -293,7 +295,7 @@ static void put_time(cJSON *o, const char *key, time_t t)
 
     if (!t)
         return;
-    proto_format_iso8601((int64_t)t, s);  /* botocore writes %Y-%m-%dT%H:%M:%SZ too */
+    timeutil_format_iso8601((int64_t)t, s);  /* botocore writes %Y-%m-%dT%H:%M:%SZ too */
     put_string(o, key, s);
 }
 
@@ -532,7 +534,7 @@ static enum provider_result provider_sso(struct creds_ctx *ctx, struct aws_crede
     if (t.expires_at <= now) {
         char when[21];
 
-        proto_format_iso8601((int64_t)t.expires_at, when);
+        timeutil_format_iso8601((int64_t)t.expires_at, when);
         aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: the SSO token for %s expired at "
                       "%s%s; " LOGIN_FIX, p.profile, p.start_url, when, refresh_msg, p.profile,
                       p.profile);

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/client.h"
@@ -171,14 +170,6 @@ int loop_catch(struct loop *l, int sig)
         return -1;
     l->caught[sig] = true;
     return 0;
-}
-
-int64_t loop_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void drain_pipe(void)

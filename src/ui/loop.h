@@ -51,7 +51,4 @@ void loop_set_crash_hook(void (*hook)(void));
 int loop_wait(struct loop *l, struct aws_client *client, const int *fds, size_t nfds,
               int timeout_ms, struct loop_wake *out);
 
-/* Milliseconds on the monotonic clock (timers and the poller's schedule). */
-int64_t loop_now_ms(void);
-
 #endif

@@ -41,6 +41,7 @@
 #include "ui/ui_internal.h"
 #include "view.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #ifndef OPSDECK_SRC_THEMEDIR
 #define OPSDECK_SRC_THEMEDIR NULL
@@ -748,7 +749,7 @@ void ui_render(struct ui *ui)
         wnoutrefresh(stdscr);
         doupdate();
         ui->dirty = ui->store_dirty = false;
-        ui->last_render = loop_now_ms();
+        ui->last_render = timeutil_mono_ms();
         return;
     }
     ui_update_view(ui);
@@ -775,7 +776,7 @@ void ui_render(struct ui *ui)
     doupdate();
     ui_clip_flush(ui);
     ui->dirty = ui->store_dirty = false;
-    ui->last_render = loop_now_ms();
+    ui->last_render = timeutil_mono_ms();
 }
 
 /* ---- start and stop -------------------------------------------------------------------- */

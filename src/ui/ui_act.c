@@ -26,6 +26,7 @@
 #include "ui/theme_curses.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 enum ui_dialog_for {
     UI_DLG_FORM,        /* ui->asking's form */
@@ -38,7 +39,7 @@ enum ui_dialog_for {
 static int64_t loop_clock(void *arg)
 {
     (void)arg;
-    return loop_now_ms();
+    return timeutil_mono_ms();
 }
 
 /* ---- the session ------------------------------------------------------------------------- */

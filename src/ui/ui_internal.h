@@ -59,7 +59,7 @@ struct ui {
     /* Poll results arrive by the dozen during a cycle: they are drawn at most every
      * UI_STORE_FRAME_MS, while a key is drawn at once. */
     bool store_dirty;
-    int64_t last_render;       /* loop_now_ms() of the last frame */
+    int64_t last_render;       /* timeutil_mono_ms() of the last frame */
 
     /* looks */
     struct theme theme;
@@ -106,7 +106,7 @@ struct ui {
     bool headless;
     struct script script;
     size_t script_next;
-    int64_t sleep_until;       /* loop_now_ms() a sleep ends at, 0 none */
+    int64_t sleep_until;       /* timeutil_mono_ms() a sleep ends at, 0 none */
     bool waiting;              /* `wait`: until poller_cycles passes wait_cycles */
     unsigned long wait_cycles;
 };

@@ -22,6 +22,7 @@
 #include "ui/theme.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 #ifndef OPSDECK_SRC_THEMEDIR
 #define OPSDECK_SRC_THEMEDIR NULL
@@ -476,7 +477,7 @@ static bool script_ready(struct ui *ui)
     if (poller_busy(ui->poller) || aws_client_pending(ui->client) > 0)
         return false;
     if (ui->sleep_until) {
-        if (loop_now_ms() < ui->sleep_until)
+        if (timeutil_mono_ms() < ui->sleep_until)
             return false;
         ui->sleep_until = 0;
     }
@@ -511,7 +512,7 @@ static void script_step(struct ui *ui)
         ui->dirty = true;
         break;
     case SCRIPT_SLEEP:
-        ui->sleep_until = loop_now_ms() + c->ms;
+        ui->sleep_until = timeutil_mono_ms() + c->ms;
         break;
     case SCRIPT_WAIT:
         ui->waiting = true;
@@ -554,10 +555,10 @@ static void on_signals(struct ui *ui, uint64_t sigs)
 void ui_loop(struct ui *ui)
 {
     int keys[UI_KEYS_PER_WAKE];
-    int64_t last_tick = loop_now_ms() / UI_TICK_MS;
+    int64_t last_tick = timeutil_mono_ms() / UI_TICK_MS;
 
     while (!ui->quit) {
-        int64_t now = loop_now_ms();
+        int64_t now = timeutil_mono_ms();
         int timeout = poller_tick(ui->poller, now);
         int act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
         int tty = STDIN_FILENO;
@@ -598,7 +599,7 @@ void ui_loop(struct ui *ui)
                     ui_key(ui, keys[i]);
             } while (n == UI_KEYS_PER_WAKE && !ui->quit);
         }
-        now = loop_now_ms();
+        now = timeutil_mono_ms();
         if (now / UI_TICK_MS != last_tick) {
             /* ages and countdowns moved on */
             last_tick = now / UI_TICK_MS;

@@ -165,33 +165,6 @@ START_TEST(expiration)
 }
 END_TEST
 
-START_TEST(iso8601)
-{
-    static const char *const bad[] = {
-        "", "2030", "2030-01-01", "2030-01-01T00:00:00", "2030-13-01T00:00:00Z",
-        "2030-02-30T00:00:00Z", "2030-01-01T24:00:00Z", "2030-01-01T00:60:00Z",
-        "2030-01-01T00:00:00Zjunk", "2030-01-01T00:00:00.Z", "2030-01-01T00:00:00+25:00",
-        "99999999999-01-01T00:00:00Z", "2030-1-01T00:00:00Z", "1969-12-31T23:59:59Z",
-        "2030-01-01T00:00:00+01", "-030-01-01T00:00:00Z",
-    };
-    time_t t = 42;
-
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        ck_assert_msg(!creds_parse_iso8601(bad[i], &t), "'%s' accepted", bad[i]);
-        ck_assert_int_eq(t, 42);  /* untouched */
-    }
-    ck_assert(!creds_parse_iso8601(NULL, &t));
-    ck_assert(creds_parse_iso8601("1970-01-01T00:00:00Z", &t));
-    ck_assert_int_eq(t, 0);
-    ck_assert(creds_parse_iso8601("2024-02-29T12:00:00-0230", &t));
-    ck_assert_int_eq(t, 1709208000 + 9000);
-    ck_assert(creds_parse_iso8601("2030-01-01 00:00:00z", &t));
-    ck_assert_int_eq(t, 1893456000);
-    ck_assert(creds_parse_iso8601("2030-01-01T00:00Z", &t));
-    ck_assert_int_eq(t, 1893456000);
-}
-END_TEST
-
 START_TEST(no_credentials)
 {
     struct got g;
@@ -322,7 +295,6 @@ static Suite *creds_suite(void)
     tcase_add_test(tc, session_tokens);
     tcase_add_test(tc, half_set_env);
     tcase_add_test(tc, expiration);
-    tcase_add_test(tc, iso8601);
     tcase_add_test(tc, no_credentials);
     tcase_add_test(tc, claimed_profiles_fail_with_their_own_error);
     tcase_add_test(tc, credentials_file_before_credential_process);

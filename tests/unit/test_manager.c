@@ -14,6 +14,7 @@
 #include "creds/keyring.h"
 #include "tmp_home.h"
 #include "util/xalloc.h"
+#include "util/timeutil.h"
 
 static const char CREDS[] =
     "[a]\naws_access_key_id = AKIAPROFILEA00001\naws_secret_access_key = secret-a\n"
@@ -254,13 +255,13 @@ START_TEST(report_fields)
     struct creds_manager *cm;
     struct creds_report r[2];
     const char *iso;
-    time_t want;
+    int64_t want;
 
     cfg = config(NULL);
     cm = creds_manager_new(cfg);
     env_keys("AKIAREPORT0000001", 3600);
     iso = getenv("AWS_CREDENTIAL_EXPIRATION");
-    ck_assert(creds_parse_iso8601(iso, &want));
+    ck_assert_int_eq(timeutil_parse_iso8601(iso, &want), 0);
     ck_assert_uint_eq(creds_manager_report(cm, r, 2), 0);
     ck_assert_str_eq(get_akid(cm), "AKIAREPORT0000001");
     ck_assert_uint_eq(creds_manager_report(cm, r, 2), 1);

@@ -213,35 +213,6 @@ START_TEST(parse_double_and_bool)
 }
 END_TEST
 
-START_TEST(iso8601_parse_and_format)
-{
-    int64_t t = 0;
-    char out[21];
-
-    ck_assert_int_eq(proto_parse_iso8601("1970-01-01T00:00:00Z", &t), 0);
-    ck_assert_int_eq(t, 0);
-    /* date -u -d 2026-11-25T10:36:44Z +%s */
-    ck_assert_int_eq(proto_parse_iso8601("2026-11-25T10:36:44.000Z", &t), 0);
-    ck_assert_int_eq(t, 1795603004);
-    ck_assert_int_eq(proto_parse_iso8601("2024-02-29T23:59:59Z", &t), 0);
-    ck_assert_int_eq(t, 1709251199);
-    ck_assert_int_eq(proto_parse_iso8601("2026-11-25T12:36:44+02:00", &t), 0);
-    ck_assert_int_eq(t, 1795603004);
-    ck_assert_int_eq(proto_parse_iso8601("2026-11-25T08:36:44.5-02:00", &t), 0);
-    ck_assert_int_eq(t, 1795603004);
-    static const char *bad[] = { "", "2026-11-25", "2026-11-25T10:36:44", "2026-13-01T00:00:00Z",
-                                 "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z",
-                                 "2026-11-25T10:36:44.Z", "2026-11-25T10:36:44Zjunk",
-                                 "abcd-ef-ghTij:kl:mnZ", "2026-11-25T10:36:44+0200" };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(proto_parse_iso8601(bad[i], &t) == -1, "accepted '%s'", bad[i]);
-    proto_format_iso8601(1795603004, out);
-    ck_assert_str_eq(out, "2026-11-25T10:36:44Z");
-    proto_format_iso8601(0, out);
-    ck_assert_str_eq(out, "1970-01-01T00:00:00Z");
-}
-END_TEST
-
 START_TEST(error_prefix_prepends_and_truncates)
 {
     struct aws_error e;
@@ -497,27 +468,6 @@ START_TEST(json_conveniences)
 }
 END_TEST
 
-START_TEST(http_date_strict)
-{
-    static const char *const bad[] = {
-        "Thu, 03 Dec 2026 09:59:51 UTC", "Thu, 3 Dec 2026 09:59:51 GMT",
-        "Thursday, 03-Dec-26 09:59:51 GMT", "Thu Dec  3 09:59:51 2026",
-        "Thu, 31 Feb 2026 09:59:51 GMT", "Thu, 03 Dek 2026 09:59:51 GMT",
-        "Xyz, 03 Dec 2026 09:59:51 GMT", "Thu, 03 Dec 2026 24:00:00 GMT",
-        "Thu, 03 Dec 2026 09:59:51 GMT ", "", "Thu, 03 Dec 2026 09:5x:51 GMT",
-    };
-    int64_t t = 0;
-
-    ck_assert_int_eq(proto_parse_http_date("Thu, 03 Dec 2026 09:59:51 GMT", &t), 0);
-    ck_assert_int_eq(t, 1796291991);
-    ck_assert_int_eq(proto_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
-    ck_assert_int_eq(t, 784111777);
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(proto_parse_http_date(bad[i], &t) == -1, "'%s' accepted", bad[i]);
-    ck_assert_int_eq(proto_parse_http_date(NULL, &t), -1);
-}
-END_TEST
-
 static Suite *proto_suite(void)
 {
     Suite *s = suite_create("proto");
@@ -531,7 +481,6 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, rest_paths_encode_keys);
     tcase_add_test(tc, parse_int64_strict);
     tcase_add_test(tc, parse_double_and_bool);
-    tcase_add_test(tc, iso8601_parse_and_format);
     tcase_add_test(tc, error_prefix_prepends_and_truncates);
     tcase_add_test(tc, xml_namespace_agnostic_lookup);
     tcase_add_test(tc, xml_text_and_typed_getters);
@@ -540,7 +489,6 @@ static Suite *proto_suite(void)
     tcase_add_test(tc, xml_query_result_checks_root);
     tcase_add_test(tc, base64_round_trip_and_strictness);
     tcase_add_test(tc, json_conveniences);
-    tcase_add_test(tc, http_date_strict);
     suite_add_tcase(s, tc);
     return s;
 }

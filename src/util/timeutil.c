@@ -1,0 +1,160 @@
+/* timeutil.c - the monotonic clock and ISO-8601 (timeutil.h).
+ *
+ * The date arithmetic is done here rather than with timegm() (not C11, and its answer for
+ * an impossible date is a normalised other date) or mktime() (the TZ environment). */
+#include "config.h"
+#include "util/timeutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t timeutil_mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* n decimal digits at *p, moving *p past them; -1 when one is not a digit. */
+static int digits(const char **p, int n)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    return v;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool leap_year(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int timeutil_parse_iso8601(const char *s, int64_t *epoch)
+{
+    const char *p = s;
+    int y, mo, d, h, mi, sec = 0, off = 0;
+
+    if (!s)
+        return -1;
+    if ((y = digits(&p, 4)) < 0 || *p++ != '-' || (mo = digits(&p, 2)) < 0 || *p++ != '-' ||
+        (d = digits(&p, 2)) < 0 || (*p != 'T' && *p != 't' && *p != ' '))
+        return -1;
+    p++;
+    if ((h = digits(&p, 2)) < 0 || *p++ != ':' || (mi = digits(&p, 2)) < 0)
+        return -1;
+    if (*p == ':') {
+        p++;
+        if ((sec = digits(&p, 2)) < 0)
+            return -1;
+        if (*p == '.' || *p == ',') {
+            p++;
+            if (!is_digit(*p))
+                return -1;
+            while (is_digit(*p))
+                p++;
+        }
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, oh, om;
+
+        if ((oh = digits(&p, 2)) < 0)
+            return -1;
+        if (*p == ':')
+            p++;
+        if ((om = digits(&p, 2)) < 0 || oh > 23 || om > 59)
+            return -1;
+        off = sign * (oh * 3600 + om * 60);
+    } else {
+        return -1;
+    }
+    if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
+        mi > 59 || sec > 60)
+        return -1;
+    *epoch = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    return 0;
+}
+
+int timeutil_parse_http_date(const char *s, int64_t *epoch)
+{
+    static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const char *p;
+    int d, mo = 0, y, h, mi, sec;
+    bool wday_ok = false;
+
+    /* "Thu, 03 Dec 2026 09:59:51 GMT": 29 characters exactly */
+    if (!s || strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || strcmp(s + 25, " GMT") != 0)
+        return -1;
+    for (int i = 0; i < 7; i++)
+        wday_ok |= strncmp(s, wdays[i], 3) == 0;
+    for (int i = 0; i < 12; i++)
+        if (strncmp(s + 8, months + 3 * i, 3) == 0)
+            mo = i + 1;
+    p = s + 5;
+    d = digits(&p, 2);
+    p = s + 12;
+    y = digits(&p, 4);
+    p = s + 17;
+    h = digits(&p, 2);
+    p = s + 20;
+    mi = digits(&p, 2);
+    p = s + 23;
+    sec = digits(&p, 2);
+    if (!wday_ok || !mo || d < 1 || y < 0 || h < 0 || mi < 0 || sec < 0 ||
+        d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
+        return -1;
+    *epoch = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return 0;
+}
+
+void timeutil_format_iso8601(int64_t epoch, char out[21])
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    char tmp[64];
+
+    if ((int64_t)t != epoch || !gmtime_r(&t, &tm) || tm.tm_year < -1900 ||
+        tm.tm_year > 9999 - 1900) {
+        memcpy(out, "1970-01-01T00:00:00Z", 21);
+        return;
+    }
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    memcpy(out, tmp, 20);
+    out[20] = '\0';
+}
