@@ -21,6 +21,7 @@
 #include "util/textwidth.h"
 #include "view.h"
 #include "util/xalloc.h"
+#include "util/utf8.h"
 
 enum { COL_NAME, COL_VISIBLE, COL_INFLIGHT, COL_DELAYED, COL_OLDEST, COL_FIFO, COL_DLQ,
        COL_DEPTH, NCOLS };
@@ -567,18 +568,6 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
     pane_attributes(p, ctx, r);
 }
 
-/* Bytes in the UTF-8 sequence starting at s (1 for a stray byte: sanitize_text shows it
- * as \xNN on its own). */
-static size_t utf8_len(const unsigned char *s)
-{
-    size_t n = *s < 0x80 ? 1 : (*s >> 5) == 6 ? 2 : (*s >> 4) == 14 ? 3 : (*s >> 3) == 30 ? 4 : 1;
-
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 1;
-    return n;
-}
-
 /* Where value's screen lines of `cols` columns end: the text is cut between characters of
  * the raw (untrusted) value, each piece measured as it will be shown once sanitised, so
  * an escape is never split and view_text still does the sanitising. Returns the number of
@@ -592,9 +581,15 @@ static size_t wrap_value(const char *value, int cols, size_t **ends)
     if (cols < 1)
         cols = 1;
     while (at < len) {
-        size_t cl = utf8_len((const unsigned char *)value + at);
-        char *shown = sanitize_text(value + at, cl);
-        int cw = textwidth(shown);
+        uint32_t cp;
+        size_t cl = utf8_decode(value + at, len - at, &cp);
+        char *shown;
+        int cw;
+
+        if (cl == 0)
+            cl = 1;  /* a stray byte: sanitize_text shows it as \xNN on its own */
+        shown = sanitize_text(value + at, cl);
+        cw = textwidth(shown);
 
         free(shown);
         if (used > 0 && used + cw > cols) {

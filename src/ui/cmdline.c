@@ -15,6 +15,7 @@
 #include "ui/theme.h"
 #include "view.h"
 #include "util/xalloc.h"
+#include "util/utf8.h"
 
 /* ---- the line editor -------------------------------------------------------------------- */
 
@@ -23,19 +24,14 @@ static bool is_cont(unsigned char c)
     return (c & 0xc0) == 0x80;
 }
 
-/* Bytes of the character starting at s[i] (1 for a stray or truncated byte, so that the
- * editor always makes progress over text it did not write itself). */
+/* Bytes of the character starting at s[i] (1 for a byte that is not a character, so that
+ * the editor always makes progress over text it did not write itself). */
 static size_t char_len(const char *s, size_t i, size_t len)
 {
-    unsigned char c = (unsigned char)s[i];
-    size_t n = c < 0x80 ? 1 : c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    uint32_t cp;
+    size_t n = utf8_decode(s + i, len - i, &cp);
 
-    if (i + n > len)
-        return 1;
-    for (size_t k = 1; k < n; k++)
-        if (!is_cont((unsigned char)s[i + k]))
-            return 1;
-    return n;
+    return n ? n : 1;
 }
 
 static size_t next_char(const struct lineedit *le, size_t i)
@@ -95,30 +91,6 @@ static void delete_range(struct lineedit *le, size_t from, size_t to)
         le->cur = from;
 }
 
-static int utf8_encode(unsigned cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | cp >> 12);
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | cp >> 18);
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /* Printable: C0, DEL and the C1 controls (which some terminals obey as escape sequences)
  * are refused, as are surrogates and anything past U+10FFFF (not characters at all). */
 static bool printable(int key)
@@ -130,7 +102,7 @@ static bool printable(int key)
 static enum lineedit_result insert_char(struct lineedit *le, int key)
 {
     char enc[4];
-    size_t n = (size_t)utf8_encode((unsigned)key, enc);
+    size_t n = utf8_encode((uint32_t)key, enc);
 
     /* a character that does not fit whole is refused, never split */
     if (le->len + n > LINEEDIT_MAX)

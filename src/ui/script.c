@@ -6,12 +6,14 @@
 #include <curses.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "view.h"
 #include "util/xalloc.h"
+#include "util/utf8.h"
 
 #define SCRIPT_MAX_FILE (1 << 20)
 
@@ -47,32 +49,6 @@ static void say(char *why, size_t n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* One UTF-8 character at s: its code point and length, or -1 when invalid. */
-static int utf8_decode(const unsigned char *s, int *cp)
-{
-    int len, c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if ((s[0] & 0xe0) == 0xc0) { len = 2; c = s[0] & 0x1f; }
-    else if ((s[0] & 0xf0) == 0xe0) { len = 3; c = s[0] & 0x0f; }
-    else if ((s[0] & 0xf8) == 0xf0) { len = 4; c = s[0] & 0x07; }
-    else return -1;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return -1;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    /* overlong forms, surrogates and values past U+10FFFF are not characters */
-    if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-        (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-        return -1;
-    *cp = c;
-    return len;
-}
-
 int script_parse_keys(const char *text, int **keys, size_t *nkeys, char *why, size_t whylen)
 {
     size_t n = 0, cap = strlen(text) + 1;
@@ -80,7 +56,8 @@ int script_parse_keys(const char *text, int **keys, size_t *nkeys, char *why, si
     const unsigned char *p = (const unsigned char *)text;
 
     while (*p) {
-        int cp, len;
+        uint32_t cp;
+        size_t len;
 
         if (*p == '<') {
             const char *end = strchr((const char *)p + 1, '>');
@@ -111,17 +88,17 @@ int script_parse_keys(const char *text, int **keys, size_t *nkeys, char *why, si
             p = (const unsigned char *)end + 1;
             continue;
         }
-        len = utf8_decode(p, &cp);
-        if (len < 0) {
+        len = utf8_decode((const char *)p, SIZE_MAX, &cp);
+        if (len == 0) {
             say(why, whylen, "invalid UTF-8 in keys");
             goto bad;
         }
         if (cp < 0x20 || cp == 0x7f) {
             say(why, whylen, "control character 0x%02x in keys: write it as <C-x> or <Name>",
-                cp);
+                (unsigned)cp);
             goto bad;
         }
-        k[n++] = cp;
+        k[n++] = (int)cp;
         p += len;
     }
     *keys = k;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "view.h"
 
@@ -178,30 +179,6 @@ static enum textedit_result vertical(struct textedit *te, int dir, int times)
     return move_to(te, to);
 }
 
-static int utf8_encode(unsigned cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | cp >> 12);
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | cp >> 18);
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 static enum textedit_result function_key(struct textedit *te, int k)
 {
     switch (k) {
@@ -258,7 +235,7 @@ enum textedit_result textedit_key(struct textedit *te, int key)
     if (key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0) ||
         (key >= 0xd800 && key <= 0xdfff) || key > 0x10ffff)
         return TEXTEDIT_UNHANDLED;
-    return insert(te, enc, (size_t)utf8_encode((unsigned)key, enc));
+    return insert(te, enc, utf8_encode((uint32_t)key, enc));
 }
 
 size_t textedit_nlines(const struct textedit *te)

@@ -23,6 +23,7 @@
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #ifndef OPSDECK_SRC_THEMEDIR
 #define OPSDECK_SRC_THEMEDIR NULL
@@ -381,34 +382,6 @@ static wchar_t acs_unicode(wchar_t c)
 
 /* ---- the screen as text ---------------------------------------------------------------- */
 
-static size_t utf8_put(char *out, wchar_t c)
-{
-    unsigned long u = (unsigned long)c;
-
-    if (u < 0x80) {
-        out[0] = (char)u;
-        return 1;
-    }
-    if (u < 0x800) {
-        out[0] = (char)(0xc0 | (u >> 6));
-        out[1] = (char)(0x80 | (u & 0x3f));
-        return 2;
-    }
-    if (u < 0x10000) {
-        out[0] = (char)(0xe0 | (u >> 12));
-        out[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (u & 0x3f));
-        return 3;
-    }
-    if (u > 0x10ffff)
-        u = 0xfffd;
-    out[0] = (char)(0xf0 | (u >> 18));
-    out[1] = (char)(0x80 | ((u >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((u >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (u & 0x3f));
-    return 4;
-}
-
 int ui_dump(const char *path)
 {
     /* 0600 from the start, and again if the file existed: a screen may show account
@@ -447,7 +420,7 @@ int ui_dump(const char *path)
             if (a & A_ALTCHARSET)
                 wch[0] = acs_unicode(wch[0]);
             for (int i = 0; i < CCHARW_MAX && wch[i]; i++)
-                len += utf8_put(line + len, wch[i]);
+                len += utf8_encode((uint32_t)wch[i], line + len);
             if (wch[0] != L' ')
                 keep = len;
             w = wcwidth(wch[0]);

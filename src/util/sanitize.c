@@ -9,40 +9,8 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
-
-/* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and the code point, or
- * 0 when the bytes are not valid UTF-8 (overlong forms and surrogates included). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    size_t len;
-    uint32_t c, min;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if ((s[0] & 0xE0) == 0xC0) {
-        len = 2, c = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        len = 3, c = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        len = 4, c = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
 
 /* The terminal's character set: one per process, set at start (sanitize_set_utf8). */
 static bool term_utf8 = true;
@@ -85,7 +53,7 @@ char *sanitize_text(const char *s, size_t len)
     buf_append(&b, "", 0);
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
 
         if (n == 0) {
             buf_printf(&b, "\\x%02X", p[i]);
@@ -121,7 +89,7 @@ char *sanitize_json(const char *json)
     buf_append(&b, "", 0);
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
+        size_t n = utf8_decode(json + i, len - i, &cp);
 
         if (n == 0) {
             buf_puts(&b, "\\ufffd");

@@ -2,54 +2,32 @@
  *
  * Text is walked in units of one base character plus the zero-width characters after it
  * (combining marks, variation selectors, zero-width joiners), so that a cut never leaves a
- * mark without its base or puts it on the ellipsis. UTF-8 is decoded here rather than with
- * mbrtowc(), so that the text is read the same way whatever the locale's charset. */
+ * mark without its base or puts it on the ellipsis. UTF-8 is decoded by util/utf8.c rather
+ * than with mbrtowc(), so that the text is read the same way whatever the locale's charset. */
 #include "config.h"
 #include "util/textwidth.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
-/* Decodes one character at s; returns its length (1 for an invalid byte, *cp = -1). */
-static size_t utf8_decode(const unsigned char *s, long *cp)
+/* The character at s (NUL-terminated) and its length; *cp = -1 for a byte that is not a
+ * character, which is then a unit of its own. */
+static size_t char_at(const char *s, long *cp)
 {
-    long c;
-    size_t n;
+    uint32_t c;
+    size_t n = utf8_decode(s, SIZE_MAX, &c);
 
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    } else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        c = s[0] & 0x1f;
-        n = 2;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        c = s[0] & 0x0f;
-        n = 3;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        c = s[0] & 0x07;
-        n = 4;
-    } else {
+    if (!n) {
         *cp = -1;
         return 1;
     }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            *cp = -1;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    /* overlong forms, surrogates and beyond U+10FFFF are not characters */
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-        (c >= 0xd800 && c <= 0xdfff)) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = c;
+    *cp = (long)c;
     return n;
 }
 
@@ -67,13 +45,12 @@ static int char_width(long cp)
  * and its width in *w. A zero-width character at the very start is a unit of width 0. */
 static size_t unit_next(const char *s, int *w)
 {
-    const unsigned char *p = (const unsigned char *)s;
     long cp;
-    size_t n = utf8_decode(p, &cp);
+    size_t n = char_at(s, &cp);
 
     *w = char_width(cp);
-    while (p[n]) {
-        size_t m = utf8_decode(p + n, &cp);
+    while (s[n]) {
+        size_t m = char_at(s + n, &cp);
 
         if (cp < 0 || char_width(cp) != 0)
             break;
