@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "util/sanitize.h"
 #include "table.h"
 #include "util/textwidth.h"

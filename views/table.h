@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "view.h"
 
 struct table_col {

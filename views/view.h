@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 #include "conf/appconfig.h"
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "poll/store.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 
 /* Keys as views see them: a Unicode character as read by wget_wch(), or a curses KEY_*
  * code offset by VIEW_KEY_FN so the two ranges never collide: VIEW_KEY(KEY_DOWN). */

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "util/sanitize.h"
 #include "util/textwidth.h"
-#include "ui/theme_curses.h"
+#include "look/theme_curses.h"
 #include "core/client.h"
 #include "view.h"
 #include "util/xalloc.h"

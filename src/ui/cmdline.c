@@ -12,7 +12,7 @@
 
 #include "ui/cmdline.h"
 #include "util/textwidth.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "view.h"
 #include "util/xalloc.h"
 #include "util/utf8.h"

@@ -25,9 +25,9 @@
 
 #include "act/form.h"
 #include "ui/cmdline.h"
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "ui/textedit.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "poll/store.h"
 
 enum dialog_kind { DIALOG_CONFIRM, DIALOG_TYPED, DIALOG_FORM, DIALOG_PROGRESS };

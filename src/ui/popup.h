@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ui/glyph.h"
+#include "look/glyph.h"
 
 enum popup_kind { POPUP_HEADING, POPUP_ENTRY, POPUP_TEXT };
 

@@ -23,7 +23,7 @@
 #include "ui/dialog.h"
 #include "ui/editor.h"
 #include "ui/loop.h"
-#include "ui/theme_curses.h"
+#include "look/theme_curses.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 #include "util/timeutil.h"

@@ -19,7 +19,7 @@
 #include "ui/errlog.h"
 #include "ui/popup.h"
 #include "ui/script.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "ui/ui.h"
 #include "view.h"
 

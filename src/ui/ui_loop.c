@@ -19,7 +19,7 @@
 #include "ui/loop.h"
 #include "poll/poller.h"
 #include "util/sanitize.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 #include "util/timeutil.h"

@@ -2,7 +2,7 @@
 #include "config.h"
 #include "fuzz_util.h"
 
-#include "ui/theme.h"
+#include "look/theme.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "util/textwidth.h"
-#include "ui/theme.h"
-#include "ui/theme_curses.h"
+#include "look/theme.h"
+#include "look/theme_curses.h"
 #include "view.h"
 
 struct screen_test {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "conf/awsconfig.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "tmp_home.h"
 
 /* names joined with ',' for one readable assertion; frees them */

@@ -14,7 +14,7 @@
 #include "poll/store.h"
 #include "screen_test.h"
 #include "ui/dialog.h"
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "ui/textedit.h"
 #include "view.h"
 

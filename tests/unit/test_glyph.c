@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_tap.h"
-#include "ui/glyph.h"
+#include "look/glyph.h"
 #include "util/textwidth.h"
 
 static void utf8_locale(void)

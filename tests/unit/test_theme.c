@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "check_tap.h"
-#include "ui/theme.h"
-#include "ui/theme_curses.h"
+#include "look/theme.h"
+#include "look/theme_curses.h"
 #include "util/xalloc.h"
 
 static const char *const shipped[] = { "default", "light", "monochrome", "high-contrast" };

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/theme.h"
+#include "look/theme.h"
 #include "util/xalloc.h"
 
 static const char *const shipped[] = { "default", "light", "monochrome", "high-contrast" };

@@ -1,7 +1,7 @@
 /* theme_curses.c - the thin mapping from resolved styles to ncurses. Kept apart from
  * theme.c so that parsing and colour degradation are tested without a terminal. */
 #include "config.h"
-#include "ui/theme_curses.h"
+#include "look/theme_curses.h"
 
 attr_t theme_curses_attrs(unsigned attrs)
 {

@@ -5,7 +5,7 @@
 
 #include <curses.h>
 
-#include "ui/theme.h"
+#include "look/theme.h"
 
 /* THEME_ATTR_* bits as curses attributes (pure: no terminal needed). */
 attr_t theme_curses_attrs(unsigned attrs);

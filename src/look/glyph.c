@@ -1,6 +1,6 @@
 /* glyph.c - UTF-8 and ASCII glyph tables, and the sparkline renderer. */
 #include "config.h"
-#include "ui/glyph.h"
+#include "look/glyph.h"
 
 #include <math.h>
 #include <string.h>

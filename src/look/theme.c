@@ -6,7 +6,7 @@
  * indented line is never taken as a continuation of the previous value), and rejects
  * lines inih would skip silently or only count. */
 #include "config.h"
-#include "ui/theme.h"
+#include "look/theme.h"
 
 #include <ctype.h>
 #include <dirent.h>
