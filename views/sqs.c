@@ -53,7 +53,7 @@ struct pane_line {
     char *label;  /* NULL: a section title in value */
     char *value;
     enum theme_element style;  /* THEME_N_ELEMENTS: plain */
-    char *note;   /* a section title's short state ("none", "loading…"), or NULL */
+    char *note;   /* a section title's short state ("none", "loading..."), or NULL */
     enum theme_element note_style;
 };
 
@@ -284,6 +284,7 @@ static int sqs_update(void *priv, struct view_ctx *ctx)
 struct pane {
     struct pane_line *lines;
     size_t n, cap;
+    const char *ellipsis;  /* the glyph table's: "…", or "~" under --ascii */
 };
 
 static void pane_add(struct pane *p, const char *label, const char *value,
@@ -316,6 +317,15 @@ static void pane_note(struct pane *p, size_t at, const char *note, enum theme_el
     free(p->lines[at].note);
     p->lines[at].note = xstrdup(note);
     p->lines[at].note_style = style;
+}
+
+/* A section whose data has not arrived yet (tags are fetched once the pane is open). */
+static void pane_loading(struct pane *p, size_t at)
+{
+    char *note = xasprintf("loading%s", p->ellipsis);
+
+    pane_note(p, at, note, THEME_DIM);
+    free(note);
 }
 
 static void pane_free(struct pane *p)
@@ -436,7 +446,7 @@ static void pane_attributes(struct pane *p, const struct view_ctx *ctx,
     size_t sec = pane_section(p, "Attributes");
 
     if (!text)
-        pane_note(p, sec, "loading…", THEME_DIM);
+        pane_loading(p, sec);
     else if (!cJSON_IsObject(obj))
         pane_note(p, sec, "unreadable (not a JSON object)", THEME_WARN);
     else if (n == 0)
@@ -524,7 +534,7 @@ static void pane_tags(struct pane *p, const struct store_res *r)
     size_t sec = pane_section(p, "Tags");
 
     if (!text)
-        pane_note(p, sec, "loading…", THEME_DIM);  /* fetched once the pane is open */
+        pane_loading(p, sec);
     else if (!cJSON_IsObject(obj))
         pane_note(p, sec, "unreadable (not a JSON object)", THEME_WARN);
     else if (n == 0)
@@ -545,6 +555,7 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
     const char *arn;
     char *title;
 
+    p->ellipsis = ctx->glyphs->g[GLYPH_ELLIPSIS];
     title = xasprintf("Queue %s", r ? queue_name(r) : st->detail_name);
     pane_add(p, NULL, title, THEME_TITLE);
     free(title);

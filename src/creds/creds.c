@@ -1,7 +1,7 @@
 /* creds.c - the credential manager: a table of providers tried in the SDKs' order.
  *
  * Each provider answers "not mine" (skip), "here they are", "error" or, for providers that
- * need the network (assume role, SSO, IMDS: the next issue), "pending". The order follows
+ * need the network (assume role, SSO, IMDS), "pending". The order follows
  * botocore's create_credential_resolver: environment, assume role, web identity, SSO, the
  * credentials file, credential_process, the config file. A profile that asks for a provider
  * we do not have yet gets an explicit error, never a silent fall-through to another one. */

@@ -53,13 +53,9 @@ void creds_manager_set_mfa(struct creds_manager *cm, creds_mfa_fn fn, void *ud,
 int creds_manager_mfa_code(struct creds_manager *cm, const char *profile, const char *serial,
                            char *code, size_t codelen);
 
-/* Added by creds.c. */
-
 /* botocore's name for the provider of the current credentials ("env",
  * "shared-credentials-file", "config-file"), or NULL before a successful get. */
 const char *creds_manager_method(const struct creds_manager *cm);
-/* Added by the manager (keyring issue). */
-
 /* Credentials within this many seconds of expiry are refreshed on the next get. */
 #define CREDS_REFRESH_AHEAD 300
 /* After a refresh that failed (or gave credentials that expire as soon), the next attempt

@@ -435,8 +435,6 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
     session_stop(ui);
     ui->cfg = ncfg;
     aws_config_free(old);
-    free(ui->region_override);
-    ui->region_override = region ? xstrdup(region) : NULL;
     session_start(ui);
     view_done_all(ui, true);
     for (size_t d = 0; d < ui->depth; d++)
@@ -857,7 +855,6 @@ static int startup(struct ui *ui)
         fprintf(stderr, "opsdeck: %s\n", why);
         return 1;
     }
-    ui->region_override = ui->g->region ? xstrdup(ui->g->region) : NULL;
     ui->cm = creds_manager_new(ui->cfg);
     creds_manager_set_mfa(ui->cm, ui_mfa_prompt, ui, ui->g->mfa_code);
     if (creds_manager_get(ui->cm, &cr, &err) == CREDS_ERROR) {
@@ -888,7 +885,6 @@ static void teardown(struct ui *ui)
     aws_config_free(ui->cfg);
     appconfig_free(ui->app);
     theme_done(&ui->theme);
-    free(ui->region_override);
     script_done(&ui->script);
     if (ui->loop) {
         loop_free(ui->loop);         /* first: it puts back the crash handlers it replaced */
@@ -946,7 +942,6 @@ int ui_run(const struct global_opts *g, const struct ui_opts *o)
     memset(&ui, 0, sizeof(ui));
     errlog_init(&ui.errlog);
     ui.g = g;
-    ui.o = o;
     ui.rc = 0;
     setlocale(LC_ALL, "");
     theme_init(&ui.theme);

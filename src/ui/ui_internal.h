@@ -31,7 +31,6 @@ enum ui_popup { UI_POPUP_NONE, UI_POPUP_HELP, UI_POPUP_CLI };
 
 struct ui {
     const struct global_opts *g;
-    const struct ui_opts *o;
     int rc;
     bool quit;
     char exit_message[1200];   /* printed on stderr after curses has ended */
@@ -43,7 +42,6 @@ struct ui {
     struct aws_client *client;
     struct store *store;
     struct poller *poller;
-    char *region_override;     /* --region or :region, NULL: the profile's */
     struct loop *loop;
 
     /* OPSDECK_TEST_NOW: the store's clock and the countdowns' */

@@ -909,6 +909,45 @@ START_TEST(not_read_yet_then_cannot_read)
 }
 END_TEST
 
+/* Under --ascii (or a non-UTF-8 locale) the view's own words take the ellipsis from the
+ * glyph table too: no "…" is sent to a terminal that cannot show it. */
+START_TEST(ascii_ellipsis_in_notes)
+{
+    struct world w;
+    struct store *empty = store_new();
+    void *priv = calloc(1, sqs_view.private_size);
+
+    world_init(&w, 80, 24, false);
+    w.ctx.glyphs = &glyphs_ascii;
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    key(&w, '\r');
+    frame(&w);
+    row_is(&w, line_with(&w, "Tags"), "Tags  loading~");
+    for (int y = 0; y < 24; y++) {
+        char *row = screen_test_row(w.scr->win, y);
+
+        for (const char *c = row; *c; c++)
+            ck_assert_msg((unsigned char)*c < 0x80, "non-ASCII in '%s'", row);
+        free(row);
+    }
+
+    /* a region not listed yet */
+    ck_assert_ptr_nonnull(priv);
+    w.ctx.store = empty;
+    sqs_view.init(priv, &w.ctx);
+    sqs_view.update(priv, &w.ctx);
+    werase(w.scr->win);
+    sqs_view.draw(priv, &w.ctx, w.scr->win);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "\xe2\x80\xa6"), 0);
+    sqs_view.done(priv);
+    free(priv);
+    w.ctx.store = w.store;
+    store_free(empty);
+    world_done(&w);
+}
+END_TEST
+
 static Suite *sqs_suite(void)
 {
     Suite *s = suite_create("view_sqs");
@@ -929,6 +968,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, stale_rows_monochrome);
     tcase_add_test(tc, cursor_follows_queue_across_polls);
     tcase_add_test(tc, unknown_numbers_and_keys_listed);
+    tcase_add_test(tc, ascii_ellipsis_in_notes);
     tcase_add_test(tc, copy_and_cli);
     tcase_add_test(tc, not_read_yet_then_cannot_read);
     tcase_add_test(tc, sparkline_advances_on_quiet_poll);
