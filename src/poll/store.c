@@ -1,4 +1,4 @@
-/* store.c - the latest snapshot of every resource, written by pollers, read by views.
+/* store.c - the latest snapshot of every resource, written by poll sources, read by views.
  *
  * Layout: one table per kind (few kinds, found by a linear scan), each a sorted array of row
  * pointers, so lookup is a binary search, iteration is in key order for free, and a list
@@ -50,6 +50,7 @@ struct table {
     uint64_t generation, rows_generation;
     uint64_t sweep;
     bool listing;
+    char *list_prefix;       /* what the open listing covers; "" the whole kind */
     size_t sweep_ok, sweep_failed;   /* rows committed / failed since list_begin */
     int64_t fetched;
     bool stale;
@@ -59,6 +60,14 @@ struct table {
     int64_t max_age;         /* store_kind_expect: 0 none */
     int64_t expect_since;    /* when the first expectation was set */
     struct aws_error *late;  /* shown when overdue without a newer error */
+    int64_t updated;         /* last good data of any kind, 0 never */
+    struct aws_error *last_err;  /* latest failure, of the list or a row */
+    int64_t last_err_time;
+};
+
+struct observer {
+    store_observer_fn fn;
+    void *arg;
 };
 
 struct store {
@@ -68,8 +77,9 @@ struct store {
     size_t names_cap, names_n;
     store_clock_fn clock;
     void *clock_arg;
-    store_observer_fn observer;
-    void *observer_arg;
+    struct observer *observers;
+    size_t nobservers;
+    uint64_t generation;     /* bumped with every table's */
     /* Orders fetches and failures: two events in the same millisecond (an injected clock,
      * a fast machine) must still say which came last, or a row could read stale after a
      * good fetch. */
@@ -120,12 +130,15 @@ void store_free(struct store *s)
         free(s->tables[t]->rows);
         free(s->tables[t]->err);
         free(s->tables[t]->late);
+        free(s->tables[t]->last_err);
+        free(s->tables[t]->list_prefix);
         free(s->tables[t]);
     }
     free(s->tables);
     for (size_t i = 0; i < s->names_cap; i++)
         free(s->names[i]);
     free(s->names);
+    free(s->observers);
     free(s);
 }
 
@@ -135,10 +148,22 @@ void store_set_clock(struct store *s, store_clock_fn fn, void *arg)
     s->clock_arg = fn ? arg : NULL;
 }
 
-void store_set_observer(struct store *s, store_observer_fn fn, void *arg)
+void store_add_observer(struct store *s, store_observer_fn fn, void *arg)
 {
-    s->observer = fn;
-    s->observer_arg = arg;
+    s->observers = xrealloc(s->observers, (s->nobservers + 1) * sizeof(*s->observers));
+    s->observers[s->nobservers++] = (struct observer){ .fn = fn, .arg = arg };
+}
+
+void store_remove_observer(struct store *s, store_observer_fn fn, void *arg)
+{
+    for (size_t i = 0; i < s->nobservers; i++) {
+        if (s->observers[i].fn == fn && s->observers[i].arg == arg) {
+            memmove(&s->observers[i], &s->observers[i + 1],
+                    (s->nobservers - i - 1) * sizeof(*s->observers));
+            s->nobservers--;
+            return;
+        }
+    }
 }
 
 int64_t store_now(const struct store *s)
@@ -146,10 +171,22 @@ int64_t store_now(const struct store *s)
     return s->clock(s->clock_arg);
 }
 
+uint64_t store_generation(const struct store *s)
+{
+    return s->generation;
+}
+
 static void emit(struct store *s, const struct store_event *ev)
 {
-    if (s->observer)
-        s->observer(ev, s->observer_arg);
+    for (size_t i = 0; i < s->nobservers; i++)
+        s->observers[i].fn(ev, s->observers[i].arg);
+}
+
+/* Something in t changed: its generation and the store's move on. */
+static void bump(struct table *t)
+{
+    t->generation++;
+    t->store->generation++;
 }
 
 /* --- interning --------------------------------------------------------------------- */
@@ -272,7 +309,7 @@ static struct store_res *row_get(struct store *s, const char *kind, const char *
     r->key = xstrdup(key);
     t->rows[pos] = r;
     t->n++;
-    t->generation++;
+    bump(t);
     t->rows_generation++;
     return r;
 }
@@ -402,7 +439,7 @@ void store_set(struct store_res *r, const char *field, struct store_value v)
         f->v = v;
         if (copy)
             f->v.u.s = copy;
-        t->generation++;
+        bump(t);
     }
     f->time = r->pending;
     p.time = r->pending;
@@ -450,10 +487,11 @@ void store_update_commit(struct store_res *r)
     r->fetched = r->pending;
     r->fetch_seq = ++s->seq;
     r->stale = false;
+    t->updated = r->pending;
     if (t->listing)
         t->sweep_ok++;
     if (was_stale)
-        t->generation++;
+        bump(t);
     emit(s, &ev);
 }
 
@@ -467,21 +505,38 @@ static void error_store(struct aws_error **slot, const struct aws_error *err)
         aws_error_clear(*slot);
 }
 
-void store_fail(struct store *s, const char *kind, const char *key, const struct aws_error *err)
+/* The kind's latest failure, whatever failed. */
+static void last_error_keep(struct table *t, const struct aws_error *err, int64_t when)
 {
-    struct store_res *r = row_get(s, kind, key);
+    error_store(&t->last_err, err);
+    t->last_err_time = when;
+}
+
+/* Marks r stale with err at now (the row-level failure of store_fail). */
+static void row_fail(struct store_res *r, const struct aws_error *err, int64_t now)
+{
+    struct store *s = r->table->store;
     struct store_event ev = { .type = STORE_EV_ERROR, .kind = r->table->kind, .key = r->key };
 
     error_store(&r->err, err);
-    r->err_time = store_now(s);
+    r->err_time = now;
     r->err_seq = ++s->seq;
     r->stale = true;
     if (r->table->listing && r->seen == r->table->sweep)
         r->table->sweep_failed++;
-    r->table->generation++;
+    bump(r->table);
     ev.error = r->err;
-    ev.time = r->err_time;
+    ev.time = now;
     emit(s, &ev);
+}
+
+void store_fail(struct store *s, const char *kind, const char *key, const struct aws_error *err)
+{
+    struct store_res *r = row_get(s, kind, key);
+    int64_t now = store_now(s);
+
+    last_error_keep(r->table, err, now);
+    row_fail(r, err, now);
 }
 
 /* Past the kind's expected age: read at `fetched` (0: never, counted from the first
@@ -501,7 +556,7 @@ void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
     if (max_age_ms > 0 && !t->expect_since)
         t->expect_since = store_now(s);
     if (max_age_ms != t->max_age)
-        t->generation++;
+        bump(t);
     t->max_age = max_age_ms > 0 ? max_age_ms : 0;
     if (late) {
         if (!t->late)
@@ -510,13 +565,25 @@ void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
     }
 }
 
-void store_list_begin(struct store *s, const char *kind)
+static bool has_prefix(const char *key, const char *prefix)
+{
+    return strncmp(key, prefix, strlen(prefix)) == 0;
+}
+
+void store_list_begin_prefix(struct store *s, const char *kind, const char *prefix)
 {
     struct table *t = table_get(s, kind);
 
     t->sweep++;
     t->listing = true;
     t->sweep_ok = t->sweep_failed = 0;
+    free(t->list_prefix);
+    t->list_prefix = xstrdup(prefix ? prefix : "");
+}
+
+void store_list_begin(struct store *s, const char *kind)
+{
+    store_list_begin_prefix(s, kind, "");
 }
 
 void store_list_end(struct store *s, const char *kind)
@@ -524,14 +591,18 @@ void store_list_end(struct store *s, const char *kind)
     struct table *t = table_get(s, kind);
     int64_t now = store_now(s);
     size_t kept = 0, removed = 0;
+    const char *prefix;
+    bool whole;
 
     /* Without list_begin every row would look unseen: removing them all would blank the
      * view on a poller's mistake, so do nothing instead. */
     if (!t->listing)
         return;
+    prefix = t->list_prefix ? t->list_prefix : "";
+    whole = !*prefix;
     for (size_t i = 0; i < t->n; i++) {
         struct store_res *r = t->rows[i];
-        if (r->seen == t->sweep) {
+        if (r->seen == t->sweep || (!whole && !has_prefix(r->key, prefix))) {
             t->rows[kept++] = r;
             continue;
         }
@@ -543,26 +614,37 @@ void store_list_end(struct store *s, const char *kind)
     }
     t->n = kept;
     t->listing = false;
-    /* A list whose every row failed read nothing: it is not a fresh read of the kind (the
-     * age goes on from the last good one) but a failure, with the rows' error. */
-    if (t->sweep_failed && !t->sweep_ok) {
+    /* A whole list whose every row failed read nothing: it is not a fresh read of the kind
+     * (the age goes on from the last good one) but a failure, with the rows' error. */
+    if (whole && t->sweep_failed && !t->sweep_ok) {
         const struct store_res *bad = NULL;
         for (size_t i = 0; i < t->n && !bad; i++)
             if (t->rows[i]->stale && t->rows[i]->err)
                 bad = t->rows[i];
-        t->generation++;
+        bump(t);
         if (removed)
             t->rows_generation++;
+        free(t->list_prefix);
+        t->list_prefix = NULL;
         store_list_fail(s, kind, bad ? bad->err : NULL);
         return;
     }
-    t->fetched = now;
-    if (removed || t->stale) {
-        t->generation++;
-        if (removed)
-            t->rows_generation++;
+    t->updated = now;
+    if (removed)
+        t->rows_generation++;
+    if (removed || (whole && t->stale))
+        bump(t);
+    if (whole) {
+        t->fetched = now;
+        t->stale = false;
     }
-    t->stale = false;
+    {
+        struct store_event ev = { .type = STORE_EV_LISTED, .kind = t->kind,
+                                  .key = whole ? NULL : prefix, .time = now };
+        emit(s, &ev);
+    }
+    free(t->list_prefix);
+    t->list_prefix = NULL;
 }
 
 void store_list_fail(struct store *s, const char *kind, const struct aws_error *err)
@@ -575,10 +657,31 @@ void store_list_fail(struct store *s, const char *kind, const struct aws_error *
     t->err_seq = ++s->seq;
     t->stale = true;
     t->listing = false;
-    t->generation++;
+    last_error_keep(t, err, t->err_time);
+    bump(t);
     ev.error = t->err;
     ev.time = t->err_time;
     emit(s, &ev);
+}
+
+void store_list_fail_prefix(struct store *s, const char *kind, const char *prefix,
+                            const struct aws_error *err)
+{
+    struct table *t;
+    int64_t now;
+
+    if (!prefix || !*prefix) {
+        store_list_fail(s, kind, err);
+        return;
+    }
+    t = table_get(s, kind);
+    now = store_now(s);
+    if (t->listing && t->list_prefix && strcmp(t->list_prefix, prefix) == 0)
+        t->listing = false;
+    last_error_keep(t, err, now);
+    for (size_t i = 0; i < t->n; i++)
+        if (has_prefix(t->rows[i]->key, prefix))
+            row_fail(t->rows[i], err, now);
 }
 
 /* --- reading ----------------------------------------------------------------------- */
@@ -597,6 +700,9 @@ void store_kind_info(const struct store *s, const char *kind, struct store_kind_
     out->stale = t->stale;
     out->error = t->err;
     out->error_time = t->err_time;
+    out->updated = t->updated;
+    out->last_error = t->last_err;
+    out->last_error_time = t->last_err_time;
     if (!t->stale && table_overdue(t, t->fetched)) {
         out->stale = true;
         out->overdue = true;

@@ -1,6 +1,7 @@
 /* store.h - the latest snapshot of every resource the console shows.
  *
- * Pollers write the store; views read it and never touch the network. A resource is
+ * Poll sources write the store (src/poll/sources/, whose sources.h lists every kind and
+ * field); views read it and never touch the network. A resource is
  * identified by a kind ("queue", "dlq", "topic", "bucket", "identity", ...) and a stable
  * key within it (queue URL, topic ARN, bucket name), so a view can keep its cursor on a row
  * by key across refreshes. Each resource holds named fields (string, int64, double or
@@ -50,12 +51,14 @@ struct store_point {
     double value;
 };
 
-/* What the observer hears. The recorder for replay hangs here; the store only calls it. */
+/* What observers hear. The UI marks the screen dirty here; the recorder for replay hangs
+ * here too. The store only calls them. */
 enum store_event_type {
     STORE_EV_FIELD,    /* a field was set by a poll result (changed tells if it differs) */
     STORE_EV_FETCHED,  /* a poll result for key was committed (fetch time = time) */
     STORE_EV_ERROR,    /* a poll failed; key is NULL when the whole kind's list failed */
     STORE_EV_REMOVED,  /* key disappeared from its kind's list */
+    STORE_EV_LISTED,   /* a list ended (store_list_end); key is its prefix, NULL: the kind */
 };
 
 struct store_event {
@@ -69,7 +72,8 @@ struct store_event {
     int64_t time;
 };
 
-/* Called for every event, after the store has applied it. It must not write the store. */
+/* Called for every event, after the store has applied it. It must not write the store nor
+ * add or remove observers. */
 typedef void (*store_observer_fn)(const struct store_event *ev, void *arg);
 typedef int64_t (*store_clock_fn)(void *arg);
 
@@ -78,19 +82,31 @@ struct store_kind_info {
     uint64_t generation;       /* bumped on any change in the kind (values, rows, errors) */
     uint64_t rows_generation;  /* bumped only when rows are added or removed */
     size_t count;
-    int64_t fetched;           /* last successful list (store_list_end), 0 if never */
-    bool stale;                /* the last list poll failed, or the kind is overdue */
+    int64_t fetched;           /* last successful list of the whole kind, 0 if never */
+    bool stale;                /* the last list poll of the whole kind failed, or the kind
+                                * is overdue */
     bool overdue;              /* no successful read for longer than store_kind_expect's age */
     const struct aws_error *error;  /* last list error (when overdue: the expectation's
                                      * error), NULL if none ever */
     int64_t error_time;
+    /* Ever read: the time of the last good data of any kind (a list ended, a prefix list
+     * ended, a row committed); 0: nothing was ever read, so a view says "not read yet" or,
+     * with last_error, "cannot read", never an empty list. */
+    int64_t updated;
+    const struct aws_error *last_error;  /* the latest failure of the list or of any row */
+    int64_t last_error_time;
 };
 
 struct store *store_new(void);
 void store_free(struct store *s);
 void store_set_clock(struct store *s, store_clock_fn fn, void *arg);
-void store_set_observer(struct store *s, store_observer_fn fn, void *arg);
+/* Observers are called in the order they were added. Removing one that was never added
+ * does nothing. */
+void store_add_observer(struct store *s, store_observer_fn fn, void *arg);
+void store_remove_observer(struct store *s, store_observer_fn fn, void *arg);
 int64_t store_now(const struct store *s);
+/* Bumped whenever any kind's generation is: one number to compare for "anything new?". */
+uint64_t store_generation(const struct store *s);
 
 /* Values to write; strings are copied by the store. */
 struct store_value store_value_str(const char *s);  /* NULL gives unknown */
@@ -132,6 +148,17 @@ void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
 void store_list_begin(struct store *s, const char *kind);
 void store_list_end(struct store *s, const char *kind);
 void store_list_fail(struct store *s, const char *kind, const struct aws_error *err);
+
+/* Replacing the part of a list whose keys start with prefix (one S3 prefix, one page of a
+ * tree) and leaving the other rows of the kind alone: list_begin_prefix, the updates, then
+ * store_list_end removes only the unseen rows under prefix. It does not change the kind's
+ * fetched time or stale flag (those speak for the whole list), only `updated`. When that
+ * listing fails, store_list_fail_prefix marks each row under prefix stale with the error
+ * (as store_fail does) and leaves the rest as they are. An empty prefix is the whole kind:
+ * the same as store_list_begin and store_list_fail. One listing per kind at a time. */
+void store_list_begin_prefix(struct store *s, const char *kind, const char *prefix);
+void store_list_fail_prefix(struct store *s, const char *kind, const char *prefix,
+                            const struct aws_error *err);
 
 /* Reading a kind: rows in key order (strcmp), index 0..count-1, lookup by key in O(log n). */
 void store_kind_info(const struct store *s, const char *kind, struct store_kind_info *out);

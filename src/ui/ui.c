@@ -386,7 +386,7 @@ static void session_start(struct ui *ui)
     ui->store = store_new();
     if (ui->test_clock)
         store_set_clock(ui->store, fixed_clock, &ui->test_now_ms);
-    store_set_observer(ui->store, on_store_event, ui);
+    store_add_observer(ui->store, on_store_event, ui);
     ui->poller = poller_new(ui->client, ui->store, ui->app);
     poller_set_profile(ui->poller, ui->cfg->profile);   /* error lines name the profile */
     ui_act_session_start(ui);

@@ -1,5 +1,6 @@
 /* test_store.c - the store: rows by key, list replacement, generations, history rings,
- * baselines, staleness with an injected clock, the observer, and 10000 rows. */
+ * baselines, staleness with an injected clock, observers, listing scoped to a prefix,
+ * whether a kind was ever read, and 10000 rows. */
 #include "config.h"
 #include "check_tap.h"
 
@@ -594,6 +595,10 @@ static void record(const struct store_event *ev, void *arg)
         snprintf(rec->lines[rec->n++], 160, "removed %s %s @%lld", ev->kind, ev->key,
                  (long long)ev->time);
         break;
+    case STORE_EV_LISTED:
+        snprintf(rec->lines[rec->n++], 160, "listed %s %s @%lld", ev->kind,
+                 ev->key ? ev->key : "*", (long long)ev->time);
+        break;
     }
 }
 
@@ -610,15 +615,17 @@ START_TEST(observer_sees_every_change)
         "field queue b visible=2.5 changed @1000",
         "field queue b gone=? @1000",
         "fetched queue b @1000",
+        "listed queue * @1000",
         "field queue a visible=1 @2000",
         "field queue a name='y' changed @2000",
         "fetched queue a @2000",
         "removed queue b @2000",
+        "listed queue * @2000",
         "error queue a Throttling @3000",
         "error queue * Throttling @4000",
     };
 
-    store_set_observer(s, record, &rec);
+    store_add_observer(s, record, &rec);
     store_list_begin(s, "queue");
     w = store_update_begin(s, "queue", "a");
     store_set_int(w, "visible", 1);
@@ -647,10 +654,185 @@ START_TEST(observer_sees_every_change)
     for (size_t i = 0; i < rec.n; i++)
         ck_assert_str_eq(rec.lines[i], want[i]);
 
-    /* Without an observer nothing is called. */
-    store_set_observer(s, NULL, NULL);
+    /* Once removed, nothing is called. */
+    store_remove_observer(s, record, &rec);
     put_queue(s, "c", 1);
     ck_assert_uint_eq(rec.n, sizeof(want) / sizeof(want[0]));
+    store_free(s);
+}
+END_TEST
+
+/* The UI marks its screen dirty and a recorder writes a file: both hear every event, in
+ * the order they were added, and removing one leaves the other listening. */
+START_TEST(several_observers)
+{
+    struct store *s = new_store();
+    struct recorder a = { .n = 0 }, b = { .n = 0 };
+
+    store_add_observer(s, record, &a);
+    store_add_observer(s, record, &b);
+    put_queue(s, "q", 1);
+    ck_assert_uint_eq(a.n, 4);   /* visible, in_flight, name, fetched */
+    ck_assert_uint_eq(b.n, 4);
+    for (size_t i = 0; i < a.n; i++)
+        ck_assert_str_eq(a.lines[i], b.lines[i]);
+
+    store_remove_observer(s, record, &a);
+    store_remove_observer(s, record, &a);   /* not there any more: nothing happens */
+    store_remove_observer(s, NULL, NULL);
+    fake_now = 2000;
+    put_queue(s, "q", 2);
+    ck_assert_uint_eq(a.n, 4);
+    ck_assert_uint_eq(b.n, 8);
+    ck_assert_str_eq(b.lines[4], "field queue q visible=2 changed @2000");
+    store_free(s);
+}
+END_TEST
+
+static void put_object(struct store *s, const char *key)
+{
+    struct store_res *r = store_update_begin(s, "object", key);
+
+    store_set_int(r, "size", (int64_t)strlen(key));
+    store_update_commit(r);
+}
+
+static bool has_row(const struct store *s, const char *kind, const char *key)
+{
+    return store_find(s, kind, key) != NULL;
+}
+
+/* S3 lists one prefix at a time: a listing of logs/ replaces what is under logs/ and
+ * leaves images/ (listed earlier) alone, and a failed listing marks only its own rows. */
+START_TEST(prefix_listing_keeps_other_prefixes)
+{
+    struct store *s = new_store();
+    struct aws_error err = make_error("AccessDenied", "no ListBucket on logs/");
+    struct recorder rec = { .n = 0 };
+    struct store_kind_info info;
+    uint64_t rows_gen;
+
+    store_list_begin_prefix(s, "object", "images/");
+    put_object(s, "images/a.png");
+    put_object(s, "images/b.png");
+    store_list_end(s, "object");
+    store_list_begin_prefix(s, "object", "logs/");
+    put_object(s, "logs/1.gz");
+    put_object(s, "logs/2.gz");
+    put_object(s, "logs/3.gz");
+    store_list_end(s, "object");
+    ck_assert_uint_eq(store_count(s, "object"), 5);
+    store_kind_info(s, "object", &info);
+    /* a prefix is not the whole list: the kind was read, but never listed whole */
+    ck_assert_int_eq(info.updated, 1000);
+    ck_assert_int_eq(info.fetched, 0);
+
+    /* logs/2.gz was deleted: only it goes */
+    fake_now = 2000;
+    store_add_observer(s, record, &rec);
+    store_list_begin_prefix(s, "object", "logs/");
+    put_object(s, "logs/1.gz");
+    put_object(s, "logs/3.gz");
+    store_list_end(s, "object");
+    ck_assert_uint_eq(store_count(s, "object"), 4);
+    ck_assert(has_row(s, "object", "images/a.png") && has_row(s, "object", "images/b.png"));
+    ck_assert(!has_row(s, "object", "logs/2.gz"));
+    ck_assert_str_eq(rec.lines[rec.n - 2], "removed object logs/2.gz @2000");
+    ck_assert_str_eq(rec.lines[rec.n - 1], "listed object logs/ @2000");
+
+    /* a prefix that sorts inside another's range, and an empty listing of it */
+    store_list_begin_prefix(s, "object", "images/b");
+    store_list_end(s, "object");
+    ck_assert(has_row(s, "object", "images/a.png") && !has_row(s, "object", "images/b.png"));
+
+    /* the logs/ listing fails: its rows stay with their values, stale; images/ is fresh */
+    fake_now = 3000;
+    store_kind_info(s, "object", &info);
+    rows_gen = info.rows_generation;
+    store_list_begin_prefix(s, "object", "logs/");
+    store_list_fail_prefix(s, "object", "logs/", &err);
+    ck_assert(store_res_stale(store_find(s, "object", "logs/1.gz")));
+    ck_assert(store_res_stale(store_find(s, "object", "logs/3.gz")));
+    ck_assert_str_eq(store_res_error(store_find(s, "object", "logs/3.gz"), NULL)->code,
+                     "AccessDenied");
+    ck_assert(!store_res_stale(store_find(s, "object", "images/a.png")));
+    store_kind_info(s, "object", &info);
+    ck_assert(!info.stale);               /* the kind as a whole is not */
+    ck_assert_ptr_null(info.error);
+    ck_assert_uint_eq(info.rows_generation, rows_gen);
+    ck_assert_ptr_nonnull(info.last_error);
+    ck_assert_str_eq(info.last_error->code, "AccessDenied");
+    ck_assert_int_eq(info.last_error_time, 3000);
+    /* the failed listing is closed: a list_end now removes nothing */
+    store_list_end(s, "object");
+    ck_assert_uint_eq(store_count(s, "object"), 3);
+
+    /* an empty prefix is the whole kind: everything unseen goes, fetched is set */
+    fake_now = 4000;
+    store_list_begin_prefix(s, "object", "");
+    put_object(s, "logs/1.gz");
+    store_list_end(s, "object");
+    ck_assert_uint_eq(store_count(s, "object"), 1);
+    store_kind_info(s, "object", &info);
+    ck_assert_int_eq(info.fetched, 4000);
+    store_free(s);
+}
+END_TEST
+
+/* What a view needs to say "not read yet" or "cannot read: cause" instead of an empty
+ * list: whether the kind was ever read, and its latest failure of any sort. */
+START_TEST(kind_ever_read_and_last_error)
+{
+    struct store *s = new_store();
+    struct aws_error denied = make_error("AccessDenied", "no sqs:ListQueues");
+    struct aws_error gone = make_error("NotFound", "no such topic");
+    struct store_kind_info info;
+    uint64_t g0 = store_generation(s);
+    struct store_res *r;
+
+    store_kind_info(s, "queue", &info);
+    ck_assert_int_eq(info.updated, 0);
+    ck_assert_ptr_null(info.last_error);
+    store_list_fail(s, "queue", &denied);
+    store_kind_info(s, "queue", &info);
+    ck_assert_int_eq(info.updated, 0);            /* still never read: "cannot read" */
+    ck_assert_str_eq(info.last_error->code, "AccessDenied");
+    ck_assert_uint_gt(store_generation(s), g0);
+
+    /* a kind written row by row (the caller identity, credentials) is read by a commit */
+    fake_now = 1500;
+    r = store_update_begin(s, "identity", "caller");
+    store_set_str(r, "account", "123456789012");
+    store_update_commit(r);
+    store_kind_info(s, "identity", &info);
+    ck_assert_int_eq(info.updated, 1500);
+    ck_assert_int_eq(info.fetched, 0);
+
+    /* a row's failure is the kind's latest too */
+    fake_now = 2000;
+    store_fail(s, "identity", "caller", &gone);
+    store_kind_info(s, "identity", &info);
+    ck_assert_str_eq(info.last_error->code, "NotFound");
+    ck_assert_int_eq(info.last_error_time, 2000);
+    ck_assert_int_eq(info.updated, 1500);
+
+    /* the store's generation moves with any kind's, and only then */
+    {
+        uint64_t g = store_generation(s);
+
+        store_kind_info(s, "queue", &info);
+        ck_assert_int_eq(store_count(s, "queue"), 0);
+        ck_assert_uint_eq(store_generation(s), g);
+        r = store_update_begin(s, "topic", "t");
+        store_set_int(r, "subs", 1);
+        store_update_commit(r);
+        ck_assert_uint_gt(store_generation(s), g);
+        g = store_generation(s);
+        r = store_update_begin(s, "topic", "t");
+        store_set_int(r, "subs", 1);          /* the same value: nothing changed */
+        store_update_commit(r);
+        ck_assert_uint_eq(store_generation(s), g);
+    }
     store_free(s);
 }
 END_TEST
@@ -879,6 +1061,9 @@ int main(void)
     tcase_add_test(tc, fail_before_first_fetch);
     tcase_add_test(tc, list_failure_marks_kind_stale);
     tcase_add_test(tc, observer_sees_every_change);
+    tcase_add_test(tc, several_observers);
+    tcase_add_test(tc, prefix_listing_keeps_other_prefixes);
+    tcase_add_test(tc, kind_ever_read_and_last_error);
     tcase_add_test(tc, ten_thousand_rows);
     tcase_add_test(tc, many_field_names_and_kinds);
     tcase_add_test(tc, default_clock_and_free_null);
