@@ -1,6 +1,6 @@
 /* ui.c - the console (ui.h): start-up, the loop, views, keys and the headless script.
  *
- * One pass of the loop: the poller starts what is due, pending keys and signals are
+ * One pass of the loop: the feed (the poller) starts what is due, pending keys and signals are
  * handled (they only change state and set dirty bits), the view updates from the store
  * and the screen is drawn once, then everything waits in loop_wait() (curl's poll on the
  * requests, the terminal and the signal pipe) for the next timer. Poll results arrive
@@ -31,6 +31,7 @@
 #include "ui/keys.h"
 #include "ui/loop.h"
 #include "creds/mfa_tty.h"
+#include "poll/feed.h"
 #include "poll/poller.h"
 #include "util/sanitize.h"
 #include "ui/script.h"
@@ -190,14 +191,14 @@ static void view_done_all(struct ui *ui, bool reset)
     }
 }
 
-/* The poller follows the view on screen and its detail pane. */
-static void poller_follow(struct ui *ui)
+/* The feed follows the view on screen and its detail pane. */
+static void feed_follow(struct ui *ui)
 {
     size_t vi = ui_current(ui);
     const struct view *v = view_at(ui, vi);
 
-    poller_set_view(ui->poller, v->interval);
-    poller_set_detail(ui->poller, v->detail ? v->detail(ui->priv[vi]) : NULL);
+    feed_set_view(ui->feed, v->interval);
+    feed_set_detail(ui->feed, v->detail ? v->detail(ui->priv[vi]) : NULL);
 }
 
 void ui_open_view(struct ui *ui, size_t vi)
@@ -210,7 +211,7 @@ void ui_open_view(struct ui *ui, size_t vi)
     for (size_t d = 0; d + 1 < ui->depth; d++) {
         if (ui->stack[d] == vi) {
             ui->depth = d + 1;
-            poller_follow(ui);
+            feed_follow(ui);
             ui->dirty = true;
             return;
         }
@@ -221,7 +222,7 @@ void ui_open_view(struct ui *ui, size_t vi)
         ui->depth--;
     }
     ui->stack[ui->depth++] = vi;
-    poller_follow(ui);
+    feed_follow(ui);
     ui->dirty = true;
 }
 
@@ -230,7 +231,7 @@ static void go_back(struct ui *ui)
     if (ui->depth <= 1)
         return;
     ui->depth--;
-    poller_follow(ui);
+    feed_follow(ui);
     ui->dirty = true;
 }
 
@@ -248,7 +249,7 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
     if (bits & (VIEW_REDRAW | VIEW_HANDLED))
         ui->dirty = true;
     if (bits & VIEW_REFRESH)
-        poller_refresh(ui->poller);
+        feed_refresh(ui->feed);
     if ((bits & VIEW_COPY) && ctx->copy[0]) {
         /* the clipboard gets what the screen would show: no control character from AWS
          * reaches a shell it is pasted into */
@@ -261,7 +262,7 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
     }
     if ((bits & VIEW_DETAIL) && vi == ui_current(ui)) {
         const struct view *v = view_at(ui, vi);
-        poller_set_detail(ui->poller, v->detail ? v->detail(ui->priv[vi]) : NULL);
+        feed_set_detail(ui->feed, v->detail ? v->detail(ui->priv[vi]) : NULL);
     }
     if (bits & VIEW_JUMP) {
         char key[VIEW_JUMP_KEY_MAX];
@@ -280,7 +281,7 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
                 tv->update(ui->priv[to], &tctx);
             if (key[0] && tv->select)
                 tv->select(ui->priv[to], &tctx, key);
-            poller_follow(ui);
+            feed_follow(ui);
         }
     } else if (bits & VIEW_BACK) {
         go_back(ui);
@@ -302,7 +303,7 @@ void ui_update_view(struct ui *ui)
     ui_apply(ui, vi, bits & ~(VIEW_REDRAW | VIEW_HANDLED), &ctx);
 }
 
-/* ---- the session: config, credentials, client, store, poller --------------------------- */
+/* ---- the session: config, credentials, client, store, feed ----------------------------- */
 
 static void on_store_event(const struct store_event *ev, void *arg)
 {
@@ -387,8 +388,14 @@ static void session_start(struct ui *ui)
     if (ui->test_clock)
         store_set_clock(ui->store, fixed_clock, &ui->test_now_ms);
     store_add_observer(ui->store, on_store_event, ui);
-    ui->poller = poller_new(ui->client, ui->store, ui->app);
-    poller_set_profile(ui->poller, ui->cfg->profile);   /* error lines name the profile */
+    {
+        struct poller_opts po = {
+            .client = ui->client, .store = ui->store, .app = ui->app, .creds = ui->cm,
+            .profile = ui->cfg->profile,   /* error lines name the profile */
+        };
+
+        ui->feed = poller_feed(poller_new(&po));
+    }
     ui_act_session_start(ui);
 }
 
@@ -398,10 +405,10 @@ static void session_stop(struct ui *ui)
     /* the client first: it cancels what is in flight without calling back */
     aws_client_free(ui->client);
     ui_act_session_free(ui);
-    poller_free(ui->poller);
+    feed_free(ui->feed);
     store_free(ui->store);
     ui->client = NULL;
-    ui->poller = NULL;
+    ui->feed = NULL;
     ui->store = NULL;
 }
 
@@ -439,7 +446,7 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
     view_done_all(ui, true);
     for (size_t d = 0; d < ui->depth; d++)
         view_ensure(ui, ui->stack[d]);
-    poller_follow(ui);
+    feed_follow(ui);
     ui_message(ui, false, "profile %s, region %s", ui->cfg->profile, ui->cfg->region);
     ui->dirty = true;
 }
@@ -1038,7 +1045,7 @@ int ui_run(const struct global_opts *g, const struct ui_opts *o)
     view_ensure(&ui, vfirst);
     ui.stack[0] = vfirst;
     ui.depth = 1;
-    poller_follow(&ui);
+    feed_follow(&ui);
     ui.relayout = true;
     ui.dirty = true;
 

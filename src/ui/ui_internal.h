@@ -41,7 +41,7 @@ struct ui {
     struct creds_manager *cm;
     struct aws_client *client;
     struct store *store;
-    struct poller *poller;
+    struct feed *feed;         /* keeps the store filled: the poller */
     struct loop *loop;
 
     /* OPSDECK_TEST_NOW: the store's clock and the countdowns' */
@@ -105,8 +105,8 @@ struct ui {
     struct script script;
     size_t script_next;
     int64_t sleep_until;       /* timeutil_mono_ms() a sleep ends at, 0 none */
-    bool waiting;              /* `wait`: until poller_cycles passes wait_cycles */
-    unsigned long wait_cycles;
+    bool waiting;              /* `wait`: until the feed's rounds pass wait_rounds */
+    unsigned long wait_rounds;
 };
 
 /* ui.c */

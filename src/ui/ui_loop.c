@@ -17,7 +17,7 @@
 #include "core/client.h"
 #include "ui/keys.h"
 #include "ui/loop.h"
-#include "poll/poller.h"
+#include "poll/feed.h"
 #include "util/sanitize.h"
 #include "look/theme.h"
 #include "ui/ui_internal.h"
@@ -157,7 +157,7 @@ static void run_command(struct ui *ui, const char *line)
             ui_message(ui, false, "theme %s", p.arg);
         }
     } else if (strcmp(p.cmd->name, "refresh") == 0) {
-        poller_refresh(ui->poller);
+        feed_refresh(ui->feed);
     } else if (strcmp(p.cmd->name, "utc") == 0) {
         ui->utc = !ui->utc;
         ui_message(ui, false, "%s", ui->utc ? "times in UTC (:utc again for local time)"
@@ -312,7 +312,7 @@ void ui_key(struct ui *ui, int key)
         return;
     }
     if (key == 'r') {
-        poller_refresh(ui->poller);
+        feed_refresh(ui->feed);
         ui->dirty = true;
         return;
     }
@@ -447,7 +447,7 @@ static bool script_ready(struct ui *ui)
 {
     if (ui->dirty || ui->relayout || ui->store_dirty)
         return false;
-    if (poller_busy(ui->poller) || aws_client_pending(ui->client) > 0)
+    if (feed_busy(ui->feed) || aws_client_pending(ui->client) > 0)
         return false;
     if (ui->sleep_until) {
         if (timeutil_mono_ms() < ui->sleep_until)
@@ -455,7 +455,7 @@ static bool script_ready(struct ui *ui)
         ui->sleep_until = 0;
     }
     if (ui->waiting) {
-        if (poller_cycles(ui->poller) <= ui->wait_cycles)
+        if (feed_rounds(ui->feed) <= ui->wait_rounds)
             return false;
         ui->waiting = false;
     }
@@ -489,7 +489,7 @@ static void script_step(struct ui *ui)
         break;
     case SCRIPT_WAIT:
         ui->waiting = true;
-        ui->wait_cycles = poller_cycles(ui->poller);
+        ui->wait_rounds = feed_rounds(ui->feed);
         break;
     }
 }
@@ -532,7 +532,7 @@ void ui_loop(struct ui *ui)
 
     while (!ui->quit) {
         int64_t now = timeutil_mono_ms();
-        int timeout = poller_tick(ui->poller, now);
+        int timeout = feed_tick(ui->feed, now);
         int act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
         int tty = STDIN_FILENO;
         struct loop_wake wake;

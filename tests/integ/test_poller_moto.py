@@ -1,7 +1,7 @@
 """test_poller_moto.py - the pollers against moto, read back through the store.
 
-tests/tools/poll_dump runs the poller on the real loop (the console's client, credentials
-and store) and prints the store as JSON lines on command. Seeds the realistic estate and
+tests/tools/poll_dump runs the poller and every source on the real loop (the console's client,
+credentials and store) and prints the store as JSON lines on command. Seeds the realistic estate and
 checks every queue, DLQ, source list, age of oldest message and tag against what boto3 reads
 from the same server; then a second cycle after new messages (depth and a 2-point history),
 a deleted queue, the server stopped (stale rows and an "error" row naming the endpoint) and
@@ -102,7 +102,9 @@ def main():
         env = aws_env(m.endpoint)
         pd = PollDump(env)
         try:
-            t.ok(pd.cmd(f"detail {tagged}") == "ok", "the detail pane's queue is set")
+            # the sqs view is on screen, with the queue's detail pane open
+            t.ok(pd.cmd("view sqs") == "ok" and pd.cmd(f"detail {tagged}") == "ok",
+                 "the detail pane's queue is set")
             t.ok(pd.run(1).startswith("ran cycles=1"), "one queue cycle completes against moto")
             rows, info = pd.dump()
             want, dlq_urls = check_queues(rows, sqs)
@@ -133,6 +135,13 @@ def main():
             idf = rows.get("identity", {}).get("caller", {}).get("fields", {})
             t.eq((idf.get("account"), idf.get("arn")), (ident["Account"], ident["Arn"]),
                  "identity row equals GetCallerIdentity")
+            cred = rows.get("credential", {}).get("default", {}).get("fields", {})
+            t.eq((cred.get("method"), cred.get("expiry"), cred.get("refreshable"),
+                  cred.get("active"), cred.get("refresh_error")), ("env", None, 0, 1, ""),
+                 "a credential row: the environment's keys, active, no expiry, not renewed")
+            t.ok("AWS_ACCESS_KEY_ID" in (cred.get("source") or "") and
+                 env["AWS_SECRET_ACCESS_KEY"] not in json.dumps(rows.get("credential")),
+                 "it says where the keys come from, and holds no secret", cred)
             live = {k: r["fields"] for k, r in rows.get("error", {}).items()
                     if r["fields"]["count"]}
             t.eq(live, {}, "no live error rows on a healthy estate")

@@ -1,5 +1,6 @@
-/* poll_dump - the poller on the real loop, driven line by line from stdin, for
- * test_poller_moto.py. Builds config, credentials and client as `opsdeck snapshot` does.
+/* poll_dump - the poller and every source on the real loop, driven line by line from
+ * stdin, for test_poller_moto.py. Builds config, credentials and client as `opsdeck
+ * snapshot` does.
  *
  *   poll_dump [--endpoint-url URL] [--profile P] [--region R] [--interval SECONDS]
  *
@@ -7,8 +8,9 @@
  * `refresh` starts a cycle and each `run 1` is exactly one cycle however slow the machine).
  *
  * Commands, one per line on stdin (answers on stdout):
- *   run N        runs the loop until N more queue-list cycles have ended and no cycle is
- *                under way; prints "ran cycles=C delay=D" (D: poller_tick's last answer)
+ *   run N        runs the loop until N more rounds have ended (from busy to idle) and no
+ *                cycle is under way or due; prints "ran cycles=C delay=D" (C: rounds so
+ *                far, D: poller_tick's last answer)
  *   refresh      poller_refresh (what the view shows is due now)
  *   view NAME    poller_set_view (overview, sqs, dlq, sns, ...)
  *   detail URL   poller_set_detail; "detail -" closes it
@@ -16,7 +18,8 @@
  *                {"kind", "key", "fields": {name: value or null}, "stale", "error",
  *                 "history": {numeric field: [values, oldest first]}}
  *                and one {"kind_info": kind, "stale", "count", "error"} line per kind
- *   sched        one JSON line: per group {running, failures, interval_ms, effective_ms}
+ *   sched        one JSON line: per source {running, failures, started, interval_ms,
+ *                effective_ms}
  *   quit
  * OPSDECK_HTTP_TIMEOUT_MS / OPSDECK_CONNECT_TIMEOUT_MS shorten the client's timeouts and
  * OPSDECK_MAX_ATTEMPTS its attempts (a stopped server is then found out quickly). */
@@ -34,27 +37,22 @@
 #include "creds/creds.h"
 #include "poll/poller.h"
 #include "poll/poller_sched.h"
-#include "util/sanitize.h"
 #include "poll/store.h"
 #include "util/jsonnum.h"
+#include "util/sanitize.h"
+#include "util/timeutil.h"
 
-static const char *const kinds[] = {"queue", "dlq", "identity", "error"};
-/* every field of poller.h's schema, by kind */
+static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "error"};
+/* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
     "max_receive_count", "is_dlq", "age_oldest", "attributes", "redrive_policy", "tags", NULL};
 static const char *const dlq_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "age_oldest", "sources", "nsources", NULL};
 static const char *const identity_fields[] = {"account", "arn", "user_id", NULL};
-static const char *const error_fields[] = {"message", "count", NULL};
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static const char *const credential_fields[] = {
+    "method", "source", "expiry", "refreshable", "active", "refresh_error", NULL};
+static const char *const error_fields[] = {"message", "count", "service", "action", "code", NULL};
 
 static long env_long(const char *name)
 {
@@ -70,6 +68,8 @@ static const char *const *fields_of(const char *kind)
         return dlq_fields;
     if (strcmp(kind, "identity") == 0)
         return identity_fields;
+    if (strcmp(kind, "credential") == 0)
+        return credential_fields;
     return error_fields;
 }
 
@@ -149,14 +149,14 @@ static void print_sched(const struct poller *p)
     const struct poller_sched *s = poller_sched_of(p);
     cJSON *o = cJSON_CreateObject();
 
-    for (int g = 0; g < POLLER_G_COUNT; g++) {
+    for (size_t i = 0; i < s->n; i++) {
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddBoolToObject(j, "running", s->t[g].running);
-        cJSON_AddNumberToObject(j, "failures", s->t[g].failures);
-        json_add_int64(j, "started", (int64_t)s->t[g].started);
-        json_add_int64(j, "interval_ms", poller_sched_interval(s, g));
-        json_add_int64(j, "effective_ms", poller_sched_effective(s, g));
-        cJSON_AddItemToObject(o, poller_group_name(g), j);
+        cJSON_AddBoolToObject(j, "running", s->t[i].running);
+        cJSON_AddNumberToObject(j, "failures", s->t[i].failures);
+        json_add_int64(j, "started", (int64_t)s->t[i].started);
+        json_add_int64(j, "interval_ms", poller_sched_interval(s, i));
+        json_add_int64(j, "effective_ms", poller_sched_effective(s, i));
+        cJSON_AddItemToObject(o, s->src[i]->name, j);
     }
     print_json(o);
 }
@@ -214,27 +214,38 @@ int main(int argc, char **argv)
             app->interval[v] = 0;   /* 0: the default */
     }
     struct creds_manager *cm = creds_manager_new(cfg);
+    const struct aws_credentials *creds;
+
+    /* as the console and the snapshot do: credentials first, one line if there are none */
+    if (creds_manager_get(cm, &creds, &err) == CREDS_ERROR) {
+        fprintf(stderr, "poll_dump: %s\n", err.message);
+        creds_manager_free(cm);
+        appconfig_free(app);
+        aws_config_free(cfg);
+        return 1;
+    }
     opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
     opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
     opts.max_attempts = (int)env_long("OPSDECK_MAX_ATTEMPTS");
     opts.max_in_flight = app->max_in_flight;
     struct aws_client *client = aws_client_new(cfg, cm, &opts);
     struct store *store = store_new();
-    struct poller *p = poller_new(client, store, app);
+    struct poller_opts po = {.client = client, .store = store, .app = app, .creds = cm,
+                             .profile = cfg->profile};
+    struct poller *p = poller_new(&po);
 
-    poller_set_profile(p, cfg->profile);
     setvbuf(stdout, NULL, _IOLBF, 0);
     while (fgets(line, sizeof(line), stdin)) {
         line[strcspn(line, "\r\n")] = '\0';
         if (strncmp(line, "run ", 4) == 0) {
-            unsigned long target = poller_cycles(p) + strtoul(line + 4, NULL, 10);
+            unsigned long target = poller_rounds(p) + strtoul(line + 4, NULL, 10);
             for (;;) {
-                delay = poller_tick(p, now_ms());
-                if (poller_cycles(p) >= target && !poller_busy(p))
+                delay = poller_tick(p, timeutil_mono_ms());
+                if (poller_rounds(p) >= target && !poller_busy(p))
                     break;
                 aws_client_run(client, NULL, 0, delay);
             }
-            printf("ran cycles=%lu delay=%d\n", poller_cycles(p), delay);
+            printf("ran cycles=%lu delay=%d\n", poller_rounds(p), delay);
         } else if (strcmp(line, "refresh") == 0) {
             poller_refresh(p);
             puts("ok");

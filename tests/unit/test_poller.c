@@ -1,7 +1,12 @@
-/* test_poller.c - when the pollers poll, on a fake clock: intervals per view, the hidden
- * factor, no overlapping cycles, backoff and its cap, refresh, the detail pane's timer.
- * Then the poller itself against a closed port on 127.0.0.1 (real client, real failures):
- * what poller_tick starts and returns, the store's stale rows and "error" rows, backoff. */
+/* test_poller.c - the scheduler of poll sources.
+ *
+ * First the timing rules on a fake clock (poller_sched.c): the real sources' intervals per
+ * view, the hidden factor, intervals of their own, no overlapping cycles, backoff and its
+ * cap, refresh, the detail pane's timer; then fake sources for the rules no real source
+ * shows yet (snapshot-only sources, run-once, inputs). Then the poller itself with fake
+ * sources that need no network (cycles, commits, inputs, busy and rounds), and against a
+ * closed port on 127.0.0.1 (real client, real failures): what poller_tick starts and
+ * returns, stale rows and "error" rows, backoff, and what a source's answer hook decides. */
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
@@ -12,13 +17,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "aws/sqs.h"
+#include "check_tap.h"
 #include "conf/appconfig.h"
 #include "conf/awsconfig.h"
-#include "check_tap.h"
 #include "core/client.h"
 #include "creds/creds.h"
 #include "poll/poller.h"
 #include "poll/poller_sched.h"
+#include "poll/sources/sources.h"
 #include "poll/store.h"
 #include "tmp_home.h"
 
@@ -34,63 +41,100 @@ static struct appconfig *cfg_with(int sqs, int dlq, int overview)
     return cfg;
 }
 
-/* ---- the schedule, no network ---- */
+/* The real registry's sources, by name. */
+static size_t src_ix(const struct poller_sched *s, const char *name)
+{
+    size_t i = poller_sched_find(s, name);
+
+    ck_assert_msg(i < s->n, "no source named %s", name);
+    return i;
+}
+
+/* ---- the schedule of the real sources, no network ---- */
 
 START_TEST(intervals_per_view)
 {
     struct appconfig *cfg = cfg_with(5, 20, 30);
     struct poller_sched s;
+    size_t queues, metrics, dlq_sources, identity, detail, creds;
 
-    poller_sched_init(&s, cfg);
+    poller_sched_init(&s, cfg, source_registry, false);
+    queues = src_ix(&s, "queues");
+    metrics = src_ix(&s, "queue_metrics");
+    dlq_sources = src_ix(&s, "dlq_sources");
+    identity = src_ix(&s, "identity");
+    detail = src_ix(&s, "queue_detail");
+    creds = src_ix(&s, "credentials");
+
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_QUEUES), 5 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_METRICS), 5 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_DLQ_SOURCES), 5 * S * POLLER_HIDDEN_FACTOR);
+    ck_assert_int_eq(poller_sched_interval(&s, queues), 5 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, metrics), 5 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 5 * S * POLLER_HIDDEN_FACTOR);
 
     poller_sched_set_view(&s, APPCONFIG_VIEW_DLQ);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_QUEUES), 20 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_DLQ_SOURCES), 20 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_METRICS), 20 * S * POLLER_HIDDEN_FACTOR);
+    ck_assert_int_eq(poller_sched_interval(&s, queues), 20 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 20 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, metrics), 20 * S * POLLER_HIDDEN_FACTOR);
 
     poller_sched_set_view(&s, APPCONFIG_VIEW_OVERVIEW);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_QUEUES), 30 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_METRICS), 30 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_DLQ_SOURCES), 30 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, queues), 30 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, metrics), 30 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 30 * S);
 
     /* a view that shows none of it: everything at the hidden factor of that view's interval
      * (sns has none of its own: [intervals] default, 10 s) */
     poller_sched_set_view(&s, APPCONFIG_VIEW_SNS);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_QUEUES),
+    ck_assert_int_eq(poller_sched_interval(&s, queues),
                      APPCONFIG_INTERVAL_DEFAULT * S * POLLER_HIDDEN_FACTOR);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_DLQ_SOURCES),
+    ck_assert_int_eq(poller_sched_interval(&s, dlq_sources),
                      APPCONFIG_INTERVAL_DEFAULT * S * POLLER_HIDDEN_FACTOR);
 
-    /* identity and the detail pane keep their own timers whatever the view */
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_IDENTITY), 5 * 60 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_DETAIL), POLLER_DETAIL_INTERVAL_MS);
+    /* identity, the detail pane and the credential report keep their own timers */
+    ck_assert_int_eq(poller_sched_interval(&s, identity), 5 * 60 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, detail), 2 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, creds), 1 * S);
+    poller_sched_done(&s);
     appconfig_free(cfg);
 }
 END_TEST
 
-START_TEST(first_tick_starts_all_ready_groups)
+START_TEST(first_tick_starts_all_ready_sources)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
+    size_t identity, queues, metrics, dlq_sources, detail, creds, topics, buckets;
 
-    poller_sched_init(&s, cfg);
-    ck_assert(poller_sched_should_start(&s, POLLER_G_IDENTITY, 0, true));
-    ck_assert(poller_sched_should_start(&s, POLLER_G_QUEUES, 0, true));
+    poller_sched_init(&s, cfg, source_registry, false);
+    identity = src_ix(&s, "identity");
+    queues = src_ix(&s, "queues");
+    metrics = src_ix(&s, "queue_metrics");
+    dlq_sources = src_ix(&s, "dlq_sources");
+    detail = src_ix(&s, "queue_detail");
+    creds = src_ix(&s, "credentials");
+    topics = src_ix(&s, "topics");
+    buckets = src_ix(&s, "buckets");
+    ck_assert(poller_sched_should_start(&s, identity, 0));
+    ck_assert(poller_sched_should_start(&s, queues, 0));
     /* metrics wait for a queue list: due, but not started, and not a busy loop */
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_METRICS, 0, false));
+    s.t[metrics].ready = s.t[dlq_sources].ready = false;
+    ck_assert(!poller_sched_should_start(&s, metrics, 0));
     /* no detail pane open: never due */
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_DETAIL, 0, true));
-    poller_sched_start(&s, POLLER_G_IDENTITY, 0);
-    poller_sched_start(&s, POLLER_G_QUEUES, 0);
-    ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S,
-                                        1u << POLLER_G_METRICS | 1u << POLLER_G_DLQ_SOURCES),
-                     60 * S);
+    ck_assert(!poller_sched_active(&s, detail));
+    ck_assert(!poller_sched_should_start(&s, detail, 0));
+    /* topics and buckets: no view shows them, the console does not poll them */
+    ck_assert(!poller_sched_active(&s, topics) && !poller_sched_should_start(&s, topics, 0));
+    ck_assert(!poller_sched_active(&s, buckets));
+    poller_sched_start(&s, identity, 0);
+    poller_sched_start(&s, queues, 0);
+    poller_sched_start(&s, creds, 0);
+    poller_sched_finish(&s, creds, false);
+    ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 1 * S);   /* the credential report */
+    s.t[creds].running = true;
+    ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 60 * S);
     /* once the metrics are ready they are due at once */
-    ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S, 0), 0);
+    s.t[metrics].ready = true;
+    ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 0);
+    poller_sched_done(&s);
     appconfig_free(cfg);
 }
 END_TEST
@@ -99,22 +143,25 @@ START_TEST(no_overlap_skips_start)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
+    size_t q;
 
-    poller_sched_init(&s, cfg);
+    poller_sched_init(&s, cfg, source_registry, false);
+    q = src_ix(&s, "queues");
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
-    poller_sched_start(&s, POLLER_G_QUEUES, 0);
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, 5 * S, true));
-    ck_assert_int_eq(s.t[POLLER_G_QUEUES].skipped, 0);
+    poller_sched_start(&s, q, 0);
+    ck_assert(!poller_sched_should_start(&s, q, 5 * S));
+    ck_assert_int_eq(s.t[q].skipped, 0);
     /* still running when due at 10 s: skipped, not doubled */
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, 10 * S, true));
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, 11 * S, true));
-    ck_assert_int_eq(s.t[POLLER_G_QUEUES].skipped, 1);
-    ck_assert_int_eq(s.t[POLLER_G_QUEUES].started, 1);
+    ck_assert(!poller_sched_should_start(&s, q, 10 * S));
+    ck_assert(!poller_sched_should_start(&s, q, 11 * S));
+    ck_assert_int_eq(s.t[q].skipped, 1);
+    ck_assert_int_eq(s.t[q].started, 1);
     /* it ends at 12 s: next start a whole interval after the skipped one */
-    poller_sched_finish(&s, POLLER_G_QUEUES, false);
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, 12 * S, true));
-    ck_assert_int_eq(poller_sched_due(&s, POLLER_G_QUEUES), 20 * S);
-    ck_assert(poller_sched_should_start(&s, POLLER_G_QUEUES, 20 * S, true));
+    poller_sched_finish(&s, q, false);
+    ck_assert(!poller_sched_should_start(&s, q, 12 * S));
+    ck_assert_int_eq(poller_sched_due(&s, q), 20 * S);
+    ck_assert(poller_sched_should_start(&s, q, 20 * S));
+    poller_sched_done(&s);
     appconfig_free(cfg);
 }
 END_TEST
@@ -125,64 +172,79 @@ START_TEST(backoff_doubles_to_cap_and_resets)
     struct poller_sched s;
     int64_t now = 0;
     const int64_t want[] = {20, 40, 80, 80, 80};
+    size_t q;
 
-    poller_sched_init(&s, cfg);
+    poller_sched_init(&s, cfg, source_registry, false);
+    q = src_ix(&s, "queues");
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
     ck_assert_int_eq(POLLER_BACKOFF_MAX, 8);
+    /* everything else has run and is waiting far away */
+    for (size_t i = 0; i < s.n; i++) {
+        poller_sched_start(&s, i, 0);
+        poller_sched_finish(&s, i, false);
+        s.t[i].ready = i == q;
+    }
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        poller_sched_start(&s, POLLER_G_QUEUES, now);
-        poller_sched_finish(&s, POLLER_G_QUEUES, true);
-        ck_assert_int_eq(poller_sched_effective(&s, POLLER_G_QUEUES), want[i] * S);
+        poller_sched_start(&s, q, now);
+        poller_sched_finish(&s, q, true);
+        ck_assert_int_eq(poller_sched_effective(&s, q), want[i] * S);
         /* not due a moment before, due at the backed-off time */
-        ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, now + want[i] * S - 1, true));
+        ck_assert(!poller_sched_should_start(&s, q, now + want[i] * S - 1));
         now += want[i] * S;
-        ck_assert(poller_sched_should_start(&s, POLLER_G_QUEUES, now, true));
+        ck_assert(poller_sched_should_start(&s, q, now));
     }
     /* the delay the loop gets says the same */
-    ck_assert_int_eq(poller_sched_delay(&s, now - 30 * S, 3600 * S,
-                                        ~(1u << POLLER_G_QUEUES)), 30 * S);
-    poller_sched_start(&s, POLLER_G_QUEUES, now);
-    poller_sched_finish(&s, POLLER_G_QUEUES, false);
-    ck_assert_int_eq(poller_sched_effective(&s, POLLER_G_QUEUES), 10 * S);
-    ck_assert_int_eq(poller_sched_due(&s, POLLER_G_QUEUES), now + 10 * S);
+    ck_assert_int_eq(poller_sched_delay(&s, now - 30 * S, 3600 * S), 30 * S);
+    poller_sched_start(&s, q, now);
+    poller_sched_finish(&s, q, false);
+    ck_assert_int_eq(poller_sched_effective(&s, q), 10 * S);
+    ck_assert_int_eq(poller_sched_due(&s, q), now + 10 * S);
+    poller_sched_done(&s);
     appconfig_free(cfg);
 }
 END_TEST
 
-START_TEST(refresh_makes_visible_due)
+START_TEST(refresh_makes_visible_and_failing_due)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
+    size_t q, m, d, id;
 
-    poller_sched_init(&s, cfg);
+    poller_sched_init(&s, cfg, source_registry, false);
+    q = src_ix(&s, "queues");
+    m = src_ix(&s, "queue_metrics");
+    d = src_ix(&s, "dlq_sources");
+    id = src_ix(&s, "identity");
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
-    for (int g = 0; g < POLLER_G_COUNT; g++) {
-        if (g == POLLER_G_DETAIL)
-            continue;
-        poller_sched_start(&s, g, 0);
-        poller_sched_finish(&s, g, false);
+    for (size_t i = 0; i < s.n; i++) {
+        poller_sched_start(&s, i, 0);
+        poller_sched_finish(&s, i, false);
     }
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, 3 * S, true));
+    ck_assert(!poller_sched_should_start(&s, q, 3 * S));
     poller_sched_refresh(&s);
-    ck_assert(poller_sched_should_start(&s, POLLER_G_QUEUES, 3 * S, true));
-    ck_assert(poller_sched_should_start(&s, POLLER_G_METRICS, 3 * S, true));
+    ck_assert(poller_sched_should_start(&s, q, 3 * S));
+    ck_assert(poller_sched_should_start(&s, m, 3 * S));
     /* what the sqs view does not show, and a healthy identity, keep their timers */
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_DLQ_SOURCES, 3 * S, true));
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_IDENTITY, 3 * S, true));
-    ck_assert_int_eq(poller_sched_delay(&s, 3 * S, 3600 * S, 0), 0);
+    ck_assert(!poller_sched_should_start(&s, d, 3 * S));
+    ck_assert(!poller_sched_should_start(&s, id, 3 * S));
+    ck_assert_int_eq(poller_sched_delay(&s, 3 * S, 3600 * S), 0);
 
     /* a refresh while the cycle runs is not lost: it starts when the cycle ends */
-    poller_sched_start(&s, POLLER_G_QUEUES, 3 * S);
+    poller_sched_start(&s, q, 3 * S);
     poller_sched_refresh(&s);
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_QUEUES, 4 * S, true));
-    poller_sched_finish(&s, POLLER_G_QUEUES, false);
-    ck_assert(poller_sched_should_start(&s, POLLER_G_QUEUES, 5 * S, true));
+    ck_assert(!poller_sched_should_start(&s, q, 4 * S));
+    poller_sched_finish(&s, q, false);
+    ck_assert(poller_sched_should_start(&s, q, 5 * S));
 
-    /* identity is refreshed when it is failing */
-    poller_sched_start(&s, POLLER_G_IDENTITY, 5 * S);
-    poller_sched_finish(&s, POLLER_G_IDENTITY, true);
+    /* a failing source is refreshed, shown or not: the identity, the DLQ sources */
+    poller_sched_start(&s, id, 5 * S);
+    poller_sched_finish(&s, id, true);
+    poller_sched_start(&s, d, 5 * S);
+    poller_sched_finish(&s, d, true);
     poller_sched_refresh(&s);
-    ck_assert(poller_sched_should_start(&s, POLLER_G_IDENTITY, 6 * S, true));
+    ck_assert(poller_sched_should_start(&s, id, 6 * S));
+    ck_assert(poller_sched_should_start(&s, d, 6 * S));
+    poller_sched_done(&s);
     appconfig_free(cfg);
 }
 END_TEST
@@ -194,18 +256,21 @@ START_TEST(failing_identity_retried_at_view_interval)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
+    size_t id;
 
-    poller_sched_init(&s, cfg);
+    poller_sched_init(&s, cfg, source_registry, false);
+    id = src_ix(&s, "identity");
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
-    ck_assert_int_eq(poller_sched_interval(&s, POLLER_G_IDENTITY), 5 * 60 * S);
-    poller_sched_start(&s, POLLER_G_IDENTITY, 0);
-    poller_sched_finish(&s, POLLER_G_IDENTITY, true);
-    ck_assert_int_eq(poller_sched_due(&s, POLLER_G_IDENTITY), 2 * 10 * S);
-    ck_assert(!poller_sched_should_start(&s, POLLER_G_IDENTITY, 19 * S, true));
-    ck_assert(poller_sched_should_start(&s, POLLER_G_IDENTITY, 20 * S, true));
-    poller_sched_start(&s, POLLER_G_IDENTITY, 20 * S);
-    poller_sched_finish(&s, POLLER_G_IDENTITY, false);
-    ck_assert_int_eq(poller_sched_due(&s, POLLER_G_IDENTITY), 20 * S + 5 * 60 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, id), 5 * 60 * S);
+    poller_sched_start(&s, id, 0);
+    poller_sched_finish(&s, id, true);
+    ck_assert_int_eq(poller_sched_due(&s, id), 2 * 10 * S);
+    ck_assert(!poller_sched_should_start(&s, id, 19 * S));
+    ck_assert(poller_sched_should_start(&s, id, 20 * S));
+    poller_sched_start(&s, id, 20 * S);
+    poller_sched_finish(&s, id, false);
+    ck_assert_int_eq(poller_sched_due(&s, id), 20 * S + 5 * 60 * S);
+    poller_sched_done(&s);
     appconfig_free(cfg);
 }
 END_TEST
@@ -214,17 +279,258 @@ START_TEST(view_switch_changes_due_time)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
+    size_t d;
 
-    poller_sched_init(&s, cfg);
+    poller_sched_init(&s, cfg, source_registry, false);
+    d = src_ix(&s, "dlq_sources");
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
-    poller_sched_start(&s, POLLER_G_DLQ_SOURCES, 0);
-    poller_sched_finish(&s, POLLER_G_DLQ_SOURCES, false);
-    ck_assert_int_eq(poller_sched_due(&s, POLLER_G_DLQ_SOURCES), 60 * S);
+    poller_sched_start(&s, d, 0);
+    poller_sched_finish(&s, d, false);
+    ck_assert_int_eq(poller_sched_due(&s, d), 60 * S);
     /* switching to the dlq view: the sources are due at the fast interval from the last start */
     poller_sched_set_view(&s, APPCONFIG_VIEW_DLQ);
-    ck_assert_int_eq(poller_sched_due(&s, POLLER_G_DLQ_SOURCES), 10 * S);
-    ck_assert(poller_sched_should_start(&s, POLLER_G_DLQ_SOURCES, 10 * S, true));
+    ck_assert_int_eq(poller_sched_due(&s, d), 10 * S);
+    ck_assert(poller_sched_should_start(&s, d, 10 * S));
+    poller_sched_done(&s);
     appconfig_free(cfg);
+}
+END_TEST
+
+/* ---- fake sources: the rules no real source shows yet ---- */
+
+static void nothing_start(struct source_run *run, void *state)
+{
+    (void)run;
+    (void)state;
+}
+
+static const struct source fake_shown = {
+    .name = "shown", .views = SOURCE_VIEW(APPCONFIG_VIEW_S3), .start = nothing_start};
+static const struct source fake_own = {
+    .name = "own", .interval_ms = 45 * S, .start = nothing_start};
+static const struct source fake_snapshot_only = {.name = "snapshot-only", .start = nothing_start};
+static const struct source fake_detail = {
+    .name = "detail", .views = SOURCE_VIEW(APPCONFIG_VIEW_S3), .interval_ms = 3 * S,
+    .detail = true, .start = nothing_start};
+static const struct source fake_dependent = {
+    .name = "dependent", .views = SOURCE_VIEW(APPCONFIG_VIEW_S3), .input = "thing",
+    .start = nothing_start};
+static const struct source *const fakes[] = {
+    &fake_shown, &fake_own, &fake_snapshot_only, &fake_detail, &fake_dependent, NULL};
+
+START_TEST(fake_sources_follow_the_rules)
+{
+    struct appconfig *cfg = cfg_with(10, 10, 10);
+    struct poller_sched s;
+    enum { SHOWN, OWN, SNAP, DETAIL, DEP };
+
+    cfg->interval[APPCONFIG_VIEW_S3] = 30;
+    poller_sched_init(&s, cfg, fakes, false);
+    ck_assert_uint_eq(s.n, 5);
+    ck_assert_uint_eq(poller_sched_find(&s, "own"), OWN);
+    ck_assert_uint_eq(poller_sched_find(&s, "nonesuch"), s.n);
+
+    /* on the s3 view: its sources at its interval; its own timer for the other */
+    poller_sched_set_view(&s, APPCONFIG_VIEW_S3);
+    ck_assert(poller_sched_visible(&s, SHOWN) && !poller_sched_visible(&s, OWN));
+    ck_assert_int_eq(poller_sched_interval(&s, SHOWN), 30 * S);
+    ck_assert_int_eq(poller_sched_interval(&s, OWN), 45 * S);
+    /* elsewhere: hidden, six times the view's */
+    poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
+    ck_assert_int_eq(poller_sched_interval(&s, SHOWN), 10 * S * POLLER_HIDDEN_FACTOR);
+    ck_assert_int_eq(poller_sched_interval(&s, OWN), 45 * S);
+    /* a slow source of its own that fails comes back with the view's interval */
+    poller_sched_start(&s, OWN, 0);
+    poller_sched_finish(&s, OWN, true);
+    ck_assert_int_eq(poller_sched_interval(&s, OWN), 10 * S);
+    ck_assert_int_eq(poller_sched_effective(&s, OWN), 20 * S);
+
+    /* what no view shows and has no timer is the snapshot's alone */
+    ck_assert(!poller_sched_active(&s, SNAP));
+    ck_assert(!poller_sched_should_start(&s, SNAP, 0));
+    ck_assert(!poller_sched_pending(&s, SNAP));
+
+    /* a detail source: only with a key set, and only while one of its views shows */
+    ck_assert(!poller_sched_active(&s, DETAIL));
+    s.detail = true;
+    ck_assert(!poller_sched_active(&s, DETAIL));          /* the sqs view is on screen */
+    poller_sched_set_view(&s, APPCONFIG_VIEW_S3);
+    ck_assert(poller_sched_active(&s, DETAIL));
+    ck_assert(poller_sched_should_start(&s, DETAIL, 0));
+
+    /* a source whose input is not read stays due without starting, and is left out of the
+     * loop's timeout; `r` does not start it either */
+    s.t[DEP].ready = false;
+    ck_assert(!poller_sched_should_start(&s, DEP, 0));
+    ck_assert(!poller_sched_pending(&s, DEP));
+    poller_sched_refresh(&s);
+    ck_assert(!poller_sched_should_start(&s, DEP, 1 * S));
+    s.t[DEP].ready = true;
+    ck_assert(poller_sched_pending(&s, DEP));
+    ck_assert(poller_sched_should_start(&s, DEP, 1 * S));
+    poller_sched_done(&s);
+    appconfig_free(cfg);
+}
+END_TEST
+
+/* The snapshot: every source once, detail sources never, no timers and no refresh. */
+START_TEST(once_runs_every_source_once)
+{
+    struct poller_sched s;
+    enum { SHOWN, OWN, SNAP, DETAIL, DEP };
+
+    poller_sched_init(&s, NULL, fakes, true);
+    s.detail = true;
+    s.t[DEP].ready = false;
+    for (size_t i = 0; i < s.n; i++)
+        ck_assert_msg(poller_sched_should_start(&s, i, 0) == (i != DETAIL && i != DEP),
+                      "%s", fakes[i]->name);
+    for (size_t i = 0; i < s.n; i++)
+        if (i != DETAIL && i != DEP)
+            poller_sched_start(&s, i, 0);
+    /* running: not started again, nor counted as skipped */
+    ck_assert(!poller_sched_should_start(&s, SHOWN, 3600 * S));
+    ck_assert_int_eq(s.t[SHOWN].skipped, 0);
+    poller_sched_finish(&s, SHOWN, true);
+    /* done, even failed: never due again, whatever the time or `r` */
+    poller_sched_refresh(&s);
+    ck_assert_int_eq(poller_sched_due(&s, SHOWN), INT64_MAX);
+    ck_assert(!poller_sched_should_start(&s, SHOWN, 86400 * S));
+    ck_assert(!poller_sched_pending(&s, SHOWN));
+    /* the dependent one starts once its input is read */
+    s.t[DEP].ready = true;
+    ck_assert(poller_sched_pending(&s, DEP));
+    ck_assert_int_eq(poller_sched_delay(&s, 5 * S, 60 * S), 0);
+    ck_assert(poller_sched_should_start(&s, DEP, 5 * S));
+    poller_sched_start(&s, DEP, 5 * S);
+    poller_sched_finish(&s, DEP, false);
+    ck_assert(!poller_sched_should_start(&s, DEP, 6 * S));
+    ck_assert(!poller_sched_active(&s, DETAIL));
+    poller_sched_done(&s);
+}
+END_TEST
+
+/* ---- the poller with sources that need no network ---- */
+
+/* A source that writes the "thing" list from the names in things[], and one that works on
+ * "thing" rows and counts how often it ran and over how many rows. */
+static const char *things[8];
+static unsigned lister_commits, counter_starts;
+static size_t counter_rows;
+
+static void lister_commit(struct source_run *run, void *state)
+{
+    struct store *s = source_store(run);
+
+    (void)state;
+    lister_commits++;
+    store_list_begin(s, "thing");
+    for (size_t i = 0; things[i]; i++) {
+        struct store_res *r = store_update_begin(s, "thing", things[i]);
+
+        store_set_int(r, "n", (int64_t)i);
+        store_update_commit(r);
+    }
+    store_list_end(s, "thing");
+}
+
+static void counter_start(struct source_run *run, void *state)
+{
+    (void)state;
+    counter_starts++;
+    counter_rows = store_count(source_store(run), "thing");
+}
+
+static const char *const thing_kinds[] = {"thing", NULL};
+static const struct source lister = {
+    .name = "lister", .kinds = thing_kinds, .views = SOURCE_VIEW(APPCONFIG_VIEW_SQS),
+    .start = nothing_start, .commit = lister_commit};
+/* shown by another view than the lister: `r` on the sqs view does not force it, and its own
+ * timer (hidden: 6 x an hour) never comes due, so only its input makes it run again */
+static const struct source counter = {
+    .name = "counter", .views = SOURCE_VIEW(APPCONFIG_VIEW_DLQ), .input = "thing",
+    .start = counter_start};
+/* the dependent first: it must still wait for its input, whatever the order */
+static const struct source *const pair[] = {&counter, &lister, NULL};
+
+START_TEST(inputs_order_and_rerun_dependents)
+{
+    struct appconfig *cfg = cfg_with(3600, 3600, 3600);
+    struct store *store = store_new();
+    struct poller_opts po = {.store = store, .app = cfg, .sources = pair};
+    struct poller *p = poller_new(&po);
+
+    lister_commits = counter_starts = 0;
+    things[0] = "a";
+    things[1] = NULL;
+    poller_set_view(p, APPCONFIG_VIEW_SQS);
+    /* before the first tick everything is due: data is on its way */
+    ck_assert(poller_busy(p));
+    /* the first tick: the list is written, then (next tick) its dependent starts */
+    poller_tick(p, 0);
+    ck_assert_uint_eq(lister_commits, 1);
+    ck_assert_uint_eq(counter_starts, 0);
+    ck_assert(poller_busy(p));               /* the dependent is due and ready now */
+    poller_tick(p, 1);
+    ck_assert_uint_eq(counter_starts, 1);
+    ck_assert_uint_eq(counter_rows, 1);
+    ck_assert(!poller_busy(p));
+    /* cycles that asked nothing of the network make no round */
+    ck_assert_uint_eq(poller_rounds(p), 0);
+
+    /* the list changes (a row added): the dependent is due at once, not an interval later */
+    things[1] = "b";
+    things[2] = NULL;
+    poller_refresh(p);
+    ck_assert_int_eq(poller_tick(p, 10 * S), 0);
+    ck_assert_uint_eq(lister_commits, 2);
+    poller_tick(p, 10 * S + 1);
+    ck_assert_uint_eq(counter_starts, 2);
+    ck_assert_uint_eq(counter_rows, 2);
+    /* the same list again: the dependent keeps its own timer */
+    poller_refresh(p);
+    poller_tick(p, 20 * S);
+    ck_assert_uint_eq(lister_commits, 3);
+    poller_tick(p, 20 * S + 1);
+    ck_assert_uint_eq(counter_starts, 2);
+    ck_assert(!poller_busy(p));
+    /* a row removed counts as a change too */
+    things[1] = NULL;
+    poller_refresh(p);
+    poller_tick(p, 30 * S);
+    poller_tick(p, 30 * S + 1);
+    ck_assert_uint_eq(counter_starts, 3);
+    ck_assert_uint_eq(counter_rows, 1);
+    poller_free(p);
+    store_free(store);
+    appconfig_free(cfg);
+}
+END_TEST
+
+/* In the snapshot the dependent starts as soon as its input is read (at the next tick), and
+ * neither runs again. */
+START_TEST(once_with_sources)
+{
+    struct store *store = store_new();
+    struct poller_opts po = {.store = store, .sources = pair, .once = true, .wall_s = 42};
+    struct poller *p = poller_new(&po);
+    int delay;
+
+    lister_commits = counter_starts = 0;
+    things[0] = "a";
+    things[1] = NULL;
+    ck_assert(poller_busy(p));
+    poller_tick(p, 0);
+    ck_assert_uint_eq(lister_commits, 1);
+    delay = poller_tick(p, 0);
+    ck_assert_uint_eq(counter_starts, 1);
+    ck_assert(!poller_busy(p));
+    ck_assert_int_eq(delay, 60 * S);   /* nothing will ever be due */
+    poller_tick(p, 3600 * S);
+    ck_assert_uint_eq(lister_commits, 1);
+    ck_assert_uint_eq(counter_starts, 1);
+    poller_free(p);
+    store_free(store);
 }
 END_TEST
 
@@ -255,11 +561,12 @@ struct rig {
     char endpoint[64];
 };
 
-static void rig_init(struct rig *r)
+static void rig_init_with(struct rig *r, const struct source *const *sources)
 {
     struct aws_config_opts co = {0};
     struct aws_client_opts opts = {.max_attempts = 1, .connect_timeout_ms = 2000};
     struct aws_error err;
+    struct poller_opts po = {0};
 
     snprintf(r->endpoint, sizeof(r->endpoint), "http://127.0.0.1:%d", closed_port());
     setenv("AWS_ACCESS_KEY_ID", "AKIAOPSDECKTESTING01", 1);
@@ -273,8 +580,18 @@ static void rig_init(struct rig *r)
     r->cm = creds_manager_new(r->acfg);
     r->client = aws_client_new(r->acfg, r->cm, &opts);
     r->store = store_new();
-    r->p = poller_new(r->client, r->store, r->cfg);
-    poller_set_profile(r->p, "oncall");
+    po.client = r->client;
+    po.store = r->store;
+    po.app = r->cfg;
+    po.creds = r->cm;
+    po.profile = "oncall";
+    po.sources = sources;
+    r->p = poller_new(&po);
+}
+
+static void rig_init(struct rig *r)
+{
+    rig_init_with(r, NULL);
 }
 
 static void rig_drain(struct rig *r)
@@ -294,6 +611,13 @@ static void rig_done(struct rig *r)
     aws_config_free(r->acfg);
 }
 
+static unsigned long started(struct rig *r, const char *name)
+{
+    const struct poller_sched *s = poller_sched_of(r->p);
+
+    return s->t[src_ix(s, name)].started;
+}
+
 START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
 {
     struct rig r;
@@ -304,12 +628,12 @@ START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
 
     rig_init(&r);
     poller_set_view(r.p, APPCONFIG_VIEW_SQS);
-    ck_assert(!poller_busy(r.p));
     ck_assert_int_eq(aws_client_pending(r.client), 0);   /* nothing before the first tick */
 
     delay = poller_tick(r.p, 0);
     ck_assert(poller_busy(r.p));
-    /* identity + the first ListQueues; metrics wait for a list */
+    /* identity + the first ListQueues; metrics wait for a list; the credential report
+     * needs no request */
     ck_assert_int_eq(aws_client_pending(r.client), 2);
     ck_assert_int_ge(delay, 0);
     /* ticking again while the cycle runs starts nothing more */
@@ -318,11 +642,13 @@ START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
 
     rig_drain(&r);
     ck_assert(!poller_busy(r.p));
-    ck_assert_int_eq(poller_cycles(r.p), 1);
+    ck_assert_int_eq(poller_rounds(r.p), 1);
+    ck_assert_int_eq(started(&r, "queues"), 1);
 
     store_kind_info(r.store, "queue", &info);
     ck_assert(info.stale);
     ck_assert_ptr_nonnull(info.error);
+    ck_assert_int_eq(info.updated, 0);       /* never read: "cannot read", not "no queues" */
     store_kind_info(r.store, "dlq", &info);
     ck_assert(info.stale);
     ck_assert_ptr_nonnull(store_find(r.store, "identity", "caller"));
@@ -336,38 +662,53 @@ START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
                   "error row does not name the endpoint: %s", store_res_str(e, "message"));
     ck_assert_msg(strstr(store_res_str(e, "message"), "oncall") != NULL,
                   "error row does not name the profile: %s", store_res_str(e, "message"));
+    ck_assert_str_eq(store_res_str(e, "service"), "sqs");
+    ck_assert_str_eq(store_res_str(e, "action"), "ListQueues");
     ck_assert_ptr_nonnull(store_find(r.store, "error", "STS GetCallerIdentity"));
-    /* no list ever worked: the metrics and DLQ groups never asked */
+    /* no list ever worked: the metrics and DLQ sources never asked */
     ck_assert_ptr_null(store_find(r.store, "error", "CloudWatch GetMetricData"));
+    ck_assert_int_eq(started(&r, "queue_metrics"), 0);
 
     /* the skipped start at 11 s was not saved up: the failed cycle backs off from there,
      * x2 the sqs view's 10 s */
     delay = poller_tick(r.p, 12 * S);
     ck_assert_int_eq(aws_client_pending(r.client), 0);
-    /* first due: the failing identity, at the view's interval x2 from its start at 0 (the
-     * header must not say "account ?" for five minutes after AWS answers again) */
-    ck_assert_int_eq(delay, (20 - 12) * S);
-    ck_assert_int_eq(poller_tick(r.p, 20 * S), (11 + 20 - 20) * S);
+    /* the credential report is next, every second (it holds the environment's keys the
+     * requests used); then the failing identity, at the view's interval x2 from its start
+     * at 0 (the header must not say "account ?" for five minutes after AWS answers again) */
+    ck_assert_int_eq(delay, 1 * S);
+    ck_assert_ptr_nonnull(store_find(r.store, "credential", "default"));
+    for (int64_t t = 13 * S; t < 20 * S; t += S)
+        poller_tick(r.p, t);
+    ck_assert_int_eq(aws_client_pending(r.client), 0);
+    poller_tick(r.p, 20 * S);
     ck_assert_int_eq(aws_client_pending(r.client), 1);
     rig_drain(&r);
-    ck_assert_int_eq(poller_tick(r.p, 31 * S - 1), 1);
+    ck_assert_int_eq(poller_rounds(r.p), 2);
+    poller_tick(r.p, 31 * S - 1);
     ck_assert_int_eq(aws_client_pending(r.client), 0);
     poller_tick(r.p, 31 * S);
     ck_assert_int_eq(aws_client_pending(r.client), 1);
     rig_drain(&r);
-    ck_assert_int_eq(poller_cycles(r.p), 2);
+    ck_assert_int_eq(started(&r, "queues"), 2);
     ck_assert(store_res_int(store_find(r.store, "error", "SQS ListQueues"), "count", &count));
     ck_assert_int_eq(count, 2);
-    /* now x4 for the list; the identity failed twice too: due at 20 + 40 */
-    ck_assert_int_eq(poller_tick(r.p, 32 * S), (20 + 40 - 32) * S);
+    /* now x4 for the list (due at 31 + 40); the identity failed twice too: due at 20 + 40 */
+    {
+        const struct poller_sched *s = poller_sched_of(r.p);
+
+        ck_assert_int_eq(poller_sched_due(s, src_ix(s, "queues")), 71 * S);
+        ck_assert_int_eq(poller_sched_due(s, src_ix(s, "identity")), 60 * S);
+    }
 
     /* `r` is honoured at once, backoff or not, and retries the failing identity too */
     poller_refresh(r.p);
-    ck_assert_int_eq(poller_tick(r.p, 33 * S), 60 * S);   /* everything else is waiting */
+    poller_tick(r.p, 33 * S);
     ck_assert_int_eq(aws_client_pending(r.client), 2);
     ck_assert(poller_busy(r.p));
     rig_drain(&r);
-    ck_assert_int_eq(poller_cycles(r.p), 3);
+    ck_assert_int_eq(started(&r, "queues"), 3);
+    ck_assert_int_eq(poller_rounds(r.p), 4);
     rig_done(&r);
 }
 END_TEST
@@ -380,8 +721,12 @@ START_TEST(detail_polled_on_its_own_timer)
     rig_init(&r);
     poller_tick(r.p, 0);
     rig_drain(&r);
-    /* opening a detail pane polls it at once: GetQueueAttributes and ListQueueTags */
+    /* opening a detail pane polls it at once: GetQueueAttributes and ListQueueTags; but
+     * only where a view that has such a pane is on screen */
     poller_set_detail(r.p, "http://127.0.0.1:1/123456789012/orders");
+    poller_tick(r.p, 1 * S);
+    ck_assert_int_eq(aws_client_pending(r.client), 0);   /* the overview has no pane */
+    poller_set_view(r.p, APPCONFIG_VIEW_SQS);
     poller_tick(r.p, 1 * S);
     ck_assert_int_eq(aws_client_pending(r.client), 2);
     ck_assert(poller_busy(r.p));
@@ -392,14 +737,127 @@ START_TEST(detail_polled_on_its_own_timer)
     ck_assert(store_res_stale(row));
     ck_assert_ptr_nonnull(store_find(r.store, "error", "SQS ListQueueTags"));
     /* a refused connection is not throttling: the detail keeps its 2 s pace */
-    ck_assert_int_eq(poller_tick(r.p, 2 * S), 1 * S);
-    poller_tick(r.p, 1 * S + POLLER_DETAIL_INTERVAL_MS);
+    poller_tick(r.p, 2 * S);
+    ck_assert_int_eq(aws_client_pending(r.client), 0);
+    poller_tick(r.p, 1 * S + 2 * S);
     ck_assert_int_eq(aws_client_pending(r.client), 2);
     rig_drain(&r);
     /* closing it stops it */
     poller_set_detail(r.p, NULL);
     poller_tick(r.p, 10 * S);
-    ck_assert_int_eq(aws_client_pending(r.client), 0);
+    ck_assert_int_eq(started(&r, "queue_detail"), 2);
+    rig_done(&r);
+}
+END_TEST
+
+/* What a source's answer hook says decides the "error" row: by default the client's error
+ * counts; a resource gone is no error; a response that did not parse is one. */
+enum fake_answer { ANSWER_DEFAULT, ANSWER_GONE, ANSWER_PARSE };
+static enum fake_answer fake_mode;
+static unsigned fake_answers, fake_commits;
+
+static void sqs_list_start(struct source_run *run, void *state)
+{
+    struct aws_request r;
+    struct sqs_list_queues_params lp = {.max_results = 10};
+
+    (void)state;
+    sqs_list_queues_request(&r, &lp);
+    source_send(run, &r, 7, 3);
+}
+
+static void sqs_list_answer(struct source_run *run, void *state, unsigned tag, size_t index,
+                            const struct aws_response *resp, const struct aws_error *err)
+{
+    struct aws_error perr;
+
+    (void)state;
+    ck_assert_uint_eq(tag, 7);
+    ck_assert_uint_eq(index, 3);
+    ck_assert_ptr_null(resp);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_uint_eq(source_pending(run), 0);
+    fake_answers++;
+    if (fake_mode == ANSWER_GONE) {
+        source_gone(run);
+    } else if (fake_mode == ANSWER_PARSE) {
+        aws_error_clear(&perr);
+        aws_error_set(&perr, AWS_ERR_PARSE, "SQS ListQueues: not JSON");
+        source_error(run, &perr);
+    }
+}
+
+static void sqs_list_commit(struct source_run *run, void *state)
+{
+    (void)run;
+    (void)state;
+    fake_commits++;
+}
+
+static const struct source fake_sqs = {
+    .name = "fake_sqs", .views = SOURCE_VIEW(APPCONFIG_VIEW_SQS), .start = sqs_list_start,
+    .answer = sqs_list_answer, .commit = sqs_list_commit};
+static const struct source *const fake_sqs_only[] = {&fake_sqs, NULL};
+
+START_TEST(answer_hook_decides_the_error_row)
+{
+    struct rig r;
+    const struct store_res *e;
+    int64_t count;
+
+    rig_init_with(&r, fake_sqs_only);
+    poller_set_view(r.p, APPCONFIG_VIEW_SQS);
+    fake_answers = fake_commits = 0;
+
+    fake_mode = ANSWER_GONE;
+    poller_tick(r.p, 0);
+    rig_drain(&r);
+    ck_assert_uint_eq(fake_answers, 1);
+    ck_assert_uint_eq(fake_commits, 1);
+    ck_assert_ptr_null(store_find(r.store, "error", "SQS ListQueues"));
+
+    fake_mode = ANSWER_DEFAULT;
+    poller_refresh(r.p);
+    poller_tick(r.p, 1 * S);
+    rig_drain(&r);
+    e = store_find(r.store, "error", "SQS ListQueues");
+    ck_assert_ptr_nonnull(e);
+    ck_assert(store_res_int(e, "count", &count));
+    ck_assert_int_eq(count, 1);
+    ck_assert_msg(strstr(store_res_str(e, "message"), r.endpoint) != NULL, "%s",
+                  store_res_str(e, "message"));
+
+    fake_mode = ANSWER_PARSE;
+    poller_refresh(r.p);
+    poller_tick(r.p, 2 * S);
+    rig_drain(&r);
+    e = store_find(r.store, "error", "SQS ListQueues");
+    ck_assert(store_res_int(e, "count", &count));
+    ck_assert_int_eq(count, 2);
+    ck_assert_msg(strstr(store_res_str(e, "message"), "not JSON") != NULL, "%s",
+                  store_res_str(e, "message"));
+    /* neither a parse failure nor a refused connection is throttling: no backoff */
+    {
+        const struct poller_sched *s = poller_sched_of(r.p);
+
+        ck_assert_uint_eq(s->t[0].failures, 0);
+    }
+    ck_assert_uint_eq(poller_rounds(r.p), 3);
+    rig_done(&r);
+}
+END_TEST
+
+/* The poller freed with requests still out (the client went first): every cycle's state is
+ * released through its done hook (ASan checks nothing leaks). */
+START_TEST(free_with_cycles_under_way)
+{
+    struct rig r;
+
+    rig_init(&r);
+    poller_set_view(r.p, APPCONFIG_VIEW_SQS);
+    poller_set_detail(r.p, "http://127.0.0.1:1/123456789012/orders");
+    poller_tick(r.p, 0);
+    ck_assert_int_ge(aws_client_pending(r.client), 4);
     rig_done(&r);
 }
 END_TEST
@@ -408,19 +866,27 @@ int main(void)
 {
     Suite *s = suite_create("poller");
     TCase *tc = tcase_create("schedule");
+    TCase *fake = tcase_create("fake_sources");
     TCase *net = tcase_create("closed_port");
 
     tcase_add_test(tc, intervals_per_view);
-    tcase_add_test(tc, first_tick_starts_all_ready_groups);
+    tcase_add_test(tc, first_tick_starts_all_ready_sources);
     tcase_add_test(tc, no_overlap_skips_start);
     tcase_add_test(tc, backoff_doubles_to_cap_and_resets);
-    tcase_add_test(tc, refresh_makes_visible_due);
+    tcase_add_test(tc, refresh_makes_visible_and_failing_due);
     tcase_add_test(tc, failing_identity_retried_at_view_interval);
     tcase_add_test(tc, view_switch_changes_due_time);
     suite_add_tcase(s, tc);
+    tcase_add_test(fake, fake_sources_follow_the_rules);
+    tcase_add_test(fake, once_runs_every_source_once);
+    tcase_add_test(fake, inputs_order_and_rerun_dependents);
+    tcase_add_test(fake, once_with_sources);
+    suite_add_tcase(s, fake);
     tcase_add_checked_fixture(net, tmp_home_setup, tmp_home_teardown);
     tcase_add_test(net, unreachable_endpoint_marks_stale_and_backs_off);
     tcase_add_test(net, detail_polled_on_its_own_timer);
+    tcase_add_test(net, answer_hook_decides_the_error_row);
+    tcase_add_test(net, free_with_cycles_under_way);
     suite_add_tcase(s, net);
     return check_tap_run(s);
 }

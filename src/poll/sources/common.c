@@ -1,0 +1,74 @@
+/* common.c - what several poll sources share (common.h). */
+#include "config.h"
+#include "poll/sources/common.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+bool sources_gone(const struct aws_error *err)
+{
+    return err->kind == AWS_ERR_HTTP &&
+           (strcmp(err->code, "AWS.SimpleQueueService.NonExistentQueue") == 0 ||
+            strcmp(err->code, "QueueDoesNotExist") == 0 || strcmp(err->code, "NotFound") == 0);
+}
+
+void sources_set_count(struct store_res *r, const char *field, int64_t v)
+{
+    if (v >= 0)
+        store_set_int(r, field, v);
+    else
+        store_set_unknown(r, field);
+}
+
+char *sources_attrs_json(const struct sqs_queue_attrs *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *text;
+
+    for (size_t i = 0; i < a->nattrs; i++)
+        cJSON_AddItemToObject(o, a->attrs[i].name, cJSON_CreateString(a->attrs[i].value));
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+char *sources_tags_json(const struct sqs_tag_list *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *text;
+
+    for (size_t i = 0; i < t->n; i++)
+        cJSON_AddItemToObject(o, t->tags[i].name, cJSON_CreateString(t->tags[i].value));
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+void sources_write_queue_attrs(struct store_res *r, const struct sqs_queue_attrs *a)
+{
+    char *json = sources_attrs_json(a);
+
+    store_set_str(r, "name", a->name);
+    store_set(r, "arn", store_value_str(a->arn));
+    store_set_str(r, "attributes", json);
+    store_set(r, "redrive_policy", store_value_str(sqs_queue_attr(a, "RedrivePolicy")));
+    store_set(r, "dlq_arn", store_value_str(a->has_redrive ? a->dlq_arn : NULL));
+    free(json);
+}
+
+void sources_error_keep(struct aws_error **slot, const struct aws_error *err)
+{
+    if (!*slot)
+        *slot = xmalloc(sizeof(**slot));
+    **slot = *err;
+}
+
+void sources_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}

@@ -1,0 +1,264 @@
+/* queues.c - the queue list: SQS ListQueues (paged), then GetQueueAttributes for every
+ * queue, a window of ATTRS_WINDOW at a time, written as the "queue" and "dlq" kinds at once.
+ *
+ * The lists are written only when every answer is in: whether a queue is a DLQ depends on
+ * every other queue's RedrivePolicy, and a view must never see half a list. Attributes go
+ * out while later pages are still being listed. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/sqs.h"
+#include "core/pager.h"
+#include "poll/sources/common.h"
+#include "poll/sources/sources.h"
+#include "util/xalloc.h"
+
+/* GetQueueAttributes out at once: the client would only queue the rest, and 1000 queued
+ * requests cost megabytes for nothing. */
+#define ATTRS_WINDOW 64
+
+enum { R_LIST, R_ATTRS };
+
+struct queue {
+    char *url;
+    struct sqs_queue_attrs attrs;
+    bool have_attrs;
+    bool gone;                     /* deleted between ListQueues and GetQueueAttributes */
+    struct aws_error *err;         /* allocated only on failure: 1000 queues stay small */
+};
+
+struct queues_state {
+    struct queue *q;
+    size_t n, cap;
+    size_t sent;                   /* q[0..sent) have had GetQueueAttributes sent */
+    bool listed;                   /* the last ListQueues page is in */
+    struct aws_pager pager;        /* ListQueues' pages: no token twice, a page cap */
+    struct aws_error *list_err;
+};
+
+static void list_page(struct source_run *run, const char *next_token)
+{
+    struct aws_request r;
+    struct sqs_list_queues_params lp = {.max_results = SQS_MAX_RESULTS, .next_token = next_token};
+
+    sqs_list_queues_request(&r, &lp);
+    source_send(run, &r, R_LIST, 0);
+}
+
+static void pump_attrs(struct source_run *run, struct queues_state *st)
+{
+    while (!st->list_err && source_pending(run) < ATTRS_WINDOW && st->sent < st->n) {
+        size_t qi = st->sent++;
+        struct aws_request r;
+
+        sqs_get_queue_attributes_request(&r, st->q[qi].url);
+        source_send(run, &r, R_ATTRS, qi);
+    }
+}
+
+static void queues_start(struct source_run *run, void *state)
+{
+    (void)state;
+    list_page(run, NULL);
+}
+
+static void on_list(struct source_run *run, struct queues_state *st,
+                    const struct aws_response *resp, const struct aws_error *err)
+{
+    struct sqs_url_list l = {0};
+    struct aws_error perr;
+
+    aws_error_clear(&perr);
+    if (!err && (sqs_list_queues_parse(resp, &l, &perr) < 0 ||
+                 aws_pager_next(&st->pager, l.next_token, resp, &perr) < 0)) {
+        err = &perr;
+        source_error(run, err);
+    }
+    if (err) {
+        sqs_url_list_free(&l);
+        sources_error_keep(&st->list_err, err);
+        source_backoff(run);
+        return;
+    }
+    if (st->n + l.n > st->cap) {
+        st->cap = (st->n + l.n) * 2;
+        st->q = xrealloc(st->q, st->cap * sizeof(*st->q));
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        memset(&st->q[st->n], 0, sizeof(st->q[st->n]));
+        st->q[st->n++].url = xstrdup(l.urls[i]);
+    }
+    if (l.next_token)
+        list_page(run, l.next_token);
+    else
+        st->listed = true;
+    sqs_url_list_free(&l);
+}
+
+static void on_attrs(struct source_run *run, struct queue *q, const struct aws_response *resp,
+                     const struct aws_error *err)
+{
+    struct aws_error perr;
+
+    aws_error_clear(&perr);
+    if (!err && sqs_get_queue_attributes_parse(resp, q->url, &q->attrs, &perr) < 0) {
+        err = &perr;
+        source_error(run, err);
+    }
+    if (err && sources_gone(err)) {
+        q->gone = true;
+        source_gone(run);
+    } else if (err) {
+        sources_error_keep(&q->err, err);
+    } else {
+        q->have_attrs = true;
+    }
+}
+
+static void queues_answer(struct source_run *run, void *state, unsigned tag, size_t index,
+                          const struct aws_response *resp, const struct aws_error *err)
+{
+    struct queues_state *st = state;
+
+    if (tag == R_LIST)
+        on_list(run, st, resp, err);
+    else
+        on_attrs(run, &st->q[index], resp, err);
+    pump_attrs(run, st);
+}
+
+struct arn_ix {
+    const char *arn;
+    size_t qi;
+};
+
+static int cmp_arn(const void *a, const void *b)
+{
+    return strcmp(((const struct arn_ix *)a)->arn, ((const struct arn_ix *)b)->arn);
+}
+
+static const struct arn_ix *find_arn(const struct arn_ix *ix, size_t n, const char *arn)
+{
+    struct arn_ix key = {.arn = arn};
+
+    return n && arn ? bsearch(&key, ix, n, sizeof(*ix), cmp_arn) : NULL;
+}
+
+static void write_queue(struct store *s, const struct queue *q, const char *dlq_url,
+                        bool is_dlq)
+{
+    const struct sqs_queue_attrs *a = &q->attrs;
+    struct store_res *r = store_update_begin(s, "queue", q->url);
+
+    sources_write_queue_attrs(r, a);
+    sources_set_count(r, "visible", a->visible);
+    sources_set_count(r, "in_flight", a->not_visible);
+    sources_set_count(r, "delayed", a->delayed);
+    store_set_int(r, "fifo", a->fifo);
+    store_set(r, "dlq_url", store_value_str(dlq_url));
+    sources_set_count(r, "max_receive_count", a->has_redrive ? a->max_receive_count : -1);
+    store_set_int(r, "is_dlq", is_dlq);
+    store_update_commit(r);
+    if (!is_dlq)
+        return;
+    r = store_update_begin(s, "dlq", q->url);
+    store_set_str(r, "name", a->name);
+    store_set(r, "arn", store_value_str(a->arn));
+    sources_set_count(r, "visible", a->visible);
+    sources_set_count(r, "in_flight", a->not_visible);
+    sources_set_count(r, "delayed", a->delayed);
+    store_update_commit(r);
+}
+
+/* Every answer is in: which queues are DLQs, then both lists at once. */
+static void write_lists(struct store *s, struct queues_state *st)
+{
+    struct arn_ix *ix = xcalloc(st->n + 1, sizeof(*ix));
+    bool *is_dlq = xcalloc(st->n + 1, sizeof(bool));
+    size_t nix = 0;
+
+    for (size_t i = 0; i < st->n; i++)
+        if (st->q[i].have_attrs && st->q[i].attrs.arn)
+            ix[nix++] = (struct arn_ix){.arn = st->q[i].attrs.arn, .qi = i};
+    qsort(ix, nix, sizeof(*ix), cmp_arn);
+    for (size_t i = 0; i < st->n; i++) {
+        const struct arn_ix *t;
+
+        if (st->q[i].have_attrs && st->q[i].attrs.has_redrive &&
+            (t = find_arn(ix, nix, st->q[i].attrs.dlq_arn)))
+            is_dlq[t->qi] = true;
+    }
+
+    store_list_begin(s, "queue");
+    store_list_begin(s, "dlq");
+    for (size_t i = 0; i < st->n; i++) {
+        struct queue *q = &st->q[i];
+        const struct arn_ix *t;
+
+        if (q->gone)
+            continue;
+        if (q->err) {
+            /* kept in both lists (update_begin marks it present), stale with the error */
+            bool was_dlq = store_find(s, "dlq", q->url) != NULL;
+
+            store_update_begin(s, "queue", q->url);
+            store_fail(s, "queue", q->url, q->err);
+            if (was_dlq) {
+                store_update_begin(s, "dlq", q->url);
+                store_fail(s, "dlq", q->url, q->err);
+            }
+            continue;
+        }
+        if (!q->have_attrs)
+            continue;
+        t = q->attrs.has_redrive ? find_arn(ix, nix, q->attrs.dlq_arn) : NULL;
+        write_queue(s, q, t ? st->q[t->qi].url : NULL, is_dlq[i]);
+    }
+    store_list_end(s, "queue");
+    store_list_end(s, "dlq");
+    free(ix);
+    free(is_dlq);
+}
+
+static void queues_commit(struct source_run *run, void *state)
+{
+    struct queues_state *st = state;
+    struct store *s = source_store(run);
+
+    if (st->list_err) {
+        store_list_fail(s, "queue", st->list_err);
+        store_list_fail(s, "dlq", st->list_err);
+        return;
+    }
+    write_lists(s, st);
+}
+
+static void queues_done(void *state)
+{
+    struct queues_state *st = state;
+
+    for (size_t i = 0; i < st->n; i++) {
+        free(st->q[i].url);
+        free(st->q[i].err);
+        sqs_queue_attrs_free(&st->q[i].attrs);
+    }
+    free(st->q);
+    free(st->list_err);
+    aws_pager_done(&st->pager);
+}
+
+static const char *const queues_kinds[] = {"queue", "dlq", NULL};
+
+const struct source queues_source = {
+    .name = "queues",
+    .kinds = queues_kinds,
+    .views = SOURCE_VIEW(APPCONFIG_VIEW_OVERVIEW) | SOURCE_VIEW(APPCONFIG_VIEW_SQS) |
+             SOURCE_VIEW(APPCONFIG_VIEW_DLQ),
+    .state_size = sizeof(struct queues_state),
+    .start = queues_start,
+    .answer = queues_answer,
+    .commit = queues_commit,
+    .done = queues_done,
+};

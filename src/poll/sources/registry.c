@@ -1,0 +1,19 @@
+/* registry.c - every poll source. Sources due together start in this order; the snapshot
+ * starts the independent ones first in this order, then each dependent one as soon as its
+ * input is read. A new source is a new file and one line here. */
+#include "config.h"
+
+#include "poll/sources/sources.h"
+
+const struct source *const source_registry[] = {
+    &identity_source,       /* the header: who we are */
+    &credentials_source,    /* the header and the overview: what expires when */
+    &queues_source,         /* "queue" and "dlq" */
+    &queue_metrics_source,  /* their age of oldest message, once listed */
+    &dlq_sources_source,    /* which queues feed each DLQ, once listed */
+    &queue_detail_source,   /* the open detail pane's queue */
+    &topics_source,         /* "topic" (snapshot) */
+    &topic_metrics_source,  /* their failed deliveries, once listed */
+    &buckets_source,        /* "bucket" (snapshot) */
+    NULL,
+};

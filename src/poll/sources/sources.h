@@ -1,0 +1,92 @@
+/* sources.h - every poll source, and the store schema they write.
+ *
+ * The schema is what views read (views/README.md explains the reading side). Every kind
+ * is listed here with its key and fields; a field a poll could not read is unknown
+ * (STORE_UNKNOWN), never 0. Strings come from AWS or local files: views sanitise them.
+ *
+ * kind "identity" (source identity: STS GetCallerIdentity; header, every 5 minutes)
+ *   key "caller": account str, arn str, user_id str
+ *
+ * kind "credential" (source credentials: the credential manager's report, no network;
+ *   every second) key = profile name, one row per credential the manager holds:
+ *   method str      the provider: "env", "assume-role", "sso", "custom-process", ...
+ *   source str      where from, for a person: "profile prod: assumed role ... (...ABCD)"
+ *   expiry int      epoch seconds it expires at; unknown when it does not expire
+ *   refreshable int 1: the manager asks its provider again before expiry (which may still
+ *                   need the user: an MFA code, an SSO login); 0: nothing renews it
+ *                   (environment, credentials file, config file)
+ *   active int      1: the active profile's own credential, 0: a source_profile's
+ *   refresh_error str  why the last refresh failed while the old ones still work; ""
+ *
+ * kind "queue" (source queues: SQS ListQueues, paged, then GetQueueAttributes for each,
+ *   64 at a time) key = queue URL, every queue listed:
+ *   name str, arn str, visible int, in_flight int, delayed int   (Approximate*)
+ *   fifo int (0/1), dlq_arn str (RedrivePolicy deadLetterTargetArn; absent when none),
+ *   dlq_url str (that DLQ's URL when it is one of the listed queues),
+ *   max_receive_count int, is_dlq int (0/1: some listed queue's dead-letter target),
+ *   attributes str (every attribute GetQueueAttributes returned, a JSON object's text),
+ *   redrive_policy str (raw JSON)
+ *   age_oldest double (source queue_metrics: CloudWatch ApproximateAgeOfOldestMessage,
+ *     Maximum, period 60 s, the newest point of the last 15 minutes; unknown when there
+ *     is none)
+ *   tags str (source queue_detail: ListQueueTags as a JSON object's text; only for the
+ *     queue whose detail pane is open, which it also polls every 2 s for the attributes
+ *     above, except the depth counters)
+ *
+ * kind "dlq" (source queues, from the same answers) key = URL of a queue that is some
+ *   listed queue's dead-letter target: name, arn, visible, in_flight, delayed, age_oldest
+ *   as for "queue" (its own rows, so it has its own generations and history)
+ *   sources str (source dlq_sources: ListDeadLetterSourceQueues, paged: a JSON array of
+ *     the source queues' URLs), nsources int
+ *
+ * kind "topic" (source topics: SNS ListTopics, paged, then GetTopicAttributes and
+ *   ListSubscriptionsByTopic, paged, for each; read by `opsdeck snapshot`) key = topic ARN:
+ *   name str, display_name str, fifo int (0/1), subscriptions_confirmed int,
+ *   subscriptions_pending int (GetTopicAttributes), failure_logging int (0/1: some
+ *   <Protocol>FailureFeedbackRoleArn is set), pending_in_list int (subscriptions listed as
+ *   PendingConfirmation), subscriptions str (a JSON array of {"arn", "pending",
+ *   "protocol", "endpoint", "owner"})
+ *   failed_notifications double (source topic_metrics: CloudWatch NumberOfNotificationsFailed,
+ *     Sum over the last 15 minutes; unknown when CloudWatch did not answer for it)
+ *
+ * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
+ *   name: created str (CreationDate as S3 wrote it)
+ *
+ * kind "error" (the poller itself, for every call of every source) key = "<Service>
+ *   <Action>" (as "SQS ListQueues"): the latest failure of that call:
+ *   message str (aws_error_describe's one line: cause, profile, endpoint, fix),
+ *   count int (cycles in a row it failed), service str, action str, code str (as AWS
+ *   named them); rewritten with count 0, message "" and code "" once the call works again,
+ *   so the overview shows only live errors.
+ *
+ * A failed list call keeps the rows and marks the kind stale (store_list_fail); a failed
+ * call about one resource marks that row stale (store_fail). A resource that vanished
+ * between its list and its describe (SQS QueueDoesNotExist, SNS NotFound) is dropped, not
+ * an error. */
+#ifndef OPSDECK_SOURCES_H
+#define OPSDECK_SOURCES_H
+
+#include <stdint.h>
+
+#include "poll/source.h"
+#include "poll/store.h"
+
+/* Every source, in the order they start when due together; NULL-terminated. */
+extern const struct source *const source_registry[];
+
+extern const struct source identity_source;
+extern const struct source credentials_source;
+extern const struct source queues_source;
+extern const struct source queue_metrics_source;
+extern const struct source dlq_sources_source;
+extern const struct source queue_detail_source;
+extern const struct source topics_source;
+extern const struct source topic_metrics_source;
+extern const struct source buckets_source;
+
+/* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
+ * left (negative once expired). When none expires: the active profile's own row (or NULL
+ * when there is none) and INT64_MAX. For the header's countdown and the overview. */
+int64_t credentials_nearest(const struct store *s, int64_t now_s, const struct store_res **row);
+
+#endif
