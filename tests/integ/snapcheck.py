@@ -57,14 +57,15 @@ def all_dlq_sources(sqs, url):
         kw["NextToken"] = r["NextToken"]
 
 
-def metric_values(cw, namespace, metric, dim, value, stat, taken_at):
-    """Datapoints over the same window opsdeck asks for: the 15 minutes before taken_at."""
+def metric_values(cw, namespace, metric, dim, value, stat, taken_at, period):
+    """Datapoints over the same window and period opsdeck asks for: the 15 minutes before
+    taken_at, 1-minute points for SQS ages, 5-minute points for SNS failures."""
     end = dt.datetime.strptime(taken_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
     r = cw.get_metric_data(
         MetricDataQueries=[{"Id": "q", "MetricStat": {
             "Metric": {"Namespace": namespace, "MetricName": metric,
                        "Dimensions": [{"Name": dim, "Value": value}]},
-            "Period": 300, "Stat": stat}}],
+            "Period": period, "Stat": stat}}],
         StartTime=end - dt.timedelta(minutes=15), EndTime=end, ScanBy="TimestampDescending")
     res = r["MetricDataResults"][0]
     return list(zip(res["Timestamps"], res["Values"]))
@@ -140,7 +141,7 @@ def check_inventory(t, doc, clients, with_metrics=True, with_dlq_sources=True, l
         diffs, seen = [], 0
         for url, q in queues.items():
             pts = metric_values(cw, "AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName",
-                                q["name"], "Maximum", doc["taken_at"])
+                                q["name"], "Maximum", doc["taken_at"], 60)
             want = max(pts)[1] if pts else None
             seen += want is not None
             if q["oldest_age_seconds"] != want:
@@ -179,7 +180,7 @@ def check_inventory(t, doc, clients, with_metrics=True, with_dlq_sources=True, l
         diffs, nonzero = [], 0
         for arn, x in topics.items():
             pts = metric_values(cw, "AWS/SNS", "NumberOfNotificationsFailed", "TopicName",
-                                x["name"], "Sum", doc["taken_at"])
+                                x["name"], "Sum", doc["taken_at"], 300)
             want = sum(v for _, v in pts)
             nonzero += want > 0
             if x["failed_notifications"] != want:
