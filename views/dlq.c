@@ -530,6 +530,50 @@ static bool dlq_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
     return true;
 }
 
+/* ---- the overview's section ------------------------------------------------------------ */
+
+/* Every DLQ holding messages, deepest first: depth, change since the console opened, age of
+ * the oldest message. Enter opens this view on it. */
+static void overview_build(struct overview_lines *l, const struct view_ctx *ctx, char *none,
+                           size_t nonelen)
+{
+    size_t n = store_count(ctx->store, "dlq");
+
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(ctx->store, "dlq", i);
+        char d[16], c[16], o[16], right[64];
+        int64_t depth;
+        double delta, age;
+
+        if (!store_res_int(r, "visible", &depth) || depth <= 0)
+            continue;
+        fmt_count(d, sizeof(d), depth);
+        if (store_res_change(r, "visible", &delta))
+            fmt_delta(c, sizeof(c), (int64_t)delta);
+        else
+            snprintf(c, sizeof(c), "-");
+        if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0)
+            fmt_duration(o, sizeof(o), (int64_t)age);
+        else
+            snprintf(o, sizeof(o), "-");
+        snprintf(right, sizeof(right), "%8s %7s %9s", d, c, o);
+        overview_add(l, &(struct overview_item){
+            .key = store_res_key(r), .name = res_name(r), .right = right,
+            .style = store_res_stale(r) ? THEME_STALE : THEME_CRITICAL,
+            .order = (double)depth});
+    }
+    snprintf(none, nonelen, "%s", n ? "all DLQs are empty" : "no queue has a dead-letter queue");
+}
+
+const struct overview_section dlq_overview = {
+    .id = "dlq",
+    .title = "Dead-letter queues holding messages",
+    .legend = "   DEPTH  CHANGE    OLDEST",
+    .kind = "dlq",
+    .jump = "dlq",
+    .build = overview_build,
+};
+
 static const struct view_keyhelp dlq_keys[] = {
     { "Enter", "details: depth, rate, oldest, source queues" },
     { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },

@@ -5,7 +5,8 @@
  *
  * It reads the framework's error log (ctx->errlog, src/ui/errlog.h), not the network. The
  * cursor moves by entry; `y` copies the entry's text for a ticket or a colleague. Reached
- * by `:errors` and by Enter on an error line of the overview. */
+ * by `:errors` and by Enter on an error line of the overview, whose section this file
+ * declares too. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "ui/errlog.h"
+#include "util/fmt.h"
 #include "util/sanitize.h"
 #include "util/textwidth.h"
 #include "util/xalloc.h"
@@ -322,4 +324,47 @@ const struct view errors_view = {
     .select = errors_select,
     .keys = errors_keys,
     .filter_in_title = true,
+};
+
+/* ---- the overview's section ------------------------------------------------------------ */
+
+/* Every call failing now (the poller's "error" rows with a count), with how long ago and
+ * how many times in a row, its one-line cause and fix after the call's name. Enter opens
+ * this view on that call's errors, whole. */
+static void overview_build(struct overview_lines *l, const struct view_ctx *ctx, char *none,
+                           size_t nonelen)
+{
+    size_t n = store_count(ctx->store, "error");
+
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(ctx->store, "error", i);
+        const char *msg = store_res_str(r, "message");
+        char age[16], right[64];
+        int64_t count, t;
+
+        /* count 0: the call has succeeded since; the error is history, not news */
+        if (!store_res_int(r, "count", &count) || count <= 0)
+            continue;
+        t = store_res_field_time(r, "count");
+        if (t > 0 && ctx->now_ms >= t)
+            fmt_age(age, sizeof(age), ctx->now_ms - t);
+        else
+            snprintf(age, sizeof(age), "-");
+        if (count > 1)
+            snprintf(right, sizeof(right), "%s ago, x%lld", age, (long long)count);
+        else
+            snprintf(right, sizeof(right), "%s ago", age);
+        overview_add(l, &(struct overview_item){
+            .key = store_res_key(r), .name = store_res_key(r), .msg = msg ? msg : "",
+            .right = right, .style = THEME_ERROR});
+    }
+    snprintf(none, nonelen, "no call is failing");
+}
+
+const struct overview_section errors_overview = {
+    .id = "error",
+    .title = "Errors",
+    .legend = "SINCE",
+    .jump = "errors",
+    .build = overview_build,
 };

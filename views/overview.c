@@ -1,43 +1,42 @@
-/* overview.c - one screen of health, the first thing an on-call engineer sees: the DLQs
- * that hold messages, the queues whose oldest message is older than the warning threshold,
- * the nearest credential expiry and the calls that are failing now. Every item is a line
- * the cursor can rest on; Enter jumps to the view behind it.
+/* overview.c - one screen of health, the first thing an on-call engineer sees: a section
+ * per concern (DLQs holding messages, queues with old messages, the nearest credential
+ * expiry, the calls that are failing now), each item a line the cursor can rest on, Enter
+ * jumping to the view behind it.
  *
- * Not a table: sections of different shapes under headings. The lines are rebuilt from the
- * store on each update and the cursor is carried over by the item's id (section + store
- * key), so a poll never moves it to another item. */
+ * The sections are not known here: each view declares its own (struct overview_section in
+ * view.h) and views/registry.c lists them. This file builds them from the store in that
+ * order, says "not read yet" or "cannot read" for a section whose data never came, draws
+ * them under headings, and carries the cursor over rebuilds by the item's id (section +
+ * store key), so a poll never moves it to another item. */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/fmt.h"
 #include "util/textwidth.h"
-#include "view.h"
 #include "util/xalloc.h"
+#include "view.h"
 
 enum line_kind {
     LINE_HEADING,  /* a section title: never selected */
-    LINE_NOTE,     /* "none — ..." under an empty section: never selected */
-    LINE_DLQ,
-    LINE_OLDQ,
-    LINE_CRED,
-    LINE_ERROR,
+    LINE_NOTE,     /* "none - ...", "not read yet" under a section: never selected */
+    LINE_ITEM,
 };
 
 #define NO_STYLE THEME_N_ELEMENTS
-#define RIGHT_W 26  /* the columns right of the name: "   DEPTH  CHANGE    OLDEST" */
 
 struct ov_line {
     enum line_kind kind;
-    char *id;      /* "dlq\t<url>": stable across rebuilds, for the cursor */
-    char *key;     /* the store key (URL, error key), NULL for headings and notes */
+    char *id;      /* "<section>\t<key>": stable across rebuilds, for the cursor */
+    char *key;     /* the store key, NULL for headings and notes */
     char *name;    /* left text, untrusted (names, error keys) or a heading */
-    char *msg;     /* error message (untrusted), else NULL */
-    char right[64];              /* our own formatted numbers (never untrusted) */
-    enum theme_element style; /* NO_STYLE: plain */
+    char *msg;     /* drawn after the name (untrusted), else NULL */
+    char *jump;    /* the view Enter opens, NULL none */
+    char *jump_key;
+    char right[64];               /* our own text (never untrusted) */
+    enum theme_element style;     /* NO_STYLE: plain */
+    double order;
 };
 
 struct ov_state {
@@ -50,17 +49,25 @@ struct ov_state {
     bool moved;            /* the user (or a jump) placed the cursor: until then it
                             * follows the first item, as data arrives after opening */
     bool built;
-    uint64_t gen_dlq, gen_queue, gen_error;
-    int64_t expiry, now_s;
-    char *filter, *expiry_what;
+    uint64_t generation;   /* the store's, when the lines were built */
+    int64_t now_s;
+    char *filter;
     const struct glyphs *glyphs;  /* the notes' dash depends on it */
+};
+
+/* What a section's build hook is lent: where its items go, and what it has added. */
+struct overview_lines {
+    struct ov_state *st;
+    const struct overview_section *sec;
+    const struct view_ctx *ctx;
+    size_t total, shown;   /* items offered, items the filter kept */
 };
 
 /* ---- building the lines ----------------------------------------------------------- */
 
 static bool selectable(const struct ov_line *l)
 {
-    return l->kind != LINE_HEADING && l->kind != LINE_NOTE;
+    return l->kind == LINE_ITEM;
 }
 
 static void lines_clear(struct ov_state *st)
@@ -70,18 +77,16 @@ static void lines_clear(struct ov_state *st)
         free(st->lines[i].key);
         free(st->lines[i].name);
         free(st->lines[i].msg);
+        free(st->lines[i].jump);
+        free(st->lines[i].jump_key);
     }
     st->n = 0;
 }
 
-static struct ov_line *line_add(struct ov_state *st, enum line_kind kind, const char *key,
+static struct ov_line *line_add(struct ov_state *st, enum line_kind kind, const char *id,
                                 const char *name)
 {
     struct ov_line *l;
-    static const char *const prefix[] = {
-        [LINE_HEADING] = "h", [LINE_NOTE] = "n", [LINE_DLQ] = "dlq", [LINE_OLDQ] = "queue",
-        [LINE_CRED] = "cred", [LINE_ERROR] = "error",
-    };
 
     if (st->n == st->cap) {
         st->cap = st->cap ? st->cap * 2 : 32;
@@ -90,15 +95,14 @@ static struct ov_line *line_add(struct ov_state *st, enum line_kind kind, const 
     l = &st->lines[st->n++];
     memset(l, 0, sizeof(*l));
     l->kind = kind;
-    l->id = xasprintf("%s\t%s", prefix[kind], key ? key : name);
-    l->key = key ? xstrdup(key) : NULL;
+    l->id = xstrdup(id);
     l->name = xstrdup(name ? name : "");
     l->style = NO_STYLE;
     return l;
 }
 
-/* The `/` filter on an item line: a case-insensitive substring of its name or message;
- * "!text" keeps the lines that do not match. */
+/* The `/` filter on an item: a case-insensitive substring of its name or message; "!text"
+ * keeps the items that do not match. */
 static bool filter_keeps(const char *filter, const char *name, const char *msg)
 {
     bool invert = false, hit;
@@ -115,18 +119,27 @@ static bool filter_keeps(const char *filter, const char *name, const char *msg)
     return hit != invert;
 }
 
-static const char *url_tail(const char *url)
+void overview_add(struct overview_lines *l, const struct overview_item *item)
 {
-    const char *slash = strrchr(url, '/');
+    const struct overview_section *sec = l->sec;
+    const char *jump = item->jump ? item->jump : sec->jump;
+    struct ov_line *line;
+    char *id;
 
-    return slash && slash[1] ? slash + 1 : url;
-}
-
-static const char *res_name(const struct store_res *r)
-{
-    const char *name = store_res_str(r, "name");
-
-    return name && *name ? name : url_tail(store_res_key(r));
+    l->total++;
+    if (!filter_keeps(l->ctx->filter, item->name, item->msg))
+        return;
+    l->shown++;
+    id = xasprintf("%s\t%s", sec->id, item->key);
+    line = line_add(l->st, LINE_ITEM, id, item->name);
+    free(id);
+    line->key = xstrdup(item->key);
+    line->msg = item->msg ? xstrdup(item->msg) : NULL;
+    line->jump = jump && *jump ? xstrdup(jump) : NULL;
+    line->jump_key = xstrdup(item->jump_key ? item->jump_key : item->key);
+    snprintf(line->right, sizeof(line->right), "%s", item->right ? item->right : "");
+    line->style = item->style;
+    line->order = item->order;
 }
 
 static const char *dash(const struct view_ctx *ctx)
@@ -134,189 +147,69 @@ static const char *dash(const struct view_ctx *ctx)
     return ctx->glyphs && ctx->glyphs->utf8 ? "—" : "-";
 }
 
-static void note_add(struct ov_state *st, const struct view_ctx *ctx, size_t matched,
-                     size_t total, const char *none)
+static void note_add(struct ov_state *st, const struct overview_section *sec, const char *text)
 {
-    char text[200];
+    char *id = xasprintf("%s\tnote", sec->id);
 
-    if (matched)
+    line_add(st, LINE_NOTE, id, text);
+    free(id);
+}
+
+/* A kind never read: no list to show, whatever it would hold. */
+static bool never_read(const struct overview_section *sec, const struct view_ctx *ctx,
+                       char *why, size_t n)
+{
+    struct store_kind_info info;
+
+    if (!sec->kind)
+        return false;
+    store_kind_info(ctx->store, sec->kind, &info);
+    if (info.updated)
+        return false;
+    if (info.last_error) {
+        /* AWS's text: view_text sanitises it when the note is drawn */
+        snprintf(why, n, "cannot read: %s", info.last_error->message);
+    } else {
+        snprintf(why, n, "not read yet");
+    }
+    return true;
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+    const struct ov_line *x = a, *y = b;
+
+    if (x->order != y->order)
+        return x->order < y->order ? 1 : -1;
+    return strcmp(x->key, y->key);
+}
+
+static void section_build(struct ov_state *st, const struct overview_section *sec,
+                          const struct view_ctx *ctx)
+{
+    struct overview_lines l = { .st = st, .sec = sec, .ctx = ctx };
+    char heading_id[64], none[256] = "", text[1200];
+    struct ov_line *h;
+    size_t first;
+
+    snprintf(heading_id, sizeof(heading_id), "%s\theading", sec->id);
+    h = line_add(st, LINE_HEADING, heading_id, sec->title);
+    if (sec->legend)
+        snprintf(h->right, sizeof(h->right), "%*s", OVERVIEW_RIGHT_W, sec->legend);
+    if (never_read(sec, ctx, text, sizeof(text))) {
+        note_add(st, sec, text);
         return;
-    if (total && ctx->filter && *ctx->filter)
+    }
+    first = st->n;
+    sec->build(&l, ctx, none, sizeof(none));
+    qsort(st->lines + first, st->n - first, sizeof(*st->lines), cmp_items);
+    if (l.shown)
+        return;
+    if (l.total && ctx->filter && *ctx->filter)
         snprintf(text, sizeof(text), "no match for /%s", ctx->filter);
     else
         snprintf(text, sizeof(text), "none %s %s", dash(ctx), none);
-    line_add(st, LINE_NOTE, NULL, text);
-}
-
-/* A resource with the number its section sorts by (depth, age), biggest first. */
-struct ranked {
-    const struct store_res *r;
-    double v;
-};
-
-static int cmp_value_desc(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-
-    if (x->v != y->v)
-        return x->v < y->v ? 1 : -1;
-    return strcmp(store_res_key(x->r), store_res_key(y->r));
-}
-
-static void section_dlq(struct ov_state *st, const struct view_ctx *ctx)
-{
-    size_t n = store_count(ctx->store, "dlq"), k = 0, total = 0, shown = 0;
-    struct ranked *v = xmalloc((n ? n : 1) * sizeof(*v));
-    struct store_kind_info info;
-    struct ov_line *l;
-    char d[16], c[16], o[16];
-    int64_t depth;
-    double delta, age;
-
-    l = line_add(st, LINE_HEADING, NULL, "Dead-letter queues holding messages");
-    snprintf(l->right, sizeof(l->right), "%8s %7s %9s", "DEPTH", "CHANGE", "OLDEST");
-    for (size_t i = 0; i < n; i++) {
-        const struct store_res *r = store_at(ctx->store, "dlq", i);
-
-        if (store_res_int(r, "visible", &depth) && depth > 0)
-            v[k++] = (struct ranked){ r, (double)depth };
-    }
-    qsort(v, k, sizeof(*v), cmp_value_desc);
-    for (size_t i = 0; i < k; i++) {
-        const struct store_res *r = v[i].r;
-
-        total++;
-        if (!filter_keeps(ctx->filter, res_name(r), NULL))
-            continue;
-        shown++;
-        l = line_add(st, LINE_DLQ, store_res_key(r), res_name(r));
-        fmt_count(d, sizeof(d), (int64_t)v[i].v);
-        if (store_res_change(r, "visible", &delta))
-            fmt_delta(c, sizeof(c), (int64_t)delta);
-        else
-            snprintf(c, sizeof(c), "-");
-        if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0)
-            fmt_duration(o, sizeof(o), (int64_t)age);
-        else
-            snprintf(o, sizeof(o), "-");
-        snprintf(l->right, sizeof(l->right), "%8s %7s %9s", d, c, o);
-        l->style = store_res_stale(r) ? THEME_STALE : THEME_CRITICAL;
-    }
-    free(v);
-    store_kind_info(ctx->store, "dlq", &info);
-    note_add(st, ctx, shown, total,
-             n ? "all DLQs are empty"
-               : info.fetched ? "no queue has a dead-letter queue" : "waiting for the first poll");
-}
-
-static void section_old(struct ov_state *st, const struct view_ctx *ctx)
-{
-    const struct appconfig_thresholds *th = appconfig_thresholds(ctx->cfg);
-    size_t n = store_count(ctx->store, "queue"), k = 0, total = 0, shown = 0;
-    struct ranked *v = xmalloc((n ? n : 1) * sizeof(*v));
-    struct ov_line *l;
-    char d[16], o[16], none[96];
-    int64_t depth, is_dlq;
-    double age;
-
-    l = line_add(st, LINE_HEADING, NULL, "Queues with old messages");
-    snprintf(l->right, sizeof(l->right), "%8s %7s %9s", "DEPTH", "", "OLDEST");
-    for (size_t i = 0; i < n; i++) {
-        const struct store_res *r = store_at(ctx->store, "queue", i);
-
-        /* Old messages in a DLQ are its normal state; the DLQ section already lists
-         * every DLQ that holds any. */
-        if (store_res_int(r, "is_dlq", &is_dlq) && is_dlq)
-            continue;
-        if (store_res_num(r, "age_oldest", &age) && isfinite(age) &&
-            age >= (double)th->oldest_message_warn)
-            v[k++] = (struct ranked){ r, age };
-    }
-    qsort(v, k, sizeof(*v), cmp_value_desc);
-    for (size_t i = 0; i < k; i++) {
-        const struct store_res *r = v[i].r;
-
-        total++;
-        if (!filter_keeps(ctx->filter, res_name(r), NULL))
-            continue;
-        shown++;
-        l = line_add(st, LINE_OLDQ, store_res_key(r), res_name(r));
-        fmt_count(d, sizeof(d), store_res_int(r, "visible", &depth) ? depth : -1);
-        fmt_duration(o, sizeof(o), (int64_t)v[i].v);
-        snprintf(l->right, sizeof(l->right), "%8s %7s %9s", d, "", o);
-        l->style = store_res_stale(r) ? THEME_STALE
-                   : v[i].v >= (double)th->oldest_message_critical ? THEME_CRITICAL
-                                                                    : THEME_WARN;
-    }
-    free(v);
-    snprintf(none, sizeof(none), "no message is older than %s",
-             fmt_duration(o, sizeof(o), th->oldest_message_warn));
-    note_add(st, ctx, shown, total, none);
-}
-
-static void section_cred(struct ov_state *st, const struct view_ctx *ctx)
-{
-    const struct appconfig_thresholds *th = appconfig_thresholds(ctx->cfg);
-    const char *what = ctx->expiry_what && *ctx->expiry_what ? ctx->expiry_what
-                                                             : "credentials";
-    struct ov_line *l;
-    char cd[48];
-
-    l = line_add(st, LINE_HEADING, NULL, "Credentials");
-    snprintf(l->right, sizeof(l->right), "%*s", RIGHT_W, "EXPIRES IN");
-    if (!filter_keeps(ctx->filter, what, NULL)) {
-        note_add(st, ctx, 0, 1, "");
-        return;
-    }
-    l = line_add(st, LINE_CRED, "expiry", what);
-    fmt_countdown(cd, sizeof(cd), ctx->expiry_seconds);
-    snprintf(l->right, sizeof(l->right), "%.*s", RIGHT_W, cd);
-    if (ctx->expiry_seconds == INT64_MAX)
-        l->style = NO_STYLE;
-    else if (ctx->expiry_seconds <= 0)
-        l->style = THEME_CRITICAL;
-    else if (ctx->expiry_seconds < th->expiry_warn)
-        l->style = THEME_WARN;
-    else
-        l->style = THEME_OK;
-}
-
-static void section_errors(struct ov_state *st, const struct view_ctx *ctx)
-{
-    size_t n = store_count(ctx->store, "error"), total = 0, shown = 0;
-    struct ov_line *l;
-    char age[16], right[64];
-    int64_t count, t;
-
-    l = line_add(st, LINE_HEADING, NULL, "Errors");
-    snprintf(l->right, sizeof(l->right), "%*s", RIGHT_W, "SINCE");
-    for (size_t i = 0; i < n; i++) {
-        const struct store_res *r = store_at(ctx->store, "error", i);
-        const char *msg = store_res_str(r, "message");
-
-        /* count 0: the call has succeeded since; the error is history, not news */
-        if (!store_res_int(r, "count", &count) || count <= 0)
-            continue;
-        total++;
-        if (!filter_keeps(ctx->filter, store_res_key(r), msg))
-            continue;
-        shown++;
-        l = line_add(st, LINE_ERROR, store_res_key(r), store_res_key(r));
-        l->msg = xstrdup(msg ? msg : "");
-        t = store_res_field_time(r, "count");
-        if (t > 0 && ctx->now_ms >= t)
-            fmt_age(age, sizeof(age), ctx->now_ms - t);
-        else
-            snprintf(age, sizeof(age), "-");
-        if (count > 1)
-            snprintf(right, sizeof(right), "%s ago, x%lld", age, (long long)count);
-        else
-            snprintf(right, sizeof(right), "%s ago", age);
-        /* not padded to RIGHT_W: at 80 columns the message needs the room */
-        snprintf(l->right, sizeof(l->right), "%.*s", RIGHT_W, right);
-        l->style = THEME_ERROR;
-    }
-    note_add(st, ctx, shown, total, "no call is failing");
+    note_add(st, sec, text);
 }
 
 /* ---- the cursor --------------------------------------------------------------------- */
@@ -371,10 +264,8 @@ static void cursor_restore(struct ov_state *st)
 static void rebuild(struct ov_state *st, const struct view_ctx *ctx)
 {
     lines_clear(st);
-    section_dlq(st, ctx);
-    section_old(st, ctx);
-    section_cred(st, ctx);
-    section_errors(st, ctx);
+    for (size_t i = 0; overview_sections[i]; i++)
+        section_build(st, overview_sections[i], ctx);
     cursor_restore(st);
 }
 
@@ -388,7 +279,6 @@ static void ov_done(void *priv)
     free(st->lines);
     free(st->cursor_id);
     free(st->filter);
-    free(st->expiry_what);
     memset(st, 0, sizeof(*st));
 }
 
@@ -406,26 +296,17 @@ static bool str_changed(char **mine, const char *now)
 static int ov_update(void *priv, struct view_ctx *ctx)
 {
     struct ov_state *st = priv;
-    struct store_kind_info dlq, queue, error;
     bool changed = !st->built;
 
-    store_kind_info(ctx->store, "dlq", &dlq);
-    store_kind_info(ctx->store, "queue", &queue);
-    store_kind_info(ctx->store, "error", &error);
-    /* The countdown and the errors' ages move with the clock: a new second redraws. */
-    changed |= dlq.generation != st->gen_dlq || queue.generation != st->gen_queue ||
-               error.generation != st->gen_error || ctx->expiry_seconds != st->expiry ||
+    /* Countdowns and the errors' ages move with the clock: a new second rebuilds. */
+    changed |= store_generation(ctx->store) != st->generation ||
                ctx->now_ms / 1000 != st->now_s;
     changed |= ctx->glyphs != st->glyphs;
     st->glyphs = ctx->glyphs;
     changed |= str_changed(&st->filter, ctx->filter);
-    changed |= str_changed(&st->expiry_what, ctx->expiry_what);
     if (!changed)
         return 0;
-    st->gen_dlq = dlq.generation;
-    st->gen_queue = queue.generation;
-    st->gen_error = error.generation;
-    st->expiry = ctx->expiry_seconds;
+    st->generation = store_generation(ctx->store);
     st->now_s = ctx->now_ms / 1000;
     st->built = true;
     rebuild(st, ctx);
@@ -455,8 +336,9 @@ static void draw_line(const struct ov_line *l, const struct view_ctx *ctx, WINDO
     if (rightw > w - x - 8)  /* a very narrow window: the name matters more */
         rightw = 0;
     namew = w - x - rightw - 1;
-    if (l->kind == LINE_ERROR) {
-        int keyw = namew < 40 ? namew / 2 : 20;
+    if (l->msg) {
+        /* the name whole when it fits in half the room, the message after it */
+        int keyw = textwidth(l->name) < namew / 2 ? textwidth(l->name) : namew / 2;
         int used = view_text(win, y, x, keyw, l->name, attr);
 
         view_text(win, y, x + used + 2, namew - used - 2, l->msg, attr);
@@ -505,13 +387,6 @@ static bool is_enter(int key)
     return key == '\n' || key == '\r' || key == VIEW_KEY(KEY_ENTER);
 }
 
-static int jump(struct view_ctx *ctx, const char *view, const char *key)
-{
-    snprintf(ctx->jump_view, sizeof(ctx->jump_view), "%s", view);
-    snprintf(ctx->jump_key, sizeof(ctx->jump_key), "%s", key ? key : "");
-    return VIEW_HANDLED | VIEW_JUMP;
-}
-
 static int enter(struct ov_state *st, struct view_ctx *ctx)
 {
     const struct ov_line *l;
@@ -519,17 +394,11 @@ static int enter(struct ov_state *st, struct view_ctx *ctx)
     if (st->cursor >= st->n)
         return VIEW_HANDLED;
     l = &st->lines[st->cursor];
-    switch (l->kind) {
-    case LINE_DLQ:
-        return jump(ctx, "dlq", l->key);
-    case LINE_OLDQ:
-        return jump(ctx, "sqs", l->key);
-    case LINE_ERROR:
-        /* the whole text of that call's errors */
-        return jump(ctx, "errors", l->key);
-    default:
-        return VIEW_HANDLED;  /* nothing behind it yet (the expiry view comes later) */
-    }
+    if (!selectable(l) || !l->jump)
+        return VIEW_HANDLED;  /* nothing behind it (yet) */
+    snprintf(ctx->jump_view, sizeof(ctx->jump_view), "%s", l->jump);
+    snprintf(ctx->jump_key, sizeof(ctx->jump_key), "%s", l->jump_key ? l->jump_key : "");
+    return VIEW_HANDLED | VIEW_JUMP;
 }
 
 /* Moves by `steps` selectable lines (negative: up), stopping at either end. */

@@ -1,5 +1,6 @@
-/* registry.c - every view of the console, in number order: the framework walks this list
- * for the number keys, the `:` commands and their completion. */
+/* registry.c - every view of the console, in number order (the framework walks this list
+ * for the number keys, the `:` commands and their completion), and the overview's sections
+ * in the order they appear. A new view is its file and a line in each list it joins. */
 #include "config.h"
 
 #include <string.h>
@@ -12,6 +13,15 @@ const struct view *const view_registry[] = {
     &dlq_view,       /* 3 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
+    NULL,
+};
+
+/* The overview's sections, top to bottom: what needs a hand first. */
+const struct overview_section *const overview_sections[] = {
+    &dlq_overview,          /* views/dlq.c: DLQs holding messages */
+    &sqs_overview,          /* views/sqs.c: queues with old messages */
+    &credentials_overview,  /* views/credentials.c: the nearest expiry */
+    &errors_overview,       /* views/errors.c: calls failing now */
     NULL,
 };
 

@@ -887,6 +887,49 @@ static bool sqs_select(void *priv, struct view_ctx *ctx, const char *key)
     return key && table_select(st->table, key);
 }
 
+/* ---- the overview's section ------------------------------------------------------------ */
+
+/* Queues whose oldest message is older than the warning threshold, oldest first. A DLQ is
+ * left out: old messages are its normal state, and the DLQ section lists every one that
+ * holds any. Enter opens this view on the queue. */
+static void overview_build(struct overview_lines *l, const struct view_ctx *ctx, char *none,
+                           size_t nonelen)
+{
+    size_t n = store_count(ctx->store, "queue");
+    long warn, crit;
+    char o[16];
+
+    thresholds(ctx, &warn, &crit);
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(ctx->store, "queue", i);
+        char d[16], right[64];
+        int64_t depth, is_dlq;
+        double age;
+
+        if ((store_res_int(r, "is_dlq", &is_dlq) && is_dlq) ||
+            !store_res_num(r, "age_oldest", &age) || !isfinite(age) || age < (double)warn)
+            continue;
+        fmt_count(d, sizeof(d), store_res_int(r, "visible", &depth) ? depth : -1);
+        fmt_duration(o, sizeof(o), (int64_t)age);
+        snprintf(right, sizeof(right), "%8s %7s %9s", d, "", o);
+        overview_add(l, &(struct overview_item){
+            .key = store_res_key(r), .name = queue_name(r), .right = right,
+            .style = store_res_stale(r) ? THEME_STALE
+                     : age >= (double)crit ? THEME_CRITICAL : THEME_WARN,
+            .order = age});
+    }
+    snprintf(none, nonelen, "no message is older than %s", fmt_duration(o, sizeof(o), warn));
+}
+
+const struct overview_section sqs_overview = {
+    .id = "queue",
+    .title = "Queues with old messages",
+    .legend = "   DEPTH            OLDEST",
+    .kind = "queue",
+    .jump = "sqs",
+    .build = overview_build,
+};
+
 /* The queue under the cursor, or the open pane's (while it still exists). */
 static bool sqs_target(void *priv, struct view_ctx *ctx, const char *action,
                        struct act_target *out)

@@ -20,8 +20,8 @@
 
 #include "conf/appconfig.h"
 #include "look/glyph.h"
-#include "poll/store.h"
 #include "look/theme.h"
+#include "poll/store.h"
 
 /* Keys as views see them: a Unicode character as read by wget_wch(), or a curses KEY_*
  * code offset by VIEW_KEY_FN so the two ranges never collide: VIEW_KEY(KEY_DOWN). */
@@ -58,12 +58,6 @@ struct view_ctx {
     const char *filter;                /* the `/` filter: "" none, "!text" inverts */
     const char *profile;               /* the active AWS profile and region, for titles */
     const char *region;
-    /* The credential countdown and the latest errors, for the overview (owned by the
-     * framework, valid during the call). expiry: seconds left of the nearest credential
-     * expiry, or INT64_MAX when nothing expires; expiry_what names it ("profile prod:
-     * assume-role"). */
-    int64_t expiry_seconds;
-    const char *expiry_what;
     bool utc;                          /* times of day in UTC (`:utc`), else local time */
     const struct errlog *errlog;       /* the recent errors, for the errors view */
     /* Out: a key hook that returns VIEW_JUMP fills these. */
@@ -147,6 +141,59 @@ extern const struct view sqs_view;
 extern const struct view dlq_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
+
+/* ---- the overview's sections -----------------------------------------------------------
+ *
+ * The overview (views/overview.c) knows no resource kind: each view file declares the
+ * section it adds to the overview, and views/registry.c lists them in the order they
+ * appear. A section names the store kind it reports on, builds its items from the store,
+ * and says where Enter goes; the framework draws the heading, filters with `/`, sorts,
+ * keeps the cursor on its item across polls, and says "not read yet" or "cannot read:
+ * <cause>" while the kind was never read, so a section never shows an empty list (an
+ * all-clear) for data it does not have. */
+
+/* The columns right of the names, for numbers under a heading: "%8s %7s %9s". */
+#define OVERVIEW_RIGHT_W 26
+
+struct overview_lines;   /* what a section's build hook adds its items to (overview.c) */
+
+struct overview_item {
+    const char *key;          /* the store key: keeps the cursor on the item, and is
+                               * selected in the view Enter opens */
+    const char *name;         /* left; untrusted, sanitised when drawn */
+    const char *msg;          /* drawn after the name (an error's message), or NULL */
+    const char *right;        /* our own text under the section's columns, or NULL */
+    enum theme_element style; /* THEME_N_ELEMENTS: plain */
+    double order;             /* items are shown by order, largest first, then by key */
+    const char *jump;         /* the view Enter opens: NULL the section's, "" none */
+    const char *jump_key;     /* the key selected there: NULL the item's key */
+};
+
+struct overview_section {
+    const char *id;           /* "dlq": with the key, what keeps the cursor on an item */
+    const char *title;        /* "Dead-letter queues holding messages" */
+    const char *legend;       /* the heading's right side (OVERVIEW_RIGHT_W), or NULL */
+    /* The kind it reports on: until that kind was ever read, the section is one line
+     * ("not read yet", "cannot read: <cause>") and build is not called. NULL: it always
+     * builds (the errors, which exist only when something failed). */
+    const char *kind;
+    const char *jump;         /* the view Enter opens on an item, NULL none */
+    /* Adds the items from the store with overview_add. Writes into none what to say when
+     * it has no item at all (shown as "none - <none>"); the framework says "no match for
+     * /x" when the filter hid them. */
+    void (*build)(struct overview_lines *l, const struct view_ctx *ctx, char *none,
+                  size_t nonelen);
+};
+
+/* Adds item (copied) unless the `/` filter hides it: the filter matches its name and msg. */
+void overview_add(struct overview_lines *l, const struct overview_item *item);
+
+/* views/registry.c: the sections, in the order the overview shows them; NULL-terminated. */
+extern const struct overview_section *const overview_sections[];
+extern const struct overview_section dlq_overview;          /* views/dlq.c */
+extern const struct overview_section sqs_overview;          /* views/sqs.c */
+extern const struct overview_section credentials_overview;  /* views/credentials.c */
+extern const struct overview_section errors_overview;       /* views/errors.c */
 
 /* ---- helpers for views (views/viewutil.c) ------------------------------------------- */
 

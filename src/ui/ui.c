@@ -33,6 +33,7 @@
 #include "creds/mfa_tty.h"
 #include "poll/feed.h"
 #include "poll/poller.h"
+#include "poll/sources/sources.h"
 #include "util/sanitize.h"
 #include "ui/script.h"
 #include "poll/store.h"
@@ -70,11 +71,6 @@ static void restore_terminal(void)
 static int64_t fixed_clock(void *arg)
 {
     return *(const int64_t *)arg;
-}
-
-static int64_t ui_now_s(const struct ui *ui)
-{
-    return ui->test_clock ? ui->test_now_ms / 1000 : (int64_t)time(NULL);
 }
 
 /* The clock the store and the error log use: the test clock, else the wall clock. */
@@ -116,33 +112,6 @@ size_t ui_current(const struct ui *ui)
     return ui->stack[ui->depth - 1];
 }
 
-static int64_t nearest_expiry(const struct ui *ui, char *what, size_t n)
-{
-    struct creds_report rep[16];
-    size_t held = creds_manager_report(ui->cm, rep, 16);
-    int64_t best = INT64_MAX;
-
-    if (what && n)
-        what[0] = '\0';
-    if (held > 16)
-        held = 16;
-    for (size_t i = 0; i < held; i++) {
-        if (!rep[i].expiration)
-            continue;
-        int64_t left = (int64_t)rep[i].expiration - ui_now_s(ui);
-        if (left < best) {
-            best = left;
-            if (what)
-                snprintf(what, n, "profile %.127s: %.47s", rep[i].profile, rep[i].method);
-        }
-    }
-    /* nothing expires: still say whose credentials they are (static keys from where) */
-    for (size_t i = 0; best == INT64_MAX && what && n && i < held; i++)
-        if (rep[i].active)
-            snprintf(what, n, "profile %.127s: %.47s", rep[i].profile, rep[i].method);
-    return best;
-}
-
 void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
 {
     memset(ctx, 0, sizeof(*ctx));
@@ -155,8 +124,6 @@ void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
     ctx->filter = ui->filter[vi];
     ctx->profile = ui->cfg->profile;
     ctx->region = ui->cfg->region;
-    ctx->expiry_seconds = nearest_expiry(ui, ui->expiry_what, sizeof(ui->expiry_what));
-    ctx->expiry_what = ui->expiry_what;
     ctx->utc = ui->utc;
     ctx->errlog = &ui->errlog;
 }
@@ -544,6 +511,19 @@ static char *store_text(const struct store *s, const char *kind, const char *key
     return v ? sanitize_text(v, strlen(v)) : NULL;
 }
 
+/* The nearest credential expiry, from the "credential" rows; NULL (shown as "?") until the
+ * credential manager's report was first read. */
+static const char *header_countdown(const struct ui *ui, char *buf, size_t n)
+{
+    struct store_kind_info info;
+
+    store_kind_info(ui->store, "credential", &info);
+    if (!info.updated)
+        return NULL;
+    return fmt_countdown(buf, n, credentials_nearest(ui->store, store_now(ui->store) / 1000,
+                                                     NULL));
+}
+
 static void draw_header(struct ui *ui)
 {
     struct frame_header h = {0};
@@ -559,8 +539,7 @@ static void draw_header(struct ui *ui)
     h.identity = ident;
     h.profile = ui->cfg->profile;
     h.region = ui->cfg->region;
-    fmt_countdown(countdown, sizeof(countdown), nearest_expiry(ui, NULL, 0));
-    h.countdown = countdown;
+    h.countdown = header_countdown(ui, countdown, sizeof(countdown));
 
     werase(ui->whead);
     if (h.production) {

@@ -73,7 +73,6 @@ struct ui {
     char (*filter)[LINEEDIT_MAX + 1];
     size_t stack[UI_STACK_MAX];
     size_t depth;
-    char expiry_what[256];
 
     /* prompts, the box over the view (`?` help, `:cli`), the status line's message (until
      * the next key), the recent errors for :errors */

@@ -124,8 +124,6 @@ static inline void screen_test_ctx(struct screen_test *st, struct view_ctx *ctx,
     ctx->filter = "";
     ctx->profile = "test";
     ctx->region = "us-east-1";
-    ctx->expiry_seconds = INT64_MAX;
-    ctx->expiry_what = "";
 }
 
 /* Row y of w as UTF-8 text (what a user sees on that line), trailing blanks cut. The

@@ -1,7 +1,9 @@
 /* test_view_overview.c - the overview drawn headless from a hand-filled store on a fixed
  * clock: its four sections at 80x24 and 200x60, Enter jumping to the view behind a line,
- * resolved errors hidden, empty sections, the credential countdown, the cursor skipping
- * headings and staying on its item across refreshes, and the filter. */
+ * resolved errors hidden, empty sections, sections whose data was never read ("not read
+ * yet", "cannot read"), the credential countdown from the "credential" rows, the cursor
+ * skipping headings and staying on its item across refreshes, the filter, and the section
+ * table itself. */
 #include "config.h"
 #include "check_tap.h"
 
@@ -9,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screen_test.h"
+#include "poll/sources/sources.h"
 #include "poll/store.h"
+#include "screen_test.h"
 #include "view.h"
 
 #define BASE "https://sqs.us-east-1.amazonaws.com/123456789012/"
@@ -65,6 +68,28 @@ static void put_dlq(struct store *s, const char *name, int64_t visible, double a
     store_update_commit(r);
 }
 
+/* The credential manager's report as the credentials source writes it: one profile whose
+ * credentials expire `left` seconds from now (INT64_MAX: they do not). */
+static void put_credential(struct store *s, const char *profile, const char *method,
+                           int64_t left, const char *refresh_error)
+{
+    struct store_res *r;
+
+    store_list_begin(s, "credential");
+    r = store_update_begin(s, "credential", profile);
+    store_set_str(r, "method", method);
+    store_set_str(r, "source", "test");
+    if (left == INT64_MAX)
+        store_set_unknown(r, "expiry");
+    else
+        store_set_int(r, "expiry", store_now(s) / 1000 + left);
+    store_set_int(r, "active", 1);
+    store_set_int(r, "refreshable", left != INT64_MAX);
+    store_set_str(r, "refresh_error", refresh_error ? refresh_error : "");
+    store_update_commit(r);
+    store_list_end(s, "credential");
+}
+
 static void put_error(struct store *s, const char *key, const char *msg, int64_t count)
 {
     struct store_res *r = store_update_begin(s, "error", key);
@@ -102,11 +127,11 @@ static void world_init_with(struct world *w, int cols, int lines, bool seeded)
     if (seeded)
         seed(w->store);
     fake_now += 120000;  /* two minutes later: the errors are 2m old */
+    if (seeded)
+        put_credential(w->store, "test", "assume-role", 3 * 3600 + 12 * 60, NULL);
     w->cfg = appconfig_new();
     w->scr = screen_test_new(cols, lines);
     screen_test_ctx(w->scr, &w->ctx, w->store, w->cfg, false);
-    w->ctx.expiry_seconds = 3 * 3600 + 12 * 60;
-    w->ctx.expiry_what = "profile test: assume-role";
     w->priv = calloc(1, overview_view.private_size);
     ck_assert_ptr_nonnull(w->priv);
     if (overview_view.init)
@@ -360,18 +385,65 @@ START_TEST(cursor_follows_first_item_until_moved)
 }
 END_TEST
 
+/* Before the first poll lands nothing may read as an all-clear: each section that has no
+ * data yet says so, and a section whose list call failed says why. */
+START_TEST(sections_not_read_yet_or_unreadable)
+{
+    struct world w;
+    struct aws_error err;
+    int y;
+
+    world_init_with(&w, 80, 24, false);
+    frame(&w);
+    y = find(&w, "Dead-letter queues holding messages");
+    ck_assert(row_has(&w, y + 1, "not read yet"));
+    y = find(&w, "Queues with old messages");
+    ck_assert(row_has(&w, y + 1, "not read yet"));
+    y = find(&w, "Credentials");
+    ck_assert(row_has(&w, y + 1, "not read yet"));
+    /* errors exist only when something failed: an empty list there is the truth */
+    ck_assert(row_has(&w, find(&w, "Errors") + 1, "none — no call is failing"));
+    ck_assert(absent(&w, "all DLQs are empty"));
+    ck_assert(absent(&w, "no message is older"));
+    /* nothing to select, nothing to jump to */
+    ck_assert(!(overview_view.key(w.priv, &w.ctx, '\n') & VIEW_JUMP));
+
+    /* the list call fails: the cause, sanitised, not an empty list */
+    aws_error_clear(&err);
+    err.kind = AWS_ERR_HTTP;
+    snprintf(err.code, sizeof(err.code), "AccessDenied");
+    snprintf(err.message, sizeof(err.message), "not allowed: sqs:ListQueues\x1b[2J");
+    store_list_fail(w.store, "queue", &err);
+    store_list_fail(w.store, "dlq", &err);
+    frame(&w);
+    y = find(&w, "Dead-letter queues holding messages");
+    ck_assert(row_has(&w, y + 1, "cannot read: not allowed: sqs:ListQueues\\x1B[2J"));
+    y = find(&w, "Queues with old messages");
+    ck_assert(row_has(&w, y + 1, "cannot read: not allowed"));
+    /* once read, the same section shows its rows (the failure later is staleness) */
+    seed(w.store);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "billing-dlq"), 1);
+    ck_assert(absent(&w, "cannot read"));
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(empty_sections)
 {
     struct world w;
 
     world_init_with(&w, 80, 24, false);
-    w.ctx.expiry_seconds = INT64_MAX;
-    w.ctx.expiry_what = "";
+    store_list_begin(w.store, "queue");
+    store_list_end(w.store, "queue");
+    store_list_begin(w.store, "dlq");
+    store_list_end(w.store, "dlq");
+    put_credential(w.store, "default", "env", INT64_MAX, NULL);
     frame(&w);
-    ck_assert_int_ge(find(&w, "none — waiting for the first poll"), 1);
+    ck_assert_int_ge(find(&w, "none — no queue has a dead-letter queue"), 1);
     ck_assert_int_ge(find(&w, "none — no message is older than 5m00s"), 1);
     ck_assert_int_ge(find(&w, "none — no call is failing"), 1);
-    ck_assert_int_ge(find(&w, "no expiry"), 1);
+    ck_assert(row_has(&w, find(&w, "profile default: env"), "no expiry"));
     /* the note is dim and not selectable: the only item is the credential line */
     {
         int y = find(&w, "none — no call is failing");
@@ -407,7 +479,7 @@ START_TEST(credential_states)
     char *row;
 
     world_init(&w, 80, 24);
-    w.ctx.expiry_seconds = -180;
+    put_credential(w.store, "test", "assume-role", -180, NULL);
     frame(&w);
     y = find(&w, "profile test: assume-role");
     ck_assert(row_has(&w, y, "expired 3m ago"));
@@ -417,7 +489,7 @@ START_TEST(credential_states)
     free(row);
 
     /* under expiry_warn: warn (bold, not underlined) */
-    w.ctx.expiry_seconds = 600;
+    put_credential(w.store, "test", "assume-role", 600, NULL);
     frame(&w);
     y = find(&w, "profile test: assume-role");
     ck_assert(row_has(&w, y, "10m00s"));
@@ -426,6 +498,11 @@ START_TEST(credential_states)
     ck_assert(!(screen_test_attr(w.scr->win, y, screen_test_col(row, "profile")) &
                 A_UNDERLINE));
     free(row);
+
+    /* a refresh that failed while the old credentials still work says why */
+    put_credential(w.store, "test", "assume-role", 600, "STS AssumeRole: AccessDenied");
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "profile test: assume-role"), "AccessDenied"));
 
     /* the DLQ line is critical too */
     y = find(&w, "orders-dlq");
@@ -552,6 +629,45 @@ START_TEST(registry)
 }
 END_TEST
 
+static bool some_source_writes(const char *kind)
+{
+    for (size_t i = 0; source_registry[i]; i++)
+        for (size_t k = 0; source_registry[i]->kinds && source_registry[i]->kinds[k]; k++)
+            if (strcmp(source_registry[i]->kinds[k], kind) == 0)
+                return true;
+    return false;
+}
+
+/* The table the overview is built from: the sections in the order they appear, each one
+ * complete, reporting on a kind some source writes, jumping to a view that exists. */
+START_TEST(section_table)
+{
+    static const struct overview_section *const want[] = {
+        &dlq_overview, &sqs_overview, &credentials_overview, &errors_overview};
+    size_t n = 0;
+
+    for (; overview_sections[n]; n++) {
+        const struct overview_section *sec = overview_sections[n];
+
+        ck_assert_uint_lt(n, 4);
+        ck_assert(sec == want[n]);
+        ck_assert_ptr_nonnull(sec->id);
+        ck_assert_ptr_nonnull(sec->title);
+        ck_assert_ptr_nonnull(sec->build);
+        ck_assert_msg(!sec->kind || some_source_writes(sec->kind), "%s: no source writes %s",
+                      sec->id, sec->kind);
+        ck_assert_msg(!sec->jump || view_find(sec->jump), "%s: no view %s", sec->id, sec->jump);
+        ck_assert_msg(!sec->legend || strlen(sec->legend) <= OVERVIEW_RIGHT_W, "%s", sec->id);
+        for (size_t j = 0; j < n; j++)
+            ck_assert_str_ne(overview_sections[j]->id, sec->id);
+    }
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(dlq_overview.jump, "dlq");
+    ck_assert_str_eq(sqs_overview.jump, "sqs");
+    ck_assert_ptr_null(errors_overview.kind);   /* errors exist only when something failed */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_overview");
@@ -562,11 +678,13 @@ static Suite *suite(void)
     tcase_add_test(tc, enter_jumps);
     tcase_add_test(tc, cursor_keeps_item);
     tcase_add_test(tc, cursor_follows_first_item_until_moved);
+    tcase_add_test(tc, sections_not_read_yet_or_unreadable);
     tcase_add_test(tc, empty_sections);
     tcase_add_test(tc, credential_states);
     tcase_add_test(tc, filter_lines);
     tcase_add_test(tc, scrolls_and_hostile_text);
     tcase_add_test(tc, registry);
+    tcase_add_test(tc, section_table);
     suite_add_tcase(s, tc);
     return s;
 }
