@@ -6,7 +6,8 @@
  *
  * Rows come from the store's "dlq" kind; source names come from the "queue" kind (a
  * source the queue list has not brought yet is named by its URL's last segment). Enter
- * opens a detail pane for the DLQ under the cursor, which the poller then polls fast. */
+ * opens a detail pane for the DLQ under the cursor, which the poller then polls fast. It also
+ * declares the overview's "DLQs holding messages" section. */
 #include "config.h"
 
 #include <cjson/cJSON.h>

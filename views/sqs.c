@@ -2,9 +2,10 @@
  * its dead-letter target and a sparkline of its depth; Enter opens a pane with every
  * attribute, the redrive policies and the tags of the queue under the cursor.
  *
- * Rows come from the store's "queue" kind (schema in poller.h) and are rebuilt only when
- * that kind's generation or the filter changed. The pane re-reads its queue by URL on each
- * draw, so it follows the fast poll of the open queue and survives the queue's deletion. */
+ * Rows come from the store's "queue" kind (schema in poll/sources/sources.h) and are
+ * rebuilt only when that kind's generation or the filter changed. The pane re-reads its
+ * queue by URL on each draw, so it follows the fast poll of the open queue and survives the
+ * queue's deletion. It also declares the overview's "queues with old messages" section. */
 #include "config.h"
 
 #include <cjson/cJSON.h>

@@ -22,7 +22,7 @@
  * newterm() whose output goes to /dev/null, sized by COLUMNS and LINES (default 80x24),
  * and reads its input from FILE instead of the terminal. FILE holds one command per line;
  * each runs only when nothing is being polled (no request in flight, no poll cycle half
- * done) and the screen has been drawn, so a dump is deterministic:
+ * done or due at once) and the screen has been drawn, so a dump is deterministic:
  *   keys TEXT        TEXT typed: characters as they are, and <Enter> <Esc> <Tab> <BS>
  *                    <Up> <Down> <Left> <Right> <PgUp> <PgDn> <Home> <End> <Space> <lt>
  *                    <C-x> (any control letter), e.g. `keys :profile prod<Enter>`
@@ -30,7 +30,8 @@
  *                    written 0600 (relative paths from the working directory)
  *   resize COLS ROWS as a terminal resize (SIGWINCH)
  *   sleep MS         let MS milliseconds of wall clock pass (timers run)
- *   wait             until a whole poll cycle has completed after this line
+ *   wait             until the next round of polling has been asked and answered (the
+ *                    feed went from busy back to idle after this line)
  *   # ...            comment; blank lines are skipped
  * At the end of the script the console quits. OPSDECK_TEST_NOW=EPOCH_SECONDS (only with
  * OPSDECK_SCRIPT) fixes the clock that ages and countdowns are measured on, so that dumps
