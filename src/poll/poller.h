@@ -48,6 +48,7 @@ struct poller *poller_new(const struct poller_opts *opts);
 void poller_free(struct poller *p);
 /* The poller as a feed; feed_free() on it frees the poller. */
 struct feed *poller_feed(struct poller *p);
+extern const struct feed_ops poller_feed_ops;   /* poller_feed.c */
 
 /* Starts whatever is due at now_ms (a monotonic clock, ms). Returns the ms until the next
  * thing is due (>= 0), for the loop's timeout. */

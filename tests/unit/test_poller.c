@@ -862,6 +862,99 @@ START_TEST(free_with_cycles_under_way)
 }
 END_TEST
 
+/* ---- the credentials source: the credential manager's report as rows ---- */
+
+static int64_t cred_now_ms;
+
+static int64_t cred_clock(void *arg)
+{
+    (void)arg;
+    return cred_now_ms;
+}
+
+START_TEST(credential_rows_from_the_manager)
+{
+    struct aws_config_opts co = {0};
+    struct aws_config *acfg;
+    struct creds_manager *cm;
+    const struct aws_credentials *c;
+    struct aws_error err;
+    struct store *store = store_new();
+    static const struct source *const only[] = {&credentials_source, NULL};
+    struct poller_opts po = {.store = store, .sources = only, .profile = "default"};
+    struct poller *p;
+    const struct store_res *r, *near;
+    struct store_res *w;
+    int64_t v;
+
+    setenv("AWS_ACCESS_KEY_ID", "AKIACREDROWS000001", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "cred-rows-secret-value", 1);
+    setenv("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z", 1);   /* 1893456000 */
+    setenv("AWS_REGION", "us-east-1", 1);
+    aws_error_clear(&err);
+    acfg = aws_config_new(&co, &err);
+    ck_assert_msg(acfg != NULL, "%s", err.message);
+    cm = creds_manager_new(acfg);
+    ck_assert_int_eq(creds_manager_get(cm, &c, &err), CREDS_OK);
+    cred_now_ms = (int64_t)(1893456000 - 600) * 1000;
+    store_set_clock(store, cred_clock, NULL);
+    po.creds = cm;
+    p = poller_new(&po);
+
+    /* nothing read yet: the header says "?" rather than "no expiry" */
+    ck_assert_int_eq(credentials_nearest(store, cred_now_ms / 1000, &near), INT64_MAX);
+    ck_assert_ptr_null(near);
+    poller_tick(p, 0);
+    ck_assert(!poller_busy(p));
+    ck_assert_uint_eq(poller_rounds(p), 0);   /* no request was made */
+    r = store_find(store, "credential", "default");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(store_res_str(r, "method"), "env");
+    ck_assert(store_res_int(r, "expiry", &v));
+    ck_assert_int_eq(v, 1893456000);
+    ck_assert(store_res_int(r, "refreshable", &v));
+    ck_assert_int_eq(v, 0);                   /* nothing renews environment variables */
+    ck_assert(store_res_int(r, "active", &v));
+    ck_assert_int_eq(v, 1);
+    ck_assert_str_eq(store_res_str(r, "refresh_error"), "");
+    ck_assert_msg(strstr(store_res_str(r, "source"), "AWS_ACCESS_KEY_ID") != NULL, "%s",
+                  store_res_str(r, "source"));
+    ck_assert_ptr_null(strstr(store_res_str(r, "source"), "cred-rows-secret-value"));
+    ck_assert_ptr_null(strstr(store_res_str(r, "source"), "AKIACREDROWS000001"));
+    ck_assert_int_eq(credentials_nearest(store, cred_now_ms / 1000, &near), 600);
+    ck_assert_ptr_eq(near, r);
+    /* expired: the seconds left go negative, the header says "expired ... ago" */
+    ck_assert_int_eq(credentials_nearest(store, 1893456000 + 60, NULL), -60);
+
+    /* a second credential that expires sooner is the nearest */
+    w = store_update_begin(store, "credential", "prod");
+    store_set_str(w, "method", "assume-role");
+    store_set_int(w, "expiry", 1893456000 - 480);
+    store_set_int(w, "active", 0);
+    store_update_commit(w);
+    ck_assert_int_eq(credentials_nearest(store, cred_now_ms / 1000, &near), 120);
+    ck_assert_str_eq(store_res_key(near), "prod");
+    /* the next report drops what the manager no longer holds (prod was never its) */
+    poller_tick(p, 1000);
+    ck_assert_ptr_null(store_find(store, "credential", "prod"));
+
+    /* keys that do not expire: no expiry, and the nearest is the active profile's own */
+    unsetenv("AWS_CREDENTIAL_EXPIRATION");
+    creds_manager_invalidate(cm);
+    ck_assert_int_eq(creds_manager_get(cm, &c, &err), CREDS_OK);
+    poller_tick(p, 2000);
+    r = store_find(store, "credential", "default");
+    ck_assert(!store_res_int(r, "expiry", &v));
+    ck_assert_int_eq(store_res_get(r, "expiry")->type, STORE_UNKNOWN);
+    ck_assert_int_eq(credentials_nearest(store, cred_now_ms / 1000, &near), INT64_MAX);
+    ck_assert_ptr_eq(near, store_find(store, "credential", "default"));
+    poller_free(p);
+    store_free(store);
+    creds_manager_free(cm);
+    aws_config_free(acfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("poller");
@@ -887,6 +980,7 @@ int main(void)
     tcase_add_test(net, detail_polled_on_its_own_timer);
     tcase_add_test(net, answer_hook_decides_the_error_row);
     tcase_add_test(net, free_with_cycles_under_way);
+    tcase_add_test(net, credential_rows_from_the_manager);
     suite_add_tcase(s, net);
     return check_tap_run(s);
 }
