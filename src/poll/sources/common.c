@@ -23,25 +23,13 @@ void sources_set_count(struct store_res *r, const char *field, int64_t v)
         store_set_unknown(r, field);
 }
 
-char *sources_attrs_json(const struct sqs_queue_attrs *a)
+char *sources_kv_json(const struct kv *kv, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
     char *text;
 
-    for (size_t i = 0; i < a->nattrs; i++)
-        cJSON_AddItemToObject(o, a->attrs[i].name, cJSON_CreateString(a->attrs[i].value));
-    text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return text;
-}
-
-char *sources_tags_json(const struct sqs_tag_list *t)
-{
-    cJSON *o = cJSON_CreateObject();
-    char *text;
-
-    for (size_t i = 0; i < t->n; i++)
-        cJSON_AddItemToObject(o, t->tags[i].name, cJSON_CreateString(t->tags[i].value));
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToObject(o, kv[i].name, cJSON_CreateString(kv[i].value));
     text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;
@@ -49,7 +37,7 @@ char *sources_tags_json(const struct sqs_tag_list *t)
 
 void sources_write_queue_attrs(struct store_res *r, const struct sqs_queue_attrs *a)
 {
-    char *json = sources_attrs_json(a);
+    char *json = sources_kv_json(a->attrs, a->nattrs);
 
     store_set_str(r, "name", a->name);
     store_set(r, "arn", store_value_str(a->arn));

@@ -22,10 +22,9 @@ bool sources_gone(const struct aws_error *err);
 /* v when AWS reported it (>= 0), else unknown. */
 void sources_set_count(struct store_res *r, const char *field, int64_t v);
 
-/* The attributes of a GetQueueAttributes answer, as a JSON object's text (caller frees). */
-char *sources_attrs_json(const struct sqs_queue_attrs *a);
-/* ListQueueTags's tags, as a JSON object's text (caller frees). */
-char *sources_tags_json(const struct sqs_tag_list *t);
+/* Names and values (a queue's attributes, its tags) as a JSON object's text, in their order
+ * (caller frees). */
+char *sources_kv_json(const struct kv *kv, size_t n);
 /* The fields of a "queue" row that come from its attributes but not its depth: name, arn,
  * attributes, redrive_policy, dlq_arn. */
 void sources_write_queue_attrs(struct store_res *r, const struct sqs_queue_attrs *a);

@@ -76,7 +76,7 @@ static void detail_commit(struct source_run *run, void *state)
         if (st->have_attrs)
             sources_write_queue_attrs(r, &st->attrs);
         if (st->have_tags) {
-            char *json = sources_tags_json(&st->tags);
+            char *json = sources_kv_json(st->tags.tags, st->tags.n);
 
             store_set_str(r, "tags", json);
             free(json);
