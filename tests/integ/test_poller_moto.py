@@ -1,4 +1,4 @@
-"""test_poller_moto.py - the pollers against moto, read back through the store.
+"""test_poller_moto.py - the poller and its sources against moto, read back through the store.
 
 tests/tools/poll_dump runs the poller and every source on the real loop (the console's client,
 credentials and store) and prints the store as JSON lines on command. Seeds the realistic estate and
@@ -6,7 +6,7 @@ checks every queue, DLQ, source list, age of oldest message and tag against what
 from the same server; then a second cycle after new messages (depth and a 2-point history),
 a deleted queue, the server stopped (stale rows and an "error" row naming the endpoint) and
 started again on the same port (fresh again, the error cleared). Last, a small fake SQS that
-throttles one queue's GetQueueAttributes: the group backs off (x2, x4) and recovers, the
+throttles one queue's GetQueueAttributes: the queues source backs off (x2, x4) and recovers, the
 throttled row is kept stale, a queue that vanished mid-cycle is dropped without an error."""
 import json
 import os
@@ -264,7 +264,7 @@ def throttled():
             steps.append((sched["failures"], sched["effective_ms"] // sched["interval_ms"],
                           err.get("count")))
         t.eq(steps, [(1, 2, 1), (2, 4, 2)],
-             "a throttled cycle backs the queue group off x2 then x4, the error row counts it")
+             "a throttled cycle backs the queues source off x2 then x4, the error row counts it")
         q = rows["queue"]
         t.ok(q.get(f"{base}/hot-0", {}).get("stale") is True,
              "the throttled queue's row is kept, stale", q.get(f"{base}/hot-0"))
