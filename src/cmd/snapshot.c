@@ -21,6 +21,7 @@
 #include "core/client.h"
 #include "creds/mfa_tty.h"
 #include "poll/poller.h"
+#include "poll/sources/sources.h"
 #include "poll/store.h"
 #include "util/jsonnum.h"
 #include "util/sanitize.h"
@@ -44,7 +45,7 @@ static void run_sources(struct snapshot *s)
 {
     struct poller_opts po = {
         .client = s->client, .store = s->store, .creds = s->cm, .profile = s->cfg->profile,
-        .once = true, .wall_s = (int64_t)s->started,
+        .sources = source_registry, .once = true, .wall_s = (int64_t)s->started,
     };
     struct poller *p = poller_new(&po);
 

@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "core/retry.h"
-#include "poll/sources/sources.h"
 #include "util/xalloc.h"
 
 #define MAX_SLEEP_MS 60000
@@ -452,7 +451,7 @@ struct poller *poller_new(const struct poller_opts *o)
     p->creds = o->creds;
     p->wall_s = o->wall_s;
     p->profile = xstrdup(o->profile && *o->profile ? o->profile : "default");
-    p->src = o->sources ? o->sources : source_registry;
+    p->src = o->sources;
     poller_sched_init(&p->sched, o->app, p->src, o->once);
     if (o->once && !p->wall_s)
         p->wall_s = (int64_t)time(NULL);

@@ -31,7 +31,9 @@ struct poller_opts {
     const struct appconfig *app;    /* [intervals]; NULL: the defaults */
     struct creds_manager *creds;    /* read by the credentials source; NULL: none */
     const char *profile;            /* named in the "error" rows; NULL: "default" */
-    const struct source *const *sources;  /* NULL-terminated; NULL: source_registry */
+    /* what to run, NULL-terminated: source_registry (sources/sources.h) for the console
+     * and the snapshot, fewer or fake ones for tests */
+    const struct source *const *sources;
     /* The snapshot: every source but the detail ones once, each as soon as its input is
      * read, then nothing more; no views, no timers. */
     bool once;

@@ -359,6 +359,7 @@ static void session_start(struct ui *ui)
         struct poller_opts po = {
             .client = ui->client, .store = ui->store, .app = ui->app, .creds = ui->cm,
             .profile = ui->cfg->profile,   /* error lines name the profile */
+            .sources = source_registry,
         };
 
         ui->feed = poller_feed(poller_new(&po));

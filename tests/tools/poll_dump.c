@@ -37,6 +37,7 @@
 #include "creds/creds.h"
 #include "poll/poller.h"
 #include "poll/poller_sched.h"
+#include "poll/sources/sources.h"
 #include "poll/store.h"
 #include "util/jsonnum.h"
 #include "util/sanitize.h"
@@ -231,7 +232,7 @@ int main(int argc, char **argv)
     struct aws_client *client = aws_client_new(cfg, cm, &opts);
     struct store *store = store_new();
     struct poller_opts po = {.client = client, .store = store, .app = app, .creds = cm,
-                             .profile = cfg->profile};
+                             .profile = cfg->profile, .sources = source_registry};
     struct poller *p = poller_new(&po);
 
     setvbuf(stdout, NULL, _IOLBF, 0);

@@ -591,7 +591,7 @@ static void rig_init_with(struct rig *r, const struct source *const *sources)
 
 static void rig_init(struct rig *r)
 {
-    rig_init_with(r, NULL);
+    rig_init_with(r, source_registry);
 }
 
 static void rig_drain(struct rig *r)
