@@ -48,10 +48,13 @@ struct source {
      * back with the rest. 0: the views' intervals. A source with neither views nor an
      * interval of its own is read only by `opsdeck snapshot`. */
     int interval_ms;
-    /* The kind whose rows it works on (the queue list, for their CloudWatch ages), or
-     * NULL. It starts only once that kind has been read, and is due at once when rows are
-     * added to that kind or removed from it (a new DLQ gets its sources now, not an
-     * interval later). The snapshot runs it after the source that writes that kind. */
+    /* The kind whose rows it works on (the DLQs, for their source queues), or NULL. It
+     * starts only once that kind has been read, and is due at once when rows are added to
+     * that kind or removed from it (a new DLQ gets its sources now, not an interval later).
+     * The snapshot runs it after the source that writes that kind. A call that only needs
+     * the list a source is reading (CloudWatch numbers for the listed queues) belongs in
+     * that source's cycle instead, started as soon as the list is complete: a dependent
+     * source would add its whole time after the slowest describe. */
     const char *input;
     /* It polls the key of the open detail pane (feed_set_detail) while one of its views
      * is on screen, and nothing otherwise. The snapshot does not run it. */

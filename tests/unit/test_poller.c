@@ -56,11 +56,10 @@ START_TEST(intervals_per_view)
 {
     struct appconfig *cfg = cfg_with(5, 20, 30);
     struct poller_sched s;
-    size_t queues, metrics, dlq_sources, identity, detail, creds;
+    size_t queues, dlq_sources, identity, detail, creds;
 
     poller_sched_init(&s, cfg, source_registry, false);
     queues = src_ix(&s, "queues");
-    metrics = src_ix(&s, "queue_metrics");
     dlq_sources = src_ix(&s, "dlq_sources");
     identity = src_ix(&s, "identity");
     detail = src_ix(&s, "queue_detail");
@@ -68,17 +67,14 @@ START_TEST(intervals_per_view)
 
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
     ck_assert_int_eq(poller_sched_interval(&s, queues), 5 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, metrics), 5 * S);
     ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 5 * S * POLLER_HIDDEN_FACTOR);
 
     poller_sched_set_view(&s, APPCONFIG_VIEW_DLQ);
     ck_assert_int_eq(poller_sched_interval(&s, queues), 20 * S);
     ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 20 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, metrics), 20 * S * POLLER_HIDDEN_FACTOR);
 
     poller_sched_set_view(&s, APPCONFIG_VIEW_OVERVIEW);
     ck_assert_int_eq(poller_sched_interval(&s, queues), 30 * S);
-    ck_assert_int_eq(poller_sched_interval(&s, metrics), 30 * S);
     ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 30 * S);
 
     /* a view that shows none of it: everything at the hidden factor of that view's interval
@@ -102,12 +98,11 @@ START_TEST(first_tick_starts_all_ready_sources)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
-    size_t identity, queues, metrics, dlq_sources, detail, creds, topics, buckets;
+    size_t identity, queues, dlq_sources, detail, creds, topics, buckets;
 
     poller_sched_init(&s, cfg, source_registry, false);
     identity = src_ix(&s, "identity");
     queues = src_ix(&s, "queues");
-    metrics = src_ix(&s, "queue_metrics");
     dlq_sources = src_ix(&s, "dlq_sources");
     detail = src_ix(&s, "queue_detail");
     creds = src_ix(&s, "credentials");
@@ -115,9 +110,9 @@ START_TEST(first_tick_starts_all_ready_sources)
     buckets = src_ix(&s, "buckets");
     ck_assert(poller_sched_should_start(&s, identity, 0));
     ck_assert(poller_sched_should_start(&s, queues, 0));
-    /* metrics wait for a queue list: due, but not started, and not a busy loop */
-    s.t[metrics].ready = s.t[dlq_sources].ready = false;
-    ck_assert(!poller_sched_should_start(&s, metrics, 0));
+    /* the DLQs' sources wait for the DLQs: due, but not started, and not a busy loop */
+    s.t[dlq_sources].ready = false;
+    ck_assert(!poller_sched_should_start(&s, dlq_sources, 0));
     /* no detail pane open: never due */
     ck_assert(!poller_sched_active(&s, detail));
     ck_assert(!poller_sched_should_start(&s, detail, 0));
@@ -131,8 +126,8 @@ START_TEST(first_tick_starts_all_ready_sources)
     ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 1 * S);   /* the credential report */
     s.t[creds].running = true;
     ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 60 * S);
-    /* once the metrics are ready they are due at once */
-    s.t[metrics].ready = true;
+    /* once the DLQs are known their sources are due at once */
+    s.t[dlq_sources].ready = true;
     ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 0);
     poller_sched_done(&s);
     appconfig_free(cfg);
@@ -208,22 +203,24 @@ START_TEST(refresh_makes_visible_and_failing_due)
 {
     struct appconfig *cfg = cfg_with(10, 10, 10);
     struct poller_sched s;
-    size_t q, m, d, id;
+    size_t q, det, d, id;
 
     poller_sched_init(&s, cfg, source_registry, false);
     q = src_ix(&s, "queues");
-    m = src_ix(&s, "queue_metrics");
+    det = src_ix(&s, "queue_detail");
     d = src_ix(&s, "dlq_sources");
     id = src_ix(&s, "identity");
     poller_sched_set_view(&s, APPCONFIG_VIEW_SQS);
+    s.detail = true;   /* a detail pane is open */
     for (size_t i = 0; i < s.n; i++) {
         poller_sched_start(&s, i, 0);
         poller_sched_finish(&s, i, false);
     }
-    ck_assert(!poller_sched_should_start(&s, q, 3 * S));
+    ck_assert(!poller_sched_should_start(&s, q, 1 * S));
+    ck_assert(!poller_sched_should_start(&s, det, 1 * S));
     poller_sched_refresh(&s);
-    ck_assert(poller_sched_should_start(&s, q, 3 * S));
-    ck_assert(poller_sched_should_start(&s, m, 3 * S));
+    ck_assert(poller_sched_should_start(&s, q, 1 * S));
+    ck_assert(poller_sched_should_start(&s, det, 1 * S));
     /* what the sqs view does not show, and a healthy identity, keep their timers */
     ck_assert(!poller_sched_should_start(&s, d, 3 * S));
     ck_assert(!poller_sched_should_start(&s, id, 3 * S));
@@ -665,9 +662,9 @@ START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
     ck_assert_str_eq(store_res_str(e, "service"), "sqs");
     ck_assert_str_eq(store_res_str(e, "action"), "ListQueues");
     ck_assert_ptr_nonnull(store_find(r.store, "error", "STS GetCallerIdentity"));
-    /* no list ever worked: the metrics and DLQ sources never asked */
+    /* no list ever worked: CloudWatch and the DLQ sources were never asked */
     ck_assert_ptr_null(store_find(r.store, "error", "CloudWatch GetMetricData"));
-    ck_assert_int_eq(started(&r, "queue_metrics"), 0);
+    ck_assert_int_eq(started(&r, "dlq_sources"), 0);
 
     /* the skipped start at 11 s was not saved up: the failed cycle backs off from there,
      * x2 the sqs view's 10 s */

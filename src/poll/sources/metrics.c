@@ -1,4 +1,4 @@
-/* metrics.c - one CloudWatch number per row of a kind (metrics.h). */
+/* metrics.c - one CloudWatch number per listed resource (metrics.h). */
 #include "config.h"
 #include "poll/sources/metrics.h"
 
@@ -8,44 +8,38 @@
 #include "poll/store.h"
 #include "util/xalloc.h"
 
+void metrics_init(struct metrics_cycle *c, size_t n, bool sum)
+{
+    c->set = cw_query_set_new();
+    c->n = n;
+    c->sum = sum;
+    c->have = xcalloc(n + 1, sizeof(*c->have));
+    c->points = xcalloc(n + 1, sizeof(*c->points));
+    c->value = xcalloc(n + 1, sizeof(*c->value));
+    c->ts = xcalloc(n + 1, sizeof(*c->ts));
+}
+
 static void send_batch(struct source_run *run, struct metrics_cycle *c, size_t batch,
                        const char *next_token)
 {
     struct aws_request r;
+    /* CloudWatch wants wall-clock times; the schedule never reads this clock */
+    int64_t end = source_wall_s(run);
 
-    cw_get_metric_data_request(&r, c->set, batch, c->start, c->end, next_token);
-    source_send(run, &r, 0, batch);
+    cw_get_metric_data_request(&r, c->set, batch, end - SOURCES_CW_WINDOW_SECONDS, end,
+                               next_token);
+    source_send(run, &r, c->tag, batch);
 }
 
-void metrics_start(struct source_run *run, struct metrics_cycle *c, const char *kind,
-                   size_t (*add)(struct cw_query_set *set, const char *key), bool sum)
+void metrics_send(struct source_run *run, struct metrics_cycle *c, unsigned tag)
 {
-    const struct store *s = source_store(run);
-    size_t n = store_count(s, kind);
+    size_t batches = cw_get_metric_data_batches(c->set);
 
-    c->sum = sum;
-    if (!n)
-        return;
-    c->set = cw_query_set_new();
-    c->n = n;
-    c->keys = xcalloc(n, sizeof(*c->keys));
-    c->have = xcalloc(n, sizeof(*c->have));
-    c->points = xcalloc(n, sizeof(*c->points));
-    c->value = xcalloc(n, sizeof(*c->value));
-    c->ts = xcalloc(n, sizeof(*c->ts));
-    for (size_t i = 0; i < n; i++) {
-        const char *key = store_res_key(store_at(s, kind, i));
-        size_t qi = add(c->set, key);
-
-        if (qi < n)
-            c->keys[qi] = xstrdup(key);
-    }
-    /* CloudWatch wants wall-clock times; the schedule never reads this clock */
-    c->end = source_wall_s(run);
-    c->start = c->end - SOURCES_CW_WINDOW_SECONDS;
-    c->failed = xcalloc(cw_get_metric_data_batches(c->set) + 1, sizeof(*c->failed));
-    c->pagers = xcalloc(cw_get_metric_data_batches(c->set) + 1, sizeof(*c->pagers));
-    for (size_t b = 0; b < cw_get_metric_data_batches(c->set); b++)
+    c->failed = xcalloc(batches + 1, sizeof(*c->failed));
+    c->pagers = xcalloc(batches + 1, sizeof(*c->pagers));
+    c->sent = true;
+    c->tag = tag;
+    for (size_t b = 0; b < batches; b++)
         send_batch(run, c, b, NULL);
 }
 
@@ -64,7 +58,6 @@ void metrics_answer(struct source_run *run, struct metrics_cycle *c, size_t batc
     if (err) {
         cw_metric_data_free(&d);
         c->failed[batch] = true;
-        source_backoff(run);
         return;
     }
     for (size_t i = 0; i < d.n; i++) {
@@ -90,29 +83,26 @@ void metrics_answer(struct source_run *run, struct metrics_cycle *c, size_t batc
     cw_metric_data_free(&d);
 }
 
-void metrics_write(struct store *s, const struct metrics_cycle *c, const char *const *kinds,
-                   const char *field)
+int metrics_get(const struct metrics_cycle *c, size_t i, double *value)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        /* a sum with no points is a sum of none: zero; a newest point without any is not
-         * known */
-        bool known = c->sum ? c->have[i] : c->points[i];
+    if (!c->sent || i >= c->n || c->failed[i / CW_MAX_QUERIES_PER_CALL])
+        return -1;
+    /* a sum with no points is a sum of none: zero; a newest point without any is unknown */
+    if (c->sum ? !c->have[i] : !c->points[i])
+        return 0;
+    *value = c->value[i];
+    return 1;
+}
 
-        if (!c->keys[i] || c->failed[i / CW_MAX_QUERIES_PER_CALL])
-            continue;
-        for (size_t k = 0; kinds[k]; k++) {
-            const struct store_res *row = store_find(s, kinds[k], c->keys[i]);
-            struct store_res *r;
+void metrics_set(struct store_res *r, const char *field, const struct metrics_cycle *c,
+                 size_t i)
+{
+    double v;
 
-            if (!row || store_res_stale(row))
-                continue;
-            r = store_update_begin(s, kinds[k], c->keys[i]);
-            if (known)
-                store_set_double(r, field, c->value[i]);
-            else
-                store_set_unknown(r, field);
-            store_update_commit(r);
-        }
+    switch (metrics_get(c, i, &v)) {
+    case 1: store_set_double(r, field, v); break;
+    case 0: store_set_unknown(r, field); break;
+    default: break;
     }
 }
 
@@ -122,7 +112,6 @@ void metrics_done(struct metrics_cycle *c)
         aws_pager_done(&c->pagers[b]);
     free(c->pagers);
     cw_query_set_free(c->set);
-    sources_strv_free(c->keys, c->n);
     free(c->have);
     free(c->points);
     free(c->value);

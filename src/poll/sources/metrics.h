@@ -1,6 +1,9 @@
-/* metrics.h - one CloudWatch number for every row of a kind: what the queue_metrics and
- * topic_metrics sources share. GetMetricData takes 500 queries a call; the answers may be
- * paged, and one query's points split over pages. */
+/* metrics.h - one CloudWatch number per listed resource, asked within the cycle that lists
+ * them: the queues source asks each queue's age of oldest message, the topics source each
+ * topic's failed deliveries, as soon as the list is complete and alongside the describe
+ * calls (GetMetricData is the slowest call of a cycle: started after the describes it
+ * would add its whole time to every cycle). 500 queries a call; answers may be paged, and
+ * one query's points split over pages. */
 #ifndef OPSDECK_SOURCES_METRICS_H
 #define OPSDECK_SOURCES_METRICS_H
 
@@ -11,11 +14,11 @@
 #include "aws/cloudwatch.h"
 #include "core/pager.h"
 #include "poll/source.h"
+#include "poll/store.h"
 
 struct metrics_cycle {
     struct cw_query_set *set;
-    char **keys;          /* the store key of each query, by query index */
-    size_t n;
+    size_t n;             /* queries: query i is the source's resource i */
     bool *have;           /* CloudWatch answered for it (with points or without) */
     bool *points;         /* it had at least one point */
     double *value;        /* the newest point, or the sum of them */
@@ -23,24 +26,27 @@ struct metrics_cycle {
     struct aws_pager *pagers;   /* per batch */
     bool sum;
     bool *failed;         /* by batch: a call of it failed, its numbers are incomplete */
-    int64_t start, end;   /* the window, epoch seconds */
+    bool sent;
+    unsigned tag;         /* the source's tag for these calls */
 };
 
-/* Builds one query per row of kind (add: its query for the row's key, returning the
- * query's index) over the SOURCES_CW_WINDOW_SECONDS before source_wall_s(), and sends them.
- * sum: add a query's points up (a Sum over the window); else keep the newest point. Sends
- * nothing when the kind has no rows. */
-void metrics_start(struct source_run *run, struct metrics_cycle *c, const char *kind,
-                   size_t (*add)(struct cw_query_set *set, const char *key), bool sum);
-/* One GetMetricData answer (tag 0, index = the batch); follows NextToken. */
+/* Room for n queries; the caller then adds them in order with cw_query_set_add_*(c->set),
+ * query i for its resource i. sum: a query's points are added up (a Sum over the window);
+ * else the newest point is kept. */
+void metrics_init(struct metrics_cycle *c, size_t n, bool sum);
+/* Sends the queries (tag comes back to the answer hook, the batch as its index), over the
+ * SOURCES_CW_WINDOW_SECONDS before source_wall_s(). Nothing when there are none. */
+void metrics_send(struct source_run *run, struct metrics_cycle *c, unsigned tag);
+/* One GetMetricData answer for batch; follows NextToken. */
 void metrics_answer(struct source_run *run, struct metrics_cycle *c, size_t batch,
                     const struct aws_response *resp, const struct aws_error *err);
-/* Writes field on each row of each kind in kinds (NULL-terminated) that is still listed and
- * not stale (a metric must not make a row whose own poll is failing look fresh): the
- * number, or unknown when CloudWatch has none. Rows whose batch had a call fail keep what
- * they had. */
-void metrics_write(struct store *s, const struct metrics_cycle *c, const char *const *kinds,
-                   const char *field);
+/* Query i's number: 1 with *value, 0 when CloudWatch has none (unknown), -1 when it was
+ * not asked or its call failed (the row keeps what it had). */
+int metrics_get(const struct metrics_cycle *c, size_t i, double *value);
+/* Writes metrics_get's answer for query i as field on row r: the number, or unknown;
+ * nothing at all for -1. */
+void metrics_set(struct store_res *r, const char *field, const struct metrics_cycle *c,
+                 size_t i);
 void metrics_done(struct metrics_cycle *c);
 
 #endif

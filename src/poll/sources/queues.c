@@ -1,9 +1,12 @@
 /* queues.c - the queue list: SQS ListQueues (paged), then GetQueueAttributes for every
- * queue, a window of ATTRS_WINDOW at a time, written as the "queue" and "dlq" kinds at once.
+ * queue, a window of ATTRS_WINDOW at a time, and, once the list is complete, the age of each
+ * queue's oldest message from CloudWatch (ApproximateAgeOfOldestMessage, Maximum, 1-minute
+ * points: SQS publishes one a minute, so the newest says how old the oldest message is
+ * now); written as the "queue" and "dlq" kinds at once.
  *
  * The lists are written only when every answer is in: whether a queue is a DLQ depends on
  * every other queue's RedrivePolicy, and a view must never see half a list. Attributes go
- * out while later pages are still being listed. */
+ * out while later pages are still being listed, the ages while the attributes are. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -12,14 +15,16 @@
 #include "aws/sqs.h"
 #include "core/pager.h"
 #include "poll/sources/common.h"
+#include "poll/sources/metrics.h"
 #include "poll/sources/sources.h"
 #include "util/xalloc.h"
 
 /* GetQueueAttributes out at once: the client would only queue the rest, and 1000 queued
  * requests cost megabytes for nothing. */
 #define ATTRS_WINDOW 64
+#define AGE_PERIOD 60
 
-enum { R_LIST, R_ATTRS };
+enum { R_LIST, R_ATTRS, R_AGE };
 
 struct queue {
     char *url;
@@ -33,9 +38,9 @@ struct queues_state {
     struct queue *q;
     size_t n, cap;
     size_t sent;                   /* q[0..sent) have had GetQueueAttributes sent */
-    bool listed;                   /* the last ListQueues page is in */
     struct aws_pager pager;        /* ListQueues' pages: no token twice, a page cap */
     struct aws_error *list_err;
+    struct metrics_cycle ages;     /* query i: q[i]'s age of oldest message */
 };
 
 static void list_page(struct source_run *run, const char *next_token)
@@ -62,6 +67,19 @@ static void queues_start(struct source_run *run, void *state)
 {
     (void)state;
     list_page(run, NULL);
+}
+
+/* The whole list is in: the ages of all its queues, while the attributes are still coming. */
+static void ask_ages(struct source_run *run, struct queues_state *st)
+{
+    metrics_init(&st->ages, st->n, false);
+    for (size_t i = 0; i < st->n; i++) {
+        char *name = sqs_queue_name_from_url(st->q[i].url);
+
+        cw_query_set_add_sqs_age(st->ages.set, name, AGE_PERIOD);
+        free(name);
+    }
+    metrics_send(run, &st->ages, R_AGE);
 }
 
 static void on_list(struct source_run *run, struct queues_state *st,
@@ -93,7 +111,7 @@ static void on_list(struct source_run *run, struct queues_state *st,
     if (l.next_token)
         list_page(run, l.next_token);
     else
-        st->listed = true;
+        ask_ages(run, st);
     sqs_url_list_free(&l);
 }
 
@@ -124,8 +142,10 @@ static void queues_answer(struct source_run *run, void *state, unsigned tag, siz
 
     if (tag == R_LIST)
         on_list(run, st, resp, err);
-    else
+    else if (tag == R_ATTRS)
         on_attrs(run, &st->q[index], resp, err);
+    else
+        metrics_answer(run, &st->ages, index, resp, err);
     pump_attrs(run, st);
 }
 
@@ -146,13 +166,15 @@ static const struct arn_ix *find_arn(const struct arn_ix *ix, size_t n, const ch
     return n && arn ? bsearch(&key, ix, n, sizeof(*ix), cmp_arn) : NULL;
 }
 
-static void write_queue(struct store *s, const struct queue *q, const char *dlq_url,
-                        bool is_dlq)
+static void write_queue(struct store *s, const struct queues_state *st, size_t qi,
+                        const char *dlq_url, bool is_dlq)
 {
+    const struct queue *q = &st->q[qi];
     const struct sqs_queue_attrs *a = &q->attrs;
     struct store_res *r = store_update_begin(s, "queue", q->url);
 
     sources_write_queue_attrs(r, a);
+    metrics_set(r, "age_oldest", &st->ages, qi);
     sources_set_count(r, "visible", a->visible);
     sources_set_count(r, "in_flight", a->not_visible);
     sources_set_count(r, "delayed", a->delayed);
@@ -169,6 +191,7 @@ static void write_queue(struct store *s, const struct queue *q, const char *dlq_
     sources_set_count(r, "visible", a->visible);
     sources_set_count(r, "in_flight", a->not_visible);
     sources_set_count(r, "delayed", a->delayed);
+    metrics_set(r, "age_oldest", &st->ages, qi);
     store_update_commit(r);
 }
 
@@ -214,7 +237,7 @@ static void write_lists(struct store *s, struct queues_state *st)
         if (!q->have_attrs)
             continue;
         t = q->attrs.has_redrive ? find_arn(ix, nix, q->attrs.dlq_arn) : NULL;
-        write_queue(s, q, t ? st->q[t->qi].url : NULL, is_dlq[i]);
+        write_queue(s, st, i, t ? st->q[t->qi].url : NULL, is_dlq[i]);
     }
     store_list_end(s, "queue");
     store_list_end(s, "dlq");
@@ -247,6 +270,7 @@ static void queues_done(void *state)
     free(st->q);
     free(st->list_err);
     aws_pager_done(&st->pager);
+    metrics_done(&st->ages);
 }
 
 static const char *const queues_kinds[] = {"queue", "dlq", NULL};

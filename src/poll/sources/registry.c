@@ -8,12 +8,10 @@
 const struct source *const source_registry[] = {
     &identity_source,       /* the header: who we are */
     &credentials_source,    /* the header and the overview: what expires when */
-    &queues_source,         /* "queue" and "dlq" */
-    &queue_metrics_source,  /* their age of oldest message, once listed */
-    &dlq_sources_source,    /* which queues feed each DLQ, once listed */
+    &queues_source,         /* "queue" and "dlq", with CloudWatch ages */
+    &dlq_sources_source,    /* which queues feed each DLQ, once the DLQs are known */
     &queue_detail_source,   /* the open detail pane's queue */
-    &topics_source,         /* "topic" (snapshot) */
-    &topic_metrics_source,  /* their failed deliveries, once listed */
+    &topics_source,         /* "topic", with CloudWatch failures (snapshot) */
     &buckets_source,        /* "bucket" (snapshot) */
     NULL,
 };

@@ -19,16 +19,16 @@
  *   refresh_error str  why the last refresh failed while the old ones still work; ""
  *
  * kind "queue" (source queues: SQS ListQueues, paged, then GetQueueAttributes for each,
- *   64 at a time) key = queue URL, every queue listed:
+ *   64 at a time, and CloudWatch GetMetricData for all) key = queue URL, every queue listed:
  *   name str, arn str, visible int, in_flight int, delayed int   (Approximate*)
  *   fifo int (0/1), dlq_arn str (RedrivePolicy deadLetterTargetArn; absent when none),
  *   dlq_url str (that DLQ's URL when it is one of the listed queues),
  *   max_receive_count int, is_dlq int (0/1: some listed queue's dead-letter target),
  *   attributes str (every attribute GetQueueAttributes returned, a JSON object's text),
  *   redrive_policy str (raw JSON)
- *   age_oldest double (source queue_metrics: CloudWatch ApproximateAgeOfOldestMessage,
- *     Maximum, period 60 s, the newest point of the last 15 minutes; unknown when there
- *     is none)
+ *   age_oldest double (CloudWatch ApproximateAgeOfOldestMessage, Maximum, period 60 s, the
+ *     newest point of the last 15 minutes; unknown when there is none; kept from the last
+ *     cycle when CloudWatch failed)
  *   tags str (source queue_detail: ListQueueTags as a JSON object's text; only for the
  *     queue whose detail pane is open, which it also polls every 2 s for the attributes
  *     above, except the depth counters)
@@ -40,14 +40,15 @@
  *     the source queues' URLs), nsources int
  *
  * kind "topic" (source topics: SNS ListTopics, paged, then GetTopicAttributes and
- *   ListSubscriptionsByTopic, paged, for each; read by `opsdeck snapshot`) key = topic ARN:
+ *   ListSubscriptionsByTopic, paged, for each, and CloudWatch GetMetricData for all; read by
+ *   `opsdeck snapshot`) key = topic ARN:
  *   name str, display_name str, fifo int (0/1), subscriptions_confirmed int,
  *   subscriptions_pending int (GetTopicAttributes), failure_logging int (0/1: some
  *   <Protocol>FailureFeedbackRoleArn is set), pending_in_list int (subscriptions listed as
  *   PendingConfirmation), subscriptions str (a JSON array of {"arn", "pending",
  *   "protocol", "endpoint", "owner"})
- *   failed_notifications double (source topic_metrics: CloudWatch NumberOfNotificationsFailed,
- *     Sum over the last 15 minutes; unknown when CloudWatch did not answer for it)
+ *   failed_notifications double (CloudWatch NumberOfNotificationsFailed, Sum over the last
+ *     15 minutes; unknown when CloudWatch did not answer for it)
  *
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
@@ -77,11 +78,9 @@ extern const struct source *const source_registry[];
 extern const struct source identity_source;
 extern const struct source credentials_source;
 extern const struct source queues_source;
-extern const struct source queue_metrics_source;
 extern const struct source dlq_sources_source;
 extern const struct source queue_detail_source;
 extern const struct source topics_source;
-extern const struct source topic_metrics_source;
 extern const struct source buckets_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has

@@ -1,7 +1,8 @@
 /* topics.c - SNS topics: ListTopics (paged), then GetTopicAttributes and
- * ListSubscriptionsByTopic (paged) for each topic as its page arrives, written as the
- * "topic" kind once every answer is in. No view shows them yet: `opsdeck snapshot` reads
- * them. */
+ * ListSubscriptionsByTopic (paged) for each topic as its page arrives and, once the list is
+ * complete, each topic's failed deliveries from CloudWatch (NumberOfNotificationsFailed, Sum
+ * over the last 15 minutes); written as the "topic" kind once every answer is in. No view
+ * shows them yet: `opsdeck snapshot` reads them. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -11,10 +12,13 @@
 #include "aws/sns.h"
 #include "core/pager.h"
 #include "poll/sources/common.h"
+#include "poll/sources/metrics.h"
 #include "poll/sources/sources.h"
 #include "util/xalloc.h"
 
-enum { R_LIST, R_ATTRS, R_SUBS };
+#define FAILED_PERIOD 300   /* summed over the window: the period only sets how many points */
+
+enum { R_LIST, R_ATTRS, R_SUBS, R_FAILED };
 
 struct topic {
     char *arn;
@@ -32,6 +36,7 @@ struct topics_state {
     size_t n, cap;
     struct aws_pager pager;        /* ListTopics' pages */
     struct aws_error *list_err;
+    struct metrics_cycle failed;   /* query i: t[i]'s failed deliveries */
 };
 
 static void list_page(struct source_run *run, const char *next_token)
@@ -55,6 +60,19 @@ static void topics_start(struct source_run *run, void *state)
 {
     (void)state;
     list_page(run, NULL);
+}
+
+/* The whole list is in: every topic's failed deliveries, while the describes are coming. */
+static void ask_failures(struct source_run *run, struct topics_state *st)
+{
+    metrics_init(&st->failed, st->n, true);
+    for (size_t i = 0; i < st->n; i++) {
+        char *name = sns_topic_name_from_arn(st->t[i].arn);
+
+        cw_query_set_add_sns_failed(st->failed.set, name, FAILED_PERIOD);
+        free(name);
+    }
+    metrics_send(run, &st->failed, R_FAILED);
 }
 
 static void on_list(struct source_run *run, struct topics_state *st,
@@ -91,6 +109,8 @@ static void on_list(struct source_run *run, struct topics_state *st,
     }
     if (l.next_token)
         list_page(run, l.next_token);
+    else
+        ask_failures(run, st);
     sns_topic_list_free(&l);
 }
 
@@ -129,6 +149,10 @@ static void topics_answer(struct source_run *run, void *state, unsigned tag, siz
 
     if (tag == R_LIST) {
         on_list(run, st, resp, err);
+        return;
+    }
+    if (tag == R_FAILED) {
+        metrics_answer(run, &st->failed, index, resp, err);
         return;
     }
     if (err && sources_gone(err)) {
@@ -182,8 +206,9 @@ static char *subscriptions_json(const struct topic *t, int64_t *pending)
     return text;
 }
 
-static void write_topic(struct store *s, const struct topic *t)
+static void write_topic(struct store *s, const struct topics_state *st, size_t ti)
 {
+    const struct topic *t = &st->t[ti];
     const struct sns_topic_attrs *a = &t->attrs;
     struct store_res *r = store_update_begin(s, "topic", t->arn);
     char *name = sns_topic_name_from_arn(t->arn);
@@ -198,6 +223,7 @@ static void write_topic(struct store *s, const struct topic *t)
     store_set_int(r, "failure_logging", a->failure_feedback != 0);
     store_set_int(r, "pending_in_list", pending);
     store_set_str(r, "subscriptions", subs);
+    metrics_set(r, "failed_notifications", &st->failed, ti);
     store_update_commit(r);
     free(subs);
     free(name);
@@ -222,7 +248,7 @@ static void topics_commit(struct source_run *run, void *state)
             store_update_begin(s, "topic", t->arn);
             store_fail(s, "topic", t->arn, t->err);
         } else if (t->have_attrs) {
-            write_topic(s, t);
+            write_topic(s, st, i);
         }
     }
     store_list_end(s, "topic");
@@ -244,6 +270,7 @@ static void topics_done(void *state)
     free(st->t);
     free(st->list_err);
     aws_pager_done(&st->pager);
+    metrics_done(&st->failed);
 }
 
 static const char *const topics_kinds[] = {"topic", NULL};
