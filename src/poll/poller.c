@@ -1,6 +1,6 @@
 /* poller.c - the scheduler of poll sources (poller.h): starts their cycles when
  * poller_sched.c says they are due, routes each answer to its source, ends each cycle with
- * one commit, and keeps the "error" row of every call.
+ * one commit, and keeps the "error" row of every call (error_rows.c).
  *
  * Every request of a cycle is accounted for until it returns, so a cycle is never freed
  * under a callback and never overlaps itself; poller_free releases what is still out once
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/retry.h"
+#include "poll/error_rows.h"
 #include "util/xalloc.h"
 
 #define MAX_SLEEP_MS 60000
@@ -67,22 +68,6 @@ struct poller {
     struct req *outstanding;
     unsigned long rounds;
 };
-
-/* The name the "error" rows give a service: what people call it, not its signing name. */
-static const char *service_title(const char *service)
-{
-    static const struct { const char *id, *title; } titles[] = {
-        {"sqs", "SQS"}, {"sns", "SNS"}, {"sts", "STS"}, {"s3", "S3"},
-        {"monitoring", "CloudWatch"}, {"logs", "CloudWatch Logs"}, {"iam", "IAM"},
-        {"secretsmanager", "Secrets Manager"}, {"ssm", "SSM"}, {"events", "EventBridge"},
-        {"lambda", "Lambda"}, {"ec2", "EC2"},
-    };
-
-    for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-        if (strcmp(service, titles[i].id) == 0)
-            return titles[i].title;
-    return service;
-}
 
 /* --- what sources call ------------------------------------------------------------------ */
 
@@ -196,39 +181,6 @@ int64_t source_wall_s(const struct source_run *run)
 
 /* --- cycles ------------------------------------------------------------------------------ */
 
-/* The "error" row of a call: its latest failure, or cleared (count 0) once it works again,
- * so the overview shows only live errors. */
-static void error_row(struct poller *p, const struct call *c)
-{
-    char key[128], line[1200];
-    const struct store_res *old;
-    struct store_res *r;
-    int64_t count = 0;
-
-    snprintf(key, sizeof(key), "%s %s", service_title(c->service), c->action);
-    old = store_find(p->store, "error", key);
-    if (old)
-        store_res_int(old, "count", &count);
-    if (!c->err) {
-        if (!c->ok || count == 0)
-            return;
-        r = store_update_begin(p->store, "error", key);
-        store_set_str(r, "message", "");
-        store_set_int(r, "count", 0);
-        store_set_str(r, "code", "");
-        store_update_commit(r);
-        return;
-    }
-    aws_error_describe(c->err, p->profile, line, sizeof(line));
-    r = store_update_begin(p->store, "error", key);
-    store_set_str(r, "message", line);
-    store_set_int(r, "count", count + 1);
-    store_set_str(r, "service", c->err->service);
-    store_set_str(r, "action", c->err->action);
-    store_set_str(r, "code", c->err->code);
-    store_update_commit(r);
-}
-
 /* A source whose input rows were added or removed since it last started is due now. */
 static void inputs_changed(struct poller *p)
 {
@@ -262,8 +214,11 @@ static void cycle_end(struct poller *p, struct source_run *run)
 
     if (run->src->commit)
         run->src->commit(run, run->state);
-    for (size_t i = 0; i < run->ncalls; i++)
-        error_row(p, &run->calls[i]);
+    for (size_t i = 0; i < run->ncalls; i++) {
+        const struct call *c = &run->calls[i];
+
+        error_rows_write(p->store, c->service, c->action, c->ok, c->err, p->profile);
+    }
     poller_sched_finish(&p->sched, run->index, run->failed);
     run_release(run);
     inputs_changed(p);

@@ -53,7 +53,7 @@
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
  *
- * kind "error" (the poller itself, for every call of every source) key = "<Service>
+ * kind "error" (the poller, for every call of every source: error_rows.c) key = "<Service>
  *   <Action>" (as "SQS ListQueues"): the latest failure of that call:
  *   message str (aws_error_describe's one line: cause, profile, endpoint, fix),
  *   count int (cycles in a row it failed), service str, action str, code str (as AWS
