@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/xalloc.h"
+#include "util/utf8.h"
 
 void form_init(struct form *f, const char *title)
 {
@@ -129,20 +130,16 @@ size_t form_visible(const struct form *f, size_t *idx, size_t max)
     return n;
 }
 
+/* Every byte of s is part of a UTF-8 character (a NUL-terminated string). */
 static bool utf8_valid(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
+    while (*s) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, SIZE_MAX, &cp);
 
-    while (*u) {
-        size_t k = *u < 0x80 ? 1 : (*u >= 0xc2 && *u < 0xe0) ? 2 : (*u >= 0xe0 && *u < 0xf0) ? 3
-                               : (*u >= 0xf0 && *u < 0xf5)   ? 4
-                                                              : 0;
-        if (!k)
+        if (!n)
             return false;
-        for (size_t i = 1; i < k; i++)
-            if ((u[i] & 0xc0) != 0x80)
-                return false;
-        u += k;
+        s += n;
     }
     return true;
 }

@@ -1,6 +1,7 @@
 /* sqs_check.c - SQS's limits on a message, and its MD5 of the body (sqs_check.h). */
 #include "config.h"
 #include "aws/sqs_check.h"
+#include "util/utf8.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -22,50 +23,12 @@ size_t sqs_message_size(const char *body, const struct sqs_msg_attr_in *attrs, s
     return n;
 }
 
-/* One character of UTF-8 at s (len bytes left): its code point and length, or -1. */
-static long utf8_char(const unsigned char *s, size_t len, size_t *n)
-{
-    unsigned long cp;
-    size_t k;
-
-    if (s[0] < 0x80) {
-        *n = 1;
-        return s[0];
-    }
-    if (s[0] >= 0xc2 && s[0] < 0xe0) {
-        k = 2;
-        cp = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] < 0xf0) {
-        k = 3;
-        cp = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] < 0xf5) {
-        k = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return -1;
-    }
-    if (len < k)
-        return -1;
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return -1;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    /* overlong forms and surrogates are not characters */
-    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return -1;
-    *n = k;
-    return (long)cp;
-}
-
 long sqs_text_invalid(const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
-
     for (size_t i = 0; i < len;) {
-        size_t n = 1;
-        long cp = utf8_char(u + i, len - i, &n);
+        uint32_t c;
+        size_t n = utf8_decode(s + i, len - i, &c);
+        long cp = n ? (long)c : -1;
 
         if (cp < 0 || (cp < 0x20 && cp != 0x9 && cp != 0xa && cp != 0xd) || cp == 0xfffe ||
             cp == 0xffff)
