@@ -3,7 +3,7 @@
  * AWS call, or "console" for the console's own), when it happened, how many times in a row,
  * and its whole text (cause, profile, endpoint, fix) wrapped to the screen, sanitised.
  *
- * It reads the framework's error log (ctx->errlog, src/ui/errlog.h), not the network. The
+ * It reads the framework's error log (ctx->errlog, views/errlog.h), not the network. The
  * cursor moves by entry; `y` copies the entry's text for a ticket or a colleague. Reached
  * by `:errors` and by Enter on an error line of the overview, whose section this file
  * declares too. */
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/errlog.h"
+#include "errlog.h"
 #include "util/fmt.h"
 #include "util/sanitize.h"
 #include "util/textwidth.h"

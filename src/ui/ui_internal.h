@@ -16,11 +16,11 @@
 #include "ui/cmdline.h"
 #include "cmd/commands.h"
 #include "ui/dialog.h"
-#include "ui/errlog.h"
 #include "ui/popup.h"
 #include "ui/script.h"
 #include "look/theme.h"
 #include "ui/ui.h"
+#include "errlog.h"
 #include "view.h"
 
 #define UI_STACK_MAX 16

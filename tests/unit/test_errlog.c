@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/errlog.h"
+#include "errlog.h"
 
 START_TEST(newest_first_and_counted)
 {

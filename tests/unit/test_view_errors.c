@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "screen_test.h"
-#include "ui/errlog.h"
+#include "errlog.h"
 #include "view.h"
 
 #define LONG_TEXT "cannot reach http://127.0.0.1:9 (profile ops, endpoint "              \

@@ -1,6 +1,6 @@
 /* errlog.c - the recent errors, whole (errlog.h). */
 #include "config.h"
-#include "ui/errlog.h"
+#include "errlog.h"
 
 #include <stdlib.h>
 #include <string.h>
