@@ -129,7 +129,8 @@ static void add_row(struct dlq_state *st, const struct view_ctx *ctx,
     struct table_row *row = table_add(st->table, store_res_key(r));
     char num[32];
     int64_t depth = -1, inflight = -1;
-    double age, delta, rate;
+    struct view_oldest oldest;
+    double delta, rate;
     bool has_depth = store_res_int(r, "visible", &depth);
     char *sources;
 
@@ -146,15 +147,10 @@ static void add_row(struct dlq_state *st, const struct view_ctx *ctx,
         table_cell(row, COL_CHANGE, "-", NAN);
     }
 
-    if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0) {
-        table_cell(row, COL_OLDEST, fmt_duration(num, sizeof(num), (int64_t)age), age);
-        if (age >= th->oldest_message_critical)
-            table_cell_style(row, COL_OLDEST, THEME_CRITICAL);
-        else if (age >= th->oldest_message_warn)
-            table_cell_style(row, COL_OLDEST, THEME_WARN);
-    } else {
-        table_cell(row, COL_OLDEST, "-", NAN);
-    }
+    view_oldest_read(ctx, r, th->oldest_message_warn, th->oldest_message_critical, &oldest);
+    table_cell(row, COL_OLDEST, oldest.text, oldest.age);
+    if (oldest.style != THEME_N_ELEMENTS)
+        table_cell_style(row, COL_OLDEST, oldest.style);
 
     if (store_res_int(r, "in_flight", &inflight))
         table_cell(row, COL_INFLIGHT, fmt_count(num, sizeof(num), inflight),
@@ -277,7 +273,7 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
     int h = getmaxy(win), w = getmaxx(win), y = 0;
     char num[32], line[256], a[32], b[32], c[32];
     int64_t depth, v, span;
-    double age, delta, rate;
+    double delta, rate;
     struct store_point base;
     cJSON *arr;
     const cJSON *it;
@@ -310,11 +306,14 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
     } else {
         pane_line(win, y++, ctx, "Rate", "after the next poll", view_attr(ctx, THEME_DIM));
     }
-    if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0)
-        pane_line(win, y++, ctx, "Oldest", fmt_duration(num, sizeof(num), (int64_t)age),
-                  A_NORMAL);
-    else
-        pane_line(win, y++, ctx, "Oldest", "unknown", view_attr(ctx, THEME_DIM));
+    {
+        const struct appconfig_thresholds *th = appconfig_thresholds(ctx->cfg);
+        struct view_oldest o;
+
+        view_oldest_read(ctx, r, th->oldest_message_warn, th->oldest_message_critical, &o);
+        pane_line(win, y++, ctx, "Oldest", view_oldest_line(ctx, &o, line, sizeof(line)),
+                  view_attr(ctx, o.known && !o.late ? o.style : THEME_DIM));
+    }
     if (store_res_stale(r))
         pane_line(win, y++, ctx, "Data", "stale: the last poll failed",
                   view_attr(ctx, THEME_STALE));
@@ -538,38 +537,58 @@ static bool dlq_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
 static void overview_build(struct overview_lines *l, const struct view_ctx *ctx, char *none,
                            size_t nonelen)
 {
-    size_t n = store_count(ctx->store, "dlq");
+    const struct appconfig_thresholds *th = appconfig_thresholds(ctx->cfg);
+    size_t n = store_count(ctx->store, "dlq"), unknown = 0, stale = 0;
+    struct store_kind_info info;
 
     for (size_t i = 0; i < n; i++) {
         const struct store_res *r = store_at(ctx->store, "dlq", i);
-        char d[16], c[16], o[16], right[64];
+        char d[16], c[16], right[64];
         int64_t depth;
-        double delta, age;
+        double delta;
+        struct view_oldest o;
 
-        if (!store_res_int(r, "visible", &depth) || depth <= 0)
+        if (!store_res_int(r, "visible", &depth)) {
+            unknown++;
+            continue;
+        }
+        if (store_res_stale(r))
+            stale++;
+        if (depth <= 0)
             continue;
         fmt_count(d, sizeof(d), depth);
         if (store_res_change(r, "visible", &delta))
             fmt_delta(c, sizeof(c), (int64_t)delta);
         else
             snprintf(c, sizeof(c), "-");
-        if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0)
-            fmt_duration(o, sizeof(o), (int64_t)age);
-        else
-            snprintf(o, sizeof(o), "-");
-        snprintf(right, sizeof(right), "%8s %7s %9s", d, c, o);
+        view_oldest_read(ctx, r, th->oldest_message_warn, th->oldest_message_critical, &o);
+        snprintf(right, sizeof(right), "%6s %10s %8s", d, c, o.text);
         overview_add(l, &(struct overview_item){
             .key = store_res_key(r), .name = res_name(r), .right = right,
             .style = store_res_stale(r) ? THEME_STALE : THEME_CRITICAL,
             .order = (double)depth});
     }
     snprintf(none, nonelen, "%s", n ? "all DLQs are empty" : "no queue has a dead-letter queue");
+    store_kind_info(ctx->store, "dlq", &info);
+    if (info.stale)
+        stale = 0;  /* every row is: the overview says so for the whole section */
+    if (unknown || stale) {
+        char why[160];
+
+        if (unknown)
+            snprintf(why, sizeof(why), "the depth of %zu DLQ%s is not known", unknown,
+                     unknown == 1 ? "" : "s");
+        else
+            snprintf(why, sizeof(why), "%zu DLQ%s not read in the last poll (stale)", stale,
+                     stale == 1 ? "" : "s");
+        overview_cannot_tell(l, why);
+    }
 }
 
 const struct overview_section dlq_overview = {
     .id = "dlq",
     .title = "Dead-letter queues holding messages",
-    .legend = "   DEPTH  CHANGE    OLDEST",
+    .legend = " DEPTH SINCE OPEN   OLDEST",
     .kind = "dlq",
     .jump = "dlq",
     .build = overview_build,

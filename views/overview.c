@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fmt.h"
 #include "util/textwidth.h"
 #include "util/xalloc.h"
 #include "view.h"
@@ -61,6 +62,7 @@ struct overview_lines {
     const struct overview_section *sec;
     const struct view_ctx *ctx;
     size_t total, shown;   /* items offered, items the filter kept */
+    char unknown[256];     /* overview_cannot_tell's text, "" none */
 };
 
 /* ---- building the lines ----------------------------------------------------------- */
@@ -142,17 +144,44 @@ void overview_add(struct overview_lines *l, const struct overview_item *item)
     line->order = item->order;
 }
 
+void overview_cannot_tell(struct overview_lines *l, const char *why)
+{
+    snprintf(l->unknown, sizeof(l->unknown), "%s", why ? why : "");
+}
+
 static const char *dash(const struct view_ctx *ctx)
 {
     return ctx->glyphs && ctx->glyphs->utf8 ? "—" : "-";
 }
 
-static void note_add(struct ov_state *st, const struct overview_section *sec, const char *text)
+static void note_add(struct ov_state *st, const struct overview_section *sec, const char *text,
+                     enum theme_element style)
 {
     char *id = xasprintf("%s\tnote", sec->id);
 
-    line_add(st, LINE_NOTE, id, text);
+    line_add(st, LINE_NOTE, id, text)->style = style;
     free(id);
+}
+
+/* A kind read before whose latest read failed, or that is overdue: what the section shows
+ * is the last good data, and an empty section must not read as an all-clear. */
+static bool kind_stale(const struct overview_section *sec, const struct view_ctx *ctx,
+                       char *why, size_t n)
+{
+    struct store_kind_info info;
+    char ago[32];
+
+    if (!sec->kind)
+        return false;
+    store_kind_info(ctx->store, sec->kind, &info);
+    if (!info.stale)
+        return false;
+    fmt_age(ago, sizeof(ago), ctx->now_ms - info.updated);
+    if (info.error)
+        snprintf(why, n, "stale, last read %s ago: %s", ago, info.error->message);
+    else
+        snprintf(why, n, "stale, last read %s ago", ago);
+    return true;
 }
 
 /* A kind never read: no list to show, whatever it would hold. */
@@ -191,25 +220,35 @@ static void section_build(struct ov_state *st, const struct overview_section *se
     char heading_id[64], none[256] = "", text[1200];
     struct ov_line *h;
     size_t first;
+    bool stale;
 
     snprintf(heading_id, sizeof(heading_id), "%s\theading", sec->id);
     h = line_add(st, LINE_HEADING, heading_id, sec->title);
     if (sec->legend)
         snprintf(h->right, sizeof(h->right), "%*s", OVERVIEW_RIGHT_W, sec->legend);
     if (never_read(sec, ctx, text, sizeof(text))) {
-        note_add(st, sec, text);
+        note_add(st, sec, text, NO_STYLE);
         return;
     }
     first = st->n;
     sec->build(&l, ctx, none, sizeof(none));
     qsort(st->lines + first, st->n - first, sizeof(*st->lines), cmp_items);
-    if (l.shown)
+    stale = kind_stale(sec, ctx, text, sizeof(text));
+    if (stale)  /* first: it qualifies every line of the section, the items' too */
+        note_add(st, sec, text, THEME_STALE);
+    if (l.unknown[0]) {
+        snprintf(text, sizeof(text), "%s%s", l.shown ? "" : "cannot tell: ", l.unknown);
+        note_add(st, sec, text, THEME_WARN);
+    }
+    if (l.shown || l.unknown[0])
         return;
     if (l.total && ctx->filter && *ctx->filter)
         snprintf(text, sizeof(text), "no match for /%s", ctx->filter);
+    else if (stale)
+        snprintf(text, sizeof(text), "none in the last good read %s %s", dash(ctx), none);
     else
         snprintf(text, sizeof(text), "none %s %s", dash(ctx), none);
-    note_add(st, sec, text);
+    note_add(st, sec, text, NO_STYLE);
 }
 
 /* ---- the cursor --------------------------------------------------------------------- */
@@ -326,7 +365,8 @@ static void draw_line(const struct ov_line *l, const struct view_ctx *ctx, WINDO
         return;
     }
     if (l->kind == LINE_NOTE) {
-        view_text(win, y, x, w - x, l->name, view_attr(ctx, THEME_DIM));
+        view_text(win, y, x, w - x, l->name,
+                  view_attr(ctx, l->style == NO_STYLE ? THEME_DIM : l->style));
         return;
     }
     if (selected) {

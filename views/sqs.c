@@ -154,11 +154,12 @@ static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const stru
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
     struct store_point pts[SPARK_WIDTH];
-    double vals[SPARK_WIDTH], age;
+    struct view_oldest oldest;
+    double vals[SPARK_WIDTH];
     size_t n;
     int64_t fifo;
     long warn, crit;
-    char num[32], *spark;
+    char *spark;
 
     table_cell(row, COL_NAME, queue_name(r), NAN);
     count_cell(row, COL_VISIBLE, r, "visible");
@@ -166,15 +167,10 @@ static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const stru
     count_cell(row, COL_DELAYED, r, "delayed");
 
     thresholds(ctx, &warn, &crit);
-    if (store_res_num(r, "age_oldest", &age) && isfinite(age) && age >= 0) {
-        table_cell(row, COL_OLDEST, fmt_duration(num, sizeof num, (int64_t)age), age);
-        if (age >= (double)crit)
-            table_cell_style(row, COL_OLDEST, THEME_CRITICAL);
-        else if (age >= (double)warn)
-            table_cell_style(row, COL_OLDEST, THEME_WARN);
-    } else {
-        table_cell(row, COL_OLDEST, "-", NAN);
-    }
+    view_oldest_read(ctx, r, warn, crit, &oldest);
+    table_cell(row, COL_OLDEST, oldest.text, oldest.age);
+    if (oldest.style != THEME_N_ELEMENTS)
+        table_cell_style(row, COL_OLDEST, oldest.style);
 
     if (store_res_int(r, "fifo", &fifo) && fifo)
         table_cell_raw(row, COL_FIFO, ctx->glyphs->g[GLYPH_MARK_OK], 1);
@@ -569,6 +565,16 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
     pane_add(p, "URL", store_res_key(r), THEME_N_ELEMENTS);
     arn = store_res_str(r, "arn");
     pane_add(p, "ARN", arn ? arn : "-", THEME_N_ELEMENTS);
+    {
+        struct view_oldest o;
+        long warn, crit;
+        char line[128];
+
+        thresholds(ctx, &warn, &crit);
+        view_oldest_read(ctx, r, warn, crit, &o);
+        pane_add(p, "Oldest", view_oldest_line(ctx, &o, line, sizeof line),
+                 o.known && !o.late ? o.style : THEME_DIM);
+    }
     if (store_res_stale(r))
         pane_add(p, "Data", "stale: the last poll failed, values are the last good ones",
                  THEME_STALE);
@@ -896,7 +902,7 @@ static bool sqs_select(void *priv, struct view_ctx *ctx, const char *key)
 static void overview_build(struct overview_lines *l, const struct view_ctx *ctx, char *none,
                            size_t nonelen)
 {
-    size_t n = store_count(ctx->store, "queue");
+    size_t n = store_count(ctx->store, "queue"), unknown = 0;
     long warn, crit;
     char o[16];
 
@@ -904,28 +910,42 @@ static void overview_build(struct overview_lines *l, const struct view_ctx *ctx,
     for (size_t i = 0; i < n; i++) {
         const struct store_res *r = store_at(ctx->store, "queue", i);
         char d[16], right[64];
-        int64_t depth, is_dlq;
-        double age;
+        int64_t depth = -1, is_dlq;
+        struct view_oldest old;
 
+        /* an empty queue's last point is about messages gone since: not listed */
+        view_oldest_read(ctx, r, warn, crit, &old);
         if ((store_res_int(r, "is_dlq", &is_dlq) && is_dlq) ||
-            !store_res_num(r, "age_oldest", &age) || !isfinite(age) || age < (double)warn)
+            !store_res_int(r, "visible", &depth) || depth <= 0)
             continue;
-        fmt_count(d, sizeof(d), store_res_int(r, "visible", &depth) ? depth : -1);
-        fmt_duration(o, sizeof(o), (int64_t)age);
-        snprintf(right, sizeof(right), "%8s %7s %9s", d, "", o);
+        if (!old.known || old.late)
+            unknown++;
+        if (!old.known || old.age < (double)warn)
+            continue;
+        fmt_count(d, sizeof(d), depth);
+        snprintf(right, sizeof(right), "%6s %10s %8s", d, "", old.text);
         overview_add(l, &(struct overview_item){
             .key = store_res_key(r), .name = queue_name(r), .right = right,
-            .style = store_res_stale(r) ? THEME_STALE
-                     : age >= (double)crit ? THEME_CRITICAL : THEME_WARN,
-            .order = age});
+            .style = store_res_stale(r) || old.late ? THEME_STALE
+                     : old.age >= (double)crit ? THEME_CRITICAL : THEME_WARN,
+            .order = old.age});
     }
     snprintf(none, nonelen, "no message is older than %s", fmt_duration(o, sizeof(o), warn));
+    if (unknown) {
+        char why[160], late[16];
+
+        fmt_duration(late, sizeof(late), VIEW_OLDEST_LATE_MS / 1000);
+        snprintf(why, sizeof(why), "%zu queue%s with messages %s no CloudWatch age newer "
+                 "than %s", unknown, unknown == 1 ? "" : "s", unknown == 1 ? "has" : "have",
+                 late);
+        overview_cannot_tell(l, why);
+    }
 }
 
 const struct overview_section sqs_overview = {
     .id = "queue",
     .title = "Queues with old messages",
-    .legend = "   DEPTH            OLDEST",
+    .legend = " DEPTH              OLDEST",
     .kind = "queue",
     .jump = "sqs",
     .build = overview_build,

@@ -187,6 +187,11 @@ struct overview_section {
 
 /* Adds item (copied) unless the `/` filter hides it: the filter matches its name and msg. */
 void overview_add(struct overview_lines *l, const struct overview_item *item);
+/* What the section cannot vouch for ("2 queues holding messages have no CloudWatch point
+ * in the last 15 minutes"): shown in place of the "none - ..." all-clear when no item was
+ * added, else after the items. Called again, the last text wins. The framework adds its own
+ * note for a kind whose last read failed or is overdue. */
+void overview_cannot_tell(struct overview_lines *l, const char *why);
 
 /* views/registry.c: the sections, in the order the overview shows them; NULL-terminated. */
 extern const struct overview_section *const overview_sections[];
@@ -223,6 +228,29 @@ char *view_time(const struct view_ctx *ctx, double epoch_s, char *buf, size_t n)
 #define VIEW_RATE_WINDOW_MS (5 * 60 * 1000)
 bool view_rate(const struct store_res *r, const char *field, int64_t now_ms, int64_t window_ms,
                double *per_minute, int64_t *span_ms);
+/* A queue's OLDEST, read as it deserves: CloudWatch's ApproximateAgeOfOldestMessage comes
+ * in one-minute points published minutes late, so the number is the age as of its point,
+ * not now. From the row's age_oldest and age_oldest_at (source queues) and its visible
+ * count. text is "45m00s"; "45m00s?" when the newest point is older than
+ * VIEW_OLDEST_LATE_MS; "?" when there is none. style is the element to draw it in: warn or
+ * critical past the thresholds only for a fresh point of a queue that holds visible
+ * messages (an empty queue's last point is about messages gone since), dim for "?" and late
+ * points, THEME_N_ELEMENTS for plain. */
+#define VIEW_OLDEST_LATE_MS (5 * 60 * 1000)
+struct view_oldest {
+    bool known;                 /* a point in CloudWatch's last 15 minutes */
+    bool late;                  /* its time is known and older than VIEW_OLDEST_LATE_MS */
+    double age;                 /* seconds, as of the point; NAN when not known */
+    int64_t at_s;               /* the point's time (epoch seconds), 0 when not known */
+    enum theme_element style;
+    char text[24];
+};
+void view_oldest_read(const struct view_ctx *ctx, const struct store_res *r, long warn_s,
+                      long crit_s, struct view_oldest *out);
+/* For a detail pane: "45m00s as of 14:02:00 (2m00s ago)", "45m00s" when the point's time
+ * is not known, "no data point in the last 15 minutes" when there is none. Returns buf. */
+char *view_oldest_line(const struct view_ctx *ctx, const struct view_oldest *o, char *buf,
+                       size_t n);
 /* A word for a POSIX shell, for `:cli` commands: sanitised first (no control character
  * from AWS reaches a shell it is pasted into), then bare when it holds only characters no
  * shell treats specially, else single-quoted ('it'"'"'s'). The caller frees. */

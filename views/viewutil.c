@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "look/glyph.h"
+#include "util/fmt.h"
 #include "util/sanitize.h"
 #include "util/textwidth.h"
 #include "look/theme_curses.h"
@@ -156,4 +157,60 @@ bool view_rate(const struct store_res *r, const char *field, int64_t now_ms, int
     if (span_ms)
         *span_ms = pts[n - 1].time - pts[first].time;
     return true;
+}
+
+void view_oldest_read(const struct view_ctx *ctx, const struct store_res *r, long warn_s,
+                      long crit_s, struct view_oldest *out)
+{
+    int64_t at = 0, visible = -1;
+    double age;
+
+    memset(out, 0, sizeof(*out));
+    out->age = NAN;
+    out->style = THEME_DIM;
+    snprintf(out->text, sizeof(out->text), "?");
+    if (!r || !store_res_num(r, "age_oldest", &age) || !isfinite(age) || age < 0)
+        return;
+    out->known = true;
+    out->age = age;
+    if (store_res_int(r, "age_oldest_at", &at) && at > 0) {
+        out->at_s = at;
+        out->late = ctx->now_ms - at * 1000 > VIEW_OLDEST_LATE_MS;
+    }
+    fmt_duration(out->text, sizeof(out->text) - 1, (int64_t)age);
+    if (out->late) {
+        strcat(out->text, "?");
+        return;
+    }
+    out->style = THEME_N_ELEMENTS;
+    if (!store_res_int(r, "visible", &visible) || visible <= 0)
+        return;
+    if (age >= (double)crit_s)
+        out->style = THEME_CRITICAL;
+    else if (age >= (double)warn_s)
+        out->style = THEME_WARN;
+}
+
+char *view_oldest_line(const struct view_ctx *ctx, const struct view_oldest *o, char *buf,
+                       size_t n)
+{
+    char age[24], ago[24], tod[16] = "-";
+    time_t t = (time_t)o->at_s;
+    struct tm tm;
+
+    if (!o->known) {
+        snprintf(buf, n, "no data point in CloudWatch's last 15 minutes");
+        return buf;
+    }
+    fmt_duration(age, sizeof(age), (int64_t)o->age);
+    if (!o->at_s) {
+        snprintf(buf, n, "%s", age);
+        return buf;
+    }
+    if ((ctx->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)))
+        strftime(tod, sizeof(tod), ctx->utc ? "%H:%M:%S UTC" : "%H:%M:%S", &tm);
+    fmt_age(ago, sizeof(ago), ctx->now_ms - o->at_s * 1000);
+    snprintf(buf, n, "%s as of %s (%s ago%s)", age, tod, ago,
+             o->late ? ": no newer point" : "");
+    return buf;
 }

@@ -429,6 +429,54 @@ START_TEST(sections_not_read_yet_or_unreadable)
 }
 END_TEST
 
+/* A section read once whose latest read failed, or whose rows it cannot vouch for, never
+ * gives its all-clear: "none - all DLQs are empty" is a claim about now. */
+START_TEST(no_all_clear_it_cannot_back)
+{
+    struct world w;
+    struct aws_error err;
+    int y;
+
+    world_init_with(&w, 80, 24, false);
+    store_list_begin(w.store, "queue");
+    put_queue(w.store, "busy", 4, -1, 0);       /* holds messages, CloudWatch has no age */
+    put_queue(w.store, "idle", 0, -1, 0);       /* empty: its age does not matter */
+    store_list_end(w.store, "queue");
+    store_list_begin(w.store, "dlq");
+    put_dlq(w.store, "a-dlq", 0, 0);
+    store_list_end(w.store, "dlq");
+    put_credential(w.store, "default", "env", INT64_MAX, NULL);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "none — all DLQs are empty"), 1);
+    y = find(&w, "cannot tell: 1 queue with messages has no CloudWatch age newer than 5m00s");
+    ck_assert_int_ge(y, 1);
+    ck_assert(absent(&w, "no message is older than"));
+
+    /* the DLQ list fails two minutes later: what it shows is the last good read's */
+    fake_now += 120000;
+    aws_error_clear(&err);
+    err.kind = AWS_ERR_HTTP;
+    snprintf(err.message, sizeof(err.message), "cannot reach sqs.test");
+    store_list_fail(w.store, "dlq", &err);
+    frame(&w);
+    ck_assert(absent(&w, "none — all DLQs are empty"));
+    y = find(&w, "stale, last read 2m ago: cannot reach sqs.test");
+    ck_assert_int_ge(y, 1);
+    ck_assert_int_ge(find(&w, "none in the last good read — all DLQs are empty"), y + 1);
+
+    /* a DLQ whose own row failed: its depth is the last good one */
+    store_list_begin(w.store, "dlq");
+    put_dlq(w.store, "a-dlq", 0, 0);
+    put_dlq(w.store, "b-dlq", 0, 0);
+    store_list_end(w.store, "dlq");
+    store_fail(w.store, "dlq", BASE "b-dlq", &err);
+    frame(&w);
+    ck_assert(absent(&w, "all DLQs are empty"));
+    ck_assert_int_ge(find(&w, "cannot tell: 1 DLQ not read in the last poll (stale)"), 1);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(empty_sections)
 {
     struct world w;
@@ -680,6 +728,7 @@ static Suite *suite(void)
     tcase_add_test(tc, cursor_follows_first_item_until_moved);
     tcase_add_test(tc, sections_not_read_yet_or_unreadable);
     tcase_add_test(tc, empty_sections);
+    tcase_add_test(tc, no_all_clear_it_cannot_back);
     tcase_add_test(tc, credential_states);
     tcase_add_test(tc, filter_lines);
     tcase_add_test(tc, scrolls_and_hostile_text);

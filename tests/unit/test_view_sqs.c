@@ -224,10 +224,10 @@ static void rows_at(int cols, int lines, int namew, int dlqw)
                       "orders-dlq", intake_history, 3);
     row_is(&w, 3, want);
     free(want);
-    want = expect_row(namew, dlqw, "payments.fifo", "0", "0", "0", "-", true, "", zero, 1);
+    want = expect_row(namew, dlqw, "payments.fifo", "0", "0", "0", "?", true, "", zero, 1);
     row_is(&w, 4, want);
     free(want);
-    want = expect_row(namew, dlqw, LONG_NAME, "9", "0", "0", "-", false, "orders-dlq", nine, 1);
+    want = expect_row(namew, dlqw, LONG_NAME, "9", "0", "0", "?", false, "orders-dlq", nine, 1);
     row_is(&w, 5, want);
     free(want);
     want = expect_row(namew, dlqw, CJK, "3", "1", "2", "30s", false, "", three, 1);
@@ -275,6 +275,97 @@ START_TEST(oldest_coloured_by_threshold)
     row = screen_test_row(w.scr->win, y);
     x = screen_test_col(row, "20m00s");
     ck_assert_int_eq(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_CRITICAL));
+    free(row);
+    world_done(&w);
+}
+END_TEST
+
+/* OLDEST is CloudWatch's, minutes late: the age as of its data point, "?" without one, a
+ * late point marked and dimmed, and an empty queue never drawn as holding old messages. */
+static void put_aged(struct world *w, const char *name, int64_t visible, double age,
+                     int64_t point_ago_s)
+{
+    struct store_res *r;
+
+    put_queue(w->store, name, visible, 0, 0, 0, NULL, age);
+    r = store_update_begin(w->store, "queue", name[0] == 'h' ? URL("hot") : name[0] == 'l'
+                           ? URL("late") : URL("drained"));
+    store_set_int(r, "age_oldest_at", fake_now / 1000 - point_ago_s);
+    store_update_commit(r);
+}
+
+START_TEST(oldest_as_of_its_point)
+{
+    struct world w;
+    int x, y;
+    char *row;
+
+    world_init(&w, 120, 40, true);
+    put_aged(&w, "hot", 5, 3000, 90);        /* a fresh point: critical */
+    put_aged(&w, "late", 5, 3000, 20 * 60);  /* no point for 20 minutes */
+    put_aged(&w, "drained", 0, 3000, 90);    /* fresh, but nothing is visible now */
+    w.ctx.utc = true;
+    frame(&w);
+    key(&w, 'g');  /* the cursor on the first row, away from the rows checked */
+    frame(&w);
+
+    y = line_with(&w, "hot ");
+    row = screen_test_row(w.scr->win, y);
+    x = screen_test_col(row, "50m00s");
+    ck_assert_msg(x >= 0 && !strstr(row, "50m00s?"), "'%s'", row);
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_CRITICAL));
+    free(row);
+
+    y = line_with(&w, "late ");
+    row = screen_test_row(w.scr->win, y);
+    x = screen_test_col(row, "50m00s?");
+    ck_assert_msg(x >= 0, "a late point is marked: '%s'", row);
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_DIM));
+    ck_assert_int_ne(view_attr(&w.ctx, THEME_DIM), view_attr(&w.ctx, THEME_CRITICAL));
+    free(row);
+
+    y = line_with(&w, "drained ");
+    row = screen_test_row(w.scr->win, y);
+    x = screen_test_col(row, "50m00s");
+    ck_assert_int_ge(x, 0);
+    ck_assert_int_ne(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_CRITICAL));
+    ck_assert_int_ne(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_WARN));
+    free(row);
+
+    /* no point at all: "?", dim */
+    y = line_with(&w, "payments.fifo");
+    row = screen_test_row(w.scr->win, y);
+    x = screen_test_col(row, "?");
+    ck_assert_int_ge(x, 0);
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, x), view_attr(&w.ctx, THEME_DIM));
+    free(row);
+
+    /* the pane says as of when (the seed's polls moved the clock 30 s past 16:00:00 UTC) */
+    ck_assert_int_eq(fake_now, 1764000030000);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("hot")));
+    key(&w, '\n');
+    frame(&w);
+    y = line_with(&w, "Oldest");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, "50m00s as of 15:59:00 UTC (1m ago)") != NULL, "'%s'", row);
+    free(row);
+    key(&w, 27);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("late")));
+    key(&w, '\n');
+    frame(&w);
+    y = line_with(&w, "Oldest");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, "50m00s as of 15:40:30 UTC (20m ago: no newer point)") != NULL,
+                  "'%s'", row);
+    free(row);
+    key(&w, 27);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("payments.fifo")));
+    key(&w, '\n');
+    frame(&w);
+    y = line_with(&w, "Oldest");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, "no data point in CloudWatch's last 15 minutes") != NULL, "'%s'",
+                  row);
     free(row);
     world_done(&w);
 }
@@ -792,7 +883,7 @@ START_TEST(unknown_numbers_and_keys_listed)
     frame(&w);
     y = line_with(&w, "bare");
     row = screen_test_row(w.scr->win, y);
-    ck_assert_msg(strncmp(row, "bare ", 5) == 0 && strstr(row, "-          -        -       -"),
+    ck_assert_msg(strncmp(row, "bare ", 5) == 0 && strstr(row, "-          -        -       ?"),
                   "'%s'", row);
     free(row);
     for (const struct view_keyhelp *k = sqs_view.keys; k->keys; k++) {
@@ -808,7 +899,7 @@ START_TEST(unknown_numbers_and_keys_listed)
     frame(&w);
     y = line_with(&w, "payments.fifo");
     row = screen_test_row(w.scr->win, y);
-    ck_assert_msg(strstr(row, "     - +    ") != NULL, "'%s'", row);
+    ck_assert_msg(strstr(row, "     ? +    ") != NULL, "'%s'", row);
     for (const char *c = row; *c; c++)
         ck_assert_msg((unsigned char)*c < 0x80, "non-ASCII in '%s'", row);
     free(row);
@@ -968,6 +1059,7 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, stale_rows_monochrome);
     tcase_add_test(tc, cursor_follows_queue_across_polls);
     tcase_add_test(tc, unknown_numbers_and_keys_listed);
+    tcase_add_test(tc, oldest_as_of_its_point);
     tcase_add_test(tc, ascii_ellipsis_in_notes);
     tcase_add_test(tc, copy_and_cli);
     tcase_add_test(tc, not_read_yet_then_cannot_read);

@@ -106,6 +106,18 @@ void metrics_set(struct store_res *r, const char *field, const struct metrics_cy
     }
 }
 
+void metrics_set_time(struct store_res *r, const char *field, const struct metrics_cycle *c,
+                      size_t i)
+{
+    double v;
+
+    switch (c->sum ? -1 : metrics_get(c, i, &v)) {
+    case 1: store_set_int(r, field, c->ts[i]); break;
+    case 0: store_set_unknown(r, field); break;
+    default: break;
+    }
+}
+
 void metrics_done(struct metrics_cycle *c)
 {
     for (size_t b = 0; c->pagers && b < cw_get_metric_data_batches(c->set); b++)

@@ -47,6 +47,11 @@ int metrics_get(const struct metrics_cycle *c, size_t i, double *value);
  * nothing at all for -1. */
 void metrics_set(struct store_res *r, const char *field, const struct metrics_cycle *c,
                  size_t i);
+/* As metrics_set, the newest point's time (epoch seconds) instead of its value: what a
+ * view needs to say how old a number that CloudWatch publishes minutes late is. Only for a
+ * cycle that keeps the newest point (sum false). */
+void metrics_set_time(struct store_res *r, const char *field, const struct metrics_cycle *c,
+                      size_t i);
 void metrics_done(struct metrics_cycle *c);
 
 #endif

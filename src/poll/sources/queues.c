@@ -175,6 +175,7 @@ static void write_queue(struct store *s, const struct queues_state *st, size_t q
 
     sources_write_queue_attrs(r, a);
     metrics_set(r, "age_oldest", &st->ages, qi);
+    metrics_set_time(r, "age_oldest_at", &st->ages, qi);
     sources_set_count(r, "visible", a->visible);
     sources_set_count(r, "in_flight", a->not_visible);
     sources_set_count(r, "delayed", a->delayed);
@@ -192,6 +193,7 @@ static void write_queue(struct store *s, const struct queues_state *st, size_t q
     sources_set_count(r, "in_flight", a->not_visible);
     sources_set_count(r, "delayed", a->delayed);
     metrics_set(r, "age_oldest", &st->ages, qi);
+    metrics_set_time(r, "age_oldest_at", &st->ages, qi);
     store_update_commit(r);
 }
 

@@ -29,13 +29,15 @@
  *   age_oldest double (CloudWatch ApproximateAgeOfOldestMessage, Maximum, period 60 s, the
  *     newest point of the last 15 minutes; unknown when there is none; kept from the last
  *     cycle when CloudWatch failed)
+ *   age_oldest_at int (that point's time, epoch seconds: the metric is published minutes
+ *     late, so a view says "as of"; unknown and kept as age_oldest is)
  *   tags str (source queue_detail: ListQueueTags as a JSON object's text; only for the
  *     queue whose detail pane is open, which it also polls every 2 s for the attributes
  *     above, except the depth counters)
  *
  * kind "dlq" (source queues, from the same answers) key = URL of a queue that is some
- *   listed queue's dead-letter target: name, arn, visible, in_flight, delayed, age_oldest
- *   as for "queue" (its own rows, so it has its own generations and history)
+ *   listed queue's dead-letter target: name, arn, visible, in_flight, delayed, age_oldest,
+ *   age_oldest_at as for "queue" (its own rows, so it has its own generations and history)
  *   sources str (source dlq_sources: ListDeadLetterSourceQueues, paged: a JSON array of
  *     the source queues' URLs), nsources int
  *
