@@ -44,6 +44,10 @@ static const struct table_col dlq_cols[NCOLS] = {
     [COL_SOURCES] = { .title = "SOURCES", .width = 12, .flex = 1, .sort_key = 'U' },
 };
 
+/* "consumer failing" needs this many receives in 15 minutes: one poison message received
+ * twice is not a failing consumer. */
+#define CONSUMER_MIN_RECEIVES 5
+
 /* Ranks: a DLQ holding messages first, then the rest (unknown depth included). */
 enum { RANK_HOLDING = 0, RANK_OTHER = 1 };
 
@@ -58,6 +62,7 @@ struct dlq_state {
     bool detail_open;
     char *detail_key;             /* the DLQ URL whose pane is open */
     int detail_scroll;            /* first source line shown in the pane */
+    int detail_cursor;            /* the source line Enter opens in the queue view */
 };
 
 /* The name a queue URL ends with: what to call a queue the store has no row for. */
@@ -113,6 +118,111 @@ static char *sources_joined(const struct store *s, const struct store_res *r)
     }
     cJSON_Delete(arr);
     return buf_steal(&b);
+}
+
+/* The dlq row's source URLs (the strings of its "sources" array), *n of them; the caller
+ * frees with sources_strv_drop. */
+static char **sources_urls(const struct store_res *r, size_t *n)
+{
+    cJSON *arr = r ? sources_parse(r) : NULL;
+    const cJSON *it;
+    char **v = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*v));
+
+    *n = 0;
+    cJSON_ArrayForEach(it, arr)
+        if (cJSON_IsString(it) && it->valuestring)
+            v[(*n)++] = xstrdup(it->valuestring);
+    cJSON_Delete(arr);
+    return v;
+}
+
+static void sources_strv_drop(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* What a source queue's CloudWatch numbers (source dlq_consumers) say of its consumer:
+ * "consumer failing" when it receives and deletes under a quarter of what it receives (the
+ * messages come back until they land here), "no consumer" when messages wait and nothing
+ * receives them; NULL when fine or not known. */
+static const char *consumer_flag(const struct store_res *q, enum theme_element *style)
+{
+    double recv, del;
+    int64_t visible;
+
+    if (!q || !store_res_num(q, "received_15m", &recv) || !store_res_num(q, "deleted_15m", &del))
+        return NULL;
+    if (recv >= CONSUMER_MIN_RECEIVES && del * 4 < recv) {
+        *style = THEME_CRITICAL;
+        return "consumer failing";
+    }
+    if (recv <= 0 && store_res_int(q, "visible", &visible) && visible > 0) {
+        *style = THEME_WARN;
+        return "no consumer";
+    }
+    return NULL;
+}
+
+/* A 15-minute sum as a rate a minute: "12", "0.4", "0"; "?" when not known. */
+static char *per_minute(const struct store_res *q, const char *field, char *buf, size_t n)
+{
+    double sum;
+
+    if (!q || !store_res_num(q, field, &sum) || !isfinite(sum) || sum < 0)
+        snprintf(buf, n, "?");
+    else if (sum / 15 < 10 && sum != 0)
+        snprintf(buf, n, "%.1f", sum / 15);
+    else
+        snprintf(buf, n, "%.0f", sum / 15);
+    return buf;
+}
+
+/* The source table's columns after the name: their widths and titles. */
+enum { SRC_VIS_W = 8, SRC_INF_W = 10, SRC_MAX_W = 8, SRC_RCV_W = 9, SRC_DEL_W = 8,
+       SRC_FLAG_W = 18, SRC_FIXED_W = 2 + 8 + 10 + 8 + 9 + 8 + 18 };
+
+static int src_namew(int w)
+{
+    return w - SRC_FIXED_W > 8 ? w - SRC_FIXED_W : 8;
+}
+
+static void src_header(WINDOW *win, int y, const struct view_ctx *ctx, int w)
+{
+    char line[256];
+
+    snprintf(line, sizeof(line), "%-*s%*s%*s%*s%*s%*s  %s", src_namew(w), "QUEUE",
+             SRC_VIS_W, "VISIBLE", SRC_INF_W, "IN FLIGHT", SRC_MAX_W, "MAX RCV",
+             SRC_RCV_W, "RECV/MIN", SRC_DEL_W, "DEL/MIN", "CONSUMER");
+    view_text(win, y, 2, w - 2, line, view_attr(ctx, THEME_HEADER));
+}
+
+static void src_row(WINDOW *win, int y, const struct view_ctx *ctx, int w, const char *url,
+                    bool selected)
+{
+    const struct store_res *q = store_find(ctx->store, "queue", url);
+    enum theme_element fs = THEME_N_ELEMENTS;
+    const char *flag = consumer_flag(q, &fs);
+    char nums[160], a[32], b[32], c[32], d[32], e[32];
+    int64_t v;
+    int namew = src_namew(w), x = 2 + namew;
+    attr_t attr = selected ? view_attr(ctx, THEME_SELECTION) : A_NORMAL;
+
+    if (selected)
+        view_fill_line(win, y, attr);
+    view_text(win, y, 2, namew - 1, source_name(ctx->store, url), attr);
+    snprintf(nums, sizeof(nums), "%*s%*s%*s%*s%*s", SRC_VIS_W,
+             fmt_count(a, sizeof(a), q && store_res_int(q, "visible", &v) ? v : -1), SRC_INF_W,
+             fmt_count(b, sizeof(b), q && store_res_int(q, "in_flight", &v) ? v : -1),
+             SRC_MAX_W,
+             fmt_count(c, sizeof(c), q && store_res_int(q, "max_receive_count", &v) ? v : -1),
+             SRC_RCV_W, per_minute(q, "received_15m", d, sizeof(d)), SRC_DEL_W,
+             per_minute(q, "deleted_15m", e, sizeof(e)));
+    x += view_text_clean(win, y, x, w - x, nums, attr);
+    if (flag)
+        view_text_clean(win, y, x + 2, w - x - 2, flag,
+                        selected ? attr : view_attr(ctx, fs));
 }
 
 static const char *res_name(const struct store_res *r)
@@ -225,6 +335,7 @@ static void detail_close(struct dlq_state *st)
     free(st->detail_key);
     st->detail_key = NULL;
     st->detail_scroll = 0;
+    st->detail_cursor = 0;
 }
 
 static int dlq_update(void *priv, struct view_ctx *ctx)
@@ -275,9 +386,8 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
     int64_t depth, v, span;
     double delta, rate;
     struct store_point base;
-    cJSON *arr;
-    const cJSON *it;
-    int i = 0, nsrc;
+    char **urls;
+    size_t nsrc;
 
     if (!r)
         return;
@@ -319,53 +429,42 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
                   view_attr(ctx, THEME_STALE));
     y++;
 
-    arr = sources_parse(r);
-    nsrc = cJSON_GetArraySize(arr);
-    snprintf(line, sizeof(line), "Source queues (%d)", nsrc);
-    view_text(win, y++, 0, w, line, view_attr(ctx, THEME_TITLE));
+    urls = sources_urls(r, &nsrc);
+    snprintf(line, sizeof(line), "Source queues (%zu)", nsrc);
+    view_text(win, y, 0, w, line, view_attr(ctx, THEME_TITLE));
+    if (nsrc && w > 60)
+        view_text(win, y, 22, w - 22, "received/deleted: CloudWatch, a minute, last 15m",
+                  view_attr(ctx, THEME_DIM));
+    y++;
     if (nsrc == 0) {
         view_text(win, y++, 2, w - 2, "none listed", view_attr(ctx, THEME_DIM));
     } else if (y < h) {
-        int namew = w - 2 - 10 - 14;
+        int last = h > 12 ? h - 1 : h, avail;
 
-        if (namew < 8)
-            namew = 8;
-        view_text(win, y, 2, namew, "QUEUE", view_attr(ctx, THEME_HEADER));
-        view_text(win, y, 2 + namew, 10, "  VISIBLE", view_attr(ctx, THEME_HEADER));
-        view_text(win, y++, 2 + namew + 10, 14, "  MAX RECEIVES", view_attr(ctx, THEME_HEADER));
-        /* scrolled no further than a full last page */
-        {
-            int avail = (h > 12 ? h - 1 : h) - y;
-
-            if (avail < 1)
-                avail = 1;
-            if (st->detail_scroll > nsrc - avail)
-                st->detail_scroll = nsrc - avail;
-            if (st->detail_scroll < 0)
-                st->detail_scroll = 0;
-        }
-        cJSON_ArrayForEach(it, arr) {
-            const struct store_res *q;
-
-            if (i++ < st->detail_scroll || !cJSON_IsString(it) || !it->valuestring)
-                continue;
-            if (y >= (h > 12 ? h - 1 : h))
-                break;
-            q = store_find(s, "queue", it->valuestring);
-            view_text(win, y, 2, namew, source_name(s, it->valuestring), A_NORMAL);
-            snprintf(line, sizeof(line), "%9s",
-                     fmt_count(num, sizeof(num),
-                               q && store_res_int(q, "visible", &v) ? v : -1));
-            view_text(win, y, 2 + namew, 10, line, A_NORMAL);
-            snprintf(line, sizeof(line), "%14s",
-                     fmt_count(num, sizeof(num),
-                               q && store_res_int(q, "max_receive_count", &v) ? v : -1));
-            view_text(win, y++, 2 + namew + 10, 14, line, A_NORMAL);
-        }
+        src_header(win, y++, ctx, w);
+        avail = last - y;
+        if (avail < 1)
+            avail = 1;
+        /* the cursor on a source, and on screen: scrolled no further than a full last page */
+        if (st->detail_cursor >= (int)nsrc)
+            st->detail_cursor = (int)nsrc - 1;
+        if (st->detail_cursor < 0)
+            st->detail_cursor = 0;
+        if (st->detail_scroll > st->detail_cursor)
+            st->detail_scroll = st->detail_cursor;
+        if (st->detail_scroll < st->detail_cursor - avail + 1)
+            st->detail_scroll = st->detail_cursor - avail + 1;
+        if (st->detail_scroll > (int)nsrc - avail)
+            st->detail_scroll = (int)nsrc - avail;
+        if (st->detail_scroll < 0)
+            st->detail_scroll = 0;
+        for (size_t i = (size_t)st->detail_scroll; i < nsrc && y < last; i++)
+            src_row(win, y++, ctx, w, urls[i], (int)i == st->detail_cursor);
     }
-    cJSON_Delete(arr);
+    sources_strv_drop(urls, nsrc);
     if (h > 12)  /* the footer lists the keys too; this says it where the eye is */
-        view_text(win, h - 1, 0, w, "Esc or q: back to the list   j/k g/G: scroll the sources",
+        view_text(win, h - 1, 0, w,
+                  "Esc or q: back to the list   j/k: a source   Enter: open it in the queue view",
                   view_attr(ctx, THEME_DIM));
 }
 
@@ -415,10 +514,28 @@ static bool is_enter(int key)
     return key == '\n' || key == '\r' || key == VIEW_KEY(KEY_ENTER);
 }
 
-static int detail_key(struct dlq_state *st, int key)
+/* Enter on a source line: that queue in the sqs view. */
+static int open_source(struct dlq_state *st, struct view_ctx *ctx)
+{
+    size_t n;
+    char **urls = sources_urls(store_find(ctx->store, "dlq", st->detail_key), &n);
+    int bits = VIEW_HANDLED;
+
+    if (st->detail_cursor >= 0 && (size_t)st->detail_cursor < n) {
+        snprintf(ctx->jump_view, sizeof(ctx->jump_view), "sqs");
+        snprintf(ctx->jump_key, sizeof(ctx->jump_key), "%s", urls[st->detail_cursor]);
+        bits |= VIEW_JUMP;
+    }
+    sources_strv_drop(urls, n);
+    return bits;
+}
+
+static int detail_key(struct dlq_state *st, struct view_ctx *ctx, int key)
 {
     int page = 10;  /* the sources list: clamped when drawn */
 
+    if (is_enter(key))
+        return open_source(st, ctx);
     switch (key) {
     case 27:  /* Esc */
     case 'q':
@@ -426,28 +543,28 @@ static int detail_key(struct dlq_state *st, int key)
         return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
     case 'j':
     case VIEW_KEY(KEY_DOWN):
-        st->detail_scroll++;  /* clamped when drawn, against the sources present then */
+        st->detail_cursor++;  /* clamped when drawn, against the sources present then */
         return VIEW_HANDLED | VIEW_REDRAW;
     case 'k':
     case VIEW_KEY(KEY_UP):
-        if (st->detail_scroll > 0)
-            st->detail_scroll--;
+        if (st->detail_cursor > 0)
+            st->detail_cursor--;
         return VIEW_HANDLED | VIEW_REDRAW;
     case VIEW_KEY(KEY_NPAGE):
     case VIEW_KEY_CTRL('f'):
-        st->detail_scroll += page;
+        st->detail_cursor += page;
         return VIEW_HANDLED | VIEW_REDRAW;
     case VIEW_KEY(KEY_PPAGE):
     case VIEW_KEY_CTRL('b'):
-        st->detail_scroll = st->detail_scroll > page ? st->detail_scroll - page : 0;
+        st->detail_cursor = st->detail_cursor > page ? st->detail_cursor - page : 0;
         return VIEW_HANDLED | VIEW_REDRAW;
     case 'g':
     case VIEW_KEY(KEY_HOME):
-        st->detail_scroll = 0;
+        st->detail_cursor = 0;
         return VIEW_HANDLED | VIEW_REDRAW;
     case 'G':
     case VIEW_KEY(KEY_END):
-        st->detail_scroll = 1 << 20;  /* the last page, once clamped */
+        st->detail_cursor = 1 << 20;  /* the last source, once clamped */
         return VIEW_HANDLED | VIEW_REDRAW;
     default:
         return VIEW_UNHANDLED;
@@ -484,7 +601,7 @@ static int dlq_key(void *priv, struct view_ctx *ctx, int key)
     if (key == 'y')
         return copy_url(st, ctx);
     if (st->detail_open)
-        return detail_key(st, key);
+        return detail_key(st, ctx, key);
     if (is_enter(key)) {
         sel = table_selected_key(st->table);
         if (!sel)
@@ -492,6 +609,7 @@ static int dlq_key(void *priv, struct view_ctx *ctx, int key)
         st->detail_key = xstrdup(sel);
         st->detail_open = true;
         st->detail_scroll = 0;
+        st->detail_cursor = 0;
         return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
     }
     return table_key(st->table, key);
@@ -595,13 +713,14 @@ const struct overview_section dlq_overview = {
 };
 
 static const struct view_keyhelp dlq_keys[] = {
-    { "Enter", "details: depth, rate, oldest, source queues" },
+    { "Enter", "details: depth, rate, oldest, source queues and their consumers (in "
+               "details: open the source queue under the cursor in the queue view)" },
     { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "L D C O I P U", "sort by that column: DLQ, DEPTH, SINCE OPEN (change since the "
                        "console opened), OLDEST, IN FLIGHT, PER MIN (rate over the last 5 "
                        "minutes), SOURCES (again: reverse)" },
-    { "j/k", "down / up (in details: scroll the sources)" },
+    { "j/k", "down / up (in details: the source queues)" },
     { "PgUp/PgDn", "page up / down" },
     { "g/G", "first / last" },
     { "Esc/q", "close details (in the table: back)" },

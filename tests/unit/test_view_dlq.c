@@ -469,14 +469,99 @@ START_TEST(detail_scrolls_sources)
     /* the last page is full: the last source sits just above the hint line */
     ck_assert_int_eq(find(&w, "src-39"), 22);
     ck_assert_int_eq(screen_test_find(w.scr->win, "src-00"), -1);
+    ck_assert(screen_test_attr(w.scr->win, 22, 2) & A_REVERSE);  /* the cursor is on it */
+    /* the cursor moves up within the page; the page stays */
     dlq_view.key(w.priv, &w.ctx, 'k');
     frame(&w);
-    ck_assert_int_eq(find(&w, "src-38"), 22);
-    ck_assert_int_eq(screen_test_find(w.scr->win, "src-39"), -1);
+    ck_assert_int_eq(find(&w, "src-38"), 21);
+    ck_assert_int_eq(find(&w, "src-39"), 22);
+    ck_assert(screen_test_attr(w.scr->win, 21, 2) & A_REVERSE);
+    ck_assert(!(screen_test_attr(w.scr->win, 22, 2) & A_REVERSE));
+    /* Enter opens the source under the cursor in the queue view */
+    ck_assert_int_eq(dlq_view.key(w.priv, &w.ctx, '\n'), VIEW_HANDLED | VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_view, "sqs");
+    ck_assert_str_eq(w.ctx.jump_key, BASE "src-38");
     dlq_view.key(w.priv, &w.ctx, 'g');
     frame(&w);
     snprintf(name, sizeof(name), "src-%02d", 0);
     ck_assert_int_ge(find(&w, name), 0);
+    world_done(&w);
+}
+END_TEST
+
+/* The pane's source table from CloudWatch numbers as the dlq_consumers source writes them
+ * (15-minute sums): a consumer receiving without deleting is "consumer failing", messages
+ * nobody receives "no consumer", a healthy one no flag, numbers not read yet "?". */
+static void put_consumer(struct store *s, const char *name, int64_t visible, double recv,
+                         double del)
+{
+    char url[256];
+    struct store_res *r;
+
+    put_queue(s, name, visible, 4);
+    snprintf(url, sizeof(url), BASE "%s", name);
+    r = store_update_begin(s, "queue", url);
+    store_set_int(r, "in_flight", 2);
+    if (recv >= 0) {
+        store_set_double(r, "received_15m", recv);
+        store_set_double(r, "deleted_15m", del);
+    }
+    store_update_commit(r);
+}
+
+START_TEST(source_consumers_flagged)
+{
+    struct world w;
+    int y;
+    char *row;
+
+    world_init(&w, 80, 24);
+    put_consumer(w.store, "failing", 10, 300, 3);     /* 20 a minute received, 0.2 deleted */
+    put_consumer(w.store, "idle", 50, 0, 0);          /* 50 waiting, nothing receives */
+    put_consumer(w.store, "healthy", 1, 150, 150);
+    put_consumer(w.store, "unread", 3, -1, -1);       /* the pane just opened */
+    put_consumer(w.store, "quiet", 0, 0, 0);          /* nothing to consume: no flag */
+    put_dlq(w.store, "ops-dlq", 9, 60,
+            "[\"" BASE "failing\",\"" BASE "idle\",\"" BASE "healthy\",\"" BASE "unread\","
+            "\"" BASE "quiet\"]");
+    ck_assert(dlq_view.select(w.priv, &w.ctx, BASE "ops-dlq"));
+    dlq_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    y = find(&w, "QUEUE");
+    ck_assert(row_has(&w, y, "VISIBLE IN FLIGHT MAX RCV RECV/MIN DEL/MIN  CONSUMER"));
+    y = find(&w, "failing ");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(row, "10         2       4       20     0.2  consumer failing"),
+                  "'%s'", row);
+    free(row);
+    y = find(&w, "idle ");
+    ck_assert(row_has(&w, y, "50         2       4        0       0  no consumer"));
+    y = find(&w, "healthy ");
+    ck_assert(row_has(&w, y, "1         2       4       10      10"));
+    ck_assert(row_lacks(&w, y, "consumer"));
+    y = find(&w, "unread ");
+    ck_assert(row_has(&w, y, "3         2       4        ?       ?"));
+    ck_assert(row_lacks(&w, y, "consumer"));
+    y = find(&w, "quiet ");
+    ck_assert(row_lacks(&w, y, "consumer"));
+    ck_assert_int_ge(find(&w, "received/deleted: CloudWatch"), 0);
+
+    /* the flags are coloured: failing critical, no consumer warn (the cursor is elsewhere) */
+    dlq_view.key(w.priv, &w.ctx, 'G');
+    screen_test_free(w.scr);
+    w.scr = screen_test_new(80, 24);
+    screen_test_ctx(w.scr, &w.ctx, w.store, w.cfg, true);
+    frame(&w);
+    y = find(&w, "failing ");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, screen_test_col(row, "consumer failing")),
+                     view_attr(&w.ctx, THEME_CRITICAL));
+    free(row);
+    y = find(&w, "idle ");
+    row = screen_test_row(w.scr->win, y);
+    ck_assert_int_eq(screen_test_attr(w.scr->win, y, screen_test_col(row, "no consumer")),
+                     view_attr(&w.ctx, THEME_WARN));
+    free(row);
     world_done(&w);
 }
 END_TEST
@@ -661,6 +746,7 @@ static Suite *suite(void)
     tcase_add_test(tc, filter_rows);
     tcase_add_test(tc, detail_pane);
     tcase_add_test(tc, detail_scrolls_sources);
+    tcase_add_test(tc, source_consumers_flagged);
     tcase_add_test(tc, select_by_url);
     tcase_add_test(tc, hostile_names_and_sources);
     tcase_add_test(tc, empty_store_and_tiny_window);

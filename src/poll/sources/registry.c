@@ -11,6 +11,7 @@ const struct source *const source_registry[] = {
     &queues_source,         /* "queue" and "dlq", with CloudWatch ages */
     &dlq_sources_source,    /* which queues feed each DLQ, once the DLQs are known */
     &queue_detail_source,   /* the open detail pane's queue */
+    &dlq_consumers_source,  /* the open DLQ pane's sources: received / deleted */
     &topics_source,         /* "topic", with CloudWatch failures (snapshot) */
     &buckets_source,        /* "bucket" (snapshot) */
     NULL,

@@ -31,6 +31,10 @@
  *     cycle when CloudWatch failed)
  *   age_oldest_at int (that point's time, epoch seconds: the metric is published minutes
  *     late, so a view says "as of"; unknown and kept as age_oldest is)
+ *   received_15m double, deleted_15m double (source dlq_consumers: CloudWatch
+ *     NumberOfMessagesReceived / NumberOfMessagesDeleted, Sum over the last 15 minutes,
+ *     0 when CloudWatch has no point (SQS publishes nothing for an idle queue); only for the
+ *     source queues of the DLQ whose pane is open, every minute; kept when the call failed)
  *   tags str (source queue_detail: ListQueueTags as a JSON object's text; only for the
  *     queue whose detail pane is open, which it also polls every 2 s for the attributes
  *     above, except the depth counters)
@@ -82,6 +86,7 @@ extern const struct source credentials_source;
 extern const struct source queues_source;
 extern const struct source dlq_sources_source;
 extern const struct source queue_detail_source;
+extern const struct source dlq_consumers_source;
 extern const struct source topics_source;
 extern const struct source buckets_source;
 
