@@ -47,9 +47,11 @@ static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "e
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
-    "max_receive_count", "is_dlq", "age_oldest", "attributes", "redrive_policy", "tags", NULL};
+    "max_receive_count", "is_dlq", "age_oldest", "age_oldest_at", "attributes", "redrive_policy",
+    "tags", "received_15m", "deleted_15m", NULL};
 static const char *const dlq_fields[] = {
-    "name", "arn", "visible", "in_flight", "delayed", "age_oldest", "sources", "nsources", NULL};
+    "name", "arn", "visible", "in_flight", "delayed", "age_oldest", "age_oldest_at", "sources",
+    "nsources", NULL};
 static const char *const identity_fields[] = {"account", "arn", "user_id", NULL};
 static const char *const credential_fields[] = {
     "method", "source", "expiry", "refreshable", "active", "refresh_error", NULL};
