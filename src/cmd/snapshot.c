@@ -94,6 +94,18 @@ static cJSON *json_value(const struct store_res *r, const char *field)
     return cJSON_CreateNull();
 }
 
+/* An epoch-seconds field as ISO-8601 UTC; null when unknown. */
+static cJSON *json_time(const struct store_res *r, const char *field)
+{
+    char when[21];
+    int64_t v;
+
+    if (!store_res_int(r, field, &v) || v <= 0)
+        return cJSON_CreateNull();
+    timeutil_format_iso8601(v, when);
+    return cJSON_CreateString(when);
+}
+
 static cJSON *json_bool(const struct store_res *r, const char *field)
 {
     int64_t v = 0;
@@ -124,6 +136,7 @@ static cJSON *queue_json(const struct store *st, const struct store_res *q)
     cJSON_AddItemToObject(o, "in_flight", json_value(q, "in_flight"));
     cJSON_AddItemToObject(o, "delayed", json_value(q, "delayed"));
     cJSON_AddItemToObject(o, "oldest_age_seconds", json_value(q, "age_oldest"));
+    cJSON_AddItemToObject(o, "oldest_age_at", json_time(q, "age_oldest_at"));
     if (dlq_arn) {
         cJSON *dlq = cJSON_CreateObject();
 

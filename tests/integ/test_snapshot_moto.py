@@ -191,9 +191,82 @@ def failures():
         del os.environ["INITIAL_NO_AUTH_ACTION_COUNT"]
 
 
+def enrichment_fails():
+    """CloudWatch unreachable and ListDeadLetterSourceQueues denied: the inventory is still
+    printed, and what could not be read is null with an entry in errors[], never 0 or []."""
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "6"
+    try:
+        with Moto() as m:
+            import boto3
+            iam = boto3.client("iam", endpoint_url=m.endpoint, region_name="us-east-1",
+                               aws_access_key_id="testing", aws_secret_access_key="testing")
+            keys = {}
+            allow = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+            deny = {"Effect": "Deny", "Resource": "*", "Action": ["sqs:ListDeadLetterSourceQueues"]}
+            for user, stmts in (("admin", [allow]), ("oncall", [allow, deny])):
+                iam.create_user(UserName=user)
+                keys[user] = iam.create_access_key(UserName=user)["AccessKey"]
+                iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=json.dumps(
+                    {"Version": "2012-10-17", "Statement": stmts}))
+            admin = {"aws_access_key_id": keys["admin"]["AccessKeyId"],
+                     "aws_secret_access_key": keys["admin"]["SecretAccessKey"]}
+            sqs = boto3.client("sqs", endpoint_url=m.endpoint, region_name="us-east-1", **admin)
+            cw = boto3.client("cloudwatch", endpoint_url=m.endpoint, region_name="us-east-1",
+                              **admin)
+            dlq = sqs.create_queue(QueueName="jobs-dlq")["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
+                "Attributes"]["QueueArn"]
+            src = sqs.create_queue(QueueName="jobs", Attributes={"RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": arn, "maxReceiveCount": 3})})["QueueUrl"]
+            for i in range(3):
+                sqs.send_message(QueueUrl=dlq, MessageBody=f"dead {i}")
+            # CloudWatch has an age for both: null below means "could not read", not "none"
+            for name in ("jobs", "jobs-dlq"):
+                cw.put_metric_data(Namespace="AWS/SQS", MetricData=[{
+                    "MetricName": "ApproximateAgeOfOldestMessage", "Value": 600.0,
+                    "Dimensions": [{"Name": "QueueName", "Value": name}]}])
+            env = aws_env(m.endpoint)
+            env["AWS_ACCESS_KEY_ID"] = keys["oncall"]["AccessKeyId"]
+            env["AWS_SECRET_ACCESS_KEY"] = keys["oncall"]["SecretAccessKey"]
+            dead = f"http://127.0.0.1:{free_port()}"
+            env["AWS_ENDPOINT_URL_CLOUDWATCH"] = dead
+            env["OPSDECK_MAX_ATTEMPTS"] = "1"
+            rc, out, err = run_snapshot(env)
+            t.ok(rc == 0, "enrichment failing: the snapshot still exits 0", err)
+            doc = json.loads(out or b"{}")
+            queues = {q["name"]: q for q in doc.get("queues", [])}
+            t.eq({n: (q["visible"], q["oldest_age_seconds"], q["oldest_age_at"])
+                  for n, q in queues.items()},
+                 {"jobs": (0, None, None), "jobs-dlq": (3, None, None)},
+                 "depths as SQS has them; ages null (CloudWatch did not answer), not 0")
+            t.eq(queues.get("jobs-dlq", {}).get("dlq_sources", "absent"), None,
+                 "the DLQ's sources are null (denied), not an empty list")
+            t.ok(queues.get("jobs", {}).get("dead_letter_queue", {}).get("url") == dlq and src,
+                 "the redrive link itself is still there (from the attributes)")
+            failed = {(e["service"], e["action"]): e for e in doc.get("errors", [])}
+            t.eq(sorted(failed), [("monitoring", "GetMetricData"),
+                                  ("sqs", "ListDeadLetterSourceQueues")],
+                 "errors[] names each failed call, and only those")
+            cwe = failed.get(("monitoring", "GetMetricData"), {})
+            lde = failed.get(("sqs", "ListDeadLetterSourceQueues"), {})
+            t.ok(dead in (cwe.get("message") or "") and
+                 "sqs:ListDeadLetterSourceQueues" in (lde.get("message") or "") and
+                 lde.get("code") == "AccessDenied",
+                 "each entry says why: the endpoint that did not answer, the permission missing",
+                 json.dumps(doc.get("errors"), indent=1))
+            p = subprocess.run([OPSDECK, "snapshot"], env=env, capture_output=True, text=True,
+                               timeout=300)
+            warn = [ln for ln in p.stdout.splitlines() if ln.strip().startswith("warning:")]
+            t.ok(p.returncode == 0 and len(warn) == 2 and
+                 any("jobs-dlq" in ln and " 3 messages" in ln for ln in p.stdout.splitlines()),
+                 "the text summary lists the DLQ and warns once per failed call", p.stdout)
+    finally:
+        del os.environ["INITIAL_NO_AUTH_ACTION_COUNT"]
+
+
 only = sys.argv[1:]
 for name, fn in (("estate", estate), ("paging", paging), ("untrusted text", untrusted_text),
-                 ("failures", failures)):
+                 ("failures", failures), ("enrichment fails", enrichment_fails)):
     if not only or name in only:
         t.run(name, fn)
 t.done()
