@@ -254,17 +254,20 @@ def help_complete(env):
 
 
 def help_ascii(env):
-    r = help_pages(env, "3", 80, 24, args=("--ascii",))
-    d = screen(r, "p0")
-    inner, outer = box_rows(d, v="|", corner="+")
-    bad = [x for x in d if any(ord(c) > 127 for c in x)]
-    t.ok(outer and outer[0].lstrip().startswith("+ Dead-letter queues: keys -") and
-         outer[-1].strip().startswith("+ j/k PgDn: more") and not bad and
-         all(x.strip().startswith("|") and x.strip().endswith("|") for x in outer[1:-1]),
-         "--ascii: the help box is drawn with + - | and the whole screen is ASCII",
-         "\n".join(d))
-    t.ok(any(x.startswith(" j/k ") for x in inner) and any(x.startswith(" g/G ") for x in inner),
-         "--ascii: the dlq help lists j/k and g/G", "\n".join(inner))
+    for cols, rows in SIZES + ((100, 30),):
+        r = help_pages(env, "3", cols, rows, args=("--ascii",))
+        d = screen(r, "p0")
+        inner, outer = box_rows(d, v="|", corner="+")
+        bad = [x for x in d if any(ord(c) > 127 for c in x)]
+        t.ok(outer and outer[0].lstrip().startswith("+ Dead-letter queues: keys -") and
+             outer[-1].strip().startswith("+") and not bad and
+             max(display_width(x) for x in d) <= cols and
+             all(x.strip().startswith("|") and x.strip().endswith("|") for x in outer[1:-1]),
+             f"--ascii at {cols}x{rows}: the help box is drawn with + - | inside the screen, "
+             "and the whole screen is ASCII", "\n".join(d))
+        t.ok(any(x.startswith(" j/k ") for x in inner) and
+             any(x.startswith(" g/G ") for x in inner),
+             f"--ascii at {cols}x{rows}: the dlq help lists j/k and g/G", "\n".join(inner))
 
 
 # ---- errors ---------------------------------------------------------------------------------
