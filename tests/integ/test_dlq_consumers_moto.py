@@ -8,13 +8,16 @@ CloudWatch; then tests/tools/poll_dump opens the DLQ's detail pane and the dlq_c
 source must write each source's 15-minute sums equal to what boto3's GetMetricData reads
 from the same server. Also: the age of the oldest message carries its point's time
 (age_oldest_at) equal to boto3's newest timestamp, and nothing is asked while no DLQ pane
-is open (the metrics are billed per query)."""
+is open (the metrics are billed per query). Last, the console itself (headless, 80x24 and
+120x40): the DLQ's pane flags jobs-failing "consumer failing" and jobs-idle "no consumer",
+and Enter on a source opens that queue in the sqs view."""
 import datetime
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from console import Script, console_env, find_row, run_script  # noqa: E402
 from polldump import PollDump  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -41,6 +44,41 @@ def boto_sum(cw, queue, metric):
                                                           "Value": queue}]},
                                "Period": 60, "Stat": "Sum"}}])
     return float(sum(r["MetricDataResults"][0]["Values"]))
+
+
+def console_pane(endpoint, urls):
+    env = console_env(endpoint, aws_env(endpoint))
+    for cols, rows in ((80, 24), (120, 40)):
+        # the DLQ view, the pane of jobs-dlq (the filter puts the cursor on it), its
+        # consumers read; then the cursor down to jobs-idle's line and Enter on it
+        s = (Script().wait().keys("3").wait().keys("/jobs-dlq<Enter><Enter>").wait()
+             .dump("pane"))
+        r = run_script(env, s, cols, rows)
+        d = r.dumps.get("pane") or []
+        order = [n for n in ("jobs-failing", "jobs-idle", "jobs-healthy")
+                 if find_row(d, "  " + n + " ") >= 0]
+        fail = find_row(d, "  jobs-failing ")
+        idle = find_row(d, "  jobs-idle ")
+        healthy = find_row(d, "  jobs-healthy ")
+        t.ok(len(order) == 3 and d[fail].rstrip().endswith("consumer failing") and
+             d[idle].rstrip().endswith("no consumer") and "consumer" not in d[healthy],
+             f"{cols}x{rows}: the pane flags the failing consumer and the queue nobody "
+             "consumes, not the healthy one", r.why("pane"))
+        t.ok(" 20 " in d[fail] and " 0.7 " in d[fail] if fail >= 0 else False,
+             f"{cols}x{rows}: jobs-failing receives 20 a minute and deletes 0.7 (300 and 10 "
+             "in 15 minutes)", r.why("pane"))
+        # Enter on the line of jobs-idle: the sqs view with that queue under the cursor,
+        # which Enter then opens
+        down = "j" * order.index("jobs-idle") if "jobs-idle" in order else ""
+        s = (Script().wait().keys("3").wait().keys("/jobs-dlq<Enter><Enter>").wait()
+             .keys(down + "<Enter>").wait().dump("sqs").keys("<Enter>").wait().dump("queue"))
+        r = run_script(env, s, cols, rows)
+        q = r.dumps.get("queue") or []
+        sq = r.dumps.get("sqs") or []
+        t.ok(any(x.startswith("SQS queues") for x in sq) and
+             any(x.startswith("Queue jobs-idle") for x in q),
+             f"{cols}x{rows}: Enter on a source opens it in the sqs view",
+             r.why("sqs") + "\n" + r.screen("queue"))
 
 
 def main():
@@ -103,6 +141,7 @@ def main():
         finally:
             rc, err = pd.close()
             t.ok(rc == 0, "poll_dump exits cleanly", err[-600:])
+        t.run("the console's DLQ pane", console_pane, m.endpoint, urls)
     t.done()
 
 

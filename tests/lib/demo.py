@@ -10,7 +10,10 @@ messages reach orders-dlq by maxReceiveCount, a healthy consumer drains search-i
 order events are published to SNS and fan out. Every ten seconds it publishes CloudWatch's
 ApproximateAgeOfOldestMessage for the queues nobody consumes (orders-intake and the three
 DLQs) as what it is: the time since the oldest message still in the queue was sent, so the
-console shows what an incident review would see. Then runs opsdeck (with the arguments
+console shows what an incident review would see; with them NumberOfMessagesReceived and
+NumberOfMessagesDeleted as the traffic really did them (shipping-labels receives and never
+deletes, search-indexer deletes what it receives, nothing receives from orders-intake), so
+the DLQ pane's consumer flags are the truth too. Then runs opsdeck (with the arguments
 after `--`) with its environment pointed at moto, waits for it, and stops the traffic and
 moto (by PID, also on Ctrl-C). --keep leaves moto and the traffic running after opsdeck
 exits, until Ctrl-C.
@@ -44,6 +47,8 @@ class Hangup(Exception):
 # the oldest one is the first the seed or the traffic sent.
 AGED_QUEUES = ("orders-intake", "orders-dlq", "billing-dlq", "payments-dlq.fifo")
 METRIC_EVERY = 10   # rounds (seconds) between ApproximateAgeOfOldestMessage points
+# Queues whose receives and deletes the traffic makes (orders-intake: none at all).
+CONSUMED_QUEUES = ("shipping-labels", "search-indexer", "orders-intake")
 
 
 class Traffic(threading.Thread):
@@ -57,6 +62,7 @@ class Traffic(threading.Thread):
         self.metrics_log = metrics_log
         self.halt = threading.Event()
         self.rounds = 0
+        self.consumed = {q: [0, 0] for q in CONSUMED_QUEUES}   # received, deleted
         self.errors = 0
         self.last_error = None
 
@@ -77,6 +83,15 @@ class Traffic(threading.Thread):
             if self.metrics_log:
                 with open(self.metrics_log, "a", encoding="ascii") as f:
                     f.write(json.dumps({"time": now, "queue": name, "age": age}) + "\n")
+        # the receives and deletes since the last point, one point each (a Sum)
+        for name, (received, deleted) in self.consumed.items():
+            for metric, value in (("NumberOfMessagesReceived", received),
+                                  ("NumberOfMessagesDeleted", deleted)):
+                data.append({"MetricName": metric,
+                             "Timestamp": dt.datetime.fromtimestamp(now, dt.timezone.utc),
+                             "Dimensions": [{"Name": "QueueName", "Value": name}],
+                             "Value": float(value), "Unit": "Count"})
+            self.consumed[name] = [0, 0]
         if data:
             self.c["cloudwatch"].put_metric_data(Namespace="AWS/SQS", MetricData=data)
 
@@ -95,13 +110,16 @@ class Traffic(threading.Thread):
         if n % 2 == 0:
             sqs.send_message(QueueUrl=self.url("shipping-labels"),
                              MessageBody=json.dumps({"labelId": f"LBL-{n}", "weightKg": "NaN"}))
-        sqs.receive_message(QueueUrl=self.url("shipping-labels"), MaxNumberOfMessages=10,
-                            VisibilityTimeout=0)
+        r = sqs.receive_message(QueueUrl=self.url("shipping-labels"), MaxNumberOfMessages=10,
+                                VisibilityTimeout=0)
+        self.consumed["shipping-labels"][0] += len(r.get("Messages", []))
         # the healthy consumer: receives and deletes
         r = sqs.receive_message(QueueUrl=self.url("search-indexer"), MaxNumberOfMessages=3)
+        self.consumed["search-indexer"][0] += len(r.get("Messages", []))
         for msg in r.get("Messages", []):
             sqs.delete_message(QueueUrl=self.url("search-indexer"),
                                ReceiptHandle=msg["ReceiptHandle"])
+            self.consumed["search-indexer"][1] += 1
         sns.publish(TopicArn=self.m["topics"]["order-events"]["arn"],
                     Message=json.dumps({"event": "order.created", "seq": n}))
         if n % METRIC_EVERY == 0:
