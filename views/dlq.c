@@ -6,8 +6,11 @@
  *
  * Rows come from the store's "dlq" kind; source names come from the "queue" kind (a
  * source the queue list has not brought yet is named by its URL's last segment). Enter
- * opens a detail pane for the DLQ under the cursor, which the poller then polls fast. It also
- * declares the overview's "DLQs holding messages" section. */
+ * opens a detail pane for the DLQ under the cursor, which the poller then polls fast; the
+ * pane lists the source queues with their consumers' CloudWatch receives and deletes (the
+ * dlq_consumers source, only while it is open), flags a consumer that fails or is missing,
+ * and Enter on a source opens it in the sqs view. It also declares the overview's "DLQs
+ * holding messages" section. */
 #include "config.h"
 
 #include <cjson/cJSON.h>

@@ -5,8 +5,9 @@
  *
  * The sections are not known here: each view declares its own (struct overview_section in
  * view.h) and views/registry.c lists them. This file builds them from the store in that
- * order, says "not read yet" or "cannot read" for a section whose data never came, draws
- * them under headings, and carries the cursor over rebuilds by the item's id (section +
+ * order, says "not read yet" or "cannot read" for a section whose data never came,
+ * "stale" above one whose last read failed and "cannot tell" instead of an all-clear it
+ * cannot back, draws them under headings, and carries the cursor over rebuilds by the item's id (section +
  * store key), so a poll never moves it to another item. */
 #include "config.h"
 

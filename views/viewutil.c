@@ -209,6 +209,10 @@ char *view_oldest_line(const struct view_ctx *ctx, const struct view_oldest *o, 
     }
     if ((ctx->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)))
         strftime(tod, sizeof(tod), ctx->utc ? "%H:%M:%S UTC" : "%H:%M:%S", &tm);
+    if (ctx->now_ms < o->at_s * 1000) {  /* our clock behind CloudWatch's */
+        snprintf(buf, n, "%s as of %s", age, tod);
+        return buf;
+    }
     fmt_age(ago, sizeof(ago), ctx->now_ms - o->at_s * 1000);
     snprintf(buf, n, "%s as of %s (%s ago%s)", age, tod, ago,
              o->late ? ": no newer point" : "");

@@ -100,7 +100,7 @@ def seconds(s):
 
 
 def overview_row_80(name, depth, change, oldest):
-    return f"  {name:<52}{depth:>8}{change:>8}{dur(oldest):>10}"
+    return f"  {name:<52}{depth:>6}{change:>11}{dur(oldest):>9}"
 
 
 def dlq_row_80(name, v, oldest):
@@ -171,10 +171,10 @@ def start_and_frame(env, q, ages, ident):
                   key=lambda n: (-q[n]["visible"], n))
     old = sorted((n for n, v in q.items() if not v["is_dlq"] and (ages.get(n) or 0) >= 300),
                  key=lambda n: (-(ages[n]), n))
-    want = (["Dead-letter queues holding messages                      DEPTH  CHANGE    OLDEST"]
+    want = (["Dead-letter queues holding messages                      DEPTH SINCE OPEN   OLDEST"]
             + [overview_row_80(n, q[n]["visible"], 0, ages.get(n)) for n in dlqs]
-            + ["Queues with old messages                                 DEPTH            OLDEST"]
-            + [f"  {n:<52}{q[n]['visible']:>8}{'':>8}{dur(ages[n]):>10}" for n in old])
+            + ["Queues with old messages                                 DEPTH              OLDEST"]
+            + [f"  {n:<52}{q[n]['visible']:>6}{'':>11}{dur(ages[n]):>9}" for n in old])
     ok, diff = rows_equal(d[1:1 + len(want)], want)
     t.ok(ok and len(dlqs) == 3 and len(old) >= 1,
          "overview: every DLQ holding messages with its depth and oldest, then the queues "
@@ -188,7 +188,7 @@ def start_and_frame(env, q, ages, ident):
         t.ok(b[59] == "updated 0s ago" and b[58].endswith(FRAMEWORK_KEYS),
              "at 200x60 the footer and status line move to rows 58 and 59",
              "\n".join(b[56:]))
-        t.ok(len(b[1]) == 200 and b[1].endswith("DEPTH  CHANGE    OLDEST"),
+        t.ok(len(b[1]) == 200 and b[1].endswith("DEPTH SINCE OPEN   OLDEST"),
              "at 200x60 the overview's columns move to the right edge", b[1])
 
 
