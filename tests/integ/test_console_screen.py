@@ -54,9 +54,9 @@ def fit(text, w):
 
 
 def dur(seconds):
-    """A two-unit duration as fmt.h writes it ("15m00s"); '-' when unknown."""
+    """A two-unit duration as fmt.h writes it ("15m00s"); '?' when CloudWatch has no point."""
     if seconds is None:
-        return "-"
+        return "?"
     s = int(seconds)
     if s < 60:
         return f"{s}s"
@@ -171,9 +171,9 @@ def start_and_frame(env, q, ages, ident):
                   key=lambda n: (-q[n]["visible"], n))
     old = sorted((n for n, v in q.items() if not v["is_dlq"] and (ages.get(n) or 0) >= 300),
                  key=lambda n: (-(ages[n]), n))
-    want = (["Dead-letter queues holding messages                      DEPTH SINCE OPEN   OLDEST"]
+    want = (["Dead-letter queues holding messages                    DEPTH SINCE OPEN   OLDEST"]
             + [overview_row_80(n, q[n]["visible"], 0, ages.get(n)) for n in dlqs]
-            + ["Queues with old messages                                 DEPTH              OLDEST"]
+            + ["Queues with old messages                               DEPTH              OLDEST"]
             + [f"  {n:<52}{q[n]['visible']:>6}{'':>11}{dur(ages[n]):>9}" for n in old])
     ok, diff = rows_equal(d[1:1 + len(want)], want)
     t.ok(ok and len(dlqs) == 3 and len(old) >= 1,
