@@ -67,6 +67,7 @@ struct poller {
     struct source_run *runs;       /* one per source */
     struct req *outstanding;
     unsigned long rounds;
+    bool asked;                    /* a cycle since the last round sent something */
 };
 
 /* --- what sources call ------------------------------------------------------------------ */
@@ -222,8 +223,13 @@ static void cycle_end(struct poller *p, struct source_run *run)
     poller_sched_finish(&p->sched, run->index, run->failed);
     run_release(run);
     inputs_changed(p);
-    if (asked && !poller_busy(p))
+    /* the round is over when nothing runs or is due, whichever cycle ended last: one that
+     * asked nothing (DLQ sources of an estate with no DLQ) still closes a round */
+    p->asked |= asked;
+    if (p->asked && !poller_busy(p)) {
         p->rounds++;
+        p->asked = false;
+    }
 }
 
 static void cycle_start(struct poller *p, size_t i, int64_t now)
