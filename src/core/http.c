@@ -21,6 +21,7 @@ struct http_xfer {
     void *ud;
     struct curl_slist *hdrs;
     size_t max_body;
+    struct http_xfer_opts opts;
     struct http_result res;
 };
 
@@ -132,6 +133,8 @@ static void xfer_free(struct http_xfer *x)
 {
     slist_free_secret(x->hdrs);
     free(x->url);
+    if (x->opts.secret && x->res.resp.body.data)
+        explicit_bzero(x->res.resp.body.data, x->res.resp.body.cap);
     aws_response_done(&x->res.resp);
     free(x);
 }
@@ -186,6 +189,18 @@ struct http_xfer *http_engine_submit(struct http_engine *e, const char *url,
     aws_response_init(&x->res.resp);
     list_push(&e->queued, x);
     return x;
+}
+
+void http_xfer_set_opts(struct http_xfer *x, const struct http_xfer_opts *o)
+{
+    x->opts = *o;
+    if (o->secret) {
+        /* the whole room at once: appending never moves the secret */
+        x->max_body = HTTP_SECRET_MAX_BODY;
+        x->res.resp.body.data = xmalloc(HTTP_SECRET_MAX_BODY + 1);
+        x->res.resp.body.data[0] = '\0';
+        x->res.resp.body.cap = HTTP_SECRET_MAX_BODY + 1;
+    }
 }
 
 void http_xfer_cancel(struct http_engine *e, struct http_xfer *x)
@@ -280,8 +295,12 @@ static void setup_easy(struct http_engine *e, struct http_xfer *x)
     curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(h, CURLOPT_PRIVATE, x);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, x->opts.connect_timeout_ms > 0 ?
+                     x->opts.connect_timeout_ms : e->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, x->opts.timeout_ms > 0 ? x->opts.timeout_ms :
+                     e->timeout_ms);
+    if (x->opts.no_proxy)
+        curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  /* a proxy cannot reach link-local hosts */
     /* TLS verification is never turned off; AWS_CA_BUNDLE only changes the trust store. */
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);

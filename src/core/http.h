@@ -17,6 +17,8 @@
 /* The largest answer taken: the biggest real ones (1000 S3 keys, 500 CloudWatch series, ten
  * 256 KiB messages) are a few MiB; past this an endpoint is sending something else. */
 #define HTTP_DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
+/* The largest answer of a transfer marked secret (credentials are a few KiB). */
+#define HTTP_SECRET_MAX_BODY ((size_t)64 * 1024)
 
 struct http_engine_opts {
     long connect_timeout_ms;   /* 0: 3000 */
@@ -56,6 +58,18 @@ void http_engine_free(struct http_engine *e);
 struct http_xfer *http_engine_submit(struct http_engine *e, const char *url,
                                      struct aws_request *req, http_prepare_fn prepare,
                                      http_done_fn done, void *ud);
+/* What one transfer does differently from the engine's defaults. */
+struct http_xfer_opts {
+    long connect_timeout_ms;   /* 0: the engine's */
+    long timeout_ms;           /* 0: the engine's */
+    bool no_proxy;             /* never through a proxy (link-local metadata services) */
+    bool secret;               /* the answer carries secrets: at most HTTP_SECRET_MAX_BODY,
+                                  kept in one buffer that is never reallocated (no copies
+                                  left in freed memory) and wiped when the engine frees it */
+};
+/* Set right after http_engine_submit, before the next wait starts the transfer. */
+void http_xfer_set_opts(struct http_xfer *x, const struct http_xfer_opts *o);
+
 /* Stops a transfer (queued or in flight) without calling its callbacks. */
 void http_xfer_cancel(struct http_engine *e, struct http_xfer *x);
 
