@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "aws/sso.h"
+#include "cmd/cmdwait.h"
 #include "core/client.h"
 #include "cmd/commands.h"
 #include "creds/creds_provider.h"
@@ -18,14 +19,18 @@
 #include "util/xalloc.h"
 #include "util/timeutil.h"
 
-static int oidc_call(struct creds_ctx *ctx, const char *url, const char *region,
+/* One SSO-OIDC call, unsigned, one attempt, waited for: login has nothing else to do. */
+static int oidc_call(struct aws_client *c, const char *url, const char *region,
                      struct aws_request *req, struct aws_response *resp, struct aws_error *err)
 {
+    struct aws_call_opts o = {.connect_timeout_ms = CREDS_CALL_CONNECT_MS,
+                              .timeout_ms = CREDS_CALL_TIMEOUT_MS, .max_attempts = 1,
+                              .secret = true};
     int rc;
 
     req->endpoint = xstrdup(url);
     req->region = xstrdup(region);
-    rc = creds_call(ctx, NULL, req, resp, err);
+    rc = cmdwait_call(c, req, &o, resp, err);
     aws_request_done(req);
     return rc;
 }
@@ -35,14 +40,6 @@ static void resp_wipe_done(struct aws_response *resp)
     if (resp->body.data)
         explicit_bzero(resp->body.data, resp->body.len);
     aws_response_done(resp);
-}
-
-static void sleep_seconds(int64_t s)
-{
-    struct timespec ts = {(time_t)s, 0};
-
-    while (nanosleep(&ts, &ts) < 0)
-        ;
 }
 
 /* AWS text on the terminal: escaped, never raw. */
@@ -55,7 +52,7 @@ static void print_untrusted(FILE *out, const char *label, const char *s)
 }
 
 /* Polls CreateToken until approved (0, *tok filled), denied or expired (-1). */
-static int poll_token(struct creds_ctx *ctx, const char *url, const char *region,
+static int poll_token(struct aws_client *c, const char *url, const char *region,
                       const struct oidc_client *cl, const struct oidc_device_auth *da,
                       struct oidc_token *tok, struct aws_error *err)
 {
@@ -67,13 +64,13 @@ static int poll_token(struct creds_ctx *ctx, const char *url, const char *region
         struct aws_response resp;
         int rc;
 
-        sleep_seconds(interval);
+        cmdwait_sleep(c, (long)interval * 1000);
         if (timeutil_mono_ms() > deadline)
             break;
         aws_error_clear(err);
         oidc_create_token_request(&req, cl->client_id, cl->client_secret,
                                   OIDC_GRANT_DEVICE_CODE, da->device_code);
-        if (oidc_call(ctx, url, region, &req, &resp, err) == 0) {
+        if (oidc_call(c, url, region, &req, &resp, err) == 0) {
             rc = oidc_create_token_parse(&resp, tok, err);
             resp_wipe_done(&resp);
             return rc;
@@ -96,7 +93,7 @@ static int poll_token(struct creds_ctx *ctx, const char *url, const char *region
 int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
               struct aws_error *err)
 {
-    struct creds_ctx ctx = {.cfg = cfg, .profile = profile};
+    struct aws_client *c;
     struct sso_profile p;
     struct oidc_client cl = {0};
     struct oidc_device_auth da = {0};
@@ -110,19 +107,20 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
 
     if (sso_profile_load(cfg, profile, false, &p, err) < 0)
         return -1;
+    c = aws_client_new(cfg, NULL, NULL);   /* unsigned calls only: no credential source */
     if (!(url = aws_config_endpoint_region(cfg, "oidc", p.region, NULL, err)))
         goto out;
     /* a client registration per login: it is cheap, and reusing one would need its own
      * cache (the CLI keeps it inside the token file, which we rewrite below anyway) */
     oidc_register_client_request(&req, "opsdeck", p.session ? p.scopes : NULL);
-    if (oidc_call(&ctx, url, p.region, &req, &resp, err) < 0)
+    if (oidc_call(c, url, p.region, &req, &resp, err) < 0)
         goto fail;
     rc = oidc_register_client_parse(&resp, &cl, err);
     resp_wipe_done(&resp);
     if (rc < 0)
         goto fail;
     oidc_start_device_authorization_request(&req, cl.client_id, cl.client_secret, p.start_url);
-    if (oidc_call(&ctx, url, p.region, &req, &resp, err) < 0 ||
+    if (oidc_call(c, url, p.region, &req, &resp, err) < 0 ||
         (rc = oidc_start_device_authorization_parse(&resp, &da, err),
          resp_wipe_done(&resp), rc < 0)) {
         rc = -1;
@@ -147,7 +145,7 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
     fprintf(out, "Waiting for approval (the code expires in %lld minutes)...\n",
             (long long)((da.expires_in + 59) / 60));
     fflush(out);
-    rc = poll_token(&ctx, url, p.region, &cl, &da, &tok, err);
+    rc = poll_token(c, url, p.region, &cl, &da, &tok, err);
     if (rc < 0)
         goto fail;
     /* the fields the AWS CLI v2 writes, so botocore and the CLI read our file and we theirs */
@@ -190,6 +188,7 @@ fail:
                       p.start_url, p.profile, msg);
     }
 out:
+    aws_client_free(c);
     free(url);
     free(path);
     sso_token_done(&st);

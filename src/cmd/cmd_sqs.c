@@ -282,8 +282,8 @@ static int send_message(const struct global_opts *g, const char *queue)
         goto out;
     }
     cm = creds_manager_new(cfg);
-    creds_manager_set_mfa(cm, creds_mfa_tty_prompt, NULL, g->mfa_code);
-    client = aws_client_new(cfg, cm, NULL);
+    creds_manager_set_mfa(cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
+    client = aws_client_new(cfg, creds_manager_source(cm), NULL);
     gate = gate_new(client, app, cfg->profile, cfg->region, &pol, NULL);
     /* read-only: refused before anything at all is sent, reads included */
     if (gate_read_only(gate, why, sizeof(why))) {

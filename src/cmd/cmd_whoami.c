@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "aws/sts.h"
+#include "cmd/cmdwait.h"
 #include "conf/awsconfig.h"
 #include "core/client.h"
 #include "cmd/commands.h"
@@ -161,13 +162,12 @@ int cmd_whoami(const struct global_opts *g, int argc, char **argv)
     if (!cfg)
         return fail(&err, g->profile ? g->profile : "default");
     cm = creds_manager_new(cfg);
-    creds_manager_set_mfa(cm, creds_mfa_tty_prompt, NULL, g->mfa_code);
-    if (creds_manager_get(cm, &c, &err) != CREDS_OK) {
+    creds_manager_set_mfa(cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
+    client = aws_client_new(cfg, creds_manager_source(cm), NULL);
+    if (cmdwait_credentials(cm, client, &c, &err) != CREDS_OK) {
         rc = fail(&err, cfg->profile);
-        goto out_cm;
+        goto out;
     }
-    method = creds_manager_method(cm);
-    client = aws_client_new(cfg, cm, NULL);
     sts_get_caller_identity_request(&r);
     aws_client_send(client, &r, on_identity, &w);
     while (w.done == 0 && aws_client_pending(client) > 0)
@@ -176,7 +176,7 @@ int cmd_whoami(const struct global_opts *g, int argc, char **argv)
         rc = fail(&w.err, cfg->profile);
     } else {
         /* the credentials may have been refreshed by the client: ask again (cached) */
-        if (creds_manager_get(cm, &c, &err) != CREDS_OK) {
+        if (cmdwait_credentials(cm, client, &c, &err) != CREDS_OK) {
             rc = fail(&err, cfg->profile);
         } else {
             method = creds_manager_method(cm);
@@ -191,9 +191,9 @@ int cmd_whoami(const struct global_opts *g, int argc, char **argv)
             }
         }
     }
+out:
     sts_identity_free(&w.id);
     aws_client_free(client);
-out_cm:
     creds_manager_free(cm);
     aws_config_free(cfg);
     return rc;

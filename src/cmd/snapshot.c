@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd/cmdwait.h"
 #include "cmd/commands.h"
 #include "core/client.h"
 #include "creds/mfa_tty.h"
@@ -404,15 +405,16 @@ int snapshot_run(const struct snapshot_opts *opts)
         return 1;
     }
     s.cm = creds_manager_new(s.cfg);
-    creds_manager_set_mfa(s.cm, creds_mfa_tty_prompt, NULL, opts->mfa_code);
+    creds_manager_set_mfa(s.cm, creds_mfa_tty_ask, NULL, NULL, opts->mfa_code);
+    s.client = aws_client_new(s.cfg, creds_manager_source(s.cm), NULL);
     /* fail before any request when there are no credentials at all: one clear line */
-    if (creds_manager_get(s.cm, &creds, &err) == CREDS_ERROR) {
+    if (cmdwait_credentials(s.cm, s.client, &creds, &err) == CREDS_ERROR) {
         rc = report_failure(&err, s.cfg->profile);
+        aws_client_free(s.client);
         creds_manager_free(s.cm);
         aws_config_free(s.cfg);
         return rc;
     }
-    s.client = aws_client_new(s.cfg, s.cm, NULL);
     s.store = store_new();
 
     run_sources(&s);

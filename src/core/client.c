@@ -1,6 +1,11 @@
 /* client.c - one AWS request from queue to callback: endpoint, Host, credentials, SigV4
  * before every attempt, the HTTP engine, error parsing, the standard retry mode, clock-skew
- * correction and the ExpiredToken refresh. */
+ * correction and the ExpiredToken refresh; and the fds and timers the credential providers
+ * watch on the same wait.
+ *
+ * A request whose credentials are being refreshed waits in OP_CREDS, its cred_waiter queued
+ * in the source; the source wakes it when the refresh ends (ask again, or fail with the
+ * refresh's error). It holds no transfer slot while it waits. */
 #include "config.h"
 #include "core/client.h"
 #include "core/errparse.h"
@@ -12,6 +17,7 @@
 #include "util/xalloc.h"
 #include "util/timeutil.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum op_state { OP_READY, OP_WIRE, OP_FINISHED };
+enum op_state { OP_READY, OP_WIRE, OP_CREDS, OP_FINISHED };
 
 struct op {
     struct op *prev, *next;
@@ -34,11 +40,18 @@ struct op {
     aws_done_fn cb;
     void *ud;
     int attempts;
+    int max_attempts;
     int last_cost;             /* quota taken by the latest retry, refunded on success */
     bool token_refreshed;
     bool skew_retried;
     long signed_skew;          /* the clock offset the latest attempt was signed with */
-    bool creds_pending;
+    bool creds_pending;        /* prepare found the credentials being refreshed */
+    int creds_woken;           /* the waiter's answer: 1 ask again, -1 failed (in err) */
+    struct cred_waiter waiter;
+    unsigned long cred_gen;    /* the generation the latest attempt was signed with */
+    unsigned long id;          /* aws_client_call's handle */
+    struct aws_credentials *signer;  /* aws_client_call: these, not the source's */
+    struct http_xfer_opts xopts;
     long long not_before_ms;   /* monotonic; when the next attempt may start */
     struct http_xfer *x;
     struct aws_error err;
@@ -46,9 +59,19 @@ struct op {
     bool ok;
 };
 
+struct watch {
+    struct watch *next;
+    unsigned long id;
+    int fd;                    /* -1: a timer */
+    long slot;                 /* where fd is in the current wait's array, -1: not in it */
+    long long due_ms;          /* a timer's deadline (monotonic) */
+    aws_watch_fn cb;           /* NULL: removed, freed after the dispatch that runs */
+    void *ud;
+};
+
 struct aws_client {
     const struct aws_config *cfg;
-    struct creds_manager *cm;
+    struct cred_source *src;
     struct http_engine *http;
     int max_attempts;
     long connect_timeout_ms;
@@ -61,12 +84,13 @@ struct aws_client {
     struct aws_client_stats stats;
     aws_gate_check_fn gate_check;  /* NULL: every mutating request is refused */
     void *gate_ud;
+    unsigned long next_id;
+    struct watch *watches;
+    bool dispatching;          /* watch callbacks are running: removals are deferred */
+    bool delivering;           /* request callbacks are running: cancels are deferred */
 };
 
-/* How long to wait before asking a credential provider that said CREDS_PENDING again. */
-#define CREDS_PENDING_POLL_MS 100
-
-struct aws_client *aws_client_new(const struct aws_config *cfg, struct creds_manager *cm,
+struct aws_client *aws_client_new(const struct aws_config *cfg, struct cred_source *src,
                                   const struct aws_client_opts *opts)
 {
     struct aws_client *c = xcalloc(1, sizeof(*c));
@@ -74,7 +98,7 @@ struct aws_client *aws_client_new(const struct aws_config *cfg, struct creds_man
     struct timespec ts;
 
     c->cfg = cfg;
-    c->cm = cm;
+    c->src = src;
     c->max_attempts = opts && opts->max_attempts > 0 ? opts->max_attempts : RETRY_MAX_ATTEMPTS;
     c->connect_timeout_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 3000;
     c->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 20000;
@@ -108,7 +132,10 @@ static void op_unlink(struct aws_client *c, struct op *o)
 static void op_free(struct op *o)
 {
     aws_request_done(&o->req);
+    if (o->xopts.secret && o->resp.body.data)
+        explicit_bzero(o->resp.body.data, o->resp.body.len);
     aws_response_done(&o->resp);
+    aws_credentials_free(o->signer);
     free(o->service);
     free(o->action);
     free(o->base);
@@ -120,6 +147,18 @@ void aws_client_free(struct aws_client *c)
 {
     if (!c)
         return;
+    /* the source first, while everything here still works: its refreshes cancel their own
+     * calls and watches on this client */
+    for (struct op *o = c->head; o; o = o->next)
+        if (o->waiter.queue)
+            c->src->cancel(c->src, &o->waiter);
+    if (c->src)
+        c->src->client_gone(c->src, c);
+    while (c->watches) {
+        struct watch *w = c->watches;
+        c->watches = w->next;
+        free(w);
+    }
     while (c->head) {
         struct op *o = c->head;
         op_unlink(c, o);
@@ -205,7 +244,11 @@ void aws_client_set_gate(struct aws_client *c, aws_gate_check_fn check, void *ud
     c->gate_ud = ud;
 }
 
-void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn cb, void *ud)
+static void op_creds_wake(struct cred_waiter *w, const struct aws_error *err);
+
+/* Every request, sent or called, passes the gate's check here. */
+static struct op *op_queue(struct aws_client *c, struct aws_request *req, aws_done_fn cb,
+                           void *ud)
 {
     struct op *o = xcalloc(1, sizeof(*o));
     struct aws_error err;
@@ -214,6 +257,9 @@ void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn 
     bool refused = req->mutating && !(c->gate_check && c->gate_check(c->gate_ud, req));
 
     o->c = c;
+    o->id = ++c->next_id;
+    o->max_attempts = c->max_attempts;
+    o->waiter.wake = op_creds_wake;
     o->cb = cb;
     o->ud = ud;
     o->service = xstrdup(req->service ? req->service : "");
@@ -251,6 +297,82 @@ void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn 
             o->err.kind = AWS_ERR_CONFIG;
         op_finish(o);
     }
+    return o;
+}
+
+void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn cb, void *ud)
+{
+    op_queue(c, req, cb, ud);
+}
+
+unsigned long aws_client_call(struct aws_client *c, struct aws_request *req,
+                              const struct aws_call_opts *opts, aws_done_fn cb, void *ud)
+{
+    struct op *o;
+
+    if (!opts->signer)
+        req->anonymous = true;
+    o = op_queue(c, req, cb, ud);
+    if (opts->signer)
+        o->signer = aws_credentials_copy(opts->signer);
+    if (opts->max_attempts > 0)
+        o->max_attempts = opts->max_attempts;
+    o->xopts.connect_timeout_ms = opts->connect_timeout_ms;
+    o->xopts.timeout_ms = opts->timeout_ms;
+    o->xopts.no_proxy = opts->no_proxy;
+    o->xopts.secret = opts->secret;
+    return o->id;
+}
+
+void aws_client_cancel(struct aws_client *c, unsigned long id)
+{
+    for (struct op *o = c->head; o; o = o->next) {
+        if (o->id != id)
+            continue;
+        if (o->x)
+            http_xfer_cancel(c->http, o->x);
+        o->x = NULL;
+        if (o->waiter.queue)
+            c->src->cancel(c->src, &o->waiter);
+        if (c->delivering) {
+            /* deliver_finished holds a pointer to the next op: it frees this one */
+            o->cb = NULL;
+            o->state = OP_FINISHED;
+            return;
+        }
+        op_unlink(c, o);
+        op_free(o);
+        return;
+    }
+}
+
+/* The source's answer for a request that waited: ask again, or fail with its error. */
+static void op_creds_settle(struct op *o)
+{
+    if (o->state != OP_CREDS || !o->creds_woken)
+        return;
+    if (o->creds_woken > 0) {
+        o->state = OP_READY;
+        o->not_before_ms = timeutil_mono_ms();
+    } else {
+        op_finish(o);
+    }
+    o->creds_woken = 0;
+}
+
+static void op_creds_wake(struct cred_waiter *w, const struct aws_error *err)
+{
+    struct op *o = (struct op *)(void *)((char *)w - offsetof(struct op, waiter));
+
+    if (err) {
+        o->err = *err;
+        o->err.kind = AWS_ERR_CREDENTIALS;
+        o->creds_woken = -1;
+    } else {
+        o->creds_woken = 1;
+    }
+    /* woken between prepare and the engine's report of it: settled there */
+    op_creds_settle(o);
 }
 
 /* Signs right before the request goes on the wire: each attempt has fresh credentials and
@@ -269,12 +391,18 @@ static int op_prepare(struct aws_request *req, void *ud)
         c->stats.requests++;
         return 0;
     }
-    enum creds_status st = creds_manager_get(c->cm, &cr, &err);
-    if (st == CREDS_PENDING) {
+    enum cred_status st = CRED_OK;
+    if (o->signer)
+        cr = o->signer;
+    else if (!c->src)
+        st = CRED_ERROR;
+    else
+        st = c->src->get(c->src, c, &o->waiter, &cr, &err);
+    if (st == CRED_PENDING) {
         o->creds_pending = true;
         return -1;
     }
-    if (st != CREDS_OK || !cr) {
+    if (st != CRED_OK || !cr) {
         o->err = err;
         o->err.kind = AWS_ERR_CREDENTIALS;
         if (!o->err.message[0])
@@ -304,6 +432,7 @@ static int op_prepare(struct aws_request *req, void *ud)
         return -1;
     }
     o->signed_skew = c->skew;
+    o->cred_gen = cr->generation;
     o->attempts++;
     c->stats.requests++;
     return 0;
@@ -321,19 +450,23 @@ static void op_retry_at(struct op *o, long delay_ms)
     o->c->stats.retries++;
 }
 
-static void timeout_message(struct aws_client *c, struct aws_error *e, bool connected)
+static void timeout_message(const struct op *o, struct aws_error *e, bool connected)
 {
+    const struct aws_client *c = o->c;
+    long timeout_ms = o->xopts.timeout_ms > 0 ? o->xopts.timeout_ms : c->timeout_ms;
+    long connect_ms = o->xopts.connect_timeout_ms > 0 ? o->xopts.connect_timeout_ms
+                                                      : c->connect_timeout_ms;
     char curl_text[sizeof(e->message)];
 
     memcpy(curl_text, e->message, sizeof(curl_text));
     if (connected)
         snprintf(e->message, sizeof(e->message),
-                 "no complete response within the %ld ms request timeout (%.600s)", c->timeout_ms,
+                 "no complete response within the %ld ms request timeout (%.600s)", timeout_ms,
                  curl_text);
     else
         snprintf(e->message, sizeof(e->message),
                  "could not connect within the %ld ms connect timeout (%.600s)",
-                 c->connect_timeout_ms, curl_text);
+                 connect_ms, curl_text);
 }
 
 static void op_http_done(struct http_result *res, void *ud)
@@ -347,10 +480,10 @@ static void op_http_done(struct http_result *res, void *ud)
     aws_error_clear(&err);
     if (res->prepare_failed) {
         if (o->creds_pending) {
-            /* not an attempt: wait for the provider's refresh and ask again */
+            /* not an attempt: queued in the source until the refresh ends */
             o->creds_pending = false;
-            o->state = OP_READY;
-            o->not_before_ms = timeutil_mono_ms() + CREDS_PENDING_POLL_MS;
+            o->state = OP_CREDS;
+            op_creds_settle(o);
             return;
         }
         op_finish(o);       /* o->err was set by op_prepare */
@@ -359,8 +492,12 @@ static void op_http_done(struct http_result *res, void *ud)
     c->stats.bytes_received += res->resp.body.len;
     if (res->code != CURLE_OK) {
         if (res->body_too_large) {
-            aws_error_set(&err, AWS_ERR_PARSE, "the response is larger than %zu MiB",
-                          HTTP_DEFAULT_MAX_BODY >> 20);
+            if (o->xopts.secret)
+                aws_error_set(&err, AWS_ERR_PARSE, "the response is larger than %zu KiB",
+                              HTTP_SECRET_MAX_BODY >> 10);
+            else
+                aws_error_set(&err, AWS_ERR_PARSE, "the response is larger than %zu MiB",
+                              HTTP_DEFAULT_MAX_BODY >> 20);
             err.http_status = res->resp.status;
             o->err = err;
             op_finish(o);
@@ -368,7 +505,7 @@ static void op_http_done(struct http_result *res, void *ud)
         }
         errparse_curl(res->code, res->errtext, o->base, &err);
         if (err.kind == AWS_ERR_TIMEOUT)
-            timeout_message(c, &err, res->connected);
+            timeout_message(o, &err, res->connected);
     } else if (res->resp.status >= 200 && res->resp.status < 300) {
         retry_quota_success(&c->quota, o->last_cost);
         aws_response_done(&o->resp);
@@ -391,16 +528,16 @@ static void op_http_done(struct http_result *res, void *ud)
             op_retry_at(o, 0);
             return;
         }
-        if (retry_is_expired_token_code(err.code) && !o->token_refreshed &&
-            o->attempts < c->max_attempts) {
+        if (retry_is_expired_token_code(err.code) && !o->token_refreshed && !o->signer &&
+            !o->req.anonymous && c->src && o->attempts < o->max_attempts) {
             o->token_refreshed = true;
-            creds_manager_invalidate(c->cm);
+            c->src->invalidate(c->src, o->cred_gen);
             op_retry_at(o, 0);
             return;
         }
     }
     enum retry_class cls = retry_classify(&err);
-    if (cls != RETRY_NONE && o->attempts < c->max_attempts &&
+    if (cls != RETRY_NONE && o->attempts < o->max_attempts &&
         retry_quota_acquire(&c->quota, cls, &cost)) {
         o->last_cost = cost;
         op_retry_at(o, retry_delay_ms(o->attempts, rand01(c)));
@@ -418,6 +555,7 @@ static void start_due(struct aws_client *c)
         if (o->state == OP_READY && o->not_before_ms <= now) {
             o->state = OP_WIRE;
             o->x = http_engine_submit(c->http, o->url, &o->req, op_prepare, op_http_done, o);
+            http_xfer_set_opts(o->x, &o->xopts);
         }
 }
 
@@ -425,6 +563,7 @@ static void deliver_finished(struct aws_client *c)
 {
     struct op *o = c->head;
 
+    c->delivering = true;
     while (o) {
         struct op *next = o->next;
         if (o->state == OP_FINISHED) {
@@ -442,12 +581,101 @@ static void deliver_finished(struct aws_client *c)
         }
         o = next;
     }
+    c->delivering = false;
+}
+
+/* ---- watched fds and timers ---------------------------------------------------------- */
+
+static unsigned long watch_add(struct aws_client *c, int fd, long long due_ms, aws_watch_fn cb,
+                               void *ud)
+{
+    struct watch *w = xcalloc(1, sizeof(*w)), **pp = &c->watches;
+
+    w->id = ++c->next_id;
+    w->fd = fd;
+    w->slot = -1;
+    w->due_ms = due_ms;
+    w->cb = cb;
+    w->ud = ud;
+    while (*pp)   /* at the end: a watch added by a callback runs after the next wait */
+        pp = &(*pp)->next;
+    *pp = w;
+    return w->id;
+}
+
+unsigned long aws_client_watch_fd(struct aws_client *c, int fd, aws_watch_fn cb, void *ud)
+{
+    return watch_add(c, fd, 0, cb, ud);
+}
+
+unsigned long aws_client_timer(struct aws_client *c, long ms, aws_watch_fn cb, void *ud)
+{
+    return watch_add(c, -1, timeutil_mono_ms() + (ms > 0 ? ms : 0), cb, ud);
+}
+
+static void watch_sweep(struct aws_client *c)
+{
+    for (struct watch **pp = &c->watches; *pp;) {
+        struct watch *w = *pp;
+
+        if (w->cb) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        free(w);
+    }
+}
+
+void aws_client_unwatch(struct aws_client *c, unsigned long id)
+{
+    for (struct watch *w = c->watches; w; w = w->next)
+        if (w->id == id)
+            w->cb = NULL;   /* freed by the sweep, never while a dispatch walks the list */
+    if (!c->dispatching)
+        watch_sweep(c);
+}
+
+/* Runs the watches whose fd was ready in the wait (wfd, where each was given its slot) and
+ * the timers that are due. A watch added meanwhile has no slot: it waits for the next. */
+static void watch_dispatch(struct aws_client *c, const struct curl_waitfd *wfd, size_t n)
+{
+    long long now = timeutil_mono_ms();
+    struct watch *last = NULL;
+
+    for (struct watch *w = c->watches; w; w = w->next)
+        last = w;   /* what a callback adds now waits for the next round */
+    c->dispatching = true;
+    for (struct watch *w = c->watches; w; w = w->next) {
+        bool run = false;
+
+        if (w->fd >= 0) {
+            if (w->slot >= 0 && (size_t)w->slot < n && wfd[w->slot].fd == w->fd)
+                run = wfd[w->slot].revents != 0;
+            w->slot = -1;
+        } else if (w->cb && w->due_ms <= now) {
+            run = true;
+        }
+        if (run && w->cb) {
+            aws_watch_fn cb = w->cb;
+
+            if (w->fd < 0)
+                w->cb = NULL;   /* a timer runs once */
+            cb(w->ud);
+        }
+        if (w == last)
+            break;
+    }
+    c->dispatching = false;
+    watch_sweep(c);
 }
 
 int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nextra,
                    int timeout_ms)
 {
     long long now, wait = timeout_ms < 0 ? 0 : timeout_ms;
+    struct curl_waitfd *wfd = extra;
+    size_t nw = 0, nall = nextra;
 
     start_due(c);
     now = timeutil_mono_ms();
@@ -457,9 +685,38 @@ int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nex
         else if (o->state == OP_READY && o->not_before_ms - now < wait)
             wait = o->not_before_ms > now ? o->not_before_ms - now : 0;
     }
-    http_engine_wait(c->http, extra, nextra, (int)wait);
+    for (struct watch *w = c->watches; w; w = w->next) {
+        if (w->fd >= 0)
+            nw++;
+        else if (w->due_ms - now < wait)
+            wait = w->due_ms > now ? w->due_ms - now : 0;
+    }
+    if (nw) {
+        /* the caller's fds first, so their revents land where the caller looks */
+        nall = nextra + nw;
+        wfd = xcalloc(nall, sizeof(*wfd));
+        for (unsigned i = 0; i < nextra; i++)
+            wfd[i] = extra[i];
+        nw = 0;
+        for (struct watch *w = c->watches; w; w = w->next) {
+            if (w->fd < 0)
+                continue;
+            w->slot = (long)nw;
+            wfd[nextra + nw++] = (struct curl_waitfd){.fd = w->fd, .events = CURL_WAIT_POLLIN};
+        }
+    }
+    http_engine_wait(c->http, wfd, (unsigned)nall, (int)wait);
+    if (wfd != extra) {
+        for (unsigned i = 0; i < nextra; i++)
+            extra[i].revents = wfd[i].revents;
+    }
     start_due(c);
     deliver_finished(c);
+    if (c->watches)
+        watch_dispatch(c, wfd + nextra, nall - nextra);
+    if (wfd != extra)
+        free(wfd);
+    start_due(c);
     return (int)c->nops;
 }
 

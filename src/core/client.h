@@ -1,8 +1,11 @@
 /* client.h - sends AWS requests: endpoint, credentials, signing, the HTTP engine, retries.
  *
  * Single-threaded and non-blocking, for one event loop with one wait point: aws_client_send
- * only queues; aws_client_run waits on curl's sockets (plus the caller's fds) and runs the
- * callbacks of the requests that finished. */
+ * only queues; aws_client_run waits on curl's sockets (plus the caller's fds, and the fds
+ * and timers watched with aws_client_watch_fd/aws_client_timer) and runs the callbacks of
+ * the requests that finished. Credentials come from a struct cred_source (credsrc.h); a
+ * request whose credentials are being refreshed waits, queued, without holding anything
+ * else up. */
 #ifndef OPSDECK_CLIENT_H
 #define OPSDECK_CLIENT_H
 
@@ -12,7 +15,7 @@
 
 #include "core/awserr.h"
 #include "conf/awsconfig.h"
-#include "creds/creds.h"
+#include "core/credsrc.h"
 #include "core/request.h"
 
 struct aws_client_opts {
@@ -32,10 +35,11 @@ struct aws_client_stats {
 
 struct aws_client;
 
-/* cfg and cm are borrowed and must outlive the client. */
-struct aws_client *aws_client_new(const struct aws_config *cfg, struct creds_manager *cm,
+/* cfg and src are borrowed and must outlive the client. */
+struct aws_client *aws_client_new(const struct aws_config *cfg, struct cred_source *src,
                                   const struct aws_client_opts *opts);
-void aws_client_free(struct aws_client *c);   /* cancels what is pending, without callbacks */
+/* Cancels what is pending, without callbacks; tells the source (client_gone) first. */
+void aws_client_free(struct aws_client *c);
 
 /* resp: the successful (2xx) response, NULL on failure. err: NULL on success; else the
  * final error after retries, with service, action and endpoint filled in. Both are owned by
@@ -56,9 +60,38 @@ void aws_client_set_gate(struct aws_client *c, aws_gate_check_fn check, void *ud
  * the gate passes it (above). */
 void aws_client_send(struct aws_client *c, struct aws_request *req, aws_done_fn cb, void *ud);
 
-/* The wait point: waits up to timeout_ms for network activity or one of the extra fds, then
- * finishes transfers (retries after their backoff, callbacks). Returns the number of
- * requests still pending. The timeout is shortened to the next retry deadline. */
+/* How one call made for a credential provider differs from aws_client_send's. */
+struct aws_call_opts {
+    const struct aws_credentials *signer;  /* copied; NULL: unsigned (req->anonymous) */
+    long connect_timeout_ms;   /* 0: the client's */
+    long timeout_ms;           /* 0: the client's */
+    int max_attempts;          /* 0: the client's */
+    bool no_proxy;             /* never through a proxy (link-local metadata services) */
+    bool secret;               /* the answer carries secrets (http_xfer_opts.secret); it is
+                                  also wiped after the callback */
+};
+/* Queues req like aws_client_send, signed with o->signer instead of the source's
+ * credentials (so a refresh never waits on itself). Returns an id for aws_client_cancel
+ * (never 0). Non-2xx answers are errors with http_status set, as for aws_client_send. */
+unsigned long aws_client_call(struct aws_client *c, struct aws_request *req,
+                              const struct aws_call_opts *o, aws_done_fn cb, void *ud);
+/* Drops the call with that id without its callback; nothing when it already ended. */
+void aws_client_cancel(struct aws_client *c, unsigned long id);
+
+/* Watches for the owner of a child process or a timeout: cb(ud) runs from aws_client_run,
+ * after its wait, never from inside these calls. */
+typedef void (*aws_watch_fn)(void *ud);
+/* cb runs after every wait in which fd is readable or hung up, until unwatched. */
+unsigned long aws_client_watch_fd(struct aws_client *c, int fd, aws_watch_fn cb, void *ud);
+/* cb runs once, after the first wait that ends ms milliseconds from now or later. */
+unsigned long aws_client_timer(struct aws_client *c, long ms, aws_watch_fn cb, void *ud);
+/* Removes a watch or a timer (nothing when it already ran or is unknown). */
+void aws_client_unwatch(struct aws_client *c, unsigned long id);
+
+/* The wait point: waits up to timeout_ms for network activity, one of the extra fds or a
+ * watched fd, then finishes transfers (retries after their backoff, callbacks) and runs the
+ * watches that are due. Returns the number of requests still pending (those waiting for
+ * credentials count). The timeout is shortened to the next retry deadline or timer. */
 int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nextra,
                    int timeout_ms);
 size_t aws_client_pending(const struct aws_client *c);

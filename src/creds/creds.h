@@ -1,8 +1,15 @@
 /* creds.h - the credential manager: the only place that knows where credentials come from.
  *
- * Every request asks it for the current credentials. Providers today: environment and static
- * keys in the credentials/config files; the full chain (assume role, SSO, process,
- * container, IMDS) plugs in behind the same calls. */
+ * Every request asks it, through the small interface the client knows (core/credsrc.h,
+ * creds_manager_source), for the current credentials of the active profile. The manager
+ * tries the providers in the SDKs' order (creds_provider.h) and caches what they give.
+ *
+ * Nothing here blocks. Providers that need the network (STS, the SSO portal and SSO-OIDC,
+ * container and instance metadata) send ordinary requests on the asking client, and
+ * credential_process runs as a child whose pipe that client's wait watches. While such a
+ * refresh is under way the requests that need it wait in one queue per profile, and the
+ * refresh's end wakes them all: with credentials, or with the refresh's error (naming the
+ * profile, the source and the fix). */
 #ifndef OPSDECK_CREDS_H
 #define OPSDECK_CREDS_H
 
@@ -11,52 +18,60 @@
 #include <time.h>
 
 #include "core/awserr.h"
+#include "core/credsrc.h"
 #include "conf/awsconfig.h"
 
-struct aws_credentials {
-    char *access_key_id;
-    char *secret_access_key;   /* wiped when freed */
-    char *session_token;       /* NULL when none; wiped when freed */
-    time_t expiration;         /* 0: does not expire */
-    char *source;              /* where they came from, no secret: "environment",
-                                  "profile prod: static keys in /root/.aws/credentials" */
-};
-
+struct aws_client;
 struct creds_manager;
 
 /* cfg must outlive the manager. */
 struct creds_manager *creds_manager_new(const struct aws_config *cfg);
+/* Stops every refresh (a credential_process child is killed and reaped) and withdraws open
+ * MFA questions. The clients that use the manager must be freed first (they are its
+ * borrowers). */
 void creds_manager_free(struct creds_manager *cm);
+
+/* What to give aws_client_new: the manager as a credential source. */
+struct cred_source *creds_manager_source(struct creds_manager *cm);
 
 enum creds_status { CREDS_OK = 0, CREDS_ERROR = -1, CREDS_PENDING = 1 };
 
-/* The current credentials of the active profile. CREDS_OK: *out stays valid until the next
- * call to creds_manager_get or creds_manager_invalidate (do not free it). CREDS_ERROR: err
- * names the profile, what was tried and the fix. CREDS_PENDING (providers that need the
- * network, later): a refresh is under way; ask again after it completes. */
-enum creds_status creds_manager_get(struct creds_manager *cm, const struct aws_credentials **out,
+/* The current credentials of the active profile, as the client asks for them (see struct
+ * cred_source's get). CREDS_OK: *out stays valid until the next call to creds_manager_get
+ * or an invalidate (do not free it). CREDS_ERROR: err names the profile, what was tried and
+ * the fix. CREDS_PENDING: a refresh runs on client c (c NULL: only providers that answer at
+ * once can be used; the others fail saying so); w, when not NULL, is woken when it ends.
+ * Credentials within CREDS_REFRESH_AHEAD of expiry are returned while a refresh runs in the
+ * background; expired ones (or none) make the caller wait. */
+enum creds_status creds_manager_get(struct creds_manager *cm, struct aws_client *c,
+                                    struct cred_waiter *w, const struct aws_credentials **out,
                                     struct aws_error *err);
-/* Forget cached credentials (after ExpiredToken, or a profile switch). */
+/* Forget the active profile's cached credentials (a profile switch, or a test). */
 void creds_manager_invalidate(struct creds_manager *cm);
 
-void aws_credentials_free(struct aws_credentials *c);
-
-/* Asks the person for the current code of an MFA device (mfa_serial). Writes a NUL-terminated
- * code into code and returns 0, or -1 when none can be had (no terminal, cancelled). */
-typedef int (*creds_mfa_fn)(void *ud, const char *profile, const char *serial, char *code,
-                            size_t codelen);
-/* Who answers MFA prompts: the console's dialog, or the headless /dev/tty prompt
- * (creds_mfa_tty_prompt). A fixed code (--mfa-code) is used once, before any prompt. */
-void creds_manager_set_mfa(struct creds_manager *cm, creds_mfa_fn fn, void *ud,
-                           const char *fixed_code);
-/* For providers: the MFA code for serial, from the fixed code or the prompt. */
-int creds_manager_mfa_code(struct creds_manager *cm, const char *profile, const char *serial,
-                           char *code, size_t codelen);
+/* Asks the person for the current code of an MFA device (mfa_serial), as question id.
+ * Returns 1 with a NUL-terminated code in code (answered at once: the /dev/tty prompt), 0
+ * when the answer comes later through creds_manager_mfa_answer (the console's prompt line;
+ * the refresh waits meanwhile), or -1 when no code can be had (no terminal, cancelled). */
+typedef int (*creds_mfa_fn)(void *ud, unsigned long id, const char *profile,
+                            const char *serial, char *code, size_t codelen);
+/* Question id is void (its refresh was stopped): close whatever asks it. */
+typedef void (*creds_mfa_withdraw_fn)(void *ud, unsigned long id);
+/* Who answers MFA prompts: the console's prompt line, or the headless /dev/tty prompt
+ * (creds_mfa_tty_ask). A fixed code (--mfa-code) is used once, before any prompt. withdraw
+ * may be NULL for a prompt that always answers at once. */
+void creds_manager_set_mfa(struct creds_manager *cm, creds_mfa_fn fn,
+                           creds_mfa_withdraw_fn withdraw, void *ud, const char *fixed_code);
+/* The later answer to question id: the code, or NULL when the person declined. The refresh
+ * goes on from here (never from inside this call's caller's loop iteration: it only sends
+ * the next request). Unknown or withdrawn ids are ignored. */
+void creds_manager_mfa_answer(struct creds_manager *cm, unsigned long id, const char *code);
 
 /* botocore's name for the provider of the current credentials ("env",
  * "shared-credentials-file", "config-file"), or NULL before a successful get. */
 const char *creds_manager_method(const struct creds_manager *cm);
-/* Credentials within this many seconds of expiry are refreshed on the next get. */
+/* Credentials within this many seconds of expiry are refreshed in the background on the
+ * next get, while they are still used. */
 #define CREDS_REFRESH_AHEAD 300
 /* After a refresh that failed (or gave credentials that expire as soon), the next attempt
  * waits this long, so a dead STS is not asked on every request; the old credentials are used
@@ -65,27 +80,37 @@ const char *creds_manager_method(const struct creds_manager *cm);
 
 /* Caching: the manager keeps one credential per profile it resolved (the active one, and the
  * source_profiles of role chains) and answers from that cache. A credential within
- * CREDS_REFRESH_AHEAD of its expiry is refreshed on the next creds_manager_get; if that fails
- * and it has not expired yet it is still returned (CREDS_OK) and the failure is shown in
- * creds_manager_report. Sessions from "assume-role", "mfa-session", "session-token" and "sso"
- * are also kept in the OS keyring (kind "session", see keyring.h) and looked up before the
- * provider runs, so a restart does not ask for MFA again; creds_manager_invalidate removes
- * the active profile's keyring session too (the service just refused it). */
+ * CREDS_REFRESH_AHEAD of its expiry is refreshed when next asked for; until the refresh ends
+ * (and after it, if it failed) the old one is still returned while it has not expired, and
+ * a failure is shown in creds_manager_report. Sessions from "assume-role", "mfa-session",
+ * "session-token" and "sso" are also kept in the OS keyring (kind "session", see keyring.h)
+ * and looked up before the provider runs, so a restart does not ask for MFA again; an
+ * invalidate removes the active profile's keyring session too (the service just refused
+ * it). */
 
-/* For :profile / :region in the console: wipes and drops every cached credential and uses
- * cfg from now on (it must outlive the manager; the old one may be freed after this). */
+/* For :profile / :region in the console: stops every refresh (their waiters are woken with
+ * an error), wipes and drops every cached credential and uses cfg from now on (it must
+ * outlive the manager; the old one may be freed after this). */
 void creds_manager_switch(struct creds_manager *cm, const struct aws_config *cfg);
 
-/* One credential held, for the expiry view and the header. No secret. */
+/* One credential held or being fetched, for the header, the expiry view and the store's
+ * "credential" rows. No secret. */
 struct creds_report {
     char profile[128];
-    char method[48];          /* the provider's name: "env", "keyring", "assume-role", ... */
-    char source[512];         /* creds.source: "profile prod: long-term keys (...ABCD) in ..." */
-    time_t expiration;        /* 0: does not expire */
+    char method[48];          /* the provider's name: "env", "keyring", "assume-role", ...;
+                                 while the first refresh runs, the provider working on it */
+    char source[512];         /* creds.source: "profile prod: long-term keys (...ABCD) in ...";
+                                 "" while none are held */
+    time_t expiration;        /* 0: does not expire (or none held) */
     char refresh_error[1024]; /* why the last refresh failed (old ones still in use), or "" */
     bool active;              /* the active profile's own credential (not a source_profile) */
+    bool refreshing;          /* a refresh is under way ("refreshing credentials") */
+    bool usable;              /* credentials are held that can sign now; false while the
+                                 first refresh (or one after they expired or were refused)
+                                 runs: requests wait for it */
 };
-/* Fills out[0..max) and returns how many credentials are held (may be more than max). */
+/* Fills out[0..max) and returns how many credentials are held or being fetched (may be
+ * more than max). */
 size_t creds_manager_report(const struct creds_manager *cm, struct creds_report *out,
                             size_t max);
 /* Seconds between failed refresh attempts (CREDS_REFRESH_HOLDOFF); 0 in tests. */

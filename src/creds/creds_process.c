@@ -3,21 +3,23 @@
  * botocore splits the command with shlex (POSIX) and runs it without a shell; we do the
  * same, so a profile behaves identically in both and no shell ever sees the line. The
  * child gets /dev/null as stdin, its own process group (so a timeout kills its children
- * too), and a deadline: SIGTERM, then SIGKILL. Its stdout is read into one fixed buffer
- * (no realloc copies of the secret left in freed memory) and wiped; the last line of its
- * stderr goes into the error message, its arguments never do (they may hold secrets). */
+ * too), and a deadline: SIGTERM, then SIGKILL, then it is reaped (no zombie). It runs on
+ * the loop: its pipes are watched fds, its deadline a timer, so a slow helper never holds
+ * up the console. Its stdout is read into one fixed buffer (no realloc copies of the secret
+ * left in freed memory) and wiped; its stderr never reaches the terminal or a log: only the
+ * last line goes into the error message, its arguments never do (they may hold secrets). */
 #include "config.h"
-#include "creds/creds_remote.h"
+#include "creds/creds_process.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -212,6 +214,10 @@ out:
 
 /* ---- running the command ------------------------------------------------------------- */
 
+/* The child runs on the loop: its stdout and stderr pipes (and, where the kernel has them,
+ * a pidfd that becomes readable when it exits) are fds the client's wait watches, and its
+ * deadline is a timer. Nothing here waits: each watch reads what is there and returns. */
+
 static int process_timeout_ms(void)
 {
     /* For tests (and the impatient): seconds, fractions allowed. */
@@ -288,53 +294,17 @@ static void last_line(const char *text, size_t len, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-/* Waits for pid until deadline (ms, monotonic); true with *status once it exited. */
-static bool reap_until(pid_t pid, long long deadline, int *status)
-{
-    for (;;) {
-        pid_t r = waitpid(pid, status, WNOHANG);
-
-        if (r == pid)
-            return true;
-        if (r < 0 && errno != EINTR)
-            return true;  /* not our child any more (SIGCHLD ignored?): nothing to wait for */
-        if (timeutil_mono_ms() >= deadline)
-            return false;
-        nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
-    }
-}
-
-struct proc_result {
-    bool timed_out, too_big, exec_failed;
-    int exec_errno;
-    int status;
-    size_t out_len;
-    char err_tail[PROCESS_STDERR_KEEP];
-    size_t err_len;
-};
-
-static void terminate(pid_t pid, int *status)
-{
-    kill(-pid, SIGTERM);
-    if (!reap_until(pid, timeutil_mono_ms() + PROCESS_KILL_GRACE_MS, status)) {
-        kill(-pid, SIGKILL);
-        while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-            ;
-    }
-    kill(-pid, SIGKILL);  /* its children, if they outlived it */
-}
-
-/* Runs argv; stdout goes to out (PROCESS_STDOUT_MAX + 1 bytes). -1 when it cannot even
- * be started (pipes, fork): errno is set. */
-static int process_run(char **argv, char *out, struct proc_result *res)
+/* Starts argv with stdin on /dev/null and stdout, stderr on the pipes returned, in its own
+ * process group. -1 with errno when it cannot be started (pipes, fork); *exec_errno is set
+ * when it started but could not be run (the exec failed: the status pipe says so before
+ * the child's _exit, and is closed without a byte by a successful exec). */
+static pid_t process_spawn(char **argv, int *out_fd, int *err_fd, int *exec_errno)
 {
     int outp[2], errp[2], statp[2];
-    long long deadline = timeutil_mono_ms() + process_timeout_ms();
     pid_t pid;
-    struct pollfd pfd[3];
     ssize_t n;
 
-    memset(res, 0, sizeof(*res));
+    *exec_errno = 0;
     if (pipe2(outp, O_CLOEXEC) < 0)
         return -1;
     if (pipe2(errp, O_CLOEXEC) < 0) {
@@ -357,60 +327,290 @@ static int process_run(char **argv, char *out, struct proc_result *res)
         child_exec(argv, outp[1], errp[1], statp[1]);
     setpgid(pid, pid);  /* also here: whichever runs first, kill(-pid) must find the group */
     close(outp[1]), close(errp[1]), close(statp[1]);
-
-    /* exec failed? the status pipe closes on a successful exec without a byte */
-    while ((n = read(statp[0], &res->exec_errno, sizeof(res->exec_errno))) < 0 &&
-           errno == EINTR)
+    /* as long as fork+exec takes (posix_spawn waits the same way): the child writes here
+     * only if execvp fails, and exec closes it */
+    while ((n = read(statp[0], exec_errno, sizeof(*exec_errno))) < 0 && errno == EINTR)
         ;
     close(statp[0]);
-    res->exec_failed = n == (ssize_t)sizeof(res->exec_errno);
+    if (n != (ssize_t)sizeof(*exec_errno))
+        *exec_errno = 0;
+    fcntl(outp[0], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+    *out_fd = outp[0];
+    *err_fd = errp[0];
+    return pid;
+}
 
-    pfd[0] = (struct pollfd){.fd = outp[0], .events = POLLIN};
-    pfd[1] = (struct pollfd){.fd = errp[0], .events = POLLIN};
-    while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-        long long left = deadline - timeutil_mono_ms();
-        char chunk[4096];
-        int r;
+/* A pidfd: readable once the child has exited (Linux 5.3). -1 where there is none; the
+ * loop then asks waitpid on a short timer instead. */
+static int pidfd_for(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
-        if (left <= 0) {
-            res->timed_out = true;
-            break;
-        }
-        r = poll(pfd, 2, (int)(left > 1000 ? 1000 : left));
-        if (r < 0 && errno != EINTR)
-            break;
-        if (r <= 0)
-            continue;
-        if (pfd[0].fd >= 0 && pfd[0].revents) {
-            size_t room = PROCESS_STDOUT_MAX + 1 - res->out_len;
-            n = read(outp[0], out + res->out_len, room);
-            if (n > 0) {
-                res->out_len += (size_t)n;
-                if (res->out_len > PROCESS_STDOUT_MAX) {
-                    res->too_big = true;
-                    break;
-                }
-            } else if (n == 0 || errno != EINTR) {
-                pfd[0].fd = -1;
+    if (fd >= 0)
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+#define PROCESS_REAP_POLL_MS 20   /* waitpid's pace where there is no pidfd */
+
+struct proc_job {
+    struct creds_task task;
+    struct aws_client *client;
+    const struct aws_config *cfg;
+    char *what;                  /* "profile dev: credential_process helper" */
+    pid_t pid;
+    bool reaped;
+    int status;
+    int out_fd, err_fd, pid_fd;  /* -1 once closed */
+    unsigned long out_watch, err_watch, pid_watch, timer;
+    bool timed_out, too_big;
+    bool stopping;               /* SIGTERM sent; SIGKILL when the grace timer runs */
+    char *out;                   /* PROCESS_STDOUT_MAX + 1, one buffer: never reallocated */
+    size_t out_len;
+    char err_tail[PROCESS_STDERR_KEEP];
+    size_t err_len;
+};
+
+static void job_close_fd(struct proc_job *j, int *fd, unsigned long *watch)
+{
+    if (*watch)
+        aws_client_unwatch(j->client, *watch);
+    *watch = 0;
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void job_free(struct proc_job *j)
+{
+    job_close_fd(j, &j->out_fd, &j->out_watch);
+    job_close_fd(j, &j->err_fd, &j->err_watch);
+    job_close_fd(j, &j->pid_fd, &j->pid_watch);
+    if (j->timer)
+        aws_client_unwatch(j->client, j->timer);
+    explicit_bzero(j->out, PROCESS_STDOUT_MAX + 1);
+    free(j->out);
+    explicit_bzero(j->err_tail, sizeof(j->err_tail));
+    free(j->what);
+    free(j);
+}
+
+/* Reaps the child if it has exited (never waits). */
+static bool job_reap(struct proc_job *j)
+{
+    pid_t r;
+
+    if (j->reaped)
+        return true;
+    while ((r = waitpid(j->pid, &j->status, WNOHANG)) < 0 && errno == EINTR)
+        ;
+    /* not our child any more (SIGCHLD ignored): nothing to wait for */
+    if (r == j->pid || (r < 0 && errno == ECHILD)) {
+        j->reaped = true;
+        if (r < 0)
+            j->status = 0;
+        job_close_fd(j, &j->pid_fd, &j->pid_watch);
+    }
+    return j->reaped;
+}
+
+/* The end: the child has exited and been reaped; its output read. */
+static void job_finish(struct proc_job *j)
+{
+    struct creds_task *t = &j->task;
+    struct aws_credentials *c = NULL;
+    struct aws_error err;
+    char line[PROCESS_LINE_MAX + 1];
+
+    aws_error_clear(&err);
+    if (j->stopping || j->timed_out || j->too_big)
+        kill(-j->pid, SIGKILL);  /* its children, if they outlived it */
+    if (j->timed_out) {
+        aws_error_set(&err, AWS_ERR_CREDENTIALS, "%s did not finish within %g s and was "
+                      "stopped", j->what, process_timeout_ms() / 1000.0);
+    } else if (j->too_big) {
+        aws_error_set(&err, AWS_ERR_CREDENTIALS, "%s printed more than %d KiB; it must print "
+                      "one JSON document", j->what, PROCESS_STDOUT_MAX / 1024);
+    } else if (!WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0) {
+        char status[64];
+
+        if (WIFSIGNALED(j->status))
+            snprintf(status, sizeof(status), "killed by signal %d", WTERMSIG(j->status));
+        else
+            snprintf(status, sizeof(status), "exit status %d", WEXITSTATUS(j->status));
+        last_line(j->err_tail, j->err_len, line, sizeof(line));
+        aws_error_set(&err, AWS_ERR_CREDENTIALS, "%s failed (%s)%s%s", j->what, status,
+                      *line ? ": " : "", line);
+    } else {
+        c = creds_process_parse(j->out, j->out_len, j->what, &err);
+    }
+    t->done(t, c ? PROVIDER_OK : PROVIDER_ERROR, c, c ? NULL : &err);
+    job_free(j);
+}
+
+static void on_reap_poll(void *ud);
+
+/* Finishes when the output is all in and the child reaped; else waits for whichever is
+ * missing (a pidfd, or waitpid on a timer). */
+static void job_progress(struct proc_job *j)
+{
+    if (j->out_fd >= 0 || j->err_fd >= 0)
+        return;
+    if (job_reap(j)) {
+        if (j->timer)
+            aws_client_unwatch(j->client, j->timer);
+        j->timer = 0;
+        job_finish(j);
+        return;
+    }
+    if (j->pid_fd < 0 && !j->timer)
+        j->timer = aws_client_timer(j->client, PROCESS_REAP_POLL_MS, on_reap_poll, j);
+}
+
+static void on_kill(void *ud);
+
+/* Timed out or too big: SIGTERM to the group, SIGKILL after a grace period; the output is
+ * not read any more. */
+static void job_stop(struct proc_job *j)
+{
+    job_close_fd(j, &j->out_fd, &j->out_watch);
+    job_close_fd(j, &j->err_fd, &j->err_watch);
+    if (j->timer)
+        aws_client_unwatch(j->client, j->timer);
+    j->timer = 0;
+    if (job_reap(j)) {
+        job_finish(j);
+        return;
+    }
+    j->stopping = true;
+    kill(-j->pid, SIGTERM);
+    j->timer = aws_client_timer(j->client, PROCESS_KILL_GRACE_MS, on_kill, j);
+}
+
+static void on_kill(void *ud)
+{
+    struct proc_job *j = ud;
+
+    j->timer = 0;
+    if (job_reap(j)) {
+        job_finish(j);
+        return;
+    }
+    kill(-j->pid, SIGKILL);
+    /* SIGKILL cannot be caught: the exit shows on the pidfd, or on the next polls */
+    if (j->pid_fd < 0)
+        j->timer = aws_client_timer(j->client, PROCESS_REAP_POLL_MS, on_reap_poll, j);
+}
+
+static void on_reap_poll(void *ud)
+{
+    struct proc_job *j = ud;
+
+    j->timer = 0;
+    if (j->stopping) {
+        if (job_reap(j))
+            job_finish(j);
+        else
+            j->timer = aws_client_timer(j->client, PROCESS_REAP_POLL_MS, on_reap_poll, j);
+        return;
+    }
+    job_progress(j);
+}
+
+static void on_exit_fd(void *ud)
+{
+    struct proc_job *j = ud;
+
+    if (!job_reap(j))
+        return;
+    if (j->stopping) {
+        if (j->timer)
+            aws_client_unwatch(j->client, j->timer);
+        j->timer = 0;
+        job_finish(j);
+        return;
+    }
+    job_progress(j);   /* the output may still be coming (a grandchild holds the pipe) */
+}
+
+static void on_deadline(void *ud)
+{
+    struct proc_job *j = ud;
+
+    j->timer = 0;
+    j->timed_out = true;
+    job_stop(j);
+}
+
+static void on_stdout(void *ud)
+{
+    struct proc_job *j = ud;
+
+    for (;;) {
+        size_t room = PROCESS_STDOUT_MAX + 1 - j->out_len;
+        ssize_t n = read(j->out_fd, j->out + j->out_len, room);
+
+        if (n > 0) {
+            j->out_len += (size_t)n;
+            if (j->out_len > PROCESS_STDOUT_MAX) {
+                j->too_big = true;
+                job_stop(j);
+                return;
             }
+            continue;
         }
-        if (pfd[1].fd >= 0 && pfd[1].revents) {
-            n = read(errp[0], chunk, sizeof(chunk));
-            if (n > 0)
-                tail_append(res->err_tail, &res->err_len, chunk, (size_t)n);
-            else if (n == 0 || errno != EINTR)
-                pfd[1].fd = -1;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        break;   /* end of output, or an error reading it */
+    }
+    job_close_fd(j, &j->out_fd, &j->out_watch);
+    job_progress(j);
+}
+
+static void on_stderr(void *ud)
+{
+    struct proc_job *j = ud;
+    char chunk[4096];
+
+    for (;;) {
+        ssize_t n = read(j->err_fd, chunk, sizeof(chunk));
+
+        if (n > 0) {
+            tail_append(j->err_tail, &j->err_len, chunk, (size_t)n);
+            continue;
         }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        break;
     }
-    close(outp[0]);
-    close(errp[0]);
-    explicit_bzero(pfd, sizeof(pfd));
-    if (res->timed_out || res->too_big || !reap_until(pid, deadline, &res->status)) {
-        if (!res->too_big)
-            res->timed_out = true;
-        terminate(pid, &res->status);
+    explicit_bzero(chunk, sizeof(chunk));
+    job_close_fd(j, &j->err_fd, &j->err_watch);
+    job_progress(j);
+}
+
+/* Stopped before its end (a profile switch, opsdeck quitting): the child is killed and
+ * reaped here, which SIGKILL makes immediate. */
+static void job_cancel(struct creds_task *t)
+{
+    struct proc_job *j = (struct proc_job *)(void *)t;
+
+    if (!j->reaped) {
+        kill(-j->pid, SIGKILL);
+        while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
+            ;
     }
-    return 0;
+    kill(-j->pid, SIGKILL);
+    job_free(j);
 }
 
 static enum provider_result provider_process(struct creds_ctx *ctx,
@@ -420,11 +620,12 @@ static enum provider_result provider_process(struct creds_ctx *ctx,
     const char *cmd = creds_profile_value(ctx, "credential_process");
     const char *why = NULL;
     char **argv;
-    char *buf, *what, *name;
-    struct proc_result *res;
-    char line[PROCESS_LINE_MAX + 1];
-    enum provider_result ret = PROVIDER_ERROR;
+    char *name, *what;
+    struct proc_job *j;
+    int out_fd, err_fd, exec_errno;
+    pid_t pid;
 
+    (void)out;
     if (!cmd)
         return PROVIDER_SKIP;
     argv = creds_shell_split(cmd, &why);
@@ -441,43 +642,52 @@ static enum provider_result provider_process(struct creds_ctx *ctx,
         if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
             *p = '?';
     what = xasprintf("profile %s: credential_process %s", ctx->profile, name);
-    buf = xmalloc(PROCESS_STDOUT_MAX + 1);
-    res = xcalloc(1, sizeof(*res));
-    if (process_run(argv, buf, res) < 0) {
+    free(name);
+    if (!ctx->client) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s needs the event loop to run on, and "
+                      "nothing here has one", what);
+        creds_argv_free(argv);
+        free(what);
+        return PROVIDER_ERROR;
+    }
+    pid = process_spawn(argv, &out_fd, &err_fd, &exec_errno);
+    creds_argv_free(argv);
+    if (pid < 0) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "%s could not be started: %s", what,
                       strerror(errno));
-    } else if (res->exec_failed) {
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s could not be run: %s; check the command "
-                      "in %s", what, strerror(res->exec_errno), ctx->cfg->config_file);
-    } else if (res->timed_out) {
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s did not finish within %g s and was "
-                      "stopped", what, process_timeout_ms() / 1000.0);
-    } else if (res->too_big) {
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s printed more than %d KiB; it must print "
-                      "one JSON document", what, PROCESS_STDOUT_MAX / 1024);
-    } else if (!WIFEXITED(res->status) || WEXITSTATUS(res->status) != 0) {
-        char status[64];
-
-        if (WIFSIGNALED(res->status))
-            snprintf(status, sizeof(status), "killed by signal %d", WTERMSIG(res->status));
-        else
-            snprintf(status, sizeof(status), "exit status %d", WEXITSTATUS(res->status));
-        last_line(res->err_tail, res->err_len, line, sizeof(line));
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s failed (%s)%s%s", what, status,
-                      *line ? ": " : "", line);
-    } else {
-        *out = creds_process_parse(buf, res->out_len, what, err);
-        if (*out)
-            ret = PROVIDER_OK;
+        free(what);
+        return PROVIDER_ERROR;
     }
-    explicit_bzero(buf, PROCESS_STDOUT_MAX + 1);
-    free(buf);
-    explicit_bzero(res, sizeof(*res));
-    free(res);
-    free(what);
-    free(name);
-    creds_argv_free(argv);
-    return ret;
+    if (exec_errno) {
+        int status;
+
+        close(out_fd);
+        close(err_fd);
+        /* it _exits at once after saying so: the wait is the child's last instruction */
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s could not be run: %s; check the command "
+                      "in %s", what, strerror(exec_errno), ctx->cfg->config_file);
+        free(what);
+        return PROVIDER_ERROR;
+    }
+    j = xcalloc(1, sizeof(*j));
+    j->task.cancel = job_cancel;
+    j->client = ctx->client;
+    j->cfg = ctx->cfg;
+    j->what = what;
+    j->pid = pid;
+    j->out_fd = out_fd;
+    j->err_fd = err_fd;
+    j->out = xmalloc(PROCESS_STDOUT_MAX + 1);
+    j->pid_fd = pidfd_for(pid);
+    j->out_watch = aws_client_watch_fd(j->client, out_fd, on_stdout, j);
+    j->err_watch = aws_client_watch_fd(j->client, err_fd, on_stderr, j);
+    if (j->pid_fd >= 0)
+        j->pid_watch = aws_client_watch_fd(j->client, j->pid_fd, on_exit_fd, j);
+    j->timer = aws_client_timer(j->client, process_timeout_ms(), on_deadline, j);
+    ctx->task = &j->task;
+    return PROVIDER_PENDING;
 }
 
 const struct creds_provider creds_provider_process = {"custom-process", provider_process};

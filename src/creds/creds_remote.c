@@ -5,9 +5,10 @@
  * IMDS provider is the last resort and steps aside (SKIP) when the metadata service does
  * not answer, leaving a note for the "no credentials" message.
  *
- * These are link-local (or loopback) services, so requests use a blocking curl easy handle
- * with short timeouts and never a proxy. Response bodies go into one fixed buffer (no
- * realloc copies of secrets) that is wiped after use. */
+ * These are link-local (or loopback) services: their requests are ordinary unsigned
+ * requests on the asking client's connection pool, with short timeouts and never through a
+ * proxy, so a slow metadata service holds up nothing else. The answers are marked secret
+ * (kept in one buffer, wiped). Retries wait on the client's timers, never in a sleep. */
 #include "config.h"
 #include "creds/creds_remote.h"
 
@@ -23,11 +24,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/client.h"
 #include "creds/creds_provider.h"
 #include "util/xalloc.h"
 #include "util/timeutil.h"
 
-#define REMOTE_BODY_MAX (64 * 1024)
 #define REMOTE_TOKEN_MAX (16 * 1024)
 #define CONTAINER_CONNECT_MS 1000
 #define CONTAINER_TOTAL_MS 2000      /* botocore: TIMEOUT_SECONDS = 2 */
@@ -38,104 +39,65 @@
 #define IMDS_DEFAULT_IPV6 "http://[fd00:ec2::254]"
 #define IMDS_TOKEN_TTL "21600"
 
-/* ---- a blocking request -------------------------------------------------------------- */
+/* ---- one request --------------------------------------------------------------------- */
 
-struct fetch {
-    char *body;      /* REMOTE_BODY_MAX + 1, wiped and freed by fetch_done */
-    size_t len;
-    bool overflow;
-    long status;     /* 0: no HTTP answer */
-    CURLcode rc;
-    char errtext[CURL_ERROR_SIZE];
-};
-
-static size_t fetch_write(char *p, size_t size, size_t nmemb, void *ud)
+/* A request to url (as configured: http(s)://host[:port]/path?query), unsigned, never
+ * through a proxy. The headers are "Name", "value" pairs ending in NULL; values may be
+ * secrets (request headers are wiped when freed). */
+static unsigned long remote_send(struct aws_client *c, const char *method, const char *url,
+                                 const char *const *headers, long connect_ms, long total_ms,
+                                 aws_done_fn cb, void *ud)
 {
-    struct fetch *f = ud;
-    size_t n = size * nmemb;
+    struct aws_call_opts o = {.connect_timeout_ms = connect_ms, .timeout_ms = total_ms,
+                              .max_attempts = 1, .no_proxy = true, .secret = true};
+    struct aws_request req;
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
 
-    if (f->len + n > REMOTE_BODY_MAX) {
-        f->overflow = true;
-        return 0;  /* aborts the transfer */
+    aws_request_init(&req, "metadata", "GetCredentials", method);
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
+            port = NULL;
+        if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+            path = NULL;
+        if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+            query = NULL;
+        req.endpoint = xasprintf("%s://%s%s%s", scheme, host, port ? ":" : "",
+                                 port ? port : "");
+        aws_request_set_path(&req, path && *path ? path : "/");
+        if (query) {
+            free(req.query);
+            req.query = xstrdup(query);
+        }
+    } else {
+        req.endpoint = xstrdup(url);   /* the client reports it as an invalid endpoint */
     }
-    memcpy(f->body + f->len, p, n);
-    f->len += n;
-    f->body[f->len] = '\0';
-    return n;
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_free(query);
+    curl_url_cleanup(u);
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        aws_request_add_header(&req, headers[i], headers[i + 1]);
+    return aws_client_call(c, &req, &o, cb, ud);
 }
 
-static void fetch_done(struct fetch *f)
+/* Why a request got no usable answer, for messages: "HTTP 500", or the client's line. */
+static void remote_describe(const struct aws_error *e, char *out, size_t outlen)
 {
-    if (f->body) {
-        explicit_bzero(f->body, REMOTE_BODY_MAX + 1);
-        free(f->body);
-    }
-    f->body = NULL;
-    f->len = 0;
-}
-
-/* One request. headers may carry a secret (Authorization): wiped here after use. */
-static void fetch_run(struct fetch *f, const char *method, const char *url,
-                      struct curl_slist *headers, long connect_ms, long total_ms)
-{
-    CURL *h = curl_easy_init();
-    const char *ca = getenv("AWS_CA_BUNDLE");
-
-    fetch_done(f);
-    f->body = xmalloc(REMOTE_BODY_MAX + 1);
-    f->body[0] = '\0';
-    f->overflow = false;
-    f->status = 0;
-    f->errtext[0] = '\0';
-    if (!h) {
-        f->rc = CURLE_FAILED_INIT;
-        for (struct curl_slist *s = headers; s; s = s->next)
-            explicit_bzero(s->data, strlen(s->data));
-        curl_slist_free_all(headers);
-        return;
-    }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  /* a proxy cannot reach link-local hosts */
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500   /* 7.85 */
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    if (ca && *ca)
-        curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "opsdeck/" PACKAGE_VERSION);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, f->errtext);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
-    if (strcmp(method, "PUT") == 0) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
-        headers = curl_slist_append(headers, "Content-Type:");  /* no form type for PUT */
-    }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    f->rc = curl_easy_perform(h);
-    if (f->rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &f->status);
-    curl_easy_cleanup(h);
-    for (struct curl_slist *s = headers; s; s = s->next)
-        explicit_bzero(s->data, strlen(s->data));
-    curl_slist_free_all(headers);
-}
-
-/* Why a request got no usable answer, for messages. */
-static void fetch_describe(const struct fetch *f, char *out, size_t outlen)
-{
-    if (f->overflow)
-        snprintf(out, outlen, "the answer is larger than %d KiB", REMOTE_BODY_MAX / 1024);
-    else if (f->rc != CURLE_OK)
-        snprintf(out, outlen, "%s", f->errtext[0] ? f->errtext : curl_easy_strerror(f->rc));
+    if (e->kind == AWS_ERR_HTTP)
+        snprintf(out, outlen, "HTTP %ld", e->http_status);
     else
-        snprintf(out, outlen, "HTTP %ld", f->status);
+        snprintf(out, outlen, "%s", e->message);
+}
+
+static void wipe_body(const struct aws_response *resp)
+{
+    if (resp && resp->body.data)
+        explicit_bzero(resp->body.data, resp->body.len);
 }
 
 /* ---- the credentials document -------------------------------------------------------- */
@@ -185,13 +147,6 @@ out:
     return c;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
 
 static const char *env_set(const char *name)
 {
@@ -249,13 +204,13 @@ out:
     return ok;
 }
 
-/* The Authorization header ("Authorization: <token>"), read at each fetch because the
- * token file is rotated; NULL when none is configured; -1 via *failed on error. */
-static char *container_auth_header(struct aws_error *err, bool *failed)
+/* The Authorization header's value, read at each fetch because the token file is rotated;
+ * NULL when none is configured; *failed (with err set) on error. Wipe it after use. */
+static char *container_auth_token(struct aws_error *err, bool *failed)
 {
     const char *path = env_set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     const char *env = env_set("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-    char *token = NULL, *hdr;
+    char *token = NULL;
 
     *failed = false;
     if (path) {
@@ -296,9 +251,105 @@ static char *container_auth_header(struct aws_error *err, bool *failed)
         *failed = true;
         return NULL;
     }
-    hdr = xasprintf("Authorization: %s", token);
-    xfree_secret(token);
-    return hdr;
+    return token;
+}
+
+struct container_job {
+    struct creds_task task;
+    struct aws_client *client;
+    char *url, *what;
+    const char *var;             /* the variable that named the URL */
+    int attempt;
+    unsigned long call, timer;
+};
+
+static void container_free(struct container_job *j)
+{
+    if (j->call)
+        aws_client_cancel(j->client, j->call);
+    if (j->timer)
+        aws_client_unwatch(j->client, j->timer);
+    free(j->url);
+    free(j->what);
+    free(j);
+}
+
+static void container_cancel(struct creds_task *t)
+{
+    container_free((struct container_job *)(void *)t);
+}
+
+static void container_end(struct container_job *j, struct aws_credentials *c,
+                          const struct aws_error *err)
+{
+    j->call = 0;
+    j->task.done(&j->task, c ? PROVIDER_OK : PROVIDER_ERROR, c, c ? NULL : err);
+    container_free(j);
+}
+
+static void container_try(void *ud);
+
+static void container_answer(const struct aws_response *resp, const struct aws_error *err,
+                             void *ud)
+{
+    struct container_job *j = ud;
+    struct aws_error perr;
+    char why[sizeof(err->message) + 64];
+
+    j->call = 0;
+    aws_error_clear(&perr);
+    if (resp) {
+        struct aws_credentials *c = creds_remote_parse(resp->body.data ? resp->body.data : "",
+                                                       resp->body.len, j->what, &perr);
+
+        wipe_body(resp);
+        if (c) {
+            container_end(j, c, NULL);
+            return;
+        }
+    } else {
+        remote_describe(err, why, sizeof(why));
+        aws_error_set(&perr, AWS_ERR_CREDENTIALS, "%s: no credentials after %d attempts "
+                      "(last: %s); check %s and the container's credential agent", j->what,
+                      j->attempt, why, j->var);
+    }
+    if (j->attempt >= CONTAINER_ATTEMPTS) {
+        container_end(j, NULL, &perr);
+        return;
+    }
+    j->timer = aws_client_timer(j->client, CONTAINER_RETRY_SLEEP_MS, container_try, j);
+}
+
+/* One attempt; the token is read again each time because the token file is rotated. */
+static bool container_send(struct container_job *j, struct aws_error *err)
+{
+    bool failed;
+    char *auth;
+
+    j->attempt++;
+    auth = container_auth_token(err, &failed);
+    if (failed)
+        return false;
+    {
+        const char *hdrs[] = {"Accept", "application/json", auth ? "Authorization" : NULL,
+                              auth, NULL};
+
+        j->call = remote_send(j->client, "GET", j->url, hdrs, CONTAINER_CONNECT_MS,
+                              CONTAINER_TOTAL_MS, container_answer, j);
+    }
+    xfree_secret(auth);
+    return true;
+}
+
+static void container_try(void *ud)
+{
+    struct container_job *j = ud;
+    struct aws_error err;
+
+    j->timer = 0;
+    aws_error_clear(&err);
+    if (!container_send(j, &err))
+        container_end(j, NULL, &err);
 }
 
 static enum provider_result provider_container(struct creds_ctx *ctx,
@@ -307,56 +358,38 @@ static enum provider_result provider_container(struct creds_ctx *ctx,
 {
     const char *rel = env_set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     const char *full = env_set("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    const char *var = rel ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" :
-                      "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-    struct fetch f = {0};
-    char *url, *what, why[CURL_ERROR_SIZE + 64];
-    enum provider_result ret = PROVIDER_ERROR;
+    struct container_job *j;
+    char why[256];
 
-    (void)ctx;
+    (void)out;
     if (!rel && !full)
         return PROVIDER_SKIP;
+    j = xcalloc(1, sizeof(*j));
+    j->task.cancel = container_cancel;
+    j->client = ctx->client;
+    j->var = rel ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" :
+                   "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     /* botocore: the relative URI wins, and is always on the ECS agent's address */
-    url = rel ? xasprintf("http://%s%s", CONTAINER_HOST, rel) : xstrdup(full);
-    what = xasprintf("container credentials from %s", url);
-    if (!rel && !container_url_allowed(url, why, sizeof(why))) {
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: refused, %s; fix %s", what, why, var);
-        goto out;
+    j->url = rel ? xasprintf("http://%s%s", CONTAINER_HOST, rel) : xstrdup(full);
+    j->what = xasprintf("container credentials from %s", j->url);
+    if (!rel && !container_url_allowed(j->url, why, sizeof(why))) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: refused, %s; fix %s", j->what, why,
+                      j->var);
+        container_free(j);
+        return PROVIDER_ERROR;
     }
-    for (int attempt = 1; attempt <= CONTAINER_ATTEMPTS; attempt++) {
-        struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: application/json");
-        bool failed;
-        char *auth = container_auth_header(err, &failed);
-
-        if (failed) {
-            curl_slist_free_all(hdrs);
-            goto out;
-        }
-        if (auth) {
-            hdrs = curl_slist_append(hdrs, auth);
-            xfree_secret(auth);
-        }
-        fetch_run(&f, "GET", url, hdrs, CONTAINER_CONNECT_MS, CONTAINER_TOTAL_MS);
-        if (f.rc == CURLE_OK && f.status == 200) {
-            *out = creds_remote_parse(f.body, f.len, what, err);
-            if (*out) {
-                ret = PROVIDER_OK;
-                goto out;
-            }
-        } else {
-            fetch_describe(&f, why, sizeof(why));
-            aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: no credentials after %d attempts "
-                          "(last: %s); check %s and the container's credential agent", what,
-                          attempt, why, var);
-        }
-        if (attempt < CONTAINER_ATTEMPTS)
-            sleep_ms(CONTAINER_RETRY_SLEEP_MS);
+    if (!ctx->client) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "%s: nothing here can make the call", j->what);
+        container_free(j);
+        return PROVIDER_ERROR;
     }
-out:
-    fetch_done(&f);
-    free(what);
-    free(url);
-    return ret;
+    /* a token that cannot be read fails now, before anything is sent */
+    if (!container_send(j, err)) {
+        container_free(j);
+        return PROVIDER_ERROR;
+    }
+    ctx->task = &j->task;
+    return PROVIDER_PENDING;
 }
 
 /* ---- EC2 instance metadata (IMDSv2, v1 fallback as botocore) ------------------------- */
@@ -405,6 +438,222 @@ static bool role_name_valid(const char *s, size_t n)
     return true;
 }
 
+
+enum imds_step { IMDS_TOKEN, IMDS_ROLE, IMDS_CREDS };
+
+struct imds_job {
+    struct creds_task task;
+    struct aws_client *client;
+    char *base, *root;           /* the endpoint as configured; its .../latest */
+    bool v1_disabled;
+    long timeout_ms, attempts;
+    enum imds_step step;
+    long attempt;
+    char *token;                 /* IMDSv2 session token, NULL: IMDSv1 */
+    char role[65];
+    unsigned long call;
+};
+
+static void imds_free(struct imds_job *j)
+{
+    if (j->call)
+        aws_client_cancel(j->client, j->call);
+    xfree_secret(j->token);
+    free(j->base);
+    free(j->root);
+    free(j);
+}
+
+static void imds_cancel(struct creds_task *t)
+{
+    imds_free((struct imds_job *)(void *)t);
+}
+
+/* The end: OK with c, ERROR with err, or SKIP (the note says why) when there is nothing. */
+static void imds_end(struct imds_job *j, enum provider_result r, struct aws_credentials *c,
+                     const struct aws_error *err)
+{
+    j->call = 0;
+    j->task.done(&j->task, r, c, err);
+    imds_free(j);
+}
+
+static void imds_answer(const struct aws_response *resp, const struct aws_error *err,
+                        void *ud);
+
+static void imds_send(struct imds_job *j)
+{
+    char *url;
+
+    j->attempt++;
+    if (j->step == IMDS_TOKEN) {
+        const char *hdrs[] = {"X-aws-ec2-metadata-token-ttl-seconds", IMDS_TOKEN_TTL, NULL};
+
+        url = xasprintf("%s/api/token", j->root);
+        j->call = remote_send(j->client, "PUT", url, hdrs, j->timeout_ms, j->timeout_ms,
+                              imds_answer, j);
+    } else {
+        const char *hdrs[] = {j->token ? "X-aws-ec2-metadata-token" : NULL, j->token, NULL};
+
+        url = xasprintf("%s/meta-data/iam/security-credentials/%s", j->root,
+                        j->step == IMDS_CREDS ? j->role : "");
+        j->call = remote_send(j->client, "GET", url, hdrs, j->timeout_ms, j->timeout_ms,
+                              imds_answer, j);
+    }
+    free(url);
+}
+
+static void imds_next(struct imds_job *j, enum imds_step step)
+{
+    j->step = step;
+    j->attempt = 0;
+    imds_send(j);
+}
+
+/* The token step's answer. */
+static void imds_token(struct imds_job *j, const struct aws_response *resp,
+                       const struct aws_error *err)
+{
+    long status = resp ? resp->status : err->http_status;
+    char why[sizeof(err->message) + 64];
+
+    /* these are answers, not failures: asking again will not change them */
+    if (!resp && err->kind != AWS_ERR_HTTP) {
+        if (j->attempt < j->attempts) {
+            imds_send(j);
+            return;
+        }
+        /* botocore would retry without a token; a service that did not answer the PUT will
+         * not answer the GET either, so stop here rather than wait twice. */
+        remote_describe(err, why, sizeof(why));
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
+                 "did not answer (%.250s)", j->base, why);
+        imds_end(j, PROVIDER_SKIP, NULL, NULL);
+        return;
+    }
+    if (!resp && status != 400 && status != 403 && status != 404 && status != 405 &&
+        j->attempt < j->attempts) {
+        imds_send(j);
+        return;
+    }
+    if (resp && resp->body.len > 0 && !memchr(resp->body.data, '\n', resp->body.len) &&
+        !memchr(resp->body.data, '\r', resp->body.len)) {
+        j->token = xstrndup(resp->body.data, resp->body.len);
+    } else if (status == 400 || j->v1_disabled) {
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
+                 "gave no session token (HTTP %ld)%s", j->base, status,
+                 j->v1_disabled ? " and IMDSv1 is disabled" : "");
+        imds_end(j, PROVIDER_SKIP, NULL, NULL);
+        return;
+    }
+    imds_next(j, IMDS_ROLE);
+}
+
+/* The role step's answer. */
+static void imds_role(struct imds_job *j, const struct aws_response *resp,
+                      const struct aws_error *err)
+{
+    char why[sizeof(err->message) + 64];
+    size_t n;
+
+    if (!resp || resp->body.len == 0) {
+        if (j->attempt < j->attempts) {
+            imds_send(j);
+            return;
+        }
+        if (resp)
+            snprintf(why, sizeof(why), "empty answer");
+        else
+            remote_describe(err, why, sizeof(why));
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
+                 "gave no instance profile role (%.250s)", j->base, why);
+        imds_end(j, PROVIDER_SKIP, NULL, NULL);
+        return;
+    }
+    n = strcspn(resp->body.data, "\r\n");
+    if (!role_name_valid(resp->body.data, n)) {
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
+                 "gave a role name that is not an IAM role name", j->base);
+        imds_end(j, PROVIDER_SKIP, NULL, NULL);
+        return;
+    }
+    memcpy(j->role, resp->body.data, n);
+    j->role[n] = '\0';
+    imds_next(j, IMDS_CREDS);
+}
+
+/* The credentials step's answer. */
+static void imds_creds(struct imds_job *j, const struct aws_response *resp,
+                       const struct aws_error *err)
+{
+    char why[sizeof(err->message) + 64], *what;
+    cJSON *doc;
+    const cJSON *secret, *code;
+    struct aws_credentials *c;
+    struct aws_error perr;
+
+    if (!resp || resp->body.len == 0) {
+        if (j->attempt < j->attempts) {
+            imds_send(j);
+            return;
+        }
+        if (resp)
+            snprintf(why, sizeof(why), "HTTP %ld", resp->status);
+        else
+            remote_describe(err, why, sizeof(why));
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
+                 "gave no credentials for role %s (%.250s)", j->base, j->role, why);
+        imds_end(j, PROVIDER_SKIP, NULL, NULL);
+        return;
+    }
+    doc = cJSON_ParseWithLength(resp->body.data, resp->body.len);
+    secret = cJSON_GetObjectItemCaseSensitive(doc, "SecretAccessKey");
+    code = cJSON_GetObjectItemCaseSensitive(doc, "Code");
+    /* botocore: a 200 without the credential fields (an error document with Code and
+     * Message) means "none here", not an error */
+    if (!secret) {
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at "
+                 "%s gave no credentials for role %s%s%.40s%s", j->base, j->role,
+                 cJSON_IsString(code) ? " (Code " : "",
+                 cJSON_IsString(code) ? code->valuestring : "",
+                 cJSON_IsString(code) ? ")" : "");
+        for (char *p = remote_note; *p; p++)  /* Code is untrusted text */
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+                *p = '?';
+        json_wipe(doc);
+        cJSON_Delete(doc);
+        imds_end(j, PROVIDER_SKIP, NULL, NULL);
+        return;
+    }
+    json_wipe(doc);
+    cJSON_Delete(doc);
+    what = xasprintf("instance profile role %s (%s)", j->role, j->token ? "IMDSv2" : "IMDSv1");
+    aws_error_clear(&perr);
+    c = creds_remote_parse(resp->body.data, resp->body.len, what, &perr);
+    free(what);
+    imds_end(j, c ? PROVIDER_OK : PROVIDER_ERROR, c, c ? NULL : &perr);
+}
+
+static void imds_answer(const struct aws_response *resp, const struct aws_error *err,
+                        void *ud)
+{
+    struct imds_job *j = ud;
+
+    j->call = 0;
+    switch (j->step) {
+    case IMDS_TOKEN:
+        imds_token(j, resp, err);
+        break;
+    case IMDS_ROLE:
+        imds_role(j, resp, err);
+        break;
+    case IMDS_CREDS:
+        imds_creds(j, resp, err);
+        break;
+    }
+    wipe_body(resp);
+}
+
 static enum provider_result provider_imds(struct creds_ctx *ctx, struct aws_credentials **out,
                                           struct aws_error *err)
 {
@@ -412,18 +661,10 @@ static enum provider_result provider_imds(struct creds_ctx *ctx, struct aws_cred
                                     "ec2_metadata_service_endpoint");
     const char *mode = imds_setting(ctx, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
                                     "ec2_metadata_service_endpoint_mode");
-    bool v1_disabled = setting_true(imds_setting(ctx, "AWS_EC2_METADATA_V1_DISABLED",
-                                                 "ec2_metadata_v1_disabled"));
-    long timeout_ms = 1000 * setting_long(imds_setting(ctx, "AWS_METADATA_SERVICE_TIMEOUT",
-                                                       "metadata_service_timeout"), 1, 60);
-    long attempts = setting_long(imds_setting(ctx, "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
-                                              "metadata_service_num_attempts"), 1, 10);
-    struct fetch f = {0};
-    char *root, *url, *token = NULL, *token_hdr = NULL, *what;
-    char role[65], why[CURL_ERROR_SIZE + 64];
+    struct imds_job *j;
     size_t n;
-    enum provider_result ret = PROVIDER_SKIP;
 
+    (void)out;
     remote_note[0] = '\0';
     if (setting_true(getenv("AWS_EC2_METADATA_DISABLED")))
         return PROVIDER_SKIP;
@@ -435,107 +676,26 @@ static enum provider_result provider_imds(struct creds_ctx *ctx, struct aws_cred
                       "not a valid URL; fix it, or set AWS_EC2_METADATA_DISABLED=true", base);
         return PROVIDER_ERROR;
     }
+    if (!ctx->client) {
+        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
+                 "was not asked (nothing here can make the call)", base);
+        return PROVIDER_SKIP;
+    }
+    j = xcalloc(1, sizeof(*j));
+    j->task.cancel = imds_cancel;
+    j->client = ctx->client;
+    j->v1_disabled = setting_true(imds_setting(ctx, "AWS_EC2_METADATA_V1_DISABLED",
+                                               "ec2_metadata_v1_disabled"));
+    j->timeout_ms = 1000 * setting_long(imds_setting(ctx, "AWS_METADATA_SERVICE_TIMEOUT",
+                                                     "metadata_service_timeout"), 1, 60);
+    j->attempts = setting_long(imds_setting(ctx, "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+                                            "metadata_service_num_attempts"), 1, 10);
+    j->base = xstrdup(base);
     n = strlen(base);
-    root = xasprintf("%.*s/latest", (int)(n && base[n - 1] == '/' ? n - 1 : n), base);
-
-    /* 1. the session token */
-    url = xasprintf("%s/api/token", root);
-    for (long i = 0; i < attempts; i++) {
-        fetch_run(&f, "PUT", url, curl_slist_append(NULL, "X-aws-ec2-metadata-token-ttl-seconds: "
-                                                    IMDS_TOKEN_TTL), timeout_ms, timeout_ms);
-        if (f.rc == CURLE_OK && (f.status == 200 || f.status == 400 || f.status == 403 ||
-                                 f.status == 404 || f.status == 405))
-            break;
-    }
-    free(url);
-    if (f.rc != CURLE_OK) {
-        /* botocore would retry without a token; a service that did not answer the PUT will
-         * not answer the GET either, so stop here rather than wait twice. */
-        fetch_describe(&f, why, sizeof(why));
-        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
-                 "did not answer (%s)", base, why);
-        goto out;
-    }
-    if (f.status == 200 && f.len > 0 && !memchr(f.body, '\n', f.len) &&
-        !memchr(f.body, '\r', f.len)) {
-        token = xstrdup(f.body);
-        token_hdr = xasprintf("X-aws-ec2-metadata-token: %s", token);
-    } else if (f.status == 400 || v1_disabled) {
-        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
-                 "gave no session token (HTTP %ld)%s", base, f.status,
-                 v1_disabled ? " and IMDSv1 is disabled" : "");
-        goto out;
-    }
-
-    /* 2. the role name */
-    url = xasprintf("%s/meta-data/iam/security-credentials/", root);
-    for (long i = 0; i < attempts; i++) {
-        fetch_run(&f, "GET", url, token_hdr ? curl_slist_append(NULL, token_hdr) : NULL,
-                  timeout_ms, timeout_ms);
-        if (f.rc == CURLE_OK && f.status == 200 && f.len > 0)
-            break;
-    }
-    free(url);
-    if (f.rc != CURLE_OK || f.status != 200 || f.len == 0) {
-        fetch_describe(&f, why, sizeof(why));
-        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
-                 "gave no instance profile role (%s)", base, f.rc == CURLE_OK &&
-                 f.status == 200 ? "empty answer" : why);
-        goto out;
-    }
-    n = strcspn(f.body, "\r\n");
-    if (!role_name_valid(f.body, n)) {
-        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
-                 "gave a role name that is not an IAM role name", base);
-        goto out;
-    }
-    memcpy(role, f.body, n);
-    role[n] = '\0';
-
-    /* 3. the role's credentials */
-    url = xasprintf("%s/meta-data/iam/security-credentials/%s", root, role);
-    what = xasprintf("instance profile role %s (%s)", role, token ? "IMDSv2" : "IMDSv1");
-    for (long i = 0; i < attempts; i++) {
-        fetch_run(&f, "GET", url, token_hdr ? curl_slist_append(NULL, token_hdr) : NULL,
-                  timeout_ms, timeout_ms);
-        if (f.rc == CURLE_OK && f.status == 200 && f.len > 0)
-            break;
-    }
-    free(url);
-    if (f.rc != CURLE_OK || f.status != 200) {
-        fetch_describe(&f, why, sizeof(why));
-        snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at %s "
-                 "gave no credentials for role %s (%s)", base, role, why);
-    } else {
-        cJSON *doc = cJSON_ParseWithLength(f.body, f.len);
-        const cJSON *secret = cJSON_GetObjectItemCaseSensitive(doc, "SecretAccessKey");
-        const cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "Code");
-
-        /* botocore: a 200 without the credential fields (an error document with Code and
-         * Message) means "none here", not an error */
-        if (!secret) {
-            snprintf(remote_note, sizeof(remote_note), "the EC2 instance metadata service at "
-                     "%s gave no credentials for role %s%s%.40s%s", base, role,
-                     cJSON_IsString(code) ? " (Code " : "",
-                     cJSON_IsString(code) ? code->valuestring : "",
-                     cJSON_IsString(code) ? ")" : "");
-            for (char *p = remote_note; *p; p++)  /* Code is untrusted text */
-                if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-                    *p = '?';
-        } else {
-            *out = creds_remote_parse(f.body, f.len, what, err);
-            ret = *out ? PROVIDER_OK : PROVIDER_ERROR;
-        }
-        json_wipe(doc);
-        cJSON_Delete(doc);
-    }
-    free(what);
-out:
-    fetch_done(&f);
-    xfree_secret(token_hdr);
-    xfree_secret(token);
-    free(root);
-    return ret;
+    j->root = xasprintf("%.*s/latest", (int)(n && base[n - 1] == '/' ? n - 1 : n), base);
+    imds_next(j, IMDS_TOKEN);
+    ctx->task = &j->task;
+    return PROVIDER_PENDING;
 }
 
 const struct creds_provider creds_provider_container = {"container-role", provider_container};

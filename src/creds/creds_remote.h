@@ -1,7 +1,7 @@
-/* creds_remote.h - credential_process, container and EC2 instance metadata providers:
- * what they export besides their struct creds_provider (declared in creds_provider.h).
+/* creds_remote.h - container and EC2 instance metadata providers (creds_remote.c): what
+ * they export besides their struct creds_provider (declared in creds_provider.h).
  *
- * The parsers are exported so unit tests can feed them malformed input. */
+ * The parser is exported so unit tests can feed it malformed input. */
 #ifndef OPSDECK_CREDS_REMOTE_H
 #define OPSDECK_CREDS_REMOTE_H
 
@@ -9,19 +9,6 @@
 
 #include "core/awserr.h"
 #include "creds/creds.h"
-
-/* Splits a credential_process command line as Python's shlex.split (POSIX mode, no
- * comments) does, which is what botocore runs, without a shell. Returns a NULL-terminated
- * argv (free with creds_argv_free), or NULL with *why set to a static reason ("no closing
- * quotation", "no escaped character"). An empty line gives an argv with no words. */
-char **creds_shell_split(const char *line, const char **why);
-void creds_argv_free(char **argv);
-
-/* Parses credential_process output (JSON, Version 1). what names the step for messages
- * ("profile dev: credential_process helper"); it is also the credential's source. NULL with
- * err set for anything malformed; secrets in the parse tree are wiped either way. */
-struct aws_credentials *creds_process_parse(const char *json, size_t len, const char *what,
-                                            struct aws_error *err);
 
 /* Parses a container or IMDS credentials document ({AccessKeyId, SecretAccessKey, Token,
  * Expiration}; every field required, as botocore). NULL with err set otherwise. */

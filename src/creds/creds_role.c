@@ -10,10 +10,16 @@
  * The MFA session provider is NOT something the AWS CLI does (botocore ignores mfa_serial
  * on a profile without role_arn); aws-vault and similar tools do, and on-call engineers whose
  * IAM policies demand aws:MultiFactorAuthPresent need it. It runs only for the active profile
- * (depth 0), so source_profile chains resolve exactly as botocore resolves them. */
+ * (depth 0), so source_profile chains resolve exactly as botocore resolves them.
+ *
+ * Both run in steps on the loop (struct sts_job): the source credentials (a source_profile
+ * may itself be refreshing: the job waits in its queue), the MFA code (the console's prompt
+ * line answers later), then the STS call. Each step goes on at once when it can, so a
+ * profile whose every step is at hand still answers on the first ask but for the call. */
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,18 +50,21 @@ static int profile_int(struct creds_ctx *ctx, const char *key, int64_t min, int6
     return 0;
 }
 
-/* The MFA code for serial, 6 digits: from --mfa-code or the prompt. */
-static int mfa_code_get(struct creds_ctx *ctx, const char *serial, char *code, size_t len,
-                        struct aws_error *err)
+/* The error for an MFA code that could not be had. */
+static void mfa_none(const struct creds_ctx *ctx, const char *serial, struct aws_error *err)
+{
+    aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s needs an MFA code for %s "
+                  "(mfa_serial) and got none: pass --mfa-code CODE (6 digits), or run "
+                  "opsdeck on a terminal to be asked", ctx->profile, serial);
+}
+
+/* An MFA code is the 6 digits the device shows; anything else is refused before it is
+ * sent (and wiped). */
+static int mfa_code_check(const struct creds_ctx *ctx, const char *serial, char *code,
+                          size_t len, struct aws_error *err)
 {
     size_t n;
 
-    if (!ctx->cm || creds_manager_mfa_code(ctx->cm, ctx->profile, serial, code, len) != 0) {
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s needs an MFA code for %s "
-                      "(mfa_serial) and got none: pass --mfa-code CODE (6 digits), or run "
-                      "opsdeck on a terminal to be asked", ctx->profile, serial);
-        return -1;
-    }
     for (n = 0; isdigit((unsigned char)code[n]); n++)
         ;
     if (n != 6 || code[n] != '\0') {
@@ -130,26 +139,14 @@ static void sts_error(struct aws_error *err, const char *profile, const char *wh
     memcpy(err->endpoint, e.endpoint, sizeof(err->endpoint));
 }
 
-/* Sends req signed with signer and parses the temporary credentials from the answer. The
- * response body holds secrets: wiped before it is freed. */
-static int sts_fetch(struct creds_ctx *ctx, const struct aws_credentials *signer,
-                     struct aws_request *req, bool assume, struct sts_credentials *out,
-                     struct aws_error *err)
+static void source_found_none(const struct creds_ctx *ctx, const char *source,
+                              struct aws_error *err)
 {
-    struct aws_response resp;
-    int rc;
-
-    if (creds_call(ctx, signer, req, &resp, err) < 0) {
-        aws_request_done(req);
-        return -1;
-    }
-    aws_request_done(req);
-    rc = assume ? sts_assume_role_parse(&resp, out, err)
-                : sts_get_session_token_parse(&resp, out, err);
-    if (resp.body.data)
-        explicit_bzero(resp.body.data, resp.body.len);
-    aws_response_done(&resp);
-    return rc;
+    aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: credential_source = %s found no "
+                  "credentials%s", ctx->profile, source, strcmp(source, "Ec2InstanceMetadata")
+                  == 0 ? " (is AWS_EC2_METADATA_DISABLED set, or is this not an EC2 "
+                  "instance?)" : " (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are "
+                  "not set)");
 }
 
 /* Source credentials from credential_source (Environment, Ec2InstanceMetadata,
@@ -190,13 +187,9 @@ static enum provider_result credential_source_get(struct creds_ctx *ctx, const c
                       ctx->profile, source);
         return PROVIDER_ERROR;
     }
-    r = p->resolve(ctx, out, err);
+    r = p->resolve(ctx, out, err);   /* PENDING: ctx->task is that provider's work */
     if (r == PROVIDER_SKIP) {
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: credential_source = %s found "
-                      "no credentials%s", ctx->profile, source,
-                      p == &creds_provider_imds ? " (is AWS_EC2_METADATA_DISABLED set, or is "
-                      "this not an EC2 instance?)" : " (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI "
-                      "and _FULL_URI are not set)");
+        source_found_none(ctx, source, err);
         return PROVIDER_ERROR;
     }
     return r;
@@ -215,6 +208,260 @@ static struct aws_credentials *self_static_keys(struct creds_ctx *ctx)
                      "static keys");
 }
 
+
+/* ---- one STS refresh, in steps ------------------------------------------------------- */
+
+struct sts_job {
+    struct creds_task task;
+    struct creds_ctx ctx;           /* the profile's; its strings are the config's */
+    bool assume;                    /* AssumeRole; false: GetSessionToken */
+    /* where the source credentials come from, for the source step */
+    const char *src_profile;        /* a source_profile (the cache's queue, src_wait) */
+    const char *src_kind;           /* a credential_source provider (src_task) */
+    struct cred_waiter src_wait;
+    struct creds_task *src_task;
+    struct aws_credentials *src;
+    /* the call */
+    const char *role, *serial;
+    struct sts_assume_role_params arp;
+    struct sts_session_token_params stp;
+    char session_name[40];
+    char *via;                      /* "profile base", "credential_source Environment" */
+    unsigned long mfa_id;
+    unsigned long call;
+};
+
+static void job_free(struct sts_job *j)
+{
+    if (j->src_wait.queue)
+        creds_unwait(j->ctx.cm, &j->src_wait);
+    if (j->src_task)
+        j->src_task->cancel(j->src_task);
+    if (j->mfa_id)
+        creds_mfa_withdraw(j->ctx.cm, j->mfa_id);
+    if (j->call)
+        aws_client_cancel(j->ctx.client, j->call);
+    aws_credentials_free(j->src);
+    free(j->via);
+    free(j);
+}
+
+static void job_cancel(struct creds_task *t)
+{
+    job_free((struct sts_job *)(void *)t);
+}
+
+/* An asynchronous step ended the job. */
+static void job_end(struct sts_job *j, enum provider_result r, struct aws_credentials *c,
+                    const struct aws_error *err)
+{
+    j->task.done(&j->task, r, c, err);
+    job_free(j);
+}
+
+static enum provider_result job_source(struct sts_job *j, struct aws_credentials **out,
+                                       struct aws_error *err);
+static enum provider_result job_mfa(struct sts_job *j, struct aws_credentials **out,
+                                    struct aws_error *err);
+static enum provider_result job_call(struct sts_job *j, char *code,
+                                     struct aws_credentials **out, struct aws_error *err);
+
+/* The answer of AssumeRole or GetSessionToken. The body holds secrets: wiped. */
+static void job_answer(const struct aws_response *resp, const struct aws_error *err,
+                       void *ud)
+{
+    struct sts_job *j = ud;
+    struct sts_credentials sc;
+    struct aws_error e;
+    struct aws_credentials *c;
+    char *what;
+    int rc;
+
+    j->call = 0;
+    aws_error_clear(&e);
+    if (!resp) {
+        e = *err;
+        rc = -1;
+    } else {
+        rc = j->assume ? sts_assume_role_parse(resp, &sc, &e)
+                       : sts_get_session_token_parse(resp, &sc, &e);
+        if (resp->body.data)
+            explicit_bzero(resp->body.data, resp->body.len);
+    }
+    if (rc < 0) {
+        what = j->assume ? xasprintf("AssumeRole %s via %s", j->role, j->via)
+                         : xasprintf("GetSessionToken with MFA device %s", j->serial);
+        sts_error(&e, j->ctx.profile, what, j->assume, j->serial != NULL);
+        free(what);
+        job_end(j, PROVIDER_ERROR, NULL, &e);
+        return;
+    }
+    what = j->assume ? xasprintf("profile %s: role %s via %s%s", j->ctx.profile, j->role,
+                                 j->via, j->serial ? " (MFA)" : "")
+                     : xasprintf("profile %s: MFA session (GetSessionToken, %s) for static "
+                                 "keys", j->ctx.profile, j->serial);
+    c = creds_new(sc.access_key_id, sc.secret_access_key, sc.session_token,
+                  (time_t)sc.expiration, what);
+    sts_credentials_free(&sc);
+    free(what);
+    job_end(j, PROVIDER_OK, c, NULL);
+}
+
+/* The call step: sends the request signed with the source credentials. */
+static enum provider_result job_call(struct sts_job *j, char *code,
+                                     struct aws_credentials **out, struct aws_error *err)
+{
+    struct aws_request req;
+
+    (void)out;
+    if (j->serial && mfa_code_check(&j->ctx, j->serial, code, MFA_CODE_MAX, err) < 0)
+        return PROVIDER_ERROR;
+    if (j->assume) {
+        j->arp.serial_number = j->serial;
+        j->arp.token_code = j->serial ? code : NULL;
+        sts_assume_role_request(&req, &j->arp);
+    } else {
+        j->stp.serial_number = j->serial;
+        j->stp.token_code = code;
+        sts_get_session_token_request(&req, &j->stp);
+    }
+    if (j->serial)
+        explicit_bzero(code, MFA_CODE_MAX);
+    j->call = creds_call(&j->ctx, j->src, &req, job_answer, j, err);
+    aws_request_done(&req);
+    return j->call ? PROVIDER_PENDING : PROVIDER_ERROR;
+}
+
+static void job_mfa_answer(void *ud, const char *answer)
+{
+    struct sts_job *j = ud;
+    struct aws_credentials *c = NULL;
+    struct aws_error err;
+    enum provider_result r;
+    char code[MFA_CODE_MAX];
+
+    j->mfa_id = 0;
+    aws_error_clear(&err);
+    if (!answer || snprintf(code, sizeof(code), "%s", answer) >= (int)sizeof(code)) {
+        mfa_none(&j->ctx, j->serial, &err);
+        r = PROVIDER_ERROR;
+    } else {
+        r = job_call(j, code, &c, &err);
+    }
+    explicit_bzero(code, sizeof(code));
+    if (r != PROVIDER_PENDING)
+        job_end(j, r, c, &err);
+}
+
+/* The MFA step: a code at once (--mfa-code, the /dev/tty prompt) goes straight on to the
+ * call; the console's prompt line answers later (job_mfa_answer). */
+static enum provider_result job_mfa(struct sts_job *j, struct aws_credentials **out,
+                                    struct aws_error *err)
+{
+    char code[MFA_CODE_MAX];
+    enum provider_result r;
+    int got;
+
+    if (!j->serial)
+        return job_call(j, code, out, err);
+    got = creds_mfa_request(&j->ctx, j->serial, code, sizeof(code), job_mfa_answer, j,
+                            &j->mfa_id);
+    if (got == 0)
+        return PROVIDER_PENDING;
+    if (got < 0) {
+        mfa_none(&j->ctx, j->serial, err);
+        return PROVIDER_ERROR;
+    }
+    r = job_call(j, code, out, err);
+    explicit_bzero(code, sizeof(code));
+    return r;
+}
+
+static void job_source_woken(struct cred_waiter *w, const struct aws_error *err)
+{
+    struct sts_job *j = (struct sts_job *)(void *)((char *)w - offsetof(struct sts_job,
+                                                                        src_wait));
+    struct aws_credentials *c = NULL;
+    struct aws_error e;
+    enum provider_result r;
+
+    aws_error_clear(&e);
+    if (err) {
+        job_end(j, PROVIDER_ERROR, NULL, err);   /* the source's own line says it all */
+        return;
+    }
+    r = job_source(j, &c, &e);   /* ask again: it is in the cache now */
+    if (r != PROVIDER_PENDING)
+        job_end(j, r, c, &e);
+}
+
+static void job_source_done(struct creds_task *t, enum provider_result r,
+                            struct aws_credentials *c, const struct aws_error *err)
+{
+    struct sts_job *j = t->owner;
+    struct aws_credentials *out = NULL;
+    struct aws_error e;
+
+    j->src_task = NULL;
+    aws_error_clear(&e);
+    if (r == PROVIDER_SKIP) {
+        source_found_none(&j->ctx, j->src_kind, &e);
+        r = PROVIDER_ERROR;
+    } else if (r == PROVIDER_ERROR) {
+        e = *err;
+    }
+    if (r == PROVIDER_OK) {
+        j->src = c;
+        r = job_mfa(j, &out, &e);
+    }
+    if (r != PROVIDER_PENDING)
+        job_end(j, r, out, &e);
+}
+
+/* The source step: the credentials AssumeRole is signed with. */
+static enum provider_result job_source(struct sts_job *j, struct aws_credentials **out,
+                                       struct aws_error *err)
+{
+    enum provider_result r;
+
+    if (j->src)
+        return job_mfa(j, out, err);
+    if (j->src_profile) {
+        r = creds_resolve_profile(&j->ctx, j->src_profile, &j->src, err, &j->src_wait);
+    } else {
+        j->ctx.task = NULL;
+        r = credential_source_get(&j->ctx, j->src_kind, &j->src, err);
+        if (r == PROVIDER_PENDING) {
+            j->src_task = j->ctx.task;
+            j->ctx.task = NULL;
+            j->src_task->done = job_source_done;
+            j->src_task->owner = j;
+        }
+    }
+    if (r != PROVIDER_OK)
+        return r;
+    return job_mfa(j, out, err);
+}
+
+/* Runs the job's first steps now; PENDING hands the job to the caller as ctx->task. */
+static enum provider_result job_start(struct sts_job *j, struct creds_ctx *ctx,
+                                      struct aws_credentials **out, struct aws_error *err)
+{
+    enum provider_result r;
+
+    j->task.cancel = job_cancel;
+    j->src_wait.wake = job_source_woken;
+    r = job_source(j, out, err);
+    if (r == PROVIDER_PENDING) {
+        ctx->task = &j->task;
+        return r;
+    }
+    job_free(j);
+    return r;
+}
+
+/* ---- assume role --------------------------------------------------------------------- */
+
 static enum provider_result provider_assume_role(struct creds_ctx *ctx,
                                                  struct aws_credentials **out,
                                                  struct aws_error *err)
@@ -222,14 +469,8 @@ static enum provider_result provider_assume_role(struct creds_ctx *ctx,
     const char *role = creds_profile_value(ctx, "role_arn");
     const char *src_profile = creds_profile_value(ctx, "source_profile");
     const char *src_kind = creds_profile_value(ctx, "credential_source");
-    const char *serial = creds_profile_value(ctx, "mfa_serial");
     const char *name = creds_profile_value(ctx, "role_session_name");
-    struct sts_assume_role_params p = {0};
-    struct aws_credentials *src = NULL;
-    struct sts_credentials sc;
-    struct aws_request req;
-    enum provider_result r;
-    char code[MFA_CODE_MAX], gen_name[40], *what, *via;
+    struct sts_job *j;
     int64_t duration;
 
     /* botocore leaves role_arn + web_identity_token_file to the web identity provider. */
@@ -255,59 +496,32 @@ static enum provider_result provider_assume_role(struct creds_ctx *ctx,
                       ctx->cfg->config_file);
         return PROVIDER_ERROR;
     }
+    j = xcalloc(1, sizeof(*j));
+    j->ctx = *ctx;
+    j->assume = true;
+    j->role = role;
+    j->serial = creds_profile_value(ctx, "mfa_serial");
     if (!name) {
         /* botocore uses "botocore-session-<time>"; ours says which tool it was in CloudTrail */
-        snprintf(gen_name, sizeof(gen_name), "opsdeck-%lld", (long long)time(NULL));
-        name = gen_name;
+        snprintf(j->session_name, sizeof(j->session_name), "opsdeck-%lld",
+                 (long long)time(NULL));
+        name = j->session_name;
     }
-
+    j->arp.role_arn = role;
+    j->arp.session_name = name;
+    j->arp.duration_seconds = (int)duration;
+    j->arp.external_id = creds_profile_value(ctx, "external_id");
     if (src_profile && strcmp(src_profile, ctx->profile) == 0 &&
-        (src = self_static_keys(ctx)) != NULL) {
-        via = xasprintf("its own static keys");
+        (j->src = self_static_keys(ctx)) != NULL) {
+        j->via = xasprintf("its own static keys");
     } else if (src_profile) {
-        r = creds_resolve_profile(ctx, src_profile, &src, err);
-        if (r != PROVIDER_OK)
-            return r;
-        via = xasprintf("profile %s", src_profile);
+        j->src_profile = src_profile;
+        j->via = xasprintf("profile %s", src_profile);
     } else {
-        r = credential_source_get(ctx, src_kind, &src, err);
-        if (r != PROVIDER_OK)
-            return r;
-        via = xasprintf("credential_source %s", src_kind);
+        j->src_kind = src_kind;
+        j->via = xasprintf("credential_source %s", src_kind);
     }
-
-    if (serial && mfa_code_get(ctx, serial, code, sizeof(code), err) < 0) {
-        aws_credentials_free(src);
-        free(via);
-        return PROVIDER_ERROR;
-    }
-    p.role_arn = role;
-    p.session_name = name;
-    p.duration_seconds = (int)duration;
-    p.external_id = creds_profile_value(ctx, "external_id");
-    p.serial_number = serial;
-    p.token_code = serial ? code : NULL;
-    sts_assume_role_request(&req, &p);
-    if (serial)
-        explicit_bzero(code, sizeof(code));
-    what = xasprintf("AssumeRole %s via %s", role, via);
-    if (sts_fetch(ctx, src, &req, true, &sc, err) < 0) {
-        sts_error(err, ctx->profile, what, true, serial != NULL);
-        aws_credentials_free(src);
-        free(what);
-        free(via);
-        return PROVIDER_ERROR;
-    }
-    aws_credentials_free(src);
-    free(what);
-    what = xasprintf("profile %s: role %s via %s%s", ctx->profile, role, via,
-                     serial ? " (MFA)" : "");
-    *out = creds_new(sc.access_key_id, sc.secret_access_key, sc.session_token,
-                     (time_t)sc.expiration, what);
-    sts_credentials_free(&sc);
-    free(what);
-    free(via);
-    return PROVIDER_OK;
+    return job_start(j, ctx, out, err);
 }
 
 const struct creds_provider creds_provider_assume_role = {"assume-role", provider_assume_role};
@@ -321,11 +535,7 @@ static enum provider_result provider_mfa_session(struct creds_ctx *ctx,
     const char *serial = creds_profile_value(ctx, "mfa_serial");
     const char *akid = creds_profile_value(ctx, "aws_access_key_id");
     const char *secret = creds_profile_value(ctx, "aws_secret_access_key");
-    struct sts_session_token_params p = {0};
-    struct aws_credentials *src;
-    struct sts_credentials sc;
-    struct aws_request req;
-    char code[MFA_CODE_MAX], *what;
+    struct sts_job *j;
     int64_t duration;
 
     /* Only the active profile, only long-term keys: a session token means the keys are
@@ -338,30 +548,12 @@ static enum provider_result provider_mfa_session(struct creds_ctx *ctx,
     /* IAM users may ask for up to 36 hours */
     if (profile_int(ctx, "duration_seconds", 900, 129600, &duration, err) < 0)
         return PROVIDER_ERROR;
-    if (mfa_code_get(ctx, serial, code, sizeof(code), err) < 0)
-        return PROVIDER_ERROR;
-    p.duration_seconds = (int)duration;
-    p.serial_number = serial;
-    p.token_code = code;
-    sts_get_session_token_request(&req, &p);
-    explicit_bzero(code, sizeof(code));
-    src = creds_new(akid, secret, NULL, 0, "static keys");
-    what = xasprintf("GetSessionToken with MFA device %s", serial);
-    if (sts_fetch(ctx, src, &req, false, &sc, err) < 0) {
-        sts_error(err, ctx->profile, what, false, true);
-        aws_credentials_free(src);
-        free(what);
-        return PROVIDER_ERROR;
-    }
-    aws_credentials_free(src);
-    free(what);
-    what = xasprintf("profile %s: MFA session (GetSessionToken, %s) for static keys",
-                     ctx->profile, serial);
-    *out = creds_new(sc.access_key_id, sc.secret_access_key, sc.session_token,
-                     (time_t)sc.expiration, what);
-    sts_credentials_free(&sc);
-    free(what);
-    return PROVIDER_OK;
+    j = xcalloc(1, sizeof(*j));
+    j->ctx = *ctx;
+    j->serial = serial;
+    j->stp.duration_seconds = (int)duration;
+    j->src = creds_new(akid, secret, NULL, 0, "static keys");
+    return job_start(j, ctx, out, err);
 }
 
 const struct creds_provider creds_provider_mfa_session = {"mfa-session", provider_mfa_session};

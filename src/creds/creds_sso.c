@@ -393,71 +393,122 @@ out:
 /* The fix the user runs, for every "log in again" error. */
 #define LOGIN_FIX "run `opsdeck login --sso %s` (or `aws sso login --profile %s`)"
 
-/* SSO-OIDC CreateToken with the refresh token; on success t holds the new token (and the
- * cache file is rewritten). -1 leaves t as it was. */
-static int token_refresh(struct creds_ctx *ctx, const struct sso_profile *p,
-                         struct sso_token *t, const char *path, struct aws_error *err)
+/* One refresh on the loop: an SSO-OIDC token refresh when the cached token is near its
+ * end, then the portal's GetRoleCredentials. */
+struct sso_job {
+    struct creds_task task;
+    struct creds_ctx ctx;
+    struct sso_profile p;
+    struct sso_token t;
+    char *path;                 /* the token cache file */
+    bool refreshing;            /* the call under way is the OIDC token refresh */
+    char refresh_msg[300];      /* why a token refresh failed, for the expired-token error */
+    unsigned long call;
+};
+
+static void sso_job_free(struct sso_job *j)
+{
+    if (j->call)
+        aws_client_cancel(j->ctx.client, j->call);
+    sso_token_done(&j->t);
+    sso_profile_done(&j->p);
+    free(j->path);
+    free(j);
+}
+
+static void sso_job_cancel(struct creds_task *t)
+{
+    sso_job_free((struct sso_job *)(void *)t);
+}
+
+static void sso_answer(const struct aws_response *resp, const struct aws_error *err,
+                       void *ud);
+
+/* SSO-OIDC CreateToken with the refresh token. 0: sent; -1 with err. */
+static int token_refresh_send(struct sso_job *j, struct aws_error *err)
 {
     struct aws_request req;
-    struct aws_response resp;
+    char *url;
+
+    if (!(url = aws_config_endpoint_region(j->ctx.cfg, "oidc", j->p.region, NULL, err)))
+        return -1;
+    oidc_create_token_request(&req, j->t.client_id, j->t.client_secret,
+                              OIDC_GRANT_REFRESH_TOKEN, j->t.refresh_token);
+    req.endpoint = url;
+    req.region = xstrdup(j->p.region);
+    j->refreshing = true;
+    j->call = creds_call(&j->ctx, NULL, &req, sso_answer, j, err);
+    return j->call ? 0 : -1;
+}
+
+/* The token refresh's answer: on success the new token replaces the old one (and the
+ * cache file is rewritten); -1 with err leaves the old token. */
+static int token_refresh_take(struct sso_job *j, const struct aws_response *resp,
+                              struct aws_error *err)
+{
     struct oidc_token nt;
     struct sso_token fresh = {0};
-    char *url;
-    int rc;
+    int rc = oidc_create_token_parse(resp, &nt, err);
 
-    if (!(url = aws_config_endpoint_region(ctx->cfg, "oidc", p->region, NULL, err)))
-        return -1;
-    oidc_create_token_request(&req, t->client_id, t->client_secret, OIDC_GRANT_REFRESH_TOKEN,
-                              t->refresh_token);
-    req.endpoint = url;
-    req.region = xstrdup(p->region);
-    rc = creds_call(ctx, NULL, &req, &resp, err);
-    aws_request_done(&req);
-    if (rc < 0)
-        return -1;
-    rc = oidc_create_token_parse(&resp, &nt, err);
-    explicit_bzero(resp.body.data ? resp.body.data : "", resp.body.len);
-    aws_response_done(&resp);
     if (rc < 0)
         return -1;
     fresh.access_token = nt.access_token;
     fresh.refresh_token = nt.refresh_token;  /* as botocore: only what the answer carries */
     fresh.expires_at = time(NULL) + (time_t)nt.expires_in;
-    fresh.client_id = dup_or_null(t->client_id);
-    fresh.client_secret = dup_or_null(t->client_secret);
-    fresh.registration_expires_at = t->registration_expires_at;
-    fresh.region = xstrdup(p->region);
-    fresh.start_url = xstrdup(p->start_url);
-    if (sso_token_save(path, &fresh, err) < 0) {
+    fresh.client_id = dup_or_null(j->t.client_id);
+    fresh.client_secret = dup_or_null(j->t.client_secret);
+    fresh.registration_expires_at = j->t.registration_expires_at;
+    fresh.region = xstrdup(j->p.region);
+    fresh.start_url = xstrdup(j->p.start_url);
+    if (sso_token_save(j->path, &fresh, err) < 0) {
         sso_token_done(&fresh);
         return -1;
     }
-    sso_token_done(t);
-    *t = fresh;
+    sso_token_done(&j->t);
+    j->t = fresh;
     return 0;
 }
 
-static enum provider_result role_credentials(struct creds_ctx *ctx,
-                                             const struct sso_profile *p,
-                                             const struct sso_token *t,
-                                             struct aws_credentials **out,
-                                             struct aws_error *err)
+/* GetRoleCredentials with the token, unless it has expired. 0: sent; -1 with err. */
+static int role_credentials_send(struct sso_job *j, struct aws_error *err)
 {
     struct aws_request req;
-    struct aws_response resp;
-    struct sso_role_credentials rc;
-    char *url, *source;
+    char *url;
     const char *src = NULL;
 
-    if (!(url = aws_config_endpoint_region(ctx->cfg, "portal.sso", p->region, &src, err)))
-        return PROVIDER_ERROR;
-    sso_get_role_credentials_request(&req, p->role_name, p->account_id, t->access_token);
-    req.endpoint = url;
-    req.region = xstrdup(p->region);
-    if (creds_call(ctx, NULL, &req, &resp, err) < 0) {
-        char msg[sizeof(err->message)];
+    if (j->t.expires_at <= time(NULL)) {
+        char when[21];
 
-        aws_request_done(&req);
+        timeutil_format_iso8601((int64_t)j->t.expires_at, when);
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: the SSO token for %s expired at "
+                      "%s%s; " LOGIN_FIX, j->p.profile, j->p.start_url, when, j->refresh_msg,
+                      j->p.profile, j->p.profile);
+        return -1;
+    }
+    if (!(url = aws_config_endpoint_region(j->ctx.cfg, "portal.sso", j->p.region, &src, err)))
+        return -1;
+    sso_get_role_credentials_request(&req, j->p.role_name, j->p.account_id,
+                                     j->t.access_token);
+    req.endpoint = url;
+    req.region = xstrdup(j->p.region);
+    j->refreshing = false;
+    j->call = creds_call(&j->ctx, NULL, &req, sso_answer, j, err);
+    return j->call ? 0 : -1;
+}
+
+/* GetRoleCredentials's answer: the credentials, or the one line a person needs. */
+static struct aws_credentials *role_credentials_take(struct sso_job *j,
+                                                     const struct aws_response *resp,
+                                                     const struct aws_error *call_err,
+                                                     struct aws_error *err)
+{
+    const struct sso_profile *p = &j->p;
+    struct sso_role_credentials rc;
+    struct aws_credentials *c;
+    char msg[sizeof(err->message)], *source;
+
+    if (!resp) {
+        *err = *call_err;
         if (err->http_status == 401 || err->http_status == 403 || err->kind == AWS_ERR_PARSE ||
             err->kind == AWS_ERR_CONFIG)
             snprintf(msg, sizeof(msg), "%s", err->message);
@@ -472,80 +523,109 @@ static enum provider_result role_credentials(struct creds_ctx *ctx,
             aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: SSO GetRoleCredentials for "
                           "account %s role %s failed: %s", p->profile, p->account_id,
                           p->role_name, msg);
-        return PROVIDER_ERROR;
+        return NULL;
     }
-    aws_request_done(&req);
-    if (sso_get_role_credentials_parse(&resp, &rc, err) < 0) {
-        char msg[sizeof(err->message)];
-
+    if (sso_get_role_credentials_parse(resp, &rc, err) < 0) {
         snprintf(msg, sizeof(msg), "%s", err->message);
         aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: %s", p->profile, msg);
-        explicit_bzero(resp.body.data ? resp.body.data : "", resp.body.len);
-        aws_response_done(&resp);
-        return PROVIDER_ERROR;
+        return NULL;
     }
-    explicit_bzero(resp.body.data ? resp.body.data : "", resp.body.len);
-    aws_response_done(&resp);
     source = xasprintf("profile %s: SSO %s account %s role %s", p->profile, p->start_url,
                        p->account_id, p->role_name);
-    *out = creds_new(rc.access_key_id, rc.secret_access_key, rc.session_token,
-                     (time_t)rc.expiration, source);
+    c = creds_new(rc.access_key_id, rc.secret_access_key, rc.session_token,
+                  (time_t)rc.expiration, source);
     free(source);
     sso_role_credentials_free(&rc);
-    return PROVIDER_OK;
+    return c;
+}
+
+static void sso_end(struct sso_job *j, struct aws_credentials *c, const struct aws_error *err)
+{
+    j->task.done(&j->task, c ? PROVIDER_OK : PROVIDER_ERROR, c, err);
+    sso_job_free(j);
+}
+
+static void sso_answer(const struct aws_response *resp, const struct aws_error *err,
+                       void *ud)
+{
+    struct sso_job *j = ud;
+    struct aws_credentials *c = NULL;
+    struct aws_error e;
+
+    j->call = 0;
+    aws_error_clear(&e);
+    if (j->refreshing) {
+        struct aws_error rerr;
+
+        /* a failed refresh is not the end: the old token may still have minutes left */
+        aws_error_clear(&rerr);
+        if (!resp)
+            rerr = *err;
+        if (!resp || token_refresh_take(j, resp, &rerr) < 0)
+            snprintf(j->refresh_msg, sizeof(j->refresh_msg), "; refreshing it failed: %.250s",
+                     rerr.message);
+        if (resp && resp->body.data)
+            explicit_bzero(resp->body.data, resp->body.len);
+        if (role_credentials_send(j, &e) < 0)
+            sso_end(j, NULL, &e);
+        return;
+    }
+    c = role_credentials_take(j, resp, err, &e);
+    if (resp && resp->body.data)
+        explicit_bzero(resp->body.data, resp->body.len);
+    sso_end(j, c, &e);
 }
 
 static enum provider_result provider_sso(struct creds_ctx *ctx, struct aws_credentials **out,
                                          struct aws_error *err)
 {
-    struct sso_profile p;
-    struct sso_token t;
-    enum provider_result r;
-    char *path;
+    struct sso_job *j;
     time_t now = time(NULL);
-    char refresh_msg[300] = "";
+    int rc;
 
+    (void)out;
     /* botocore's trigger: the role or the account; the rest is then required */
     if (!creds_profile_value(ctx, "sso_account_id") && !creds_profile_value(ctx, "sso_role_name"))
         return PROVIDER_SKIP;
-    if (sso_profile_load(ctx->cfg, ctx->profile, true, &p, err) < 0)
+    j = xcalloc(1, sizeof(*j));
+    j->task.cancel = sso_job_cancel;
+    j->ctx = *ctx;
+    if (sso_profile_load(ctx->cfg, ctx->profile, true, &j->p, err) < 0) {
+        sso_job_free(j);
         return PROVIDER_ERROR;
-    path = sso_token_cache_path(&p);
-    if (sso_token_load(path, &t, err) < 0) {
+    }
+    j->path = sso_token_cache_path(&j->p);
+    if (sso_token_load(j->path, &j->t, err) < 0) {
         char msg[sizeof(err->message)];
 
         snprintf(msg, sizeof(msg), "%s", err->message);
         aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: no usable SSO token for %s (%s); "
-                      LOGIN_FIX, p.profile, p.start_url, msg, p.profile, p.profile);
-        free(path);
-        sso_profile_done(&p);
+                      LOGIN_FIX, j->p.profile, j->p.start_url, msg, j->p.profile,
+                      j->p.profile);
+        sso_job_free(j);
         return PROVIDER_ERROR;
     }
     /* botocore refreshes sso_session tokens only; legacy tokens have no refresh token */
-    if (p.session && t.expires_at - now < SSO_REFRESH_WINDOW && t.refresh_token &&
-        t.client_id && t.client_secret && t.registration_expires_at > now) {
+    if (j->p.session && j->t.expires_at - now < SSO_REFRESH_WINDOW && j->t.refresh_token &&
+        j->t.client_id && j->t.client_secret && j->t.registration_expires_at > now) {
         struct aws_error rerr;
 
         aws_error_clear(&rerr);
-        if (token_refresh(ctx, &p, &t, path, &rerr) < 0)
-            snprintf(refresh_msg, sizeof(refresh_msg), "; refreshing it failed: %.250s",
+        rc = token_refresh_send(j, &rerr);
+        if (rc < 0) {
+            snprintf(j->refresh_msg, sizeof(j->refresh_msg), "; refreshing it failed: %.250s",
                      rerr.message);
-    }
-    if (t.expires_at <= now) {
-        char when[21];
-
-        timeutil_format_iso8601((int64_t)t.expires_at, when);
-        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: the SSO token for %s expired at "
-                      "%s%s; " LOGIN_FIX, p.profile, p.start_url, when, refresh_msg, p.profile,
-                      p.profile);
-        r = PROVIDER_ERROR;
+            rc = role_credentials_send(j, err);
+        }
     } else {
-        r = role_credentials(ctx, &p, &t, out, err);
+        rc = role_credentials_send(j, err);
     }
-    sso_token_done(&t);
-    free(path);
-    sso_profile_done(&p);
-    return r;
+    if (rc < 0) {
+        sso_job_free(j);
+        return PROVIDER_ERROR;
+    }
+    ctx->task = &j->task;
+    return PROVIDER_PENDING;
 }
 
 const struct creds_provider creds_provider_sso = {"sso", provider_sso};

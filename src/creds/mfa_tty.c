@@ -181,3 +181,10 @@ out:
     free(prompt);
     return rc;
 }
+
+int creds_mfa_tty_ask(void *ud, unsigned long id, const char *profile, const char *serial,
+                      char *code, size_t len)
+{
+    (void)id;
+    return creds_mfa_tty_prompt(ud, profile, serial, code, len) == 0 ? 1 : -1;
+}

@@ -12,5 +12,9 @@
  * Returns 0 with the code in code, or -1: no terminal, end of input, cancelled, invalid. */
 int creds_mfa_tty_prompt(void *ud, const char *profile, const char *serial, char *code,
                          size_t len);
+/* creds_mfa_tty_prompt as a creds_mfa_fn (creds.h) that always answers at once: 1 with the
+ * code, or -1. */
+int creds_mfa_tty_ask(void *ud, unsigned long id, const char *profile, const char *serial,
+                      char *code, size_t len);
 
 #endif

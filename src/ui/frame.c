@@ -49,9 +49,10 @@ char *frame_header_text(const struct frame_header *h, int cols, const char *elli
     if (cols <= 0)
         return xstrdup("");
     fixed_left = xasprintf(" %s", h->account ? h->account : "account ?");
-    fixed_right = xasprintf("profile %s  %s  creds %s", h->profile ? h->profile : "?",
+    fixed_right = xasprintf("profile %s  %s  creds %s%s", h->profile ? h->profile : "?",
                             h->region ? h->region : "no region",
-                            h->countdown ? h->countdown : "?");
+                            h->countdown ? h->countdown : "?",
+                            h->refreshing ? "  refreshing credentials" : "");
     /* what is left for the identity between the two, with two spaces either side */
     room = cols - textwidth(fixed_left) - textwidth(fixed_right) - 4;
     if (h->identity && *h->identity && room >= 6)

@@ -18,6 +18,7 @@ struct frame_header {
     const char *profile;
     const char *region;
     const char *countdown;  /* "12m03s", "no expiry" */
+    bool refreshing;        /* a credential refresh is under way: said after the countdown */
 };
 
 #define FRAME_PROD_BANNER " PRODUCTION "
@@ -28,8 +29,9 @@ struct frame_header {
 #define FRAME_READONLY_BANNER_AFTER_PROD "READ-ONLY"
 
 /* The header after the banner, in at most cols columns: account, identity, "profile P",
- * region, "creds COUNTDOWN". The identity is shortened first, then dropped, so that at 80
- * columns account, profile, region and countdown always show. The caller frees. */
+ * region, "creds COUNTDOWN" (then "refreshing credentials" while a refresh runs). The
+ * identity is shortened first, then dropped, so that at 80 columns account, profile, region
+ * and countdown always show. The caller frees. */
 char *frame_header_text(const struct frame_header *h, int cols, const char *ellipsis);
 
 /* The ARN's resource part, which says who ("user/alice", "assumed-role/Ops/alice"); the

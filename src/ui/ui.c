@@ -112,6 +112,23 @@ size_t ui_current(const struct ui *ui)
     return ui->stack[ui->depth - 1];
 }
 
+/* Whether a credential refresh is under way, and whether the active profile's requests
+ * wait for it (no usable credentials meanwhile): from the manager's report, each frame. */
+static bool creds_refreshing(const struct ui *ui, bool *waiting)
+{
+    struct creds_report rep[16];
+    size_t held = creds_manager_report(ui->cm, rep, 16);
+    bool any = false;
+
+    *waiting = false;
+    for (size_t i = 0; i < held && i < 16; i++) {
+        any = any || rep[i].refreshing;
+        if (rep[i].active && rep[i].refreshing && !rep[i].usable)
+            *waiting = true;
+    }
+    return any;
+}
+
 void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
 {
     memset(ctx, 0, sizeof(*ctx));
@@ -285,25 +302,77 @@ static void on_store_event(const struct store_event *ev, void *arg)
         errlog_add(&ui->errlog, ev->time, ev->key, ev->value->u.s);
 }
 
-/* The MFA prompt while the console runs: curses steps aside for the plain terminal. */
-static int ui_mfa_prompt(void *ud, const char *profile, const char *serial, char *code,
-                         size_t len)
+/* An MFA code for the credential manager (creds_mfa_fn). Before curses starts, the plain
+ * terminal's prompt answers at once; while the console runs, the question waits for the
+ * status line's prompt (ui_mfa_next) and the refresh that asked goes on when it is
+ * answered: nothing waits for the person's typing but that refresh. */
+static int ui_mfa_ask(void *ud, unsigned long id, const char *profile, const char *serial,
+                      char *code, size_t len)
 {
     struct ui *ui = ud;
-    bool suspend = curses_active && !ui->headless;
-    int rc;
+    struct ui_mfa_question *q;
+    char *sserial, *sprofile;
 
-    if (suspend) {
-        def_prog_mode();
-        endwin();
-    }
-    rc = creds_mfa_tty_prompt(NULL, profile, serial, code, len);
-    if (suspend) {
-        reset_prog_mode();
-        clearok(curscr, TRUE);
+    if (!curses_active)
+        return creds_mfa_tty_ask(NULL, id, profile, serial, code, len);
+    if (ui->nmfa == UI_MFA_MAX)
+        return -1;
+    q = &ui->mfa[ui->nmfa++];
+    q->id = id;
+    /* serial and profile come from the config file: shown escaped, like AWS text */
+    sserial = sanitize_text(serial, strlen(serial));
+    sprofile = sanitize_text(profile, strlen(profile));
+    snprintf(q->text, sizeof(q->text), "MFA code for %s (profile %s): ", sserial, sprofile);
+    free(sserial);
+    free(sprofile);
+    ui->dirty = true;
+    return 0;
+}
+
+/* Question id is void (its refresh stopped): forgotten, and its prompt closed. */
+static void ui_mfa_withdraw(void *ud, unsigned long id)
+{
+    struct ui *ui = ud;
+
+    for (size_t i = 0; i < ui->nmfa; i++) {
+        if (ui->mfa[i].id != id)
+            continue;
+        if (i == 0 && ui->prompt == UI_PROMPT_MFA) {
+            explicit_bzero(&ui->le, sizeof(ui->le));
+            ui->prompt = UI_PROMPT_NONE;
+        }
+        memmove(&ui->mfa[i], &ui->mfa[i + 1], (ui->nmfa - i - 1) * sizeof(ui->mfa[0]));
+        ui->nmfa--;
         ui->dirty = true;
+        return;
     }
-    return rc;
+}
+
+void ui_mfa_next(struct ui *ui)
+{
+    /* a dialog or help takes every key: the question waits until they close */
+    if (!ui->nmfa || ui->prompt != UI_PROMPT_NONE || ui->popup_kind != UI_POPUP_NONE ||
+        ui->dialog_on)
+        return;
+    ui->prompt = UI_PROMPT_MFA;
+    lineedit_init(&ui->le, "");
+    ui->message[0] = '\0';
+    ui->dirty = true;
+}
+
+void ui_mfa_answer(struct ui *ui, const char *code)
+{
+    unsigned long id;
+
+    if (!ui->nmfa)
+        return;
+    id = ui->mfa[0].id;
+    memmove(&ui->mfa[0], &ui->mfa[1], (ui->nmfa - 1) * sizeof(ui->mfa[0]));
+    ui->nmfa--;
+    ui->prompt = UI_PROMPT_NONE;
+    ui->dirty = true;
+    /* may send AssumeRole now; its answer comes from the loop */
+    creds_manager_mfa_answer(ui->cm, id, code);
 }
 
 static struct aws_config *config_for(struct ui *ui, const char *profile, const char *region,
@@ -346,11 +415,18 @@ static struct aws_config *config_for(struct ui *ui, const char *profile, const c
     return cfg;
 }
 
-static void session_start(struct ui *ui)
+static struct aws_client *client_new(struct ui *ui, const struct aws_config *cfg)
 {
     struct aws_client_opts copts = {.max_in_flight = ui->app->max_in_flight};
 
-    ui->client = aws_client_new(ui->cfg, ui->cm, &copts);
+    return aws_client_new(cfg, creds_manager_source(ui->cm), &copts);
+}
+
+/* The session around ui->client (made here when there is none yet). */
+static void session_start(struct ui *ui)
+{
+    if (!ui->client)
+        ui->client = client_new(ui, ui->cfg);
     ui->store = store_new();
     if (ui->test_clock)
         store_set_clock(ui->store, fixed_clock, &ui->test_now_ms);
@@ -386,6 +462,7 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
     char why[1200];
     struct aws_error err;
     struct aws_config *ncfg, *old = ui->cfg;
+    struct aws_client *nclient;
     const struct aws_credentials *cr;
 
     if (!ui_act_can_switch(ui))
@@ -398,8 +475,13 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
         return;
     }
     creds_manager_switch(ui->cm, ncfg);
-    if (creds_manager_get(ui->cm, &cr, &err) == CREDS_ERROR) {
+    /* the new session's client first: a refresh the new profile needs (STS, a
+     * credential_process) starts on it and goes on in the background; only what fails at
+     * once (no such provider, a broken setting) keeps the old session */
+    nclient = client_new(ui, ncfg);
+    if (creds_manager_get(ui->cm, nclient, NULL, &cr, &err) == CREDS_ERROR) {
         aws_error_describe(&err, ncfg->profile, why, sizeof(why));
+        aws_client_free(nclient);
         creds_manager_switch(ui->cm, old);
         aws_config_free(ncfg);
         /* the cause and its fix first: they are what a narrow status line must keep */
@@ -408,6 +490,7 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
     }
     /* a new account must never show the old one's rows: everything cached goes */
     session_stop(ui);
+    ui->client = nclient;
     ui->cfg = ncfg;
     aws_config_free(old);
     session_start(ui);
@@ -533,6 +616,7 @@ static void draw_header(struct ui *ui)
     char *arn = store_text(ui->store, "identity", "caller", "arn");
     char *ident = frame_identity_from_arn(arn), *text;
     int banner = 0;
+    bool waiting;
     const char *ell = ui->glyphs->g[GLYPH_ELLIPSIS];
 
     h.production = appconfig_is_production(ui->app, ui->cfg->profile);
@@ -541,6 +625,7 @@ static void draw_header(struct ui *ui)
     h.profile = ui->cfg->profile;
     h.region = ui->cfg->region;
     h.countdown = header_countdown(ui, countdown, sizeof(countdown));
+    h.refreshing = creds_refreshing(ui, &waiting);
 
     werase(ui->whead);
     if (h.production) {
@@ -627,6 +712,7 @@ void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *styl
     struct store_kind_info info;
     int64_t now = store_now(ui->store);
     char age[32], *e;
+    bool waiting;
 
     *style = THEME_STATUS;
     if (ui->message[0]) {
@@ -635,6 +721,20 @@ void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *styl
         return;
     }
     store_kind_info(ui->store, view_kind(v), &info);
+    if (creds_refreshing(ui, &waiting) && waiting) {
+        char *p = sanitize_text(ui->cfg->profile, strlen(ui->cfg->profile));
+
+        /* nothing new can come until the refresh ends: what is shown is getting old */
+        if (info.fetched)
+            snprintf(out, n, "stale %s: waiting for the credentials of profile %s (refreshing)",
+                     fmt_age(age, sizeof(age), now - info.fetched), p);
+        else
+            snprintf(out, n, "no data yet: waiting for the credentials of profile %s "
+                     "(refreshing)", p);
+        free(p);
+        *style = THEME_STALE;
+        return;
+    }
     if (info.stale && info.error) {
         char line[1024], *clean;
 
@@ -676,7 +776,20 @@ static void draw_status(struct ui *ui)
         char *clean = sanitize_text(ui->le.buf, ui->le.len);
         int cc = lineedit_cursor_col(&ui->le) + 1;
 
-        snprintf(text, sizeof(text), "%s%s", lead, clean);
+        if (ui->prompt == UI_PROMPT_MFA && ui->nmfa) {
+            /* the code is not echoed: a star per character typed */
+            size_t nstars = ui->le.len < 64 ? ui->le.len : 64;
+            char stars[65];
+
+            memset(stars, '*', nstars);
+            stars[nstars] = '\0';
+            lead = ui->mfa[0].text;
+            cc = textwidth(lead) + lineedit_cursor_col(&ui->le);
+            explicit_bzero(clean, strlen(clean));
+            snprintf(text, sizeof(text), "%s%s", lead, stars);
+        } else {
+            snprintf(text, sizeof(text), "%s%s", lead, clean);
+        }
         free(clean);
         /* a long line scrolls so the cursor stays visible */
         const char *shown = text;
@@ -843,8 +956,11 @@ static int startup(struct ui *ui)
         return 1;
     }
     ui->cm = creds_manager_new(ui->cfg);
-    creds_manager_set_mfa(ui->cm, ui_mfa_prompt, ui, ui->g->mfa_code);
-    if (creds_manager_get(ui->cm, &cr, &err) == CREDS_ERROR) {
+    creds_manager_set_mfa(ui->cm, ui_mfa_ask, ui_mfa_withdraw, ui, ui->g->mfa_code);
+    /* what fails at once is said on the plain terminal; a refresh that needs the network
+     * or a child process carries on on the console's loop ("refreshing credentials") */
+    ui->client = client_new(ui, ui->cfg);
+    if (creds_manager_get(ui->cm, ui->client, NULL, &cr, &err) == CREDS_ERROR) {
         aws_error_describe(&err, ui->cfg->profile, why, sizeof(why));
         fprintf(stderr, "opsdeck: %s\n", why);
         return 1;

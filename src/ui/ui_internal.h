@@ -26,8 +26,16 @@
 #define UI_STACK_MAX 16
 #define UI_STORE_FRAME_MS 100
 
-enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER };
+enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER, UI_PROMPT_MFA };
 enum ui_popup { UI_POPUP_NONE, UI_POPUP_HELP, UI_POPUP_CLI };
+
+/* An MFA code the credential manager asked for while the console runs (creds_mfa_fn): the
+ * status line asks for it as soon as no other prompt is open. */
+#define UI_MFA_MAX 4
+struct ui_mfa_question {
+    unsigned long id;
+    char text[400];            /* "MFA code for SERIAL (profile P): ", sanitised */
+};
 
 struct ui {
     const struct global_opts *g;
@@ -73,6 +81,10 @@ struct ui {
     char (*filter)[LINEEDIT_MAX + 1];
     size_t stack[UI_STACK_MAX];
     size_t depth;
+
+    /* MFA questions waiting for the prompt line, the first one asked when it opens */
+    struct ui_mfa_question mfa[UI_MFA_MAX];
+    size_t nmfa;
 
     /* prompts, the box over the view (`?` help, `:cli`), the status line's message (until
      * the next key), the recent errors for :errors */
@@ -122,6 +134,10 @@ void ui_update_view(struct ui *ui);
 void ui_switch(struct ui *ui, const char *profile, const char *region);
 int ui_theme_load(struct ui *ui, const char *name, bool report_missing);
 void ui_render(struct ui *ui);
+/* Opens the MFA prompt when a question waits and no prompt, help or dialog is open. */
+void ui_mfa_next(struct ui *ui);
+/* The MFA prompt's Enter (code) or Esc (NULL): answers the first question. */
+void ui_mfa_answer(struct ui *ui, const char *code);
 void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
 attr_t ui_attr(const struct ui *ui, enum theme_element e);
 

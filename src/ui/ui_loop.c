@@ -190,12 +190,42 @@ static void show_matches(struct ui *ui, const struct cmdline_completion *c)
     ui->message_error = false;
 }
 
+/* The MFA prompt: Enter answers with 6 digits (anything else is refused here, so a typo
+ * does not cost a failed AssumeRole), Esc declines; the code is wiped from the line. */
+static void mfa_key(struct ui *ui, enum lineedit_result r)
+{
+    size_t n = 0;
+
+    if (r == LINEEDIT_CANCEL) {
+        explicit_bzero(&ui->le, sizeof(ui->le));
+        ui_mfa_answer(ui, NULL);
+        return;
+    }
+    if (r != LINEEDIT_ACCEPT)
+        return;
+    while (n < ui->le.len && ui->le.buf[n] >= '0' && ui->le.buf[n] <= '9')
+        n++;
+    if (n != 6 || ui->le.len != 6) {
+        explicit_bzero(&ui->le, sizeof(ui->le));
+        lineedit_init(&ui->le, "");
+        ui_message(ui, true, "the MFA code is the 6 digits your device shows; Esc gives up");
+        return;
+    }
+    ui->message[0] = '\0';
+    ui_mfa_answer(ui, ui->le.buf);
+    explicit_bzero(&ui->le, sizeof(ui->le));
+}
+
 static void prompt_key(struct ui *ui, int key)
 {
     size_t vi = ui_current(ui);
     enum lineedit_result r = lineedit_key(&ui->le, key);
 
     ui->dirty = true;
+    if (ui->prompt == UI_PROMPT_MFA) {
+        mfa_key(ui, r);
+        return;
+    }
     if (ui->prompt == UI_PROMPT_FILTER) {
         switch (r) {
         case LINEEDIT_CHANGED:
@@ -447,6 +477,10 @@ static bool script_ready(struct ui *ui)
 {
     if (ui->dirty || ui->relayout || ui->store_dirty)
         return false;
+    /* an MFA prompt holds up the refresh that asked, and with it the polls: only the
+     * script's keys can go on */
+    if (ui->prompt == UI_PROMPT_MFA)
+        return true;
     if (feed_busy(ui->feed) || aws_client_pending(ui->client) > 0)
         return false;
     if (ui->sleep_until) {
@@ -534,6 +568,8 @@ void ui_loop(struct ui *ui)
         int64_t now = timeutil_mono_ms();
         int timeout = feed_tick(ui->feed, now);
         int act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
+
+        ui_mfa_next(ui);
         int tty = STDIN_FILENO;
         struct loop_wake wake;
         int64_t until_tick = UI_TICK_MS - now % UI_TICK_MS;

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
     opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
     opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
     opts.max_in_flight = (int)env_long("OPSDECK_MAX_IN_FLIGHT");
-    struct aws_client *c = aws_client_new(cfg, cm, &opts);
+    struct aws_client *c = aws_client_new(cfg, creds_manager_source(cm), &opts);
 
     for (int n = 0; n < repeat; n++) {
         struct result res[64];

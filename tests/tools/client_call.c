@@ -1496,7 +1496,7 @@ int main(int argc, char **argv)
         return 1;
     }
     cm = creds_manager_new(c.cfg);
-    c.client = aws_client_new(c.cfg, cm, NULL);
+    c.client = aws_client_new(c.cfg, creds_manager_source(cm), NULL);
     /* the writes this tool makes are the test's own: it stands in for the write gate (the
      * gate itself, its confirmations and audit, are tested in test_gate and its tests) */
     aws_client_set_gate(c.client, pass_writes, NULL);

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmdwait.h"
 #include "conf/awsconfig.h"
+#include "core/client.h"
 #include "creds/creds.h"
 
 static void print_sha256(const char *key, const char *s)
@@ -39,6 +41,7 @@ int main(int argc, char **argv)
     struct aws_config_opts opts = {0};
     struct aws_config *cfg;
     struct creds_manager *cm;
+    struct aws_client *client;
     const struct aws_credentials *c;
     struct aws_error err;
 
@@ -80,8 +83,11 @@ int main(int argc, char **argv)
         free(url);
     }
     cm = creds_manager_new(cfg);
+    /* the providers that call out (STS, a credential_process child, metadata services) run
+     * on this client's wait, as in the commands */
+    client = aws_client_new(cfg, creds_manager_source(cm), NULL);
     aws_error_clear(&err);
-    switch (creds_manager_get(cm, &c, &err)) {
+    switch (cmdwait_credentials(cm, client, &c, &err)) {
     case CREDS_OK:
         printf("creds.status=ok\ncreds.method=%s\ncreds.source=%s\ncreds.access_key_id=%s\n",
                creds_manager_method(cm), c->source, c->access_key_id);
@@ -96,6 +102,7 @@ int main(int argc, char **argv)
         printf("creds.status=error\ncreds.error=%s\n", err.message);
         break;
     }
+    aws_client_free(client);
     creds_manager_free(cm);
     aws_config_free(cfg);
     return 0;

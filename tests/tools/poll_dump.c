@@ -33,6 +33,7 @@
 
 #include "conf/appconfig.h"
 #include "conf/awsconfig.h"
+#include "cmd/cmdwait.h"
 #include "core/client.h"
 #include "creds/creds.h"
 #include "poll/poller.h"
@@ -219,19 +220,21 @@ int main(int argc, char **argv)
     struct creds_manager *cm = creds_manager_new(cfg);
     const struct aws_credentials *creds;
 
-    /* as the console and the snapshot do: credentials first, one line if there are none */
-    if (creds_manager_get(cm, &creds, &err) == CREDS_ERROR) {
+    opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
+    opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
+    opts.max_attempts = (int)env_long("OPSDECK_MAX_ATTEMPTS");
+    opts.max_in_flight = app->max_in_flight;
+    struct aws_client *client = aws_client_new(cfg, creds_manager_source(cm), &opts);
+
+    /* as the snapshot does: credentials first, one line if there are none */
+    if (cmdwait_credentials(cm, client, &creds, &err) == CREDS_ERROR) {
         fprintf(stderr, "poll_dump: %s\n", err.message);
+        aws_client_free(client);
         creds_manager_free(cm);
         appconfig_free(app);
         aws_config_free(cfg);
         return 1;
     }
-    opts.timeout_ms = env_long("OPSDECK_HTTP_TIMEOUT_MS");
-    opts.connect_timeout_ms = env_long("OPSDECK_CONNECT_TIMEOUT_MS");
-    opts.max_attempts = (int)env_long("OPSDECK_MAX_ATTEMPTS");
-    opts.max_in_flight = app->max_in_flight;
-    struct aws_client *client = aws_client_new(cfg, cm, &opts);
     struct store *store = store_new();
     struct poller_opts po = {.client = client, .store = store, .app = app, .creds = cm,
                              .profile = cfg->profile, .sources = source_registry};

@@ -167,7 +167,7 @@ static inline struct aws_client *http_stub_client(const struct http_stub *s,
     *cfg = aws_config_new(&co, &err);
     ck_assert_msg(*cfg != NULL, "%s", err.message);
     *cm = creds_manager_new(*cfg);
-    return aws_client_new(*cfg, *cm, &opts);
+    return aws_client_new(*cfg, creds_manager_source(*cm), &opts);
 }
 
 /* Stops the server (SIGTERM to its PID) and reads its report. */

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "check_tap.h"
+#include "cmd/cmdwait.h"
+#include "core/client.h"
 #include "creds/creds.h"
 #include "tmp_home.h"
 
@@ -42,13 +44,16 @@ static struct got resolve(const char *profile)
     struct got g;
     struct aws_config *cfg;
     struct creds_manager *cm;
+    struct aws_client *client;
     const struct aws_credentials *c = NULL;
 
     memset(&g, 0, sizeof(g));
     cfg = aws_config_new(&o, &g.err);
     ck_assert_msg(cfg != NULL, "%s", g.err.message);
     cm = creds_manager_new(cfg);
-    g.st = creds_manager_get(cm, &c, &g.err);
+    /* as the commands do: a credential_process child runs on the client's wait */
+    client = aws_client_new(cfg, creds_manager_source(cm), NULL);
+    g.st = cmdwait_credentials(cm, client, &c, &g.err);
     if (g.st == CREDS_OK) {
         snprintf(g.akid, sizeof(g.akid), "%s", c->access_key_id);
         snprintf(g.secret, sizeof(g.secret), "%s", c->secret_access_key);
@@ -60,6 +65,7 @@ static struct got resolve(const char *profile)
         ck_assert_ptr_null(c);
         ck_assert_int_eq(g.err.kind, AWS_ERR_CREDENTIALS);
     }
+    aws_client_free(client);
     creds_manager_free(cm);
     aws_config_free(cfg);
     return g;
@@ -269,14 +275,14 @@ START_TEST(cache_and_invalidate)
     aws_error_clear(&err);
     cfg = aws_config_new(NULL, &err);
     cm = creds_manager_new(cfg);
-    ck_assert_int_eq(creds_manager_get(cm, &a, &err), CREDS_OK);
+    ck_assert_int_eq(creds_manager_get(cm, NULL, NULL, &a, &err), CREDS_OK);
     setenv("AWS_ACCESS_KEY_ID", "AKIAROTATED000001", 1);
-    ck_assert_int_eq(creds_manager_get(cm, &b, &err), CREDS_OK);
+    ck_assert_int_eq(creds_manager_get(cm, NULL, NULL, &b, &err), CREDS_OK);
     ck_assert_ptr_eq(a, b);  /* cached: the environment is not re-read */
     ck_assert_str_eq(b->access_key_id, "AKIAENV0000000001");
     creds_manager_invalidate(cm);
     ck_assert_ptr_null(creds_manager_method(cm));
-    ck_assert_int_eq(creds_manager_get(cm, &b, &err), CREDS_OK);
+    ck_assert_int_eq(creds_manager_get(cm, NULL, NULL, &b, &err), CREDS_OK);
     ck_assert_str_eq(b->access_key_id, "AKIAROTATED000001");
     creds_manager_free(cm);
     aws_config_free(cfg);

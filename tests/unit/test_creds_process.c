@@ -1,6 +1,7 @@
 /* test_creds_process.c - the credential_process command splitter (against answers from
  * Python's shlex.split, which botocore uses), the process and metadata JSON parsers on good
- * and malformed input, and the IMDS provider's skip note. */
+ * and malformed input, and the metadata providers' first steps (the IMDS skip note, the
+ * container's refused hosts), run to their end on a client's wait. */
 #include "config.h"
 
 #include <check.h>
@@ -8,9 +9,61 @@
 #include <string.h>
 
 #include "check_tap.h"
+#include "core/client.h"
+#include "creds/creds_process.h"
 #include "creds/creds_provider.h"
 #include "creds/creds_remote.h"
 #include "tmp_home.h"
+
+/* A provider's result, waited for on a client of its own when it is pending. */
+struct ran {
+    bool done;
+    enum provider_result r;
+    struct aws_credentials *c;
+    struct aws_error err;
+};
+
+static void ran_done(struct creds_task *t, enum provider_result r, struct aws_credentials *c,
+                     const struct aws_error *err)
+{
+    struct ran *x = t->owner;
+
+    x->done = true;
+    x->r = r;
+    x->c = c;
+    if (err)
+        x->err = *err;
+}
+
+static enum provider_result run_provider(const struct creds_provider *p,
+                                         struct creds_ctx *ctx, struct aws_credentials **out,
+                                         struct aws_error *err)
+{
+    struct aws_config_opts opts = {0};
+    struct aws_config *cfg = aws_config_new(&opts, err);
+    struct ran x;
+    enum provider_result r;
+
+    memset(&x, 0, sizeof(x));
+    ck_assert_ptr_nonnull(cfg);
+    ctx->client = aws_client_new(cfg, NULL, NULL);
+    ctx->task = NULL;
+    r = p->resolve(ctx, out, err);
+    if (r == PROVIDER_PENDING) {
+        ck_assert_ptr_nonnull(ctx->task);
+        ctx->task->done = ran_done;
+        ctx->task->owner = &x;
+        while (!x.done)
+            aws_client_run(ctx->client, NULL, 0, 1000);
+        *out = x.c;
+        *err = x.err;
+        r = x.r;
+    }
+    aws_client_free(ctx->client);
+    ctx->client = NULL;
+    aws_config_free(cfg);
+    return r;
+}
 
 /* expected words joined by '|'; computed with python3 -c 'import shlex; shlex.split(...)' */
 static const struct {
@@ -209,19 +262,19 @@ START_TEST(test_imds_unanswered_note)
     ck_assert_ptr_nonnull(cfg);
     ctx.cfg = cfg;
     ctx.profile = cfg->profile;
-    ck_assert_int_eq(creds_provider_imds.resolve(&ctx, &c, &err), PROVIDER_SKIP);
+    ck_assert_int_eq(run_provider(&creds_provider_imds, &ctx, &c, &err), PROVIDER_SKIP);
     ck_assert_ptr_null(c);
     ck_assert_ptr_nonnull(creds_remote_note());
     ck_assert_msg(strstr(creds_remote_note(), "http://127.0.0.1:9/ did not answer"), "%s",
                   creds_remote_note());
 
     setenv("AWS_EC2_METADATA_DISABLED", "TRUE", 1);
-    ck_assert_int_eq(creds_provider_imds.resolve(&ctx, &c, &err), PROVIDER_SKIP);
+    ck_assert_int_eq(run_provider(&creds_provider_imds, &ctx, &c, &err), PROVIDER_SKIP);
     ck_assert_ptr_null(creds_remote_note());
 
     unsetenv("AWS_EC2_METADATA_DISABLED");
     setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a url", 1);
-    ck_assert_int_eq(creds_provider_imds.resolve(&ctx, &c, &err), PROVIDER_ERROR);
+    ck_assert_int_eq(run_provider(&creds_provider_imds, &ctx, &c, &err), PROVIDER_ERROR);
     ck_assert_msg(strstr(err.message, "not a url"), "%s", err.message);
     aws_config_free(cfg);
 }
@@ -246,19 +299,19 @@ START_TEST(test_container_refused_hosts)
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused[i], 1);
         aws_error_clear(&err);
-        ck_assert_int_eq(creds_provider_container.resolve(&ctx, &c, &err), PROVIDER_ERROR);
+        ck_assert_int_eq(run_provider(&creds_provider_container, &ctx, &c, &err), PROVIDER_ERROR);
         ck_assert_msg(strstr(err.message, "refused"), "%s: %s", refused[i], err.message);
     }
     /* allowed hosts get as far as connecting (port 9 is closed): a network error instead */
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
         setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", allowed[i], 1);
         aws_error_clear(&err);
-        ck_assert_int_eq(creds_provider_container.resolve(&ctx, &c, &err), PROVIDER_ERROR);
+        ck_assert_int_eq(run_provider(&creds_provider_container, &ctx, &c, &err), PROVIDER_ERROR);
         ck_assert_msg(!strstr(err.message, "refused,") && strstr(err.message, "attempts"),
                       "%s: %s", allowed[i], err.message);
     }
     unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    ck_assert_int_eq(creds_provider_container.resolve(&ctx, &c, &err), PROVIDER_SKIP);
+    ck_assert_int_eq(run_provider(&creds_provider_container, &ctx, &c, &err), PROVIDER_SKIP);
     ck_assert_ptr_null(c);
 }
 END_TEST

@@ -149,7 +149,7 @@ static struct aws_client *idle_client(struct aws_config **cfg, struct creds_mana
     *cfg = aws_config_new(&o, &err);
     ck_assert_ptr_nonnull(*cfg);
     *cm = creds_manager_new(*cfg);
-    return aws_client_new(*cfg, *cm, NULL);
+    return aws_client_new(*cfg, creds_manager_source(*cm), NULL);
 }
 
 START_TEST(client_wait_woken_by_signal_and_fd)

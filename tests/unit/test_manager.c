@@ -65,7 +65,7 @@ static const char *get_akid(struct creds_manager *cm)
     struct aws_error err;
 
     aws_error_clear(&err);
-    if (creds_manager_get(cm, &c, &err) == CREDS_OK)
+    if (creds_manager_get(cm, NULL, NULL, &c, &err) == CREDS_OK)
         snprintf(out, sizeof(out), "%s", c->access_key_id);
     else
         snprintf(out, sizeof(out), "ERR:%s", err.message);
@@ -297,10 +297,10 @@ START_TEST(per_profile_cache)
         struct creds_ctx ctx = {.cm = cm, .cfg = cfg, .profile = "a"};
 
         aws_error_clear(&err);
-        ck_assert_int_eq(creds_resolve_profile(&ctx, "base", &c, &err), PROVIDER_OK);
+        ck_assert_int_eq(creds_resolve_profile(&ctx, "base", &c, &err, NULL), PROVIDER_OK);
         ck_assert_str_eq(c->access_key_id, "AKIABASE000000001");
         aws_credentials_free(c);  /* the caller's copy; the cache keeps its own */
-        ck_assert_int_eq(creds_resolve_profile(&ctx, "base", &c, &err), PROVIDER_OK);
+        ck_assert_int_eq(creds_resolve_profile(&ctx, "base", &c, &err, NULL), PROVIDER_OK);
         ck_assert_str_eq(c->access_key_id, "AKIABASE000000001");
         aws_credentials_free(c);
     }

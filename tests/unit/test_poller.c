@@ -575,7 +575,7 @@ static void rig_init_with(struct rig *r, const struct source *const *sources)
     ck_assert_msg(r->acfg != NULL, "%s", err.message);
     r->cfg = cfg_with(10, 10, 10);
     r->cm = creds_manager_new(r->acfg);
-    r->client = aws_client_new(r->acfg, r->cm, &opts);
+    r->client = aws_client_new(r->acfg, creds_manager_source(r->cm), &opts);
     r->store = store_new();
     po.client = r->client;
     po.store = r->store;
@@ -892,7 +892,7 @@ START_TEST(credential_rows_from_the_manager)
     acfg = aws_config_new(&co, &err);
     ck_assert_msg(acfg != NULL, "%s", err.message);
     cm = creds_manager_new(acfg);
-    ck_assert_int_eq(creds_manager_get(cm, &c, &err), CREDS_OK);
+    ck_assert_int_eq(creds_manager_get(cm, NULL, NULL, &c, &err), CREDS_OK);
     cred_now_ms = (int64_t)(1893456000 - 600) * 1000;
     store_set_clock(store, cred_clock, NULL);
     po.creds = cm;
@@ -938,7 +938,7 @@ START_TEST(credential_rows_from_the_manager)
     /* keys that do not expire: no expiry, and the nearest is the active profile's own */
     unsetenv("AWS_CREDENTIAL_EXPIRATION");
     creds_manager_invalidate(cm);
-    ck_assert_int_eq(creds_manager_get(cm, &c, &err), CREDS_OK);
+    ck_assert_int_eq(creds_manager_get(cm, NULL, NULL, &c, &err), CREDS_OK);
     poller_tick(p, 2000);
     r = store_find(store, "credential", "default");
     ck_assert(!store_res_int(r, "expiry", &v));
