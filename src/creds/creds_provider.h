@@ -71,9 +71,11 @@ void creds_unwait(struct creds_manager *cm, struct cred_waiter *w);
 /* A call for a provider that calls AWS (STS, SSO, SSO-OIDC): sends req on ctx->client,
  * signed with signer (copied; NULL: unsigned), one attempt within CREDS_CALL_TIMEOUT_MS, the
  * answer treated as secret. cb runs from the loop. Returns the id for aws_client_cancel, or
- * 0 with err set (and req emptied) when ctx has no client. */
+ * 0 with err set (and req emptied) when ctx has no client. The limit is the client's usual
+ * one: only the requests that need these credentials wait for the call, so a slow STS is
+ * waited for rather than given up on early. */
 #define CREDS_CALL_CONNECT_MS 3000
-#define CREDS_CALL_TIMEOUT_MS 10000
+#define CREDS_CALL_TIMEOUT_MS 20000
 unsigned long creds_call(const struct creds_ctx *ctx, const struct aws_credentials *signer,
                          struct aws_request *req, aws_done_fn cb, void *ud,
                          struct aws_error *err);
