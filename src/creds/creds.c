@@ -490,6 +490,10 @@ struct creds_entry {
     struct creds_ctx ctx;       /* to go on down the table after an asynchronous SKIP */
     struct cred_waiter *wait_head, *wait_tail;
     bool stopped;               /* its refresh was just stopped: the queue is to be told */
+    /* a refresh from the loop failed and nothing usable is held: until retry_after, asking
+     * fails at once with its error (no new STS call, no new MFA prompt every poll) */
+    bool failed;
+    struct aws_error failure;
 };
 
 static bool usable(const struct aws_credentials *c, time_t now)
@@ -597,14 +601,15 @@ void creds_unwait(struct creds_manager *cm, struct cred_waiter *w)
         queue_remove(w);
 }
 
-/* The end of a refresh of e, at once or from the loop: r OK stores c; otherwise old
- * credentials still valid are kept (with the failure for the report), and an entry with
- * nothing usable is dropped. Then the queue is woken: with NULL (ask again) or the error.
- * e may be gone when this returns, unless it holds usable credentials. Returns r as it
- * ended (OK turns into ERROR for credentials that had expired already). */
+/* The end of a refresh of e, at once or (from_loop) from the loop: r OK stores c;
+ * otherwise old credentials still valid are kept (with the failure for the report), and an
+ * entry with nothing usable is dropped, or, after a refresh from the loop, keeps the failure
+ * for the hold-off. Then the queue is woken: with NULL (ask again) or the error. e may be
+ * gone when this returns, unless it holds usable credentials. Returns r as it ended (OK
+ * turns into ERROR for credentials that had expired already). */
 static enum provider_result entry_settle(struct creds_manager *cm, struct creds_entry *e,
-                         enum provider_result r, struct aws_credentials *c, size_t used,
-                         struct aws_error *err)
+                                         enum provider_result r, struct aws_credentials *c,
+                                         size_t used, struct aws_error *err, bool from_loop)
 {
     time_t now = time(NULL);
     struct cred_waiter *waiters;
@@ -635,12 +640,19 @@ static enum provider_result entry_settle(struct creds_manager *cm, struct creds_
         c->generation = ++cm->generation;
         e->method = providers[used]->name;
         e->refresh_error[0] = '\0';
+        e->failed = false;
         queue_wake(waiters, NULL);
         return r;
     }
     if (usable(e->c, now)) {
         /* the old ones still work: keep them, and say why they could not be renewed */
         snprintf(e->refresh_error, sizeof(e->refresh_error), "%s", err->message);
+        e->retry_after = now + cm->refresh_holdoff;
+    } else if (from_loop && cm->refresh_holdoff > 0) {
+        aws_credentials_free(e->c);
+        e->c = NULL;
+        e->failed = true;
+        e->failure = *err;
         e->retry_after = now + cm->refresh_holdoff;
     } else {
         entry_drop(cm, e);
@@ -670,7 +682,7 @@ static void entry_task_done(struct creds_task *t, enum provider_result r,
     }
     if (err)
         why = *err;
-    entry_settle(cm, e, r, c, e->provider, &why);
+    entry_settle(cm, e, r, c, e->provider, &why, true);
 }
 
 /* Runs the providers for e (e->ctx) from index start. PENDING: e->task is set and the end
@@ -690,7 +702,8 @@ static enum provider_result refresh_run(struct creds_manager *cm, struct creds_e
         e->provider = used;
         return r;
     }
-    return entry_settle(cm, e, r, c, used, err);
+    /* after an asynchronous SKIP the table goes on from start > 0: that end is the loop's */
+    return entry_settle(cm, e, r, c, used, err, start > 0);
 }
 
 /* The credentials of ctx->profile through the cache. Fresh ones are returned as they are;
@@ -724,12 +737,17 @@ static enum provider_result cached_resolve(struct creds_ctx *ctx,
         queue_push(e, w);
         return PROVIDER_PENDING;
     }
+    if (e && e->failed && now < e->retry_after) {
+        *err = e->failure;
+        return PROVIDER_ERROR;
+    }
     if (!e) {
         e = entry_new(cm, ctx->profile, top);
     } else {
         /* expired: nobody signs with them any more */
         aws_credentials_free(e->c);
         e->c = NULL;
+        e->failed = false;
     }
     e->ctx = *ctx;
     r = refresh_run(cm, e, 0, err);
@@ -1007,10 +1025,12 @@ size_t creds_manager_report(const struct creds_manager *cm, struct creds_report 
     size_t n = 0;
     time_t now = time(NULL);
 
-    for (const struct creds_entry *e = cm->entries; e; e = e->next, n++) {
+    for (const struct creds_entry *e = cm->entries; e; e = e->next) {
         struct creds_report *r = &out[n];
 
-        if (n >= max)
+        if (!e->c && !e->task)
+            continue;  /* a failure held off: nothing held, nothing being fetched */
+        if (n++ >= max)
             continue;  /* counted, as snprintf counts what did not fit */
         memset(r, 0, sizeof(*r));
         snprintf(r->profile, sizeof(r->profile), "%s", e->profile);

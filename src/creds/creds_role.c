@@ -342,7 +342,13 @@ static void job_mfa_answer(void *ud, const char *answer)
 
     j->mfa_id = 0;
     aws_error_clear(&err);
-    if (!answer || snprintf(code, sizeof(code), "%s", answer) >= (int)sizeof(code)) {
+    code[0] = '\0';
+    if (!answer) {
+        aws_error_set(&err, AWS_ERR_CREDENTIALS, "profile %s: no MFA code was given for %s "
+                      "(the prompt was closed); the next refresh asks again", j->ctx.profile,
+                      j->serial);
+        r = PROVIDER_ERROR;
+    } else if (snprintf(code, sizeof(code), "%s", answer) >= (int)sizeof(code)) {
         mfa_none(&j->ctx, j->serial, &err);
         r = PROVIDER_ERROR;
     } else {
@@ -358,7 +364,7 @@ static void job_mfa_answer(void *ud, const char *answer)
 static enum provider_result job_mfa(struct sts_job *j, struct aws_credentials **out,
                                     struct aws_error *err)
 {
-    char code[MFA_CODE_MAX];
+    char code[MFA_CODE_MAX] = "";
     enum provider_result r;
     int got;
 

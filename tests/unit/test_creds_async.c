@@ -424,7 +424,8 @@ START_TEST(many_waiters_one_refresh)
 END_TEST
 
 /* The helper fails: every waiter is woken once with the refresh's own line (the profile,
- * the helper, its status and its last stderr line); the next ask runs it again. */
+ * the helper, its status and its last stderr line); asks within the hold-off get that line
+ * at once; after it the helper runs again. */
 START_TEST(failure_fails_every_waiter)
 {
     struct aws_config *cfg;
@@ -454,8 +455,18 @@ START_TEST(failure_fails_every_waiter)
                       w[i].message);
     }
     ck_assert_int_eq(count_lines("helper/runs"), 1);
-    /* nothing is cached from a failure: a later ask tries again */
+    /* within the hold-off an ask fails at once with the same line: no new run (a console
+     * polling every few seconds must not start the helper, or ask for an MFA code, each
+     * time) */
     unlink(home_path("helper/fail"));
+    aws_error_clear(&err);
+    ck_assert_int_eq(creds_manager_get(cm, c, NULL, &cr, &err), CREDS_ERROR);
+    ck_assert_str_eq(err.message, w[0].message);
+    ck_assert_int_eq(count_lines("helper/runs"), 1);
+    ck_assert_uint_eq(creds_manager_report(cm, NULL, 0), 0);
+    /* without a hold-off the next ask runs it again */
+    creds_manager_set_refresh_holdoff(cm, 0);
+    creds_manager_switch(cm, cfg);
     memset(w, 0, sizeof(w[0]));
     w[0].w.wake = waiter_wake;
     ck_assert_int_eq(creds_manager_get(cm, c, &w[0].w, &cr, &err), CREDS_PENDING);
@@ -766,8 +777,8 @@ START_TEST(mfa_answered_later)
 }
 END_TEST
 
-/* Declined (Esc): the refresh fails with the line that says how to give a code; a switch
- * while the question is open withdraws it. */
+/* Declined (Esc): the refresh fails with a line that says so, and the next ask within the
+ * hold-off does not ask again; a switch while the question is open withdraws it. */
 START_TEST(mfa_declined_or_withdrawn)
 {
     struct aws_config *cfg, *other;
@@ -786,9 +797,15 @@ START_TEST(mfa_declined_or_withdrawn)
     creds_manager_mfa_answer(cm, a.id, NULL);
     ck_assert_int_eq(w.woken, 1);
     ck_assert(w.failed);
-    ck_assert_msg(strstr(w.message, "profile ops needs an MFA code") &&
-                  strstr(w.message, "--mfa-code"), "%s", w.message);
-    /* asked again, then the profile changes under the open question */
+    ck_assert_msg(strstr(w.message, "profile ops: no MFA code was given for "
+                         "arn:aws:iam::123456789012:mfa/alice") &&
+                  strstr(w.message, "asks again"), "%s", w.message);
+    /* not asked again at once: the decline stands for the hold-off */
+    ck_assert_int_eq(creds_manager_get(cm, c, NULL, &cr, &err), CREDS_ERROR);
+    ck_assert_int_eq(a.asked, 1);
+    /* asked again (no hold-off), then the profile changes under the open question */
+    creds_manager_set_refresh_holdoff(cm, 0);
+    creds_manager_switch(cm, cfg);
     ck_assert_int_eq(creds_manager_get(cm, c, &w2.w, &cr, &err), CREDS_PENDING);
     ck_assert_int_eq(a.asked, 2);
     other = role_config();
