@@ -49,10 +49,23 @@ char *frame_header_text(const struct frame_header *h, int cols, const char *elli
     if (cols <= 0)
         return xstrdup("");
     fixed_left = xasprintf(" %s", h->account ? h->account : "account ?");
-    fixed_right = xasprintf("profile %s  %s  creds %s%s", h->profile ? h->profile : "?",
-                            h->region ? h->region : "no region",
-                            h->countdown ? h->countdown : "?",
-                            h->refreshing ? "  refreshing credentials" : "");
+    if (h->refreshing && !h->countdown) {   /* none held yet: nothing to count down */
+        fixed_right = xasprintf("profile %s  %s  refreshing credentials",
+                                h->profile ? h->profile : "?",
+                                h->region ? h->region : "no region");
+    } else {
+        fixed_right = xasprintf("profile %s  %s  creds %s%s", h->profile ? h->profile : "?",
+                                h->region ? h->region : "no region",
+                                h->countdown ? h->countdown : "?",
+                                h->refreshing ? "  refreshing credentials" : "");
+        if (h->refreshing && textwidth(fixed_left) + 2 + textwidth(fixed_right) > cols) {
+            /* the short form keeps the countdown whole at 80 columns */
+            free(fixed_right);
+            fixed_right = xasprintf("profile %s  %s  creds %s refreshing",
+                                    h->profile ? h->profile : "?",
+                                    h->region ? h->region : "no region", h->countdown);
+        }
+    }
     /* what is left for the identity between the two, with two spaces either side */
     room = cols - textwidth(fixed_left) - textwidth(fixed_right) - 4;
     if (h->identity && *h->identity && room >= 6)

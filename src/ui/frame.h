@@ -17,7 +17,8 @@ struct frame_header {
     const char *identity;   /* "assumed-role/Ops/alice" */
     const char *profile;
     const char *region;
-    const char *countdown;  /* "12m03s", "no expiry" */
+    const char *countdown;  /* "12m03s", "no expiry"; NULL: none held (with refreshing:
+                               the header says only "refreshing credentials") */
     bool refreshing;        /* a credential refresh is under way: said after the countdown */
 };
 
@@ -29,9 +30,10 @@ struct frame_header {
 #define FRAME_READONLY_BANNER_AFTER_PROD "READ-ONLY"
 
 /* The header after the banner, in at most cols columns: account, identity, "profile P",
- * region, "creds COUNTDOWN" (then "refreshing credentials" while a refresh runs). The
- * identity is shortened first, then dropped, so that at 80 columns account, profile, region
- * and countdown always show. The caller frees. */
+ * region, "creds COUNTDOWN" (then "refreshing credentials" while a refresh runs, or just
+ * "refreshing" when the line would not fit). The identity is shortened first, then dropped,
+ * so that at 80 columns account, profile, region and countdown always show. The caller
+ * frees. */
 char *frame_header_text(const struct frame_header *h, int cols, const char *ellipsis);
 
 /* The ARN's resource part, which says who ("user/alice", "assumed-role/Ops/alice"); the

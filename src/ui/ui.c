@@ -624,8 +624,9 @@ static void draw_header(struct ui *ui)
     h.identity = ident;
     h.profile = ui->cfg->profile;
     h.region = ui->cfg->region;
-    h.countdown = header_countdown(ui, countdown, sizeof(countdown));
     h.refreshing = creds_refreshing(ui, &waiting);
+    /* while the active profile has none, a source profile's expiry would mislead */
+    h.countdown = waiting ? NULL : header_countdown(ui, countdown, sizeof(countdown));
 
     werase(ui->whead);
     if (h.production) {

@@ -78,6 +78,35 @@ START_TEST(header_before_identity_known)
 }
 END_TEST
 
+/* While a refresh runs the header says so after the countdown; with nothing held yet there
+ * is no countdown to show, only the refresh. At 80 columns it survives a long identity. */
+START_TEST(header_says_refreshing)
+{
+    struct frame_header h = {.account = "123456789012", .profile = "prod-admin",
+                             .region = "eu-west-1", .countdown = "4m50s", .refreshing = true,
+                             .identity = "assumed-role/OnCallAdministrators/alice"};
+    char *t = frame_header_text(&h, 80, "…");
+
+    /* 81 columns in the long form: the short one keeps the countdown and says it */
+    ck_assert_msg(strstr(t, "eu-west-1  creds 4m50s refreshing") != NULL, "'%s'", t);
+    ck_assert_int_le(textwidth(t), 80);
+    free(t);
+    t = frame_header_text(&h, 120, "…");
+    ck_assert_msg(strstr(t, "creds 4m50s  refreshing credentials") != NULL, "'%s'", t);
+    free(t);
+    h.countdown = NULL;
+    t = frame_header_text(&h, 80, "…");
+    ck_assert_msg(strstr(t, "eu-west-1  refreshing credentials") != NULL, "'%s'", t);
+    ck_assert_msg(strstr(t, "creds") == NULL, "no countdown without credentials: '%s'", t);
+    free(t);
+    h.refreshing = false;
+    h.countdown = "4m50s";
+    t = frame_header_text(&h, 80, "…");
+    ck_assert_msg(strstr(t, "refreshing") == NULL, "'%s'", t);
+    free(t);
+}
+END_TEST
+
 START_TEST(identity_from_arn)
 {
     const char *cases[][2] = {
@@ -174,6 +203,7 @@ static Suite *suite(void)
     tcase_add_test(tc, header_at_80_shortens_identity);
     tcase_add_test(tc, header_drops_identity_then_cuts);
     tcase_add_test(tc, header_before_identity_known);
+    tcase_add_test(tc, header_says_refreshing);
     tcase_add_test(tc, identity_from_arn);
     tcase_add_test(tc, footer_keeps_framework_keys);
     tcase_add_test(tc, footer_view_keys_first_at_80);
