@@ -18,6 +18,8 @@ On a real terminal (tmux), against moto behind tests/lib/stallproxy.py, with pol
   names the profile, AssumeRole and the fix, keys still work, and the next poll recovers.
 - credential_process that sleeps (until the test releases it) after an ExpiredToken: the
   same, with the helper's own log telling when it answered.
+- an MFA code asked during a refresh: on the status line, shown as stars, a short code
+  refused there; the console keeps redrawing; the code goes in AssumeRole; Esc says so.
 - the proxy's own answers: botocore parses its ExpiredToken (query XML and JSON) as such.
 
 Every server is on a free loopback port and stopped by PID or by its thread.
@@ -249,9 +251,10 @@ def sts_too_slow(moto):
             t.ok(ok, "slow STS: keys still work after the failure", "\n".join(rows))
             tm.keys("Escape")
             proxy.release()
-            ok, rows = tm.wait_for(lambda rs: status(rs).startswith("updated"), deadline=60)
-            t.ok(ok, "slow STS: the next refresh (not held) brings the data back",
-                 "\n".join(rows))
+            # the failure stands for the hold-off (30 s), then the next poll refreshes
+            ok, rows = tm.wait_for(lambda rs: status(rs).startswith("updated"), deadline=90)
+            t.ok(ok, "slow STS: after the hold-off the next refresh (not held) brings the "
+                 "data back", "\n".join(rows))
             tm.text("q")
             tm.wait_exit()
     finally:
@@ -337,6 +340,76 @@ def sleeping_process(moto):
         proxy.stop()
 
 
+SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+
+
+def mfa_in_console(moto):
+    """A role with mfa_serial: asked on the plain terminal at start; asked again on the
+    status line when a refresh needs it (ExpiredToken), the code shown as stars, a short
+    code refused there, the console alive meanwhile; the code typed goes in AssumeRole."""
+    proxy = StallProxy(moto.endpoint)
+    try:
+        env = role_env(proxy.endpoint)
+        with open(env["AWS_CONFIG_FILE"], "a", encoding="ascii") as f:
+            f.write(f"[profile mfa]\nregion = us-east-1\nrole_arn = {ROLE}\n"
+                    f"source_profile = base\nmfa_serial = {SERIAL}\n")
+        prompt = f"MFA code for {SERIAL} (profile mfa): "
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--profile", "mfa", "--view", "sqs"], 120, 24)
+            ok, rows = tm.wait_for(lambda rs: any(prompt.rstrip() in r for r in rs))
+            t.ok(ok, "start: the MFA code is asked on the plain terminal", "\n".join(rows))
+            tm.text("123456")
+            tm.keys("Enter")
+            ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) and
+                                   status(rs).startswith("updated"), deadline=60)
+            t.ok(ok, "start: the console shows the queues after the code", "\n".join(rows))
+            first = proxy.calls("AssumeRole")
+            t.ok(len(first) == 1 and first[0].get("TokenCode") == "123456" and
+                 first[0].get("SerialNumber") == SERIAL,
+                 "start: AssumeRole carried the serial and the code typed", str(first))
+
+            proxy.expire_next("sqs")
+            ok, rows = tm.wait_for(lambda rs: status(rs).startswith(prompt.rstrip()), deadline=60)
+            t.ok(ok, "ExpiredToken: the status line asks for the MFA code", "\n".join(rows))
+            t.ok("refreshing credentials" in rows[0] and
+                 any("orders-intake" in r for r in rows),
+                 "asking: the header says refreshing credentials, the rows stay",
+                 "\n".join(rows))
+            tm.text("9090")
+            ok, rows = tm.wait_for(lambda rs: status(rs) == prompt + "****")
+            t.ok(ok and "9090" not in "\n".join(rows),
+                 "asking: each key typed shows at once, as a star, never as its digit",
+                 "\n".join(rows))
+            tm.keys("Enter")
+            ok, rows = tm.wait_for(lambda rs: any("6 digits" in r for r in rs) and
+                                   status(rs) == prompt.rstrip())
+            t.ok(ok and len(proxy.calls("AssumeRole")) == 1,
+                 "asking: a short code is refused on the spot (no AssumeRole sent), the "
+                 "prompt stays", "\n".join(rows))
+            tm.text("654321")
+            tm.keys("Enter")
+            ok, rows = tm.wait_for(lambda rs: status(rs).startswith("updated") and
+                                   "refreshing" not in rs[0], deadline=60)
+            calls = proxy.calls("AssumeRole")
+            t.ok(ok and len(calls) == 2 and calls[1].get("TokenCode") == "654321",
+                 "answered: AssumeRole carried the new code, fresh data", str(calls) +
+                 "\n" + "\n".join(rows))
+
+            proxy.expire_next("sqs")
+            ok, rows = tm.wait_for(lambda rs: status(rs).startswith(prompt.rstrip()), deadline=60)
+            tm.keys("Escape")
+            ok, rows = tm.wait_for(lambda rs: "no MFA code was given" in status(rs) and
+                                   "profile mfa" in status(rs), deadline=60)
+            t.ok(ok, "Esc: the status line says no code was given for profile mfa",
+                 "\n".join(rows))
+            tm.text("q")
+            st = tm.wait_exit()
+            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
+                 str(st))
+    finally:
+        proxy.stop()
+
+
 def botocore_reads_the_proxy(moto):
     """The proxy's ExpiredToken answers are AWS's shapes: botocore reads the code."""
     proxy = StallProxy(moto.endpoint)
@@ -368,6 +441,7 @@ def main():
         t.run("refresh in the background", background_refresh, m)
         t.run("STS slower than the limit", sts_too_slow, m)
         t.run("credential_process sleeps", sleeping_process, m)
+        t.run("MFA in the console", mfa_in_console, m)
     finally:
         m.stop()
     t.done()

@@ -59,6 +59,7 @@ class StallProxy:
         self.cap = cap                  # a held call is let go after this, whatever happens
         self.lock = threading.Lock()
         self.log = []                   # (seq, what, action, service, key)
+        self.params = []                # (seq, action, form parameters) of query calls
         self.seq = 0
         self._hold = None               # {"action", "minimum", "event", "began"}
         self._expire = []               # services whose next call answers ExpiredToken
@@ -147,6 +148,11 @@ class StallProxy:
             return [e for e in self.log if (what is None or e[1] == what) and
                     (action is None or e[2] == action)]
 
+    def calls(self, action):
+        """The form parameters of each query-protocol call of action, in order."""
+        with self.lock:
+            return [p for _, a, p in self.params if a == action]
+
     def wait_event(self, what, action=None, deadline=60.0):
         """Waits for a logged event (a bound, not a check); returns it or None."""
         end = time.monotonic() + deadline
@@ -162,7 +168,11 @@ class StallProxy:
     def _handle(self, method, path, headers, body):
         action = _action(headers, body)
         key, service = _scope(headers)
-        self._note("arrived", action, service, key)
+        seq = self._note("arrived", action, service, key)
+        if not headers.get("X-Amz-Target") and body:
+            form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
+            with self.lock:
+                self.params.append((seq, action, form))
         with self.lock:
             hold = self._hold if self._hold and self._hold["armed"] and \
                 self._hold["action"] == action else None
