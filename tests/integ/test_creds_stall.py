@@ -93,6 +93,12 @@ def start_console(tm, env, profile, cols=100):
     return ok
 
 
+def quit_clean(tm):
+    tm.text("q")
+    st = tm.wait_exit()
+    t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane", str(st))
+
+
 class Stalled:
     """Checks made while a refresh is held up; each says whether it was still held when
     the screen showed what was expected."""
@@ -178,10 +184,7 @@ def stalled_sts(moto):
             t.ok(after and all(e[4] and e[4] != "AKIABASEKEY000001" for e in after),
                  "released: the waiting calls went out, signed with the role's new keys",
                  str(after[:5]))
-            tm.text("q")
-            st = tm.wait_exit()
-            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
-                 str(st))
+            quit_clean(tm)
     finally:
         proxy.stop()
 
@@ -332,10 +335,7 @@ def sleeping_process(moto):
             fwd = [e for e in proxy.events("forwarded") if e[3] == "sqs"]
             t.ok(fwd and fwd[-1][4] == "ASIAPROCESS0000001",
                  "the calls after it are signed with the helper's new key", str(fwd[-2:]))
-            tm.text("q")
-            st = tm.wait_exit()
-            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
-                 str(st))
+            quit_clean(tm)
     finally:
         proxy.stop()
 
@@ -402,10 +402,7 @@ def mfa_in_console(moto):
                                    "profile mfa" in status(rs), deadline=60)
             t.ok(ok, "Esc: the status line says no code was given for profile mfa",
                  "\n".join(rows))
-            tm.text("q")
-            st = tm.wait_exit()
-            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
-                 str(st))
+            quit_clean(tm)
     finally:
         proxy.stop()
 

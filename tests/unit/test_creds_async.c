@@ -129,6 +129,21 @@ static void waiter_wake(struct cred_waiter *w, const struct aws_error *err)
         snprintf(x->message, sizeof(x->message), "%s", err->message);
 }
 
+/* n askers of the active profile's credentials while none are held: each is queued. */
+static void ask_all(struct creds_manager *cm, struct aws_client *c, struct waiter *w, int n)
+{
+    const struct aws_credentials *cr;
+    struct aws_error err;
+
+    memset(w, 0, sizeof(*w) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        w[i].w.wake = waiter_wake;
+        aws_error_clear(&err);
+        ck_assert_int_eq(creds_manager_get(cm, c, &w[i].w, &cr, &err), CREDS_PENDING);
+        ck_assert_ptr_null(cr);
+    }
+}
+
 static int count_woken(const struct waiter *w, int n)
 {
     int k = 0;
@@ -391,13 +406,7 @@ START_TEST(many_waiters_one_refresh)
     cfg = config_new();
     cm = creds_manager_new(cfg);
     c = aws_client_new(cfg, creds_manager_source(cm), NULL);
-    memset(w, 0, sizeof(w));
-    for (int i = 0; i < NREQ; i++) {
-        w[i].w.wake = waiter_wake;
-        aws_error_clear(&err);
-        ck_assert_int_eq(creds_manager_get(cm, c, &w[i].w, &cr, &err), CREDS_PENDING);
-        ck_assert_ptr_null(cr);
-    }
+    ask_all(cm, c, w, NREQ);
     ck_assert_uint_eq(creds_manager_report(cm, rep, 2), 1);
     ck_assert(rep[0].refreshing);
     ck_assert(!rep[0].usable);
@@ -440,11 +449,7 @@ START_TEST(failure_fails_every_waiter)
     cfg = config_new();
     cm = creds_manager_new(cfg);
     c = aws_client_new(cfg, creds_manager_source(cm), NULL);
-    memset(w, 0, sizeof(w));
-    for (int i = 0; i < NREQ; i++) {
-        w[i].w.wake = waiter_wake;
-        ck_assert_int_eq(creds_manager_get(cm, c, &w[i].w, &cr, &err), CREDS_PENDING);
-    }
+    ask_all(cm, c, w, NREQ);
     run_until_woken(c, w, NREQ);
     for (int i = 0; i < NREQ; i++) {
         ck_assert_int_eq(w[i].woken, 1);
@@ -467,9 +472,7 @@ START_TEST(failure_fails_every_waiter)
     /* without a hold-off the next ask runs it again */
     creds_manager_set_refresh_holdoff(cm, 0);
     creds_manager_switch(cm, cfg);
-    memset(w, 0, sizeof(w[0]));
-    w[0].w.wake = waiter_wake;
-    ck_assert_int_eq(creds_manager_get(cm, c, &w[0].w, &cr, &err), CREDS_PENDING);
+    ask_all(cm, c, w, 1);
     run_until_woken(c, w, 1);
     ck_assert(!w[0].failed);
     ck_assert_int_eq(count_lines("helper/runs"), 2);
