@@ -1046,6 +1046,28 @@ size_t creds_manager_report(const struct creds_manager *cm, struct creds_report 
     return n;
 }
 
+bool creds_manager_refreshing(const struct creds_manager *cm, bool *waiting)
+{
+    bool any = false;
+    time_t now = time(NULL);
+
+    *waiting = false;
+    for (const struct creds_entry *e = cm->entries; e; e = e->next) {
+        if (!e->task)
+            continue;
+        any = true;
+        if (e->top && strcmp(e->profile, cm->cfg->profile) == 0 && !usable(e->c, now))
+            *waiting = true;
+    }
+    return any;
+}
+
+void creds_manager_retry_now(struct creds_manager *cm)
+{
+    for (struct creds_entry *e = cm->entries; e; e = e->next)
+        e->retry_after = 0;
+}
+
 void creds_manager_free(struct creds_manager *cm)
 {
     if (!cm)

@@ -113,6 +113,12 @@ struct creds_report {
  * more than max). */
 size_t creds_manager_report(const struct creds_manager *cm, struct creds_report *out,
                             size_t max);
+/* The header's question, without copying a report: whether any refresh is under way, and
+ * (*waiting) whether the active profile's requests wait for it, holding nothing usable. */
+bool creds_manager_refreshing(const struct creds_manager *cm, bool *waiting);
+/* `r` in the console: the hold-off after a failed refresh is lifted, so the next request
+ * tries again at once (and asks again for an MFA code that was declined). */
+void creds_manager_retry_now(struct creds_manager *cm);
 /* Seconds between failed refresh attempts (CREDS_REFRESH_HOLDOFF); 0 in tests. */
 void creds_manager_set_refresh_holdoff(struct creds_manager *cm, int seconds);
 

@@ -112,23 +112,6 @@ size_t ui_current(const struct ui *ui)
     return ui->stack[ui->depth - 1];
 }
 
-/* Whether a credential refresh is under way, and whether the active profile's requests
- * wait for it (no usable credentials meanwhile): from the manager's report, each frame. */
-static bool creds_refreshing(const struct ui *ui, bool *waiting)
-{
-    struct creds_report rep[16];
-    size_t held = creds_manager_report(ui->cm, rep, 16);
-    bool any = false;
-
-    *waiting = false;
-    for (size_t i = 0; i < held && i < 16; i++) {
-        any = any || rep[i].refreshing;
-        if (rep[i].active && rep[i].refreshing && !rep[i].usable)
-            *waiting = true;
-    }
-    return any;
-}
-
 void ui_ctx(struct ui *ui, size_t vi, struct view_ctx *ctx)
 {
     memset(ctx, 0, sizeof(*ctx));
@@ -624,7 +607,7 @@ static void draw_header(struct ui *ui)
     h.identity = ident;
     h.profile = ui->cfg->profile;
     h.region = ui->cfg->region;
-    h.refreshing = creds_refreshing(ui, &waiting);
+    h.refreshing = creds_manager_refreshing(ui->cm, &waiting);
     /* while the active profile has none, a source profile's expiry would mislead */
     h.countdown = waiting ? NULL : header_countdown(ui, countdown, sizeof(countdown));
 
@@ -722,7 +705,7 @@ void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *styl
         return;
     }
     store_kind_info(ui->store, view_kind(v), &info);
-    if (creds_refreshing(ui, &waiting) && waiting) {
+    if (creds_manager_refreshing(ui->cm, &waiting) && waiting) {
         char *p = sanitize_text(ui->cfg->profile, strlen(ui->cfg->profile));
 
         /* nothing new can come until the refresh ends: what is shown is getting old */

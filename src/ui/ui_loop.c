@@ -15,6 +15,7 @@
 
 #include "conf/awsconfig.h"
 #include "core/client.h"
+#include "creds/creds.h"
 #include "ui/keys.h"
 #include "ui/loop.h"
 #include "poll/feed.h"
@@ -157,6 +158,7 @@ static void run_command(struct ui *ui, const char *line)
             ui_message(ui, false, "theme %s", p.arg);
         }
     } else if (strcmp(p.cmd->name, "refresh") == 0) {
+        creds_manager_retry_now(ui->cm);
         feed_refresh(ui->feed);
     } else if (strcmp(p.cmd->name, "utc") == 0) {
         ui->utc = !ui->utc;
@@ -342,6 +344,7 @@ void ui_key(struct ui *ui, int key)
         return;
     }
     if (key == 'r') {
+        creds_manager_retry_now(ui->cm);   /* a refresh that failed is tried again too */
         feed_refresh(ui->feed);
         ui->dirty = true;
         return;

@@ -412,6 +412,12 @@ START_TEST(many_waiters_one_refresh)
     ck_assert(!rep[0].usable);
     ck_assert(rep[0].active);
     ck_assert_str_eq(rep[0].method, "custom-process");
+    {
+        bool waiting = false;
+
+        ck_assert(creds_manager_refreshing(cm, &waiting));
+        ck_assert(waiting);
+    }
     /* the release comes from the loop itself: it turns while the helper waits */
     aws_client_timer(c, 0, probe_fire, &probe);
     run_until_woken(c, w, NREQ);
@@ -426,6 +432,12 @@ START_TEST(many_waiters_one_refresh)
     ck_assert_str_eq(cr->access_key_id, "ASIAFIRSTKEY00001");
     ck_assert_uint_eq(creds_manager_report(cm, rep, 2), 1);
     ck_assert(!rep[0].refreshing && rep[0].usable);
+    {
+        bool waiting = true;
+
+        ck_assert(!creds_manager_refreshing(cm, &waiting));
+        ck_assert(!waiting);
+    }
     aws_client_free(c);
     creds_manager_free(cm);
     aws_config_free(cfg);
@@ -434,7 +446,7 @@ END_TEST
 
 /* The helper fails: every waiter is woken once with the refresh's own line (the profile,
  * the helper, its status and its last stderr line); asks within the hold-off get that line
- * at once; after it the helper runs again. */
+ * at once; once it is lifted (`r`) the helper runs again. */
 START_TEST(failure_fails_every_waiter)
 {
     struct aws_config *cfg;
@@ -469,9 +481,8 @@ START_TEST(failure_fails_every_waiter)
     ck_assert_str_eq(err.message, w[0].message);
     ck_assert_int_eq(count_lines("helper/runs"), 1);
     ck_assert_uint_eq(creds_manager_report(cm, NULL, 0), 0);
-    /* without a hold-off the next ask runs it again */
-    creds_manager_set_refresh_holdoff(cm, 0);
-    creds_manager_switch(cm, cfg);
+    /* `r` lifts the hold-off: the next ask runs it again */
+    creds_manager_retry_now(cm);
     ask_all(cm, c, w, 1);
     run_until_woken(c, w, 1);
     ck_assert(!w[0].failed);
