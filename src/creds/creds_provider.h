@@ -92,7 +92,11 @@ void creds_mfa_withdraw(struct creds_manager *cm, unsigned long id);
 struct aws_credentials *creds_new(const char *akid, const char *secret, const char *token,
                                   time_t expiration, const char *source);
 
-/* Providers outside creds.c (NULL resolve: not built). */
+/* The providers, in creds.c's table (NULL resolve: not built). */
+extern const struct creds_provider creds_provider_env;              /* creds_static.c */
+extern const struct creds_provider creds_provider_web_identity;     /* creds_static.c */
+extern const struct creds_provider creds_provider_credentials_file; /* creds_static.c */
+extern const struct creds_provider creds_provider_config_file;      /* creds_static.c */
 extern const struct creds_provider creds_provider_assume_role;   /* creds_role.c */
 extern const struct creds_provider creds_provider_sso;           /* creds_sso.c */
 extern const struct creds_provider creds_provider_process;       /* creds_process.c */
