@@ -377,10 +377,14 @@ static void entry_drop(struct creds_manager *cm, struct creds_entry *e)
     }
 }
 
+static void queue_remove(struct cred_waiter *w);
+
 static void queue_push(struct creds_entry *e, struct cred_waiter *w)
 {
     if (!w)
         return;
+    if (w->queue)   /* asked again while queued: one place in one queue */
+        queue_remove(w);
     w->queue = e;
     w->next = NULL;
     w->prev = e->wait_tail;
