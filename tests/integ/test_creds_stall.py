@@ -300,6 +300,8 @@ def sleeping_process(moto):
         with open(env["AWS_CONFIG_FILE"], "w", encoding="ascii") as f:
             f.write(f"[profile proc]\nregion = us-east-1\ncredential_process = {helper}\n")
         env["OPSDECK_KEYRING"] = "off"
+        # the helper's sleep ends when the test says: the 30 s limit must not end it first
+        env["OPSDECK_CREDENTIAL_PROCESS_TIMEOUT"] = "120"
         write_app_config(env, "[intervals]\ndefault = 2\n")
 
         def log():
