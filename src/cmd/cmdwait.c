@@ -3,18 +3,11 @@
 #include "cmd/cmdwait.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "util/buf.h"
-
-static long long mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util/timeutil.h"
 
 struct creds_wait {
     struct cred_waiter w;   /* first: the wake callback gets it back */
@@ -99,8 +92,8 @@ int cmdwait_call(struct aws_client *c, struct aws_request *req, const struct aws
 
 void cmdwait_sleep(struct aws_client *c, long ms)
 {
-    long long end = mono_ms() + ms, left;
+    int64_t end = timeutil_mono_ms() + ms, left;
 
-    while ((left = end - mono_ms()) > 0)
+    while ((left = end - timeutil_mono_ms()) > 0)
         aws_client_run(c, NULL, 0, (int)(left > 1000 ? 1000 : left));
 }
