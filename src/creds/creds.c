@@ -150,6 +150,7 @@ enum provider_result creds_resolve_profile(struct creds_ctx *parent, const char 
     ctx.depth = parent->depth + 1;
     ctx.profile = profile;
     ctx.task = NULL;
+    ctx.renew = false;   /* renewing a role does not renew the session it is assumed with */
     /* through the cache: a role's source session is reused while it is good (no new MFA
      * prompt when only the outer role expires); the caller owns a copy */
     r = cached_resolve(&ctx, &c, err, w);
@@ -296,7 +297,7 @@ static enum provider_result provider_run(const struct creds_provider *p, struct 
     enum provider_result r;
     char *fp;
 
-    if (is_session_method(p->name) && (fp = session_fingerprint(ctx))) {
+    if (!ctx->renew && is_session_method(p->name) && (fp = session_fingerprint(ctx))) {
         *out = session_lookup(ctx, p->name, fp);
         free(fp);
         if (*out)
@@ -907,6 +908,40 @@ void creds_manager_retry_now(struct creds_manager *cm)
 {
     for (struct creds_entry *e = cm->entries; e; e = e->next)
         e->retry_after = 0;
+}
+
+enum creds_status creds_manager_refresh_now(struct creds_manager *cm, struct aws_client *c,
+                                            const char *profile, struct aws_error *err)
+{
+    bool active = !profile || strcmp(profile, cm->cfg->profile) == 0;
+    struct creds_entry *e;
+
+    if (!profile)
+        profile = cm->cfg->profile;
+    e = entry_find(cm, profile, active);
+    if (!e)
+        e = entry_find(cm, profile, !active);
+    if (!e || (!e->c && !e->task && !e->failed)) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "profile %s: opsdeck holds no credentials for "
+                      "it, so there is nothing to refresh; use the profile first", profile);
+        return CREDS_ERROR;
+    }
+    if (e->task)
+        return CREDS_PENDING;   /* one refresh at a time: this one is under way */
+    e->retry_after = 0;
+    e->ctx.client = c;
+    e->ctx.task = NULL;
+    e->ctx.renew = true;
+    switch (refresh_run(cm, e, 0, err)) {
+    case PROVIDER_PENDING:
+        return CREDS_PENDING;
+    case PROVIDER_OK:
+        return CREDS_OK;
+    case PROVIDER_ERROR:
+    case PROVIDER_SKIP:
+        break;
+    }
+    return CREDS_ERROR;
 }
 
 void creds_manager_free(struct creds_manager *cm)

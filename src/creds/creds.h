@@ -119,6 +119,18 @@ bool creds_manager_refreshing(const struct creds_manager *cm, bool *waiting);
 /* `r` in the console: the hold-off after a failed refresh is lifted, so the next request
  * tries again at once (and asks again for an MFA code that was declined). */
 void creds_manager_retry_now(struct creds_manager *cm);
+/* "Refresh now" (the expiry view): renews the credentials of profile (NULL: the active
+ * one; else the active profile's or a source_profile's, as creds_report names them) before
+ * they come due, on client c. The credentials held stay in use meanwhile; a session kept
+ * in the keyring is not taken in place of new ones. CREDS_PENDING: a refresh runs (or was
+ * already running): creds_report.refreshing is true until it ends, then expiration and
+ * refresh_error say how it went (the store's "credential" rows carry the same, each second:
+ * refreshing, expiry, refresh_error). CREDS_OK: it ended at once (a provider that reads
+ * files). CREDS_ERROR: err says why (nothing held for that profile, or the provider failed
+ * at once; credentials still valid are kept, with refresh_error set). An MFA code it needs
+ * is asked like any refresh's. */
+enum creds_status creds_manager_refresh_now(struct creds_manager *cm, struct aws_client *c,
+                                            const char *profile, struct aws_error *err);
 /* Seconds between failed refresh attempts (CREDS_REFRESH_HOLDOFF); 0 in tests. */
 void creds_manager_set_refresh_holdoff(struct creds_manager *cm, int seconds);
 

@@ -47,6 +47,8 @@ struct creds_ctx {
     int depth;                           /* 0: the active profile; >0: a source_profile */
     const char *chain[CREDS_MAX_CHAIN];  /* profiles above this one, for cycle detection */
     struct creds_task *task;             /* out: set by a provider that returns PENDING */
+    bool renew;                          /* a refresh asked for now: a session kept in the
+                                            keyring is not taken again in its place */
 };
 
 struct creds_provider {

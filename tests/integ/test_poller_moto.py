@@ -137,8 +137,10 @@ def main():
                  "identity row equals GetCallerIdentity")
             cred = rows.get("credential", {}).get("default", {}).get("fields", {})
             t.eq((cred.get("method"), cred.get("expiry"), cred.get("refreshable"),
-                  cred.get("active"), cred.get("refresh_error")), ("env", None, 0, 1, ""),
-                 "a credential row: the environment's keys, active, no expiry, not renewed")
+                  cred.get("active"), cred.get("refresh_error"), cred.get("refreshing"),
+                  cred.get("usable")), ("env", None, 0, 1, "", 0, 1),
+                 "a credential row: the environment's keys, active, no expiry, not renewed, "
+                 "usable, no refresh running")
             t.ok("AWS_ACCESS_KEY_ID" in (cred.get("source") or "") and
                  env["AWS_SECRET_ACCESS_KEY"] not in json.dumps(rows.get("credential")),
                  "it says where the keys come from, and holds no secret", cred)

@@ -55,7 +55,8 @@ static const char *const dlq_fields[] = {
     "nsources", NULL};
 static const char *const identity_fields[] = {"account", "arn", "user_id", NULL};
 static const char *const credential_fields[] = {
-    "method", "source", "expiry", "refreshable", "active", "refresh_error", NULL};
+    "method", "source", "expiry", "refreshable", "active", "refresh_error", "refreshing",
+    "usable", NULL};
 static const char *const error_fields[] = {"message", "count", "service", "action", "code", NULL};
 
 static long env_long(const char *name)

@@ -835,6 +835,84 @@ START_TEST(mfa_declined_or_withdrawn)
 }
 END_TEST
 
+static bool active_refreshing(const struct creds_manager *cm, struct creds_report *rep)
+{
+    ck_assert_uint_eq(creds_manager_report(cm, rep, 1), 1);
+    return rep->refreshing;
+}
+
+static void run_until_refreshed(struct aws_client *c, const struct creds_manager *cm)
+{
+    struct creds_report rep;
+
+    while (active_refreshing(cm, &rep))
+        aws_client_run(c, NULL, 0, 100);
+}
+
+/* "Refresh now": credentials that are far from their end are renewed on request. While the
+ * helper holds, the old ones are still handed out and the report (what the store's rows
+ * show) says refreshing; asking again starts no second run. A failed renewal keeps the
+ * old ones and says why. A profile with nothing held is refused with its name. */
+START_TEST(refresh_now_renews_in_place)
+{
+    struct aws_config *cfg;
+    struct creds_manager *cm;
+    struct aws_client *c;
+    struct waiter w[1];
+    const struct aws_credentials *cr;
+    struct creds_report rep;
+    struct aws_error err;
+    bool waiting = true;
+
+    helper_setup("ASIAFIRSTKEY00001");
+    cfg = config_new();
+    cm = creds_manager_new(cfg);
+    c = aws_client_new(cfg, creds_manager_source(cm), NULL);
+    ask_all(cm, c, w, 1);
+    run_until_woken(c, w, 1);
+    ck_assert_msg(!w[0].failed, "%s", w[0].message);
+
+    tmp_home_write("helper/key", "ASIASECONDKEY0001");
+    touch("helper/hold");
+    aws_error_clear(&err);
+    ck_assert_int_eq(creds_manager_refresh_now(cm, c, NULL, &err), CREDS_PENDING);
+    ck_assert(active_refreshing(cm, &rep));
+    ck_assert(rep.usable);
+    ck_assert(creds_manager_refreshing(cm, &waiting));
+    ck_assert(!waiting);   /* requests go on with the old ones */
+    ck_assert_int_eq(creds_manager_get(cm, c, NULL, &cr, &err), CREDS_OK);
+    ck_assert_str_eq(cr->access_key_id, "ASIAFIRSTKEY00001");
+    ck_assert_int_eq(creds_manager_refresh_now(cm, c, "default", &err), CREDS_PENDING);
+    touch("helper/release");
+    run_until_refreshed(c, cm);
+    ck_assert_int_eq(count_lines("helper/runs"), 2);
+    ck_assert_int_eq(creds_manager_get(cm, c, NULL, &cr, &err), CREDS_OK);
+    ck_assert_str_eq(cr->access_key_id, "ASIASECONDKEY0001");
+    ck_assert(!active_refreshing(cm, &rep));
+    ck_assert_str_eq(rep.refresh_error, "");
+
+    unlink(home_path("helper/hold"));
+    touch("helper/fail");
+    ck_assert_int_eq(creds_manager_refresh_now(cm, c, NULL, &err), CREDS_PENDING);
+    run_until_refreshed(c, cm);
+    ck_assert_int_eq(count_lines("helper/runs"), 3);
+    ck_assert(!active_refreshing(cm, &rep));
+    ck_assert(rep.usable);
+    ck_assert_msg(strstr(rep.refresh_error, "the token service said no") != NULL, "%s",
+                  rep.refresh_error);
+    ck_assert_int_eq(creds_manager_get(cm, c, NULL, &cr, &err), CREDS_OK);
+    ck_assert_str_eq(cr->access_key_id, "ASIASECONDKEY0001");
+
+    aws_error_clear(&err);
+    ck_assert_int_eq(creds_manager_refresh_now(cm, c, "nosuch", &err), CREDS_ERROR);
+    ck_assert_msg(strstr(err.message, "profile nosuch") != NULL, "%s", err.message);
+    ck_assert_int_eq(count_lines("helper/runs"), 3);
+    aws_client_free(c);
+    creds_manager_free(cm);
+    aws_config_free(cfg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("creds_async");
@@ -850,6 +928,7 @@ static Suite *suite(void)
     tcase_add_test(tc, client_freed_mid_refresh);
     tcase_add_test(tc, mfa_answered_later);
     tcase_add_test(tc, mfa_declined_or_withdrawn);
+    tcase_add_test(tc, refresh_now_renews_in_place);
     suite_add_tcase(s, tc);
     return s;
 }

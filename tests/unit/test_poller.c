@@ -914,6 +914,10 @@ START_TEST(credential_rows_from_the_manager)
     ck_assert(store_res_int(r, "active", &v));
     ck_assert_int_eq(v, 1);
     ck_assert_str_eq(store_res_str(r, "refresh_error"), "");
+    ck_assert(store_res_int(r, "refreshing", &v));
+    ck_assert_int_eq(v, 0);                   /* nothing runs: the keys are at hand */
+    ck_assert(store_res_int(r, "usable", &v));
+    ck_assert_int_eq(v, 1);
     ck_assert_msg(strstr(store_res_str(r, "source"), "AWS_ACCESS_KEY_ID") != NULL, "%s",
                   store_res_str(r, "source"));
     ck_assert_ptr_null(strstr(store_res_str(r, "source"), "cred-rows-secret-value"));

@@ -1,7 +1,8 @@
 /* credentials.c - the credential manager's report as "credential" rows: one per profile
- * whose credentials it holds, with their source and expiry. No network: it reads what the
- * manager already knows, every second, so the header's countdown, the overview, the expiry
- * view and a replay all read credentials from the store, in one place. */
+ * whose credentials it holds or is fetching, with their source, expiry and refresh state.
+ * No network: it reads what the manager already knows, every second, so the header's
+ * countdown, the overview, the expiry view and a replay all read credentials from the
+ * store, in one place. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -77,6 +78,8 @@ static void credentials_commit(struct source_run *run, void *state)
         store_set_int(r, "refreshable", refreshable(&rep[i]));
         store_set_int(r, "active", rep[i].active);
         store_set_str(r, "refresh_error", rep[i].refresh_error);
+        store_set_int(r, "refreshing", rep[i].refreshing);
+        store_set_int(r, "usable", rep[i].usable);
         store_update_commit(r);
     }
     store_list_end(s, "credential");

@@ -8,7 +8,8 @@
  *   key "caller": account str, arn str, user_id str
  *
  * kind "credential" (source credentials: the credential manager's report, no network;
- *   every second) key = profile name, one row per credential the manager holds:
+ *   every second) key = profile name, one row per credential the manager holds or is
+ *   fetching:
  *   method str      the provider: "env", "assume-role", "sso", "custom-process", ...
  *   source str      where from, for a person: "profile prod: assumed role ... (...ABCD)"
  *   expiry int      epoch seconds it expires at; unknown when it does not expire
@@ -17,6 +18,9 @@
  *                   (environment, credentials file, config file)
  *   active int      1: the active profile's own credential, 0: a source_profile's
  *   refresh_error str  why the last refresh failed while the old ones still work; ""
+ *   refreshing int  1 while a refresh of it runs (creds_manager_refresh_now, or one due)
+ *   usable int      1: held and not expired (requests sign with it); 0 while the first
+ *                   refresh, or one after they expired or were refused, runs
  *
  * kind "queue" (source queues: SQS ListQueues, paged, then GetQueueAttributes for each,
  *   64 at a time, and CloudWatch GetMetricData for all) key = queue URL, every queue listed:
