@@ -11,6 +11,10 @@ On a real terminal (tmux), against moto behind tests/lib/stallproxy.py, with pol
   still holds the answer (the order is asserted, not how long anything took). No other call
   reaches moto meanwhile: every request waits for the refresh. Released: fresh data, the
   header's note gone.
+- assume role, the first AssumeRole held from the start: the console comes up at once with
+  "refreshing credentials" and "no data yet", keys work, no other call goes out; released:
+  the queues. snapshot and whoami, by contrast, wait for it (still running while it is
+  held, nothing else sent) and finish with the role's data once it answers.
 - assume role, credentials near their end (AssumeRole answers moved to expire 302 s
   later): the refresh runs in the background while polls go on with the old credentials:
   calls reach moto while AssumeRole is held, and the header says "refreshing credentials".
@@ -26,6 +30,7 @@ Every server is on a free loopback port and stopped by PID or by its thread.
 """
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -185,6 +190,99 @@ def stalled_sts(moto):
                  "released: the waiting calls went out, signed with the role's new keys",
                  str(after[:5]))
             quit_clean(tm)
+    finally:
+        proxy.stop()
+
+
+def stalled_at_start(moto):
+    """The first AssumeRole held from the start: the console comes up at once, says it is
+    refreshing and has no data yet, answers keys, sends nothing else; released: the data."""
+    proxy = StallProxy(moto.endpoint)
+    try:
+        env = role_env(proxy.endpoint)
+        proxy.hold("AssumeRole", minimum=STALL)
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--profile", "ops", "--view", "sqs"], 100, 24)
+            held = proxy.wait_event("held", "AssumeRole")
+            t.ok(held is not None, "start: the first AssumeRole reached the proxy and is held",
+                 str(proxy.events()[-5:]))
+            if held is None:
+                return
+            s = Stalled(tm, lambda: proxy.holding, "held at start")
+            s.check("the console is up; the header says refreshing credentials, no countdown",
+                    lambda rs: "refreshing credentials" in rs[0] and "creds" not in rs[0])
+            s.check("the status line says there is no data yet, waiting for profile ops",
+                    lambda rs: status(rs).startswith("no data yet") and
+                    "waiting for the credentials of profile ops" in status(rs))
+            s.check("no queue is shown as if there were none",
+                    lambda rs: not any("orders-intake" in r for r in rs) and
+                    not any("0 queues" in r for r in rs))
+            tm.text("?")
+            s.check("? opens help", lambda rs: any("key closes" in r for r in rs))
+            tm.keys("Escape")
+            s.check("Esc closes help", lambda rs: not any("key closes" in r for r in rs))
+            tm.text(":sq")
+            s.check(": opens the command prompt", lambda rs: status(rs).startswith(":sq"))
+            tm.keys("Escape")
+            during = [e for e in proxy.events("arrived") if e[0] > held[0]]
+            t.ok(not during, "held at start: no other call went out (they wait for the "
+                 "credentials)", str(during))
+            proxy.release()
+            ok, rows = tm.wait_for(lambda rs: any("orders-intake" in r for r in rs) and
+                                   status(rs).startswith("updated") and
+                                   "refreshing" not in rs[0], deadline=60)
+            t.ok(ok, "released: the queues, the header's note gone", "\n".join(rows))
+            quit_clean(tm)
+    finally:
+        proxy.stop()
+
+
+def headless_waits(moto):
+    """snapshot and whoami keep waiting for the credentials (they have nothing else to do):
+    with AssumeRole held they are still running, nothing else has gone out; released, they
+    finish with the role's data."""
+    proxy = StallProxy(moto.endpoint)
+    try:
+        env = role_env(proxy.endpoint)
+        for argv, what in (([OPSDECK, "--profile", "ops", "snapshot", "--json"], "snapshot"),
+                           ([OPSDECK, "--profile", "ops", "whoami", "--json"], "whoami")):
+            proxy.hold("AssumeRole", minimum=2.0)
+            start = len(proxy.events())
+            p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            try:
+                held = None
+                end = time.monotonic() + 60     # a bound, not a check
+                while held is None and time.monotonic() < end and p.poll() is None:
+                    held = next((e for e in proxy.events("held", "AssumeRole")
+                                 if e[0] > start), None)
+                    time.sleep(0.05)
+                running = held is not None and p.poll() is None
+                still = proxy.holding   # asked after: it was running while held
+                t.ok(running and still, f"{what}: still running while AssumeRole is held",
+                     str(proxy.events()[start:]))
+                proxy.release()
+                out, err = p.communicate(timeout=120)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            evs = proxy.events()[start:]
+            rel = [e for e in evs if e[1] == "released" and e[2] == "AssumeRole"]
+            before = [e for e in evs if e[1] == "arrived" and e[2] != "AssumeRole" and
+                      rel and e[0] < rel[0][0]]
+            t.ok(rel and not before, f"{what}: no other call before AssumeRole answered",
+                 str(evs[:6]))
+            try:
+                doc = json.loads(out.decode("utf-8"))
+            except ValueError:
+                doc = None
+            arn = json.dumps(doc) if doc is not None else ""
+            t.ok(p.returncode == 0 and doc is not None and "assumed-role/oncall" in arn and
+                 (what != "snapshot" or "orders-intake" in arn),
+                 f"{what}: exit 0 with the role's identity" +
+                 (" and the queues" if what == "snapshot" else ""),
+                 f"rc={p.returncode} err={err.decode('utf-8', 'replace')[-500:]}")
     finally:
         proxy.stop()
 
@@ -437,6 +535,8 @@ def main():
         seed_small(m.endpoint)
         t.run("botocore reads the proxy", botocore_reads_the_proxy, m)
         t.run("STS stalls during a refresh", stalled_sts, m)
+        t.run("STS stalls at start", stalled_at_start, m)
+        t.run("headless commands wait", headless_waits, m)
         t.run("refresh in the background", background_refresh, m)
         t.run("STS slower than the limit", sts_too_slow, m)
         t.run("credential_process sleeps", sleeping_process, m)
