@@ -33,15 +33,24 @@
 /* How much of a user's text an error message quotes. */
 #define QUOTE_MAX 40
 
-enum section_kind { SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_INTERVALS, SEC_THRESHOLDS, SEC_PROFILE,
-                    SEC_TEMPLATE };
+/* The named sections come before SEC_PROFILE; those that take a NAME after it. */
+enum section_kind { SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_INTERVALS, SEC_THRESHOLDS, SEC_TOGGLES,
+                    SEC_PROFILE, SEC_TEMPLATE, SEC_TOGGLE };
 
 static const char *const section_names[] = {
     [SEC_GENERAL] = "general", [SEC_INTERVALS] = "intervals",
     [SEC_THRESHOLDS] = "thresholds", [SEC_PROFILE] = "profile", [SEC_TEMPLATE] = "template",
+    [SEC_TOGGLES] = "toggles", [SEC_TOGGLE] = "toggle",
 };
 
-enum key_type { T_THEME, T_BOOL, T_COUNT, T_DURATION, T_ENVIRONMENT, T_REGION, T_TEXT };
+#define SECTIONS_HINT "[general], [intervals], [thresholds], [toggles], [profile NAME], " \
+                      "[template NAME] or [toggle NAME]"
+
+/* SSM's limit on a parameter's name, its path included. */
+#define PARAM_NAME_MAX 2048
+
+enum key_type { T_THEME, T_BOOL, T_COUNT, T_DURATION, T_ENVIRONMENT, T_REGION, T_TEXT,
+                T_PARAM, T_PATHS };
 
 /* [template NAME] attribute.NAME: the key's prefix; the rest is the attribute's name. */
 #define ATTR_PREFIX "attribute."
@@ -55,7 +64,7 @@ struct appconfig_profile_entry {
 };
 
 /* Where a key's value lives: in struct appconfig, in a profile entry for SEC_PROFILE, in a
- * template for SEC_TEMPLATE. */
+ * template for SEC_TEMPLATE, in a toggle for SEC_TOGGLE. */
 struct key_def {
     enum section_kind section;
     const char *name;
@@ -67,6 +76,7 @@ struct key_def {
 #define CFG(f) offsetof(struct appconfig, f)
 #define PRO(f) offsetof(struct appconfig_profile_entry, f)
 #define TPL(f) offsetof(struct appconfig_template, f)
+#define TGL(f) offsetof(struct appconfig_toggle, f)
 #define IVL(v) CFG(interval) + (v) * sizeof(int)
 
 static const struct key_def keys[] = {
@@ -108,6 +118,13 @@ static const struct key_def keys[] = {
     {SEC_PROFILE, "theme", T_THEME, PRO(theme), 0, 0},
     {SEC_TEMPLATE, "body", T_TEXT, TPL(body), 0, 0},
     {SEC_TEMPLATE, "subject", T_TEXT, TPL(subject), 0, 0},
+    {SEC_TOGGLES, "paths", T_PATHS, CFG(toggle_paths), 0, 0},
+    /* Lambda may take minutes to disable a mapping; an hour is a flip that failed */
+    {SEC_TOGGLES, "confirm_timeout", T_DURATION, CFG(confirm_timeout), 1, 3600},
+    {SEC_TOGGLE, "parameter", T_PARAM, TGL(parameter), 0, 0},
+    {SEC_TOGGLE, "on", T_TEXT, TGL(on), 0, 0},
+    {SEC_TOGGLE, "off", T_TEXT, TGL(off), 0, 0},
+    {SEC_TOGGLE, "description", T_TEXT, TGL(description), 0, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -312,6 +329,46 @@ static struct appconfig_template *template_add(struct appconfig *cfg, const char
     return t;
 }
 
+static struct appconfig_toggle *toggle_find(const struct appconfig *cfg, const char *name)
+{
+    for (size_t i = 0; name && i < cfg->ntoggles; i++)
+        if (strcmp(cfg->toggles[i].name, name) == 0)
+            return &cfg->toggles[i];
+    return NULL;
+}
+
+static struct appconfig_toggle *toggle_add(struct appconfig *cfg, const char *name, int line)
+{
+    struct appconfig_toggle *t = toggle_find(cfg, name);
+
+    if (t)
+        return t;  /* a repeated [toggle x] adds to the first one */
+    cfg->toggles = xrealloc(cfg->toggles, (cfg->ntoggles + 1) * sizeof(*cfg->toggles));
+    t = &cfg->toggles[cfg->ntoggles++];
+    memset(t, 0, sizeof(*t));
+    t->name = xstrdup(name);
+    t->line = line;
+    return t;
+}
+
+static void toggle_done(struct appconfig_toggle *t)
+{
+    free(t->name);
+    free(t->parameter);
+    free(t->on);
+    free(t->off);
+    free(t->description);
+}
+
+static void paths_free(struct appconfig *cfg)
+{
+    for (size_t i = 0; i < cfg->ntoggle_paths; i++)
+        free(cfg->toggle_paths[i]);
+    free(cfg->toggle_paths);
+    cfg->toggle_paths = NULL;
+    cfg->ntoggle_paths = 0;
+}
+
 static void template_done(struct appconfig_template *t)
 {
     free(t->name);
@@ -338,6 +395,7 @@ struct appconfig *appconfig_new(void)
     cfg->thresholds.dlq_depth_warn = 1;
     cfg->thresholds.dlq_depth_critical = 100;
     cfg->thresholds.expiry_warn = 900;
+    cfg->confirm_timeout = APPCONFIG_CONFIRM_TIMEOUT_DEFAULT;
     return cfg;
 }
 
@@ -351,6 +409,10 @@ void appconfig_free(struct appconfig *cfg)
     for (size_t i = 0; i < cfg->ntemplates; i++)
         template_done(&cfg->templates[i]);
     free(cfg->templates);
+    for (size_t i = 0; i < cfg->ntoggles; i++)
+        toggle_done(&cfg->toggles[i]);
+    free(cfg->toggles);
+    paths_free(cfg);
     for (size_t i = 0; i < cfg->nerrors; i++)
         free(cfg->errors[i]);
     free(cfg->errors);
@@ -380,6 +442,7 @@ struct parse_state {
     enum section_kind sec;
     struct appconfig_profile_entry *profile;  /* for SEC_PROFILE */
     struct appconfig_template *template;      /* for SEC_TEMPLATE */
+    struct appconfig_toggle *toggle;          /* for SEC_TOGGLE */
     int threshold_line[NKEYS];  /* where each key was set, for the cross-key check */
 };
 
@@ -432,6 +495,18 @@ static enum section_kind section_open(struct parse_state *st, char *s)
         st->template = template_add(st->cfg, tname);
         return SEC_TEMPLATE;
     }
+    if (strncmp(name, "toggle", 6) == 0 && isspace((unsigned char)name[6])) {
+        char *tname = str_strip(name + 6);
+
+        if (!name_valid(tname, APPCONFIG_NAME_MAX)) {
+            quote(q, sizeof(q), tname);
+            add_error(st->cfg, st->lineno, "[toggle %s] is not a toggle name — use "
+                      "letters, digits, '-', '_' and '.' (at most %d)", q, APPCONFIG_NAME_MAX);
+            return SEC_BAD;
+        }
+        st->toggle = toggle_add(st->cfg, tname, st->lineno);
+        return SEC_TOGGLE;
+    }
     for (int k = SEC_GENERAL; k < SEC_PROFILE; k++)
         if (strcmp(name, section_names[k]) == 0)
             return (enum section_kind)k;
@@ -440,8 +515,7 @@ static enum section_kind section_open(struct parse_state *st, char *s)
         add_error(st->cfg, st->lineno, "unknown section [default] — settings for the default "
                   "AWS profile go under [profile default]");
     else
-        add_error(st->cfg, st->lineno, "unknown section [%s] — use [general], [intervals], "
-                  "[thresholds], [profile NAME] or [template NAME]", q);
+        add_error(st->cfg, st->lineno, "unknown section [%s] — use " SECTIONS_HINT, q);
     return SEC_BAD;
 }
 
@@ -475,6 +549,7 @@ static char *reader(char *str, int num, void *stream)
     if (*s == '[') {
         st->profile = NULL;
         st->template = NULL;
+        st->toggle = NULL;
         st->sec = section_open(st, s);
         return str;
     }
@@ -507,10 +582,58 @@ static void known_keys(enum section_kind sec, char *out, size_t size)
             o += (size_t)snprintf(out + o, size - o, "%s%s", o ? ", " : "", keys[i].name);
 }
 
+/* As SSM accepts a parameter's name: letters, digits, _ . - /; a path (GetParametersByPath)
+ * starts with '/', as does a name with more than one level. */
+static bool param_name_valid(const char *s, bool path)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > PARAM_NAME_MAX || (path && s[0] != '/'))
+        return false;
+    if (strchr(s + 1, '/') && s[0] != '/')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-/", s[i]))
+            return false;
+    return true;
+}
+
+/* [toggles] paths = /a /b, /c: every path, or none of them when one is not a path. */
+static void set_paths(struct parse_state *st, const char *v)
+{
+    char *copy = xstrdup(v), *save = NULL, q[QUOTE_MAX * 4 + 8];
+    char **paths = NULL;
+    size_t n = 0;
+
+    for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+        if (!param_name_valid(w, true) || n == APPCONFIG_TOGGLE_PATHS_MAX) {
+            quote(q, sizeof(q), w);
+            if (n == APPCONFIG_TOGGLE_PATHS_MAX)
+                add_error(st->cfg, st->lineno, "paths: more than %d paths — list a common "
+                          "parent instead; no path is read", APPCONFIG_TOGGLE_PATHS_MAX);
+            else
+                add_error(st->cfg, st->lineno, "paths: '%s' is not an SSM path — write it "
+                          "as /team/flags; no path is read", q);
+            for (size_t i = 0; i < n; i++)
+                free(paths[i]);
+            free(paths);
+            free(copy);
+            return;
+        }
+        paths = xrealloc(paths, (n + 1) * sizeof(*paths));
+        paths[n++] = xstrdup(w);
+    }
+    free(copy);
+    paths_free(st->cfg);
+    st->cfg->toggle_paths = paths;
+    st->cfg->ntoggle_paths = n;
+}
+
 static void set_value(struct parse_state *st, const struct key_def *k, const char *v)
 {
     char *base = k->section == SEC_PROFILE    ? (char *)st->profile
                  : k->section == SEC_TEMPLATE ? (char *)st->template
+                 : k->section == SEC_TOGGLE   ? (char *)st->toggle
                                               : (char *)st->cfg;
     void *field = base + k->offset;
     char q[QUOTE_MAX * 4 + 8], d1[32], d2[32];
@@ -571,6 +694,18 @@ static void set_value(struct parse_state *st, const struct key_def *k, const cha
     case T_TEXT:
         free(*(char **)field);
         *(char **)field = xstrdup(v);
+        return;
+    case T_PARAM:
+        if (!param_name_valid(v, false)) {
+            add_error(st->cfg, st->lineno, "parameter '%s' is not an SSM parameter name — "
+                      "use letters, digits and _ . - / (a path starts with /)", q);
+            return;
+        }
+        free(*(char **)field);
+        *(char **)field = xstrdup(v);
+        return;
+    case T_PATHS:
+        set_paths(st, v);
         return;
     case T_REGION:
         if (!region_valid(v)) {
@@ -679,8 +814,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return 1;
     }
     if (st->sec == SEC_NONE) {
-        add_error(st->cfg, st->lineno, "%s is outside any section — put it under [general], "
-                  "[intervals], [thresholds], [profile NAME] or [template NAME]", q);
+        add_error(st->cfg, st->lineno, "%s is outside any section — put it under "
+                  SECTIONS_HINT, q);
         return 1;
     }
     if (st->sec == SEC_TEMPLATE && strncmp(key, ATTR_PREFIX, strlen(ATTR_PREFIX)) == 0) {
@@ -738,6 +873,38 @@ static void check_pair(struct parse_state *st, long *warn, long *crit, const cha
     *crit = cdef;
 }
 
+/* A toggle needs its parameter and both values, and two different ones; one parameter is
+ * one toggle. An incomplete toggle is dropped (flipping it could only guess). */
+static void check_toggles(struct appconfig *cfg)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < cfg->ntoggles; i++) {
+        struct appconfig_toggle *t = &cfg->toggles[i];
+        const char *missing = !t->parameter ? "parameter" : !t->on ? "on" : !t->off ? "off"
+                                                                                : NULL;
+        bool dup = false;
+
+        for (size_t j = 0; j < k && t->parameter; j++)
+            dup = dup || strcmp(cfg->toggles[j].parameter, t->parameter) == 0;
+        if (missing)
+            add_error(cfg, t->line, "[toggle %s] has no %s — give parameter, on and off; the "
+                      "toggle is ignored", t->name, missing);
+        else if (strcmp(t->on, t->off) == 0)
+            add_error(cfg, t->line, "[toggle %s]: on and off are the same value — give two "
+                      "different values; the toggle is ignored", t->name);
+        else if (dup)
+            add_error(cfg, t->line, "[toggle %s]: its parameter is another toggle's already — "
+                      "declare each parameter once; the toggle is ignored", t->name);
+        if (missing || strcmp(t->on ? t->on : "", t->off ? t->off : "") == 0 || dup) {
+            toggle_done(t);
+            continue;
+        }
+        cfg->toggles[k++] = *t;
+    }
+    cfg->ntoggles = k;
+}
+
 static void parse_file(struct appconfig *cfg, FILE *fp)
 {
     static char inline_prefixes[] = ";#";
@@ -790,6 +957,7 @@ static void parse_file(struct appconfig *cfg, FILE *fp)
     check_pair(&st, &cfg->thresholds.dlq_depth_warn, &cfg->thresholds.dlq_depth_critical,
                "dlq_depth_warn", "dlq_depth_critical", defaults->thresholds.dlq_depth_warn,
                defaults->thresholds.dlq_depth_critical, false);
+    check_toggles(cfg);
     appconfig_free(defaults);
     textfile_done(&st.tf);  /* wiped: a refused secret may have passed through it */
 }
@@ -843,6 +1011,16 @@ const struct appconfig_template *appconfig_template(const struct appconfig *cfg,
                                                     const char *name)
 {
     return template_find(cfg, name);
+}
+
+const struct appconfig_toggle *appconfig_toggle(const struct appconfig *cfg, const char *name)
+{
+    const struct appconfig_toggle *t = toggle_find(cfg, name);
+
+    for (size_t i = 0; !t && name && i < cfg->ntoggles; i++)
+        if (strcmp(cfg->toggles[i].parameter, name) == 0)
+            t = &cfg->toggles[i];
+    return t;
 }
 
 bool appconfig_is_production(const struct appconfig *cfg, const char *profile)
@@ -944,6 +1122,20 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
             print_text(out, key, tp->attrs[k].value);
             free(key);
         }
+    }
+    format_duration(d, sizeof(d), cfg->confirm_timeout);
+    fputs("\n[toggles]\npaths =", out);
+    for (size_t i = 0; i < cfg->ntoggle_paths; i++)
+        fprintf(out, " %s", cfg->toggle_paths[i]);
+    fprintf(out, "\nconfirm_timeout = %s\n", d);
+    for (size_t i = 0; i < cfg->ntoggles; i++) {
+        const struct appconfig_toggle *tg = &cfg->toggles[i];
+
+        fprintf(out, "\n[toggle %s]\n", tg->name);
+        print_text(out, "parameter", tg->parameter);
+        print_text(out, "on", tg->on);
+        print_text(out, "off", tg->off);
+        print_text(out, "description", tg->description);
     }
 }
 

@@ -6,6 +6,8 @@
  *   [thresholds]         oldest_message_warn/_critical, dlq_depth_warn/_critical, expiry_warn
  *   [profile NAME]       environment, read_only, region, theme
  *   [template NAME]      body, subject, attribute.ANAME (a test message's contents)
+ *   [toggles]            paths (SSM paths whose parameters are listed), confirm_timeout
+ *   [toggle NAME]        parameter, on, off, description (an SSM parameter as a switch)
  *
  * Loading never fails as a whole: every bad line becomes one "file:line: reason — fix"
  * message in cfg's error list (the console shows them on its status line) and the rest of
@@ -78,6 +80,21 @@ struct appconfig_template {
     size_t nattrs;
 };
 
+/* [toggle NAME]: an SSM parameter that is a switch, on when its value is `on`, off when it
+ * is `off`, unknown otherwise. Only declared toggles are flipped, and only a declared
+ * SecureString is decrypted (in memory, to compare; never shown). */
+struct appconfig_toggle {
+    char *name;                    /* what `opsdeck toggle set NAME` and the view call it */
+    char *parameter;               /* the parameter's name: "/flags/outbound" */
+    char *on;                      /* the value that means on */
+    char *off;                     /* the value that means off */
+    char *description;             /* NULL: none */
+    int line;                      /* where its header is, for errors */
+};
+
+#define APPCONFIG_TOGGLE_PATHS_MAX 16        /* [toggles] paths */
+#define APPCONFIG_CONFIRM_TIMEOUT_DEFAULT 120 /* a flip not confirmed after this did not take */
+
 struct appconfig {
     char *path;                    /* the file read, or NULL when there is no location */
     bool file_found;               /* false: no file, defaults only (not an error) */
@@ -100,6 +117,13 @@ struct appconfig {
 
     struct appconfig_template *templates;   /* in file order */
     size_t ntemplates;
+
+    /* [toggles] and [toggle NAME]: only complete toggles are kept (the others are errors) */
+    char **toggle_paths;           /* SSM paths listed (read-only unless declared) */
+    size_t ntoggle_paths;
+    long confirm_timeout;          /* seconds a flip is re-read before "did not take" */
+    struct appconfig_toggle *toggles;   /* in file order */
+    size_t ntoggles;
 
     char **errors;                 /* "file:line: reason — fix", in file order */
     size_t nerrors;
@@ -125,6 +149,9 @@ struct appconfig_profile appconfig_profile(const struct appconfig *cfg, const ch
 /* The template called name, or NULL. */
 const struct appconfig_template *appconfig_template(const struct appconfig *cfg,
                                                     const char *name);
+
+/* The toggle called name, or the one whose parameter is name; NULL when neither. */
+const struct appconfig_toggle *appconfig_toggle(const struct appconfig *cfg, const char *name);
 
 /* True when profile is marked environment = production (or its alias prod). */
 bool appconfig_is_production(const struct appconfig *cfg, const char *profile);
