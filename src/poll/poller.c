@@ -64,6 +64,7 @@ struct poller {
     int64_t wall_s;
     const struct source *const *src;
     struct poller_sched sched;
+    struct appconfig *defaults;    /* for source_config when no config was given */
     struct source_run *runs;       /* one per source */
     struct req *outstanding;
     unsigned long rounds;
@@ -168,6 +169,11 @@ struct store *source_store(const struct source_run *run)
 const char *source_detail(const struct source_run *run)
 {
     return run->src->detail ? run->p->detail : NULL;
+}
+
+const struct appconfig *source_config(const struct source_run *run)
+{
+    return run->p->sched.cfg ? run->p->sched.cfg : run->p->defaults;
 }
 
 struct creds_manager *source_creds(const struct source_run *run)
@@ -413,6 +419,8 @@ struct poller *poller_new(const struct poller_opts *o)
     p->wall_s = o->wall_s;
     p->profile = xstrdup(o->profile && *o->profile ? o->profile : "default");
     p->src = o->sources;
+    if (!o->app)
+        p->defaults = appconfig_new();
     poller_sched_init(&p->sched, o->app, p->src, o->once);
     if (o->once && !p->wall_s)
         p->wall_s = (int64_t)time(NULL);
@@ -441,6 +449,7 @@ void poller_free(struct poller *p)
     }
     free(p->runs);
     poller_sched_done(&p->sched);
+    appconfig_free(p->defaults);
     free(p->detail);
     free(p->profile);
     free(p);

@@ -94,6 +94,8 @@ void source_backoff(struct source_run *run);
 struct store *source_store(const struct source_run *run);
 /* The open detail pane's key (a queue URL) for a detail source, else NULL. */
 const char *source_detail(const struct source_run *run);
+/* opsdeck's config (the declared toggles); never NULL: the defaults when none was given. */
+const struct appconfig *source_config(const struct source_run *run);
 /* The credential manager, for the credentials source; NULL when there is none. */
 struct creds_manager *source_creds(const struct source_run *run);
 /* Wall-clock seconds where time windows end (CloudWatch): now, or for the snapshot the

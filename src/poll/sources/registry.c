@@ -14,5 +14,8 @@ const struct source *const source_registry[] = {
     &dlq_consumers_source,  /* the open DLQ pane's sources: received / deleted */
     &topics_source,         /* "topic", with CloudWatch failures (snapshot) */
     &buckets_source,        /* "bucket" (snapshot) */
+    &mappings_source,       /* "mapping": Lambda's SQS triggers (toggles) */
+    &rules_source,          /* "rule": EventBridge rules on every bus (toggles) */
+    &parameters_source,     /* "parameter": declared SSM toggles and [toggles] paths */
     NULL,
 };

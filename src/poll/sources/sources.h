@@ -63,6 +63,32 @@
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
  *
+ * The toggles (views/toggles.c). Every row has name str (what people call it, what
+ * `opsdeck toggle set` takes), state str ("on", "off", "changing", "unknown";
+ * poll/sources/togglestate.h) and, except parameters, aws_state str (AWS's own word):
+ *
+ * kind "mapping" (source mappings: Lambda ListEventSourceMappings, paged; SQS sources only)
+ *   key = the mapping's UUID: name str ("FUNCTION:QUEUE"), function str, function_arn str,
+ *   queue str, queue_arn str, aws_state str (Enabled, Disabled, Enabling, Disabling,
+ *   Updating, Creating, Deleting), state_reason str, last_result str
+ *   (LastProcessingResult), batch_size int, max_concurrency int (unknown: not set),
+ *   last_modified int (epoch s)
+ *
+ * kind "rule" (source rules: EventBridge ListEventBuses, then ListRules on each, paged)
+ *   key = "BUS/RULE": name str ("RULE" on the default bus, else "BUS/RULE"), rule str,
+ *   bus str, arn str, aws_state str (ENABLED, DISABLED, ...), schedule str (absent for a
+ *   pattern rule), pattern str (the event pattern's JSON text), description str,
+ *   managed_by str (set when another service owns the rule)
+ *
+ * kind "parameter" (source parameters: SSM GetParameters for each [toggle NAME], decrypted;
+ *   GetParametersByPath, recursive and paged, for each [toggles] path, never decrypted)
+ *   key = the parameter's name: name str (the toggle's NAME, else the parameter's name),
+ *   parameter str, toggle str (absent: not declared, read-only), description str,
+ *   exists int (0: declared but SSM has no such parameter; then state is unknown),
+ *   type str, secure int (0/1), value str (absent for a SecureString: its value never
+ *   reaches the store), state str (declared: on/off by the toggle's values, unknown for
+ *   any other value; undeclared: "value"), version int, last_modified int (epoch s)
+ *
  * kind "error" (the poller, for every call of every source: error_rows.c) key = "<Service>
  *   <Action>" (as "SQS ListQueues"): the latest failure of that call:
  *   message str (aws_error_describe's one line: cause, profile, endpoint, fix),
@@ -93,6 +119,9 @@ extern const struct source queue_detail_source;
 extern const struct source dlq_consumers_source;
 extern const struct source topics_source;
 extern const struct source buckets_source;
+extern const struct source mappings_source;
+extern const struct source rules_source;
+extern const struct source parameters_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
  * left (negative once expired). When none expires: the active profile's own row (or NULL
