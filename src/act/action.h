@@ -76,6 +76,9 @@ struct action {
     /* Checks the completed form beyond form_check (sizes, formats): 0, or -1 with why. */
     int (*check)(void *priv, struct act_run *run, const struct form *f, char *why,
                  size_t whylen);
+    /* What the confirmation names after the title ("orders-worker:orders: on -> off") into
+     * out (size n); NULL: the target's name. */
+    void (*describe)(void *priv, struct act_run *run, char *out, size_t n);
     /* Starts: sends its first requests with act_send. -1 when it could not (after
      * act_run_finish said why). */
     int (*start)(void *priv, struct act_run *run);
@@ -97,6 +100,7 @@ const struct action *action_find(const char *name);
 
 extern const struct action send_message_action;   /* sendmsg.c */
 extern const struct action cancel_job_action;     /* canceljob.c */
+extern const struct action toggle_flip_action;    /* toggle.c */
 
 /* ---- a run, for the framework (console and headless) ------------------------------------ */
 
