@@ -1,0 +1,493 @@
+/* toggles.c - the switches that start and stop message flow, in one list: Lambda's SQS
+ * triggers (event-source mappings), EventBridge rules, and SSM parameters declared as
+ * toggles in opsdeck's config (with the parameters found under its [toggles] paths, shown
+ * read-only). Each row says on, off, changing or unknown as AWS last said it, never what was
+ * asked; a row a flip of this session is still confirming says "changing" until the action
+ * has read the new state back. Space or t flips the row under the cursor (the framework
+ * runs the confirmation, the write gate and the audit: act/toggle.c).
+ *
+ * Rows come from three kinds, "mapping", "rule" and "parameter" (sources.h), each read by
+ * its own source: a kind not read yet, or failing, says so on a line of its own above the
+ * list, so an empty list is never taken for "nothing is off". It also declares the
+ * overview's "Toggles off or changing" section. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poll/sources/togglestate.h"
+#include "act/action.h"
+#include "core/client.h"
+#include "util/buf.h"
+#include "util/fmt.h"
+#include "table.h"
+#include "view.h"
+#include "util/xalloc.h"
+
+enum { COL_TYPE, COL_NAME, COL_STATE, COL_AWS, COL_CHANGED, COL_DETAIL, NCOLS };
+
+/* 80 columns: 7 + 18 + 8 + 9 + 9 + 12 and 5 gaps make 68; the name and the detail share
+ * the rest. Sort letters: S is reverse, so STATE is E and AWS is W. */
+static const struct table_col toggles_cols[NCOLS] = {
+    [COL_TYPE] = { .title = "TYPE", .width = 7, .sort_key = 'T' },
+    [COL_NAME] = { .title = "NAME", .width = 18, .flex = 2, .sort_key = 'N' },
+    [COL_STATE] = { .title = "STATE", .width = 8, .sort_key = 'E' },
+    [COL_AWS] = { .title = "AWS SAYS", .width = 9, .sort_key = 'W' },
+    [COL_CHANGED] = { .title = "CHANGED", .width = 9, .right = true, .sort_key = 'C' },
+    [COL_DETAIL] = { .title = "DETAIL", .width = 12, .flex = 1, .sort_key = 'D' },
+};
+
+/* The kinds, in the order their rows and their "not read" lines come. */
+static const struct {
+    const char *kind;   /* store kind */
+    const char *type;   /* the TYPE column */
+    const char *what;   /* the "not read yet" line */
+} kinds[] = {
+    {"mapping", "trigger", "Lambda SQS triggers"},
+    {"rule", "rule", "EventBridge rules"},
+    {"parameter", "param", "SSM parameters"},
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* Ranks: what is off or moving first (it is why one opens this view in an incident). */
+enum { RANK_CHANGING = 0, RANK_OFF = 1, RANK_OTHER = 2 };
+
+#define FLIP_ACTION "toggle-flip"
+
+struct toggles_state {
+    struct table *table;
+    bool built;
+    uint64_t gen[NKINDS], gen_job;
+    char *filter;
+    size_t off, changing, total;
+};
+
+/* The table's key of a row: "KIND:KEY", unique across the three kinds. */
+static char *row_key(const char *kind, const char *key)
+{
+    return xasprintf("%s:%s", kind, key);
+}
+
+/* A flip of this session still confirming the row (a job of the flip action on its name). */
+static bool flip_running(const struct store *s, const char *name)
+{
+    size_t n = store_count(s, "job");
+
+    for (size_t i = 0; name && i < n; i++) {
+        const struct store_res *j = store_at(s, "job", i);
+        const char *a = store_res_str(j, "action"), *res = store_res_str(j, "resource"),
+                   *state = store_res_str(j, "state");
+
+        if (a && res && state && strcmp(a, TOGGLE_FLIP_TITLE) == 0 &&
+            strcmp(res, name) == 0 &&
+            (strcmp(state, "running") == 0 || strcmp(state, "cancelling") == 0))
+            return true;
+    }
+    return false;
+}
+
+/* What the row's state is to show: AWS's word, or changing while a flip confirms it. */
+static const char *row_state(const struct store *s, const struct store_res *r)
+{
+    const char *st = store_res_str(r, "state");
+
+    if (flip_running(s, store_res_str(r, "name")))
+        return TOGGLE_CHANGING;
+    return st ? st : TOGGLE_UNKNOWN;
+}
+
+/* "pattern: {"source":[...]}" cut by the table; the schedule as written. */
+static void rule_detail(const struct store_res *r, struct buf *b)
+{
+    const char *sched = store_res_str(r, "schedule"), *pat = store_res_str(r, "pattern"),
+               *managed = store_res_str(r, "managed_by");
+
+    if (managed)
+        buf_printf(b, "managed by %s; ", managed);
+    if (sched)
+        buf_puts(b, sched);
+    else if (pat)
+        buf_printf(b, "pattern %s", pat);
+}
+
+static void mapping_detail(const struct store_res *r, struct buf *b)
+{
+    const char *q = store_res_str(r, "queue"), *res = store_res_str(r, "last_result");
+    int64_t v;
+
+    buf_printf(b, "queue %s", q ? q : "?");
+    if (store_res_int(r, "batch_size", &v))
+        buf_printf(b, ", batch %lld", (long long)v);
+    if (store_res_int(r, "max_concurrency", &v))
+        buf_printf(b, ", max %lld", (long long)v);
+    if (res)
+        buf_printf(b, ", last: %s", res);
+}
+
+static void parameter_detail(const struct store_res *r, struct buf *b)
+{
+    const char *param = store_res_str(r, "parameter"), *desc = store_res_str(r, "description");
+    int64_t exists = 1;
+
+    store_res_int(r, "exists", &exists);
+    if (!exists)
+        buf_printf(b, "%s does not exist", param ? param : "?");
+    else if (store_res_str(r, "toggle"))
+        buf_printf(b, "%s%s%s", param ? param : "?", desc ? ": " : "", desc ? desc : "");
+    else
+        buf_puts(b, "not declared: read-only");
+}
+
+/* AWS's own word: a mapping's or rule's state; a parameter's value, never a secure one. */
+static const char *aws_says(const struct store_res *r, const char *kind)
+{
+    int64_t secure = 0;
+
+    if (strcmp(kind, "parameter") != 0) {
+        const char *s = store_res_str(r, "aws_state");
+        return s ? s : "-";
+    }
+    if (store_res_int(r, "secure", &secure) && secure)
+        return "(secure)";
+    return store_res_str(r, "value") ? store_res_str(r, "value") : "-";
+}
+
+static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t ki,
+                    const struct store_res *r)
+{
+    char *key = row_key(kinds[ki].kind, store_res_key(r));
+    struct table_row *row = table_add(st->table, key);
+    const char *state = row_state(ctx->store, r), *name = store_res_str(r, "name");
+    char when[32];
+    int64_t mod;
+    struct buf b;
+
+    free(key);
+    table_cell(row, COL_TYPE, kinds[ki].type, NAN);
+    table_cell(row, COL_NAME, name ? name : store_res_key(r), NAN);
+    table_cell(row, COL_STATE, state, NAN);
+    table_cell(row, COL_AWS, aws_says(r, kinds[ki].kind), NAN);
+    if (store_res_int(r, "last_modified", &mod) && mod > 0) {
+        int64_t ago = ctx->now_ms / 1000 - mod;
+
+        table_cell(row, COL_CHANGED, ago >= 0 ? fmt_duration(when, sizeof(when), ago) : "now",
+                   (double)-mod);
+    } else {
+        table_cell(row, COL_CHANGED, "-", NAN);
+    }
+    buf_init(&b);
+    if (ki == 0)
+        mapping_detail(r, &b);
+    else if (ki == 1)
+        rule_detail(r, &b);
+    else
+        parameter_detail(r, &b);
+    table_cell(row, COL_DETAIL, b.len ? b.data : "-", NAN);
+    buf_done(&b);
+
+    st->total++;
+    if (strcmp(state, TOGGLE_CHANGING) == 0) {
+        st->changing++;
+        table_row_rank(row, RANK_CHANGING);
+        table_cell_style(row, COL_STATE, THEME_WARN);
+    } else if (strcmp(state, TOGGLE_OFF) == 0) {
+        st->off++;
+        table_row_rank(row, RANK_OFF);
+        table_cell_style(row, COL_STATE, THEME_CRITICAL);
+    } else {
+        table_row_rank(row, RANK_OTHER);
+        if (strcmp(state, TOGGLE_ON) == 0)
+            table_cell_style(row, COL_STATE, THEME_OK);
+        else if (strcmp(state, TOGGLE_UNKNOWN) == 0)
+            table_cell_style(row, COL_STATE, THEME_WARN);
+    }
+    if (strcmp(state, TOGGLE_VALUE) == 0)
+        table_row_style(row, THEME_DIM);
+    if (store_res_stale(r))
+        table_row_style(row, THEME_STALE);
+}
+
+static void rebuild(struct toggles_state *st, const struct view_ctx *ctx)
+{
+    st->off = st->changing = st->total = 0;
+    table_begin(st->table);
+    for (size_t k = 0; k < NKINDS; k++) {
+        size_t n = store_count(ctx->store, kinds[k].kind);
+
+        for (size_t i = 0; i < n; i++)
+            add_row(st, ctx, k, store_at(ctx->store, kinds[k].kind, i));
+    }
+    table_end(st->table, ctx->filter);
+}
+
+static void toggles_init(void *priv, struct view_ctx *ctx)
+{
+    struct toggles_state *st = priv;
+
+    (void)ctx;
+    st->table = table_new(toggles_cols, NCOLS);
+    table_sort(st->table, COL_NAME, false);
+}
+
+static void toggles_done(void *priv)
+{
+    struct toggles_state *st = priv;
+
+    table_free(st->table);
+    free(st->filter);
+    memset(st, 0, sizeof(*st));
+}
+
+static int toggles_update(void *priv, struct view_ctx *ctx)
+{
+    struct toggles_state *st = priv;
+    const char *filter = ctx->filter ? ctx->filter : "";
+    struct store_kind_info info;
+    bool changed = !st->built || !st->filter || strcmp(st->filter, filter) != 0;
+
+    for (size_t k = 0; k < NKINDS; k++) {
+        store_kind_info(ctx->store, kinds[k].kind, &info);
+        changed = changed || info.generation != st->gen[k];
+        st->gen[k] = info.generation;
+    }
+    store_kind_info(ctx->store, "job", &info);
+    changed = changed || info.generation != st->gen_job;
+    st->gen_job = info.generation;
+    if (!changed)
+        return 0;
+    rebuild(st, ctx);
+    st->built = true;
+    free(st->filter);
+    st->filter = xstrdup(filter);
+    return VIEW_REDRAW;
+}
+
+/* One line per kind that was never read or whose last read failed; returns lines used. */
+static int draw_unread(const struct view_ctx *ctx, WINDOW *win, int y, int h)
+{
+    int w = getmaxx(win), used = 0;
+
+    for (size_t k = 0; k < NKINDS && y + used < h; k++) {
+        struct store_kind_info info;
+        char line[1200];
+        const struct aws_error *e;
+
+        store_kind_info(ctx->store, kinds[k].kind, &info);
+        e = info.stale ? info.error : !info.updated ? info.last_error : NULL;
+        if (info.updated && !e)
+            continue;
+        if (e) {
+            char why[1024];
+
+            aws_error_describe(e, ctx->profile ? ctx->profile : "default", why, sizeof(why));
+            snprintf(line, sizeof(line), "%s: cannot read: %s", kinds[k].what, why);
+        } else
+            snprintf(line, sizeof(line), "%s: not read yet", kinds[k].what);
+        view_text(win, y + used++, 0, w, line,
+                  view_attr(ctx, e ? THEME_CRITICAL : THEME_DIM));
+    }
+    return used;
+}
+
+static void toggles_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
+{
+    struct toggles_state *st = priv;
+    int h = getmaxy(win), w = getmaxx(win), y = 1;
+    struct buf title;
+    char empty[160];
+
+    werase(win);
+    if (!st->built)
+        toggles_update(st, ctx);
+    buf_init(&title);
+    buf_printf(&title, "Toggles  %zu off, %zu changing, %zu total", st->off, st->changing,
+               st->total);
+    if (ctx->filter && *ctx->filter)
+        buf_printf(&title, "  %zu shown  /%s", table_shown(st->table), ctx->filter);
+    view_text(win, 0, 0, w, title.data,
+              view_attr(ctx, st->off || st->changing ? THEME_WARN : THEME_TITLE));
+    buf_done(&title);
+    y += draw_unread(ctx, win, y, h);
+    if (ctx->filter && *ctx->filter && table_total(st->table))
+        snprintf(empty, sizeof(empty), "no match for /%s", ctx->filter);
+    else
+        snprintf(empty, sizeof(empty), "%s", "no triggers, rules or declared toggles read");
+    if (h > y)
+        table_draw(st->table, ctx, win, y, h - y, empty);
+}
+
+/* The store kind and key of a table key "KIND:KEY". */
+static const struct store_res *row_res(const struct view_ctx *ctx, const char *tkey,
+                                       const char **kind)
+{
+    for (size_t k = 0; tkey && k < NKINDS; k++) {
+        size_t n = strlen(kinds[k].kind);
+
+        if (strncmp(tkey, kinds[k].kind, n) == 0 && tkey[n] == ':') {
+            *kind = kinds[k].kind;
+            return store_find(ctx->store, kinds[k].kind, tkey + n + 1);
+        }
+    }
+    return NULL;
+}
+
+static bool toggles_target(void *priv, struct view_ctx *ctx, const char *action,
+                           struct act_target *out)
+{
+    struct toggles_state *st = priv;
+    const char *kind = NULL;
+    const struct store_res *r = row_res(ctx, table_selected_key(st->table), &kind);
+
+    (void)action;
+    if (!r)
+        return false;
+    out->kind = kind;
+    out->key = store_res_key(r);
+    out->name = store_res_str(r, "name") ? store_res_str(r, "name") : store_res_key(r);
+    return true;
+}
+
+static int toggles_key(void *priv, struct view_ctx *ctx, int key)
+{
+    struct toggles_state *st = priv;
+
+    (void)ctx;
+    return table_key(st->table, key);
+}
+
+static bool toggles_select(void *priv, struct view_ctx *ctx, const char *key)
+{
+    struct toggles_state *st = priv;
+
+    toggles_update(st, ctx);  /* a jump can arrive before this view ever drew */
+    return key && table_select(st->table, key);
+}
+
+/* `:cli`: the aws CLI command that reads the row's state. */
+static bool toggles_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
+{
+    struct toggles_state *st = priv;
+    const char *kind = NULL;
+    const struct store_res *r = row_res(ctx, table_selected_key(st->table), &kind);
+    char *a, *b;
+
+    if (!r)
+        return false;
+    if (strcmp(kind, "mapping") == 0) {
+        a = view_shell_quote(store_res_key(r));
+        snprintf(out, n, "aws lambda get-event-source-mapping --uuid %s", a);
+        free(a);
+    } else if (strcmp(kind, "rule") == 0) {
+        a = view_shell_quote(store_res_str(r, "rule") ? store_res_str(r, "rule") : "");
+        b = view_shell_quote(store_res_str(r, "bus") ? store_res_str(r, "bus") : "default");
+        snprintf(out, n, "aws events describe-rule --name %s --event-bus-name %s", a, b);
+        free(a);
+        free(b);
+    } else {
+        /* never --with-decryption: the command is shown and copied */
+        a = view_shell_quote(store_res_key(r));
+        snprintf(out, n, "aws ssm get-parameter --name %s", a);
+        free(a);
+    }
+    return true;
+}
+
+/* ---- the overview's section ------------------------------------------------------------ */
+
+/* Every switch that is off or changing; a kind that could not be read says so, so "none" is
+ * said only when all three were read. */
+static void overview_build(struct overview_lines *l, const struct view_ctx *ctx, char *none,
+                           size_t nonelen)
+{
+    bool all_read = true;
+
+    for (size_t k = 0; k < NKINDS; k++) {
+        struct store_kind_info info;
+        size_t n = store_count(ctx->store, kinds[k].kind);
+
+        store_kind_info(ctx->store, kinds[k].kind, &info);
+        if (!info.updated) {
+            char *key = row_key(kinds[k].kind, ""), why[1024] = "";
+            const struct aws_error *e = info.last_error;
+
+            all_read = false;
+            if (e)
+                aws_error_describe(e, ctx->profile ? ctx->profile : "default", why,
+                                   sizeof(why));
+            overview_add(l, &(struct overview_item){
+                .key = key, .name = kinds[k].what, .msg = e ? why : NULL,
+                .right = e ? "cannot read" : "not read yet",
+                .style = e ? THEME_CRITICAL : THEME_DIM, .order = 3, .jump = ""});
+            free(key);
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const struct store_res *r = store_at(ctx->store, kinds[k].kind, i);
+            const char *state = row_state(ctx->store, r);
+            char *key;
+            char right[64];
+
+            if (strcmp(state, TOGGLE_OFF) != 0 && strcmp(state, TOGGLE_CHANGING) != 0)
+                continue;
+            key = row_key(kinds[k].kind, store_res_key(r));
+            snprintf(right, sizeof(right), "%8s %16s", kinds[k].type, state);
+            overview_add(l, &(struct overview_item){
+                .key = key,
+                .name = store_res_str(r, "name") ? store_res_str(r, "name") : store_res_key(r),
+                .right = right,
+                .style = store_res_stale(r) ? THEME_STALE
+                         : strcmp(state, TOGGLE_OFF) == 0 ? THEME_CRITICAL : THEME_WARN,
+                .order = strcmp(state, TOGGLE_CHANGING) == 0 ? 2 : 1});
+            free(key);
+        }
+    }
+    snprintf(none, nonelen, "%s", all_read ? "every trigger, rule and toggle is on"
+                                           : "none of those read");
+}
+
+const struct overview_section toggles_overview = {
+    .id = "toggles",
+    .title = "Toggles off or changing",
+    .legend = "    TYPE            STATE",
+    .kind = NULL,
+    .jump = "toggles",
+    .build = overview_build,
+};
+
+static const struct view_action toggles_actions[] = {
+    {' ', FLIP_ACTION},
+    {'t', FLIP_ACTION},
+    {0, NULL},
+};
+
+static const struct view_keyhelp toggles_keys[] = {
+    { "Space/t", "flip: on -> off or off -> on, confirmed, through the write gate" },
+    { "s/S", "sort: by the next column / reverse the order" },
+    { "T N E W C D", "sort by that column: TYPE, NAME, STATE, AWS SAYS, CHANGED, DETAIL "
+                     "(again: reverse)" },
+    { "j/k", "down / up" },
+    { "PgUp/PgDn", "page up / down" },
+    { "g/G", "first / last" },
+    { NULL, NULL },
+};
+
+const struct view toggles_view = {
+    .name = "toggles",
+    .title = "Toggles",
+    .number = 7,
+    .interval = APPCONFIG_VIEW_TOGGLES,
+    .private_size = sizeof(struct toggles_state),
+    .init = toggles_init,
+    .done = toggles_done,
+    .update = toggles_update,
+    .draw = toggles_draw,
+    .key = toggles_key,
+    .select = toggles_select,
+    .keys = toggles_keys,
+    .actions = toggles_actions,
+    .target = toggles_target,
+    .filter_in_title = true,
+    .cli = toggles_cli,
+};
