@@ -32,5 +32,6 @@ int cmd_login(const struct global_opts *g, int argc, char **argv);    /* cmd_log
 int cmd_config(const struct global_opts *g, int argc, char **argv);   /* cmd_config.c */
 int cmd_audit(const struct global_opts *g, int argc, char **argv);    /* cmd_audit.c */
 int cmd_sqs(const struct global_opts *g, int argc, char **argv);      /* cmd_sqs.c */
+int cmd_toggle(const struct global_opts *g, int argc, char **argv);   /* cmd_toggle.c */
 
 #endif

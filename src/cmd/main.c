@@ -42,6 +42,8 @@ static const struct command commands[] = {
      "config check [FILE]    check opsdeck's own config file (opsdeck.conf(5)); print the settings"},
     {"sqs", cmd_sqs,
      "sqs send QUEUE         send a test message (--body TEXT, --template NAME or stdin), confirmed and audited"},
+    {"toggle", cmd_toggle,
+     "toggle list [--json], toggle set NAME on|off   see and flip triggers, rules and SSM toggles, confirmed and audited"},
     {"audit", cmd_audit,
      "audit [--json] [-n N]  the latest entries of the audit log of writes"},
 };
@@ -62,7 +64,7 @@ static void usage(FILE *out)
           "  --theme NAME         console colour theme (default: the config's, else default)\n"
           "  --no-color           console without colours (as NO_COLOR)\n"
           "  --ascii              console with ASCII glyphs only\n"
-          "  --view NAME          the console's first view (overview, sqs, dlq, jobs)\n"
+          "  --view NAME          the console's first view (overview, sqs, dlq, toggles, jobs)\n"
           "  --read-only          refuse every write (nothing is sent; the header says READ-ONLY)\n"
           "  --allow-writes       a profile marked environment = production may write (after a typed confirmation)\n"
           "  --yes                confirm a write without asking (required when stdin is not a terminal)\n"

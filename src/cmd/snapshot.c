@@ -42,11 +42,33 @@ struct snapshot {
 
 /* --- the run ---------------------------------------------------------------------------- */
 
+/* The kinds the document holds: sources that write none of them (the toggles: `opsdeck
+ * toggle list`) are not run. */
+static const char *const printed_kinds[] = {"identity", "credential", "queue", "dlq", "topic",
+                                            "bucket", NULL};
+
+static bool source_printed(const struct source *src)
+{
+    for (size_t k = 0; src->kinds && src->kinds[k]; k++)
+        for (size_t i = 0; printed_kinds[i]; i++)
+            if (strcmp(src->kinds[k], printed_kinds[i]) == 0)
+                return true;
+    return false;
+}
+
 static void run_sources(struct snapshot *s)
 {
+    const struct source *sources[64];
+    size_t n = 0;
+
+    for (size_t i = 0; source_registry[i] && n + 1 < sizeof(sources) / sizeof(sources[0]); i++)
+        if (source_printed(source_registry[i]))
+            sources[n++] = source_registry[i];
+    sources[n] = NULL;
+
     struct poller_opts po = {
         .client = s->client, .store = s->store, .creds = s->cm, .profile = s->cfg->profile,
-        .sources = source_registry, .once = true, .wall_s = (int64_t)s->started,
+        .sources = sources, .once = true, .wall_s = (int64_t)s->started,
     };
     struct poller *p = poller_new(&po);
 

@@ -3,6 +3,7 @@
  * snapshot` does.
  *
  *   poll_dump [--endpoint-url URL] [--profile P] [--region R] [--interval SECONDS]
+ *             [--config FILE]
  *
  * --interval sets every view's poll interval (the tests use an hour, so that only
  * `refresh` starts a cycle and each `run 1` is exactly one cycle however slow the machine).
@@ -44,7 +45,8 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 
-static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "error"};
+static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "mapping", "rule",
+                                     "parameter", "error"};
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
@@ -57,6 +59,15 @@ static const char *const identity_fields[] = {"account", "arn", "user_id", NULL}
 static const char *const credential_fields[] = {
     "method", "source", "expiry", "refreshable", "active", "refresh_error", "refreshing",
     "usable", NULL};
+static const char *const mapping_fields[] = {
+    "name", "function", "function_arn", "queue", "queue_arn", "aws_state", "state",
+    "state_reason", "last_result", "batch_size", "max_concurrency", "last_modified", NULL};
+static const char *const rule_fields[] = {
+    "name", "rule", "bus", "arn", "aws_state", "state", "schedule", "pattern", "description",
+    "managed_by", NULL};
+static const char *const parameter_fields[] = {
+    "name", "parameter", "toggle", "description", "exists", "type", "secure", "value", "state",
+    "version", "last_modified", NULL};
 static const char *const error_fields[] = {"message", "count", "service", "action", "code", NULL};
 
 static long env_long(const char *name)
@@ -75,6 +86,12 @@ static const char *const *fields_of(const char *kind)
         return identity_fields;
     if (strcmp(kind, "credential") == 0)
         return credential_fields;
+    if (strcmp(kind, "mapping") == 0)
+        return mapping_fields;
+    if (strcmp(kind, "rule") == 0)
+        return rule_fields;
+    if (strcmp(kind, "parameter") == 0)
+        return parameter_fields;
     return error_fields;
 }
 
@@ -191,6 +208,7 @@ int main(int argc, char **argv)
     char line[4096];
     int delay = 0;
     long interval = 0;
+    const char *config_path = NULL;  /* opsdeck's config: the declared toggles */
 
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
@@ -203,6 +221,8 @@ int main(int argc, char **argv)
             co.region = argv[++i];
         else if (strcmp(argv[i], "--interval") == 0)
             interval = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--config") == 0)
+            config_path = argv[++i];
         else
             return usage();
     }
@@ -212,7 +232,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "poll_dump: %s\n", err.message);
         return 1;
     }
-    struct appconfig *app = appconfig_new();
+    struct appconfig *app = config_path ? appconfig_load(config_path) : appconfig_new();
     if (interval > 0 && interval <= APPCONFIG_INTERVAL_MAX) {
         app->interval_default = (int)interval;
         for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++)
