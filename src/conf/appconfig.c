@@ -1124,10 +1124,14 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
         }
     }
     format_duration(d, sizeof(d), cfg->confirm_timeout);
-    fputs("\n[toggles]\npaths =", out);
-    for (size_t i = 0; i < cfg->ntoggle_paths; i++)
-        fprintf(out, " %s", cfg->toggle_paths[i]);
-    fprintf(out, "\nconfirm_timeout = %s\n", d);
+    fputs("\n[toggles]\n", out);
+    if (cfg->ntoggle_paths) {
+        fputs("paths =", out);
+        for (size_t i = 0; i < cfg->ntoggle_paths; i++)
+            fprintf(out, " %s", cfg->toggle_paths[i]);
+        fputc('\n', out);
+    }
+    fprintf(out, "confirm_timeout = %s\n", d);
     for (size_t i = 0; i < cfg->ntoggles; i++) {
         const struct appconfig_toggle *tg = &cfg->toggles[i];
 

@@ -673,6 +673,93 @@ START_TEST(bad_templates)
 }
 END_TEST
 
+START_TEST(toggles)
+{
+    struct appconfig *cfg = load_text(
+        "[toggles]\npaths = /a/flags, /b  /c/d\nconfirm_timeout = 5m\n"
+        "[toggle outbound]\nparameter = /a/flags/outbound\non = \"enabled\"\noff = disabled\n"
+        "description = partner uploads\n"
+        "[toggle Pay.Ments_2]\nPARAMETER = plain-name\non = 1\noff = 0\n");
+    const struct appconfig_toggle *t;
+
+    ck_assert_msg(cfg->nerrors == 0, "%s", cfg->nerrors ? cfg->errors[0] : "");
+    ck_assert_uint_eq(cfg->ntoggle_paths, 3);
+    ck_assert_str_eq(cfg->toggle_paths[0], "/a/flags");
+    ck_assert_str_eq(cfg->toggle_paths[1], "/b");
+    ck_assert_str_eq(cfg->toggle_paths[2], "/c/d");
+    ck_assert_int_eq(cfg->confirm_timeout, 300);
+    ck_assert_uint_eq(cfg->ntoggles, 2);
+    t = appconfig_toggle(cfg, "outbound");
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(t->parameter, "/a/flags/outbound");
+    ck_assert_str_eq(t->on, "enabled");
+    ck_assert_str_eq(t->off, "disabled");
+    ck_assert_str_eq(t->description, "partner uploads");
+    /* by its parameter too: `opsdeck toggle set /a/flags/outbound on` */
+    ck_assert_ptr_eq(appconfig_toggle(cfg, "/a/flags/outbound"), t);
+    ck_assert_str_eq(appconfig_toggle(cfg, "Pay.Ments_2")->parameter, "plain-name");
+    ck_assert_ptr_null(appconfig_toggle(cfg, "pay.ments_2"));
+    ck_assert_ptr_null(appconfig_toggle(cfg, NULL));
+    appconfig_free(cfg);
+
+    cfg = load_text("");
+    ck_assert_uint_eq(cfg->ntoggles, 0);
+    ck_assert_uint_eq(cfg->ntoggle_paths, 0);
+    ck_assert_int_eq(cfg->confirm_timeout, APPCONFIG_CONFIRM_TIMEOUT_DEFAULT);
+    appconfig_free(cfg);
+}
+END_TEST
+
+/* Malformed toggles: each reported at its line with the fix, and none half-kept. */
+START_TEST(bad_toggles)
+{
+    struct appconfig *cfg = load_text(
+        "[toggles]\n"
+        "paths = /ok, relative/path\n"                 /* 2: not a path: none kept */
+        "confirm_timeout = 2h\n"                       /* 3: over an hour */
+        "confirm_timeout = soon\n"                     /* 4 */
+        "[toggle]\n"                                   /* 5: no name */
+        "[toggle bad name]\n"                          /* 6 */
+        "[toggle nop]\n"                               /* 7: no parameter */
+        "on = 1\noff = 0\n"
+        "[toggle same]\n"                              /* 10: on == off */
+        "parameter = /p/same\non = x\noff = x\n"
+        "[toggle badparam]\n"                          /* 14 */
+        "parameter = /has space\n"                     /* 15 */
+        "on = 1\noff = 0\n"
+        "[toggle first]\nparameter = /p/dup\non = 1\noff = 0\n"   /* 18 */
+        "[toggle second]\n"                            /* 22: same parameter */
+        "parameter = /p/dup\non = y\noff = n\n"
+        "[toggle x]\ncolour = red\n"                   /* 26, 27 */
+        "[toggle y]\nparameter = /p/y\non = 1\noff = 0\nsecret_token = abc\n"); /* 28..32 */
+
+    error_is(cfg, 0, 2, "paths: 'relative/path' is not an SSM path");
+    error_is(cfg, 1, 3, "confirm_timeout = 2h is out of range");
+    error_is(cfg, 2, 4, "confirm_timeout = 'soon' is not a duration");
+    error_is(cfg, 3, 5, "unknown section [toggle]");
+    error_is(cfg, 4, 6, "[toggle bad name] is not a toggle name");
+    error_is(cfg, 5, 15, "parameter '/has space' is not an SSM parameter name");
+    error_is(cfg, 6, 27, "unknown key 'colour' in [toggle] — known keys: parameter, on, off, "
+             "description");
+    error_is(cfg, 7, 32, "is a secret");
+    ck_assert_msg(!strstr(cfg->errors[7], "abc"), "%s", cfg->errors[7]);
+    /* then the toggles that are not whole, at their headers */
+    error_is(cfg, 8, 7, "[toggle nop] has no parameter");
+    error_is(cfg, 9, 10, "[toggle same]: on and off are the same value");
+    error_is(cfg, 10, 14, "[toggle badparam] has no parameter");
+    error_is(cfg, 11, 22, "[toggle second]: its parameter is another toggle's already");
+    error_is(cfg, 12, 26, "[toggle x] has no parameter");
+    ck_assert_uint_eq(cfg->nerrors, 13);
+    ck_assert_uint_eq(cfg->ntoggle_paths, 0);
+    ck_assert_int_eq(cfg->confirm_timeout, APPCONFIG_CONFIRM_TIMEOUT_DEFAULT);
+    ck_assert_uint_eq(cfg->ntoggles, 2);
+    ck_assert_str_eq(cfg->toggles[0].name, "first");
+    ck_assert_str_eq(cfg->toggles[1].name, "y");
+    ck_assert_ptr_null(appconfig_toggle(cfg, "second"));
+    appconfig_free(cfg);
+}
+END_TEST
+
 START_TEST(print_round_trips)
 {
     struct appconfig *cfg = load_text(
@@ -680,7 +767,8 @@ START_TEST(print_round_trips)
         "[intervals]\nsqs = 90\n"
         "[thresholds]\noldest_message_warn = 120\n"
         "[profile prod]\nenvironment = prod\nregion = eu-west-1\n"
-        "[template t]\nbody = {\"a\": 1}\nattribute.k = Number:2\n");
+        "[template t]\nbody = {\"a\": 1}\nattribute.k = Number:2\n"
+        "[toggles]\npaths = /a /b\n[toggle sw]\nparameter = /a/sw\non = yes\noff = no\n");
     struct appconfig *again;
     char *out = NULL;
     size_t len = 0;
@@ -702,6 +790,9 @@ START_TEST(print_round_trips)
     ck_assert(again->ascii);
     ck_assert_str_eq(appconfig_template(again, "t")->body, "{\"a\": 1}");
     ck_assert_str_eq(appconfig_template(again, "t")->attrs[0].value, "Number:2");
+    ck_assert_uint_eq(again->ntoggle_paths, 2);
+    ck_assert_str_eq(again->toggle_paths[1], "/b");
+    ck_assert_str_eq(appconfig_toggle(again, "sw")->off, "no");
     free(out);
     appconfig_free(again);
     appconfig_free(cfg);
@@ -732,6 +823,8 @@ static Suite *suite(void)
     tcase_add_test(tc, unreadable_is_one_error);
     tcase_add_test(tc, explicit_path_missing);
     tcase_add_test(tc, malformed_input);
+    tcase_add_test(tc, toggles);
+    tcase_add_test(tc, bad_toggles);
     tcase_add_test(tc, general_read_only);
     tcase_add_test(tc, templates);
     tcase_add_test(tc, bad_templates);
