@@ -137,7 +137,7 @@ static void parameter_detail(const struct store_res *r, struct buf *b)
     else if (store_res_str(r, "toggle"))
         buf_printf(b, "%s%s%s", param ? param : "?", desc ? ": " : "", desc ? desc : "");
     else
-        buf_puts(b, "not declared: read-only");
+        buf_puts(b, "read-only: not a declared toggle");
 }
 
 /* AWS's own word: a mapping's or rule's state; a parameter's value, never a secure one. */

@@ -1,0 +1,387 @@
+/* test_view_toggles.c - the toggles view drawn headless from a hand-filled store on a fixed
+ * clock: the three kinds in one list, what is off or changing first, on/off/changing/unknown,
+ * what AWS says (never a secure value), a flip of this session shown as changing while its
+ * job runs, a kind not read yet or failing said on its own line (never an empty all-clear),
+ * the target of the flip key, the overview's section, 80x24 and hostile names. */
+#include "config.h"
+#include "check_tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act/action.h"
+#include "act/job.h"
+#include "screen_test.h"
+#include "poll/store.h"
+#include "view.h"
+
+static int64_t fake_now;
+
+static int64_t fake_clock(void *arg)
+{
+    (void)arg;
+    return fake_now;
+}
+
+struct world {
+    struct store *store;
+    struct appconfig *cfg;
+    struct screen_test *scr;
+    struct view_ctx ctx;
+    void *priv;
+};
+
+#define NOW_S 1800000000   /* the store's clock, in seconds */
+
+static void put_mapping(struct store *s, const char *uuid, const char *fn, const char *q,
+                        const char *aws, const char *state, int64_t mod)
+{
+    struct store_res *r = store_update_begin(s, "mapping", uuid);
+    char name[256];
+
+    snprintf(name, sizeof(name), "%s:%s", fn, q);
+    store_set_str(r, "name", name);
+    store_set_str(r, "function", fn);
+    store_set_str(r, "queue", q);
+    store_set_str(r, "aws_state", aws);
+    store_set_str(r, "state", state);
+    store_set_int(r, "batch_size", 10);
+    store_set_int(r, "last_modified", mod);
+    store_update_commit(r);
+}
+
+static void put_rule(struct store *s, const char *key, const char *name, const char *aws,
+                     const char *state, const char *sched)
+{
+    struct store_res *r = store_update_begin(s, "rule", key);
+
+    store_set_str(r, "name", name);
+    store_set_str(r, "rule", name);
+    store_set_str(r, "bus", "default");
+    store_set_str(r, "aws_state", aws);
+    store_set_str(r, "state", state);
+    if (sched)
+        store_set_str(r, "schedule", sched);
+    store_update_commit(r);
+}
+
+static void put_param(struct store *s, const char *param, const char *toggle, bool secure,
+                      const char *value, const char *state)
+{
+    struct store_res *r = store_update_begin(s, "parameter", param);
+
+    store_set_str(r, "name", toggle ? toggle : param);
+    store_set_str(r, "parameter", param);
+    if (toggle)
+        store_set_str(r, "toggle", toggle);
+    store_set_int(r, "exists", 1);
+    store_set_str(r, "type", secure ? "SecureString" : "String");
+    store_set_int(r, "secure", secure);
+    if (value)
+        store_set_str(r, "value", value);
+    store_set_str(r, "state", state);
+    store_set_int(r, "last_modified", NOW_S - 7200);
+    store_update_commit(r);
+}
+
+static void seed(struct store *s)
+{
+    store_list_begin(s, "mapping");
+    put_mapping(s, "u-1", "orders-worker", "orders", "Enabled", "on", NOW_S - 90);
+    put_mapping(s, "u-2", "billing-worker", "billing", "Disabling", "changing", NOW_S - 30);
+    store_list_end(s, "mapping");
+    store_list_begin(s, "rule");
+    put_rule(s, "default/nightly", "nightly", "ENABLED", "on", "rate(1 day)");
+    put_rule(s, "default/fanout", "fanout", "DISABLED", "off", NULL);
+    store_list_end(s, "rule");
+    store_list_begin(s, "parameter");
+    put_param(s, "/flags/outbound", "outbound", false, "enabled", "on");
+    put_param(s, "/flags/pay", "payments", true, NULL, "off");
+    put_param(s, "/flags/odd", "odd", false, "maybe", "unknown");
+    put_param(s, "/flags/limit", NULL, false, "50", "value");
+    store_list_end(s, "parameter");
+}
+
+static void world_init(struct world *w, int cols, int lines, bool seeded)
+{
+    fake_now = (int64_t)NOW_S * 1000;
+    w->store = store_new();
+    store_set_clock(w->store, fake_clock, NULL);
+    if (seeded)
+        seed(w->store);
+    w->cfg = appconfig_new();
+    w->scr = screen_test_new(cols, lines);
+    screen_test_ctx(w->scr, &w->ctx, w->store, w->cfg, false);
+    w->priv = calloc(1, toggles_view.private_size);
+    ck_assert_ptr_nonnull(w->priv);
+    toggles_view.init(w->priv, &w->ctx);
+}
+
+static void world_done(struct world *w)
+{
+    toggles_view.done(w->priv);
+    free(w->priv);
+    screen_test_free(w->scr);
+    appconfig_free(w->cfg);
+    store_free(w->store);
+}
+
+static void frame(struct world *w)
+{
+    w->ctx.now_ms = store_now(w->store);
+    toggles_view.update(w->priv, &w->ctx);
+    toggles_view.draw(w->priv, &w->ctx, w->scr->win);
+}
+
+static int find(struct world *w, const char *needle)
+{
+    int y = screen_test_find(w->scr->win, needle);
+
+    if (y < 0) {
+        fprintf(stderr, "# \"%s\" not on screen:\n", needle);
+        screen_test_dump(w->scr->win, stderr);
+    }
+    return y;
+}
+
+static bool row_has(struct world *w, int y, const char *needle)
+{
+    char *row = screen_test_row(w->scr->win, y);
+    bool hit = strstr(row, needle) != NULL;
+
+    free(row);
+    if (!hit) {
+        fprintf(stderr, "# row %d lacks \"%s\":\n", y, needle);
+        screen_test_dump(w->scr->win, stderr);
+    }
+    return hit;
+}
+
+START_TEST(one_list_off_and_changing_first)
+{
+    struct world w;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "Toggles  2 off, 1 changing, 8 total"));
+    ck_assert(row_has(&w, 1, "TYPE"));
+    ck_assert(row_has(&w, 1, "STATE"));
+    ck_assert(row_has(&w, 1, "AWS SAYS"));
+    /* changing first, then off (by name), then the rest */
+    ck_assert(row_has(&w, 2, "billing-worker:billing"));
+    ck_assert(row_has(&w, 2, "changing"));
+    ck_assert(row_has(&w, 2, "Disabling"));
+    ck_assert(row_has(&w, 3, "fanout"));
+    ck_assert(row_has(&w, 3, "off"));
+    ck_assert(row_has(&w, 4, "payments"));
+    ck_assert(row_has(&w, 4, "(secure)"));
+    y = find(&w, "orders-worker:orders");
+    ck_assert_int_gt(y, 4);
+    ck_assert(row_has(&w, y, "trigger"));
+    ck_assert(row_has(&w, y, "1m30s"));     /* LastModified 90 s ago */
+    ck_assert(row_has(&w, y, "queue orders, batch"));
+    y = find(&w, "nightly");
+    ck_assert(row_has(&w, y, "rate(1 day)"));
+    y = find(&w, "odd");
+    ck_assert(row_has(&w, y, "unknown"));
+    ck_assert(row_has(&w, y, "maybe"));
+    y = find(&w, "/flags/limit");
+    ck_assert(row_has(&w, y, "value"));
+    ck_assert(row_has(&w, y, "read-only"));
+    /* every row fits 80 columns, nothing read is missing */
+    ck_assert_int_lt(find(&w, "outbound"), 24);
+    world_done(&w);
+}
+END_TEST
+
+/* A flip of this session: its job on the row's name makes the row changing until it ends,
+ * whatever the last poll said; then the row is what AWS said again. */
+START_TEST(flip_job_shows_changing)
+{
+    struct world w;
+    struct jobs *js;
+    struct job *j;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    js = jobs_new(w.store, fake_clock, NULL);
+    j = jobs_add(js, toggle_flip_action.title, "nightly", 1);
+    frame(&w);
+    y = find(&w, "nightly");
+    ck_assert(row_has(&w, y, "changing"));
+    ck_assert(row_has(&w, 0, "2 changing"));
+    job_set_state(j, JOB_DONE, NULL);
+    frame(&w);
+    y = find(&w, "nightly");
+    {
+        char *row = screen_test_row(w.scr->win, y);
+        ck_assert_msg(!strstr(row, "changing"), "still changing: %s", row);
+        free(row);
+    }
+    ck_assert(row_has(&w, 0, "1 changing"));
+    jobs_free(js);
+    world_done(&w);
+}
+END_TEST
+
+/* Nothing read: each kind says so, never "0 off". One kind failing: its cause, the others'
+ * rows still shown. */
+START_TEST(unread_and_failing_kinds)
+{
+    struct world w;
+    struct aws_error e;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "Lambda SQS triggers: not read yet"), 1);
+    ck_assert_int_ge(find(&w, "EventBridge rules: not read yet"), 1);
+    ck_assert_int_ge(find(&w, "SSM parameters: not read yet"), 1);
+    world_done(&w);
+
+    world_init(&w, 100, 24, true);
+    aws_error_clear(&e);
+    e.kind = AWS_ERR_HTTP;
+    e.http_status = 400;
+    snprintf(e.code, sizeof(e.code), "AccessDeniedException");
+    snprintf(e.message, sizeof(e.message), "not authorized to perform lambda:ListEventSourceMappings");
+    store_list_fail(w.store, "mapping", &e);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "Lambda SQS triggers: cannot read:"), 1);
+    ck_assert(row_has(&w, 1, "access denied"));
+    ck_assert_int_ge(find(&w, "fanout"), 1);
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(target_and_keys)
+{
+    struct world w;
+    struct act_target t;
+    const struct view_action *a = toggles_view.actions;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    ck_assert_int_eq(a[0].key, ' ');
+    ck_assert_str_eq(a[0].action, "toggle-flip");
+    ck_assert_int_eq(a[1].key, 't');
+    ck_assert_ptr_nonnull(action_find(a[0].action));
+    /* the cursor starts on the first row: the changing mapping */
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.kind, "mapping");
+    ck_assert_str_eq(t.key, "u-2");
+    ck_assert_str_eq(t.name, "billing-worker:billing");
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "rule:default/fanout"));
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.kind, "rule");
+    ck_assert_str_eq(t.key, "default/fanout");
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "parameter:/flags/pay"));
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.kind, "parameter");
+    ck_assert_str_eq(t.name, "payments");
+    world_done(&w);
+}
+END_TEST
+
+START_TEST(hostile_names)
+{
+    struct world w;
+    struct store_res *r;
+
+    world_init(&w, 80, 24, true);
+    r = store_update_begin(w.store, "rule", "default/x");
+    store_set_str(r, "name", "evil\x1b[2J\xe2\x80\xae" "cod.exe");
+    store_set_str(r, "aws_state", "ENABLED");
+    store_set_str(r, "state", "on");
+    store_set_str(r, "pattern", "{\"a\":\"\x07\"}");
+    store_update_commit(r);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "evil\\x1B[2J"), 2);
+    for (int y = 0; y < 24; y++) {
+        char *row = screen_test_row(w.scr->win, y);
+        ck_assert_msg(!strchr(row, 0x1b) && !strchr(row, 0x07), "row %d: raw control", y);
+        ck_assert_msg(!strstr(row, "\xe2\x80\xae"), "row %d: raw bidi override", y);
+        free(row);
+    }
+    world_done(&w);
+}
+END_TEST
+
+/* The overview's section, drawn by the overview itself: the switches off and changing; a
+ * kind never read says so, and only when all three were read does it say all is on. */
+static void overview_frame(struct world *w, void *opriv)
+{
+    w->ctx.now_ms = store_now(w->store);
+    overview_view.update(opriv, &w->ctx);
+    overview_view.draw(opriv, &w->ctx, w->scr->win);
+}
+
+START_TEST(overview_section)
+{
+    struct world w;
+    void *opriv;
+    int h, y;
+
+    world_init(&w, 100, 40, true);
+    opriv = calloc(1, overview_view.private_size);
+    if (overview_view.init)
+        overview_view.init(opriv, &w.ctx);
+    overview_frame(&w, opriv);
+    h = find(&w, "Toggles off or changing");
+    ck_assert_int_ge(h, 0);
+    y = find(&w, "billing-worker:billing");
+    ck_assert_int_gt(y, h);
+    ck_assert(row_has(&w, y, "changing"));
+    ck_assert_int_gt(find(&w, "fanout"), h);
+    ck_assert_int_gt(find(&w, "payments"), h);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "nightly"), 0);   /* on: not listed */
+    ck_assert_int_lt(screen_test_find(w.scr->win, "every trigger"), 0);
+    overview_view.done(opriv);
+    free(opriv);
+    world_done(&w);
+
+    /* nothing read: a line per kind, no all-clear */
+    world_init(&w, 100, 40, false);
+    opriv = calloc(1, overview_view.private_size);
+    if (overview_view.init)
+        overview_view.init(opriv, &w.ctx);
+    overview_frame(&w, opriv);
+    ck_assert_int_ge(find(&w, "Lambda SQS triggers"), 0);
+    ck_assert(row_has(&w, find(&w, "EventBridge rules"), "not read yet"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "every trigger"), 0);
+    /* all three read, all on: now it may say so */
+    store_list_begin(w.store, "mapping");
+    put_mapping(w.store, "u-1", "orders-worker", "orders", "Enabled", "on", NOW_S - 90);
+    store_list_end(w.store, "mapping");
+    store_list_begin(w.store, "rule");
+    store_list_end(w.store, "rule");
+    store_list_begin(w.store, "parameter");
+    store_list_end(w.store, "parameter");
+    overview_frame(&w, opriv);
+    ck_assert_int_ge(find(&w, "every trigger, rule and toggle is on"), 0);
+    overview_view.done(opriv);
+    free(opriv);
+    world_done(&w);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("view_toggles");
+    TCase *tc = tcase_create("toggles");
+
+    tcase_add_test(tc, one_list_off_and_changing_first);
+    tcase_add_test(tc, flip_job_shows_changing);
+    tcase_add_test(tc, unread_and_failing_kinds);
+    tcase_add_test(tc, target_and_keys);
+    tcase_add_test(tc, hostile_names);
+    tcase_add_test(tc, overview_section);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return check_tap_run(suite());
+}
