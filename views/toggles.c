@@ -26,13 +26,14 @@
 #include "view.h"
 #include "util/xalloc.h"
 
-enum { COL_TYPE, COL_NAME, COL_STATE, COL_AWS, COL_CHANGED, COL_DETAIL, NCOLS };
+enum { COL_NAME, COL_TYPE, COL_STATE, COL_AWS, COL_CHANGED, COL_DETAIL, NCOLS };
 
-/* 80 columns: 7 + 18 + 8 + 9 + 9 + 12 and 5 gaps make 68; the name and the detail share
- * the rest. Sort letters: S is reverse, so STATE is E and AWS is W. */
+/* 80 columns: 18 + 7 + 8 + 9 + 9 + 12 and 5 gaps make 68; the name and the detail share
+ * the rest. The name comes first: `/` filters on the first column. Sort letters: S is
+ * reverse, so STATE is E and AWS is W. */
 static const struct table_col toggles_cols[NCOLS] = {
-    [COL_TYPE] = { .title = "TYPE", .width = 7, .sort_key = 'T' },
     [COL_NAME] = { .title = "NAME", .width = 18, .flex = 2, .sort_key = 'N' },
+    [COL_TYPE] = { .title = "TYPE", .width = 7, .sort_key = 'T' },
     [COL_STATE] = { .title = "STATE", .width = 8, .sort_key = 'E' },
     [COL_AWS] = { .title = "AWS SAYS", .width = 9, .sort_key = 'W' },
     [COL_CHANGED] = { .title = "CHANGED", .width = 9, .right = true, .sort_key = 'C' },
@@ -465,7 +466,7 @@ static const struct view_action toggles_actions[] = {
 static const struct view_keyhelp toggles_keys[] = {
     { "Space/t", "flip: on -> off or off -> on, confirmed, through the write gate" },
     { "s/S", "sort: by the next column / reverse the order" },
-    { "T N E W C D", "sort by that column: TYPE, NAME, STATE, AWS SAYS, CHANGED, DETAIL "
+    { "N T E W C D", "sort by that column: NAME, TYPE, STATE, AWS SAYS, CHANGED, DETAIL "
                      "(again: reverse)" },
     { "j/k", "down / up" },
     { "PgUp/PgDn", "page up / down" },

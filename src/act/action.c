@@ -150,7 +150,9 @@ enum act_confirm act_run_confirm(const struct act_run *r)
 
 bool act_run_refused(const struct act_run *r, char *why, size_t whylen)
 {
-    return r->a->mutates && gate_read_only(r->env.gate, why, whylen);
+    if (r->a->mutates && gate_read_only(r->env.gate, why, whylen))
+        return true;
+    return r->a->refuse && r->a->refuse(r->priv, (struct act_run *)r, why, whylen);
 }
 
 void act_run_describe(const struct act_run *r, char *what, size_t whatlen, char *where,

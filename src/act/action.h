@@ -76,6 +76,9 @@ struct action {
     /* Checks the completed form beyond form_check (sizes, formats): 0, or -1 with why. */
     int (*check)(void *priv, struct act_run *run, const struct form *f, char *why,
                  size_t whylen);
+    /* Why this run cannot go ahead at all (a switch that is changing, a parameter no toggle
+     * declares), asked with read-only before any form or confirmation: true with why. */
+    bool (*refuse)(void *priv, struct act_run *run, char *why, size_t whylen);
     /* What the confirmation names after the title ("orders-worker:orders: on -> off") into
      * out (size n); NULL: the target's name. */
     void (*describe)(void *priv, struct act_run *run, char *out, size_t n);
@@ -123,7 +126,8 @@ int act_run_check(struct act_run *r, char *why, size_t whylen, size_t *bad);
 /* The confirmation this run needs: the action's, or the typed name for a mutating action
  * in a production profile. */
 enum act_confirm act_run_confirm(const struct act_run *r);
-/* Why the run would be refused now (read-only: gate_read_only's line), or false. */
+/* Why the run would be refused now (read-only: gate_read_only's line; then the action's
+ * refuse hook), or false. */
 bool act_run_refused(const struct act_run *r, char *why, size_t whylen);
 /* What the confirmation says: "Send a test message: orders" and "profile prod · account
  * 123456789012 · region eu-west-1" (account "not known yet" before GetCallerIdentity).

@@ -100,6 +100,17 @@ static void flip_prepare(struct flip *f, struct act_run *run)
     }
 }
 
+static bool toggle_refuse(void *priv, struct act_run *run, char *why, size_t whylen)
+{
+    struct flip *f = priv;
+
+    flip_prepare(f, run);
+    if (!f->why[0])
+        return false;
+    snprintf(why, whylen, "%s", f->why);
+    return true;
+}
+
 static void toggle_describe(void *priv, struct act_run *run, char *out, size_t n)
 {
     struct flip *f = priv;
@@ -123,6 +134,15 @@ static void read_request(struct flip *f, struct act_run *run, struct aws_request
         events_describe_rule_request(req, f->rule, f->bus);
     else
         ssm_get_parameter_request(req, f->toggle->parameter, true);
+}
+
+static void send_read(struct flip *f, struct act_run *run)
+{
+    struct aws_request req;
+
+    read_request(f, run, &req);
+    f->next_read = INT64_MAX;   /* the answer sets the next one */
+    act_send(run, &req, TAG_READ, NULL);
 }
 
 static int toggle_start(void *priv, struct act_run *run)
@@ -219,8 +239,10 @@ static void toggle_answer(void *priv, struct act_run *run, int tag,
         return;
     }
     if (tag == TAG_FLIP) {
+        /* read at once, from here: a rule or a parameter is already there, and the run
+         * never looks idle between its write and its first read */
         f->flipped = true;
-        f->next_read = now;  /* read at once: a rule or a parameter is already there */
+        send_read(f, run);
         return;
     }
     aws_error_clear(&perr);
@@ -233,7 +255,11 @@ static void toggle_answer(void *priv, struct act_run *run, int tag,
     }
     if (strcmp(state, want) == 0) {
         act_run_progress(run, 1, 1);
-        act_run_finish(run, ACT_DONE, "%s is %s (AWS says %s)", t->name, want, f->last);
+        if (f->kind == FLIP_PARAMETER)
+            act_run_finish(run, ACT_DONE, "%s is %s (SSM holds its %s value)", t->name, want,
+                           want);
+        else
+            act_run_finish(run, ACT_DONE, "%s is %s (AWS says %s)", t->name, want, f->last);
         return;
     }
     if (now >= f->deadline) {
@@ -248,15 +274,12 @@ static void toggle_answer(void *priv, struct act_run *run, int tag,
 static int toggle_tick(void *priv, struct act_run *run, int64_t now_ms)
 {
     struct flip *f = priv;
-    struct aws_request req;
 
     if (!f->flipped || act_run_pending(run))
         return -1;
     if (now_ms < f->next_read)
         return (int)(f->next_read - now_ms);
-    read_request(f, run, &req);
-    f->next_read = INT64_MAX;   /* the answer sets the next one */
-    act_send(run, &req, TAG_READ, NULL);
+    send_read(f, run);
     return -1;
 }
 
@@ -275,6 +298,7 @@ const struct action toggle_flip_action = {
     .mutates = true,
     .confirm = ACT_CONFIRM_YESNO,
     .private_size = sizeof(struct flip),
+    .refuse = toggle_refuse,
     .describe = toggle_describe,
     .start = toggle_start,
     .answer = toggle_answer,

@@ -20,6 +20,7 @@
 #include "act/action.h"
 #include "act/gate.h"
 #include "act/job.h"
+#include "poll/feed.h"
 #include "ui/dialog.h"
 #include "ui/editor.h"
 #include "ui/loop.h"
@@ -380,6 +381,9 @@ int ui_act_tick(struct ui *ui, int64_t now)
         if (act_run_ended(r)) {
             /* a job's progress dialog shows the end itself; the status line says it too */
             ui_message(ui, act_run_failed(r), "%s", act_run_result(r));
+            /* what the write changed is read again now, not an interval later */
+            if (act_run_action(r)->mutates)
+                feed_refresh(ui->feed);
             act_run_free(r);
             continue;
         }

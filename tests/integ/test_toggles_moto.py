@@ -157,7 +157,7 @@ def main():
             px.reset()
             rc, out, err = run(env, "toggle", "set", name, state, "--yes")
             t.eq(rc, 0, f"{what}: toggle set {name} {state} exits 0")
-            t.ok(out.startswith(f"{shown or name} is {state} (AWS says "),
+            t.ok(out.startswith(f"{shown or name} is {state} ("),
                  f"{what}: it says the state AWS read back", detail=out + err)
             t.eq(check(), True, f"{what}: boto3 reads the new state")
             new = audit_lines(env)[before:]

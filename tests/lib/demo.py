@@ -31,6 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from seed import seed  # noqa: E402
+from toggleseed import TOGGLES_CONFIG, seed_toggles  # noqa: E402
 
 # What opsdeck runs: the interactive console on a terminal (opsdeck with no command opens
 # it), the headless snapshot when the output is not a terminal.
@@ -186,6 +187,7 @@ def main():
             with open(a.moto_pid_file, "w", encoding="ascii") as f:
                 f.write(f"{moto.pid}\n")
         manifest = seed(moto.endpoint, objects=a.objects, synthetic_ages=False)
+        seed_toggles(moto.endpoint)   # view 7: triggers, rules, SSM toggles
         traffic = Traffic(moto.endpoint, manifest, metrics_log=a.metrics_log)
         traffic.start()
         print(f"demo: moto listens on {moto.endpoint} (pid {moto.pid}); try "
@@ -193,6 +195,14 @@ def main():
               file=sys.stderr)
         time.sleep(a.warmup)
         env = aws_env(moto.endpoint)
+        # the demo's toggles are declared in its own HOME's config; a user's XDG_CONFIG_HOME
+        # config wins (then the demo's parameters show as found under no declared toggle)
+        demo_conf = os.path.join(env["HOME"], ".config", "opsdeck")
+        os.makedirs(demo_conf, exist_ok=True)
+        fd = os.open(os.path.join(demo_conf, "config"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                     0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(TOGGLES_CONFIG)
         # Like a shell running a foreground job: Ctrl-C belongs to opsdeck while it runs (the
         # console may use it), so the demo ignores SIGINT until opsdeck exits. A Python-level
         # handler, unlike SIG_IGN, is reset to the default in the child by exec.

@@ -51,7 +51,10 @@ def seed_toggles(endpoint):
     out = {"mappings": {}, "rules": [], "parameters": []}
     for fn, queue, enabled in (("orders-worker", "orders-intake", True),
                                ("billing-worker", "billing-events", False)):
-        url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+        try:  # the demo's estate may have the queue already
+            url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        except sqs.exceptions.QueueDoesNotExist:
+            url = sqs.create_queue(QueueName=queue)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         lam.create_function(FunctionName=fn, Runtime="python3.11", Role=role_arn,
                             Handler="handler.handler", Code={"ZipFile": _zip()})
