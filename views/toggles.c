@@ -40,17 +40,6 @@ static const struct table_col toggles_cols[NCOLS] = {
     [COL_DETAIL] = { .title = "DETAIL", .width = 12, .flex = 1, .sort_key = 'D' },
 };
 
-/* The kinds, in the order their rows and their "not read" lines come. */
-static const struct {
-    const char *kind;   /* store kind */
-    const char *type;   /* the TYPE column */
-    const char *what;   /* the "not read yet" line */
-} kinds[] = {
-    {"mapping", "trigger", "Lambda SQS triggers"},
-    {"rule", "rule", "EventBridge rules"},
-    {"parameter", "param", "SSM parameters"},
-};
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* Ranks: what is off or moving first (it is why one opens this view in an incident). */
 enum { RANK_CHANGING = 0, RANK_OFF = 1, RANK_OTHER = 2 };
@@ -60,7 +49,7 @@ enum { RANK_CHANGING = 0, RANK_OFF = 1, RANK_OTHER = 2 };
 struct toggles_state {
     struct table *table;
     bool built;
-    uint64_t gen[NKINDS], gen_job;
+    uint64_t gen[TOGGLESTATE_NKINDS], gen_job;
     char *filter;
     size_t off, changing, total;
 };
@@ -158,7 +147,7 @@ static const char *aws_says(const struct store_res *r, const char *kind)
 static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t ki,
                     const struct store_res *r)
 {
-    char *key = row_key(kinds[ki].kind, store_res_key(r));
+    char *key = row_key(togglestate_kinds[ki].kind, store_res_key(r));
     struct table_row *row = table_add(st->table, key);
     const char *state = row_state(ctx->store, r), *name = store_res_str(r, "name");
     char when[32];
@@ -166,10 +155,10 @@ static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t
     struct buf b;
 
     free(key);
-    table_cell(row, COL_TYPE, kinds[ki].type, NAN);
+    table_cell(row, COL_TYPE, togglestate_kinds[ki].type, NAN);
     table_cell(row, COL_NAME, name ? name : store_res_key(r), NAN);
     table_cell(row, COL_STATE, state, NAN);
-    table_cell(row, COL_AWS, aws_says(r, kinds[ki].kind), NAN);
+    table_cell(row, COL_AWS, aws_says(r, togglestate_kinds[ki].kind), NAN);
     if (store_res_int(r, "last_modified", &mod) && mod > 0) {
         int64_t ago = ctx->now_ms / 1000 - mod;
 
@@ -214,11 +203,11 @@ static void rebuild(struct toggles_state *st, const struct view_ctx *ctx)
 {
     st->off = st->changing = st->total = 0;
     table_begin(st->table);
-    for (size_t k = 0; k < NKINDS; k++) {
-        size_t n = store_count(ctx->store, kinds[k].kind);
+    for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
+        size_t n = store_count(ctx->store, togglestate_kinds[k].kind);
 
         for (size_t i = 0; i < n; i++)
-            add_row(st, ctx, k, store_at(ctx->store, kinds[k].kind, i));
+            add_row(st, ctx, k, store_at(ctx->store, togglestate_kinds[k].kind, i));
     }
     table_end(st->table, ctx->filter);
 }
@@ -248,8 +237,8 @@ static int toggles_update(void *priv, struct view_ctx *ctx)
     struct store_kind_info info;
     bool changed = !st->built || !st->filter || strcmp(st->filter, filter) != 0;
 
-    for (size_t k = 0; k < NKINDS; k++) {
-        store_kind_info(ctx->store, kinds[k].kind, &info);
+    for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
+        store_kind_info(ctx->store, togglestate_kinds[k].kind, &info);
         changed = changed || info.generation != st->gen[k];
         st->gen[k] = info.generation;
     }
@@ -270,12 +259,12 @@ static int draw_unread(const struct view_ctx *ctx, WINDOW *win, int y, int h)
 {
     int w = getmaxx(win), used = 0;
 
-    for (size_t k = 0; k < NKINDS && y + used < h; k++) {
+    for (size_t k = 0; k < TOGGLESTATE_NKINDS && y + used < h; k++) {
         struct store_kind_info info;
         char line[1200];
         const struct aws_error *e;
 
-        store_kind_info(ctx->store, kinds[k].kind, &info);
+        store_kind_info(ctx->store, togglestate_kinds[k].kind, &info);
         e = info.stale ? info.error : !info.updated ? info.last_error : NULL;
         if (info.updated && !e)
             continue;
@@ -283,9 +272,9 @@ static int draw_unread(const struct view_ctx *ctx, WINDOW *win, int y, int h)
             char why[1024];
 
             aws_error_describe(e, ctx->profile ? ctx->profile : "default", why, sizeof(why));
-            snprintf(line, sizeof(line), "%s: cannot read: %s", kinds[k].what, why);
+            snprintf(line, sizeof(line), "%s: cannot read: %s", togglestate_kinds[k].what, why);
         } else
-            snprintf(line, sizeof(line), "%s: not read yet", kinds[k].what);
+            snprintf(line, sizeof(line), "%s: not read yet", togglestate_kinds[k].what);
         view_text(win, y + used++, 0, w, line,
                   view_attr(ctx, e ? THEME_CRITICAL : THEME_DIM));
     }
@@ -323,12 +312,12 @@ static void toggles_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
 static const struct store_res *row_res(const struct view_ctx *ctx, const char *tkey,
                                        const char **kind)
 {
-    for (size_t k = 0; tkey && k < NKINDS; k++) {
-        size_t n = strlen(kinds[k].kind);
+    for (size_t k = 0; tkey && k < TOGGLESTATE_NKINDS; k++) {
+        size_t n = strlen(togglestate_kinds[k].kind);
 
-        if (strncmp(tkey, kinds[k].kind, n) == 0 && tkey[n] == ':') {
-            *kind = kinds[k].kind;
-            return store_find(ctx->store, kinds[k].kind, tkey + n + 1);
+        if (strncmp(tkey, togglestate_kinds[k].kind, n) == 0 && tkey[n] == ':') {
+            *kind = togglestate_kinds[k].kind;
+            return store_find(ctx->store, togglestate_kinds[k].kind, tkey + n + 1);
         }
     }
     return NULL;
@@ -404,13 +393,13 @@ static void overview_build(struct overview_lines *l, const struct view_ctx *ctx,
 {
     bool all_read = true;
 
-    for (size_t k = 0; k < NKINDS; k++) {
+    for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
         struct store_kind_info info;
-        size_t n = store_count(ctx->store, kinds[k].kind);
+        size_t n = store_count(ctx->store, togglestate_kinds[k].kind);
 
-        store_kind_info(ctx->store, kinds[k].kind, &info);
+        store_kind_info(ctx->store, togglestate_kinds[k].kind, &info);
         if (!info.updated) {
-            char *key = row_key(kinds[k].kind, ""), why[1024] = "";
+            char *key = row_key(togglestate_kinds[k].kind, ""), why[1024] = "";
             const struct aws_error *e = info.last_error;
 
             all_read = false;
@@ -418,22 +407,22 @@ static void overview_build(struct overview_lines *l, const struct view_ctx *ctx,
                 aws_error_describe(e, ctx->profile ? ctx->profile : "default", why,
                                    sizeof(why));
             overview_add(l, &(struct overview_item){
-                .key = key, .name = kinds[k].what, .msg = e ? why : NULL,
+                .key = key, .name = togglestate_kinds[k].what, .msg = e ? why : NULL,
                 .right = e ? "cannot read" : "not read yet",
                 .style = e ? THEME_CRITICAL : THEME_DIM, .order = 3, .jump = ""});
             free(key);
             continue;
         }
         for (size_t i = 0; i < n; i++) {
-            const struct store_res *r = store_at(ctx->store, kinds[k].kind, i);
+            const struct store_res *r = store_at(ctx->store, togglestate_kinds[k].kind, i);
             const char *state = row_state(ctx->store, r);
             char *key;
             char right[64];
 
             if (strcmp(state, TOGGLE_OFF) != 0 && strcmp(state, TOGGLE_CHANGING) != 0)
                 continue;
-            key = row_key(kinds[k].kind, store_res_key(r));
-            snprintf(right, sizeof(right), "%8s %16s", kinds[k].type, state);
+            key = row_key(togglestate_kinds[k].kind, store_res_key(r));
+            snprintf(right, sizeof(right), "%8s %16s", togglestate_kinds[k].type, state);
             overview_add(l, &(struct overview_item){
                 .key = key,
                 .name = store_res_str(r, "name") ? store_res_str(r, "name") : store_res_key(r),

@@ -34,15 +34,6 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-/* The kinds, in the order they are printed, and what to call each. */
-static const struct {
-    const char *kind, *type, *what;
-} kinds[] = {
-    {"mapping", "trigger", "Lambda SQS triggers"},
-    {"rule", "rule", "EventBridge rules"},
-    {"parameter", "param", "SSM parameters"},
-};
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static const struct source *const list_sources[] = {
     &mappings_source, &rules_source, &parameters_source, NULL};
@@ -137,14 +128,14 @@ static int kind_failed(const struct session *s, size_t k)
     struct store_kind_info info;
     char line[1200];
 
-    store_kind_info(s->store, kinds[k].kind, &info);
+    store_kind_info(s->store, togglestate_kinds[k].kind, &info);
     if (info.fetched && !info.stale)
         return 0;
     if (info.last_error)
         aws_error_describe(info.last_error, s->cfg->profile, line, sizeof(line));
     else
         snprintf(line, sizeof(line), "no answer");
-    fprintf(stderr, "opsdeck: cannot read %s: ", kinds[k].what);
+    fprintf(stderr, "opsdeck: cannot read %s: ", togglestate_kinds[k].what);
     put_clean(stderr, line);
     fputc('\n', stderr);
     return 1;
@@ -167,7 +158,7 @@ static cJSON *row_json(size_t k, const struct store_res *r)
     cJSON *o = cJSON_CreateObject();
     int64_t v, secure = 0;
 
-    cJSON_AddStringToObject(o, "type", kinds[k].type);
+    cJSON_AddStringToObject(o, "type", togglestate_kinds[k].type);
     cJSON_AddStringToObject(o, "name", store_res_str(r, "name") ? store_res_str(r, "name")
                                                                 : store_res_key(r));
     cJSON_AddStringToObject(o, "key", store_res_key(r));
@@ -178,7 +169,7 @@ static cJSON *row_json(size_t k, const struct store_res *r)
     store_res_int(r, "secure", &secure);
     if (store_res_str(r, "value") && !secure)
         cJSON_AddStringToObject(o, "value", store_res_str(r, "value"));
-    if (strcmp(kinds[k].kind, "parameter") == 0) {
+    if (strcmp(togglestate_kinds[k].kind, "parameter") == 0) {
         cJSON_AddBoolToObject(o, "declared", store_res_str(r, "toggle") != NULL);
         cJSON_AddBoolToObject(o, "secure", secure != 0);
     }
@@ -204,10 +195,10 @@ static int toggle_list(const struct global_opts *g)
         arr = cJSON_CreateArray();
     else
         printf("%-8s %-40s %-9s %-10s %s\n", "TYPE", "NAME", "STATE", "AWS SAYS", "CHANGED");
-    for (size_t k = 0; k < NKINDS; k++) {
+    for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
         failed |= kind_failed(&s, k);
-        for (size_t i = 0; i < store_count(s.store, kinds[k].kind); i++) {
-            const struct store_res *r = store_at(s.store, kinds[k].kind, i);
+        for (size_t i = 0; i < store_count(s.store, togglestate_kinds[k].kind); i++) {
+            const struct store_res *r = store_at(s.store, togglestate_kinds[k].kind, i);
             char *name, *says, when[32] = "-";
             int64_t mod;
 
@@ -224,7 +215,7 @@ static int toggle_list(const struct global_opts *g)
                 gmtime_r(&t, &tm);
                 strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
             }
-            printf("%-8s %-40s %-9s %-10s %s\n", kinds[k].type, name,
+            printf("%-8s %-40s %-9s %-10s %s\n", togglestate_kinds[k].type, name,
                    store_res_str(r, "state") ? store_res_str(r, "state") : TOGGLE_UNKNOWN,
                    says, when);
             free(name);
@@ -249,18 +240,18 @@ static int toggle_list(const struct global_opts *g)
 static const struct store_res *find_row(const struct store *st, const char *name,
                                         const char **kind)
 {
-    for (size_t k = 0; k < NKINDS; k++) {
-        const struct store_res *r = store_find(st, kinds[k].kind, name);
+    for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
+        const struct store_res *r = store_find(st, togglestate_kinds[k].kind, name);
 
-        for (size_t i = 0; !r && i < store_count(st, kinds[k].kind); i++) {
-            const struct store_res *c = store_at(st, kinds[k].kind, i);
+        for (size_t i = 0; !r && i < store_count(st, togglestate_kinds[k].kind); i++) {
+            const struct store_res *c = store_at(st, togglestate_kinds[k].kind, i);
             const char *n = store_res_str(c, "name");
 
             if (n && strcmp(n, name) == 0)
                 r = c;
         }
         if (r) {
-            *kind = kinds[k].kind;
+            *kind = togglestate_kinds[k].kind;
             return r;
         }
     }
@@ -288,7 +279,7 @@ static int toggle_set(const struct global_opts *g, const char *name, bool on)
     session_read(&s, set_sources);
     r = find_row(s.store, name, &kind);
     if (!r) {
-        for (size_t k = 0; k < NKINDS; k++)
+        for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++)
             failed |= kind_failed(&s, k);
         fputs("opsdeck: no toggle, rule or trigger named '", stderr);
         put_clean(stderr, name);

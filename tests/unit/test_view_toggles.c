@@ -245,7 +245,8 @@ START_TEST(unread_and_failing_kinds)
     e.kind = AWS_ERR_HTTP;
     e.http_status = 400;
     snprintf(e.code, sizeof(e.code), "AccessDeniedException");
-    snprintf(e.message, sizeof(e.message), "not authorized to perform lambda:ListEventSourceMappings");
+    snprintf(e.message, sizeof(e.message),
+             "not authorized to perform lambda:ListEventSourceMappings");
     store_list_fail(w.store, "mapping", &e);
     frame(&w);
     ck_assert_int_ge(find(&w, "Lambda SQS triggers: cannot read:"), 1);

@@ -6,6 +6,12 @@
 
 #include "poll/sources/togglestate.h"
 
+const struct togglestate_kind togglestate_kinds[TOGGLESTATE_NKINDS] = {
+    {"mapping", "trigger", "Lambda SQS triggers"},
+    {"rule", "rule", "EventBridge rules"},
+    {"parameter", "param", "SSM parameters"},
+};
+
 const char *togglestate_mapping(const char *s)
 {
     static const char *const changing[] = {"Enabling", "Disabling", "Updating", "Creating",

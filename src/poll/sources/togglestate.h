@@ -17,6 +17,15 @@
  * session still being confirmed, which the view shows as changing. */
 #define TOGGLE_FLIP_TITLE "Flip a toggle"
 
+/* The three kinds of switch, in the order the view and `opsdeck toggle list` show them. */
+struct togglestate_kind {
+    const char *kind;   /* the store kind: "mapping" */
+    const char *type;   /* the TYPE column: "trigger" */
+    const char *what;   /* for "not read yet" lines: "Lambda SQS triggers" */
+};
+#define TOGGLESTATE_NKINDS 3
+extern const struct togglestate_kind togglestate_kinds[TOGGLESTATE_NKINDS];
+
 /* Lambda event-source mapping State: Enabled on, Disabled off, Enabling, Disabling,
  * Updating, Creating and Deleting changing, anything else unknown. */
 const char *togglestate_mapping(const char *aws_state);
