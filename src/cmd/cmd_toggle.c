@@ -98,8 +98,8 @@ static int session_init(struct session *s, const struct global_opts *g)
     if (!s->cfg)
         return fail_err(&err, g->profile ? g->profile : "default");
     s->cm = creds_manager_new(s->cfg);
-    creds_manager_set_mfa(s->cm, creds_mfa_tty_prompt, NULL, g->mfa_code);
-    s->client = aws_client_new(s->cfg, s->cm, NULL);
+    creds_manager_set_mfa(s->cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
+    s->client = aws_client_new(s->cfg, creds_manager_source(s->cm), NULL);
     s->gate = gate_new(s->client, s->app, s->cfg->profile, s->cfg->region, &pol, NULL);
     return 0;
 }
