@@ -11,6 +11,7 @@ const struct view *const view_registry[] = {
     &overview_view,  /* 1 */
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
+    &sns_view,       /* 4 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
     NULL,
@@ -20,6 +21,7 @@ const struct view *const view_registry[] = {
 const struct overview_section *const overview_sections[] = {
     &dlq_overview,          /* views/dlq.c: DLQs holding messages */
     &sqs_overview,          /* views/sqs.c: queues with old messages */
+    &sns_overview,          /* views/sns.c: topics failing, pending, without DLQ or logs */
     &credentials_overview,  /* views/credentials.c: the nearest expiry */
     &errors_overview,       /* views/errors.c: calls failing now */
     NULL,

@@ -139,6 +139,7 @@ const struct view *view_find(const char *name);  /* NULL when unknown */
 extern const struct view overview_view;
 extern const struct view sqs_view;
 extern const struct view dlq_view;
+extern const struct view sns_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
 
@@ -197,6 +198,7 @@ void overview_cannot_tell(struct overview_lines *l, const char *why);
 extern const struct overview_section *const overview_sections[];
 extern const struct overview_section dlq_overview;          /* views/dlq.c */
 extern const struct overview_section sqs_overview;          /* views/sqs.c */
+extern const struct overview_section sns_overview;          /* views/sns.c */
 extern const struct overview_section credentials_overview;  /* views/credentials.c */
 extern const struct overview_section errors_overview;       /* views/errors.c */
 

@@ -96,6 +96,7 @@ extern const struct action *const action_registry[];
 const struct action *action_find(const char *name);
 
 extern const struct action send_message_action;   /* sendmsg.c */
+extern const struct action publish_action;        /* publish.c */
 extern const struct action cancel_job_action;     /* canceljob.c */
 
 /* ---- a run, for the framework (console and headless) ------------------------------------ */
