@@ -423,9 +423,18 @@ static void filter_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
     cJSON_Delete(doc);
     for (line = strtok_r(pretty, "\n", &save); line && *y < h;
          line = strtok_r(NULL, "\n", &save)) {
-        for (char *c = line; *c == '\t'; c++)
-            *c = ' ';
-        view_text(win, (*y)++, 4, w - 4, line, A_NORMAL);
+        struct buf b;
+
+        /* cJSON indents with tabs and puts one after each colon: two spaces, one space */
+        buf_init(&b);
+        for (const char *c = line; *c; c++) {
+            if (*c != '\t')
+                buf_putc(&b, *c);
+            else
+                buf_puts(&b, c == line || c[-1] == '\t' ? "  " : " ");
+        }
+        view_text(win, (*y)++, 4, w - 4, buf_str(&b), A_NORMAL);
+        buf_done(&b);
     }
     free(pretty);
 }
