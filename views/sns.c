@@ -385,11 +385,12 @@ static void logging_lines(WINDOW *win, int *y, const struct view_ctx *ctx,
         return;
     }
     buf_init(&b);
-    buf_printf(&b, "failed deliveries are NOT logged for %s: set", off);
+    buf_printf(&b, "failures NOT logged for %s: set", off);
     for (tok = strtok_r(off, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
         buf_printf(&b, " %sFailureFeedbackRoleArn", tok);
-    buf_puts(&b, " (an IAM role SNS may write CloudWatch Logs with)");
     pane_line(win, (*y)++, ctx, "Logging", buf_str(&b), view_attr(ctx, THEME_WARN));
+    pane_line(win, (*y)++, ctx, "", "to the ARN of a role SNS may write CloudWatch Logs with",
+              view_attr(ctx, THEME_DIM));
     buf_done(&b);
     free(off);
 }

@@ -46,15 +46,28 @@
  *     the source queues' URLs), nsources int
  *
  * kind "topic" (source topics: SNS ListTopics, paged, then GetTopicAttributes and
- *   ListSubscriptionsByTopic, paged, for each, and CloudWatch GetMetricData for all; read by
+ *   ListSubscriptionsByTopic, paged, for each, GetSubscriptionAttributes for each confirmed
+ *   subscription, and CloudWatch GetMetricData for all; the sns view and the overview, and
  *   `opsdeck snapshot`) key = topic ARN:
- *   name str, display_name str, fifo int (0/1), subscriptions_confirmed int,
- *   subscriptions_pending int (GetTopicAttributes), failure_logging int (0/1: some
- *   <Protocol>FailureFeedbackRoleArn is set), pending_in_list int (subscriptions listed as
- *   PendingConfirmation), subscriptions str (a JSON array of {"arn", "pending",
- *   "protocol", "endpoint", "owner"})
- *   failed_notifications double (CloudWatch NumberOfNotificationsFailed, Sum over the last
- *     15 minutes; unknown when CloudWatch did not answer for it)
+ *   name str, display_name str, fifo int (0/1), content_dedup int (0/1:
+ *   ContentBasedDeduplication), kms_key str (KmsMasterKeyId; "" when not encrypted),
+ *   subscriptions_confirmed int, subscriptions_pending int (GetTopicAttributes),
+ *   failure_logging int (0/1: some <Protocol>FailureFeedbackRoleArn is set),
+ *   pending_in_list int (subscriptions listed as PendingConfirmation),
+ *   no_dlq int (confirmed subscriptions without a RedrivePolicy; unknown when some
+ *     subscription's attributes could not be read),
+ *   protocols str (a JSON object: subscriptions by protocol, {"sqs": 2, "email": 1}),
+ *   logging_off str (a JSON array of the delivery-status prefixes, "SQS", "Lambda", "HTTP",
+ *     "Application", "Firehose", of protocols it has subscribers on whose
+ *     <Prefix>FailureFeedbackRoleArn is not set; [] when every one is logged),
+ *   subscriptions str (a JSON array of {"arn", "pending", "protocol", "endpoint", "owner",
+ *     "raw_delivery", "filter_policy" (its JSON text), "filter_policy_scope", "dlq_arn"};
+ *     the last four are null for a pending subscription or one whose attributes were not
+ *     read, dlq_arn also when it has no redrive policy)
+ *   failed_notifications, published, delivered double (CloudWatch
+ *     NumberOfNotificationsFailed, NumberOfMessagesPublished, NumberOfNotificationsDelivered:
+ *     Sum over the last hour; 0 when CloudWatch has no point; left as they were when its
+ *     call failed)
  *
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
