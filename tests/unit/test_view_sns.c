@@ -401,6 +401,35 @@ START_TEST(cli_and_copy)
 }
 END_TEST
 
+/* The overview's SNS section: the topic with problems, its numbers under the legend, the
+ * healthy ones left out; Enter opens the sns view on it. */
+START_TEST(overview_section)
+{
+    struct world w;
+    void *ov;
+    int y;
+
+    world_init(&w, 100, 30);
+    ov = calloc(1, overview_view.private_size);
+    if (overview_view.init)
+        overview_view.init(ov, &w.ctx);
+    overview_view.update(ov, &w.ctx);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    y = find(&w, "SNS topics with problems");
+    ck_assert_int_ge(y, 0);
+    ck_assert(row_has(&w, y, "FAILED PENDING    NO DLQ"));
+    ck_assert(row_has(&w, y + 1, "order-events"));
+    ck_assert(row_has(&w, y + 1, "failing, pending, no DLQ, no log"));
+    ck_assert(row_has(&w, y + 1, "19       1         1"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "audit-trail"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "zz-quiet"), 0);
+    if (overview_view.done)
+        overview_view.done(ov);
+    free(ov);
+    world_done(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_sns");
@@ -413,6 +442,7 @@ static Suite *suite(void)
     tcase_add_test(tc, hostile_text);
     tcase_add_test(tc, unread_and_ascii);
     tcase_add_test(tc, cli_and_copy);
+    tcase_add_test(tc, overview_section);
     suite_add_tcase(s, tc);
     return s;
 }
