@@ -440,6 +440,98 @@ static void filter_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
     free(pretty);
 }
 
+/* Why deliveries fail: the failure records of the topic_failures row, newest first. */
+static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
+                          const struct store_res *topic)
+{
+    const struct store_res *r = store_find(ctx->store, "topic_failures", store_res_key(topic));
+    const struct aws_error *err = r ? store_res_error(r, NULL) : NULL;
+    int w = getmaxx(win), endw;
+    int64_t exists = 0, logged = 0, total = 0, more = 0;
+    cJSON *recs;
+    const cJSON *it;
+    char line[512], when[64], code[16], dwell[32], tries[16];
+
+    if (*y >= h)
+        return;
+    store_res_int(topic, "failure_logging", &logged);
+    view_text(win, (*y)++, 0, w, "Failed deliveries (CloudWatch Logs, last day)",
+              view_attr(ctx, THEME_TITLE));
+    if (*y >= h)
+        return;
+    if (!r || !store_res_fetched(r)) {
+        view_text(win, (*y)++, 2, w - 2,
+                  err ? err->message : "not read yet: the delivery-status log is being read",
+                  view_attr(ctx, err ? THEME_ERROR : THEME_DIM));
+        return;
+    }
+    if (err) {
+        struct buf b;
+
+        buf_init(&b);
+        buf_printf(&b, "cannot read %s: %s", store_res_str(r, "log_group"), err->message);
+        view_text(win, (*y)++, 2, w - 2, buf_str(&b), view_attr(ctx, THEME_ERROR));
+        buf_done(&b);
+    }
+    store_res_int(r, "group_exists", &exists);
+    if (!exists) {
+        snprintf(line, sizeof line, logged ? "none logged: %s does not exist yet"
+                                           : "not logged (see Logging above): %s does not exist",
+                 store_res_str(r, "log_group"));
+        view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, logged ? THEME_OK : THEME_WARN));
+        return;
+    }
+    recs = json_field(r, "records", cJSON_Array);
+    store_res_int(r, "total", &total);
+    store_res_int(r, "more", &more);
+    if (cJSON_GetArraySize(recs) == 0) {
+        view_text(win, (*y)++, 2, w - 2, "none in the last day", view_attr(ctx, THEME_OK));
+        cJSON_Delete(recs);
+        return;
+    }
+    if (*y < h) {
+        snprintf(line, sizeof line, "%-19s %5s %5s %7s  %s", "TIME", "CODE", "TRIES", "DWELL",
+                 "ENDPOINT / PROVIDER RESPONSE");
+        view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, THEME_HEADER));
+    }
+    endw = w - 2 - 42;
+    if (endw < 10)
+        endw = 10;
+    cJSON_ArrayForEach(it, recs) {
+        const cJSON *t = cJSON_GetObjectItem(it, "time_ms"), *c = cJSON_GetObjectItem(it, "status_code");
+        const cJSON *d = cJSON_GetObjectItem(it, "dwell_ms"), *a = cJSON_GetObjectItem(it, "attempts");
+        const char *ep = json_str(it, "endpoint"), *resp = json_str(it, "provider_response");
+        const char *raw = json_str(it, "unparsed");
+        struct buf b;
+
+        if (*y >= h)
+            break;
+        view_time(ctx, cJSON_IsNumber(t) ? t->valuedouble / 1000.0 : -1, when, sizeof when);
+        when[19] = '\0';   /* the date and time; the zone is the header's */
+        snprintf(code, sizeof code, cJSON_IsNumber(c) ? "%.0f" : "-", c ? c->valuedouble : 0);
+        snprintf(tries, sizeof tries, cJSON_IsNumber(a) ? "%.0f" : "-", a ? a->valuedouble : 0);
+        if (cJSON_IsNumber(d))
+            fmt_age(dwell, sizeof dwell, (int64_t)d->valuedouble);
+        else
+            snprintf(dwell, sizeof dwell, "-");
+        snprintf(line, sizeof line, "%-19s %5s %5s %7s  ", when, code, tries, dwell);
+        view_text(win, *y, 2, 42, line, view_attr(ctx, THEME_CRITICAL));
+        buf_init(&b);
+        if (raw)
+            buf_printf(&b, "(not a delivery record) %s", raw);
+        else
+            buf_printf(&b, "%s  %s", ep ? ep : "?", resp ? resp : "");
+        view_text(win, (*y)++, 2 + 42, endw, buf_str(&b), A_NORMAL);
+        buf_done(&b);
+    }
+    if (*y < h && (more || total > cJSON_GetArraySize(recs))) {
+        snprintf(line, sizeof line, "the newest %d of %s%lld in the last day", cJSON_GetArraySize(recs),
+                 more ? "more than " : "", (long long)total);
+        view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, THEME_DIM));
+    }
+    cJSON_Delete(recs);
+}
+
 static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
 {
     const struct store *s = ctx->store;
@@ -560,6 +652,8 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
         filter_lines(win, &y, h > 12 ? h - 1 : h, ctx, sel);
     }
     cJSON_Delete(subs);
+    y++;
+    failure_lines(win, &y, h > 12 ? h - 1 : h, ctx, r);
     if (h > 12)
         view_text(win, h - 1, 0, w,
                   "Esc/q: back  j/k: subscription  Enter: its queue  D: its DLQ  P: publish",

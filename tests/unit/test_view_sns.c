@@ -401,6 +401,63 @@ START_TEST(cli_and_copy)
 }
 END_TEST
 
+static void put_failures(struct store *s, const char *topic, int exists, const char *records,
+                         int64_t total, int more)
+{
+    char arn[256];
+    struct store_res *r;
+
+    snprintf(arn, sizeof arn, ARN "%s", topic);
+    r = store_update_begin(s, "topic_failures", arn);
+    store_set_str(r, "log_group", "sns/us-east-1/123456789012/order-events/Failure");
+    store_set_int(r, "group_exists", exists);
+    store_set_str(r, "records", records);
+    store_set_int(r, "total", total);
+    store_set_int(r, "more", more);
+    store_update_commit(r);
+}
+
+/* Why deliveries fail: not read yet, no log group (logging off), the records newest first
+ * with code, tries, dwell, endpoint and the provider's response, escaped. */
+START_TEST(pane_failures)
+{
+    struct world w;
+    int y;
+
+    world_init(&w, 120, 40);
+    w.ctx.utc = true;
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    y = find(&w, "Failed deliveries (CloudWatch Logs, last day)");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y + 1, "not read yet"));
+    /* order-events does not log its HTTP failures: no group is no all-clear */
+    put_failures(w.store, "order-events", 0, "[]", 0, 0);
+    frame(&w);
+    ck_assert(row_has(&w, y + 1, "not logged (see Logging above): sns/us-east-1/"));
+    put_failures(w.store, "order-events", 1,
+                 "[{\"time_ms\":1796291901465,\"endpoint\":\"https://hooks.example.invalid/x\","
+                 "\"status_code\":-1,\"provider_response\":\"\\u001b[2Jconnect timeout\","
+                 "\"dwell_ms\":2000,\"attempts\":3,\"message_id\":\"m-1\"},"
+                 "{\"time_ms\":1796291841465,\"endpoint\":\"arn:aws:sqs:x:1:gone\","
+                 "\"status_code\":403,\"provider_response\":\"HTTP 403\",\"dwell_ms\":null,"
+                 "\"attempts\":null,\"message_id\":null},"
+                 "{\"time_ms\":1796291781465,\"unparsed\":\"\\u202enot json\"}]", 140, 1);
+    frame(&w);
+    ck_assert(row_has(&w, y + 1, "TIME"));
+    ck_assert(row_has(&w, y + 1, "ENDPOINT / PROVIDER RESPONSE"));
+    ck_assert(row_has(&w, y + 2, "2026-12-03 09:58:21    -1     3      2s   "
+                                 "https://hooks.example.invalid/x  \\x1B[2Jconnect timeout"));
+    ck_assert(row_has(&w, y + 3, "2026-12-03 09:57:21   403     -       -   "
+                                 "arn:aws:sqs:x:1:gone  HTTP 403"));
+    ck_assert(row_has(&w, y + 4, "(not a delivery record) \\u{202E}not json"));
+    ck_assert(row_has(&w, y + 5, "the newest 3 of more than 140 in the last day"));
+    world_done(&w);
+}
+END_TEST
+
 /* The overview's SNS section: the topic with problems, its numbers under the legend, the
  * healthy ones left out; Enter opens the sns view on it. */
 START_TEST(overview_section)
@@ -443,6 +500,7 @@ static Suite *suite(void)
     tcase_add_test(tc, unread_and_ascii);
     tcase_add_test(tc, cli_and_copy);
     tcase_add_test(tc, overview_section);
+    tcase_add_test(tc, pane_failures);
     suite_add_tcase(s, tc);
     return s;
 }

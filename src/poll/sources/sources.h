@@ -69,6 +69,15 @@
  *     Sum over the last hour; 0 when CloudWatch has no point; left as they were when its
  *     call failed)
  *
+ * kind "topic_failures" (source topic_failures: CloudWatch Logs FilterLogEvents on the
+ *   sns/<region>/<account>/<topic>/Failure group over the last day, paged (at most 10
+ *   pages); only for the topic whose pane is open in the sns view, every 15 s) key = topic
+ *   ARN: log_group str, group_exists int (0: no such group: failures are not logged, or
+ *   none was yet), total int (events read), more int (1: pages were left unread),
+ *   unparsed int (events that are not delivery records), records str (a JSON array, newest
+ *   first, at most 50, of {"time_ms", "endpoint", "status_code", "provider_response",
+ *   "dwell_ms", "attempts", "message_id"}, or {"time_ms", "unparsed"} with the raw text)
+ *
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
  *
@@ -101,6 +110,7 @@ extern const struct source dlq_sources_source;
 extern const struct source queue_detail_source;
 extern const struct source dlq_consumers_source;
 extern const struct source topics_source;
+extern const struct source topic_failures_source;
 extern const struct source buckets_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
