@@ -475,10 +475,12 @@ static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx
     }
     store_res_int(r, "group_exists", &exists);
     if (!exists) {
-        snprintf(line, sizeof line, logged ? "none logged: %s does not exist yet"
-                                           : "not logged (see Logging above): %s does not exist",
-                 store_res_str(r, "log_group"));
-        view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, logged ? THEME_OK : THEME_WARN));
+        view_text(win, (*y)++, 2, w - 2,
+                  logged ? "none logged yet" : "not logged: see Logging above",
+                  view_attr(ctx, logged ? THEME_OK : THEME_WARN));
+        snprintf(line, sizeof line, "(no log group %s)", store_res_str(r, "log_group"));
+        if (*y < h)
+            view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, THEME_DIM));
         return;
     }
     recs = json_field(r, "records", cJSON_Array);

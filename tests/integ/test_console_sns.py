@@ -4,7 +4,10 @@ arrived read back with boto3.
 
   - key 4: the topic list at 80x24 (rows written out here) with the subscriptions per topic,
     those without a DLQ and the protocols whose failures are not logged;
-  - Enter: the pane lists both SQS subscribers with their queues and the filter policy;
+  - Enter: the pane lists both SQS subscribers with their queues and the filter policy, and
+    the failed deliveries from CloudWatch Logs (records shaped as SNS writes them, one with
+    escape sequences in the provider's response) newest first; a topic whose group does
+    not exist says its failures are not logged;
   - P on a topic fanning out to two queues: the form, the confirmation, the message id on the
     status line, and the message in both queues (raw and in SNS's envelope) read by boto3,
     with the same id; attributes and subject typed in the form arrive;
@@ -17,6 +20,7 @@ import json
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
@@ -44,7 +48,7 @@ def queue_arn(sqs, url):
 
 def main():
     with Moto() as moto, RecordingProxy("127.0.0.1", int(moto.endpoint.rsplit(":", 1)[1])) as px:
-        c = boto3_clients(moto.endpoint, services=("sqs", "sns"))
+        c = boto3_clients(moto.endpoint, services=("sqs", "sns", "logs"))
         sqs, sns = c["sqs"], c["sns"]
         raw_q = sqs.create_queue(QueueName="alerts-raw")["QueueUrl"]
         env_q = sqs.create_queue(QueueName="alerts-enveloped")["QueueUrl"]
@@ -59,6 +63,23 @@ def main():
             "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
         sns.subscribe(TopicArn=ledger, Protocol="sqs", Endpoint=queue_arn(sqs, fifo_q),
                       Attributes={"RawMessageDelivery": "true"})
+        # what SNS writes when delivery-status logging is on: one record per failed delivery
+        group = "sns/us-east-1/123456789012/alerts/Failure"
+        c["logs"].create_log_group(logGroupName=group)
+        c["logs"].create_log_stream(logGroupName=group, logStreamName="d1")
+        now_ms = int(time.time() * 1000)
+        c["logs"].put_log_events(logGroupName=group, logStreamName="d1", logEvents=[
+            {"timestamp": now_ms - (3 - i) * 60000, "message": json.dumps({
+                "notification": {"messageId": f"m-{i}", "topicArn": alerts,
+                                 "timestamp": "2026-01-01 00:00:00.000"},
+                "delivery": {"deliveryId": f"d-{i}", "destination": dest,
+                             "providerResponse": resp, "dwellTimeMs": 1000 * (i + 1),
+                             "attempts": 3, "statusCode": code},
+                "status": "FAILURE"})}
+            for i, (dest, resp, code) in enumerate((
+                ("arn:aws:sqs:us-east-1:123456789012:gone", "HTTP 403", 403),
+                ("https://hooks.example.invalid/sns", "\x1b[2Jconnect timeout", -1),
+                ("https://hooks.example.invalid/\u202eevil", "HTTP 500", 500)))])
         base = aws_env(px.endpoint)
         env = console_env(px.endpoint, base)
         env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
@@ -67,7 +88,8 @@ def main():
         write_app_config(env, "[intervals]\ndefault = 2\n")
 
         # ---- the list and the pane --------------------------------------------------------
-        s = Script().wait().keys("4").dump("list").keys("/alerts<Enter><Enter>").dump("pane")
+        s = Script().wait().keys("4").dump("list").keys("/alerts<Enter><Enter>").wait()
+        s.dump("pane").keys("<Esc><Esc>/ledger<Enter><Enter>").wait().dump("ledger")
         r = run_script(env, s)
         rows = r.dumps.get("list") or []
         t.eq(len(rows), 24, "the sns view is drawn on an 80x24 screen")
@@ -84,6 +106,24 @@ def main():
              detail=r.screen("pane"))
         t.ok(screen_has(pane, "SQSFailureFeedbackRoleArn"),
              "the pane names the attribute that turns failure logging on", detail=r.screen("pane"))
+        r40 = run_script(env, Script().wait().keys("4").keys("/alerts<Enter><Enter>").wait()
+                         .dump("pane"), 120, 40)
+        pane = r40.dumps.get("pane") or []
+        y = find_row(pane, "Failed deliveries (CloudWatch Logs, last day)")
+        rows = pane[y + 2:y + 5] if y > 0 else []
+        t.ok(len(rows) == 3 and
+             re.search(r" 500 +3 +3s +https://hooks.example.invalid/\\u\{202E\}evil  HTTP 500$",
+                       rows[0]) and
+             re.search(r" -1 +3 +2s +https://hooks.example.invalid/sns  \\x1B\[2Jconnect timeout$",
+                       rows[1]) and
+             re.search(r" 403 +3 +1s +arn:aws:sqs:us-east-1:123456789012:gone  HTTP 403$", rows[2]),
+             "the failed deliveries from CloudWatch Logs, newest first: code, tries, dwell, "
+             "endpoint and response, escapes shown escaped", detail=r40.screen("pane"))
+        t.ok(screen_has(r.dumps.get("ledger"), "not logged: see Logging above") and
+             screen_has(r.dumps.get("ledger"),
+                        "(no log group sns/us-east-1/123456789012/ledger.fifo/Failure)"),
+             "a topic without a failure log group: not logged, not 'no failures'",
+             detail=r.screen("ledger"))
 
         # ---- P on a topic with two queues ------------------------------------------------
         s = open_topic(Script(), "alerts").keys("P").dump("form")

@@ -436,7 +436,8 @@ START_TEST(pane_failures)
     /* order-events does not log its HTTP failures: no group is no all-clear */
     put_failures(w.store, "order-events", 0, "[]", 0, 0);
     frame(&w);
-    ck_assert(row_has(&w, y + 1, "not logged (see Logging above): sns/us-east-1/"));
+    ck_assert(row_has(&w, y + 1, "not logged: see Logging above"));
+    ck_assert(row_has(&w, y + 2, "(no log group sns/us-east-1/123456789012/order-events/Failure)"));
     put_failures(w.store, "order-events", 1,
                  "[{\"time_ms\":1796291901465,\"endpoint\":\"https://hooks.example.invalid/x\","
                  "\"status_code\":-1,\"provider_response\":\"\\u001b[2Jconnect timeout\","
