@@ -19,7 +19,6 @@
 #include "aws/sns.h"
 #include "util/xalloc.h"
 
-#define NO_TEMPLATE "(none)"
 #define SNS_MAX_SIZE (256 * 1024)   /* Publish's limit: the message and its attributes */
 #define SUBJECT_MAX 100             /* SNS's limit for Subject */
 #define ID_MAX 128                  /* SNS's limit for group and deduplication ids */
@@ -65,19 +64,7 @@ static void publish_form(void *priv, struct act_run *run, struct form *f)
     struct form_field *fl;
 
     read_topic(p, run);
-    if (app && app->ntemplates) {
-        const char **names = xcalloc(app->ntemplates + 1, sizeof(*names));
-
-        names[0] = NO_TEMPLATE;
-        for (size_t i = 0; i < app->ntemplates; i++)
-            names[i + 1] = app->templates[i].name;
-        fl = form_add(f, "template", "Template", FORM_CHOICE);
-        form_set_choices(fl, names, app->ntemplates + 1);
-        form_set_hint(fl, "Left/Right: a [template NAME] of opsdeck's config fills the body, "
-                          "subject and attributes");
-        form_set(f, "template", NO_TEMPLATE);
-        free(names);
-    }
+    template_form_choice(f, app, "the message, subject and attributes");
     fl = form_add(f, "body", "Message", FORM_TEXT);
     fl->required = true;
     fl->rows = 5;
@@ -110,8 +97,8 @@ static void publish_form(void *priv, struct act_run *run, struct form *f)
 static void publish_changed(void *priv, struct act_run *run, struct form *f, const char *field)
 {
     (void)priv;
-    if (strcmp(field, "template") == 0 && strcmp(form_value(f, "template"), NO_TEMPLATE) != 0)
-        fill_from_template(f, act_run_env(run)->app, form_value(f, "template"));
+    if (strcmp(field, "template") == 0 && template_form_chosen(f))
+        fill_from_template(f, act_run_env(run)->app, template_form_chosen(f));
 }
 
 static void replace(char **slot, const char *v)
@@ -196,7 +183,7 @@ static int publish_check(void *priv, struct act_run *run, const struct form *f, 
                          size_t whylen)
 {
     struct publish *p = priv;
-    const char *tname = form_value(f, "template");
+    const char *tname = template_form_chosen(f);
     struct message m;
 
     read_topic(p, run);
@@ -214,8 +201,7 @@ static int publish_check(void *priv, struct act_run *run, const struct form *f, 
     replace(&p->group, p->fifo ? form_value(f, "group_id") : NULL);
     replace(&p->dedup, p->fifo && form_value(f, "dedup_id")[0] ? form_value(f, "dedup_id")
                                                                : NULL);
-    replace(&p->template_name,
-            tname[0] && strcmp(tname, NO_TEMPLATE) != 0 ? tname : NULL);
+    replace(&p->template_name, tname);
     if (message_make(p, template_now_ms(), &m, why, whylen) < 0)
         return -1;
     if (m.subject) {
