@@ -19,6 +19,7 @@ const struct view *const view_registry[] = {
 
 /* The overview's sections, top to bottom: what needs a hand first. */
 const struct overview_section *const overview_sections[] = {
+    &reach_overview,        /* views/sns.c: SNS or SQS not answering from here */
     &dlq_overview,          /* views/dlq.c: DLQs holding messages */
     &sqs_overview,          /* views/sqs.c: queues with old messages */
     &sns_overview,          /* views/sns.c: topics failing, pending, without DLQ or logs */

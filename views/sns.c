@@ -662,6 +662,139 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
                   view_attr(ctx, THEME_DIM));
 }
 
+/* ---- reachability ------------------------------------------------------------------------ */
+
+/* What kind of endpoint a base URL is, for a person: AWS's public one, a VPC endpoint's
+ * own DNS name, an emulator on this machine, or some other URL from the config. */
+static const char *endpoint_kind(const char *url)
+{
+    const char *host = url ? strstr(url, "://") : NULL;
+    char h[256];
+    size_t n;
+
+    if (!host)
+        return "unknown";
+    host += 3;
+    n = strcspn(host, ":/");
+    if (n >= sizeof h)
+        return "custom";
+    memcpy(h, host, n);
+    h[n] = '\0';
+    if (strcmp(h, "localhost") == 0 || strncmp(h, "127.", 4) == 0 || strcmp(h, "[::1") == 0)
+        return "local emulator";
+    if (strstr(h, ".vpce.amazonaws.com"))
+        return "VPC endpoint";
+    n = strlen(h);
+    if ((n > 14 && strcmp(h + n - 14, ".amazonaws.com") == 0) ||
+        (n > 17 && strcmp(h + n - 17, ".amazonaws.com.cn") == 0))
+        return "public";
+    return "custom";
+}
+
+/* "SNS public https://sns... ok 34ms" or "SNS ... FAILING since 03:12:08: why". */
+static void reach_probe_text(const struct view_ctx *ctx, const char *label,
+                             const struct store_res *r, struct buf *b, bool *failing)
+{
+    const char *ep = r ? store_res_str(r, "endpoint") : NULL;
+    const char *why = r ? store_res_str(r, "error") : NULL;
+    int64_t ok = 0, ms = -1;
+    double at, last;
+    char when[64];
+
+    *failing = false;
+    if (!r) {
+        buf_printf(b, "%s not probed yet", label);
+        return;
+    }
+    store_res_int(r, "ok", &ok);
+    store_res_int(r, "latency_ms", &ms);
+    buf_printf(b, "%s %s ", label, endpoint_kind(ep));
+    if (ok) {
+        buf_printf(b, "ok %lldms", (long long)ms);
+        if (why && *why && store_res_num(r, "error_at", &at))
+            buf_printf(b, " (last failure %s)", view_time(ctx, at, when, sizeof when));
+    } else {
+        *failing = true;
+        if (store_res_num(r, "last_ok", &last))
+            buf_printf(b, "FAILING, last ok %s", view_time(ctx, last, when, sizeof when));
+        else
+            buf_puts(b, "FAILING, never answered");
+        buf_printf(b, ": %s", why ? why : "?");
+    }
+    /* the URL last: the status must survive an 80-column cut */
+    buf_printf(b, "  %s", ep ? ep : "?");
+}
+
+/* The VPC endpoints for SNS, SQS and S3: "VPC endpoints: sns vpce-1 (vpc-9, available,
+ * private DNS on); sqs none; s3 none". */
+static void reach_vpce_text(const struct store_res *r, struct buf *b)
+{
+    static const char *const svcs[] = {"sns", "sqs", "s3"};
+    const char *why = r ? store_res_str(r, "error") : NULL;
+    cJSON *list = r ? json_field(r, "list", cJSON_Array) : NULL;
+
+    buf_puts(b, "VPC endpoints: ");
+    if (!r) {
+        buf_puts(b, "not read yet");
+        return;
+    }
+    if (why && *why) {
+        buf_printf(b, "cannot read (EC2 DescribeVpcEndpoints): %s", why);
+        cJSON_Delete(list);
+        return;
+    }
+    if (!list) {
+        buf_puts(b, "unknown");
+        return;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        const cJSON *it;
+        bool any = false;
+
+        buf_printf(b, "%s%s", i ? "; " : "", svcs[i]);
+        cJSON_ArrayForEach(it, list) {
+            const char *svc = json_str(it, "service");
+
+            if (!svc || strcmp(svc, svcs[i]) != 0)
+                continue;
+            buf_printf(b, "%s %s (%s, %s%s)", any ? "," : "", json_str(it, "id") ? json_str(it, "id") : "?",
+                       json_str(it, "vpc") ? json_str(it, "vpc") : "?",
+                       json_str(it, "state") ? json_str(it, "state") : "?",
+                       cJSON_IsTrue(cJSON_GetObjectItem(it, "private_dns")) ? ", private DNS on"
+                       : strcmp(json_str(it, "type") ? json_str(it, "type") : "", "Gateway") == 0
+                           ? "" : ", private DNS off");
+            any = true;
+        }
+        if (!any)
+            buf_puts(b, " none");
+    }
+    cJSON_Delete(list);
+}
+
+/* The lines under the title (REACH_LINES): each endpoint in use and its health, then the
+ * private paths. */
+#define REACH_LINES 3
+
+static void draw_reach(const struct view_ctx *ctx, WINDOW *win, int y)
+{
+    static const char *const keys[] = {"sns", "sqs"}, *const labels[] = {"SNS", "SQS"};
+    int w = getmaxx(win);
+    struct buf b;
+    bool failing;
+
+    buf_init(&b);
+    for (int i = 0; i < 2; i++) {
+        buf_reset(&b);
+        reach_probe_text(ctx, labels[i], store_find(ctx->store, "reach", keys[i]), &b, &failing);
+        view_text(win, y + i, 0, w, buf_str(&b),
+                  view_attr(ctx, failing ? THEME_CRITICAL : THEME_DIM));
+    }
+    buf_reset(&b);
+    reach_vpce_text(store_find(ctx->store, "reach", "vpce"), &b);
+    view_text(win, y + 2, 0, w, buf_str(&b), view_attr(ctx, THEME_DIM));
+    buf_done(&b);
+}
+
 static void sns_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
 {
     struct sns_state *st = priv;
@@ -669,6 +802,7 @@ static void sns_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     int h = getmaxy(win), w = getmaxx(win);
     struct buf title;
     char empty[160];
+    int top = 1;
 
     werase(win);
     if (!st->built)
@@ -681,6 +815,8 @@ static void sns_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     if (!info.fetched && store_count(ctx->store, "topic") == 0) {
         view_draw_unread(ctx, win, "SNS topics", &info,
                          "the first poll of the topic list is still running");
+        if (h > 10)
+            draw_reach(ctx, win, 3);   /* why it cannot read may be right here */
         return;
     }
     buf_init(&title);
@@ -695,14 +831,18 @@ static void sns_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     view_text(win, 0, 0, w, buf_str(&title),
               view_attr(ctx, st->nfailing ? THEME_CRITICAL : THEME_TITLE));
     buf_done(&title);
+    if (h > 10) {
+        draw_reach(ctx, win, 1);
+        top = 1 + REACH_LINES;
+    }
     if (ctx->filter && *ctx->filter && table_total(st->table))
         snprintf(empty, sizeof empty, "no match for /%s", ctx->filter);
     else if (st->problems_only && store_count(ctx->store, "topic"))
         snprintf(empty, sizeof empty, "no topic has a problem (p: show all)");
     else
         snprintf(empty, sizeof empty, "no SNS topics in this region");
-    if (h > 1)
-        table_draw(st->table, ctx, win, 1, h - 1, empty);
+    if (h > top)
+        table_draw(st->table, ctx, win, top, h - top, empty);
 }
 
 static bool is_enter(int key)
@@ -918,6 +1058,48 @@ const struct overview_section sns_overview = {
     .kind = "topic",
     .jump = "sns",
     .build = overview_build,
+};
+
+/* Endpoints that stopped answering: the first thing on screen, not a wall of errors. */
+static void reach_overview_build(struct overview_lines *l, const struct view_ctx *ctx,
+                                 char *none, size_t nonelen)
+{
+    static const char *const keys[] = {"sns", "sqs"}, *const names[] = {"SNS", "SQS"};
+
+    for (size_t i = 0; i < 2; i++) {
+        const struct store_res *r = store_find(ctx->store, "reach", keys[i]);
+        const char *ep = r ? store_res_str(r, "endpoint") : NULL, *why;
+        int64_t ok = 1;
+        double since;
+        char when[64], name[64];
+        struct buf msg;
+
+        if (!r || !store_res_int(r, "ok", &ok) || ok)
+            continue;
+        why = store_res_str(r, "error");
+        buf_init(&msg);
+        if (store_res_num(r, "last_ok", &since))
+            buf_printf(&msg, "not answering since %s", view_time(ctx, since, when, sizeof when));
+        else if (store_res_num(r, "error_at", &since))
+            buf_printf(&msg, "not answered once (%s)", view_time(ctx, since, when, sizeof when));
+        buf_printf(&msg, " from here (%s %s): %s", endpoint_kind(ep), ep ? ep : "?",
+                   why ? why : "?");
+        snprintf(name, sizeof name, "%s", names[i]);
+        overview_add(l, &(struct overview_item){
+            .key = keys[i], .name = name, .msg = buf_str(&msg), .style = THEME_CRITICAL,
+            .order = 1, .jump_key = ""});
+        buf_done(&msg);
+    }
+    snprintf(none, nonelen, "SNS and SQS answer");
+}
+
+const struct overview_section reach_overview = {
+    .id = "reach",
+    .title = "Endpoints not answering",
+    .kind = "reach",
+    .jump = "sns",
+    .alarm = true,
+    .build = reach_overview_build,
 };
 
 static const struct view_keyhelp sns_keys[] = {

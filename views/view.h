@@ -179,6 +179,9 @@ struct overview_section {
      * builds (the errors, which exist only when something failed). */
     const char *kind;
     const char *jump;         /* the view Enter opens on an item, NULL none */
+    /* An alarm: the section shows only while it has items (an endpoint not answering), and
+     * neither "not read yet" nor "none" otherwise, so a quiet overview stays short. */
+    bool alarm;
     /* Adds the items from the store with overview_add. Writes into none what to say when
      * it has no item at all (shown as "none - <none>"); the framework says "no match for
      * /x" when the filter hid them. */
@@ -199,6 +202,7 @@ extern const struct overview_section *const overview_sections[];
 extern const struct overview_section dlq_overview;          /* views/dlq.c */
 extern const struct overview_section sqs_overview;          /* views/sqs.c */
 extern const struct overview_section sns_overview;          /* views/sns.c */
+extern const struct overview_section reach_overview;        /* views/sns.c */
 extern const struct overview_section credentials_overview;  /* views/credentials.c */
 extern const struct overview_section errors_overview;       /* views/errors.c */
 

@@ -479,12 +479,17 @@ def sns_view(env, sns):
             want[arn.rsplit(":", 1)[1]] = [str(len(subs)), str(pending), str(no_dlq)]
     t.ok(d[1].startswith("SNS topics  ") and d[1].endswith(f"{len(want)} total, last hour"),
          "sns title row: problems, failing, total", d[1])
-    t.ok(d[2].split()[:2] == ["TOPIC\u25b4", "SUBS"], "sns column headers", d[2])
-    got = {x.split()[0]: x.split()[1:4] for x in d[3:3 + len(want)] if x.strip()}
+    t.ok(re.match(r"SNS local emulator ok \d+ms  http://127\.0\.0\.1:\d+$", d[2]) and
+         re.match(r"SQS local emulator ok \d+ms  http://127\.0\.0\.1:\d+$", d[3]) and
+         d[4] == "VPC endpoints: sns none; sqs none; s3 none",
+         "sns reachability lines: the emulator's endpoints answering, no VPC endpoint",
+         "\n".join(d[1:5]))
+    t.ok(d[5].split()[:2] == ["TOPIC\u25b4", "SUBS"], "sns column headers", d[5])
+    got = {x.split()[0]: x.split()[1:4] for x in d[6:6 + len(want)] if x.strip()}
     t.eq(got, want, "sns view: every topic with its subscriptions, pending and without a DLQ "
          "as boto3 counts them")
-    t.ok(d[3].split()[0] in ("order-events", "billing-alerts"),
-         "a topic with failed deliveries in the last hour is the first row", d[3])
+    t.ok(d[6].split()[0] in ("order-events", "billing-alerts"),
+         "a topic with failed deliveries in the last hour is the first row", d[6])
 
 
 CONFIG = "[intervals]\ndefault = 2\n"   # `wait` then takes ~2 s, not a 10 s poll

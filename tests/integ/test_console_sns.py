@@ -48,7 +48,7 @@ def queue_arn(sqs, url):
 
 def main():
     with Moto() as moto, RecordingProxy("127.0.0.1", int(moto.endpoint.rsplit(":", 1)[1])) as px:
-        c = boto3_clients(moto.endpoint, services=("sqs", "sns", "logs"))
+        c = boto3_clients(moto.endpoint, services=("sqs", "sns", "logs", "ec2"))
         sqs, sns = c["sqs"], c["sns"]
         raw_q = sqs.create_queue(QueueName="alerts-raw")["QueueUrl"]
         env_q = sqs.create_queue(QueueName="alerts-enveloped")["QueueUrl"]
@@ -80,6 +80,11 @@ def main():
                 ("arn:aws:sqs:us-east-1:123456789012:gone", "HTTP 403", 403),
                 ("https://hooks.example.invalid/sns", "\x1b[2Jconnect timeout", -1),
                 ("https://hooks.example.invalid/\u202eevil", "HTTP 500", 500)))])
+        # a private path to SNS (a VPC interface endpoint, private DNS on)
+        vpc = c["ec2"].create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+        vpce = c["ec2"].create_vpc_endpoint(
+            VpcId=vpc, ServiceName="com.amazonaws.us-east-1.sns", VpcEndpointType="Interface",
+            PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
         base = aws_env(px.endpoint)
         env = console_env(px.endpoint, base)
         env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
@@ -99,6 +104,11 @@ def main():
              "alerts: 2 subscriptions, none pending, 2 without a DLQ, SQS failures not logged, "
              "nothing published or failed in CloudWatch", detail=r.screen("list"))
         t.ok(find_row(rows, "ledger.fifo") > 0, "the FIFO topic is listed", detail=r.screen("list"))
+        t.ok(find_row(rows, "SNS local emulator ok") == 2 and
+             find_row(rows, "SQS local emulator ok") == 3 and
+             find_row(rows, f"VPC endpoints: sns {vpce} ({vpc}, ") == 4,
+             "the endpoints in use answer, and the VPC endpoint for SNS is named with its VPC",
+             detail=r.screen("list"))
         pane = r.dumps.get("pane") or []
         t.ok(find_row(pane, "alerts-raw (0 msgs)", "confirmed", "yes") > 0 and
              find_row(pane, "alerts-enveloped (0 msgs)", "confirmed", "no") > 0,

@@ -692,13 +692,14 @@ static bool some_source_writes(const char *kind)
 START_TEST(section_table)
 {
     static const struct overview_section *const want[] = {
-        &dlq_overview, &sqs_overview, &sns_overview, &credentials_overview, &errors_overview};
+        &reach_overview, &dlq_overview, &sqs_overview, &sns_overview, &credentials_overview,
+        &errors_overview};
     size_t n = 0;
 
     for (; overview_sections[n]; n++) {
         const struct overview_section *sec = overview_sections[n];
 
-        ck_assert_uint_lt(n, 5);
+        ck_assert_uint_lt(n, 6);
         ck_assert(sec == want[n]);
         ck_assert_ptr_nonnull(sec->id);
         ck_assert_ptr_nonnull(sec->title);
@@ -710,7 +711,7 @@ START_TEST(section_table)
         for (size_t j = 0; j < n; j++)
             ck_assert_str_ne(overview_sections[j]->id, sec->id);
     }
-    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(n, 6);
     ck_assert_str_eq(dlq_overview.jump, "dlq");
     ck_assert_str_eq(sns_overview.jump, "sns");
     ck_assert_str_eq(sqs_overview.jump, "sqs");

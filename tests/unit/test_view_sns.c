@@ -170,7 +170,7 @@ static int find(struct world *w, const char *needle)
  * are right-aligned, so the cell is the column's width ending where the title ends. */
 static char *cell_under(struct world *w, int y, const char *title, int width)
 {
-    char *hdr = screen_test_row(w->scr->win, 1), *row = screen_test_row(w->scr->win, y);
+    char *hdr = screen_test_row(w->scr->win, 4), *row = screen_test_row(w->scr->win, y);
     int end = screen_test_col(hdr, title) + (int)strlen(title) + 1, start = end - width;
     char *out;
 
@@ -194,30 +194,30 @@ START_TEST(list_at_80x24)
     world_init(&w, 80, 24);
     frame(&w);
     ck_assert(row_has(&w, 0, "SNS topics  1 with problems (1 failing), 3 total, last hour"));
-    ck_assert(row_has(&w, 1, "TOPIC"));
-    ck_assert(row_has(&w, 1, "NO DLQ"));
-    ck_assert(row_has(&w, 1, "LOG OFF"));
-    ck_assert(row_has(&w, 1, "PROBLEM"));
+    ck_assert(row_has(&w, 4, "TOPIC"));
+    ck_assert(row_has(&w, 4, "NO DLQ"));
+    ck_assert(row_has(&w, 4, "LOG OFF"));
+    ck_assert(row_has(&w, 4, "PROBLEM"));
     /* the failing topic first although it sorts after audit-trail by name */
-    ck_assert(row_has(&w, 2, "order-events"));
-    ck_assert(row_has(&w, 2, "failing, pe"));  /* the rest is cut at 80 columns */
-    ck_assert(row_has(&w, 2, "HTTP"));
-    c = cell_under(&w, 2, "FAILED", 7);
+    ck_assert(row_has(&w, 5, "order-events"));
+    ck_assert(row_has(&w, 5, "failing, pe"));  /* the rest is cut at 80 columns */
+    ck_assert(row_has(&w, 5, "HTTP"));
+    c = cell_under(&w, 5, "FAILED", 7);
     ck_assert_str_eq(c, "19");
     free(c);
-    c = cell_under(&w, 2, "SUBS", 5);
+    c = cell_under(&w, 5, "SUBS", 5);
     ck_assert_str_eq(c, "3");
     free(c);
-    ck_assert(row_has(&w, 3, "audit-trail"));
+    ck_assert(row_has(&w, 6, "audit-trail"));
     /* CloudWatch did not answer: "-", not a reassuring 0 */
-    ck_assert(row_has(&w, 4, "zz-quiet"));
-    c = cell_under(&w, 4, "FAILED", 7);
+    ck_assert(row_has(&w, 7, "zz-quiet"));
+    c = cell_under(&w, 7, "FAILED", 7);
     ck_assert_str_eq(c, "-");
     free(c);
     /* the failing row is drawn critical (the mono theme: underlined) once the cursor is off */
     sns_view.key(w.priv, &w.ctx, 'j');
     frame(&w);
-    ck_assert(screen_test_attr(w.scr->win, 2, 0) & A_UNDERLINE);
+    ck_assert(screen_test_attr(w.scr->win, 5, 0) & A_UNDERLINE);
     world_done(&w);
 }
 END_TEST
@@ -231,7 +231,7 @@ START_TEST(problems_only)
     ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'p') & VIEW_REDRAW, VIEW_REDRAW);
     frame(&w);
     ck_assert(row_has(&w, 0, "[p: problems only]"));
-    ck_assert(row_has(&w, 2, "order-events"));
+    ck_assert(row_has(&w, 5, "order-events"));
     ck_assert_int_lt(screen_test_find(w.scr->win, "audit-trail"), 0);
     /* the last problem fixed: the list says so instead of showing nothing */
     put_topic(w.store, "order-events", "[]", 0, 0, "[]", 0, 5);
@@ -239,7 +239,7 @@ START_TEST(problems_only)
     ck_assert_int_ge(find(&w, "no topic has a problem (p: show all)"), 1);
     sns_view.key(w.priv, &w.ctx, 'p');
     frame(&w);
-    ck_assert_int_ge(find(&w, "audit-trail"), 2);
+    ck_assert_int_ge(find(&w, "audit-trail"), 5);
     world_done(&w);
 }
 END_TEST
@@ -251,7 +251,7 @@ START_TEST(pane_subscriptions)
 
     world_init(&w, 120, 40);
     frame(&w);
-    ck_assert(row_has(&w, 2, "failing, pending, no DLQ, no log"));
+    ck_assert(row_has(&w, 5, "failing, pending, no DLQ, no log"));
     ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
     ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, '\n') & VIEW_DETAIL, VIEW_DETAIL);
     ck_assert_str_eq(sns_view.detail(w.priv), ARN "order-events");
@@ -335,7 +335,7 @@ START_TEST(hostile_text)
     put_topic(w.store, "broken", "not json [", 0, -1, "{\"a\":1}", 0, 0);
     frame(&w);
     y = find(&w, "evil\\x1B[2J");
-    ck_assert_int_ge(y, 2);
+    ck_assert_int_ge(y, 5);
     y = find(&w, "broken");
     ck_assert(row_has(&w, y, "?"));
     ck_assert(sns_view.select(w.priv, &w.ctx, ARN "evil\x1b[2J"));
@@ -488,6 +488,81 @@ START_TEST(overview_section)
 }
 END_TEST
 
+static void put_reach(struct store *s, const char *key, const char *endpoint, int ok,
+                      double last_ok, const char *error, double error_at)
+{
+    struct store_res *r = store_update_begin(s, "reach", key);
+
+    store_set_str(r, "endpoint", endpoint);
+    store_set_int(r, "ok", ok);
+    store_set_int(r, "latency_ms", 34);
+    if (last_ok >= 0)
+        store_set_double(r, "last_ok", last_ok);
+    if (error) {
+        store_set_str(r, "error", error);
+        store_set_double(r, "error_at", error_at);
+    }
+    store_update_commit(r);
+}
+
+/* The reachability lines: the endpoints in use, what kind they are, their health and the
+ * latest failure with its time; the VPC endpoints; the overview's alarm only while one
+ * fails, first thing on the overview. */
+START_TEST(reachability)
+{
+    struct world w;
+    struct store_res *r;
+    void *ov;
+    int y;
+
+    world_init(&w, 120, 30);
+    w.ctx.utc = true;
+    frame(&w);
+    ck_assert(row_has(&w, 1, "SNS not probed yet"));
+    ck_assert(row_has(&w, 2, "SQS not probed yet"));
+    ck_assert(row_has(&w, 3, "VPC endpoints: not read yet"));
+    put_reach(w.store, "sns", "https://sns.us-east-1.amazonaws.com", 1, 1796291901, NULL, 0);
+    put_reach(w.store, "sqs", "https://vpce-0a1-ab.sqs.us-east-1.vpce.amazonaws.com", 0,
+              1796291841, "Failed to connect: connect timeout", 1796291901);
+    r = store_update_begin(w.store, "reach", "vpce");
+    store_set_str(r, "list", "[{\"service\":\"sqs\",\"id\":\"vpce-0a1\",\"vpc\":\"vpc-9\","
+                             "\"type\":\"Interface\",\"state\":\"available\",\"private_dns\":false}]");
+    store_set_str(r, "error", "");
+    store_update_commit(r);
+    frame(&w);
+    ck_assert(row_has(&w, 1, "SNS public ok 34ms  https://sns.us-east-1.amazonaws.com"));
+    ck_assert(row_has(&w, 2, "SQS VPC endpoint FAILING, last ok 2026-12-03 09:57:21 UTC: Failed "
+                             "to connect: connect timeout  https://vpce-0a1-ab.sqs."));
+    /* failing is drawn critical (the mono theme: underlined) */
+    ck_assert(screen_test_attr(w.scr->win, 2, 0) & A_UNDERLINE);
+    ck_assert(row_has(&w, 3, "VPC endpoints: sns none; sqs vpce-0a1 (vpc-9, available, private "
+                             "DNS off); s3 none"));
+    /* the overview: the alarm comes first, with the time it last answered */
+    ov = calloc(1, overview_view.private_size);
+    if (overview_view.init)
+        overview_view.init(ov, &w.ctx);
+    overview_view.update(ov, &w.ctx);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    ck_assert(row_has(&w, 0, "Endpoints not answering"));
+    ck_assert(row_has(&w, 1, "SQS"));
+    ck_assert(row_has(&w, 1, "not answering since 2026-12-03 09:57:21 UTC from here (VPC endpoint"));
+    /* answering again: the alarm goes, the failure stays on the sns view's line */
+    put_reach(w.store, "sqs", "http://127.0.0.1:4566", 1, 1796291961, NULL, 0);
+    overview_view.update(ov, &w.ctx);
+    werase(w.scr->win);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "Endpoints not answering"), 0);
+    if (overview_view.done)
+        overview_view.done(ov);
+    free(ov);
+    frame(&w);
+    y = 2;
+    ck_assert(row_has(&w, y, "SQS local emulator ok 34ms (last failure 2026-12-03 09:58:21 UTC)"
+                             "  http://127.0.0.1:4566"));
+    world_done(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_sns");
@@ -502,6 +577,7 @@ static Suite *suite(void)
     tcase_add_test(tc, cli_and_copy);
     tcase_add_test(tc, overview_section);
     tcase_add_test(tc, pane_failures);
+    tcase_add_test(tc, reachability);
     suite_add_tcase(s, tc);
     return s;
 }

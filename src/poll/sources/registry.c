@@ -14,6 +14,7 @@ const struct source *const source_registry[] = {
     &dlq_consumers_source,  /* the open DLQ pane's sources: received / deleted */
     &topics_source,         /* "topic", with CloudWatch numbers (sns view, snapshot) */
     &topic_failures_source, /* the open topic's failed deliveries (CloudWatch Logs) */
+    &reach_source,          /* the SNS and SQS endpoints' health, VPC endpoints (console) */
     &buckets_source,        /* "bucket" (snapshot) */
     NULL,
 };

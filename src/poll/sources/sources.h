@@ -78,6 +78,16 @@
  *   first, at most 50, of {"time_ms", "endpoint", "status_code", "provider_response",
  *   "dwell_ms", "attempts", "message_id"}, or {"time_ms", "unparsed"} with the raw text)
  *
+ * kind "reach" (source reach: SNS ListTopics and SQS ListQueues (MaxResults 1) as probes,
+ *   EC2 DescribeVpcEndpoints, paged; the sns view and the overview; not the snapshot):
+ *   keys "sns", "sqs": endpoint str (the base URL called), ok int (0/1: the latest probe
+ *     answered), latency_ms int (from the cycle's start to its answer), last_ok double
+ *     (epoch s of the latest answer; unknown before one), error str, error_code str,
+ *     error_at double (epoch s), network int (1: no HTTP answer at all) of the latest
+ *     failure, kept after later successes
+ *   key "vpce": list str (a JSON array of {"service": "sns"|"sqs"|"s3", "id", "vpc",
+ *     "type", "state", "private_dns"}), error str (why EC2 could not list them, or "")
+ *
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
  *
@@ -111,6 +121,7 @@ extern const struct source queue_detail_source;
 extern const struct source dlq_consumers_source;
 extern const struct source topics_source;
 extern const struct source topic_failures_source;
+extern const struct source reach_source;
 extern const struct source buckets_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
