@@ -20,7 +20,6 @@
 #include "act/action.h"
 #include "util/buf.h"
 #include "util/fmt.h"
-#include "util/sanitize.h"
 #include "table.h"
 #include "view.h"
 #include "util/xalloc.h"
@@ -557,16 +556,16 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
         pane_line(win, y++, ctx, "Display", disp, A_NORMAL);
     store_res_int(r, "fifo", &fifo);
     kms = store_res_str(r, "kms_key");
-    snprintf(line, sizeof line, "%s, %s%s", fifo ? "FIFO" : "standard",
-             kms && *kms ? "encrypted with " : kms ? "not encrypted" : "encryption unknown",
-             kms && *kms ? "" : "");
-    if (kms && *kms) {
-        char *k = sanitize_text(kms, strlen(kms));
+    {
+        struct buf kind;   /* the key is untrusted: view_text sanitises it, once */
 
-        snprintf(line + strlen(line), sizeof line - strlen(line), "%s", k);
-        free(k);
+        buf_init(&kind);
+        buf_printf(&kind, "%s, %s%s", fifo ? "FIFO" : "standard",
+                   kms && *kms ? "encrypted with " : kms ? "not encrypted" : "encryption unknown",
+                   kms && *kms ? kms : "");
+        pane_line(win, y++, ctx, "Kind", buf_str(&kind), A_NORMAL);
+        buf_done(&kind);
     }
-    pane_line(win, y++, ctx, "Kind", line, A_NORMAL);
     fmt_count(a, sizeof a, store_res_num(r, "published", &v) && isfinite(v) ? (int64_t)v : -1);
     fmt_count(b, sizeof b, store_res_num(r, "delivered", &v) && isfinite(v) ? (int64_t)v : -1);
     fmt_count(c, sizeof c,

@@ -330,6 +330,7 @@ START_TEST(hostile_text)
               "\"filter_policy_scope\":null,\"dlq_arn\":null}]", 0, 1, "[\"HTTP\"]", 0, 0);
     r = store_update_begin(w.store, "topic", ARN "evil\x1b[2J");
     store_set_str(r, "display_name", "\u202eALERTS\x1b[31m");
+    store_set_str(r, "kms_key", "alias/\x1b]0;k\x07");
     store_update_commit(r);
     /* malformed JSON fields: unknown, never a crash or an all-clear */
     put_topic(w.store, "broken", "not json [", 0, -1, "{\"a\":1}", 0, 0);
@@ -342,6 +343,7 @@ START_TEST(hostile_text)
     sns_view.key(w.priv, &w.ctx, '\n');
     frame(&w);
     ck_assert_int_ge(find(&w, "\\u{202E}ALERTS\\x1B[31m"), 1);
+    ck_assert_int_ge(find(&w, "standard, encrypted with alias/\\x1B]0;k\\x07"), 1);
     ck_assert_int_ge(find(&w, "\\u{202E}\\x1B]52;c;aGk=\\x07"), 1);
     ck_assert_int_ge(find(&w, "\\x1B[31m"), 1);
     sns_view.key(w.priv, &w.ctx, 27);
