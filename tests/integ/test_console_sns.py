@@ -95,7 +95,7 @@ def main():
         # ---- the list and the pane --------------------------------------------------------
         s = Script().wait().keys("4").dump("list").keys("/alerts<Enter><Enter>").wait()
         s.dump("pane").keys("<Esc><Esc>/ledger<Enter><Enter>").wait().dump("ledger")
-        r = run_script(env, s)
+        r = run_script(env, s, timeout=300)   # three poll rounds: slow under ASan
         rows = r.dumps.get("list") or []
         t.eq(len(rows), 24, "the sns view is drawn on an 80x24 screen")
         y = find_row(rows, "alerts ")
@@ -133,7 +133,7 @@ def main():
              screen_has(r.dumps.get("ledger"),
                         "(no log group sns/us-east-1/123456789012/ledger.fifo/Failure)"),
              "a topic without a failure log group: not logged, not 'no failures'",
-             detail=r.screen("ledger"))
+             detail=r.why("ledger"))
 
         # ---- P on a topic with two queues ------------------------------------------------
         s = open_topic(Script(), "alerts").keys("P").dump("form")
@@ -185,9 +185,9 @@ def main():
         s = open_topic(Script(), "alerts").keys("P").keys("x" * (256 * 1024 + 1)).keys("<C-x>")
         s.dump("error").keys("<Esc>").dump("cancelled")
         px.reset()
-        r = run_script(env, s)
+        r = run_script(env, s, timeout=600)   # 256 KiB typed key by key
         t.ok(screen_has(r.dumps.get("error"), "(262145 bytes, message and attributes); SNS"),
-             "the form says the message is larger than SNS takes", detail=r.screen("error"))
+             "the form says the message is larger than SNS takes", detail=r.why("error"))
         t.ok(b"Action=Publish" not in px.sent(), "and nothing was published")
 
         # ---- --read-only ----------------------------------------------------------------------

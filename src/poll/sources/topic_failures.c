@@ -147,7 +147,8 @@ static char *records_json(struct failures_state *st, int64_t *unparsed)
     char *text;
 
     *unparsed = 0;
-    qsort(st->events, st->n, sizeof(*st->events), by_time_desc);
+    if (st->n)   /* no event: no array at all, and qsort takes none */
+        qsort(st->events, st->n, sizeof(*st->events), by_time_desc);
     for (size_t i = 0; i < st->n && i < MAX_RECORDS; i++) {
         const struct logs_event *e = &st->events[i];
         struct sns_delivery_record rec = {0};
