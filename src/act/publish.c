@@ -42,21 +42,6 @@ static void read_topic(struct publish *p, const struct act_run *run)
     p->content_dedup = t && store_res_int(t, "content_dedup", &v) && v;
 }
 
-static void fill_from_template(struct form *f, const struct appconfig *app, const char *name)
-{
-    const struct appconfig_template *t = app ? appconfig_template(app, name) : NULL;
-    char *attrs;
-
-    if (!t)
-        return;
-    form_set(f, "body", t->body ? t->body : "");
-    if (t->subject)
-        form_set(f, "subject", t->subject);
-    attrs = template_attrs_text(t);
-    form_set(f, "attributes", attrs);
-    free(attrs);
-}
-
 static void publish_form(void *priv, struct act_run *run, struct form *f)
 {
     struct publish *p = priv;
@@ -98,7 +83,7 @@ static void publish_changed(void *priv, struct act_run *run, struct form *f, con
 {
     (void)priv;
     if (strcmp(field, "template") == 0 && template_form_chosen(f))
-        fill_from_template(f, act_run_env(run)->app, template_form_chosen(f));
+        template_form_fill(f, act_run_env(run)->app, template_form_chosen(f));
 }
 
 static void replace(char **slot, const char *v)

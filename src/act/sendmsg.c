@@ -74,19 +74,6 @@ static void read_queue(struct sendmsg *s, const struct act_run *run)
 
 /* ---- the form ------------------------------------------------------------------------------- */
 
-static void fill_from_template(struct form *f, const struct appconfig *app, const char *name)
-{
-    const struct appconfig_template *t = app ? appconfig_template(app, name) : NULL;
-    char *attrs;
-
-    if (!t)
-        return;
-    form_set(f, "body", t->body ? t->body : "");
-    attrs = template_attrs_text(t);
-    form_set(f, "attributes", attrs);
-    free(attrs);
-}
-
 static void send_form(void *priv, struct act_run *run, struct form *f)
 {
     struct sendmsg *s = priv;
@@ -142,7 +129,7 @@ static void send_changed(void *priv, struct act_run *run, struct form *f, const 
 {
     (void)priv;
     if (strcmp(field, "template") == 0 && template_form_chosen(f))
-        fill_from_template(f, act_run_env(run)->app, template_form_chosen(f));
+        template_form_fill(f, act_run_env(run)->app, template_form_chosen(f));
     if (strcmp(field, "count") == 0) {
         struct form_field *rate = form_field(f, "rate");
 

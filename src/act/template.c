@@ -384,6 +384,21 @@ void template_form_choice(struct form *f, const struct appconfig *app, const cha
     free(names);
 }
 
+void template_form_fill(struct form *f, const struct appconfig *app, const char *name)
+{
+    const struct appconfig_template *t = app && name ? appconfig_template(app, name) : NULL;
+    char *attrs;
+
+    if (!t)
+        return;
+    form_set(f, "body", t->body ? t->body : "");
+    if (t->subject)
+        form_set(f, "subject", t->subject);   /* a form without the field ignores it */
+    attrs = template_attrs_text(t);
+    form_set(f, "attributes", attrs);
+    free(attrs);
+}
+
 const char *template_form_chosen(const struct form *f)
 {
     const char *name = form_value(f, "template");   /* "" without the field */

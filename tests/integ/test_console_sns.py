@@ -165,6 +165,26 @@ def main():
             t.eq(doc.get("MessageId"), m.group(1), "the id on the status line is SNS's")
         t.eq(px.sent().count(b"Action=Publish"), 1, "one Publish on the wire")
 
+        # ---- a template: message, subject and attributes -----------------------------------
+        write_app_config(env, "[intervals]\ndefault = 2\n[template page]\n"
+                              "body = paged at {{now}}\nsubject = test page\n"
+                              "attribute.severity = page\n")
+        s = open_topic(Script(), "alerts").keys("P<Right>").dump("form").keys("<C-x>y")
+        s.dump("sent")
+        r = run_script(env, s)
+        t.ok(screen_has(r.dumps.get("form"), "← page →") and
+             screen_has(r.dumps.get("form"), "test page") and
+             screen_has(r.dumps.get("form"), "severity=page"),
+             "choosing the template fills the message, the subject and the attributes",
+             detail=r.screen("form"))
+        env_msgs = sqs_receive_all(sqs, env_q)
+        doc = json.loads(env_msgs[0]["Body"]) if len(env_msgs) == 1 else {}
+        t.ok(re.fullmatch(r"paged at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",
+                          doc.get("Message", "")) and doc.get("Subject") == "test page",
+             "boto3: the template's message, {{now}} filled in, and its subject", detail=env_msgs)
+        sqs_receive_all(sqs, raw_q)
+        write_app_config(env, "[intervals]\ndefault = 2\n")
+
         # ---- FIFO ---------------------------------------------------------------------------
         s = open_topic(Script(), "ledger").keys("P").dump("form").keys("entry 1<C-x>y")
         s.dump("sent")
@@ -206,7 +226,7 @@ def main():
         lines = audit_lines(env)
         reqs = [x for x in lines if x.get("event") == "request" and "Publish" in (x.get("action") or "")]
         outs = [x for x in lines if x.get("event") == "outcome" and "Publish" in (x.get("action") or "")]
-        t.ok(len(reqs) == 2 and len(outs) == 2 and
+        t.ok(len(reqs) == 3 and len(outs) == 3 and
              {x.get("status") for x in outs} == {"ok"},
              "a request and an ok outcome line per Publish, none for the refused ones",
              detail=lines)
