@@ -73,9 +73,10 @@ static bool selectable(const struct ov_line *l)
     return l->kind == LINE_ITEM;
 }
 
-static void lines_clear(struct ov_state *st)
+/* Drops the lines from `from` on. */
+static void lines_cut(struct ov_state *st, size_t from)
 {
-    for (size_t i = 0; i < st->n; i++) {
+    for (size_t i = from; i < st->n; i++) {
         free(st->lines[i].id);
         free(st->lines[i].key);
         free(st->lines[i].name);
@@ -83,7 +84,12 @@ static void lines_clear(struct ov_state *st)
         free(st->lines[i].jump);
         free(st->lines[i].jump_key);
     }
-    st->n = 0;
+    st->n = from < st->n ? from : st->n;
+}
+
+static void lines_clear(struct ov_state *st)
+{
+    lines_cut(st, 0);
 }
 
 static struct ov_line *line_add(struct ov_state *st, enum line_kind kind, const char *id,
@@ -227,11 +233,14 @@ static void section_build(struct ov_state *st, const struct overview_section *se
     h = line_add(st, LINE_HEADING, heading_id, sec->title);
     if (sec->legend)
         snprintf(h->right, sizeof(h->right), "%*s", OVERVIEW_RIGHT_W, sec->legend);
+    first = st->n;
     if (never_read(sec, ctx, text, sizeof(text))) {
-        note_add(st, sec, text, NO_STYLE);
+        if (sec->alarm)
+            lines_cut(st, first - 1);
+        else
+            note_add(st, sec, text, NO_STYLE);
         return;
     }
-    first = st->n;
     sec->build(&l, ctx, none, sizeof(none));
     qsort(st->lines + first, st->n - first, sizeof(*st->lines), cmp_items);
     stale = kind_stale(sec, ctx, text, sizeof(text));
@@ -243,6 +252,10 @@ static void section_build(struct ov_state *st, const struct overview_section *se
     }
     if (l.shown || l.unknown[0])
         return;
+    if (sec->alarm) {
+        lines_cut(st, first - 1);
+        return;
+    }
     if (l.total && ctx->filter && *ctx->filter)
         snprintf(text, sizeof(text), "no match for /%s", ctx->filter);
     else if (stale)

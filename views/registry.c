@@ -11,6 +11,7 @@ const struct view *const view_registry[] = {
     &overview_view,  /* 1 */
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
+    &sns_view,       /* 4 */
     &toggles_view,   /* 7 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
@@ -19,8 +20,10 @@ const struct view *const view_registry[] = {
 
 /* The overview's sections, top to bottom: what needs a hand first. */
 const struct overview_section *const overview_sections[] = {
+    &reach_overview,        /* views/sns.c: SNS or SQS not answering from here */
     &dlq_overview,          /* views/dlq.c: DLQs holding messages */
     &sqs_overview,          /* views/sqs.c: queues with old messages */
+    &sns_overview,          /* views/sns.c: topics failing, pending, without DLQ or logs */
     &credentials_overview,  /* views/credentials.c: the nearest expiry */
     &toggles_overview,      /* views/toggles.c: switches off or changing */
     &errors_overview,       /* views/errors.c: calls failing now */

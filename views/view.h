@@ -139,6 +139,7 @@ const struct view *view_find(const char *name);  /* NULL when unknown */
 extern const struct view overview_view;
 extern const struct view sqs_view;
 extern const struct view dlq_view;
+extern const struct view sns_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
 extern const struct view toggles_view;
@@ -179,6 +180,9 @@ struct overview_section {
      * builds (the errors, which exist only when something failed). */
     const char *kind;
     const char *jump;         /* the view Enter opens on an item, NULL none */
+    /* An alarm: the section shows only while it has items (an endpoint not answering), and
+     * neither "not read yet" nor "none" otherwise, so a quiet overview stays short. */
+    bool alarm;
     /* Adds the items from the store with overview_add. Writes into none what to say when
      * it has no item at all (shown as "none - <none>"); the framework says "no match for
      * /x" when the filter hid them. */
@@ -198,6 +202,8 @@ void overview_cannot_tell(struct overview_lines *l, const char *why);
 extern const struct overview_section *const overview_sections[];
 extern const struct overview_section dlq_overview;          /* views/dlq.c */
 extern const struct overview_section sqs_overview;          /* views/sqs.c */
+extern const struct overview_section sns_overview;          /* views/sns.c */
+extern const struct overview_section reach_overview;        /* views/sns.c */
 extern const struct overview_section credentials_overview;  /* views/credentials.c */
 extern const struct overview_section errors_overview;       /* views/errors.c */
 extern const struct overview_section toggles_overview;      /* views/toggles.c */

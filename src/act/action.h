@@ -102,6 +102,7 @@ extern const struct action *const action_registry[];
 const struct action *action_find(const char *name);
 
 extern const struct action send_message_action;   /* sendmsg.c */
+extern const struct action publish_action;        /* publish.c */
 extern const struct action cancel_job_action;     /* canceljob.c */
 extern const struct action toggle_flip_action;    /* toggle.c */
 

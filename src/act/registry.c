@@ -5,6 +5,7 @@
 
 const struct action *const action_registry[] = {
     &send_message_action,
+    &publish_action,
     &cancel_job_action,
     &toggle_flip_action,
     NULL,

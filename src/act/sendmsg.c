@@ -20,7 +20,6 @@
 #include "aws/sqs_check.h"
 #include "util/xalloc.h"
 
-#define NO_TEMPLATE "(none)"
 #define WINDOW 4               /* messages on the way at once when not paced */
 #define COUNT_MAX 1000
 #define RATE_MAX 100           /* messages per second */
@@ -75,19 +74,6 @@ static void read_queue(struct sendmsg *s, const struct act_run *run)
 
 /* ---- the form ------------------------------------------------------------------------------- */
 
-static void fill_from_template(struct form *f, const struct appconfig *app, const char *name)
-{
-    const struct appconfig_template *t = app ? appconfig_template(app, name) : NULL;
-    char *attrs;
-
-    if (!t)
-        return;
-    form_set(f, "body", t->body ? t->body : "");
-    attrs = template_attrs_text(t);
-    form_set(f, "attributes", attrs);
-    free(attrs);
-}
-
 static void send_form(void *priv, struct act_run *run, struct form *f)
 {
     struct sendmsg *s = priv;
@@ -95,19 +81,7 @@ static void send_form(void *priv, struct act_run *run, struct form *f)
     struct form_field *fl;
 
     read_queue(s, run);
-    if (app && app->ntemplates) {
-        const char **names = xcalloc(app->ntemplates + 1, sizeof(*names));
-
-        names[0] = NO_TEMPLATE;
-        for (size_t i = 0; i < app->ntemplates; i++)
-            names[i + 1] = app->templates[i].name;
-        fl = form_add(f, "template", "Template", FORM_CHOICE);
-        form_set_choices(fl, names, app->ntemplates + 1);
-        form_set_hint(fl, "Left/Right: a [template NAME] of opsdeck's config fills the body "
-                          "and attributes");
-        form_set(f, "template", NO_TEMPLATE);
-        free(names);
-    }
+    template_form_choice(f, app, "the body and attributes");
     fl = form_add(f, "body", "Body", FORM_TEXT);
     fl->required = true;
     fl->rows = 5;
@@ -154,8 +128,8 @@ static void send_form(void *priv, struct act_run *run, struct form *f)
 static void send_changed(void *priv, struct act_run *run, struct form *f, const char *field)
 {
     (void)priv;
-    if (strcmp(field, "template") == 0 && strcmp(form_value(f, "template"), NO_TEMPLATE) != 0)
-        fill_from_template(f, act_run_env(run)->app, form_value(f, "template"));
+    if (strcmp(field, "template") == 0 && template_form_chosen(f))
+        template_form_fill(f, act_run_env(run)->app, template_form_chosen(f));
     if (strcmp(field, "count") == 0) {
         struct form_field *rate = form_field(f, "rate");
 
@@ -167,7 +141,7 @@ static void send_changed(void *priv, struct act_run *run, struct form *f, const 
 /* Everything a message is made of, read from the form into s (placeholders unexpanded). */
 static int take_form(struct sendmsg *s, const struct form *f, char *why, size_t whylen)
 {
-    const char *tname = form_value(f, "template");
+    const char *tname = template_form_chosen(f);
 
     tmpl_attrs_free(&s->attrs);
     if (tmpl_attrs_parse(form_value(f, "attributes"), &s->attrs, why, whylen) < 0)
@@ -180,7 +154,7 @@ static int take_form(struct sendmsg *s, const struct form *f, char *why, size_t 
     s->group = s->fifo ? xstrdup(form_value(f, "group_id")) : NULL;
     s->dedup = s->fifo && form_value(f, "dedup_id")[0] ? xstrdup(form_value(f, "dedup_id"))
                                                        : NULL;
-    s->template_name = tname[0] && strcmp(tname, NO_TEMPLATE) != 0 ? xstrdup(tname) : NULL;
+    s->template_name = tname ? xstrdup(tname) : NULL;
     s->delay = s->fifo ? -1 : (int)form_long(f, "delay", -1);
     s->count = form_long(f, "count", 1);
     s->rate = s->count > 1 ? form_long(f, "rate", 0) : 0;

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "act/form.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -358,4 +359,49 @@ char *template_attrs_text(const struct appconfig_template *t)
         buf_printf(&b, "%s%s=%s", i ? "\n" : "", t->attrs[i].name, t->attrs[i].value);
     buf_putc(&b, '\0');
     return buf_steal(&b);
+}
+
+#define TEMPLATE_NONE "(none)"
+
+void template_form_choice(struct form *f, const struct appconfig *app, const char *fills)
+{
+    const char **names;
+    struct form_field *fl;
+    char *hint;
+
+    if (!app || !app->ntemplates)
+        return;
+    names = xcalloc(app->ntemplates + 1, sizeof(*names));
+    names[0] = TEMPLATE_NONE;
+    for (size_t i = 0; i < app->ntemplates; i++)
+        names[i + 1] = app->templates[i].name;
+    fl = form_add(f, "template", "Template", FORM_CHOICE);
+    form_set_choices(fl, names, app->ntemplates + 1);
+    hint = xasprintf("Left/Right: a [template NAME] of opsdeck's config fills %s", fills);
+    form_set_hint(fl, hint);
+    free(hint);
+    form_set(f, "template", TEMPLATE_NONE);
+    free(names);
+}
+
+void template_form_fill(struct form *f, const struct appconfig *app, const char *name)
+{
+    const struct appconfig_template *t = app && name ? appconfig_template(app, name) : NULL;
+    char *attrs;
+
+    if (!t)
+        return;
+    form_set(f, "body", t->body ? t->body : "");
+    if (t->subject)
+        form_set(f, "subject", t->subject);   /* a form without the field ignores it */
+    attrs = template_attrs_text(t);
+    form_set(f, "attributes", attrs);
+    free(attrs);
+}
+
+const char *template_form_chosen(const struct form *f)
+{
+    const char *name = form_value(f, "template");   /* "" without the field */
+
+    return name[0] && strcmp(name, TEMPLATE_NONE) != 0 ? name : NULL;
 }

@@ -54,6 +54,17 @@ char *tmpl_attr_value(const struct tmpl_attr *a, int64_t now_ms, size_t *len, ch
  * caller frees. */
 char *template_attrs_text(const struct appconfig_template *t);
 
+struct form;
+
+/* The form's "template" field: a choice of "(none)" and every [template NAME] of app, with
+ * what it fills in the hint (nothing when app has no template). */
+void template_form_choice(struct form *f, const struct appconfig *app, const char *fills);
+/* Fills the form's "body", "subject" (when the form has one and the template sets it) and
+ * "attributes" fields from [template name] of app; nothing when there is no such one. */
+void template_form_fill(struct form *f, const struct appconfig *app, const char *name);
+/* The template chosen in the form, or NULL for none (or no such field). */
+const char *template_form_chosen(const struct form *f);
+
 /* Milliseconds since the epoch, for {{now}}. */
 int64_t template_now_ms(void);
 

@@ -191,7 +191,13 @@ static cJSON *topic_json(const struct store_res *t)
     cJSON_AddItemToObject(o, "subscriptions_pending", json_value(t, "subscriptions_pending"));
     cJSON_AddItemToObject(o, "failure_logging", json_bool(t, "failure_logging"));
     cJSON_AddItemToObject(o, "failed_notifications", json_value(t, "failed_notifications"));
+    cJSON_AddItemToObject(o, "published", json_value(t, "published"));
+    cJSON_AddItemToObject(o, "delivered", json_value(t, "delivered"));
     cJSON_AddItemToObject(o, "pending_in_list", json_value(t, "pending_in_list"));
+    cJSON_AddItemToObject(o, "no_dlq", json_value(t, "no_dlq"));
+    cJSON_AddItemToObject(o, "kms_key", json_value(t, "kms_key"));
+    cJSON_AddItemToObject(o, "protocols", json_parsed(t, "protocols"));
+    cJSON_AddItemToObject(o, "logging_off", json_parsed(t, "logging_off"));
     cJSON_AddItemToObject(o, "subscriptions", json_parsed(t, "subscriptions"));
     return o;
 }
@@ -378,7 +384,7 @@ static void print_text(const cJSON *root)
             continue;
         s1 = sanitize_text(name, strlen(name));
         if (cJSON_IsNumber(f))
-            printf("  topic %-38s %4.0f pending subscriptions, %.0f failed deliveries (15 min)\n",
+            printf("  topic %-38s %4.0f pending subscriptions, %.0f failed deliveries (1 h)\n",
                    s1, pending, f->valuedouble);
         else
             printf("  topic %-38s %4.0f pending subscriptions\n", s1, pending);

@@ -156,6 +156,12 @@ void source_gone(struct source_run *run)
         run->decided = true;
 }
 
+void source_own_outcome(struct source_run *run)
+{
+    if (run->current)
+        run->decided = true;
+}
+
 void source_backoff(struct source_run *run)
 {
     run->failed = true;

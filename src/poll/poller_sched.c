@@ -53,7 +53,9 @@ bool poller_sched_active(const struct poller_sched *s, size_t i)
 
     if (src->detail)
         return !s->once && s->detail && poller_sched_visible(s, i);
-    return s->once || src->views || src->interval_ms > 0;
+    if (s->once)
+        return !src->live_only;
+    return src->views || src->interval_ms > 0;
 }
 
 /* The [intervals] value of the view on screen, ms; never 0 (a broken config must not make

@@ -59,6 +59,9 @@ struct source {
     /* It polls the key of the open detail pane (feed_set_detail) while one of its views
      * is on screen, and nothing otherwise. The snapshot does not run it. */
     bool detail;
+    /* Only the console runs it, never `opsdeck snapshot` (what the console itself sees of
+     * the network: the endpoints' health, which a snapshot's document does not report). */
+    bool live_only;
     size_t state_size;          /* its per-cycle state, zeroed by the framework */
 
     /* start: send the cycle's requests (source_send); sending none ends the cycle at once.
@@ -87,6 +90,9 @@ void source_error(struct source_run *run, const struct aws_error *err);
 /* In answer: the resource asked about no longer exists (deleted between the list and the
  * describe): neither a failure nor a success of the call. */
 void source_gone(struct source_run *run);
+/* In answer: the source reports this call's outcome in its own rows (reach's probes, which
+ * repeat another source's call): no "error" row is written for it, failed or not. */
+void source_own_outcome(struct source_run *run);
 /* The cycle failed as a whole (its list call failed): the next one waits longer, x2 per
  * cycle failed in a row up to x8. A throttling error in any answer does this by itself. */
 void source_backoff(struct source_run *run);

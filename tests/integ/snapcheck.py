@@ -57,22 +57,73 @@ def all_dlq_sources(sqs, url):
         kw["NextToken"] = r["NextToken"]
 
 
-def metric_values(cw, namespace, metric, dim, value, stat, taken_at, period):
+def metric_values(cw, namespace, metric, dim, value, stat, taken_at, period, minutes=15):
     """Datapoints over the same window and period opsdeck asks for: the 15 minutes before
-    taken_at, 1-minute points for SQS ages, 5-minute points for SNS failures."""
+    taken_at with 1-minute points for SQS ages, the hour with 5-minute points for SNS."""
     end = dt.datetime.strptime(taken_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
     r = cw.get_metric_data(
         MetricDataQueries=[{"Id": "q", "MetricStat": {
             "Metric": {"Namespace": namespace, "MetricName": metric,
                        "Dimensions": [{"Name": dim, "Value": value}]},
             "Period": period, "Stat": stat}}],
-        StartTime=end - dt.timedelta(minutes=15), EndTime=end, ScanBy="TimestampDescending")
+        StartTime=end - dt.timedelta(minutes=minutes), EndTime=end, ScanBy="TimestampDescending")
     res = r["MetricDataResults"][0]
     return list(zip(res["Timestamps"], res["Values"]))
 
 
 def _diff(name, got, want):
     return f"{name}: opsdeck {got!r}, boto3 {want!r}"
+
+
+SNS_LOG_PREFIX = {"sqs": "SQS", "lambda": "Lambda", "http": "HTTP", "https": "HTTP",
+                  "application": "Application", "firehose": "Firehose"}
+
+
+def check_topic_health(t, p, sns, arns, topics):
+    """What the sns view shows of each topic and subscription, against boto3: raw delivery,
+    filter policy and scope, the subscription's DLQ, the count without one, subscriptions
+    by protocol, the protocols whose failures are not logged, encryption."""
+    diffs, seen = [], {"filter": 0, "dlq": 0, "logged": 0}
+    for arn in arns:
+        x = topics.get(arn)
+        if x is None:
+            continue
+        a = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        no_dlq, by_proto, used = 0, {}, set()
+        for s in x["subscriptions"]:
+            by_proto[s["protocol"]] = by_proto.get(s["protocol"], 0) + 1
+            if s["protocol"] in SNS_LOG_PREFIX:
+                used.add(SNS_LOG_PREFIX[s["protocol"]])
+            if s["pending"]:
+                continue
+            sa = sns.get_subscription_attributes(SubscriptionArn=s["arn"])["Attributes"]
+            rp = json.loads(sa["RedrivePolicy"]) if sa.get("RedrivePolicy") else None
+            want = {"raw_delivery": sa.get("RawMessageDelivery") == "true",
+                    "filter_policy": sa.get("FilterPolicy") or None,
+                    "filter_policy_scope": sa.get("FilterPolicyScope") or None,
+                    "dlq_arn": rp["deadLetterTargetArn"] if rp else None}
+            got = {k: s.get(k) for k in want}
+            if want["filter_policy"] and got["filter_policy"]:
+                # the same policy, whatever spacing the server kept
+                want["filter_policy"] = json.loads(want["filter_policy"])
+                got["filter_policy"] = json.loads(got["filter_policy"])
+            if got != want:
+                diffs.append(_diff(f"{x['name']} {s['arn']}", got, want))
+            no_dlq += rp is None
+            seen["filter"] += want["filter_policy"] is not None
+            seen["dlq"] += rp is not None
+        off = sorted(pre for pre in used if not a.get(f"{pre}FailureFeedbackRoleArn"))
+        seen["logged"] += len(used) > len(off)
+        want_t = {"no_dlq": no_dlq, "protocols": by_proto, "logging_off": off,
+                  "kms_key": a.get("KmsMasterKeyId", "")}
+        got_t = {k: x.get(k) for k in want_t}
+        got_t["logging_off"] = sorted(got_t["logging_off"] or [])
+        if got_t != want_t:
+            diffs.append(_diff(f"{x['name']} health", got_t, want_t))
+    t.ok(not diffs, p + "each subscription's raw delivery, filter policy, scope and DLQ, and "
+         "each topic's count without a DLQ, protocols, logging off and key match SNS "
+         f"({seen['filter']} filter policies, {seen['dlq']} subscription DLQs, "
+         f"{seen['logged']} topics logging failures)", "\n".join(diffs))
 
 
 def check_inventory(t, doc, clients, with_metrics=True, with_dlq_sources=True, label=""):
@@ -175,19 +226,24 @@ def check_inventory(t, doc, clients, with_metrics=True, with_dlq_sources=True, l
     t.ok(not diffs, p + "subscriptions (ARN, protocol, endpoint, pending) and their counts "
          "match SNS", "\n".join(diffs))
 
+    check_topic_health(t, p, sns, arns, topics)
+
     if with_metrics:
         cw = clients["cloudwatch"]
         diffs, nonzero = [], 0
         for arn, x in topics.items():
-            pts = metric_values(cw, "AWS/SNS", "NumberOfNotificationsFailed", "TopicName",
-                                x["name"], "Sum", doc["taken_at"], 300)
-            want = sum(v for _, v in pts)
-            nonzero += want > 0
-            if x["failed_notifications"] != want:
-                diffs.append(_diff(f"{x['name']} failed_notifications",
-                                   x["failed_notifications"], want))
-        t.ok(not diffs and nonzero, p + "failed deliveries per topic match CloudWatch's sum "
-             f"({nonzero} topics have failures)", "\n".join(diffs) or "no failures at all")
+            for field, metric in (("failed_notifications", "NumberOfNotificationsFailed"),
+                                  ("published", "NumberOfMessagesPublished"),
+                                  ("delivered", "NumberOfNotificationsDelivered")):
+                pts = metric_values(cw, "AWS/SNS", metric, "TopicName", x["name"], "Sum",
+                                    doc["taken_at"], 300, minutes=60)
+                want = sum(v for _, v in pts)
+                nonzero += want > 0
+                if x[field] != want:
+                    diffs.append(_diff(f"{x['name']} {field}", x[field], want))
+        t.ok(not diffs and nonzero, p + "failed, published and delivered per topic match "
+             f"CloudWatch's sums over the hour ({nonzero} non-zero)",
+             "\n".join(diffs) or "no data at all")
 
     want_b = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
     t.eq(sorted(b["name"] for b in doc["buckets"]), want_b, p + "every bucket is listed")

@@ -458,13 +458,47 @@ def resize(env, q, ages):
          "after resize the footer and status line sit on the last two rows", "\n".join(d[26:]))
 
 
+def sns_view(env, sns):
+    """Key 4 at 120x40: one row per topic with its subscriptions, pending ones and those
+    without a DLQ as boto3 counts them; the failing ones first."""
+    s = Script().wait().keys("4").dump("sns")
+    r = run_script(env, s, 120, 40)
+    d = check_frame(r, "sns", 120, 40, "sns view at 120x40")
+    if d is None:
+        return
+    want = {}
+    for page in sns.get_paginator("list_topics").paginate():
+        for tp in page["Topics"]:
+            arn = tp["TopicArn"]
+            subs = [x for pg in sns.get_paginator("list_subscriptions_by_topic").paginate(
+                TopicArn=arn) for x in pg["Subscriptions"]]
+            pending = sum(x["SubscriptionArn"] == "PendingConfirmation" for x in subs)
+            no_dlq = sum(1 for x in subs if x["SubscriptionArn"] != "PendingConfirmation" and
+                         "RedrivePolicy" not in sns.get_subscription_attributes(
+                             SubscriptionArn=x["SubscriptionArn"])["Attributes"])
+            want[arn.rsplit(":", 1)[1]] = [str(len(subs)), str(pending), str(no_dlq)]
+    t.ok(d[1].startswith("SNS topics  ") and d[1].endswith(f"{len(want)} total, last hour"),
+         "sns title row: problems, failing, total", d[1])
+    t.ok(re.match(r"SNS local emulator ok \d+ms  http://127\.0\.0\.1:\d+$", d[2]) and
+         re.match(r"SQS local emulator ok \d+ms  http://127\.0\.0\.1:\d+$", d[3]) and
+         d[4] == "VPC endpoints: sns none; sqs none; s3 none",
+         "sns reachability lines: the emulator's endpoints answering, no VPC endpoint",
+         "\n".join(d[1:5]))
+    t.ok(d[5].split()[:2] == ["TOPIC\u25b4", "SUBS"], "sns column headers", d[5])
+    got = {x.split()[0]: x.split()[1:4] for x in d[6:6 + len(want)] if x.strip()}
+    t.eq(got, want, "sns view: every topic with its subscriptions, pending and without a DLQ "
+         "as boto3 counts them")
+    t.ok(d[6].split()[0] in ("order-events", "billing-alerts"),
+         "a topic with failed deliveries in the last hour is the first row", d[6])
+
+
 CONFIG = "[intervals]\ndefault = 2\n"   # `wait` then takes ~2 s, not a 10 s poll
 
 
 def main():
     with Moto() as m:
         manifest = seed(m.endpoint, objects=20)
-        c = boto3_clients(m.endpoint, services=("sqs", "sts"))
+        c = boto3_clients(m.endpoint, services=("sqs", "sts", "sns"))
         sqs = c["sqs"]
         # an empty DLQ, last by name so "non-empty first" is not the name order
         dlq = sqs.create_queue(QueueName="zz-empty-dlq")["QueueUrl"]
@@ -489,6 +523,7 @@ def main():
                                ("typeahead", typeahead, (env, q)),
                                ("detail", detail_pane, (env, q)),
                                ("dlq", dlq_view, (env, q, ages)),
+                               ("sns", sns_view, (env, c["sns"])),
                                ("help", help_and_commands, (env,)),
                                ("profile/theme", bad_profile_and_theme, (env,)),
                                ("production", production, (env, ident)),

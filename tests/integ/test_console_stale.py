@@ -111,10 +111,10 @@ def hanging_endpoint():
                 ok, rows = tm.wait_for(lambda rs: any("q-000" in r for r in rs) and
                                        status(rs).startswith("updated"), deadline=120)
                 t.ok(ok, "500 queues: listed, fresh", "\n".join(rows))
-                h.listed_before_hang = h.by_action["ListQueues"]
+                h.listed_before_hang = listings(h)
                 h.hang = True
                 ok, rows = tm.wait_for(lambda rs: status(rs).startswith("stale"), deadline=120)
-                held = h.by_action["ListQueues"]
+                held = listings(h)
                 line = status(rows)
                 t.ok(ok, "hanging endpoint: the view turns stale", "\n".join(rows))
                 t.ok(ok and held_hung(h) <= 2,
@@ -130,9 +130,18 @@ def hanging_endpoint():
         m.stop()
 
 
+def listings(h):
+    """The queue list's ListQueues requests so far, without the reachability probe's
+    (MaxResults 1), which has its own schedule."""
+    with h.lock:
+        return sum(1 for b in h.bodies["ListQueues"] if b'"MaxResults":1}' not in b and
+                   b'"MaxResults":1,' not in b)
+
+
 def held_hung(h):
-    """ListQueues requests that reached the endpoint after it started hanging."""
-    return h.by_action["ListQueues"] - h.listed_before_hang
+    """ListQueues requests of the queue list that reached the endpoint after it started
+    hanging."""
+    return listings(h) - h.listed_before_hang
 
 
 def main():

@@ -95,6 +95,16 @@ class Traffic(threading.Thread):
             self.consumed[name] = [0, 0]
         if data:
             self.c["cloudwatch"].put_metric_data(Namespace="AWS/SQS", MetricData=data)
+        # the SNS view's last hour: order-events fans out to three queues, and billing-alerts
+        # keeps failing to reach its e-mail subscriber
+        when = dt.datetime.fromtimestamp(now, dt.timezone.utc)
+        self.c["cloudwatch"].put_metric_data(Namespace="AWS/SNS", MetricData=[
+            {"MetricName": metric, "Timestamp": when, "Value": value, "Unit": "Count",
+             "Dimensions": [{"Name": "TopicName", "Value": topic}]}
+            for topic, metric, value in (
+                ("order-events", "NumberOfMessagesPublished", METRIC_EVERY),
+                ("order-events", "NumberOfNotificationsDelivered", 3 * METRIC_EVERY),
+                ("billing-alerts", "NumberOfNotificationsFailed", 1))])
 
     def url(self, name):
         return self.m["queues"][name]["url"]

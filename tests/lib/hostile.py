@@ -10,6 +10,7 @@ and moto cannot be made to.
         h.local["ListQueues"] = fn          # fn(request_doc) -> answer doc, moto not asked
         ... point opsdeck (and boto3, to check the answers parse) at h.endpoint ...
         h.by_action                         # requests seen, by action
+        h.bodies                            # their bodies, by action, in order
 
 skew_s: requests are checked against the proxy's clock (now + skew_s) as AWS does: an
 X-Amz-Date more than 5 minutes away is refused (SQS JSON: 400 RequestTimeTooSkewed; query
@@ -120,6 +121,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         action, proto = action_of(self.headers, self.path, body)
         with h.lock:
             h.by_action[action] += 1
+            h.bodies[action].append(body)
         if h.hang:
             h.release.wait(600)
             self.close_connection = True
@@ -186,6 +188,7 @@ class Hostile:
         self.release = threading.Event()
         self.lock = threading.Lock()
         self.by_action = collections.Counter()
+        self.bodies = collections.defaultdict(list)
         self.srv = _Server(("127.0.0.1", 0), _Handler)
         self.srv.owner = self
         self.endpoint = f"http://127.0.0.1:{self.srv.server_address[1]}"

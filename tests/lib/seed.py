@@ -90,6 +90,20 @@ TOPICS = {
                                ("email", "billing-oncall@example.invalid", False)], 0),
     "deploy-notifications": (False, [], 0),     # a topic with no subscriber at all
 }
+# what the sns view looks at beyond the subscriptions: a display name, encryption, failure
+# logging on for one topic (moto accepts the attribute but does not keep it, fauxqs refuses
+# it), and one subscription with a filter policy and a dead-letter queue of its own
+TOPIC_ATTRS = {
+    "order-events": {"DisplayName": "Order events"},
+    "payment-events.fifo": {"KmsMasterKeyId": "alias/aws/sns"},
+    "user-events": {"SQSFailureFeedbackRoleArn": "arn:aws:iam::123456789012:role/sns-logs",
+                    "SQSSuccessFeedbackRoleArn": "arn:aws:iam::123456789012:role/sns-logs",
+                    "SQSSuccessFeedbackSampleRate": "10"},
+}
+SUB_ATTRS = {("order-events", "orders-intake"): {
+    "FilterPolicy": '{"eventType": ["created", "updated"]}',
+    "FilterPolicyScope": "MessageAttributes",
+    "RedrivePolicy": "orders-dlq"}}     # the queue named here becomes its ARN
 LOG_OBJECTS = 300
 NOTABLE_KEYS = ["reports/Q3 résumé ✓.pdf", "reports/2026/Q3 summary (final).csv",
                 "exports/customers 2026-11.csv", "ünïcødé/日本語/データ.json",
@@ -220,6 +234,14 @@ class _Seeder:
                                         Tags=[{"Key": "team", "Value": _team(topic)}])["TopicArn"]
             t = {"arn": arn, "fifo": fifo, "subscriptions": []}
             self.m["topics"][topic] = t
+            for name, value in TOPIC_ATTRS.get(topic, {}).items():
+                try:
+                    self.sns.set_topic_attributes(TopicArn=arn, AttributeName=name,
+                                                  AttributeValue=value)
+                except self.sns.exceptions.InvalidParameterException:
+                    # fauxqs has no delivery-status logging: the topic stays without it
+                    # (the checks compare with what the server says it has)
+                    self.m.setdefault("refused_attributes", []).append((topic, name))
             for proto, target, raw in subs:
                 queue = target if proto == "sqs" else None
                 endpoint = self.m["queues"][target]["arn"] if queue else target
@@ -228,6 +250,13 @@ class _Seeder:
                                          Attributes=attrs, ReturnSubscriptionArn=True)
                 s = {"protocol": proto, "endpoint": endpoint, "queue": queue, "raw": raw,
                      "arn": sub["SubscriptionArn"]}
+                for name, value in SUB_ATTRS.get((topic, target), {}).items():
+                    if name == "RedrivePolicy":
+                        value = json.dumps({"deadLetterTargetArn":
+                                            self.m["queues"][value]["arn"]})
+                    self.sns.set_subscription_attributes(
+                        SubscriptionArn=sub["SubscriptionArn"], AttributeName=name,
+                        AttributeValue=value)
                 t["subscriptions"].append(s)
                 if proto != "sqs":
                     self.m["pending_subscriptions"].append(
@@ -292,6 +321,9 @@ class _Seeder:
         series += [("AWS/SNS", "NumberOfNotificationsFailed", "TopicName", t, "Count", vals)
                    for t, vals in (("order-events", [0, 0, 1, 0, 2, 4, 3, 0, 0, 1, 5, 2, 0, 0, 1]),
                                    ("billing-alerts", [1.0] * 15))]
+        series += [("AWS/SNS", m, "TopicName", "order-events", "Count", [v] * 15)
+                   for m, v in (("NumberOfMessagesPublished", 16.0),
+                                ("NumberOfNotificationsDelivered", 45.0))]
         for ns, metric, dim, value, unit, vals in series:
             data = [{"MetricName": metric, "Dimensions": [{"Name": dim, "Value": value}],
                      "Timestamp": now - dt.timedelta(minutes=14 - i), "Value": float(v),

@@ -651,12 +651,13 @@ END_TEST
 /* The registry the framework walks for number keys and `:` commands. */
 START_TEST(registry)
 {
-    static const char *const names[] = { "overview", "sqs", "dlq", "toggles", "jobs", "errors" };
-    static const int numbers[] = { 1, 2, 3, 7, 0, 0 };
+    static const char *const names[] = { "overview", "sqs", "dlq", "sns", "toggles", "jobs",
+                                         "errors" };
+    static const int numbers[] = { 1, 2, 3, 4, 7, 0, 0 };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
-        ck_assert_uint_lt(n, 6);
+        ck_assert_uint_lt(n, sizeof(names) / sizeof(names[0]));
         ck_assert_str_eq(view_registry[n]->name, names[n]);
         /* numbered views first, in order; :jobs and :errors have no number key */
         ck_assert_int_eq(view_registry[n]->number, numbers[n]);
@@ -665,8 +666,9 @@ START_TEST(registry)
         ck_assert_ptr_nonnull(view_registry[n]->keys);
         ck_assert(view_find(names[n]) == view_registry[n]);
     }
-    ck_assert_uint_eq(n, 6);
+    ck_assert_uint_eq(n, sizeof(names) / sizeof(names[0]));
     ck_assert(view_find("dlq") == &dlq_view);
+    ck_assert(view_find("sns") == &sns_view);
     ck_assert(view_find("jobs") == &jobs_view);
     ck_assert(view_find("overview") == &overview_view);
     ck_assert_ptr_null(view_find("DLQ"));
@@ -692,14 +694,15 @@ static bool some_source_writes(const char *kind)
 START_TEST(section_table)
 {
     static const struct overview_section *const want[] = {
-        &dlq_overview, &sqs_overview, &credentials_overview, &toggles_overview,
+        &reach_overview, &dlq_overview, &sqs_overview, &sns_overview, &credentials_overview,
+        &toggles_overview,
         &errors_overview};
     size_t n = 0;
 
     for (; overview_sections[n]; n++) {
         const struct overview_section *sec = overview_sections[n];
 
-        ck_assert_uint_lt(n, 5);
+        ck_assert_uint_lt(n, sizeof(want) / sizeof(want[0]));
         ck_assert(sec == want[n]);
         ck_assert_ptr_nonnull(sec->id);
         ck_assert_ptr_nonnull(sec->title);
@@ -711,8 +714,9 @@ START_TEST(section_table)
         for (size_t j = 0; j < n; j++)
             ck_assert_str_ne(overview_sections[j]->id, sec->id);
     }
-    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(n, sizeof(want) / sizeof(want[0]));
     ck_assert_str_eq(dlq_overview.jump, "dlq");
+    ck_assert_str_eq(sns_overview.jump, "sns");
     ck_assert_str_eq(sqs_overview.jump, "sqs");
     ck_assert_ptr_null(errors_overview.kind);   /* errors exist only when something failed */
 }

@@ -26,8 +26,9 @@ static void send_batch(struct source_run *run, struct metrics_cycle *c, size_t b
     /* CloudWatch wants wall-clock times; the schedule never reads this clock */
     int64_t end = source_wall_s(run);
 
-    cw_get_metric_data_request(&r, c->set, batch, end - SOURCES_CW_WINDOW_SECONDS, end,
-                               next_token);
+    int64_t window = c->window_s > 0 ? c->window_s : SOURCES_CW_WINDOW_SECONDS;
+
+    cw_get_metric_data_request(&r, c->set, batch, end - window, end, next_token);
     source_send(run, &r, c->tag, batch);
 }
 

@@ -28,6 +28,8 @@ struct metrics_cycle {
     bool *failed;         /* by batch: a call of it failed, its numbers are incomplete */
     bool sent;
     unsigned tag;         /* the source's tag for these calls */
+    int window_s;         /* the window's length before source_wall_s(); 0: the default,
+                           * SOURCES_CW_WINDOW_SECONDS (set after metrics_init) */
 };
 
 /* Room for n queries; the caller then adds them in order with cw_query_set_add_*(c->set),
@@ -35,7 +37,7 @@ struct metrics_cycle {
  * else the newest point is kept. */
 void metrics_init(struct metrics_cycle *c, size_t n, bool sum);
 /* Sends the queries (tag comes back to the answer hook, the batch as its index), over the
- * SOURCES_CW_WINDOW_SECONDS before source_wall_s(). Nothing when there are none. */
+ * window_s (else SOURCES_CW_WINDOW_SECONDS) before source_wall_s(). Nothing when there are none. */
 void metrics_send(struct source_run *run, struct metrics_cycle *c, unsigned tag);
 /* One GetMetricData answer for batch; follows NextToken. */
 void metrics_answer(struct source_run *run, struct metrics_cycle *c, size_t batch,

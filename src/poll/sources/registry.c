@@ -12,7 +12,9 @@ const struct source *const source_registry[] = {
     &dlq_sources_source,    /* which queues feed each DLQ, once the DLQs are known */
     &queue_detail_source,   /* the open detail pane's queue */
     &dlq_consumers_source,  /* the open DLQ pane's sources: received / deleted */
-    &topics_source,         /* "topic", with CloudWatch failures (snapshot) */
+    &topics_source,         /* "topic", with CloudWatch numbers (sns view, snapshot) */
+    &topic_failures_source, /* the open topic's failed deliveries (CloudWatch Logs) */
+    &reach_source,          /* the SNS and SQS endpoints' health, VPC endpoints (console) */
     &buckets_source,        /* "bucket" (snapshot) */
     &mappings_source,       /* "mapping": Lambda's SQS triggers (toggles) */
     &rules_source,          /* "rule": EventBridge rules on every bus (toggles) */

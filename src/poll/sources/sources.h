@@ -50,15 +50,47 @@
  *     the source queues' URLs), nsources int
  *
  * kind "topic" (source topics: SNS ListTopics, paged, then GetTopicAttributes and
- *   ListSubscriptionsByTopic, paged, for each, and CloudWatch GetMetricData for all; read by
+ *   ListSubscriptionsByTopic, paged, for each, GetSubscriptionAttributes for each confirmed
+ *   subscription, and CloudWatch GetMetricData for all; the sns view and the overview, and
  *   `opsdeck snapshot`) key = topic ARN:
- *   name str, display_name str, fifo int (0/1), subscriptions_confirmed int,
- *   subscriptions_pending int (GetTopicAttributes), failure_logging int (0/1: some
- *   <Protocol>FailureFeedbackRoleArn is set), pending_in_list int (subscriptions listed as
- *   PendingConfirmation), subscriptions str (a JSON array of {"arn", "pending",
- *   "protocol", "endpoint", "owner"})
- *   failed_notifications double (CloudWatch NumberOfNotificationsFailed, Sum over the last
- *     15 minutes; unknown when CloudWatch did not answer for it)
+ *   name str, display_name str, fifo int (0/1), content_dedup int (0/1:
+ *   ContentBasedDeduplication), kms_key str (KmsMasterKeyId; "" when not encrypted),
+ *   subscriptions_confirmed int, subscriptions_pending int (GetTopicAttributes),
+ *   failure_logging int (0/1: some <Protocol>FailureFeedbackRoleArn is set),
+ *   pending_in_list int (subscriptions listed as PendingConfirmation),
+ *   no_dlq int (confirmed subscriptions without a RedrivePolicy; unknown when some
+ *     subscription's attributes could not be read),
+ *   protocols str (a JSON object: subscriptions by protocol, {"sqs": 2, "email": 1}),
+ *   logging_off str (a JSON array of the delivery-status prefixes, "SQS", "Lambda", "HTTP",
+ *     "Application", "Firehose", of protocols it has subscribers on whose
+ *     <Prefix>FailureFeedbackRoleArn is not set; [] when every one is logged),
+ *   subscriptions str (a JSON array of {"arn", "pending", "protocol", "endpoint", "owner",
+ *     "raw_delivery", "filter_policy" (its JSON text), "filter_policy_scope", "dlq_arn"};
+ *     the last four are null for a pending subscription or one whose attributes were not
+ *     read, dlq_arn also when it has no redrive policy)
+ *   failed_notifications, published, delivered double (CloudWatch
+ *     NumberOfNotificationsFailed, NumberOfMessagesPublished, NumberOfNotificationsDelivered:
+ *     Sum over the last hour; 0 when CloudWatch has no point; left as they were when its
+ *     call failed)
+ *
+ * kind "topic_failures" (source topic_failures: CloudWatch Logs FilterLogEvents on the
+ *   sns/<region>/<account>/<topic>/Failure group over the last day, paged (at most 10
+ *   pages); only for the topic whose pane is open in the sns view, every 15 s) key = topic
+ *   ARN: log_group str, group_exists int (0: no such group: failures are not logged, or
+ *   none was yet), total int (events read), more int (1: pages were left unread),
+ *   unparsed int (events that are not delivery records), records str (a JSON array, newest
+ *   first, at most 50, of {"time_ms", "endpoint", "status_code", "provider_response",
+ *   "dwell_ms", "attempts", "message_id"}, or {"time_ms", "unparsed"} with the raw text)
+ *
+ * kind "reach" (source reach: SNS ListTopics and SQS ListQueues (MaxResults 1) as probes,
+ *   EC2 DescribeVpcEndpoints, paged; the sns view and the overview; not the snapshot):
+ *   keys "sns", "sqs": endpoint str (the base URL called), ok int (0/1: the latest probe
+ *     answered), latency_ms int (from the cycle's start to its answer), last_ok double
+ *     (epoch s of the latest answer; unknown before one), error str, error_code str,
+ *     error_at double (epoch s), network int (1: no HTTP answer at all) of the latest
+ *     failure, kept after later successes
+ *   key "vpce": list str (a JSON array of {"service": "sns"|"sqs"|"s3", "id", "vpc",
+ *     "type", "state", "private_dns"}), error str (why EC2 could not list them, or "")
  *
  * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
  *   name: created str (CreationDate as S3 wrote it)
@@ -118,6 +150,8 @@ extern const struct source dlq_sources_source;
 extern const struct source queue_detail_source;
 extern const struct source dlq_consumers_source;
 extern const struct source topics_source;
+extern const struct source topic_failures_source;
+extern const struct source reach_source;
 extern const struct source buckets_source;
 extern const struct source mappings_source;
 extern const struct source rules_source;
