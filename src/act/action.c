@@ -158,7 +158,10 @@ void act_run_describe(const struct act_run *r, char *what, size_t whatlen, char 
 {
     const char *account = gate_account(r->env.gate), *region = gate_region(r->env.gate);
 
-    snprintf(what, whatlen, "%s: %s", r->a->title, r->name);
+    if (r->a->describe)
+        r->a->describe(r->priv, (struct act_run *)r, what, whatlen);
+    else
+        snprintf(what, whatlen, "%s: %s", r->a->title, r->name);
     snprintf(where, wherelen, "profile %s · account %s · region %s", gate_profile(r->env.gate),
              account ? account : "not known yet", region ? region : "?");
 }

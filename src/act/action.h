@@ -76,6 +76,9 @@ struct action {
     /* Checks the completed form beyond form_check (sizes, formats): 0, or -1 with why. */
     int (*check)(void *priv, struct act_run *run, const struct form *f, char *why,
                  size_t whylen);
+    /* What the confirmation says the run will do ("Redrive about 42 messages from
+     * orders-dlq to ..."), after the form was checked; NULL: "<title>: <name>". */
+    void (*describe)(void *priv, struct act_run *run, char *what, size_t whatlen);
     /* Starts: sends its first requests with act_send. -1 when it could not (after
      * act_run_finish said why). */
     int (*start)(void *priv, struct act_run *run);
@@ -97,6 +100,7 @@ const struct action *action_find(const char *name);
 
 extern const struct action send_message_action;   /* sendmsg.c */
 extern const struct action cancel_job_action;     /* canceljob.c */
+extern const struct action redrive_action;        /* redrive.c */
 
 /* ---- a run, for the framework (console and headless) ------------------------------------ */
 

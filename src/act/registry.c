@@ -6,5 +6,6 @@
 const struct action *const action_registry[] = {
     &send_message_action,
     &cancel_job_action,
+    &redrive_action,
     NULL,
 };

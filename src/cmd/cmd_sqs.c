@@ -21,6 +21,7 @@
 #include "aws/sqs.h"
 #include "aws/sts.h"
 #include "cmd/commands.h"
+#include "cmd/cmd_write.h"
 #include "conf/appconfig.h"
 #include "conf/awsconfig.h"
 #include "core/client.h"
@@ -31,15 +32,9 @@
 #include "util/xalloc.h"
 #include "util/timeutil.h"
 
-struct call {
-    int done;                  /* 1 answered, -1 failed */
-    struct aws_response resp;
-    struct aws_error err;
-};
-
 static void on_call(const struct aws_response *resp, const struct aws_error *err, void *ud)
 {
-    struct call *c = ud;
+    struct cmd_call *c = ud;
 
     if (err) {
         c->err = *err;
@@ -52,7 +47,7 @@ static void on_call(const struct aws_response *resp, const struct aws_error *err
 }
 
 /* One read, sent and waited for (a command's own loop). */
-static int call(struct aws_client *client, struct aws_request *req, struct call *c)
+int cmd_call(struct aws_client *client, struct aws_request *req, struct cmd_call *c)
 {
     memset(c, 0, sizeof(*c));
     aws_response_init(&c->resp);
@@ -62,7 +57,7 @@ static int call(struct aws_client *client, struct aws_request *req, struct call 
     return c->done == 1 ? 0 : -1;
 }
 
-static int fail_err(const struct aws_error *err, const char *profile)
+int cmd_fail_err(const struct aws_error *err, const char *profile)
 {
     char line[1200];
 
@@ -72,32 +67,68 @@ static int fail_err(const struct aws_error *err, const char *profile)
 }
 
 /* The monotonic clock in the form the act env's clock takes. */
-static int64_t mono_ms(void *arg)
+int64_t cmd_mono_ms(void *arg)
 {
     (void)arg;
     return timeutil_mono_ms();
 }
 
+/* arn:PARTITION:sqs:REGION:ACCOUNT:NAME -> GetQueueUrl(NAME, ACCOUNT). */
+static char *arn_url(struct aws_client *client, const char *arn, const char *profile, int *rc)
+{
+    const char *f[6] = {0}, *p = arn;
+    struct aws_request req;
+    struct cmd_call c;
+    char *name, *account, *url = NULL;
+    int n = 0;
+
+    for (f[n++] = p; *p && n < 6; p++)
+        if (*p == ':')
+            f[n++] = p + 1;
+    if (n < 6 || strncmp(f[2], "sqs:", 4) != 0 || !f[5][0] || strchr(f[5], ':') ||
+        f[5] - f[4] < 2) {
+        char *q = sanitize_text(arn, strlen(arn));
+        fprintf(stderr, "opsdeck: '%s' is not a queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)\n",
+                q);
+        free(q);
+        *rc = 2;
+        return NULL;
+    }
+    name = xstrdup(f[5]);
+    account = xstrndup(f[4], (size_t)(f[5] - f[4] - 1));
+    sqs_get_queue_url_request(&req, name, account);
+    if (cmd_call(client, &req, &c) < 0)
+        *rc = cmd_fail_err(&c.err, profile);
+    else if (sqs_get_queue_url_parse(&c.resp, &url, &c.err) < 0)
+        *rc = cmd_fail_err(&c.err, profile);
+    aws_response_done(&c.resp);
+    free(name);
+    free(account);
+    return url;
+}
+
 /* The queue's URL: QUEUE itself when it is one, else the listed queue of that name. */
-static char *queue_url(struct aws_client *client, const char *queue, const char *profile,
+char *cmd_queue_url(struct aws_client *client, const char *queue, const char *profile,
                        int *rc)
 {
     struct sqs_list_queues_params p = {.prefix = queue};
     struct sqs_url_list l;
     struct aws_request req;
-    struct call c;
+    struct cmd_call c;
     char *url = NULL;
 
     if (strncmp(queue, "https://", 8) == 0 || strncmp(queue, "http://", 7) == 0)
         return xstrdup(queue);
+    if (strncmp(queue, "arn:", 4) == 0)
+        return arn_url(client, queue, profile, rc);
     sqs_list_queues_request(&req, &p);
-    if (call(client, &req, &c) < 0) {
-        *rc = fail_err(&c.err, profile);
+    if (cmd_call(client, &req, &c) < 0) {
+        *rc = cmd_fail_err(&c.err, profile);
         return NULL;
     }
     if (sqs_list_queues_parse(&c.resp, &l, &c.err) < 0) {
         aws_response_done(&c.resp);
-        *rc = fail_err(&c.err, profile);
+        *rc = cmd_fail_err(&c.err, profile);
         return NULL;
     }
     for (size_t i = 0; i < l.n && !url; i++) {
@@ -121,22 +152,22 @@ static char *queue_url(struct aws_client *client, const char *queue, const char 
 }
 
 /* GetQueueAttributes into a "queue" row, as the console's poller writes it. */
-static int queue_row(struct aws_client *client, struct store *store, const char *url,
+int cmd_queue_row(struct aws_client *client, struct store *store, const char *url,
                      const char *profile)
 {
     struct sqs_queue_attrs a;
     struct aws_request req;
     struct store_res *r;
-    struct call c;
+    struct cmd_call c;
     cJSON *o;
     char *json;
 
     sqs_get_queue_attributes_request(&req, url);
-    if (call(client, &req, &c) < 0)
-        return fail_err(&c.err, profile);
+    if (cmd_call(client, &req, &c) < 0)
+        return cmd_fail_err(&c.err, profile);
     if (sqs_get_queue_attributes_parse(&c.resp, url, &a, &c.err) < 0) {
         aws_response_done(&c.resp);
-        return fail_err(&c.err, profile);
+        return cmd_fail_err(&c.err, profile);
     }
     aws_response_done(&c.resp);
     o = cJSON_CreateObject();
@@ -145,6 +176,10 @@ static int queue_row(struct aws_client *client, struct store *store, const char 
     json = cJSON_PrintUnformatted(o);
     r = store_update_begin(store, "queue", url);
     store_set_str(r, "name", a.name);
+    if (a.arn)
+        store_set_str(r, "arn", a.arn);
+    if (a.visible >= 0)
+        store_set_int(r, "visible", a.visible);
     store_set_int(r, "fifo", a.fifo);
     store_set_str(r, "attributes", json);
     store_update_commit(r);
@@ -155,18 +190,18 @@ static int queue_row(struct aws_client *client, struct store *store, const char 
 }
 
 /* Who is writing, for the confirmation and the audit. */
-static int identity(struct aws_client *client, struct gate *gate, const char *profile)
+int cmd_identity(struct aws_client *client, struct gate *gate, const char *profile)
 {
     struct sts_identity id;
     struct aws_request req;
-    struct call c;
+    struct cmd_call c;
 
     sts_get_caller_identity_request(&req);
-    if (call(client, &req, &c) < 0)
-        return fail_err(&c.err, profile);
+    if (cmd_call(client, &req, &c) < 0)
+        return cmd_fail_err(&c.err, profile);
     if (sts_get_caller_identity_parse(&c.resp, &id, &c.err) < 0) {
         aws_response_done(&c.resp);
-        return fail_err(&c.err, profile);
+        return cmd_fail_err(&c.err, profile);
     }
     gate_set_identity(gate, id.arn, id.account);
     sts_identity_free(&id);
@@ -278,7 +313,7 @@ static int send_message(const struct global_opts *g, const char *queue)
     aws_error_clear(&err);
     cfg = aws_config_new(&co, &err);
     if (!cfg) {
-        rc = fail_err(&err, g->profile ? g->profile : "default");
+        rc = cmd_fail_err(&err, g->profile ? g->profile : "default");
         goto out;
     }
     cm = creds_manager_new(cfg);
@@ -290,14 +325,14 @@ static int send_message(const struct global_opts *g, const char *queue)
         fprintf(stderr, "opsdeck: %s\n", why);
         goto out;
     }
-    url = queue_url(client, queue, cfg->profile, &rc);
+    url = cmd_queue_url(client, queue, cfg->profile, &rc);
     if (!url)
         goto out;
-    if ((rc = queue_row(client, store, url, cfg->profile)) != 0 ||
-        (rc = identity(client, gate, cfg->profile)) != 0)
+    if ((rc = cmd_queue_row(client, store, url, cfg->profile)) != 0 ||
+        (rc = cmd_identity(client, gate, cfg->profile)) != 0)
         goto out;
     name = sqs_queue_name_from_url(url);
-    struct act_env env = {.gate = gate, .store = store, .app = app, .clock = mono_ms};
+    struct act_env env = {.gate = gate, .store = store, .app = app, .clock = cmd_mono_ms};
     struct act_target t = {.kind = "queue", .key = url, .name = name};
     run = act_run_new(&send_message_action, &env, &t);
     if ((rc = fill_form(run, g, app)) != 0)
