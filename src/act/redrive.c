@@ -188,8 +188,11 @@ static void redrive_describe(void *priv, struct act_run *run, char *what, size_t
         snprintf(count, sizeof(count), "about %lld messages", (long long)d->depth);
     else
         snprintf(count, sizeof(count), "its messages (how many: not read yet)");
+    char *to = d->to ? sqs_queue_name_from_url(d->to) : NULL;
+
     snprintf(what, whatlen, "Redrive %s from %s to %s", count, act_run_target(run)->name,
-             d->to ? d->to : "the queues they came from");
+             to ? to : "the queues they came from");
+    free(to);
 }
 
 /* ---- common -------------------------------------------------------------------------------- */

@@ -1,0 +1,101 @@
+"""test_console_redrive.py - R in the dlq view, headless (OPSDECK_SCRIPT), on moto:
+
+  - the form (80x24): To, Rate; Hold appears once a destination is typed;
+  - the typed confirmation states how many messages, from where and to where, and takes
+    only the DLQ's name;
+  - the move runs as a job: its progress dialog ends done, the status line says how many
+    were moved and where, :jobs lists it; boto3 finds every body in the destination and
+    none in the DLQ;
+  - --read-only: R is refused on the status line, no form, no message received;
+  - without a destination, on moto (no StartMessageMoveTask): the job fails with a line
+    that says to give a destination.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
+from console import (Script, console_env, find_row, run_script, screen_has,  # noqa: E402
+                     write_app_config)
+from tap import Tap  # noqa: E402
+
+t = Tap()
+
+
+def status(r, name):
+    rows = r.dumps.get(name) or []
+    return rows[-1] if rows else ""
+
+
+def main():
+    with Moto() as moto:
+        sqs = boto3_clients(moto.endpoint, services=("sqs",))["sqs"]
+        dlq = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        src = sqs.create_queue(QueueName="orders", Attributes={
+            "RedrivePolicy": '{"deadLetterTargetArn":"%s","maxReceiveCount":"3"}' % arn})["QueueUrl"]
+        dest = sqs.create_queue(QueueName="replay")["QueueUrl"]
+        for i in range(12):
+            sqs.send_message(QueueUrl=dlq, MessageBody="poison-%02d" % i)
+        env = console_env(moto.endpoint, aws_env(moto.endpoint))
+        env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
+        write_app_config(env, "[intervals]\ndefault = 2\n")
+
+        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+        s.keys("R").dump("form").keys(dest).dump("form-to").keys("<C-x>").dump("confirm")
+        s.keys("orders<Enter>").dump("wrong").keys("<C-u>orders-dlq<Enter>").dump("done")
+        s.keys("<Esc>:jobs<Enter>").dump("jobs")
+        r = run_script(env, s)
+        t.eq(r.rc, 0, "the console ran the script")
+        form = r.dumps.get("form") or []
+        t.eq(len(form), 24, "the form is drawn on an 80x24 screen")
+        t.ok(find_row(form, "To") > 0 and find_row(form, "Rate (/s)") > 0 and
+             find_row(form, "Hold (s)") < 0, "the form: To and Rate; no Hold without a "
+             "destination", detail=r.screen("form"))
+        t.ok(find_row(r.dumps.get("form-to") or [], "Hold (s)") > 0,
+             "a destination typed: Hold appears", detail=r.screen("form-to"))
+        conf = r.dumps.get("confirm") or []
+        t.ok(screen_has(conf, "Redrive about 12 messages from orders-dlq to replay"),
+             "the confirmation says how many, from where, to where", detail=r.screen("confirm"))
+        t.ok(screen_has(conf, "Type the dlq's name to confirm: orders-dlq") or
+             screen_has(conf, "to confirm: orders-dlq"),
+             "and asks for the DLQ's name typed", detail=r.screen("confirm"))
+        t.ok(screen_has(r.dumps.get("wrong"), "that is not the name"),
+             "the source queue's name is not the DLQ's", detail=r.screen("wrong"))
+        done = r.dumps.get("done") or []
+        t.ok(screen_has(done, "12 / 12") or screen_has(done, "moved 12 messages"),
+             "the progress dialog ends with the 12 moved", detail=r.screen("done"))
+        jobs = r.dumps.get("jobs") or []
+        row = find_row(jobs, "0001", "Redrive")
+        t.ok(row > 0 and "done" in jobs[row], ":jobs lists the redrive, done",
+             detail=r.screen("jobs"))
+        got = sorted(m["Body"] for m in sqs_receive_all(sqs, dest))
+        t.eq(got, ["poison-%02d" % i for i in range(12)], "boto3: every body in the destination")
+        t.eq(sqs_receive_all(sqs, dlq), [], "and the DLQ is empty")
+
+        # read-only
+        for i in range(3):
+            sqs.send_message(QueueUrl=dlq, MessageBody="again-%d" % i)
+        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait().keys("R").dump("refused")
+        r = run_script(env, s, args=("--read-only",))
+        t.ok(status(r, "refused").startswith("read-only"), "--read-only: R is refused",
+             detail=r.screen("refused"))
+        t.ok(find_row(r.dumps.get("refused") or [], "Rate (/s)") < 0, "with no form",
+             detail=r.screen("refused"))
+
+        # no destination on moto: the server-side move is not there
+        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+        s.keys("R<C-x>orders-dlq<Enter>").dump("failed").keys("<Esc>:errors<Enter>").dump("errors")
+        r = run_script(env, s)
+        t.ok(status(r, "failed").startswith("StartMessageMoveTask on orders-dlq: "),
+             "no destination on moto: the status line names the call that failed",
+             detail=r.screen("failed"))
+        t.ok(screen_has(r.dumps.get("errors"), "destination queue (To)"),
+             "and :errors has the whole line, which says to give a destination",
+             detail=r.screen("errors"))
+        t.eq(len(sqs_receive_all(sqs, dlq)), 3, "the DLQ keeps its messages (none was received)")
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
