@@ -428,6 +428,11 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
         pane_line(win, y++, ctx, "Oldest", view_oldest_line(ctx, &o, line, sizeof(line)),
                   view_attr(ctx, o.known && !o.late ? o.style : THEME_DIM));
     }
+    if ((v = purge_cooldown_ms(s, res_name(r))) > 0) {
+        snprintf(line, sizeof(line), "just now; the next purge in %lld s",
+                 (long long)((v + 999) / 1000));
+        pane_line(win, y++, ctx, "Purged", line, view_attr(ctx, THEME_WARN));
+    }
     if (store_res_stale(r))
         pane_line(win, y++, ctx, "Data", "stale: the last poll failed",
                   view_attr(ctx, THEME_STALE));
@@ -741,6 +746,7 @@ static bool dlq_target(void *priv, struct view_ctx *ctx, const char *action,
 
 static const struct view_action dlq_actions[] = {
     { 'R', "redrive" },
+    { 'X', "purge" },
     { 0, NULL },
 };
 
@@ -748,6 +754,7 @@ static const struct view_keyhelp dlq_keys[] = {
     { "Enter", "details: depth, rate, oldest, source queues and their consumers (in "
                "details: open the source queue under the cursor in the queue view)" },
     { "R", "redrive: move the messages back to their sources, or to a queue you give" },
+    { "X", "purge: delete every message (typed confirmation; one purge a minute)" },
     { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "L D C O I P U", "sort by that column: DLQ, DEPTH, SINCE OPEN (change since the "

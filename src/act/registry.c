@@ -7,5 +7,6 @@ const struct action *const action_registry[] = {
     &send_message_action,
     &cancel_job_action,
     &redrive_action,
+    &purge_action,
     NULL,
 };

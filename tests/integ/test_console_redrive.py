@@ -8,14 +8,17 @@
     none in the DLQ;
   - --read-only: R is refused on the status line, no form, no message received;
   - without a destination, on moto (no StartMessageMoveTask): the job fails with a line
-    that says to give a destination.
+    that says to give a destination;
+  - X: the typed confirmation says in-flight messages go too; the status line says it is
+    purged; the pane shows the minute before another purge, and X inside it is refused
+    before anything is sent (one PurgeQueue in the audit).
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
-from console import (Script, console_env, find_row, run_script, screen_has,  # noqa: E402
+from console import (Script, audit_lines, console_env, find_row, run_script, screen_has,  # noqa: E402
                      write_app_config)
 from tap import Tap  # noqa: E402
 
@@ -94,6 +97,32 @@ def main():
              "and :errors has the whole line, which says to give a destination",
              detail=r.screen("errors"))
         t.eq(len(sqs_receive_all(sqs, dlq)), 3, "the DLQ keeps its messages (none was received)")
+
+        # ---- X: purge, and the minute after it -----------------------------------------------
+        for i in range(3):
+            sqs.send_message(QueueUrl=dlq, MessageBody="purge-me-%d" % i)
+        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait().keys("X").dump("purge")
+        s.keys("orders-dlq<Enter>").dump("purged").keys("<Esc><Enter>").dump("pane")
+        s.keys("X").dump("again")
+        r = run_script(env, s)
+        t.ok(screen_has(r.dumps.get("purge"), "Purge orders-dlq: all of its about 3 "
+                                              "messages go, in-flight ones too") and
+             screen_has(r.dumps.get("purge"), "to confirm: orders-dlq"),
+             "X: the confirmation says what goes, in-flight messages too, and takes the "
+             "typed name", detail=r.screen("purge"))
+        t.ok(status(r, "purged").startswith("purged orders-dlq: SQS deletes its messages "
+                                            "within 60 s"),
+             "the status line says it is purged and what SQS does next",
+             detail=r.screen("purged"))
+        t.ok(screen_has(r.dumps.get("pane"), "Purged     just now; the next purge in"),
+             "the queue's pane shows the minute before the next purge", detail=r.screen("pane"))
+        t.ok(screen_has(r.dumps.get("again"), "was purged less than a minute ago"),
+             "X again within the minute says so before anything is sent",
+             detail=r.screen("again"))
+        t.eq(sqs_receive_all(sqs, dlq), [], "boto3: the DLQ is empty")
+        purges = [l for l in audit_lines(env)
+                  if l["action"] == "PurgeQueue" and l["event"] == "request"]
+        t.eq(len(purges), 1, "one PurgeQueue, audited")
     t.done()
 
 
