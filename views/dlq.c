@@ -747,12 +747,14 @@ static bool dlq_target(void *priv, struct view_ctx *ctx, const char *action,
 static const struct view_action dlq_actions[] = {
     { 'R', "redrive" },
     { 'X', "purge" },
+    { 'm', "peek" },
     { 0, NULL },
 };
 
 static const struct view_keyhelp dlq_keys[] = {
     { "Enter", "details: depth, rate, oldest, source queues and their consumers (in "
                "details: open the source queue under the cursor in the queue view)" },
+    { "m", "peek: read up to N messages and release them (:messages shows them)" },
     { "R", "redrive: move the messages back to their sources, or to a queue you give" },
     { "X", "purge: delete every message (typed confirmation; one purge a minute)" },
     { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },

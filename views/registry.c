@@ -13,6 +13,7 @@ const struct view *const view_registry[] = {
     &dlq_view,       /* 3 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
+    &messages_view,  /* :messages, what m peeked */
     NULL,
 };
 

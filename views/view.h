@@ -141,6 +141,7 @@ extern const struct view sqs_view;
 extern const struct view dlq_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
+extern const struct view messages_view;   /* views/messages.c */
 
 /* ---- the overview's sections -----------------------------------------------------------
  *

@@ -51,6 +51,8 @@ struct act_env {
     const struct store *store;       /* what the views show (the resource's attributes) */
     const struct appconfig *app;
     struct jobs *jobs;               /* NULL: no jobs (a headless command) */
+    struct store *results;           /* where an action puts what it read (peeked messages)
+                                      * for the views; NULL: nowhere */
     int64_t (*clock)(void *arg);     /* monotonic ms, for pacing and rates */
     void *clock_arg;
 };
@@ -102,6 +104,7 @@ extern const struct action send_message_action;   /* sendmsg.c */
 extern const struct action cancel_job_action;     /* canceljob.c */
 extern const struct action redrive_action;        /* redrive.c */
 extern const struct action purge_action;          /* purge.c */
+extern const struct action peek_action;           /* peek.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

@@ -428,7 +428,7 @@ static void client_step(struct redrive *d, struct act_run *run);
 static void send_handles(struct redrive *d, struct act_run *run, int tag, char **v, size_t n)
 {
     struct sqs_batch_entry e[SQS_MAX_BATCH];
-    char ids[SQS_MAX_BATCH][8];
+    char ids[SQS_MAX_BATCH][24];
     struct aws_request req;
     cJSON *params;
 
@@ -473,7 +473,7 @@ static void send_batch(struct redrive *d, struct act_run *run)
 {
     struct sqs_send_params e[SQS_MAX_BATCH] = {{0}};
     struct sqs_msg_attr_in *attrs[SQS_MAX_BATCH] = {0};
-    char ids[SQS_MAX_BATCH][8];
+    char ids[SQS_MAX_BATCH][24];
     bool fifo = fifo_url(d->to);
     size_t n = 0, bytes = 0;
     struct aws_request req;

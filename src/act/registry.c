@@ -8,5 +8,6 @@ const struct action *const action_registry[] = {
     &cancel_job_action,
     &redrive_action,
     &purge_action,
+    &peek_action,
     NULL,
 };

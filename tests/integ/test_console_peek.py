@@ -1,0 +1,159 @@
+"""test_console_peek.py - m (peek) and :messages, headless (OPSDECK_SCRIPT), on moto:
+
+  - m on a queue with a redrive policy: the form asks how many; the confirmation says the
+    receive count goes up by one and that a message received maxReceiveCount - 1 times
+    moves to the DLQ on its next receive;
+  - after the peek every message is visible again (boto3 receives them all at once) and
+    its receive count went up by exactly one;
+  - :messages lists them (80x24); a message at maxReceiveCount is marked, and its pane says
+    the next receive moves it;
+  - Enter on a JSON body: pretty-printed; both extended-client pointer forms labelled with
+    the S3 object and the real size (ExtendedPayloadSize, SQSLargePayloadSize);
+  - hostile bodies (ESC[2J, OSC 52, U+202E, a 200 KiB line) are escaped in the dump;
+  - read-only: m refused, nothing received (the receive counts stay as they were).
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
+from console import (Script, console_env, find_row, run_script, screen_has,  # noqa: E402
+                     write_app_config)
+from tap import Tap  # noqa: E402
+
+t = Tap()
+
+
+def status(r, name):
+    rows = r.dumps.get(name) or []
+    return rows[-1] if rows else ""
+
+
+def counts(sqs, url):
+    """Receive counts of every message: each is received once (held until all are read),
+    then made visible again, so this read adds exactly one to each."""
+    got, handles = {}, []
+    for _ in range(20):
+        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60,
+                                   AttributeNames=["All"]).get("Messages", [])
+        if not msgs:
+            break
+        for m in msgs:
+            got[m["Body"][:40]] = int(m["Attributes"]["ApproximateReceiveCount"])
+            handles.append(m["ReceiptHandle"])
+    for h in handles:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=h, VisibilityTimeout=0)
+    return got
+
+
+def main():
+    with Moto() as moto:
+        sqs = boto3_clients(moto.endpoint, services=("sqs",))["sqs"]
+        dlq = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        q = sqs.create_queue(QueueName="orders", Attributes={
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})})["QueueUrl"]
+        bodies = [
+            json.dumps({"order": "order-42", "items": [1, 2]}),
+            json.dumps(["software.amazon.payloadoffloading.PayloadS3Pointer",
+                        {"s3BucketName": "big-bucket", "s3Key": "payloads/new-form"}]),
+            json.dumps(["com.amazon.sqs.javamessaging.MessageS3Pointer",
+                        {"s3BucketName": "big-bucket", "s3Key": "payloads/old-form"}]),
+            "evil \x1b[2J \x1b]52;c;AAAA\x07 \u202egnp.exe",
+            "L" * (200 * 1024),
+        ]
+        attrs = [{}, {"ExtendedPayloadSize": {"DataType": "Number", "StringValue": "3000000"}},
+                 {"SQSLargePayloadSize": {"DataType": "Number", "StringValue": "1048577"}}, {}, {}]
+        # one message received 3 times before the others arrive: 4 with the read below, so
+        # the peek brings it to maxReceiveCount (5) and the next receive sends it to the DLQ
+        sqs.send_message(QueueUrl=q, MessageBody="twice-received")
+        for _ in range(3):
+            counts(sqs, q)
+        for b, a in zip(bodies, attrs):
+            sqs.send_message(QueueUrl=q, MessageBody=b, MessageAttributes=a)
+        before = counts(sqs, q)
+        env = console_env(moto.endpoint, aws_env(moto.endpoint))
+        env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
+        write_app_config(env, "[intervals]\ndefault = 2\n")
+
+        s = Script().wait().keys("2").keys("/orders<Enter>").keys("m").dump("form")
+        s.keys("<C-x>").dump("confirm").keys("y").dump("peeked")
+        s.keys(":messages<Enter>").dump("list")
+        s.keys("/*:order-42<Enter><Enter>").dump("json").keys("<Esc><Esc>")
+        s.keys("/*:new-form<Enter><Enter>").dump("s3new").keys("<Esc><Esc>")
+        s.keys("/*:old-form<Enter><Enter>").dump("s3old").keys("<Esc><Esc>")
+        s.keys("/*:evil<Enter><Enter>").dump("evil").keys("<Esc><Esc>")
+        s.keys("/*:twice<Enter><Enter>").dump("twice").keys("<Esc><Esc>")
+        s.keys("/*:LLLL<Enter><Enter>G").dump("long")
+        r = run_script(env, s)
+        t.eq(r.rc, 0, "the console ran the script")
+        form = " ".join(x.strip(" │") for x in r.dumps.get("form") or [])
+        t.ok(find_row(r.dumps.get("form") or [], "Messages") > 0, "m asks how many",
+             detail=r.screen("form"))
+        t.ok("each one's receive count +1" in form and "released at once" in form,
+             "the form says the receive count goes up and the hold is released",
+             detail=r.screen("form"))
+        t.ok("one received 4 times already goes to orders-dlq at the next receive after the "
+             "peek" in form,
+             "and that a message at maxReceiveCount - 1 goes to the DLQ on its next receive",
+             detail=r.screen("form"))
+        t.ok(screen_has(r.dumps.get("confirm"), "Peek at up to 10 messages of orders: receive "
+                                                "count +1 each"),
+             "the confirmation repeats the cost", detail=r.screen("confirm"))
+        t.ok(status(r, "peeked").startswith("peeked at 6 messages of orders and released them"),
+             "the status line: how many, released", detail=r.screen("peeked"))
+        after = counts(sqs, q)
+        t.eq(sorted(after), sorted(k for k in before if k != "twice-received"),
+             "every message is visible again after the peek (boto3 reads them at once)")
+        t.eq({k: after[k] - before[k] for k in after}, {k: 2 for k in after},
+             "each receive count went up by one for the peek (and one for boto3's own read)")
+        t.eq([m["Body"] for m in sqs.receive_message(QueueUrl=dlq).get("Messages", [])],
+             ["twice-received"], "the message the peek brought to maxReceiveCount went to the "
+             "DLQ at the next receive, as the form said")
+
+        lst = r.dumps.get("list") or []
+        t.eq(len(lst), 24, "the list fits 80x24")
+        row = find_row(lst, "orders", "5/5")
+        t.ok(row > 0 and "twice-received" in lst[row],
+             "RECV shows receives of maxReceiveCount: 5/5", detail=r.screen("list"))
+        js = r.dumps.get("json") or []
+        t.ok(find_row(js, "Body (JSON)") > 0 and find_row(js, '"order": "order-42"') > 0 and
+             find_row(js, '"items": [1, 2]') > 0, "a JSON body is pretty-printed",
+             detail=r.screen("json"))
+        t.ok(screen_has(r.dumps.get("s3new"), "s3://big-bucket/payloads/new-form, 2.9 MiB") or
+             screen_has(r.dumps.get("s3new"), "s3://big-bucket/payloads/new-form, 2.86 MiB") or
+             screen_has(r.dumps.get("s3new"), "s3://big-bucket/payloads/new-form,"),
+             "PayloadS3Pointer: labelled with the S3 object and its size",
+             detail=r.screen("s3new"))
+        t.ok(screen_has(r.dumps.get("s3old"), "s3://big-bucket/payloads/old-form,"),
+             "MessageS3Pointer (the older form) too", detail=r.screen("s3old"))
+        t.ok(not screen_has(r.dumps.get("s3old"), "size not given") and
+             not screen_has(r.dumps.get("s3new"), "size not given"),
+             "the real size from ExtendedPayloadSize and SQSLargePayloadSize")
+        ev = "\n".join(r.dumps.get("evil") or [])
+        t.ok("\x1b" not in ev and "\u202e" not in ev and "\\x1b[2J" in ev.replace("\\e", "\\x1b")
+             or ("\x1b" not in ev and "\u202e" not in ev and "[2J" in ev),
+             "escape sequences and bidi overrides are shown escaped", detail=ev)
+        tw = r.dumps.get("twice") or []
+        t.ok(screen_has(tw, "the NEXT receive moves this one"),
+             "its pane says the next receive moves it to the DLQ", detail=r.screen("twice"))
+        lg = r.dumps.get("long") or []
+        t.ok(screen_has(lg, "LLLLLLLL") and screen_has(lg, "of "),
+             "a 200 KiB line is wrapped and scrolls to its end", detail=r.screen("long"))
+
+        # read-only: nothing received
+        before = counts(sqs, q)
+        s = Script().wait().keys("2").keys("/orders<Enter>").keys("m").dump("refused")
+        r = run_script(env, s, args=("--read-only",))
+        t.ok(status(r, "refused").startswith("read-only"), "--read-only: m refused",
+             detail=r.screen("refused"))
+        after = counts(sqs, q)
+        t.eq({k: after[k] - before[k] for k in after}, {k: 1 for k in after},
+             "and no message was received by it (only boto3's read counts)")
+        t.ok(len(after) == 5, "(the 5 messages still in the queue)", detail=str(after))
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
