@@ -748,6 +748,7 @@ static const struct view_action dlq_actions[] = {
     { 'R', "redrive" },
     { 'X', "purge" },
     { 'm', "peek" },
+    { 'E', "export" },
     { 0, NULL },
 };
 
@@ -757,6 +758,7 @@ static const struct view_keyhelp dlq_keys[] = {
     { "m", "peek: read up to N messages and release them (:messages shows them)" },
     { "R", "redrive: move the messages back to their sources, or to a queue you give" },
     { "X", "purge: delete every message (typed confirmation; one purge a minute)" },
+    { "E", "export: every message into a JSONL file (0600), none deleted" },
     { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "L D C O I P U", "sort by that column: DLQ, DEPTH, SINCE OPEN (change since the "

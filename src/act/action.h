@@ -105,6 +105,8 @@ extern const struct action cancel_job_action;     /* canceljob.c */
 extern const struct action redrive_action;        /* redrive.c */
 extern const struct action purge_action;          /* purge.c */
 extern const struct action peek_action;           /* peek.c */
+extern const struct action export_action;         /* peek.c */
+extern const struct action send_file_action;      /* sendfile.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

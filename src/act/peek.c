@@ -23,7 +23,11 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "act/action.h"
 #include "aws/sqs.h"
@@ -33,11 +37,16 @@
 #define COUNT_DEFAULT 10
 #define COUNT_MAX 100
 #define HOLD_S 30               /* the release comes right after the last receive */
+#define EXPORT_HOLD_S 300       /* an export holds everything until it has read the queue */
 
 enum { T_RECEIVE, T_RELEASE };
 
 struct peek {
-    long want;
+    long want;                  /* -1: every message (export) */
+    bool exporting;
+    char *path;                 /* export: the file written */
+    int fd;                     /* export: open while it runs, else -1 */
+    long hold;
     bool fifo;
     int64_t max_receives;       /* the queue's redrive maxReceiveCount, -1 none */
     char *dlq_name;
@@ -121,17 +130,17 @@ static void peek_describe(void *priv, struct act_run *run, char *what, size_t wh
 
 static void receive(struct peek *p, struct act_run *run)
 {
-    long left = p->want - (long)p->n;
+    long left = p->want < 0 ? SQS_MAX_BATCH : p->want - (long)p->n;
     struct sqs_receive_params rp = {
         .queue_url = act_run_target(run)->key,
         .max_messages = left < SQS_MAX_BATCH ? (int)left : SQS_MAX_BATCH,
-        .visibility_timeout = HOLD_S, .wait_seconds = 1};
+        .visibility_timeout = (int)p->hold, .wait_seconds = 1};
     struct aws_request req;
     cJSON *params = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(params, "max", rp.max_messages);
-    cJSON_AddNumberToObject(params, "hold", HOLD_S);
-    cJSON_AddStringToObject(params, "purpose", "peek");
+    cJSON_AddNumberToObject(params, "hold", (double)p->hold);
+    cJSON_AddStringToObject(params, "purpose", p->exporting ? "export" : "peek");
     sqs_receive_message_request(&req, &rp);
     act_send(run, &req, T_RECEIVE, params);
     cJSON_Delete(params);
@@ -236,11 +245,35 @@ static void publish(struct peek *p, struct act_run *run)
     free(prefix);
 }
 
+static void finish_export(struct peek *p, struct act_run *run)
+{
+    const char *name = act_run_target(run)->name;
+
+    if (p->fd >= 0) {
+        if ((fsync(p->fd) < 0 || close(p->fd) < 0) && !p->failure)
+            p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
+        p->fd = -1;
+    }
+    if (p->failure)
+        act_run_finish(run, ACT_FAILED, "export of %s: %zu messages written to %s, then: %s",
+                       name, p->n, p->path, p->failure);
+    else if (p->stopping)
+        act_run_finish(run, ACT_CANCELLED, "export of %s cancelled: %zu messages in %s; all "
+                       "stay in the queue", name, p->n, p->path);
+    else
+        act_run_finish(run, ACT_DONE, "exported %zu messages of %s to %s (0600); they stay "
+                       "in the queue", p->n, name, p->path);
+}
+
 static void finish(struct peek *p, struct act_run *run)
 {
     const char *name = act_run_target(run)->name;
     size_t held = 0;
 
+    if (p->exporting) {
+        finish_export(p, run);
+        return;
+    }
     for (size_t i = 0; i < p->n; i++)
         held += !p->released[i];
     publish(p, run);
@@ -256,17 +289,101 @@ static void finish(struct peek *p, struct act_run *run)
                        ":messages to read them", p->n, name);
 }
 
-static void add_messages(struct peek *p, struct sqs_message_list *l)
+static ssize_t find_id(const struct peek *p, const char *id)
 {
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->msgs[i].message_id, id) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* Takes l's messages; one already held (its hold ran out and it came again) keeps its
+ * newest receipt handle, the one a release must use. Returns how many are new. */
+static size_t add_messages(struct peek *p, struct sqs_message_list *l)
+{
+    size_t added = 0;
+
     p->msgs = xrealloc(p->msgs, (p->n + l->n) * sizeof(*p->msgs));
     p->released = xrealloc(p->released, (p->n + l->n) * sizeof(*p->released));
     for (size_t i = 0; i < l->n; i++) {
+        ssize_t at = find_id(p, l->msgs[i].message_id);
+
+        if (at >= 0) {
+            char *rh = p->msgs[at].receipt_handle;
+
+            p->msgs[at].receipt_handle = l->msgs[i].receipt_handle;
+            l->msgs[i].receipt_handle = rh;   /* freed with l */
+            continue;
+        }
         p->msgs[p->n] = l->msgs[i];
+        memset(&l->msgs[i], 0, sizeof(l->msgs[i]));
         p->released[p->n++] = false;
+        added++;
     }
-    free(l->msgs);   /* the messages themselves moved into p */
-    l->msgs = NULL;
-    l->n = 0;
+    return added;
+}
+
+/* One line of an export: the message as boto3's receive_message gives it (Binary values
+ * base64), so the file reads back with `opsdeck dlq send` or any SDK. */
+static char *export_line(const struct sqs_message *m)
+{
+    cJSON *o = cJSON_CreateObject(), *ma = cJSON_CreateObject();
+    char *s, *line;
+
+    cJSON_AddStringToObject(o, "MessageId", m->message_id);
+    cJSON_AddStringToObject(o, "Body", m->body);
+    if (m->md5_of_body)
+        cJSON_AddStringToObject(o, "MD5OfBody", m->md5_of_body);
+    cJSON_AddItemToObject(o, "Attributes", attrs_json(m));
+    for (size_t i = 0; i < m->nmattrs; i++) {
+        const struct sqs_msg_attr *a = &m->mattrs[i];
+        cJSON *v = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(v, "DataType", a->data_type);
+        if (a->binary) {
+            char *b = proto_base64_encode(a->binary, a->binary_len);
+            cJSON_AddStringToObject(v, "BinaryValue", b);
+            free(b);
+        } else {
+            cJSON_AddStringToObject(v, "StringValue", a->string_value ? a->string_value : "");
+        }
+        cJSON_AddItemToObject(ma, a->name, v);
+    }
+    cJSON_AddItemToObject(o, "MessageAttributes", ma);
+    s = cJSON_PrintUnformatted(o);
+    line = xasprintf("%s\n", s);
+    cJSON_free(s);
+    cJSON_Delete(o);
+    return line;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Appends messages [from, p->n) to the export file. */
+static void export_write(struct peek *p, size_t from)
+{
+    for (size_t i = from; i < p->n && !p->failure; i++) {
+        char *line = export_line(&p->msgs[i]);
+
+        if (write_all(p->fd, line, strlen(line)) < 0) {
+            p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
+            p->stopping = true;
+        }
+        free(line);
+    }
 }
 
 static void fail(struct peek *p, struct act_run *run, const char *what,
@@ -307,8 +424,12 @@ static void peek_answer(void *priv, struct act_run *run, int tag,
         } else {
             add_messages(p, &l);
             sqs_message_list_free(&l);
+            if (p->exporting) {
+                export_write(p, before);
+                act_run_progress(run, (int64_t)p->n, -1);
+            }
         }
-        if (!p->stopping && p->n > before && (long)p->n < p->want) {
+        if (!p->stopping && p->n > before && (p->want < 0 || (long)p->n < p->want)) {
             receive(p, run);
             return;
         }
@@ -346,6 +467,8 @@ static int peek_start(void *priv, struct act_run *run)
 
     if (p->want <= 0)
         p->want = COUNT_DEFAULT;
+    p->hold = HOLD_S;
+    p->fd = -1;
     receive(p, run);
     return act_run_failed(run) ? -1 : 0;
 }
@@ -364,6 +487,9 @@ static void peek_done(void *priv)
     struct sqs_message_list l = {.msgs = p->msgs, .n = p->n};
 
     sqs_message_list_free(&l);
+    if (p->fd >= 0)
+        close(p->fd);
+    free(p->path);
     free(p->released);
     free(p->dlq_name);
     free(p->failure);
@@ -381,6 +507,81 @@ const struct action peek_action = {
     .check = peek_check,
     .describe = peek_describe,
     .start = peek_start,
+    .answer = peek_answer,
+    .cancel = peek_cancel,
+    .done = peek_done,
+};
+
+/* ---- export: every message into a JSONL file, none deleted -------------------------------- */
+
+static void export_form(void *priv, struct act_run *run, struct form *f)
+{
+    struct form_field *fl = form_add(f, "file", "File", FORM_LINE);
+
+    read_queue(priv, run);
+    fl->required = true;
+    form_set_hint(fl, "a new file (0600), one message a line; an existing file is not "
+                      "overwritten. Every message is received, written, then released");
+}
+
+static int export_check(void *priv, struct act_run *run, const struct form *f, char *why,
+                        size_t whylen)
+{
+    struct peek *p = priv;
+    const char *file = form_value(f, "file");
+    struct stat sb;
+
+    read_queue(p, run);
+    if (lstat(file, &sb) == 0) {
+        snprintf(why, whylen, "File: %s exists: choose a new name (nothing is overwritten)",
+                 file);
+        return -1;
+    }
+    free(p->path);
+    p->path = xstrdup(file);
+    p->exporting = true;
+    p->want = -1;
+    return 0;
+}
+
+static void export_describe(void *priv, struct act_run *run, char *what, size_t whatlen)
+{
+    struct peek *p = priv;
+
+    snprintf(what, whatlen, "Export every message of %s to %s (receive count +1 each, none "
+             "deleted)", act_run_target(run)->name, p->path ? p->path : "a file");
+}
+
+static int export_start(void *priv, struct act_run *run)
+{
+    struct peek *p = priv;
+
+    /* held long enough that one pass reads each message once; what comes again after its
+     * hold keeps one line */
+    p->hold = EXPORT_HOLD_S;
+    p->fd = open(p->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (p->fd < 0) {
+        act_run_finish(run, ACT_FAILED, "cannot create %s: %s — choose another file",
+                       p->path, strerror(errno));
+        return -1;
+    }
+    act_run_job(run, -1);
+    receive(p, run);
+    return act_run_failed(run) ? -1 : 0;
+}
+
+const struct action export_action = {
+    .name = "export",
+    .title = "Export",
+    .ok_label = "Export",
+    .target_kind = "queue",
+    .mutates = true,
+    .confirm = ACT_CONFIRM_YESNO,
+    .private_size = sizeof(struct peek),
+    .form = export_form,
+    .check = export_check,
+    .describe = export_describe,
+    .start = export_start,
     .answer = peek_answer,
     .cancel = peek_cancel,
     .done = peek_done,

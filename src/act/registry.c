@@ -9,5 +9,7 @@ const struct action *const action_registry[] = {
     &redrive_action,
     &purge_action,
     &peek_action,
+    &export_action,
+    &send_file_action,
     NULL,
 };

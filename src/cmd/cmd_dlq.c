@@ -31,12 +31,15 @@
 
 static int usage(void)
 {
-    fputs("usage: opsdeck dlq redrive QUEUE [--to URL [--hold SECONDS]] [--rate N] [--yes]\n", stderr);
+    fputs("usage: opsdeck dlq redrive QUEUE [--to URL [--hold SECONDS]] [--rate N] [--yes]\n"
+          "       opsdeck dlq export QUEUE FILE [--yes]\n"
+          "       opsdeck dlq send FILE QUEUE [--yes]\n", stderr);
     return 2;
 }
 
 struct progress {
     const struct store *store;
+    const char *verb;          /* "moved", "exported", "sent" */
     bool shown;
 };
 
@@ -54,25 +57,29 @@ static void show_progress(struct act_run *r, void *arg)
     if (!store_res_int(row, "total", &total))
         total = -1;
     if (total >= 0)
-        fprintf(stderr, "\rmoved %lld of about %lld\033[K", (long long)done, (long long)total);
+        fprintf(stderr, "\r%s %lld of about %lld\033[K", p->verb, (long long)done,
+                (long long)total);
     else
-        fprintf(stderr, "\rmoved %lld\033[K", (long long)done);
+        fprintf(stderr, "\r%s %lld\033[K", p->verb, (long long)done);
     p->shown = true;
 }
 
-static int fill_form(struct act_run *run, const struct global_opts *g)
+static int fill_form(struct act_run *run, const struct global_opts *g, const char *file)
 {
     struct form *f = act_run_form(run);
     char why[1024];
     size_t bad;
 
+    if (file)
+        form_set(f, "file", file);
     if (g->to)
         form_set(f, "to", g->to);
     if (g->rate)
         form_set(f, "rate", g->rate);
     if (g->hold)
         form_set(f, "hold", g->hold);
-    act_run_changed(run, "to");
+    if (form_field(f, "to"))
+        act_run_changed(run, "to");
     if (act_run_check(run, why, sizeof(why), &bad) < 0) {
         char *clean = sanitize_text(why, strlen(why));
         fprintf(stderr, "opsdeck: %s\n", clean);
@@ -82,13 +89,15 @@ static int fill_form(struct act_run *run, const struct global_opts *g)
     return 0;
 }
 
-static int redrive(const struct global_opts *g, const char *queue)
+/* Runs action a on QUEUE (file: the form's "file", or NULL). */
+static int run_on_queue(const struct global_opts *g, const char *queue,
+                        const struct action *a, const char *verb, const char *file)
 {
     struct aws_config_opts co = {
         .profile = g->profile, .region = g->region, .endpoint_url = g->endpoint_url};
     struct gate_policy pol = {.read_only = g->read_only, .allow_writes = g->allow_writes};
     struct store *store = store_new();
-    struct progress prog = {.store = store};
+    struct progress prog = {.store = store, .verb = verb};
     struct act_headless h = {.yes = g->yes, .stdin_tty = isatty(STDIN_FILENO),
                              .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
                              .progress_arg = &prog};
@@ -127,9 +136,9 @@ static int redrive(const struct global_opts *g, const char *queue)
     name = sqs_queue_name_from_url(url);
     struct act_env env = {.gate = gate, .store = store, .app = app, .jobs = jobs,
                           .clock = cmd_mono_ms};
-    struct act_target t = {.kind = "dlq", .key = url, .name = name};
-    run = act_run_new(&redrive_action, &env, &t);
-    if ((rc = fill_form(run, g)) != 0)
+    struct act_target t = {.kind = "queue", .key = url, .name = name};
+    run = act_run_new(a, &env, &t);
+    if ((rc = fill_form(run, g, file)) != 0)
         goto out;
     rc = act_headless_run(run, client, &h, stderr);
     if (prog.shown)
@@ -158,6 +167,10 @@ out:
 int cmd_dlq(const struct global_opts *g, int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "redrive") == 0)
-        return redrive(g, argv[2]);
+        return run_on_queue(g, argv[2], &redrive_action, "moved", NULL);
+    if (argc == 4 && strcmp(argv[1], "export") == 0)
+        return run_on_queue(g, argv[2], &export_action, "exported", argv[3]);
+    if (argc == 4 && strcmp(argv[1], "send") == 0)
+        return run_on_queue(g, argv[3], &send_file_action, "sent", argv[2]);
     return usage();
 }

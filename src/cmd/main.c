@@ -44,6 +44,10 @@ static const struct command commands[] = {
      "sqs send QUEUE         send a test message (--body TEXT, --template NAME or stdin), confirmed and audited"},
     {"dlq", cmd_dlq,
      "dlq redrive QUEUE      move a dead-letter queue's messages back (--to URL, --rate N), confirmed and audited"},
+    {"dlq", cmd_dlq,
+     "dlq export QUEUE FILE  every message of a queue into FILE (JSONL, 0600), none deleted"},
+    {"dlq", cmd_dlq,
+     "dlq send FILE QUEUE    send the messages of an exported FILE to a queue"},
     {"audit", cmd_audit,
      "audit [--json] [-n N]  the latest entries of the audit log of writes"},
 };

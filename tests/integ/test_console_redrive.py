@@ -11,8 +11,10 @@
     that says to give a destination;
   - X: the typed confirmation says in-flight messages go too; the status line says it is
     purged; the pane shows the minute before another purge, and X inside it is refused
-    before anything is sent (one PurgeQueue in the audit).
+    before anything is sent (one PurgeQueue in the audit);
+  - E: a new file, every message once in it (0600), all still in the DLQ.
 """
+import json
 import os
 import sys
 
@@ -123,6 +125,26 @@ def main():
         purges = [l for l in audit_lines(env)
                   if l["action"] == "PurgeQueue" and l["event"] == "request"]
         t.eq(len(purges), 1, "one PurgeQueue, audited")
+
+        # ---- E: export ---------------------------------------------------------------------------
+        for i in range(4):
+            sqs.send_message(QueueUrl=dlq, MessageBody="keep-%d" % i)
+        path = os.path.join(env["HOME"], "dlq-export.jsonl")
+        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait().keys("E").dump("form")
+        s.keys(path + "<C-x>").dump("confirm").keys("y").dump("exported")
+        r = run_script(env, s)
+        t.ok(screen_has(r.dumps.get("form"), "File") and
+             screen_has(r.dumps.get("form"), "an existing file is not"),
+             "E asks for a new file", detail=r.screen("form"))
+        t.ok(screen_has(r.dumps.get("confirm"), "Export every message of orders-dlq to"),
+             "the confirmation names the queue and the file", detail=r.screen("confirm"))
+        t.ok(screen_has(r.dumps.get("exported"), "exported 4 messages of orders-dlq"),
+             "the job ends with the count", detail=r.screen("exported"))
+        with open(path, encoding="utf-8") as f:
+            got = sorted(json.loads(x)["Body"] for x in f)
+        t.eq(got, ["keep-%d" % i for i in range(4)], "the file holds every message once")
+        t.eq(os.stat(path).st_mode & 0o777, 0o600, "and is 0600")
+        t.eq(len(sqs_receive_all(sqs, dlq)), 4, "the messages stay in the DLQ")
     t.done()
 
 

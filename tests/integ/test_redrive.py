@@ -10,7 +10,10 @@
     given as an ARN; every write audited (receive, send, delete) with the confirmation;
   - read-only refuses with zero bytes on the wire (a recording relay), and a non-terminal
     stdin without --yes refuses with nothing moved;
-  - a journal left by another move at the same path is refused, not resumed.
+  - a journal left by another move at the same path is refused, not resumed;
+  - export, purge, send back: `dlq export` writes every message once (0600) and leaves them
+    in the queue, refuses an existing file; `dlq send` puts them back with their attributes;
+    a file with a bad line sends nothing.
 """
 import hashlib
 import json
@@ -149,6 +152,50 @@ def main():
         t.eq(rc, 1, "a journal of another move at the path: exit 1")
         t.ok("for another move" in err, "saying so", detail=err)
         t.eq(len(sqs_receive_all(sqs, dlq)), 2, "and nothing was moved")
+
+        # ---- export, purge, send back --------------------------------------------------------------
+        sqs.purge_queue(QueueUrl=dlq)
+        sqs_receive_all(sqs, dest)
+        fill(sqs, dlq, 15, prefix="x")
+        out_file = os.path.join(env["HOME"], "poison.jsonl")
+        rc, out, err = run(env, "dlq", "export", "orders-dlq", out_file, "--yes")
+        t.eq(rc, 0, "dlq export exits 0")
+        t.eq(out, "exported 15 messages of orders-dlq to %s (0600); they stay in the queue\n"
+             % out_file, "it says how many, where, and that they stay")
+        t.eq(os.stat(out_file).st_mode & 0o777, 0o600, "the file is 0600")
+        with open(out_file, encoding="utf-8") as f:
+            lines = [json.loads(x) for x in f]
+        t.eq(sorted(x["Body"] for x in lines), ["x-%03d" % i for i in range(15)],
+             "one line per message, each once")
+        ref = {m["Body"]: m for m in sqs_receive_all(sqs, dlq)}
+        t.eq(sorted(ref), sorted(x["Body"] for x in lines),
+             "every message is still in the queue (none deleted, all released)")
+        t.ok(all(x["MessageId"] == ref[x["Body"]]["MessageId"] and
+                 x["MessageAttributes"]["kind"] == {"DataType": "String",
+                                                    "StringValue": ref[x["Body"]]["MessageAttributes"]["kind"]["StringValue"]}
+                 for x in lines), "ids and String attributes as boto3 reads them")
+        rc, out, err = run(env, "dlq", "export", "orders-dlq", out_file, "--yes")
+        t.eq(rc, 2, "exporting to an existing file: exit 2")
+        t.ok("exists" in err, "saying the file exists (it is never overwritten)", detail=err)
+        # the queue was emptied by boto3's read above (it deletes): send the file back
+        rc, out, err = run(env, "dlq", "send", out_file, "orders-dlq", "--yes")
+        t.eq(rc, 0, "dlq send exits 0")
+        t.eq(out, "sent 15 messages of %s to orders-dlq\n" % out_file, "it says how many")
+        back = {m["Body"]: m for m in sqs_receive_all(sqs, dlq)}
+        t.eq(sorted(back), sorted(ref), "the round trip brings back every body")
+        t.ok(all(back[b]["MessageAttributes"] == ref[b]["MessageAttributes"] for b in back),
+             "with the same String and Binary message attributes",
+             detail=str([(back[b]["MessageAttributes"], ref[b]["MessageAttributes"]) for b in list(back)[:1]]))
+        bad_file = os.path.join(env["HOME"], "bad.jsonl")
+        with open(bad_file, "w") as f:
+            f.write(json.dumps({"Body": "ok"}) + "\n")
+            f.write(json.dumps({"Body": "b", "MessageAttributes": {"x": {"DataType": "Binary",
+                                                                         "BinaryValue": "%%%"}}}) + "\n")
+        rc, out, err = run(env, "dlq", "send", bad_file, "orders-dlq", "--yes")
+        t.eq(rc, 2, "a file with a bad line: exit 2")
+        t.ok("line 2" in err and "nothing was sent" in err, "naming the line; nothing sent",
+             detail=err)
+        t.eq(sqs_receive_all(sqs, dlq), [], "and the queue got nothing")
     t.done()
 
 
