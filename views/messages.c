@@ -151,7 +151,7 @@ static void add_row(struct msg_state *st, const struct view_ctx *ctx, const stru
     } else {
         table_cell(row, COL_SIZE, fmt_bytes(a, sizeof(a), size), (double)size);
         /* one line: the first 200 bytes, newlines shown as the sanitiser shows them */
-        char *preview = xstrndup(body ? body : "", 200);
+        char *preview = xstrndup(body ? body : "", strnlen(body ? body : "", 200));
         table_cell(row, COL_BODY, preview, NAN);
         free(preview);
     }
