@@ -12,7 +12,10 @@
   - X: the typed confirmation says in-flight messages go too; the status line says it is
     purged; the pane shows the minute before another purge, and X inside it is refused
     before anything is sent (one PurgeQueue in the audit);
-  - E: a new file, every message once in it (0600), all still in the DLQ.
+  - E: a new file, every message once in it (0600), all still in the DLQ;
+  - without a destination, on a fake with the move-task actions: StartMessageMoveTask with
+    no destination, a job in :jobs, c cancels it with CancelMessageMoveTask and the job
+    ends cancelled when the task does (boto3 on the same fake agrees).
 """
 import json
 import os
@@ -22,6 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
 from console import (Script, audit_lines, console_env, find_row, run_script, screen_has,  # noqa: E402
                      write_app_config)
+from movetask_server import MoveTaskServer  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -145,6 +149,36 @@ def main():
         t.eq(got, ["keep-%d" % i for i in range(4)], "the file holds every message once")
         t.eq(os.stat(path).st_mode & 0o777, 0o600, "and is 0600")
         t.eq(len(sqs_receive_all(sqs, dlq)), 4, "the messages stay in the DLQ")
+
+        # ---- server side (a fake with the move-task actions, the rest relayed to moto): a
+        # task that moves one message per progress read, cancelled from :jobs ----------------
+        with MoveTaskServer(to_move=1000, step=1, upstream=moto.endpoint) as fake:
+            fenv = console_env(fake.endpoint, aws_env(fake.endpoint))
+            fenv["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
+            fenv["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"]
+            s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+            s.keys("R<C-x>").dump("confirm").keys("orders-dlq<Enter>").dump("progress")
+            s.keys("<Esc>:jobs<Enter>").dump("running").keys("c").keys("y").wait().wait()
+            s.dump("cancelled")
+            r = run_script(fenv, s)
+            t.ok(screen_has(r.dumps.get("confirm"), "from orders-dlq to the queues they came from"),
+                 "without To: the confirmation says the messages go back where they came from",
+                 detail=r.screen("confirm"))
+            starts = [b for (tg, b) in fake.requests if tg.endswith("StartMessageMoveTask")]
+            t.eq(starts, [{"SourceArn": arn}], "one StartMessageMoveTask for the DLQ, no destination")
+            run_rows = r.dumps.get("running") or []
+            row = find_row(run_rows, "0001", "Redrive")
+            t.ok(row > 0 and "running" in run_rows[row], ":jobs shows the server-side move running",
+                 detail=r.screen("running"))
+            cancels = [b for (tg, b) in fake.requests if tg.endswith("CancelMessageMoveTask")]
+            t.eq(len(cancels), 1, "c sends one CancelMessageMoveTask")
+            cj = r.dumps.get("cancelled") or []
+            row = find_row(cj, "0001")
+            t.ok(row > 0 and "cancelled" in cj[row], "and the job ends cancelled, as the task "
+                 "does", detail=r.screen("cancelled"))
+            b3 = boto3_clients(fake.endpoint, services=("sqs",))["sqs"]
+            task = b3.list_message_move_tasks(SourceArn=arn)["Results"][0]
+            t.eq(task["Status"], "CANCELLED", "boto3 on the same fake reads the task CANCELLED")
     t.done()
 
 
