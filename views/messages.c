@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act/action.h"
+#include "aws/sqs_check.h"
+#include "core/proto.h"
 #include "table.h"
 #include "util/fmt.h"
 #include "util/sanitize.h"
@@ -50,26 +53,6 @@ struct msg_state {
 };
 
 /* ---- what a message is made of ------------------------------------------------------------ */
-
-/* The extended client's pointer: bucket and key, or false. */
-static bool s3_pointer(const char *body, char **bucket, char **key)
-{
-    cJSON *a = cJSON_Parse(body);
-    const cJSON *cls = cJSON_GetArrayItem(a, 0), *o = cJSON_GetArrayItem(a, 1);
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "s3BucketName");
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "s3Key");
-    bool ok = cJSON_IsArray(a) && cJSON_GetArraySize(a) == 2 && cJSON_IsString(cls) &&
-              (strstr(cls->valuestring, "PayloadS3Pointer") ||
-               strstr(cls->valuestring, "MessageS3Pointer")) &&
-              cJSON_IsString(b) && cJSON_IsString(k);
-
-    if (ok) {
-        *bucket = xstrdup(b->valuestring);
-        *key = xstrdup(k->valuestring);
-    }
-    cJSON_Delete(a);
-    return ok;
-}
 
 /* The payload's size from ExtendedPayloadSize or SQSLargePayloadSize, -1 when absent. */
 static int64_t payload_size(const struct store_res *r)
@@ -139,7 +122,7 @@ static void add_row(struct msg_state *st, const struct view_ctx *ctx, const stru
         table_cell(row, COL_RECV, "-", NAN);
     }
     store_res_int(r, "size", &size);
-    if (body && s3_pointer(body, &bucket, &key)) {
+    if (body && sqs_s3_pointer(body, &bucket, &key)) {
         int64_t real = payload_size(r);
 
         table_cell(row, COL_SIZE, real >= 0 ? fmt_bytes(a, sizeof(a), real) : "S3",
@@ -236,10 +219,8 @@ static void push_field(struct msg_state *st, size_t *cap, const char *label, con
     free(clean);
 }
 
-static void push_hex(struct msg_state *st, size_t *cap, const char *body)
+static void push_hex(struct msg_state *st, size_t *cap, const char *body, size_t n)
 {
-    size_t n = strlen(body);
-
     for (size_t off = 0; off < n; off += 16) {
         char line[96], *o = line;
 
@@ -285,6 +266,65 @@ static void push_attrs(struct msg_state *st, size_t *cap, const char *json, bool
     cJSON_Delete(o);
 }
 
+/* data (len bytes, untrusted) under a heading: JSON pretty-printed, UTF-8 text as it is,
+ * anything else as a hex dump. */
+static void push_content(struct msg_state *st, size_t *cap, const char *what, const char *data,
+                         size_t len, int w)
+{
+    bool text = memchr(data, '\0', len) == NULL && is_utf8_text(data);
+    cJSON *json = text ? cJSON_ParseWithLength(data, len) : NULL;
+
+    if (json && (cJSON_IsObject(json) || cJSON_IsArray(json))) {
+        char *pretty = cJSON_Print(json);
+
+        for (char *p = pretty; *p; p++)
+            if (*p == '\t')
+                *p = ' ';
+        push(st, cap, xasprintf("%s (JSON)", what));
+        push_text(st, cap, pretty, w);
+        cJSON_free(pretty);
+    } else if (text) {
+        push(st, cap, xasprintf("%s (text)", what));
+        push_text(st, cap, data, w);
+    } else {
+        push(st, cap, xasprintf("%s (not UTF-8: hex)", what));
+        push_hex(st, cap, data, len);
+    }
+    cJSON_Delete(json);
+}
+
+/* What `f` read of an S3 payload, or why it could not. */
+static void push_payload(struct msg_state *st, size_t *cap, const struct store_res *r, int w)
+{
+    const char *b64 = store_res_str(r, "payload_b64"), *err = store_res_str(r, "payload_error");
+    int64_t first = 0, last = -1, total = -1;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char a[32], *what;
+
+    if (err && err[0]) {
+        push(st, cap, xstrdup(""));
+        push_field(st, cap, "Payload", err, w);
+    }
+    if (!b64 || proto_base64_decode(b64, &data, &len) < 0)
+        return;
+    store_res_int(r, "payload_first", &first);
+    store_res_int(r, "payload_last", &last);
+    store_res_int(r, "payload_total", &total);
+    what = total >= 0 ? xasprintf("Payload, bytes %lld-%lld of %s", (long long)first,
+                                  (long long)last, fmt_bytes(a, sizeof(a), total))
+                      : xasprintf("Payload, bytes %lld-%lld", (long long)first, (long long)last);
+    push(st, cap, xstrdup(""));
+    /* a NUL-terminated copy for the text path; the hex path uses the length */
+    char *z = xmalloc(len + 1);
+    memcpy(z, data, len);
+    z[len] = '\0';
+    push_content(st, cap, what, z, len, w);
+    free(z);
+    free(what);
+    free(data);
+}
+
 static void layout(struct msg_state *st, const struct view_ctx *ctx, const struct store_res *r,
                    int w)
 {
@@ -292,7 +332,6 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
     int64_t v, max;
     size_t cap = 0;
     char a[64], b[64], *line, *bucket, *key;
-    cJSON *json;
 
     lines_free(st);
     body = body ? body : "";
@@ -324,11 +363,11 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
     if (store_res_int(r, "released", &v) && !v)
         push_field(st, &cap, "Held", "the release failed: it is visible again when its 30 s "
                                      "hold ends", w);
-    if (s3_pointer(body, &bucket, &key)) {
+    if (sqs_s3_pointer(body, &bucket, &key)) {
         int64_t size = payload_size(r);
 
         line = xasprintf("s3://%s/%s, %s (SQS extended client: the body below is the "
-                         "pointer)", bucket, key,
+                         "pointer; f reads the first 64 KiB)", bucket, key,
                          size >= 0 ? fmt_bytes(b, sizeof(b), size) : "size not given");
         push_field(st, &cap, "S3 payload", line, w);
         free(line);
@@ -341,24 +380,8 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
     push(st, &cap, xstrdup("Message attributes"));
     push_attrs(st, &cap, store_res_str(r, "message_attributes"), true, w);
     push(st, &cap, xstrdup(""));
-    json = is_utf8_text(body) ? cJSON_Parse(body) : NULL;
-    if (json && (cJSON_IsObject(json) || cJSON_IsArray(json))) {
-        char *pretty = cJSON_Print(json);
-
-        for (char *p = pretty; *p; p++)
-            if (*p == '\t')
-                *p = ' ';
-        push(st, &cap, xstrdup("Body (JSON)"));
-        push_text(st, &cap, pretty, w);
-        cJSON_free(pretty);
-    } else if (is_utf8_text(body)) {
-        push(st, &cap, xstrdup("Body (text)"));
-        push_text(st, &cap, body, w);
-    } else {
-        push(st, &cap, xstrdup("Body (not UTF-8: hex)"));
-        push_hex(st, &cap, body);
-    }
-    cJSON_Delete(json);
+    push_content(st, &cap, "Body", body, strlen(body), w);
+    push_payload(st, &cap, r, w);
 }
 
 static void msg_init(void *priv, struct view_ctx *ctx)
@@ -413,8 +436,8 @@ static void draw_open(struct msg_state *st, struct view_ctx *ctx, WINDOW *win,
         st->scroll = 0;
     for (int y = 0; y < body_h && (size_t)(st->scroll + y) < st->nlines; y++) {
         const char *l = st->lines[st->scroll + y];
-        bool heading = strncmp(l, "Body (", 6) == 0 || strcmp(l, "Attributes") == 0 ||
-                       strcmp(l, "Message attributes") == 0;
+        bool heading = strncmp(l, "Body (", 6) == 0 || strncmp(l, "Payload, ", 9) == 0 ||
+                       strcmp(l, "Attributes") == 0 || strcmp(l, "Message attributes") == 0;
 
         view_text_clean(win, y, 0, w, l, heading ? view_attr(ctx, THEME_TITLE) : A_NORMAL);
     }
@@ -521,9 +544,35 @@ static bool msg_select(void *priv, struct view_ctx *ctx, const char *key)
     return key && table_select(st->table, key);
 }
 
+/* The open message, or the one under the cursor. */
+static bool msg_target(void *priv, struct view_ctx *ctx, const char *action,
+                       struct act_target *out)
+{
+    struct msg_state *st = priv;
+    const char *key;
+    const struct store_res *r;
+
+    (void)action;
+    msg_update(st, ctx);
+    key = st->open_key ? st->open_key : table_selected_key(st->table);
+    r = key ? store_find(ctx->store, "message", key) : NULL;
+    if (!r)
+        return false;
+    out->kind = "message";
+    out->key = key;
+    out->name = store_res_str(r, "id") ? store_res_str(r, "id") : key;
+    return true;
+}
+
+static const struct view_action msg_actions[] = {
+    {'f', "fetch-payload"},
+    {0, NULL},
+};
+
 static const struct view_keyhelp msg_keys[] = {
     {"Enter", "open: the body (JSON pretty-printed, hex when binary) and every attribute"},
     {"y", "copy: the message body to the clipboard (OSC 52)"},
+    {"f", "fetch: the first 64 KiB of an S3 extended payload"},
     {"j/k", "down / up (in a message: scroll)"},
     {"Q A C Z", "sort by that column: QUEUE, AGE, RECV, SIZE (again: reverse)"},
     {"Esc/q", "close the message (in the list: back)"},
@@ -543,4 +592,6 @@ const struct view messages_view = {
     .key = msg_key,
     .select = msg_select,
     .keys = msg_keys,
+    .actions = msg_actions,
+    .target = msg_target,
 };

@@ -32,6 +32,8 @@
 #include "core/client.h"
 #include "poll/store.h"
 
+struct aws_config;
+
 enum act_confirm {
     ACT_CONFIRM_NONE,    /* a peek outside production */
     ACT_CONFIRM_YESNO,
@@ -53,6 +55,8 @@ struct act_env {
     struct jobs *jobs;               /* NULL: no jobs (a headless command) */
     struct store *results;           /* where an action puts what it read (peeked messages)
                                       * for the views; NULL: nowhere */
+    const struct aws_config *cfg;    /* the session's AWS config (endpoints of other
+                                      * services: S3 for a payload); may be NULL */
     int64_t (*clock)(void *arg);     /* monotonic ms, for pacing and rates */
     void *clock_arg;
 };
@@ -107,6 +111,7 @@ extern const struct action purge_action;          /* purge.c */
 extern const struct action peek_action;           /* peek.c */
 extern const struct action export_action;         /* peek.c */
 extern const struct action send_file_action;      /* sendfile.c */
+extern const struct action fetch_payload_action;  /* payload.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

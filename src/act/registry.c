@@ -11,5 +11,6 @@ const struct action *const action_registry[] = {
     &peek_action,
     &export_action,
     &send_file_action,
+    &fetch_payload_action,
     NULL,
 };

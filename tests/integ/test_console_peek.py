@@ -9,6 +9,8 @@
     the next receive moves it;
   - Enter on a JSON body: pretty-printed; both extended-client pointer forms labelled with
     the S3 object and the real size (ExtendedPayloadSize, SQSLargePayloadSize);
+  - f in a pointer's pane reads the payload's first 64 KiB from a moto bucket (JSON-ish
+    text shown as text, binary as hex);
   - hostile bodies (ESC[2J, OSC 52, U+202E, a 200 KiB line) are escaped in the dump;
   - read-only: m refused, nothing received (the receive counts stay as they were).
 """
@@ -49,7 +51,12 @@ def counts(sqs, url):
 
 def main():
     with Moto() as moto:
-        sqs = boto3_clients(moto.endpoint, services=("sqs",))["sqs"]
+        clients = boto3_clients(moto.endpoint, services=("sqs", "s3"))
+        sqs, s3 = clients["sqs"], clients["s3"]
+        s3.create_bucket(Bucket="big-bucket")
+        big = json.dumps({"blob": "x" * 100000}).encode()
+        s3.put_object(Bucket="big-bucket", Key="payloads/new-form", Body=big)
+        s3.put_object(Bucket="big-bucket", Key="payloads/old-form", Body=b"\x00\x01binary\xff")
         dlq = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         q = sqs.create_queue(QueueName="orders", Attributes={
@@ -81,8 +88,10 @@ def main():
         s.keys("<C-x>").dump("confirm").keys("y").dump("peeked")
         s.keys(":messages<Enter>").dump("list")
         s.keys("/*:order-42<Enter><Enter>").dump("json").keys("<Esc><Esc>")
-        s.keys("/*:new-form<Enter><Enter>").dump("s3new").keys("<Esc><Esc>")
-        s.keys("/*:old-form<Enter><Enter>").dump("s3old").keys("<Esc><Esc>")
+        s.keys("/*:new-form<Enter><Enter>").dump("s3new").keys("f").wait().keys("jjjjjjjjjj")
+        s.dump("s3new-read").keys("<Esc><Esc>")
+        s.keys("/*:old-form<Enter><Enter>").dump("s3old").keys("f").wait().keys("G")
+        s.dump("s3old-read").keys("<Esc><Esc>")
         s.keys("/*:evil<Enter><Enter>").dump("evil").keys("<Esc><Esc>")
         s.keys("/*:twice<Enter><Enter>").dump("twice").keys("<Esc><Esc>")
         s.keys("/*:LLLL<Enter><Enter>G").dump("long")
@@ -131,6 +140,15 @@ def main():
         t.ok(not screen_has(r.dumps.get("s3old"), "size not given") and
              not screen_has(r.dumps.get("s3new"), "size not given"),
              "the real size from ExtendedPayloadSize and SQSLargePayloadSize")
+        t.ok(screen_has(r.dumps.get("s3new-read"), "Payload, bytes 0-65535 of 97.6 KiB (text)"),
+             "f reads the first 64 KiB of the payload from S3, and says of how much",
+             detail=r.screen("s3new-read"))
+        t.ok(screen_has(r.dumps.get("s3new-read"), "xxxxxxxxxxxxxxxx"),
+             "and shows it", detail=r.screen("s3new-read"))
+        t.ok(screen_has(r.dumps.get("s3old-read"), "Payload, bytes 0-8 of 9 B (not UTF-8: hex)")
+             and screen_has(r.dumps.get("s3old-read"), "00 01 62 69 6e 61 72 79 ff"),
+             "a binary payload (the older pointer form) as a hex dump",
+             detail=r.screen("s3old-read"))
         ev = "\n".join(r.dumps.get("evil") or [])
         t.ok("\x1b" not in ev and "\u202e" not in ev and "\\x1b[2J" in ev.replace("\\e", "\\x1b")
              or ("\x1b" not in ev and "\u202e" not in ev and "[2J" in ev),
