@@ -45,7 +45,7 @@ struct peek {
     long want;                  /* -1: every message (export) */
     bool exporting;
     char *path;                 /* export: the file written */
-    int fd;                     /* export: open while it runs, else -1 */
+    FILE *fp;                   /* export: open while it runs */
     long hold;
     bool fifo;
     int64_t max_receives;       /* the queue's redrive maxReceiveCount, -1 none */
@@ -249,10 +249,11 @@ static void finish_export(struct peek *p, struct act_run *run)
 {
     const char *name = act_run_target(run)->name;
 
-    if (p->fd >= 0) {
-        if ((fsync(p->fd) < 0 || close(p->fd) < 0) && !p->failure)
+    if (p->fp) {
+        if ((fflush(p->fp) == EOF || fsync(fileno(p->fp)) < 0 || fclose(p->fp) == EOF) &&
+            !p->failure)
             p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
-        p->fd = -1;
+        p->fp = NULL;
     }
     if (p->failure)
         act_run_finish(run, ACT_FAILED, "export of %s: %zu messages written to %s, then: %s",
@@ -357,28 +358,13 @@ static char *export_line(const struct sqs_message *m)
     return line;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Appends messages [from, p->n) to the export file. */
 static void export_write(struct peek *p, size_t from)
 {
     for (size_t i = from; i < p->n && !p->failure; i++) {
         char *line = export_line(&p->msgs[i]);
 
-        if (write_all(p->fd, line, strlen(line)) < 0) {
+        if (fputs(line, p->fp) == EOF) {
             p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
             p->stopping = true;
         }
@@ -468,7 +454,6 @@ static int peek_start(void *priv, struct act_run *run)
     if (p->want <= 0)
         p->want = COUNT_DEFAULT;
     p->hold = HOLD_S;
-    p->fd = -1;
     receive(p, run);
     return act_run_failed(run) ? -1 : 0;
 }
@@ -487,8 +472,8 @@ static void peek_done(void *priv)
     struct sqs_message_list l = {.msgs = p->msgs, .n = p->n};
 
     sqs_message_list_free(&l);
-    if (p->fd >= 0)
-        close(p->fd);
+    if (p->fp)
+        fclose(p->fp);
     free(p->path);
     free(p->released);
     free(p->dlq_name);
@@ -555,12 +540,15 @@ static void export_describe(void *priv, struct act_run *run, char *what, size_t 
 static int export_start(void *priv, struct act_run *run)
 {
     struct peek *p = priv;
+    int fd = open(p->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
     /* held long enough that one pass reads each message once; what comes again after its
      * hold keeps one line */
     p->hold = EXPORT_HOLD_S;
-    p->fd = open(p->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (p->fd < 0) {
+    p->fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!p->fp) {
+        if (fd >= 0)
+            close(fd);
         act_run_finish(run, ACT_FAILED, "cannot create %s: %s — choose another file",
                        p->path, strerror(errno));
         return -1;

@@ -18,14 +18,8 @@
 #include "act/action.h"
 #include "act/headless.h"
 #include "act/job.h"
-#include "aws/sqs.h"
 #include "cmd/cmd_write.h"
 #include "cmd/commands.h"
-#include "conf/appconfig.h"
-#include "conf/awsconfig.h"
-#include "core/client.h"
-#include "creds/creds.h"
-#include "creds/mfa_tty.h"
 #include "poll/store.h"
 #include "util/sanitize.h"
 
@@ -40,7 +34,6 @@ static int usage(void)
 struct progress {
     const struct store *store;
     const char *verb;          /* "moved", "exported", "sent" */
-    bool shown;
 };
 
 /* "moved 120 of about 500" on stderr, rewritten in place, when stderr is a terminal. */
@@ -61,7 +54,6 @@ static void show_progress(struct act_run *r, void *arg)
                 (long long)total);
     else
         fprintf(stderr, "\r%s %lld\033[K", p->verb, (long long)done);
-    p->shown = true;
 }
 
 static int fill_form(struct act_run *run, const struct global_opts *g, const char *file)
@@ -93,74 +85,22 @@ static int fill_form(struct act_run *run, const struct global_opts *g, const cha
 static int run_on_queue(const struct global_opts *g, const char *queue,
                         const struct action *a, const char *verb, const char *file)
 {
-    struct aws_config_opts co = {
-        .profile = g->profile, .region = g->region, .endpoint_url = g->endpoint_url};
-    struct gate_policy pol = {.read_only = g->read_only, .allow_writes = g->allow_writes};
-    struct store *store = store_new();
-    struct progress prog = {.store = store, .verb = verb};
+    struct cmd_session s;
+    struct progress prog = {.verb = verb};
     struct act_headless h = {.yes = g->yes, .stdin_tty = isatty(STDIN_FILENO),
                              .progress = isatty(STDERR_FILENO) ? show_progress : NULL,
                              .progress_arg = &prog};
-    struct appconfig *app = appconfig_load(NULL);
-    struct aws_config *cfg;
-    struct creds_manager *cm = NULL;
-    struct aws_client *client = NULL;
-    struct gate *gate = NULL;
-    struct jobs *jobs = jobs_new(store, cmd_mono_ms, NULL);
-    struct act_run *run = NULL;
-    struct aws_error err;
-    char why[1024], *url = NULL, *name = NULL;
-    int rc = 1;
+    struct act_run *run;
+    int rc = cmd_session_open(&s, g, queue);
 
-    aws_error_clear(&err);
-    cfg = aws_config_new(&co, &err);
-    if (!cfg) {
-        rc = cmd_fail_err(&err, g->profile ? g->profile : "default");
-        goto out;
-    }
-    cm = creds_manager_new(cfg);
-    creds_manager_set_mfa(cm, creds_mfa_tty_prompt, NULL, g->mfa_code);
-    client = aws_client_new(cfg, cm, NULL);
-    gate = gate_new(client, app, cfg->profile, cfg->region, &pol, NULL);
-    /* read-only: refused before anything at all is sent, reads included */
-    if (gate_read_only(gate, why, sizeof(why))) {
-        fprintf(stderr, "opsdeck: %s\n", why);
-        goto out;
-    }
-    url = cmd_queue_url(client, queue, cfg->profile, &rc);
-    if (!url)
-        goto out;
-    if ((rc = cmd_queue_row(client, store, url, cfg->profile)) != 0 ||
-        (rc = cmd_identity(client, gate, cfg->profile)) != 0)
-        goto out;
-    name = sqs_queue_name_from_url(url);
-    struct act_env env = {.gate = gate, .store = store, .app = app, .jobs = jobs,
-                          .clock = cmd_mono_ms};
-    struct act_target t = {.kind = "queue", .key = url, .name = name};
-    run = act_run_new(a, &env, &t);
-    if ((rc = fill_form(run, g, file)) != 0)
-        goto out;
-    rc = act_headless_run(run, client, &h, stderr);
-    if (prog.shown)
-        fputs("\r\033[K", stderr);
-    if (rc == 0) {
-        char *clean = sanitize_text(act_run_result(run), strlen(act_run_result(run)));
-        printf("%s\n", clean);
-        free(clean);
-        if (fflush(stdout) != 0)
-            rc = 1;
-    }
-out:
+    if (rc != 0)
+        return rc;
+    prog.store = s.store;
+    run = act_run_new(a, &s.env, &s.target);
+    if ((rc = fill_form(run, g, file)) == 0)
+        rc = cmd_session_run(&s, run, &h);
     act_run_free(run);
-    aws_client_free(client);
-    gate_free(gate);
-    creds_manager_free(cm);
-    aws_config_free(cfg);
-    jobs_free(jobs);
-    store_free(store);
-    appconfig_free(app);
-    free(url);
-    free(name);
+    cmd_session_close(&s);
     return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "act/form.h"
 #include "act/gate.h"
 #include "act/headless.h"
+#include "act/job.h"
 #include "aws/sqs.h"
 #include "aws/sts.h"
 #include "cmd/commands.h"
@@ -293,68 +294,96 @@ static int fill_form(struct act_run *run, const struct global_opts *g,
     return 0;
 }
 
-static int send_message(const struct global_opts *g, const char *queue)
+int cmd_session_open(struct cmd_session *s, const struct global_opts *g, const char *queue)
 {
     struct aws_config_opts co = {
         .profile = g->profile, .region = g->region, .endpoint_url = g->endpoint_url};
     struct gate_policy pol = {.read_only = g->read_only, .allow_writes = g->allow_writes};
-    struct act_headless h = {.yes = g->yes, .stdin_tty = isatty(STDIN_FILENO)};
-    struct appconfig *app = appconfig_load(NULL);
-    struct aws_config *cfg;
-    struct creds_manager *cm = NULL;
-    struct aws_client *client = NULL;
-    struct gate *gate = NULL;
-    struct store *store = store_new();
-    struct act_run *run = NULL;
     struct aws_error err;
-    char why[1024], *url = NULL, *name = NULL;
+    char why[1024];
     int rc = 1;
 
+    memset(s, 0, sizeof(*s));
+    s->app = appconfig_load(NULL);
+    s->store = store_new();
+    s->jobs = jobs_new(s->store, cmd_mono_ms, NULL);
     aws_error_clear(&err);
-    cfg = aws_config_new(&co, &err);
-    if (!cfg) {
+    s->cfg = aws_config_new(&co, &err);
+    if (!s->cfg) {
         rc = cmd_fail_err(&err, g->profile ? g->profile : "default");
-        goto out;
+        goto fail;
     }
-    cm = creds_manager_new(cfg);
-    creds_manager_set_mfa(cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
-    client = aws_client_new(cfg, creds_manager_source(cm), NULL);
-    gate = gate_new(client, app, cfg->profile, cfg->region, &pol, NULL);
+    s->cm = creds_manager_new(s->cfg);
+    creds_manager_set_mfa(s->cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
+    s->client = aws_client_new(s->cfg, creds_manager_source(s->cm), NULL);
+    s->gate = gate_new(s->client, s->app, s->cfg->profile, s->cfg->region, &pol, NULL);
     /* read-only: refused before anything at all is sent, reads included */
-    if (gate_read_only(gate, why, sizeof(why))) {
+    if (gate_read_only(s->gate, why, sizeof(why))) {
         fprintf(stderr, "opsdeck: %s\n", why);
-        goto out;
+        goto fail;
     }
-    url = cmd_queue_url(client, queue, cfg->profile, &rc);
-    if (!url)
-        goto out;
-    if ((rc = cmd_queue_row(client, store, url, cfg->profile)) != 0 ||
-        (rc = cmd_identity(client, gate, cfg->profile)) != 0)
-        goto out;
-    name = sqs_queue_name_from_url(url);
-    struct act_env env = {.gate = gate, .store = store, .app = app, .clock = cmd_mono_ms};
-    struct act_target t = {.kind = "queue", .key = url, .name = name};
-    run = act_run_new(&send_message_action, &env, &t);
-    if ((rc = fill_form(run, g, app)) != 0)
-        goto out;
-    rc = act_headless_run(run, client, &h, stderr);
+    s->url = cmd_queue_url(s->client, queue, s->cfg->profile, &rc);
+    if (!s->url)
+        goto fail;
+    if ((rc = cmd_queue_row(s->client, s->store, s->url, s->cfg->profile)) != 0 ||
+        (rc = cmd_identity(s->client, s->gate, s->cfg->profile)) != 0)
+        goto fail;
+    s->name = sqs_queue_name_from_url(s->url);
+    s->env = (struct act_env){.gate = s->gate, .store = s->store, .app = s->app,
+                              .jobs = s->jobs, .cfg = s->cfg, .clock = cmd_mono_ms};
+    s->target = (struct act_target){.kind = "queue", .key = s->url, .name = s->name};
+    return 0;
+fail:
+    cmd_session_close(s);
+    return rc ? rc : 1;
+}
+
+void cmd_session_close(struct cmd_session *s)
+{
+    aws_client_free(s->client);
+    gate_free(s->gate);
+    creds_manager_free(s->cm);
+    aws_config_free(s->cfg);
+    jobs_free(s->jobs);
+    store_free(s->store);
+    appconfig_free(s->app);
+    free(s->url);
+    free(s->name);
+    memset(s, 0, sizeof(*s));
+}
+
+int cmd_session_run(struct cmd_session *s, struct act_run *r, const struct act_headless *h)
+{
+    int rc = act_headless_run(r, s->client, h, stderr);
+
+    if (h->progress)   /* its line on the terminal goes before the result is printed */
+        fputs("\r\033[K", stderr);
     if (rc == 0) {
-        char *clean = sanitize_text(act_run_result(run), strlen(act_run_result(run)));
+        char *clean = sanitize_text(act_run_result(r), strlen(act_run_result(r)));
         printf("%s\n", clean);
         free(clean);
         if (fflush(stdout) != 0)
             rc = 1;
     }
-out:
+    return rc;
+}
+
+static int send_message(const struct global_opts *g, const char *queue)
+{
+    struct act_headless h = {.yes = g->yes, .stdin_tty = isatty(STDIN_FILENO)};
+    struct cmd_session s;
+    struct act_run *run;
+    int rc = cmd_session_open(&s, g, queue);
+
+    if (rc != 0)
+        return rc;
+    /* a single message is no job: the command prints its id */
+    s.env.jobs = NULL;
+    run = act_run_new(&send_message_action, &s.env, &s.target);
+    if ((rc = fill_form(run, g, s.app)) == 0)
+        rc = cmd_session_run(&s, run, &h);
     act_run_free(run);
-    aws_client_free(client);
-    gate_free(gate);
-    creds_manager_free(cm);
-    aws_config_free(cfg);
-    store_free(store);
-    appconfig_free(app);
-    free(url);
-    free(name);
+    cmd_session_close(&s);
     return rc;
 }
 

@@ -6,7 +6,9 @@
 
 #include <stdint.h>
 
+#include "act/action.h"
 #include "act/gate.h"
+#include "act/headless.h"
 #include "core/client.h"
 #include "poll/store.h"
 
@@ -33,5 +35,29 @@ int cmd_queue_row(struct aws_client *client, struct store *store, const char *ur
                   const char *profile);
 /* GetCallerIdentity into the gate. 0, or the exit status after saying why. */
 int cmd_identity(struct aws_client *client, struct gate *gate, const char *profile);
+
+/* Everything a headless write on one queue needs: config, credentials, client, the gate
+ * (read-only refused before any request), the queue's URL, row and name, the caller's
+ * identity, and the act env (jobs in a private store, so a job's progress can be shown). */
+struct cmd_session {
+    struct appconfig *app;
+    struct aws_config *cfg;
+    struct creds_manager *cm;
+    struct aws_client *client;
+    struct gate *gate;
+    struct store *store;
+    struct jobs *jobs;
+    char *url, *name;
+    struct act_env env;
+    struct act_target target;
+};
+
+struct global_opts;
+/* 0 with s ready, or the exit status after saying why on stderr (s is closed then). */
+int cmd_session_open(struct cmd_session *s, const struct global_opts *g, const char *queue);
+void cmd_session_close(struct cmd_session *s);
+/* Runs r to its end on s (act_headless_run), clears h's progress line on stderr when it
+ * has one, and prints the run's result line on success: the exit status. */
+int cmd_session_run(struct cmd_session *s, struct act_run *r, const struct act_headless *h);
 
 #endif
