@@ -443,8 +443,8 @@ static void draw_open(struct msg_state *st, struct view_ctx *ctx, WINDOW *win,
     }
     if (h > 2) {
         char foot[128];
-        snprintf(foot, sizeof(foot), "line %d-%zu of %zu   j/k PgUp/PgDn g/G: scroll   y: copy "
-                 "the body   Esc: back", st->scroll + 1,
+        snprintf(foot, sizeof(foot), "line %d-%zu of %zu   j/k g/G: scroll   y copy  s save  "
+                 "Esc back", st->scroll + 1,
                  (size_t)(st->scroll + body_h) < st->nlines ? (size_t)(st->scroll + body_h)
                                                             : st->nlines, st->nlines);
         view_text(win, h - 1, 0, w, foot, view_attr(ctx, THEME_DIM));
@@ -566,6 +566,7 @@ static bool msg_target(void *priv, struct view_ctx *ctx, const char *action,
 
 static const struct view_action msg_actions[] = {
     {'f', "fetch-payload"},
+    {'s', "save-body"},
     {0, NULL},
 };
 
@@ -573,6 +574,7 @@ static const struct view_keyhelp msg_keys[] = {
     {"Enter", "open: the body (JSON pretty-printed, hex when binary) and every attribute"},
     {"y", "copy: the message body to the clipboard (OSC 52)"},
     {"f", "fetch: the first 64 KiB of an S3 extended payload"},
+    {"s", "save: the body into a file (0600; an existing one only if you say so)"},
     {"j/k", "down / up (in a message: scroll)"},
     {"Q A C Z", "sort by that column: QUEUE, AGE, RECV, SIZE (again: reverse)"},
     {"Esc/q", "close the message (in the list: back)"},

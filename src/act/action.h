@@ -112,6 +112,7 @@ extern const struct action peek_action;           /* peek.c */
 extern const struct action export_action;         /* peek.c */
 extern const struct action send_file_action;      /* sendfile.c */
 extern const struct action fetch_payload_action;  /* payload.c */
+extern const struct action save_body_action;      /* savebody.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

@@ -12,5 +12,6 @@ const struct action *const action_registry[] = {
     &export_action,
     &send_file_action,
     &fetch_payload_action,
+    &save_body_action,
     NULL,
 };

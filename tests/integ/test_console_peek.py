@@ -11,6 +11,7 @@
     the S3 object and the real size (ExtendedPayloadSize, SQSLargePayloadSize);
   - f in a pointer's pane reads the payload's first 64 KiB from a moto bucket (JSON-ish
     text shown as text, binary as hex);
+  - s saves a body to a 0600 file; an existing file only when the form says overwrite;
   - hostile bodies (ESC[2J, OSC 52, U+202E, a 200 KiB line) are escaped in the dump;
   - read-only: m refused, nothing received (the receive counts stay as they were).
 """
@@ -87,7 +88,11 @@ def main():
         s = Script().wait().keys("2").keys("/orders<Enter>").keys("m").dump("form")
         s.keys("<C-x>").dump("confirm").keys("y").dump("peeked")
         s.keys(":messages<Enter>").dump("list")
-        s.keys("/*:order-42<Enter><Enter>").dump("json").keys("<Esc><Esc>")
+        save_to = os.path.join(env["HOME"], "body.json")
+        s.keys("/*:order-42<Enter><Enter>").dump("json")
+        s.keys("s" + save_to + "<C-x>").dump("saved")
+        s.keys("s" + save_to + "<C-x>").dump("exists").keys("<Tab><Right><C-x>").dump("overwritten")
+        s.keys("<Esc><Esc>")
         s.keys("/*:new-form<Enter><Enter>").dump("s3new").keys("f").wait().keys("jjjjjjjjjj")
         s.dump("s3new-read").keys("<Esc><Esc>")
         s.keys("/*:old-form<Enter><Enter>").dump("s3old").keys("f").wait().keys("G")
@@ -140,6 +145,16 @@ def main():
         t.ok(not screen_has(r.dumps.get("s3old"), "size not given") and
              not screen_has(r.dumps.get("s3new"), "size not given"),
              "the real size from ExtendedPayloadSize and SQSLargePayloadSize")
+        t.ok(status(r, "saved").startswith("saved the 38 bytes of the body to "),
+             "s saves the body", detail=r.screen("saved"))
+        with open(save_to, encoding="utf-8") as f:
+            t.eq(f.read(), bodies[0], "the file holds the body exactly")
+        t.eq(os.stat(save_to).st_mode & 0o777, 0o600, "and is 0600")
+        t.ok(screen_has(r.dumps.get("exists"), "exists: choose"),
+             "saving again to the same file asks first (the form says it exists)",
+             detail=r.screen("exists"))
+        t.ok(status(r, "overwritten").startswith("saved the 38 bytes"),
+             "and overwrites only when told to", detail=r.screen("overwritten"))
         t.ok(screen_has(r.dumps.get("s3new-read"), "Payload, bytes 0-65535 of 97.6 KiB (text)"),
              "f reads the first 64 KiB of the payload from S3, and says of how much",
              detail=r.screen("s3new-read"))
