@@ -10,7 +10,8 @@
  * SQS samples its servers, so it is "up to N".
  *
  * What it read goes to the store for the messages view (kind "message", key
- * "<queue URL>\n<MessageId>", the queue's previous peek replaced):
+ * "<queue URL>\n<MessageId>"; the queue's earlier peek replaced, or kept when the form
+ * says "peek more"):
  *   queue str, queue_name str, id str, body str (as sent), size int (bytes of the body),
  *   sent int (epoch ms), first_receive int (epoch ms), receive_count int (after this peek),
  *   group str (FIFO), max_receive_count int (the queue's, when it has a redrive policy),
@@ -44,6 +45,7 @@ enum { T_RECEIVE, T_RELEASE };
 struct peek {
     long want;                  /* -1: every message (export) */
     bool exporting;
+    bool keep_earlier;          /* peek more: the queue's earlier peek stays in the store */
     char *path;                 /* export: the file written */
     FILE *fp;                   /* export: open while it runs */
     long hold;
@@ -87,6 +89,25 @@ static void cost(const struct peek *p, char *out, size_t n)
                  "released");
 }
 
+#define KEEP_EARLIER "keep: peek more"
+#define REPLACE_EARLIER "replace"
+
+/* The store holds messages of an earlier peek of this queue. */
+static bool earlier_peek(const struct act_run *run)
+{
+    const struct store *s = act_run_env(run)->store;
+    const char *url = act_run_target(run)->key;
+    size_t n = s ? store_count(s, "message") : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *q = store_res_str(store_at(s, "message", i), "queue");
+
+        if (q && strcmp(q, url) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void peek_form(void *priv, struct act_run *run, struct form *f)
 {
     struct peek *p = priv;
@@ -101,6 +122,16 @@ static void peek_form(void *priv, struct act_run *run, struct form *f)
     form_set_hint(fl, hint);
     snprintf(dflt, sizeof(dflt), "%d", COUNT_DEFAULT);
     form_set(f, "count", dflt);
+    /* SQS samples: a second peek may bring others, so the earlier ones can be kept */
+    if (earlier_peek(run)) {
+        static const char *const choices[] = {KEEP_EARLIER, REPLACE_EARLIER};
+
+        fl = form_add(f, "earlier", "Earlier", FORM_CHOICE);
+        form_set_choices(fl, choices, 2);
+        form_set(f, "earlier", KEEP_EARLIER);
+        form_set_hint(fl, "Left/Right: peek more (keep what :messages shows of this queue) or "
+                          "replace it");
+    }
 }
 
 static int peek_check(void *priv, struct act_run *run, const struct form *f, char *why,
@@ -112,6 +143,7 @@ static int peek_check(void *priv, struct act_run *run, const struct form *f, cha
     (void)whylen;
     read_queue(p, run);
     p->want = form_long(f, "count", COUNT_DEFAULT);
+    p->keep_earlier = strcmp(form_value(f, "earlier"), KEEP_EARLIER) == 0;
     return 0;
 }
 
@@ -213,7 +245,8 @@ static void publish(struct peek *p, struct act_run *run)
     if (!s)
         return;
     prefix = xasprintf("%s\n", t->key);
-    store_list_begin_prefix(s, "message", prefix);
+    if (!p->keep_earlier)
+        store_list_begin_prefix(s, "message", prefix);
     for (size_t i = 0; i < p->n; i++) {
         const struct sqs_message *m = &p->msgs[i];
         char *key = xasprintf("%s%s", prefix, m->message_id);
@@ -241,7 +274,8 @@ static void publish(struct peek *p, struct act_run *run)
         store_update_commit(r);
         free(key);
     }
-    store_list_end(s, "message");
+    if (!p->keep_earlier)
+        store_list_end(s, "message");
     free(prefix);
 }
 
@@ -286,8 +320,8 @@ static void finish(struct peek *p, struct act_run *run)
         act_run_finish(run, ACT_DONE, "peek of %s: no message came back (the queue is empty, "
                        "or its messages are in flight)", name);
     else
-        act_run_finish(run, ACT_DONE, "peeked at %zu messages of %s and released them: "
-                       ":messages to read them", p->n, name);
+        act_run_finish(run, ACT_DONE, "peeked at %zu messages of %s and released them "
+                       "(:messages; m for more)", p->n, name);
 }
 
 static ssize_t find_id(const struct peek *p, const char *id)

@@ -115,7 +115,8 @@ def main():
         t.ok(screen_has(r.dumps.get("confirm"), "Peek at up to 10 messages of orders: receive "
                                                 "count +1 each"),
              "the confirmation repeats the cost", detail=r.screen("confirm"))
-        t.ok(status(r, "peeked").startswith("peeked at 6 messages of orders and released them"),
+        t.ok(status(r, "peeked").startswith("peeked at 6 messages of orders and released them")
+             and "(:messages; m for more)" in status(r, "peeked"),
              "the status line: how many, released", detail=r.screen("peeked"))
         after = counts(sqs, q)
         t.eq(sorted(after), sorted(k for k in before if k != "twice-received"),
@@ -174,6 +175,22 @@ def main():
         lg = r.dumps.get("long") or []
         t.ok(screen_has(lg, "LLLLLLLL") and screen_has(lg, "of "),
              "a 200 KiB line is wrapped and scrolls to its end", detail=r.screen("long"))
+
+        # peek again: the form offers to keep the earlier peek (peek more) or replace it
+        plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
+        for i in range(3):
+            sqs.send_message(QueueUrl=plain, MessageBody="plain-%d" % i)
+        s = Script().wait().keys("2").keys("/plain<Enter>").keys("m<C-x>y")
+        s.keys("m").dump("form2").keys("<C-u>1<Tab><Right><C-x>y").keys(":messages<Enter>")
+        s.dump("replaced")
+        r = run_script(env, s)
+        t.ok(screen_has(r.dumps.get("form2"), "Earlier") and
+             screen_has(r.dumps.get("form2"), "keep: peek more"),
+             "a second peek of the queue offers to keep the first (peek more)",
+             detail=r.screen("form2"))
+        rep = r.dumps.get("replaced") or []
+        t.ok(screen_has(rep, "Peeked messages  1 "), "replace with 1: :messages shows that one",
+             detail=r.screen("replaced"))
 
         # read-only: nothing received
         before = counts(sqs, q)
