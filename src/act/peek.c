@@ -120,7 +120,9 @@ static void peek_form(void *priv, struct act_run *run, struct form *f)
     fl->max = COUNT_MAX;
     cost(p, hint, sizeof(hint));
     form_set_hint(fl, hint);
-    snprintf(dflt, sizeof(dflt), "%d", COUNT_DEFAULT);
+    snprintf(dflt, sizeof(dflt), "%d",
+             act_run_env(run)->app && act_run_env(run)->app->peek_count > 0
+                 ? act_run_env(run)->app->peek_count : COUNT_DEFAULT);
     form_set(f, "count", dflt);
     /* SQS samples: a second peek may bring others, so the earlier ones can be kept */
     if (earlier_peek(run)) {

@@ -177,6 +177,7 @@ def main():
              "a 200 KiB line is wrapped and scrolls to its end", detail=r.screen("long"))
 
         # peek again: the form offers to keep the earlier peek (peek more) or replace it
+        write_app_config(env, "[general]\npeek_count = 2\n[intervals]\ndefault = 2\n")
         plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
         for i in range(3):
             sqs.send_message(QueueUrl=plain, MessageBody="plain-%d" % i)
@@ -188,6 +189,8 @@ def main():
              screen_has(r.dumps.get("form2"), "keep: peek more"),
              "a second peek of the queue offers to keep the first (peek more)",
              detail=r.screen("form2"))
+        t.ok(screen_has(r.dumps.get("form2"), "Messages    2"),
+             "the form's count is [general] peek_count", detail=r.screen("form2"))
         rep = r.dumps.get("replaced") or []
         t.ok(screen_has(rep, "Peeked messages  1 "), "replace with 1: :messages shows that one",
              detail=r.screen("replaced"))
