@@ -13,6 +13,8 @@
     text shown as text, binary as hex);
   - s saves a body to a 0600 file; an existing file only when the form says overwrite;
   - hostile bodies (ESC[2J, OSC 52, U+202E, a 200 KiB line) are escaped in the dump;
+  - FIFO: the form says a held message blocks its group; the group id is listed;
+  - every receive and release of a peek is in the audit log;
   - read-only: m refused, nothing received (the receive counts stay as they were).
 """
 import json
@@ -21,7 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from console import (Script, console_env, find_row, run_script, screen_has,  # noqa: E402
+from console import (Script, audit_lines, console_env, find_row, run_script, screen_has,  # noqa: E402
                      write_app_config)
 from tap import Tap  # noqa: E402
 
@@ -194,6 +196,27 @@ def main():
         rep = r.dumps.get("replaced") or []
         t.ok(screen_has(rep, "Peeked messages  1 "), "replace with 1: :messages shows that one",
              detail=r.screen("replaced"))
+
+        # a FIFO queue: the form says a held message blocks its group; GROUP is listed
+        fifo = sqs.create_queue(QueueName="events.fifo", Attributes={
+            "FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+        sqs.send_message(QueueUrl=fifo, MessageBody="fifo-1", MessageGroupId="tenant-7")
+        s = Script().wait().keys("2").keys("/events<Enter>").keys("m").dump("fifo-form")
+        s.keys("<C-x>y:messages<Enter>").dump("fifo-list")
+        r = run_script(env, s)
+        ff = " ".join(x.strip(" │") for x in r.dumps.get("fifo-form") or [])
+        t.ok("FIFO: a held message blocks its group until released" in ff,
+             "FIFO: the form says a held message blocks its group", detail=r.screen("fifo-form"))
+        fl = r.dumps.get("fifo-list") or []
+        row = find_row(fl, "events.fifo")
+        t.ok(row > 0 and "tenant-7" in fl[row], ":messages shows the group id",
+             detail=r.screen("fifo-list"))
+        lines = [l for l in audit_lines(env) if l["event"] == "request"]
+        peeks = [l for l in lines if l["action"] == "ReceiveMessage" and
+                 l["parameters"].get("purpose") == "peek"]
+        releases = [l for l in lines if l["action"] == "ChangeMessageVisibilityBatch"]
+        t.ok(peeks and releases and all(l["parameters"].get("hold") == 30 for l in peeks),
+             "each peek's receive (with its 30 s hold) and release is audited")
 
         # read-only: nothing received
         before = counts(sqs, q)
