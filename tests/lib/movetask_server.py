@@ -17,9 +17,9 @@ emulator's endpoint), every other request is relayed there, so a whole client ca
 import base64
 import json
 import threading
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tamper_relay import answer, relay
 
 STARTED_MS = 1796291991000
 
@@ -42,24 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _forward(self, raw):
         """Any other request goes to the upstream emulator as it came (moto does not check
         the signature's host), and its answer comes back as it was."""
-        req = urllib.request.Request(self.server.owner.upstream + self.path, data=raw,
-                                     method="POST")
-        for k, v in self.headers.items():
-            if k.lower() not in ("host", "content-length", "connection"):
-                req.add_header(k, v)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                status, headers, body = r.status, r.headers, r.read()
-        except urllib.error.HTTPError as e:
-            status, headers, body = e.code, e.headers, e.read()
-        self.send_response(status)
-        for k, v in headers.items():
-            if k.lower() not in ("content-length", "connection", "transfer-encoding",
-                                 "server", "date"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer(self, *relay(self.server.owner.upstream, self, raw))
 
     def do_POST(self):
         owner = self.server.owner

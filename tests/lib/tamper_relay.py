@@ -20,19 +20,35 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def relay(upstream, handler, raw):
+    """Sends the request handler is serving (its path, headers and raw body) to upstream as
+    it came, and returns (status, [(header, value)], body) of the answer."""
+    req = urllib.request.Request(upstream + handler.path, data=raw, method="POST")
+    for k, v in handler.headers.items():
+        if k.lower() not in ("host", "content-length", "connection"):
+            req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, list(r.headers.items()), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, list(e.headers.items()), e.read()
+
+
+def answer(handler, status, headers, body):
+    """Writes an answer with headers (those about the connection and length left out)."""
+    handler.send_response(status)
+    for k, v in headers:
+        if k.lower() not in ("content-length", "connection", "transfer-encoding", "server",
+                             "date"):
+            handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet: the test's output is TAP
         pass
-
-    def _send(self, status, headers, body):
-        self.send_response(status)
-        for k, v in headers:
-            if k.lower() not in ("content-length", "connection", "transfer-encoding",
-                                 "server", "date"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_POST(self):  # noqa: N802 - http.server's name
         owner = self.server.owner
@@ -48,20 +64,12 @@ class _Handler(BaseHTTPRequestHandler):
         if hook and getattr(hook, "answers_alone", False):
             status, doc = hook(None, None)
             body = doc.encode() if isinstance(doc, str) else json.dumps(doc).encode()
-            return self._send(status, [("Content-Type", "application/x-amz-json-1.0")], body)
-        req = urllib.request.Request(owner.upstream + self.path, data=raw, method="POST")
-        for k, v in self.headers.items():
-            if k.lower() not in ("host", "content-length", "connection"):
-                req.add_header(k, v)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                status, headers, body = r.status, list(r.headers.items()), r.read()
-        except urllib.error.HTTPError as e:
-            status, headers, body = e.code, list(e.headers.items()), e.read()
+            return answer(self, status, [("Content-Type", "application/x-amz-json-1.0")], body)
+        status, headers, body = relay(owner.upstream, self, raw)
         if hook and status == 200:
             status, doc = hook(status, json.loads(body))
             body = doc.encode() if isinstance(doc, str) else json.dumps(doc).encode()
-        self._send(status, headers, body)
+        answer(self, status, headers, body)
 
 
 class TamperRelay:
