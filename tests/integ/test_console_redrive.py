@@ -6,6 +6,8 @@
   - the move runs as a job: its progress dialog ends done, the status line says how many
     were moved and where, :jobs lists it; boto3 finds every body in the destination and
     none in the DLQ;
+  - a paced client-side move cancelled from :jobs stops part way with every message in one
+    queue or the other, once;
   - --read-only: R is refused on the status line, no form, no message received;
   - without a destination, on moto (no StartMessageMoveTask): the job fails with a line
     that says to give a destination;
@@ -81,6 +83,28 @@ def main():
         got = sorted(m["Body"] for m in sqs_receive_all(sqs, dest))
         t.eq(got, ["poison-%02d" % i for i in range(12)], "boto3: every body in the destination")
         t.eq(sqs_receive_all(sqs, dlq), [], "and the DLQ is empty")
+
+        # a paced client-side move, cancelled from :jobs: it stops after its batch in hand,
+        # and every message is in one queue or the other
+        for i in range(30):
+            sqs.send_message(QueueUrl=dlq, MessageBody="slow-%02d" % i)
+        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+        s.keys("R" + dest + "<Tab><C-u>1<C-x>orders-dlq<Enter>").keys("<Esc>:jobs<Enter>")
+        s.dump("slow-running").keys("c").keys("y").wait().dump("slow-cancelled")
+        r = run_script(env, s)
+        sr = r.dumps.get("slow-running") or []
+        row = find_row(sr, "0001", "Redrive")
+        t.ok(row > 0 and "running" in sr[row], "a paced move (1/s) runs as a job",
+             detail=r.screen("slow-running"))
+        sc = r.dumps.get("slow-cancelled") or []
+        row = find_row(sc, "0001")
+        t.ok(row > 0 and "cancelled" in sc[row], "c in :jobs cancels it",
+             detail=r.screen("slow-cancelled"))
+        moved = [m["Body"] for m in sqs_receive_all(sqs, dest)]
+        left = [m["Body"] for m in sqs_receive_all(sqs, dlq)]
+        t.ok(0 < len(moved) < 30, "it stopped part way", detail=str(len(moved)))
+        t.eq(sorted(moved + left), ["slow-%02d" % i for i in range(30)],
+             "every message is in one queue or the other, once")
 
         # read-only
         for i in range(3):
