@@ -55,6 +55,7 @@ struct redrive {
     /* server side */
     char *task;
     bool cancel_sent;
+    bool poll_now;               /* the cancel was answered while a list was on the way */
     int64_t next_poll_ms;
 
     /* client side */
@@ -311,10 +312,17 @@ static void server_answer(struct redrive *d, struct act_run *run, int tag,
             act_run_describe_error(run, err, line, sizeof(line));
             act_run_finish(run, ACT_FAILED, "could not cancel the move of %s (it may still "
                            "run: see the queue): %s", name, line);
+            return;
         }
-        return;   /* the list says when it has stopped */
+        /* the list says when it has stopped: read it now rather than at the next tick */
+        if (d->busy)
+            d->poll_now = true;
+        else
+            server_list(d, run);
+        return;
     }
     struct sqs_move_task_list l;
+    bool again;
 
     if (!resp || sqs_list_message_move_tasks_parse(resp, &l, &perr) < 0) {
         char line[1200];
@@ -325,8 +333,12 @@ static void server_answer(struct redrive *d, struct act_run *run, int tag,
         return;
     }
     d->next_poll_ms = act_run_now(run) + POLL_MS;
+    again = d->poll_now;   /* this answer may predate the cancel: ask once more at once */
+    d->poll_now = false;
     if (l.n == 0) {
         sqs_move_task_list_free(&l);
+        if (again)
+            server_list(d, run);
         return;   /* not listed yet: ask again */
     }
     struct sqs_move_task *t = &l.tasks[0];
@@ -335,6 +347,8 @@ static void server_answer(struct redrive *d, struct act_run *run, int tag,
     act_run_progress(run, d->moved, t->to_move);
     if (!t->status || strcmp(t->status, "RUNNING") == 0 || strcmp(t->status, "CANCELLING") == 0) {
         sqs_move_task_list_free(&l);
+        if (again)
+            server_list(d, run);
         return;
     }
     if (strcmp(t->status, "COMPLETED") == 0)
