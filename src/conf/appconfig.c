@@ -115,7 +115,8 @@ static const struct key_def keys[] = {
 /* Which struct fields are int (the rest of T_COUNT/T_DURATION are long). */
 static bool field_is_int(const struct key_def *k)
 {
-    return k->section == SEC_INTERVALS || k->offset == CFG(max_in_flight);
+    return k->section == SEC_INTERVALS || k->offset == CFG(max_in_flight) ||
+           k->offset == CFG(peek_count);
 }
 
 static const char *const environments[][2] = {
