@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act/action.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "table.h"
@@ -427,6 +428,11 @@ static void draw_detail(struct dlq_state *st, struct view_ctx *ctx, WINDOW *win)
         pane_line(win, y++, ctx, "Oldest", view_oldest_line(ctx, &o, line, sizeof(line)),
                   view_attr(ctx, o.known && !o.late ? o.style : THEME_DIM));
     }
+    if ((v = purge_cooldown_ms(s, res_name(r))) > 0) {
+        snprintf(line, sizeof(line), "just now; the next purge in %lld s",
+                 (long long)((v + 999) / 1000));
+        pane_line(win, y++, ctx, "Purged", line, view_attr(ctx, THEME_WARN));
+    }
     if (store_res_stale(r))
         pane_line(win, y++, ctx, "Data", "stale: the last poll failed",
                   view_attr(ctx, THEME_STALE));
@@ -715,9 +721,44 @@ const struct overview_section dlq_overview = {
     .build = overview_build,
 };
 
+/* The DLQ under the cursor, or the open pane's. */
+static bool dlq_target(void *priv, struct view_ctx *ctx, const char *action,
+                       struct act_target *out)
+{
+    struct dlq_state *st = priv;
+    const struct store_res *r;
+    const char *url;
+
+    (void)action;
+    if (!st->table)
+        dlq_init(st, ctx);
+    if (!st->built)
+        dlq_update(st, ctx);
+    url = current_url(st);
+    if (!url)
+        return false;
+    r = store_find(ctx->store, "dlq", url);
+    out->kind = "dlq";
+    out->key = url;
+    out->name = r ? res_name(r) : url_tail(url);
+    return true;
+}
+
+static const struct view_action dlq_actions[] = {
+    { 'R', "redrive" },
+    { 'X', "purge" },
+    { 'm', "peek" },
+    { 'E', "export" },
+    { 0, NULL },
+};
+
 static const struct view_keyhelp dlq_keys[] = {
     { "Enter", "details: depth, rate, oldest, source queues and their consumers (in "
                "details: open the source queue under the cursor in the queue view)" },
+    { "m", "peek: read up to N messages and release them (:messages shows them)" },
+    { "R", "redrive: move the messages back to their sources, or to a queue you give" },
+    { "X", "purge: delete every message (typed confirmation; one purge a minute)" },
+    { "E", "export: every message into a JSONL file (0600), none deleted" },
     { "y", "copy: the DLQ's URL to the clipboard (OSC 52)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "L D C O I P U", "sort by that column: DLQ, DEPTH, SINCE OPEN (change since the "
@@ -744,6 +785,8 @@ const struct view dlq_view = {
     .detail = dlq_detail,
     .select = dlq_select,
     .keys = dlq_keys,
+    .actions = dlq_actions,
+    .target = dlq_target,
     .filter_in_title = true,
     .cli = dlq_cli,
 };

@@ -15,6 +15,7 @@ const struct view *const view_registry[] = {
     &toggles_view,   /* 7 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
+    &messages_view,  /* :messages, what m peeked */
     NULL,
 };
 

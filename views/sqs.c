@@ -975,6 +975,7 @@ static bool sqs_target(void *priv, struct view_ctx *ctx, const char *action,
 
 static const struct view_action sqs_actions[] = {
     { 'P', "send-message" },
+    { 'm', "peek" },
     { 0, NULL },
 };
 
@@ -999,6 +1000,7 @@ static bool sqs_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
 static const struct view_keyhelp sqs_keys[] = {
     { "Enter", "details: attributes, redrive policy, tags" },
     { "P", "send: a test message to the queue" },
+    { "m", "peek: read up to N messages and release them (:messages shows them)" },
     { "y", "copy: the queue's URL to the clipboard (OSC 52)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "Q V I D O F L", "sort by that column: QUEUE, VISIBLE, IN FLIGHT, DELAYED, OLDEST, "

@@ -143,6 +143,7 @@ extern const struct view sns_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
 extern const struct view toggles_view;
+extern const struct view messages_view;   /* views/messages.c */
 
 /* ---- the overview's sections -----------------------------------------------------------
  *

@@ -159,13 +159,11 @@ void act_run_describe(const struct act_run *r, char *what, size_t whatlen, char 
                       size_t wherelen)
 {
     const char *account = gate_account(r->env.gate), *region = gate_region(r->env.gate);
-    char name[512];
 
     if (r->a->describe)
-        r->a->describe(r->priv, (struct act_run *)r, name, sizeof(name));
+        r->a->describe(r->priv, (struct act_run *)r, what, whatlen);
     else
-        snprintf(name, sizeof(name), "%s", r->name);
-    snprintf(what, whatlen, "%s: %s", r->a->title, name);
+        snprintf(what, whatlen, "%s: %s", r->a->title, r->name);
     snprintf(where, wherelen, "profile %s · account %s · region %s", gate_profile(r->env.gate),
              account ? account : "not known yet", region ? region : "?");
 }

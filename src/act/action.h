@@ -32,6 +32,8 @@
 #include "core/client.h"
 #include "poll/store.h"
 
+struct aws_config;
+
 enum act_confirm {
     ACT_CONFIRM_NONE,    /* a peek outside production */
     ACT_CONFIRM_YESNO,
@@ -51,6 +53,10 @@ struct act_env {
     const struct store *store;       /* what the views show (the resource's attributes) */
     const struct appconfig *app;
     struct jobs *jobs;               /* NULL: no jobs (a headless command) */
+    struct store *results;           /* where an action puts what it read (peeked messages)
+                                      * for the views; NULL: nowhere */
+    const struct aws_config *cfg;    /* the session's AWS config (endpoints of other
+                                      * services: S3 for a payload); may be NULL */
     int64_t (*clock)(void *arg);     /* monotonic ms, for pacing and rates */
     void *clock_arg;
 };
@@ -79,9 +85,10 @@ struct action {
     /* Why this run cannot go ahead at all (a switch that is changing, a parameter no toggle
      * declares), asked with read-only before any form or confirmation: true with why. */
     bool (*refuse)(void *priv, struct act_run *run, char *why, size_t whylen);
-    /* What the confirmation names after the title ("orders-worker:orders: on -> off") into
-     * out (size n); NULL: the target's name. */
-    void (*describe)(void *priv, struct act_run *run, char *out, size_t n);
+    /* What the confirmation says the run will do ("Redrive about 42 messages from
+     * orders-dlq to ...", "Flip a toggle: orders-worker:orders: on -> off"), after the form
+     * was checked; NULL: "<title>: <name>". */
+    void (*describe)(void *priv, struct act_run *run, char *what, size_t whatlen);
     /* Starts: sends its first requests with act_send. -1 when it could not (after
      * act_run_finish said why). */
     int (*start)(void *priv, struct act_run *run);
@@ -105,6 +112,16 @@ extern const struct action send_message_action;   /* sendmsg.c */
 extern const struct action publish_action;        /* publish.c */
 extern const struct action cancel_job_action;     /* canceljob.c */
 extern const struct action toggle_flip_action;    /* toggle.c */
+extern const struct action redrive_action;        /* redrive.c */
+extern const struct action purge_action;          /* purge.c */
+extern const struct action peek_action;           /* peek.c */
+extern const struct action export_action;         /* peek.c */
+extern const struct action send_file_action;      /* sendfile.c */
+extern const struct action fetch_payload_action;  /* payload.c */
+extern const struct action save_body_action;      /* savebody.c */
+/* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
+ * on the store's clock), 0 when it may. */
+int64_t purge_cooldown_ms(const struct store *s, const char *name);
 
 /* ---- a run, for the framework (console and headless) ------------------------------------ */
 

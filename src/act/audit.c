@@ -56,9 +56,7 @@ void audit_set_sync(struct audit *a, int (*sync)(int fd))
     a->sync = sync ? sync : fsync;
 }
 
-/* mkdir -p of the file's directory; components made here are 0700 (the XDG state
- * directory holds what other users must not read). */
-static int make_parent(const char *path)
+int audit_make_parent(const char *path)
 {
     char *dir = xstrdup(path), *slash = strrchr(dir, '/');
     int rc = 0;
@@ -125,7 +123,7 @@ int audit_append(struct audit *a, const cJSON *obj, char *why, size_t whylen)
                               "is set — set one; nothing was sent");
         return -1;
     }
-    if (make_parent(a->path) < 0)
+    if (audit_make_parent(a->path) < 0)
         return fail(why, whylen, a->path, "making its directory", errno);
     /* O_NONBLOCK: a FIFO planted at the path must fail the open, not hang the console
      * (regular files ignore the flag); O_NOFOLLOW: nor may a symlink redirect the log. */

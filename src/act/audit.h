@@ -28,6 +28,10 @@ struct audit;
  * $HOME/.local/state/opsdeck/audit.jsonl; NULL when neither is set. The caller frees. */
 char *audit_default_path(void);
 
+/* mkdir -p of path's directory; components made here are 0700 (the XDG state directory
+ * holds what other users must not read). 0, or -1 with errno. */
+int audit_make_parent(const char *path);
+
 /* path NULL: audit_default_path() (which may be NULL: then every append fails and says
  * why). Nothing is opened until the first append. */
 struct audit *audit_new(const char *path);

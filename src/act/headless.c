@@ -164,6 +164,8 @@ int act_headless_run(struct act_run *r, struct aws_client *c, const struct act_h
                 break;
             }
             aws_client_run(c, NULL, 0, wait < 0 || wait > 1000 ? 1000 : wait);
+            if (h->progress)
+                h->progress(r, h->progress_arg);
         }
     }
     if (act_run_failed(r) || act_run_state(r) == ACT_CANCELLED) {

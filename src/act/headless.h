@@ -16,6 +16,9 @@ struct act_headless {
     bool yes;            /* --yes: the confirmation is given */
     bool stdin_tty;      /* isatty(STDIN_FILENO) */
     const char *tty;     /* where to ask; NULL: /dev/tty */
+    /* Called after each wake-up while the run goes on (a progress line); may be NULL. */
+    void (*progress)(struct act_run *r, void *arg);
+    void *progress_arg;
 };
 
 /* Runs r (its form already filled and checked) to its end: refusal, confirmation, then the

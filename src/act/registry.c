@@ -8,5 +8,12 @@ const struct action *const action_registry[] = {
     &publish_action,
     &cancel_job_action,
     &toggle_flip_action,
+    &redrive_action,
+    &purge_action,
+    &peek_action,
+    &export_action,
+    &send_file_action,
+    &fetch_payload_action,
+    &save_body_action,
     NULL,
 };

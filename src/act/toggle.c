@@ -117,9 +117,9 @@ static void toggle_describe(void *priv, struct act_run *run, char *out, size_t n
 
     flip_prepare(f, run);
     if (f->why[0])
-        snprintf(out, n, "%s", act_run_target(run)->name);
+        snprintf(out, n, TOGGLE_FLIP_TITLE ": %s", act_run_target(run)->name);
     else
-        snprintf(out, n, "%s: %s -> %s", act_run_target(run)->name,
+        snprintf(out, n, TOGGLE_FLIP_TITLE ": %s: %s -> %s", act_run_target(run)->name,
                  f->to_on ? TOGGLE_OFF : TOGGLE_ON, f->to_on ? TOGGLE_ON : TOGGLE_OFF);
 }
 

@@ -2,6 +2,9 @@
 #include "config.h"
 #include "aws/sqs_check.h"
 #include "util/utf8.h"
+#include "util/xalloc.h"
+
+#include <cjson/cJSON.h>
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -50,4 +53,23 @@ bool sqs_md5_matches(const char *text, size_t len, const char *md5_hex)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
     hex[2 * mdlen] = '\0';
     return strcasecmp(hex, md5_hex) == 0;
+}
+
+bool sqs_s3_pointer(const char *body, char **bucket, char **key)
+{
+    cJSON *a = body ? cJSON_Parse(body) : NULL;
+    const cJSON *cls = cJSON_GetArrayItem(a, 0), *o = cJSON_GetArrayItem(a, 1);
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "s3BucketName");
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "s3Key");
+    bool ok = cJSON_IsArray(a) && cJSON_GetArraySize(a) == 2 && cJSON_IsString(cls) &&
+              (strcmp(cls->valuestring, "software.amazon.payloadoffloading.PayloadS3Pointer") == 0 ||
+               strcmp(cls->valuestring, "com.amazon.sqs.javamessaging.MessageS3Pointer") == 0) &&
+              cJSON_IsString(b) && b->valuestring[0] && cJSON_IsString(k) && k->valuestring[0];
+
+    if (ok) {
+        *bucket = xstrdup(b->valuestring);
+        *key = xstrdup(k->valuestring);
+    }
+    cJSON_Delete(a);
+    return ok;
 }

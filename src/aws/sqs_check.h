@@ -3,7 +3,8 @@
  *
  *   size_t sqs_message_size(body, attrs, n);   what counts against MaximumMessageSize
  *   long   sqs_text_invalid(s, len);           the first byte of a character SQS refuses
- *   bool   sqs_md5_matches(text, len, md5);    MD5OfMessageBody is the MD5 of what was sent */
+ *   bool   sqs_md5_matches(text, len, md5);    MD5OfMessageBody is the MD5 of what was sent
+ *   bool   sqs_s3_pointer(body, &bucket, &key); an extended-client pointer to S3 */
 #ifndef OPSDECK_AWS_SQS_CHECK_H
 #define OPSDECK_AWS_SQS_CHECK_H
 
@@ -22,5 +23,11 @@ long sqs_text_invalid(const char *s, size_t len);
 /* Whether md5_hex (as SQS answers it, any case) is the MD5 of text: the SDKs refuse a
  * SendMessage whose answer does not match, since the body was changed on the way. */
 bool sqs_md5_matches(const char *text, size_t len, const char *md5_hex);
+/* Whether body is the SQS extended client's pointer to a payload in S3: the Java form
+ * ["software.amazon.payloadoffloading.PayloadS3Pointer", {"s3BucketName": .., "s3Key": ..}]
+ * or the older "com.amazon.sqs.javamessaging.MessageS3Pointer" class. *bucket and *key are
+ * malloc'd when it is. The payload's size is a message attribute (ExtendedPayloadSize, or
+ * the older SQSLargePayloadSize). */
+bool sqs_s3_pointer(const char *body, char **bucket, char **key);
 
 #endif

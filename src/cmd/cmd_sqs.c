@@ -18,9 +18,11 @@
 #include "act/form.h"
 #include "act/gate.h"
 #include "act/headless.h"
+#include "act/job.h"
 #include "aws/sqs.h"
 #include "aws/sts.h"
 #include "cmd/commands.h"
+#include "cmd/cmd_write.h"
 #include "conf/appconfig.h"
 #include "conf/awsconfig.h"
 #include "core/client.h"
@@ -31,15 +33,9 @@
 #include "util/xalloc.h"
 #include "util/timeutil.h"
 
-struct call {
-    int done;                  /* 1 answered, -1 failed */
-    struct aws_response resp;
-    struct aws_error err;
-};
-
 static void on_call(const struct aws_response *resp, const struct aws_error *err, void *ud)
 {
-    struct call *c = ud;
+    struct cmd_call *c = ud;
 
     if (err) {
         c->err = *err;
@@ -52,7 +48,7 @@ static void on_call(const struct aws_response *resp, const struct aws_error *err
 }
 
 /* One read, sent and waited for (a command's own loop). */
-static int call(struct aws_client *client, struct aws_request *req, struct call *c)
+int cmd_call(struct aws_client *client, struct aws_request *req, struct cmd_call *c)
 {
     memset(c, 0, sizeof(*c));
     aws_response_init(&c->resp);
@@ -62,7 +58,7 @@ static int call(struct aws_client *client, struct aws_request *req, struct call 
     return c->done == 1 ? 0 : -1;
 }
 
-static int fail_err(const struct aws_error *err, const char *profile)
+int cmd_fail_err(const struct aws_error *err, const char *profile)
 {
     char line[1200];
 
@@ -72,32 +68,68 @@ static int fail_err(const struct aws_error *err, const char *profile)
 }
 
 /* The monotonic clock in the form the act env's clock takes. */
-static int64_t mono_ms(void *arg)
+int64_t cmd_mono_ms(void *arg)
 {
     (void)arg;
     return timeutil_mono_ms();
 }
 
+/* arn:PARTITION:sqs:REGION:ACCOUNT:NAME -> GetQueueUrl(NAME, ACCOUNT). */
+static char *arn_url(struct aws_client *client, const char *arn, const char *profile, int *rc)
+{
+    const char *f[6] = {0}, *p = arn;
+    struct aws_request req;
+    struct cmd_call c;
+    char *name, *account, *url = NULL;
+    int n = 0;
+
+    for (f[n++] = p; *p && n < 6; p++)
+        if (*p == ':')
+            f[n++] = p + 1;
+    if (n < 6 || strncmp(f[2], "sqs:", 4) != 0 || !f[5][0] || strchr(f[5], ':') ||
+        f[5] - f[4] < 2) {
+        char *q = sanitize_text(arn, strlen(arn));
+        fprintf(stderr, "opsdeck: '%s' is not a queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)\n",
+                q);
+        free(q);
+        *rc = 2;
+        return NULL;
+    }
+    name = xstrdup(f[5]);
+    account = xstrndup(f[4], (size_t)(f[5] - f[4] - 1));
+    sqs_get_queue_url_request(&req, name, account);
+    if (cmd_call(client, &req, &c) < 0)
+        *rc = cmd_fail_err(&c.err, profile);
+    else if (sqs_get_queue_url_parse(&c.resp, &url, &c.err) < 0)
+        *rc = cmd_fail_err(&c.err, profile);
+    aws_response_done(&c.resp);
+    free(name);
+    free(account);
+    return url;
+}
+
 /* The queue's URL: QUEUE itself when it is one, else the listed queue of that name. */
-static char *queue_url(struct aws_client *client, const char *queue, const char *profile,
+char *cmd_queue_url(struct aws_client *client, const char *queue, const char *profile,
                        int *rc)
 {
     struct sqs_list_queues_params p = {.prefix = queue};
     struct sqs_url_list l;
     struct aws_request req;
-    struct call c;
+    struct cmd_call c;
     char *url = NULL;
 
     if (strncmp(queue, "https://", 8) == 0 || strncmp(queue, "http://", 7) == 0)
         return xstrdup(queue);
+    if (strncmp(queue, "arn:", 4) == 0)
+        return arn_url(client, queue, profile, rc);
     sqs_list_queues_request(&req, &p);
-    if (call(client, &req, &c) < 0) {
-        *rc = fail_err(&c.err, profile);
+    if (cmd_call(client, &req, &c) < 0) {
+        *rc = cmd_fail_err(&c.err, profile);
         return NULL;
     }
     if (sqs_list_queues_parse(&c.resp, &l, &c.err) < 0) {
         aws_response_done(&c.resp);
-        *rc = fail_err(&c.err, profile);
+        *rc = cmd_fail_err(&c.err, profile);
         return NULL;
     }
     for (size_t i = 0; i < l.n && !url; i++) {
@@ -121,22 +153,22 @@ static char *queue_url(struct aws_client *client, const char *queue, const char 
 }
 
 /* GetQueueAttributes into a "queue" row, as the console's poller writes it. */
-static int queue_row(struct aws_client *client, struct store *store, const char *url,
+int cmd_queue_row(struct aws_client *client, struct store *store, const char *url,
                      const char *profile)
 {
     struct sqs_queue_attrs a;
     struct aws_request req;
     struct store_res *r;
-    struct call c;
+    struct cmd_call c;
     cJSON *o;
     char *json;
 
     sqs_get_queue_attributes_request(&req, url);
-    if (call(client, &req, &c) < 0)
-        return fail_err(&c.err, profile);
+    if (cmd_call(client, &req, &c) < 0)
+        return cmd_fail_err(&c.err, profile);
     if (sqs_get_queue_attributes_parse(&c.resp, url, &a, &c.err) < 0) {
         aws_response_done(&c.resp);
-        return fail_err(&c.err, profile);
+        return cmd_fail_err(&c.err, profile);
     }
     aws_response_done(&c.resp);
     o = cJSON_CreateObject();
@@ -145,6 +177,10 @@ static int queue_row(struct aws_client *client, struct store *store, const char 
     json = cJSON_PrintUnformatted(o);
     r = store_update_begin(store, "queue", url);
     store_set_str(r, "name", a.name);
+    if (a.arn)
+        store_set_str(r, "arn", a.arn);
+    if (a.visible >= 0)
+        store_set_int(r, "visible", a.visible);
     store_set_int(r, "fifo", a.fifo);
     store_set_str(r, "attributes", json);
     store_update_commit(r);
@@ -155,18 +191,18 @@ static int queue_row(struct aws_client *client, struct store *store, const char 
 }
 
 /* Who is writing, for the confirmation and the audit. */
-static int identity(struct aws_client *client, struct gate *gate, const char *profile)
+int cmd_identity(struct aws_client *client, struct gate *gate, const char *profile)
 {
     struct sts_identity id;
     struct aws_request req;
-    struct call c;
+    struct cmd_call c;
 
     sts_get_caller_identity_request(&req);
-    if (call(client, &req, &c) < 0)
-        return fail_err(&c.err, profile);
+    if (cmd_call(client, &req, &c) < 0)
+        return cmd_fail_err(&c.err, profile);
     if (sts_get_caller_identity_parse(&c.resp, &id, &c.err) < 0) {
         aws_response_done(&c.resp);
-        return fail_err(&c.err, profile);
+        return cmd_fail_err(&c.err, profile);
     }
     gate_set_identity(gate, id.arn, id.account);
     sts_identity_free(&id);
@@ -258,68 +294,96 @@ static int fill_form(struct act_run *run, const struct global_opts *g,
     return 0;
 }
 
-static int send_message(const struct global_opts *g, const char *queue)
+int cmd_session_open(struct cmd_session *s, const struct global_opts *g, const char *queue)
 {
     struct aws_config_opts co = {
         .profile = g->profile, .region = g->region, .endpoint_url = g->endpoint_url};
     struct gate_policy pol = {.read_only = g->read_only, .allow_writes = g->allow_writes};
-    struct act_headless h = {.yes = g->yes, .stdin_tty = isatty(STDIN_FILENO)};
-    struct appconfig *app = appconfig_load(NULL);
-    struct aws_config *cfg;
-    struct creds_manager *cm = NULL;
-    struct aws_client *client = NULL;
-    struct gate *gate = NULL;
-    struct store *store = store_new();
-    struct act_run *run = NULL;
     struct aws_error err;
-    char why[1024], *url = NULL, *name = NULL;
+    char why[1024];
     int rc = 1;
 
+    memset(s, 0, sizeof(*s));
+    s->app = appconfig_load(NULL);
+    s->store = store_new();
+    s->jobs = jobs_new(s->store, cmd_mono_ms, NULL);
     aws_error_clear(&err);
-    cfg = aws_config_new(&co, &err);
-    if (!cfg) {
-        rc = fail_err(&err, g->profile ? g->profile : "default");
-        goto out;
+    s->cfg = aws_config_new(&co, &err);
+    if (!s->cfg) {
+        rc = cmd_fail_err(&err, g->profile ? g->profile : "default");
+        goto fail;
     }
-    cm = creds_manager_new(cfg);
-    creds_manager_set_mfa(cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
-    client = aws_client_new(cfg, creds_manager_source(cm), NULL);
-    gate = gate_new(client, app, cfg->profile, cfg->region, &pol, NULL);
+    s->cm = creds_manager_new(s->cfg);
+    creds_manager_set_mfa(s->cm, creds_mfa_tty_ask, NULL, NULL, g->mfa_code);
+    s->client = aws_client_new(s->cfg, creds_manager_source(s->cm), NULL);
+    s->gate = gate_new(s->client, s->app, s->cfg->profile, s->cfg->region, &pol, NULL);
     /* read-only: refused before anything at all is sent, reads included */
-    if (gate_read_only(gate, why, sizeof(why))) {
+    if (gate_read_only(s->gate, why, sizeof(why))) {
         fprintf(stderr, "opsdeck: %s\n", why);
-        goto out;
+        goto fail;
     }
-    url = queue_url(client, queue, cfg->profile, &rc);
-    if (!url)
-        goto out;
-    if ((rc = queue_row(client, store, url, cfg->profile)) != 0 ||
-        (rc = identity(client, gate, cfg->profile)) != 0)
-        goto out;
-    name = sqs_queue_name_from_url(url);
-    struct act_env env = {.gate = gate, .store = store, .app = app, .clock = mono_ms};
-    struct act_target t = {.kind = "queue", .key = url, .name = name};
-    run = act_run_new(&send_message_action, &env, &t);
-    if ((rc = fill_form(run, g, app)) != 0)
-        goto out;
-    rc = act_headless_run(run, client, &h, stderr);
+    s->url = cmd_queue_url(s->client, queue, s->cfg->profile, &rc);
+    if (!s->url)
+        goto fail;
+    if ((rc = cmd_queue_row(s->client, s->store, s->url, s->cfg->profile)) != 0 ||
+        (rc = cmd_identity(s->client, s->gate, s->cfg->profile)) != 0)
+        goto fail;
+    s->name = sqs_queue_name_from_url(s->url);
+    s->env = (struct act_env){.gate = s->gate, .store = s->store, .app = s->app,
+                              .jobs = s->jobs, .cfg = s->cfg, .clock = cmd_mono_ms};
+    s->target = (struct act_target){.kind = "queue", .key = s->url, .name = s->name};
+    return 0;
+fail:
+    cmd_session_close(s);
+    return rc ? rc : 1;
+}
+
+void cmd_session_close(struct cmd_session *s)
+{
+    aws_client_free(s->client);
+    gate_free(s->gate);
+    creds_manager_free(s->cm);
+    aws_config_free(s->cfg);
+    jobs_free(s->jobs);
+    store_free(s->store);
+    appconfig_free(s->app);
+    free(s->url);
+    free(s->name);
+    memset(s, 0, sizeof(*s));
+}
+
+int cmd_session_run(struct cmd_session *s, struct act_run *r, const struct act_headless *h)
+{
+    int rc = act_headless_run(r, s->client, h, stderr);
+
+    if (h->progress)   /* its line on the terminal goes before the result is printed */
+        fputs("\r\033[K", stderr);
     if (rc == 0) {
-        char *clean = sanitize_text(act_run_result(run), strlen(act_run_result(run)));
+        char *clean = sanitize_text(act_run_result(r), strlen(act_run_result(r)));
         printf("%s\n", clean);
         free(clean);
         if (fflush(stdout) != 0)
             rc = 1;
     }
-out:
+    return rc;
+}
+
+static int send_message(const struct global_opts *g, const char *queue)
+{
+    struct act_headless h = {.yes = g->yes, .stdin_tty = isatty(STDIN_FILENO)};
+    struct cmd_session s;
+    struct act_run *run;
+    int rc = cmd_session_open(&s, g, queue);
+
+    if (rc != 0)
+        return rc;
+    /* a single message is no job: the command prints its id */
+    s.env.jobs = NULL;
+    run = act_run_new(&send_message_action, &s.env, &s.target);
+    if ((rc = fill_form(run, g, s.app)) == 0)
+        rc = cmd_session_run(&s, run, &h);
     act_run_free(run);
-    aws_client_free(client);
-    gate_free(gate);
-    creds_manager_free(cm);
-    aws_config_free(cfg);
-    store_free(store);
-    appconfig_free(app);
-    free(url);
-    free(name);
+    cmd_session_close(&s);
     return rc;
 }
 

@@ -19,6 +19,9 @@ struct global_opts {
     const char *delay;         /* --delay SECONDS (sqs send) */
     const char *group_id;      /* --group-id ID (sqs send) */
     const char *dedup_id;      /* --dedup-id ID (sqs send) */
+    const char *to;            /* --to URL (dlq redrive): the destination queue */
+    const char *rate;          /* --rate N (dlq redrive): messages per second */
+    const char *hold;          /* --hold SECONDS (dlq redrive --to): visibility of a batch */
 };
 
 /* argv[0] is the command's name; argv[1..] the words after it (options already removed).
@@ -32,6 +35,7 @@ int cmd_login(const struct global_opts *g, int argc, char **argv);    /* cmd_log
 int cmd_config(const struct global_opts *g, int argc, char **argv);   /* cmd_config.c */
 int cmd_audit(const struct global_opts *g, int argc, char **argv);    /* cmd_audit.c */
 int cmd_sqs(const struct global_opts *g, int argc, char **argv);      /* cmd_sqs.c */
+int cmd_dlq(const struct global_opts *g, int argc, char **argv);      /* cmd_dlq.c */
 int cmd_toggle(const struct global_opts *g, int argc, char **argv);   /* cmd_toggle.c */
 
 #endif

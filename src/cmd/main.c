@@ -42,6 +42,12 @@ static const struct command commands[] = {
      "config check [FILE]    check opsdeck's own config file (opsdeck.conf(5)); print the settings"},
     {"sqs", cmd_sqs,
      "sqs send QUEUE         send a test message (--body TEXT, --template NAME or stdin), confirmed and audited"},
+    {"dlq", cmd_dlq,
+     "dlq redrive QUEUE      move a dead-letter queue's messages back (--to URL, --rate N), confirmed and audited"},
+    {"dlq", cmd_dlq,
+     "dlq export QUEUE FILE  every message of a queue into FILE (JSONL, 0600), none deleted"},
+    {"dlq", cmd_dlq,
+     "dlq send FILE QUEUE    send the messages of an exported FILE to a queue"},
     {"toggle", cmd_toggle,
      "toggle list [--json], toggle set NAME on|off   see and flip triggers, rules and SSM toggles, confirmed and audited"},
     {"audit", cmd_audit,
@@ -73,6 +79,9 @@ static void usage(FILE *out)
           "  --delay SECONDS      sqs send: DelaySeconds (0-900)\n"
           "  --group-id ID        sqs send: MessageGroupId (FIFO queues)\n"
           "  --dedup-id ID        sqs send: MessageDeduplicationId (FIFO queues)\n"
+          "  --to URL             dlq redrive: move to this queue, by opsdeck (default: SQS moves each message back to its source)\n"
+          "  --rate N             dlq redrive: at most N messages per second (1-500)\n"
+          "  --hold SECONDS       dlq redrive --to: how long each batch is hidden while it moves (default 60)\n"
           "  -n N                 audit: how many entries (default 20)\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
@@ -142,6 +151,9 @@ int main(int argc, char **argv)
         {"delay", required_argument, NULL, 'd'},
         {"group-id", required_argument, NULL, 'g'},
         {"dedup-id", required_argument, NULL, 'D'},
+        {"to", required_argument, NULL, 1001},
+        {"rate", required_argument, NULL, 1002},
+        {"hold", required_argument, NULL, 1003},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -183,6 +195,9 @@ int main(int argc, char **argv)
         case 'd': g.delay = optarg; break;
         case 'g': g.group_id = optarg; break;
         case 'D': g.dedup_id = optarg; break;
+        case 1001: g.to = optarg; break;
+        case 1002: g.rate = optarg; break;
+        case 1003: g.hold = optarg; break;
         case 'n': {
             char *end;
             g.count = strtol(optarg, &end, 10);

@@ -84,6 +84,7 @@ static const struct key_def keys[] = {
     {SEC_GENERAL, "ascii", T_BOOL, CFG(ascii), 0, 0},
     {SEC_GENERAL, "no_color", T_BOOL, CFG(no_color), 0, 0},
     {SEC_GENERAL, "max_in_flight", T_COUNT, CFG(max_in_flight), 1, APPCONFIG_MAX_IN_FLIGHT_MAX},
+    {SEC_GENERAL, "peek_count", T_COUNT, CFG(peek_count), 1, 100},
     {SEC_GENERAL, "read_only", T_BOOL, CFG(read_only), 0, 0},
     {SEC_INTERVALS, "default", T_DURATION, CFG(interval_default), APPCONFIG_INTERVAL_MIN,
      APPCONFIG_INTERVAL_MAX},
@@ -131,7 +132,8 @@ static const struct key_def keys[] = {
 /* Which struct fields are int (the rest of T_COUNT/T_DURATION are long). */
 static bool field_is_int(const struct key_def *k)
 {
-    return k->section == SEC_INTERVALS || k->offset == CFG(max_in_flight);
+    return k->section == SEC_INTERVALS || k->offset == CFG(max_in_flight) ||
+           k->offset == CFG(peek_count);
 }
 
 static const char *const environments[][2] = {
@@ -389,6 +391,7 @@ struct appconfig *appconfig_new(void)
 
     strcpy(cfg->theme, "default");
     cfg->max_in_flight = APPCONFIG_MAX_IN_FLIGHT_DEFAULT;
+    cfg->peek_count = 10;
     cfg->interval_default = APPCONFIG_INTERVAL_DEFAULT;
     cfg->thresholds.oldest_message_warn = 300;
     cfg->thresholds.oldest_message_critical = 900;
@@ -1080,9 +1083,9 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
     char d[32];
 
     fprintf(out, "[general]\ntheme = %s\nascii = %s\nno_color = %s\nmax_in_flight = %d\n"
-            "read_only = %s\n",
+            "read_only = %s\npeek_count = %d\n",
             cfg->theme, cfg->ascii ? "true" : "false", cfg->no_color ? "true" : "false",
-            cfg->max_in_flight, cfg->read_only ? "true" : "false");
+            cfg->max_in_flight, cfg->read_only ? "true" : "false", cfg->peek_count);
     format_duration(d, sizeof(d), cfg->interval_default);
     fprintf(out, "\n[intervals]\ndefault = %s\n", d);
     for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++) {

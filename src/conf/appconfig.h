@@ -105,6 +105,7 @@ struct appconfig {
     bool no_color;                 /* monochrome, as NO_COLOR; default false */
     int max_in_flight;             /* requests in flight at once; default 16 */
     bool read_only;                /* every profile read-only (gate.h); default false */
+    int peek_count;                /* messages `m` asks for at most; default 10 */
 
     /* [intervals] in seconds; a view's 0 means "use interval_default" */
     int interval_default;

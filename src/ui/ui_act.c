@@ -235,7 +235,8 @@ bool ui_act_key_action(struct ui *ui, size_t vi, int key)
         return true;
     }
     env = (struct act_env){.gate = ui->gate, .store = ui->store, .app = ui->app,
-                           .jobs = ui->jobs, .clock = loop_clock};
+                           .jobs = ui->jobs, .results = ui->store, .cfg = ui->cfg,
+                           .clock = loop_clock};
     gate_identity(ui);
     r = act_run_new(a, &env, &t);
     /* read-only: refused before anything is asked, let alone signed */

@@ -11,12 +11,15 @@ ListMessageMoveTasks moves `step` more messages of a running task until `to_move
 (then COMPLETED). Cancel answers the count moved so far and leaves the task CANCELLED. A
 second Start for a source with a running task is refused as SQS refuses it, and so is a
 source ARN named "arn:aws:sqs:...:missing". Answers use AWS's member names and types, so
-botocore parses them (the test that uses this checks that it does).
+botocore parses them (the test that uses this checks that it does). With upstream (an
+emulator's endpoint), every other request is relayed there, so a whole client can use it.
 """
 import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tamper_relay import answer, relay
 
 STARTED_MS = 1796291991000
 
@@ -36,11 +39,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _forward(self, raw):
+        """Any other request goes to the upstream emulator as it came (moto does not check
+        the signature's host), and its answer comes back as it was."""
+        answer(self, *relay(self.server.owner.upstream, self, raw))
+
     def do_POST(self):
         owner = self.server.owner
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         target = self.headers.get("X-Amz-Target", "")
+        if owner.upstream and not hasattr(owner, "_" + target.split(".")[-1]):
+            return self._forward(raw)
         try:
             body = json.loads(raw or b"{}")
         except ValueError:
@@ -63,7 +73,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class MoveTaskServer:
-    def __init__(self, to_move=7, step=3):
+    def __init__(self, to_move=7, step=3, upstream=None):
+        self.upstream = upstream   # e.g. moto's endpoint: the other actions are relayed there
         self.to_move = to_move
         self.step = step
         self.tasks = []          # newest first, as SQS lists them

@@ -760,6 +760,23 @@ START_TEST(bad_toggles)
 }
 END_TEST
 
+START_TEST(peek_count_read_alone)
+{
+    struct appconfig *cfg = load_text("[general]\npeek_count = 7\n");
+    struct appconfig *bad = load_text("[general]\npeek_count = 101\n");
+
+    ck_assert_int_eq(cfg->peek_count, 7);
+    /* the fields beside it keep their defaults */
+    ck_assert_int_eq(cfg->interval_default, APPCONFIG_INTERVAL_DEFAULT);
+    ck_assert(!cfg->read_only);
+    ck_assert_uint_eq(cfg->nerrors, 0);
+    ck_assert_uint_eq(bad->nerrors, 1);
+    ck_assert_int_eq(bad->peek_count, 10);
+    appconfig_free(cfg);
+    appconfig_free(bad);
+}
+END_TEST
+
 START_TEST(print_round_trips)
 {
     struct appconfig *cfg = load_text(
@@ -828,6 +845,7 @@ static Suite *suite(void)
     tcase_add_test(tc, general_read_only);
     tcase_add_test(tc, templates);
     tcase_add_test(tc, bad_templates);
+    tcase_add_test(tc, peek_count_read_alone);
     tcase_add_test(tc, print_round_trips);
     suite_add_tcase(s, tc);
     return s;

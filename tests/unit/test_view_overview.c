@@ -652,14 +652,14 @@ END_TEST
 START_TEST(registry)
 {
     static const char *const names[] = { "overview", "sqs", "dlq", "sns", "toggles", "jobs",
-                                         "errors" };
-    static const int numbers[] = { 1, 2, 3, 4, 7, 0, 0 };
+                                         "errors", "messages" };
+    static const int numbers[] = { 1, 2, 3, 4, 7, 0, 0, 0 };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
         ck_assert_uint_lt(n, sizeof(names) / sizeof(names[0]));
         ck_assert_str_eq(view_registry[n]->name, names[n]);
-        /* numbered views first, in order; :jobs and :errors have no number key */
+        /* numbered views first, in order; :jobs, :errors and :messages have no number key */
         ck_assert_int_eq(view_registry[n]->number, numbers[n]);
         ck_assert_ptr_nonnull(view_registry[n]->draw);
         ck_assert_ptr_nonnull(view_registry[n]->title);
