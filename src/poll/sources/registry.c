@@ -14,5 +14,8 @@ const struct source *const source_registry[] = {
     &dlq_consumers_source,  /* the open DLQ pane's sources: received / deleted */
     &topics_source,         /* "topic", with CloudWatch failures (snapshot) */
     &buckets_source,        /* "bucket" (snapshot) */
+    &iam_expiry_source,     /* "password", "access_key": the expiry view */
+    &secret_rotation_source,  /* "secret_rotation": the expiry view */
+    &app_passwords_source,  /* "app_password": [expiry NAME] of the config */
     NULL,
 };
