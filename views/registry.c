@@ -11,6 +11,7 @@ const struct view *const view_registry[] = {
     &overview_view,  /* 1 */
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
+    &expiry_view,    /* 6 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
     NULL,
@@ -21,6 +22,7 @@ const struct overview_section *const overview_sections[] = {
     &dlq_overview,          /* views/dlq.c: DLQs holding messages */
     &sqs_overview,          /* views/sqs.c: queues with old messages */
     &credentials_overview,  /* views/credentials.c: the nearest expiry */
+    &expiry_overview,       /* views/expiry.c: passwords, keys, secrets, app passwords */
     &errors_overview,       /* views/errors.c: calls failing now */
     NULL,
 };

@@ -141,6 +141,7 @@ extern const struct view sqs_view;
 extern const struct view dlq_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
+extern const struct view expiry_view;
 
 /* ---- the overview's sections -----------------------------------------------------------
  *
@@ -199,6 +200,7 @@ extern const struct overview_section dlq_overview;          /* views/dlq.c */
 extern const struct overview_section sqs_overview;          /* views/sqs.c */
 extern const struct overview_section credentials_overview;  /* views/credentials.c */
 extern const struct overview_section errors_overview;       /* views/errors.c */
+extern const struct overview_section expiry_overview;       /* views/expiry.c */
 
 /* ---- helpers for views (views/viewutil.c) ------------------------------------------- */
 
