@@ -288,7 +288,9 @@ const struct overview_section expiry_overview = {
     .id = "expiry",
     .title = "Expiries",
     .legend = "LEFT",
-    .kind = NULL,
+    /* IAM is read first and most often denied: until it is, "not read yet" or "cannot
+     * read: iam:..." stands for the section; kinds read later show as items saying so */
+    .kind = "password",
     .jump = "expiry",
     .build = overview_build,
 };

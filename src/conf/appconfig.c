@@ -108,15 +108,15 @@ static const struct key_def keys[] = {
     {SEC_THRESHOLDS, "expiry_warn", T_DURATION, CFG(thresholds.expiry_warn), 1, 365 * 86400},
     {SEC_THRESHOLDS, "expiry_critical", T_DURATION, CFG(thresholds.expiry_critical), 1,
      365 * 86400},
-    {SEC_THRESHOLDS, "password_warn", T_DURATION, CFG(thresholds.password_warn), 1,
+    {SEC_THRESHOLDS, "console_login_warn", T_DURATION, CFG(thresholds.password_warn), 1,
      365 * 86400},
-    {SEC_THRESHOLDS, "password_critical", T_DURATION, CFG(thresholds.password_critical), 1,
-     365 * 86400},
+    {SEC_THRESHOLDS, "console_login_critical", T_DURATION,
+     CFG(thresholds.password_critical), 1, 365 * 86400},
     {SEC_THRESHOLDS, "access_key_age", T_DURATION, CFG(thresholds.access_key_age), 86400,
      3650 * 86400},
     {SEC_THRESHOLDS, "access_key_warn", T_DURATION, CFG(thresholds.access_key_warn), 1,
      365 * 86400},
-    {SEC_THRESHOLDS, "secret_warn", T_DURATION, CFG(thresholds.secret_warn), 1, 365 * 86400},
+    {SEC_THRESHOLDS, "rotation_warn", T_DURATION, CFG(thresholds.rotation_warn), 1, 365 * 86400},
     {SEC_PROFILE, "environment", T_ENVIRONMENT, PRO(environment), 0, 0},
     {SEC_PROFILE, "read_only", T_BOOL, PRO(read_only), 0, 0},
     {SEC_PROFILE, "region", T_REGION, PRO(region), 0, 0},
@@ -408,7 +408,7 @@ struct appconfig *appconfig_new(void)
     cfg->thresholds.password_critical = 3 * 86400;
     cfg->thresholds.access_key_age = 90 * 86400;
     cfg->thresholds.access_key_warn = 14 * 86400;
-    cfg->thresholds.secret_warn = 86400;
+    cfg->thresholds.rotation_warn = 86400;
     cfg->alert = APPCONFIG_ALERT_BELL;
     return cfg;
 }
@@ -796,7 +796,8 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (st->sec == SEC_NONE) {
         add_error(st->cfg, st->lineno, "%s is outside any section — put it under [general], "
-                  "[intervals], [thresholds], [profile NAME], [template NAME] or [expiry NAME]", q);
+                  "[intervals], [thresholds], [profile NAME], [template NAME] or "
+                  "[expiry NAME]", q);
         return 1;
     }
     if (st->sec == SEC_TEMPLATE && strncmp(key, ATTR_PREFIX, strlen(ATTR_PREFIX)) == 0) {
@@ -941,8 +942,8 @@ static void parse_file(struct appconfig *cfg, FILE *fp)
                "expiry_critical", "expiry_warn", defaults->thresholds.expiry_critical,
                defaults->thresholds.expiry_warn, true);
     check_pair(&st, &cfg->thresholds.password_critical, &cfg->thresholds.password_warn,
-               "password_critical", "password_warn", defaults->thresholds.password_critical,
-               defaults->thresholds.password_warn, true);
+               "console_login_critical", "console_login_warn",
+               defaults->thresholds.password_critical, defaults->thresholds.password_warn, true);
     expiries_check(cfg);
     appconfig_free(defaults);
     textfile_done(&st.tf);  /* wiped: a refused secret may have passed through it */
@@ -1086,15 +1087,15 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
     format_duration(d, sizeof(d), t->expiry_critical);
     fprintf(out, "expiry_critical = %s\n", d);
     format_duration(d, sizeof(d), t->password_warn);
-    fprintf(out, "password_warn = %s\n", d);
+    fprintf(out, "console_login_warn = %s\n", d);
     format_duration(d, sizeof(d), t->password_critical);
-    fprintf(out, "password_critical = %s\n", d);
+    fprintf(out, "console_login_critical = %s\n", d);
     format_duration(d, sizeof(d), t->access_key_age);
     fprintf(out, "access_key_age = %s\n", d);
     format_duration(d, sizeof(d), t->access_key_warn);
     fprintf(out, "access_key_warn = %s\n", d);
-    format_duration(d, sizeof(d), t->secret_warn);
-    fprintf(out, "secret_warn = %s\n", d);
+    format_duration(d, sizeof(d), t->rotation_warn);
+    fprintf(out, "rotation_warn = %s\n", d);
     for (size_t i = 0; i < cfg->nprofiles; i++) {
         const struct appconfig_profile_entry *p = &cfg->profiles[i];
         char q[QUOTE_MAX * 4 + 8];

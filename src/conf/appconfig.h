@@ -4,8 +4,8 @@
  *   [general]            theme, ascii, no_color, max_in_flight, read_only
  *   [intervals]          default, overview, sqs, dlq, sns, s3, expiry, toggles (durations)
  *   [thresholds]         oldest_message_warn/_critical, dlq_depth_warn/_critical,
- *                        expiry_warn/_critical, password_warn/_critical, access_key_age,
- *                        access_key_warn, secret_warn
+ *                        expiry_warn/_critical, console_login_warn/_critical, access_key_age,
+ *                        access_key_warn, rotation_warn
  *   [profile NAME]       environment, read_only, region, theme
  *   [template NAME]      body, subject, attribute.ANAME (a test message's contents)
  *   [expiry NAME]        anchor, lifetime, warn, critical (an app password's countdown)
@@ -51,11 +51,13 @@ struct appconfig_thresholds {
     long dlq_depth_critical;       /* messages; default 100 */
     long expiry_warn;              /* seconds before a credential expires; default 900 */
     long expiry_critical;          /* the same, critical; default 300 */
-    long password_warn;            /* seconds before a console password expires; 14 days */
+    long password_warn;            /* console_login_warn: seconds before a console password
+                                    * expires; 14 days (the key avoids the word password,
+                                    * which the parser refuses as a secret's) */
     long password_critical;        /* default 3 days */
     long access_key_age;           /* an access key is due for rotation at this age; 90 days */
     long access_key_warn;          /* seconds before that; default 14 days */
-    long secret_warn;              /* seconds before a secret's next rotation; default 1 day */
+    long rotation_warn;            /* seconds before a secret's next rotation; default 1 day */
 };
 
 /* What crossing a warn or critical threshold of an expiry does, once per crossing. */

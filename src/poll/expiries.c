@@ -213,7 +213,7 @@ static void add_secrets(struct expiry_list *l, const struct store *s,
             set_note(it, "rotation enabled, no next rotation date", NULL, "");
             continue;
         }
-        set_at(it, next, now_s, th->secret_warn, 0, EXPIRY_OVERDUE);
+        set_at(it, next, now_s, th->rotation_warn, 0, EXPIRY_OVERDUE);
         if (it->state == EXPIRY_OVERDUE)
             set_note(it, "the rotation did not happen: check its rotation function", NULL, "");
         else if (!enabled)

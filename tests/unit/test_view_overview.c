@@ -651,20 +651,21 @@ END_TEST
 /* The registry the framework walks for number keys and `:` commands. */
 START_TEST(registry)
 {
-    static const char *const names[] = { "overview", "sqs", "dlq", "jobs", "errors" };
+    static const char *const names[] = { "overview", "sqs", "dlq", "expiry", "jobs", "errors" };
+    static const int numbers[] = { 1, 2, 3, 6, 0, 0 };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
-        ck_assert_uint_lt(n, 5);
+        ck_assert_uint_lt(n, 6);
         ck_assert_str_eq(view_registry[n]->name, names[n]);
         /* numbered views first, in order; :jobs and :errors have no number key */
-        ck_assert_int_eq(view_registry[n]->number, n < 3 ? (int)n + 1 : 0);
+        ck_assert_int_eq(view_registry[n]->number, numbers[n]);
         ck_assert_ptr_nonnull(view_registry[n]->draw);
         ck_assert_ptr_nonnull(view_registry[n]->title);
         ck_assert_ptr_nonnull(view_registry[n]->keys);
         ck_assert(view_find(names[n]) == view_registry[n]);
     }
-    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(n, 6);
     ck_assert(view_find("dlq") == &dlq_view);
     ck_assert(view_find("jobs") == &jobs_view);
     ck_assert(view_find("overview") == &overview_view);
@@ -691,13 +692,14 @@ static bool some_source_writes(const char *kind)
 START_TEST(section_table)
 {
     static const struct overview_section *const want[] = {
-        &dlq_overview, &sqs_overview, &credentials_overview, &errors_overview};
+        &dlq_overview, &sqs_overview, &credentials_overview, &expiry_overview,
+        &errors_overview};
     size_t n = 0;
 
     for (; overview_sections[n]; n++) {
         const struct overview_section *sec = overview_sections[n];
 
-        ck_assert_uint_lt(n, 4);
+        ck_assert_uint_lt(n, 5);
         ck_assert(sec == want[n]);
         ck_assert_ptr_nonnull(sec->id);
         ck_assert_ptr_nonnull(sec->title);
@@ -709,7 +711,7 @@ START_TEST(section_table)
         for (size_t j = 0; j < n; j++)
             ck_assert_str_ne(overview_sections[j]->id, sec->id);
     }
-    ck_assert_uint_eq(n, 4);
+    ck_assert_uint_eq(n, 5);
     ck_assert_str_eq(dlq_overview.jump, "dlq");
     ck_assert_str_eq(sqs_overview.jump, "sqs");
     ck_assert_ptr_null(errors_overview.kind);   /* errors exist only when something failed */
