@@ -16,10 +16,10 @@ POLL_DUMP = os.path.join(os.environ.get("TOP_BUILDDIR", "."), "tests", "tools", 
 class PollDump:
     """poll_dump as a child driven over a pipe; killed by its PID if still running."""
 
-    def __init__(self, env):
+    def __init__(self, env, args=()):
         env = dict(env, OPSDECK_MAX_ATTEMPTS="1", OPSDECK_CONNECT_TIMEOUT_MS="3000")
         # an hour between polls: only `refresh` starts a cycle, so `run 1` is one cycle
-        self.p = subprocess.Popen([POLL_DUMP, "--interval", "3600"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self.p = subprocess.Popen([POLL_DUMP, "--interval", "3600", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, env=env, text=True)
 
     def cmd(self, line):
