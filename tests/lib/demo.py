@@ -49,6 +49,33 @@ AGED_QUEUES = ("orders-intake", "orders-dlq", "billing-dlq", "payments-dlq.fifo"
 METRIC_EVERY = 10   # rounds (seconds) between ApproximateAgeOfOldestMessage points
 # Queues whose receives and deletes the traffic makes (orders-intake: none at all).
 CONSUMED_QUEUES = ("shipping-labels", "search-indexer", "orders-intake")
+# The expiry view's app password: a 2-minute lifetime its "refresh function" (the traffic)
+# renews every 90 rounds, so its countdown runs down and starts again.
+APP_PASSWORD = "portal/app-password"
+APP_RENEW_EVERY = 90
+APP_CONFIG = "[expiry portal]\nanchor = secret:" + APP_PASSWORD + "\nlifetime = 2m\nwarn = 45s\n"
+
+
+def seed_expiries(endpoint):
+    """What the expiry view shows: a password policy, users with console passwords and
+    access keys (the credential report lists them), a secret that rotates, the app
+    password's secret."""
+    c = boto3_clients(endpoint, services=("iam", "secretsmanager"))
+    iam, sm = c["iam"], c["secretsmanager"]
+    iam.update_account_password_policy(MaxPasswordAge=90, HardExpiry=True)
+    for user in ("alice", "deploy-bot"):
+        iam.create_user(UserName=user)
+        iam.create_access_key(UserName=user)
+    iam.create_login_profile(UserName="alice", Password="Demo-Password-1")
+    iam.generate_credential_report()
+    sm.create_secret(Name="payments/db-password", SecretString="demo")
+    try:
+        sm.rotate_secret(SecretId="payments/db-password",
+                         RotationRules={"AutomaticallyAfterDays": 30},
+                         RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:rot")
+    except sm.exceptions.ResourceNotFoundException:
+        pass   # moto records the rotation before it looks for the function
+    sm.create_secret(Name=APP_PASSWORD, SecretString="demo-0")
 
 
 class Traffic(threading.Thread):
@@ -56,7 +83,8 @@ class Traffic(threading.Thread):
 
     def __init__(self, endpoint, manifest, period=1.0, metrics_log=None):
         super().__init__(daemon=True, name="traffic")
-        self.c = boto3_clients(endpoint)
+        self.c = boto3_clients(endpoint, services=("sqs", "sns", "s3", "cloudwatch",
+                                                   "secretsmanager"))
         self.m = manifest
         self.period = period
         self.metrics_log = metrics_log
@@ -124,6 +152,9 @@ class Traffic(threading.Thread):
                     Message=json.dumps({"event": "order.created", "seq": n}))
         if n % METRIC_EVERY == 0:
             self.publish_ages()
+        if n and n % APP_RENEW_EVERY == 0:
+            self.c["secretsmanager"].put_secret_value(SecretId=APP_PASSWORD,
+                                                      SecretString=f"demo-{n}")
 
     def run(self):
         while not self.halt.is_set():
@@ -186,6 +217,7 @@ def main():
             with open(a.moto_pid_file, "w", encoding="ascii") as f:
                 f.write(f"{moto.pid}\n")
         manifest = seed(moto.endpoint, objects=a.objects, synthetic_ages=False)
+        seed_expiries(moto.endpoint)
         traffic = Traffic(moto.endpoint, manifest, metrics_log=a.metrics_log)
         traffic.start()
         print(f"demo: moto listens on {moto.endpoint} (pid {moto.pid}); try "
@@ -193,6 +225,12 @@ def main():
               file=sys.stderr)
         time.sleep(a.warmup)
         env = aws_env(moto.endpoint)
+        env["XDG_CONFIG_HOME"] = os.path.join(env["HOME"], ".config")
+        conf_dir = os.path.join(env["XDG_CONFIG_HOME"], "opsdeck")
+        os.makedirs(conf_dir, exist_ok=True)
+        with open(os.path.join(conf_dir, "config"), "w", encoding="ascii") as f:
+            f.write(APP_CONFIG)
+        os.chmod(os.path.join(conf_dir, "config"), 0o600)
         # Like a shell running a foreground job: Ctrl-C belongs to opsdeck while it runs (the
         # console may use it), so the demo ignores SIGINT until opsdeck exits. A Python-level
         # handler, unlike SIG_IGN, is reset to the default in the child by exec.
