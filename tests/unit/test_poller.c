@@ -122,6 +122,10 @@ START_TEST(first_tick_starts_all_ready_sources)
     poller_sched_start(&s, identity, 0);
     poller_sched_start(&s, queues, 0);
     poller_sched_start(&s, creds, 0);
+    /* the expiry view's sources are polled while hidden too (more slowly) */
+    poller_sched_start(&s, src_ix(&s, "iam_expiry"), 0);
+    poller_sched_start(&s, src_ix(&s, "secret_rotation"), 0);
+    poller_sched_start(&s, src_ix(&s, "app_passwords"), 0);
     poller_sched_finish(&s, creds, false);
     ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 1 * S);   /* the credential report */
     s.t[creds].running = true;
@@ -615,6 +619,20 @@ static unsigned long started(struct rig *r, const char *name)
     return s->t[src_ix(s, name)].started;
 }
 
+/* The registry without the expiry view's sources: IAM and Secrets Manager calls of their
+ * own would only blur the sqs view's schedule this test follows call by call. */
+static const struct source *const *sources_but_expiry(void)
+{
+    static const struct source *list[64];
+    size_t n = 0;
+
+    for (size_t i = 0; source_registry[i] && n + 1 < 64; i++)
+        if (source_registry[i]->views != SOURCE_VIEW(APPCONFIG_VIEW_EXPIRY))
+            list[n++] = source_registry[i];
+    list[n] = NULL;
+    return list;
+}
+
 START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
 {
     struct rig r;
@@ -623,7 +641,7 @@ START_TEST(unreachable_endpoint_marks_stale_and_backs_off)
     int64_t count;
     int delay;
 
-    rig_init(&r);
+    rig_init_with(&r, sources_but_expiry());
     poller_set_view(r.p, APPCONFIG_VIEW_SQS);
     ck_assert_int_eq(aws_client_pending(r.client), 0);   /* nothing before the first tick */
 
