@@ -18,7 +18,7 @@ from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from console import (Script, add_aws_profile, console_env, display_width,  # noqa: E402
                      find_row, header_row, rows_equal, run_script, screen_has,
                      write_app_config)
-from seed import seed  # noqa: E402
+from seed import rotating_secret, seed  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -463,13 +463,7 @@ def expiry(env, endpoint):
     secret (its name and next rotation as boto3 reads them), the line below in both zones."""
     c = boto3_clients(endpoint, services=("secretsmanager",))
     sm = c["secretsmanager"]
-    sm.create_secret(Name="screen/db-password", SecretString="never-shown")
-    try:
-        sm.rotate_secret(SecretId="screen/db-password",
-                         RotationRules={"AutomaticallyAfterDays": 7},
-                         RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:r")
-    except sm.exceptions.ResourceNotFoundException:
-        pass   # moto records the rotation before it looks for the function
+    rotating_secret(sm, "screen/db-password", value="never-shown")
     nxt = sm.describe_secret(SecretId="screen/db-password")["NextRotationDate"]
     s = Script().wait().keys("6").wait().dump("six").keys(":expiry\n").dump("colon")
     r = run_script(env, s, 80, 24)
@@ -479,12 +473,14 @@ def expiry(env, endpoint):
     t.ok(d[1].startswith("Expiries  "), "6 opens the expiry view", d[1])
     t.ok(d[2].startswith("WHAT") and "LEFT" in d[2] and "STATE" in d[2],
          "its columns: what, whose, expires, left, state, why", d[2])
-    i = find_row(d, "secret rotation")
+    # table rows start with WHAT (the title names the nearest one too)
+    i = next((k for k, x in enumerate(d) if x.startswith("secret rotation ")), -1)
     row = d[i] if i >= 0 else ""
     # the name is cut to its column at 80; the time is UTC here (TZ=UTC)
     t.ok("screen/db-pa" in row and nxt.strftime("%m-%d %H:%M") in row and " ok " in row,
-         "the rotating secret: its name and boto3's NextRotationDate, state ok", r.screen("six"))
-    j = find_row(d, "credentials")
+         "the rotating secret: its name and boto3's NextRotationDate, state ok",
+         f"boto3: {nxt:%m-%d %H:%M}\n" + r.screen("six"))
+    j = next((k for k, x in enumerate(d) if x.startswith("credentials ")), -1)
     t.ok(j > i >= 0 and "never" in d[j],
          "the console's own credentials (static keys) come after it: they never expire",
          r.screen("six"))

@@ -20,12 +20,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from polldump import PollDump  # noqa: E402
+from seed import rotating_secret  # noqa: E402
 from snapcheck import run_snapshot  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
 HOSTILE = "evil\x1b[2J\u202ename"
-ROTATOR = "arn:aws:lambda:us-east-1:123456789012:function:rotator"
 
 
 def epoch(dt):
@@ -39,17 +39,6 @@ def report_time(s):
         return int(datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp())
     except ValueError:
         return None
-
-
-def rotating_secret(sm, name):
-    """A secret with rotation turned on. moto checks that the rotation function exists only
-    after it has recorded RotationEnabled and the next date; the lambda need not exist."""
-    sm.create_secret(Name=name, SecretString="not-read")
-    try:
-        sm.rotate_secret(SecretId=name, RotationLambdaARN=ROTATOR,
-                         RotationRules={"AutomaticallyAfterDays": 7})
-    except sm.exceptions.ResourceNotFoundException:
-        pass
 
 
 def fields(rows, kind):

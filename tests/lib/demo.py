@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from seed import seed  # noqa: E402
+from seed import rotating_secret, seed  # noqa: E402
 
 # What opsdeck runs: the interactive console on a terminal (opsdeck with no command opens
 # it), the headless snapshot when the output is not a terminal.
@@ -68,13 +68,7 @@ def seed_expiries(endpoint):
         iam.create_access_key(UserName=user)
     iam.create_login_profile(UserName="alice", Password="Demo-Password-1")
     iam.generate_credential_report()
-    sm.create_secret(Name="payments/db-password", SecretString="demo")
-    try:
-        sm.rotate_secret(SecretId="payments/db-password",
-                         RotationRules={"AutomaticallyAfterDays": 30},
-                         RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:rot")
-    except sm.exceptions.ResourceNotFoundException:
-        pass   # moto records the rotation before it looks for the function
+    rotating_secret(sm, "payments/db-password", days=30, value="demo")
     sm.create_secret(Name=APP_PASSWORD, SecretString="demo-0")
 
 
