@@ -101,9 +101,15 @@ static void add_credentials(struct expiry_list *l, const struct store *s,
         const char *failed = store_res_str(r, "refresh_error");
         struct expiry_item *it = item_add(l, "credential", "credentials", store_res_key(r),
                                           store_res_key(r));
-        int64_t at, refreshable = 0;
+        int64_t at, refreshable = 0, usable = 1;
 
         store_res_int(r, "refreshable", &refreshable);
+        store_res_int(r, "usable", &usable);
+        if (!usable && !store_res_int(r, "expiry", &at)) {
+            /* being fetched: not "never expires", nothing is held yet */
+            set_note(it, "being fetched: none held yet", NULL, "");
+            continue;
+        }
         if (store_res_int(r, "expiry", &at))
             set_at(it, at, now_s, th->expiry_warn, th->expiry_critical, EXPIRY_EXPIRED);
         else

@@ -222,6 +222,7 @@ START_TEST(timeline_order_and_states)
     ck_assert(strstr(item(&l, "secret_rotation/" SECRET_DB)->note, "did not happen"));
     ck_assert_str_eq(item(&l, "secret_rotation/" SECRET_DB)->arn, SECRET_DB);
     ck_assert(item(&l, "credential/dev")->at == EXPIRY_NEVER);
+    ck_assert(item(&l, "credential/dev")->state == EXPIRY_OK);
 
     /* thresholds come from the config: a 200-day key age makes the old key fine */
     w.cfg->thresholds.access_key_age = 200 * DAY;
@@ -388,6 +389,28 @@ START_TEST(hostile_names)
 }
 END_TEST
 
+/* A credential the manager is still fetching has no expiry yet: unknown, not "never". */
+START_TEST(credential_being_fetched)
+{
+    struct world w;
+    struct expiry_list l = {0};
+    struct store_res *r;
+
+    world_init(&w, 80, 24, false);
+    r = store_update_begin(w.store, "credential", "dev");
+    store_set_unknown(r, "expiry");
+    store_set_int(r, "usable", 0);
+    store_set_int(r, "refreshing", 1);
+    store_update_commit(r);
+    expiry_list_build(&l, w.store, w.cfg, T0);
+    ck_assert(!item(&l, "credential/dev")->known);
+    ck_assert(item(&l, "credential/dev")->state == EXPIRY_UNKNOWN);
+    ck_assert_str_eq(item(&l, "credential/dev")->note, "being fetched: none held yet");
+    expiry_list_free(&l);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(nothing_read_is_not_all_clear)
 {
     struct expiry_list l = {0};
@@ -420,6 +443,7 @@ static Suite *suite(void)
     tcase_add_test(tc, denied_said_once);
     tcase_add_test(tc, copy_secret_arn_and_name);
     tcase_add_test(tc, hostile_names);
+    tcase_add_test(tc, credential_being_fetched);
     tcase_add_test(tc, nothing_read_is_not_all_clear);
     suite_add_tcase(s, tc);
     return s;
