@@ -12,6 +12,7 @@ const struct view *const view_registry[] = {
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
     &sns_view,       /* 4 */
+    &expiry_view,    /* 6 */
     &toggles_view,   /* 7 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
@@ -27,6 +28,7 @@ const struct overview_section *const overview_sections[] = {
     &sns_overview,          /* views/sns.c: topics failing, pending, without DLQ or logs */
     &credentials_overview,  /* views/credentials.c: the nearest expiry */
     &toggles_overview,      /* views/toggles.c: switches off or changing */
+    &expiry_overview,       /* views/expiry.c: passwords, keys, secrets, app passwords */
     &errors_overview,       /* views/errors.c: calls failing now */
     NULL,
 };

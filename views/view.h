@@ -144,6 +144,7 @@ extern const struct view jobs_view;
 extern const struct view errors_view;
 extern const struct view toggles_view;
 extern const struct view messages_view;   /* views/messages.c */
+extern const struct view expiry_view;
 
 /* ---- the overview's sections -----------------------------------------------------------
  *
@@ -208,6 +209,7 @@ extern const struct overview_section reach_overview;        /* views/sns.c */
 extern const struct overview_section credentials_overview;  /* views/credentials.c */
 extern const struct overview_section errors_overview;       /* views/errors.c */
 extern const struct overview_section toggles_overview;      /* views/toggles.c */
+extern const struct overview_section expiry_overview;       /* views/expiry.c */
 
 /* ---- helpers for views (views/viewutil.c) ------------------------------------------- */
 

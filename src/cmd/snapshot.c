@@ -21,6 +21,7 @@
 #include "cmd/commands.h"
 #include "core/client.h"
 #include "creds/mfa_tty.h"
+#include "poll/expiries.h"
 #include "poll/poller.h"
 #include "poll/sources/sources.h"
 #include "poll/store.h"
@@ -34,6 +35,7 @@ static const char *const inventory_kinds[] = {"identity", "queue", "topic", "buc
 
 struct snapshot {
     struct aws_config *cfg;
+    struct appconfig *app;         /* opsdeck's config: [expiry NAME], the thresholds */
     struct creds_manager *cm;
     struct aws_client *client;
     struct store *store;
@@ -45,7 +47,8 @@ struct snapshot {
 /* The kinds the document holds: sources that write none of them (the toggles: `opsdeck
  * toggle list`) are not run. */
 static const char *const printed_kinds[] = {"identity", "credential", "queue", "dlq", "topic",
-                                            "bucket", NULL};
+                                            "bucket", "password", "access_key",
+                                            "secret_rotation", "app_password", NULL};
 
 static bool source_printed(const struct source *src)
 {
@@ -67,8 +70,9 @@ static void run_sources(struct snapshot *s)
     sources[n] = NULL;
 
     struct poller_opts po = {
-        .client = s->client, .store = s->store, .creds = s->cm, .profile = s->cfg->profile,
-        .sources = sources, .once = true, .wall_s = (int64_t)s->started,
+        .client = s->client, .store = s->store, .app = s->app, .creds = s->cm,
+        .profile = s->cfg->profile, .sources = sources, .once = true,
+        .wall_s = (int64_t)s->started,
     };
     struct poller *p = poller_new(&po);
 
@@ -237,6 +241,40 @@ static cJSON *buckets_json(const struct store *st)
     return buckets;
 }
 
+/* Every countdown on the expiry view's timeline at taken_at, soonest first. */
+static cJSON *expiries_json(const struct snapshot *s)
+{
+    cJSON *arr = cJSON_CreateArray();
+    struct expiry_list l = {0};
+
+    expiry_list_build(&l, s->store, s->app, (int64_t)s->started);
+    for (size_t i = 0; i < l.n; i++) {
+        const struct expiry_item *it = &l.v[i];
+        cJSON *e = cJSON_CreateObject();
+        char when[21];
+
+        cJSON_AddStringToObject(e, "kind", it->kind);
+        cJSON_AddItemToObject(e, "key", it->store_key ? cJSON_CreateString(it->store_key)
+                                                      : cJSON_CreateNull());
+        cJSON_AddStringToObject(e, "what", it->what);
+        cJSON_AddStringToObject(e, "whose", it->whose);
+        if (it->known && it->at != EXPIRY_NEVER) {
+            timeutil_format_iso8601(it->at, when);
+            cJSON_AddStringToObject(e, "expires_at", when);
+        } else {
+            cJSON_AddNullToObject(e, "expires_at");
+        }
+        cJSON_AddBoolToObject(e, "never", it->known && it->at == EXPIRY_NEVER);
+        cJSON_AddStringToObject(e, "state", expiry_state_name(it->state));
+        cJSON_AddStringToObject(e, "note", it->note);
+        if (it->arn)
+            cJSON_AddStringToObject(e, "arn", it->arn);
+        cJSON_AddItemToArray(arr, e);
+    }
+    expiry_list_free(&l);
+    return arr;
+}
+
 /* Calls that failed without making the inventory wrong: their latest failure each. */
 static cJSON *errors_json(const struct store *st)
 {
@@ -283,6 +321,7 @@ static cJSON *snapshot_json(const struct snapshot *s)
         cJSON_AddItemToArray(topics, topic_json(store_at(s->store, "topic", i)));
     cJSON_AddItemToObject(root, "topics", topics);
     cJSON_AddItemToObject(root, "buckets", buckets_json(s->store));
+    cJSON_AddItemToObject(root, "expiries", expiries_json(s));
     cJSON_AddItemToObject(root, "errors", errors_json(s->store));
     cJSON_AddItemToObject(root, "stats", stats_json(s));
     return root;
@@ -333,6 +372,7 @@ static void emit_json(const struct snapshot *s, FILE *out)
     }
     fputs("\n],\n", out);
     emit_member(out, "buckets", buckets_json(s->store), false);
+    emit_member(out, "expiries", expiries_json(s), false);
     emit_member(out, "errors", errors_json(s->store), false);
     emit_member(out, "stats", stats_json(s), true);
     fputs("}\n", out);
@@ -390,6 +430,20 @@ static void print_text(const cJSON *root)
             printf("  topic %-38s %4.0f pending subscriptions\n", s1, pending);
         free(s1);
     }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(root, "expiries")) {
+        const char *state = cJSON_GetObjectItem(it, "state")->valuestring;
+        const cJSON *at = cJSON_GetObjectItem(it, "expires_at");
+        char *what;
+
+        if (strcmp(state, "ok") == 0 || strcmp(state, "unknown") == 0)
+            continue;
+        what = xasprintf("%s %s", cJSON_GetObjectItem(it, "what")->valuestring,
+                         cJSON_GetObjectItem(it, "whose")->valuestring);
+        s1 = sanitize_text(what, strlen(what));
+        printf("  %-8s %-40s %s\n", state, s1, cJSON_IsString(at) ? at->valuestring : "-");
+        free(s1);
+        free(what);
+    }
     cJSON_ArrayForEach(it, errors) {
         const char *m = cJSON_GetObjectItem(it, "message")->valuestring;
         s1 = sanitize_text(m, strlen(m));
@@ -421,15 +475,19 @@ int snapshot_run(const struct snapshot_opts *opts)
 
     memset(&s, 0, sizeof(s));
     s.started = time(NULL);
+    s.app = appconfig_load(NULL);
     aws_error_clear(&err);
     s.cfg = aws_config_new(&co, &err);
-    if (!s.cfg)
+    if (!s.cfg) {
+        appconfig_free(s.app);
         return report_failure(&err, opts->profile ? opts->profile : "default");
+    }
     if (!s.cfg->region) {
         fprintf(stderr, "opsdeck: no region for profile '%s': pass --region, set AWS_REGION, "
                         "or add `region = ...` to the profile in %s\n",
                 s.cfg->profile, s.cfg->config_file);
         aws_config_free(s.cfg);
+        appconfig_free(s.app);
         return 1;
     }
     s.cm = creds_manager_new(s.cfg);
@@ -441,6 +499,7 @@ int snapshot_run(const struct snapshot_opts *opts)
         aws_client_free(s.client);
         creds_manager_free(s.cm);
         aws_config_free(s.cfg);
+        appconfig_free(s.app);
         return rc;
     }
     s.store = store_new();
@@ -465,6 +524,7 @@ int snapshot_run(const struct snapshot_opts *opts)
     store_free(s.store);
     creds_manager_free(s.cm);
     aws_config_free(s.cfg);
+    appconfig_free(s.app);
     return rc;
 }
 

@@ -35,22 +35,22 @@
 
 /* The named sections come before SEC_PROFILE; those that take a NAME after it. */
 enum section_kind { SEC_NONE, SEC_BAD, SEC_GENERAL, SEC_INTERVALS, SEC_THRESHOLDS, SEC_TOGGLES,
-                    SEC_PROFILE, SEC_TEMPLATE, SEC_TOGGLE };
+                    SEC_PROFILE, SEC_TEMPLATE, SEC_TOGGLE, SEC_EXPIRY };
 
 static const char *const section_names[] = {
     [SEC_GENERAL] = "general", [SEC_INTERVALS] = "intervals",
     [SEC_THRESHOLDS] = "thresholds", [SEC_PROFILE] = "profile", [SEC_TEMPLATE] = "template",
-    [SEC_TOGGLES] = "toggles", [SEC_TOGGLE] = "toggle",
+    [SEC_TOGGLES] = "toggles", [SEC_TOGGLE] = "toggle", [SEC_EXPIRY] = "expiry",
 };
 
 #define SECTIONS_HINT "[general], [intervals], [thresholds], [toggles], [profile NAME], " \
-                      "[template NAME] or [toggle NAME]"
+                      "[template NAME], [toggle NAME] or [expiry NAME]"
 
 /* SSM's limit on a parameter's name, its path included. */
 #define PARAM_NAME_MAX 2048
 
 enum key_type { T_THEME, T_BOOL, T_COUNT, T_DURATION, T_ENVIRONMENT, T_REGION, T_TEXT,
-                T_PARAM, T_PATHS };
+                T_PARAM, T_PATHS, T_ALERT, T_ANCHOR };
 
 /* [template NAME] attribute.NAME: the key's prefix; the rest is the attribute's name. */
 #define ATTR_PREFIX "attribute."
@@ -77,6 +77,7 @@ struct key_def {
 #define PRO(f) offsetof(struct appconfig_profile_entry, f)
 #define TPL(f) offsetof(struct appconfig_template, f)
 #define TGL(f) offsetof(struct appconfig_toggle, f)
+#define EXP(f) offsetof(struct appconfig_expiry, f)
 #define IVL(v) CFG(interval) + (v) * sizeof(int)
 
 static const struct key_def keys[] = {
@@ -86,6 +87,7 @@ static const struct key_def keys[] = {
     {SEC_GENERAL, "max_in_flight", T_COUNT, CFG(max_in_flight), 1, APPCONFIG_MAX_IN_FLIGHT_MAX},
     {SEC_GENERAL, "peek_count", T_COUNT, CFG(peek_count), 1, 100},
     {SEC_GENERAL, "read_only", T_BOOL, CFG(read_only), 0, 0},
+    {SEC_GENERAL, "alert", T_ALERT, CFG(alert), 0, 0},
     {SEC_INTERVALS, "default", T_DURATION, CFG(interval_default), APPCONFIG_INTERVAL_MIN,
      APPCONFIG_INTERVAL_MAX},
     {SEC_INTERVALS, "overview", T_DURATION, IVL(APPCONFIG_VIEW_OVERVIEW),
@@ -113,6 +115,17 @@ static const struct key_def keys[] = {
      1000000000},
     /* access keys and console passwords age in months */
     {SEC_THRESHOLDS, "expiry_warn", T_DURATION, CFG(thresholds.expiry_warn), 1, 365 * 86400},
+    {SEC_THRESHOLDS, "expiry_critical", T_DURATION, CFG(thresholds.expiry_critical), 1,
+     365 * 86400},
+    {SEC_THRESHOLDS, "console_login_warn", T_DURATION, CFG(thresholds.password_warn), 1,
+     365 * 86400},
+    {SEC_THRESHOLDS, "console_login_critical", T_DURATION,
+     CFG(thresholds.password_critical), 1, 365 * 86400},
+    {SEC_THRESHOLDS, "access_key_age", T_DURATION, CFG(thresholds.access_key_age), 86400,
+     3650 * 86400},
+    {SEC_THRESHOLDS, "access_key_warn", T_DURATION, CFG(thresholds.access_key_warn), 1,
+     365 * 86400},
+    {SEC_THRESHOLDS, "rotation_warn", T_DURATION, CFG(thresholds.rotation_warn), 1, 365 * 86400},
     {SEC_PROFILE, "environment", T_ENVIRONMENT, PRO(environment), 0, 0},
     {SEC_PROFILE, "read_only", T_BOOL, PRO(read_only), 0, 0},
     {SEC_PROFILE, "region", T_REGION, PRO(region), 0, 0},
@@ -126,14 +139,20 @@ static const struct key_def keys[] = {
     {SEC_TOGGLE, "on", T_TEXT, TGL(on), 0, 0},
     {SEC_TOGGLE, "off", T_TEXT, TGL(off), 0, 0},
     {SEC_TOGGLE, "description", T_TEXT, TGL(description), 0, 0},
+    {SEC_EXPIRY, "anchor", T_ANCHOR, EXP(anchor), 0, 0},
+    /* a lifetime under a minute would be late before a poll could see it change */
+    {SEC_EXPIRY, "lifetime", T_DURATION, EXP(lifetime), 60, 3650 * 86400},
+    {SEC_EXPIRY, "warn", T_DURATION, EXP(warn), 1, 3650 * 86400},
+    {SEC_EXPIRY, "critical", T_DURATION, EXP(critical), 1, 3650 * 86400},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 /* Which struct fields are int (the rest of T_COUNT/T_DURATION are long). */
 static bool field_is_int(const struct key_def *k)
 {
-    return k->section == SEC_INTERVALS || k->offset == CFG(max_in_flight) ||
-           k->offset == CFG(peek_count);
+    return k->section == SEC_INTERVALS ||
+           (k->section == SEC_GENERAL &&
+            (k->offset == CFG(max_in_flight) || k->offset == CFG(peek_count)));
 }
 
 static const char *const environments[][2] = {
@@ -383,6 +402,50 @@ static void template_done(struct appconfig_template *t)
     free(t->attrs);
 }
 
+static struct appconfig_expiry *expiry_find(const struct appconfig *cfg, const char *name)
+{
+    for (size_t i = 0; name && i < cfg->nexpiries; i++)
+        if (strcmp(cfg->expiries[i].name, name) == 0)
+            return &cfg->expiries[i];
+    return NULL;
+}
+
+static struct appconfig_expiry *expiry_add(struct appconfig *cfg, const char *name, int line)
+{
+    struct appconfig_expiry *e;
+
+    cfg->expiries = xrealloc(cfg->expiries, (cfg->nexpiries + 1) * sizeof(*cfg->expiries));
+    e = &cfg->expiries[cfg->nexpiries++];
+    memset(e, 0, sizeof(*e));
+    e->name = xstrdup(name);
+    e->line = line;
+    return e;
+}
+
+static void expiry_done(struct appconfig_expiry *e)
+{
+    free(e->name);
+    free(e->anchor);
+}
+
+/* "secret:NAME-OR-ARN" or "parameter:NAME": a kind and a name of printable characters
+ * without spaces (Secrets Manager and SSM names have none), at most 2048 bytes (an ARN). */
+static bool anchor_valid(const char *v)
+{
+    const char *name = NULL;
+
+    if (strncmp(v, "secret:", 7) == 0)
+        name = v + 7;
+    else if (strncmp(v, "parameter:", 10) == 0)
+        name = v + 10;
+    if (!name || !*name || strlen(name) > 2048)
+        return false;
+    for (const char *c = name; *c; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f)
+            return false;
+    return true;
+}
+
 /* ---- defaults, lifetime -------------------------------------------------------------- */
 
 struct appconfig *appconfig_new(void)
@@ -399,6 +462,13 @@ struct appconfig *appconfig_new(void)
     cfg->thresholds.dlq_depth_critical = 100;
     cfg->thresholds.expiry_warn = 900;
     cfg->confirm_timeout = APPCONFIG_CONFIRM_TIMEOUT_DEFAULT;
+    cfg->thresholds.expiry_critical = 300;
+    cfg->thresholds.password_warn = 14 * 86400;
+    cfg->thresholds.password_critical = 3 * 86400;
+    cfg->thresholds.access_key_age = 90 * 86400;
+    cfg->thresholds.access_key_warn = 14 * 86400;
+    cfg->thresholds.rotation_warn = 86400;
+    cfg->alert = APPCONFIG_ALERT_BELL;
     return cfg;
 }
 
@@ -416,6 +486,9 @@ void appconfig_free(struct appconfig *cfg)
         toggle_done(&cfg->toggles[i]);
     free(cfg->toggles);
     paths_free(cfg);
+    for (size_t i = 0; i < cfg->nexpiries; i++)
+        expiry_done(&cfg->expiries[i]);
+    free(cfg->expiries);
     for (size_t i = 0; i < cfg->nerrors; i++)
         free(cfg->errors[i]);
     free(cfg->errors);
@@ -446,6 +519,7 @@ struct parse_state {
     struct appconfig_profile_entry *profile;  /* for SEC_PROFILE */
     struct appconfig_template *template;      /* for SEC_TEMPLATE */
     struct appconfig_toggle *toggle;          /* for SEC_TOGGLE */
+    struct appconfig_expiry *expiry;          /* for SEC_EXPIRY */
     int threshold_line[NKEYS];  /* where each key was set, for the cross-key check */
 };
 
@@ -510,6 +584,24 @@ static enum section_kind section_open(struct parse_state *st, char *s)
         st->toggle = toggle_add(st->cfg, tname, st->lineno);
         return SEC_TOGGLE;
     }
+    if (strncmp(name, "expiry", 6) == 0 && (name[6] == '\0' || isspace((unsigned char)name[6]))) {
+        char *ename = str_strip(name + 6);
+
+        if (!name_valid(ename, APPCONFIG_NAME_MAX)) {
+            quote(q, sizeof(q), ename);
+            add_error(st->cfg, st->lineno, "[expiry %s] is not a name — use letters, digits, "
+                      "'-', '_' and '.' (at most %d)", q, APPCONFIG_NAME_MAX);
+            return SEC_BAD;
+        }
+        if (expiry_find(st->cfg, ename)) {
+            quote(q, sizeof(q), ename);
+            add_error(st->cfg, st->lineno, "[expiry %s] is declared twice — give each its own "
+                      "name; this one is ignored", q);
+            return SEC_BAD;
+        }
+        st->expiry = expiry_add(st->cfg, ename, st->lineno);
+        return SEC_EXPIRY;
+    }
     for (int k = SEC_GENERAL; k < SEC_PROFILE; k++)
         if (strcmp(name, section_names[k]) == 0)
             return (enum section_kind)k;
@@ -553,6 +645,7 @@ static char *reader(char *str, int num, void *stream)
         st->profile = NULL;
         st->template = NULL;
         st->toggle = NULL;
+        st->expiry = NULL;
         st->sec = section_open(st, s);
         return str;
     }
@@ -637,6 +730,7 @@ static void set_value(struct parse_state *st, const struct key_def *k, const cha
     char *base = k->section == SEC_PROFILE    ? (char *)st->profile
                  : k->section == SEC_TEMPLATE ? (char *)st->template
                  : k->section == SEC_TOGGLE   ? (char *)st->toggle
+                 : k->section == SEC_EXPIRY   ? (char *)st->expiry
                                               : (char *)st->cfg;
     void *field = base + k->offset;
     char q[QUOTE_MAX * 4 + 8], d1[32], d2[32];
@@ -693,6 +787,26 @@ static void set_value(struct parse_state *st, const struct key_def *k, const cha
         /* a typo in "production" must not pass silently as an unmarked profile */
         add_error(st->cfg, st->lineno, "environment '%s' is unknown — use production, "
                   "staging, development, test or sandbox", q);
+        return;
+    case T_ALERT:
+        if (strcmp(v, "bell") == 0)
+            *(int *)field = APPCONFIG_ALERT_BELL;
+        else if (strcmp(v, "flash") == 0)
+            *(int *)field = APPCONFIG_ALERT_FLASH;
+        else if (strcmp(v, "off") == 0)
+            *(int *)field = APPCONFIG_ALERT_OFF;
+        else
+            add_error(st->cfg, st->lineno, "alert = '%s' is unknown — use bell, flash or off",
+                      q);
+        return;
+    case T_ANCHOR:
+        if (!anchor_valid(v)) {
+            add_error(st->cfg, st->lineno, "anchor = '%s' is not an anchor — write "
+                      "secret:NAME-OR-ARN (Secrets Manager) or parameter:NAME (SSM)", q);
+            return;
+        }
+        free(*(char **)field);
+        *(char **)field = xstrdup(v);
         return;
     case T_TEXT:
         free(*(char **)field);
@@ -853,7 +967,8 @@ static size_t key_index(const char *name)
     fatal("appconfig: no key %s", name);
 }
 
-/* warn must not be above critical; both go back to their defaults if it is, since either
+/* The lower level must not be above the higher one (a depth's warn below its critical, a
+ * time left's critical below its warn); both go back to their defaults if it is, since either
  * one may be the typo. */
 static void check_pair(struct parse_state *st, long *warn, long *crit, const char *wname,
                        const char *cname, long wdef, long cdef, bool seconds)
@@ -870,8 +985,8 @@ static void check_pair(struct parse_state *st, long *warn, long *crit, const cha
         snprintf(a, sizeof(a), "%ld", *warn);
         snprintf(b, sizeof(b), "%ld", *crit);
     }
-    add_error(st->cfg, wl > cl ? wl : cl, "%s (%s) is above %s (%s) — make the warning level "
-              "the lower one; both keep their defaults", wname, a, cname, b);
+    add_error(st->cfg, wl > cl ? wl : cl, "%s (%s) is above %s (%s) — make %s the lower "
+              "one; both keep their defaults", wname, a, cname, b, wname);
     *warn = wdef;
     *crit = cdef;
 }
@@ -906,6 +1021,36 @@ static void check_toggles(struct appconfig *cfg)
         cfg->toggles[k++] = *t;
     }
     cfg->ntoggles = k;
+}
+
+/* An [expiry NAME] needs an anchor and a lifetime, and thresholds inside the lifetime; one
+ * that has not is dropped (reported at its header) rather than counted down wrongly. */
+static void expiries_check(struct appconfig *cfg)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < cfg->nexpiries; i++) {
+        struct appconfig_expiry *e = &cfg->expiries[i];
+        const char *why = NULL;
+
+        if (!e->anchor)
+            why = "has no anchor — add anchor = secret:NAME or anchor = parameter:NAME";
+        else if (!e->lifetime)
+            why = "has no lifetime — add lifetime = DURATION (as 15m), how long the password "
+                  "lives after each change";
+        else if (e->warn >= e->lifetime || e->critical >= e->lifetime)
+            why = "has warn or critical not shorter than its lifetime — they would always be "
+                  "on; make them shorter";
+        else if (e->warn && e->critical > e->warn)
+            why = "has critical above warn — critical is the shorter time left";
+        if (why) {
+            add_error(cfg, e->line, "[expiry %s] %s; it is ignored", e->name, why);
+            expiry_done(e);
+            continue;
+        }
+        cfg->expiries[kept++] = *e;
+    }
+    cfg->nexpiries = kept;
 }
 
 static void parse_file(struct appconfig *cfg, FILE *fp)
@@ -960,6 +1105,13 @@ static void parse_file(struct appconfig *cfg, FILE *fp)
     check_pair(&st, &cfg->thresholds.dlq_depth_warn, &cfg->thresholds.dlq_depth_critical,
                "dlq_depth_warn", "dlq_depth_critical", defaults->thresholds.dlq_depth_warn,
                defaults->thresholds.dlq_depth_critical, false);
+    check_pair(&st, &cfg->thresholds.expiry_critical, &cfg->thresholds.expiry_warn,
+               "expiry_critical", "expiry_warn", defaults->thresholds.expiry_critical,
+               defaults->thresholds.expiry_warn, true);
+    check_pair(&st, &cfg->thresholds.password_critical, &cfg->thresholds.password_warn,
+               "console_login_critical", "console_login_warn",
+               defaults->thresholds.password_critical, defaults->thresholds.password_warn, true);
+    expiries_check(cfg);
     check_toggles(cfg);
     appconfig_free(defaults);
     textfile_done(&st.tf);  /* wiped: a refused secret may have passed through it */
@@ -1040,6 +1192,11 @@ int appconfig_interval(const struct appconfig *cfg, enum appconfig_view view)
     return cfg->interval_default;
 }
 
+const struct appconfig_expiry *appconfig_expiry(const struct appconfig *cfg, const char *name)
+{
+    return expiry_find(cfg, name);
+}
+
 const struct appconfig_thresholds *appconfig_thresholds(const struct appconfig *cfg)
 {
     return &cfg->thresholds;
@@ -1077,15 +1234,19 @@ static void print_text(FILE *out, const char *key, const char *v)
     free(clean);
 }
 
+static void print_expiries(const struct appconfig *cfg, FILE *out);
+
 void appconfig_print(const struct appconfig *cfg, FILE *out)
 {
     const struct appconfig_thresholds *t = &cfg->thresholds;
     char d[32];
 
     fprintf(out, "[general]\ntheme = %s\nascii = %s\nno_color = %s\nmax_in_flight = %d\n"
-            "read_only = %s\npeek_count = %d\n",
+            "read_only = %s\npeek_count = %d\nalert = %s\n",
             cfg->theme, cfg->ascii ? "true" : "false", cfg->no_color ? "true" : "false",
-            cfg->max_in_flight, cfg->read_only ? "true" : "false", cfg->peek_count);
+            cfg->max_in_flight, cfg->read_only ? "true" : "false", cfg->peek_count,
+            cfg->alert == APPCONFIG_ALERT_FLASH ? "flash"
+            : cfg->alert == APPCONFIG_ALERT_OFF ? "off" : "bell");
     format_duration(d, sizeof(d), cfg->interval_default);
     fprintf(out, "\n[intervals]\ndefault = %s\n", d);
     for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++) {
@@ -1101,6 +1262,18 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
             t->dlq_depth_critical);
     format_duration(d, sizeof(d), t->expiry_warn);
     fprintf(out, "expiry_warn = %s\n", d);
+    format_duration(d, sizeof(d), t->expiry_critical);
+    fprintf(out, "expiry_critical = %s\n", d);
+    format_duration(d, sizeof(d), t->password_warn);
+    fprintf(out, "console_login_warn = %s\n", d);
+    format_duration(d, sizeof(d), t->password_critical);
+    fprintf(out, "console_login_critical = %s\n", d);
+    format_duration(d, sizeof(d), t->access_key_age);
+    fprintf(out, "access_key_age = %s\n", d);
+    format_duration(d, sizeof(d), t->access_key_warn);
+    fprintf(out, "access_key_warn = %s\n", d);
+    format_duration(d, sizeof(d), t->rotation_warn);
+    fprintf(out, "rotation_warn = %s\n", d);
     for (size_t i = 0; i < cfg->nprofiles; i++) {
         const struct appconfig_profile_entry *p = &cfg->profiles[i];
         char q[QUOTE_MAX * 4 + 8];
@@ -1143,6 +1316,29 @@ void appconfig_print(const struct appconfig *cfg, FILE *out)
         print_text(out, "on", tg->on);
         print_text(out, "off", tg->off);
         print_text(out, "description", tg->description);
+    }
+    print_expiries(cfg, out);
+}
+
+static void print_expiries(const struct appconfig *cfg, FILE *out)
+{
+    char d[32];
+
+    for (size_t i = 0; i < cfg->nexpiries; i++) {
+        const struct appconfig_expiry *e = &cfg->expiries[i];
+
+        fprintf(out, "\n[expiry %s]\n", e->name);
+        print_text(out, "anchor", e->anchor);
+        format_duration(d, sizeof(d), e->lifetime);
+        fprintf(out, "lifetime = %s\n", d);
+        if (e->warn) {
+            format_duration(d, sizeof(d), e->warn);
+            fprintf(out, "warn = %s\n", d);
+        }
+        if (e->critical) {
+            format_duration(d, sizeof(d), e->critical);
+            fprintf(out, "critical = %s\n", d);
+        }
     }
 }
 

@@ -3,11 +3,14 @@
  *
  *   [general]            theme, ascii, no_color, max_in_flight, read_only
  *   [intervals]          default, overview, sqs, dlq, sns, s3, expiry, toggles (durations)
- *   [thresholds]         oldest_message_warn/_critical, dlq_depth_warn/_critical, expiry_warn
+ *   [thresholds]         oldest_message_warn/_critical, dlq_depth_warn/_critical,
+ *                        expiry_warn/_critical, console_login_warn/_critical, access_key_age,
+ *                        access_key_warn, rotation_warn
  *   [profile NAME]       environment, read_only, region, theme
  *   [template NAME]      body, subject, attribute.ANAME (a test message's contents)
  *   [toggles]            paths (SSM paths whose parameters are listed), confirm_timeout
  *   [toggle NAME]        parameter, on, off, description (an SSM parameter as a switch)
+ *   [expiry NAME]        anchor, lifetime, warn, critical (an app password's countdown)
  *
  * Loading never fails as a whole: every bad line becomes one "file:line: reason — fix"
  * message in cfg's error list (the console shows them on its status line) and the rest of
@@ -49,6 +52,28 @@ struct appconfig_thresholds {
     long dlq_depth_warn;           /* messages; default 1: any message in a DLQ */
     long dlq_depth_critical;       /* messages; default 100 */
     long expiry_warn;              /* seconds before a credential expires; default 900 */
+    long expiry_critical;          /* the same, critical; default 300 */
+    long password_warn;            /* console_login_warn: seconds before a console password
+                                    * expires; 14 days (the key avoids the word password,
+                                    * which the parser refuses as a secret's) */
+    long password_critical;        /* default 3 days */
+    long access_key_age;           /* an access key is due for rotation at this age; 90 days */
+    long access_key_warn;          /* seconds before that; default 14 days */
+    long rotation_warn;            /* seconds before a secret's next rotation; default 1 day */
+};
+
+/* What crossing a warn or critical threshold of an expiry does, once per crossing. */
+enum appconfig_alert { APPCONFIG_ALERT_BELL, APPCONFIG_ALERT_FLASH, APPCONFIG_ALERT_OFF };
+
+/* [expiry NAME]: a password with a fixed lifetime, renewed by something outside opsdeck (a
+ * token-refresh function), anchored to the time its secret or parameter last changed. */
+struct appconfig_expiry {
+    char *name;
+    char *anchor;       /* "secret:ID" (Secrets Manager name or ARN) or "parameter:NAME" */
+    long lifetime;      /* seconds from one change to the expected next */
+    long warn;          /* seconds left that warn; 0: none (only "late" alerts) */
+    long critical;      /* seconds left that are critical; 0: none */
+    int line;           /* of its header, for messages */
 };
 
 /* One profile's settings, as the console asks for them, defaults filled in. The strings
@@ -106,6 +131,7 @@ struct appconfig {
     int max_in_flight;             /* requests in flight at once; default 16 */
     bool read_only;                /* every profile read-only (gate.h); default false */
     int peek_count;                /* messages `m` asks for at most; default 10 */
+    int alert;                     /* enum appconfig_alert; default bell */
 
     /* [intervals] in seconds; a view's 0 means "use interval_default" */
     int interval_default;
@@ -125,6 +151,8 @@ struct appconfig {
     long confirm_timeout;          /* seconds a flip is re-read before "did not take" */
     struct appconfig_toggle *toggles;   /* in file order */
     size_t ntoggles;
+    struct appconfig_expiry *expiries;      /* in file order, only complete ones */
+    size_t nexpiries;
 
     char **errors;                 /* "file:line: reason — fix", in file order */
     size_t nerrors;
@@ -153,6 +181,8 @@ const struct appconfig_template *appconfig_template(const struct appconfig *cfg,
 
 /* The toggle called name, or the one whose parameter is name; NULL when neither. */
 const struct appconfig_toggle *appconfig_toggle(const struct appconfig *cfg, const char *name);
+/* The [expiry NAME] called name, or NULL. */
+const struct appconfig_expiry *appconfig_expiry(const struct appconfig *cfg, const char *name);
 
 /* True when profile is marked environment = production (or its alias prod). */
 bool appconfig_is_production(const struct appconfig *cfg, const char *profile);

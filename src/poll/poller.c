@@ -59,6 +59,7 @@ struct poller {
     struct aws_client *client;
     struct store *store;
     struct creds_manager *creds;
+    const struct appconfig *app;
     char *profile;
     char *detail;
     int64_t wall_s;
@@ -185,6 +186,11 @@ const struct appconfig *source_config(const struct source_run *run)
 struct creds_manager *source_creds(const struct source_run *run)
 {
     return run->p->creds;
+}
+
+const struct appconfig *source_app(const struct source_run *run)
+{
+    return run->p->app;
 }
 
 int64_t source_wall_s(const struct source_run *run)
@@ -422,6 +428,7 @@ struct poller *poller_new(const struct poller_opts *o)
     p->client = o->client;
     p->store = o->store;
     p->creds = o->creds;
+    p->app = o->app;
     p->wall_s = o->wall_s;
     p->profile = xstrdup(o->profile && *o->profile ? o->profile : "default");
     p->src = o->sources;

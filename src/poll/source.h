@@ -104,6 +104,8 @@ const char *source_detail(const struct source_run *run);
 const struct appconfig *source_config(const struct source_run *run);
 /* The credential manager, for the credentials source; NULL when there is none. */
 struct creds_manager *source_creds(const struct source_run *run);
+/* opsdeck's own settings (the [expiry NAME] sections); NULL when the caller gave none. */
+const struct appconfig *source_app(const struct source_run *run);
 /* Wall-clock seconds where time windows end (CloudWatch): now, or for the snapshot the
  * moment it started (its taken_at), so every window of one snapshot is the same. */
 int64_t source_wall_s(const struct source_run *run);

@@ -54,16 +54,19 @@ char *frame_header_text(const struct frame_header *h, int cols, const char *elli
                                 h->profile ? h->profile : "?",
                                 h->region ? h->region : "no region");
     } else {
-        fixed_right = xasprintf("profile %s  %s  creds %s%s", h->profile ? h->profile : "?",
+        fixed_right = xasprintf("profile %s  %s  %s %s%s", h->profile ? h->profile : "?",
                                 h->region ? h->region : "no region",
+                                h->countdown_what ? h->countdown_what : "creds",
                                 h->countdown ? h->countdown : "?",
                                 h->refreshing ? "  refreshing credentials" : "");
         if (h->refreshing && textwidth(fixed_left) + 2 + textwidth(fixed_right) > cols) {
             /* the short form keeps the countdown whole at 80 columns */
             free(fixed_right);
-            fixed_right = xasprintf("profile %s  %s  creds %s refreshing",
+            fixed_right = xasprintf("profile %s  %s  %s %s refreshing",
                                     h->profile ? h->profile : "?",
-                                    h->region ? h->region : "no region", h->countdown);
+                                    h->region ? h->region : "no region",
+                                    h->countdown_what ? h->countdown_what : "creds",
+                                    h->countdown);
         }
     }
     /* what is left for the identity between the two, with two spaces either side */

@@ -20,6 +20,7 @@ struct frame_header {
     const char *countdown;  /* "12m03s", "no expiry"; NULL: none held (with refreshing:
                                the header says only "refreshing credentials") */
     bool refreshing;        /* a credential refresh is under way: said after the countdown */
+    const char *countdown_what;  /* what counts down: "key alice" (sanitised); NULL: "creds" */
 };
 
 #define FRAME_PROD_BANNER " PRODUCTION "

@@ -434,6 +434,7 @@ static void session_stop(struct ui *ui)
     ui_act_session_free(ui);
     feed_free(ui->feed);
     store_free(ui->store);
+    expiry_alert_done(&ui->expiry_alert);
     ui->client = NULL;
     ui->feed = NULL;
     ui->store = NULL;
@@ -578,23 +579,57 @@ static char *store_text(const struct store *s, const char *kind, const char *key
     return v ? sanitize_text(v, strlen(v)) : NULL;
 }
 
-/* The nearest credential expiry, from the "credential" rows; NULL (shown as "?") until the
- * credential manager's report was first read. */
-static const char *header_countdown(const struct ui *ui, char *buf, size_t n)
+/* The header's countdown: the nearest expiry of all (poll/expiries.h), named when it is not
+ * the console's own credentials ("key alice 2d00h"), else the credentials' ("creds no
+ * expiry"); NULL (shown as "?") until the credential manager's report was first read. Also
+ * rings the bell (or flashes) once when an expiry crosses its warn or critical threshold:
+ * the header is drawn every second, so a crossing is heard within one. *what is freed by
+ * the caller. */
+static const char *header_countdown(struct ui *ui, char *buf, size_t n, char **what)
 {
+    static const char *const shorts[][2] = {
+        {"password", "pw"}, {"access_key", "key"}, {"secret_rotation", "secret"},
+        {"app_password", "app"},
+    };
     struct store_kind_info info;
+    struct expiry_list l = {0};
+    const struct expiry_item *near;
+    int64_t now_s = store_now(ui->store) / 1000;
 
+    *what = NULL;
+    expiry_list_build(&l, ui->store, ui->app, now_s);
+    if (expiry_alert_update(&ui->expiry_alert, &l) && ui->colour &&
+        ui->app->alert != APPCONFIG_ALERT_OFF) {
+        if (ui->app->alert == APPCONFIG_ALERT_FLASH)
+            flash();
+        else
+            beep();
+    }
+    near = expiry_list_nearest(&l);
+    if (near && strcmp(near->kind, "credential") != 0) {
+        char *clean = sanitize_text(near->whose, strlen(near->whose));
+        char *cut = textwidth_truncate(clean, 14, ui->glyphs->g[GLYPH_ELLIPSIS]);
+
+        for (size_t i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++)
+            if (strcmp(near->kind, shorts[i][0]) == 0)
+                *what = xasprintf("%s %s", shorts[i][1], cut);
+        free(clean);
+        free(cut);
+        expiry_left_text(near, now_s, buf, n);
+        expiry_list_free(&l);
+        return buf;
+    }
+    expiry_list_free(&l);
     store_kind_info(ui->store, "credential", &info);
     if (!info.updated)
         return NULL;
-    return fmt_countdown(buf, n, credentials_nearest(ui->store, store_now(ui->store) / 1000,
-                                                     NULL));
+    return fmt_countdown(buf, n, credentials_nearest(ui->store, now_s, NULL));
 }
 
 static void draw_header(struct ui *ui)
 {
     struct frame_header h = {0};
-    char countdown[64];
+    char countdown[64], *countdown_what = NULL;
     char *account = store_text(ui->store, "identity", "caller", "account");
     char *arn = store_text(ui->store, "identity", "caller", "arn");
     char *ident = frame_identity_from_arn(arn), *text;
@@ -609,7 +644,9 @@ static void draw_header(struct ui *ui)
     h.region = ui->cfg->region;
     h.refreshing = creds_manager_refreshing(ui->cm, &waiting);
     /* while the active profile has none, a source profile's expiry would mislead */
-    h.countdown = waiting ? NULL : header_countdown(ui, countdown, sizeof(countdown));
+    h.countdown = waiting ? NULL : header_countdown(ui, countdown, sizeof(countdown),
+                                                    &countdown_what);
+    h.countdown_what = countdown_what;
 
     werase(ui->whead);
     if (h.production) {
@@ -638,6 +675,7 @@ static void draw_header(struct ui *ui)
     free(account);
     free(arn);
     free(ident);
+    free(countdown_what);
 }
 
 static void draw_footer(struct ui *ui)

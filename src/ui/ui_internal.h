@@ -21,6 +21,7 @@
 #include "look/theme.h"
 #include "ui/ui.h"
 #include "errlog.h"
+#include "poll/expiries.h"
 #include "view.h"
 
 #define UI_STACK_MAX 16
@@ -96,6 +97,7 @@ struct ui {
     char message[1400];
     bool message_error;
     struct errlog errlog;
+    struct expiry_alert expiry_alert;  /* the bell on crossing an expiry's threshold */
     char *clip;                /* an OSC 52 sequence to write after the next frame */
 
     /* writes (ui_act.c): the session's gate and jobs, the runs of actions, the dialog */

@@ -18,7 +18,7 @@ from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from console import (Script, add_aws_profile, console_env, display_width,  # noqa: E402
                      find_row, header_row, rows_equal, run_script, screen_has,
                      write_app_config)
-from seed import seed  # noqa: E402
+from seed import rotating_secret, seed  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -492,6 +492,38 @@ def sns_view(env, sns):
          "a topic with failed deliveries in the last hour is the first row", d[6])
 
 
+def expiry(env, endpoint):
+    """6 and :expiry: the timeline at 80x24, the console's own credentials and a rotating
+    secret (its name and next rotation as boto3 reads them), the line below in both zones."""
+    c = boto3_clients(endpoint, services=("secretsmanager",))
+    sm = c["secretsmanager"]
+    rotating_secret(sm, "screen/db-password", value="never-shown")
+    nxt = sm.describe_secret(SecretId="screen/db-password")["NextRotationDate"]
+    s = Script().wait().keys("6").wait().dump("six").keys(":expiry\n").dump("colon")
+    r = run_script(env, s, 80, 24)
+    d = check_frame(r, "six", 80, 24, "expiry view at 80x24")
+    if d is None:
+        return
+    t.ok(d[1].startswith("Expiries  "), "6 opens the expiry view", d[1])
+    t.ok(d[2].startswith("WHAT") and "LEFT" in d[2] and "STATE" in d[2],
+         "its columns: what, whose, expires, left, state, why", d[2])
+    # table rows start with WHAT (the title names the nearest one too)
+    i = next((k for k, x in enumerate(d) if x.startswith("secret rotation ")), -1)
+    row = d[i] if i >= 0 else ""
+    # the name is cut to its column at 80; the time is UTC here (TZ=UTC)
+    t.ok("screen/db-pa" in row and nxt.strftime("%m-%d %H:%M") in row and " ok " in row,
+         "the rotating secret: its name and boto3's NextRotationDate, state ok",
+         f"boto3: {nxt:%m-%d %H:%M}\n" + r.screen("six"))
+    j = next((k for k, x in enumerate(d) if x.startswith("credentials ")), -1)
+    t.ok(j > i >= 0 and "never" in d[j],
+         "the console's own credentials (static keys) come after it: they never expire",
+         r.screen("six"))
+    t.ok("never-shown" not in "\n".join(d), "the secret's value is nowhere on screen")
+    colon = r.dumps.get("colon") or []
+    ok, diff = rows_equal(colon[1:22], d[1:22])
+    t.ok(ok, ":expiry shows the same view as 6", diff)
+
+
 CONFIG = "[intervals]\ndefault = 2\n"   # `wait` then takes ~2 s, not a 10 s poll
 
 
@@ -527,7 +559,8 @@ def main():
                                ("help", help_and_commands, (env,)),
                                ("profile/theme", bad_profile_and_theme, (env,)),
                                ("production", production, (env, ident)),
-                               ("resize", resize, (env, q, ages))):
+                               ("resize", resize, (env, q, ages)),
+                               ("expiry", expiry, (env, m.endpoint))):
             t.run(name, fn, *args)
     t.done()
 

@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from seed import seed  # noqa: E402
+from seed import rotating_secret, seed  # noqa: E402
 from toggleseed import TOGGLES_CONFIG, seed_toggles  # noqa: E402
 
 # What opsdeck runs: the interactive console on a terminal (opsdeck with no command opens
@@ -50,6 +50,27 @@ AGED_QUEUES = ("orders-intake", "orders-dlq", "billing-dlq", "payments-dlq.fifo"
 METRIC_EVERY = 10   # rounds (seconds) between ApproximateAgeOfOldestMessage points
 # Queues whose receives and deletes the traffic makes (orders-intake: none at all).
 CONSUMED_QUEUES = ("shipping-labels", "search-indexer", "orders-intake")
+# The expiry view's app password: a 2-minute lifetime its "refresh function" (the traffic)
+# renews every 90 rounds, so its countdown runs down and starts again.
+APP_PASSWORD = "portal/app-password"
+APP_RENEW_EVERY = 90
+APP_CONFIG = "[expiry portal]\nanchor = secret:" + APP_PASSWORD + "\nlifetime = 2m\nwarn = 45s\n"
+
+
+def seed_expiries(endpoint):
+    """What the expiry view shows: a password policy, users with console passwords and
+    access keys (the credential report lists them), a secret that rotates, the app
+    password's secret."""
+    c = boto3_clients(endpoint, services=("iam", "secretsmanager"))
+    iam, sm = c["iam"], c["secretsmanager"]
+    iam.update_account_password_policy(MaxPasswordAge=90, HardExpiry=True)
+    for user in ("alice", "deploy-bot"):
+        iam.create_user(UserName=user)
+        iam.create_access_key(UserName=user)
+    iam.create_login_profile(UserName="alice", Password="Demo-Password-1")
+    iam.generate_credential_report()
+    rotating_secret(sm, "payments/db-password", days=30, value="demo")
+    sm.create_secret(Name=APP_PASSWORD, SecretString="demo-0")
 
 
 class Traffic(threading.Thread):
@@ -57,7 +78,8 @@ class Traffic(threading.Thread):
 
     def __init__(self, endpoint, manifest, period=1.0, metrics_log=None):
         super().__init__(daemon=True, name="traffic")
-        self.c = boto3_clients(endpoint)
+        self.c = boto3_clients(endpoint, services=("sqs", "sns", "s3", "cloudwatch",
+                                                   "secretsmanager"))
         self.m = manifest
         self.period = period
         self.metrics_log = metrics_log
@@ -135,6 +157,9 @@ class Traffic(threading.Thread):
                     Message=json.dumps({"event": "order.created", "seq": n}))
         if n % METRIC_EVERY == 0:
             self.publish_ages()
+        if n and n % APP_RENEW_EVERY == 0:
+            self.c["secretsmanager"].put_secret_value(SecretId=APP_PASSWORD,
+                                                      SecretString=f"demo-{n}")
 
     def run(self):
         while not self.halt.is_set():
@@ -198,6 +223,7 @@ def main():
                 f.write(f"{moto.pid}\n")
         manifest = seed(moto.endpoint, objects=a.objects, synthetic_ages=False)
         seed_toggles(moto.endpoint)   # view 7: triggers, rules, SSM toggles
+        seed_expiries(moto.endpoint)
         traffic = Traffic(moto.endpoint, manifest, metrics_log=a.metrics_log)
         traffic.start()
         print(f"demo: moto listens on {moto.endpoint} (pid {moto.pid}); try "
@@ -205,14 +231,14 @@ def main():
               file=sys.stderr)
         time.sleep(a.warmup)
         env = aws_env(moto.endpoint)
-        # the demo's toggles are declared in its own HOME's config; a user's XDG_CONFIG_HOME
-        # config wins (then the demo's parameters show as found under no declared toggle)
-        demo_conf = os.path.join(env["HOME"], ".config", "opsdeck")
-        os.makedirs(demo_conf, exist_ok=True)
-        fd = os.open(os.path.join(demo_conf, "config"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+        # the demo's toggles and app passwords are declared in a config of its own HOME
+        env["XDG_CONFIG_HOME"] = os.path.join(env["HOME"], ".config")
+        conf_dir = os.path.join(env["XDG_CONFIG_HOME"], "opsdeck")
+        os.makedirs(conf_dir, exist_ok=True)
+        fd = os.open(os.path.join(conf_dir, "config"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
                      0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(TOGGLES_CONFIG)
+            f.write(TOGGLES_CONFIG + "\n" + APP_CONFIG)
         # Like a shell running a foreground job: Ctrl-C belongs to opsdeck while it runs (the
         # console may use it), so the demo ignores SIGINT until opsdeck exits. A Python-level
         # handler, unlike SIG_IGN, is reset to the default in the child by exec.

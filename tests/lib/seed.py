@@ -381,6 +381,18 @@ def seed(endpoint, cloudwatch=True, objects=LOG_OBJECTS, workers=8, synthetic_ag
     return _Seeder(endpoint, cloudwatch, objects, workers, synthetic_ages).run()
 
 
+def rotating_secret(sm, name, days=7, value="not-read"):
+    """A Secrets Manager secret with rotation turned on (RotationEnabled, a NextRotationDate
+    `days` ahead). moto records the rotation before it looks for the rotation function,
+    which need not exist (invoking one would need docker)."""
+    sm.create_secret(Name=name, SecretString=value)
+    try:
+        sm.rotate_secret(SecretId=name, RotationRules={"AutomaticallyAfterDays": days},
+                         RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:rot")
+    except sm.exceptions.ResourceNotFoundException:
+        pass
+
+
 def seed_queues(endpoint, n, workers=16):
     """The benchmark's estate: n standard queues named like a large account's (one in ten
     with a redrive policy to one of n/50 DLQs, a few messages in some), created from a

@@ -7,6 +7,8 @@
  *
  * --interval sets every view's poll interval (the tests use an hour, so that only
  * `refresh` starts a cycle and each `run 1` is exactly one cycle however slow the machine).
+ * --config reads opsdeck's own config (its toggles and [expiry NAME] sections); else the
+ * defaults.
  *
  * Commands, one per line on stdin (answers on stdout):
  *   run N        runs the loop until N more rounds have ended (from busy to idle) and no
@@ -46,7 +48,8 @@
 #include "util/timeutil.h"
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "mapping", "rule",
-                                     "parameter", "error"};
+                                     "parameter", "error", "password", "access_key",
+                                     "secret_rotation", "app_password"};
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
@@ -69,6 +72,16 @@ static const char *const parameter_fields[] = {
     "name", "parameter", "toggle", "description", "exists", "type", "secure", "value", "state",
     "version", "last_modified", NULL};
 static const char *const error_fields[] = {"message", "count", "service", "action", "code", NULL};
+static const char *const password_fields[] = {
+    "user", "last_changed", "expires", "expire_passwords", "max_age_days", "hard_expiry",
+    "reset_required", "report_generated", "unreadable", NULL};
+static const char *const access_key_fields[] = {
+    "user", "active", "created", "last_used", "last_service", "report_generated", NULL};
+static const char *const secret_rotation_fields[] = {
+    "name", "rotation_enabled", "rotation_days", "schedule", "last_rotated", "last_changed",
+    "next_rotation", "deleted", NULL};
+static const char *const app_password_fields[] = {
+    "anchor", "lifetime", "warn", "critical", "last_changed", "expires", "unreadable", NULL};
 
 static long env_long(const char *name)
 {
@@ -92,6 +105,14 @@ static const char *const *fields_of(const char *kind)
         return rule_fields;
     if (strcmp(kind, "parameter") == 0)
         return parameter_fields;
+    if (strcmp(kind, "password") == 0)
+        return password_fields;
+    if (strcmp(kind, "access_key") == 0)
+        return access_key_fields;
+    if (strcmp(kind, "secret_rotation") == 0)
+        return secret_rotation_fields;
+    if (strcmp(kind, "app_password") == 0)
+        return app_password_fields;
     return error_fields;
 }
 
@@ -196,7 +217,7 @@ static bool view_by_name(const char *name, enum appconfig_view *out)
 static int usage(void)
 {
     fprintf(stderr, "usage: poll_dump [--endpoint-url URL] [--profile P] [--region R] "
-                    "[--interval SECONDS] (commands on stdin)\n");
+                    "[--interval SECONDS] [--config FILE] (commands on stdin)\n");
     return 2;
 }
 
@@ -208,7 +229,7 @@ int main(int argc, char **argv)
     char line[4096];
     int delay = 0;
     long interval = 0;
-    const char *config_path = NULL;  /* opsdeck's config: the declared toggles */
+    const char *config = NULL;  /* opsdeck's config: declared toggles, [expiry NAME] */
 
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
@@ -222,7 +243,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--interval") == 0)
             interval = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--config") == 0)
-            config_path = argv[++i];
+            config = argv[++i];
         else
             return usage();
     }
@@ -232,7 +253,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "poll_dump: %s\n", err.message);
         return 1;
     }
-    struct appconfig *app = config_path ? appconfig_load(config_path) : appconfig_new();
+    struct appconfig *app = config ? appconfig_load(config) : appconfig_new();
     if (interval > 0 && interval <= APPCONFIG_INTERVAL_MAX) {
         app->interval_default = (int)interval;
         for (int v = 0; v < APPCONFIG_VIEW_COUNT; v++)

@@ -706,6 +706,45 @@ START_TEST(toggles)
     ck_assert_uint_eq(cfg->ntoggles, 0);
     ck_assert_uint_eq(cfg->ntoggle_paths, 0);
     ck_assert_int_eq(cfg->confirm_timeout, APPCONFIG_CONFIRM_TIMEOUT_DEFAULT);
+}
+END_TEST
+
+/* [expiry NAME]: an app password's anchor, lifetime and thresholds; [general] alert; the
+ * expiry thresholds of [thresholds]. */
+START_TEST(expiries)
+{
+    struct appconfig *cfg = load_text(
+        "[general]\nalert = flash\n"
+        "[thresholds]\nexpiry_critical = 2m\nconsole_login_warn = 7d\n"
+        "access_key_age = 30d\nrotation_warn = 6h\n"
+        "[expiry portal]\n"
+        "anchor = secret:arn:aws:secretsmanager:eu-west-1:123456789012:secret:portal-AbC\n"
+        "lifetime = 15m\nwarn = 3m\ncritical = 1m\n"
+        "[expiry batch.pw]\nanchor = parameter:/app/batch/password\nlifetime = 1d\n");
+    const struct appconfig_expiry *e;
+    const struct appconfig_thresholds *th;
+
+    ck_assert_msg(cfg->nerrors == 0, "%s", cfg->nerrors ? cfg->errors[0] : "");
+    ck_assert_int_eq(cfg->alert, APPCONFIG_ALERT_FLASH);
+    th = appconfig_thresholds(cfg);
+    ck_assert_int_eq(th->expiry_critical, 120);
+    ck_assert_int_eq(th->expiry_warn, 900);            /* the default stays */
+    ck_assert_int_eq(th->password_warn, 7 * 86400);
+    ck_assert_int_eq(th->access_key_age, 30 * 86400);
+    ck_assert_int_eq(th->rotation_warn, 6 * 3600);
+    ck_assert_uint_eq(cfg->nexpiries, 2);
+    e = appconfig_expiry(cfg, "portal");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->anchor,
+                     "secret:arn:aws:secretsmanager:eu-west-1:123456789012:secret:portal-AbC");
+    ck_assert_int_eq(e->lifetime, 900);
+    ck_assert_int_eq(e->warn, 180);
+    ck_assert_int_eq(e->critical, 60);
+    e = appconfig_expiry(cfg, "batch.pw");
+    ck_assert_str_eq(e->anchor, "parameter:/app/batch/password");
+    ck_assert_int_eq(e->lifetime, 86400);
+    ck_assert_int_eq(e->warn, 0);
+    ck_assert_ptr_null(appconfig_expiry(cfg, "nope"));
     appconfig_free(cfg);
 }
 END_TEST
@@ -756,6 +795,55 @@ START_TEST(bad_toggles)
     ck_assert_str_eq(cfg->toggles[0].name, "first");
     ck_assert_str_eq(cfg->toggles[1].name, "y");
     ck_assert_ptr_null(appconfig_toggle(cfg, "second"));
+}
+END_TEST
+
+START_TEST(bad_expiries)
+{
+    struct appconfig *cfg = load_text(
+        "[expiry no-anchor]\n"                              /* 1: dropped at the end */
+        "lifetime = 15m\n"
+        "[expiry no-lifetime]\n"                            /* 3: dropped at the end */
+        "anchor = secret:x\n"
+        "[expiry bad]\n"                                    /* 5 */
+        "anchor = vault:x\n"                                /* 6: not an anchor */
+        "anchor = secret:has space\n"                       /* 7 */
+        "anchor = secret:\n"                                /* 8 */
+        "lifetime = 10s\n"                                  /* 9: under a minute */
+        "lifetime = soon\n"                                 /* 10 */
+        "colour = red\n"                                    /* 11: unknown key */
+        "[expiry bad]\n"                                    /* 12: twice */
+        "[expiry a b]\n"                                    /* 13: not a name */
+        "[expiry]\n"                                        /* 14 */
+        "[expiry long-warn]\nanchor = parameter:p\nlifetime = 15m\nwarn = 15m\n"   /* 15 */
+        "[expiry upside]\nanchor = parameter:p\nlifetime = 15m\nwarn = 1m\ncritical = 2m\n"
+        "[expiry ok]\nanchor = parameter:/ok\nlifetime = 15m\n"
+        "[general]\nalert = loud\n"                        /* 28 */
+        "[thresholds]\nexpiry_warn = 1m\nexpiry_critical = 5m\n");   /* 30, 31 */
+
+    error_is(cfg, 0, 6, "anchor = 'vault:x' is not an anchor");
+    error_is(cfg, 1, 7, "is not an anchor");
+    error_is(cfg, 2, 8, "is not an anchor");
+    error_is(cfg, 3, 9, "lifetime = 10s is out of range");
+    error_is(cfg, 4, 10, "lifetime = 'soon' is not a duration");
+    error_is(cfg, 5, 11, "unknown key 'colour' in [expiry] — known keys: anchor, lifetime");
+    error_is(cfg, 6, 12, "[expiry bad] is declared twice");
+    error_is(cfg, 7, 13, "[expiry a b] is not a name");
+    error_is(cfg, 8, 14, "[expiry ] is not a name");
+    error_is(cfg, 9, 28, "alert = 'loud' is unknown — use bell, flash or off");
+    error_is(cfg, 10, 31, "expiry_critical (5m) is above expiry_warn (1m)");
+    error_is(cfg, 11, 1, "[expiry no-anchor] has no anchor");
+    error_is(cfg, 12, 3, "[expiry no-lifetime] has no lifetime");
+    error_is(cfg, 13, 5, "[expiry bad] has no anchor");
+    error_is(cfg, 14, 15, "[expiry long-warn] has warn or critical not shorter than its");
+    error_is(cfg, 15, 19, "[expiry upside] has critical above warn");
+    ck_assert_uint_eq(cfg->nerrors, 16);
+    /* only the complete one is kept; the thresholds went back to their defaults */
+    ck_assert_uint_eq(cfg->nexpiries, 1);
+    ck_assert_str_eq(cfg->expiries[0].name, "ok");
+    ck_assert_int_eq(cfg->alert, APPCONFIG_ALERT_BELL);
+    ck_assert_int_eq(appconfig_thresholds(cfg)->expiry_warn, 900);
+    ck_assert_int_eq(appconfig_thresholds(cfg)->expiry_critical, 300);
     appconfig_free(cfg);
 }
 END_TEST
@@ -786,6 +874,8 @@ START_TEST(print_round_trips)
         "[profile prod]\nenvironment = prod\nregion = eu-west-1\n"
         "[template t]\nbody = {\"a\": 1}\nattribute.k = Number:2\n"
         "[toggles]\npaths = /a /b\n[toggle sw]\nparameter = /a/sw\non = yes\noff = no\n");
+        "[general]\nalert = off\n"
+        "[expiry portal]\nanchor = secret:portal/pw\nlifetime = 15m\nwarn = 2m\n");
     struct appconfig *again;
     char *out = NULL;
     size_t len = 0;
@@ -810,6 +900,10 @@ START_TEST(print_round_trips)
     ck_assert_uint_eq(again->ntoggle_paths, 2);
     ck_assert_str_eq(again->toggle_paths[1], "/b");
     ck_assert_str_eq(appconfig_toggle(again, "sw")->off, "no");
+    ck_assert_int_eq(again->alert, APPCONFIG_ALERT_OFF);
+    ck_assert_str_eq(appconfig_expiry(again, "portal")->anchor, "secret:portal/pw");
+    ck_assert_int_eq(appconfig_expiry(again, "portal")->lifetime, 900);
+    ck_assert_int_eq(appconfig_expiry(again, "portal")->warn, 120);
     free(out);
     appconfig_free(again);
     appconfig_free(cfg);
@@ -846,6 +940,8 @@ static Suite *suite(void)
     tcase_add_test(tc, templates);
     tcase_add_test(tc, bad_templates);
     tcase_add_test(tc, peek_count_read_alone);
+    tcase_add_test(tc, expiries);
+    tcase_add_test(tc, bad_expiries);
     tcase_add_test(tc, print_round_trips);
     suite_add_tcase(s, tc);
     return s;

@@ -107,6 +107,23 @@ START_TEST(header_says_refreshing)
 }
 END_TEST
 
+/* The nearest expiry of all is named when it is not the console's own credentials, and
+ * still fits 80 columns with the account, profile and region. */
+START_TEST(header_names_nearest_expiry)
+{
+    struct frame_header h = {.account = "123456789012", .identity = "user/alice",
+                             .profile = "production-eu", .region = "eu-west-1",
+                             .countdown = "overdue 10d00h", .countdown_what = "key alice"};
+    char *t = frame_header_text(&h, 80, "…");
+
+    ck_assert_msg(strstr(t, "key alice overdue 10d00h") != NULL, "'%s'", t);
+    ck_assert_msg(strstr(t, "creds") == NULL, "'%s'", t);
+    ck_assert_msg(strstr(t, "123456789012") && strstr(t, "eu-west-1"), "'%s'", t);
+    ck_assert_int_le(textwidth(t), 80);
+    free(t);
+}
+END_TEST
+
 START_TEST(identity_from_arn)
 {
     const char *cases[][2] = {
@@ -204,6 +221,7 @@ static Suite *suite(void)
     tcase_add_test(tc, header_drops_identity_then_cuts);
     tcase_add_test(tc, header_before_identity_known);
     tcase_add_test(tc, header_says_refreshing);
+    tcase_add_test(tc, header_names_nearest_expiry);
     tcase_add_test(tc, identity_from_arn);
     tcase_add_test(tc, footer_keeps_framework_keys);
     tcase_add_test(tc, footer_view_keys_first_at_80);

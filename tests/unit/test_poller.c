@@ -125,6 +125,10 @@ START_TEST(first_tick_starts_all_ready_sources)
     poller_sched_start(&s, topics, 0);
     poller_sched_start(&s, src_ix(&s, "reach"), 0);
     poller_sched_start(&s, creds, 0);
+    /* the expiry view's sources are polled while hidden too (more slowly) */
+    poller_sched_start(&s, src_ix(&s, "iam_expiry"), 0);
+    poller_sched_start(&s, src_ix(&s, "secret_rotation"), 0);
+    poller_sched_start(&s, src_ix(&s, "app_passwords"), 0);
     poller_sched_finish(&s, creds, false);
     ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 1 * S);   /* the credential report */
     s.t[creds].running = true;

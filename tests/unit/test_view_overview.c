@@ -651,9 +651,9 @@ END_TEST
 /* The registry the framework walks for number keys and `:` commands. */
 START_TEST(registry)
 {
-    static const char *const names[] = { "overview", "sqs", "dlq", "sns", "toggles", "jobs",
-                                         "errors", "messages" };
-    static const int numbers[] = { 1, 2, 3, 4, 7, 0, 0, 0 };
+    static const char *const names[] = { "overview", "sqs", "dlq", "sns", "expiry", "toggles",
+                                         "jobs", "errors", "messages" };
+    static const int numbers[] = { 1, 2, 3, 4, 6, 7, 0, 0, 0 };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
@@ -695,7 +695,7 @@ START_TEST(section_table)
 {
     static const struct overview_section *const want[] = {
         &reach_overview, &dlq_overview, &sqs_overview, &sns_overview, &credentials_overview,
-        &toggles_overview,
+        &toggles_overview, &expiry_overview,
         &errors_overview};
     size_t n = 0;
 

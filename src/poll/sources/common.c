@@ -3,6 +3,7 @@
 #include "poll/sources/common.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,4 +60,20 @@ void sources_strv_free(char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
+}
+
+void sources_cannot_read(const struct aws_error *err, char *buf, size_t n)
+{
+    bool denied = err->http_status == 403 || strstr(err->code, "AccessDenied") ||
+                  strstr(err->code, "Unauthorized") || strstr(err->code, "AuthorizationError");
+    const char *service = err->service[0] ? err->service : "aws";
+
+    if (denied)
+        snprintf(buf, n, "%s:%s denied", service, err->action[0] ? err->action : "?");
+    else if (err->code[0])
+        snprintf(buf, n, "%s:%s failed: %s", service, err->action[0] ? err->action : "?",
+                 err->code);
+    else
+        snprintf(buf, n, "%s:%s failed: %s", service, err->action[0] ? err->action : "?",
+                 aws_error_kind_name(err->kind));
 }

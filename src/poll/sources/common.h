@@ -33,4 +33,9 @@ void sources_write_queue_attrs(struct store_res *r, const struct sqs_queue_attrs
 void sources_error_keep(struct aws_error **slot, const struct aws_error *err);
 void sources_strv_free(char **v, size_t n);
 
+/* Why a call could not be read, in the words the expiry view shows once instead of an
+ * error per poll: "iam:GetAccountPasswordPolicy denied" for a refusal, else
+ * "iam:GetCredentialReport failed: Throttling". */
+void sources_cannot_read(const struct aws_error *err, char *buf, size_t n);
+
 #endif

@@ -121,6 +121,37 @@
  *   reaches the store), state str (declared: on/off by the toggle's values, unknown for
  *   any other value; undeclared: "value"), version int, last_modified int (epoch s)
  *
+ * kind "password" (source iam_expiry: IAM GetAccountPasswordPolicy, GetLoginProfile and
+ *   GetCredentialReport, which it asks IAM to generate when missing or expired) key = IAM
+ *   user name: the caller's (when it has a console password) and every user's the report
+ *   lists with one:
+ *   user str, last_changed int (epoch s; the report's password_last_changed),
+ *   expires int (epoch s: the report's password_next_rotation, else last_changed +
+ *     MaxPasswordAge; unknown when it never expires or could not be read),
+ *   expire_passwords int (0/1), max_age_days int, hard_expiry int (0/1: the console is
+ *     locked at expiry; an access key can still change the password),
+ *   reset_required int (0/1, the caller's only: GetLoginProfile), report_generated int
+ *     (epoch s the report was made; unknown for rows not from it),
+ *   unreadable str (why the expiry is unknown: "iam:GetAccountPasswordPolicy denied"; "")
+ *
+ * kind "access_key" (source iam_expiry: ListAccessKeys, paged, and GetAccessKeyLastUsed for
+ *   the caller; the credential report for everyone else) key = the access key id for the
+ *   caller's keys, "USER key 1" / "USER key 2" for the report's (it names no key id):
+ *   user str, active int (0/1), created int (epoch s; the report's last_rotated),
+ *   last_used int (epoch s; unknown when never), last_service str, report_generated int
+ *
+ * kind "secret_rotation" (source secret_rotation: Secrets Manager ListSecrets, paged) key =
+ *   secret ARN, every secret that rotates or has a next rotation date:
+ *   name str, rotation_enabled int (0/1), rotation_days int, schedule str,
+ *   last_rotated int, last_changed int, next_rotation int (epoch s; in the past: the
+ *   rotation did not happen), deleted int (scheduled for deletion at)
+ *
+ * kind "app_password" (source app_passwords: [expiry NAME] of opsdeck's config, with
+ *   Secrets Manager DescribeSecret or SSM GetParameter without decryption) key = NAME:
+ *   anchor str ("secret:ID" or "parameter:NAME"), lifetime int (s), warn int, critical int
+ *   (s left; unknown: none), last_changed int (epoch s the anchor last changed), expires
+ *   int (last_changed + lifetime: in the past, the refresh is late), unreadable str
+ *
  * kind "error" (the poller, for every call of every source: error_rows.c) key = "<Service>
  *   <Action>" (as "SQS ListQueues"): the latest failure of that call:
  *   message str (aws_error_describe's one line: cause, profile, endpoint, fix),
@@ -156,6 +187,9 @@ extern const struct source buckets_source;
 extern const struct source mappings_source;
 extern const struct source rules_source;
 extern const struct source parameters_source;
+extern const struct source iam_expiry_source;
+extern const struct source secret_rotation_source;
+extern const struct source app_passwords_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
  * left (negative once expired). When none expires: the active profile's own row (or NULL
