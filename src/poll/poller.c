@@ -50,6 +50,7 @@ struct source_run {
     bool failed;                   /* counts towards backoff */
     struct req *current;           /* the answer being handled, or NULL */
     bool decided;                  /* its outcome was set by source_error or source_gone */
+    bool forced;                   /* the cycle was asked for, not just due */
     struct call calls[RUN_CALLS];
     size_t ncalls;
 };
@@ -61,6 +62,9 @@ struct poller {
     struct creds_manager *creds;
     char *profile;
     char *detail;
+    char **on_screen;              /* sorted keys of the rows on screen */
+    size_t non_screen;
+    bool screen_known;             /* a view has said what is on screen */
     int64_t wall_s;
     const struct source *const *src;
     struct poller_sched sched;
@@ -170,6 +174,33 @@ const char *source_detail(const struct source_run *run)
     return run->src->detail ? run->p->detail : NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool source_on_screen(const struct source_run *run, const char *key)
+{
+    const struct poller *p = run->p;
+
+    if (!p->screen_known)
+        return true;
+    return key && p->non_screen &&
+           bsearch(&key, p->on_screen, p->non_screen, sizeof(*p->on_screen), cmp_str);
+}
+
+bool source_forced(const struct source_run *run)
+{
+    return run->forced;
+}
+
+int64_t source_interval(const struct source_run *run)
+{
+    const struct poller *p = run->p;
+
+    return p->sched.once ? 0 : poller_sched_interval(&p->sched, run->index);
+}
+
 struct creds_manager *source_creds(const struct source_run *run)
 {
     return run->p->creds;
@@ -237,6 +268,7 @@ static void cycle_start(struct poller *p, size_t i, int64_t now)
     struct source_run *run = &p->runs[i];
     const struct source *src = p->src[i];
 
+    run->forced = p->sched.t[i].forced || !p->sched.t[i].ran;
     poller_sched_start(&p->sched, i, now);
     if (src->input) {
         struct store_kind_info info;
@@ -385,6 +417,27 @@ void poller_set_detail(struct poller *p, const char *key)
     }
 }
 
+static void on_screen_clear(struct poller *p)
+{
+    for (size_t i = 0; i < p->non_screen; i++)
+        free(p->on_screen[i]);
+    free(p->on_screen);
+    p->on_screen = NULL;
+    p->non_screen = 0;
+}
+
+void poller_set_on_screen(struct poller *p, const char *const *keys, size_t n)
+{
+    on_screen_clear(p);
+    p->screen_known = true;
+    if (!n)
+        return;
+    p->on_screen = xcalloc(n, sizeof(*p->on_screen));
+    for (size_t i = 0; i < n; i++)
+        p->on_screen[p->non_screen++] = xstrdup(keys[i]);
+    qsort(p->on_screen, p->non_screen, sizeof(*p->on_screen), cmp_str);
+}
+
 void poller_refresh(struct poller *p)
 {
     poller_sched_refresh(&p->sched);
@@ -441,6 +494,7 @@ void poller_free(struct poller *p)
     }
     free(p->runs);
     poller_sched_done(&p->sched);
+    on_screen_clear(p);
     free(p->detail);
     free(p->profile);
     free(p);
