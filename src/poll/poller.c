@@ -15,6 +15,7 @@
 
 #include "core/retry.h"
 #include "poll/error_rows.h"
+#include "poll/keyset.h"
 #include "util/xalloc.h"
 
 #define MAX_SLEEP_MS 60000
@@ -62,8 +63,7 @@ struct poller {
     struct creds_manager *creds;
     char *profile;
     char *detail;
-    char **on_screen;              /* sorted keys of the rows on screen */
-    size_t non_screen;
+    struct keyset on_screen;       /* the keys of the rows on screen */
     bool screen_known;             /* a view has said what is on screen */
     int64_t wall_s;
     const struct source *const *src;
@@ -174,19 +174,9 @@ const char *source_detail(const struct source_run *run)
     return run->src->detail ? run->p->detail : NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 bool source_on_screen(const struct source_run *run, const char *key)
 {
-    const struct poller *p = run->p;
-
-    if (!p->screen_known)
-        return true;
-    return key && p->non_screen &&
-           bsearch(&key, p->on_screen, p->non_screen, sizeof(*p->on_screen), cmp_str);
+    return !run->p->screen_known || keyset_has(&run->p->on_screen, key);
 }
 
 bool source_forced(const struct source_run *run)
@@ -417,25 +407,10 @@ void poller_set_detail(struct poller *p, const char *key)
     }
 }
 
-static void on_screen_clear(struct poller *p)
-{
-    for (size_t i = 0; i < p->non_screen; i++)
-        free(p->on_screen[i]);
-    free(p->on_screen);
-    p->on_screen = NULL;
-    p->non_screen = 0;
-}
-
 void poller_set_on_screen(struct poller *p, const char *const *keys, size_t n)
 {
-    on_screen_clear(p);
+    keyset_set(&p->on_screen, keys, n);
     p->screen_known = true;
-    if (!n)
-        return;
-    p->on_screen = xcalloc(n, sizeof(*p->on_screen));
-    for (size_t i = 0; i < n; i++)
-        p->on_screen[p->non_screen++] = xstrdup(keys[i]);
-    qsort(p->on_screen, p->non_screen, sizeof(*p->on_screen), cmp_str);
 }
 
 void poller_refresh(struct poller *p)
@@ -494,7 +469,7 @@ void poller_free(struct poller *p)
     }
     free(p->runs);
     poller_sched_done(&p->sched);
-    on_screen_clear(p);
+    keyset_clear(&p->on_screen);
     free(p->detail);
     free(p->profile);
     free(p);
