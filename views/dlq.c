@@ -771,6 +771,13 @@ static const struct view_keyhelp dlq_keys[] = {
     { NULL, NULL },
 };
 
+static size_t dlq_on_screen(void *priv, const char **keys, size_t max)
+{
+    const struct dlq_state *st = priv;
+
+    return st->table ? table_on_screen(st->table, keys, max) : 0;
+}
+
 const struct view dlq_view = {
     .name = "dlq",
     .title = "Dead-letter queues",
@@ -784,6 +791,7 @@ const struct view dlq_view = {
     .key = dlq_key,
     .detail = dlq_detail,
     .select = dlq_select,
+    .on_screen = dlq_on_screen,
     .keys = dlq_keys,
     .actions = dlq_actions,
     .target = dlq_target,

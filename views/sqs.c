@@ -886,6 +886,13 @@ static const char *sqs_detail(void *priv)
     return st->detail_open && !st->deleted ? st->detail_key : NULL;
 }
 
+static size_t sqs_on_screen(void *priv, const char **keys, size_t max)
+{
+    const struct sqs_state *st = priv;
+
+    return st->table ? table_on_screen(st->table, keys, max) : 0;
+}
+
 static bool sqs_select(void *priv, struct view_ctx *ctx, const char *key)
 {
     struct sqs_state *st = priv;
@@ -1024,6 +1031,7 @@ const struct view sqs_view = {
     .draw = sqs_draw,
     .key = sqs_key,
     .detail = sqs_detail,
+    .on_screen = sqs_on_screen,
     .select = sqs_select,
     .keys = sqs_keys,
     .actions = sqs_actions,

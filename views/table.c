@@ -58,6 +58,7 @@ struct table {
     char *cursor_key;         /* the key under the cursor, what a rebuild looks for */
     size_t top;               /* first shown row drawn */
     int page;                 /* rows visible at the last draw */
+    size_t ndrawn;            /* shown rows top.. drawn at the last draw */
 
     size_t sort_col;
     bool sort_desc;
@@ -723,6 +724,7 @@ void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
     draw_header(t, ctx, win, y, w, ell);
     rows = h - 1;
     t->page = rows > 0 ? rows : 1;
+    t->ndrawn = 0;
     for (int i = 0; i < rows; i++)
         view_fill_line(win, y + 1 + i, A_NORMAL);
     if (t->nshown == 0) {
@@ -746,12 +748,22 @@ void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
             size_t at = t->top + (size_t)i;
 
             draw_row(t, ctx, win, y + 1 + i, t->shown[at], at == t->cursor, w, ell);
+            t->ndrawn++;
         }
     }
     free(w);
 }
 
 /* ---- reading --------------------------------------------------------------------------- */
+
+size_t table_on_screen(const struct table *t, const char **keys, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->ndrawn && n < max && t->top + i < t->nshown; i++)
+        keys[n++] = table_row_key(t, t->top + i);
+    return n;
+}
 
 size_t table_sort_column(const struct table *t, bool *desc)
 {

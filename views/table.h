@@ -77,6 +77,9 @@ void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
                 const char *empty);
 
 const char *table_selected_key(const struct table *t);  /* NULL when empty */
+/* The keys of the rows drawn at the last draw, top first, at most max (borrowed, valid until
+ * the next rebuild); how many. */
+size_t table_on_screen(const struct table *t, const char **keys, size_t max);
 bool table_select(struct table *t, const char *key);      /* false when not shown */
 size_t table_shown(const struct table *t);   /* rows after the filter */
 size_t table_total(const struct table *t);   /* rows before it */

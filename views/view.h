@@ -110,6 +110,10 @@ struct view {
     /* The key (queue URL) whose detail pane is open, which the poller then polls fast, or
      * NULL. Valid until the next hook call. */
     const char *(*detail)(void *priv);
+    /* The keys of the rows the last draw showed (at most max, borrowed until the next hook
+     * call): the poller reads those every cycle and the rest of a long list more slowly
+     * (src/poll/adaptive.h). Returns how many. NULL: the view shows no such rows. */
+    size_t (*on_screen)(void *priv, const char **keys, size_t max);
     /* Put the cursor on row key (a jump from the overview); false when it is not there. */
     bool (*select)(void *priv, struct view_ctx *ctx, const char *key);
     /* The keys this view adds, for the footer (the first few) and `?` (all), ending with

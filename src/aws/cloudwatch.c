@@ -1,4 +1,4 @@
-/* cloudwatch.c - CloudWatch GetMetricData (query protocol, XML), batched 500 per call. */
+/* cloudwatch.c - CloudWatch GetMetricData (query protocol, XML), batched CW_QUERIES_PER_CALL (100) per call. */
 #include "config.h"
 #include "aws/cloudwatch.h"
 #include "core/proto.h"
@@ -119,7 +119,7 @@ int cw_query_index(const char *id, size_t *index)
 
 size_t cw_get_metric_data_batches(const struct cw_query_set *s)
 {
-    return (s->n + CW_MAX_QUERIES_PER_CALL - 1) / CW_MAX_QUERIES_PER_CALL;
+    return (s->n + CW_QUERIES_PER_CALL - 1) / CW_QUERIES_PER_CALL;
 }
 
 void cw_get_metric_data_request(struct aws_request *r, const struct cw_query_set *s,
@@ -127,8 +127,8 @@ void cw_get_metric_data_request(struct aws_request *r, const struct cw_query_set
                                 const char *next_token)
 {
     char ts_start[21], ts_end[21], num[24];
-    size_t first = batch * CW_MAX_QUERIES_PER_CALL;
-    size_t last = first + CW_MAX_QUERIES_PER_CALL;
+    size_t first = batch * CW_QUERIES_PER_CALL;
+    size_t last = first + CW_QUERIES_PER_CALL;
 
     if (last > s->n)
         last = s->n;

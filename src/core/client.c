@@ -375,6 +375,26 @@ static void op_creds_wake(struct cred_waiter *w, const struct aws_error *err)
     op_creds_settle(o);
 }
 
+/* One more attempt on the wire, for aws_client_get_stats (the console's `:stats`). */
+static void count_request(struct aws_client *c, const char *service)
+{
+    struct aws_client_stats *s = &c->stats;
+    size_t i;
+
+    s->requests++;
+    for (i = 0; i < s->nservices; i++)
+        if (strcmp(s->by_service[i].service, service) == 0)
+            break;
+    if (i == AWS_STATS_SERVICES) {
+        i--;   /* the last slot becomes "other": every service beyond the table */
+        snprintf(s->by_service[i].service, sizeof(s->by_service[i].service), "other");
+    } else if (i == s->nservices) {
+        s->nservices++;
+        snprintf(s->by_service[i].service, sizeof(s->by_service[i].service), "%s", service);
+    }
+    s->by_service[i].requests++;
+}
+
 /* Signs right before the request goes on the wire: each attempt has fresh credentials and
  * a fresh (skew-corrected) date. */
 static int op_prepare(struct aws_request *req, void *ud)
@@ -388,7 +408,7 @@ static int op_prepare(struct aws_request *req, void *ud)
     aws_error_clear(&err);
     if (req->anonymous) {
         o->attempts++;
-        c->stats.requests++;
+        count_request(c, o->service);
         return 0;
     }
     enum cred_status st = CRED_OK;
@@ -434,7 +454,7 @@ static int op_prepare(struct aws_request *req, void *ud)
     o->signed_skew = c->skew;
     o->cred_gen = cr->generation;
     o->attempts++;
-    c->stats.requests++;
+    count_request(c, o->service);
     return 0;
 }
 

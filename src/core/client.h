@@ -26,8 +26,17 @@ struct aws_client_opts {
     const char *ca_bundle;     /* NULL: AWS_CA_BUNDLE, else the system's */
 };
 
+/* Services counted one by one in aws_client_stats; any further one is counted as "other". */
+#define AWS_STATS_SERVICES 12
+
 struct aws_client_stats {
     unsigned long requests;    /* HTTP attempts sent, retries included */
+    /* the same, by signing name ("sqs", "monitoring"), in the order first used */
+    struct {
+        char service[24];
+        unsigned long requests;
+    } by_service[AWS_STATS_SERVICES];
+    size_t nservices;
     unsigned long retries;
     unsigned long failures;    /* requests that ended in an error */
     unsigned long long bytes_received;

@@ -8,6 +8,7 @@
 #define OPSDECK_FEED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conf/appconfig.h"
@@ -27,6 +28,10 @@ struct feed_ops {
     void (*refresh_now)(void *impl);
     void (*set_view)(void *impl, enum appconfig_view view);
     void (*set_detail)(void *impl, const char *key);   /* the open pane's key, NULL none */
+    /* The keys of the rows on screen (copied; n 0: none), polled at the view's interval
+     * while the rest of a long list is read more slowly (src/poll/adaptive.h). NULL: the
+     * feed does not care. */
+    void (*set_on_screen)(void *impl, const char *const *keys, size_t n);
     void (*set_profile)(void *impl, const char *profile);  /* named in error lines */
     void (*free)(void *impl);
 };
@@ -64,6 +69,12 @@ static inline void feed_set_view(struct feed *f, enum appconfig_view view)
 static inline void feed_set_detail(struct feed *f, const char *key)
 {
     f->ops->set_detail(f->impl, key);
+}
+
+static inline void feed_set_on_screen(struct feed *f, const char *const *keys, size_t n)
+{
+    if (f->ops->set_on_screen)
+        f->ops->set_on_screen(f->impl, keys, n);
 }
 
 static inline void feed_set_profile(struct feed *f, const char *profile)

@@ -15,6 +15,7 @@
 
 #include "core/retry.h"
 #include "poll/error_rows.h"
+#include "poll/keyset.h"
 #include "util/xalloc.h"
 
 #define MAX_SLEEP_MS 60000
@@ -50,6 +51,7 @@ struct source_run {
     bool failed;                   /* counts towards backoff */
     struct req *current;           /* the answer being handled, or NULL */
     bool decided;                  /* its outcome was set by source_error or source_gone */
+    bool forced;                   /* the cycle was asked for, not just due */
     struct call calls[RUN_CALLS];
     size_t ncalls;
 };
@@ -59,9 +61,10 @@ struct poller {
     struct aws_client *client;
     struct store *store;
     struct creds_manager *creds;
-    const struct appconfig *app;
     char *profile;
     char *detail;
+    struct keyset on_screen;       /* the keys of the rows on screen */
+    bool screen_known;             /* a view has said what is on screen */
     int64_t wall_s;
     const struct source *const *src;
     struct poller_sched sched;
@@ -183,14 +186,26 @@ const struct appconfig *source_config(const struct source_run *run)
     return run->p->sched.cfg ? run->p->sched.cfg : run->p->defaults;
 }
 
+bool source_on_screen(const struct source_run *run, const char *key)
+{
+    return !run->p->screen_known || keyset_has(&run->p->on_screen, key);
+}
+
+bool source_forced(const struct source_run *run)
+{
+    return run->forced;
+}
+
+int64_t source_interval(const struct source_run *run)
+{
+    const struct poller *p = run->p;
+
+    return p->sched.once ? 0 : poller_sched_interval(&p->sched, run->index);
+}
+
 struct creds_manager *source_creds(const struct source_run *run)
 {
     return run->p->creds;
-}
-
-const struct appconfig *source_app(const struct source_run *run)
-{
-    return run->p->app;
 }
 
 int64_t source_wall_s(const struct source_run *run)
@@ -255,6 +270,7 @@ static void cycle_start(struct poller *p, size_t i, int64_t now)
     struct source_run *run = &p->runs[i];
     const struct source *src = p->src[i];
 
+    run->forced = p->sched.t[i].forced || !p->sched.t[i].ran;
     poller_sched_start(&p->sched, i, now);
     if (src->input) {
         struct store_kind_info info;
@@ -403,6 +419,12 @@ void poller_set_detail(struct poller *p, const char *key)
     }
 }
 
+void poller_set_on_screen(struct poller *p, const char *const *keys, size_t n)
+{
+    keyset_set(&p->on_screen, keys, n);
+    p->screen_known = true;
+}
+
 void poller_refresh(struct poller *p)
 {
     poller_sched_refresh(&p->sched);
@@ -428,7 +450,6 @@ struct poller *poller_new(const struct poller_opts *o)
     p->client = o->client;
     p->store = o->store;
     p->creds = o->creds;
-    p->app = o->app;
     p->wall_s = o->wall_s;
     p->profile = xstrdup(o->profile && *o->profile ? o->profile : "default");
     p->src = o->sources;
@@ -463,6 +484,7 @@ void poller_free(struct poller *p)
     free(p->runs);
     poller_sched_done(&p->sched);
     appconfig_free(p->defaults);
+    keyset_clear(&p->on_screen);
     free(p->detail);
     free(p->profile);
     free(p);

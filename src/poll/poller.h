@@ -70,6 +70,9 @@ void poller_set_view(struct poller *p, enum appconfig_view view);
 void poller_set_detail(struct poller *p, const char *key);
 /* `r`: what the view shows, and whatever is failing, is due now. */
 void poller_refresh(struct poller *p);
+/* The keys of the rows on screen (copied), for source_on_screen; from the first call on,
+ * rows not named are off screen. */
+void poller_set_on_screen(struct poller *p, const char *const *keys, size_t n);
 
 /* The schedule, read-only, for tests and poll_dump. */
 const struct poller_sched *poller_sched_of(const struct poller *p);

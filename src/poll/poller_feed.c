@@ -33,6 +33,11 @@ static void feed_set_detail_poller(void *impl, const char *key)
     poller_set_detail(impl, key);
 }
 
+static void feed_set_on_screen_poller(void *impl, const char *const *keys, size_t n)
+{
+    poller_set_on_screen(impl, keys, n);
+}
+
 static void feed_set_profile_poller(void *impl, const char *profile)
 {
     poller_set_profile(impl, profile);
@@ -51,6 +56,7 @@ const struct feed_ops poller_feed_ops = {
     .refresh_now = feed_refresh_poller,
     .set_view = feed_set_view_poller,
     .set_detail = feed_set_detail_poller,
+    .set_on_screen = feed_set_on_screen_poller,
     .set_profile = feed_set_profile_poller,
     .free = feed_free_poller,
 };

@@ -100,12 +100,19 @@ void source_backoff(struct source_run *run);
 struct store *source_store(const struct source_run *run);
 /* The open detail pane's key (a queue URL) for a detail source, else NULL. */
 const char *source_detail(const struct source_run *run);
-/* opsdeck's config (the declared toggles); never NULL: the defaults when none was given. */
+/* opsdeck's config (the declared toggles, [expiry NAME]); never NULL: the defaults when none
+ * was given. */
 const struct appconfig *source_config(const struct source_run *run);
+/* The row key is on screen (feed_set_on_screen): read it every cycle (adaptive.h). Until a
+ * view has said what is on screen (poll_dump, tests) every row counts as on screen. */
+bool source_on_screen(const struct source_run *run, const char *key);
+/* This cycle was asked for (`r`, a first run), not just due. */
+bool source_forced(const struct source_run *run);
+/* This source's interval now, ms (the view's, or the slower one of a hidden view), before
+ * backoff; 0 for the snapshot, which reads everything once. */
+int64_t source_interval(const struct source_run *run);
 /* The credential manager, for the credentials source; NULL when there is none. */
 struct creds_manager *source_creds(const struct source_run *run);
-/* opsdeck's own settings (the [expiry NAME] sections); NULL when the caller gave none. */
-const struct appconfig *source_app(const struct source_run *run);
 /* Wall-clock seconds where time windows end (CloudWatch): now, or for the snapshot the
  * moment it started (its taken_at), so every window of one snapshot is the same. */
 int64_t source_wall_s(const struct source_run *run);

@@ -58,6 +58,7 @@ struct table {
     int64_t err_time;
     uint64_t err_seq;
     int64_t max_age;         /* store_kind_expect: 0 none */
+    int64_t row_max_age;     /* store_kind_expect_rows: 0 the same as max_age */
     int64_t expect_since;    /* when the first expectation was set */
     struct aws_error *late;  /* shown when overdue without a newer error */
     int64_t updated;         /* last good data of any kind, 0 never */
@@ -548,6 +549,38 @@ static bool table_overdue(const struct table *t, int64_t fetched)
     return t->max_age > 0 && since > 0 && store_now(t->store) - since > t->max_age;
 }
 
+/* A row past its expected age: the kind's, or the longer one its rows may reach. */
+static bool row_overdue(const struct table *t, int64_t fetched)
+{
+    int64_t max_age = t->row_max_age > t->max_age ? t->row_max_age : t->max_age;
+
+    return t->max_age > 0 && fetched > 0 && store_now(t->store) - fetched > max_age;
+}
+
+void store_kind_expect_rows(struct store *s, const char *kind, int64_t row_max_age_ms)
+{
+    struct table *t = table_get(s, kind);
+    int64_t v = row_max_age_ms > 0 ? row_max_age_ms : 0;
+
+    if (v != t->row_max_age)
+        bump(t);
+    t->row_max_age = v;
+}
+
+bool store_list_keep(struct store *s, const char *kind, const char *key)
+{
+    struct table *t = table_find(s, kind);
+    bool found = false;
+    size_t i;
+
+    if (!t || !t->listing)
+        return false;
+    i = table_seek(t, key, &found);
+    if (found)
+        t->rows[i]->seen = t->sweep;
+    return found;
+}
+
 void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
                        const struct aws_error *late)
 {
@@ -780,7 +813,7 @@ bool store_res_stale(const struct store_res *r)
     const struct table *t = r->table;
 
     return r->stale || (t->stale && t->err_seq > r->fetch_seq) ||
-           (r->fetched && table_overdue(t, r->fetched));
+           (r->fetched && row_overdue(t, r->fetched));
 }
 
 const struct aws_error *store_res_error(const struct store_res *r, int64_t *when)

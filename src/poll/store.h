@@ -145,7 +145,16 @@ void store_fail(struct store *s, const char *kind, const char *key, const struct
 void store_kind_expect(struct store *s, const char *kind, int64_t max_age_ms,
                        const struct aws_error *late);
 
+/* Rows of kind may be read less often than its list (off-screen queues, adaptive.h): one
+ * reads stale only when not fetched within row_max_age_ms (if longer than the kind's
+ * max_age; 0: the kind's). The kind's own staleness is unchanged. */
+void store_kind_expect_rows(struct store *s, const char *kind, int64_t row_max_age_ms);
+
 void store_list_begin(struct store *s, const char *kind);
+/* Within a listing: the row key is still there though this poll did not read it (its values,
+ * fetch time and staleness stay as they are); list_end keeps it. False when there is no
+ * such row or no listing is open. */
+bool store_list_keep(struct store *s, const char *kind, const char *key);
 void store_list_end(struct store *s, const char *kind);
 void store_list_fail(struct store *s, const char *kind, const struct aws_error *err);
 

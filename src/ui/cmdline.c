@@ -232,6 +232,8 @@ const struct cmdline_cmd cmdline_cmds[] = {
     { "cli", NULL, CMDLINE_ARG_NONE, false, "cli",
       "the aws CLI command that reads what the cursor is on, to hand off (y copies it)" },
     { "utc", NULL, CMDLINE_ARG_NONE, false, "utc", "times of day in UTC, or local again" },
+    { "stats", NULL, CMDLINE_ARG_NONE, false, "stats",
+      "this console's own requests per minute, by service" },
     { "help", NULL, CMDLINE_ARG_NONE, false, "help", "list keys and commands" },
     { "quit", "q", CMDLINE_ARG_NONE, false, "quit", "leave opsdeck" },
 };

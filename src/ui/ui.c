@@ -158,6 +158,18 @@ static void view_done_all(struct ui *ui, bool reset)
     }
 }
 
+/* Rows a screen can show: more than any terminal has lines. */
+#define UI_ON_SCREEN_MAX 512
+
+/* The feed hears which rows the view just drew (none for a view without rows). */
+static void feed_on_screen(struct ui *ui, const struct view *v, size_t vi)
+{
+    const char *keys[UI_ON_SCREEN_MAX];
+    size_t n = v->on_screen ? v->on_screen(ui->priv[vi], keys, UI_ON_SCREEN_MAX) : 0;
+
+    feed_set_on_screen(ui->feed, keys, n);
+}
+
 /* The feed follows the view on screen and its detail pane. */
 static void feed_follow(struct ui *ui)
 {
@@ -883,6 +895,7 @@ void ui_render(struct ui *ui)
         ui_ctx(ui, vi, &ctx);
         if (v->draw)
             v->draw(ui->priv[vi], &ctx, ui->wview);
+        feed_on_screen(ui, v, vi);
         wnoutrefresh(ui->wview);
         draw_footer(ui);
         if (ui->popup_kind != UI_POPUP_NONE)

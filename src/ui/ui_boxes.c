@@ -16,6 +16,7 @@
 #include "ui/osc52.h"
 #include "ui/ui_internal.h"
 #include "util/buf.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 void ui_popup_close(struct ui *ui)
@@ -68,8 +69,25 @@ void ui_help_open(struct ui *ui)
         popup_add(&ui->popup, k, cmdline_cmds[i].help);
         free(k);
     }
+    {
+        char rate[256];
+
+        ui_request_rate(ui, rate, sizeof(rate));
+        popup_blank(&ui->popup);
+        popup_heading(&ui->popup, "This console's requests");
+        popup_add(&ui->popup, "now", rate);
+    }
     ui->popup_kind = UI_POPUP_HELP;
     ui->dirty = true;
+}
+
+void ui_request_rate(struct ui *ui, char *out, size_t outlen)
+{
+    struct aws_client_stats stats = {0};
+
+    if (ui->client)
+        aws_client_get_stats(ui->client, &stats);
+    reqrate_format(&ui->reqrate, timeutil_mono_ms(), &stats, out, outlen);
 }
 
 /* The flags that make a hand-off command read the same account, region and endpoint. */

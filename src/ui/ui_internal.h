@@ -17,6 +17,7 @@
 #include "cmd/commands.h"
 #include "ui/dialog.h"
 #include "ui/popup.h"
+#include "ui/reqrate.h"
 #include "ui/script.h"
 #include "look/theme.h"
 #include "ui/ui.h"
@@ -49,6 +50,7 @@ struct ui {
     struct aws_config *cfg;
     struct creds_manager *cm;
     struct aws_client *client;
+    struct reqrate reqrate;     /* the client's request counters over the last minute */
     struct store *store;
     struct feed *feed;         /* keeps the store filled: the poller */
     struct loop *loop;
@@ -167,6 +169,8 @@ bool ui_act_read_only(const struct ui *ui);
 /* ui_boxes.c */
 /* `?`: the help box for the view on screen; `:cli`: the aws CLI hand-off box. */
 void ui_help_open(struct ui *ui);
+/* "312 requests/min over the last 60 s: sqs 300, ..." (reqrate.h), for :stats and `?`. */
+void ui_request_rate(struct ui *ui, char *out, size_t outlen);
 void ui_cli_open(struct ui *ui);
 void ui_popup_close(struct ui *ui);
 /* `y`: text (already sanitised) to the clipboard (OSC 52, written after the next frame);

@@ -164,6 +164,11 @@ static void run_command(struct ui *ui, const char *line)
         ui->utc = !ui->utc;
         ui_message(ui, false, "%s", ui->utc ? "times in UTC (:utc again for local time)"
                                             : "times in local time (:utc for UTC)");
+    } else if (strcmp(p.cmd->name, "stats") == 0) {
+        char rate[256];
+
+        ui_request_rate(ui, rate, sizeof(rate));
+        ui_message(ui, false, "%s", rate);
     } else if (strcmp(p.cmd->name, "help") == 0) {
         ui_help_open(ui);
     } else if (strcmp(p.cmd->name, "cli") == 0) {
@@ -570,6 +575,7 @@ void ui_loop(struct ui *ui)
     while (!ui->quit) {
         int64_t now = timeutil_mono_ms();
         int timeout = feed_tick(ui->feed, now);
+        struct aws_client_stats stats;
         int act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
 
         ui_mfa_next(ui);
@@ -579,6 +585,10 @@ void ui_loop(struct ui *ui)
 
         if (act >= 0 && act < timeout)
             timeout = act;
+        if (ui->client) {
+            aws_client_get_stats(ui->client, &stats);
+            reqrate_sample(&ui->reqrate, now, &stats);
+        }
 
         if (ui->dirty || ui->relayout ||
             (ui->store_dirty && now - ui->last_render >= UI_STORE_FRAME_MS))

@@ -42,6 +42,7 @@ every opsdeck started here are stopped by PID on every exit path (normal, except
 SIGINT, SIGTERM).
 """
 import argparse
+import collections
 import codecs
 import fcntl
 import os
@@ -678,11 +679,15 @@ def phase_idle(con, proxy, seconds, settle):
         return {"failed": f"the console exited during the idle window (status {con.proc.poll()})"}
     span = t1 - t0
     run = (n1 - n0) if n0 is not None and n1 is not None else None
+    with proxy.lock:
+        sent = collections.Counter(a for t, a in proxy.requests if t0 <= t < t1)
     return {"seconds": span, "cpu": c1 - c0, "core_pct": (c1 - c0) / span * 100,
             "cpu_per_min": (c1 - c0) / span * 60,
             "sched_pct": run / span * 100 if run is not None else None,
             "bytes": con.bytes_between(t0, t1), "writes": con.writes_between(t0, t1),
             "gqa": len(proxy.times("GetQueueAttributes", since=0)) - r0,
+            "per_min": sum(sent.values()) / span * 60,
+            "by_action": ", ".join(f"{a} {n / span * 60:.0f}" for a, n in sent.most_common()),
             "cycles": len([t for t in proxy.times("ListQueues") if t0 <= t < t1])}
 
 
@@ -897,6 +902,8 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
                  f"{_f(per, '.1f')} s/min† | – |")
         L.append(f"| … over the window: s, polls (ListQueues), GetQueueAttributes, terminal bytes | "
                  f"{i['seconds']:.0f} s, {i['cycles']}, {i['gqa']}, {i['bytes']} | | | |")
+        L.append(f"| … every request reaching the server, per minute (by action; query-protocol "
+                 f"calls are \"other\") | {i['per_min']:.0f} ({i['by_action']}) | <= 600 | | |")
     if ok(C) and "idle" in C and "failed" not in C["idle"]:
         i = C["idle"]
         L.append(f"| idle, polling off (intervals 1d): CPU % of a core / CPU s per min | "

@@ -17,6 +17,7 @@
  *   refresh      poller_refresh (what the view shows is due now)
  *   view NAME    poller_set_view (overview, sqs, dlq, sns, ...)
  *   detail URL   poller_set_detail; "detail -" closes it
+ *   screen [URL...]  poller_set_on_screen: these rows are on screen, the others not
  *   dump         the whole store as JSON lines, then "END":
  *                {"kind", "key", "fields": {name: value or null}, "stale", "error",
  *                 "history": {numeric field: [values, oldest first]}}
@@ -307,6 +308,14 @@ int main(int argc, char **argv)
             }
         } else if (strncmp(line, "detail ", 7) == 0) {
             poller_set_detail(p, strcmp(line + 7, "-") == 0 ? NULL : line + 7);
+            puts("ok");
+        } else if (strncmp(line, "screen", 6) == 0 && (!line[6] || line[6] == ' ')) {
+            const char *keys[64];
+            size_t n = 0;
+
+            for (char *tok = strtok(line + 6, " "); tok && n < 64; tok = strtok(NULL, " "))
+                keys[n++] = tok;
+            poller_set_on_screen(p, keys, n);
             puts("ok");
         } else if (strcmp(line, "dump") == 0) {
             dump(store);

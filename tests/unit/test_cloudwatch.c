@@ -97,7 +97,7 @@ START_TEST(sns_failed_and_multi_dimension)
 }
 END_TEST
 
-START_TEST(batches_of_500)
+START_TEST(batches_of_100)
 {
     struct cw_query_set *s = cw_query_set_new();
     regex_t re;
@@ -105,32 +105,32 @@ START_TEST(batches_of_500)
 
     ck_assert_int_eq(cw_get_metric_data_batches(s), 0);
     ck_assert_int_eq(regcomp(&re, "^[a-z][a-zA-Z0-9_]*$", REG_EXTENDED | REG_NOSUB), 0);
-    for (size_t i = 0; i < 1200; i++) {
+    for (size_t i = 0; i < 250; i++) {
         snprintf(name, sizeof(name), "q%zu", i);
         ck_assert_int_eq(cw_query_set_add_sqs_age(s, name, 60), i);
         ck_assert_int_eq(regexec(&re, cw_query_set_id(s, i), 0, NULL, 0), 0);
     }
     regfree(&re);
-    ck_assert_int_eq(cw_query_set_count(s), 1200);
+    ck_assert_int_eq(cw_query_set_count(s), 250);
     ck_assert_int_eq(cw_get_metric_data_batches(s), 3);
 
     for (size_t batch = 0; batch < 3; batch++) {
         struct aws_request r;
-        size_t expect = batch < 2 ? 500 : 200;
+        size_t expect = batch < 2 ? 100 : 50;
         const char *b;
 
         cw_get_metric_data_request(&r, s, batch, 0, 3600, NULL);
         b = buf_str(&r.body);
         ck_assert_int_eq(count_substr(b, ".Id=m"), expect);
         /* member numbers restart at 1 in every call and stop at the batch size */
-        snprintf(needle, sizeof(needle), "MetricDataQueries.member.1.Id=m%zu&", batch * 500);
+        snprintf(needle, sizeof(needle), "MetricDataQueries.member.1.Id=m%zu&", batch * 100);
         ck_assert_msg(strstr(b, needle) != NULL, "batch %zu lacks %s", batch, needle);
         snprintf(needle, sizeof(needle), "MetricDataQueries.member.%zu.Id=m%zu&", expect,
-                 batch * 500 + expect - 1);
+                 batch * 100 + expect - 1);
         ck_assert_msg(strstr(b, needle) != NULL, "batch %zu lacks %s", batch, needle);
         snprintf(needle, sizeof(needle), "MetricDataQueries.member.%zu.", expect + 1);
         ck_assert(strstr(b, needle) == NULL);
-        snprintf(needle, sizeof(needle), "Value=q%zu&", batch * 500 + expect - 1);
+        snprintf(needle, sizeof(needle), "Value=q%zu&", batch * 100 + expect - 1);
         ck_assert(strstr(b, needle) != NULL);
         aws_request_done(&r);
     }
@@ -240,7 +240,7 @@ static Suite *cw_suite(void)
 
     tcase_add_test(tc, single_query_request_exact);
     tcase_add_test(tc, sns_failed_and_multi_dimension);
-    tcase_add_test(tc, batches_of_500);
+    tcase_add_test(tc, batches_of_100);
     tcase_add_test(tc, query_index_mapping);
     tcase_add_test(tc, parse_real);
     tcase_add_test(tc, parse_malformed);

@@ -947,6 +947,63 @@ END_TEST
 /* A kind is stale as soon as its poll is overdue by the interval plus the request timeout,
  * with the call that should have answered as the error; the age is since the last good read;
  * a fresh read ends it. */
+/* Off-screen queues are read every few cycles (adaptive.h): a list that keeps them leaves
+ * their values and age alone, and they read stale only past their own, longer turn. */
+START_TEST(kept_rows_keep_their_age)
+{
+    struct store *s = new_store();
+    struct store_kind_info info;
+    int64_t v = 0;
+
+    store_kind_expect(s, "queue", 30000, NULL);
+    store_kind_expect_rows(s, "queue", 480000);
+    ck_assert(!store_list_keep(s, "queue", "q1"));   /* no listing open */
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 5);
+    put_queue(s, "q2", 7);
+    store_list_end(s, "queue");
+
+    fake_now += 10000;
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 6);                             /* read */
+    ck_assert(store_list_keep(s, "queue", "q2"));      /* kept, not read */
+    ck_assert(!store_list_keep(s, "queue", "q3"));     /* never listed: nothing to keep */
+    store_list_end(s, "queue");
+    ck_assert_uint_eq(store_count(s, "queue"), 2);
+    ck_assert_ptr_null(store_find(s, "queue", "q3"));
+    ck_assert(store_res_int(store_find(s, "queue", "q2"), "visible", &v));
+    ck_assert_int_eq(v, 7);
+    ck_assert_int_eq(store_res_age(store_find(s, "queue", "q2")), 10000);
+    ck_assert_int_eq(store_res_age(store_find(s, "queue", "q1")), 0);
+
+    /* past the list's 30 s but within the rows' 480 s: the list is fresh, q2 not stale */
+    fake_now += 60000;
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 6);
+    store_list_keep(s, "queue", "q2");
+    store_list_end(s, "queue");
+    store_kind_info(s, "queue", &info);
+    ck_assert(!info.stale);
+    ck_assert(!store_res_stale(store_find(s, "queue", "q2")));
+
+    /* not read for longer than its own turn allows: stale, the others are not */
+    fake_now += 480000;
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 6);
+    store_list_keep(s, "queue", "q2");
+    store_list_end(s, "queue");
+    ck_assert(store_res_stale(store_find(s, "queue", "q2")));
+    ck_assert(!store_res_stale(store_find(s, "queue", "q1")));
+
+    /* a kept row that is not listed at all any more is removed */
+    store_list_begin(s, "queue");
+    put_queue(s, "q1", 6);
+    store_list_end(s, "queue");
+    ck_assert_ptr_null(store_find(s, "queue", "q2"));
+    store_free(s);
+}
+END_TEST
+
 START_TEST(overdue_kind_is_stale)
 {
     struct store *s = new_store();
@@ -1068,6 +1125,7 @@ int main(void)
     tcase_add_test(tc, many_field_names_and_kinds);
     tcase_add_test(tc, default_clock_and_free_null);
     tcase_add_test(tc, overdue_kind_is_stale);
+    tcase_add_test(tc, kept_rows_keep_their_age);
     tcase_add_test(tc, list_of_failed_rows_is_not_a_read);
     suite_add_tcase(s, tc);
     return check_tap_run(s);

@@ -43,7 +43,7 @@ static void app_passwords_start(struct source_run *run, void *state)
 {
     struct app_passwords_state *st = state;
 
-    st->app = source_app(run);
+    st->app = source_config(run);
     st->n = st->app ? st->app->nexpiries : 0;
     st->a = xcalloc(st->n ? st->n : 1, sizeof(*st->a));
     for (size_t i = 0; i < st->n; i++) {

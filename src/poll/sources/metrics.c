@@ -86,7 +86,7 @@ void metrics_answer(struct source_run *run, struct metrics_cycle *c, size_t batc
 
 int metrics_get(const struct metrics_cycle *c, size_t i, double *value)
 {
-    if (!c->sent || i >= c->n || c->failed[i / CW_MAX_QUERIES_PER_CALL])
+    if (!c->sent || i >= c->n || c->failed[i / CW_QUERIES_PER_CALL])
         return -1;
     /* a sum with no points is a sum of none: zero; a newest point without any is unknown */
     if (c->sum ? !c->have[i] : !c->points[i])
