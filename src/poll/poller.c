@@ -170,6 +170,11 @@ const char *source_detail(const struct source_run *run)
     return run->src->detail ? run->p->detail : NULL;
 }
 
+const struct aws_config *source_config(const struct source_run *run)
+{
+    return run->p->client ? aws_client_config(run->p->client) : NULL;
+}
+
 struct creds_manager *source_creds(const struct source_run *run)
 {
     return run->p->creds;

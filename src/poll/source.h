@@ -28,6 +28,7 @@
 
 struct store;
 struct creds_manager;
+struct aws_config;
 
 /* One cycle of one source: what its hooks are lent (poller.c owns it). */
 struct source_run;
@@ -94,6 +95,9 @@ void source_backoff(struct source_run *run);
 struct store *source_store(const struct source_run *run);
 /* The open detail pane's key (a queue URL) for a detail source, else NULL. */
 const char *source_detail(const struct source_run *run);
+/* The AWS configuration the requests are resolved with (an S3 bucket's endpoint in its
+ * own region); NULL when there is none. */
+const struct aws_config *source_config(const struct source_run *run);
 /* The credential manager, for the credentials source; NULL when there is none. */
 struct creds_manager *source_creds(const struct source_run *run);
 /* Wall-clock seconds where time windows end (CloudWatch): now, or for the snapshot the

@@ -13,6 +13,9 @@ const struct source *const source_registry[] = {
     &queue_detail_source,   /* the open detail pane's queue */
     &dlq_consumers_source,  /* the open DLQ pane's sources: received / deleted */
     &topics_source,         /* "topic", with CloudWatch failures (snapshot) */
-    &buckets_source,        /* "bucket" (snapshot) */
+    &buckets_source,        /* "bucket" (the s3 view, snapshot) */
+    &bucket_regions_source, /* each bucket's region, once the buckets are known */
+    &s3_listing_source,     /* the s3 view's prefix, a page at a time */
+    &s3_head_source,        /* the s3 view's open object: head, tags, preview */
     NULL,
 };
