@@ -11,6 +11,7 @@ const struct view *const view_registry[] = {
     &overview_view,  /* 1 */
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
+    &s3_view,        /* 5 */
     &jobs_view,      /* :jobs, no number */
     &errors_view,    /* :errors only */
     NULL,

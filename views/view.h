@@ -112,6 +112,9 @@ struct view {
     const char *(*detail)(void *priv);
     /* Put the cursor on row key (a jump from the overview); false when it is not there. */
     bool (*select)(void *priv, struct view_ctx *ctx, const char *key);
+    /* `:name ARG`: open the view at ARG (the s3 view: a bucket and prefix). Returns VIEW_*
+     * bits. NULL: the view takes no argument. */
+    int (*open)(void *priv, struct view_ctx *ctx, const char *arg);
     /* The keys this view adds, for the footer (the first few) and `?` (all), ending with
      * {NULL, NULL}, most useful first: at 80 columns the footer shows those that fit. The
      * framework's own keys are listed by the framework. */
@@ -139,6 +142,7 @@ const struct view *view_find(const char *name);  /* NULL when unknown */
 extern const struct view overview_view;
 extern const struct view sqs_view;
 extern const struct view dlq_view;
+extern const struct view s3_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
 

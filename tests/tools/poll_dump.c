@@ -44,7 +44,8 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 
-static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "error"};
+static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "error",
+                                    "bucket", "s3list", "s3obj", "s3head"};
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
@@ -58,6 +59,14 @@ static const char *const credential_fields[] = {
     "method", "source", "expiry", "refreshable", "active", "refresh_error", "refreshing",
     "usable", NULL};
 static const char *const error_fields[] = {"message", "count", "service", "action", "code", NULL};
+static const char *const bucket_fields[] = {"created", "region", NULL};
+static const char *const s3list_fields[] = {"bucket", "prefix", "region", "loaded", "truncated",
+                                            "next_token", "pages", NULL};
+static const char *const s3obj_fields[] = {"type", "size", "mtime", "storage_class", "etag", NULL};
+static const char *const s3head_fields[] = {
+    "bucket", "key", "version", "size", "content_type", "etag", "mtime", "storage_class", "sse",
+    "kms_key_id", "version_id", "delete_marker", "metadata", "restore", "restore_expiry", "tags",
+    "tags_error", "preview", "preview_kind", "preview_cut", "preview_error", NULL};
 
 static long env_long(const char *name)
 {
@@ -75,6 +84,14 @@ static const char *const *fields_of(const char *kind)
         return identity_fields;
     if (strcmp(kind, "credential") == 0)
         return credential_fields;
+    if (strcmp(kind, "bucket") == 0)
+        return bucket_fields;
+    if (strcmp(kind, "s3list") == 0)
+        return s3list_fields;
+    if (strcmp(kind, "s3obj") == 0)
+        return s3obj_fields;
+    if (strcmp(kind, "s3head") == 0)
+        return s3head_fields;
     return error_fields;
 }
 
