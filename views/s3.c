@@ -44,12 +44,12 @@ static const struct table_col bucket_cols[NBCOLS] = {
     [BCOL_CREATED] = {.title = "CREATED", .width = 20, .sort_key = 'C', .desc_first = true},
 };
 
-/* 80 columns: 30 + 9 + 20 + 12 and 3 gaps (a sortable column has room for the mark). */
+/* 80 columns: 33 + 9 + 23 + 12 and 3 gaps (a sortable column has room for the mark). */
 static const struct table_col object_cols[NOCOLS] = {
     [OCOL_NAME] = {.title = "KEY", .width = 20, .flex = 3, .sort_key = 'N'},
     [OCOL_SIZE] = {.title = "SIZE", .width = 9, .right = true, .desc_first = true,
                    .sort_key = 'Z'},
-    [OCOL_MODIFIED] = {.title = "MODIFIED", .width = 20, .desc_first = true, .sort_key = 'M'},
+    [OCOL_MODIFIED] = {.title = "MODIFIED", .width = 23, .desc_first = true, .sort_key = 'M'},
     [OCOL_CLASS] = {.title = "CLASS", .width = 12, .sort_key = 'C'},
 };
 
@@ -658,9 +658,10 @@ static int s3_key(void *priv, struct view_ctx *ctx, int key)
         return object_key(st, key);
     if (is_enter(key))
         return enter(st, ctx);
+    /* the cursor moving changes no detail key: only the listing's end does (maybe_more) */
     if (st->level == LVL_BUCKETS)
-        return table_key(st->buckets, key);
-    bits = table_key(st->objects, key);
+        return table_key(st->buckets, key) & ~VIEW_DETAIL;
+    bits = table_key(st->objects, key) & ~VIEW_DETAIL;
     return bits | maybe_more(st, ctx);
 }
 
