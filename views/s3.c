@@ -734,7 +734,7 @@ static bool s3_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
 static const struct view_keyhelp s3_keys[] = {
     {"Enter/l", "open: a bucket, a folder, an object's detail and preview"},
     {"Bksp/h", "up: the parent folder, the buckets"},
-    {"y", "copy the s3:// URL of the row"},
+    {"y", "copy the row's S3 URL"},
     {"j/k", "down / up (the next page loads as the cursor nears the end)"},
     {"N/Z/M/C", "sort by name, size, modified, class (again: reverse); buckets: N/R/C"},
     {"Esc/q", "close the object, then up"},
