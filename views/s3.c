@@ -32,10 +32,11 @@
 #define S3_PAGE 1000
 #define S3_AHEAD 200
 
-enum level { LVL_BUCKETS, LVL_LIST, LVL_OBJECT };
+enum level { LVL_BUCKETS, LVL_LIST, LVL_OBJECT, LVL_VERSIONS };
 
 enum { BCOL_NAME, BCOL_REGION, BCOL_CREATED, NBCOLS };
 enum { OCOL_NAME, OCOL_SIZE, OCOL_MODIFIED, OCOL_CLASS, NOCOLS };
+enum { VCOL_VERSION, VCOL_LATEST, VCOL_SIZE, VCOL_MODIFIED, NVCOLS };
 
 /* 80 columns: 40 + 14 + 20 and 2 gaps. */
 static const struct table_col bucket_cols[NBCOLS] = {
@@ -53,9 +54,19 @@ static const struct table_col object_cols[NOCOLS] = {
     [OCOL_CLASS] = {.title = "CLASS", .width = 12, .sort_key = 'C'},
 };
 
+/* 80 columns: 32 + 6 + 9 + 23 and 3 gaps. */
+static const struct table_col version_cols[NVCOLS] = {
+    [VCOL_VERSION] = {.title = "VERSION", .width = 20, .flex = 3, .no_sort = true},
+    [VCOL_LATEST] = {.title = "LATEST", .width = 6, .no_sort = true},
+    [VCOL_SIZE] = {.title = "SIZE", .width = 9, .right = true, .no_sort = true},
+    [VCOL_MODIFIED] = {.title = "MODIFIED", .width = 23, .no_sort = true},
+};
+
 struct s3_state {
     enum level level;
-    struct table *buckets, *objects;
+    struct table *buckets, *objects, *versions;
+    char *version;           /* LVL_OBJECT: the version shown, NULL the current one */
+    uint64_t gen_versions;
     char *bucket;            /* LVL_LIST, LVL_OBJECT */
     char *prefix;            /* LVL_LIST: "" the bucket's top */
     char *object;            /* LVL_OBJECT: the key */
@@ -95,6 +106,19 @@ static const struct store_res *head_row(const struct s3_state *st, const struct 
     const struct store_res *r = store_find(s, "s3head", "current");
     const char *b = r ? store_res_str(r, "bucket") : NULL, *k = r ? store_res_str(r, "key") : NULL;
 
+    const char *v = r ? store_res_str(r, "version") : NULL;
+
+    if (!r || !b || !k || !v || !st->object || strcmp(b, st->bucket) != 0 ||
+        strcmp(k, st->object) != 0 || strcmp(v, st->version ? st->version : "") != 0)
+        return NULL;
+    return r;
+}
+
+static const struct store_res *versions_row(const struct s3_state *st, const struct store *s)
+{
+    const struct store_res *r = store_find(s, "s3verlist", "current");
+    const char *b = r ? store_res_str(r, "bucket") : NULL, *k = r ? store_res_str(r, "key") : NULL;
+
     if (!r || !b || !k || !st->object || strcmp(b, st->bucket) != 0 || strcmp(k, st->object) != 0)
         return NULL;
     return r;
@@ -114,9 +138,13 @@ static const char *s3_detail_hook(void *priv)
         d.what = S3_DETAIL_LIST;
         d.want = st->want;
         d.path = st->prefix;
+    } else if (st->level == LVL_VERSIONS) {
+        d.what = S3_DETAIL_VERSIONS;
+        d.path = st->object;
     } else {
         d.what = S3_DETAIL_OBJECT;
         d.path = st->object;
+        d.version = st->version;
     }
     free(st->detail);
     st->detail = s3_detail_key(&d);
@@ -213,6 +241,33 @@ static void build_objects(struct s3_state *st, const struct view_ctx *ctx, const
     table_end(st->objects, filter);
 }
 
+static void build_versions(struct s3_state *st, const struct view_ctx *ctx)
+{
+    size_t n = versions_row(st, ctx->store) ? store_count(ctx->store, "s3ver") : 0;
+    char size[32], when[64];
+
+    table_begin(st->versions);
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(ctx->store, "s3ver", i);
+        struct table_row *row = table_add(st->versions, store_res_key(r));
+        const char *id = store_res_str(r, "version_id");
+        int64_t latest = 0, marker = 0, bytes = -1, mtime = -1;
+
+        store_res_int(r, "latest", &latest);
+        store_res_int(r, "delete_marker", &marker);
+        store_res_int(r, "size", &bytes);
+        table_cell(row, VCOL_VERSION, id ? id : "?", (double)i);  /* S3's order: newest first */
+        table_cell(row, VCOL_LATEST, latest ? "latest" : "", NAN);
+        table_cell(row, VCOL_SIZE, marker ? "deleted" : fmt_bytes(size, sizeof(size), bytes), NAN);
+        table_cell(row, VCOL_MODIFIED, store_res_int(r, "mtime", &mtime) && mtime >= 0
+                                           ? view_time(ctx, (double)mtime, when, sizeof(when))
+                                           : "-", NAN);
+        if (marker)
+            table_row_style(row, THEME_DIM);
+    }
+    table_end(st->versions, "");
+}
+
 static void s3_init(void *priv, struct view_ctx *ctx)
 {
     struct s3_state *st = priv;
@@ -220,6 +275,7 @@ static void s3_init(void *priv, struct view_ctx *ctx)
     (void)ctx;
     st->buckets = table_new(bucket_cols, NBCOLS);
     st->objects = table_new(object_cols, NOCOLS);
+    st->versions = table_new(version_cols, NVCOLS);
     table_sort(st->buckets, BCOL_NAME, false);
     table_sort(st->objects, OCOL_NAME, false);
     st->want = S3_PAGE;
@@ -231,6 +287,8 @@ static void s3_done(void *priv)
 
     table_free(st->buckets);
     table_free(st->objects);
+    table_free(st->versions);
+    free(st->version);
     free(st->bucket);
     free(st->prefix);
     free(st->object);
@@ -264,6 +322,16 @@ static int s3_update(void *priv, struct view_ctx *ctx)
     }
     if (st->level == LVL_BUCKETS)
         return bits;
+    if (st->level == LVL_VERSIONS) {
+        store_kind_info(ctx->store, "s3ver", &info);
+        store_kind_info(ctx->store, "s3verlist", &list);
+        if (info.generation + list.generation != st->gen_versions) {
+            build_versions(st, ctx);
+            st->gen_versions = info.generation + list.generation;
+            bits |= VIEW_REDRAW;
+        }
+        return bits;
+    }
     store_kind_info(ctx->store, "s3obj", &info);
     store_kind_info(ctx->store, "s3list", &list);
     if (!st->built_o || info.generation != st->gen_objects || list.generation != st->gen_list ||
@@ -410,7 +478,8 @@ static void draw_object(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
     char a[64], b[64], why[1200];
     int64_t v;
     const char *s, *kind, *pv;
-    char *title = xasprintf("s3://%s/%s", st->bucket, st->object);
+    char *title = xasprintf("s3://%s/%s%s%s", st->bucket, st->object,
+                            st->version ? "  version " : "", st->version ? st->version : "");
 
     view_text(win, 0, 0, w, title, view_attr(ctx, THEME_TITLE));
     free(title);
@@ -488,6 +557,33 @@ static void draw_object(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
     }
 }
 
+static void draw_versions(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
+{
+    const struct store_res *l = versions_row(st, ctx->store);
+    int64_t count = -1;
+    char *title = xasprintf("versions of s3://%s/%s", st->bucket, st->object);
+    char why[1200];
+    const struct aws_error *e;
+
+    view_text(win, 0, 0, getmaxx(win), title, view_attr(ctx, THEME_TITLE));
+    free(title);
+    if (!l || !store_res_int(l, "count", &count)) {
+        e = l ? store_res_error(l, NULL) : NULL;
+        if (l && e) {
+            aws_error_describe(e, ctx->profile ? ctx->profile : "default", why, sizeof(why));
+            view_text(win, 2, 1, getmaxx(win) - 1, "cannot read:", view_attr(ctx, THEME_ERROR));
+            view_text(win, 3, 1, getmaxx(win) - 1, why, view_attr(ctx, THEME_ERROR));
+        } else {
+            view_text(win, 2, 1, getmaxx(win) - 1, "not read yet: ListObjectVersions is running",
+                      view_attr(ctx, THEME_DIM));
+        }
+        return;
+    }
+    if (getmaxy(win) > 1)
+        table_draw(st->versions, ctx, win, 1, getmaxy(win) - 1,
+                   "no versions: the bucket is not versioned, or the key was never written");
+}
+
 static void s3_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
 {
     struct s3_state *st = priv;
@@ -503,6 +599,9 @@ static void s3_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
         break;
     case LVL_OBJECT:
         draw_object(st, ctx, win);
+        break;
+    case LVL_VERSIONS:
+        draw_versions(st, ctx, win);
         break;
     }
 }
@@ -527,7 +626,12 @@ static int go_up(struct s3_state *st, struct view_ctx *ctx)
     char *from;
     size_t len;
 
+    if (st->level == LVL_VERSIONS) {
+        st->level = LVL_OBJECT;
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    }
     if (st->level == LVL_OBJECT) {
+        set_str(&st->version, NULL);
         from = xstrdup(st->object);
         st->level = LVL_LIST;
         set_str(&st->object, NULL);
@@ -588,6 +692,7 @@ static int enter(struct s3_state *st, struct view_ctx *ctx)
         return bits;
     }
     set_str(&st->object, sel);
+    set_str(&st->version, NULL);
     st->level = LVL_OBJECT;
     st->scroll = 0;
     return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
@@ -654,8 +759,29 @@ static int s3_key(void *priv, struct view_ctx *ctx, int key)
         return copy_url(st, ctx);
     if (is_up(key) || ((key == 27 || key == 'q') && st->level != LVL_BUCKETS))
         return go_up(st, ctx);
+    if (st->level == LVL_OBJECT && key == 'v') {
+        st->level = LVL_VERSIONS;
+        st->gen_versions = 0;
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    }
     if (st->level == LVL_OBJECT)
         return object_key(st, key);
+    if (st->level == LVL_VERSIONS) {
+        const struct store_res *r;
+        const char *sel = table_selected_key(st->versions);
+        const char *id;
+
+        if (!is_enter(key))
+            return table_key(st->versions, key) & ~VIEW_DETAIL;
+        r = sel ? store_find(ctx->store, "s3ver", sel) : NULL;
+        id = r ? store_res_str(r, "version_id") : NULL;
+        if (!id)
+            return VIEW_HANDLED;
+        set_str(&st->version, id);
+        st->level = LVL_OBJECT;
+        st->scroll = 0;
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    }
     if (is_enter(key))
         return enter(st, ctx);
     /* the cursor moving changes no detail key: only the listing's end does (maybe_more) */
@@ -718,7 +844,10 @@ static bool s3_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
         return true;
     }
     b = view_shell_quote(st->bucket);
-    if (st->level == LVL_OBJECT) {
+    if (st->level == LVL_VERSIONS) {
+        k = view_shell_quote(st->object);
+        snprintf(out, n, "aws s3api list-object-versions --bucket %s --prefix %s", b, k);
+    } else if (st->level == LVL_OBJECT) {
         k = view_shell_quote(st->object);
         snprintf(out, n, "aws s3api head-object --bucket %s --key %s\n"
                          "aws s3api get-object-tagging --bucket %s --key %s", b, k, b, k);
@@ -734,6 +863,7 @@ static bool s3_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
 static const struct view_keyhelp s3_keys[] = {
     {"Enter/l", "open: a bucket, a folder, an object's detail and preview"},
     {"Bksp/h", "up: the parent folder, the buckets"},
+    {"v", "an object's versions and delete markers; Enter opens one"},
     {"y", "copy the row's S3 URL"},
     {"j/k", "down / up (the next page loads as the cursor nears the end)"},
     {"N/Z/M/C", "sort by name, size, modified, class (again: reverse); buckets: N/R/C"},

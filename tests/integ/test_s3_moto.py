@@ -61,6 +61,12 @@ def seed(s3):
     for i in range(MANY):
         s3.put_object(Bucket="alpha", Key=f"many/k{i:05d}", Body=b"")
     s3.put_object(Bucket="beta.dots", Key="eu/one.txt", Body=b"hello from eu")
+    s3.create_bucket(Bucket="versioned")
+    s3.put_bucket_versioning(Bucket="versioned", VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"v1", b"v22", b"v333"):
+        s3.put_object(Bucket="versioned", Key="doc.txt", Body=body)
+    s3.delete_object(Bucket="versioned", Key="doc.txt")
+    s3.put_object(Bucket="versioned", Key="doc.txt.bak", Body=b"other key, same prefix")
 
 
 def main():
@@ -163,6 +169,28 @@ def run(pd, s3):
     t.eq(h["preview"].splitlines()[1][:57],
          "00000010  10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f",
          "the hex dump's second line: offset and bytes")
+
+    # versions of one key, delete marker included, not those of a key it is a prefix of
+    pd.cmd(f"detail s3 V{SEP}versioned{SEP}doc.txt")
+    pd.run(1)
+    rows, _ = pd.dump()
+    got = [(r["fields"]["version_id"], r["fields"]["delete_marker"], r["fields"]["size"],
+            r["fields"]["latest"]) for _, r in sorted(rows.get("s3ver", {}).items())]
+    lv = s3.list_object_versions(Bucket="versioned", Prefix="doc.txt")
+    want = sorted([(v["VersionId"], 0, v["Size"], int(v["IsLatest"]), v["LastModified"])
+                   for v in lv.get("Versions", []) if v["Key"] == "doc.txt"] +
+                  [(m["VersionId"], 1, None, int(m["IsLatest"]), m["LastModified"])
+                   for m in lv.get("DeleteMarkers", []) if m["Key"] == "doc.txt"],
+                  key=lambda x: x[4], reverse=True)
+    t.eq(sorted(got), sorted(w[:4] for w in want),
+         "ListObjectVersions: the key's three versions and its delete marker, as boto3 lists them")
+    t.eq(rows["s3verlist"]["current"]["fields"]["count"], 4, "four entries, doc.txt.bak's not among them")
+    vid = [w for w in want if w[1] == 0][-1][0]   # the oldest version
+    pd.cmd("detail " + object_key("versioned", "doc.txt", vid))
+    pd.run(1)
+    h = pd.dump()[0]["s3head"]["current"]["fields"]
+    t.eq((h["version"], h["version_id"], h["preview"]), (vid, vid, "v1"),
+         "an old version opens with its own head and content")
 
     # a bucket that does not exist: the listing says why, nothing shows as empty
     pd.cmd("detail " + list_key("no-such-bucket-here", "", 1000))

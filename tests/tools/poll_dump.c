@@ -45,7 +45,7 @@
 #include "util/timeutil.h"
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "error",
-                                    "bucket", "s3list", "s3obj", "s3head"};
+                                    "bucket", "s3list", "s3obj", "s3head", "s3ver", "s3verlist"};
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
@@ -67,6 +67,9 @@ static const char *const s3head_fields[] = {
     "bucket", "key", "version", "size", "content_type", "etag", "mtime", "storage_class", "sse",
     "kms_key_id", "version_id", "delete_marker", "metadata", "restore", "restore_expiry", "tags",
     "tags_error", "preview", "preview_kind", "preview_cut", "preview_error", NULL};
+static const char *const s3ver_fields[] = {"version_id", "latest", "delete_marker", "size", "mtime",
+                                           "etag", "storage_class", NULL};
+static const char *const s3verlist_fields[] = {"bucket", "key", "count", NULL};
 
 static long env_long(const char *name)
 {
@@ -92,6 +95,10 @@ static const char *const *fields_of(const char *kind)
         return s3obj_fields;
     if (strcmp(kind, "s3head") == 0)
         return s3head_fields;
+    if (strcmp(kind, "s3ver") == 0)
+        return s3ver_fields;
+    if (strcmp(kind, "s3verlist") == 0)
+        return s3verlist_fields;
     return error_fields;
 }
 

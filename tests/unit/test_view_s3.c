@@ -342,6 +342,68 @@ START_TEST(object_pane)
 }
 END_TEST
 
+static void put_version(struct store *s, const char *key, const char *id, bool latest,
+                        bool marker, int64_t size)
+{
+    struct store_res *r = store_update_begin(s, "s3ver", key);
+
+    store_set_str(r, "version_id", id);
+    store_set_int(r, "latest", latest);
+    store_set_int(r, "delete_marker", marker);
+    if (!marker)
+        store_set_int(r, "size", size);
+    store_set_int(r, "mtime", 1764000000);
+    store_update_commit(r);
+}
+
+START_TEST(versions)
+{
+    struct world w;
+    struct store_res *r;
+    struct s3_detail d;
+    int y;
+
+    world_init(&w, 80, 24);
+    s3_view.open(w.priv, &w.ctx, "alpha/");
+    seed_alpha(w.store);
+    frame(&w);
+    ck_assert(s3_view.select(w.priv, &w.ctx, "a.txt"));
+    s3_view.key(w.priv, &w.ctx, '\n');
+    ck_assert(s3_view.key(w.priv, &w.ctx, 'v') & VIEW_DETAIL);
+    detail_is(&w, 'V', "alpha", "a.txt", 0);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "ListObjectVersions is running"), 1);
+    store_list_begin(w.store, "s3ver");
+    put_version(w.store, "000000", "dm-1", true, true, 0);
+    put_version(w.store, "000001", "v-2", false, false, 3);
+    put_version(w.store, "000002", "v-1", false, false, 2048);
+    store_list_end(w.store, "s3ver");
+    r = store_update_begin(w.store, "s3verlist", "current");
+    store_set_str(r, "bucket", "alpha");
+    store_set_str(r, "key", "a.txt");
+    store_set_int(r, "count", 3);
+    store_update_commit(r);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "versions of s3://alpha/a.txt"));
+    ck_assert(row_has(&w, 2, "dm-1"));
+    ck_assert(row_has(&w, 2, "latest"));
+    ck_assert(row_has(&w, 2, "deleted"));
+    y = find(&w, "v-1");
+    ck_assert_int_eq(y, 4);
+    ck_assert(row_has(&w, y, "2 KiB"));
+    /* Enter on the oldest: the object pane for that version */
+    s3_view.key(w.priv, &w.ctx, 'G');
+    ck_assert(s3_view.key(w.priv, &w.ctx, '\n') & VIEW_DETAIL);
+    ck_assert(s3_detail_parse(s3_view.detail(w.priv), &d));
+    ck_assert_int_eq(d.what, S3_DETAIL_OBJECT);
+    ck_assert_str_eq(d.version, "v-1");
+    s3_detail_done(&d);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "version v-1"));
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(cannot_read_and_arns)
 {
     struct world w;
@@ -406,6 +468,7 @@ int main(void)
     tcase_add_test(tc, into_a_folder_and_back);
     tcase_add_test(tc, pages_on_demand);
     tcase_add_test(tc, object_pane);
+    tcase_add_test(tc, versions);
     tcase_add_test(tc, cannot_read_and_arns);
     tcase_add_test(tc, detail_keys_round_trip);
     suite_add_tcase(s, tc);

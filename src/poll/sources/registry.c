@@ -17,5 +17,6 @@ const struct source *const source_registry[] = {
     &bucket_regions_source, /* each bucket's region, once the buckets are known */
     &s3_listing_source,     /* the s3 view's prefix, a page at a time */
     &s3_head_source,        /* the s3 view's open object: head, tags, preview */
+    &s3_versions_source,    /* the s3 view's object versions (`v`) */
     NULL,
 };

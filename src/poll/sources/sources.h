@@ -85,6 +85,12 @@
  *   text: untrusted), preview_kind str ("text", "json", "binary", "empty", "gzip, ..."),
  *   preview_cut int (0/1: the object is longer), preview_error str; stale with the error
  *   when HeadObject failed
+ * kind "s3verlist" (source s3_versions) key "current": bucket str, key str (whose versions
+ *   are in "s3ver"), count int (unknown while never read); stale with the error
+ * kind "s3ver" (source s3_versions: ListObjectVersions, every page, that key only) key =
+ *   "000000", ... in S3's order (newest first): version_id str, latest int (0/1),
+ *   delete_marker int (0/1), size int (unknown for a delete marker), mtime int, etag str,
+ *   storage_class str
  *
  * kind "error" (the poller, for every call of every source: error_rows.c) key = "<Service>
  *   <Action>" (as "SQS ListQueues"): the latest failure of that call:
@@ -119,6 +125,7 @@ extern const struct source buckets_source;
 extern const struct source bucket_regions_source;
 extern const struct source s3_listing_source;
 extern const struct source s3_head_source;
+extern const struct source s3_versions_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
  * left (negative once expired). When none expires: the active profile's own row (or NULL
