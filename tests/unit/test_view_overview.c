@@ -651,25 +651,27 @@ END_TEST
 /* The registry the framework walks for number keys and `:` commands. */
 START_TEST(registry)
 {
-    static const char *const names[] = { "overview", "sqs", "dlq", "jobs", "errors" };
+    static const char *const names[] = { "overview", "sqs", "dlq", "s3", "jobs", "errors" };
+    static const int numbers[] = { 1, 2, 3, 5, 0, 0 };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
-        ck_assert_uint_lt(n, 5);
+        ck_assert_uint_lt(n, 6);
         ck_assert_str_eq(view_registry[n]->name, names[n]);
         /* numbered views first, in order; :jobs and :errors have no number key */
-        ck_assert_int_eq(view_registry[n]->number, n < 3 ? (int)n + 1 : 0);
+        ck_assert_int_eq(view_registry[n]->number, numbers[n]);
         ck_assert_ptr_nonnull(view_registry[n]->draw);
         ck_assert_ptr_nonnull(view_registry[n]->title);
         ck_assert_ptr_nonnull(view_registry[n]->keys);
         ck_assert(view_find(names[n]) == view_registry[n]);
     }
-    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(n, 6);
     ck_assert(view_find("dlq") == &dlq_view);
+    ck_assert(view_find("s3") == &s3_view);
     ck_assert(view_find("jobs") == &jobs_view);
     ck_assert(view_find("overview") == &overview_view);
     ck_assert_ptr_null(view_find("DLQ"));
-    ck_assert_ptr_null(view_find("s3"));
+    ck_assert_ptr_null(view_find("sns"));
     ck_assert_ptr_null(view_find(""));
     ck_assert_ptr_null(view_find(NULL));
     ck_assert_int_eq(dlq_view.interval, APPCONFIG_VIEW_DLQ);
