@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 top=$PWD
 
 pkgs=(build-essential autoconf automake autoconf-archive libtool pkg-config
-      libncurses-dev libcurl4-openssl-dev libcjson-dev libxml2-dev libssl-dev libinih-dev
+      libncurses-dev libcurl4-openssl-dev libcjson-dev libxml2-dev libssl-dev libinih-dev zlib1g-dev
       libsecret-1-dev check tmux dbus gnome-keyring python3 nodejs npm
       clang libclang-rt-14-dev)   # clang + libFuzzer: the fuzz build (tests/fuzz)
 

@@ -12,6 +12,7 @@ const struct view *const view_registry[] = {
     &sqs_view,       /* 2 */
     &dlq_view,       /* 3 */
     &sns_view,       /* 4 */
+    &s3_view,        /* 5 */
     &expiry_view,    /* 6 */
     &toggles_view,   /* 7 */
     &jobs_view,      /* :jobs, no number */

@@ -116,6 +116,9 @@ struct view {
     size_t (*on_screen)(void *priv, const char **keys, size_t max);
     /* Put the cursor on row key (a jump from the overview); false when it is not there. */
     bool (*select)(void *priv, struct view_ctx *ctx, const char *key);
+    /* `:name ARG`: open the view at ARG (the s3 view: a bucket and prefix). Returns VIEW_*
+     * bits. NULL: the view takes no argument. */
+    int (*open)(void *priv, struct view_ctx *ctx, const char *arg);
     /* The keys this view adds, for the footer (the first few) and `?` (all), ending with
      * {NULL, NULL}, most useful first: at 80 columns the footer shows those that fit. The
      * framework's own keys are listed by the framework. */
@@ -144,6 +147,7 @@ extern const struct view overview_view;
 extern const struct view sqs_view;
 extern const struct view dlq_view;
 extern const struct view sns_view;
+extern const struct view s3_view;
 extern const struct view jobs_view;
 extern const struct view errors_view;
 extern const struct view toggles_view;

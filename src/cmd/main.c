@@ -70,7 +70,7 @@ static void usage(FILE *out)
           "  --theme NAME         console colour theme (default: the config's, else default)\n"
           "  --no-color           console without colours (as NO_COLOR)\n"
           "  --ascii              console with ASCII glyphs only\n"
-          "  --view NAME          the console's first view (overview, sqs, dlq, sns, expiry, toggles, jobs)\n"
+          "  --view NAME          the console's first view (overview, sqs, dlq, sns, s3, expiry, toggles, jobs)\n"
           "  --read-only          refuse every write (nothing is sent; the header says READ-ONLY)\n"
           "  --allow-writes       a profile marked environment = production may write (after a typed confirmation)\n"
           "  --yes                confirm a write without asking (required when stdin is not a terminal)\n"

@@ -61,11 +61,12 @@ static bool source_printed(const struct source *src)
 
 static void run_sources(struct snapshot *s)
 {
+    /* the buckets' regions are not printed: HeadBucket per bucket would only add calls */
     const struct source *sources[64];
     size_t n = 0;
 
     for (size_t i = 0; source_registry[i] && n + 1 < sizeof(sources) / sizeof(sources[0]); i++)
-        if (source_printed(source_registry[i]))
+        if (source_printed(source_registry[i]) && source_registry[i] != &bucket_regions_source)
             sources[n++] = source_registry[i];
     sources[n] = NULL;
 

@@ -758,6 +758,11 @@ char *aws_client_endpoint(const struct aws_client *c, const char *service)
     return aws_config_endpoint(c->cfg, service, NULL, &err);
 }
 
+const struct aws_config *aws_client_config(const struct aws_client *c)
+{
+    return c->cfg;
+}
+
 void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out)
 {
     *out = c->stats;

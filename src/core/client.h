@@ -109,6 +109,9 @@ long aws_client_timeout_ms(const struct aws_client *c);
 /* The endpoint requests for service go to, as configured (for messages); NULL when it
  * cannot be resolved. The caller frees. */
 char *aws_client_endpoint(const struct aws_client *c, const char *service);
+/* The configuration the client resolves endpoints from (borrowed): what a caller building
+ * its own endpoint needs (an S3 bucket in another region). */
+const struct aws_config *aws_client_config(const struct aws_client *c);
 void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out);
 
 /* One line for a person: the cause and the fix, naming the profile, the endpoint and the

@@ -203,6 +203,11 @@ int64_t source_interval(const struct source_run *run)
     return p->sched.once ? 0 : poller_sched_interval(&p->sched, run->index);
 }
 
+const struct aws_config *source_aws_config(const struct source_run *run)
+{
+    return run->p->client ? aws_client_config(run->p->client) : NULL;
+}
+
 struct creds_manager *source_creds(const struct source_run *run)
 {
     return run->p->creds;

@@ -28,6 +28,7 @@
 
 struct store;
 struct creds_manager;
+struct aws_config;
 
 /* One cycle of one source: what its hooks are lent (poller.c owns it). */
 struct source_run;
@@ -111,6 +112,9 @@ bool source_forced(const struct source_run *run);
 /* This source's interval now, ms (the view's, or the slower one of a hidden view), before
  * backoff; 0 for the snapshot, which reads everything once. */
 int64_t source_interval(const struct source_run *run);
+/* The AWS configuration the requests are resolved with (an S3 bucket's endpoint in its
+ * own region); NULL when there is none. */
+const struct aws_config *source_aws_config(const struct source_run *run);
 /* The credential manager, for the credentials source; NULL when there is none. */
 struct creds_manager *source_creds(const struct source_run *run);
 /* Wall-clock seconds where time windows end (CloudWatch): now, or for the snapshot the

@@ -108,11 +108,45 @@ static const char *const *candidates(enum cmdline_arg kind, void *ud)
     return cand ? (const char *const *)cand : none;
 }
 
+/* `:VIEW ARG` for a view that opens at an argument (`:s3 BUCKET/PREFIX`): the rest of the
+ * line, spaces and all (S3 keys may hold them), goes to its open hook. false: not such a
+ * line. */
+static bool open_with_arg(struct ui *ui, const char *line)
+{
+    size_t len, vi;
+    char name[32];
+    const struct view *v;
+    struct view_ctx ctx;
+
+    while (*line == ' ' || *line == ':')
+        line++;
+    len = strcspn(line, " \t");
+    if (len == 0 || len >= sizeof(name) || !line[len])
+        return false;
+    memcpy(name, line, len);
+    name[len] = '\0';
+    vi = ui_view_index(name);
+    if (vi == (size_t)-1 || !(v = view_registry[vi])->open)
+        return false;
+    line += len;
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (!*line)
+        return false;
+    ui_open_view(ui, vi);
+    ui_ctx(ui, vi, &ctx);
+    ui_apply(ui, vi, v->open(ui->priv[vi], &ctx, line), &ctx);
+    ui->dirty = true;
+    return true;
+}
+
 static void run_command(struct ui *ui, const char *line)
 {
     struct cmdline_parsed p;
     char why[512];
 
+    if (open_with_arg(ui, line))
+        return;
     if (cmdline_parse(line, view_names(), &p, why, sizeof(why)) < 0) {
         ui_message(ui, true, "%s", why);
         return;

@@ -50,7 +50,8 @@
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "mapping", "rule",
                                      "parameter", "error", "password", "access_key",
-                                     "secret_rotation", "app_password"};
+                                     "secret_rotation", "app_password", "bucket", "s3list",
+                                     "s3obj", "s3head", "s3ver", "s3verlist"};
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
@@ -83,6 +84,17 @@ static const char *const secret_rotation_fields[] = {
     "next_rotation", "deleted", NULL};
 static const char *const app_password_fields[] = {
     "anchor", "lifetime", "warn", "critical", "last_changed", "expires", "unreadable", NULL};
+static const char *const bucket_fields[] = {"created", "region", NULL};
+static const char *const s3list_fields[] = {"bucket", "prefix", "region", "loaded", "truncated",
+                                            "next_token", "pages", NULL};
+static const char *const s3obj_fields[] = {"type", "size", "mtime", "storage_class", "etag", NULL};
+static const char *const s3head_fields[] = {
+    "bucket", "key", "version", "size", "content_type", "etag", "mtime", "storage_class", "sse",
+    "kms_key_id", "version_id", "delete_marker", "metadata", "restore", "restore_expiry", "tags",
+    "tags_error", "preview", "preview_kind", "preview_cut", "preview_error", NULL};
+static const char *const s3ver_fields[] = {"version_id", "latest", "delete_marker", "size", "mtime",
+                                           "etag", "storage_class", NULL};
+static const char *const s3verlist_fields[] = {"bucket", "key", "count", NULL};
 
 static long env_long(const char *name)
 {
@@ -114,6 +126,18 @@ static const char *const *fields_of(const char *kind)
         return secret_rotation_fields;
     if (strcmp(kind, "app_password") == 0)
         return app_password_fields;
+    if (strcmp(kind, "bucket") == 0)
+        return bucket_fields;
+    if (strcmp(kind, "s3list") == 0)
+        return s3list_fields;
+    if (strcmp(kind, "s3obj") == 0)
+        return s3obj_fields;
+    if (strcmp(kind, "s3head") == 0)
+        return s3head_fields;
+    if (strcmp(kind, "s3ver") == 0)
+        return s3ver_fields;
+    if (strcmp(kind, "s3verlist") == 0)
+        return s3verlist_fields;
     return error_fields;
 }
 

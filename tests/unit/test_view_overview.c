@@ -651,9 +651,9 @@ END_TEST
 /* The registry the framework walks for number keys and `:` commands. */
 START_TEST(registry)
 {
-    static const char *const names[] = { "overview", "sqs", "dlq", "sns", "expiry", "toggles",
-                                         "jobs", "errors", "messages" };
-    static const int numbers[] = { 1, 2, 3, 4, 6, 7, 0, 0, 0 };
+    static const char *const names[] = { "overview", "sqs", "dlq", "sns", "s3", "expiry",
+                                         "toggles", "jobs", "errors", "messages" };
+    static const int numbers[] = { 1, 2, 3, 4, 5, 6, 7, 0, 0, 0 };
     size_t n = 0;
 
     for (; view_registry[n]; n++) {
@@ -669,10 +669,11 @@ START_TEST(registry)
     ck_assert_uint_eq(n, sizeof(names) / sizeof(names[0]));
     ck_assert(view_find("dlq") == &dlq_view);
     ck_assert(view_find("sns") == &sns_view);
+    ck_assert(view_find("s3") == &s3_view);
     ck_assert(view_find("jobs") == &jobs_view);
     ck_assert(view_find("overview") == &overview_view);
     ck_assert_ptr_null(view_find("DLQ"));
-    ck_assert_ptr_null(view_find("s3"));
+    ck_assert_ptr_null(view_find("sns"));
     ck_assert_ptr_null(view_find(""));
     ck_assert_ptr_null(view_find(NULL));
     ck_assert_int_eq(dlq_view.interval, APPCONFIG_VIEW_DLQ);

@@ -1,5 +1,5 @@
-/* buckets.c - S3 ListBuckets, as the "bucket" kind. No view shows them yet: `opsdeck
- * snapshot` reads them. */
+/* buckets.c - S3 ListBuckets, as the "bucket" kind: the s3 view's first level, and
+ * `opsdeck snapshot`'s. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -73,6 +73,7 @@ static const char *const buckets_kinds[] = {"bucket", NULL};
 const struct source buckets_source = {
     .name = "buckets",
     .kinds = buckets_kinds,
+    .views = SOURCE_VIEW(APPCONFIG_VIEW_S3),
     .state_size = sizeof(struct buckets_state),
     .start = buckets_start,
     .answer = buckets_answer,

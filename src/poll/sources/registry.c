@@ -15,7 +15,11 @@ const struct source *const source_registry[] = {
     &topics_source,         /* "topic", with CloudWatch numbers (sns view, snapshot) */
     &topic_failures_source, /* the open topic's failed deliveries (CloudWatch Logs) */
     &reach_source,          /* the SNS and SQS endpoints' health, VPC endpoints (console) */
-    &buckets_source,        /* "bucket" (snapshot) */
+    &buckets_source,        /* "bucket" (the s3 view, snapshot) */
+    &bucket_regions_source, /* each bucket's region, once the buckets are known */
+    &s3_listing_source,     /* the s3 view's prefix, a page at a time */
+    &s3_head_source,        /* the s3 view's open object: head, tags, preview */
+    &s3_versions_source,    /* the s3 view's object versions (`v`) */
     &mappings_source,       /* "mapping": Lambda's SQS triggers (toggles) */
     &rules_source,          /* "rule": EventBridge rules on every bus (toggles) */
     &parameters_source,     /* "parameter": declared SSM toggles and [toggles] paths */

@@ -92,8 +92,37 @@
  *   key "vpce": list str (a JSON array of {"service": "sns"|"sqs"|"s3", "id", "vpc",
  *     "type", "state", "private_dns"}), error str (why EC2 could not list them, or "")
  *
- * kind "bucket" (source buckets: S3 ListBuckets; read by `opsdeck snapshot`) key = bucket
- *   name: created str (CreationDate as S3 wrote it)
+ * kind "bucket" (source buckets: S3 ListBuckets; the s3 view and `opsdeck snapshot`) key =
+ *   bucket name: created str (CreationDate as S3 wrote it)
+ *   region str (source bucket_regions: HeadBucket's x-amz-bucket-region, asked once per
+ *     bucket; unknown while not read or when S3 did not say)
+ *
+ * The s3 view's detail key (s3detail.h) says what the next three read; each holds one
+ * thing at a time, what the view shows now.
+ * kind "s3list" (source s3_listing) key "current": the listing in "s3obj":
+ *   bucket str, prefix str (what was listed), region str (where; unknown: the profile's),
+ *   loaded int (entries in "s3obj"; unknown while the first page was never read),
+ *   truncated int (0/1: more pages exist), next_token str, pages int (read so far);
+ *   stale with the error when the last page asked for failed
+ * kind "s3obj" (source s3_listing: ListObjectsV2, delimiter '/', one page per cycle while
+ *   the view wants more) key = the full key or common prefix, as S3 stores it (any bytes):
+ *   type str ("prefix" or "object"); objects: size int, mtime int (epoch s), storage_class
+ *   str, etag str
+ * kind "s3head" (source s3_head: HeadObject, GetObjectTagging, GetObject of the first
+ *   64 KiB) key "current": bucket str, key str, version str ("" the current one) as asked;
+ *   size int, content_type str, etag str, mtime int, storage_class str, sse str,
+ *   kms_key_id str, version_id str, delete_marker int, metadata str (JSON object),
+ *   restore str ("", "in progress", "restored"), restore_expiry int (epoch s),
+ *   tags str (JSON object) or tags_error str (why not), preview str (util/preview.h's
+ *   text: untrusted), preview_kind str ("text", "json", "binary", "empty", "gzip, ..."),
+ *   preview_cut int (0/1: the object is longer), preview_error str; stale with the error
+ *   when HeadObject failed
+ * kind "s3verlist" (source s3_versions) key "current": bucket str, key str (whose versions
+ *   are in "s3ver"), count int (unknown while never read); stale with the error
+ * kind "s3ver" (source s3_versions: ListObjectVersions, every page, that key only) key =
+ *   "000000", ... in S3's order (newest first): version_id str, latest int (0/1),
+ *   delete_marker int (0/1), size int (unknown for a delete marker), mtime int, etag str,
+ *   storage_class str
  *
  * The toggles (views/toggles.c). Every row has name str (what people call it, what
  * `opsdeck toggle set` takes), state str ("on", "off", "changing", "unknown";
@@ -190,6 +219,10 @@ extern const struct source parameters_source;
 extern const struct source iam_expiry_source;
 extern const struct source secret_rotation_source;
 extern const struct source app_passwords_source;
+extern const struct source bucket_regions_source;
+extern const struct source s3_listing_source;
+extern const struct source s3_head_source;
+extern const struct source s3_versions_source;
 
 /* The credential that expires first at now_s (epoch seconds): *row, and the seconds it has
  * left (negative once expired). When none expires: the active profile's own row (or NULL

@@ -1,0 +1,247 @@
+/* s3_listing.c - the prefix the s3 view shows: ListObjectsV2 with delimiter '/', one page
+ * per cycle and only while the view wants more loaded (the cursor nears the end of what is
+ * loaded), so a prefix of 100 000 keys costs one page to open and memory in proportion to
+ * how far the user scrolls, never all its pages up front.
+ *
+ * The first page replaces the whole "s3obj" kind (one listing at a time); later pages add
+ * to it. Before the first page of a bucket whose region is not known (a bucket the
+ * ListBuckets answer did not hold, typed as `:s3 BUCKET`), HeadBucket asks for it, so the
+ * listing goes to the bucket's own regional endpoint. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pager.h"
+#include "poll/sources/common.h"
+#include "poll/sources/s3detail.h"
+#include "poll/sources/sources.h"
+#include "util/xalloc.h"
+
+#define LISTING_INTERVAL_MS 1000
+#define LISTING_PAGE 1000
+
+enum { R_HEAD, R_LIST };
+
+struct listing_state {
+    struct s3_detail d;
+    struct s3_location loc;
+    char region[32];
+    bool first;                  /* the first page: it replaces the kind */
+    char *prev_token;            /* the token this page was asked with */
+    int64_t loaded, pages;       /* before this page */
+    struct s3_object_list list;
+    bool have_list;
+    struct aws_error *err;
+};
+
+static void send_list(struct source_run *run, struct listing_state *st)
+{
+    struct aws_error err;
+    struct aws_request r;
+    struct s3_list_objects_params p = {
+        .prefix = st->d.path[0] ? st->d.path : NULL,
+        .delimiter = "/",
+        .continuation_token = st->first ? NULL : st->prev_token,
+        .max_keys = LISTING_PAGE,
+    };
+
+    aws_error_clear(&err);
+    if (s3_detail_locate(source_aws_config(run), st->d.bucket, st->region, &st->loc, &err) < 0) {
+        sources_error_keep(&st->err, &err);
+        return;
+    }
+    p.loc = &st->loc;
+    s3_list_objects_v2_request(&r, &p);
+    source_send(run, &r, R_LIST, 0);
+}
+
+/* The region of a bucket ListBuckets listed, from its "bucket" row. */
+static bool known_region(struct store *s, const char *bucket, char region[32])
+{
+    const struct store_res *b = store_find(s, "bucket", bucket);
+    const char *r = b ? store_res_str(b, "region") : NULL;
+
+    if (!r || !*r || strlen(r) >= 32)
+        return false;
+    strcpy(region, r);
+    return true;
+}
+
+static void listing_start(struct source_run *run, void *state)
+{
+    struct listing_state *st = state;
+    struct store *s = source_store(run);
+    const struct store_res *cur = store_find(s, "s3list", "current");
+    const char *b = cur ? store_res_str(cur, "bucket") : NULL;
+    const char *p = cur ? store_res_str(cur, "prefix") : NULL;
+    const char *token = cur ? store_res_str(cur, "next_token") : NULL;
+    const char *region = cur ? store_res_str(cur, "region") : NULL;
+    int64_t loaded = -1, truncated = 0;
+    struct aws_request r;
+
+    if (!s3_detail_parse(source_detail(run), &st->d) || st->d.what != S3_DETAIL_LIST)
+        return;
+    if (cur && b && p && strcmp(b, st->d.bucket) == 0 && strcmp(p, st->d.path) == 0 &&
+        store_res_int(cur, "loaded", &loaded) && !store_res_stale(cur)) {
+        store_res_int(cur, "truncated", &truncated);
+        store_res_int(cur, "pages", &st->pages);
+        if (!truncated || !token || loaded >= st->d.want)
+            return;  /* what is loaded is what the view wants */
+        st->loaded = loaded;
+        st->prev_token = xstrdup(token);
+        if (region && strlen(region) < sizeof(st->region))
+            strcpy(st->region, region);
+        send_list(run, st);
+        return;
+    }
+    st->first = true;
+    if (known_region(s, st->d.bucket, st->region) || strncmp(st->d.bucket, "arn:", 4) == 0) {
+        send_list(run, st);
+        return;
+    }
+    {
+        struct aws_error err;
+
+        aws_error_clear(&err);
+        if (s3_detail_locate(source_aws_config(run), st->d.bucket, NULL, &st->loc, &err) < 0) {
+            sources_error_keep(&st->err, &err);
+            return;
+        }
+        s3_head_bucket_request(&r, &st->loc);
+        s3_location_done(&st->loc);
+        source_send(run, &r, R_HEAD, 0);
+    }
+}
+
+static void listing_answer(struct source_run *run, void *state, unsigned tag, size_t index,
+                           const struct aws_response *resp, const struct aws_error *err)
+{
+    struct listing_state *st = state;
+    struct aws_error perr;
+
+    (void)index;
+    aws_error_clear(&perr);
+    if (tag == R_HEAD) {
+        /* S3 names the region on the 301 and 403 answers too: a bucket we may not HEAD
+         * may still be listable (s3:ListBucket without HeadBucket's rights) */
+        if (s3_bucket_region(resp, err, st->region) == 0) {
+            if (err)
+                source_gone(run);
+        } else if (err) {
+            sources_error_keep(&st->err, err);
+            return;
+        }
+        send_list(run, st);
+        return;
+    }
+    if (!err) {
+        struct aws_pager pg = {0};
+
+        if (s3_list_objects_v2_parse(resp, &st->list, &perr) < 0 ||
+            (st->prev_token && aws_pager_next(&pg, st->prev_token, resp, &perr) < 0) ||
+            aws_pager_next(&pg, st->list.next_token, resp, &perr) < 0 ||
+            st->pages + 1 > AWS_PAGER_MAX_PAGES) {
+            if (!perr.message[0])
+                aws_error_set(&perr, AWS_ERR_PARSE, "the listing passed %d pages",
+                              AWS_PAGER_MAX_PAGES);
+            err = &perr;
+            source_error(run, err);
+        }
+        aws_pager_done(&pg);
+    }
+    if (err) {
+        sources_error_keep(&st->err, err);
+        source_backoff(run);
+        return;
+    }
+    st->have_list = true;
+}
+
+static void add_rows(struct store *s, const struct s3_object_list *l)
+{
+    for (size_t i = 0; i < l->nprefixes; i++) {
+        struct store_res *r = store_update_begin(s, "s3obj", l->prefixes[i]);
+
+        store_set_str(r, "type", "prefix");
+        store_update_commit(r);
+    }
+    for (size_t i = 0; i < l->nobjects; i++) {
+        const struct s3_object *o = &l->objects[i];
+        struct store_res *r;
+
+        /* "a/" listed under prefix "a/" is the folder's own marker object, not an entry */
+        if (l->prefix && strcmp(o->key, l->prefix) == 0 && o->size == 0)
+            continue;
+        r = store_update_begin(s, "s3obj", o->key);
+        store_set_str(r, "type", "object");
+        sources_set_count(r, "size", o->size);
+        if (o->mtime >= 0)
+            store_set_int(r, "mtime", o->mtime);
+        else
+            store_set_unknown(r, "mtime");
+        store_set(r, "storage_class", store_value_str(o->storage_class));
+        store_set(r, "etag", store_value_str(o->etag));
+        store_update_commit(r);
+    }
+}
+
+static void listing_commit(struct source_run *run, void *state)
+{
+    struct listing_state *st = state;
+    struct store *s = source_store(run);
+    struct store_res *r;
+
+    if (!st->d.bucket || (!st->have_list && !st->err))
+        return;
+    if (st->have_list) {
+        if (st->first)
+            store_list_begin(s, "s3obj");
+        add_rows(s, &st->list);
+        if (st->first)
+            store_list_end(s, "s3obj");
+    }
+    r = store_update_begin(s, "s3list", "current");
+    store_set_str(r, "bucket", st->d.bucket);
+    store_set_str(r, "prefix", st->d.path);
+    store_set(r, "region", store_value_str(st->region[0] ? st->region : NULL));
+    if (st->have_list) {
+        store_set_int(r, "loaded", store_count(s, "s3obj"));
+        store_set_int(r, "truncated", st->list.is_truncated && st->list.next_token);
+        store_set(r, "next_token", store_value_str(st->list.next_token));
+        store_set_int(r, "pages", st->pages + 1);
+    } else if (st->first) {
+        store_set_unknown(r, "loaded");
+        store_set_unknown(r, "truncated");
+        store_set_unknown(r, "next_token");
+    }
+    store_update_commit(r);
+    if (st->err)
+        store_fail(s, "s3list", "current", st->err);
+}
+
+static void listing_done(void *state)
+{
+    struct listing_state *st = state;
+
+    s3_detail_done(&st->d);
+    s3_location_done(&st->loc);
+    s3_object_list_free(&st->list);
+    free(st->prev_token);
+    free(st->err);
+}
+
+static const char *const listing_kinds[] = {"s3obj", "s3list", NULL};
+
+const struct source s3_listing_source = {
+    .name = "s3_listing",
+    .kinds = listing_kinds,
+    .views = SOURCE_VIEW(APPCONFIG_VIEW_S3),
+    .interval_ms = LISTING_INTERVAL_MS,
+    .detail = true,
+    .state_size = sizeof(struct listing_state),
+    .start = listing_start,
+    .answer = listing_answer,
+    .commit = listing_commit,
+    .done = listing_done,
+};
