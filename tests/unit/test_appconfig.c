@@ -868,13 +868,12 @@ END_TEST
 START_TEST(print_round_trips)
 {
     struct appconfig *cfg = load_text(
-        "[general]\ntheme = light\nascii = true\n"
+        "[general]\ntheme = light\nascii = true\nalert = off\n"
         "[intervals]\nsqs = 90\n"
         "[thresholds]\noldest_message_warn = 120\n"
         "[profile prod]\nenvironment = prod\nregion = eu-west-1\n"
         "[template t]\nbody = {\"a\": 1}\nattribute.k = Number:2\n"
-        "[toggles]\npaths = /a /b\n[toggle sw]\nparameter = /a/sw\non = yes\noff = no\n");
-        "[general]\nalert = off\n"
+        "[toggles]\npaths = /a /b\n[toggle sw]\nparameter = /a/sw\non = yes\noff = no\n"
         "[expiry portal]\nanchor = secret:portal/pw\nlifetime = 15m\nwarn = 2m\n");
     struct appconfig *again;
     char *out = NULL;

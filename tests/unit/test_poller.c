@@ -132,6 +132,10 @@ START_TEST(first_tick_starts_all_ready_sources)
     poller_sched_start(&s, src_ix(&s, "iam_expiry"), 0);
     poller_sched_start(&s, src_ix(&s, "secret_rotation"), 0);
     poller_sched_start(&s, src_ix(&s, "app_passwords"), 0);
+    /* and the toggles view's */
+    poller_sched_start(&s, src_ix(&s, "mappings"), 0);
+    poller_sched_start(&s, src_ix(&s, "rules"), 0);
+    poller_sched_start(&s, src_ix(&s, "parameters"), 0);
     poller_sched_finish(&s, creds, false);
     ck_assert_int_eq(poller_sched_delay(&s, 0, 60 * S), 1 * S);   /* the credential report */
     s.t[creds].running = true;

@@ -673,7 +673,6 @@ START_TEST(registry)
     ck_assert(view_find("jobs") == &jobs_view);
     ck_assert(view_find("overview") == &overview_view);
     ck_assert_ptr_null(view_find("DLQ"));
-    ck_assert_ptr_null(view_find("sns"));
     ck_assert_ptr_null(view_find(""));
     ck_assert_ptr_null(view_find(NULL));
     ck_assert_int_eq(dlq_view.interval, APPCONFIG_VIEW_DLQ);
