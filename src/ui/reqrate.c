@@ -58,7 +58,7 @@ void reqrate_format(const struct reqrate *r, int64_t now_ms, const struct aws_cl
             break;
         }
     }
-    if (!base || span < 1000) {
+    if (!base || span < REQRATE_MIN_SPAN_MS) {
         snprintf(out, outlen, "requests/min: not measured yet");
         return;
     }

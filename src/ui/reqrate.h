@@ -11,6 +11,8 @@
 
 #define REQRATE_EVERY_MS 5000     /* a sample at most this often */
 #define REQRATE_WINDOW_MS 60000   /* the rate is over about the last minute */
+/* Below this span there is no rate: the first cycle's burst, times 60, is not a rate. */
+#define REQRATE_MIN_SPAN_MS 10000
 #define REQRATE_SAMPLES (REQRATE_WINDOW_MS / REQRATE_EVERY_MS + 2)
 
 struct reqrate {
@@ -26,7 +28,7 @@ void reqrate_init(struct reqrate *r);
  * that went back (a new client after :profile) start the window again. */
 void reqrate_sample(struct reqrate *r, int64_t now_ms, const struct aws_client_stats *s);
 /* "312 requests/min over the last 60 s: sqs 300, monitoring 12" (services with none in
- * the window left out), or "requests/min: not measured yet" before a second has passed. */
+ * the window left out), or "requests/min: not measured yet" before REQRATE_MIN_SPAN_MS has passed. */
 void reqrate_format(const struct reqrate *r, int64_t now_ms, const struct aws_client_stats *s,
                     char *out, size_t outlen);
 

@@ -25,13 +25,12 @@ def main():
     with Moto() as m:
         manifest = seed(m.endpoint)
         env = console_env(m.endpoint, aws_env(m.endpoint), cols=100, rows=30)
-        s = (Script().keys(":stats<Enter>").dump("early").keys("2").wait().sleep(1100)
+        # a rate needs REQRATE_MIN_SPAN_MS (10 s) of samples; "not measured yet" before
+        # that is tested on a fake clock in test_reqrate (here the first poll may take longer)
+        s = (Script().keys("2").wait().sleep(10500)
              .keys(":stats<Enter>").dump("stats").keys("?").dump("help").keys("G").dump("help-end"))
         r = run_script(env, s, 100, 30)
         t.ok(r.rc == 0, "the console runs the script", r.why())
-        early = r.dumps.get("early") or [""]
-        t.ok(any("requests/min: not measured yet" in ln for ln in early),
-             "before a span exists it says so", r.why("early"))
         last = (r.dumps.get("stats") or [""])[-1]
         m1 = RATE.search(last)
         t.ok(m1 is not None, ":stats puts the rate on the status line", last)

@@ -36,6 +36,11 @@ START_TEST(not_measured_yet)
     count(&s, "sqs", 5);
     reqrate_format(&r, 1500, &s, out, sizeof(out));   /* half a second: no rate from that */
     ck_assert_str_eq(out, "requests/min: not measured yet");
+    /* nor from the first cycle's burst: 5 requests in 9.9 s are not "30 requests/min" */
+    reqrate_format(&r, 1000 + REQRATE_MIN_SPAN_MS - 100, &s, out, sizeof(out));
+    ck_assert_str_eq(out, "requests/min: not measured yet");
+    reqrate_format(&r, 1000 + REQRATE_MIN_SPAN_MS, &s, out, sizeof(out));
+    ck_assert_str_eq(out, "30 requests/min over the last 10 s: sqs 30");
 }
 END_TEST
 
