@@ -156,8 +156,11 @@ void source_error(struct source_run *run, const struct aws_error *err)
 
 void source_gone(struct source_run *run)
 {
-    if (run->current)
-        run->decided = true;
+    if (!run->current)
+        return;
+    /* the service answered: whatever failed before (credentials, the network) works now */
+    outcome(run, NULL);
+    run->decided = true;
 }
 
 void source_own_outcome(struct source_run *run)

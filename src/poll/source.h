@@ -88,8 +88,9 @@ size_t source_pending(const struct source_run *run);
 
 /* In answer: the call failed with err after all (its response did not parse, say). */
 void source_error(struct source_run *run, const struct aws_error *err);
-/* In answer: the resource asked about no longer exists (deleted between the list and the
- * describe): neither a failure nor a success of the call. */
+/* In answer: the resource asked about does not exist (deleted between the list and the
+ * describe; no password policy, no login profile): not a failure of the call, and since
+ * the service answered, an "error" row it had (credentials, the network) is cleared. */
 void source_gone(struct source_run *run);
 /* In answer: the source reports this call's outcome in its own rows (reach's probes, which
  * repeat another source's call): no "error" row is written for it, failed or not. */

@@ -86,6 +86,24 @@ int64_t ui_now_ms(const struct ui *ui)
 
 /* ---- messages -------------------------------------------------------------------------- */
 
+/* Messages carry names from AWS (a queue, a topic, an action's result) that most callers
+ * sanitised already and some did not: any control character, C1 control or bidi override
+ * left in msg is escaped here, before it can reach the status line. sanitize_text lengthens
+ * a text only by doubling its backslashes unless it escapes something, so a text that comes
+ * out longer than that is run through it whole (an already clean one is kept as it is, its
+ * backslashes not doubled again). */
+static void ui_message_clean(char *msg, size_t size)
+{
+    size_t len = strlen(msg), backslashes = 0;
+    char *clean = sanitize_text(msg, len);
+
+    for (size_t i = 0; i < len; i++)
+        backslashes += msg[i] == '\\';
+    if (strlen(clean) != len + backslashes)
+        snprintf(msg, size, "%s", clean);
+    free(clean);
+}
+
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -93,6 +111,7 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
     va_end(ap);
+    ui_message_clean(ui->message, sizeof(ui->message));
     ui->message_error = error;
     ui->dirty = true;
     /* the status line may cut it; :errors keeps it whole */

@@ -65,6 +65,7 @@ struct ui {
     WINDOW *whead, *wview, *wfoot, *wstatus;
     bool too_small;
     bool dirty, relayout;
+    bool creds_bad;            /* the active credentials could not sign at the last turn */
     /* Poll results arrive by the dozen during a cycle: they are drawn at most every
      * UI_STORE_FRAME_MS, while a key is drawn at once. */
     bool store_dirty;

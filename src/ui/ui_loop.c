@@ -601,6 +601,24 @@ static void on_signals(struct ui *ui, uint64_t sigs)
 #undef HAS
 }
 
+/* Credentials that sign again after a failed or waited-for refresh: every source that
+ * failed meanwhile (its requests were refused for want of credentials) is due again at once,
+ * as with `r`, rather than after its backoff; the hidden views' sources would otherwise keep
+ * their credential errors on the status line for minutes after the credentials came back. */
+static void ui_creds_watch(struct ui *ui)
+{
+    struct creds_report rep[8];
+    size_t n = creds_manager_report(ui->cm, rep, 8);
+    bool bad = false;
+
+    for (size_t i = 0; i < n && i < 8; i++)
+        if (rep[i].active)
+            bad = !rep[i].usable || rep[i].refresh_error[0];
+    if (ui->creds_bad && !bad)
+        feed_refresh(ui->feed);
+    ui->creds_bad = bad;
+}
+
 void ui_loop(struct ui *ui)
 {
     int keys[UI_KEYS_PER_WAKE];
@@ -608,9 +626,13 @@ void ui_loop(struct ui *ui)
 
     while (!ui->quit) {
         int64_t now = timeutil_mono_ms();
-        int timeout = feed_tick(ui->feed, now);
+        int timeout;
         struct aws_client_stats stats;
-        int act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
+        int act;
+
+        ui_creds_watch(ui);
+        timeout = feed_tick(ui->feed, now);
+        act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
 
         ui_mfa_next(ui);
         int tty = STDIN_FILENO;
