@@ -107,8 +107,11 @@ static void add_credentials(struct expiry_list *l, const struct store *s,
         store_res_int(r, "usable", &usable);
         store_res_int(r, "refreshing", &refreshing);
         if (!usable && !store_res_int(r, "expiry", &at)) {
-            /* being fetched: not "never expires", nothing is held yet */
-            set_note(it, "being fetched: none held yet", NULL, "");
+            /* nothing held yet: not "never expires"; being fetched, or it failed */
+            if (!refreshing && str_set(failed))
+                set_note(it, "refresh failed: ", failed, "");
+            else
+                set_note(it, "being fetched: none held yet", NULL, "");
             continue;
         }
         if (store_res_int(r, "expiry", &at))

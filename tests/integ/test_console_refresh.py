@@ -14,16 +14,24 @@ refresh writes nothing, so read-only must not refuse it):
   counts down and the console stays up.
 - Enter on the source profile's row (long-term keys from the credentials file) sends nothing
   to STS.
+- SSO (tests/lib/sso_server.py as the portal): a legacy SSO profile whose cached token has
+  expired since the console started: Enter asks the portal for nothing and the cause says
+  to run `opsdeck login --sso PROFILE` (the console does not run the device-code sign-in).
 
 Every server is on a free loopback port and stopped by PID or by its thread.
 """
+import datetime
+import hashlib
+import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env  # noqa: E402
 from console import (OPSDECK, Tmux, cell, console_env, header_row, stty_sane,  # noqa: E402
                      write_app_config)
+from sso_server import SsoServer  # noqa: E402
 from stallproxy import StallProxy  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -174,10 +182,75 @@ def refresh(moto):
         proxy.stop()
 
 
+LEGACY = "https://legacy.awsapps.com/start"
+
+
+def sso_cache(env, expires_at, token):
+    """Writes the legacy start URL's token cache (0600), as `opsdeck login --sso` does."""
+    d = os.path.join(env["HOME"], ".aws", "sso", "cache")
+    os.makedirs(d, exist_ok=True)
+    p = os.path.join(d, hashlib.sha1(LEGACY.encode()).hexdigest() + ".json")
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"startUrl": LEGACY, "region": "us-east-2", "accessToken": token,
+                   "expiresAt": datetime.datetime.fromtimestamp(
+                       expires_at, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}, f)
+
+
+def sso_expired(moto):
+    srv = SsoServer().start()
+    try:
+        env = console_env(moto.endpoint, aws_env(moto.endpoint), now=None)
+        for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            env.pop(k, None)
+        with open(env["AWS_CONFIG_FILE"], "w", encoding="ascii") as f:
+            f.write(f"[profile old]\nsso_start_url = {LEGACY}\nsso_region = us-east-2\n"
+                    "sso_account_id = 444455556666\nsso_role_name = Admin\n"
+                    "region = us-east-1\n")
+        env.update(AWS_ENDPOINT_URL_SSO=srv.url, AWS_ENDPOINT_URL_SSO_OIDC=srv.url,
+                   OPSDECK_KEYRING="off")
+        write_app_config(env, "[intervals]\ndefault = 2\n")
+        tok = srv.issue_token(expires_in=7200, client=False)["accessToken"]
+        sso_cache(env, time.time() + 7200, tok)
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--profile", "old", "--view", "expiry"], 200, 24)
+
+            def old_row(rs):
+                hdr, creds = table(rs)
+                return hdr, creds.get("old")
+
+            ok, rows = tm.wait_for(lambda rs: old_row(rs)[1] is not None and
+                                   cell(old_row(rs)[1], old_row(rs)[0], "EXPIRES") != "-",
+                                   deadline=60)
+            t.ok(ok, "SSO: the role credentials from the portal, with their expiry",
+                 "\n".join(rows))
+            if not ok:
+                return
+            tm.text("g")
+            n = len(srv.state.log)
+            # the SSO session ends (as after its 8 hours): the token in the cache expired
+            sso_cache(env, time.time() - 60, tok)
+            tm.keys("Enter")
+            ok, rows = tm.wait_for(lambda rs: "opsdeck login --sso old" in status(rs),
+                                   deadline=30)
+            t.ok(ok and status(rows).startswith("profile old: ") and LEGACY in status(rows),
+                 "SSO token expired: the status line says to run `opsdeck login --sso old`, "
+                 "naming the profile and the start URL", "\n".join(rows))
+            t.ok(len(srv.state.log) == n, "SSO token expired: nothing was asked of the portal "
+                 "with it", str(srv.state.log[n:]))
+            tm.text("q")
+            st = tm.wait_exit()
+            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "SSO: q quits, terminal sane",
+                 str(st))
+    finally:
+        srv.stop()
+
+
 def main():
     m = Moto().start()
     try:
         t.run("refresh now in the expiry view", refresh, m)
+        t.run("refresh now with an expired SSO session", sso_expired, m)
     finally:
         m.stop()
     t.done()

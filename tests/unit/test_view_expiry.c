@@ -409,6 +409,16 @@ START_TEST(credential_being_fetched)
     ck_assert(item(&l, "credential/dev")->state == EXPIRY_UNKNOWN);
     ck_assert_str_eq(item(&l, "credential/dev")->note, "being fetched: none held yet");
     expiry_list_free(&l);
+    /* the fetch failed: still unknown, and the row says why (not "being fetched") */
+    r = store_update_begin(w.store, "credential", "dev");
+    store_set_int(r, "refreshing", 0);
+    store_set_str(r, "refresh_error", "profile dev: SSO token expired; run opsdeck login");
+    store_update_commit(r);
+    expiry_list_build(&l, w.store, w.cfg, T0);
+    ck_assert(item(&l, "credential/dev")->state == EXPIRY_UNKNOWN);
+    ck_assert_str_eq(item(&l, "credential/dev")->note,
+                     "refresh failed: profile dev: SSO token expired; run opsdeck login");
+    expiry_list_free(&l);
     world_done(&w);
 }
 END_TEST
