@@ -6,33 +6,47 @@
  * code the refresh needs is asked by the console's usual prompt. */
 #include "config.h"
 
-#include "act/action.h"
+#include <stdlib.h>
+#include <string.h>
 
+#include "act/action.h"
+#include "util/sanitize.h"
+
+/* The result goes to the status line as it is: the profile (a name from a local file) and
+ * the cause (AWS's words, the config's start URL) are made safe here. */
 static int refresh_start(void *priv, struct act_run *run)
 {
     const struct act_env *env = act_run_env(run);
-    const char *profile = act_run_target(run)->key;
-    char why[1024];
+    const char *key = act_run_target(run)->key;
+    char why[1024] = "", *profile = sanitize_text(key, strlen(key)), *cause;
+    int rc = -1;
 
     (void)priv;
     if (!env->refresh_creds) {
         act_run_finish(run, ACT_FAILED, "profile %s: credentials are refreshed only in the "
                        "console (expiry view, Enter)", profile);
+        free(profile);
         return -1;
     }
-    switch (env->refresh_creds(env->refresh_arg, profile, why, sizeof(why))) {
+    switch (env->refresh_creds(env->refresh_arg, key, why, sizeof(why))) {
     case 1:
         act_run_finish(run, ACT_DONE, "profile %s: refreshing credentials now (reads only, "
                        "writes nothing: no confirmation)", profile);
-        return 0;
+        rc = 0;
+        break;
     case 0:
         act_run_finish(run, ACT_DONE, "profile %s: credentials renewed (reads only, writes "
                        "nothing: no confirmation)", profile);
-        return 0;
+        rc = 0;
+        break;
     default:
-        act_run_finish(run, ACT_FAILED, "%s", why);
-        return -1;
+        cause = sanitize_text(why, strlen(why));
+        act_run_finish(run, ACT_FAILED, "%s", cause);
+        free(cause);
+        break;
     }
+    free(profile);
+    return rc;
 }
 
 const struct action refresh_creds_action = {

@@ -587,6 +587,19 @@ START_TEST(enter_refresh_fails_with_cause)
     ck_assert_msg(strstr(act_run_result(r), "profile dev") &&
                   strstr(act_run_result(r), "console"), "%s", act_run_result(r));
     act_run_free(r);
+
+    /* a hostile profile name (from a local file) and cause reach the status line escaped */
+    store_list_begin(w.store, "credential");
+    put_credential(w.store, "evil\x1b]52;c;aGk=\x07", "assume-role", T0 + 600, 1);
+    store_list_end(w.store, "credential");
+    frame(&w);
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "credential/evil\x1b]52;c;aGk=\x07"));
+    r = press_enter(&w, &rc, true);
+    ck_assert_str_eq(rc.profile, "evil\x1b]52;c;aGk=\x07");   /* the hook gets it as it is */
+    ck_assert_msg(!strchr(act_run_result(r), '\x1b') && !strchr(act_run_result(r), '\x07') &&
+                  strstr(act_run_result(r), "profile evil\\x1B]52"), "%s",
+                  act_run_result(r));
+    act_run_free(r);
     world_done(&w);
 }
 END_TEST
