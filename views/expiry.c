@@ -4,8 +4,10 @@
  * next rotation, and the config's app passwords. Each row says what, whose, when (local
  * time or UTC, `:utc`), the time left ticking every second without a request, and its state
  * under the config's thresholds; the line under the list gives the selected row's time in
- * both local time and UTC and why it is in that state. `y` copies a secret's ARN, `Y` its
- * name (never its value: the console never reads one). */
+ * both local time and UTC and why it is in that state. Enter on one of the console's own
+ * credentials renews it now (the refresh-credentials action: the framework asks the
+ * credential manager; the row shows "refreshing", then the new expiry or why it failed).
+ * `y` copies a secret's ARN, `Y` its name (never its value: the console never reads one). */
 #include "config.h"
 
 #include <math.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "act/action.h"
 #include "poll/expiries.h"
 #include "table.h"
 #include "util/xalloc.h"
@@ -150,7 +153,11 @@ static void draw_when(const struct expiry_view_state *st, struct view_ctx *ctx, 
 
     if (!it)
         return;
-    if (!it->known || it->at == EXPIRY_NEVER) {
+    if (strcmp(it->kind, "credential") == 0 && strncmp(it->note, "refresh", 7) == 0) {
+        /* "refreshing", or why the last refresh failed (profile, call, fix): too long for
+         * the WHY column, and what the person who pressed Enter is waiting for */
+        snprintf(line, sizeof(line), "%s %s: %s", it->what, it->whose, it->note);
+    } else if (!it->known || it->at == EXPIRY_NEVER) {
         snprintf(line, sizeof(line), "%s: %s", it->what, it->known ? "never expires"
                                                                    : "time not known");
     } else {
@@ -222,7 +229,34 @@ static bool expiry_select(void *priv, struct view_ctx *ctx, const char *key)
     return key && table_select(st->table, key);
 }
 
+/* Enter on a credential row: what the refresh-credentials action renews (the profile is
+ * the row's store key). Other rows have nothing to renew from here. */
+static bool expiry_target(void *priv, struct view_ctx *ctx, const char *action,
+                          struct act_target *out)
+{
+    struct expiry_view_state *st = priv;
+    const struct expiry_item *it;
+
+    (void)action;
+    expiry_update(st, ctx);
+    it = selected(st);
+    if (!it || strcmp(it->kind, "credential") != 0 || !it->store_key)
+        return false;
+    out->kind = "credential";
+    out->key = it->store_key;
+    out->name = it->store_key;
+    return true;
+}
+
+static const struct view_action expiry_actions[] = {
+    {'\n', "refresh-credentials"},
+    {'\r', "refresh-credentials"},
+    {VIEW_KEY(KEY_ENTER), "refresh-credentials"},
+    {0, NULL},
+};
+
 static const struct view_keyhelp expiry_keys[] = {
+    {"Enter", "refresh the console's credentials on the row now"},
     {"y/Y", "copy a secret's ARN / name (never its value)"},
     {"j/k", "down / up"},
     {"L", "sort by time left (the timeline)"},
@@ -245,6 +279,8 @@ const struct view expiry_view = {
     .key = expiry_key,
     .select = expiry_select,
     .keys = expiry_keys,
+    .actions = expiry_actions,
+    .target = expiry_target,
 };
 
 /* ---- the overview's section ----------------------------------------------------------

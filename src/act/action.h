@@ -59,6 +59,11 @@ struct act_env {
                                       * services: S3 for a payload); may be NULL */
     int64_t (*clock)(void *arg);     /* monotonic ms, for pacing and rates */
     void *clock_arg;
+    /* Renews the credentials of profile now, on the session's client (the credential
+     * manager's refresh_now): 1 under way, 0 done at once, -1 with why (one line naming the
+     * profile and the fix). NULL: the session cannot (a headless command). */
+    int (*refresh_creds)(void *arg, const char *profile, char *why, size_t whylen);
+    void *refresh_arg;
 };
 
 enum act_state { ACT_FORM, ACT_CONFIRM, ACT_RUNNING, ACT_DONE, ACT_FAILED, ACT_CANCELLED };
@@ -119,6 +124,7 @@ extern const struct action export_action;         /* peek.c */
 extern const struct action send_file_action;      /* sendfile.c */
 extern const struct action fetch_payload_action;  /* payload.c */
 extern const struct action save_body_action;      /* savebody.c */
+extern const struct action refresh_creds_action;  /* refreshcreds.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

@@ -101,20 +101,26 @@ static void add_credentials(struct expiry_list *l, const struct store *s,
         const char *failed = store_res_str(r, "refresh_error");
         struct expiry_item *it = item_add(l, "credential", "credentials", store_res_key(r),
                                           store_res_key(r));
-        int64_t at, refreshable = 0, usable = 1;
+        int64_t at, refreshable = 0, usable = 1, refreshing = 0;
 
         store_res_int(r, "refreshable", &refreshable);
         store_res_int(r, "usable", &usable);
+        store_res_int(r, "refreshing", &refreshing);
         if (!usable && !store_res_int(r, "expiry", &at)) {
-            /* being fetched: not "never expires", nothing is held yet */
-            set_note(it, "being fetched: none held yet", NULL, "");
+            /* nothing held yet: not "never expires"; being fetched, or it failed */
+            if (!refreshing && str_set(failed))
+                set_note(it, "refresh failed: ", failed, "");
+            else
+                set_note(it, "being fetched: none held yet", NULL, "");
             continue;
         }
         if (store_res_int(r, "expiry", &at))
             set_at(it, at, now_s, th->expiry_warn, th->expiry_critical, EXPIRY_EXPIRED);
         else
             set_at(it, EXPIRY_NEVER, now_s, 0, 0, EXPIRY_EXPIRED);
-        if (str_set(failed))
+        if (refreshing)
+            set_note(it, "refreshing", NULL, "");
+        else if (str_set(failed))
             set_note(it, "refresh failed: ", failed, "");
         else if (it->at != EXPIRY_NEVER && !refreshable)
             set_note(it, "", method, ": not renewed by opsdeck");

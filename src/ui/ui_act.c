@@ -20,6 +20,7 @@
 #include "act/action.h"
 #include "act/gate.h"
 #include "act/job.h"
+#include "creds/creds.h"
 #include "poll/feed.h"
 #include "ui/dialog.h"
 #include "ui/editor.h"
@@ -41,6 +42,26 @@ static int64_t loop_clock(void *arg)
 {
     (void)arg;
     return timeutil_mono_ms();
+}
+
+/* "Refresh now" (act_env.refresh_creds): the manager renews on the session's client, so
+ * the loop's one wait point carries it; the credential rows show how it goes. */
+static int refresh_creds(void *arg, const char *profile, char *why, size_t whylen)
+{
+    struct ui *ui = arg;
+    struct aws_error err = {0};
+
+    switch (creds_manager_refresh_now(ui->cm, ui->client, profile, &err)) {
+    case CREDS_PENDING:
+        return 1;
+    case CREDS_OK:
+        return 0;
+    case CREDS_ERROR:
+        break;
+    }
+    aws_error_describe(&err, profile, why, whylen);
+    aws_error_clear(&err);
+    return -1;
 }
 
 /* ---- the session ------------------------------------------------------------------------- */
@@ -236,7 +257,8 @@ bool ui_act_key_action(struct ui *ui, size_t vi, int key)
     }
     env = (struct act_env){.gate = ui->gate, .store = ui->store, .app = ui->app,
                            .jobs = ui->jobs, .results = ui->store, .cfg = ui->cfg,
-                           .clock = loop_clock};
+                           .clock = loop_clock, .refresh_creds = refresh_creds,
+                           .refresh_arg = ui};
     gate_identity(ui);
     r = act_run_new(a, &env, &t);
     /* read-only: refused before anything is asked, let alone signed */

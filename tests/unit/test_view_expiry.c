@@ -3,7 +3,8 @@
  * kind, states under the config's thresholds (warn, critical, expired, overdue, late,
  * never), "cannot read" said once for a denied kind, the countdown moving with the clock
  * alone, the bell once per crossing and not every second, `y` copying a secret's ARN,
- * hostile names, 80x24. */
+ * Enter on a credential starting "refresh now" (and the row saying "refreshing", then the
+ * new expiry or why it failed), hostile names, 80x24. */
 #include "config.h"
 #include "check_tap.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "act/action.h"
 #include "poll/expiries.h"
 #include "poll/store.h"
 #include "screen_test.h"
@@ -407,6 +409,16 @@ START_TEST(credential_being_fetched)
     ck_assert(item(&l, "credential/dev")->state == EXPIRY_UNKNOWN);
     ck_assert_str_eq(item(&l, "credential/dev")->note, "being fetched: none held yet");
     expiry_list_free(&l);
+    /* the fetch failed: still unknown, and the row says why (not "being fetched") */
+    r = store_update_begin(w.store, "credential", "dev");
+    store_set_int(r, "refreshing", 0);
+    store_set_str(r, "refresh_error", "profile dev: SSO token expired; run opsdeck login");
+    store_update_commit(r);
+    expiry_list_build(&l, w.store, w.cfg, T0);
+    ck_assert(item(&l, "credential/dev")->state == EXPIRY_UNKNOWN);
+    ck_assert_str_eq(item(&l, "credential/dev")->note,
+                     "refresh failed: profile dev: SSO token expired; run opsdeck login");
+    expiry_list_free(&l);
     world_done(&w);
 }
 END_TEST
@@ -431,6 +443,167 @@ START_TEST(nothing_read_is_not_all_clear)
 }
 END_TEST
 
+/* What the console's refresh hook was asked, and what it answers. */
+struct refresh_call {
+    char profile[64];
+    int calls;
+    int answer;
+};
+
+static int refresh_hook(void *arg, const char *profile, char *why, size_t whylen)
+{
+    struct refresh_call *rc = arg;
+
+    snprintf(rc->profile, sizeof(rc->profile), "%s", profile);
+    rc->calls++;
+    if (rc->answer < 0)
+        snprintf(why, whylen, "profile %s: sts:AssumeRole denied; allow it for the base "
+                 "profile", profile);
+    return rc->answer;
+}
+
+/* The action the view's key names, the way the framework finds it (ui_act.c): the key in
+ * the view's action table, NULL when the key starts none. */
+static const struct action *key_action(int key)
+{
+    for (size_t i = 0; expiry_view.actions && expiry_view.actions[i].action; i++)
+        if (expiry_view.actions[i].key == key)
+            return action_find(expiry_view.actions[i].action);
+    return NULL;
+}
+
+/* Runs what Enter starts on the selected row, as the framework does: the target, the
+ * confirmation the run asks for (none), the start. Returns the run (ended). */
+static struct act_run *press_enter(struct world *w, struct refresh_call *rc, bool hook)
+{
+    const struct action *a = key_action('\r');
+    struct act_target t = {0};
+    struct act_env env = {.store = w->store, .app = w->cfg,
+                          .refresh_creds = hook ? refresh_hook : NULL, .refresh_arg = rc};
+    struct act_run *r;
+    char why[256];
+
+    ck_assert_ptr_nonnull(a);
+    if (!expiry_view.target(w->priv, &w->ctx, a->name, &t))
+        return NULL;
+    r = act_run_new(a, &env, &t);
+    /* it writes nothing: read-only does not refuse it, no confirmation is asked */
+    ck_assert(!act_run_refused(r, why, sizeof(why)));
+    ck_assert_int_eq(act_run_confirm(r), ACT_CONFIRM_NONE);
+    act_run_start(r, "none");
+    ck_assert(act_run_ended(r));
+    return r;
+}
+
+static void set_refreshing(struct store *s, const char *profile, int on, int64_t expiry,
+                           const char *failed)
+{
+    struct store_res *r = store_update_begin(s, "credential", profile);
+
+    store_set_int(r, "expiry", expiry);
+    store_set_int(r, "refreshing", on);
+    store_set_str(r, "refresh_error", failed);
+    store_update_commit(r);
+}
+
+START_TEST(enter_refreshes_a_credential)
+{
+    struct world w;
+    struct refresh_call rc = {.answer = 1};
+    struct act_run *r;
+    int y;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    /* Enter in all its spellings starts the refresh; other keys do not */
+    ck_assert_ptr_nonnull(key_action('\n'));
+    ck_assert_ptr_nonnull(key_action(VIEW_KEY(KEY_ENTER)));
+    ck_assert_ptr_null(key_action('y'));
+    ck_assert(!key_action('\r')->mutates);
+
+    /* on a secret's row there is nothing to refresh: no target, the hook is not asked */
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "secret_rotation/" SECRET_DB));
+    ck_assert_ptr_null(press_enter(&w, &rc, true));
+    ck_assert_int_eq(rc.calls, 0);
+
+    /* on prod's credentials: the hook is asked for prod, the status line says so */
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "credential/prod"));
+    r = press_enter(&w, &rc, true);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(rc.calls, 1);
+    ck_assert_str_eq(rc.profile, "prod");
+    ck_assert(!act_run_failed(r));
+    ck_assert_msg(strstr(act_run_result(r), "profile prod: refreshing credentials now") &&
+                  strstr(act_run_result(r), "no confirmation"), "%s", act_run_result(r));
+    act_run_free(r);
+
+    /* the row while it runs, then with the new expiry (12 minutes later: 10m -> 22m) */
+    set_refreshing(w.store, "prod", 1, T0 + 600, "");
+    frame(&w);
+    y = find(&w, "prod");
+    ck_assert_int_ge(y, 2);
+    ck_assert(row_has(&w, y, "refreshing"));
+    ck_assert(row_has(&w, y, "10m00s"));
+    ck_assert(row_has(&w, 23, "credentials prod: refreshing"));
+    set_refreshing(w.store, "prod", 0, T0 + 1320, "");
+    frame(&w);
+    y = find(&w, "prod");
+    ck_assert(row_has(&w, y, "22m00s"));
+    ck_assert(row_has(&w, y, "assume-role"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "refreshing"), 0);
+
+    /* a refresh that failed: the row says why, the old expiry still counts down */
+    set_refreshing(w.store, "prod", 0, T0 + 1320, "profile prod: AssumeRole: ExpiredToken");
+    frame(&w);
+    y = find(&w, "prod");
+    ck_assert(row_has(&w, y, "refresh fail"));
+    ck_assert(row_has(&w, y, "22m00s"));
+    /* the WHY column is short at 80 columns: the line under the list has it whole */
+    ck_assert(row_has(&w, 23, "credentials prod: refresh failed: profile prod: AssumeRole: "
+                      "ExpiredToken"));
+    world_done(&w);
+}
+END_TEST
+
+/* A refresh that cannot start says why on the status line (the hook's one line); without
+ * the console's hook (a headless command) it says where it can be done. */
+START_TEST(enter_refresh_fails_with_cause)
+{
+    struct world w;
+    struct refresh_call rc = {.answer = -1};
+    struct act_run *r;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "credential/dev"));
+    r = press_enter(&w, &rc, true);
+    ck_assert(act_run_failed(r));
+    ck_assert_str_eq(act_run_result(r), "profile dev: sts:AssumeRole denied; allow it for "
+                     "the base profile");
+    act_run_free(r);
+    r = press_enter(&w, &rc, false);
+    ck_assert(act_run_failed(r));
+    ck_assert_int_eq(rc.calls, 1);
+    ck_assert_msg(strstr(act_run_result(r), "profile dev") &&
+                  strstr(act_run_result(r), "console"), "%s", act_run_result(r));
+    act_run_free(r);
+
+    /* a hostile profile name (from a local file) and cause reach the status line escaped */
+    store_list_begin(w.store, "credential");
+    put_credential(w.store, "evil\x1b]52;c;aGk=\x07", "assume-role", T0 + 600, 1);
+    store_list_end(w.store, "credential");
+    frame(&w);
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "credential/evil\x1b]52;c;aGk=\x07"));
+    r = press_enter(&w, &rc, true);
+    ck_assert_str_eq(rc.profile, "evil\x1b]52;c;aGk=\x07");   /* the hook gets it as it is */
+    ck_assert_msg(!strchr(act_run_result(r), '\x1b') && !strchr(act_run_result(r), '\x07') &&
+                  strstr(act_run_result(r), "profile evil\\x1B]52"), "%s",
+                  act_run_result(r));
+    act_run_free(r);
+    world_done(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_expiry");
@@ -444,6 +617,8 @@ static Suite *suite(void)
     tcase_add_test(tc, copy_secret_arn_and_name);
     tcase_add_test(tc, hostile_names);
     tcase_add_test(tc, credential_being_fetched);
+    tcase_add_test(tc, enter_refreshes_a_credential);
+    tcase_add_test(tc, enter_refresh_fails_with_cause);
     tcase_add_test(tc, nothing_read_is_not_all_clear);
     suite_add_tcase(s, tc);
     return s;
