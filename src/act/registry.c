@@ -15,5 +15,6 @@ const struct action *const action_registry[] = {
     &send_file_action,
     &fetch_payload_action,
     &save_body_action,
+    &presign_action,
     NULL,
 };
