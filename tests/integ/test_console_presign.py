@@ -8,10 +8,13 @@
   is right for moto) and names the key exactly (percent-encoded), while the screen shows
   it escaped and never sends ESC or U+202E to the terminal.
 - An expiry past S3's 7 days is refused by the form, and nothing is copied.
-- --read-only still allows it: presigning sends nothing."""
+- --read-only still allows it: presigning sends nothing.
+- `opsdeck s3 presign s3://BUCKET/KEY [--expires D]`: the URL alone on stdout, fetched with
+  urllib; --read-only allows it; 8d and a URL without a key are usage errors (exit 2)."""
 import base64
 import os
 import re
+import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -139,7 +142,35 @@ def main():
         status, got = fetch(url) if url else (0, b"")
         t.ok(status == 200 and got == BODY, "--read-only: u still makes a URL that works",
              "\n".join(r.dumps.get("url") or []))
+        headless(env)
     t.done()
+
+
+def cli(env, *args):
+    e = {k: v for k, v in env.items() if k not in ("OPSDECK_SCRIPT", "COLUMNS", "LINES")}
+    p = subprocess.run([OPSDECK, *args], env=e, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def headless(env):
+    target = "s3://alpha/" + KEY
+    rc, out, err = cli(env, "s3", "presign", target, "--expires", "15m")
+    lines = out.splitlines()
+    t.ok(rc == 0 and len(lines) == 1 and "X-Amz-Expires=900&" in out,
+         "s3 presign --expires 15m: exit 0, one URL on stdout valid 900 s", f"{rc} {out!r} {err}")
+    status, got = fetch(lines[0]) if rc == 0 and lines else (0, b"")
+    t.ok(status == 200 and got == BODY, "urllib fetches the headless URL: the object's bytes",
+         f"{status} {got!r}")
+    t.ok("valid 15m" in err and "\x1b" not in err, "stderr says how long it is valid", err)
+    rc, out, err = cli(env, "--read-only", "s3", "presign", target)
+    t.ok(rc == 0 and "X-Amz-Expires=3600&" in out, "--read-only: the URL, 1h by default",
+         f"{rc} {out!r} {err}")
+    rc, out, err = cli(env, "s3", "presign", target, "--expires", "8d")
+    t.ok(rc == 2 and not out and "at most 7d" in err, "--expires 8d: exit 2, S3's limit named",
+         f"{rc} {out!r} {err}")
+    rc, out, err = cli(env, "s3", "presign", "s3://alpha/")
+    t.ok(rc == 2 and not out and "usage" in err, "no key: a usage error", f"{rc} {out!r} {err}")
 
 
 main()
