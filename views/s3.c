@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act/action.h"
 #include "core/client.h"
 #include "poll/sources/s3detail.h"
 #include "table.h"
@@ -77,6 +78,7 @@ struct s3_state {
     uint64_t gen_buckets, gen_objects, gen_list;
     char *filter_b, *filter_o;
     bool built_b, built_o;
+    char *target_key, *target_name;   /* what the last target hook handed out */
 };
 
 static void set_str(char **slot, const char *v)
@@ -295,6 +297,8 @@ static void s3_done(void *priv)
     free(st->detail);
     free(st->filter_b);
     free(st->filter_o);
+    free(st->target_key);
+    free(st->target_name);
     memset(st, 0, sizeof(*st));
 }
 
@@ -860,11 +864,61 @@ static bool s3_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
     return true;
 }
 
+/* `u` (presign): the object under the cursor, the open object, or the version under the
+ * cursor; the target's key is the object's detail key (s3detail.h), which holds all three. */
+static bool s3_target(void *priv, struct view_ctx *ctx, const char *action,
+                      struct act_target *out)
+{
+    struct s3_state *st = priv;
+    struct s3_detail d = {.what = S3_DETAIL_OBJECT};
+    const struct store_res *r;
+    const char *sel = NULL, *type;
+
+    (void)action;
+    s3_update(st, ctx);
+    d.bucket = st->bucket;
+    if (st->level == LVL_LIST && (sel = table_selected_key(st->objects))) {
+        r = store_find(ctx->store, "s3obj", sel);
+        type = r ? store_res_str(r, "type") : NULL;
+        if (type && strcmp(type, "prefix") == 0)
+            return false;  /* a folder is no object */
+        d.path = (char *)sel;
+    } else if (st->level == LVL_OBJECT) {
+        d.path = st->object;
+        d.version = st->version;
+    } else if (st->level == LVL_VERSIONS && (sel = table_selected_key(st->versions))) {
+        int64_t marker = 0;
+
+        r = store_find(ctx->store, "s3ver", sel);
+        if (!r || (store_res_int(r, "delete_marker", &marker) && marker))
+            return false;  /* a delete marker has nothing to fetch */
+        d.path = st->object;
+        d.version = (char *)store_res_str(r, "version_id");
+    }
+    if (!d.bucket || !d.path)
+        return false;
+    free(st->target_key);
+    free(st->target_name);
+    st->target_key = s3_detail_key(&d);
+    st->target_name = xasprintf("s3://%s/%s%s%s", d.bucket, d.path, d.version ? " version " : "",
+                     d.version ? d.version : "");
+    out->kind = "s3obj";
+    out->key = st->target_key;
+    out->name = st->target_name;
+    return true;
+}
+
+static const struct view_action s3_actions[] = {
+    {'u', "presign"},
+    {0, NULL},
+};
+
 static const struct view_keyhelp s3_keys[] = {
     {"Enter/l", "open: a bucket, a folder, an object's detail and preview"},
     {"Bksp/h", "up: the parent folder, the buckets"},
     {"v", "an object's versions and delete markers; Enter opens one"},
     {"y", "copy the row's S3 URL"},
+    {"u", "presigned GET URL of an object or version: shown and copied (OSC 52)"},
     {"j/k", "down / up (the next page loads as the cursor nears the end)"},
     {"N/Z/M/C", "sort by name, size, modified, class (again: reverse); buckets: N/R/C"},
     {"Esc/q", "close the object, then up"},
@@ -887,4 +941,6 @@ const struct view s3_view = {
     .open = s3_open,
     .keys = s3_keys,
     .cli = s3_cli,
+    .actions = s3_actions,
+    .target = s3_target,
 };

@@ -30,6 +30,7 @@ struct act_run {
     struct act_req *reqs;
     size_t npending;
     struct job *job;
+    char *output, *output_what;    /* act_run_set_output */
 };
 
 const struct action *action_find(const char *name)
@@ -86,6 +87,8 @@ void act_run_free(struct act_run *r)
     free(r->key);
     free(r->name);
     free(r->confirmed_by);
+    xfree_secret(r->output);
+    free(r->output_what);
     free(r);
 }
 
@@ -233,6 +236,21 @@ int act_run_tick(struct act_run *r, int64_t now_ms)
     if (r->state != ACT_RUNNING || !r->a->tick)
         return -1;
     return r->a->tick(r->priv, r, now_ms);
+}
+
+const char *act_run_output(const struct act_run *r, const char **what)
+{
+    if (what)
+        *what = r->output_what ? r->output_what : "";
+    return r->output;
+}
+
+void act_run_set_output(struct act_run *r, const char *text, const char *what)
+{
+    xfree_secret(r->output);
+    free(r->output_what);
+    r->output = text ? xstrdup(text) : NULL;
+    r->output_what = what ? xstrdup(what) : NULL;
 }
 
 const char *act_run_result(const struct act_run *r)

@@ -125,6 +125,7 @@ extern const struct action send_file_action;      /* sendfile.c */
 extern const struct action fetch_payload_action;  /* payload.c */
 extern const struct action save_body_action;      /* savebody.c */
 extern const struct action refresh_creds_action;  /* refreshcreds.c */
+extern const struct action presign_action;        /* presign.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);
@@ -168,6 +169,9 @@ int act_run_tick(struct act_run *r, int64_t now_ms);
 /* The line for the status line once ended ("" before), and whether it reports a failure. */
 const char *act_run_result(const struct act_run *r);
 bool act_run_failed(const struct act_run *r);
+/* What a run made for the person to read and copy (a presigned URL), or NULL; *what names
+ * it for the status line. It may hold a secret (a session token): wiped when freed. */
+const char *act_run_output(const struct act_run *r, const char **what);
 /* The job this run made itself, or NULL. */
 struct job *act_run_job_of(const struct act_run *r);
 /* Requests on the way. */
@@ -181,6 +185,8 @@ int64_t act_run_now(const struct act_run *r);
  * params: what the audit records (no bodies, no secrets), may be NULL. -1 when the gate
  * refused it (the run is then FAILED with the gate's reason). */
 int act_send(struct act_run *r, struct aws_request *req, int tag, const cJSON *params);
+/* Sets the run's output (copied; see act_run_output). */
+void act_run_set_output(struct act_run *r, const char *text, const char *what);
 /* Makes the run a job (jobs in env; nothing without them): total < 0 when unknown. */
 void act_run_job(struct act_run *r, int64_t total);
 void act_run_progress(struct act_run *r, int64_t done, int64_t total);

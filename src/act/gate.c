@@ -239,6 +239,11 @@ const char *gate_account(const struct gate *g)
     return g->account;
 }
 
+struct aws_client *gate_client(const struct gate *g)
+{
+    return g->client;
+}
+
 const char *gate_profile(const struct gate *g)
 {
     return g->profile;

@@ -64,6 +64,9 @@ const char *gate_account(const struct gate *g);   /* NULL when not known */
 const char *gate_profile(const struct gate *g);
 const char *gate_region(const struct gate *g);
 const char *gate_audit_path(const struct gate *g);   /* NULL: no location */
+/* The client the gate sends through: for what reads without sending (the credentials a
+ * presigned URL is signed with). */
+struct aws_client *gate_client(const struct gate *g);
 
 void gate_set_writes(struct gate *g, enum gate_writes w);
 enum gate_writes gate_writes(const struct gate *g);

@@ -16,5 +16,6 @@ const struct action *const action_registry[] = {
     &fetch_payload_action,
     &save_body_action,
     &refresh_creds_action,
+    &presign_action,
     NULL,
 };

@@ -22,6 +22,7 @@ struct global_opts {
     const char *to;            /* --to URL (dlq redrive): the destination queue */
     const char *rate;          /* --rate N (dlq redrive): messages per second */
     const char *hold;          /* --hold SECONDS (dlq redrive --to): visibility of a batch */
+    const char *expires;       /* --expires DURATION (s3 presign): the URL's validity */
 };
 
 /* argv[0] is the command's name; argv[1..] the words after it (options already removed).
@@ -37,5 +38,6 @@ int cmd_audit(const struct global_opts *g, int argc, char **argv);    /* cmd_aud
 int cmd_sqs(const struct global_opts *g, int argc, char **argv);      /* cmd_sqs.c */
 int cmd_dlq(const struct global_opts *g, int argc, char **argv);      /* cmd_dlq.c */
 int cmd_toggle(const struct global_opts *g, int argc, char **argv);   /* cmd_toggle.c */
+int cmd_s3(const struct global_opts *g, int argc, char **argv);       /* cmd_s3.c */
 
 #endif

@@ -763,6 +763,17 @@ const struct aws_config *aws_client_config(const struct aws_client *c)
     return c->cfg;
 }
 
+enum cred_status aws_client_credentials(struct aws_client *c, const struct aws_credentials **out,
+                                        struct aws_error *err)
+{
+    *out = NULL;
+    if (!c->src) {
+        aws_error_set(err, AWS_ERR_CREDENTIALS, "no credentials");
+        return CRED_ERROR;
+    }
+    return c->src->get(c->src, c, NULL, out, err);
+}
+
 void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out)
 {
     *out = c->stats;

@@ -113,6 +113,11 @@ char *aws_client_endpoint(const struct aws_client *c, const char *service);
  * its own endpoint needs (an S3 bucket in another region). */
 const struct aws_config *aws_client_config(const struct aws_client *c);
 void aws_client_get_stats(const struct aws_client *c, struct aws_client_stats *out);
+/* The credentials requests are signed with now, for signing without sending (a presigned
+ * URL). CRED_PENDING: a refresh was started (or runs) on c; ask again once it ended.
+ * CRED_OK: *out is borrowed until the next request or get. */
+enum cred_status aws_client_credentials(struct aws_client *c, const struct aws_credentials **out,
+                                        struct aws_error *err);
 
 /* One line for a person: the cause and the fix, naming the profile, the endpoint and the
  * permission ("sqs:ListQueues"). Never contains a secret. */

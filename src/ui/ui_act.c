@@ -171,6 +171,25 @@ static void add_run(struct ui *ui, struct act_run *r)
     ui->runs[ui->nruns++] = r;
 }
 
+/* A run that ended with an output (a presigned URL): shown in a box, wrapped and
+ * sanitised, and copied exactly as made. */
+static void show_output(struct ui *ui, const struct act_run *r)
+{
+    const char *what, *out = act_run_failed(r) ? NULL : act_run_output(r, &what);
+
+    if (!out)
+        return;
+    ui_popup_close(ui);
+    popup_init(&ui->popup, act_run_action(r)->title, "y copies it again, any other key closes");
+    popup_text(&ui->popup, act_run_result(r));
+    popup_blank(&ui->popup);
+    popup_text(&ui->popup, out);
+    ui->popup_copy = xstrdup(out);
+    ui->popup_kind = UI_POPUP_OUTPUT;
+    ui_copy(ui, out, what);
+    ui->dirty = true;
+}
+
 /* The user confirmed: the run starts; a job shows its progress. */
 static void start(struct ui *ui, const char *how)
 {
@@ -188,6 +207,7 @@ static void start(struct ui *ui, const char *how)
     }
     if (act_run_ended(r)) {
         ui_message(ui, act_run_failed(r), "%s", act_run_result(r));
+        show_output(ui, r);
         act_run_free(r);
         return;
     }
@@ -404,6 +424,7 @@ int ui_act_tick(struct ui *ui, int64_t now)
         if (act_run_ended(r)) {
             /* a job's progress dialog shows the end itself; the status line says it too */
             ui_message(ui, act_run_failed(r), "%s", act_run_result(r));
+            show_output(ui, r);
             /* what the write changed is read again now, not an interval later */
             if (act_run_action(r)->mutates)
                 feed_refresh(ui->feed);

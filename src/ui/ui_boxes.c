@@ -24,7 +24,7 @@ void ui_popup_close(struct ui *ui)
     if (ui->popup_kind != UI_POPUP_NONE)
         popup_done(&ui->popup);
     ui->popup_kind = UI_POPUP_NONE;
-    free(ui->popup_copy);
+    xfree_secret(ui->popup_copy);   /* an action's output may hold a session token */
     ui->popup_copy = NULL;
     ui->dirty = true;
 }

@@ -29,7 +29,7 @@
 #define UI_STORE_FRAME_MS 100
 
 enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER, UI_PROMPT_MFA };
-enum ui_popup { UI_POPUP_NONE, UI_POPUP_HELP, UI_POPUP_CLI };
+enum ui_popup { UI_POPUP_NONE, UI_POPUP_HELP, UI_POPUP_CLI, UI_POPUP_OUTPUT };
 
 /* An MFA code the credential manager asked for while the console runs (creds_mfa_fn): the
  * status line asks for it as soon as no other prompt is open. */

@@ -344,10 +344,12 @@ void ui_key(struct ui *ui, int key)
         return;
     }
     if (ui->popup_kind != UI_POPUP_NONE) {
-        /* scroll keys scroll it; y copies the :cli command; any other key closes it */
+        /* scroll keys scroll it; y copies the :cli command or the action's output; any other
+         * key closes it */
         ui->dirty = true;
-        if (ui->popup_kind == UI_POPUP_CLI && key == 'y' && ui->popup_copy) {
-            ui_copy(ui, ui->popup_copy, "the aws CLI command");
+        if (ui->popup_kind != UI_POPUP_HELP && key == 'y' && ui->popup_copy) {
+            ui_copy(ui, ui->popup_copy, ui->popup_kind == UI_POPUP_CLI ? "the aws CLI command"
+                                                                       : "it again");
             ui_popup_close(ui);
             return;
         }
