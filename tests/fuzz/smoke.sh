@@ -28,6 +28,7 @@ seeds() { # the seed folders of a target
     fuzz_ssm) echo "$top/tests/data/responses/ssm" ;;
     fuzz_events) echo "$top/tests/data/responses/events" ;;
     fuzz_lambda) echo "$top/tests/data/responses/lambda" ;;
+    fuzz_payload) echo "$top/tests/fuzz/seeds/payload" ;;
     esac
 }
 
