@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env  # noqa: E402
@@ -108,7 +109,16 @@ def cells(text):
 
 
 def capture(tm):
-    return cells(tm.tmux("capture-pane", "-e", "-p", "-t", tm.session))
+    """The screen once it stands still: two captures a moment apart that agree (a capture
+    taken while the console redraws would mix the view before with the view after)."""
+    last = None
+    for _ in range(50):
+        scr = cells(tm.tmux("capture-pane", "-e", "-p", "-t", tm.session))
+        if scr == last:
+            return scr
+        last = scr
+        time.sleep(0.2)
+    return last
 
 
 def row_text(row):

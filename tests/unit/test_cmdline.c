@@ -310,7 +310,7 @@ static void parse_err(const char *line, const char *want)
 
 START_TEST(parse_commands)
 {
-    ck_assert_uint_eq(cmdline_ncmds, 9);
+    ck_assert_uint_eq(cmdline_ncmds, 10);
     parse_ok("profile prod", "profile", "", "prod");
     parse_ok("  profile   prod-eu  ", "profile", "", "prod-eu");
     parse_ok("region eu-west-1", "region", "", "eu-west-1");
@@ -470,16 +470,17 @@ START_TEST(complete_commands)
     tab(views, "ref", "refresh", true, "refresh");      /* takes no argument: no space */
     tab(views, "r", "re", true, "refresh region");       /* common prefix */
     tab(views, "re", "re", false, "refresh region");     /* nothing more to add */
-    tab(sv, "s", "s", false, "sns sqs");                 /* only the views passed */
+    tab(sv, "s", "s", false, "sns sqs stats");           /* the views passed, and :stats */
     tab(sv, "sq", "sqs", true, "sqs");
     tab(views, "d", "dlq", true, "dlq");
     tab(views, "o", "overview", true, "overview");
     tab(views, "  :o", "  :overview", true, "overview");
     tab(views, "zz", "zz", false, "");                   /* no match: unchanged */
-    tab(NULL, "s", "s", false, "");
+    tab(NULL, "sq", "sq", false, "");                  /* no views passed: no sqs */
     tab(views, "q", "quit", true, "quit");
     /* empty line: every command and view, nothing inserted */
-    tab(sv, "", "", false, "cli help profile quit refresh region sns sqs theme utc writes");
+    tab(sv, "", "", false,
+        "cli help profile quit refresh region sns sqs stats theme utc writes");
     tab(NULL, "writes o", "writes o", false, "off on");
     tab(NULL, "writes of", "writes off", true, "off");
     tab(views, "u", "utc", true, "utc");
