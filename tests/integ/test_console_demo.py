@@ -90,10 +90,12 @@ def read_until(path, needle, proc, deadline=180):
 
 def oldest_sent(endpoint, url):
     """The SentTimestamp (seconds) of the oldest message in the queue, read with boto3: every
-    message received once, hidden for a minute so the next receive returns others."""
+    message received once, hidden for a minute so the next receive returns others, until none
+    is left (the traffic keeps adding to orders-intake: a kept demo holds hundreds, and SQS
+    returns them in no particular order)."""
     sqs = boto3_clients(endpoint, services=("sqs",))["sqs"]
     oldest = None
-    for _ in range(50):   # bounded: 500 messages at most
+    for _ in range(1000):   # bounded: 10 000 messages at most
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60,
                                   AttributeNames=["SentTimestamp"]).get("Messages", [])
         if not got:

@@ -222,7 +222,7 @@ def main():
             with open(a.moto_pid_file, "w", encoding="ascii") as f:
                 f.write(f"{moto.pid}\n")
         manifest = seed(moto.endpoint, objects=a.objects, synthetic_ages=False)
-        seed_toggles(moto.endpoint)   # view 7: triggers, rules, SSM toggles
+        seed_toggles(moto.endpoint, intake="orders-replay")   # view 7: triggers, rules, SSM toggles
         seed_expiries(moto.endpoint)
         traffic = Traffic(moto.endpoint, manifest, metrics_log=a.metrics_log)
         traffic.start()

@@ -41,7 +41,10 @@ def _zip():
     return b.getvalue()
 
 
-def seed_toggles(endpoint):
+def seed_toggles(endpoint, intake="orders-intake"):
+    """intake: the queue orders-worker's mapping reads. moto's Lambda consumes a queue with an
+    enabled mapping, so the demo gives it a queue of its own and orders-intake keeps the
+    backlog (and the "no consumer" flag) its story needs."""
     c = boto3_clients(endpoint, services=("sqs", "lambda", "iam", "events", "ssm"))
     sqs, lam, iam, ev, ssm = c["sqs"], c["lambda"], c["iam"], c["events"], c["ssm"]
     role = iam.create_role(RoleName="opsdeck-consumer", AssumeRolePolicyDocument=json.dumps({
@@ -49,7 +52,7 @@ def seed_toggles(endpoint):
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))
     role_arn = role["Role"]["Arn"]
     out = {"mappings": {}, "rules": [], "parameters": []}
-    for fn, queue, enabled in (("orders-worker", "orders-intake", True),
+    for fn, queue, enabled in (("orders-worker", intake, True),
                                ("billing-worker", "billing-events", False)):
         try:  # the demo's estate may have the queue already
             url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
