@@ -7,6 +7,7 @@
 
 #include "aws/sso.h"
 #include "creds/creds.h"
+#include "creds/creds_process.h"
 #include "creds/creds_remote.h"
 #include "creds/creds_sso.h"
 

@@ -706,6 +706,7 @@ START_TEST(toggles)
     ck_assert_uint_eq(cfg->ntoggles, 0);
     ck_assert_uint_eq(cfg->ntoggle_paths, 0);
     ck_assert_int_eq(cfg->confirm_timeout, APPCONFIG_CONFIRM_TIMEOUT_DEFAULT);
+    appconfig_free(cfg);
 }
 END_TEST
 
@@ -795,6 +796,7 @@ START_TEST(bad_toggles)
     ck_assert_str_eq(cfg->toggles[0].name, "first");
     ck_assert_str_eq(cfg->toggles[1].name, "y");
     ck_assert_ptr_null(appconfig_toggle(cfg, "second"));
+    appconfig_free(cfg);
 }
 END_TEST
 
