@@ -24,6 +24,11 @@ static const char *service_title(const char *service)
     return service;
 }
 
+void error_rows_key(const char *service, const char *action, char *key, size_t n)
+{
+    snprintf(key, n, "%s %s", service_title(service), action);
+}
+
 void error_rows_write(struct store *s, const char *service, const char *action, bool ok,
                       const struct aws_error *err, const char *profile)
 {
@@ -32,7 +37,7 @@ void error_rows_write(struct store *s, const char *service, const char *action, 
     struct store_res *r;
     int64_t count = 0;
 
-    snprintf(key, sizeof(key), "%s %s", service_title(service), action);
+    error_rows_key(service, action, key, sizeof(key));
     old = store_find(s, "error", key);
     if (old)
         store_res_int(old, "count", &count);

@@ -4,9 +4,13 @@
 #define OPSDECK_ERROR_ROWS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/awserr.h"
 #include "poll/store.h"
+
+/* The key of the row of service's action: "SQS ListQueues". */
+void error_rows_key(const char *service, const char *action, char *key, size_t n);
 
 /* The row of service's action ("sqs", "ListQueues" -> key "SQS ListQueues") after a cycle
  * in which that call failed with err (its latest failure: the count goes up by one, the

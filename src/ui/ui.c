@@ -31,6 +31,7 @@
 #include "ui/keys.h"
 #include "ui/loop.h"
 #include "creds/mfa_tty.h"
+#include "poll/error_rows.h"
 #include "poll/feed.h"
 #include "poll/poller.h"
 #include "poll/sources/sources.h"
@@ -737,11 +738,12 @@ static const char *view_kind(const struct view *v)
     return v->interval == APPCONFIG_VIEW_DLQ ? "dlq" : "queue";
 }
 
-/* The latest live error among the "error" rows, sanitised, or NULL. */
-static char *latest_error(const struct ui *ui)
+/* The latest live error among the "error" rows, sanitised, or NULL; its row's key in key
+ * (when not NULL). */
+static char *latest_error(const struct ui *ui, char *key, size_t keylen)
 {
     size_t n = store_count(ui->store, "error");
-    const char *best = NULL;
+    const char *best = NULL, *best_key = NULL;
     int64_t best_t = -1;
 
     for (size_t i = 0; i < n; i++) {
@@ -754,9 +756,37 @@ static char *latest_error(const struct ui *ui)
         if (store_res_fetched(r) > best_t) {
             best_t = store_res_fetched(r);
             best = m;
+            best_key = store_res_key(r);
         }
     }
+    if (key && keylen)
+        snprintf(key, keylen, "%s", best_key ? best_key : "");
     return best ? sanitize_text(best, strlen(best)) : NULL;
+}
+
+bool ui_status_error_key(struct ui *ui, char *key, size_t n)
+{
+    const struct view *v = view_at(ui, ui_current(ui));
+    struct store_kind_info info;
+    bool waiting;
+    char *e;
+
+    if (ui->message[0]) {
+        snprintf(key, n, "console");
+        return ui->message_error;
+    }
+    if (creds_manager_refreshing(ui->cm, &waiting) && waiting)
+        return false;
+    store_kind_info(ui->store, view_kind(v), &info);
+    if (info.stale && info.error) {
+        if (!info.error->service[0] || !info.error->action[0])
+            return false;
+        error_rows_key(info.error->service, info.error->action, key, n);
+        return true;
+    }
+    e = latest_error(ui, key, n);
+    free(e);
+    return e != NULL;
 }
 
 void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style)
@@ -803,7 +833,7 @@ void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *styl
         *style = info.fetched ? THEME_STALE : THEME_ERROR;
         return;
     }
-    e = latest_error(ui);
+    e = latest_error(ui, NULL, 0);
     if (e) {
         snprintf(out, n, "%s", e);
         free(e);

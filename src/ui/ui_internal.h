@@ -144,6 +144,9 @@ void ui_mfa_next(struct ui *ui);
 /* The MFA prompt's Enter (code) or Esc (NULL): answers the first question. */
 void ui_mfa_answer(struct ui *ui, const char *code);
 void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
+/* The key of the error the status line shows now ("SQS ListQueues", "console"), as
+ * :errors lists it; false when it shows none. */
+bool ui_status_error_key(struct ui *ui, char *key, size_t n);
 attr_t ui_attr(const struct ui *ui, enum theme_element e);
 
 /* ui_act.c */

@@ -153,10 +153,24 @@ static void run_command(struct ui *ui, const char *line)
     }
     if (!p.cmd) {
         size_t vi = ui_view_index(p.view);
-        if (vi == (size_t)-1)
+        char key[128];
+        /* `:errors` after the status line cut an error opens on that error, whole */
+        bool cut = ui_status_error_key(ui, key, sizeof(key));
+
+        if (vi == (size_t)-1) {
             ui_message(ui, true, "no view named '%s'", p.view);
-        else
+        } else {
+            const struct view *v = view_registry[vi];
+            struct view_ctx ctx;
+
             ui_open_view(ui, vi);
+            if (cut && v->select && strcmp(v->name, "errors") == 0) {
+                ui_ctx(ui, vi, &ctx);
+                if (v->update)
+                    v->update(ui->priv[vi], &ctx);
+                v->select(ui->priv[vi], &ctx, key);
+            }
+        }
         return;
     }
     if (strcmp(p.cmd->name, "quit") == 0) {

@@ -302,7 +302,7 @@ def endpoint_down(base_env):
              whole.startswith(shown.rstrip()) and len(whole) > len(shown) and
              f"http://127.0.0.1:{port}" in whole,
              f"{cols}x{rows}: the status line cuts the error and says :errors; :errors shows "
-             "it whole, wrapped (the status text is its start)",
+             "it whole, wrapped, opened on it (the status text is its start)",
              f"status: {status!r}\nerrors:\n" + "\n".join(e))
         f = screen(r, "from-overview")
         t.ok(len(f) > 2 and f[1].startswith("Recent errors"),
