@@ -3,7 +3,8 @@
 #   ./setup.sh          install dependencies and build
 #   ./setup.sh demo     ... and run opsdeck against a local moto seeded with demo data
 #   ./setup.sh test     ... and run every test: plain build, AddressSanitizer+UBSan build,
-#                       make distcheck (the release tarball builds and passes on its own), and
+#                       make distcheck (the release tarball holds every tracked file, builds,
+#                       passes its unit tests and installs on its own), and
 #                       a few seconds of each libFuzzer target (build-fuzz, make fuzz-smoke);
 #                       the last line is the count of this run's cases: N passed, N failed
 #                       (doc/testing.md says how it is made)
@@ -65,6 +66,9 @@ build() { # build DIR [configure args...]; returns make's (or configure's) statu
 
 # ---- ./setup.sh test: every configuration's results, counted by tests/summary.sh ----------
 counted=()   # four arguments per configuration for tests/summary.sh
+# Tests at twice the cores: most of a test's time is spent waiting (for an emulator to start,
+# a screen in tmux to settle, a poll interval), not computing; none asserts a duration.
+check_jobs=$(($(nproc) * 2))
 stamp=       # a file made when the run started: only results newer than it are counted
 finished=
 
@@ -84,7 +88,7 @@ run_counted() {
     done <"$dir/tests.declared"
     rm -f "$dir/test-suite.log"
     say "make $target in $dir ($label)"
-    make -C "$dir" -j"$(nproc)" -Otarget "$target" "$@" >"$dir/$target.out" 2>&1 || rc=$?
+    make -C "$dir" -j"$check_jobs" -Otarget "$target" "$@" >"$dir/$target.out" 2>&1 || rc=$?
     report_make "$label" "$dir/$target.out" "$rc"
     counted+=("$label" "$rc" "$dir" "$dir/tests.declared")
 }
@@ -137,14 +141,23 @@ test)
     [ -f build-fuzz/Makefile ] ||
         (cd build-fuzz && "$top/configure" --enable-fuzzing >/dev/null) || true
     run_counted fuzz build-fuzz fuzz-smoke TESTS=tests/fuzz/smoke.sh
-    # distcheck's tree is deleted when it passes: its cases are read from its output, and
-    # must cover the programs the plain build declares (the same Makefile.am). -Otarget
-    # keeps each test's lines together, or two tests running at once garble them.
+    # distcheck proves the release tarball is whole and builds, tests, installs on its own:
+    # there it runs the unit tests, the documentation checks and test_dist_files.sh (every
+    # file git tracks is in the tarball), not the integration suites a third time (they ran
+    # above, from the checkout, whose every file the tarball is shown to hold). Its tree is
+    # deleted when it passes: its cases are read from its output, against the programs it
+    # was given. -Otarget keeps each test's lines together.
+    dtests="$(awk '$1 ~ /^tests\/unit\// {print $1}' build/tests.declared)
+        tests/integ/test_docs.py tests/dist/test_dist_files.sh"
+    dtests=$(echo $dtests)
+    make -s -C build print-tests TESTS="$dtests" 2>/dev/null |
+        awk 'NF == 2 && $2 ~ /\.trs$/' >build/tests.distcheck.declared || true
     say "make distcheck"
     rc=0
-    make -C build -j"$(nproc)" -Otarget distcheck >build/distcheck.out 2>&1 || rc=$?
+    make -C build -j"$check_jobs" -Otarget distcheck TESTS="$dtests" >build/distcheck.out 2>&1 ||
+        rc=$?
     report_make distcheck build/distcheck.out "$rc"
-    counted+=(distcheck "$rc" build/distcheck.out build/tests.declared)
+    counted+=(distcheck "$rc" build/distcheck.out build/tests.distcheck.declared)
     rc=0
     bash tests/summary.sh --since "$stamp" "${counted[@]}" || rc=1
     finished=1
