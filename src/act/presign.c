@@ -71,7 +71,8 @@ static void presign_form(void *priv, struct act_run *run, struct form *f)
     form_set(f, "expires", PRESIGN_DEFAULT);
     /* the limit that applies, said before the person chooses */
     if (credentials(run, &cr, &err) == CRED_OK && cr && cr->expiration) {
-        long left = (long)(cr->expiration - time(NULL));
+        struct aws_client *c = gate_client(act_run_env(run)->gate);
+        long left = (long)(cr->expiration - aws_client_now(c));
 
         snprintf(hint, sizeof(hint), "30m, 12h, 7d; at most %s: the credentials expire then "
                  "and the URL with them", fmt_duration(d, sizeof(d), left < 0 ? 0 : left));
@@ -134,7 +135,7 @@ static int presign_start(void *priv, struct act_run *run)
     struct aws_error err;
     enum cred_status st;
     char line[1200], why[128], d[32], until[64];
-    time_t now = time(NULL);
+    time_t now = aws_client_now(gate_client(env->gate));
     long want = 0, secs;
     char *url = NULL;
     struct tm tm;

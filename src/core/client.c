@@ -440,7 +440,7 @@ static int op_prepare(struct aws_request *req, void *ud)
         .region = req->region ? req->region
                               : aws_config_signing_region(c->cfg, o->service, o->base_source),
         .service = o->service,
-        .when = time(NULL) + c->skew,
+        .when = aws_client_now(c),
         .s3_rules = s3 || req->s3_rules,
         .payload_hash = NULL,
         .content_sha256_header = s3,
@@ -748,6 +748,11 @@ size_t aws_client_pending(const struct aws_client *c)
 long aws_client_timeout_ms(const struct aws_client *c)
 {
     return c->timeout_ms;
+}
+
+time_t aws_client_now(const struct aws_client *c)
+{
+    return time(NULL) + c->skew;
 }
 
 char *aws_client_endpoint(const struct aws_client *c, const char *service)

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "core/awserr.h"
 #include "conf/awsconfig.h"
@@ -106,6 +107,9 @@ int aws_client_run(struct aws_client *c, struct curl_waitfd *extra, unsigned nex
 size_t aws_client_pending(const struct aws_client *c);
 /* The timeout of one attempt, ms (for deadlines built on it, such as staleness). */
 long aws_client_timeout_ms(const struct aws_client *c);
+/* The time requests are signed with: local time plus the offset learnt from an answer that
+ * said the clock is skewed (a presigned URL is signed with it too, or AWS refuses it). */
+time_t aws_client_now(const struct aws_client *c);
 /* The endpoint requests for service go to, as configured (for messages); NULL when it
  * cannot be resolved. The caller frees. */
 char *aws_client_endpoint(const struct aws_client *c, const char *service);
