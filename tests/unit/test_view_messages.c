@@ -31,7 +31,6 @@ static int64_t fake_clock(void *arg)
 }
 
 #define NOW_MS 1796292081049LL   /* a minute after the recorded message was sent */
-#define DLQ_URL "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq"
 
 struct world {
     struct store *store;
@@ -50,18 +49,19 @@ struct msg {
     const char *source_arn;  /* NULL: SQS gave none */
 };
 
-static void put_msg(struct store *s, const struct msg *m)
+/* A message as the peek stores it (act/peek.c), sent at sent_ms. */
+static void put_sent(struct store *s, const struct msg *m, int64_t sent_ms)
 {
-    char *key = xasprintf("https://sqs.us-east-1.amazonaws.com/123456789012/%s\n%s",
-                          m->queue_name, m->id);
+    char *url = xasprintf("https://sqs.us-east-1.amazonaws.com/123456789012/%s", m->queue_name);
+    char *key = xasprintf("%s\n%s", url, m->id);
     struct store_res *r = store_update_begin(s, "message", key);
 
-    store_set_str(r, "queue", key);
+    store_set_str(r, "queue", url);
     store_set_str(r, "queue_name", m->queue_name);
     store_set_str(r, "id", m->id);
     store_set_str(r, "body", m->body);
     store_set_int(r, "size", (int64_t)strlen(m->body));
-    store_set_int(r, "sent", NOW_MS - m->sent_ago_s * 1000);
+    store_set_int(r, "sent", sent_ms);
     store_set_int(r, "receive_count", m->receives);
     if (m->source_arn)
         store_set_str(r, "source_arn", m->source_arn);
@@ -70,6 +70,12 @@ static void put_msg(struct store *s, const struct msg *m)
     store_set_int(r, "released", 1);
     store_update_commit(r);
     free(key);
+    free(url);
+}
+
+static void put_msg(struct store *s, const struct msg *m)
+{
+    put_sent(s, m, NOW_MS - m->sent_ago_s * 1000);
 }
 
 /* What the peek stores for each message of a ReceiveMessage answer (act/peek.c). */
@@ -84,22 +90,10 @@ static void put_recorded(struct store *s, const char *file)
     ck_assert_int_eq(sqs_receive_message_parse(&resp, &l, &err), 0);
     for (size_t i = 0; i < l.n; i++) {
         const struct sqs_message *m = &l.msgs[i];
-        char *key = xasprintf("%s\n%s", DLQ_URL, m->message_id);
-        struct store_res *r = store_update_begin(s, "message", key);
+        struct msg one = {"orders-dlq", m->message_id, m->body, 0, m->receive_count,
+                          m->dlq_source_arn};
 
-        store_set_str(r, "queue", DLQ_URL);
-        store_set_str(r, "queue_name", "orders-dlq");
-        store_set_str(r, "id", m->message_id);
-        store_set_str(r, "body", m->body);
-        store_set_int(r, "size", (int64_t)strlen(m->body));
-        store_set_int(r, "sent", m->sent_ms);
-        store_set_int(r, "receive_count", m->receive_count);
-        if (m->dlq_source_arn)
-            store_set_str(r, "source_arn", m->dlq_source_arn);
-        store_set_str(r, "attributes", "{}");
-        store_set_str(r, "message_attributes", "{}");
-        store_update_commit(r);
-        free(key);
+        put_sent(s, &one, m->sent_ms);
     }
     sqs_message_list_free(&l);
     aws_response_done(&resp);
@@ -144,26 +138,12 @@ static int key(struct world *w, int k)
 
 static int find(struct world *w, const char *needle)
 {
-    int y = screen_test_find(w->scr->win, needle);
-
-    if (y < 0) {
-        fprintf(stderr, "# \"%s\" not on screen:\n", needle);
-        screen_test_dump(w->scr->win, stderr);
-    }
-    return y;
+    return screen_test_find_or_dump(w->scr->win, needle);
 }
 
 static bool row_has(struct world *w, int y, const char *needle)
 {
-    char *row = screen_test_row(w->scr->win, y);
-    bool hit = strstr(row, needle) != NULL;
-
-    free(row);
-    if (!hit) {
-        fprintf(stderr, "# row %d lacks \"%s\":\n", y, needle);
-        screen_test_dump(w->scr->win, stderr);
-    }
-    return hit;
+    return screen_test_row_has(w->scr->win, y, needle);
 }
 
 /* The id of the message the actions would act on (the open one or the cursor's). */
