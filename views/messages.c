@@ -6,7 +6,12 @@
  * the screen, j/k to scroll. A body that is an SQS extended-client pointer to S3 (the
  * PayloadS3Pointer or MessageS3Pointer form, with ExtendedPayloadSize or
  * SQSLargePayloadSize) is labelled with the object and its real size. `y` copies the body
- * (OSC 52). Nothing here is polled: with no peek yet the view says how to make one. */
+ * (OSC 52). Nothing here is polled: with no peek yet the view says how to make one.
+ *
+ * Messages that SQS moved to a DLQ carry the queue they came from (the
+ * DeadLetterQueueSourceArn system attribute, set by AWS; moto does not). When any peeked
+ * message has it, the list is grouped: a heading per queue and source queue with its count
+ * ("orders-dlq  from orders-intake: 3 messages"), the messages of that source under it. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -26,6 +31,10 @@
 #include "util/xalloc.h"
 #include "view.h"
 
+/* The most of a body the viewer lays out: a 1 MiB body (SQS's limit) would be 13,000
+ * wrapped lines nobody scrolls through; s saves it whole, E exports it whole. */
+#define BODY_SHOWN_MAX (64 * 1024)
+
 enum { COL_QUEUE, COL_AGE, COL_RECV, COL_SIZE, COL_GROUP, COL_BODY, NCOLS };
 
 static const struct table_col msg_cols[NCOLS] = {
@@ -40,6 +49,7 @@ static const struct table_col msg_cols[NCOLS] = {
 struct msg_state {
     struct table *table;
     bool built;
+    bool grouped;                 /* headings per queue and source queue */
     uint64_t gen;
     char *filter;
     int64_t now_s;
@@ -77,6 +87,38 @@ static int64_t payload_size(const struct store_res *r)
     return size;
 }
 
+/* A message's group: "QUEUE\nC NAME\nARN", sorted by queue, then sources by name (C 0),
+ * then attributes that are not an SQS queue's ARN (C 1), then no attribute (C 2). */
+static char *group_key(const struct store_res *r)
+{
+    const char *q = store_res_str(r, "queue_name"), *arn = store_res_str(r, "source_arn");
+    char *name = arn ? sqs_arn_queue_name(arn) : NULL;
+    char *k = xasprintf("%s\n%c%s\n%s", q ? q : "", !arn ? '2' : name ? '0' : '1',
+                        name ? name : "", arn ? arn : "");
+
+    free(name);
+    return k;
+}
+
+/* "from orders-intake", or what is wrong with the source attribute (untrusted: the caller
+ * sanitises). */
+static char *source_text(const char *arn)
+{
+    char *name = arn ? sqs_arn_queue_name(arn) : NULL, *s;
+
+    if (!arn)
+        return xstrdup("with no source (no DeadLetterQueueSourceArn)");
+    s = name ? xasprintf("from %s", name)
+             : xasprintf("from a source that is not an SQS queue: \"%.200s\"", arn);
+    free(name);
+    return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static bool is_utf8_text(const char *s)
 {
     size_t n = strlen(s);
@@ -94,7 +136,8 @@ static bool is_utf8_text(const char *s)
 
 /* ---- the list ------------------------------------------------------------------------------- */
 
-static void add_row(struct msg_state *st, const struct view_ctx *ctx, const struct store_res *r)
+static struct table_row *add_row(struct msg_state *st, const struct view_ctx *ctx,
+                                 const struct store_res *r)
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
     const char *body = store_res_str(r, "body");
@@ -139,13 +182,64 @@ static void add_row(struct msg_state *st, const struct view_ctx *ctx, const stru
         free(preview);
     }
     table_cell(row, COL_GROUP, store_res_str(r, "group"), NAN);
+    return row;
+}
+
+/* The groups' keys, sorted and distinct, with their message counts; how many. Only when a
+ * message has a source ARN: a list of plain peeks stays flat. */
+static size_t groups_find(const struct store *store, char ***keys, size_t **counts)
+{
+    size_t n = store_count(store, "message"), ng = 0;
+    bool any = false;
+    char **all;
+
+    *keys = NULL;
+    *counts = NULL;
+    for (size_t i = 0; i < n && !any; i++)
+        any = store_res_str(store_at(store, "message", i), "source_arn") != NULL;
+    if (!any)
+        return 0;
+    all = xmalloc(n * sizeof(*all));
+    for (size_t i = 0; i < n; i++)
+        all[i] = group_key(store_at(store, "message", i));
+    qsort(all, n, sizeof(*all), cmp_str);
+    *counts = xcalloc(n, sizeof(**counts));
+    for (size_t i = 0; i < n; i++) {
+        if (ng && strcmp(all[ng - 1], all[i]) == 0) {
+            free(all[i]);
+        } else {
+            all[ng++] = all[i];
+        }
+        (*counts)[ng - 1]++;
+    }
+    *keys = all;
+    return ng;
+}
+
+static void add_heading(struct msg_state *st, const char *gkey, size_t count, int rank)
+{
+    const char *nl = strchr(gkey, '\n'), *arn = strchr(nl + 1, '\n') + 1;
+    char *queue = xstrndup(gkey, (size_t)(nl - gkey));
+    char *src = source_text(nl[1] != '2' ? arn : NULL);
+    char *text = xasprintf("%s  %zu message%s %s", queue, count, count == 1 ? "" : "s", src);
+    char *key = xasprintf("group\t%s", gkey);  /* no message key has a tab before its \n */
+    struct table_row *row = table_add(st->table, key);
+
+    table_cell(row, COL_QUEUE, text, NAN);
+    table_row_heading(row);
+    table_row_rank(row, rank);
+    free(key);
+    free(text);
+    free(src);
+    free(queue);
 }
 
 static int sync(struct msg_state *st, const struct view_ctx *ctx)
 {
     struct store_kind_info info;
     const char *filter = ctx->filter ? ctx->filter : "";
-    size_t n;
+    size_t n, ngroups, *counts;
+    char **groups;
 
     store_kind_info(ctx->store, "message", &info);
     if (st->built && info.generation == st->gen && st->filter &&
@@ -153,9 +247,27 @@ static int sync(struct msg_state *st, const struct view_ctx *ctx)
         return 0;
     table_begin(st->table);
     n = store_count(ctx->store, "message");
-    for (size_t i = 0; i < n; i++)
-        add_row(st, ctx, store_at(ctx->store, "message", i));
+    ngroups = groups_find(ctx->store, &groups, &counts);
+    st->grouped = ngroups > 0;
+    for (size_t i = 0; i < ngroups; i++)
+        add_heading(st, groups[i], counts[i], (int)i);
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(ctx->store, "message", i);
+        struct table_row *row = add_row(st, ctx, r);
+
+        if (ngroups) {
+            char *g = group_key(r);
+            char **at = bsearch(&g, groups, ngroups, sizeof(*groups), cmp_str);
+
+            table_row_rank(row, at ? (int)(at - groups) : (int)ngroups);
+            free(g);
+        }
+    }
     table_end(st->table, filter);
+    for (size_t i = 0; i < ngroups; i++)
+        free(groups[i]);
+    free(groups);
+    free(counts);
     st->built = true;
     st->gen = info.generation;
     st->now_s = ctx->now_ms / 1000;
@@ -330,7 +442,7 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
 {
     const char *body = store_res_str(r, "body");
     int64_t v, max;
-    size_t cap = 0;
+    size_t cap = 0, len;
     char a[64], b[64], *line, *bucket, *key;
 
     lines_free(st);
@@ -338,6 +450,16 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
     push_field(st, &cap, "Message", store_res_str(r, "id") ? store_res_str(r, "id") : "?", w);
     push_field(st, &cap, "Queue", store_res_str(r, "queue_name") ? store_res_str(r, "queue_name")
                                                                  : "?", w);
+    if (store_res_str(r, "source_arn")) {
+        const char *arn = store_res_str(r, "source_arn");
+        char *name = sqs_arn_queue_name(arn);
+
+        line = name ? xasprintf("%s (%s)", name, arn)
+                    : xasprintf("not an SQS queue ARN: \"%s\"", arn);
+        push_field(st, &cap, "Source queue", line, w);
+        free(line);
+        free(name);
+    }
     if (store_res_int(r, "sent", &v)) {
         line = xasprintf("%s", view_time(ctx, (double)v / 1000.0, a, sizeof(a)));
         push_field(st, &cap, "Sent", line, w);
@@ -380,7 +502,25 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
     push(st, &cap, xstrdup("Message attributes"));
     push_attrs(st, &cap, store_res_str(r, "message_attributes"), true, w);
     push(st, &cap, xstrdup(""));
-    push_content(st, &cap, "Body", body, strlen(body), w);
+    len = strlen(body);
+    if (len > BODY_SHOWN_MAX) {
+        /* cut where a character starts, so a UTF-8 body stays text */
+        size_t cut = BODY_SHOWN_MAX;
+        char *part;
+
+        while (cut > 0 && ((unsigned char)body[cut] & 0xc0) == 0x80)
+            cut--;
+        part = xstrndup(body, cut);
+        line = xasprintf("Body, the first %s of %s", fmt_bytes(a, sizeof(a), (int64_t)cut),
+                         fmt_bytes(b, sizeof(b), (int64_t)len));
+        push_content(st, &cap, line, part, cut, w);
+        free(line);
+        free(part);
+        push(st, &cap, xasprintf("... %s more not shown: s saves the whole body to a file",
+                                 fmt_bytes(a, sizeof(a), (int64_t)(len - cut))));
+    } else {
+        push_content(st, &cap, "Body", body, len, w);
+    }
     push_payload(st, &cap, r, w);
 }
 
@@ -436,7 +576,7 @@ static void draw_open(struct msg_state *st, struct view_ctx *ctx, WINDOW *win,
         st->scroll = 0;
     for (int y = 0; y < body_h && (size_t)(st->scroll + y) < st->nlines; y++) {
         const char *l = st->lines[st->scroll + y];
-        bool heading = strncmp(l, "Body (", 6) == 0 || strncmp(l, "Payload, ", 9) == 0 ||
+        bool heading = strncmp(l, "Body (", 6) == 0 || strncmp(l, "Body, ", 6) == 0 || strncmp(l, "Payload, ", 9) == 0 ||
                        strcmp(l, "Attributes") == 0 || strcmp(l, "Message attributes") == 0;
 
         view_text_clean(win, y, 0, w, l, heading ? view_attr(ctx, THEME_TITLE) : A_NORMAL);
@@ -466,7 +606,8 @@ static void msg_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
         return;
     }
     n = store_count(ctx->store, "message");
-    snprintf(title, sizeof(title), "Peeked messages  %zu  (released: still in their queues)", n);
+    snprintf(title, sizeof(title), "Peeked messages  %zu  (released: still in their queues)%s",
+             n, st->grouped ? "  by source queue" : "");
     view_text(win, 0, 0, getmaxx(win), title, view_attr(ctx, THEME_TITLE));
     if (getmaxy(win) > 1)
         table_draw(st->table, ctx, win, 1, getmaxy(win) - 1,

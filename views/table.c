@@ -33,6 +33,7 @@ struct table_row {
     size_t ncols;
     int style;
     int rank;
+    bool heading;   /* the title line of the rows of its rank: never under the cursor */
 };
 
 struct rowset {
@@ -113,7 +114,21 @@ void table_free(struct table *t)
     free(t);
 }
 
-static void set_cursor(struct table *t, size_t i)
+/* The row at or next to i in direction dir (+1 or -1) that is not a heading, else the
+ * nearest one the other way; i when every shown row is a heading (none is: a heading is
+ * shown only with a row of its group). */
+static size_t skip_heading(const struct table *t, size_t i, int dir)
+{
+    for (long j = (long)i; j >= 0 && (size_t)j < t->nshown; j += dir)
+        if (!t->shown[j]->heading)
+            return (size_t)j;
+    for (long j = (long)i; j >= 0 && (size_t)j < t->nshown; j -= dir)
+        if (!t->shown[j]->heading)
+            return (size_t)j;
+    return i;
+}
+
+static void set_cursor_dir(struct table *t, size_t i, int dir)
 {
     const char *key;
 
@@ -123,12 +138,18 @@ static void set_cursor(struct table *t, size_t i)
     }
     if (i >= t->nshown)
         i = t->nshown - 1;
+    i = skip_heading(t, i, dir);
     t->cursor = i;
     key = t->shown[i]->key;
     if (!t->cursor_key || strcmp(t->cursor_key, key) != 0) {
         free(t->cursor_key);
         t->cursor_key = xstrdup(key);
     }
+}
+
+static void set_cursor(struct table *t, size_t i)
+{
+    set_cursor_dir(t, i, 1);
 }
 
 void table_begin(struct table *t)
@@ -163,6 +184,7 @@ struct table_row *table_add(struct table *t, const char *key)
     }
     r->style = NO_STYLE;
     r->rank = 0;
+    r->heading = false;
     if (t->cur.n == t->cur.cap) {
         t->cur.cap = t->cur.cap ? t->cur.cap * 2 : 32;
         t->cur.rows = xrealloc(t->cur.rows, t->cur.cap * sizeof *t->cur.rows);
@@ -209,6 +231,12 @@ void table_row_rank(struct table_row *r, int rank)
 {
     if (r)
         r->rank = rank;
+}
+
+void table_row_heading(struct table_row *r)
+{
+    if (r)
+        r->heading = true;
 }
 
 /* ---- filter and sort ------------------------------------------------------------------ */
@@ -295,6 +323,8 @@ static int row_cmp(const void *pa, const void *pb)
 
     if (a->rank != b->rank)
         return a->rank < b->rank ? -1 : 1;
+    if (a->heading != b->heading)
+        return a->heading ? -1 : 1;
     if (t->sort_col < t->ncols) {
         const struct table_cell *ca = &a->cells[t->sort_col];
         const struct table_cell *cb = &b->cells[t->sort_col];
@@ -394,8 +424,20 @@ static void apply_filter(struct table *t, const struct filter_spec *f)
         struct table_row *r = t->cur.rows[i];
 
         /* "!" alone keeps everything: an inverted empty filter would hide every row. */
-        if (f->needle[0] == '\0' || row_matches(r, f) != f->invert)
+        if (!r->heading && (f->needle[0] == '\0' || row_matches(r, f) != f->invert))
             t->shown[t->nshown++] = r;
+    }
+    /* a heading stays while a row of its group does (a view has a few groups: a scan of
+     * the shown rows for each is cheap) */
+    size_t rows = t->nshown;
+    for (size_t i = 0; i < t->cur.n; i++) {
+        struct table_row *h = t->cur.rows[i];
+        bool keep = false;
+
+        for (size_t j = 0; h->heading && j < rows && !keep; j++)
+            keep = t->shown[j]->rank == h->rank;
+        if (keep)
+            t->shown[t->nshown++] = h;
     }
 }
 
@@ -428,6 +470,8 @@ static void cursor_to_best(struct table *t, const struct filter_spec *f)
         int rank = match_rank(text, f->needle);
         size_t len = strlen(text);
 
+        if (t->shown[i]->heading)
+            continue;
         if (rank < best_rank || (rank == best_rank && len < best_len)) {
             best = i;
             best_rank = rank;
@@ -445,7 +489,7 @@ static void measure(struct table *t)
         int w = t->cols[c].title ? textwidth(t->cols[c].title) + 1 : 1;
 
         for (size_t i = 0; i < t->nshown; i++) {
-            int cw = textwidth(t->shown[i]->cells[c].text);
+            int cw = t->shown[i]->heading ? 0 : textwidth(t->shown[i]->cells[c].text);
 
             if (cw > w)
                 w = cw;
@@ -507,7 +551,9 @@ static int move_to(struct table *t, long i)
         i = 0;
     if ((size_t)i >= t->nshown)
         i = (long)t->nshown - 1;
-    set_cursor(t, (size_t)i);
+    /* onto a heading: on past it the way the cursor was going (k from a group's first row
+     * goes to the previous group's last) */
+    set_cursor_dir(t, (size_t)i, (size_t)i < before ? -1 : 1);
     if (t->cursor != before || before_key != t->shown[t->cursor]->key)
         return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
     return VIEW_HANDLED | VIEW_REDRAW;
@@ -697,6 +743,11 @@ static void draw_row(const struct table *t, const struct view_ctx *ctx, WINDOW *
     if (selected)
         row_attr = sel | (row_attr & ~A_COLOR);
     view_fill_line(win, y, row_attr);
+    if (r->heading) {
+        put_fit(win, y, 0, maxx, r->cells[0].text, maxx, false, ell,
+                view_attr(ctx, THEME_TITLE));
+        return;
+    }
     for (size_t i = 0; i < t->ncols && x < maxx; i++) {
         attr_t a = row_attr;
 
@@ -738,6 +789,9 @@ void table_draw(struct table *t, const struct view_ctx *ctx, WINDOW *win, int y,
     if (rows > 0) {
         if (t->cursor < t->top)
             t->top = t->cursor;
+        /* the first row of a group brings its heading into sight with it */
+        if (t->cursor == t->top && t->top > 0 && t->shown[t->top - 1]->heading && rows > 1)
+            t->top--;
         if (t->cursor >= t->top + (size_t)rows)
             t->top = t->cursor - (size_t)rows + 1;
         if (t->nshown > (size_t)rows && t->top > t->nshown - (size_t)rows)

@@ -51,6 +51,10 @@ void table_row_style(struct table_row *r, enum theme_element e);
 void table_cell_style(struct table_row *r, size_t col, enum theme_element e);
 /* Rows with a lower rank come first whatever the sort (critical DLQs first). Default 0. */
 void table_row_rank(struct table_row *r, int rank);
+/* Makes r the heading of the rows of its rank: drawn across the columns (column 0's text)
+ * in the title style, before them whatever the sort, shown only while one of them passes
+ * the filter (which never matches a heading itself), and never under the cursor. */
+void table_row_heading(struct table_row *r);
 /* Filter, case ignored: "text" keeps the rows whose name (column 0) holds text;
  * "COLUMN:text" looks in the column of that title (spaces ignored: "dlq:orders",
  * "inflight:0"), "*:text" in every column but the view's own glyphs; "!..." keeps the rows

@@ -14,7 +14,8 @@
  * says "peek more"):
  *   queue str, queue_name str, id str, body str (as sent), size int (bytes of the body),
  *   sent int (epoch ms), first_receive int (epoch ms), receive_count int (after this peek),
- *   group str (FIFO), max_receive_count int (the queue's, when it has a redrive policy),
+ *   group str (FIFO), source_arn str (DeadLetterQueueSourceArn, as SQS gave it: the queue a
+ *   DLQ's message came from; absent when not given), max_receive_count int (the queue's, when it has a redrive policy),
  *   attributes str (JSON object of the system attributes), message_attributes str (JSON
  *   object name -> {type, value} with Binary values base64), peeked int (store clock ms),
  *   released int (1 when made visible again, 0 when the release failed: it comes back when
@@ -267,6 +268,8 @@ static void publish(struct peek *p, struct act_run *run)
             store_set_int(r, "receive_count", m->receive_count);
         if (m->group_id)
             store_set_str(r, "group", m->group_id);
+        if (m->dlq_source_arn)
+            store_set_str(r, "source_arn", m->dlq_source_arn);
         if (p->max_receives > 0)
             store_set_int(r, "max_receive_count", p->max_receives);
         set_json(r, "attributes", attrs_json(m));

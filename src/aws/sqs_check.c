@@ -73,3 +73,35 @@ bool sqs_s3_pointer(const char *body, char **bucket, char **key)
     cJSON_Delete(a);
     return ok;
 }
+
+char *sqs_arn_queue_name(const char *arn)
+{
+    const char *f[6], *p = arn;
+    size_t n, len;
+
+    if (!arn || strncmp(arn, "arn:", 4) != 0)
+        return NULL;
+    /* six fields: arn, partition, service, region, account, name (which has no ':') */
+    for (n = 0; n < 6; n++) {
+        f[n] = p;
+        p = strchr(p, ':');
+        if (!p)
+            break;
+        p++;
+    }
+    if (n != 5 || f[1] == f[2] - 1 || strncmp(f[2], "sqs:", 4) != 0 || f[3] == f[4] - 1 ||
+        f[4] == f[5] - 1)
+        return NULL;
+    len = strlen(f[5]);
+    if (len == 0 || len > 80)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = f[5][i];
+        bool fifo = c == '.' && len > 5 && i == len - 5 && strcmp(f[5] + i, ".fifo") == 0;
+
+        if (!fifo && !(c == '-' || c == '_' || (c >= '0' && c <= '9') ||
+                       (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return NULL;
+    }
+    return xstrdup(f[5]);
+}

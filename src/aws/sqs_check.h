@@ -4,7 +4,8 @@
  *   size_t sqs_message_size(body, attrs, n);   what counts against MaximumMessageSize
  *   long   sqs_text_invalid(s, len);           the first byte of a character SQS refuses
  *   bool   sqs_md5_matches(text, len, md5);    MD5OfMessageBody is the MD5 of what was sent
- *   bool   sqs_s3_pointer(body, &bucket, &key); an extended-client pointer to S3 */
+ *   bool   sqs_s3_pointer(body, &bucket, &key); an extended-client pointer to S3
+ *   char  *sqs_arn_queue_name(arn);            the queue an SQS ARN names, NULL if none */
 #ifndef OPSDECK_AWS_SQS_CHECK_H
 #define OPSDECK_AWS_SQS_CHECK_H
 
@@ -29,5 +30,9 @@ bool sqs_md5_matches(const char *text, size_t len, const char *md5_hex);
  * malloc'd when it is. The payload's size is a message attribute (ExtendedPayloadSize, or
  * the older SQSLargePayloadSize). */
 bool sqs_s3_pointer(const char *body, char **bucket, char **key);
+/* The queue name of an SQS queue ARN, arn:PARTITION:sqs:REGION:ACCOUNT:NAME (malloc'd), or
+ * NULL when arn is not one: another service, a missing field, an empty or over-long name
+ * or a character a queue name cannot hold (a DeadLetterQueueSourceArn is untrusted). */
+char *sqs_arn_queue_name(const char *arn);
 
 #endif

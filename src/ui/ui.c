@@ -36,6 +36,7 @@
 #include "poll/poller.h"
 #include "poll/sources/sources.h"
 #include "util/sanitize.h"
+#include "util/utf8.h"
 #include "ui/script.h"
 #include "poll/store.h"
 #include "util/textwidth.h"
@@ -100,8 +101,21 @@ static void ui_message_clean(char *msg, size_t size)
 
     for (size_t i = 0; i < len; i++)
         backslashes += msg[i] == '\\';
-    if (strlen(clean) != len + backslashes)
+    if (strlen(clean) != len + backslashes) {
         snprintf(msg, size, "%s", clean);
+        /* what the escapes lengthened may be cut in a character: drop its first bytes */
+        len = strlen(msg);
+        if (strlen(clean) > len) {
+            size_t at = len;
+            uint32_t cp;
+
+            while (at > 0 && len - at < 4 && ((unsigned char)msg[at - 1] & 0xc0) == 0x80)
+                at--;
+            if (at > 0 && (unsigned char)msg[at - 1] >= 0xc0 &&
+                utf8_decode(msg + at - 1, len - at + 1, &cp) == 0)
+                msg[at - 1] = '\0';
+        }
+    }
     free(clean);
 }
 

@@ -11,7 +11,12 @@ each cell's foreground, background and attributes.
   cell that shows a character has a contrast of at least 3:1 between its foreground and
   background in xterm's default palette (WCAG's floor for incidental text; the unit test
   test_theme_contrast.c holds each element to 4.5:1), so no yellow or green on white;
-- the selection is visible on those terminals too (one row has a background of its own)."""
+- the selection is visible on those terminals too (one row has a background of its own);
+- on those terminals the light theme's ok and warn, green (color28) and orange (color130) at
+  256 colours, which step down to green and yellow, unreadable on white, are drawn black on
+  the white background (4.5:1 or more): in the dlq view an empty DLQ's row (ok) and the
+  CHANGE and PER MIN cells of a DLQ that grew while it was open (warn)."""
+import json
 import os
 import re
 import shutil
@@ -21,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from awsenv import Moto, aws_env  # noqa: E402
+from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from console import OPSDECK, Tmux, console_env  # noqa: E402
 from seed import seed  # noqa: E402
 from tap import Tap  # noqa: E402
@@ -227,12 +232,94 @@ def light_on(env, terminfo):
             tm.keys(":q", "Enter")
 
 
+QUIET_DLQ = "themes-quiet-dlq"   # an empty DLQ: its row is drawn as ok
+GROWING = ("orders-dlq", "billing-dlq")   # sent to while open: CHANGE and PER MIN are warn
+
+
+def seed_quiet(sqs):
+    dlq = sqs.create_queue(QueueName=QUIET_DLQ)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sqs.create_queue(QueueName="themes-quiet", Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": arn, "maxReceiveCount": "3"})})
+
+
+def light_ok_warn(env, sqs):
+    tmp = tempfile.mkdtemp(prefix="opsdeck-terminfo-")
+    try:
+        t.ok(terminfo_16(tmp), "a 16-colour terminal description is compiled (tic)")
+        for term, white, sel_bg in (("opsdeck-16color", 15, 14), ("xterm", 7, 6)):
+            ok_warn_on(env, sqs, tmp, term, white, sel_bg)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def black_on_white(cells_, white):
+    """The cells (char, (fg, bg, attrs)) that show a character and are not black on the
+    theme's white with 4.5:1 or more (reverse applied)."""
+    bad = []
+    for c, (fg, bg, a) in cells_:
+        if not c.strip():
+            continue
+        if fg is None or bg is None:
+            bad.append((c, fg, bg))
+            continue
+        f, b = (bg, fg) if 7 in a else (fg, bg)
+        if f != 0 or b != white or contrast(xterm_rgb(f), xterm_rgb(b)) < 4.5:
+            bad.append((c, fg, bg))
+    return bad
+
+
+def ok_warn_on(env, sqs, terminfo, term, white, sel_bg):
+    with Tmux() as tm:
+        tm.start(env, ["env", f"TERMINFO={terminfo}", f"TERM={term}", OPSDECK, "--theme",
+                       "light", "--view", "dlq"], 80, 24)
+        ok, rows = tm.wait_for(lambda rs: any(QUIET_DLQ in r for r in rs) and
+                               all(any(q in r for r in rs) for q in GROWING))
+        if not t.ok(ok, f"light on {term}: the dlq view lists {QUIET_DLQ} and the growing DLQs",
+                    "\n".join(rows)):
+            return
+        # the view has read every DLQ once: now two of them grow while it is open
+        for q in GROWING:
+            url = sqs.get_queue_url(QueueName=q)["QueueUrl"]
+            sqs.send_message(QueueUrl=url, MessageBody="one more failure")
+        tm.keys("r")
+        ok, rows = tm.wait_for(lambda rs: all(any(q in r and "+1" in r for r in rs)
+                                              for q in GROWING))
+        if not t.ok(ok, f"light on {term}: CHANGE says +1 for the DLQs sent to", "\n".join(rows)):
+            return
+        scr = capture(tm)
+        # its name and depth; OLDEST may be "?" in the dim style (no recent datapoint)
+        quiet = [r for r in scr if row_text(r).startswith(QUIET_DLQ + " ")]
+        name = quiet[0][:len(QUIET_DLQ)] if quiet else []
+        depth = [c for c in quiet[0][len(QUIET_DLQ):] if c[0].strip()][:1] if quiet else []
+        t.ok(len(quiet) == 1 and quiet[0][0][1][1] != sel_bg and depth and depth[0][0] == "0"
+             and not black_on_white(name + depth, white),
+             f"light on {term}: the empty DLQ's row (ok) is black on white, 4.5:1 or more",
+             repr(black_on_white(name + depth, white)[:10]) if quiet else "row not found")
+        # the cursor row is drawn in the selection's colours: the other grown DLQ is looked at
+        warn = []
+        for r in scr:
+            text = row_text(r)
+            if not any(text.startswith(q + " ") for q in GROWING) or r[0][1][1] == sel_bg:
+                continue
+            at = text.find("+1")
+            warn.append(r[at:at + 2])
+        t.ok(warn and all(len(c) == 2 and not black_on_white(c, white) for c in warn),
+             f"light on {term}: CHANGE +1 (warn) is black on white, 4.5:1 or more, not yellow",
+             repr([[(c, s) for c, s in w] for w in warn]))
+        tm.keys(":q", "Enter")
+
+
 def main():
     with Moto() as m:
         seed(m.endpoint)
+        sqs = boto3_clients(m.endpoint, services=("sqs",))["sqs"]
+        seed_quiet(sqs)
         env = console_env(m.endpoint, aws_env(m.endpoint))
         t.run("monochrome", monochrome, env)
         t.run("light theme at 16 and 8 colours", light, env)
+        t.run("light theme's ok and warn at 16 and 8 colours", light_ok_warn, env, sqs)
     t.done()
 
 

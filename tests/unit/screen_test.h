@@ -8,6 +8,8 @@
  *     char *row = screen_test_row(st->win, 3);            // row 3 as UTF-8, trailing blanks cut
  *     int col = screen_test_col(row, "1234");             // display column of "1234", -1 absent
  *     int y = screen_test_find(st->win, "orders");        // first row containing it, -1 none
+ *     screen_test_row_has(st->win, y, "12"), screen_test_find_or_dump(st->win, "x"): the
+ *     same, with the screen on stderr when the text is not there
  *     screen_test_dump(st->win, stderr);                  // the whole screen, for a failure
  *     free(row); screen_test_free(st);
  *
@@ -209,6 +211,33 @@ static inline void screen_test_dump(WINDOW *w, FILE *f)
         fprintf(f, "# %2d|%s|\n", y, row);
         free(row);
     }
+}
+
+/* screen_test_find, and the screen on stderr when needle is not on it (the failing test's
+ * log then shows what was drawn instead). */
+static inline int screen_test_find_or_dump(WINDOW *w, const char *needle)
+{
+    int y = screen_test_find(w, needle);
+
+    if (y < 0) {
+        fprintf(stderr, "# \"%s\" not on screen:\n", needle);
+        screen_test_dump(w, stderr);
+    }
+    return y;
+}
+
+/* Whether row y holds needle; when not, the screen on stderr. */
+static inline bool screen_test_row_has(WINDOW *w, int y, const char *needle)
+{
+    char *row = screen_test_row(w, y);
+    bool hit = strstr(row, needle) != NULL;
+
+    free(row);
+    if (!hit) {
+        fprintf(stderr, "# row %d lacks \"%s\":\n", y, needle);
+        screen_test_dump(w, stderr);
+    }
+    return hit;
 }
 
 #endif

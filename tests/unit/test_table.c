@@ -560,6 +560,107 @@ START_TEST(narrow_window_keeps_numbers)
 }
 END_TEST
 
+/* Heading rows (table_row_heading): one per rank, before its rows whatever the sort, shown
+ * only with a row of its group, never matched by the filter, never under the cursor, drawn
+ * across the columns, and brought into sight with the first row of its group. */
+static void add_group(struct table *t, int rank, const char *title, const char *const *rows,
+                      size_t n)
+{
+    char key[64];
+    struct table_row *h;
+
+    snprintf(key, sizeof key, "h:%s", title);
+    h = table_add(t, key);
+    table_cell(h, C_NAME, title, NAN);
+    table_row_heading(h);
+    table_row_rank(h, rank);
+    for (size_t i = 0; i < n; i++) {
+        struct table_row *r;
+
+        snprintf(key, sizeof key, "https://sqs.test/1/%s", rows[i]);
+        r = table_add(t, key);
+        table_cell(r, C_NAME, rows[i], NAN);
+        table_cell(r, C_VISIBLE, "1", (double)i);
+        table_row_rank(r, rank);
+    }
+}
+
+static void build_groups(struct table *t, const char *filter)
+{
+    static const char *const a[] = {"a1", "a2"};
+    static const char *const b[] = {"b01", "b02", "b03", "b04", "b05", "b06", "b07", "b08"};
+    static const char *const c[] = {"c1"};
+
+    table_begin(t);
+    add_group(t, 2, "group C, a heading longer than its column", c, 1);
+    add_group(t, 0, "group A", a, 2);
+    add_group(t, 1, "group B", b, 8);
+    table_end(t, filter);
+}
+
+START_TEST(headings_group_rows)
+{
+    struct screen_test *st = screen_test_new(60, 24);
+    struct view_ctx ctx;
+    struct table *t = table_new(cols, NCOLS);
+    char *row;
+
+    screen_test_ctx(st, &ctx, NULL, NULL, false);
+    build_groups(t, "");
+    ck_assert_str_eq(names(t), "group A a1 a2 group B b01 b02 b03 b04 b05 b06 b07 b08 "
+                               "group C, a heading longer than its column c1");
+    ck_assert_str_eq(selected_name(t), "a1");
+    /* a sort orders within the groups; the headings stay on top of theirs */
+    table_sort(t, C_VISIBLE, true);
+    ck_assert_str_eq(names(t), "group A a2 a1 group B b08 b07 b06 b05 b04 b03 b02 b01 "
+                               "group C, a heading longer than its column c1");
+    table_sort(t, C_VISIBLE, false);
+    /* the cursor steps over headings both ways, and the ends are rows */
+    table_key(t, 'j');
+    table_key(t, 'j');
+    ck_assert_str_eq(selected_name(t), "b01");
+    table_key(t, 'k');
+    ck_assert_str_eq(selected_name(t), "a2");
+    table_key(t, 'g');
+    ck_assert_str_eq(selected_name(t), "a1");
+    ck_assert_int_eq(table_key(t, 'k'), VIEW_HANDLED | VIEW_REDRAW);  /* stays: no DETAIL */
+    ck_assert_str_eq(selected_name(t), "a1");
+    table_key(t, 'G');
+    ck_assert_str_eq(selected_name(t), "c1");
+    table_key(t, 'k');
+    ck_assert_str_eq(selected_name(t), "b08");
+    /* selecting a heading's key puts the cursor on its first row */
+    ck_assert(table_select(t, "h:group B"));
+    ck_assert_str_eq(selected_name(t), "b01");
+    /* drawn: the heading across the columns, in sight above its first row after a scroll */
+    table_key(t, 'G');
+    table_draw(t, &ctx, st->win, 0, 6, "none");
+    table_select(t, "https://sqs.test/1/b01");
+    table_draw(t, &ctx, st->win, 0, 6, "none");
+    row = screen_test_row(st->win, 1);
+    ck_assert_str_eq(row, "group B");
+    free(row);
+    row = screen_test_row(st->win, 2);
+    ck_assert_msg(strncmp(row, "b01", 3) == 0, "row 2: '%s'", row);
+    free(row);
+    table_key(t, 'G');
+    table_draw(t, &ctx, st->win, 0, 6, "none");
+    ck_assert_int_ge(screen_test_find(st->win, "group C, a heading longer than its column"), 1);
+    /* the filter keeps a heading only with a row of its group, and never matches one */
+    build_groups(t, "b0");
+    ck_assert_str_eq(names(t), "group B b01 b02 b03 b04 b05 b06 b07 b08");
+    ck_assert_str_eq(selected_name(t), "b01");
+    build_groups(t, "group");
+    ck_assert_uint_eq(table_shown(t), 0);
+    ck_assert_ptr_null(table_selected_key(t));
+    build_groups(t, "!b0");
+    ck_assert_str_eq(names(t), "group A a1 a2 group C, a heading longer than its column c1");
+    ck_assert_str_eq(selected_name(t), "a1");
+    table_free(t);
+    screen_test_free(st);
+}
+END_TEST
+
 static Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -579,6 +680,7 @@ static Suite *table_suite(void)
     tcase_add_test(tc, untrusted_text_drawn_escaped);
     tcase_add_test(tc, wide_and_combining_keep_columns);
     tcase_add_test(tc, narrow_window_keeps_numbers);
+    tcase_add_test(tc, headings_group_rows);
     suite_add_tcase(s, tc);
     return s;
 }
