@@ -98,7 +98,7 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
     struct oidc_client cl = {0};
     struct oidc_device_auth da = {0};
     struct oidc_token tok = {0};
-    struct sso_token st = {0};
+    time_t expires_at = 0;
     struct aws_request req;
     struct aws_response resp;
     char *url = NULL, *path = NULL;
@@ -148,23 +148,9 @@ int sso_login(const struct aws_config *cfg, const char *profile, FILE *out,
     rc = poll_token(c, url, p.region, &cl, &da, &tok, err);
     if (rc < 0)
         goto fail;
-    /* the fields the AWS CLI v2 writes, so botocore and the CLI read our file and we theirs */
-    st.start_url = xstrdup(p.start_url);
-    st.region = xstrdup(p.region);
-    st.access_token = tok.access_token;
-    tok.access_token = NULL;
-    st.expires_at = time(NULL) + (time_t)tok.expires_in;
-    if (p.session) {
-        st.refresh_token = tok.refresh_token;
-        tok.refresh_token = NULL;
-        st.client_id = xstrdup(cl.client_id);
-        st.client_secret = xstrdup(cl.client_secret);
-        st.registration_expires_at = (time_t)cl.secret_expires_at;
-    }
-    path = sso_token_cache_path(&p);
-    if ((rc = sso_token_save(path, &st, err)) < 0)
+    if ((rc = sso_login_save(&p, &cl, &tok, time(NULL), &path, &expires_at, err)) < 0)
         goto fail;
-    timeutil_format_iso8601((int64_t)st.expires_at, when);
+    timeutil_format_iso8601((int64_t)expires_at, when);
     {
         char *su = sanitize_text(p.start_url, strlen(p.start_url));
         char *sp = sanitize_text(path, strlen(path));
@@ -191,7 +177,6 @@ out:
     aws_client_free(c);
     free(url);
     free(path);
-    sso_token_done(&st);
     oidc_token_free(&tok);
     oidc_device_auth_free(&da);
     oidc_client_free(&cl);
