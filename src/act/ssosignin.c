@@ -19,8 +19,8 @@ static int sign_in_start(void *priv, struct act_run *run)
 
     (void)priv;
     if (!env->sso_sign_in) {
-        act_run_finish(run, ACT_FAILED, "profile %s: the console signs in only in the console; "
-                       "run `opsdeck login --sso %s`", profile, profile);
+        act_run_finish(run, ACT_FAILED, "profile %s: signing in here needs the console; run "
+                       "`opsdeck login --sso %s`", profile, profile);
     } else if (env->sso_sign_in(env->refresh_arg, key, why, sizeof(why)) < 0) {
         cause = sanitize_text(why, strlen(why));
         act_run_finish(run, ACT_FAILED, "%s", cause);

@@ -11,6 +11,8 @@ missing) and must offer the device-code sign-in without leaving or freezing:
   writes the token cache (0600, the CLI's fields), fetches the role credentials and shows
   moto's queue; botocore and the aws CLI use the cache file the console wrote;
 - the expiry view shows the token's expiresAt and the registration's expiry as rows;
+- slow_down makes it poll 5 s slower; a code left unapproved expires, said, and Enter
+  gets a new one;
 - Esc cancels: the dialog closes, no cache file, and the cancelled code is never redeemed
   (a later sign-in from the expiry view's SSO token row is);
 - access denied: one line in the dialog naming the profile, the start URL, the cause and
@@ -134,6 +136,7 @@ def approve_flow(moto, srv):
                                      aws_access_key_id="x", aws_secret_access_key="y")
     sqs.create_queue(QueueName=QUEUE)
     old_token = expired_cache(env, srv)
+    srv.state.slow_down_once = True   # the first CreateToken answers slow_down
     with Tmux() as tm:
         start_console(tm, env)
         raw = tm.pipe_raw()
@@ -150,6 +153,10 @@ def approve_flow(moto, srv):
         t.ok(any(f"{srv.url}/device?user_code={code}" in r for r in rows),
              "the dialog shows the URL that carries the code", "\n".join(rows))
         t.ok(any("The code expires in" in r for r in rows), "the dialog counts down",
+             "\n".join(rows))
+        ok, rows = tm.wait_for(lambda rs: any("every 6s" in r for r in rs), deadline=30)
+        t.ok(ok and ("/token", "SlowDownException") in srv.state.log,
+             "slow_down answered: the console polls 5 s slower (interval 1 s -> 6 s)",
              "\n".join(rows))
         t.ok(not os.path.exists(cache_path(env)) or
              json.load(open(cache_path(env)))["accessToken"] == old_token,
@@ -273,6 +280,35 @@ def cancel_flow(moto, srv):
              str(st))
 
 
+def expired_code_flow(moto, srv):
+    """A code nobody approves in time: said, and Enter gets a new one."""
+    env = sso_env(moto, srv)
+    srv.state.device_expires_in = 2
+    try:
+        with Tmux() as tm:
+            start_console(tm, env)
+            ok, rows = tm.wait_for(lambda rs: any("the code expired" in r for r in rs),
+                                   deadline=60)
+            text = " ".join(r.strip("│ ") for r in rows)
+            t.ok(ok and "profile dev" in text and "press Enter for a new code" in text,
+                 "a code left unapproved: the dialog says it expired and how to get another",
+                 "\n".join(rows))
+            srv.state.device_expires_in = 600
+            old = code_on(rows)
+            tm.keys("Enter")
+            ok, rows = tm.wait_for(lambda rs: code_on(rs) not in (None, old) and
+                                   any("The code expires in" in r for r in rs), deadline=30)
+            t.ok(ok, "Enter after it expired: a new code, counting down again",
+                 "\n".join(rows))
+            tm.keys("Escape")
+            tm.text("q")
+            st = tm.wait_exit()
+            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [],
+                 "expired code: q quits, terminal sane", str(st))
+    finally:
+        srv.state.device_expires_in = 600
+
+
 def denied_flow(moto, srv):
     env = sso_env(moto, srv)   # no cache file at all: never signed in
     with Tmux() as tm:
@@ -306,6 +342,7 @@ def main():
         t.run("botocore parses the server's OIDC answers", case_botocore_checks_server, srv)
         t.run("sign in from an expired token, approved", approve_flow, m, srv)
         t.run("Esc cancels; the SSO token row signs in again", cancel_flow, m, srv)
+        t.run("the code expires unapproved", expired_code_flow, m, srv)
         t.run("the person denies the code", denied_flow, m, srv)
     finally:
         srv.stop()
