@@ -32,6 +32,7 @@ struct sso_signin {
     unsigned pending;
     unsigned long call;           /* the call on the way, 0 none */
     unsigned long timer;          /* the next poll, 0 none */
+    char again[160];              /* what the person does to try again, for error lines */
     char error[700];
     time_t token_expires_at;
     char *cache_path;
@@ -75,8 +76,8 @@ static void fail_call(struct sso_signin *s, const char *step, const struct aws_e
         aws_error_describe(err, s->p.profile, msg, sizeof(msg));
     else
         snprintf(msg, sizeof(msg), "%s: %s", err->code, err->message);
-    fail(s, "profile %s: SSO sign-in (%s) failed: %.500s; press Enter to try again", s->p.profile,
-         step, msg);
+    fail(s, "profile %s: SSO sign-in (%s) failed: %.450s; %s", s->p.profile, step, msg,
+         s->again);
 }
 
 static void poll_due(void *ud)
@@ -86,9 +87,9 @@ static void poll_due(void *ud)
 
     s->timer = 0;
     if (timeutil_mono_ms() >= s->expires_ms) {
-        fail(s, "profile %s: the code expired before it was approved (it was valid for %lld "
-             "minutes); press Enter for a new code", s->p.profile,
-             (long long)((s->da.expires_in + 59) / 60));
+        fail(s, "profile %s: the code was not approved before it expired (it was valid for "
+             "%lld minutes); %s", s->p.profile,
+             (long long)((s->da.expires_in + 59) / 60), s->again);
         s->changed(s->ud);
         return;
     }
@@ -123,12 +124,12 @@ static void token_answer(struct sso_signin *s, const struct aws_response *resp,
             s->interval += SLOW_DOWN_STEP;
             poll_later(s);
         } else if (code_is(err, "ExpiredTokenException", "expired_token")) {
-            fail(s, "profile %s: the code expired before it was approved; press Enter for a "
-                 "new code", s->p.profile);
+            fail(s, "profile %s: the code was not approved before it expired; %s",
+                 s->p.profile, s->again);
         } else if (code_is(err, "AccessDeniedException", "access_denied")) {
             fail(s, "profile %s: the sign-in to %s was denied (AccessDeniedException); "
                  "approve it as a user allowed into the account, or ask your Identity Center "
-                 "administrator, then press Enter to try again", s->p.profile, s->p.start_url);
+                 "administrator, then %s", s->p.profile, s->p.start_url, s->again);
         } else {
             fail_call(s, "CreateToken", err);
         }
@@ -140,9 +141,8 @@ static void token_answer(struct sso_signin *s, const struct aws_response *resp,
     }
     if (sso_login_save(&s->p, &s->cl, &tok, time(NULL), &s->cache_path, &s->token_expires_at,
                        &e) < 0)
-        fail(s, "profile %s: signed in, but the token could not be cached: %.500s; check the "
-             "directory's owner and free space, then press Enter to try again", s->p.profile,
-             e.message);
+        fail(s, "profile %s: signed in, but the token could not be cached: %.450s; check the "
+             "directory's owner and free space, then %s", s->p.profile, e.message, s->again);
     else
         s->state = SSO_SIGNIN_DONE;
     oidc_token_free(&tok);
@@ -193,8 +193,8 @@ static void signin_answer(const struct aws_response *resp, const struct aws_erro
 }
 
 struct sso_signin *sso_signin_start(const struct aws_config *cfg, const char *profile,
-                                    struct aws_client *c, sso_signin_fn changed, void *ud,
-                                    struct aws_error *err)
+                                    struct aws_client *c, const char *again,
+                                    sso_signin_fn changed, void *ud, struct aws_error *err)
 {
     struct sso_signin *s = xcalloc(1, sizeof(*s));
     struct aws_request req;
@@ -209,6 +209,7 @@ struct sso_signin *sso_signin_start(const struct aws_config *cfg, const char *pr
         return NULL;
     }
     s->client = c;
+    snprintf(s->again, sizeof(s->again), "%s", again);
     s->changed = changed;
     s->ud = ud;
     s->state = SSO_SIGNIN_REGISTERING;

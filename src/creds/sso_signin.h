@@ -6,7 +6,7 @@
  * Every call is unsigned, on the session's client, so the one wait point carries it.
  *
  * Exported API (summary):
- *   struct sso_signin *sso_signin_start(cfg, profile, client, changed, ud, err);
+ *   struct sso_signin *sso_signin_start(cfg, profile, client, again, changed, ud, err);
  *   void sso_signin_info(s, &sso_signin_info);   what the dialog shows
  *   void sso_signin_free(s);                      cancels what is on the way
  *   enum sso_token_need sso_signin_needed(cfg, profile, now);
@@ -55,11 +55,13 @@ struct sso_signin_info {
 typedef void (*sso_signin_fn)(void *ud);
 
 /* Starts the sign-in for profile's SSO settings (sso_session or legacy sso_start_url) on
- * client c (which must outlive it). NULL with err (naming the profile and what its config
- * lacks) when the profile has no SSO settings or no SSO-OIDC endpoint. */
+ * client c (which must outlive it). again: what the person does to try again, the end of
+ * every error line ("press Enter to try again", "run `opsdeck login --sso dev` again").
+ * NULL with err (naming the profile and what its config lacks) when the profile has no SSO
+ * settings or no SSO-OIDC endpoint. */
 struct sso_signin *sso_signin_start(const struct aws_config *cfg, const char *profile,
-                                    struct aws_client *c, sso_signin_fn changed, void *ud,
-                                    struct aws_error *err);
+                                    struct aws_client *c, const char *again,
+                                    sso_signin_fn changed, void *ud, struct aws_error *err);
 void sso_signin_info(const struct sso_signin *s, struct sso_signin_info *out);
 /* Cancels the call on the way and the next poll, wipes the secrets. NULL is fine. */
 void sso_signin_free(struct sso_signin *s);

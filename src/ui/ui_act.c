@@ -514,6 +514,10 @@ void ui_request_quit(struct ui *ui)
         quit_now(ui);
         return;
     }
+    if (ui->dialog_on && ui->dialog_for == UI_DLG_SIGNIN) {
+        ui_signin_end(ui);   /* Ctrl-C over the sign-in: it stops, the question replaces it */
+        close_dialog(ui);
+    }
     snprintf(what, sizeof(what), "%zu job%s still running: quit anyway?", n, n == 1 ? " is" : "s are");
     dialog_confirm(&ui->dialog, "Quit", what, "they are cancelled; what was already sent stays "
                    "sent (see :jobs and the audit log)", false, "Quit");

@@ -91,7 +91,8 @@ int ui_signin_open(struct ui *ui, const char *profile, char *why, size_t whylen)
         snprintf(why, whylen, "profile %s: no session to sign in with", profile);
         return -1;
     }
-    ui->signin = sso_signin_start(ui->cfg, profile, ui->client, signin_changed, ui, &err);
+    ui->signin = sso_signin_start(ui->cfg, profile, ui->client, "press Enter to try again",
+                                  signin_changed, ui, &err);
     if (!ui->signin) {
         aws_error_describe(&err, profile, why, whylen);
         return -1;

@@ -287,10 +287,10 @@ def expired_code_flow(moto, srv):
     try:
         with Tmux() as tm:
             start_console(tm, env)
-            ok, rows = tm.wait_for(lambda rs: any("the code expired" in r for r in rs),
-                                   deadline=60)
+            ok, rows = tm.wait_for(lambda rs: any("not approved before it expired" in r
+                                                  for r in rs), deadline=60)
             text = " ".join(r.strip("│ ") for r in rows)
-            t.ok(ok and "profile dev" in text and "press Enter for a new code" in text,
+            t.ok(ok and "profile dev" in text and "press Enter to try again" in text,
                  "a code left unapproved: the dialog says it expired and how to get another",
                  "\n".join(rows))
             srv.state.device_expires_in = 600
