@@ -49,6 +49,7 @@ class _State:
         self.device_expires_in = 600  # ... and its expiresIn
         self.token_hold = None   # a threading.Event: CreateToken waits for it while set here
         self.token_held = 0      # CreateToken calls that were held (or are being held)
+        self.device_body = None  # raw bytes StartDeviceAuthorization answers instead (200)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -165,6 +166,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(400, "InvalidClientException", "invalid_client", "bad client")
         if not body.get("startUrl"):
             return self._error(400, "InvalidRequestException", "invalid_request", "startUrl")
+        if self.st.device_body is not None:   # a malformed answer, for the client's parser
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(self.st.device_body)))
+            self.end_headers()
+            self.wfile.write(self.st.device_body)
+            return
         code = _rand(4, string.ascii_uppercase) + "-" + _rand(4, string.ascii_uppercase)
         dev = secrets.token_urlsafe(40)
         base = f"http://127.0.0.1:{self.server.server_address[1]}/device"
