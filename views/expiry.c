@@ -229,18 +229,35 @@ static bool expiry_select(void *priv, struct view_ctx *ctx, const char *key)
     return key && table_select(st->table, key);
 }
 
-/* Enter on a credential row: what the refresh-credentials action renews (the profile is
- * the row's store key). Other rows have nothing to renew from here. */
+static bool is_sso_row(const struct expiry_item *it)
+{
+    return strcmp(it->kind, "sso_token") == 0 || strcmp(it->kind, "sso_registration") == 0;
+}
+
+/* Enter on a credential row: what the refresh-credentials action renews; on an SSO token's
+ * (or its registration's) row: whom the sso-sign-in action signs in. Both take the profile,
+ * the row's store key. Other rows have nothing to renew from here. */
 static bool expiry_target(void *priv, struct view_ctx *ctx, const char *action,
                           struct act_target *out)
 {
     struct expiry_view_state *st = priv;
     const struct expiry_item *it;
+    bool sso;
 
-    (void)action;
     expiry_update(st, ctx);
     it = selected(st);
-    if (!it || strcmp(it->kind, "credential") != 0 || !it->store_key)
+    if (!it || !it->store_key)
+        return false;
+    sso = is_sso_row(it);
+    if (strcmp(action, "sso-sign-in") == 0) {
+        if (!sso)
+            return false;
+        out->kind = "sso_token";
+        out->key = it->store_key;
+        out->name = it->store_key;
+        return true;
+    }
+    if (strcmp(it->kind, "credential") != 0)
         return false;
     out->kind = "credential";
     out->key = it->store_key;
@@ -249,6 +266,9 @@ static bool expiry_target(void *priv, struct view_ctx *ctx, const char *action,
 }
 
 static const struct view_action expiry_actions[] = {
+    {'\n', "sso-sign-in"},
+    {'\r', "sso-sign-in"},
+    {VIEW_KEY(KEY_ENTER), "sso-sign-in"},
     {'\n', "refresh-credentials"},
     {'\r', "refresh-credentials"},
     {VIEW_KEY(KEY_ENTER), "refresh-credentials"},
@@ -256,7 +276,7 @@ static const struct view_action expiry_actions[] = {
 };
 
 static const struct view_keyhelp expiry_keys[] = {
-    {"Enter", "refresh the console's credentials on the row now"},
+    {"Enter", "refresh the console's credentials on the row now; on an SSO token: sign in"},
     {"y/Y", "copy a secret's ARN / name (never its value)"},
     {"j/k", "down / up"},
     {"L", "sort by time left (the timeline)"},

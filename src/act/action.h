@@ -60,10 +60,14 @@ struct act_env {
     int64_t (*clock)(void *arg);     /* monotonic ms, for pacing and rates */
     void *clock_arg;
     /* Renews the credentials of profile now, on the session's client (the credential
-     * manager's refresh_now): 1 under way, 0 done at once, -1 with why (one line naming the
-     * profile and the fix). NULL: the session cannot (a headless command). */
+     * manager's refresh_now): 1 under way, 0 done at once, 2 an SSO sign-in was opened
+     * instead (the profile's SSO token is missing or expired), -1 with why (one line naming
+     * the profile and the fix). NULL: the session cannot (a headless command). */
     int (*refresh_creds)(void *arg, const char *profile, char *why, size_t whylen);
     void *refresh_arg;
+    /* Opens the SSO sign-in (the device code in a dialog) for profile, on refresh_arg: 0,
+     * or -1 with why. NULL: the session cannot (a headless command: opsdeck login --sso). */
+    int (*sso_sign_in)(void *arg, const char *profile, char *why, size_t whylen);
 };
 
 enum act_state { ACT_FORM, ACT_CONFIRM, ACT_RUNNING, ACT_DONE, ACT_FAILED, ACT_CANCELLED };
@@ -126,6 +130,7 @@ extern const struct action fetch_payload_action;  /* payload.c */
 extern const struct action save_body_action;      /* savebody.c */
 extern const struct action refresh_creds_action;  /* refreshcreds.c */
 extern const struct action presign_action;        /* presign.c */
+extern const struct action sso_sign_in_action;    /* ssosignin.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

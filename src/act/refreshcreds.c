@@ -3,7 +3,8 @@
  * to AWS (an STS or SSO call that only reads), so the gate asks no confirmation and
  * read-only does not refuse it; the status line says so. The row shows the refresh: the
  * credential source's store rows carry refreshing, the new expiry or refresh_error. An MFA
- * code the refresh needs is asked by the console's usual prompt. */
+ * code the refresh needs is asked by the console's usual prompt; an SSO profile whose token
+ * has expired gets the sign-in dialog instead (no refresh can renew it). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -29,6 +30,11 @@ static int refresh_start(void *priv, struct act_run *run)
         return -1;
     }
     switch (env->refresh_creds(env->refresh_arg, key, why, sizeof(why))) {
+    case 2:
+        act_run_finish(run, ACT_DONE, "profile %s: its SSO token has expired: sign in with the "
+                       "code in the dialog (reads only, writes nothing)", profile);
+        rc = 0;
+        break;
     case 1:
         act_run_finish(run, ACT_DONE, "profile %s: refreshing credentials now (reads only, "
                        "writes nothing: no confirmation)", profile);

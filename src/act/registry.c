@@ -17,5 +17,6 @@ const struct action *const action_registry[] = {
     &save_body_action,
     &refresh_creds_action,
     &presign_action,
+    &sso_sign_in_action,
     NULL,
 };

@@ -388,6 +388,37 @@ out:
     return rc;
 }
 
+int sso_login_save(const struct sso_profile *p, const struct oidc_client *cl,
+                   struct oidc_token *tok, time_t now, char **path, time_t *expires_at,
+                   struct aws_error *err)
+{
+    struct sso_token st = {0};
+    int rc;
+
+    /* the fields the AWS CLI v2 writes, so botocore and the CLI read our file and we theirs */
+    st.start_url = xstrdup(p->start_url);
+    st.region = xstrdup(p->region);
+    st.access_token = tok->access_token;
+    tok->access_token = NULL;
+    st.expires_at = now + (time_t)tok->expires_in;
+    if (p->session) {
+        st.refresh_token = tok->refresh_token;
+        tok->refresh_token = NULL;
+        st.client_id = xstrdup(cl->client_id);
+        st.client_secret = xstrdup(cl->client_secret);
+        st.registration_expires_at = (time_t)cl->secret_expires_at;
+    }
+    *path = sso_token_cache_path(p);
+    *expires_at = st.expires_at;
+    rc = sso_token_save(*path, &st, err);
+    sso_token_done(&st);
+    if (rc < 0) {
+        free(*path);
+        *path = NULL;
+    }
+    return rc;
+}
+
 /* ---- the provider -------------------------------------------------------------------- */
 
 /* The fix the user runs, for every "log in again" error. */

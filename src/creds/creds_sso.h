@@ -8,6 +8,7 @@
  *   char *sso_token_cache_path(&p);                      caller frees
  *   int   sso_token_load(path, &sso_token, err);  int sso_token_save(path, &t, err);
  *   void  sso_token_done(&t);                            secrets wiped
+ *   int   sso_login_save(&p, &oidc_client, &oidc_token, now, &path, &expires_at, err);
  *   int   sso_login(cfg, profile, out, err);             `opsdeck login --sso` */
 #ifndef OPSDECK_CREDS_SSO_H
 #define OPSDECK_CREDS_SSO_H
@@ -61,6 +62,18 @@ int sso_token_load(const char *path, struct sso_token *out, struct aws_error *er
  * directory 0700 if needed, in the JSON botocore reads. */
 int sso_token_save(const char *path, const struct sso_token *t, struct aws_error *err);
 void sso_token_done(struct sso_token *t);
+
+struct oidc_client;
+struct oidc_token;
+
+/* The end of a device authorization for p (`opsdeck login --sso` and the console's sign-in
+ * dialog): writes tok into p's cache file in the fields the AWS CLI v2 writes (for an
+ * sso_session profile also the refresh token and cl's registration, so the token can be
+ * refreshed), the token taken out of tok. 0 with *path (caller frees) and *expires_at, or
+ * -1 with err. */
+int sso_login_save(const struct sso_profile *p, const struct oidc_client *cl,
+                   struct oidc_token *tok, time_t now, char **path, time_t *expires_at,
+                   struct aws_error *err);
 
 /* The device authorization flow for profile: registers a client, prints the verification
  * URL and code to out (never opens a browser), polls until approved, denied or expired, and

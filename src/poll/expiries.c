@@ -129,6 +129,45 @@ static void add_credentials(struct expiry_list *l, const struct store *s,
     }
 }
 
+/* The SSO tokens behind SSO profiles, and the client registrations that refresh them: a
+ * token that can no longer be refreshed needs a sign-in (Enter on its row). */
+static void add_sso_tokens(struct expiry_list *l, const struct store *s,
+                           const struct appconfig_thresholds *th, int64_t now_s)
+{
+    size_t n = store_count(s, "sso_token");
+
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(s, "sso_token", i);
+        const char *failed = store_res_str(r, "error");
+        struct expiry_item *it = item_add(l, "sso_token", "SSO token", store_res_key(r),
+                                          store_res_key(r));
+        int64_t at, reg, refreshable = 0;
+        bool has_reg = store_res_int(r, "registration_expires_at", &reg);
+
+        store_res_int(r, "refreshable", &refreshable);
+        if (!store_res_int(r, "expires_at", &at)) {
+            set_note(it, "no token: ", str_set(failed) ? failed : "?", "; Enter signs in");
+            continue;
+        }
+        set_at(it, at, now_s, th->expiry_warn, th->expiry_critical, EXPIRY_EXPIRED);
+        if (at <= now_s)
+            set_note(it, "expired: Enter signs in", NULL, "");
+        else if (refreshable && has_reg && reg > now_s)
+            set_note(it, "renewed with its refresh token; Enter signs in anew", NULL, "");
+        else
+            set_note(it, "only a sign-in renews it (Enter)", NULL, "");
+        if (!has_reg)
+            continue;
+        it = item_add(l, "sso_registration", "SSO client", store_res_key(r), store_res_key(r));
+        set_at(it, reg, now_s, th->expiry_warn, th->expiry_critical, EXPIRY_EXPIRED);
+        set_note(it, reg <= now_s ? "registration expired: the token is no longer refreshed; "
+                                    "Enter signs in"
+                                  : "registration (clientSecret): the token is refreshed until "
+                                    "then; Enter signs in",
+                 NULL, "");
+    }
+}
+
 static void add_passwords(struct expiry_list *l, const struct store *s,
                           const struct appconfig_thresholds *th, int64_t now_s)
 {
@@ -284,6 +323,7 @@ void expiry_list_build(struct expiry_list *l, const struct store *s,
 
     expiry_list_free(l);
     add_credentials(l, s, th, now_s);
+    add_sso_tokens(l, s, th, now_s);
     add_passwords(l, s, th, now_s);
     add_keys(l, s, th, now_s);
     add_secrets(l, s, th, now_s);

@@ -1,5 +1,6 @@
 /* expiries.h - every countdown the store knows, on one timeline: the console's own
- * credentials ("credential"), IAM console passwords ("password"), access keys against
+ * credentials ("credential"), the SSO tokens behind them and their client registrations
+ * ("sso_token", "sso_registration"), IAM console passwords ("password"), access keys against
  * their rotation age ("access_key"), secrets' next rotation ("secret_rotation") and the
  * config's app passwords ("app_password"), each with its state under the thresholds of
  * opsdeck's config, soonest first.

@@ -104,6 +104,23 @@ void dialog_progress(struct dialog *d, const char *title, const char *what,
     snprintf(d->job_key, sizeof(d->job_key), "%s", job_key ? job_key : "");
 }
 
+void dialog_signin(struct dialog *d, const char *title, const char *what, const char *where)
+{
+    common(d, DIALOG_SIGNIN, title, what, where, false);
+}
+
+void dialog_signin_set(struct dialog *d, const struct dialog_signin *si)
+{
+    set_str(&d->signin_uri, si->uri);
+    set_str(&d->signin_uri_complete, si->uri_complete);
+    set_str(&d->signin_code, si->code);
+    set_str(&d->signin_status, si->status);
+    set_str(&d->signin_error, si->error);
+    d->signin_expires_ms = si->expires_ms;
+    d->signin_now_ms = si->now_ms;
+    d->signin_ended = si->ended;
+}
+
 void dialog_done(struct dialog *d)
 {
     free(d->title);
@@ -113,6 +130,11 @@ void dialog_done(struct dialog *d)
     free(d->expect);
     free(d->prompt);
     free(d->changed);
+    free(d->signin_uri);
+    free(d->signin_uri_complete);
+    free(d->signin_code);
+    free(d->signin_status);
+    free(d->signin_error);
     if (d->te_on)
         textedit_done(&d->te);
     memset(d, 0, sizeof(*d));
@@ -321,6 +343,17 @@ static enum dialog_result progress_key(struct dialog *d, int key)
     return DIALOG_OPEN;
 }
 
+static enum dialog_result signin_key(struct dialog *d, int key)
+{
+    if (key == 27 || key == 'q' || key == VIEW_KEY_CTRL('c'))
+        return DIALOG_CANCEL;
+    if ((key == 'y' || key == 'Y') && (d->signin_uri_complete || d->signin_uri))
+        return DIALOG_COPY;
+    if (is_enter(key) && d->signin_ended)
+        return DIALOG_OK;
+    return DIALOG_OPEN;
+}
+
 enum dialog_result dialog_key(struct dialog *d, int key)
 {
     switch (d->kind) {
@@ -332,6 +365,8 @@ enum dialog_result dialog_key(struct dialog *d, int key)
         return form_key(d, key);
     case DIALOG_PROGRESS:
         return progress_key(d, key);
+    case DIALOG_SIGNIN:
+        return signin_key(d, key);
     }
     return DIALOG_OPEN;
 }
@@ -756,6 +791,52 @@ static void draw_progress(struct dialog *d, const struct dialog_style *st,
     delwin(w);
 }
 
+/* The sign-in: where to go, the code, how long it is valid, how it goes. Every string is
+ * AWS's or the config's: put() sanitises them. */
+static void draw_signin(struct dialog *d, const struct dialog_style *st)
+{
+    int wd = dialog_cols(), h = 17, y;
+    WINDOW *w = centred(h, wd);
+    char line[256], left[32];
+
+    if (!w)
+        return;
+    frame(w, h, wd, d->title, st);
+    y = header(w, wd, d, st);
+    if (d->signin_code) {
+        put(w, y++, 2, wd - 4, "On any device with a browser, open", 0, st->normal, st->glyphs);
+        put(w, y++, 6, wd - 8, d->signin_uri ? d->signin_uri : "?", 0, st->title, st->glyphs);
+        put(w, y, 2, wd - 4, "and enter the code", 0, st->normal, st->glyphs);
+        put(w, y++, 22, wd - 24, d->signin_code, 0, st->focus | A_BOLD, st->glyphs);
+        if (d->signin_uri_complete) {
+            put(w, y++, 2, wd - 4, "or open this URL, which carries the code:", 0, st->normal,
+                st->glyphs);
+            put(w, y++, 6, wd - 8, d->signin_uri_complete, 0, st->normal, st->glyphs);
+        }
+        y++;
+        if (!d->signin_ended && d->signin_expires_ms) {
+            int64_t ms = d->signin_expires_ms - d->signin_now_ms;
+
+            fmt_duration(left, sizeof(left), ms > 0 ? (ms + 999) / 1000 : 0);
+            snprintf(line, sizeof(line), "The code expires in %s", left);
+            put(w, y++, 2, wd - 4, line, 0, ms > 60000 ? st->normal : st->error, st->glyphs);
+        }
+    }
+    if (d->signin_status)
+        put(w, y++, 2, wd - 4, d->signin_status, 0, st->dim, st->glyphs);
+    /* four rows (the countdown is gone once it ended): the cause names the profile and
+     * the start URL, then the fix */
+    if (d->signin_error)
+        put_wrapped(w, h - 6, 2, wd - 4, 4, d->signin_error, st->error, st->glyphs);
+    put(w, h - 2, 2, wd - 4,
+        d->signin_ended ? (d->signin_error ? "Enter try again · Esc close" : "Enter/Esc close")
+                    : "y copy the URL with the code (OSC 52) · Esc cancel the sign-in",
+        0, st->dim, st->glyphs);
+    curs_set(0);
+    wnoutrefresh(w);
+    delwin(w);
+}
+
 void dialog_draw(struct dialog *d, const struct dialog_style *st, const struct store *store)
 {
     switch (d->kind) {
@@ -770,6 +851,9 @@ void dialog_draw(struct dialog *d, const struct dialog_style *st, const struct s
         break;
     case DIALOG_PROGRESS:
         draw_progress(d, st, store);
+        break;
+    case DIALOG_SIGNIN:
+        draw_signin(d, st);
         break;
     }
 }

@@ -14,7 +14,9 @@
  *             Enter is a line break and Ctrl-E opens $VISUAL/$EDITOR on it; Enter on
  *             [Send] or Ctrl-X anywhere: send; Esc: cancel
  *   progress  c: cancel the job (asks nothing more: cancelling never writes); Enter, Esc:
- *             hide (the job goes on: :jobs) */
+ *             hide (the job goes on: :jobs)
+ *   signin    y: copy the URL that carries the code; Esc: cancel the sign-in; Enter once it
+ *             ended: try again after a failure, close after success */
 #ifndef OPSDECK_DIALOG_H
 #define OPSDECK_DIALOG_H
 
@@ -30,7 +32,7 @@
 #include "look/theme.h"
 #include "poll/store.h"
 
-enum dialog_kind { DIALOG_CONFIRM, DIALOG_TYPED, DIALOG_FORM, DIALOG_PROGRESS };
+enum dialog_kind { DIALOG_CONFIRM, DIALOG_TYPED, DIALOG_FORM, DIALOG_PROGRESS, DIALOG_SIGNIN };
 
 enum dialog_result {
     DIALOG_OPEN,        /* still open */
@@ -40,6 +42,19 @@ enum dialog_result {
     DIALOG_CHANGED,     /* form: a field's value changed (name in dialog_changed) */
     DIALOG_HIDE,        /* progress: closed, the job goes on */
     DIALOG_STOP,        /* progress: cancel the job */
+    DIALOG_COPY,        /* signin: copy the verification URL */
+};
+
+/* What the SSO sign-in dialog shows, refreshed by its owner at each change (copied). */
+struct dialog_signin {
+    const char *uri;          /* the verification URL, NULL until known */
+    const char *uri_complete; /* the URL that carries the code, NULL when none */
+    const char *code;         /* the user code, NULL until known */
+    const char *status;       /* "waiting for approval (asked 3 times)" */
+    const char *error;        /* one line: the cause and the fix; NULL none */
+    int64_t expires_ms;       /* mono ms the code expires at; 0 unknown */
+    int64_t now_ms;           /* mono ms now, for the countdown (set before each draw) */
+    bool ended;               /* done or failed: Enter retries or closes */
 };
 
 struct dialog {
@@ -67,6 +82,11 @@ struct dialog {
 
     /* progress */
     char job_key[16];
+
+    /* signin: owned copies of struct dialog_signin's strings */
+    char *signin_uri, *signin_uri_complete, *signin_code, *signin_status, *signin_error;
+    int64_t signin_expires_ms, signin_now_ms;
+    bool signin_ended;
 };
 
 /* The looks a dialog is drawn with. */
@@ -84,6 +104,10 @@ void dialog_form(struct dialog *d, struct form *f, const char *what, const char 
                  bool production, const char *ok_label);
 void dialog_progress(struct dialog *d, const char *title, const char *what,
                      const char *job_key);
+/* The SSO sign-in: what (the profile), where (the start URL); dialog_signin_set fills the
+ * rest as the sign-in goes on. */
+void dialog_signin(struct dialog *d, const char *title, const char *what, const char *where);
+void dialog_signin_set(struct dialog *d, const struct dialog_signin *si);
 void dialog_done(struct dialog *d);
 
 enum dialog_result dialog_key(struct dialog *d, int key);
@@ -100,7 +124,7 @@ void dialog_set_field_text(struct dialog *d, const char *text);
 bool dialog_field_multiline(const struct dialog *d);
 
 /* Draws d centred on stdscr's size, into its own window (wnoutrefresh only). The
- * progress dialog reads its job's row from store, with ages on now_ms. */
+ * progress dialog reads its job's row from store. */
 void dialog_draw(struct dialog *d, const struct dialog_style *st, const struct store *store);
 
 #endif

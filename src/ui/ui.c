@@ -31,6 +31,7 @@
 #include "ui/keys.h"
 #include "ui/loop.h"
 #include "creds/mfa_tty.h"
+#include "creds/sso_signin.h"
 #include "poll/error_rows.h"
 #include "poll/feed.h"
 #include "poll/poller.h"
@@ -487,6 +488,15 @@ static void session_stop(struct ui *ui)
 }
 
 /* :profile / :region. A failure keeps the running session and says why. */
+/* Credentials that fail at once because the profile's SSO token is missing or expired:
+ * the console starts (or switches) anyway and offers the sign-in (ui_signin.c). */
+static bool sso_sign_in_helps(const struct aws_config *cfg)
+{
+    enum sso_token_need need = sso_signin_needed(cfg, cfg->profile, time(NULL));
+
+    return need == SSO_TOKEN_MISSING || need == SSO_TOKEN_EXPIRED;
+}
+
 void ui_switch(struct ui *ui, const char *profile, const char *region)
 {
     char why[1200];
@@ -509,7 +519,8 @@ void ui_switch(struct ui *ui, const char *profile, const char *region)
      * credential_process) starts on it and goes on in the background; only what fails at
      * once (no such provider, a broken setting) keeps the old session */
     nclient = client_new(ui, ncfg);
-    if (creds_manager_get(ui->cm, nclient, NULL, &cr, &err) == CREDS_ERROR) {
+    if (creds_manager_get(ui->cm, nclient, NULL, &cr, &err) == CREDS_ERROR &&
+        !sso_sign_in_helps(ncfg)) {
         aws_error_describe(&err, ncfg->profile, why, sizeof(why));
         aws_client_free(nclient);
         creds_manager_switch(ui->cm, old);
@@ -1058,7 +1069,8 @@ static int startup(struct ui *ui)
     /* what fails at once is said on the plain terminal; a refresh that needs the network
      * or a child process carries on on the console's loop ("refreshing credentials") */
     ui->client = client_new(ui, ui->cfg);
-    if (creds_manager_get(ui->cm, ui->client, NULL, &cr, &err) == CREDS_ERROR) {
+    if (creds_manager_get(ui->cm, ui->client, NULL, &cr, &err) == CREDS_ERROR &&
+        !sso_sign_in_helps(ui->cfg)) {
         aws_error_describe(&err, ui->cfg->profile, why, sizeof(why));
         fprintf(stderr, "opsdeck: %s\n", why);
         return 1;

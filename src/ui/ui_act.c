@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "act/action.h"
 #include "act/gate.h"
 #include "act/job.h"
 #include "creds/creds.h"
+#include "creds/sso_signin.h"
 #include "poll/feed.h"
 #include "ui/dialog.h"
 #include "ui/editor.h"
@@ -29,14 +31,6 @@
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 #include "util/timeutil.h"
-
-enum ui_dialog_for {
-    UI_DLG_FORM,        /* ui->asking's form */
-    UI_DLG_CONFIRM,     /* ui->asking's confirmation (yes/no or typed) */
-    UI_DLG_PROGRESS,    /* a job's progress */
-    UI_DLG_WRITES_ON,   /* `:writes on` in a production profile: the profile's name typed */
-    UI_DLG_QUIT,        /* quit while jobs run */
-};
 
 static int64_t loop_clock(void *arg)
 {
@@ -51,6 +45,15 @@ static int refresh_creds(void *arg, const char *profile, char *why, size_t whyle
     struct ui *ui = arg;
     struct aws_error err = {0};
 
+    /* an SSO profile whose token is gone: no refresh can work, a sign-in can */
+    switch (sso_signin_needed(ui->cfg, profile, time(NULL))) {
+    case SSO_TOKEN_MISSING:
+    case SSO_TOKEN_EXPIRED:
+        return ui_signin_open(ui, profile, why, whylen) < 0 ? -1 : 2;
+    case SSO_TOKEN_NOT_SSO:
+    case SSO_TOKEN_OK:
+        break;
+    }
     switch (creds_manager_refresh_now(ui->cm, ui->client, profile, &err)) {
     case CREDS_PENDING:
         return 1;
@@ -62,6 +65,12 @@ static int refresh_creds(void *arg, const char *profile, char *why, size_t whyle
     aws_error_describe(&err, profile, why, whylen);
     aws_error_clear(&err);
     return -1;
+}
+
+/* "Sign in" (act_env.sso_sign_in): the device code in a dialog (ui_signin.c). */
+static int sso_sign_in(void *arg, const char *profile, char *why, size_t whylen)
+{
+    return ui_signin_open(arg, profile, why, whylen);
 }
 
 /* ---- the session ------------------------------------------------------------------------- */
@@ -89,6 +98,7 @@ static void close_dialog(struct ui *ui)
 
 void ui_act_session_end(struct ui *ui)
 {
+    ui_signin_end(ui);
     close_dialog(ui);
     act_run_free(ui->asking);
     ui->asking = NULL;
@@ -149,7 +159,7 @@ void ui_act_draw(struct ui *ui)
     dialog_draw(&ui->dialog, &st, ui->store);
 }
 
-static void open_dialog(struct ui *ui, int purpose)
+void ui_act_open_dialog(struct ui *ui, int purpose)
 {
     ui->dialog_on = true;
     ui->dialog_for = purpose;
@@ -216,7 +226,7 @@ static void start(struct ui *ui, const char *how)
     act_run_describe(r, what, sizeof(what), where, sizeof(where));
     if (j) {
         dialog_progress(&ui->dialog, act_run_action(r)->title, what, job_key(j));
-        open_dialog(ui, UI_DLG_PROGRESS);
+        ui_act_open_dialog(ui, UI_DLG_PROGRESS);
     } else {
         ui_message(ui, false, "%s…", what);
     }
@@ -246,7 +256,7 @@ static void confirm(struct ui *ui)
         dialog_typed(&ui->dialog, a->title, what, where, prod, prompt, act_run_target(r)->name);
         break;
     }
-    open_dialog(ui, UI_DLG_CONFIRM);
+    ui_act_open_dialog(ui, UI_DLG_CONFIRM);
 }
 
 bool ui_act_key_action(struct ui *ui, size_t vi, int key)
@@ -260,14 +270,23 @@ bool ui_act_key_action(struct ui *ui, size_t vi, int key)
     struct act_run *r;
     char why[1024], what[512], where[512];
 
-    for (size_t i = 0; v->actions && v->actions[i].action; i++)
-        if (v->actions[i].key == key)
-            va = &v->actions[i];
+    bool found = false;
+
+    /* a key may start one of several actions, by the row under the cursor (Enter in the
+     * expiry view: refresh credentials, or sign in on an SSO token's row): the first whose
+     * target the view names */
+    ui_ctx(ui, vi, &ctx);
+    for (size_t i = 0; v->actions && v->actions[i].action && !found; i++) {
+        if (v->actions[i].key != key)
+            continue;
+        va = &v->actions[i];   /* none fits: the last one's message */
+        found = action_find(va->action) && v->target &&
+                v->target(ui->priv[vi], &ctx, va->action, &t);
+    }
     if (!va)
         return false;
     a = action_find(va->action);
-    ui_ctx(ui, vi, &ctx);
-    if (!a || !v->target || !v->target(ui->priv[vi], &ctx, va->action, &t)) {
+    if (!found) {
         if (a)
             ui_message(ui, true, "%s: nothing selected (move the cursor to a %s)", a->title,
                        a->target_kind ? a->target_kind : "row");
@@ -278,7 +297,7 @@ bool ui_act_key_action(struct ui *ui, size_t vi, int key)
     env = (struct act_env){.gate = ui->gate, .store = ui->store, .app = ui->app,
                            .jobs = ui->jobs, .results = ui->store, .cfg = ui->cfg,
                            .clock = loop_clock, .refresh_creds = refresh_creds,
-                           .refresh_arg = ui};
+                           .refresh_arg = ui, .sso_sign_in = sso_sign_in};
     gate_identity(ui);
     r = act_run_new(a, &env, &t);
     /* read-only: refused before anything is asked, let alone signed */
@@ -292,7 +311,7 @@ bool ui_act_key_action(struct ui *ui, size_t vi, int key)
         act_run_describe(r, what, sizeof(what), where, sizeof(where));
         dialog_form(&ui->dialog, act_run_form(r), what, where, gate_production(ui->gate),
                     a->ok_label ? a->ok_label : "OK");
-        open_dialog(ui, UI_DLG_FORM);
+        ui_act_open_dialog(ui, UI_DLG_FORM);
     } else {
         confirm(ui);
     }
@@ -407,6 +426,9 @@ void ui_act_key(struct ui *ui, int key)
         else if (res == DIALOG_CANCEL)
             close_dialog(ui);
         break;
+    case UI_DLG_SIGNIN:
+        ui_signin_key(ui, res);
+        break;
     }
 }
 
@@ -474,7 +496,7 @@ void ui_act_writes(struct ui *ui, const char *arg)
         dialog_typed(&ui->dialog, "Turn writes on", "Allow writes to a production profile "
                      "for this session", where, true, "Type the profile's name to confirm",
                      ui->cfg->profile);
-        open_dialog(ui, UI_DLG_WRITES_ON);
+        ui_act_open_dialog(ui, UI_DLG_WRITES_ON);
         return;
     }
     ui->writes = GATE_WRITES_DEFAULT;
@@ -492,9 +514,13 @@ void ui_request_quit(struct ui *ui)
         quit_now(ui);
         return;
     }
+    if (ui->dialog_on && ui->dialog_for == UI_DLG_SIGNIN) {
+        ui_signin_end(ui);   /* Ctrl-C over the sign-in: it stops, the question replaces it */
+        close_dialog(ui);
+    }
     snprintf(what, sizeof(what), "%zu job%s still running: quit anyway?", n, n == 1 ? " is" : "s are");
     dialog_confirm(&ui->dialog, "Quit", what, "they are cancelled; what was already sent stays "
                    "sent (see :jobs and the audit log)", false, "Quit");
     ui->dialog.button = 1;   /* the safe answer is the default */
-    open_dialog(ui, UI_DLG_QUIT);
+    ui_act_open_dialog(ui, UI_DLG_QUIT);
 }

@@ -25,11 +25,24 @@
 #include "poll/expiries.h"
 #include "view.h"
 
+struct sso_signin;
+
 #define UI_STACK_MAX 16
 #define UI_STORE_FRAME_MS 100
 
 enum ui_prompt { UI_PROMPT_NONE, UI_PROMPT_CMD, UI_PROMPT_FILTER, UI_PROMPT_MFA };
 enum ui_popup { UI_POPUP_NONE, UI_POPUP_HELP, UI_POPUP_CLI, UI_POPUP_OUTPUT };
+
+/* What the open dialog is for (ui->dialog_for). */
+enum ui_dialog_for {
+    UI_DLG_FORM,        /* ui->asking's form */
+    UI_DLG_CONFIRM,     /* ui->asking's confirmation (yes/no or typed) */
+    UI_DLG_PROGRESS,    /* a job's progress */
+    UI_DLG_WRITES_ON,   /* `:writes on` in a production profile: the profile's name typed */
+    UI_DLG_QUIT,        /* quit while jobs run */
+    UI_DLG_SIGNIN,      /* the SSO sign-in (ui_signin.c) */
+};
+
 
 /* An MFA code the credential manager asked for while the console runs (creds_mfa_fn): the
  * status line asks for it as soon as no other prompt is open. */
@@ -112,6 +125,10 @@ struct ui {
     struct dialog dialog;
     bool dialog_on;
     int dialog_for;            /* enum ui_dialog_for (ui_act.c) */
+    struct sso_signin *signin; /* the SSO sign-in the dialog shows (ui_signin.c), or NULL */
+    char signin_profile[256];
+    bool signin_changed;       /* an answer came: the next turn shows it */
+    bool signin_offered;       /* offered once since the active credentials went bad */
     enum gate_writes writes;   /* `:writes`; ON holds for writes_profile only */
     char writes_profile[256];
     bool quit_confirmed;
@@ -164,6 +181,8 @@ void ui_act_key(struct ui *ui, int key);
 int ui_act_tick(struct ui *ui, int64_t now);
 void ui_act_draw(struct ui *ui);
 void ui_act_writes(struct ui *ui, const char *arg);
+/* Marks ui->dialog (filled by the caller) open for purpose (enum ui_dialog_for). */
+void ui_act_open_dialog(struct ui *ui, int purpose);
 /* q, :q, Ctrl-C: quits, or asks first while jobs run. */
 void ui_request_quit(struct ui *ui);
 /* A :profile/:region switch must wait while jobs run: false with a message then. */
@@ -182,6 +201,18 @@ void ui_popup_close(struct ui *ui);
 void ui_copy(struct ui *ui, const char *text, const char *what);
 /* Writes the pending clipboard sequence; ui_render calls it after doupdate(). */
 void ui_clip_flush(struct ui *ui);
+
+/* ui_signin.c */
+/* Opens the SSO sign-in dialog for profile and starts the device authorization: 0, or -1
+ * with why (one line: the profile and what its config lacks). */
+int ui_signin_open(struct ui *ui, const char *profile, char *why, size_t whylen);
+/* Each turn of the loop: shows what the sign-in's answers changed, ends it on approval,
+ * and offers it once when the active profile's SSO token is missing or expired. */
+void ui_signin_tick(struct ui *ui);
+/* A key's result while the sign-in dialog is open. */
+void ui_signin_key(struct ui *ui, enum dialog_result res);
+/* Before the client is freed: the sign-in's calls are dropped. */
+void ui_signin_end(struct ui *ui);
 
 /* ui_loop.c */
 void ui_loop(struct ui *ui);

@@ -647,6 +647,7 @@ void ui_loop(struct ui *ui)
         int act;
 
         ui_creds_watch(ui);
+        ui_signin_tick(ui);
         timeout = feed_tick(ui->feed, now);
         act = ui_act_tick(ui, now);   /* paced jobs; ended runs say how they ended */
 

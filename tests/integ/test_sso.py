@@ -427,6 +427,24 @@ def case_login_errors():
     p = run([OPSDECK, "login", "--sso", "dev"], env2)
     t.ok(p.returncode == 1 and "127.0.0.1:9" in p.stderr and "login to" in p.stderr,
          "login with SSO-OIDC unreachable: exit 1 naming the endpoint", detail=p.stderr)
+    # StartDeviceAuthorization answers 200 with what is not a device authorization
+    for name, body in (("no userCode", json.dumps({"deviceCode": "d", "verificationUri":
+                                                   "https://x/", "expiresIn": 600})),
+                       ("not JSON", "<html>proxy login</html>"),
+                       ("expiresIn a string", json.dumps({"deviceCode": "d", "userCode": "A-B",
+                                                          "verificationUri": "https://x/",
+                                                          "expiresIn": "600"}))):
+        srv.state.device_body = body.encode()
+        try:
+            p = run([OPSDECK, "login", "--sso", "dev"], env)
+        finally:
+            srv.state.device_body = None
+        t.ok(p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1 and
+             "StartDeviceAuthorization" in p.stderr and "profile dev" in p.stderr and
+             "opsdeck login --sso dev` again" in p.stderr and "enter the code" not in p.stdout,
+             f"login with a malformed StartDeviceAuthorization answer ({name}): exit 1, one "
+             "line naming the call and what to do, no code printed",
+             detail=p.stdout + p.stderr)
     p = run([OPSDECK, "login", "--sso", "plain"], env)
     t.ok(p.returncode == 1 and "plain" in p.stderr and "sso_start_url" in p.stderr,
          "login for a profile without SSO settings says what is missing", detail=p.stderr)

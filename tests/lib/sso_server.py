@@ -10,9 +10,11 @@ botocore, so it is not only our client's idea of the protocol.
     POST /device_authorization                             StartDeviceAuthorization
     POST /token                                            CreateToken (device code, refresh)
     POST /_test/approve  {"userCode": "..."}               test only: the person approves
+    POST /_test/deny     {"userCode": "..."}               test only: the person denies
 
 Usage:
     srv = SsoServer().start()     # srv.url, srv.approve(code), srv.issue_token(...), srv.stop()
+    srv.hold_token(); srv.wait_held(); srv.release_token()   # CreateToken held back
 It runs in a thread of the test process: nothing to kill by name, stopped at exit.
 """
 import atexit
@@ -45,6 +47,9 @@ class _State:
         self.expires_in = 28800  # CreateToken's expiresIn
         self.interval = 1        # StartDeviceAuthorization's interval
         self.device_expires_in = 600  # ... and its expiresIn
+        self.token_hold = None   # a threading.Event: CreateToken waits for it while set here
+        self.token_held = 0      # CreateToken calls that were held (or are being held)
+        self.device_body = None  # raw bytes StartDeviceAuthorization answers instead (200)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -134,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
                                "body is not a JSON object")
         if path == "/_test/approve":
             return self._approve(body)
+        if path == "/_test/deny":
+            return self._approve(body, deny=True)
         if path == "/client/register":
             return self._register(body)
         if path == "/device_authorization":
@@ -159,6 +166,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(400, "InvalidClientException", "invalid_client", "bad client")
         if not body.get("startUrl"):
             return self._error(400, "InvalidRequestException", "invalid_request", "startUrl")
+        if self.st.device_body is not None:   # a malformed answer, for the client's parser
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(self.st.device_body)))
+            self.end_headers()
+            self.wfile.write(self.st.device_body)
+            return
         code = _rand(4, string.ascii_uppercase) + "-" + _rand(4, string.ascii_uppercase)
         dev = secrets.token_urlsafe(40)
         base = f"http://127.0.0.1:{self.server.server_address[1]}/device"
@@ -183,6 +197,11 @@ class _Handler(BaseHTTPRequestHandler):
                          "expiresIn": self.st.expires_in, "refreshToken": ref})
 
     def _token(self, body):
+        hold = self.st.token_hold
+        if hold is not None:
+            with self.st.lock:
+                self.st.token_held += 1
+            hold.wait(120)
         if not self._client(body):
             return self._error(400, "InvalidClientException", "invalid_client", "bad client")
         grant = body.get("grantType")
@@ -197,6 +216,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(400, "ExpiredTokenException", "expired_token", "expired")
             if slow:
                 return self._error(400, "SlowDownException", "slow_down", "slow down")
+            if d.get("denied"):
+                return self._error(400, "AccessDeniedException", "access_denied",
+                                   "the user denied the authorization request")
             if not d["approved"]:
                 return self._error(400, "AuthorizationPendingException",
                                    "authorization_pending", "not approved yet")
@@ -213,12 +235,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self._error(400, "UnsupportedGrantTypeException", "unsupported_grant_type",
                            "grant type")
 
-    def _approve(self, body):
+    def _approve(self, body, deny=False):
         with self.st.lock:
             for d in self.st.devices.values():
                 if d["user_code"] == body.get("userCode"):
-                    d["approved"] = True
-                    return self._send(200, {"approved": True})
+                    d["denied" if deny else "approved"] = True
+                    return self._send(200, {"approved": not deny})
         return self._error(404, "ResourceNotFoundException", message="no such user code")
 
 
@@ -261,12 +283,58 @@ class SsoServer:
                 out.update(refreshToken=ref, clientId=cid, clientSecret=secret)
         return out
 
+    def hold_token(self):
+        """CreateToken calls from now on wait (in their own threads) until release_token."""
+        with self.state.lock:
+            self.state.token_held = 0
+            self.state.token_hold = threading.Event()
+
+    def wait_held(self, deadline=60):
+        """True once a CreateToken call is being held (a bound, not a check)."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            with self.state.lock:
+                if self.state.token_held:
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def release_token(self):
+        with self.state.lock:
+            ev, self.state.token_hold = self.state.token_hold, None
+        if ev is not None:
+            ev.set()
+
+    def _post(self, path, obj):
+        import urllib.request
+        req = urllib.request.Request(self.url + path, method="POST",
+                                     data=json.dumps(obj).encode())
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status == 200
+
+    def approve(self, user_code):
+        """The person approves the code in a browser."""
+        return self._post("/_test/approve", {"userCode": user_code})
+
+    def deny(self, user_code):
+        """The person denies it: CreateToken answers AccessDeniedException from now on."""
+        return self._post("/_test/deny", {"userCode": user_code})
+
+    def device_of(self, user_code):
+        """The device code of a user code, or None once it was redeemed (or never made)."""
+        with self.state.lock:
+            for dev, d in self.state.devices.items():
+                if d["user_code"] == user_code:
+                    return dev
+        return None
+
     def role_credentials(self, account, role):
         with self.state.lock:
             return dict(self.state.roles.get((account, role), {}))
 
     def stop(self):
         if self.httpd:
+            self.release_token()
             self.httpd.shutdown()
             self.httpd.server_close()
             self.httpd = None

@@ -486,6 +486,62 @@ START_TEST(ascii_box)
 }
 END_TEST
 
+/* The SSO sign-in: y copies only once there is a URL, Esc always cancels, Enter only once
+ * it ended; at 80x24 the URL, the code and the countdown show, hostile text escaped, and a
+ * long failure shows whole (cause and fix). */
+START_TEST(signin_keys_and_screen)
+{
+    struct dialog d;
+    struct dialog_signin si = {.status = "registering opsdeck with IAM Identity Center…"};
+    struct screen_test *st;
+
+    dialog_signin(&d, "SSO sign-in", "Sign in to IAM Identity Center for profile dev",
+                  "start URL https://example.awsapps.com/start");
+    dialog_signin_set(&d, &si);
+    ck_assert_int_eq(dialog_key(&d, 'y'), DIALOG_OPEN);     /* nothing to copy yet */
+    ck_assert_int_eq(dialog_key(&d, '\r'), DIALOG_OPEN);    /* not ended: Enter does nothing */
+    ck_assert_int_eq(dialog_key(&d, 'j'), DIALOG_OPEN);
+    si = (struct dialog_signin){
+        .uri = "https://device.sso.eu-west-1.amazonaws.com/",
+        .uri_complete = "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH",
+        .code = "ABCD-EFGH\x1b[2J", .status = "waiting for approval: asked 3 times, every 5s",
+        .expires_ms = 1000 + 599500, .now_ms = 1000};
+    dialog_signin_set(&d, &si);
+    ck_assert_int_eq(dialog_key(&d, 'y'), DIALOG_COPY);
+    ck_assert_int_eq(dialog_key(&d, '\r'), DIALOG_OPEN);
+    st = draw(&d, 80, 24, NULL);
+    ck_assert_int_ge(screen_test_find(curscr, "https://device.sso.eu-west-1.amazonaws.com/"), 0);
+    ck_assert_int_ge(screen_test_find(curscr, "?user_code=ABCD-EFGH"), 0);
+    ck_assert_int_ge(screen_test_find(curscr, "ABCD-EFGH\\x1B[2J"), 0);   /* escaped */
+    ck_assert_int_ge(screen_test_find(curscr, "The code expires in 10m00s"), 0);
+    ck_assert_int_ge(screen_test_find(curscr, "asked 3 times, every 5s"), 0);
+    ck_assert_int_ge(screen_test_find(curscr, "Esc cancel the sign-in"), 0);
+    screen_test_free(st);
+    /* the countdown moves with the clock alone */
+    si.now_ms += 61000;
+    dialog_signin_set(&d, &si);
+    st = draw(&d, 80, 24, NULL);
+    ck_assert_int_ge(screen_test_find(curscr, "The code expires in 8m59s"), 0);
+    screen_test_free(st);
+    /* failed: the whole line, Enter retries, no countdown */
+    si.ended = true;
+    si.error = "profile dev: the sign-in to https://example.awsapps.com/start was denied "
+               "(AccessDeniedException); approve it as a user allowed into the account, or "
+               "ask your Identity Center administrator, then press Enter to try again";
+    dialog_signin_set(&d, &si);
+    ck_assert_int_eq(dialog_key(&d, '\r'), DIALOG_OK);
+    st = draw(&d, 80, 24, NULL);
+    ck_assert_int_eq(screen_test_find(curscr, "The code expires"), -1);
+    ck_assert_int_ge(screen_test_find(curscr, "(AccessDeniedException); approve it"), 0);
+    ck_assert_int_ge(screen_test_find(curscr, "then press Enter to try again"), 0);
+    ck_assert_int_ge(screen_test_find(curscr, "Enter try again"), 0);
+    screen_test_free(st);
+    ck_assert_int_eq(dialog_key(&d, 27), DIALOG_CANCEL);
+    ck_assert_int_eq(dialog_key(&d, 'q'), DIALOG_CANCEL);
+    dialog_done(&d);
+}
+END_TEST
+
 static Suite *dialog_suite(void)
 {
     Suite *s = suite_create("dialog");
@@ -503,6 +559,7 @@ static Suite *dialog_suite(void)
     tcase_add_test(tc, form_squeezes_to_a_small_terminal);
     tcase_add_test(tc, progress_on_screen);
     tcase_add_test(tc, ascii_box);
+    tcase_add_test(tc, signin_keys_and_screen);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -472,19 +472,36 @@ static const struct action *key_action(int key)
     return NULL;
 }
 
-/* Runs what Enter starts on the selected row, as the framework does: the target, the
- * confirmation the run asks for (none), the start. Returns the run (ended). */
+/* What the console's sign-in hook was asked (the same refresh_call: its profile, calls). */
+static int sign_in_hook(void *arg, const char *profile, char *why, size_t whylen)
+{
+    struct refresh_call *rc = arg;
+
+    (void)why;
+    (void)whylen;
+    snprintf(rc->profile, sizeof(rc->profile), "sign-in %s", profile);
+    rc->calls++;
+    return 0;
+}
+
+/* Runs what Enter starts on the selected row, as the framework does (ui_act.c): the first
+ * of the key's actions whose target the view names, the confirmation the run asks for
+ * (none), the start. Returns the run (ended), NULL when no action fits the row. */
 static struct act_run *press_enter(struct world *w, struct refresh_call *rc, bool hook)
 {
-    const struct action *a = key_action('\r');
+    const struct action *a = NULL;
     struct act_target t = {0};
     struct act_env env = {.store = w->store, .app = w->cfg,
-                          .refresh_creds = hook ? refresh_hook : NULL, .refresh_arg = rc};
+                          .refresh_creds = hook ? refresh_hook : NULL, .refresh_arg = rc,
+                          .sso_sign_in = hook ? sign_in_hook : NULL};
     struct act_run *r;
     char why[256];
 
-    ck_assert_ptr_nonnull(a);
-    if (!expiry_view.target(w->priv, &w->ctx, a->name, &t))
+    for (size_t i = 0; expiry_view.actions[i].action && !a; i++)
+        if (expiry_view.actions[i].key == '\r' &&
+            expiry_view.target(w->priv, &w->ctx, expiry_view.actions[i].action, &t))
+            a = action_find(expiry_view.actions[i].action);
+    if (!a)
         return NULL;
     r = act_run_new(a, &env, &t);
     /* it writes nothing: read-only does not refuse it, no confirmation is asked */
@@ -604,6 +621,95 @@ START_TEST(enter_refresh_fails_with_cause)
 }
 END_TEST
 
+static void put_sso_token(struct store *s, const char *profile, int64_t expires,
+                          int64_t registration, int refreshable, const char *error)
+{
+    struct store_res *r = store_update_begin(s, "sso_token", profile);
+
+    store_set_str(r, "start_url", "https://example.awsapps.com/start");
+    if (expires)
+        store_set_int(r, "expires_at", expires);
+    else
+        store_set_unknown(r, "expires_at");
+    if (registration)
+        store_set_int(r, "registration_expires_at", registration);
+    else
+        store_set_unknown(r, "registration_expires_at");
+    store_set_int(r, "refreshable", refreshable);
+    store_set_str(r, "error", error);
+    store_update_commit(r);
+}
+
+/* The SSO token behind a profile and its registration: rows on the timeline with their own
+ * states; Enter on them signs in (the hook is asked for the profile), Enter on the
+ * credentials next to them still refreshes. */
+START_TEST(sso_token_rows_and_sign_in)
+{
+    struct world w;
+    struct expiry_list l = {0};
+    struct refresh_call rc = {.answer = 1};
+    struct act_run *r;
+    int y;
+
+    world_init(&w, 80, 24, false);
+    store_list_begin(w.store, "sso_token");
+    put_sso_token(w.store, "sso-dev", T0 + 8 * 3600, T0 + 90 * DAY, 1, "");
+    put_sso_token(w.store, "sso-old", T0 - 120, 0, 0, "");
+    put_sso_token(w.store, "sso-new", 0, 0, 0, "SSO token cache /h/x.json: no such file "
+                  "(not logged in)");
+    store_list_end(w.store, "sso_token");
+    expiry_list_build(&l, w.store, w.cfg, T0);
+    ck_assert(item(&l, "sso_token/sso-dev")->state == EXPIRY_OK);
+    ck_assert_int_eq(item(&l, "sso_token/sso-dev")->at, T0 + 8 * 3600);
+    ck_assert(strstr(item(&l, "sso_token/sso-dev")->note, "refresh token"));
+    ck_assert_int_eq(item(&l, "sso_registration/sso-dev")->at, T0 + 90 * DAY);
+    ck_assert(item(&l, "sso_registration/sso-dev")->state == EXPIRY_OK);
+    /* expired: past, and no registration row without one */
+    ck_assert(item(&l, "sso_token/sso-old")->state == EXPIRY_EXPIRED);
+    ck_assert_str_eq(item(&l, "sso_token/sso-old")->note, "expired: Enter signs in");
+    ck_assert_ptr_null(item(&l, "sso_registration/sso-old"));
+    /* no cache: not "ok", not a time: unknown, with the cause */
+    ck_assert(!item(&l, "sso_token/sso-new")->known);
+    ck_assert(item(&l, "sso_token/sso-new")->state == EXPIRY_UNKNOWN);
+    ck_assert(strstr(item(&l, "sso_token/sso-new")->note, "not logged in"));
+    expiry_list_free(&l);
+
+    frame(&w);
+    y = find(&w, "sso-old");
+    ck_assert(row_has(&w, y, "SSO token"));
+    ck_assert(row_has(&w, y, "expired 2m"));
+    y = find(&w, "sso-dev");
+    ck_assert(row_has(&w, y, "8h"));
+
+    /* Enter on a token's row and on a registration's: the sign-in hook, for the profile */
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "sso_token/sso-old"));
+    r = press_enter(&w, &rc, true);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(rc.profile, "sign-in sso-old");
+    ck_assert(!act_run_failed(r));
+    ck_assert_msg(strstr(act_run_result(r), "profile sso-old: SSO sign-in"), "%s",
+                  act_run_result(r));
+    act_run_free(r);
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "sso_registration/sso-dev"));
+    r = press_enter(&w, &rc, true);
+    ck_assert_str_eq(rc.profile, "sign-in sso-dev");
+    act_run_free(r);
+    /* without the console (a headless command) it names the command that signs in */
+    r = press_enter(&w, &rc, false);
+    ck_assert(act_run_failed(r));
+    ck_assert_msg(strstr(act_run_result(r), "opsdeck login --sso sso-dev"), "%s",
+                  act_run_result(r));
+    act_run_free(r);
+    /* the credentials' row still refreshes */
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "credential/prod"));
+    r = press_enter(&w, &rc, true);
+    ck_assert_str_eq(rc.profile, "prod");
+    act_run_free(r);
+    ck_assert_int_eq(rc.calls, 3);
+    world_done(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_expiry");
@@ -619,6 +725,7 @@ static Suite *suite(void)
     tcase_add_test(tc, credential_being_fetched);
     tcase_add_test(tc, enter_refreshes_a_credential);
     tcase_add_test(tc, enter_refresh_fails_with_cause);
+    tcase_add_test(tc, sso_token_rows_and_sign_in);
     tcase_add_test(tc, nothing_read_is_not_all_clear);
     suite_add_tcase(s, tc);
     return s;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "creds/creds.h"
+#include "creds/creds_sso.h"
 #include "poll/sources/sources.h"
 #include "util/xalloc.h"
 
@@ -39,6 +40,69 @@ static bool shadowed(const struct creds_report *rep, size_t n, size_t i)
             return true;
     }
     return false;
+}
+
+/* The SSO token behind profile, when it uses SSO: its expiry and its registration's, read
+ * from the cache file the login wrote (a small local file: no network). */
+static void sso_token_row(struct store *s, const struct aws_config *cfg, const char *profile)
+{
+    struct sso_profile p;
+    struct sso_token t;
+    struct aws_error err;
+    struct store_res *r;
+    char *path;
+
+    aws_error_clear(&err);
+    if (sso_profile_load(cfg, profile, false, &p, &err) < 0)
+        return;   /* not an SSO profile (or one whose settings say what is wrong elsewhere) */
+    path = sso_token_cache_path(&p);
+    r = store_update_begin(s, "sso_token", profile);
+    store_set_str(r, "start_url", p.start_url);
+    if (sso_token_load(path, &t, &err) < 0) {
+        store_set_unknown(r, "expires_at");
+        store_set_unknown(r, "registration_expires_at");
+        store_set_int(r, "refreshable", 0);
+        store_set_str(r, "error", err.message);
+    } else {
+        store_set_int(r, "expires_at", (int64_t)t.expires_at);
+        if (t.registration_expires_at)
+            store_set_int(r, "registration_expires_at", (int64_t)t.registration_expires_at);
+        else
+            store_set_unknown(r, "registration_expires_at");
+        /* as the provider: only an sso_session token with its registration is refreshed */
+        store_set_int(r, "refreshable", p.session && t.refresh_token && t.client_id &&
+                                            t.client_secret && t.registration_expires_at);
+        store_set_str(r, "error", "");
+        sso_token_done(&t);
+    }
+    store_update_commit(r);
+    free(path);
+    sso_profile_done(&p);
+}
+
+static void sso_token_rows(struct source_run *run, const struct creds_report *rep, size_t n)
+{
+    const struct aws_config *cfg = source_aws_config(run);
+    struct store *s = source_store(run);
+    bool active_seen = false;
+
+    if (!cfg)
+        return;
+    store_list_begin(s, "sso_token");
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+
+        for (size_t j = 0; j < i; j++)
+            dup = dup || strcmp(rep[j].profile, rep[i].profile) == 0;
+        if (dup)
+            continue;
+        active_seen = active_seen || strcmp(rep[i].profile, cfg->profile) == 0;
+        sso_token_row(s, cfg, rep[i].profile);
+    }
+    /* the active profile even before the manager holds anything for it */
+    if (!active_seen)
+        sso_token_row(s, cfg, cfg->profile);
+    store_list_end(s, "sso_token");
 }
 
 static void credentials_start(struct source_run *run, void *state)
@@ -83,6 +147,7 @@ static void credentials_commit(struct source_run *run, void *state)
         store_update_commit(r);
     }
     store_list_end(s, "credential");
+    sso_token_rows(run, rep, n);
     if (rep != few)
         free(rep);
 }
@@ -108,7 +173,7 @@ int64_t credentials_nearest(const struct store *s, int64_t now_s, const struct s
     return best ? left : INT64_MAX;
 }
 
-static const char *const credentials_kinds[] = {"credential", NULL};
+static const char *const credentials_kinds[] = {"credential", "sso_token", NULL};
 
 const struct source credentials_source = {
     .name = "credentials",

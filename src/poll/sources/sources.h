@@ -7,6 +7,17 @@
  * kind "identity" (source identity: STS GetCallerIdentity; header, every 5 minutes)
  *   key "caller": account str, arn str, user_id str
  *
+ * kind "sso_token" (source credentials, with the credential rows: the SSO token cache the
+ *   login wrote, a local file, no network) key = profile name, for each profile of the
+ *   credential rows (and the active one) that uses IAM Identity Center:
+ *   start_url str   the profile's sso_start_url (local file text)
+ *   expires_at int  the token's expiresAt, epoch s; unknown when the cache cannot be read
+ *   registration_expires_at int  the client registration's (clientSecret's) expiry, epoch
+ *                   s; unknown when the cache has none (a legacy profile's token)
+ *   refreshable int 1: an sso_session token with its registration (renewed by SSO-OIDC
+ *                   before it expires); 0: only a sign-in renews it
+ *   error str       why the cache cannot be read ("... no such file (not logged in)"); ""
+ *
  * kind "credential" (source credentials: the credential manager's report, no network;
  *   every second) key = profile name, one row per credential the manager holds or is
  *   fetching:
