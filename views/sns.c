@@ -21,6 +21,8 @@
 #include "poll/sources/topicfail.h"
 #include "util/buf.h"
 #include "util/fmt.h"
+#include "util/sanitize.h"
+#include "util/textwidth.h"
 #include "table.h"
 #include "view.h"
 #include "util/xalloc.h"
@@ -616,7 +618,7 @@ static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx
 }
 
 /* `f`: the failed deliveries in the whole window, a cursor on one, its full text below. */
-#define FAIL_DETAIL_LINES 4
+#define FAIL_DETAIL_LINES 5
 
 static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
 {
@@ -668,6 +670,9 @@ static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *wi
         const cJSON *t = cJSON_GetObjectItem(sel, "time_ms");
         char when[64];
 
+        char *clean, **wrapped;
+        size_t nw;
+
         y = h - FAIL_DETAIL_LINES;
         buf_init(&b);
         buf_printf(&b, "%s  message id %s",
@@ -677,10 +682,23 @@ static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *wi
         buf_reset(&b);
         buf_printf(&b, "Endpoint  %s", raw ? "(not a delivery record)" : ep ? ep : "?");
         view_text(win, y++, 0, w, buf_str(&b), A_NORMAL);
-        buf_reset(&b);
-        buf_printf(&b, "Response  %s", raw ? raw : resp ? resp : "");
-        view_text(win, y++, 0, w, buf_str(&b), A_NORMAL);
         buf_done(&b);
+        /* the provider's response is the why: two lines of it, wrapped */
+        view_text(win, y, 0, 10, "Response", A_NORMAL);
+        clean = sanitize_text(raw ? raw : resp ? resp : "", strlen(raw ? raw : resp ? resp : ""));
+        nw = textwidth_wrap(clean, w - 10 > 10 ? w - 10 : 10, &wrapped);
+        buf_init(&b);
+        for (size_t k = 0; k < nw; k++) {
+            if (k >= 1)   /* the rest on the second line, cut where it must be */
+                buf_printf(&b, "%s%s", k > 1 ? " " : "", wrapped[k]);
+            else
+                view_text_clean(win, y, 10, w - 10, wrapped[k], A_NORMAL);
+            free(wrapped[k]);
+        }
+        view_text_clean(win, y + 1, 10, w - 10, buf_str(&b), A_NORMAL);
+        buf_done(&b);
+        free(wrapped);
+        free(clean);
         view_text(win, h - 1, 0, w,
                   "Esc/q: back  j/k PgUp/PgDn g/G: move (older load near the end)  y: message id",
                   view_attr(ctx, THEME_DIM));

@@ -44,6 +44,9 @@
 #define FIRST_WINDOW_MS (3600 * 1000LL)
 #define MIN_WINDOW_MS 1000LL
 #define MAX_WINDOW_MS (7 * 24 * 3600 * 1000LL)
+/* A window's end left open: what is newest, whatever the clocks of the writer and ours say
+ * (ours counts whole seconds). */
+#define OPEN_END INT64_MAX
 
 enum phase { PH_TOPUP, PH_FILL, PH_PROBE };
 
@@ -117,7 +120,8 @@ static void ask(struct source_run *run, struct failures_state *st, const char *t
 {
     struct logs_filter_params p = {
         .log_group = st->group, .next_token = token, .limit = PAGE_LIMIT,
-        .start_ms = st->from, .end_ms = st->to - 1,   /* both ends are inclusive */
+        .start_ms = st->from,
+        .end_ms = st->to == OPEN_END ? -1 : st->to - 1,   /* both ends are inclusive */
     };
     struct aws_request r;
 
@@ -194,9 +198,10 @@ static cJSON *record_of(const struct logs_event *e)
 
 static double rec_time(const cJSON *o)
 {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "time_ms");
+    double t;
 
-    return cJSON_IsNumber(t) ? t->valuedouble : -1;
+    /* a record made this cycle holds a raw json_int64; one read back, a number */
+    return json_number(cJSON_GetObjectItemCaseSensitive(o, "time_ms"), &t) ? t : -1;
 }
 
 static const char *rec_id(const cJSON *o)
@@ -319,17 +324,19 @@ static void window_done(struct source_run *run, struct failures_state *st)
 /* A window with more pages than it may take. */
 static void window_overflow(struct source_run *run, struct failures_state *st)
 {
+    int64_t end = st->to == OPEN_END ? st->now_ms : st->to;
+
     if (st->phase == PH_TOPUP) {
         /* more arrived since the last cycle than a cycle reads: begin again from now */
         start_over(st);
-        st->window_ms = clamp64((st->now_ms - st->from) / 4, MIN_WINDOW_MS, MAX_WINDOW_MS);
-        next_fill(run, st);
+        st->window_ms = clamp64((end - st->from) / 4, MIN_WINDOW_MS, MAX_WINDOW_MS);
+        ask_first(run, st, PH_FILL, st->now_ms - st->window_ms, OPEN_END);
         return;
     }
-    if (st->to - st->from > MIN_WINDOW_MS) {
+    if (end - st->from > MIN_WINDOW_MS) {
         /* too dense: its newest quarter, so the newest records still come first */
-        st->window_ms = clamp64((st->to - st->from) / 4, MIN_WINDOW_MS, MAX_WINDOW_MS);
-        ask_first(run, st, PH_FILL, st->to - st->window_ms, st->to);
+        st->window_ms = clamp64((end - st->from) / 4, MIN_WINDOW_MS, MAX_WINDOW_MS);
+        ask_first(run, st, PH_FILL, end - st->window_ms, st->to);
         return;
     }
     window_done(run, st);   /* thousands in a second: what was read is what there is */
@@ -433,11 +440,11 @@ static void failures_start(struct source_run *run, void *state)
         return;
     st->now_ms = source_wall_s(run) * 1000;
     if (read_row(st, store_find(source_store(run), "topic_failures", st->arn))) {
-        ask_first(run, st, PH_TOPUP, st->covered_to - LATE_MS, st->now_ms + 1);
+        ask_first(run, st, PH_TOPUP, st->covered_to - LATE_MS, OPEN_END);
         return;
     }
     start_over(st);
-    next_fill(run, st);
+    ask_first(run, st, PH_FILL, st->now_ms - st->window_ms, OPEN_END);
 }
 
 static void failures_commit(struct source_run *run, void *state)
