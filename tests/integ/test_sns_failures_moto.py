@@ -23,13 +23,11 @@ minutes for 13 hours before, more than a page (100) in the first window alone.
   id from the subscribed queue.
 """
 import base64
-import hashlib
 import json
 import os
 import re
 import sys
 import time
-import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
@@ -37,6 +35,7 @@ from console import OPSDECK, Tmux, console_env, write_app_config  # noqa: E402
 from polldump import PollDump  # noqa: E402
 from recproxy import RecordingProxy  # noqa: E402
 from snsattr_relay import SnsAttrRelay  # noqa: E402
+from snsfail import STREAMS, failure, put_failures  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -44,53 +43,6 @@ ACCOUNT = "123456789012"
 GROUP = f"sns/us-east-1/{ACCOUNT}/alerts/Failure"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sns-delivery-status"
 OSC52 = re.compile(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
-STREAMS = [str(uuid.UUID(int=i + 1)) for i in range(3)]
-
-
-def record(topic, dest, resp, code, when_ms, i):
-    """A failure record as SNS writes it to CloudWatch Logs."""
-    body = f"message {i}"
-    return json.dumps({
-        "notification": {
-            "messageMD5Sum": hashlib.md5(body.encode()).hexdigest(),
-            "messageId": str(uuid.UUID(int=10**6 + i)),
-            "topicArn": topic,
-            "timestamp": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(when_ms / 1000))
-                         + f".{when_ms % 1000:03d}"},
-        "delivery": {
-            "deliveryId": str(uuid.UUID(int=2 * 10**6 + i)),
-            "destination": dest,
-            "providerResponse": resp,
-            "dwellTimeMs": 40 + i % 900,
-            "attempts": 1 if dest.startswith("arn:aws:sqs") else 3,
-            "statusCode": code},
-        "status": "FAILURE"})
-
-
-def failure(topic, queue_arn, when_ms, i):
-    if i % 3 == 0:
-        return record(topic, queue_arn, json.dumps({
-            "ErrorCode": "AccessDenied",
-            "ErrorMessage": "Access to the resource https://sqs.us-east-1.amazonaws.com/"
-                            f"{ACCOUNT}/orders is denied.",
-            "SenderFault": True}), 403, when_ms, i)
-    if i % 3 == 1:
-        return record(topic, "https://hooks.example.invalid/sns", "Connection timed out",
-                      -1, when_ms, i)
-    return record(topic, "https://hooks.example.invalid/\u202eevil",
-                  "\x1b[2J<html>502 Bad Gateway</html>", 502, when_ms, i)
-
-
-def put_records(logs, topic, queue_arn, times):
-    """times: [(ms, i)]; spread over the streams, each stream's events in time order."""
-    for s, stream in enumerate(STREAMS):
-        evs = sorted((ms, i) for ms, i in times if i % len(STREAMS) == s)
-        for k in range(0, len(evs), 500):
-            logs.put_log_events(logGroupName=GROUP, logStreamName=stream, logEvents=[
-                {"timestamp": ms, "message": failure(topic, queue_arn, ms, i)}
-                for ms, i in evs[k:k + 500]])
-
-
 def boto3_records(logs):
     """Every event of the group, newest first, as (eventId, time, destination, code,
     response): what the row must equal."""
@@ -194,7 +146,7 @@ def poll_case(endpoint, logs, topic, queue_arn, newest_ms):
 
             # records logged since: on top, each once
             now = int(time.time() * 1000)
-            put_records(logs, topic, queue_arn, [(now - 1000 * k, 9000 + k) for k in range(3)])
+            put_failures(logs, topic, queue_arn, [(now - 1000 * k, 9000 + k) for k in range(3)])
             pd.cmd("refresh")
             pd.run(1)
             rows, _ = pd.dump()
@@ -363,13 +315,10 @@ def main():
             logging[proto + "SuccessFeedbackSampleRate"] = "10"
         for name, value in logging.items():
             sns.set_topic_attributes(TopicArn=topic, AttributeName=name, AttributeValue=value)
-        logs.create_log_group(logGroupName=GROUP)
-        for s in STREAMS:
-            logs.create_log_stream(logGroupName=GROUP, logStreamName=s)
         now = int(time.time() * 1000) - 5000
         burst = [(now - 12000 * k, k) for k in range(150)]             # the last 30 minutes
         steady = [(now - 1800 * 1000 - 180000 * k, 150 + k) for k in range(260)]  # 13 hours
-        put_records(logs, topic, q_arn, burst + steady)
+        put_failures(logs, topic, q_arn, burst + steady, create=True)
 
         # moto keeps the logging attributes but leaves them out of GetTopicAttributes: the
         # relay puts them back, and boto3 reads them through it as the console does
