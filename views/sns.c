@@ -5,7 +5,10 @@
  * topics. Enter opens the topic's pane: its attributes, what turns delivery-status logging
  * on, and its subscriptions (protocol, endpoint, pending, raw delivery, the queue's depth
  * for SQS endpoints, the DLQ and its depth, the filter policy pretty-printed), with jumps to
- * the queue in the sqs view and to the DLQ in the dlq view.
+ * the queue in the sqs view and to the DLQ in the dlq view, the latest test message's id
+ * (the publish action's "published" row), and the newest failed deliveries; `f` there lists
+ * every failure record loaded, and asks the topic_failures source for older ones through
+ * the detail key (topicfail.h) as the cursor nears the end.
  *
  * Rows come from the store's "topic" kind (poll/sources/sources.h); queue depths from the
  * "queue" kind, found by ARN. It also declares the overview's SNS section. */
