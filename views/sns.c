@@ -1212,7 +1212,8 @@ static const char *current_arn(const struct sns_state *st)
 }
 
 /* `y` in the pane: the latest test message's id; in the failures: the selected record's
- * message id. False when there is none (the pane then copies the topic's ARN). */
+ * message id. False when there is none (the pane then copies the topic's ARN, the
+ * failures nothing). */
 static bool copy_message_id(struct sns_state *st, struct view_ctx *ctx)
 {
     const struct store_res *r;
@@ -1232,7 +1233,7 @@ static bool copy_message_id(struct sns_state *st, struct view_ctx *ctx)
         snprintf(ctx->copy_what, sizeof ctx->copy_what, "the message id %s", id);
     }
     cJSON_Delete(recs);
-    return id != NULL || st->failures_open;
+    return id != NULL;
 }
 
 static int sns_key(void *priv, struct view_ctx *ctx, int key)
@@ -1242,6 +1243,8 @@ static int sns_key(void *priv, struct view_ctx *ctx, int key)
 
     if (key == 'y' && st->detail_open && copy_message_id(st, ctx))
         return VIEW_HANDLED | VIEW_COPY;
+    if (key == 'y' && st->failures_open)
+        return VIEW_HANDLED;   /* a record that is not a delivery record has no id */
     if (key == 'y') {
         const char *arn = current_arn(st);
 

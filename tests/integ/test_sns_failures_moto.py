@@ -36,6 +36,7 @@ from polldump import PollDump  # noqa: E402
 from recproxy import RecordingProxy  # noqa: E402
 from snsattr_relay import SnsAttrRelay  # noqa: E402
 from snsfail import STREAMS, failure, put_failures  # noqa: E402
+from tamper_relay import TamperRelay  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -195,6 +196,61 @@ def storm_case(pd, logs, alerts):
          "said to exist", {k: v for k, v in row.get("fields", {}).items() if k != "records"})
 
 
+def hostile_case(endpoint, logs, alerts):
+    """CloudWatch Logs answers the console must not trust blindly, from a relay in front of
+    moto: a probe that keeps answering "still searching" (no events, a new nextToken) leaves
+    "more" unknown after a few pages rather than asking forever; a window whose nextToken
+    repeats fails as a pagination loop, and the records already loaded stay, marked."""
+    topic = alerts.rsplit(":", 1)[0] + ":flaky"
+    put_failures(logs, topic, "arn:aws:sqs:us-east-1:123456789012:flaky-q",
+                 [(int(time.time() * 1000) - 60000 * i, i) for i in range(30)], create=True)
+    mode = {"probe": "searching", "window": "ok", "n": 0}
+
+    def hook(status, doc):
+        with relay.lock:
+            asked = [b for a, b in relay.seen if a == "FilterLogEvents"][-1] or {}
+        if "startTime" not in asked and mode["probe"] == "searching":
+            mode["n"] += 1
+            return status, {"events": [], "searchedLogStreams": [],
+                            "nextToken": f"still-searching-{mode['n']}"}
+        if "startTime" in asked and mode["window"] == "loop":
+            doc["nextToken"] = "the-same-token"
+        return status, doc
+
+    with TamperRelay(endpoint, {"FilterLogEvents": hook}) as relay:
+        pd = PollDump(aws_env(relay.endpoint))
+        try:
+            pd.cmd("view sns")
+            pd.cmd(f"detail {topic}\x1f50")
+            pd.run(1)
+            rows, _ = pd.dump()
+            row = rows.get("topic_failures", {}).get(topic, {})
+            f = row.get("fields", {})
+            probes = [b for b in relay.actions("FilterLogEvents") if b and "startTime" not in b]
+            t.ok(f.get("loaded") == 30 and f.get("more") == -1 and len(probes) == 5 and
+                 not row.get("error"),
+                 "a probe still searching after 5 pages: all 30 loaded, older ones not known, "
+                 "no error", {k: v for k, v in f.items() if k != "records"})
+            mode["window"] = "loop"
+            logs.put_log_events(logGroupName=GROUP.replace("/alerts/", "/flaky/"),
+                                logStreamName=STREAMS[0], logEvents=[
+                                    {"timestamp": int(time.time() * 1000),
+                                     "message": failure(topic, "arn:aws:sqs:x", 0, 99)}])
+            pd.cmd("refresh")
+            pd.run(1)
+            rows, _ = pd.dump()
+            row = rows.get("topic_failures", {}).get(topic, {})
+            t.ok(row.get("error") and "PaginationLoop" in json.dumps(rows.get("error", {})) and
+                 row.get("fields", {}).get("loaded") == 30 and row.get("stale"),
+                 "a nextToken that repeats fails the read (an error row names the loop); the "
+                 "30 records stay, marked stale", {"row": {k: v for k, v in row.items()
+                                                           if k != "fields"},
+                                                   "errors": rows.get("error")})
+        finally:
+            rc, err = pd.close()
+            t.ok(rc == 0, "poll_dump quit cleanly", err[-2000:])
+
+
 def copied(raw):
     with open(raw, "rb") as f:
         data = f.read()
@@ -233,6 +289,8 @@ def console_case(env, sqs, queue_url, want, oldest, cols, rows):
         t.ok(ok and any("loaded, newest first; more before" in r for r in scr),
              f"{where}: f lists them, says how many are loaded and that older ones exist",
              "\n".join(scr))
+        ok, scr = tm.wait_for(lambda s: any(r.startswith("Response  ") for r in s) and
+                              any("f failures" in r for r in s) is False)
         y = next((i for i, r in enumerate(scr) if r.startswith("Response  ")), -1)
         resp = " ".join(r[10:] for r in scr[y:y + 2]) if y >= 0 else ""
         t.ok(resp.startswith('{"ErrorCode": "AccessDenied", "ErrorMessage": "Access to the '
@@ -328,6 +386,7 @@ def main():
             t.eq({k: attrs.get(k) for k in logging}, logging,
                  "boto3 (through the relay): the topic logs its SQS and HTTP deliveries")
             want = poll_case(relay.endpoint, logs, topic, q_arn, now)
+            hostile_case(moto.endpoint, logs, topic)
             env = console_env(relay.endpoint, aws_env(relay.endpoint))
             env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
             env.pop("VISUAL", None)

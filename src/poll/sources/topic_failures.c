@@ -62,7 +62,7 @@ struct failures_state {
     cJSON *batch;                 /* its records so far */
     int pages, requests;
     struct aws_pager pager;
-    bool no_group, failed, changed;
+    bool no_group, failed;
     struct aws_error *err;
 };
 
@@ -257,7 +257,6 @@ static void merge_batch(struct failures_state *st)
     free(v);
     cJSON_Delete(st->recs);
     st->recs = out;
-    st->changed = true;
 }
 
 /* ---- the walk ---------------------------------------------------------------------------- */
@@ -270,7 +269,6 @@ static void start_over(struct failures_state *st)
     st->window_ms = FIRST_WINDOW_MS;
     st->floor_ms = -1;
     st->more = -1;
-    st->changed = true;
 }
 
 static void next_fill(struct source_run *run, struct failures_state *st)
@@ -385,7 +383,6 @@ static void failures_answer(struct source_run *run, void *state, unsigned tag, s
         } else {
             st->more = -1;
         }
-        st->changed = true;
         logs_event_list_free(&l);
         return;
     }
