@@ -354,7 +354,10 @@ def console_case(env, sqs, queue_url, want, oldest, cols, rows):
         tm.text("q")
         tm.text(":q")
         tm.keys("Enter")
-        tm.wait_exit()
+        res = tm.wait_exit()
+        t.ok(res.get("rc") == 0 and not (res.get("stderr") or "").strip(),
+             f"{where}: :q quits with 0 and nothing on stderr (ASan and leaks included)",
+             res)
 
 
 def main():
