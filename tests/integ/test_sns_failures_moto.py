@@ -44,22 +44,24 @@ ACCOUNT = "123456789012"
 GROUP = f"sns/us-east-1/{ACCOUNT}/alerts/Failure"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sns-delivery-status"
 OSC52 = re.compile(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
-def boto3_records(logs):
-    """Every event of the group, newest first, as (eventId, time, destination, code,
-    response): what the row must equal."""
+def all_events(logs, group=GROUP):
+    """Every event of a group, read by boto3 to its last page, newest first."""
     out, token = [], None
     while True:
-        kw = {"logGroupName": GROUP}
-        if token:
-            kw["nextToken"] = token
-        page = logs.filter_log_events(**kw)
+        page = logs.filter_log_events(logGroupName=group, **({"nextToken": token} if token else {}))
         out += page["events"]
         token = page.get("nextToken")
         if not token:
             break
     out.sort(key=lambda e: (-e["timestamp"], e["eventId"]))
+    return out
+
+
+def boto3_records(logs):
+    """(eventId, time, destination, code, response) of every event, newest first: what the
+    row must equal."""
     recs = []
-    for e in out:
+    for e in all_events(logs):
         d = json.loads(e["message"])["delivery"]
         recs.append((e["eventId"], e["timestamp"], d["destination"], d["statusCode"],
                      d["providerResponse"]))
@@ -84,15 +86,7 @@ def filter_bodies(sent):
 
 
 def oldest_message_id(logs):
-    evs, token = [], None
-    while True:
-        page = logs.filter_log_events(logGroupName=GROUP, **({"nextToken": token} if token else {}))
-        evs += page["events"]
-        token = page.get("nextToken")
-        if not token:
-            break
-    e = min(evs, key=lambda e: (e["timestamp"], e["eventId"]))
-    return json.loads(e["message"])["notification"]["messageId"]
+    return json.loads(all_events(logs)[-1]["message"])["notification"]["messageId"]
 
 
 def poll_case(endpoint, logs, topic, queue_arn, newest_ms):
@@ -182,14 +176,7 @@ def storm_case(pd, logs, alerts):
     rows, _ = pd.dump()
     row = rows.get("topic_failures", {}).get(topic, {})
     got = row_records(row) if row.get("fields", {}).get("records") else []
-    evs, token = [], None
-    while True:
-        page = logs.filter_log_events(logGroupName=group, **({"nextToken": token} if token else {}))
-        evs += page["events"]
-        token = page.get("nextToken")
-        if not token:
-            break
-    evs.sort(key=lambda e: (-e["timestamp"], e["eventId"]))
+    evs = all_events(logs, group)
     t.ok(50 <= len(got) < 2500 and [g[0] for g in got] == [e["eventId"] for e in evs[:len(got)]]
          and row["fields"].get("more") == 1,
          f"a storm of 2500 in 20 minutes: {len(got)} of the newest loaded in order, older ones "

@@ -9,27 +9,11 @@ as it came (moto does not check the signature's host).
         r.endpoint        # point every client here, boto3 included (it must read them too)
 """
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
-from tamper_relay import answer
-
-
-def relay(upstream, handler, raw):
-    """The request as it came (any method), to upstream: (status, headers, body)."""
-    req = urllib.request.Request(upstream + handler.path, data=raw if raw else None,
-                                 method=handler.command)
-    for k, v in handler.headers.items():
-        if k.lower() not in ("host", "content-length", "connection"):
-            req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, list(r.headers.items()), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, list(e.headers.items()), e.read()
+from tamper_relay import answer, relay
 
 
 class _Handler(BaseHTTPRequestHandler):
