@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "poll/sources/topicfail.h"
 #include "screen_test.h"
 #include "poll/store.h"
 #include "view.h"
@@ -703,6 +704,38 @@ START_TEST(reachability)
 }
 END_TEST
 
+/* The detail key the pane hands the topic_failures source: made and read back, a bare ARN
+ * taken as the first page, and keys that are not one refused. */
+START_TEST(detail_key)
+{
+    char *k = topicfail_key(ARN "alerts", 150);
+    size_t len;
+    long want;
+
+    ck_assert(topicfail_parse(k, &len, &want));
+    ck_assert_int_eq(len, strlen(ARN "alerts"));
+    ck_assert_int_eq(want, 150);
+    free(k);
+    k = topicfail_key(ARN "alerts", 0);   /* no count: the first page's */
+    ck_assert(topicfail_parse(k, &len, &want));
+    ck_assert_int_eq(want, TOPICFAIL_STEP);
+    free(k);
+    ck_assert(topicfail_parse(ARN "alerts", &len, &want));
+    ck_assert_int_eq(len, strlen(ARN "alerts"));
+    ck_assert_int_eq(want, TOPICFAIL_STEP);
+    ck_assert(!topicfail_parse(NULL, &len, &want));
+    ck_assert(!topicfail_parse("", &len, &want));
+    ck_assert(!topicfail_parse("\x1f" "50", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "0", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "-5", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "12x", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "+5", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" " 5", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "99999999999999999999999", &len, &want));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_sns");
@@ -719,6 +752,7 @@ static Suite *suite(void)
     tcase_add_test(tc, pane_failures);
     tcase_add_test(tc, failures_paged);
     tcase_add_test(tc, published_message);
+    tcase_add_test(tc, detail_key);
     tcase_add_test(tc, reachability);
     suite_add_tcase(s, tc);
     return s;

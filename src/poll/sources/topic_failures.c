@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +83,11 @@ bool topicfail_parse(const char *key, size_t *arn_len, long *want)
     *arn_len = us ? (size_t)(us - key) : strlen(key);
     if (!us)
         return *arn_len > 0;
+    if (us[1] < '0' || us[1] > '9')
+        return false;   /* no sign, no blank: the count as topicfail_key writes it */
+    errno = 0;
     *want = strtol(us + 1, &end, 10);
-    return *arn_len > 0 && end != us + 1 && !*end && *want > 0;
+    return *arn_len > 0 && !*end && errno == 0 && *want > 0;
 }
 
 /* "sns/us-east-1/123456789012/alerts/Failure" from the topic's ARN, or NULL. */
