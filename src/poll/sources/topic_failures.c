@@ -288,12 +288,20 @@ static void next_fill(struct source_run *run, struct failures_state *st)
 static void after_fill(struct source_run *run, struct failures_state *st, int64_t got)
 {
     int64_t need = st->want - cJSON_GetArraySize(st->recs);
+    /* the next window sized for what is still wanted, but for half the pages a window may
+     * take: one too dense is read again, which costs every page it took */
+    int64_t aim = clamp64(need, TOPICFAIL_STEP, PAGE_LIMIT * WINDOW_PAGES / 2);
 
+    /* from the span just read (the oldest record may have cut it short), growing at most
+     * fourfold a step: records are rarely spread evenly */
+    int64_t span = (st->to == OPEN_END ? st->now_ms : st->to) - st->from;
+
+    span = clamp64(span, MIN_WINDOW_MS, MAX_WINDOW_MS);
     if (got > 0)
-        st->window_ms = clamp64(st->window_ms * (need > 0 ? need : TOPICFAIL_STEP) / got,
-                                MIN_WINDOW_MS, MAX_WINDOW_MS);
+        st->window_ms = clamp64(span * aim / got, MIN_WINDOW_MS,
+                                clamp64(span * 4, MIN_WINDOW_MS, MAX_WINDOW_MS));
     else
-        st->window_ms = clamp64(st->window_ms * 4, MIN_WINDOW_MS, MAX_WINDOW_MS);
+        st->window_ms = clamp64(span * 4, MIN_WINDOW_MS, MAX_WINDOW_MS);
     if (need > 0 && got > 0 && cJSON_GetArraySize(st->recs) < TOPICFAIL_MAX &&
         (st->floor_ms < 0 || st->covered_from > st->floor_ms)) {
         next_fill(run, st);
