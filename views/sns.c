@@ -73,6 +73,11 @@ struct sns_state {
     char *feed_key;               /* what the detail hook handed the feed (topicfail.h) */
     bool failures_open;           /* `f`: the failed deliveries, the whole window */
     int fail_cursor, fail_top;
+    /* the open topic's failure records parsed once per change of the kind, not per draw
+     * (5000 of them are ~2 MB of JSON) */
+    cJSON *fail_recs;
+    char *fail_recs_key;
+    uint64_t fail_recs_gen;
 };
 
 /* How close to the end of the loaded failure records the cursor gets before more are
@@ -296,6 +301,8 @@ static void sns_done(void *priv)
     free(st->filter);
     free(st->detail_key);
     free(st->feed_key);
+    cJSON_Delete(st->fail_recs);
+    free(st->fail_recs_key);
     memset(st, 0, sizeof(*st));
 }
 
@@ -532,9 +539,28 @@ static void loaded_text(const struct view_ctx *ctx, const struct store_res *r, l
 
 /* The topic_failures row of the open topic when it holds records; else the line that says
  * why not (not read, cannot read, not logged, none) is drawn and NULL returned. */
+/* The records of row r (the open topic's topic_failures row), parsed at most once per
+ * change of the kind; owned by st. */
+static const cJSON *failure_records(struct sns_state *st, const struct view_ctx *ctx,
+                                    const struct store_res *r)
+{
+    struct store_kind_info info;
+
+    store_kind_info(ctx->store, "topic_failures", &info);
+    if (st->fail_recs && st->fail_recs_gen == info.generation && st->fail_recs_key &&
+        strcmp(st->fail_recs_key, store_res_key(r)) == 0)
+        return st->fail_recs;
+    cJSON_Delete(st->fail_recs);
+    free(st->fail_recs_key);
+    st->fail_recs = json_field(r, "records", cJSON_Array);
+    st->fail_recs_key = xstrdup(store_res_key(r));
+    st->fail_recs_gen = info.generation;
+    return st->fail_recs;
+}
+
 static const struct store_res *failures_row(WINDOW *win, int *y, int h, int x,
-                                            const struct view_ctx *ctx,
-                                            const struct store_res *topic, cJSON **recs)
+                                            struct sns_state *st, const struct view_ctx *ctx,
+                                            const struct store_res *topic, const cJSON **recs)
 {
     const struct store_res *r = store_find(ctx->store, "topic_failures", store_res_key(topic));
     const struct aws_error *err = r ? store_res_error(r, NULL) : NULL;
@@ -570,7 +596,7 @@ static const struct store_res *failures_row(WINDOW *win, int *y, int h, int x,
             view_text(win, (*y)++, x, w, line, view_attr(ctx, THEME_DIM));
         return NULL;
     }
-    *recs = json_field(r, "records", cJSON_Array);
+    *recs = failure_records(st, ctx, r);
     if (cJSON_GetArraySize(*recs) == 0) {
         int64_t more = -1;
 
@@ -579,7 +605,6 @@ static const struct store_res *failures_row(WINDOW *win, int *y, int h, int x,
             view_text(win, (*y)++, x, w, more == 0 ? "none in the log group"
                                                    : "none read yet (older ones are being read)",
                       view_attr(ctx, more == 0 ? THEME_OK : THEME_DIM));
-        cJSON_Delete(*recs);
         *recs = NULL;
         return NULL;
     }
@@ -589,18 +614,18 @@ static const struct store_res *failures_row(WINDOW *win, int *y, int h, int x,
 /* Why deliveries fail, in the topic's pane: the newest records that fit, and how many are
  * loaded (`f` opens them all). */
 static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
-                          const struct sns_state *st, const struct store_res *topic)
+                          struct sns_state *st, const struct store_res *topic)
 {
     const struct store_res *r;
     int w = getmaxx(win), room;
-    cJSON *recs;
+    const cJSON *recs;
     const cJSON *it;
     struct buf b;
 
     if (*y >= h)
         return;
     view_text(win, (*y)++, 0, w, "Failed deliveries (CloudWatch Logs)", view_attr(ctx, THEME_TITLE));
-    if (!(r = failures_row(win, y, h, 2, ctx, topic, &recs)))
+    if (!(r = failures_row(win, y, h, 2, st, ctx, topic, &recs)))
         return;
     if (*y < h)
         record_header(win, (*y)++, 2, w - 2, ctx);
@@ -617,7 +642,6 @@ static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx
         view_text(win, (*y)++, 2, w - 2, buf_str(&b), view_attr(ctx, THEME_DIM));
         buf_done(&b);
     }
-    cJSON_Delete(recs);
 }
 
 /* `f`: the failed deliveries in the whole window, a cursor on one, its full text below. */
@@ -627,8 +651,7 @@ static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *wi
 {
     const struct store_res *topic = store_find(ctx->store, "topic", st->detail_key), *r;
     int h = getmaxy(win), w = getmaxx(win), y = 0, listh, n, i = 0;
-    cJSON *recs;
-    const cJSON *it, *sel = NULL;
+    const cJSON *recs, *it, *sel = NULL;
     struct buf b;
 
     if (!topic)
@@ -637,7 +660,7 @@ static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *wi
     buf_printf(&b, "Failed deliveries of %s (CloudWatch Logs)", topic_name(topic));
     view_text(win, y++, 0, w, buf_str(&b), view_attr(ctx, THEME_TITLE));
     buf_done(&b);
-    if (!(r = failures_row(win, &y, h, 2, ctx, topic, &recs)))
+    if (!(r = failures_row(win, &y, h, 2, st, ctx, topic, &recs)))
         return;
     buf_init(&b);
     loaded_text(ctx, r, st->want, &b);
@@ -706,7 +729,6 @@ static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *wi
                   "Esc/q: back  j/k PgUp/PgDn g/G: move (older load near the end)  y: message id",
                   view_attr(ctx, THEME_DIM));
     }
-    cJSON_Delete(recs);
 }
 
 /* The topic's latest test message (the publish action's "published" row): it stays here
@@ -1218,12 +1240,12 @@ static bool copy_message_id(struct sns_state *st, struct view_ctx *ctx)
 {
     const struct store_res *r;
     const char *id = NULL;
-    cJSON *recs = NULL;
 
     if (st->failures_open) {
         r = store_find(ctx->store, "topic_failures", st->detail_key);
-        recs = r ? json_field(r, "records", cJSON_Array) : NULL;
-        id = json_str(cJSON_GetArrayItem(recs, st->fail_cursor), "message_id");
+        if (r)
+            id = json_str(cJSON_GetArrayItem(failure_records(st, ctx, r), st->fail_cursor),
+                          "message_id");
     } else {
         r = store_find(ctx->store, "published", st->detail_key);
         id = r ? store_res_str(r, "message_id") : NULL;
@@ -1232,7 +1254,6 @@ static bool copy_message_id(struct sns_state *st, struct view_ctx *ctx)
         snprintf(ctx->copy, sizeof ctx->copy, "%s", id);
         snprintf(ctx->copy_what, sizeof ctx->copy_what, "the message id %s", id);
     }
-    cJSON_Delete(recs);
     return id != NULL;
 }
 
