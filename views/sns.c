@@ -5,7 +5,10 @@
  * topics. Enter opens the topic's pane: its attributes, what turns delivery-status logging
  * on, and its subscriptions (protocol, endpoint, pending, raw delivery, the queue's depth
  * for SQS endpoints, the DLQ and its depth, the filter policy pretty-printed), with jumps to
- * the queue in the sqs view and to the DLQ in the dlq view.
+ * the queue in the sqs view and to the DLQ in the dlq view, the latest test message's id
+ * (the publish action's "published" row), and the newest failed deliveries; `f` there lists
+ * every failure record loaded, and asks the topic_failures source for older ones through
+ * the detail key (topicfail.h) as the cursor nears the end.
  *
  * Rows come from the store's "topic" kind (poll/sources/sources.h); queue depths from the
  * "queue" kind, found by ARN. It also declares the overview's SNS section. */
@@ -18,8 +21,11 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "poll/sources/topicfail.h"
 #include "util/buf.h"
 #include "util/fmt.h"
+#include "util/sanitize.h"
+#include "util/textwidth.h"
 #include "table.h"
 #include "view.h"
 #include "util/xalloc.h"
@@ -63,7 +69,22 @@ struct sns_state {
     bool detail_open;
     char *detail_key;             /* the topic ARN whose pane is open */
     int sub_cursor;               /* the subscription selected in the pane */
+    long want;                    /* failure records the pane wants loaded */
+    char *feed_key;               /* what the detail hook handed the feed (topicfail.h) */
+    bool failures_open;           /* `f`: the failed deliveries, the whole window */
+    int fail_cursor, fail_top;
+    /* the open topic's failure records parsed once per change of the kind, not per draw
+     * (5000 of them are ~2 MB of JSON) */
+    cJSON *fail_recs;
+    char *fail_recs_key;
+    uint64_t fail_recs_gen;
 };
+
+/* How close to the end of the loaded failure records the cursor gets before more are
+ * asked for: about a screenful, so scrolling rarely waits. */
+#define FAIL_AHEAD 20
+
+static int failures_more(struct sns_state *st, const struct view_ctx *ctx);
 
 static const char *arn_tail(const char *arn)
 {
@@ -266,6 +287,7 @@ static void sns_init(void *priv, struct view_ctx *ctx)
 static void detail_close(struct sns_state *st)
 {
     st->detail_open = false;
+    st->failures_open = false;
     free(st->detail_key);
     st->detail_key = NULL;
     st->sub_cursor = 0;
@@ -278,6 +300,9 @@ static void sns_done(void *priv)
     table_free(st->table);
     free(st->filter);
     free(st->detail_key);
+    free(st->feed_key);
+    cJSON_Delete(st->fail_recs);
+    free(st->fail_recs_key);
     memset(st, 0, sizeof(*st));
 }
 
@@ -305,6 +330,8 @@ static int sns_update(void *priv, struct view_ctx *ctx)
         detail_close(st);
         bits |= VIEW_DETAIL | VIEW_REDRAW;
     }
+    if (st->detail_open)
+        bits |= failures_more(st, ctx);
     return bits;
 }
 
@@ -439,98 +466,296 @@ static void filter_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
     free(pretty);
 }
 
-/* Why deliveries fail: the failure records of the topic_failures row, newest first. */
-static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
-                          const struct store_res *topic)
+/* One failure record on a line: time, code, tries, dwell (42 columns), then the endpoint
+ * and the provider's response, or the raw text of a record that is not a delivery record. */
+#define RECORD_LEFT 42
+
+static void record_line(WINDOW *win, int y, int x, int w, const struct view_ctx *ctx,
+                        const cJSON *it, attr_t sel)
+{
+    const cJSON *t = cJSON_GetObjectItem(it, "time_ms"), *c = cJSON_GetObjectItem(it, "status_code");
+    const cJSON *d = cJSON_GetObjectItem(it, "dwell_ms"), *a = cJSON_GetObjectItem(it, "attempts");
+    const char *ep = json_str(it, "endpoint"), *resp = json_str(it, "provider_response");
+    const char *raw = json_str(it, "unparsed");
+    char line[192], when[64], code[16], dwell[32], tries[16];
+    struct buf b;
+
+    view_time(ctx, cJSON_IsNumber(t) ? t->valuedouble / 1000.0 : -1, when, sizeof when);
+    when[19] = '\0';   /* the date and time; the zone is the header's */
+    snprintf(code, sizeof code, cJSON_IsNumber(c) ? "%.0f" : "-", c ? c->valuedouble : 0);
+    snprintf(tries, sizeof tries, cJSON_IsNumber(a) ? "%.0f" : "-", a ? a->valuedouble : 0);
+    if (cJSON_IsNumber(d))
+        fmt_age(dwell, sizeof dwell, (int64_t)d->valuedouble);
+    else
+        snprintf(dwell, sizeof dwell, "-");
+    if (sel)
+        mvwchgat(win, y, 0, getmaxx(win), sel, 0, NULL);
+    snprintf(line, sizeof line, "%-19s %5s %5s %7s  ", when, code, tries, dwell);
+    view_text(win, y, x, RECORD_LEFT, line, sel ? sel : view_attr(ctx, THEME_CRITICAL));
+    buf_init(&b);
+    if (raw)
+        buf_printf(&b, "(not a delivery record) %s", raw);
+    else
+        buf_printf(&b, "%s  %s", ep ? ep : "?", resp ? resp : "");
+    view_text(win, y, x + RECORD_LEFT, w - RECORD_LEFT > 10 ? w - RECORD_LEFT : 10, buf_str(&b),
+              sel ? sel : A_NORMAL);
+    buf_done(&b);
+}
+
+static void record_header(WINDOW *win, int y, int x, int w, const struct view_ctx *ctx)
+{
+    char line[128];
+
+    snprintf(line, sizeof line, "%-19s %5s %5s %7s  %s", "TIME", "CODE", "TRIES", "DWELL",
+             "ENDPOINT / PROVIDER RESPONSE");
+    view_text(win, y, x, w, line, view_attr(ctx, THEME_HEADER));
+}
+
+/* How many records are loaded and whether older ones exist: "60 loaded, newest first; more
+ * before 14:02:11", "all 12 loaded", "60 loaded; more not known yet". Loading says so. */
+static void loaded_text(const struct view_ctx *ctx, const struct store_res *r, long want,
+                        struct buf *b)
+{
+    int64_t loaded = 0, more = -1, from = 0;
+    char when[64];
+
+    store_res_int(r, "loaded", &loaded);
+    store_res_int(r, "more", &more);
+    store_res_int(r, "covered_from", &from);
+    if (more == 0) {
+        buf_printf(b, "all %lld loaded", (long long)loaded);
+        return;
+    }
+    buf_printf(b, "%lld loaded, newest first; ", (long long)loaded);
+    if (more > 0)
+        buf_printf(b, "more before %s", view_time(ctx, (double)from / 1000.0, when, sizeof when));
+    else
+        buf_puts(b, "more not known yet");
+    if (want > loaded && loaded < TOPICFAIL_MAX)
+        buf_puts(b, " (loading older…)");
+    else if (loaded >= TOPICFAIL_MAX)
+        buf_printf(b, " (the pane keeps at most %d)", TOPICFAIL_MAX);
+}
+
+/* The topic_failures row of the open topic when it holds records; else the line that says
+ * why not (not read, cannot read, not logged, none) is drawn and NULL returned. */
+/* The records of row r (the open topic's topic_failures row), parsed at most once per
+ * change of the kind; owned by st. */
+static const cJSON *failure_records(struct sns_state *st, const struct view_ctx *ctx,
+                                    const struct store_res *r)
+{
+    struct store_kind_info info;
+
+    store_kind_info(ctx->store, "topic_failures", &info);
+    if (st->fail_recs && st->fail_recs_gen == info.generation && st->fail_recs_key &&
+        strcmp(st->fail_recs_key, store_res_key(r)) == 0)
+        return st->fail_recs;
+    cJSON_Delete(st->fail_recs);
+    free(st->fail_recs_key);
+    st->fail_recs = json_field(r, "records", cJSON_Array);
+    st->fail_recs_key = xstrdup(store_res_key(r));
+    st->fail_recs_gen = info.generation;
+    return st->fail_recs;
+}
+
+static const struct store_res *failures_row(WINDOW *win, int *y, int h, int x,
+                                            struct sns_state *st, const struct view_ctx *ctx,
+                                            const struct store_res *topic, const cJSON **recs)
 {
     const struct store_res *r = store_find(ctx->store, "topic_failures", store_res_key(topic));
     const struct aws_error *err = r ? store_res_error(r, NULL) : NULL;
-    int w = getmaxx(win), endw;
-    int64_t exists = 0, logged = 0, total = 0, more = 0;
-    cJSON *recs;
-    const cJSON *it;
-    char line[512], when[64], code[16], dwell[32], tries[16];
+    int w = getmaxx(win) - x;
+    int64_t exists = 0, logged = 0;
+    char line[512];
 
-    if (*y >= h)
-        return;
+    *recs = NULL;
     store_res_int(topic, "failure_logging", &logged);
-    view_text(win, (*y)++, 0, w, "Failed deliveries (CloudWatch Logs, last day)",
-              view_attr(ctx, THEME_TITLE));
     if (*y >= h)
-        return;
+        return NULL;
     if (!r || !store_res_fetched(r)) {
-        view_text(win, (*y)++, 2, w - 2,
+        view_text(win, (*y)++, x, w,
                   err ? err->message : "not read yet: the delivery-status log is being read",
                   view_attr(ctx, err ? THEME_ERROR : THEME_DIM));
-        return;
+        return NULL;
     }
     if (err) {
         struct buf b;
 
         buf_init(&b);
         buf_printf(&b, "cannot read %s: %s", store_res_str(r, "log_group"), err->message);
-        view_text(win, (*y)++, 2, w - 2, buf_str(&b), view_attr(ctx, THEME_ERROR));
+        view_text(win, (*y)++, x, w, buf_str(&b), view_attr(ctx, THEME_ERROR));
         buf_done(&b);
     }
     store_res_int(r, "group_exists", &exists);
     if (!exists) {
-        view_text(win, (*y)++, 2, w - 2,
-                  logged ? "none logged yet" : "not logged: see Logging above",
-                  view_attr(ctx, logged ? THEME_OK : THEME_WARN));
+        if (*y < h)
+            view_text(win, (*y)++, x, w, logged ? "none logged yet" : "not logged: see Logging above",
+                      view_attr(ctx, logged ? THEME_OK : THEME_WARN));
         snprintf(line, sizeof line, "(no log group %s)", store_res_str(r, "log_group"));
         if (*y < h)
-            view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, THEME_DIM));
-        return;
+            view_text(win, (*y)++, x, w, line, view_attr(ctx, THEME_DIM));
+        return NULL;
     }
-    recs = json_field(r, "records", cJSON_Array);
-    store_res_int(r, "total", &total);
-    store_res_int(r, "more", &more);
-    if (cJSON_GetArraySize(recs) == 0) {
-        view_text(win, (*y)++, 2, w - 2, "none in the last day", view_attr(ctx, THEME_OK));
-        cJSON_Delete(recs);
+    *recs = failure_records(st, ctx, r);
+    if (cJSON_GetArraySize(*recs) == 0) {
+        int64_t more = -1;
+
+        store_res_int(r, "more", &more);
+        if (*y < h)
+            view_text(win, (*y)++, x, w, more == 0 ? "none in the log group"
+                                                   : "none read yet (older ones are being read)",
+                      view_attr(ctx, more == 0 ? THEME_OK : THEME_DIM));
+        *recs = NULL;
+        return NULL;
+    }
+    return r;
+}
+
+/* Why deliveries fail, in the topic's pane: the newest records that fit, and how many are
+ * loaded (`f` opens them all). */
+static void failure_lines(WINDOW *win, int *y, int h, const struct view_ctx *ctx,
+                          struct sns_state *st, const struct store_res *topic)
+{
+    const struct store_res *r;
+    int w = getmaxx(win), room;
+    const cJSON *recs;
+    const cJSON *it;
+    struct buf b;
+
+    if (*y >= h)
         return;
+    view_text(win, (*y)++, 0, w, "Failed deliveries (CloudWatch Logs)", view_attr(ctx, THEME_TITLE));
+    if (!(r = failures_row(win, y, h, 2, st, ctx, topic, &recs)))
+        return;
+    if (*y < h)
+        record_header(win, (*y)++, 2, w - 2, ctx);
+    room = h - *y - 1;   /* the last line says how many are loaded */
+    cJSON_ArrayForEach(it, recs) {
+        if (room-- <= 0 || *y >= h)
+            break;
+        record_line(win, (*y)++, 2, w - 2, ctx, it, 0);
     }
     if (*y < h) {
-        snprintf(line, sizeof line, "%-19s %5s %5s %7s  %s", "TIME", "CODE", "TRIES", "DWELL",
-                 "ENDPOINT / PROVIDER RESPONSE");
-        view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, THEME_HEADER));
-    }
-    endw = w - 2 - 42;
-    if (endw < 10)
-        endw = 10;
-    cJSON_ArrayForEach(it, recs) {
-        const cJSON *t = cJSON_GetObjectItem(it, "time_ms"), *c = cJSON_GetObjectItem(it, "status_code");
-        const cJSON *d = cJSON_GetObjectItem(it, "dwell_ms"), *a = cJSON_GetObjectItem(it, "attempts");
-        const char *ep = json_str(it, "endpoint"), *resp = json_str(it, "provider_response");
-        const char *raw = json_str(it, "unparsed");
-        struct buf b;
-
-        if (*y >= h)
-            break;
-        view_time(ctx, cJSON_IsNumber(t) ? t->valuedouble / 1000.0 : -1, when, sizeof when);
-        when[19] = '\0';   /* the date and time; the zone is the header's */
-        snprintf(code, sizeof code, cJSON_IsNumber(c) ? "%.0f" : "-", c ? c->valuedouble : 0);
-        snprintf(tries, sizeof tries, cJSON_IsNumber(a) ? "%.0f" : "-", a ? a->valuedouble : 0);
-        if (cJSON_IsNumber(d))
-            fmt_age(dwell, sizeof dwell, (int64_t)d->valuedouble);
-        else
-            snprintf(dwell, sizeof dwell, "-");
-        snprintf(line, sizeof line, "%-19s %5s %5s %7s  ", when, code, tries, dwell);
-        view_text(win, *y, 2, 42, line, view_attr(ctx, THEME_CRITICAL));
         buf_init(&b);
-        if (raw)
-            buf_printf(&b, "(not a delivery record) %s", raw);
-        else
-            buf_printf(&b, "%s  %s", ep ? ep : "?", resp ? resp : "");
-        view_text(win, (*y)++, 2 + 42, endw, buf_str(&b), A_NORMAL);
+        loaded_text(ctx, r, st->want, &b);
+        buf_puts(&b, "  f: all of them");
+        view_text(win, (*y)++, 2, w - 2, buf_str(&b), view_attr(ctx, THEME_DIM));
         buf_done(&b);
     }
-    if (*y < h && (more || total > cJSON_GetArraySize(recs))) {
-        snprintf(line, sizeof line, "the newest %d of %s%lld in the last day", cJSON_GetArraySize(recs),
-                 more ? "more than " : "", (long long)total);
-        view_text(win, (*y)++, 2, w - 2, line, view_attr(ctx, THEME_DIM));
+}
+
+/* `f`: the failed deliveries in the whole window, a cursor on one, its full text below. */
+#define FAIL_DETAIL_LINES 5
+
+static void draw_failures(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
+{
+    const struct store_res *topic = store_find(ctx->store, "topic", st->detail_key), *r;
+    int h = getmaxy(win), w = getmaxx(win), y = 0, listh, n, i = 0;
+    const cJSON *recs, *it, *sel = NULL;
+    struct buf b;
+
+    if (!topic)
+        return;
+    buf_init(&b);
+    buf_printf(&b, "Failed deliveries of %s (CloudWatch Logs)", topic_name(topic));
+    view_text(win, y++, 0, w, buf_str(&b), view_attr(ctx, THEME_TITLE));
+    buf_done(&b);
+    if (!(r = failures_row(win, &y, h, 2, st, ctx, topic, &recs)))
+        return;
+    buf_init(&b);
+    loaded_text(ctx, r, st->want, &b);
+    view_text(win, y++, 2, w - 2, buf_str(&b), view_attr(ctx, THEME_DIM));
+    buf_done(&b);
+    if (y < h)
+        record_header(win, y++, 2, w - 2, ctx);
+    n = cJSON_GetArraySize(recs);
+    if (st->fail_cursor >= n)
+        st->fail_cursor = n - 1;
+    if (st->fail_cursor < 0)
+        st->fail_cursor = 0;
+    listh = h - y - (h > 12 ? FAIL_DETAIL_LINES + 1 : 0);
+    if (listh < 1)
+        listh = 1;
+    if (st->fail_cursor < st->fail_top)
+        st->fail_top = st->fail_cursor;
+    if (st->fail_cursor >= st->fail_top + listh)
+        st->fail_top = st->fail_cursor - listh + 1;
+    cJSON_ArrayForEach(it, recs) {
+        int row = i - st->fail_top;
+
+        if (i == st->fail_cursor)
+            sel = it;
+        if (row >= 0 && row < listh && y + row < h)
+            record_line(win, y + row, 2, w - 2, ctx, it,
+                        i == st->fail_cursor ? view_attr(ctx, THEME_SELECTION) : 0);
+        i++;
     }
-    cJSON_Delete(recs);
+    if (sel && h > 12) {
+        const char *id = json_str(sel, "message_id"), *ep = json_str(sel, "endpoint");
+        const char *resp = json_str(sel, "provider_response"), *raw = json_str(sel, "unparsed");
+        const cJSON *t = cJSON_GetObjectItem(sel, "time_ms");
+        char when[64];
+
+        char *clean, **wrapped;
+        size_t nw;
+
+        y = h - FAIL_DETAIL_LINES;
+        buf_init(&b);
+        buf_printf(&b, "%s  message id %s",
+                   view_time(ctx, cJSON_IsNumber(t) ? t->valuedouble / 1000.0 : -1, when,
+                             sizeof when), id ? id : "?");
+        view_text(win, y++, 0, w, buf_str(&b), view_attr(ctx, THEME_HEADER));
+        buf_reset(&b);
+        buf_printf(&b, "Endpoint  %s", raw ? "(not a delivery record)" : ep ? ep : "?");
+        view_text(win, y++, 0, w, buf_str(&b), A_NORMAL);
+        buf_done(&b);
+        /* the provider's response is the why: two lines of it, wrapped */
+        view_text(win, y, 0, 10, "Response", A_NORMAL);
+        clean = sanitize_text(raw ? raw : resp ? resp : "", strlen(raw ? raw : resp ? resp : ""));
+        nw = textwidth_wrap(clean, w - 10 > 10 ? w - 10 : 10, &wrapped);
+        buf_init(&b);
+        for (size_t k = 0; k < nw; k++) {
+            if (k >= 1)   /* the rest on the second line, cut where it must be */
+                buf_printf(&b, "%s%s", k > 1 ? " " : "", wrapped[k]);
+            else
+                view_text_clean(win, y, 10, w - 10, wrapped[k], A_NORMAL);
+            free(wrapped[k]);
+        }
+        view_text_clean(win, y + 1, 10, w - 10, buf_str(&b), A_NORMAL);
+        buf_done(&b);
+        free(wrapped);
+        free(clean);
+        view_text(win, h - 1, 0, w,
+                  "Esc/q: back  j/k PgUp/PgDn g/G: move (older load near the end)  y: message id",
+                  view_attr(ctx, THEME_DIM));
+    }
+}
+
+/* The topic's latest test message (the publish action's "published" row): it stays here
+ * after the status line moved on; `y` in the pane copies its id. */
+static void published_line(WINDOW *win, int *y, const struct view_ctx *ctx,
+                           const struct store_res *topic)
+{
+    const struct store_res *p = store_find(ctx->store, "published", store_res_key(topic));
+    const char *id = p ? store_res_str(p, "message_id") : NULL;
+    const char *seq = p ? store_res_str(p, "sequence_number") : NULL;
+    int64_t at = 0;
+    char when[64];
+    struct buf b;
+
+    if (!id)
+        return;
+    store_res_int(p, "published", &at);
+    buf_init(&b);
+    /* the id first and whole: it is what is looked for in the subscribers' queues */
+    buf_printf(&b, "message id %s  (y copies it)", id);
+    pane_line(win, (*y)++, ctx, "Test msg", buf_str(&b), view_attr(ctx, THEME_OK));
+    buf_reset(&b);
+    if (seq)
+        buf_printf(&b, "sequence number %s, ", seq);
+    buf_printf(&b, "published %s", view_time(ctx, (double)at, when, sizeof when));
+    pane_line(win, (*y)++, ctx, "", buf_str(&b), view_attr(ctx, THEME_DIM));
+    buf_done(&b);
 }
 
 static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
@@ -575,6 +800,7 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
               view_attr(ctx, store_res_num(r, "failed_notifications", &v) && v > 0
                                  ? THEME_CRITICAL : THEME_NORMAL));
     logging_lines(win, &y, ctx, r);
+    published_line(win, &y, ctx, r);
     if (store_res_stale(r))
         pane_line(win, y++, ctx, "Data", "stale: the last poll failed",
                   view_attr(ctx, THEME_STALE));
@@ -654,10 +880,11 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
     }
     cJSON_Delete(subs);
     y++;
-    failure_lines(win, &y, h > 12 ? h - 1 : h, ctx, r);
+    failure_lines(win, &y, h > 12 ? h - 1 : h, ctx, st, r);
     if (h > 12)
         view_text(win, h - 1, 0, w,
-                  "Esc/q: back  j/k: subscription  Enter: its queue  D: its DLQ  P: publish",
+                  "Esc/q back  j/k subscription  Enter its queue  D its DLQ  f failures  "
+                  "P publish",
                   view_attr(ctx, THEME_DIM));
 }
 
@@ -806,6 +1033,10 @@ static void sns_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     werase(win);
     if (!st->built)
         sns_update(st, ctx);
+    if (st->detail_open && st->failures_open) {
+        draw_failures(st, ctx, win);
+        return;
+    }
     if (st->detail_open) {
         draw_detail(st, ctx, win);
         return;
@@ -881,9 +1112,90 @@ static int jump_to_queue(struct sns_state *st, struct view_ctx *ctx, bool dlq)
     return VIEW_HANDLED | VIEW_JUMP;
 }
 
-static int detail_key(struct sns_state *st, struct view_ctx *ctx, int key)
+/* The number of failure records loaded for the open topic, and whether older ones exist
+ * (more != 0). */
+static int64_t failures_loaded(const struct sns_state *st, const struct view_ctx *ctx,
+                               int64_t *more)
+{
+    const struct store_res *r = store_find(ctx->store, "topic_failures", st->detail_key);
+    int64_t loaded = 0;
+
+    *more = 0;
+    if (!r || store_res_error(r, NULL) || !store_res_int(r, "loaded", &loaded))
+        return -1;
+    store_res_int(r, "more", more);
+    return loaded;
+}
+
+/* The cursor is within FAIL_AHEAD records of the end of what is loaded and older records
+ * exist: ask for TOPICFAIL_STEP more (once: until they are in, want stays ahead). */
+static int failures_more(struct sns_state *st, const struct view_ctx *ctx)
+{
+    int64_t more, loaded;
+
+    if (!st->failures_open)
+        return 0;
+    loaded = failures_loaded(st, ctx, &more);
+    if (loaded < 0 || more == 0 || st->want > loaded || loaded >= TOPICFAIL_MAX ||
+        st->fail_cursor + FAIL_AHEAD < loaded)
+        return 0;
+    st->want = (long)loaded + TOPICFAIL_STEP;
+    return VIEW_DETAIL;
+}
+
+static int failures_key(struct sns_state *st, struct view_ctx *ctx, int key)
 {
     switch (key) {
+    case 27:
+    case 'q':
+        st->failures_open = false;
+        return VIEW_HANDLED | VIEW_REDRAW;
+    case 'j':
+    case VIEW_KEY(KEY_DOWN):
+        st->fail_cursor++;   /* clamped when drawn */
+        break;
+    case 'k':
+    case VIEW_KEY(KEY_UP):
+        if (st->fail_cursor > 0)
+            st->fail_cursor--;
+        break;
+    case VIEW_KEY(KEY_NPAGE):
+    case VIEW_KEY_CTRL('f'):
+        st->fail_cursor += 10;
+        break;
+    case VIEW_KEY(KEY_PPAGE):
+    case VIEW_KEY_CTRL('b'):
+        st->fail_cursor = st->fail_cursor > 10 ? st->fail_cursor - 10 : 0;
+        break;
+    case 'g':
+    case VIEW_KEY(KEY_HOME):
+        st->fail_cursor = 0;
+        break;
+    case 'G':
+    case VIEW_KEY(KEY_END):
+        st->fail_cursor = 1 << 20;
+        break;
+    default:
+        return VIEW_UNHANDLED;
+    }
+    {
+        int64_t more, loaded = failures_loaded(st, ctx, &more);
+
+        if (st->fail_cursor >= loaded)
+            st->fail_cursor = loaded > 0 ? (int)loaded - 1 : 0;
+    }
+    return VIEW_HANDLED | VIEW_REDRAW | failures_more(st, ctx);
+}
+
+static int detail_key(struct sns_state *st, struct view_ctx *ctx, int key)
+{
+    if (st->failures_open)
+        return failures_key(st, ctx, key);
+    switch (key) {
+    case 'f':
+        st->failures_open = true;
+        st->fail_cursor = st->fail_top = 0;
+        return VIEW_HANDLED | VIEW_REDRAW | failures_more(st, ctx);
     case 27:
     case 'q':
         detail_close(st);
@@ -921,11 +1233,39 @@ static const char *current_arn(const struct sns_state *st)
     return st->table ? table_selected_key(st->table) : NULL;
 }
 
+/* `y` in the pane: the latest test message's id; in the failures: the selected record's
+ * message id. False when there is none (the pane then copies the topic's ARN, the
+ * failures nothing). */
+static bool copy_message_id(struct sns_state *st, struct view_ctx *ctx)
+{
+    const struct store_res *r;
+    const char *id = NULL;
+
+    if (st->failures_open) {
+        r = store_find(ctx->store, "topic_failures", st->detail_key);
+        if (r)
+            id = json_str(cJSON_GetArrayItem(failure_records(st, ctx, r), st->fail_cursor),
+                          "message_id");
+    } else {
+        r = store_find(ctx->store, "published", st->detail_key);
+        id = r ? store_res_str(r, "message_id") : NULL;
+    }
+    if (id) {
+        snprintf(ctx->copy, sizeof ctx->copy, "%s", id);
+        snprintf(ctx->copy_what, sizeof ctx->copy_what, "the message id %s", id);
+    }
+    return id != NULL;
+}
+
 static int sns_key(void *priv, struct view_ctx *ctx, int key)
 {
     struct sns_state *st = priv;
     const char *sel;
 
+    if (key == 'y' && st->detail_open && copy_message_id(st, ctx))
+        return VIEW_HANDLED | VIEW_COPY;
+    if (key == 'y' && st->failures_open)
+        return VIEW_HANDLED;   /* a record that is not a delivery record has no id */
     if (key == 'y') {
         const char *arn = current_arn(st);
 
@@ -949,17 +1289,24 @@ static int sns_key(void *priv, struct view_ctx *ctx, int key)
             return VIEW_HANDLED;
         st->detail_key = xstrdup(sel);
         st->detail_open = true;
+        st->failures_open = false;
         st->sub_cursor = 0;
+        st->want = TOPICFAIL_STEP;
         return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
     }
     return table_key(st->table, key);
 }
 
+/* The open topic and how many of its failure records the pane wants loaded. */
 static const char *sns_detail(void *priv)
 {
-    const struct sns_state *st = priv;
+    struct sns_state *st = priv;
 
-    return st->detail_open ? st->detail_key : NULL;
+    if (!st->detail_open)
+        return NULL;
+    free(st->feed_key);
+    st->feed_key = topicfail_key(st->detail_key, st->want);
+    return st->feed_key;
 }
 
 static bool sns_select(void *priv, struct view_ctx *ctx, const char *key)
@@ -1105,7 +1452,8 @@ static const struct view_keyhelp sns_keys[] = {
     { "Enter", "details: subscriptions, DLQs, filter policies, logging" },
     { "P", "publish: a test message to the topic (through the write gate)" },
     { "p", "problems: show only topics with a problem (again: all)" },
-    { "y", "copy: the topic's ARN to the clipboard (OSC 52)" },
+    { "y", "copy: the topic's ARN to the clipboard (OSC 52); in details, the last test "
+           "message's id" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "T U N Q L F B R", "sort by that column: TOPIC, SUBS, PEND (pending confirmation), "
                          "NO DLQ (subscriptions without a redrive policy), LOG OFF "
@@ -1113,6 +1461,8 @@ static const struct view_keyhelp sns_keys[] = {
                          "hour), PROBLEM (again: reverse)" },
     { "j/k", "down / up (in details: the subscription)" },
     { "D", "in details: the subscription's DLQ in the dlq view (Enter: its queue in sqs)" },
+    { "f", "in details: every failed delivery loaded, newest first; older ones load as the "
+           "cursor nears the end (y: a record's message id)" },
     { "g/G", "first / last" },
     { "Esc/q", "close details (in the table: back)" },
     { NULL, NULL },

@@ -6,7 +6,11 @@
  *
  * What it knows of the topic comes from the store's "topic" row (the poller's
  * GetTopicAttributes): fifo and content_dedup. A topic whose attributes are not read yet is
- * not guessed at: the check says so. */
+ * not guessed at: the check says so.
+ *
+ * What SNS answers (the message id, and a FIFO topic's sequence number) outlives the status
+ * line: it is the run's output (shown in a box and copied) and a "published" row of the
+ * results store keyed by the topic's ARN, which the topic's pane shows until the next one. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -272,6 +276,22 @@ static int publish_start(void *priv, struct act_run *run)
     return rc;
 }
 
+/* The topic's latest test message, for its pane (views/sns.c): message_id, sequence_number
+ * (FIFO only), published (the store's clock), by (the template's name, if one was used). */
+static void remember(struct act_run *run, const struct sns_published *out)
+{
+    struct store *s = act_run_env(run)->results;
+    struct store_res *r;
+
+    if (!s || !out->message_id)
+        return;
+    r = store_update_begin(s, "published", act_run_target(run)->key);
+    store_set_str(r, "message_id", out->message_id);
+    store_set_str(r, "sequence_number", out->sequence_number);
+    store_set_int(r, "published", store_now(s));
+    store_update_commit(r);
+}
+
 static void publish_answer(void *priv, struct act_run *run, int tag,
                            const struct aws_response *resp, const struct aws_error *err)
 {
@@ -288,6 +308,9 @@ static void publish_answer(void *priv, struct act_run *run, int tag,
         sns_published_free(&out);
         return;
     }
+    remember(run, &out);
+    if (out.message_id)
+        act_run_set_output(run, out.message_id, "the message id");
     act_run_finish(run, ACT_DONE, "published to %s: message id %s%s%s",
                    act_run_target(run)->name, out.message_id ? out.message_id : "?",
                    out.sequence_number ? ", sequence number " : "",

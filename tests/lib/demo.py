@@ -31,6 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from seed import rotating_secret, seed  # noqa: E402
+from snsfail import put_failures  # noqa: E402
 from toggleseed import TOGGLES_CONFIG, seed_toggles  # noqa: E402
 
 # What opsdeck runs: the interactive console on a terminal (opsdeck with no command opens
@@ -71,6 +72,19 @@ def seed_expiries(endpoint):
     iam.generate_credential_report()
     rotating_secret(sm, "payments/db-password", days=30, value="demo")
     sm.create_secret(Name=APP_PASSWORD, SecretString="demo-0")
+
+
+def seed_delivery_failures(endpoint, manifest):
+    """Why user-events' deliveries fail (the sns view's pane, f): 120 records in its Failure
+    log group, one every three minutes over the last six hours, as SNS writes them."""
+    c = boto3_clients(endpoint, services=("sqs", "logs"))
+    topic = manifest["topics"]["user-events"]["arn"]
+    url = c["sqs"].get_queue_url(QueueName="user-signup-events")["QueueUrl"]
+    queue_arn = c["sqs"].get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    now = int(time.time() * 1000)
+    put_failures(c["logs"], topic, queue_arn, [(now - 180000 * i, i) for i in range(120)],
+                 create=True)
 
 
 class Traffic(threading.Thread):
@@ -224,6 +238,7 @@ def main():
         manifest = seed(moto.endpoint, objects=a.objects, synthetic_ages=False)
         seed_toggles(moto.endpoint, intake="orders-replay")   # view 7: triggers, rules, SSM toggles
         seed_expiries(moto.endpoint)
+        seed_delivery_failures(moto.endpoint, manifest)
         traffic = Traffic(moto.endpoint, manifest, metrics_log=a.metrics_log)
         traffic.start()
         print(f"demo: moto listens on {moto.endpoint} (pid {moto.pid}); try "

@@ -21,9 +21,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def relay(upstream, handler, raw):
-    """Sends the request handler is serving (its path, headers and raw body) to upstream as
-    it came, and returns (status, [(header, value)], body) of the answer."""
-    req = urllib.request.Request(upstream + handler.path, data=raw, method="POST")
+    """Sends the request handler is serving (its method, path, headers and raw body) to
+    upstream as it came, and returns (status, [(header, value)], body) of the answer."""
+    req = urllib.request.Request(upstream + handler.path, data=raw or None,
+                                 method=handler.command)
     for k, v in handler.headers.items():
         if k.lower() not in ("host", "content-length", "connection"):
             req.add_header(k, v)

@@ -51,7 +51,8 @@
 static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "mapping", "rule",
                                      "parameter", "error", "password", "access_key",
                                      "secret_rotation", "app_password", "bucket", "s3list",
-                                     "s3obj", "s3head", "s3ver", "s3verlist"};
+                                     "s3obj", "s3head", "s3ver", "s3verlist",
+                                     "topic_failures"};
 /* every field of the schema in src/poll/sources/sources.h, by kind */
 static const char *const queue_fields[] = {
     "name", "arn", "visible", "in_flight", "delayed", "fifo", "dlq_arn", "dlq_url",
@@ -95,6 +96,9 @@ static const char *const s3head_fields[] = {
 static const char *const s3ver_fields[] = {"version_id", "latest", "delete_marker", "size", "mtime",
                                            "etag", "storage_class", NULL};
 static const char *const s3verlist_fields[] = {"bucket", "key", "count", NULL};
+static const char *const topic_failures_fields[] = {
+    "log_group", "group_exists", "loaded", "more", "unparsed", "records", "covered_from",
+    "covered_to", "window_ms", "floor_ms", NULL};
 
 static long env_long(const char *name)
 {
@@ -138,6 +142,8 @@ static const char *const *fields_of(const char *kind)
         return s3ver_fields;
     if (strcmp(kind, "s3verlist") == 0)
         return s3verlist_fields;
+    if (strcmp(kind, "topic_failures") == 0)
+        return topic_failures_fields;
     return error_fields;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "poll/sources/topicfail.h"
 #include "screen_test.h"
 #include "poll/store.h"
 #include "view.h"
@@ -254,7 +255,8 @@ START_TEST(pane_subscriptions)
     ck_assert(row_has(&w, 5, "failing, pending, no DLQ, no log"));
     ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
     ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, '\n') & VIEW_DETAIL, VIEW_DETAIL);
-    ck_assert_str_eq(sns_view.detail(w.priv), ARN "order-events");
+    /* the detail key: the topic and the failure records its pane wants (topicfail.h) */
+    ck_assert_str_eq(sns_view.detail(w.priv), ARN "order-events\x1f" "50");
     frame(&w);
     ck_assert(row_has(&w, 0, "Topic order-events"));
     ck_assert_int_ge(find(&w, "240 published, 239 delivered, 19 failed"), 1);
@@ -404,7 +406,7 @@ START_TEST(cli_and_copy)
 END_TEST
 
 static void put_failures(struct store *s, const char *topic, int exists, const char *records,
-                         int64_t total, int more)
+                         int64_t loaded, int more)
 {
     char arn[256];
     struct store_res *r;
@@ -414,13 +416,24 @@ static void put_failures(struct store *s, const char *topic, int exists, const c
     store_set_str(r, "log_group", "sns/us-east-1/123456789012/order-events/Failure");
     store_set_int(r, "group_exists", exists);
     store_set_str(r, "records", records);
-    store_set_int(r, "total", total);
+    store_set_int(r, "loaded", loaded);
     store_set_int(r, "more", more);
+    store_set_int(r, "covered_from", 1796291721465);
     store_update_commit(r);
 }
 
+static const char three_records[] =
+    "[{\"id\":\"e3\",\"time_ms\":1796291901465,\"endpoint\":\"https://hooks.example.invalid/x\","
+    "\"status_code\":-1,\"provider_response\":\"\\u001b[2Jconnect timeout\","
+    "\"dwell_ms\":2000,\"attempts\":3,\"message_id\":\"m-1\"},"
+    "{\"id\":\"e2\",\"time_ms\":1796291841465,\"endpoint\":\"arn:aws:sqs:x:1:gone\","
+    "\"status_code\":403,\"provider_response\":\"HTTP 403\",\"dwell_ms\":null,"
+    "\"attempts\":null,\"message_id\":null},"
+    "{\"id\":\"e1\",\"time_ms\":1796291781465,\"unparsed\":\"\\u202enot json\"}]";
+
 /* Why deliveries fail: not read yet, no log group (logging off), the records newest first
- * with code, tries, dwell, endpoint and the provider's response, escaped. */
+ * with code, tries, dwell, endpoint and the provider's response, escaped, and how many are
+ * loaded with whether older ones exist. */
 START_TEST(pane_failures)
 {
     struct world w;
@@ -432,7 +445,7 @@ START_TEST(pane_failures)
     ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
     sns_view.key(w.priv, &w.ctx, '\n');
     frame(&w);
-    y = find(&w, "Failed deliveries (CloudWatch Logs, last day)");
+    y = find(&w, "Failed deliveries (CloudWatch Logs)");
     ck_assert_int_gt(y, 0);
     ck_assert(row_has(&w, y + 1, "not read yet"));
     /* order-events does not log its HTTP failures: no group is no all-clear */
@@ -440,14 +453,14 @@ START_TEST(pane_failures)
     frame(&w);
     ck_assert(row_has(&w, y + 1, "not logged: see Logging above"));
     ck_assert(row_has(&w, y + 2, "(no log group sns/us-east-1/123456789012/order-events/Failure)"));
-    put_failures(w.store, "order-events", 1,
-                 "[{\"time_ms\":1796291901465,\"endpoint\":\"https://hooks.example.invalid/x\","
-                 "\"status_code\":-1,\"provider_response\":\"\\u001b[2Jconnect timeout\","
-                 "\"dwell_ms\":2000,\"attempts\":3,\"message_id\":\"m-1\"},"
-                 "{\"time_ms\":1796291841465,\"endpoint\":\"arn:aws:sqs:x:1:gone\","
-                 "\"status_code\":403,\"provider_response\":\"HTTP 403\",\"dwell_ms\":null,"
-                 "\"attempts\":null,\"message_id\":null},"
-                 "{\"time_ms\":1796291781465,\"unparsed\":\"\\u202enot json\"}]", 140, 1);
+    /* a group with nothing in it yet, and older records still being looked for */
+    put_failures(w.store, "order-events", 1, "[]", 0, 0);
+    frame(&w);
+    ck_assert(row_has(&w, y + 1, "none in the log group"));
+    put_failures(w.store, "order-events", 1, "[]", 0, -1);
+    frame(&w);
+    ck_assert(row_has(&w, y + 1, "none read yet (older ones are being read)"));
+    put_failures(w.store, "order-events", 1, three_records, 3, 1);
     frame(&w);
     ck_assert(row_has(&w, y + 1, "TIME"));
     ck_assert(row_has(&w, y + 1, "ENDPOINT / PROVIDER RESPONSE"));
@@ -456,7 +469,133 @@ START_TEST(pane_failures)
     ck_assert(row_has(&w, y + 3, "2026-12-03 09:57:21   403     -       -   "
                                  "arn:aws:sqs:x:1:gone  HTTP 403"));
     ck_assert(row_has(&w, y + 4, "(not a delivery record) \\u{202E}not json"));
-    ck_assert(row_has(&w, y + 5, "the newest 3 of more than 140 in the last day"));
+    /* the pane wants 50 and older ones exist: they are on their way */
+    ck_assert(row_has(&w, y + 5, "3 loaded, newest first; more before 2026-12-03 09:55:21 UTC"
+                                 " (loading older…)  f: all of them"));
+    /* every record there is */
+    put_failures(w.store, "order-events", 1, three_records, 3, 0);
+    frame(&w);
+    ck_assert(row_has(&w, y + 5, "all 3 loaded  f: all of them"));
+    world_done(&w);
+}
+END_TEST
+
+/* n records, a minute apart, newest first, ids "e<n-1>" .. "e0" and message ids "m-<i>". */
+static char *records_json(int n)
+{
+    size_t cap = (size_t)n * 200 + 8, len = 0;
+    char *out = malloc(cap);
+
+    len += (size_t)snprintf(out + len, cap - len, "[");
+    for (int i = n - 1; i >= 0; i--)
+        len += (size_t)snprintf(out + len, cap - len,
+                                "%s{\"id\":\"e%d\",\"time_ms\":%lld,\"endpoint\":\"https://h/%d\","
+                                "\"status_code\":500,\"provider_response\":\"HTTP 500\","
+                                "\"dwell_ms\":1000,\"attempts\":3,\"message_id\":\"m-%d\"}",
+                                i == n - 1 ? "" : ",", i, 1796291901465LL - (n - 1 - i) * 60000LL,
+                                i, i);
+    snprintf(out + len, cap - len, "]");
+    return out;
+}
+
+/* f: every loaded record, a cursor on one with its full text below; as the cursor nears the
+ * end of what is loaded and older records exist, the detail key asks for 50 more (once),
+ * and not when there are none; y copies the record's message id. */
+START_TEST(failures_paged)
+{
+    struct world w;
+    char *json;
+    int y;
+
+    world_init(&w, 80, 24);
+    w.ctx.utc = true;
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    json = records_json(50);
+    put_failures(w.store, "order-events", 1, json, 50, 1);
+    free(json);
+    sns_view.update(w.priv, &w.ctx);
+    /* the cursor is far from the end: nothing more is asked for */
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'f') & VIEW_DETAIL, 0);
+    ck_assert_str_eq(sns_view.detail(w.priv), ARN "order-events\x1f" "50");
+    frame(&w);
+    ck_assert(row_has(&w, 0, "Failed deliveries of order-events (CloudWatch Logs)"));
+    ck_assert(row_has(&w, 1, "50 loaded, newest first; more before 2026-12-03 09:55:21 UTC"));
+    ck_assert(row_has(&w, 2, "TIME"));
+    ck_assert(row_has(&w, 3, "2026-12-03 09:58:21   500     3      1s   https://h/49  HTTP 500"));
+    ck_assert(row_has(&w, 4, "2026-12-03 09:57:21   500"));
+    ck_assert(row_has(&w, 19, "2026-12-03 09:58:21 UTC  message id m-49"));
+    ck_assert(row_has(&w, 20, "Endpoint  https://h/49"));
+    ck_assert(row_has(&w, 21, "Response  HTTP 500"));
+    ck_assert(row_has(&w, 23, "y: message id"));
+    /* PgDn, PgDn: within 20 of the end, so 50 more are asked for, once */
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, VIEW_KEY(KEY_NPAGE)) & VIEW_DETAIL, 0);
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, VIEW_KEY(KEY_NPAGE)) & VIEW_DETAIL,
+                     0);   /* cursor 20: 20 + 20 < 50 */
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, VIEW_KEY(KEY_NPAGE)) & VIEW_DETAIL,
+                     VIEW_DETAIL);   /* cursor 30 */
+    ck_assert_str_eq(sns_view.detail(w.priv), ARN "order-events\x1f" "100");
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'j') & VIEW_DETAIL, 0);
+    frame(&w);
+    ck_assert(row_has(&w, 1, "50 loaded, newest first; more before 2026-12-03 09:55:21 UTC "
+                             "(loading older…)"));
+    y = find(&w, "https://h/18  HTTP 500");   /* cursor 31: record e18 */
+    ck_assert_int_gt(y, 3);
+    ck_assert(row_has(&w, 19, "message id m-18"));
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'y') & VIEW_COPY, VIEW_COPY);
+    ck_assert_str_eq(w.ctx.copy, "m-18");
+    /* they came, and none is older: G goes to the last, nothing more is asked for */
+    json = records_json(100);
+    put_failures(w.store, "order-events", 1, json, 100, 0);
+    free(json);
+    sns_view.update(w.priv, &w.ctx);
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'G') & VIEW_DETAIL, 0);
+    frame(&w);
+    ck_assert(row_has(&w, 1, "all 100 loaded"));
+    ck_assert(row_has(&w, 19, "message id m-0"));
+    ck_assert(row_has(&w, 17, "https://h/0  HTTP 500"));
+    /* Esc: back to the topic's pane; Esc again: the list */
+    sns_view.key(w.priv, &w.ctx, 27);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "Topic order-events"));
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 27) & VIEW_DETAIL, VIEW_DETAIL);
+    ck_assert_ptr_null(sns_view.detail(w.priv));
+    world_done(&w);
+}
+END_TEST
+
+/* After P: the topic's pane keeps the message id (and a FIFO topic's sequence number) the
+ * publish action put in the "published" row; y copies the id, not the ARN. */
+START_TEST(published_message)
+{
+    struct world w;
+    struct store_res *r;
+    int y;
+
+    world_init(&w, 80, 24);
+    w.ctx.utc = true;
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    ck_assert_int_lt(find(&w, "Test msg"), 0);
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'y') & VIEW_COPY, VIEW_COPY);
+    ck_assert_str_eq(w.ctx.copy, ARN "order-events");
+    r = store_update_begin(w.store, "published", ARN "order-events");
+    store_set_str(r, "message_id", "5f1e2d3c-\x1b[2J");
+    store_set_str(r, "sequence_number", "10000000000000000042");
+    store_set_int(r, "published", 1796291901);
+    store_update_commit(r);
+    frame(&w);
+    y = find(&w, "Test msg");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y, "Test msg   message id 5f1e2d3c-\\x1B[2J  (y copies it)"));
+    /* at 80 columns the time is what gets cut, never the numbers */
+    ck_assert(row_has(&w, y + 1, "sequence number 10000000000000000042, published "
+                                 "2026-12-03 09:58"));
+    ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 'y') & VIEW_COPY, VIEW_COPY);
+    ck_assert_str_eq(w.ctx.copy, "5f1e2d3c-\x1b[2J");   /* the UI sanitises what it copies */
     world_done(&w);
 }
 END_TEST
@@ -565,6 +704,38 @@ START_TEST(reachability)
 }
 END_TEST
 
+/* The detail key the pane hands the topic_failures source: made and read back, a bare ARN
+ * taken as the first page, and keys that are not one refused. */
+START_TEST(detail_key)
+{
+    char *k = topicfail_key(ARN "alerts", 150);
+    size_t len;
+    long want;
+
+    ck_assert(topicfail_parse(k, &len, &want));
+    ck_assert_int_eq(len, strlen(ARN "alerts"));
+    ck_assert_int_eq(want, 150);
+    free(k);
+    k = topicfail_key(ARN "alerts", 0);   /* no count: the first page's */
+    ck_assert(topicfail_parse(k, &len, &want));
+    ck_assert_int_eq(want, TOPICFAIL_STEP);
+    free(k);
+    ck_assert(topicfail_parse(ARN "alerts", &len, &want));
+    ck_assert_int_eq(len, strlen(ARN "alerts"));
+    ck_assert_int_eq(want, TOPICFAIL_STEP);
+    ck_assert(!topicfail_parse(NULL, &len, &want));
+    ck_assert(!topicfail_parse("", &len, &want));
+    ck_assert(!topicfail_parse("\x1f" "50", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "0", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "-5", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "12x", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "+5", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" " 5", &len, &want));
+    ck_assert(!topicfail_parse(ARN "alerts\x1f" "99999999999999999999999", &len, &want));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_sns");
@@ -579,6 +750,9 @@ static Suite *suite(void)
     tcase_add_test(tc, cli_and_copy);
     tcase_add_test(tc, overview_section);
     tcase_add_test(tc, pane_failures);
+    tcase_add_test(tc, failures_paged);
+    tcase_add_test(tc, published_message);
+    tcase_add_test(tc, detail_key);
     tcase_add_test(tc, reachability);
     suite_add_tcase(s, tc);
     return s;

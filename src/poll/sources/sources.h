@@ -85,13 +85,22 @@
  *     call failed)
  *
  * kind "topic_failures" (source topic_failures: CloudWatch Logs FilterLogEvents on the
- *   sns/<region>/<account>/<topic>/Failure group over the last day, paged (at most 10
- *   pages); only for the topic whose pane is open in the sns view, every 15 s) key = topic
- *   ARN: log_group str, group_exists int (0: no such group: failures are not logged, or
- *   none was yet), total int (events read), more int (1: pages were left unread),
- *   unparsed int (events that are not delivery records), records str (a JSON array, newest
- *   first, at most 50, of {"time_ms", "endpoint", "status_code", "provider_response",
- *   "dwell_ms", "attempts", "message_id"}, or {"time_ms", "unparsed"} with the raw text)
+ *   sns/<region>/<account>/<topic>/Failure group, newest first and on demand: windows
+ *   walking back from now, each read to its last page, until the count the detail key asks
+ *   for is loaded (topicfail.h), then later cycles only what arrived since; only for the
+ *   topic whose pane is open in the sns view, every 15 s) key = topic ARN: log_group str,
+ *   group_exists int (0: no such group: failures are not logged, or none was yet), loaded
+ *   int (records kept, at most TOPICFAIL_MAX), more int (1: older records exist, 0: none,
+ *   -1: not known yet), unparsed int (records that are not delivery records), records str
+ *   (a JSON array, newest first, of {"id", "time_ms", "endpoint", "status_code",
+ *   "provider_response", "dwell_ms", "attempts", "message_id"}, or {"id", "time_ms",
+ *   "unparsed"} with the raw text), covered_from / covered_to int (epoch ms: every record
+ *   between them is loaded), window_ms int (the next window's length), floor_ms int (the
+ *   oldest record's time when a probe found it, -1 not known)
+ *
+ * kind "published" (the publish action, in the console's store; not polled) key = topic
+ *   ARN: message_id str, sequence_number str (FIFO topics), published int (the store's
+ *   clock): the topic's latest test message, shown in its pane
  *
  * kind "reach" (source reach: SNS ListTopics and SQS ListQueues (MaxResults 1) as probes,
  *   EC2 DescribeVpcEndpoints, paged; the sns view and the overview; not the snapshot):
