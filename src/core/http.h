@@ -36,6 +36,8 @@ struct http_result {
     bool body_too_large;       /* the body passed max_body; code is CURLE_WRITE_ERROR */
     bool connected;            /* a connection was made (tells connect from read timeouts) */
     bool prepare_failed;       /* the prepare hook refused: nothing was sent */
+    bool stream_stopped;       /* the request's stream sink stopped it (request.h) */
+    unsigned long long streamed;  /* body bytes handed to the stream sink */
     struct aws_response resp;  /* status, headers, body; the callback may take its contents */
 };
 
