@@ -358,6 +358,8 @@ static int download_start(void *priv, struct act_run *run)
     s3_head_object_request(&req, &loc, d->key, d->version);
     s3_location_done(&loc);
     act_run_job(run, -1);
+    if (act_run_job_of(run))
+        job_set_unit(act_run_job_of(run), "bytes");
     return act_send(run, &req, TAG_HEAD, NULL);
 }
 
