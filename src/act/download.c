@@ -272,11 +272,11 @@ static void download_form(void *priv, struct act_run *run, struct form *f)
     form_set_hint(fl, "a GetObject: read-only mode allows it, but it writes this local file "
                       "(0600, through FILE.part)");
     free(path);
-    fl = form_add(f, "exists", "If it exists", FORM_CHOICE);
+    fl = form_add(f, "exists", "If exists", FORM_CHOICE);
     form_set_choices(fl, exists, 2);
     form_set(f, "exists", DOWNLOAD_KEEP);
     form_set_hint(fl, "Left/Right: keep an existing file (refuse) or overwrite it");
-    fl = form_add(f, "partial", "A FILE.part", FORM_CHOICE);
+    fl = form_add(f, "partial", "A .part", FORM_CHOICE);
     form_set_choices(fl, partial, 2);
     form_set(f, "partial", DOWNLOAD_RESUME);
     form_set_hint(fl, "left by a failed or cancelled download: resume it (Range) or start over");
@@ -321,9 +321,9 @@ static void download_describe(void *priv, struct act_run *run, char *what, size_
 {
     struct download *d = priv;
 
+    snprintf(what, whatlen, "Download s3://%s/%s (a read; it writes a local file)",
+             d->bucket ? d->bucket : "?", d->key ? d->key : "?");
     (void)run;
-    snprintf(what, whatlen, "Download s3://%s/%s to %s (a read; writes a local file)",
-             d->bucket ? d->bucket : "?", d->key ? d->key : "?", d->dest ? d->dest : "?");
 }
 
 /* ---- the run ------------------------------------------------------------------------------- */

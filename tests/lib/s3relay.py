@@ -5,9 +5,9 @@ downloader does with it:
     with S3Relay(moto.endpoint) as r:
         r.endpoint                   # point the client here (path-style addressing)
         r.tamper = True              # GetObject bodies: one byte flipped (length, ETag kept)
-        r.hold_after = 3 << 20       # GetObject bodies: stop after this many bytes ...
-        r.wait_held()                # ... (returns once a body is held there)
-        r.release()                  # ... and go on
+        r.hold_after = 3 << 20       # GetObject bodies: after this many bytes, one byte a
+        r.wait_held()                # second (a slow server, never a stalled one) ...
+        r.release()                  # ... until released: then at full speed
         r.seen                       # [(method, path, Range header or None)] in order
         r.log                        # ordered events: "arrived", "held", "released", "done"
 
@@ -112,9 +112,16 @@ class S3Relay:
                     piece = piece[cut:]
                     self.hold_after = None   # once
                     self._event("held")
-                    with self._cv:
-                        self._cv.wait_for(lambda: self._released)
-                        self._released = False
+                    # a byte now and then: the client sees a slow answer, not a dead one
+                    while piece:
+                        with self._cv:
+                            if self._cv.wait_for(lambda: self._released, 1.0):
+                                self._released = False
+                                break
+                        h.wfile.write(piece[:1])
+                        h.wfile.flush()
+                        sent += 1
+                        piece = piece[1:]
                     self._event("released")
                 if is_get and self.tamper and not flipped and piece:
                     piece = bytes([piece[0] ^ 0xFF]) + piece[1:]
