@@ -11,8 +11,11 @@ behind a relay that can hold an answer half-way (tests/lib/s3relay.py).
   .part's end, the status line says it resumed and was verified, and FILE has the SHA-256
   of boto3's download of the object.
 - A second object downloads while the first is held: two jobs share the loop.
-- An existing file is refused by the form unless "overwrite it" is chosen."""
+- An existing file is refused by the form unless "overwrite it" is chosen.
+- `d` on a peeked message whose body is an SQS extended-client pointer downloads the whole
+  payload (3 MiB, past the 64 KiB the viewer reads) with the same job (headless script)."""
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -20,7 +23,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from console import OPSDECK, Tmux, console_env  # noqa: E402
+from console import OPSDECK, Script, Tmux, console_env, run_script  # noqa: E402
 from s3relay import S3Relay  # noqa: E402
 from tap import Tap  # noqa: E402
 
@@ -69,6 +72,33 @@ def set_path(tm, path):
     """The form opens on its first field, the destination: replaced by path."""
     tm.keys("C-u")
     tm.text(path)
+
+
+def payload_case(moto, work):
+    clients = boto3_clients(moto.endpoint, services=("sqs", "s3"))
+    sqs, s3 = clients["sqs"], clients["s3"]
+    payload = os.urandom(3 << 20)
+    s3.put_object(Bucket=BUCKET, Key="offloaded/payload-1", Body=payload)
+    q = sqs.create_queue(QueueName="offload-dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=q, MessageBody=json.dumps(
+        ["software.amazon.payloadoffloading.PayloadS3Pointer",
+         {"s3BucketName": BUCKET, "s3Key": "offloaded/payload-1"}]),
+        MessageAttributes={"ExtendedPayloadSize": {"DataType": "Number",
+                                                   "StringValue": str(len(payload))}})
+    env = console_env(moto.endpoint, aws_env(moto.endpoint))
+    dest = os.path.join(work, "payload.bin")
+    s = Script().wait().keys("2").keys("/offload<Enter>").keys("m").keys("<C-x>").keys("y")
+    s.wait().keys(":messages<Enter>").wait().keys("<Enter>").dump("message")
+    s.keys("d").dump("form").keys("<C-u>" + dest + "<C-x>").wait().dump("done")
+    r = run_script(env, s, 80, 24)
+    t.eq(r.rc, 0, "the console ran the payload script")
+    msg = screen(r.dumps.get("message"))
+    t.ok("d downloads it whole" in msg, "the message view offers d for the S3 payload", msg)
+    form = screen(r.dumps.get("form"))
+    t.ok("Save to" in form and "payload-1" in form,
+         "d opens the download form, named after the payload's key", form)
+    t.eq(file_sha(dest), sha(payload), "the whole 3 MiB payload is saved (SHA-256 of the "
+         "object)")
 
 
 def main():
@@ -168,6 +198,7 @@ def main():
                 tm.text(":q")
                 tm.keys("Enter")
                 tm.wait_exit()
+            payload_case(moto, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     t.done()
