@@ -39,6 +39,37 @@ struct jobs_state {
     int64_t now_s;      /* the second the rows were built in: ages move on */
 };
 
+/* "90.1M": a size in at most 5 columns, for the DONE column of a download. */
+static char *short_bytes(char *buf, size_t n, int64_t v)
+{
+    static const char units[] = "BKMGTP";
+    double d = (double)(v < 0 ? 0 : v);
+    size_t u = 0;
+
+    while (d >= 1024 && u + 1 < sizeof(units) - 1) {
+        d /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, n, "%lldB", (long long)v);
+    else
+        snprintf(buf, n, d < 9.95 ? "%.1f%c" : "%.0f%c", d, units[u]);
+    return buf;
+}
+
+/* A running download's bar where its error would go: "[#######-----------] 38%". */
+static void progress_bar(char *out, size_t n, int64_t done, int64_t total)
+{
+    int pct = total > 0 ? (int)(done * 100 / total) : 0;
+    char bar[21];
+    int fill = pct / 5;
+
+    for (int i = 0; i < 20; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[20] = '\0';
+    snprintf(out, n, "[%s] %d%%", bar, pct);
+}
+
 static void add_row(struct jobs_state *st, const struct view_ctx *ctx, const struct store_res *r)
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
@@ -47,6 +78,8 @@ static void add_row(struct jobs_state *st, const struct view_ctx *ctx, const str
     double rate = NAN;
     char a[32], b[32], text[80];
     bool running = state && (strcmp(state, "running") == 0 || strcmp(state, "cancelling") == 0);
+    const char *unit = store_res_str(r, "unit");
+    bool bytes = unit && strcmp(unit, "bytes") == 0;
 
     table_cell(row, COL_JOB, store_res_key(r), NAN);
     table_cell(row, COL_ACTION, store_res_str(r, "action"), NAN);
@@ -55,14 +88,20 @@ static void add_row(struct jobs_state *st, const struct view_ctx *ctx, const str
     store_res_int(r, "done", &done);
     if (!store_res_int(r, "total", &total))
         total = -1;
-    if (total >= 0)
+    if (bytes)
+        snprintf(text, sizeof(text), "%s/%s", short_bytes(a, sizeof(a), done),
+                 total >= 0 ? short_bytes(b, sizeof(b), total) : "?");
+    else if (total >= 0)
         snprintf(text, sizeof(text), "%s/%s", fmt_count(a, sizeof(a), done),
                  fmt_count(b, sizeof(b), total));
     else
         snprintf(text, sizeof(text), "%s/?", fmt_count(a, sizeof(a), done));
     table_cell(row, COL_DONE, text, (double)done);
     if (store_res_num(r, "rate", &rate) && isfinite(rate)) {
-        snprintf(text, sizeof(text), "%.1f/s", rate);
+        if (bytes)
+            snprintf(text, sizeof(text), "%s/s", short_bytes(a, sizeof(a), (int64_t)rate));
+        else
+            snprintf(text, sizeof(text), "%.1f/s", rate);
         table_cell(row, COL_RATE, text, rate);
     } else {
         table_cell(row, COL_RATE, "-", NAN);
@@ -80,7 +119,12 @@ static void add_row(struct jobs_state *st, const struct view_ctx *ctx, const str
     } else {
         table_cell(row, COL_TIME, "-", NAN);
     }
-    table_cell(row, COL_ERROR, store_res_str(r, "error"), NAN);
+    if (bytes && running && total > 0) {
+        progress_bar(text, sizeof(text), done, total);
+        table_cell(row, COL_ERROR, text, NAN);
+    } else {
+        table_cell(row, COL_ERROR, store_res_str(r, "error"), NAN);
+    }
     if (state && strcmp(state, "failed") == 0)
         table_row_style(row, THEME_ERROR);
     else if (running)

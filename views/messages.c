@@ -489,7 +489,7 @@ static void layout(struct msg_state *st, const struct view_ctx *ctx, const struc
         int64_t size = payload_size(r);
 
         line = xasprintf("s3://%s/%s, %s (SQS extended client: the body below is the "
-                         "pointer; f reads the first 64 KiB)", bucket, key,
+                         "pointer; f reads the first 64 KiB, d downloads it whole)", bucket, key,
                          size >= 0 ? fmt_bytes(b, sizeof(b), size) : "size not given");
         push_field(st, &cap, "S3 payload", line, w);
         free(line);
@@ -708,6 +708,7 @@ static bool msg_target(void *priv, struct view_ctx *ctx, const char *action,
 static const struct view_action msg_actions[] = {
     {'f', "fetch-payload"},
     {'s', "save-body"},
+    {'d', "download-payload"},
     {0, NULL},
 };
 
@@ -716,6 +717,7 @@ static const struct view_keyhelp msg_keys[] = {
     {"y", "copy: the message body to the clipboard (OSC 52)"},
     {"f", "fetch: the first 64 KiB of an S3 extended payload"},
     {"s", "save: the body into a file (0600; an existing one only if you say so)"},
+    {"d", "download: a whole S3 extended payload to a file, as a job (resumable)"},
     {"j/k", "down / up (in a message: scroll)"},
     {"Q A C Z", "sort by that column: QUEUE, AGE, RECV, SIZE (again: reverse)"},
     {"Esc/q", "close the message (in the list: back)"},

@@ -864,7 +864,7 @@ static bool s3_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
     return true;
 }
 
-/* `u` (presign): the object under the cursor, the open object, or the version under the
+/* `u` (presign) and `d` (download): the object under the cursor, the open object, or the version under the
  * cursor; the target's key is the object's detail key (s3detail.h), which holds all three. */
 static bool s3_target(void *priv, struct view_ctx *ctx, const char *action,
                       struct act_target *out)
@@ -910,6 +910,7 @@ static bool s3_target(void *priv, struct view_ctx *ctx, const char *action,
 
 static const struct view_action s3_actions[] = {
     {'u', "presign"},
+    {'d', "download"},
     {0, NULL},
 };
 
@@ -919,6 +920,7 @@ static const struct view_keyhelp s3_keys[] = {
     {"v", "an object's versions and delete markers; Enter opens one"},
     {"y", "copy the row's S3 URL"},
     {"u", "presigned GET URL of an object or version: shown and copied (OSC 52)"},
+    {"d", "download an object or version to a file, as a job (verified, resumable)"},
     {"j/k", "down / up (the next page loads as the cursor nears the end)"},
     {"N/Z/M/C", "sort by name, size, modified, class (again: reverse); buckets: N/R/C"},
     {"Esc/q", "close the object, then up"},

@@ -131,6 +131,8 @@ extern const struct action save_body_action;      /* savebody.c */
 extern const struct action refresh_creds_action;  /* refreshcreds.c */
 extern const struct action presign_action;        /* presign.c */
 extern const struct action sso_sign_in_action;    /* ssosignin.c */
+extern const struct action download_action;       /* download.c */
+extern const struct action download_payload_action;  /* download.c */
 /* ms until queue `name` may be purged again (its last purge job ended less than 60 s ago
  * on the store's clock), 0 when it may. */
 int64_t purge_cooldown_ms(const struct store *s, const char *name);

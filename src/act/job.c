@@ -140,6 +140,14 @@ void job_set_state(struct job *j, enum job_state st, const char *error)
     job_write(j, NULL, NULL, st == JOB_FAILED ? (error ? error : "failed") : NULL);
 }
 
+void job_set_unit(struct job *j, const char *unit)
+{
+    struct store_res *r = store_update_begin(j->js->store, JOB_KIND, j->key);
+
+    store_set_str(r, "unit", unit);
+    store_update_commit(r);
+}
+
 void job_set_cancel(struct job *j, void (*cancel)(void *ud), void *ud)
 {
     j->cancel = cancel;

@@ -12,6 +12,7 @@
  *   started int    when it started, ms on the store's clock
  *   ended int      when it ended (absent while it runs)
  *   error str      why it failed (absent unless failed)
+ *   unit str       "bytes" when done and total count bytes (a download); absent: items
  * The jobs of a session live as long as its store; a running job keeps the session (the
  * console refuses :profile and asks before quitting). */
 #ifndef OPSDECK_JOB_H
@@ -41,6 +42,8 @@ const char *job_key(const struct job *j);
 enum job_state job_state(const struct job *j);
 /* done so far; total < 0 leaves the total as it was (unknown stays unknown). */
 void job_progress(struct job *j, int64_t done, int64_t total);
+/* What done and total count: "bytes" (the views show sizes and a progress bar). */
+void job_set_unit(struct job *j, const char *unit);
 /* Ends (DONE, FAILED, CANCELLED) or marks CANCELLING; error only for FAILED. */
 void job_set_state(struct job *j, enum job_state st, const char *error);
 /* What cancelling the job does (the action's cancel); without it the job cannot be cancelled. */

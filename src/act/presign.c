@@ -111,8 +111,7 @@ static void presign_describe(void *priv, struct act_run *run, char *what, size_t
              form_value(act_run_form(run), "expires"));
 }
 
-/* The bucket's region as the s3 view's sources found it, NULL when not known. */
-static const char *region_of(const struct store *s, const char *bucket)
+const char *presign_bucket_region(const struct store *s, const char *bucket)
 {
     const struct store_res *b = s ? store_find(s, "bucket", bucket) : NULL;
     const struct store_res *l = s ? store_find(s, "s3list", "current") : NULL;
@@ -168,7 +167,7 @@ static int presign_start(void *priv, struct act_run *run)
     if (!cfg)
         cfg = aws_client_config(gate_client(env->gate));
     aws_error_clear(&err);
-    if (s3_detail_locate(cfg, p->d.bucket, region_of(env->store, p->d.bucket), &loc,
+    if (s3_detail_locate(cfg, p->d.bucket, presign_bucket_region(env->store, p->d.bucket), &loc,
                          &err) < 0) {
         act_run_describe_error(run, &err, line, sizeof(line));
         act_run_finish(run, ACT_FAILED, "presign: %s", line);

@@ -24,4 +24,9 @@
  * credentials expire in 42m". */
 long presign_validity(long want, time_t now, time_t expiration, char *why, size_t whylen);
 
+struct store;
+/* The bucket's region as the s3 view's sources (or a command's HeadBucket) found it, NULL
+ * when not known: what a request to the bucket is signed for. */
+const char *presign_bucket_region(const struct store *s, const char *bucket);
+
 #endif

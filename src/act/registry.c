@@ -18,5 +18,7 @@ const struct action *const action_registry[] = {
     &refresh_creds_action,
     &presign_action,
     &sso_sign_in_action,
+    &download_action,
+    &download_payload_action,
     NULL,
 };

@@ -23,6 +23,7 @@ struct global_opts {
     const char *rate;          /* --rate N (dlq redrive): messages per second */
     const char *hold;          /* --hold SECONDS (dlq redrive --to): visibility of a batch */
     const char *expires;       /* --expires DURATION (s3 presign): the URL's validity */
+    const char *version_id;    /* --version-id ID (s3 get): that version of the object */
 };
 
 /* argv[0] is the command's name; argv[1..] the words after it (options already removed).

@@ -52,6 +52,8 @@ static const struct command commands[] = {
      "toggle list [--json], toggle set NAME on|off   see and flip triggers, rules and SSM toggles, confirmed and audited"},
     {"s3", cmd_s3,
      "s3 presign s3://BUCKET/KEY   a presigned GET URL (--expires DURATION, default 1h); sends nothing, so read-only allows it"},
+    {"s3", cmd_s3,
+     "s3 get s3://BUCKET/KEY [PATH]   download an object to PATH (default: the current directory), verified, resumable; a read"},
     {"audit", cmd_audit,
      "audit [--json] [-n N]  the latest entries of the audit log of writes"},
 };
@@ -85,6 +87,7 @@ static void usage(FILE *out)
           "  --rate N             dlq redrive: at most N messages per second (1-500)\n"
           "  --hold SECONDS       dlq redrive --to: how long each batch is hidden while it moves (default 60)\n"
           "  --expires DURATION   s3 presign: how long the URL is valid (900, 30m, 12h, 7d; at most 7d and the credentials' expiry)\n"
+          "  --version-id ID      s3 get: that version of the object (default: the current one)\n"
           "  -n N                 audit: how many entries (default 20)\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
@@ -158,6 +161,7 @@ int main(int argc, char **argv)
         {"rate", required_argument, NULL, 1002},
         {"hold", required_argument, NULL, 1003},
         {"expires", required_argument, NULL, 1004},
+        {"version-id", required_argument, NULL, 1005},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -203,6 +207,7 @@ int main(int argc, char **argv)
         case 1002: g.rate = optarg; break;
         case 1003: g.hold = optarg; break;
         case 1004: g.expires = optarg; break;
+        case 1005: g.version_id = optarg; break;
         case 'n': {
             char *end;
             g.count = strtol(optarg, &end, 10);

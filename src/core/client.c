@@ -509,7 +509,14 @@ static void op_http_done(struct http_result *res, void *ud)
         op_finish(o);       /* o->err was set by op_prepare */
         return;
     }
-    c->stats.bytes_received += res->resp.body.len;
+    c->stats.bytes_received += res->resp.body.len + res->streamed;
+    if (res->stream_stopped) {
+        /* the sink's owner stopped it and knows why: never sent again */
+        aws_error_set(&err, AWS_ERR_NETWORK, "the transfer was stopped by its reader");
+        o->err = err;
+        op_finish(o);
+        return;
+    }
     if (res->code != CURLE_OK) {
         if (res->body_too_large) {
             if (o->xopts.secret)

@@ -23,6 +23,7 @@ struct http_xfer {
     size_t max_body;
     struct http_xfer_opts opts;
     struct http_result res;
+    bool stream_began;           /* a 2xx answer's body goes to req->stream */
 };
 
 struct xfer_list {
@@ -224,6 +225,22 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
         x->res.resp.nheaders = 0;
         return len;
     }
+    /* the blank line that ends a 2xx answer's headers: its body streams from here */
+    if (x->req->stream && !x->stream_began && (len == 2 || len == 1) &&
+        (data[0] == '\r' || data[0] == '\n')) {
+        const struct aws_stream *st = x->req->stream;
+        long status = 0;
+
+        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) {
+            x->stream_began = true;
+            if (st->begin && st->begin(st->ud, &x->res.resp) != 0) {
+                x->res.stream_stopped = true;
+                return 0;   /* curl stops with CURLE_WRITE_ERROR */
+            }
+        }
+        return len;
+    }
     if (len > 64 * 1024 || x->res.resp.nheaders >= 1000)   /* a hostile server */
         return len;
     line = xstrndup(data, len);
@@ -249,12 +266,40 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
     struct http_xfer *x = ud;
     size_t len = size * n;
 
+    if (x->stream_began) {
+        const struct aws_stream *st = x->req->stream;
+
+        if (st->write(st->ud, data, len) != 0) {
+            x->res.stream_stopped = true;
+            return 0;
+        }
+        x->res.streamed += len;
+        return len;
+    }
     if (len > x->max_body || x->res.resp.body.len > x->max_body - len) {
         x->res.body_too_large = true;
         return 0;   /* curl stops with CURLE_WRITE_ERROR */
     }
     buf_append(&x->res.resp.body, data, len);
     return len;
+}
+
+/* A streamed transfer asks its sink whether to go on, also while no byte arrives. */
+static int on_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct http_xfer *x = ud;
+    const struct aws_stream *st = x->req->stream;
+
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    if (st->stopped && st->stopped(st->ud)) {
+        x->res.stream_stopped = true;
+        return 1;   /* CURLE_ABORTED_BY_CALLBACK */
+    }
+    return 0;
 }
 
 static struct curl_slist *build_headers(const struct aws_request *req)
@@ -299,6 +344,19 @@ static void setup_easy(struct http_engine *e, struct http_xfer *x)
                      x->opts.connect_timeout_ms : e->connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, x->opts.timeout_ms > 0 ? x->opts.timeout_ms :
                      e->timeout_ms);
+    if (r->stream) {
+        long stall_ms = x->opts.timeout_ms > 0 ? x->opts.timeout_ms : e->timeout_ms;
+
+        /* a download of gigabytes has no overall limit; a stalled one still ends */
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, stall_ms >= 1000 ? stall_ms / 1000 : 1L);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
+        /* a proxy's CONNECT answer must not pass for the object's headers */
+        curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    }
     if (x->opts.no_proxy)
         curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  /* a proxy cannot reach link-local hosts */
     /* TLS verification is never turned off; AWS_CA_BUNDLE only changes the trust store. */

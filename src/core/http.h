@@ -15,7 +15,8 @@
 #include "core/request.h"
 
 /* The largest answer taken: the biggest real ones (1000 S3 keys, 500 CloudWatch series, ten
- * 256 KiB messages) are a few MiB; past this an endpoint is sending something else. */
+ * 256 KiB messages) are a few MiB; past this an endpoint is sending something else. A
+ * streamed answer (request.h aws_stream: a download) goes to its sink and has no cap. */
 #define HTTP_DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
 /* The largest answer of a transfer marked secret (credentials are a few KiB). */
 #define HTTP_SECRET_MAX_BODY ((size_t)64 * 1024)
@@ -36,6 +37,8 @@ struct http_result {
     bool body_too_large;       /* the body passed max_body; code is CURLE_WRITE_ERROR */
     bool connected;            /* a connection was made (tells connect from read timeouts) */
     bool prepare_failed;       /* the prepare hook refused: nothing was sent */
+    bool stream_stopped;       /* the request's stream sink stopped it (request.h) */
+    unsigned long long streamed;  /* body bytes handed to the stream sink */
     struct aws_response resp;  /* status, headers, body; the callback may take its contents */
 };
 

@@ -46,6 +46,8 @@ void aws_request_init_mutating(struct aws_request *r, const char *service, const
 
 void aws_request_done(struct aws_request *r)
 {
+    const struct aws_stream *st = r->stream;
+
     free(r->method);
     free(r->path);
     free(r->query);
@@ -57,6 +59,8 @@ void aws_request_done(struct aws_request *r)
         explicit_bzero(r->body.data, r->body.len);
     buf_done(&r->body);
     memset(r, 0, sizeof(*r));
+    if (st && st->release)
+        st->release(st->ud);   /* last: it may free the sink */
 }
 
 static void kv_push(struct kv **a, size_t *n, const char *name, const char *value)

@@ -16,6 +16,27 @@ struct kv {
     char *value;
 };
 
+struct aws_response;
+
+/* Where a streamed answer's body goes instead of memory (a download): the 16 MiB answer cap
+ * does not apply to it. Only a successful (2xx) answer streams; an error answer is read
+ * into memory and parsed as any other. Every hook runs from inside aws_client_run. */
+struct aws_stream {
+    /* The status and headers of a 2xx answer arrived, once per attempt (a retry calls it
+     * again: the sink goes back to where the request started). 0 to take the body, -1 to
+     * stop the transfer. May be NULL. */
+    int (*begin)(void *ud, const struct aws_response *head);
+    /* A piece of the body, in order: 0, or -1 to stop the transfer (a write error). */
+    int (*write)(void *ud, const char *data, size_t len);
+    /* Asked while the transfer runs, also when no byte arrives: true stops it (a cancel).
+     * May be NULL. */
+    bool (*stopped)(void *ud);
+    /* The request is done with the sink (its last attempt ended, or it was dropped): the
+     * owner may free ud now. May be NULL. */
+    void (*release)(void *ud);
+    void *ud;
+};
+
 struct aws_request {
     const char *service;  /* endpoint id / signing name: "sqs", "sns", "s3", "sts", "monitoring" */
     const char *action;   /* what it does, for errors and audit: "ListQueues" */
@@ -36,6 +57,10 @@ struct aws_request {
      * whether an action writes is decided in one place per action. The client refuses to
      * send a mutating request that the write gate (src/act/) did not pass. */
     bool mutating;
+    /* Set: the answer's body streams to this sink (borrowed until its release hook runs,
+     * which aws_request_done calls); the transfer then has no overall time limit, only a
+     * stall limit (no byte for the client's timeout). NULL: read into body. */
+    const struct aws_stream *stream;
 };
 
 struct aws_response {

@@ -733,6 +733,10 @@ static void draw_progress(struct dialog *d, const struct dialog_style *st,
     const char *state = r ? store_res_str(r, "state") : NULL, *err = NULL;
     char line[256], a[32], b[32], eta[32];
     bool running;
+    const char *unit = r ? store_res_str(r, "unit") : NULL;
+    /* a download counts bytes: sizes, not counts */
+    char *(*amount)(char *, size_t, int64_t) = unit && strcmp(unit, "bytes") == 0 ? fmt_bytes
+                                                                                 : fmt_count;
 
     if (!w)
         return;
@@ -763,17 +767,20 @@ static void draw_progress(struct dialog *d, const struct dialog_style *st,
         wattrset(w, st->normal);
         waddstr(w, "]");
         if (total > 0)
-            snprintf(line, sizeof(line), " %s / %s %3d%%", fmt_count(a, sizeof(a), done),
-                     fmt_count(b, sizeof(b), total), (int)(done * 100 / total));
+            snprintf(line, sizeof(line), " %s / %s %3d%%", amount(a, sizeof(a), done),
+                     amount(b, sizeof(b), total), (int)(done * 100 / total));
         else
-            snprintf(line, sizeof(line), " %s / ?", fmt_count(a, sizeof(a), done));
+            snprintf(line, sizeof(line), " %s / ?", amount(a, sizeof(a), done));
         put(w, y++, 4 + barw, wd - 6 - barw, line, 0, st->normal, st->glyphs);
         /* rate, time left, state */
         if (isfinite(rate) && rate > 0 && total > 0 && done < total)
             fmt_duration(eta, sizeof(eta), (int64_t)((double)(total - done) / rate + 0.999));
         else
             snprintf(eta, sizeof(eta), "-");
-        if (isfinite(rate))
+        if (isfinite(rate) && amount == fmt_bytes)
+            snprintf(line, sizeof(line), "%s/s · %s left · %s",
+                     fmt_bytes(a, sizeof(a), (int64_t)rate), eta, state ? state : "?");
+        else if (isfinite(rate))
             snprintf(line, sizeof(line), "%.1f/s · %s left · %s", rate, eta,
                      state ? state : "?");
         else

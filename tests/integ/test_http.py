@@ -374,6 +374,35 @@ def case_body_cap(srv, env):
     t.eq(c.get("attempts"), "1", "a too large answer is not retried")
 
 
+def case_stream(srv, env):
+    """A streamed answer (a download) goes to its sink: no 16 MiB cap; error answers are
+    read and parsed as any other, never streamed; a retried call streams once."""
+    d = tempfile.mkdtemp(prefix="opsdeck-stream-")
+    path = os.path.join(d, "body")
+    try:
+        big = bytes(range(256)) * (17 * 4096)   # 17 MiB
+        srv.reset([(200, {}, big)])
+        out = run(sqs_list(["--stream-to", path]), env)
+        c = first(out)
+        with open(path, "rb") as f:
+            got = f.read()
+        t.ok(out["rc"] == 0 and c.get("streamed") == str(len(big)) and got == big,
+             "a streamed 17 MiB answer passes the cap and reaches the sink whole", c)
+        srv.reset([xml_error(403, "AccessDenied")])
+        out = run(sqs_list(["--stream-to", path]), env)
+        c = first(out)
+        t.ok(out["rc"] == 1 and c.get("code") == "AccessDenied" and os.path.getsize(path) == 0,
+             "a streamed call's error answer is parsed (AccessDenied), none of it streamed", c)
+        srv.reset([xml_error(503, "ServiceUnavailable"), (200, {}, b"x" * 1000)])
+        out = run(sqs_list(["--stream-to", path]), env)
+        c = first(out)
+        t.ok(out["rc"] == 0 and c.get("begins") == "1" and c.get("streamed") == "1000" and
+             os.path.getsize(path) == 1000,
+             "503 then 200: retried, and only the 2xx body streamed", c)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 # ---- TLS: verification is always on; AWS_CA_BUNDLE names the trust store ---------------
 
 def make_cert(d):
@@ -576,6 +605,7 @@ def main():
         t.run("expired token", case_expired_token, srv, env)
         t.run("in-flight cap", case_in_flight_cap, srv, env)
         t.run("body cap", case_body_cap, srv, env)
+        t.run("streamed answers", case_stream, srv, env)
         t.run("free while pending", case_free_while_pending, env)
         t.run("proxy", case_proxy, srv, env)
         t.run("tls", case_tls, env)

@@ -12,7 +12,10 @@
  * call succeeded. OPSDECK_HTTP_TIMEOUT_MS and OPSDECK_CONNECT_TIMEOUT_MS shorten the
  * timeouts (the tests use them for servers that never answer); OPSDECK_MAX_IN_FLIGHT sets
  * the client's cap on transfers in flight. --free-while-pending 1 queues the call, runs the
- * loop once, frees the client and prints "cancelled: callbacks run: N" (N must be 0). */
+ * loop once, frees the client and prints "cancelled: callbacks run: N" (N must be 0).
+ * --stream-to FILE streams a successful answer's body into FILE (request.h aws_stream)
+ * instead of memory and prints "streamed: BYTES" and "begins: N" (the attempts whose 2xx
+ * body began) in place of the body. */
 #include "config.h"
 #include "core/client.h"
 #include "conf/awsconfig.h"
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct result {
     bool done;
@@ -47,6 +51,33 @@ static void on_done(const struct aws_response *resp, const struct aws_error *err
     }
 }
 
+/* --stream-to: the sink writes the body to a file, from the start of each attempt. */
+struct file_sink {
+    FILE *f;
+    long long bytes;
+    int begins;
+};
+
+static int sink_begin(void *ud, const struct aws_response *head)
+{
+    struct file_sink *s = ud;
+
+    (void)head;
+    s->begins++;
+    s->bytes = 0;
+    return fseek(s->f, 0, SEEK_SET) == 0 && ftruncate(fileno(s->f), 0) == 0 ? 0 : -1;
+}
+
+static int sink_write(void *ud, const char *data, size_t len)
+{
+    struct file_sink *s = ud;
+
+    if (fwrite(data, 1, len, s->f) != len)
+        return -1;
+    s->bytes += (long long)len;
+    return 0;
+}
+
 static long env_long(const char *name)
 {
     const char *v = getenv(name);
@@ -69,6 +100,9 @@ int main(int argc, char **argv)
     const char *query = "", *body = NULL, *target = NULL, *ctype = NULL;
     const char *headers[32];
     int nheaders = 0, repeat = 1, parallel = 1, failed = 0, free_pending = 0;
+    const char *stream_to = NULL;
+    struct file_sink sink = {0};
+    struct aws_stream stream = {.begin = sink_begin, .write = sink_write, .ud = &sink};
 
     if (argc < 5)
         return usage();
@@ -93,6 +127,8 @@ int main(int argc, char **argv)
             parallel = atoi(v) > 0 && atoi(v) <= 64 ? atoi(v) : 1;
         else if (strcmp(a, "--free-while-pending") == 0)
             free_pending = atoi(v);
+        else if (strcmp(a, "--stream-to") == 0)
+            stream_to = v;
         else if (strcmp(a, "--profile") == 0)
             co.profile = v;
         else if (strcmp(a, "--region") == 0)
@@ -103,6 +139,10 @@ int main(int argc, char **argv)
             return usage();
     }
 
+    if (stream_to && !(sink.f = fopen(stream_to, "w"))) {
+        perror(stream_to);
+        return 1;
+    }
     aws_error_clear(&err);
     struct aws_config *cfg = aws_config_new(&co, &err);
     if (!cfg) {
@@ -151,6 +191,8 @@ int main(int argc, char **argv)
             }
             if (body)
                 buf_puts(&req.body, body);
+            if (sink.f)
+                req.stream = &stream;
             aws_client_send(c, &req, on_done, &res[p]);
             aws_request_done(&req);
         }
@@ -178,7 +220,10 @@ int main(int argc, char **argv)
             /* per batch: with --parallel these are the totals of all its calls */
             printf("attempts: %lu\n", after.requests - before.requests);
             printf("retries: %lu\n", after.retries - before.retries);
-            if (res[p].ok) {
+            if (res[p].ok && sink.f) {
+                fflush(sink.f);
+                printf("streamed: %lld\nbegins: %d\n", sink.bytes, sink.begins);
+            } else if (res[p].ok) {
                 printf("body:\n%s\n", res[p].body ? res[p].body : "");
             } else {
                 char line[2048];
@@ -196,5 +241,7 @@ int main(int argc, char **argv)
     aws_client_free(c);
     creds_manager_free(cm);
     aws_config_free(cfg);
+    if (sink.f)
+        fclose(sink.f);
     return failed ? 1 : 0;
 }
