@@ -1,6 +1,8 @@
 /* sqs.c - the queue view: every queue with its depths, the age of its oldest message, FIFO,
- * its dead-letter target and a sparkline of its depth; Enter opens a pane with every
- * attribute, the redrive policies and the tags of the queue under the cursor.
+ * its dead-letter target and a sparkline of its depth, and a mark after the name of a queue
+ * whose every Lambda trigger is paused (nobody reads it; `c` opens the trigger in the
+ * toggles view); Enter opens a pane with the queue's triggers, every attribute, the redrive
+ * policies and the tags of the queue under the cursor.
  *
  * Rows come from the store's "queue" kind (schema in poll/sources/sources.h) and are
  * rebuilt only when that kind's generation or the filter changed. The pane re-reads its
