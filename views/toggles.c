@@ -712,6 +712,8 @@ static bool toggles_select(void *priv, struct view_ctx *ctx, const char *key)
     struct toggles_state *st = priv;
 
     toggles_update(st, ctx);  /* a jump can arrive before this view ever drew */
+    if (key && *key)
+        pane_close(st);       /* a jump to a row shows that row, not a pane left open */
     return key && table_select(st->table, key);
 }
 

@@ -379,6 +379,13 @@ START_TEST(pane_rule_targets)
     ck_assert_str_eq(t.key, "default/fanout");
     /* back in the list Esc is the framework's */
     ck_assert_int_eq(key(&w, 27), VIEW_UNHANDLED);
+    /* a jump to another row (c in the sqs view) closes a pane left open */
+    key(&w, '\n');
+    ck_assert_str_eq(toggles_view.detail(w.priv), "rule:default/fanout");
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "mapping:u-1"));
+    ck_assert_ptr_null(toggles_view.detail(w.priv));
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.key, "u-1");
     world_done(&w);
 }
 END_TEST
