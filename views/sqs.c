@@ -1147,12 +1147,12 @@ static bool sqs_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
 }
 
 static const struct view_keyhelp sqs_keys[] = {
-    { "Enter", "details: attributes, redrive policy, tags" },
+    { "Enter", "details: triggers, attributes, redrive policy, tags" },
     { "P", "send: a test message to the queue" },
     { "m", "peek: read up to N messages and release them (:messages shows them)" },
     { "y", "copy: the queue's URL to the clipboard (OSC 52)" },
-    { "c", "consumer: the queue's Lambda trigger in the toggles view (the mark after a "
-           "name: every trigger of the queue is paused)" },
+    /* one line at 80 columns: the mark's meaning is in the title too */
+    { "c", "consumer: its Lambda trigger in :toggles (the mark: paused)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "Q V I D O F L", "sort by that column: QUEUE, VISIBLE, IN FLIGHT, DELAYED, OLDEST, "
                        "FIFO, DLQ (again: reverse)" },

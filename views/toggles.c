@@ -314,7 +314,13 @@ static const struct store_res *pane_detail(struct pane *p, const struct view_ctx
         free(line);
         return d && store_res_fetched(d) ? d : NULL;
     }
-    pane_add(p, label, "loading", THEME_DIM);
+    {
+        char *loading = xasprintf("loading%s", ctx->glyphs ? ctx->glyphs->g[GLYPH_ELLIPSIS]
+                                                           : "...");
+
+        pane_add(p, label, loading, THEME_DIM);
+        free(loading);
+    }
     return NULL;
 }
 
