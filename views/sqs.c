@@ -1,6 +1,8 @@
 /* sqs.c - the queue view: every queue with its depths, the age of its oldest message, FIFO,
- * its dead-letter target and a sparkline of its depth; Enter opens a pane with every
- * attribute, the redrive policies and the tags of the queue under the cursor.
+ * its dead-letter target and a sparkline of its depth, and a mark after the name of a queue
+ * whose every Lambda trigger is paused (nobody reads it; `c` opens the trigger in the
+ * toggles view); Enter opens a pane with the queue's triggers, every attribute, the redrive
+ * policies and the tags of the queue under the cursor.
  *
  * Rows come from the store's "queue" kind (schema in poll/sources/sources.h) and are
  * rebuilt only when that kind's generation or the filter changed. The pane re-reads its
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "core/client.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "util/sanitize.h"
@@ -68,6 +71,8 @@ struct sqs_state {
     char *filter;       /* the filter they were built with */
     const struct glyphs *glyphs;  /* and the glyph table (FIFO mark, sparklines) */
     double spark_max;   /* the DEPTH sparklines' shared scale: 0..this */
+    uint64_t gen_mapping;  /* the Lambda triggers' generation the marks were made from */
+    size_t paused;      /* queues shown with a paused consumer */
 
     bool detail_open;
     char *detail_key;   /* URL of the queue whose pane is open */
@@ -150,6 +155,48 @@ static double spark_scale(const struct view_ctx *ctx)
     return top;
 }
 
+/* A queue's consumers: the Lambda triggers (event-source mappings, the toggles' "mapping"
+ * kind) that read it. A trigger Disabled or Disabling is paused; a queue whose every
+ * trigger is paused has nobody reading it, whatever its depth says now. */
+struct consumers {
+    size_t n, paused;
+    const char *jump;   /* the mapping 'c' opens: the first paused one, else the first */
+};
+
+static bool mapping_paused(const struct store_res *m)
+{
+    const char *s = store_res_str(m, "aws_state");
+
+    return s && (strcmp(s, "Disabled") == 0 || strcmp(s, "Disabling") == 0);
+}
+
+static void consumers_of(const struct store *s, const struct store_res *q, struct consumers *c)
+{
+    const char *arn = store_res_str(q, "arn");
+    size_t n = store_count(s, "mapping");
+
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; arn && i < n; i++) {
+        const struct store_res *m = store_at(s, "mapping", i);
+        const char *qa = store_res_str(m, "queue_arn");
+
+        if (!qa || strcmp(qa, arn) != 0)
+            continue;
+        c->n++;
+        if (mapping_paused(m)) {
+            if (!c->paused++)
+                c->jump = store_res_key(m);
+        } else if (!c->jump && c->n == 1) {
+            c->jump = store_res_key(m);
+        }
+    }
+}
+
+static bool consumer_paused(const struct consumers *c)
+{
+    return c->n > 0 && c->paused == c->n;
+}
+
 static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const struct store_res *r)
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
@@ -162,6 +209,15 @@ static void add_row(struct sqs_state *st, const struct view_ctx *ctx, const stru
     char *spark;
 
     table_cell(row, COL_NAME, queue_name(r), NAN);
+    {
+        struct consumers c;
+
+        consumers_of(ctx->store, r, &c);
+        if (consumer_paused(&c)) {
+            table_cell_mark(row, COL_NAME, ctx->glyphs->g[GLYPH_MARK_PAUSED], THEME_CRITICAL);
+            st->paused++;
+        }
+    }
     count_cell(row, COL_VISIBLE, r, "visible");
     count_cell(row, COL_INFLIGHT, r, "in_flight");
     count_cell(row, COL_DELAYED, r, "delayed");
@@ -198,6 +254,7 @@ static void rebuild(struct sqs_state *st, const struct view_ctx *ctx)
     size_t n = store_count(ctx->store, "queue");
 
     st->spark_max = spark_scale(ctx);
+    st->paused = 0;
     table_begin(st->table);
     for (size_t i = 0; i < n; i++)
         add_row(st, ctx, store_at(ctx->store, "queue", i));
@@ -239,15 +296,18 @@ static void sqs_done(void *priv)
  * filter left under the cursor, not the one before it. */
 static int sync(struct sqs_state *st, const struct view_ctx *ctx)
 {
-    struct store_kind_info info;
+    struct store_kind_info info, minfo;
     const char *filter = ctx->filter ? ctx->filter : "";
 
     store_kind_info(ctx->store, "queue", &info);
+    store_kind_info(ctx->store, "mapping", &minfo);
     if (st->built && info.generation == st->gen && info.fetched == st->fetched && st->filter &&
-        strcmp(st->filter, filter) == 0 && st->glyphs == ctx->glyphs)
+        strcmp(st->filter, filter) == 0 && st->glyphs == ctx->glyphs &&
+        minfo.generation == st->gen_mapping)
         return 0;
     rebuild(st, ctx);
     st->built = true;
+    st->gen_mapping = minfo.generation;
     st->gen = info.generation;
     st->fetched = info.fetched;
     st->glyphs = ctx->glyphs;
@@ -546,6 +606,59 @@ static void pane_tags(struct pane *p, const struct store_res *r)
     cJSON_Delete(obj);
 }
 
+/* The Lambda triggers that read the queue: each one's function, state and last change. */
+static void pane_consumers(struct pane *p, const struct view_ctx *ctx, const struct store_res *r)
+{
+    const char *arn = store_res_str(r, "arn");
+    size_t n = store_count(ctx->store, "mapping"), shown = 0;
+    struct store_kind_info info;
+    size_t sec = pane_section(p, "Consumers (Lambda triggers)");
+
+    store_kind_info(ctx->store, "mapping", &info);
+    if (!info.updated) {
+        char why[1024] = "";
+
+        if (info.last_error)
+            aws_error_describe(info.last_error, ctx->profile ? ctx->profile : "default", why,
+                               sizeof why);
+        if (info.last_error)
+            pane_note(p, sec, why, THEME_CRITICAL);
+        else
+            pane_loading(p, sec);
+        return;
+    }
+    for (size_t i = 0; arn && i < n; i++) {
+        const struct store_res *m = store_at(ctx->store, "mapping", i);
+        const char *qa = store_res_str(m, "queue_arn"), *fn = store_res_str(m, "function"),
+                   *aws = store_res_str(m, "aws_state"), *why = store_res_str(m, "state_reason");
+        char ago[32];
+        int64_t mod;
+        struct buf b;
+
+        if (!qa || strcmp(qa, arn) != 0)
+            continue;
+        shown++;
+        buf_init(&b);
+        buf_printf(&b, "%s%s", mapping_paused(m) ? "PAUSED " : "",
+                   aws ? aws : "state unknown");
+        /* the date in full is in the toggles view's pane (c) */
+        if (store_res_int(m, "last_modified", &mod) && mod > 0) {
+            int64_t d = ctx->now_ms / 1000 - mod;
+
+            buf_printf(&b, ", changed %s ago", fmt_duration(ago, sizeof ago, d > 0 ? d : 0));
+        }
+        if (why && *why)
+            buf_printf(&b, ", reason: %s", why);
+        pane_add(p, fn ? fn : store_res_key(m), b.data,
+                 mapping_paused(m) ? THEME_CRITICAL : THEME_N_ELEMENTS);
+        buf_done(&b);
+    }
+    if (!shown)
+        pane_note(p, sec, "none: no trigger reads this queue", THEME_DIM);
+    else if (info.stale)
+        pane_note(p, sec, "stale: the last read of the triggers failed", THEME_STALE);
+}
+
 static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct pane *p)
 {
     const struct store_res *r = st->deleted ? NULL : store_find(ctx->store, "queue", st->detail_key);
@@ -580,6 +693,7 @@ static void pane_build(struct sqs_state *st, const struct view_ctx *ctx, struct 
                  THEME_STALE);
     /* What an engineer looks for first (owner tags, where failures go) before the long
      * list of every attribute. */
+    pane_consumers(p, ctx, r);
     pane_tags(p, r);
     pane_redrive(p, ctx, r);
     pane_allow(p, r);
@@ -751,18 +865,29 @@ static void sqs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
                          "the first poll of the queue list is still running");
         return;
     }
-    buf_init(&title);
-    buf_printf(&title, "SQS queues  %zu shown of %zu", table_shown(st->table),
-               table_total(st->table));
-    if (ctx->filter && *ctx->filter)
-        buf_printf(&title, "  /%s", ctx->filter);
-    sort_col = table_sort_column(st->table, &desc);
-    buf_printf(&title, "  sorted by %s %s", sqs_cols[sort_col].title,
-               desc ? "descending" : "ascending");
-    if (info.stale)
-        buf_puts(&title, "  (stale)");  /* the status line says why */
-    if (table_total(st->table))
-        buf_printf(&title, "  DEPTH 0-%s", fmt_count(top, sizeof top, (int64_t)st->spark_max));
+    /* the mark's legend, where the eye goes first, while some queue has it: in words when
+     * the line has room, else short (80 columns keep the DEPTH scale) */
+    for (int longer = 1; longer >= 0; longer--) {
+        buf_init(&title);
+        buf_printf(&title, "SQS queues  %zu shown of %zu", table_shown(st->table),
+                   table_total(st->table));
+        if (ctx->filter && *ctx->filter)
+            buf_printf(&title, "  /%s", ctx->filter);
+        if (st->paused)
+            buf_printf(&title, "  %s %zu %spaused", ctx->glyphs->g[GLYPH_MARK_PAUSED],
+                       st->paused, !longer ? "" : st->paused == 1 ? "consumer " : "consumers ");
+        sort_col = table_sort_column(st->table, &desc);
+        buf_printf(&title, "  sorted by %s %s", sqs_cols[sort_col].title,
+                   desc ? "descending" : "ascending");
+        if (info.stale)
+            buf_puts(&title, "  (stale)");  /* the status line says why */
+        if (table_total(st->table))
+            buf_printf(&title, "  DEPTH 0-%s",
+                       fmt_count(top, sizeof top, (int64_t)st->spark_max));
+        if (!longer || !st->paused || textwidth(title.data) <= w)
+            break;
+        buf_done(&title);
+    }
     t = buf_steal(&title);
     view_text(win, 0, 0, w, t, view_attr(ctx, info.stale ? THEME_STALE : THEME_TITLE));
     free(t);
@@ -845,17 +970,34 @@ static int copy_url(struct sqs_state *st, struct view_ctx *ctx)
     return VIEW_HANDLED | VIEW_COPY;
 }
 
+/* `c`: the queue's consumer in the toggles view, where Space resumes it. */
+static int open_consumer(struct sqs_state *st, struct view_ctx *ctx)
+{
+    const char *url = current_url(st);
+    const struct store_res *r = url ? store_find(ctx->store, "queue", url) : NULL;
+    struct consumers c;
+
+    if (!r)
+        return VIEW_HANDLED;
+    consumers_of(ctx->store, r, &c);
+    snprintf(ctx->jump_view, sizeof ctx->jump_view, "toggles");
+    /* none: the toggles view all the same, whose triggers say what there is */
+    snprintf(ctx->jump_key, sizeof ctx->jump_key, "%s%s", c.jump ? "mapping:" : "",
+             c.jump ? c.jump : "");
+    return VIEW_HANDLED | VIEW_JUMP;
+}
+
 static int sqs_key(void *priv, struct view_ctx *ctx, int key)
 {
     struct sqs_state *st = priv;
     const struct store_res *r;
     const char *sel;
 
-    if (key == 'y') {
+    if (key == 'y' || key == 'c') {
         if (!st->table)
             sqs_init(st, ctx);
         sync(st, ctx);
-        return copy_url(st, ctx);
+        return key == 'c' ? open_consumer(st, ctx) : copy_url(st, ctx);
     }
     if (st->detail_open)
         return pane_key(st, key);
@@ -1005,10 +1147,12 @@ static bool sqs_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
 }
 
 static const struct view_keyhelp sqs_keys[] = {
-    { "Enter", "details: attributes, redrive policy, tags" },
+    { "Enter", "details: triggers, attributes, redrive policy, tags" },
     { "P", "send: a test message to the queue" },
     { "m", "peek: read up to N messages and release them (:messages shows them)" },
     { "y", "copy: the queue's URL to the clipboard (OSC 52)" },
+    /* one line at 80 columns: the mark's meaning is in the title too */
+    { "c", "consumer: its Lambda trigger in :toggles (the mark: paused)" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "Q V I D O F L", "sort by that column: QUEUE, VISIBLE, IN FLIGHT, DELAYED, OLDEST, "
                        "FIFO, DLQ (again: reverse)" },

@@ -25,6 +25,8 @@ struct table_cell {
     double sortval; /* NAN: sort by text */
     int style;      /* enum theme_element or NO_STYLE */
     bool raw;       /* made by the view: not matched by the filter (sparkline glyphs) */
+    char *mark;     /* a glyph after the text that cutting never hides, or NULL */
+    int mark_style; /* enum theme_element or NO_STYLE */
 };
 
 struct table_row {
@@ -73,8 +75,10 @@ static void row_free(struct table_row *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->ncols; i++)
+    for (size_t i = 0; i < r->ncols; i++) {
         free(r->cells[i].text);
+        free(r->cells[i].mark);
+    }
     free(r->cells);
     free(r->key);
     free(r);
@@ -181,6 +185,8 @@ struct table_row *table_add(struct table *t, const char *key)
         r->cells[i].sortval = NAN;
         r->cells[i].style = NO_STYLE;
         r->cells[i].raw = false;
+        r->cells[i].mark = NULL;
+        r->cells[i].mark_style = NO_STYLE;
     }
     r->style = NO_STYLE;
     r->rank = 0;
@@ -213,6 +219,21 @@ void table_cell(struct table_row *r, size_t col, const char *text, double sortva
 void table_cell_raw(struct table_row *r, size_t col, const char *text, double sortval)
 {
     cell_set(r, col, xstrdup(text ? text : ""), sortval, true);
+}
+
+void table_cell_mark(struct table_row *r, size_t col, const char *glyph, enum theme_element e)
+{
+    if (!r || col >= r->ncols)
+        return;
+    free(r->cells[col].mark);
+    r->cells[col].mark = glyph && *glyph ? xstrdup(glyph) : NULL;
+    r->cells[col].mark_style = (int)e >= 0 && e < THEME_N_ELEMENTS ? (int)e : NO_STYLE;
+}
+
+/* Columns a cell's mark takes, with the space before it; 0 without one. */
+static int mark_width(const struct table_cell *c)
+{
+    return c->mark ? 1 + textwidth(c->mark) : 0;
 }
 
 void table_row_style(struct table_row *r, enum theme_element e)
@@ -489,7 +510,8 @@ static void measure(struct table *t)
         int w = t->cols[c].title ? textwidth(t->cols[c].title) + 1 : 1;
 
         for (size_t i = 0; i < t->nshown; i++) {
-            int cw = t->shown[i]->heading ? 0 : textwidth(t->shown[i]->cells[c].text);
+            int cw = t->shown[i]->heading ? 0 : textwidth(t->shown[i]->cells[c].text) +
+                                                 mark_width(&t->shown[i]->cells[c]);
 
             if (cw > w)
                 w = cw;
@@ -756,7 +778,23 @@ static void draw_row(const struct table *t, const struct view_ctx *ctx, WINDOW *
             if (selected)
                 a = sel | (a & ~A_COLOR);
         }
-        put_fit(win, y, x, maxx, r->cells[i].text, w[i], t->cols[i].right, ell, a);
+        if (r->cells[i].mark && !t->cols[i].right && w[i] > mark_width(&r->cells[i])) {
+            /* the text gives way, the mark stays: "orders-intake-wo… ⏸" */
+            int mw = mark_width(&r->cells[i]), tw = textwidth(r->cells[i].text);
+            attr_t ma = a;
+
+            if (tw > w[i] - mw)
+                tw = w[i] - mw;
+            put_fit(win, y, x, maxx, r->cells[i].text, tw, false, ell, a);
+            if (r->cells[i].mark_style != NO_STYLE) {
+                ma = view_attr(ctx, (enum theme_element)r->cells[i].mark_style);
+                if (selected)
+                    ma = sel | (ma & ~A_COLOR);
+            }
+            put_fit(win, y, x + tw + 1, maxx, r->cells[i].mark, mw - 1, false, ell, ma);
+        } else {
+            put_fit(win, y, x, maxx, r->cells[i].text, w[i], t->cols[i].right, ell, a);
+        }
         x += w[i] + 1;
     }
 }

@@ -45,6 +45,11 @@ struct table_row *table_add(struct table *t, const char *key);
 void table_cell(struct table_row *r, size_t col, const char *text, double sortval);
 /* Text that the view made itself and that must not be escaped (sparklines, glyphs). */
 void table_cell_raw(struct table_row *r, size_t col, const char *text, double sortval);
+/* A glyph the view made (not escaped, not matched by the filter, not sorted by) drawn one
+ * space after a left-aligned cell's text: when the column is too narrow the text is cut
+ * and the mark stays ("orders-intake-wo… ⏸", a queue's paused consumer). e styles the mark
+ * alone (THEME_N_ELEMENTS: as the cell); NULL or "" removes it. */
+void table_cell_mark(struct table_row *r, size_t col, const char *glyph, enum theme_element e);
 /* The element the row is drawn with (THEME_CRITICAL for a DLQ holding messages); the
  * selection style is laid over it for the cursor row. Default: none (plain). */
 void table_row_style(struct table_row *r, enum theme_element e);

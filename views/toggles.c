@@ -4,7 +4,11 @@
  * read-only). Each row says on, off, changing or unknown as AWS last said it, never what was
  * asked; a row a flip of this session is still confirming says "changing" until the action
  * has read the new state back. Space or t flips the row under the cursor (the framework
- * runs the confirmation, the write gate and the audit: act/toggle.c).
+ * runs the confirmation, the write gate and the audit: act/toggle.c). Enter opens a pane
+ * on the row: when it last changed and who or why, as far as AWS tells (a parameter's
+ * LastModifiedUser, a mapping's StateTransitionReason; EventBridge keeps neither), and a
+ * rule's targets with their input and DLQ, read by the toggle_detail source while the pane
+ * is open.
  *
  * Rows come from three kinds, "mapping", "rule" and "parameter" (sources.h), each read by
  * its own source: a kind not read yet, or failing, says so on a line of its own above the
@@ -12,6 +16,7 @@
  * overview's "Toggles off or changing" section. */
 #include "config.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +57,22 @@ struct toggles_state {
     uint64_t gen[TOGGLESTATE_NKINDS], gen_job;
     char *filter;
     size_t off, changing, total;
+
+    char *pane_key;     /* the row ("KIND:KEY") whose pane is open, NULL: the list */
+    char *pane_name;    /* its name when opened: what to call it once it is gone */
+    int scroll;         /* first pane line shown */
+    int pane_lines, pane_h;
+};
+
+/* One line of the pane: a label and its value, or a section title (label NULL). */
+struct pane_line {
+    char *label, *value;
+    enum theme_element style;   /* THEME_N_ELEMENTS: plain */
+};
+
+struct pane {
+    struct pane_line *lines;
+    size_t n;
 };
 
 /* The table's key of a row: "KIND:KEY", unique across the three kinds. */
@@ -212,6 +233,345 @@ static void rebuild(struct toggles_state *st, const struct view_ctx *ctx)
     table_end(st->table, ctx->filter);
 }
 
+/* The store kind and key of a table key "KIND:KEY". */
+static const struct store_res *row_res(const struct view_ctx *ctx, const char *tkey,
+                                       const char **kind)
+{
+    for (size_t k = 0; tkey && k < TOGGLESTATE_NKINDS; k++) {
+        size_t n = strlen(togglestate_kinds[k].kind);
+
+        if (strncmp(tkey, togglestate_kinds[k].kind, n) == 0 && tkey[n] == ':') {
+            *kind = togglestate_kinds[k].kind;
+            return store_find(ctx->store, togglestate_kinds[k].kind, tkey + n + 1);
+        }
+    }
+    return NULL;
+}
+
+/* ---- the pane (Enter): everything about one switch, and who changed it when ----------- */
+
+static void pane_add(struct pane *p, const char *label, const char *value,
+                     enum theme_element style)
+{
+    p->lines = xrealloc(p->lines, (p->n + 1) * sizeof(*p->lines));
+    p->lines[p->n].label = label ? xstrdup(label) : NULL;
+    p->lines[p->n].value = xstrdup(value ? value : "-");
+    p->lines[p->n].style = style;
+    p->n++;
+}
+
+static void pane_str(struct pane *p, const char *label, const struct store_res *r,
+                     const char *field)
+{
+    const char *v = store_res_str(r, field);
+
+    if (v && *v)
+        pane_add(p, label, v, THEME_N_ELEMENTS);
+}
+
+static void pane_free(struct pane *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->lines[i].label);
+        free(p->lines[i].value);
+    }
+    free(p->lines);
+}
+
+/* "2026-12-03 14:00:00 UTC (5m00s ago)"; "-" when AWS gave no time. */
+static void pane_when(struct pane *p, const struct view_ctx *ctx, const char *label,
+                      const struct store_res *r, const char *field)
+{
+    char when[64], ago[32], line[128];
+    int64_t t, d;
+
+    if (!r || !store_res_int(r, field, &t) || t <= 0) {
+        pane_add(p, label, "not given by AWS", THEME_DIM);
+        return;
+    }
+    d = ctx->now_ms / 1000 - t;
+    view_time(ctx, (double)t, when, sizeof(when));
+    snprintf(line, sizeof(line), "%s (%s ago)", when, fmt_duration(ago, sizeof(ago), d > 0 ? d : 0));
+    pane_add(p, label, line, THEME_N_ELEMENTS);
+}
+
+/* The detail source's row for the pane, or why there is none yet: "loading", "cannot read:
+ * cause". Returns the row when it was read. */
+static const struct store_res *pane_detail(struct pane *p, const struct view_ctx *ctx,
+                                           const char *key, const char *label)
+{
+    const struct store_res *d = store_find(ctx->store, "toggle_detail", key);
+    const struct aws_error *e = d ? store_res_error(d, NULL) : NULL;
+
+    if (d && store_res_fetched(d) && !(store_res_stale(d) && e))
+        return d;
+    if (e) {
+        char why[1024], *line;
+
+        aws_error_describe(e, ctx->profile ? ctx->profile : "default", why, sizeof(why));
+        line = xasprintf("cannot read: %s", why);
+        pane_add(p, label, line, THEME_CRITICAL);
+        free(line);
+        return d && store_res_fetched(d) ? d : NULL;
+    }
+    {
+        char *loading = xasprintf("loading%s", ctx->glyphs ? ctx->glyphs->g[GLYPH_ELLIPSIS]
+                                                           : "...");
+
+        pane_add(p, label, loading, THEME_DIM);
+        free(loading);
+    }
+    return NULL;
+}
+
+static void pane_mapping(struct pane *p, const struct view_ctx *ctx, const struct store_res *r)
+{
+    int64_t v;
+    char num[32];
+
+    pane_when(p, ctx, "Changed", r, "last_modified");
+    /* Lambda keeps no "who": StateTransitionReason says whether a person or Lambda did it */
+    pane_add(p, "Why", store_res_str(r, "state_reason") ? store_res_str(r, "state_reason")
+                                                         : "not given by AWS",
+             store_res_str(r, "state_reason") ? THEME_N_ELEMENTS : THEME_DIM);
+    pane_str(p, "Function", r, "function");
+    pane_str(p, "Function ARN", r, "function_arn");
+    pane_str(p, "Queue", r, "queue");
+    pane_str(p, "Queue ARN", r, "queue_arn");
+    if (store_res_int(r, "batch_size", &v))
+        pane_add(p, "Batch size", fmt_count(num, sizeof(num), v), THEME_N_ELEMENTS);
+    pane_add(p, "Concurrency", store_res_int(r, "max_concurrency", &v)
+                                   ? fmt_count(num, sizeof(num), v) : "not limited",
+             THEME_N_ELEMENTS);
+    pane_str(p, "Last result", r, "last_result");
+    pane_add(p, "UUID", store_res_key(r), THEME_N_ELEMENTS);
+}
+
+/* A rule's targets, from ListTargetsByRule: where each sends, whether the event is
+ * rewritten, and where deliveries that fail go. */
+static void pane_targets(struct pane *p, const struct view_ctx *ctx, const char *key)
+{
+    const struct store_res *d;
+    const char *text;
+    cJSON *arr, *t;
+    int64_t n = 0;
+    char *title;
+
+    pane_add(p, NULL, "", THEME_N_ELEMENTS);
+    d = store_find(ctx->store, "toggle_detail", key);
+    if (d)
+        store_res_int(d, "ntargets", &n);
+    title = d && store_res_str(d, "targets") ? xasprintf("Targets (%lld)", (long long)n)
+                                             : xstrdup("Targets");
+    pane_add(p, NULL, title, THEME_TITLE);
+    free(title);
+    d = pane_detail(p, ctx, key, "Targets");
+    text = d ? store_res_str(d, "targets") : NULL;
+    if (!text)
+        return;
+    arr = cJSON_Parse(text);
+    if (cJSON_GetArraySize(arr) == 0)
+        pane_add(p, "", "none: the rule sends nowhere", THEME_WARN);
+    cJSON_ArrayForEach(t, arr) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id"),
+                    *arn = cJSON_GetObjectItemCaseSensitive(t, "arn"),
+                    *dlq = cJSON_GetObjectItemCaseSensitive(t, "dlq"),
+                    *in = cJSON_GetObjectItemCaseSensitive(t, "input");
+        const char *how = cJSON_IsString(in) ? in->valuestring : "event";
+        char *line;
+
+        pane_add(p, cJSON_IsString(id) ? id->valuestring : "?",
+                 cJSON_IsString(arn) ? arn->valuestring : "?", THEME_N_ELEMENTS);
+        line = xasprintf("%s", strcmp(how, "transformer") == 0 ? "input transformer: the "
+                                                                 "event is rewritten"
+                               : strcmp(how, "constant") == 0 ? "constant input: the event "
+                                                                "is replaced"
+                               : strcmp(how, "path") == 0 ? "input path: a part of the event"
+                               : "the whole event");
+        pane_add(p, "  input", line, THEME_N_ELEMENTS);
+        free(line);
+        if (cJSON_IsString(dlq))
+            pane_add(p, "  DLQ", dlq->valuestring, THEME_N_ELEMENTS);
+        else
+            pane_add(p, "  DLQ", "none: failed deliveries are dropped after retries",
+                     THEME_WARN);
+    }
+    cJSON_Delete(arr);
+}
+
+static void pane_rule(struct pane *p, const struct view_ctx *ctx, const struct store_res *r,
+                      const char *key)
+{
+    pane_add(p, "Changed", "not given by EventBridge (CloudTrail records it)", THEME_DIM);
+    pane_str(p, "Bus", r, "bus");
+    pane_str(p, "ARN", r, "arn");
+    pane_str(p, "Schedule", r, "schedule");
+    pane_str(p, "Pattern", r, "pattern");
+    pane_str(p, "Description", r, "description");
+    pane_str(p, "Managed by", r, "managed_by");
+    pane_targets(p, ctx, key);
+}
+
+static void pane_parameter(struct pane *p, const struct view_ctx *ctx,
+                           const struct store_res *r, const char *key)
+{
+    const struct appconfig_toggle *tg =
+        ctx->cfg && store_res_str(r, "toggle") ? appconfig_toggle(ctx->cfg,
+                                                                  store_res_str(r, "toggle"))
+                                               : NULL;
+    const struct store_res *d;
+    int64_t v, secure = 0;
+    char num[32];
+
+    pane_when(p, ctx, "Changed", r, "last_modified");
+    d = pane_detail(p, ctx, key, "By");
+    if (d) {
+        int64_t exists = 1;
+
+        store_res_int(d, "exists", &exists);
+        if (!exists)
+            pane_add(p, "By", "the parameter no longer exists", THEME_WARN);
+        else
+            pane_add(p, "By", store_res_str(d, "modified_user")
+                                  ? store_res_str(d, "modified_user") : "not given by SSM",
+                     store_res_str(d, "modified_user") ? THEME_N_ELEMENTS : THEME_DIM);
+    }
+    pane_str(p, "Parameter", r, "parameter");
+    pane_str(p, "Type", r, "type");
+    store_res_int(r, "secure", &secure);
+    if (secure)
+        pane_add(p, "Value", "(SecureString: never shown)", THEME_DIM);
+    else
+        pane_str(p, "Value", r, "value");
+    if (tg) {
+        pane_add(p, "On value", tg->on, THEME_N_ELEMENTS);
+        pane_add(p, "Off value", tg->off, THEME_N_ELEMENTS);
+    } else {
+        pane_add(p, "Toggle", "not declared: read-only ([toggle NAME] in opsdeck.conf)",
+                 THEME_DIM);
+    }
+    if (store_res_int(r, "version", &v))
+        pane_add(p, "Version", fmt_count(num, sizeof(num), v), THEME_N_ELEMENTS);
+    pane_str(p, "Description", r, "description");
+}
+
+static void pane_build(struct toggles_state *st, const struct view_ctx *ctx, struct pane *p)
+{
+    const char *kind = NULL;
+    const struct store_res *r = row_res(ctx, st->pane_key, &kind);
+    size_t ki = 0;
+    char *title, line[96];
+
+    for (size_t k = 0; kind && k < TOGGLESTATE_NKINDS; k++)
+        if (strcmp(togglestate_kinds[k].kind, kind) == 0)
+            ki = k;
+    title = xasprintf("%s %s", r ? togglestate_kinds[ki].type : "toggle",
+                      r && store_res_str(r, "name") ? store_res_str(r, "name") : st->pane_name);
+    pane_add(p, NULL, title, THEME_TITLE);
+    free(title);
+    if (!r) {
+        pane_add(p, "", "no longer listed: deleted, or its list cannot be read (Esc to go back)",
+                 THEME_WARN);
+        return;
+    }
+    snprintf(line, sizeof(line), "%s (AWS says %s)", row_state(ctx->store, r),
+             aws_says(r, kind));
+    pane_add(p, "State", line, strcmp(row_state(ctx->store, r), TOGGLE_OFF) == 0
+                                   ? THEME_CRITICAL : THEME_N_ELEMENTS);
+    if (store_res_stale(r))
+        pane_add(p, "Data", "stale: the last read failed, this is the last good one",
+                 THEME_STALE);
+    if (strcmp(kind, "mapping") == 0)
+        pane_mapping(p, ctx, r);
+    else if (strcmp(kind, "rule") == 0)
+        pane_rule(p, ctx, r, st->pane_key);
+    else
+        pane_parameter(p, ctx, r, st->pane_key);
+}
+
+#define PANE_LABEL_W 14
+
+static void draw_pane(struct toggles_state *st, struct view_ctx *ctx, WINDOW *win)
+{
+    struct pane p = {0};
+    int h = getmaxy(win), w = getmaxx(win), maxscroll;
+
+    pane_build(st, ctx, &p);
+    st->pane_lines = (int)p.n;
+    st->pane_h = h;
+    maxscroll = (int)p.n - h > 0 ? (int)p.n - h : 0;
+    if (st->scroll > maxscroll)
+        st->scroll = maxscroll;
+    if (st->scroll < 0)
+        st->scroll = 0;
+    for (int y = 0; y < h && st->scroll + y < (int)p.n; y++) {
+        const struct pane_line *l = &p.lines[st->scroll + y];
+        attr_t a = l->style == THEME_N_ELEMENTS ? A_NORMAL : view_attr(ctx, l->style);
+
+        if (!l->label) {
+            view_text(win, y, 0, w, l->value, a);
+            continue;
+        }
+        view_text(win, y, 2, PANE_LABEL_W, l->label, view_attr(ctx, THEME_HEADER));
+        view_text(win, y, 2 + PANE_LABEL_W + 2, w - PANE_LABEL_W - 4, l->value, a);
+    }
+    pane_free(&p);
+}
+
+static void pane_close(struct toggles_state *st)
+{
+    free(st->pane_key);
+    free(st->pane_name);
+    st->pane_key = st->pane_name = NULL;
+    st->scroll = 0;
+}
+
+static int pane_key(struct toggles_state *st, int key)
+{
+    int page = st->pane_h > 1 ? st->pane_h - 1 : 1;
+
+    switch (key) {
+    case 27:  /* Esc */
+    case 'q':
+        pane_close(st);
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    case 'j':
+    case VIEW_KEY(KEY_DOWN):
+        st->scroll++;   /* clamped when drawn */
+        break;
+    case 'k':
+    case VIEW_KEY(KEY_UP):
+        st->scroll--;
+        break;
+    case VIEW_KEY(KEY_NPAGE):
+        st->scroll += page;
+        break;
+    case VIEW_KEY(KEY_PPAGE):
+        st->scroll -= page;
+        break;
+    case 'g':
+        st->scroll = 0;
+        break;
+    case 'G':
+        st->scroll = st->pane_lines;
+        break;
+    default:
+        return VIEW_UNHANDLED;
+    }
+    if (st->scroll > st->pane_lines - st->pane_h)
+        st->scroll = st->pane_lines - st->pane_h;
+    if (st->scroll < 0)
+        st->scroll = 0;
+    return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+static const char *toggles_detail(void *priv)
+{
+    const struct toggles_state *st = priv;
+
+    return st->pane_key;
+}
+
 static void toggles_init(void *priv, struct view_ctx *ctx)
 {
     struct toggles_state *st = priv;
@@ -225,6 +585,7 @@ static void toggles_done(void *priv)
 {
     struct toggles_state *st = priv;
 
+    pane_close(st);
     table_free(st->table);
     free(st->filter);
     memset(st, 0, sizeof(*st));
@@ -291,6 +652,10 @@ static void toggles_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     werase(win);
     if (!st->built)
         toggles_update(st, ctx);
+    if (st->pane_key) {
+        draw_pane(st, ctx, win);
+        return;
+    }
     buf_init(&title);
     buf_printf(&title, "Toggles  %zu off, %zu changing, %zu total", st->off, st->changing,
                st->total);
@@ -308,27 +673,13 @@ static void toggles_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
         table_draw(st->table, ctx, win, y, h - y, empty);
 }
 
-/* The store kind and key of a table key "KIND:KEY". */
-static const struct store_res *row_res(const struct view_ctx *ctx, const char *tkey,
-                                       const char **kind)
-{
-    for (size_t k = 0; tkey && k < TOGGLESTATE_NKINDS; k++) {
-        size_t n = strlen(togglestate_kinds[k].kind);
-
-        if (strncmp(tkey, togglestate_kinds[k].kind, n) == 0 && tkey[n] == ':') {
-            *kind = togglestate_kinds[k].kind;
-            return store_find(ctx->store, togglestate_kinds[k].kind, tkey + n + 1);
-        }
-    }
-    return NULL;
-}
-
 static bool toggles_target(void *priv, struct view_ctx *ctx, const char *action,
                            struct act_target *out)
 {
     struct toggles_state *st = priv;
     const char *kind = NULL;
-    const struct store_res *r = row_res(ctx, table_selected_key(st->table), &kind);
+    const struct store_res *r =
+        row_res(ctx, st->pane_key ? st->pane_key : table_selected_key(st->table), &kind);
 
     (void)action;
     if (!r)
@@ -342,8 +693,23 @@ static bool toggles_target(void *priv, struct view_ctx *ctx, const char *action,
 static int toggles_key(void *priv, struct view_ctx *ctx, int key)
 {
     struct toggles_state *st = priv;
+    const char *sel, *kind = NULL;
+    const struct store_res *r;
 
-    (void)ctx;
+    if (st->pane_key)
+        return pane_key(st, key);
+    if (key == '\n' || key == '\r' || key == VIEW_KEY(KEY_ENTER)) {
+        toggles_update(st, ctx);   /* typed ahead: the row the filter left under the cursor */
+        sel = table_selected_key(st->table);
+        if (!sel)
+            return VIEW_HANDLED;
+        r = row_res(ctx, sel, &kind);
+        st->pane_key = xstrdup(sel);
+        st->pane_name = xstrdup(r && store_res_str(r, "name") ? store_res_str(r, "name")
+                                                              : strchr(sel, ':') + 1);
+        st->scroll = 0;
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    }
     return table_key(st->table, key);
 }
 
@@ -352,6 +718,8 @@ static bool toggles_select(void *priv, struct view_ctx *ctx, const char *key)
     struct toggles_state *st = priv;
 
     toggles_update(st, ctx);  /* a jump can arrive before this view ever drew */
+    if (key && *key)
+        pane_close(st);       /* a jump to a row shows that row, not a pane left open */
     return key && table_select(st->table, key);
 }
 
@@ -360,7 +728,8 @@ static bool toggles_cli(void *priv, const struct view_ctx *ctx, char *out, size_
 {
     struct toggles_state *st = priv;
     const char *kind = NULL;
-    const struct store_res *r = row_res(ctx, table_selected_key(st->table), &kind);
+    const struct store_res *r =
+        row_res(ctx, st->pane_key ? st->pane_key : table_selected_key(st->table), &kind);
     char *a, *b;
 
     if (!r)
@@ -454,12 +823,14 @@ static const struct view_action toggles_actions[] = {
 
 static const struct view_keyhelp toggles_keys[] = {
     { "Space/t", "flip: on -> off or off -> on, confirmed, through the write gate" },
+    { "Enter", "details: when it changed and who or why, a rule's targets and their DLQs" },
     { "s/S", "sort: by the next column / reverse the order" },
     { "N T E W C D", "sort by that column: NAME, TYPE, STATE, AWS SAYS, CHANGED, DETAIL "
                      "(again: reverse)" },
     { "j/k", "down / up" },
     { "PgUp/PgDn", "page up / down" },
     { "g/G", "first / last" },
+    { "Esc/q", "close details (in the list: back)" },
     { NULL, NULL },
 };
 
@@ -474,6 +845,7 @@ const struct view toggles_view = {
     .update = toggles_update,
     .draw = toggles_draw,
     .key = toggles_key,
+    .detail = toggles_detail,
     .select = toggles_select,
     .keys = toggles_keys,
     .actions = toggles_actions,

@@ -140,6 +140,7 @@ void events_target_list_free(struct events_target_list *l)
         free(l->targets[i].id);
         free(l->targets[i].arn);
         free(l->targets[i].role_arn);
+        free(l->targets[i].dlq_arn);
     }
     free(l->targets);
     free(l->next_token);
@@ -175,14 +176,29 @@ static int parse_rule(const cJSON *o, void *out, struct aws_error *err)
     return 0;
 }
 
+/* A member that is there and not null: what Input, InputPath and InputTransformer mean is
+ * in their presence (their text is the team's template, not shown). */
+static bool present(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    return v && !cJSON_IsNull(v);
+}
+
 static int parse_target(const cJSON *o, void *out, struct aws_error *err)
 {
     struct events_target *t = out;
+    const cJSON *dlq = NULL;
 
     if (proto_json_required(o, "Id", &t->id, err) < 0 ||
         proto_json_required(o, "Arn", &t->arn, err) < 0 ||
-        proto_json_strdup(o, "RoleArn", &t->role_arn, err) < 0)
+        proto_json_strdup(o, "RoleArn", &t->role_arn, err) < 0 ||
+        proto_json_object(o, "DeadLetterConfig", &dlq, err) < 0 ||
+        (dlq && proto_json_strdup(dlq, "Arn", &t->dlq_arn, err) < 0))
         return -1;
+    t->input_transformer = present(o, "InputTransformer");
+    t->input = present(o, "Input");
+    t->input_path = present(o, "InputPath");
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #ifndef OPSDECK_AWS_EVENTS_H
 #define OPSDECK_AWS_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +66,10 @@ struct events_target {
     char *id;
     char *arn;
     char *role_arn;
+    char *dlq_arn;            /* DeadLetterConfig.Arn: where failed deliveries go, NULL none */
+    bool input_transformer;   /* InputTransformer: the event is rewritten before delivery */
+    bool input;               /* Input: a constant JSON text replaces the event */
+    bool input_path;          /* InputPath: a part of the event is sent */
 };
 
 struct events_target_list {

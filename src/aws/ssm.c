@@ -61,6 +61,25 @@ void ssm_get_parameters_by_path_request(struct aws_request *r, const struct ssm_
     ssm_read(r, "GetParametersByPath", body);
 }
 
+void ssm_describe_parameters_request(struct aws_request *r, const char *const *names, size_t n,
+                                     const char *next_token)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON *filters = cJSON_AddArrayToObject(body, "ParameterFilters");
+    cJSON *f = cJSON_CreateObject(), *values;
+
+    cJSON_AddStringToObject(f, "Key", "Name");
+    cJSON_AddStringToObject(f, "Option", "Equals");
+    values = cJSON_AddArrayToObject(f, "Values");
+    for (size_t i = 0; i < n && i < SSM_MAX_DESCRIBE_NAMES; i++)
+        cJSON_AddItemToArray(values, cJSON_CreateString(names[i] ? names[i] : ""));
+    cJSON_AddItemToArray(filters, f);
+    cJSON_AddNumberToObject(body, "MaxResults", SSM_MAX_DESCRIBE_NAMES);
+    if (next_token && *next_token)
+        cJSON_AddStringToObject(body, "NextToken", next_token);
+    ssm_read(r, "DescribeParameters", body);
+}
+
 void ssm_put_parameter_request(struct aws_request *r, const struct ssm_put_params *p)
 {
     cJSON *body = cJSON_CreateObject();
@@ -92,6 +111,24 @@ void ssm_parameter_list_free(struct ssm_parameter_list *l)
         ssm_parameter_free(&l->params[i]);
     free(l->params);
     proto_strings_free(l->invalid, l->ninvalid);
+    free(l->next_token);
+    memset(l, 0, sizeof(*l));
+}
+
+void ssm_param_meta_free(struct ssm_param_meta *m)
+{
+    free(m->name);
+    free(m->type);
+    free(m->last_modified_user);
+    free(m->description);
+    memset(m, 0, sizeof(*m));
+}
+
+void ssm_param_meta_list_free(struct ssm_param_meta_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ssm_param_meta_free(&l->params[i]);
+    free(l->params);
     free(l->next_token);
     memset(l, 0, sizeof(*l));
 }
@@ -206,5 +243,42 @@ int ssm_put_parameter_parse(const struct aws_response *resp, int64_t *version,
         proto_error_response(err, resp, "SSM PutParameter");
         return -1;
     }
+    return 0;
+}
+
+static int parse_meta(const cJSON *o, void *out, struct aws_error *err)
+{
+    struct ssm_param_meta *m = out;
+
+    m->version = m->last_modified = -1;
+    if (proto_json_required(o, "Name", &m->name, err) < 0 ||
+        proto_json_strdup(o, "Type", &m->type, err) < 0 ||
+        proto_json_strdup(o, "LastModifiedUser", &m->last_modified_user, err) < 0 ||
+        proto_json_strdup(o, "Description", &m->description, err) < 0 ||
+        proto_json_int64(o, "Version", 1, INT64_MAX, &m->version, err) < 0 ||
+        proto_json_epoch(o, "LastModifiedDate", &m->last_modified, err) < 0)
+        return -1;
+    return 0;
+}
+
+int ssm_describe_parameters_parse(const struct aws_response *resp,
+                                  struct ssm_param_meta_list *out, struct aws_error *err)
+{
+    struct ssm_param_meta_list l = { 0 };
+    cJSON *root;
+
+    memset(out, 0, sizeof(*out));
+    root = proto_json_parse(resp->body.data, resp->body.len, err);
+    if (!root ||
+        proto_json_items(root, "Parameters", sizeof(*l.params), parse_meta, "parameter",
+                         &l.params, &l.n, err) < 0 ||
+        proto_json_next_token(root, "NextToken", &l.next_token, err) < 0) {
+        root_free(root);  /* moto adds the Value, which AWS leaves out */
+        ssm_param_meta_list_free(&l);
+        proto_error_response(err, resp, "SSM DescribeParameters");
+        return -1;
+    }
+    root_free(root);
+    *out = l;
     return 0;
 }

@@ -9,6 +9,8 @@
  *   int  ssm_get_parameters_parse(resp, &ssm_parameter_list, err);        + invalid names
  *   void ssm_get_parameters_by_path_request(r, &ssm_path_params);         paged: NextToken
  *   int  ssm_get_parameters_by_path_parse(resp, &ssm_parameter_list, err);
+ *   void ssm_describe_parameters_request(r, names, n, next_token);        paged: NextToken
+ *   int  ssm_describe_parameters_parse(resp, &ssm_param_meta_list, err);  who changed it
  *   void ssm_put_parameter_request(r, &ssm_put_params);                   mutating
  *   int  ssm_put_parameter_parse(resp, &int64_t version, err);
  *   void ssm_parameter_free(&p); void ssm_parameter_list_free(&l);
@@ -67,6 +69,35 @@ struct ssm_path_params {
 void ssm_get_parameters_by_path_request(struct aws_request *r, const struct ssm_path_params *p);
 int ssm_get_parameters_by_path_parse(const struct aws_response *resp,
                                      struct ssm_parameter_list *out, struct aws_error *err);
+
+/* DescribeParameters' metadata: who changed a parameter last and when (never its value). */
+#define SSM_MAX_DESCRIBE_NAMES 50   /* values of one Name filter */
+
+struct ssm_param_meta {
+    char *name;
+    char *type;
+    char *last_modified_user; /* LastModifiedUser: the IAM ARN that wrote the version, NULL
+                               * if absent (untrusted text) */
+    char *description;        /* NULL if none */
+    int64_t version;          /* -1 if absent */
+    int64_t last_modified;    /* LastModifiedDate, epoch seconds, -1 if absent */
+};
+
+struct ssm_param_meta_list {
+    struct ssm_param_meta *params;
+    size_t n;
+    char *next_token;
+};
+
+/* The parameters named exactly (a ParameterFilters Name Equals filter of at most
+ * SSM_MAX_DESCRIBE_NAMES names). */
+void ssm_describe_parameters_request(struct aws_request *r, const char *const *names, size_t n,
+                                     const char *next_token);
+/* A parameter without Name fails the parse. */
+int ssm_describe_parameters_parse(const struct aws_response *resp,
+                                  struct ssm_param_meta_list *out, struct aws_error *err);
+void ssm_param_meta_free(struct ssm_param_meta *m);
+void ssm_param_meta_list_free(struct ssm_param_meta_list *l);
 
 struct ssm_put_params {
     const char *name;

@@ -24,6 +24,7 @@ const struct glyphs glyphs_utf8 = {
         [GLYPH_MARK_OK] = "✓", [GLYPH_MARK_WARN] = "▲", [GLYPH_MARK_CRITICAL] = "✗",
         [GLYPH_MARK_STALE] = "◌", [GLYPH_MARK_UNKNOWN] = "?",
         [GLYPH_SORT_ASC] = "▴", [GLYPH_SORT_DESC] = "▾",
+        [GLYPH_MARK_PAUSED] = "⏸",
     },
     .spark = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" },
     .spark_gap = " ",
@@ -43,6 +44,7 @@ const struct glyphs glyphs_ascii = {
         [GLYPH_MARK_OK] = "+", [GLYPH_MARK_WARN] = "!", [GLYPH_MARK_CRITICAL] = "X",
         [GLYPH_MARK_STALE] = "o", [GLYPH_MARK_UNKNOWN] = "?",
         [GLYPH_SORT_ASC] = "^", [GLYPH_SORT_DESC] = "v",
+        [GLYPH_MARK_PAUSED] = "P",
     },
     /* '_' is the floor, so that the lowest level is not mistaken for a gap */
     .spark = { "_", ".", "-", ":", "=", "+", "*", "#" },

@@ -31,6 +31,7 @@ enum glyph_id {
     GLYPH_MARK_UNKNOWN,
     GLYPH_SORT_ASC,
     GLYPH_SORT_DESC,
+    GLYPH_MARK_PAUSED,   /* a queue whose consumer (Lambda trigger) is paused */
     GLYPH_N
 };
 

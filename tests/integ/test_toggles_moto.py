@@ -5,6 +5,10 @@ headless, every state checked against boto3 on the same server.
     mapping (one enabled, one disabled), every rule on the default and a custom bus, the
     declared String and SecureString toggles and the parameters under a [toggles] path, field
     by field as boto3 reads them; a SecureString's value never in the store;
+  - the open pane's source (toggle_detail): a rule's targets (ListTargetsByRule) with each
+    one's DLQ and input (transformer, constant, the whole event) as boto3 reads them, a rule
+    with none, a rule deleted since; a parameter's LastModifiedUser, date and version
+    (DescribeParameters);
   - `opsdeck toggle list --json` and the text list: the same states, no secure value;
   - `opsdeck toggle set NAME on|off --yes` for a rule (default and custom bus), a mapping
     (by FUNCTION:QUEUE and by UUID) and the declared SecureString: boto3 reads the new
@@ -105,6 +109,52 @@ def check_store(rows, info, c):
              f"kind {k} read, not stale", detail=info.get(k))
 
 
+def check_detail(pd, c, seeded):
+    """The pane's source for each rule and a parameter, field by field against boto3."""
+    ev, ssm = c["events"], c["ssm"]
+    keys = [f"rule:{bus}/{rule}" for bus, rule in seeded["rules"]]
+    keys += ["parameter:/opsdeck/flags/outbound", "rule:default/deleted-meanwhile",
+             "parameter:/opsdeck/no/such"]
+    for k in keys:
+        pd.cmd("detail " + k)
+        pd.run(1)
+    pd.cmd("detail -")
+    rows, info = pd.dump()
+    got = rows.get("toggle_detail", {})
+    for bus, rule in seeded["rules"]:
+        want = ev.list_targets_by_rule(Rule=rule, EventBusName=bus)["Targets"]
+        exp = [{"id": x["Id"], "arn": x["Arn"],
+                **({"dlq": x["DeadLetterConfig"]["Arn"]} if "DeadLetterConfig" in x else {}),
+                "input": "transformer" if "InputTransformer" in x else
+                         "constant" if "Input" in x else "path" if "InputPath" in x else "event"}
+               for x in want]
+        f = got.get(f"rule:{bus}/{rule}", {}).get("fields", {})
+        try:
+            targets = json.loads(f.get("targets") or "null")
+        except ValueError:
+            targets = None
+        t.eq((targets, f.get("ntargets"), f.get("exists")), (exp, len(exp), 1),
+             f"rule {bus}/{rule}: its {len(exp)} targets as boto3 lists them")
+    t.eq([x["id"] for x in json.loads(got.get("rule:default/order-fanout", {})
+                                      .get("fields", {}).get("targets") or "[]")],
+         seeded["targets"]["order-fanout"], "the seeded targets, in AWS's order")
+    f = got.get("rule:default/deleted-meanwhile", {})
+    t.eq((f.get("fields", {}).get("exists"), f.get("error")), (0, None),
+         "a rule that is gone: exists 0, not an error")
+    meta = ssm.describe_parameters(ParameterFilters=[
+        {"Key": "Name", "Option": "Equals", "Values": ["/opsdeck/flags/outbound"]}])["Parameters"][0]
+    f = got.get("parameter:/opsdeck/flags/outbound", {}).get("fields", {})
+    t.eq({k: f.get(k) for k in ("exists", "modified_user", "modified", "version")},
+         {"exists": 1, "modified_user": meta["LastModifiedUser"],
+          "modified": int(meta["LastModifiedDate"].timestamp()), "version": meta["Version"]},
+         "a parameter: who changed it, when and its version, as DescribeParameters says")
+    f = got.get("parameter:/opsdeck/no/such", {}).get("fields", {})
+    t.eq((f.get("exists"), f.get("modified_user")), (0, None),
+         "a parameter SSM does not have: exists 0, nobody named")
+    t.ok(info.get("toggle_detail") and info["toggle_detail"]["error"] is None,
+         "the pane's source read without an error", detail=info.get("toggle_detail"))
+
+
 def main():
     with Moto() as moto, RecordingProxy("127.0.0.1", int(moto.endpoint.rsplit(":", 1)[1])) as px:
         seeded = seed_toggles(moto.endpoint)
@@ -120,9 +170,10 @@ def main():
         pd.cmd("refresh")
         pd.run(1)
         rows, info = pd.dump()
+        check_store(rows, info, c)
+        check_detail(pd, c, seeded)
         rc, err = pd.close()
         t.eq(rc, 0, "poll_dump ends cleanly")
-        check_store(rows, info, c)
 
         # ---- toggle list ------------------------------------------------------------------
         rc, out, err = run(env, "toggle", "list", "--json")

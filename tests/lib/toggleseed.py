@@ -1,6 +1,7 @@
 """toggleseed.py - the switches of the toggles view, seeded on moto with boto3: Lambda
 functions with SQS event-source mappings (one enabled, one disabled), EventBridge rules on the
-default bus and on a custom bus (a schedule and a pattern, enabled and disabled), and SSM
+default bus and on a custom bus (a schedule and a pattern, enabled and disabled) with their
+targets (one with a dead-letter queue, one with an input transformer, one with none), and SSM
 parameters (String and SecureString) to declare as toggles or find under a path.
 
     names = seed_toggles(endpoint)   # what it made, for the test's expectations
@@ -74,6 +75,23 @@ def seed_toggles(endpoint, intake="orders-intake"):
                 EventPattern=json.dumps({"source": ["partner"]}), State="ENABLED")
     out["rules"] = [("default", "nightly-export"), ("default", "order-fanout"),
                     ("partner-bus", "partner-sync")]
+    # targets for the rule pane: where each sends, its DLQ, whether the event is rewritten
+    arns = {}
+    for q in ("export-jobs", "export-jobs-dlq"):
+        url = sqs.create_queue(QueueName=q)["QueueUrl"]
+        arns[q] = sqs.get_queue_attributes(QueueUrl=url,
+                                           AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    ev.put_targets(Rule="nightly-export", Targets=[
+        {"Id": "export-queue", "Arn": arns["export-jobs"],
+         "DeadLetterConfig": {"Arn": arns["export-jobs-dlq"]}}])
+    ev.put_targets(Rule="order-fanout", Targets=[
+        {"Id": "fanout-billing", "Arn": arns["export-jobs"],
+         "InputTransformer": {"InputPathsMap": {"id": "$.detail.id"},
+                              "InputTemplate": '{"order": <id>}'}},
+        {"Id": "fanout-audit", "Arn": arns["export-jobs"], "Input": '{"audit": true}'}])
+    out["targets"] = {"nightly-export": ["export-queue"],
+                      "order-fanout": ["fanout-billing", "fanout-audit"], "partner-sync": []}
+    out["queue_arns"] = arns
     ssm.put_parameter(Name="/opsdeck/flags/outbound", Value="enabled", Type="String")
     ssm.put_parameter(Name="/opsdeck/flags/batch-size", Value="50", Type="String")
     ssm.put_parameter(Name="/opsdeck/flags/nested/api-key", Value=SECRET_VALUE,

@@ -598,6 +598,10 @@ def group_ssm(cap):
     cap.json_call("ssm", t, "GetParametersByPath",
                   {"Path": "/opsdeck", "Recursive": True, "MaxResults": 2,
                    "NextToken": p["NextToken"]}, "get_parameters_by_path_page2", version="1.1")
+    cap.json_call("ssm", t, "DescribeParameters",
+                  {"ParameterFilters": [{"Key": "Name", "Option": "Equals",
+                                         "Values": ["/opsdeck/flags/outbound"]}],
+                   "MaxResults": 50}, "describe_parameters", version="1.1")
     cap.json_call("ssm", t, "PutParameter",
                   {"Name": "/opsdeck/flags/outbound", "Value": "off", "Type": "String",
                    "Overwrite": True}, "put_parameter", version="1.1")
@@ -627,6 +631,16 @@ def group_events(cap):
                   "describe_rule", version="1.1")
     cap.json_call("events", t, "ListTargetsByRule", {"Rule": "orders", "EventBusName": "ops"},
                   "list_targets_by_rule", version="1.1")
+    # a target of each kind of input, one with a dead-letter queue
+    ev.put_rule(Name="fanout", EventPattern=json.dumps({"source": ["app.orders"]}))
+    ev.put_targets(Rule="fanout", Targets=[
+        {"Id": "with-dlq", "Arn": qarn, "DeadLetterConfig": {"Arn": qarn + "-dlq"}},
+        {"Id": "rewritten", "Arn": qarn, "InputTransformer": {
+            "InputPathsMap": {"id": "$.detail.id"}, "InputTemplate": "{\"order\": <id>}"}},
+        {"Id": "constant", "Arn": qarn, "Input": "{\"audit\": true}"},
+        {"Id": "part", "Arn": qarn, "InputPath": "$.detail"}])
+    cap.json_call("events", t, "ListTargetsByRule", {"Rule": "fanout"},
+                  "list_targets_by_rule_detail", version="1.1")
     cap.json_call("events", t, "DisableRule", {"Name": "orders", "EventBusName": "ops"},
                   "disable_rule", version="1.1")
     cap.json_call("events", t, "EnableRule", {"Name": "orders", "EventBusName": "ops"},

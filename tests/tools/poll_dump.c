@@ -49,7 +49,7 @@
 #include "util/timeutil.h"
 
 static const char *const kinds[] = {"queue", "dlq", "identity", "credential", "mapping", "rule",
-                                     "parameter", "error", "password", "access_key",
+                                     "parameter", "toggle_detail", "error", "password", "access_key",
                                      "secret_rotation", "app_password", "bucket", "s3list",
                                      "s3obj", "s3head", "s3ver", "s3verlist",
                                      "topic_failures"};
@@ -74,6 +74,8 @@ static const char *const rule_fields[] = {
 static const char *const parameter_fields[] = {
     "name", "parameter", "toggle", "description", "exists", "type", "secure", "value", "state",
     "version", "last_modified", NULL};
+static const char *const toggle_detail_fields[] = {
+    "exists", "targets", "ntargets", "modified_user", "modified", "version", "description", NULL};
 static const char *const error_fields[] = {"message", "count", "service", "action", "code", NULL};
 static const char *const password_fields[] = {
     "user", "last_changed", "expires", "expire_passwords", "max_age_days", "hard_expiry",
@@ -122,6 +124,8 @@ static const char *const *fields_of(const char *kind)
         return rule_fields;
     if (strcmp(kind, "parameter") == 0)
         return parameter_fields;
+    if (strcmp(kind, "toggle_detail") == 0)
+        return toggle_detail_fields;
     if (strcmp(kind, "password") == 0)
         return password_fields;
     if (strcmp(kind, "access_key") == 0)

@@ -135,6 +135,23 @@ START_TEST(buses_rules_targets_real)
     ck_assert_str_eq(t.targets[0].id, "q");
     ck_assert_str_eq(t.targets[0].arn, "arn:aws:sqs:us-east-1:123456789012:rule-target");
     ck_assert_ptr_null(t.next_token);
+    ck_assert_ptr_null(t.targets[0].dlq_arn);
+    ck_assert(!t.targets[0].input_transformer && !t.targets[0].input && !t.targets[0].input_path);
+    events_target_list_free(&t);
+    aws_response_done(&resp);
+
+    /* what the toggles pane shows of each target: its DLQ, and how its input is made */
+    test_resp_file(&resp, "events/list_targets_by_rule_detail.json");
+    ck_assert_int_eq(events_list_targets_by_rule_parse(&resp, &t, &e), 0);
+    ck_assert_uint_eq(t.n, 4);
+    ck_assert_str_eq(t.targets[0].id, "with-dlq");
+    ck_assert_str_eq(t.targets[0].dlq_arn, "arn:aws:sqs:us-east-1:123456789012:rule-target-dlq");
+    ck_assert(!t.targets[0].input_transformer && !t.targets[0].input && !t.targets[0].input_path);
+    ck_assert_str_eq(t.targets[1].id, "rewritten");
+    ck_assert(t.targets[1].input_transformer && !t.targets[1].input);
+    ck_assert_ptr_null(t.targets[1].dlq_arn);
+    ck_assert(t.targets[2].input && !t.targets[2].input_transformer);
+    ck_assert(t.targets[3].input_path && !t.targets[3].input);
     events_target_list_free(&t);
     aws_response_done(&resp);
 }
@@ -152,6 +169,12 @@ START_TEST(malformed)
         { "\"Arn\": \"", "\"ARN\": \"", "target 1: no Arn" },
         { "\"Id\": \"q\"", "\"Id\": 1", "target 1: 'Id' is a number" },
     };
+    static const struct test_mutation detail[] = {
+        { "\"DeadLetterConfig\": {", "\"DeadLetterConfig\": \"x\", \"d\": {",
+          "'DeadLetterConfig' is a string" },
+        { "\"DeadLetterConfig\": {\"Arn\": \"", "\"DeadLetterConfig\": {\"Arn\": 3, \"a\": \"",
+          "'Arn' is a number" },
+    };
     struct aws_response resp;
     struct aws_error e;
     struct events_rule rule;
@@ -162,6 +185,9 @@ START_TEST(malformed)
     test_each_mutation("events/list_targets_by_rule.json", targets, TEST_COUNT(targets),
                        "EventBridge ListTargetsByRule: ", parse_targets);
     test_each_truncation("events/list_targets_by_rule.json", parse_targets);
+    test_each_mutation("events/list_targets_by_rule_detail.json", detail, TEST_COUNT(detail),
+                       "EventBridge ListTargetsByRule: ", parse_targets);
+    test_each_truncation("events/list_targets_by_rule_detail.json", parse_targets);
     test_resp_str(&resp, "{\"Name\": \"x\"}");
     ck_assert_int_eq(events_describe_rule_parse(&resp, &rule, &e), -1);
     ck_assert_parse_error(&e, "EventBridge DescribeRule: no State");

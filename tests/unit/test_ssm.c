@@ -164,6 +164,69 @@ START_TEST(get_parameters_and_path_real)
 }
 END_TEST
 
+static int parse_meta(const struct aws_response *r, struct aws_error *e)
+{
+    struct ssm_param_meta_list l;
+    int rc;
+
+    memset(&l, 0x5a, sizeof(l));
+    rc = ssm_describe_parameters_parse(r, &l, e);
+    if (rc == -1) {
+        ck_assert_ptr_null(l.params);
+        ck_assert_ptr_null(l.next_token);
+    }
+    ssm_param_meta_list_free(&l);
+    return rc;
+}
+
+/* DescribeParameters: who changed a parameter (what GetParameters does not say), its
+ * date and version; the description as it came (hostile text is the view's to escape). */
+START_TEST(describe_parameters_real)
+{
+    struct aws_request r;
+    struct aws_response resp;
+    struct aws_error e;
+    struct ssm_param_meta_list l;
+    const char *names[] = {"/opsdeck/flags/outbound", "/opsdeck/b"};
+
+    ssm_describe_parameters_request(&r, names, 2, "tok");
+    ck_assert(!r.mutating);
+    ck_assert_str_eq(aws_request_header(&r, "X-Amz-Target"), "AmazonSSM.DescribeParameters");
+    ck_assert_str_eq(buf_str(&r.body),
+                     "{\"ParameterFilters\":[{\"Key\":\"Name\",\"Option\":\"Equals\","
+                     "\"Values\":[\"/opsdeck/flags/outbound\",\"/opsdeck/b\"]}],"
+                     "\"MaxResults\":50,\"NextToken\":\"tok\"}");
+    aws_request_done(&r);
+
+    test_resp_file(&resp, "ssm/describe_parameters.json");
+    ck_assert_int_eq(ssm_describe_parameters_parse(&resp, &l, &e), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.params[0].name, "/opsdeck/flags/outbound");
+    ck_assert_str_eq(l.params[0].type, "String");
+    ck_assert_str_eq(l.params[0].last_modified_user, "N/A");   /* moto's word for it */
+    ck_assert_int_eq(l.params[0].version, 1);
+    ck_assert_int_eq(l.params[0].last_modified, 1796318389);
+    ck_assert_ptr_nonnull(strstr(l.params[0].description, "\x1b[31m"));
+    ck_assert_ptr_null(l.next_token);
+    ssm_param_meta_list_free(&l);
+    aws_response_done(&resp);
+
+    /* AWS's own form: an IAM ARN; no LastModifiedUser at all is "not given", not an error */
+    test_resp_str(&resp, "{\"Parameters\": [{\"Name\": \"/a\", \"LastModifiedUser\": "
+                         "\"arn:aws:iam::123456789012:user/alice\"}, {\"Name\": \"/b\"}], "
+                         "\"NextToken\": \"n2\"}");
+    ck_assert_int_eq(ssm_describe_parameters_parse(&resp, &l, &e), 0);
+    ck_assert_uint_eq(l.n, 2);
+    ck_assert_str_eq(l.params[0].last_modified_user, "arn:aws:iam::123456789012:user/alice");
+    ck_assert_ptr_null(l.params[1].last_modified_user);
+    ck_assert_int_eq(l.params[1].version, -1);
+    ck_assert_int_eq(l.params[1].last_modified, -1);
+    ck_assert_str_eq(l.next_token, "n2");
+    ssm_param_meta_list_free(&l);
+    aws_response_done(&resp);
+}
+END_TEST
+
 START_TEST(malformed)
 {
     static const struct test_mutation one[] = {
@@ -180,6 +243,14 @@ START_TEST(malformed)
         { "\"Type\": \"String\"", "\"Kind\": \"String\"", "parameter 1: no Type" },
         { "{\"Parameters\": [", "{\"Parameters\": [null, ", "parameter 1: not an object" },
     };
+    static const struct test_mutation meta[] = {
+        { "\"Name\": \"/opsdeck", "\"Nom\": \"/opsdeck", "parameter 1: no Name" },
+        { "\"LastModifiedUser\": \"N/A\"", "\"LastModifiedUser\": 7",
+          "'LastModifiedUser' is a number" },
+        { "\"LastModifiedDate\": 1", "\"LastModifiedDate\": -1, \"l\": 1", "LastModifiedDate" },
+        { "\"Version\": 1", "\"Version\": \"1\"", "'Version' is a string" },
+        { "{\"Parameters\": [", "{\"Parameters\": \"x\", \"p\": [", "'Parameters' is a string" },
+    };
 
     test_each_mutation("ssm/get_parameter.json", one, TEST_COUNT(one), "SSM GetParameter: ",
                        parse_one);
@@ -187,6 +258,9 @@ START_TEST(malformed)
     test_each_mutation("ssm/get_parameters_by_path_page1.json", path, TEST_COUNT(path),
                        "SSM GetParametersByPath: ", parse_path);
     test_each_truncation("ssm/get_parameters_by_path_page1.json", parse_path);
+    test_each_mutation("ssm/describe_parameters.json", meta, TEST_COUNT(meta),
+                       "SSM DescribeParameters: ", parse_meta);
+    test_each_truncation("ssm/describe_parameters.json", parse_meta);
 }
 END_TEST
 
@@ -198,6 +272,7 @@ int main(void)
     tcase_add_test(tc, requests_exact);
     tcase_add_test(tc, get_parameter_real);
     tcase_add_test(tc, get_parameters_and_path_real);
+    tcase_add_test(tc, describe_parameters_real);
     tcase_add_test(tc, malformed);
     suite_add_tcase(s, tc);
     return check_tap_run(s);

@@ -910,6 +910,141 @@ END_TEST
 
 /* y copies the URL of the queue under the cursor (or whose pane is open); :cli gives the
  * aws CLI command that reads the same queue, its words quoted for a shell and sanitised. */
+static void put_mapping(struct store *s, const char *uuid, const char *fn, const char *queue,
+                        const char *aws_state, const char *reason)
+{
+    char arn[256];
+    struct store_res *r = store_update_begin(s, "mapping", uuid);
+
+    snprintf(arn, sizeof arn, ARN("%s"), queue);
+    store_set_str(r, "function", fn);
+    store_set_str(r, "queue", queue);
+    store_set_str(r, "queue_arn", arn);
+    store_set_str(r, "aws_state", aws_state);
+    store_set_str(r, "state_reason", reason);
+    store_set_int(r, "last_modified", fake_now / 1000 - 300);
+    store_update_commit(r);
+}
+
+/* A queue whose every Lambda trigger is paused carries the mark at 80 columns, after its
+ * name however long (the name gives way), the title says what the mark means, the pane
+ * lists the triggers, and c opens the paused one in the toggles view. A queue with one
+ * trigger still on is not marked; one with none neither. */
+START_TEST(consumer_paused_mark_and_jump)
+{
+    struct world w;
+    char *row;
+    int y;
+
+    world_init(&w, 80, 24, false);
+    put_queue(w.store, LONG_NAME, 9, 0, 0, 0, "orders-dlq", NAN);
+    store_list_begin(w.store, "mapping");
+    put_mapping(w.store, "u-1", "orders-worker", "orders-intake", "Disabled", "USER_INITIATED");
+    put_mapping(w.store, "u-2", "legacy-worker", LONG_NAME, "Disabling", "USER_INITIATED");
+    put_mapping(w.store, "u-3", "fraud-check", "payments.fifo", "Disabled", "USER_INITIATED");
+    put_mapping(w.store, "u-4", "payments-worker", "payments.fifo", "Enabled", "User action");
+    store_list_end(w.store, "mapping");
+    frame(&w);
+    /* at 80 columns the legend is short, so the DEPTH scale keeps its place */
+    row_is(&w, 0, "SQS queues  5 shown of 5  ⏸ 2 paused  sorted by QUEUE ascending  DEPTH 0-1234");
+    row = screen_test_row(w.scr->win, line_with(&w, "orders-intake"));
+    ck_assert_msg(strncmp(row, "orders-intake ⏸ ", strlen("orders-intake ⏸ ")) == 0, "'%s'", row);
+    ck_assert_msg(strstr(row, " 1234 ") != NULL, "the numbers stay in their columns: '%s'", row);
+    free(row);
+    /* the long name is cut before the mark, which stays in the QUEUE column */
+    row = screen_test_row(w.scr->win, line_with(&w, "x-a-very-long"));
+    ck_assert_msg(strncmp(row, "x-a-very-long… ⏸ ", strlen("x-a-very-long… ⏸ ")) == 0,
+                  "'%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, line_with(&w, "payments.fifo"));
+    ck_assert_msg(strstr(row, "⏸") == NULL, "one trigger still on: no mark: '%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, line_with(&w, "orders-dlq"));
+    ck_assert_msg(strstr(row, "⏸") == NULL, "no trigger: no mark: '%s'", row);
+    free(row);
+    /* the mark is not text: /⏸ finds no queue, the name filter is as before */
+    w.ctx.filter = "⏸";
+    frame(&w);
+    line_with(&w, "no match for /⏸");
+    w.ctx.filter = "orders-intake";
+    frame(&w);
+    ck_assert_int_eq(line_with(&w, "orders-intake ⏸"), 2);
+    ck_assert_int_eq(screen_test_find(w.scr->win, "payments"), -1);
+    w.ctx.filter = "";
+    frame(&w);
+
+    /* c: the paused trigger, in the toggles view */
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_view, "toggles");
+    ck_assert_str_eq(w.ctx.jump_key, "mapping:u-1");
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("payments.fifo")));
+    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_key, "mapping:u-3");
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-dlq")));
+    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_key, "");
+
+    /* the pane: each trigger, its state, since when and why; c from there too */
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("payments.fifo")));
+    key(&w, '\n');
+    frame(&w);
+    y = line_with(&w, "Consumers (Lambda triggers)");
+    row = screen_test_row(w.scr->win, line_with(&w, "fraud-check"));
+    ck_assert_msg(strstr(row, "  PAUSED Disabled, changed 5m00s ago, rea"), "'%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, line_with(&w, "fraud-check") + 1);
+    ck_assert_msg(strstr(row, "son: USER_INITIATED"), "the value wraps at 80: '%s'", row);
+    free(row);
+    row = screen_test_row(w.scr->win, line_with(&w, "payments-worker"));
+    ck_assert_msg(strstr(row, "  Enabled, changed 5m00s ago") && !strstr(row, "PAUSED"), "'%s'",
+                  row);
+    free(row);
+    ck_assert_int_gt(line_with(&w, "fraud-check"), y);
+    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_key, "mapping:u-3");
+    key(&w, 27);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-dlq")));
+    key(&w, '\n');
+    frame(&w);
+    row_is(&w, line_with(&w, "Consumers"),
+           "Consumers (Lambda triggers)  none: no trigger reads this queue");
+    key(&w, 27);
+
+    /* wider, in words */
+    screen_test_free(w.scr);
+    w.scr = screen_test_new(120, 40);
+    screen_test_ctx(w.scr, &w.ctx, w.store, w.cfg, false);
+    frame(&w);
+    row_is(&w, 0, "SQS queues  5 shown of 5  ⏸ 2 consumers paused  sorted by QUEUE ascending  "
+                  "DEPTH 0-1234");
+
+    /* resumed: the mark and the legend go with the next poll of the triggers */
+    store_list_begin(w.store, "mapping");
+    put_mapping(w.store, "u-1", "orders-worker", "orders-intake", "Enabled", "USER_INITIATED");
+    store_list_end(w.store, "mapping");
+    frame(&w);
+    row_is(&w, 0, "SQS queues  5 shown of 5  sorted by QUEUE ascending  DEPTH 0-1234");
+    ck_assert_int_eq(screen_test_find(w.scr->win, "⏸"), -1);
+    world_done(&w);
+}
+END_TEST
+
+/* Before the triggers were read the pane says so, not "none". */
+START_TEST(consumers_not_read_yet)
+{
+    struct world w;
+
+    world_init(&w, 80, 24, false);
+    frame(&w);
+    ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-intake")));
+    key(&w, '\n');
+    frame(&w);
+    row_is(&w, line_with(&w, "Consumers"), "Consumers (Lambda triggers)  loading…");
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(copy_and_cli)
 {
     struct world w;
@@ -1062,6 +1197,8 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, oldest_as_of_its_point);
     tcase_add_test(tc, ascii_ellipsis_in_notes);
     tcase_add_test(tc, copy_and_cli);
+    tcase_add_test(tc, consumer_paused_mark_and_jump);
+    tcase_add_test(tc, consumers_not_read_yet);
     tcase_add_test(tc, not_read_yet_then_cannot_read);
     tcase_add_test(tc, sparkline_advances_on_quiet_poll);
     suite_add_tcase(s, tc);

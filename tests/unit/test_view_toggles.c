@@ -309,6 +309,152 @@ START_TEST(hostile_names)
 }
 END_TEST
 
+static int key(struct world *w, int k)
+{
+    return toggles_view.key(w->priv, &w->ctx, k);
+}
+
+static void put_detail_targets(struct store *s, const char *key, const char *json, int n)
+{
+    struct store_res *r = store_update_begin(s, "toggle_detail", key);
+
+    store_set_int(r, "exists", 1);
+    store_set_str(r, "targets", json);
+    store_set_int(r, "ntargets", n);
+    store_update_commit(r);
+}
+
+/* Enter on a rule: its pane says what AWS gives of when (nothing: CloudTrail has it), its
+ * targets once the pane's source read them, each one's input and DLQ; the flip key acts on
+ * the pane's rule; Esc goes back to the list with the cursor where it was. */
+START_TEST(pane_rule_targets)
+{
+    struct world w;
+    struct act_target t;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "rule:default/fanout"));
+    ck_assert_ptr_null(toggles_view.detail(w.priv));
+    ck_assert_int_eq(key(&w, '\n'), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    ck_assert_str_eq(toggles_view.detail(w.priv), "rule:default/fanout");
+    frame(&w);
+    ck_assert(row_has(&w, 0, "rule fanout"));
+    ck_assert(row_has(&w, find(&w, "State"), "off (AWS says DISABLED)"));
+    ck_assert(row_has(&w, find(&w, "Changed"), "not given by EventBridge (CloudTrail"));
+    y = find(&w, "Targets");
+    ck_assert(row_has(&w, y + 1, "loading"));
+    /* the pane's source answers */
+    put_detail_targets(w.store, "rule:default/fanout",
+                       "[{\"id\":\"to-billing\",\"arn\":\"arn:aws:sqs:us-east-1:1:billing\","
+                       "\"dlq\":\"arn:aws:sqs:us-east-1:1:billing-dlq\",\"input\":\"event\"},"
+                       "{\"id\":\"to-audit\",\"arn\":\"arn:aws:sqs:us-east-1:1:audit\","
+                       "\"input\":\"transformer\"}]", 2);
+    frame(&w);
+    y = find(&w, "Targets (2)");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y + 1, "to-billing"));
+    ck_assert(row_has(&w, y + 1, "arn:aws:sqs:us-east-1:1:billing"));
+    ck_assert(row_has(&w, y + 2, "input"));
+    ck_assert(row_has(&w, y + 2, "the whole event"));
+    ck_assert(row_has(&w, y + 3, "DLQ"));
+    ck_assert(row_has(&w, y + 3, "arn:aws:sqs:us-east-1:1:billing-dlq"));
+    ck_assert(row_has(&w, y + 4, "to-audit"));
+    ck_assert(row_has(&w, y + 5, "input transformer: the event is rewritten"));
+    ck_assert(row_has(&w, y + 6, "none: failed deliveries are dropped after retries"));
+    /* Space/t in the pane flip the pane's rule */
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.kind, "rule");
+    ck_assert_str_eq(t.key, "default/fanout");
+    /* a rule that sends nowhere says so */
+    put_detail_targets(w.store, "rule:default/fanout", "[]", 0);
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "Targets (0)") + 1, "none: the rule sends nowhere"));
+    ck_assert_int_eq(key(&w, 27), VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL);
+    ck_assert_ptr_null(toggles_view.detail(w.priv));
+    frame(&w);
+    ck_assert(row_has(&w, 0, "Toggles"));
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.key, "default/fanout");
+    /* back in the list Esc is the framework's */
+    ck_assert_int_eq(key(&w, 27), VIEW_UNHANDLED);
+    /* a jump to another row (c in the sqs view) closes a pane left open */
+    key(&w, '\n');
+    ck_assert_str_eq(toggles_view.detail(w.priv), "rule:default/fanout");
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "mapping:u-1"));
+    ck_assert_ptr_null(toggles_view.detail(w.priv));
+    ck_assert(toggles_view.target(w.priv, &w.ctx, "toggle-flip", &t));
+    ck_assert_str_eq(t.key, "u-1");
+    world_done(&w);
+}
+END_TEST
+
+/* A parameter: when (LastModifiedDate) and who (LastModifiedUser, from the pane's source),
+ * never a secure value; a failing read says why; a mapping: when and why (Lambda keeps no
+ * "who"). Hostile text from AWS is escaped. */
+START_TEST(pane_who_and_when)
+{
+    struct world w;
+    struct store_res *r;
+    struct aws_error e;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "parameter:/flags/pay"));
+    key(&w, '\r');
+    frame(&w);
+    ck_assert(row_has(&w, 0, "param payments"));
+    ck_assert(row_has(&w, find(&w, "Changed"), "2027-01-15 06:00:00 UTC (2h00m ago)"));
+    ck_assert(row_has(&w, find(&w, "By"), "loading"));
+    ck_assert(row_has(&w, find(&w, "Value"), "(SecureString: never shown)"));
+    r = store_update_begin(w.store, "toggle_detail", "parameter:/flags/pay");
+    store_set_int(r, "exists", 1);
+    store_set_str(r, "modified_user", "arn:aws:iam::123456789012:user/alice\x1b[2J");
+    store_set_int(r, "modified", NOW_S - 7200);
+    store_update_commit(r);
+    frame(&w);
+    y = find(&w, "By");
+    ck_assert(row_has(&w, y, "arn:aws:iam::123456789012:user/alice\\x1B[2J"));
+    for (int i = 0; i < 24; i++) {
+        char *row = screen_test_row(w.scr->win, i);
+        ck_assert_msg(!strchr(row, 0x1b), "row %d: raw escape", i);
+        free(row);
+    }
+    /* the next read fails: the cause, and the last good answer stays */
+    aws_error_clear(&e);
+    e.kind = AWS_ERR_HTTP;
+    e.http_status = 400;
+    snprintf(e.code, sizeof(e.code), "AccessDeniedException");
+    snprintf(e.message, sizeof(e.message), "not authorized to perform ssm:DescribeParameters");
+    store_fail(w.store, "toggle_detail", "parameter:/flags/pay", &e);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "cannot read:"), 1);
+    ck_assert_int_ge(find(&w, "user/alice"), 1);
+    key(&w, 'q');
+
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "mapping:u-2"));
+    r = store_update_begin(w.store, "mapping", "u-2");
+    store_set_str(r, "state_reason", "USER_INITIATED");
+    store_update_commit(r);
+    key(&w, '\n');
+    frame(&w);
+    ck_assert(row_has(&w, 0, "trigger billing-worker:billing"));
+    ck_assert(row_has(&w, find(&w, "State"), "changing (AWS says Disabling)"));
+    ck_assert(row_has(&w, find(&w, "Changed"), "(30s ago)"));
+    ck_assert(row_has(&w, find(&w, "Why"), "USER_INITIATED"));
+    ck_assert(row_has(&w, find(&w, "UUID"), "u-2"));
+    /* the row goes: the pane says so, named as it was */
+    store_list_begin(w.store, "mapping");
+    store_list_end(w.store, "mapping");
+    frame(&w);
+    ck_assert(row_has(&w, 0, "billing-worker:billing"));
+    ck_assert_int_ge(find(&w, "no longer listed"), 1);
+    world_done(&w);
+}
+END_TEST
+
 /* The overview's section, drawn by the overview itself: the switches off and changing; a
  * kind never read says so, and only when all three were read does it say all is on. */
 static void overview_frame(struct world *w, void *opriv)
@@ -378,6 +524,8 @@ static Suite *suite(void)
     tcase_add_test(tc, target_and_keys);
     tcase_add_test(tc, hostile_names);
     tcase_add_test(tc, overview_section);
+    tcase_add_test(tc, pane_rule_targets);
+    tcase_add_test(tc, pane_who_and_when);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -119,7 +119,9 @@ static const char *const mappings_kinds[] = {"mapping", NULL};
 const struct source mappings_source = {
     .name = "mappings",
     .kinds = mappings_kinds,
-    .views = SOURCE_VIEW(APPCONFIG_VIEW_OVERVIEW) | SOURCE_VIEW(APPCONFIG_VIEW_TOGGLES),
+    /* the sqs view marks a queue whose consumer is paused */
+    .views = SOURCE_VIEW(APPCONFIG_VIEW_OVERVIEW) | SOURCE_VIEW(APPCONFIG_VIEW_TOGGLES) |
+             SOURCE_VIEW(APPCONFIG_VIEW_SQS),
     .state_size = sizeof(struct mappings_state),
     .start = mappings_start,
     .answer = mappings_answer,

@@ -23,6 +23,7 @@ const struct source *const source_registry[] = {
     &mappings_source,       /* "mapping": Lambda's SQS triggers (toggles) */
     &rules_source,          /* "rule": EventBridge rules on every bus (toggles) */
     &parameters_source,     /* "parameter": declared SSM toggles and [toggles] paths */
+    &toggle_detail_source,  /* the open toggle's pane: a rule's targets, who changed it */
     &iam_expiry_source,     /* "password", "access_key": the expiry view */
     &secret_rotation_source,  /* "secret_rotation": the expiry view */
     &app_passwords_source,  /* "app_password": [expiry NAME] of the config */

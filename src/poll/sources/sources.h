@@ -170,6 +170,14 @@
  *   reaches the store), state str (declared: on/off by the toggle's values, unknown for
  *   any other value; undeclared: "value"), version int, last_modified int (epoch s)
  *
+ * kind "toggle_detail" (source toggle_detail: the toggles view's open pane only; EventBridge
+ *   ListTargetsByRule, paged, for a rule; SSM DescribeParameters for a parameter)
+ *   key = the view's row key, "rule:BUS/RULE" or "parameter:NAME": exists int (0: the rule
+ *   or parameter is gone); a rule's targets str (JSON array of {id, arn, role_arn, dlq (the
+ *   target's DeadLetterConfig ARN), input ("event", "constant", "path" or "transformer")}),
+ *   ntargets int; a parameter's modified_user str (LastModifiedUser), modified int (epoch
+ *   s), version int, description str
+ *
  * kind "password" (source iam_expiry: IAM GetAccountPasswordPolicy, GetLoginProfile and
  *   GetCredentialReport, which it asks IAM to generate when missing or expired) key = IAM
  *   user name: the caller's (when it has a console password) and every user's the report
@@ -236,6 +244,7 @@ extern const struct source buckets_source;
 extern const struct source mappings_source;
 extern const struct source rules_source;
 extern const struct source parameters_source;
+extern const struct source toggle_detail_source;
 extern const struct source iam_expiry_source;
 extern const struct source secret_rotation_source;
 extern const struct source app_passwords_source;
