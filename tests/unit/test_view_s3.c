@@ -459,6 +459,147 @@ START_TEST(detail_keys_round_trip)
 }
 END_TEST
 
+/* A listing's page start may hold any byte, the separator too; its length says where it
+ * ends and the prefix begins. */
+START_TEST(detail_keys_page_start)
+{
+    struct s3_detail d = {.what = S3_DETAIL_LIST, .want = 3000, .bucket = "b",
+                          .after = "in/k\x1f" "9", .path = "in/"};
+    struct s3_detail back;
+    char *key = s3_detail_key(&d);
+
+    ck_assert(s3_detail_parse(key, &back));
+    ck_assert_int_eq(back.want, 3000);
+    ck_assert_str_eq(back.bucket, "b");
+    ck_assert_str_eq(back.after, "in/k\x1f" "9");
+    ck_assert_str_eq(back.path, "in/");
+    s3_detail_done(&back);
+    free(key);
+    /* no page start: the first page, and the key as it always was */
+    d.after = "";
+    key = s3_detail_key(&d);
+    ck_assert_str_eq(key, "s3 L3000\x1f" "b\x1f" "in/");
+    ck_assert(s3_detail_parse(key, &back));
+    ck_assert_str_eq(back.after, "");
+    s3_detail_done(&back);
+    free(key);
+    ck_assert(!s3_detail_parse("s3 L5.\x1f" "b\x1f" "abc", &back));    /* no length */
+    ck_assert(!s3_detail_parse("s3 L5.0\x1f" "b\x1f" "abc", &back));   /* an empty start */
+    ck_assert(!s3_detail_parse("s3 L5.9\x1f" "b\x1f" "abc", &back));   /* longer than the rest */
+    ck_assert(!s3_detail_parse("s3 L5.-2\x1f" "b\x1f" "abc", &back));
+    ck_assert(!s3_detail_parse("s3 L5.2x\x1f" "b\x1f" "abc", &back));
+    ck_assert(s3_detail_parse("s3 L5.3\x1f" "b\x1f" "abc", &back));
+    ck_assert_str_eq(back.after, "abc");
+    ck_assert_str_eq(back.path, "");
+    s3_detail_done(&back);
+}
+END_TEST
+
+/* The page the cursor is in (1000 entries in S3's order) is the one the source lists again:
+ * the detail key names the key it starts after. */
+START_TEST(shown_page_in_detail)
+{
+    struct world w;
+    char key[32];
+    const char *dk;
+    struct s3_detail d;
+    int bits = 0;
+
+    world_init(&w, 120, 40);
+    s3_view.open(w.priv, &w.ctx, "big/many/");
+    store_list_begin(w.store, "s3obj");
+    for (int i = 0; i < 2500; i++) {
+        snprintf(key, sizeof(key), "many/k%05d", i);
+        put_obj(w.store, key, i);
+    }
+    store_list_end(w.store, "s3obj");
+    put_list(w.store, "big", "many/", 2500, false);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "2500 loaded, all"));
+    ck_assert(s3_detail_parse(s3_view.detail(w.priv), &d));
+    ck_assert_str_eq(d.after, "");
+    s3_detail_done(&d);
+    for (int i = 0; i < 999; i++)
+        bits |= s3_view.key(w.priv, &w.ctx, 'j');
+    ck_assert(!(bits & VIEW_DETAIL));   /* still in the first page */
+    ck_assert(s3_view.key(w.priv, &w.ctx, 'j') & VIEW_DETAIL);
+    dk = s3_view.detail(w.priv);
+    ck_assert(s3_detail_parse(dk, &d));
+    ck_assert_str_eq(d.after, "many/k00999");
+    ck_assert_str_eq(d.path, "many/");
+    ck_assert_int_eq(d.want, 1000);     /* nothing more asked: everything is loaded */
+    s3_detail_done(&d);
+    s3_view.key(w.priv, &w.ctx, 'G');
+    ck_assert(s3_detail_parse(s3_view.detail(w.priv), &d));
+    ck_assert_str_eq(d.after, "many/k01999");
+    s3_detail_done(&d);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "k02499"), 2);
+    world_done(&w);
+}
+END_TEST
+
+/* `/` then Enter asks S3 for the prefix; until it answers, the loaded keys are filtered;
+ * a filter S3 cannot ask for stays local; clearing the filter lists the folder again. */
+START_TEST(server_side_prefix)
+{
+    struct world w;
+    char key[32];
+    int bits;
+
+    world_init(&w, 120, 40);
+    s3_view.open(w.priv, &w.ctx, "big/many/");
+    store_list_begin(w.store, "s3obj");
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof(key), "many/k%05d", i);
+        put_obj(w.store, key, i);
+    }
+    store_list_end(w.store, "s3obj");
+    put_list(w.store, "big", "many/", 1000, true);
+    frame(&w);
+    /* what S3 cannot ask for: inverted, a column */
+    w.ctx.filter = "!k001";
+    frame(&w);
+    s3_view.filter_enter(w.priv, &w.ctx, "!k001");
+    detail_is(&w, 'L', "big", "many/", 1000);
+    w.ctx.filter = "size:0 B";
+    frame(&w);
+    s3_view.filter_enter(w.priv, &w.ctx, "size:0 B");
+    detail_is(&w, 'L', "big", "many/", 1000);
+    /* plain text: S3 lists many/k0099 */
+    w.ctx.filter = "k0099";
+    frame(&w);
+    bits = s3_view.filter_enter(w.priv, &w.ctx, "k0099");
+    ck_assert(bits & VIEW_DETAIL);
+    detail_is(&w, 'L', "big", "many/k0099", 1000);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "s3://big/many/k0099*"));
+    ck_assert(row_has(&w, 0, "asking S3"));
+    ck_assert_int_ge(find(&w, "k00990"), 2);     /* the loaded ones, filtered meanwhile */
+    ck_assert_int_lt(find(&w, "k00989"), 0);
+    /* S3's answer */
+    store_list_begin(w.store, "s3obj");
+    for (int i = 990; i < 1000; i++) {
+        snprintf(key, sizeof(key), "many/k%05d", i);
+        put_obj(w.store, key, i);
+    }
+    store_list_end(w.store, "s3obj");
+    put_list(w.store, "big", "many/k0099", 10, false);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "server-side prefix"));
+    ck_assert(row_has(&w, 0, "10 loaded, all"));
+    ck_assert_int_ge(find(&w, "k00999"), 2);
+    /* Enter again on the same text asks nothing new */
+    ck_assert(!(s3_view.filter_enter(w.priv, &w.ctx, "k0099") & VIEW_DETAIL));
+    /* the filter cleared (Esc): the folder's listing again */
+    w.ctx.filter = "";
+    ck_assert(frame(&w) & VIEW_DETAIL);
+    detail_is(&w, 'L', "big", "many/", 1000);
+    ck_assert_int_lt(find(&w, "server-side"), 0);
+    world_done(&w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("view_s3");
@@ -471,6 +612,9 @@ int main(void)
     tcase_add_test(tc, versions);
     tcase_add_test(tc, cannot_read_and_arns);
     tcase_add_test(tc, detail_keys_round_trip);
+    tcase_add_test(tc, detail_keys_page_start);
+    tcase_add_test(tc, shown_page_in_detail);
+    tcase_add_test(tc, server_side_prefix);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }

@@ -4,7 +4,12 @@
  * how far the user scrolls, never all its pages up front.
  *
  * The first page replaces the whole "s3obj" kind (one listing at a time); later pages add
- * to it. Before the first page of a bucket whose region is not known (a bucket the
+ * to it. Once what the view wants is loaded, the page the cursor is in (the detail key
+ * names the key it starts after) is listed again every view interval, and at once when `r`
+ * asks or the cursor moves into another page: one request, whatever was loaded, and only
+ * the rows in the range that answer covers are replaced, so an object a batch job just
+ * dropped appears and one deleted goes without leaving the prefix or re-reading every page.
+ * Before the first page of a bucket whose region is not known (a bucket the
  * ListBuckets answer did not hold, typed as `:s3 BUCKET`), HeadBucket asks for it, so the
  * listing goes to the bucket's own regional endpoint. */
 #include "config.h"
@@ -28,6 +33,7 @@ struct listing_state {
     struct s3_location loc;
     char region[32];
     bool first;                  /* the first page: it replaces the kind */
+    bool relist;                 /* the shown page again: replaces the range it covers */
     char *prev_token;            /* the token this page was asked with */
     int64_t loaded, pages;       /* before this page */
     struct s3_object_list list;
@@ -42,7 +48,8 @@ static void send_list(struct source_run *run, struct listing_state *st)
     struct s3_list_objects_params p = {
         .prefix = st->d.path[0] ? st->d.path : NULL,
         .delimiter = "/",
-        .continuation_token = st->first ? NULL : st->prev_token,
+        .continuation_token = st->first || st->relist ? NULL : st->prev_token,
+        .start_after = st->relist && st->d.after[0] ? st->d.after : NULL,
         .max_keys = LISTING_PAGE,
     };
 
@@ -68,6 +75,14 @@ static bool known_region(struct store *s, const char *bucket, char region[32])
     return true;
 }
 
+/* What the view wants is loaded: is the shown page due to be listed again? */
+static bool relist_due(struct source_run *run, const struct store_res *cur)
+{
+    int64_t every = (int64_t)appconfig_interval(source_config(run), APPCONFIG_VIEW_S3) * 1000;
+
+    return source_forced(run) || store_res_age(cur) >= every;
+}
+
 static void listing_start(struct source_run *run, void *state)
 {
     struct listing_state *st = state;
@@ -86,13 +101,16 @@ static void listing_start(struct source_run *run, void *state)
         store_res_int(cur, "loaded", &loaded) && !store_res_stale(cur)) {
         store_res_int(cur, "truncated", &truncated);
         store_res_int(cur, "pages", &st->pages);
-        if (!truncated || !token || loaded >= st->d.want)
-            return;  /* what is loaded is what the view wants */
-        st->loaded = loaded;
-        st->prev_token = xstrdup(token);
         if (region && strlen(region) < sizeof(st->region))
             strcpy(st->region, region);
-        send_list(run, st);
+        if (truncated && token && loaded < st->d.want) {
+            st->loaded = loaded;
+            st->prev_token = xstrdup(token);
+            send_list(run, st);
+        } else if (relist_due(run, cur)) {
+            st->relist = true;
+            send_list(run, st);
+        }
         return;
     }
     st->first = true;
@@ -141,7 +159,7 @@ static void listing_answer(struct source_run *run, void *state, unsigned tag, si
         if (s3_list_objects_v2_parse(resp, &st->list, &perr) < 0 ||
             (st->prev_token && aws_pager_next(&pg, st->prev_token, resp, &perr) < 0) ||
             aws_pager_next(&pg, st->list.next_token, resp, &perr) < 0 ||
-            st->pages + 1 > AWS_PAGER_MAX_PAGES) {
+            (!st->relist && st->pages + 1 > AWS_PAGER_MAX_PAGES)) {
             if (!perr.message[0])
                 aws_error_set(&perr, AWS_ERR_PARSE, "the listing passed %d pages",
                               AWS_PAGER_MAX_PAGES);
@@ -186,6 +204,35 @@ static void add_rows(struct store *s, const struct s3_object_list *l)
     }
 }
 
+/* The last key or common prefix a page holds (S3's order is the store's: byte order). */
+static const char *page_last(const struct s3_object_list *l)
+{
+    const char *last = l->nobjects ? l->objects[l->nobjects - 1].key : NULL;
+    const char *p = l->nprefixes ? l->prefixes[l->nprefixes - 1] : NULL;
+
+    return !last || (p && strcmp(p, last) > 0) ? p : last;
+}
+
+/* The shown page listed again: its answer covers the keys after d.after up to its last
+ * one (to the end when S3 said no more); rows in that range it did not hold are gone from
+ * S3, rows outside it stay as they were read. */
+static void relist_rows(struct store *s, const struct listing_state *st)
+{
+    const char *after = st->d.after, *last = st->list.is_truncated ? page_last(&st->list) : NULL;
+    size_t n = store_count(s, "s3obj");
+
+    store_list_begin(s, "s3obj");
+    for (size_t i = 0; i < n; i++) {
+        const char *key = store_res_key(store_at(s, "s3obj", i));
+
+        if ((after[0] && strcmp(key, after) <= 0) || (last && strcmp(key, last) > 0) ||
+            (st->list.is_truncated && !last))
+            store_list_keep(s, "s3obj", key);
+    }
+    add_rows(s, &st->list);
+    store_list_end(s, "s3obj");
+}
+
 static void listing_commit(struct source_run *run, void *state)
 {
     struct listing_state *st = state;
@@ -194,7 +241,9 @@ static void listing_commit(struct source_run *run, void *state)
 
     if (!st->d.bucket || (!st->have_list && !st->err))
         return;
-    if (st->have_list) {
+    if (st->have_list && st->relist) {
+        relist_rows(s, st);
+    } else if (st->have_list) {
         if (st->first)
             store_list_begin(s, "s3obj");
         add_rows(s, &st->list);
@@ -205,7 +254,15 @@ static void listing_commit(struct source_run *run, void *state)
     store_set_str(r, "bucket", st->d.bucket);
     store_set_str(r, "prefix", st->d.path);
     store_set(r, "region", store_value_str(st->region[0] ? st->region : NULL));
-    if (st->have_list) {
+    if (st->have_list && st->relist) {
+        /* the page again: the paging's token still says where the next page starts,
+         * unless this answer ran to the end of the prefix */
+        store_set_int(r, "loaded", store_count(s, "s3obj"));
+        if (!st->list.is_truncated) {
+            store_set_int(r, "truncated", 0);
+            store_set_unknown(r, "next_token");
+        }
+    } else if (st->have_list) {
         store_set_int(r, "loaded", store_count(s, "s3obj"));
         store_set_int(r, "truncated", st->list.is_truncated && st->list.next_token);
         store_set(r, "next_token", store_value_str(st->list.next_token));

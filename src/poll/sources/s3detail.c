@@ -17,8 +17,14 @@ char *s3_detail_key(const struct s3_detail *d)
     const char *b = d->bucket ? d->bucket : "", *p = d->path ? d->path : "";
 
     switch (d->what) {
-    case S3_DETAIL_LIST:
-        return xasprintf(PREFIX "L%ld%c%s%c%s", d->want > 0 ? d->want : 1, SEP, b, SEP, p);
+    case S3_DETAIL_LIST: {
+        const char *a = d->after ? d->after : "";
+
+        if (!*a)
+            return xasprintf(PREFIX "L%ld%c%s%c%s", d->want > 0 ? d->want : 1, SEP, b, SEP, p);
+        return xasprintf(PREFIX "L%ld.%zu%c%s%c%s%s", d->want > 0 ? d->want : 1, strlen(a),
+                         SEP, b, SEP, a, p);
+    }
     case S3_DETAIL_OBJECT:
         return xasprintf(PREFIX "O%c%s%c%s%c%s", SEP, b, SEP, d->version ? d->version : "",
                          SEP, p);
@@ -52,15 +58,29 @@ bool s3_detail_parse(const char *key, struct s3_detail *d)
     s = key + strlen(PREFIX);
     d->what = (enum s3_detail_what)*s++;
     switch (d->what) {
-    case S3_DETAIL_LIST:
+    case S3_DETAIL_LIST: {
+        unsigned long alen = 0;
+
         d->want = strtol(s, &end, 10);
-        if (end == s || *end != SEP || d->want < 1)
+        if (end == s || d->want < 1)
+            break;
+        if (*end == '.') {
+            s = end + 1;
+            if (*s < '0' || *s > '9')
+                break;
+            alen = strtoul(s, &end, 10);
+            if (end == s || alen == 0)
+                break;
+        }
+        if (*end != SEP)
             break;
         s = end + 1;
-        if (!(d->bucket = part(&s)) || !*d->bucket)
+        if (!(d->bucket = part(&s)) || !*d->bucket || strlen(s) < alen)
             break;
-        d->path = xstrdup(s);
+        d->after = xstrndup(s, alen);
+        d->path = xstrdup(s + alen);
         return true;
+    }
     case S3_DETAIL_OBJECT:
         if (*s++ != SEP || !(d->bucket = part(&s)) || !*d->bucket || !(d->version = part(&s)))
             break;
@@ -85,6 +105,7 @@ void s3_detail_done(struct s3_detail *d)
     free(d->bucket);
     free(d->version);
     free(d->path);
+    free(d->after);
     memset(d, 0, sizeof(*d));
 }
 

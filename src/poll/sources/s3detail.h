@@ -2,12 +2,15 @@
  * (feed_set_detail), and where a bucket's requests go.
  *
  * The poller keeps one detail key; the s3 view sets it to one of:
- *   a listing:  the bucket, the prefix, and how many entries it wants loaded (pages are
- *               fetched on demand: the view asks for more as the cursor nears the end)
+ *   a listing:  the bucket, the prefix, how many entries it wants loaded (pages are
+ *               fetched on demand: the view asks for more as the cursor nears the end),
+ *               and the key the page the cursor is in starts after (listed again each
+ *               interval, so new objects appear)
  *   an object:  the bucket, the key and a version (or none): its head, tags and preview
  *   versions:   the bucket and the key: ListObjectVersions for that key
  * Bucket names and access point ARNs hold no US (0x1f), so it separates the parts; the key
- * or prefix comes last and may hold any byte but NUL. */
+ * or prefix comes last and may hold any byte but NUL, and a listing's page start, which may
+ * too, comes right before it with its length given up front. */
 #ifndef OPSDECK_S3DETAIL_H
 #define OPSDECK_S3DETAIL_H
 
@@ -27,6 +30,8 @@ struct s3_detail {
     char *bucket;       /* a bucket name or an access point ARN */
     char *version;      /* OBJECT: the version id, NULL for the current one */
     char *path;         /* LIST: the prefix ("" the bucket's top); else the object key */
+    char *after;        /* LIST: the shown page starts after this key ("" the first page);
+                         * parse always sets it */
 };
 
 /* The key for d (the caller frees). */
