@@ -11,9 +11,11 @@
  * it starts after), so an object dropped by a batch job appears where the user is looking.
  * `/` filters what is loaded as you type; Enter on it asks S3 for the keys that start with
  * the text (a server-side prefix: the way through 100 000 keys), until the filter changes
- * or Esc clears it. The view holds at most S3_MAX_LOADED entries of one listing: about
- * 0.5 KiB each with the table's row (doc/benchmarks.md), so memory stays bounded however far
- * the user scrolls; past that the prefix filter narrows.
+ * or Esc clears it. The rows held are a window of at most S3_HELD entries (about 1.5 KiB
+ * each with the table's row, doc/benchmarks.md): past that, the view moves the window's
+ * start on a page (the source lets those rows go) and remembers where each page started,
+ * so coming back up reads the page again; memory stays bounded however far the user
+ * scrolls.
  *
  * Enter (or l, Right) goes into a bucket or a folder or opens an object; Backspace (or h,
  * Left) goes up; Esc clears the filter, closes the object, then goes up too.
@@ -40,8 +42,8 @@
  * the next page is asked for: about a screenful ahead, so scrolling never waits. */
 #define S3_PAGE 1000
 #define S3_AHEAD 200
-/* The most entries of one listing loaded (pages are not asked for beyond it). */
-#define S3_MAX_LOADED 200000
+/* The most entries of one listing held at once: five pages, under 10 MB. */
+#define S3_HELD 5000
 
 enum level { LVL_BUCKETS, LVL_LIST, LVL_OBJECT, LVL_VERSIONS };
 
@@ -83,6 +85,9 @@ struct s3_state {
     char *search;            /* LVL_LIST: the server-side prefix after it (`/` Enter), or NULL */
     char *listed;            /* prefix + search: what S3 is asked to list */
     char *after;             /* the page the cursor is in starts after this key ("" first) */
+    char *from;              /* the rows held start after this key ("" the listing's start) */
+    char **trail;            /* where the window started before each move on: the way back */
+    size_t ntrail, captrail;
     char *object;            /* LVL_OBJECT: the key */
     long want;               /* entries the listing should have loaded */
     char *detail;            /* the detail key last handed out */
@@ -168,6 +173,7 @@ static const char *s3_detail_hook(void *priv)
         d.want = st->want;
         d.path = st->listed;
         d.after = st->after;
+        d.from = st->from;
     } else if (st->level == LVL_VERSIONS) {
         d.what = S3_DETAIL_VERSIONS;
         d.path = st->object;
@@ -188,8 +194,30 @@ static void listing_reset(struct s3_state *st, const char *search)
     free(st->listed);
     st->listed = xasprintf("%s%s", st->prefix ? st->prefix : "", search ? search : "");
     set_str(&st->after, "");
+    set_str(&st->from, "");
+    for (size_t i = 0; i < st->ntrail; i++)
+        free(st->trail[i]);
+    st->ntrail = 0;
     st->want = S3_PAGE;
     st->built_o = false;
+}
+
+/* The window moves on a page: the first page held is let go, its start remembered. */
+static void window_on(struct s3_state *st, const char *new_from)
+{
+    if (st->ntrail == st->captrail) {
+        st->captrail = st->captrail ? st->captrail * 2 : 16;
+        st->trail = xrealloc(st->trail, st->captrail * sizeof(*st->trail));
+    }
+    st->trail[st->ntrail++] = st->from;
+    st->from = xstrdup(new_from);
+}
+
+/* And back a page. */
+static void window_back(struct s3_state *st)
+{
+    free(st->from);
+    st->from = st->trail[--st->ntrail];
 }
 
 /* A folder: its filter was for the folder before, so it goes. */
@@ -205,20 +233,25 @@ static int open_list(struct s3_state *st, const char *bucket, const char *prefix
 }
 
 /* What the listing should hold now. The cursor is within S3_AHEAD entries of the end of
- * what is loaded, and S3 has more: ask for the next page (once: until it is in, want stays
- * ahead of loaded), up to S3_MAX_LOADED. The cursor moved into another page (of S3_PAGE
- * entries in S3's order, whatever the sort): that page is the one listed again. */
+ * what is held, and S3 has more: ask for the next page (once: until it is in, want stays
+ * ahead of loaded); with S3_HELD held, move the window on a page instead. The cursor is
+ * within S3_AHEAD of the start of the window and the window moved on before: move it back
+ * a page. The cursor moved into another page (of S3_PAGE entries in S3's order, whatever
+ * the sort): that page is the one listed again. */
 static int listing_wants(struct s3_state *st, const struct view_ctx *ctx)
 {
     const struct store_res *l = st->level == LVL_LIST ? listing_row(st, ctx->store) : NULL;
     int64_t loaded = 0, truncated = 0;
-    const char *sel, *after = "";
+    const char *sel, *after = "", *held_from;
     size_t at = 0, start;
     bool found = false;
     int bits = 0;
 
     if (!l || !store_res_int(l, "loaded", &loaded))
         return 0;
+    held_from = store_res_str(l, "from");
+    if (strcmp(held_from ? held_from : "", st->from ? st->from : "") != 0)
+        return 0;   /* the window is moving: the rows are not where it goes yet */
     sel = table_selected_key(st->objects);
     if (sel)
         at = store_seek(ctx->store, "s3obj", sel, &found);
@@ -229,12 +262,20 @@ static int listing_wants(struct s3_state *st, const struct view_ctx *ctx)
         set_str(&st->after, after);
         bits = VIEW_DETAIL;
     }
-    if (!store_res_int(l, "truncated", &truncated) || !truncated || st->want > loaded ||
-        loaded >= S3_MAX_LOADED)
+    if (found && at < S3_AHEAD && st->ntrail > 0) {
+        window_back(st);
+        return VIEW_DETAIL;
+    }
+    if (!store_res_int(l, "truncated", &truncated) || !truncated || st->want > loaded)
         return bits;
     if (sel && (int64_t)at + S3_AHEAD < loaded)
         return bits;
-    st->want = (long)loaded + S3_PAGE;
+    if (loaded + S3_PAGE > S3_HELD && loaded > S3_PAGE) {
+        window_on(st, store_res_key(store_at(ctx->store, "s3obj", S3_PAGE - 1)));
+        st->want = S3_HELD;
+    } else {
+        st->want = (long)loaded + S3_PAGE;
+    }
     return VIEW_DETAIL;
 }
 
@@ -348,6 +389,10 @@ static void s3_done(void *priv)
     free(st->search);
     free(st->listed);
     free(st->after);
+    free(st->from);
+    for (size_t i = 0; i < st->ntrail; i++)
+        free(st->trail[i]);
+    free(st->trail);
     free(st->object);
     free(st->detail);
     free(st->filter_b);
@@ -451,8 +496,8 @@ static void draw_buckets(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
 static void draw_crumb(struct s3_state *st, struct view_ctx *ctx, WINDOW *win,
                        const struct store_res *l, bool interim)
 {
-    int64_t loaded = -1, truncated = 0;
-    char count[32], tail[300];
+    int64_t loaded = -1, truncated = 0, skipped = 0;
+    char count[32], first[32], last[32], tail[300];
     const char *region = l ? store_res_str(l, "region") : NULL;
     char *crumb = xasprintf("s3://%s/%s%s", st->bucket, st->prefix, st->search ? st->search : "");
     int used, w = getmaxx(win);
@@ -467,11 +512,15 @@ static void draw_crumb(struct s3_state *st, struct view_ctx *ctx, WINDOW *win,
     }
     if (!interim && l && store_res_int(l, "loaded", &loaded) && used < w) {
         store_res_int(l, "truncated", &truncated);
-        snprintf(tail, sizeof(tail), "  %s loaded%s%s%s%s", fmt_count(count, sizeof(count), loaded),
-                 !truncated ? ", all"
-                 : loaded >= S3_MAX_LOADED ? ", more on S3 (the most held: / Enter narrows)"
-                                           : ", more on S3",
-                 region ? "  " : "", region ? region : "", store_res_stale(l) ? "  (stale)" : "");
+        snprintf(tail, sizeof(tail), "  %s loaded%s", fmt_count(count, sizeof(count), loaded),
+                 !truncated ? ", all" : ", more on S3");
+        /* a window further down: which entries of the prefix these are */
+        if (store_res_int(l, "skipped", &skipped) && skipped > 0)
+            snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), " (entries %s-%s)",
+                     fmt_count(first, sizeof(first), skipped + 1),
+                     fmt_count(last, sizeof(last), skipped + loaded));
+        snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "%s%s%s", region ? "  " : "",
+                 region ? region : "", store_res_stale(l) ? "  (stale)" : "");
         if (ctx->filter && *ctx->filter)
             snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "  %zu shown",
                      table_shown(st->objects));
