@@ -268,6 +268,10 @@ static int listing_wants(struct s3_state *st, const struct view_ctx *ctx)
     }
     if (!store_res_int(l, "truncated", &truncated) || !truncated || st->want > loaded)
         return bits;
+    /* a filter that hides every row loaded does not page through the prefix looking for
+     * a match: Enter asks S3 for it */
+    if (!sel && table_total(st->objects) > 0)
+        return bits;
     if (sel && (int64_t)at + S3_AHEAD < loaded)
         return bits;
     if (loaded + S3_PAGE > S3_HELD && loaded > S3_PAGE) {
@@ -557,8 +561,9 @@ static void draw_list(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
     if (st->search && !interim)
         snprintf(empty, sizeof(empty), "no key here starts with %s", st->search);
     else if (ctx->filter && *ctx->filter && table_total(st->objects))
-        snprintf(empty, sizeof(empty), "no match for /%s among the %lld loaded", ctx->filter,
-                 (long long)loaded);
+        snprintf(empty, sizeof(empty), "no match for /%s among the %lld loaded%s", ctx->filter,
+                 (long long)loaded, table_filter_plain(st->objects, ctx->filter) && !st->search
+                                        ? " (/ Enter asks S3 for keys starting with it)" : "");
     else
         snprintf(empty, sizeof(empty), "%s", st->prefix[0] ? "nothing under this prefix"
                                                            : "the bucket is empty");

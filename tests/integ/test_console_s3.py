@@ -4,13 +4,14 @@ OPSDECK_SCRIPT, the screen dumped as text), against moto.
 Buckets with their regions (us-east-1 and eu-west-1) at 80x24; Enter into a bucket: folders
 first, then objects with sizes and classes as boto3 reads them; `:s3 BUCKET/PREFIX` straight
 into a folder of hostile keys, shown escaped; an object opened: its head and a JSON preview;
-Backspace up with the cursor back on the folder; a 2500-key prefix at 120x40 that says
-how much is loaded and that more exists, then more after G, and scrolled to its end says all
-2500 are loaded; `/` then Enter in it asks S3 for a prefix (keys the loaded page never held),
+Backspace up with the cursor back on the folder; a 6000-key prefix at 120x40 that says
+how much is loaded and that more exists, then more after G, and scrolled to its end holds a
+window of 5000 (entries 1001-6000, none more on S3), then g back to its first key; `/` then Enter in it asks S3 for a prefix (keys the loaded page never held),
 Esc goes back to the folder's listing. In tmux: objects put and deleted by another client
 appear and go while the console stays in the folder (the shown page is listed again)."""
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
@@ -18,7 +19,7 @@ from console import OPSDECK, Script, Tmux, console_env, run_script, write_app_co
 from tap import Tap  # noqa: E402
 
 t = Tap()
-MANY = 2500
+MANY = 6000
 
 
 def seed(s3):
@@ -31,8 +32,9 @@ def seed(s3):
     s3.put_object(Bucket="alpha", Key="dir/\x1b[2Jclear", Body=b"x")
     s3.put_object(Bucket="alpha", Key="dir/\u202eevil.txt", Body=b"x")
     s3.put_object(Bucket="alpha", Key="dir/caf\u00e9.txt", Body=b"x" * 1536)
-    for i in range(MANY):
-        s3.put_object(Bucket="alpha", Key=f"many/k{i:05d}", Body=b"")
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(lambda i: s3.put_object(Bucket="alpha", Key=f"many/k{i:05d}", Body=b""),
+                    range(MANY)))
 
 
 def row_with(d, text):
@@ -45,7 +47,7 @@ def row_with(d, text):
 def main():
     with Moto() as moto:
         env = console_env(moto.endpoint, aws_env(moto.endpoint))
-        s3 = boto3_clients(moto.endpoint, services=("s3",))["s3"]
+        s3 = boto3_clients(moto.endpoint, services=("s3",), max_pool=8)["s3"]
         seed(s3)
         browse(env, s3)
         many(env)
@@ -109,17 +111,23 @@ def many(env):
 
 
 def to_the_end(env):
-    """G until the last key: the count says every key is loaded and the last one shows."""
+    """G until the last key: a window of 5000 held, which entries they are, none more on
+    S3, the last key shown; then g back up: the first page read again, the first key."""
     s = Script().wait().keys(":s3 alpha/many/<Enter>").wait()
-    for _ in range(4):
-        s.keys("G").wait()
+    for _ in range(MANY // 1000 + 1):
+        s.keys("G")
     s.dump("end")
+    s.keys("g").keys("g").dump("top")
     r = run_script(env, s, 120, 40)
     end = r.dumps.get("end") or []
-    t.ok(any(f"{MANY} loaded, all" in x for x in end[:3]),
-         f"scrolled to the end: all {MANY} keys loaded, none more on S3", "\n".join(end))
+    held = f"5000 loaded, all (entries {MANY - 5000 + 1}-{MANY})"
+    t.ok(any(held in x for x in end[:3]),
+         f"scrolled to the end: {held}", "\n".join(end))
     t.ok(any(f"k{MANY - 1:05d}" in x for x in end[-8:]),
          f"the cursor's end of the list is the prefix's last key k{MANY - 1:05d}", "\n".join(end))
+    top = r.dumps.get("top") or []
+    t.ok(any("k00000" in x for x in top[2:6]) and not any("entries" in x for x in top[:3]),
+         "g back up: the window moves back to the prefix's first key", "\n".join(top))
 
 
 def server_prefix(env, s3):
