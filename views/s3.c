@@ -187,6 +187,13 @@ static const char *s3_detail_hook(void *priv)
     return st->detail;
 }
 
+static void trail_clear(struct s3_state *st)
+{
+    for (size_t i = 0; i < st->ntrail; i++)
+        free(st->trail[i]);
+    st->ntrail = 0;
+}
+
 /* The listing of the folder (and the server-side prefix) from its first page. */
 static void listing_reset(struct s3_state *st, const char *search)
 {
@@ -195,9 +202,7 @@ static void listing_reset(struct s3_state *st, const char *search)
     st->listed = xasprintf("%s%s", st->prefix ? st->prefix : "", search ? search : "");
     set_str(&st->after, "");
     set_str(&st->from, "");
-    for (size_t i = 0; i < st->ntrail; i++)
-        free(st->trail[i]);
-    st->ntrail = 0;
+    trail_clear(st);
     st->want = S3_PAGE;
     st->built_o = false;
 }
@@ -394,8 +399,7 @@ static void s3_done(void *priv)
     free(st->listed);
     free(st->after);
     free(st->from);
-    for (size_t i = 0; i < st->ntrail; i++)
-        free(st->trail[i]);
+    trail_clear(st);
     free(st->trail);
     free(st->object);
     free(st->detail);

@@ -70,6 +70,19 @@ static void put_list(struct store *s, const char *bucket, const char *prefix, in
     store_update_commit(r);
 }
 
+/* The listing's rows many/k<first> .. many/k<first + n - 1>, replacing every other. */
+static void put_many(struct store *s, int first, int n)
+{
+    char key[32];
+
+    store_list_begin(s, "s3obj");
+    for (int i = first; i < first + n; i++) {
+        snprintf(key, sizeof(key), "many/k%05d", i);
+        put_obj(s, key, i);
+    }
+    store_list_end(s, "s3obj");
+}
+
 static void world_init(struct world *w, int cols, int lines)
 {
     fake_now = 1764000000000;
@@ -258,18 +271,12 @@ END_TEST
 START_TEST(pages_on_demand)
 {
     struct world w;
-    char key[32];
     int bits = 0;
 
     world_init(&w, 120, 40);
     s3_view.open(w.priv, &w.ctx, "big/many/");
     detail_is(&w, 'L', "big", "many/", 1000);
-    store_list_begin(w.store, "s3obj");
-    for (int i = 0; i < 1000; i++) {
-        snprintf(key, sizeof(key), "many/k%05d", i);
-        put_obj(w.store, key, i);
-    }
-    store_list_end(w.store, "s3obj");
+    put_many(w.store, 0, 1000);
     put_list(w.store, "big", "many/", 1000, true);
     frame(&w);
     ck_assert(row_has(&w, 0, "s3://big/many/"));
@@ -507,15 +514,9 @@ END_TEST
 static void hold(struct world *w, const char *from, int first, int n, int64_t skipped,
                  bool more)
 {
-    char key[32];
     struct store_res *r;
 
-    store_list_begin(w->store, "s3obj");
-    for (int i = first; i < first + n; i++) {
-        snprintf(key, sizeof(key), "many/k%05d", i);
-        put_obj(w->store, key, i);
-    }
-    store_list_end(w->store, "s3obj");
+    put_many(w->store, first, n);
     put_list(w->store, "big", "many/", n, more);
     r = store_update_begin(w->store, "s3list", "current");
     store_set_str(r, "from", from);
@@ -586,19 +587,13 @@ END_TEST
 START_TEST(shown_page_in_detail)
 {
     struct world w;
-    char key[32];
     const char *dk;
     struct s3_detail d;
     int bits = 0;
 
     world_init(&w, 120, 40);
     s3_view.open(w.priv, &w.ctx, "big/many/");
-    store_list_begin(w.store, "s3obj");
-    for (int i = 0; i < 2500; i++) {
-        snprintf(key, sizeof(key), "many/k%05d", i);
-        put_obj(w.store, key, i);
-    }
-    store_list_end(w.store, "s3obj");
+    put_many(w.store, 0, 2500);
     put_list(w.store, "big", "many/", 2500, false);
     frame(&w);
     ck_assert(row_has(&w, 0, "2500 loaded, all"));
@@ -630,17 +625,11 @@ END_TEST
 START_TEST(server_side_prefix)
 {
     struct world w;
-    char key[32];
     int bits;
 
     world_init(&w, 120, 40);
     s3_view.open(w.priv, &w.ctx, "big/many/");
-    store_list_begin(w.store, "s3obj");
-    for (int i = 0; i < 1000; i++) {
-        snprintf(key, sizeof(key), "many/k%05d", i);
-        put_obj(w.store, key, i);
-    }
-    store_list_end(w.store, "s3obj");
+    put_many(w.store, 0, 1000);
     put_list(w.store, "big", "many/", 1000, true);
     frame(&w);
     /* what S3 cannot ask for: inverted, a column */
@@ -664,12 +653,7 @@ START_TEST(server_side_prefix)
     ck_assert_int_ge(find(&w, "k00990"), 2);     /* the loaded ones, filtered meanwhile */
     ck_assert_int_lt(find(&w, "k00989"), 0);
     /* S3's answer */
-    store_list_begin(w.store, "s3obj");
-    for (int i = 990; i < 1000; i++) {
-        snprintf(key, sizeof(key), "many/k%05d", i);
-        put_obj(w.store, key, i);
-    }
-    store_list_end(w.store, "s3obj");
+    put_many(w.store, 990, 10);
     put_list(w.store, "big", "many/k0099", 10, false);
     frame(&w);
     ck_assert(row_has(&w, 0, "server-side prefix"));
