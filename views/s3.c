@@ -7,9 +7,19 @@
  * towards its end. The listing's rows are the store's "s3obj" kind, in S3's own key order.
  * Keys are untrusted bytes: every name goes through the table's or view_text's sanitiser.
  *
+ * The page the cursor is in is listed again every interval (the detail key names the key
+ * it starts after), so an object dropped by a batch job appears where the user is looking.
+ * `/` filters what is loaded as you type; Enter on it asks S3 for the keys that start with
+ * the text (a server-side prefix: the way through 100 000 keys), until the filter changes
+ * or Esc clears it. The rows held are a window of at most S3_HELD entries (about 1.5 KiB
+ * each with the table's row, doc/benchmarks.md): past that, the view moves the window's
+ * start on a page (the source lets those rows go) and remembers where each page started,
+ * so coming back up reads the page again; memory stays bounded however far the user
+ * scrolls.
+ *
  * Enter (or l, Right) goes into a bucket or a folder or opens an object; Backspace (or h,
- * Left) goes up; Esc closes the object, then goes up too. `:s3 BUCKET/PREFIX` (or an access
- * point ARN) opens a listing directly. */
+ * Left) goes up; Esc clears the filter, closes the object, then goes up too.
+ * `:s3 BUCKET/PREFIX` (or an access point ARN) opens a listing directly. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -32,6 +42,8 @@
  * the next page is asked for: about a screenful ahead, so scrolling never waits. */
 #define S3_PAGE 1000
 #define S3_AHEAD 200
+/* The most entries of one listing held at once: five pages, under 10 MB. */
+#define S3_HELD 5000
 
 enum level { LVL_BUCKETS, LVL_LIST, LVL_OBJECT, LVL_VERSIONS };
 
@@ -70,6 +82,12 @@ struct s3_state {
     uint64_t gen_versions;
     char *bucket;            /* LVL_LIST, LVL_OBJECT */
     char *prefix;            /* LVL_LIST: "" the bucket's top */
+    char *search;            /* LVL_LIST: the server-side prefix after it (`/` Enter), or NULL */
+    char *listed;            /* prefix + search: what S3 is asked to list */
+    char *after;             /* the page the cursor is in starts after this key ("" first) */
+    char *from;              /* the rows held start after this key ("" the listing's start) */
+    char **trail;            /* where the window started before each move on: the way back */
+    size_t ntrail, captrail;
     char *object;            /* LVL_OBJECT: the key */
     long want;               /* entries the listing should have loaded */
     char *detail;            /* the detail key last handed out */
@@ -91,16 +109,30 @@ static void set_str(char **slot, const char *v)
 
 /* ---- the listing this view wants ------------------------------------------------------ */
 
-/* The "s3list" row, when it is about the prefix on screen. */
-static const struct store_res *listing_row(const struct s3_state *st, const struct store *s)
+/* The "s3list" row, when it is about the listing prefix (the folder, or the folder and the
+ * server-side prefix). */
+static const struct store_res *listing_of(const struct s3_state *st, const struct store *s,
+                                          const char *prefix)
 {
     const struct store_res *r = store_find(s, "s3list", "current");
     const char *b = r ? store_res_str(r, "bucket") : NULL, *p = r ? store_res_str(r, "prefix") : NULL;
 
-    if (!r || !b || !p || !st->bucket || !st->prefix || strcmp(b, st->bucket) != 0 ||
-        strcmp(p, st->prefix) != 0)
+    if (!r || !b || !p || !st->bucket || !prefix || strcmp(b, st->bucket) != 0 ||
+        strcmp(p, prefix) != 0)
         return NULL;
     return r;
+}
+
+static const struct store_res *listing_row(const struct s3_state *st, const struct store *s)
+{
+    return listing_of(st, s, st->listed);
+}
+
+/* While S3 has not answered a server-side prefix yet: the folder's own listing, which the
+ * `/` filter (the same text) narrows meanwhile. */
+static const struct store_res *interim_row(const struct s3_state *st, const struct store *s)
+{
+    return st->search ? listing_of(st, s, st->prefix) : NULL;
 }
 
 static const struct store_res *head_row(const struct s3_state *st, const struct store *s)
@@ -139,7 +171,9 @@ static const char *s3_detail_hook(void *priv)
     if (st->level == LVL_LIST) {
         d.what = S3_DETAIL_LIST;
         d.want = st->want;
-        d.path = st->prefix;
+        d.path = st->listed;
+        d.after = st->after;
+        d.from = st->from;
     } else if (st->level == LVL_VERSIONS) {
         d.what = S3_DETAIL_VERSIONS;
         d.path = st->object;
@@ -153,6 +187,45 @@ static const char *s3_detail_hook(void *priv)
     return st->detail;
 }
 
+static void trail_clear(struct s3_state *st)
+{
+    for (size_t i = 0; i < st->ntrail; i++)
+        free(st->trail[i]);
+    st->ntrail = 0;
+}
+
+/* The listing of the folder (and the server-side prefix) from its first page. */
+static void listing_reset(struct s3_state *st, const char *search)
+{
+    set_str(&st->search, search);
+    free(st->listed);
+    st->listed = xasprintf("%s%s", st->prefix ? st->prefix : "", search ? search : "");
+    set_str(&st->after, "");
+    set_str(&st->from, "");
+    trail_clear(st);
+    st->want = S3_PAGE;
+    st->built_o = false;
+}
+
+/* The window moves on a page: the first page held is let go, its start remembered. */
+static void window_on(struct s3_state *st, const char *new_from)
+{
+    if (st->ntrail == st->captrail) {
+        st->captrail = st->captrail ? st->captrail * 2 : 16;
+        st->trail = xrealloc(st->trail, st->captrail * sizeof(*st->trail));
+    }
+    st->trail[st->ntrail++] = st->from;
+    st->from = xstrdup(new_from);
+}
+
+/* And back a page. */
+static void window_back(struct s3_state *st)
+{
+    free(st->from);
+    st->from = st->trail[--st->ntrail];
+}
+
+/* A folder: its filter was for the folder before, so it goes. */
 static int open_list(struct s3_state *st, const char *bucket, const char *prefix)
 {
     if (bucket != st->bucket)
@@ -160,29 +233,58 @@ static int open_list(struct s3_state *st, const char *bucket, const char *prefix
     set_str(&st->prefix, prefix ? prefix : "");
     set_str(&st->object, NULL);
     st->level = LVL_LIST;
-    st->want = S3_PAGE;
-    st->built_o = false;
-    return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+    listing_reset(st, NULL);
+    return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL | VIEW_CLEAR_FILTER;
 }
 
-/* The cursor is within S3_AHEAD entries of the end of what is loaded, and S3 has more:
- * ask for the next page (once: until it is in, want stays ahead of loaded). */
-static int maybe_more(struct s3_state *st, const struct view_ctx *ctx)
+/* What the listing should hold now. The cursor is within S3_AHEAD entries of the end of
+ * what is held, and S3 has more: ask for the next page (once: until it is in, want stays
+ * ahead of loaded); with S3_HELD held, move the window on a page instead. The cursor is
+ * within S3_AHEAD of the start of the window and the window moved on before: move it back
+ * a page. The cursor moved into another page (of S3_PAGE entries in S3's order, whatever
+ * the sort): that page is the one listed again. */
+static int listing_wants(struct s3_state *st, const struct view_ctx *ctx)
 {
     const struct store_res *l = st->level == LVL_LIST ? listing_row(st, ctx->store) : NULL;
     int64_t loaded = 0, truncated = 0;
-    const char *sel;
-    size_t at;
-    bool found;
+    const char *sel, *after = "", *held_from;
+    size_t at = 0, start;
+    bool found = false;
+    int bits = 0;
 
-    if (!l || !store_res_int(l, "loaded", &loaded) || !store_res_int(l, "truncated", &truncated) ||
-        !truncated || st->want > loaded)
+    if (!l || !store_res_int(l, "loaded", &loaded))
         return 0;
+    held_from = store_res_str(l, "from");
+    if (strcmp(held_from ? held_from : "", st->from ? st->from : "") != 0)
+        return 0;   /* the window is moving: the rows are not where it goes yet */
     sel = table_selected_key(st->objects);
-    at = sel ? store_seek(ctx->store, "s3obj", sel, &found) : 0;
+    if (sel)
+        at = store_seek(ctx->store, "s3obj", sel, &found);
+    start = found ? at - at % S3_PAGE : 0;
+    if (start > 0 && start <= store_count(ctx->store, "s3obj"))
+        after = store_res_key(store_at(ctx->store, "s3obj", start - 1));
+    if (strcmp(after, st->after ? st->after : "") != 0) {
+        set_str(&st->after, after);
+        bits = VIEW_DETAIL;
+    }
+    if (found && at < S3_AHEAD && st->ntrail > 0) {
+        window_back(st);
+        return VIEW_DETAIL;
+    }
+    if (!store_res_int(l, "truncated", &truncated) || !truncated || st->want > loaded)
+        return bits;
+    /* a filter that hides every row loaded does not page through the prefix looking for
+     * a match: Enter asks S3 for it */
+    if (!sel && table_total(st->objects) > 0)
+        return bits;
     if (sel && (int64_t)at + S3_AHEAD < loaded)
-        return 0;
-    st->want = (long)loaded + S3_PAGE;
+        return bits;
+    if (loaded + S3_PAGE > S3_HELD && loaded > S3_PAGE) {
+        window_on(st, store_res_key(store_at(ctx->store, "s3obj", S3_PAGE - 1)));
+        st->want = S3_HELD;
+    } else {
+        st->want = (long)loaded + S3_PAGE;
+    }
     return VIEW_DETAIL;
 }
 
@@ -293,6 +395,12 @@ static void s3_done(void *priv)
     free(st->version);
     free(st->bucket);
     free(st->prefix);
+    free(st->search);
+    free(st->listed);
+    free(st->after);
+    free(st->from);
+    trail_clear(st);
+    free(st->trail);
     free(st->object);
     free(st->detail);
     free(st->filter_b);
@@ -336,6 +444,11 @@ static int s3_update(void *priv, struct view_ctx *ctx)
         }
         return bits;
     }
+    if (st->level == LVL_LIST && st->search && strcmp(st->search, filter) != 0) {
+        /* the filter changed or was cleared: the folder's own listing again */
+        listing_reset(st, NULL);
+        bits |= VIEW_REDRAW | VIEW_DETAIL;
+    }
     store_kind_info(ctx->store, "s3obj", &info);
     store_kind_info(ctx->store, "s3list", &list);
     if (!st->built_o || info.generation != st->gen_objects || list.generation != st->gen_list ||
@@ -343,7 +456,7 @@ static int s3_update(void *priv, struct view_ctx *ctx)
         const char *f = st->level == LVL_LIST ? filter : (st->filter_o ? st->filter_o : "");
         char *keep = xstrdup(f);
 
-        if (listing_row(st, ctx->store))
+        if (listing_row(st, ctx->store) || interim_row(st, ctx->store))
             build_objects(st, ctx, keep);
         else {
             table_begin(st->objects);
@@ -354,7 +467,7 @@ static int s3_update(void *priv, struct view_ctx *ctx)
         st->gen_objects = info.generation;
         st->gen_list = list.generation;
         st->built_o = true;
-        bits |= VIEW_REDRAW | maybe_more(st, ctx);
+        bits |= VIEW_REDRAW | listing_wants(st, ctx);
     }
     return bits;
 }
@@ -386,39 +499,56 @@ static void draw_buckets(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
         table_draw(st->buckets, ctx, win, 1, h - 1, empty);
 }
 
-/* "s3://bucket/prefix" as the breadcrumb, and what is loaded of it. */
+/* "s3://bucket/prefix" as the breadcrumb (with "search*  server-side prefix" while S3 is
+ * asked for a prefix), and what is loaded of it. */
 static void draw_crumb(struct s3_state *st, struct view_ctx *ctx, WINDOW *win,
-                       const struct store_res *l)
+                       const struct store_res *l, bool interim)
 {
-    int64_t loaded = -1, truncated = 0;
-    char count[32], tail[200];
+    int64_t loaded = -1, truncated = 0, skipped = 0;
+    char count[32], first[32], last[32], tail[300];
     const char *region = l ? store_res_str(l, "region") : NULL;
-    char *crumb = xasprintf("s3://%s/%s", st->bucket, st->prefix);
-    int used;
+    char *crumb = xasprintf("s3://%s/%s%s", st->bucket, st->prefix, st->search ? st->search : "");
+    int used, w = getmaxx(win);
 
-    used = view_text(win, 0, 0, getmaxx(win), crumb, view_attr(ctx, THEME_TITLE));
+    used = view_text(win, 0, 0, w, crumb, view_attr(ctx, THEME_TITLE));
     free(crumb);
-    if (l && store_res_int(l, "loaded", &loaded)) {
+    if (st->search && used < w) {
+        used += view_text(win, 0, used, w - used,
+                          interim ? "*  server-side prefix: asking S3, the loaded keys filtered"
+                                  : "*  server-side prefix (Esc: the whole folder)",
+                          view_attr(ctx, THEME_HEADER));
+    }
+    if (!interim && l && store_res_int(l, "loaded", &loaded) && used < w) {
         store_res_int(l, "truncated", &truncated);
-        snprintf(tail, sizeof(tail), "  %s loaded%s%s%s%s", fmt_count(count, sizeof(count), loaded),
-                 truncated ? ", more on S3" : ", all", region ? "  " : "", region ? region : "",
-                 store_res_stale(l) ? "  (stale)" : "");
+        snprintf(tail, sizeof(tail), "  %s loaded%s", fmt_count(count, sizeof(count), loaded),
+                 !truncated ? ", all" : ", more on S3");
+        /* a window further down: which entries of the prefix these are */
+        if (store_res_int(l, "skipped", &skipped) && skipped > 0)
+            snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), " (entries %s-%s)",
+                     fmt_count(first, sizeof(first), skipped + 1),
+                     fmt_count(last, sizeof(last), skipped + loaded));
+        snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "%s%s%s", region ? "  " : "",
+                 region ? region : "", store_res_stale(l) ? "  (stale)" : "");
         if (ctx->filter && *ctx->filter)
             snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "  %zu shown",
                      table_shown(st->objects));
-        view_text(win, 0, used, getmaxx(win) - used, tail, view_attr(ctx, THEME_DIM));
+        view_text(win, 0, used, w - used, tail, view_attr(ctx, THEME_DIM));
     }
 }
 
 static void draw_list(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
 {
-    const struct store_res *l = listing_row(st, ctx->store);
+    const struct store_res *l = listing_row(st, ctx->store), *interim = NULL;
     int h = getmaxy(win), w = getmaxx(win);
     int64_t loaded = -1;
     char empty[160], why[1200];
     const struct aws_error *e;
 
-    draw_crumb(st, ctx, win, l);
+    if (!l && (interim = interim_row(st, ctx->store)) && store_res_int(interim, "loaded", &loaded))
+        l = interim;
+    else
+        interim = NULL;
+    draw_crumb(st, ctx, win, l, interim != NULL);
     if (!l || !store_res_int(l, "loaded", &loaded)) {
         /* never read: not an empty folder */
         e = l ? store_res_error(l, NULL) : NULL;
@@ -432,9 +562,12 @@ static void draw_list(struct s3_state *st, struct view_ctx *ctx, WINDOW *win)
         }
         return;
     }
-    if (ctx->filter && *ctx->filter && table_total(st->objects))
-        snprintf(empty, sizeof(empty), "no match for /%s among the %lld loaded", ctx->filter,
-                 (long long)loaded);
+    if (st->search && !interim)
+        snprintf(empty, sizeof(empty), "no key here starts with %s", st->search);
+    else if (ctx->filter && *ctx->filter && table_total(st->objects))
+        snprintf(empty, sizeof(empty), "no match for /%s among the %lld loaded%s", ctx->filter,
+                 (long long)loaded, table_filter_plain(st->objects, ctx->filter) && !st->search
+                                        ? " (/ Enter asks S3 for keys starting with it)" : "");
     else
         snprintf(empty, sizeof(empty), "%s", st->prefix[0] ? "nothing under this prefix"
                                                            : "the bucket is empty");
@@ -663,11 +796,12 @@ static int go_up(struct s3_state *st, struct view_ctx *ctx)
         st->level = LVL_BUCKETS;
         set_str(&st->bucket, NULL);
         set_str(&st->prefix, NULL);
+        listing_reset(st, NULL);
         st->built_b = false;
         s3_update(st, ctx);
         table_select(st->buckets, from);
         free(from);
-        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+        return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL | VIEW_CLEAR_FILTER;
     }
     return VIEW_UNHANDLED;
 }
@@ -761,6 +895,9 @@ static int s3_key(void *priv, struct view_ctx *ctx, int key)
     s3_update(st, ctx);
     if (key == 'y')
         return copy_url(st, ctx);
+    /* Esc clears the filter first (the framework does), which ends a server-side prefix */
+    if (key == 27 && st->level == LVL_LIST && ctx->filter && *ctx->filter)
+        return VIEW_UNHANDLED;
     if (is_up(key) || ((key == 27 || key == 'q') && st->level != LVL_BUCKETS))
         return go_up(st, ctx);
     if (st->level == LVL_OBJECT && key == 'v') {
@@ -792,7 +929,7 @@ static int s3_key(void *priv, struct view_ctx *ctx, int key)
     if (st->level == LVL_BUCKETS)
         return table_key(st->buckets, key) & ~VIEW_DETAIL;
     bits = table_key(st->objects, key) & ~VIEW_DETAIL;
-    return bits | maybe_more(st, ctx);
+    return bits | listing_wants(st, ctx);
 }
 
 /* `:s3 BUCKET/PREFIX`, `:s3 s3://BUCKET/PREFIX`, `:s3 arn:...:accesspoint/NAME[/PREFIX]`. */
@@ -827,6 +964,20 @@ static int s3_open(void *priv, struct view_ctx *ctx, const char *arg)
     return bits;
 }
 
+/* `/` then Enter in a folder: S3 lists the keys that start with the text (what a filter of
+ * what is loaded cannot do for 100 000 keys); "!", "COLUMN:" filters stay local. */
+static int s3_filter_enter(void *priv, struct view_ctx *ctx, const char *filter)
+{
+    struct s3_state *st = priv;
+
+    (void)ctx;
+    if (st->level != LVL_LIST || !table_filter_plain(st->objects, filter) ||
+        (st->search && strcmp(st->search, filter) == 0))
+        return VIEW_HANDLED;
+    listing_reset(st, filter);
+    return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
+}
+
 static bool s3_select(void *priv, struct view_ctx *ctx, const char *key)
 {
     struct s3_state *st = priv;
@@ -856,7 +1007,7 @@ static bool s3_cli(void *priv, const struct view_ctx *ctx, char *out, size_t n)
         snprintf(out, n, "aws s3api head-object --bucket %s --key %s\n"
                          "aws s3api get-object-tagging --bucket %s --key %s", b, k, b, k);
     } else {
-        k = view_shell_quote(st->prefix);
+        k = view_shell_quote(st->listed ? st->listed : st->prefix);
         snprintf(out, n, "aws s3api list-objects-v2 --bucket %s --prefix %s --delimiter /", b, k);
     }
     free(b);
@@ -917,13 +1068,14 @@ static const struct view_action s3_actions[] = {
 static const struct view_keyhelp s3_keys[] = {
     {"Enter/l", "open: a bucket, a folder, an object's detail and preview"},
     {"Bksp/h", "up: the parent folder, the buckets"},
+    {"/ Enter", "server-side prefix: S3 lists the keys starting with the filter; Esc: all"},
     {"v", "an object's versions and delete markers; Enter opens one"},
     {"y", "copy the row's S3 URL"},
     {"u", "presigned GET URL of an object or version: shown and copied (OSC 52)"},
     {"d", "download an object or version to a file, as a job (verified, resumable)"},
     {"j/k", "down / up (the next page loads as the cursor nears the end)"},
     {"N/Z/M/C", "sort by name, size, modified, class (again: reverse); buckets: N/R/C"},
-    {"Esc/q", "close the object, then up"},
+    {"Esc/q", "clear the filter, close the object, then up"},
     {NULL, NULL},
 };
 
@@ -941,6 +1093,7 @@ const struct view s3_view = {
     .detail = s3_detail_hook,
     .select = s3_select,
     .open = s3_open,
+    .filter_enter = s3_filter_enter,
     .keys = s3_keys,
     .cli = s3_cli,
     .actions = s3_actions,

@@ -316,6 +316,13 @@ static struct filter_spec filter_parse(const struct table *t, const char *filter
     return f;  /* "text:more" that names no column is text (S3 keys hold colons) */
 }
 
+bool table_filter_plain(const struct table *t, const char *filter)
+{
+    struct filter_spec f = filter_parse(t, filter);
+
+    return !f.invert && f.col == 0 && f.needle == filter && *filter;
+}
+
 static bool row_matches(const struct table_row *r, const struct filter_spec *f)
 {
     if (f->col != FILTER_ALL)

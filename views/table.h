@@ -74,6 +74,9 @@ void table_end(struct table *t, const char *filter);
  * VIEW_HANDLED | VIEW_REDRAW (and VIEW_DETAIL when the cursor moved), VIEW_UNHANDLED for
  * any other key. page is the number of rows shown (from the last draw). */
 int table_key(struct table *t, int key);
+/* The `/` filter is plain text looked for in the name column: not inverted ("!"), naming
+ * no column ("COLUMN:", "*:"), not empty. */
+bool table_filter_plain(const struct table *t, const char *filter);
 /* Sort by column col (descending or not); the view's default before any `s`. */
 void table_sort(struct table *t, size_t col, bool desc);
 /* The column sorted by, and whether descending (for the view's title line). */

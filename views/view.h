@@ -39,6 +39,7 @@ enum {
     VIEW_BACK = 1 << 4,     /* leave this view, to the previous one (Esc/q with nothing open) */
     VIEW_JUMP = 1 << 5,     /* open ctx->jump_view with its cursor on ctx->jump_key */
     VIEW_COPY = 1 << 6,     /* put ctx->copy on the clipboard (OSC 52); copy_what names it */
+    VIEW_CLEAR_FILTER = 1 << 7, /* clear the view's `/` filter (it moved to another list) */
 };
 
 #define VIEW_JUMP_VIEW_MAX 32
@@ -131,6 +132,10 @@ struct view {
                    struct act_target *out);
     /* The view's title line shows the `/` filter (else the framework's footer does). */
     bool filter_in_title;
+    /* Enter on the `/` prompt, the filter kept as typed: a view that can ask AWS for what
+     * it names does so (the s3 view lists the keys starting with it: a server-side prefix,
+     * until the filter changes). Returns VIEW_* bits. NULL: Enter only closes the prompt. */
+    int (*filter_enter)(void *priv, struct view_ctx *ctx, const char *filter);
     /* `:cli`: the aws CLI command (without --profile, --region, --endpoint-url: the
      * framework adds them) that reads what the cursor is on, into out (size n), one command
      * a line; every word from AWS in it goes through view_shell_quote (which sanitises), so

@@ -264,6 +264,10 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
         ui->dirty = true;
     if (bits & VIEW_REFRESH)
         feed_refresh(ui->feed);
+    if ((bits & VIEW_CLEAR_FILTER) && ui->filter[vi][0]) {
+        ui->filter[vi][0] = '\0';
+        ui->dirty = true;
+    }
     if ((bits & VIEW_COPY) && ctx->copy[0]) {
         /* the clipboard gets what the screen would show: no control character from AWS
          * reaches a shell it is pasted into */

@@ -287,10 +287,21 @@ static void prompt_key(struct ui *ui, int key)
             /* applies as you type: the next render's update sees the new filter */
             snprintf(ui->filter[vi], sizeof(ui->filter[vi]), "%s", ui->le.buf);
             break;
-        case LINEEDIT_ACCEPT:
+        case LINEEDIT_ACCEPT: {
+            const struct view *v = view_registry[vi];
+
             snprintf(ui->filter[vi], sizeof(ui->filter[vi]), "%s", ui->le.buf);
             ui->prompt = UI_PROMPT_NONE;
+            if (v->filter_enter) {
+                struct view_ctx ctx;
+
+                ui_ctx(ui, vi, &ctx);
+                if (v->update)
+                    ui_apply(ui, vi, v->update(ui->priv[vi], &ctx), &ctx);
+                ui_apply(ui, vi, v->filter_enter(ui->priv[vi], &ctx, ui->filter[vi]), &ctx);
+            }
             break;
+        }
         case LINEEDIT_CANCEL:
             ui->filter[vi][0] = '\0';
             ui->prompt = UI_PROMPT_NONE;

@@ -4,18 +4,22 @@ OPSDECK_SCRIPT, the screen dumped as text), against moto.
 Buckets with their regions (us-east-1 and eu-west-1) at 80x24; Enter into a bucket: folders
 first, then objects with sizes and classes as boto3 reads them; `:s3 BUCKET/PREFIX` straight
 into a folder of hostile keys, shown escaped; an object opened: its head and a JSON preview;
-Backspace up with the cursor back on the folder; and a 2500-key prefix at 120x40 that says
-how much is loaded and that more exists, then more after G."""
+Backspace up with the cursor back on the folder; a 6000-key prefix at 120x40 that says
+how much is loaded and that more exists, then more after G, and scrolled to its end holds a
+window of 5000 (entries 1001-6000, none more on S3), then g back to its first key; `/` then Enter in it asks S3 for a prefix (keys the loaded page never held),
+Esc goes back to the folder's listing. In tmux: objects put and deleted by another client
+appear and go while the console stays in the folder (the shown page is listed again)."""
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from console import Script, console_env, run_script  # noqa: E402
+from console import OPSDECK, Script, Tmux, console_env, run_script, write_app_config  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
-MANY = 2500
+MANY = 6000
 
 
 def seed(s3):
@@ -28,8 +32,9 @@ def seed(s3):
     s3.put_object(Bucket="alpha", Key="dir/\x1b[2Jclear", Body=b"x")
     s3.put_object(Bucket="alpha", Key="dir/\u202eevil.txt", Body=b"x")
     s3.put_object(Bucket="alpha", Key="dir/caf\u00e9.txt", Body=b"x" * 1536)
-    for i in range(MANY):
-        s3.put_object(Bucket="alpha", Key=f"many/k{i:05d}", Body=b"")
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(lambda i: s3.put_object(Bucket="alpha", Key=f"many/k{i:05d}", Body=b""),
+                    range(MANY)))
 
 
 def row_with(d, text):
@@ -42,10 +47,13 @@ def row_with(d, text):
 def main():
     with Moto() as moto:
         env = console_env(moto.endpoint, aws_env(moto.endpoint))
-        s3 = boto3_clients(moto.endpoint, services=("s3",))["s3"]
+        s3 = boto3_clients(moto.endpoint, services=("s3",), max_pool=8)["s3"]
         seed(s3)
         browse(env, s3)
         many(env)
+        to_the_end(env)
+        server_prefix(env, s3)
+        relist(env, s3)
     t.done()
 
 
@@ -100,6 +108,92 @@ def many(env):
          "a 2500-key prefix opens with one page: 1000 loaded, more on S3", "\n".join(first))
     t.ok(any("2000 loaded, more on S3" in x for x in more[:3]),
          "G at the end of what is loaded brings the next page", "\n".join(more))
+
+
+def to_the_end(env):
+    """G until the last key: a window of 5000 held, which entries they are, none more on
+    S3, the last key shown; then g back up: the first page read again, the first key."""
+    s = Script().wait().keys(":s3 alpha/many/<Enter>").wait()
+    for _ in range(MANY // 1000 + 1):
+        s.keys("G")
+    s.dump("end")
+    s.keys("g").keys("g").dump("top")
+    r = run_script(env, s, 120, 40)
+    end = r.dumps.get("end") or []
+    held = f"5000 loaded, all (entries {MANY - 5000 + 1}-{MANY})"
+    t.ok(any(held in x for x in end[:3]),
+         f"scrolled to the end: {held}", "\n".join(end))
+    t.ok(any(f"k{MANY - 1:05d}" in x for x in end[-8:]),
+         f"the cursor's end of the list is the prefix's last key k{MANY - 1:05d}", "\n".join(end))
+    top = r.dumps.get("top") or []
+    t.ok(any("k00000" in x for x in top[2:6]) and not any("entries" in x for x in top[:3]),
+         "g back up: the window moves back to the prefix's first key", "\n".join(top))
+
+
+def server_prefix(env, s3):
+    """`/k024` filters the 1000 loaded keys (none match); Enter asks S3 for many/k024."""
+    want = [o["Key"] for o in s3.list_objects_v2(Bucket="alpha", Prefix="many/k024",
+                                                 Delimiter="/").get("Contents", [])]
+    s = (Script().wait().keys(":s3 alpha/many/<Enter>").wait()
+         .keys("/k024").wait().dump("typed")
+         .keys("<Enter>").wait().dump("server")
+         .keys("G").wait().dump("server_end")
+         .keys("<Esc>").wait().dump("cleared"))
+    r = run_script(env, s, 120, 40)
+    t.ok(r.rc == 0, "the prefix script ran and quit cleanly", f"rc {r.rc}: {r.stderr[-1500:]}")
+    typed = "\n".join(r.dumps.get("typed") or [])
+    t.ok("no match for /k024 among the 1000 loaded" in typed,
+         "typing filters only what is loaded: the first page holds no k024", typed)
+    server = r.dumps.get("server") or []
+    head = "\n".join(server[:3])
+    t.ok("s3://alpha/many/k024*" in head and "server-side prefix" in head
+         and f"{len(want)} loaded, all" in head,
+         f"Enter: S3 lists the prefix many/k024 ({len(want)} keys, as boto3 lists), "
+         "the breadcrumb says it is server-side", "\n".join(server))
+    first = want[0][len("many/"):]
+    t.ok(len(want) == 100 and any(first in x for x in server[1:6]),
+         f"its first key {first} is on screen", "\n".join(server))
+    last = want[-1][len("many/"):]
+    end = r.dumps.get("server_end") or []
+    t.ok(any(last in x for x in end), f"and G reaches its last key {last}", "\n".join(end))
+    cleared = r.dumps.get("cleared") or []
+    head = "\n".join(cleared[:3])
+    t.ok("server-side" not in head and "1000 loaded, more on S3" in head
+         and "s3://alpha/many/" in head
+         and any(x.lstrip().startswith("k00") for x in cleared[3:]),
+         "Esc: the folder's own listing again, from its first page", "\n".join(cleared))
+
+
+def relist(env, s3):
+    """In a real terminal, the console in alpha/logs/: another client puts logs/b.log and
+    deletes logs/a.log; the rows follow without a key pressed (the s3 interval is 1 s)."""
+    env = dict(env)
+    env.pop("OPSDECK_TEST_NOW", None)
+    write_app_config(env, "[intervals]\ns3 = 1\n")
+    try:
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--view", "s3"], cols=100, rows=30)
+            tm.keys(":s3 alpha/logs/", "Enter")
+            ok, rows = tm.wait_for(lambda rs: any("1 loaded, all" in r for r in rs[:3])
+                                   and any("a.log" in r for r in rs))
+            t.ok(ok and not any("b.log" in r for r in rows),
+                 "the folder opens with a.log alone", "\n".join(rows))
+            s3.put_object(Bucket="alpha", Key="logs/b.log", Body=b"batch output\n")
+            ok, rows = tm.wait_for(lambda rs: any("b.log" in r for r in rs))
+            t.ok(ok and any("2 loaded, all" in r for r in rows[:3]),
+                 "an object put by another client appears in the open folder", "\n".join(rows))
+            s3.delete_object(Bucket="alpha", Key="logs/a.log")
+            ok, rows = tm.wait_for(lambda rs: not any("a.log" in r for r in rs))
+            t.ok(ok and any("b.log" in r for r in rows)
+                 and any("1 loaded, all" in r for r in rows[:3]),
+                 "an object deleted by another client goes", "\n".join(rows))
+            tm.keys(":q", "Enter")
+            st = tm.wait_exit()
+            t.ok(st.get("rc") == 0, "the console quits cleanly", str(st))
+    finally:
+        s3.put_object(Bucket="alpha", Key="logs/a.log", Body=b"a\n")
+        s3.delete_object(Bucket="alpha", Key="logs/b.log")
+        write_app_config(env, "")
 
 
 main()

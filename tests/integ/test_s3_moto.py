@@ -27,6 +27,14 @@ def list_key(bucket, prefix, want):
     return f"s3 L{want}{SEP}{bucket}{SEP}{prefix}"
 
 
+def window_key(bucket, prefix, want, start, after=""):
+    """A listing whose rows held start after key start (s3detail.h), relisting the page
+    after after."""
+    if not start and not after:
+        return list_key(bucket, prefix, want)
+    return f"s3 L{want}.{len(start.encode())}.{len(after.encode())}{SEP}{bucket}{SEP}{start}{after}{prefix}"
+
+
 def object_key(bucket, key, version=""):
     return f"s3 O{SEP}{bucket}{SEP}{version}{SEP}{key}"
 
@@ -132,6 +140,7 @@ def run(pd, s3):
              f"view wants {want_n}: {loaded} keys loaded, more exist: {bool(more)}")
         t.eq(keys, expect[:loaded], f"the first {loaded} keys in S3's order, none twice")
     t.eq(cur["pages"], 3, "three pages read in all, one per step: none read twice or ahead")
+    window(pd, s3, expect)
 
     # a bucket in another region, with dots in its name
     pd.cmd("detail " + list_key("beta.dots", "eu/", 1000))
@@ -201,6 +210,38 @@ def run(pd, s3):
          ("no-such-bucket-here", None, True), "a missing bucket: never read, stale with an error")
     t.ok("NoSuchBucket" in (cur["error"] or "") or "404" in (cur["error"] or "") or
          "not exist" in (cur["error"] or ""), "the error names the missing bucket: %r" % cur["error"])
+
+
+def window(pd, s3, expect):
+    """The window: moved on past the first page, those rows go; moved back, that page is
+    read again and the end cut; paging on from the cut end; the shown page listed again."""
+    def step(key, what):
+        pd.cmd("detail " + key)
+        pd.run(1)
+        rows, _ = pd.dump()
+        return rows["s3list"]["current"]["fields"], sorted(rows.get("s3obj", {})), rows
+
+    cur, keys, _ = step(window_key("alpha", "many/", 2000, expect[999]), "on")
+    t.eq((keys, cur["skipped"], cur["truncated"], cur["from"]),
+         (expect[1000:], 1000, 0, expect[999]),
+         "the window moved on a page: the first 1000 keys let go, the rest held, no more on S3")
+    cur, keys, _ = step(window_key("alpha", "many/", 2000, ""), "back")
+    t.eq((keys, cur["skipped"], cur["truncated"]), (expect[:2000], 0, 1),
+         "moved back: the first page read again, the window's end cut to 2000, more on S3")
+    cur, keys, _ = step(window_key("alpha", "many/", 3000, ""), "on from the cut end")
+    t.eq((keys, cur["truncated"]), (expect, 0),
+         "paging on after the cut end starts after the last key held: every key once")
+    # another client drops a key into the second page and deletes one from it
+    s3.put_object(Bucket="alpha", Key="many/k01500x", Body=b"new")
+    s3.delete_object(Bucket="alpha", Key="many/k01600")
+    pd.cmd("refresh")
+    cur, keys, rows = step(window_key("alpha", "many/", 3000, "", expect[999]), "relist")
+    now = sorted(boto_level(s3, "alpha", "many/"))
+    t.ok("many/k01500x" in keys and "many/k01600" not in keys and keys == now,
+         "the shown page listed again: the new key appears, the deleted one goes, the rest "
+         "as boto3 lists", f"{len(keys)} keys, {len(now)} on S3")
+    s3.delete_object(Bucket="alpha", Key="many/k01500x")
+    s3.put_object(Bucket="alpha", Key="many/k01600", Body=b"")
 
 
 main()

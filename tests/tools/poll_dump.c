@@ -89,7 +89,7 @@ static const char *const app_password_fields[] = {
     "anchor", "lifetime", "warn", "critical", "last_changed", "expires", "unreadable", NULL};
 static const char *const bucket_fields[] = {"created", "region", NULL};
 static const char *const s3list_fields[] = {"bucket", "prefix", "region", "loaded", "truncated",
-                                            "next_token", "pages", NULL};
+                                            "next_token", "pages", "from", "skipped", NULL};
 static const char *const s3obj_fields[] = {"type", "size", "mtime", "storage_class", "etag", NULL};
 static const char *const s3head_fields[] = {
     "bucket", "key", "version", "size", "content_type", "etag", "mtime", "storage_class", "sse",

@@ -70,6 +70,19 @@ static void put_list(struct store *s, const char *bucket, const char *prefix, in
     store_update_commit(r);
 }
 
+/* The listing's rows many/k<first> .. many/k<first + n - 1>, replacing every other. */
+static void put_many(struct store *s, int first, int n)
+{
+    char key[32];
+
+    store_list_begin(s, "s3obj");
+    for (int i = first; i < first + n; i++) {
+        snprintf(key, sizeof(key), "many/k%05d", i);
+        put_obj(s, key, i);
+    }
+    store_list_end(s, "s3obj");
+}
+
 static void world_init(struct world *w, int cols, int lines)
 {
     fake_now = 1764000000000;
@@ -258,18 +271,12 @@ END_TEST
 START_TEST(pages_on_demand)
 {
     struct world w;
-    char key[32];
     int bits = 0;
 
     world_init(&w, 120, 40);
     s3_view.open(w.priv, &w.ctx, "big/many/");
     detail_is(&w, 'L', "big", "many/", 1000);
-    store_list_begin(w.store, "s3obj");
-    for (int i = 0; i < 1000; i++) {
-        snprintf(key, sizeof(key), "many/k%05d", i);
-        put_obj(w.store, key, i);
-    }
-    store_list_end(w.store, "s3obj");
+    put_many(w.store, 0, 1000);
     put_list(w.store, "big", "many/", 1000, true);
     frame(&w);
     ck_assert(row_has(&w, 0, "s3://big/many/"));
@@ -459,6 +466,210 @@ START_TEST(detail_keys_round_trip)
 }
 END_TEST
 
+/* A listing's window and page start may hold any byte, the separator too; their lengths
+ * say where each ends and the prefix begins. */
+START_TEST(detail_keys_page_start)
+{
+    struct s3_detail d = {.what = S3_DETAIL_LIST, .want = 3000, .bucket = "b",
+                          .from = "in/a\x1f", .after = "in/k\x1f" "9", .path = "in/"};
+    struct s3_detail back;
+    char *key = s3_detail_key(&d);
+
+    ck_assert(s3_detail_parse(key, &back));
+    ck_assert_int_eq(back.want, 3000);
+    ck_assert_str_eq(back.bucket, "b");
+    ck_assert_str_eq(back.from, "in/a\x1f");
+    ck_assert_str_eq(back.after, "in/k\x1f" "9");
+    ck_assert_str_eq(back.path, "in/");
+    s3_detail_done(&back);
+    free(key);
+    /* no window, no page start: the key as it always was */
+    d.after = "";
+    d.from = NULL;
+    key = s3_detail_key(&d);
+    ck_assert_str_eq(key, "s3 L3000\x1f" "b\x1f" "in/");
+    ck_assert(s3_detail_parse(key, &back));
+    ck_assert_str_eq(back.after, "");
+    ck_assert_str_eq(back.from, "");
+    s3_detail_done(&back);
+    free(key);
+    ck_assert(!s3_detail_parse("s3 L5.\x1f" "b\x1f" "abc", &back));      /* no length */
+    ck_assert(!s3_detail_parse("s3 L5.3\x1f" "b\x1f" "abc", &back));     /* one of two */
+    ck_assert(!s3_detail_parse("s3 L5.0.0\x1f" "b\x1f" "abc", &back));   /* both empty */
+    ck_assert(!s3_detail_parse("s3 L5.2.9\x1f" "b\x1f" "abc", &back));   /* past the end */
+    ck_assert(!s3_detail_parse("s3 L5.-2.1\x1f" "b\x1f" "abc", &back));
+    ck_assert(!s3_detail_parse("s3 L5.2x.1\x1f" "b\x1f" "abc", &back));
+    ck_assert(!s3_detail_parse("s3 L5.99999999999999999999.1\x1f" "b\x1f" "abc", &back));
+    ck_assert(s3_detail_parse("s3 L5.1.2\x1f" "b\x1f" "abcd", &back));
+    ck_assert_str_eq(back.from, "a");
+    ck_assert_str_eq(back.after, "bc");
+    ck_assert_str_eq(back.path, "d");
+    s3_detail_done(&back);
+}
+END_TEST
+
+/* Scrolled far down, the view moves its window on a page at a time (the source lets the
+ * rows before it go) and back again when the cursor returns to the window's top. The
+ * source's part is played here: the store holds what the detail key asks for. */
+static void hold(struct world *w, const char *from, int first, int n, int64_t skipped,
+                 bool more)
+{
+    struct store_res *r;
+
+    put_many(w->store, first, n);
+    put_list(w->store, "big", "many/", n, more);
+    r = store_update_begin(w->store, "s3list", "current");
+    store_set_str(r, "from", from);
+    store_set_int(r, "skipped", skipped);
+    store_update_commit(r);
+}
+
+static void want_is(struct world *w, const char *from, long want)
+{
+    struct s3_detail d;
+
+    ck_assert(s3_detail_parse(s3_view.detail(w->priv), &d));
+    ck_assert_str_eq(d.from, from);
+    ck_assert_int_eq(d.want, want);
+    s3_detail_done(&d);
+}
+
+START_TEST(window_moves_on_and_back)
+{
+    struct world w;
+
+    world_init(&w, 120, 40);
+    s3_view.open(w.priv, &w.ctx, "big/many/");
+    hold(&w, "", 0, 5000, 0, true);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "5000 loaded, more on S3"));
+    s3_view.key(w.priv, &w.ctx, 'G');
+    /* five pages held: the window moves on past the first page, and wants five again */
+    want_is(&w, "many/k00999", 5000);
+    /* nothing more is asked while the window moves */
+    ck_assert(!(s3_view.key(w.priv, &w.ctx, 'G') & VIEW_DETAIL));
+    hold(&w, "many/k00999", 1000, 5000, 1000, true);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "5000 loaded, more on S3 (entries 1001-6000)"));
+    ck_assert_int_ge(find(&w, "k04999"), 2);   /* the cursor stayed on its key */
+    s3_view.key(w.priv, &w.ctx, 'G');
+    want_is(&w, "many/k01999", 5000);
+    hold(&w, "many/k01999", 2000, 4500, 2000, false);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "4500 loaded, all (entries 2001-6500)"));
+    s3_view.key(w.priv, &w.ctx, 'G');
+    frame(&w);
+    ck_assert_int_ge(find(&w, "k06499"), 2);
+    want_is(&w, "many/k01999", 5000);          /* the end: nothing more */
+    /* back to the window's top: the window goes back a page, then another */
+    s3_view.key(w.priv, &w.ctx, 'g');
+    want_is(&w, "many/k00999", 5000);
+    hold(&w, "many/k00999", 1000, 5000, 1000, true);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "(entries 1001-6000)"));
+    s3_view.key(w.priv, &w.ctx, 'g');
+    want_is(&w, "", 5000);
+    hold(&w, "", 0, 5000, 0, true);
+    frame(&w);
+    ck_assert_int_lt(find(&w, "entries"), 0);
+    ck_assert_int_ge(find(&w, "k01000"), 2);   /* the cursor on the key it was on */
+    /* at the listing's start there is nothing further back */
+    s3_view.key(w.priv, &w.ctx, 'g');
+    want_is(&w, "", 5000);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "k00000"), 2);
+    world_done(&w);
+}
+END_TEST
+
+/* The page the cursor is in (1000 entries in S3's order) is the one the source lists again:
+ * the detail key names the key it starts after. */
+START_TEST(shown_page_in_detail)
+{
+    struct world w;
+    const char *dk;
+    struct s3_detail d;
+    int bits = 0;
+
+    world_init(&w, 120, 40);
+    s3_view.open(w.priv, &w.ctx, "big/many/");
+    put_many(w.store, 0, 2500);
+    put_list(w.store, "big", "many/", 2500, false);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "2500 loaded, all"));
+    ck_assert(s3_detail_parse(s3_view.detail(w.priv), &d));
+    ck_assert_str_eq(d.after, "");
+    s3_detail_done(&d);
+    for (int i = 0; i < 999; i++)
+        bits |= s3_view.key(w.priv, &w.ctx, 'j');
+    ck_assert(!(bits & VIEW_DETAIL));   /* still in the first page */
+    ck_assert(s3_view.key(w.priv, &w.ctx, 'j') & VIEW_DETAIL);
+    dk = s3_view.detail(w.priv);
+    ck_assert(s3_detail_parse(dk, &d));
+    ck_assert_str_eq(d.after, "many/k00999");
+    ck_assert_str_eq(d.path, "many/");
+    ck_assert_int_eq(d.want, 1000);     /* nothing more asked: everything is loaded */
+    s3_detail_done(&d);
+    s3_view.key(w.priv, &w.ctx, 'G');
+    ck_assert(s3_detail_parse(s3_view.detail(w.priv), &d));
+    ck_assert_str_eq(d.after, "many/k01999");
+    s3_detail_done(&d);
+    frame(&w);
+    ck_assert_int_ge(find(&w, "k02499"), 2);
+    world_done(&w);
+}
+END_TEST
+
+/* `/` then Enter asks S3 for the prefix; until it answers, the loaded keys are filtered;
+ * a filter S3 cannot ask for stays local; clearing the filter lists the folder again. */
+START_TEST(server_side_prefix)
+{
+    struct world w;
+    int bits;
+
+    world_init(&w, 120, 40);
+    s3_view.open(w.priv, &w.ctx, "big/many/");
+    put_many(w.store, 0, 1000);
+    put_list(w.store, "big", "many/", 1000, true);
+    frame(&w);
+    /* what S3 cannot ask for: inverted, a column */
+    w.ctx.filter = "!k001";
+    frame(&w);
+    s3_view.filter_enter(w.priv, &w.ctx, "!k001");
+    detail_is(&w, 'L', "big", "many/", 1000);
+    w.ctx.filter = "size:0 B";
+    frame(&w);
+    s3_view.filter_enter(w.priv, &w.ctx, "size:0 B");
+    detail_is(&w, 'L', "big", "many/", 1000);
+    /* plain text: S3 lists many/k0099 */
+    w.ctx.filter = "k0099";
+    frame(&w);
+    bits = s3_view.filter_enter(w.priv, &w.ctx, "k0099");
+    ck_assert(bits & VIEW_DETAIL);
+    detail_is(&w, 'L', "big", "many/k0099", 1000);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "s3://big/many/k0099*"));
+    ck_assert(row_has(&w, 0, "asking S3"));
+    ck_assert_int_ge(find(&w, "k00990"), 2);     /* the loaded ones, filtered meanwhile */
+    ck_assert_int_lt(find(&w, "k00989"), 0);
+    /* S3's answer */
+    put_many(w.store, 990, 10);
+    put_list(w.store, "big", "many/k0099", 10, false);
+    frame(&w);
+    ck_assert(row_has(&w, 0, "server-side prefix"));
+    ck_assert(row_has(&w, 0, "10 loaded, all"));
+    ck_assert_int_ge(find(&w, "k00999"), 2);
+    /* Enter again on the same text asks nothing new */
+    ck_assert(!(s3_view.filter_enter(w.priv, &w.ctx, "k0099") & VIEW_DETAIL));
+    /* the filter cleared (Esc): the folder's listing again */
+    w.ctx.filter = "";
+    ck_assert(frame(&w) & VIEW_DETAIL);
+    detail_is(&w, 'L', "big", "many/", 1000);
+    ck_assert_int_lt(find(&w, "server-side"), 0);
+    world_done(&w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("view_s3");
@@ -471,6 +682,10 @@ int main(void)
     tcase_add_test(tc, versions);
     tcase_add_test(tc, cannot_read_and_arns);
     tcase_add_test(tc, detail_keys_round_trip);
+    tcase_add_test(tc, detail_keys_page_start);
+    tcase_add_test(tc, shown_page_in_detail);
+    tcase_add_test(tc, window_moves_on_and_back);
+    tcase_add_test(tc, server_side_prefix);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }

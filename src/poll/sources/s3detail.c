@@ -17,8 +17,14 @@ char *s3_detail_key(const struct s3_detail *d)
     const char *b = d->bucket ? d->bucket : "", *p = d->path ? d->path : "";
 
     switch (d->what) {
-    case S3_DETAIL_LIST:
-        return xasprintf(PREFIX "L%ld%c%s%c%s", d->want > 0 ? d->want : 1, SEP, b, SEP, p);
+    case S3_DETAIL_LIST: {
+        const char *f = d->from ? d->from : "", *a = d->after ? d->after : "";
+
+        if (!*f && !*a)
+            return xasprintf(PREFIX "L%ld%c%s%c%s", d->want > 0 ? d->want : 1, SEP, b, SEP, p);
+        return xasprintf(PREFIX "L%ld.%zu.%zu%c%s%c%s%s%s", d->want > 0 ? d->want : 1,
+                         strlen(f), strlen(a), SEP, b, SEP, f, a, p);
+    }
     case S3_DETAIL_OBJECT:
         return xasprintf(PREFIX "O%c%s%c%s%c%s", SEP, b, SEP, d->version ? d->version : "",
                          SEP, p);
@@ -41,6 +47,20 @@ static char *part(const char **s)
     return out;
 }
 
+/* ".N": a byte length of at most 4096 (a key is at most 1024); *s moves past it. */
+static bool length(char **s, unsigned long *n)
+{
+    char *e;
+
+    if ((*s)[0] != '.' || (*s)[1] < '0' || (*s)[1] > '9')
+        return false;
+    *n = strtoul(*s + 1, &e, 10);
+    if (*n > 4096)
+        return false;
+    *s = e;
+    return true;
+}
+
 bool s3_detail_parse(const char *key, struct s3_detail *d)
 {
     const char *s;
@@ -52,15 +72,26 @@ bool s3_detail_parse(const char *key, struct s3_detail *d)
     s = key + strlen(PREFIX);
     d->what = (enum s3_detail_what)*s++;
     switch (d->what) {
-    case S3_DETAIL_LIST:
+    case S3_DETAIL_LIST: {
+        unsigned long flen = 0, alen = 0;
+
         d->want = strtol(s, &end, 10);
-        if (end == s || *end != SEP || d->want < 1)
+        if (end == s || d->want < 1)
+            break;
+        if (*end == '.') {
+            if (!length(&end, &flen) || *end != '.' || !length(&end, &alen) || flen + alen == 0)
+                break;
+        }
+        if (*end != SEP)
             break;
         s = end + 1;
-        if (!(d->bucket = part(&s)) || !*d->bucket)
+        if (!(d->bucket = part(&s)) || !*d->bucket || strlen(s) < flen + alen)
             break;
-        d->path = xstrdup(s);
+        d->from = xstrndup(s, flen);
+        d->after = xstrndup(s + flen, alen);
+        d->path = xstrdup(s + flen + alen);
         return true;
+    }
     case S3_DETAIL_OBJECT:
         if (*s++ != SEP || !(d->bucket = part(&s)) || !*d->bucket || !(d->version = part(&s)))
             break;
@@ -85,6 +116,8 @@ void s3_detail_done(struct s3_detail *d)
     free(d->bucket);
     free(d->version);
     free(d->path);
+    free(d->after);
+    free(d->from);
     memset(d, 0, sizeof(*d));
 }
 

@@ -2,12 +2,17 @@
  * (feed_set_detail), and where a bucket's requests go.
  *
  * The poller keeps one detail key; the s3 view sets it to one of:
- *   a listing:  the bucket, the prefix, and how many entries it wants loaded (pages are
- *               fetched on demand: the view asks for more as the cursor nears the end)
+ *   a listing:  the bucket, the prefix, the key the rows held start after (the window:
+ *               pages far behind the cursor are let go, and read again when it goes
+ *               back), how many entries it wants held from there (pages are fetched on
+ *               demand: the view asks for more as the cursor nears the end), and the key
+ *               the page the cursor is in starts after (listed again each interval, so
+ *               new objects appear)
  *   an object:  the bucket, the key and a version (or none): its head, tags and preview
  *   versions:   the bucket and the key: ListObjectVersions for that key
  * Bucket names and access point ARNs hold no US (0x1f), so it separates the parts; the key
- * or prefix comes last and may hold any byte but NUL. */
+ * or prefix comes last and may hold any byte but NUL, and a listing's window and page
+ * start, which may too, come right before it with their lengths given up front. */
 #ifndef OPSDECK_S3DETAIL_H
 #define OPSDECK_S3DETAIL_H
 
@@ -23,10 +28,14 @@ enum s3_detail_what { S3_DETAIL_LIST = 'L', S3_DETAIL_OBJECT = 'O', S3_DETAIL_VE
 
 struct s3_detail {
     enum s3_detail_what what;
-    long want;          /* LIST: entries wanted loaded (>= 1) */
+    long want;          /* LIST: entries wanted held after from (>= 1) */
+    char *from;         /* LIST: the rows held start after this key ("" the listing's
+                         * start); parse always sets it */
     char *bucket;       /* a bucket name or an access point ARN */
     char *version;      /* OBJECT: the version id, NULL for the current one */
     char *path;         /* LIST: the prefix ("" the bucket's top); else the object key */
+    char *after;        /* LIST: the shown page starts after this key ("" the first page);
+                         * parse always sets it */
 };
 
 /* The key for d (the caller frees). */

@@ -122,10 +122,14 @@
  * kind "s3list" (source s3_listing) key "current": the listing in "s3obj":
  *   bucket str, prefix str (what was listed), region str (where; unknown: the profile's),
  *   loaded int (entries in "s3obj"; unknown while the first page was never read),
- *   truncated int (0/1: more pages exist), next_token str, pages int (read so far);
- *   stale with the error when the last page asked for failed
+ *   truncated int (0/1: more pages exist), next_token str (unknown after a page back cut
+ *   the window's end: the next page starts after the last key held), pages int (read so
+ *   far), from str (the rows held start after this key: "" the listing's start), skipped
+ *   int (entries before the window, let go); stale with the error when the last page
+ *   asked for failed
  * kind "s3obj" (source s3_listing: ListObjectsV2, delimiter '/', one page per cycle while
- *   the view wants more) key = the full key or common prefix, as S3 stores it (any bytes):
+ *   the view wants more; the window the view asks for, the shown page listed again each
+ *   interval) key = the full key or common prefix, as S3 stores it (any bytes):
  *   type str ("prefix" or "object"); objects: size int, mtime int (epoch s), storage_class
  *   str, etag str
  * kind "s3head" (source s3_head: HeadObject, GetObjectTagging, GetObject of the first
