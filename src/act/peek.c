@@ -633,8 +633,8 @@ const struct action peek_action = {
 
 /* ---- export: every message into a JSONL file, none deleted -------------------------------- */
 
-#define INLINE_NO "no"
-#define INLINE_YES "yes"
+#define INLINE_NO "not inlined"
+#define INLINE_YES "inlined"
 
 static void export_form(void *priv, struct act_run *run, struct form *f)
 {
@@ -645,12 +645,13 @@ static void export_form(void *priv, struct act_run *run, struct form *f)
     fl->required = true;
     form_set_hint(fl, "a new file (0600), one message a line; an existing file is not "
                       "overwritten. Every message is received, written, then released");
-    fl = form_add(f, "inline", "Inline S3 payloads", FORM_CHOICE);
+    /* the label fits the form's label column */
+    fl = form_add(f, "inline", "S3 payloads", FORM_CHOICE);
     form_set_choices(fl, inline_choices, 2);
     form_set(f, "inline", INLINE_NO);
-    form_set_hint(fl, "Left/Right: yes puts the S3 object an extended-client pointer names "
-                      "into its line (Payload, or PayloadBase64 when not text; up to 64 MiB "
-                      "each); the Body stays the pointer");
+    form_set_hint(fl, "Left/Right: inlined puts the S3 object an extended-client pointer "
+                      "names into its line (Payload, or PayloadBase64 when not text; up to "
+                      "64 MiB each); the Body stays the pointer");
 }
 
 static int export_check(void *priv, struct act_run *run, const struct form *f, char *why,
@@ -678,9 +679,9 @@ static void export_describe(void *priv, struct act_run *run, char *what, size_t 
 {
     struct peek *p = priv;
 
-    snprintf(what, whatlen, "Export every message of %s to %s%s (receive count +1 each, none "
-             "deleted)", act_run_target(run)->name, p->path ? p->path : "a file",
-             p->inline_payloads ? " with their S3 payloads" : "");
+    snprintf(what, whatlen, "Export every message of %s%s to %s (receive count +1 each, none "
+             "deleted)", act_run_target(run)->name,
+             p->inline_payloads ? " with S3 payloads inlined" : "", p->path ? p->path : "a file");
 }
 
 static int export_start(void *priv, struct act_run *run)

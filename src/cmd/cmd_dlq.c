@@ -71,7 +71,7 @@ static int fill_form(struct act_run *run, const struct global_opts *g, const cha
     if (g->hold)
         form_set(f, "hold", g->hold);
     if (g->inline_payloads && form_field(f, "inline"))
-        form_set(f, "inline", "yes");
+        form_set(f, "inline", "inlined");
     if (form_field(f, "to"))
         act_run_changed(run, "to");
     if (act_run_check(run, why, sizeof(why), &bad) < 0) {

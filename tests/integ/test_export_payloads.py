@@ -9,6 +9,8 @@ The export's lines are compared with what boto3 reads of the queue and of the bu
   - the missing key: "PayloadError" naming the cause, the export goes on, the summary counts it;
   - plain messages get no payload field; without --inline-payloads no line gets one;
   - the file is 0600 and every message is still in the queue;
+  - the console: E in the dlq view, the form's "S3 payloads" set to inlined, writes the
+    same payloads, and the status line counts them;
   - `dlq send` of the file sends the pointers unchanged (and the plain bodies).
 """
 import base64
@@ -19,6 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
+from console import Script, console_env, run_script, screen_has  # noqa: E402
 from tap import Tap  # noqa: E402
 
 OPSDECK = os.environ["OPSDECK"]
@@ -57,6 +60,9 @@ def main():
 
         dlq = sqs.create_queue(QueueName="offload-dlq")["QueueUrl"]
         replay = sqs.create_queue(QueueName="offload-replay")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sqs.create_queue(QueueName="offload", Attributes={
+            "RedrivePolicy": '{"deadLetterTargetArn":"%s","maxReceiveCount":"5"}' % arn})
         size_attr = {"ExtendedPayloadSize": {"DataType": "Number", "StringValue": "1"}}
         sent = [("plain-1", None), ("plain-2", None),
                 (pointer(NEW, "text/order-7.json"), "text/order-7.json"),
@@ -132,6 +138,27 @@ def main():
              "and says why it could not be read", detail=perr)
         t.ok("\n" not in perr and "Payload" not in x and "PayloadBase64" not in x,
              "in one line, with no payload", detail=perr)
+
+        # ---- the console: E, then the form's Inline S3 payloads -----------------------------------
+        cpath = os.path.join(env["HOME"], "console.jsonl")
+        sc = Script().wait().keys("3").keys("/offload-dlq<Enter>").wait().keys("E").dump("form")
+        sc.keys(cpath + "<Tab><Right>").dump("form-yes").keys("<C-x>").dump("confirm")
+        sc.keys("y").wait().dump("exported")
+        r = run_script(console_env(moto.endpoint, env), sc, cols=200, rows=30)
+        t.ok(screen_has(r.dumps.get("form"), "S3 payloads ← not inlined →"),
+             "E's form offers to inline the S3 payloads, not by default", detail=r.screen("form"))
+        t.ok(screen_has(r.dumps.get("form-yes"), "S3 payloads ← inlined →"),
+             "Right sets it to inlined", detail=r.screen("form-yes"))
+        t.ok(screen_has(r.dumps.get("confirm"), "with S3 payloads inlined"),
+             "the confirmation says the payloads go in too", detail=r.screen("confirm"))
+        t.ok(screen_has(r.dumps.get("exported"), "3 S3 payloads inlined, 1 could not be"),
+             "the job's line counts the payloads", detail=r.screen("exported"))
+        clines = {x["Body"]: x for x in read_lines(cpath)} if os.path.exists(cpath) else {}
+        t.eq(sorted(clines), sorted(by_body), "the console's file holds every message once")
+        t.ok(all(clines.get(b, {}).get(k) == by_body[b].get(k) for b in by_body
+                 for k in ("PayloadSource", "Payload", "PayloadBase64")),
+             "with the same inlined payloads as the headless export")
+        t.eq(os.stat(cpath).st_mode & 0o777 if clines else None, 0o600, "and it is 0600")
 
         ref_msgs = {m["Body"]: m for m in sqs_receive_all(sqs, dlq)}
         t.eq(sorted(ref_msgs), sorted(b for b, _ in sent),
