@@ -32,7 +32,9 @@
 #include <unistd.h>
 
 #include "act/action.h"
+#include "act/exportpayload.h"
 #include "aws/sqs.h"
+#include "aws/sqs_check.h"
 #include "core/proto.h"
 #include "util/xalloc.h"
 
@@ -41,7 +43,7 @@
 #define HOLD_S 30               /* the release comes right after the last receive */
 #define EXPORT_HOLD_S 300       /* an export holds everything until it has read the queue */
 
-enum { T_RECEIVE, T_RELEASE };
+enum { T_RECEIVE, T_RELEASE, T_PAYLOAD };
 
 struct peek {
     long want;                  /* -1: every message (export) */
@@ -49,6 +51,12 @@ struct peek {
     bool keep_earlier;          /* peek more: the queue's earlier peek stays in the store */
     char *path;                 /* export: the file written */
     FILE *fp;                   /* export: open while it runs */
+    size_t written;             /* export: lines in the file */
+    bool inline_payloads;       /* export: a pointer's S3 object goes into its line */
+    size_t write_at;            /* inline: the next message to write (after every receive) */
+    struct export_payload *fetch;   /* inline: the payload on the way, of msgs[write_at] */
+    char *source;               /* inline: its s3://bucket/key */
+    size_t inlined, payload_failed;
     long hold;
     bool fifo;
     int64_t max_receives;       /* the queue's redrive maxReceiveCount, -1 none */
@@ -287,6 +295,7 @@ static void publish(struct peek *p, struct act_run *run)
 static void finish_export(struct peek *p, struct act_run *run)
 {
     const char *name = act_run_target(run)->name;
+    char payloads[160] = "";
 
     if (p->fp) {
         if ((fflush(p->fp) == EOF || fsync(fileno(p->fp)) < 0 || fclose(p->fp) == EOF) &&
@@ -294,15 +303,20 @@ static void finish_export(struct peek *p, struct act_run *run)
             p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
         p->fp = NULL;
     }
+    if (p->inline_payloads && p->payload_failed)
+        snprintf(payloads, sizeof(payloads), "; %zu S3 payloads inlined, %zu could not be "
+                 "(PayloadError in their lines)", p->inlined, p->payload_failed);
+    else if (p->inline_payloads)
+        snprintf(payloads, sizeof(payloads), "; %zu S3 payloads inlined", p->inlined);
     if (p->failure)
         act_run_finish(run, ACT_FAILED, "export of %s: %zu messages written to %s, then: %s",
-                       name, p->n, p->path, p->failure);
+                       name, p->written, p->path, p->failure);
     else if (p->stopping)
-        act_run_finish(run, ACT_CANCELLED, "export of %s cancelled: %zu messages in %s; all "
-                       "stay in the queue", name, p->n, p->path);
+        act_run_finish(run, ACT_CANCELLED, "export of %s cancelled: %zu messages in %s%s; all "
+                       "stay in the queue", name, p->written, p->path, payloads);
     else
-        act_run_finish(run, ACT_DONE, "exported %zu messages of %s to %s (0600); they stay "
-                       "in the queue", p->n, name, p->path);
+        act_run_finish(run, ACT_DONE, "exported %zu messages of %s to %s (0600)%s; they stay "
+                       "in the queue", p->written, name, p->path, payloads);
 }
 
 static void finish(struct peek *p, struct act_run *run)
@@ -365,10 +379,9 @@ static size_t add_messages(struct peek *p, struct sqs_message_list *l)
 
 /* One line of an export: the message as boto3's receive_message gives it (Binary values
  * base64), so the file reads back with `opsdeck dlq send` or any SDK. */
-static char *export_line(const struct sqs_message *m)
+static cJSON *export_json(const struct sqs_message *m)
 {
     cJSON *o = cJSON_CreateObject(), *ma = cJSON_CreateObject();
-    char *s, *line;
 
     cJSON_AddStringToObject(o, "MessageId", m->message_id);
     cJSON_AddStringToObject(o, "Body", m->body);
@@ -390,25 +403,96 @@ static char *export_line(const struct sqs_message *m)
         cJSON_AddItemToObject(ma, a->name, v);
     }
     cJSON_AddItemToObject(o, "MessageAttributes", ma);
+    return o;
+}
+
+/* Appends m's line. An inlined payload (source set) adds PayloadSource and either the
+ * payload (data, written straight from the fetched bytes before the closing brace) or
+ * PayloadError; the Body stays the pointer, so the line sends back as it came. */
+static void export_put(struct peek *p, const struct sqs_message *m, const char *source,
+                       const char *data, size_t len, const char *payload_error)
+{
+    cJSON *o = export_json(m);
+    char *s;
+    size_t n;
+    bool ok;
+
+    if (p->failure)
+        return;
+    if (source)
+        cJSON_AddStringToObject(o, "PayloadSource", source);
+    if (payload_error)
+        cJSON_AddStringToObject(o, "PayloadError", payload_error);
     s = cJSON_PrintUnformatted(o);
-    line = xasprintf("%s\n", s);
+    n = strlen(s);
+    if (data)   /* s ends with the object's '}' */
+        ok = fwrite(s, 1, n - 1, p->fp) == n - 1 && fputc(',', p->fp) != EOF &&
+             export_payload_write_fields(p->fp, data, len) == 0 && fputs("}\n", p->fp) != EOF;
+    else
+        ok = fputs(s, p->fp) != EOF && fputc('\n', p->fp) != EOF;
     cJSON_free(s);
     cJSON_Delete(o);
-    return line;
+    if (!ok) {
+        p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
+        p->stopping = true;
+        return;
+    }
+    p->written++;
 }
 
 /* Appends messages [from, p->n) to the export file. */
 static void export_write(struct peek *p, size_t from)
 {
-    for (size_t i = from; i < p->n && !p->failure; i++) {
-        char *line = export_line(&p->msgs[i]);
+    for (size_t i = from; i < p->n && !p->failure; i++)
+        export_put(p, &p->msgs[i], NULL, NULL, 0, NULL);
+}
 
-        if (fputs(line, p->fp) == EOF) {
-            p->failure = xasprintf("cannot write %s: %s", p->path, strerror(errno));
-            p->stopping = true;
-        }
-        free(line);
+/* The line of msgs[write_at], whose payload fetch has ended (err: how it failed). */
+static void put_payload(struct peek *p, struct act_run *run, const struct aws_error *err)
+{
+    const struct sqs_message *m = &p->msgs[p->write_at];
+    const char *data;
+    size_t len;
+    char why[1200];
+
+    if (export_payload_result(p->fetch, run, err, &data, &len, why, sizeof(why)) == 0) {
+        export_put(p, m, p->source, data, len, NULL);
+        p->inlined++;
+    } else {
+        export_put(p, m, p->source, NULL, 0, why);
+        p->payload_failed++;
     }
+    export_payload_free(p->fetch);
+    p->fetch = NULL;
+    p->write_at++;
+    act_run_progress(run, (int64_t)p->write_at, (int64_t)p->n);
+}
+
+/* Inline: once every message is received (all still held), the lines are written in order,
+ * each pointer's payload fetched first. True while a fetch is on the way (its answer goes
+ * on from here) or the run ended. */
+static bool write_payloads(struct peek *p, struct act_run *run)
+{
+    while (p->write_at < p->n && !p->stopping) {
+        const struct sqs_message *m = &p->msgs[p->write_at];
+        char *bucket, *key;
+        bool sent;
+
+        if (!sqs_s3_pointer(m->body, &bucket, &key)) {
+            export_put(p, m, NULL, NULL, 0, NULL);
+            p->write_at++;
+            continue;
+        }
+        free(p->source);
+        p->source = xasprintf("s3://%s/%s", bucket, key);
+        p->fetch = export_payload_fetch(run, bucket, key, T_PAYLOAD, &sent);
+        free(bucket);
+        free(key);
+        if (sent || act_run_ended(run))
+            return true;
+        put_payload(p, run, NULL);   /* the request could not be made: its cause */
+    }
+    return false;
 }
 
 static void fail(struct peek *p, struct act_run *run, const char *what,
@@ -426,6 +510,8 @@ static void next(struct peek *p, struct act_run *run)
 {
     if (act_run_ended(run))
         return;
+    if (p->exporting && p->inline_payloads && write_payloads(p, run))
+        return;
     if (p->release_at < p->n) {
         release(p, run);
         return;
@@ -440,6 +526,11 @@ static void peek_answer(void *priv, struct act_run *run, int tag,
     struct aws_error perr;
 
     aws_error_clear(&perr);
+    if (tag == T_PAYLOAD) {
+        put_payload(p, run, err);
+        next(p, run);
+        return;
+    }
     if (tag == T_RECEIVE) {
         struct sqs_message_list l;
         size_t before = p->n;
@@ -450,7 +541,8 @@ static void peek_answer(void *priv, struct act_run *run, int tag,
             add_messages(p, &l);
             sqs_message_list_free(&l);
             if (p->exporting) {
-                export_write(p, before);
+                if (!p->inline_payloads)
+                    export_write(p, before);
                 act_run_progress(run, (int64_t)p->n, -1);
             }
         }
@@ -477,9 +569,27 @@ static void peek_answer(void *priv, struct act_run *run, int tag,
                 k < p->release_at + n)
                 p->released[k] = true;
         }
-        if (res.nfailed > 0 && !p->failure)
-            p->failure = xasprintf("%zu messages could not be released (%.80s)", res.nfailed,
-                                   res.failed[0].code ? res.failed[0].code : "?");
+        /* a message whose hold ran out (a long export fetching payloads) is visible
+         * already: that is what the release wanted */
+        size_t stuck = 0;
+        const char *code = NULL;
+
+        for (size_t i = 0; i < res.nfailed; i++) {
+            const char *c = res.failed[i].code ? res.failed[i].code : "?";
+            const char *id = res.failed[i].id;
+            char *end;
+            unsigned long k = id && id[0] == 'm' ? strtoul(id + 1, &end, 10) : (unsigned long)-1;
+
+            if (strstr(c, "MessageNotInflight") && id && id[0] == 'm' && *end == '\0' &&
+                k >= p->release_at && k < p->release_at + n) {
+                p->released[k] = true;
+                continue;
+            }
+            stuck++;
+            code = code ? code : c;
+        }
+        if (stuck > 0 && !p->failure)
+            p->failure = xasprintf("%zu messages could not be released (%.80s)", stuck, code);
         sqs_batch_result_free(&res);
     }
     p->release_at += n;
@@ -503,6 +613,7 @@ static void peek_cancel(void *priv, struct act_run *run)
 
     (void)run;
     p->stopping = true;   /* what was received is still released */
+    export_payload_stop(p->fetch);
 }
 
 static void peek_done(void *priv)
@@ -513,6 +624,8 @@ static void peek_done(void *priv)
     sqs_message_list_free(&l);
     if (p->fp)
         fclose(p->fp);
+    export_payload_free(p->fetch);
+    free(p->source);
     free(p->path);
     free(p->released);
     free(p->dlq_name);
@@ -538,14 +651,25 @@ const struct action peek_action = {
 
 /* ---- export: every message into a JSONL file, none deleted -------------------------------- */
 
+#define INLINE_NO "not inlined"
+#define INLINE_YES "inlined"
+
 static void export_form(void *priv, struct act_run *run, struct form *f)
 {
+    static const char *const inline_choices[] = {INLINE_NO, INLINE_YES};
     struct form_field *fl = form_add(f, "file", "File", FORM_LINE);
 
     read_queue(priv, run);
     fl->required = true;
     form_set_hint(fl, "a new file (0600), one message a line; an existing file is not "
                       "overwritten. Every message is received, written, then released");
+    /* the label fits the form's label column */
+    fl = form_add(f, "inline", "S3 payloads", FORM_CHOICE);
+    form_set_choices(fl, inline_choices, 2);
+    form_set(f, "inline", INLINE_NO);
+    form_set_hint(fl, "Left/Right: inlined puts the S3 object an extended-client pointer "
+                      "names into its line (Payload, or PayloadBase64 when not text; up to "
+                      "64 MiB each); the Body stays the pointer");
 }
 
 static int export_check(void *priv, struct act_run *run, const struct form *f, char *why,
@@ -564,6 +688,7 @@ static int export_check(void *priv, struct act_run *run, const struct form *f, c
     free(p->path);
     p->path = xstrdup(file);
     p->exporting = true;
+    p->inline_payloads = strcmp(form_value(f, "inline"), INLINE_YES) == 0;
     p->want = -1;
     return 0;
 }
@@ -572,8 +697,9 @@ static void export_describe(void *priv, struct act_run *run, char *what, size_t 
 {
     struct peek *p = priv;
 
-    snprintf(what, whatlen, "Export every message of %s to %s (receive count +1 each, none "
-             "deleted)", act_run_target(run)->name, p->path ? p->path : "a file");
+    snprintf(what, whatlen, "Export every message of %s%s to %s (receive count +1 each, none "
+             "deleted)", act_run_target(run)->name,
+             p->inline_payloads ? " with S3 payloads inlined" : "", p->path ? p->path : "a file");
 }
 
 static int export_start(void *priv, struct act_run *run)

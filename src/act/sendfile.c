@@ -1,6 +1,7 @@
 /* sendfile.c - "send-file": sends the messages of an export (peek.c's JSONL, one message a
  * line as boto3's receive_message gives it) to a queue, so poison messages can be pulled,
- * fixed and put back: body and message attributes; to a FIFO queue the line's
+ * fixed and put back: body and message attributes (an inlined S3 payload, exportpayload.h,
+ * is not sent: the Body is still its pointer); to a FIFO queue the line's
  * MessageGroupId (else "opsdeck-send") and its MessageId as the deduplication id, so a file
  * sent twice within SQS's 5 minutes arrives once.
  *
@@ -17,12 +18,15 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "act/exportpayload.h"
 #include "aws/sqs.h"
 #include "core/proto.h"
 #include "util/textfile.h"
 #include "util/xalloc.h"
 
-#define LINE_MAX_BYTES (2 * 1024 * 1024)    /* a 1 MiB body, escaped */
+/* a 1 MiB body, escaped, and an inlined S3 payload (not sent: the Body is its pointer) of up
+ * to EXPORT_PAYLOAD_MAX bytes, escaped at worst 6 bytes to 1 */
+#define LINE_MAX_BYTES (2 * 1024 * 1024 + 6 * (size_t)EXPORT_PAYLOAD_MAX)
 #define FILE_MAX_BYTES (1024L * 1024 * 1024)
 #define GROUP_DEFAULT "opsdeck-send"
 

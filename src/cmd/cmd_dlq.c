@@ -26,7 +26,7 @@
 static int usage(void)
 {
     fputs("usage: opsdeck dlq redrive QUEUE [--to URL [--hold SECONDS]] [--rate N] [--yes]\n"
-          "       opsdeck dlq export QUEUE FILE [--yes]\n"
+          "       opsdeck dlq export QUEUE FILE [--inline-payloads] [--yes]\n"
           "       opsdeck dlq send FILE QUEUE [--yes]\n", stderr);
     return 2;
 }
@@ -70,6 +70,8 @@ static int fill_form(struct act_run *run, const struct global_opts *g, const cha
         form_set(f, "rate", g->rate);
     if (g->hold)
         form_set(f, "hold", g->hold);
+    if (g->inline_payloads && form_field(f, "inline"))
+        form_set(f, "inline", "inlined");
     if (form_field(f, "to"))
         act_run_changed(run, "to");
     if (act_run_check(run, why, sizeof(why), &bad) < 0) {

@@ -22,6 +22,7 @@ struct global_opts {
     const char *to;            /* --to URL (dlq redrive): the destination queue */
     const char *rate;          /* --rate N (dlq redrive): messages per second */
     const char *hold;          /* --hold SECONDS (dlq redrive --to): visibility of a batch */
+    int inline_payloads;       /* --inline-payloads (dlq export): S3 payloads into the lines */
     const char *expires;       /* --expires DURATION (s3 presign): the URL's validity */
     const char *version_id;    /* --version-id ID (s3 get): that version of the object */
 };

@@ -88,6 +88,7 @@ static void usage(FILE *out)
           "  --hold SECONDS       dlq redrive --to: how long each batch is hidden while it moves (default 60)\n"
           "  --expires DURATION   s3 presign: how long the URL is valid (900, 30m, 12h, 7d; at most 7d and the credentials' expiry)\n"
           "  --version-id ID      s3 get: that version of the object (default: the current one)\n"
+          "  --inline-payloads    dlq export: each S3 extended payload into its message's line\n"
           "  -n N                 audit: how many entries (default 20)\n"
           "  -h, --help           this help\n"
           "  -V, --version        the version\n"
@@ -162,6 +163,7 @@ int main(int argc, char **argv)
         {"hold", required_argument, NULL, 1003},
         {"expires", required_argument, NULL, 1004},
         {"version-id", required_argument, NULL, 1005},
+        {"inline-payloads", no_argument, NULL, 1006},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
         case 1001: g.to = optarg; break;
         case 1002: g.rate = optarg; break;
         case 1003: g.hold = optarg; break;
+        case 1006: g.inline_payloads = 1; break;
         case 1004: g.expires = optarg; break;
         case 1005: g.version_id = optarg; break;
         case 'n': {

@@ -62,3 +62,16 @@ size_t utf8_encode(uint32_t cp, char out[4])
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
 }
+
+bool utf8_is_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
+
+        if (len == 0 || cp == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}

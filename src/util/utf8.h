@@ -7,6 +7,7 @@
 #ifndef OPSDECK_UTF8_H
 #define OPSDECK_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,9 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Writes cp into out (room for 4 bytes) and returns the length; a surrogate or a value
  * past U+10FFFF is written as U+FFFD, the replacement character. */
 size_t utf8_encode(uint32_t cp, char out[4]);
+
+/* s[0..n) is text: every byte part of a character (utf8_decode) and no NUL, so it can stand
+ * as a JSON string that every reader takes back byte for byte. */
+bool utf8_is_text(const char *s, size_t n);
 
 #endif

@@ -104,6 +104,23 @@ START_TEST(encodes_non_characters_as_replacement)
 }
 END_TEST
 
+/* What an export may write as a JSON string: whole characters, no NUL. */
+START_TEST(text_is_whole_characters_without_nul)
+{
+    ck_assert(utf8_is_text("", 0));
+    ck_assert(utf8_is_text("plain {\"json\": 1}\n", 17));
+    ck_assert(utf8_is_text("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
+    ck_assert(!utf8_is_text("a\0b", 3));                 /* a NUL inside */
+    ck_assert(!utf8_is_text("caf\xc3", 4));              /* cut at the end */
+    ck_assert(!utf8_is_text("\xc3\xa9", 1));              /* cut by the length */
+    ck_assert(!utf8_is_text("x\x80y", 3));               /* a stray continuation byte */
+    ck_assert(!utf8_is_text("\xc0\x80", 2));              /* an overlong NUL */
+    ck_assert(!utf8_is_text("\xed\xa0\x80", 3));          /* a surrogate */
+    ck_assert(!utf8_is_text("\xf4\x90\x80\x80", 4));      /* past U+10FFFF */
+    ck_assert(!utf8_is_text("\x89PNG\r\n\x1a\n", 8));     /* binary */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("utf8");
@@ -113,6 +130,7 @@ int main(void)
     tcase_add_test(tc, refuses_malformed);
     tcase_add_test(tc, respects_the_length);
     tcase_add_test(tc, encodes_non_characters_as_replacement);
+    tcase_add_test(tc, text_is_whole_characters_without_nul);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }
