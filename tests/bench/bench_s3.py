@@ -4,9 +4,10 @@
   (a) opsdeck: the s3 view's listing source (tests/tools/poll_dump, the console's poller
       and store): the time until the first page (1000 keys, what the first screen needs)
       is in the store
-  (b) the console itself, headless (OPSDECK_SCRIPT): `:s3 BUCKET/PREFIX/` then G until the
-      last key, as a user holding G would: its wall time and peak RSS (the store's window
-      and the view's table)
+  (b) the console itself, headless (OPSDECK_SCRIPT): started, `:s3 BUCKET/PREFIX/`, its
+      first screen of keys, quit (the time to the first row, start-up included); then
+      `:s3 BUCKET/PREFIX/` and G until the last key, as a user holding G would: its wall
+      time and peak RSS (the store's window and the view's table)
   (c) `aws s3 ls s3://BUCKET/PREFIX/` (every page, printed)
   (d) `aws s3api list-objects-v2 --bucket B --prefix P --max-items 1000` (the first page)
       and without --max-items (every page, JSON)
@@ -77,12 +78,13 @@ def seed_direct(endpoint, n):
         backend.put_object("bench", f"many/k{i:06d}", b"")
 
 
-def console(opsdeck, endpoint, env, n):
-    """The console headless: the prefix opened, then G until every key is loaded."""
+def console(opsdeck, endpoint, env, n, to_end=True):
+    """The console headless: the prefix opened, then (to_end) G until every key is loaded;
+    without to_end, the process from its start to the first screen of keys, then quit."""
     d = tempfile.mkdtemp(prefix="opsdeck-bench-")
     # a script line runs once nothing is being polled: each G waits for the page it asked
     s = Script().keys(":s3 bench/many/<Enter>")
-    for _ in range(n // 1000 + 1):
+    for _ in range(n // 1000 + 1 if to_end else 0):
         s.keys("G")
     s.dump("end")
     path = os.path.join(d, "script")
@@ -161,7 +163,12 @@ def main():
         (seed_direct if a.seed == "direct" else seed)(moto.endpoint, a.keys)
         print(f"# seeded {a.keys} keys ({a.seed}) in {time.monotonic() - t0:.0f} s", flush=True)
         first, rss1 = opsdeck(a.poll_dump, env)
-        rows = [("opsdeck s3 listing source (first page: the first screen)", first, rss1)]
+        rows = [("opsdeck s3 listing source (first page, after a whole poll round of the "
+                 "s3 view's sources)", first, rss1)]
+        wall, rss, rc, said = console(a.opsdeck, moto.endpoint, env, a.keys, to_end=False)
+        print(f"# the console's first screen: {said}", flush=True)
+        rows.append(("opsdeck console: started, :s3 BUCKET/PREFIX/, first screen of keys, "
+                     "quit" + ("" if rc == 0 else f" (exit {rc})"), wall, rss))
         wall, rss, rc, said = console(a.opsdeck, moto.endpoint, env, a.keys)
         print(f"# the console after G to the end: {said}", flush=True)
         rows.append(("opsdeck console: :s3 then G to the last key (store + table)"
