@@ -66,7 +66,9 @@ def navigate(env):
         screens = {}
         for key, title, what in steps:
             tm.text(key)
-            ok, rows = tm.wait_for(lambda rs, x=title: rs[1].startswith(x))
+            # kept to compare with below: a finished screen, not one caught mid-redraw
+            ok, rows = tm.wait_settled(lambda rs, x=title: rs[1].startswith(x),
+                                       key=lambda rs: [r[:NAMES] for r in rs[1:-2]])
             screens[key] = rows
             t.ok(ok, f"tmux: {what}", show(rows))
         for cmd, key in (("sqs", "2"), ("dlq", "3"), ("overview", "1")):

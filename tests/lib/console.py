@@ -324,6 +324,25 @@ class Tmux:
                 return False, rows
             time.sleep(0.1)
 
+    def wait_settled(self, pred, key, settle=0.5, deadline=DEADLINE):
+        """Like wait_for, and then until key(rows) has stayed the same for `settle` seconds
+        with pred still holding: a capture can catch the terminal half-way through a redraw
+        (curses writes a full screen in more than one write, and tmux shows each as it comes),
+        so a screen kept to compare with later must be one the console has finished."""
+        end = time.monotonic() + deadline
+        ok, rows = self.wait_for(pred, deadline)
+        if not ok:
+            return False, rows
+        since, seen = time.monotonic(), key(rows)
+        while time.monotonic() - since < settle:
+            if time.monotonic() > end:
+                return False, rows
+            time.sleep(0.1)
+            rows = self.capture()
+            if not pred(rows) or key(rows) != seen:
+                since, seen = time.monotonic(), key(rows)
+        return True, rows
+
     def resize(self, cols, rows):
         self.tmux("resize-window", "-t", self.session, "-x", str(cols), "-y", str(rows))
 
