@@ -7,8 +7,15 @@ Usage:
     t.done()          # prints the plan; exit status 1 if anything failed
 A test that raises is reported as a failed case (never as a pass) and the run goes on.
 """
+import signal
 import sys
 import traceback
+
+# A test run started in the background by a non-interactive shell inherits SIGINT and SIGQUIT
+# ignored, and so would every program the tests start: the cases that type Ctrl-C or Ctrl-\
+# would then test the launcher, not opsdeck. The programs under test start as from a terminal.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 class Tap:
