@@ -305,7 +305,8 @@ static void on_answer(const struct aws_response *resp, const struct aws_error *e
 int act_send(struct act_run *r, struct aws_request *req, int tag, const cJSON *params)
 {
     struct act_req *q = xcalloc(1, sizeof(*q));
-    struct gate_write w = {.resource = r->key[0] ? r->key : NULL};
+    struct gate_write w = {.resource = r->key[0] ? r->key : NULL,
+                           .result = r->a->audit_result};
     struct aws_error err;
     cJSON *p = params ? cJSON_Duplicate(params, true) : cJSON_CreateObject();
     int rc;

@@ -111,6 +111,9 @@ struct action {
     void (*cancel)(void *priv, struct act_run *run);
     /* Frees what priv holds. */
     void (*done)(void *priv);
+    /* What the audit's outcome line of each of its writes keeps of AWS's answer (the
+     * message id of a test message): gate_result_fn, gate.h. NULL: nothing. */
+    gate_result_fn audit_result;
 };
 
 /* src/act/registry.c: every action, NULL-terminated. */
