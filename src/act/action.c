@@ -349,6 +349,12 @@ void act_run_progress(struct act_run *r, int64_t done, int64_t total)
         job_progress(r->job, done, total);
 }
 
+void act_run_phase(struct act_run *r, const char *phase)
+{
+    if (r->job)
+        job_set_phase(r->job, phase);
+}
+
 void act_run_describe_error(const struct act_run *r, const struct aws_error *err, char *out,
                             size_t outlen)
 {

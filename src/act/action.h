@@ -200,6 +200,8 @@ void act_run_set_output(struct act_run *r, const char *text, const char *what);
 /* Makes the run a job (jobs in env; nothing without them): total < 0 when unknown. */
 void act_run_job(struct act_run *r, int64_t total);
 void act_run_progress(struct act_run *r, int64_t done, int64_t total);
+/* What the run's job is doing that its progress does not count (job_set_phase). */
+void act_run_phase(struct act_run *r, const char *phase);
 /* Ends the run: DONE, FAILED or CANCELLED, with its one line. */
 void act_run_finish(struct act_run *r, enum act_state st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
