@@ -30,8 +30,9 @@
  * would be thousands of store updates a second) */
 #define PROGRESS_STEP ((int64_t)1 << 20)
 /* A resumed .part is hashed again this much per loop turn (download_set_check_step), so a
- * key typed meanwhile is answered at once, however large the .part */
-#define CHECK_STEP ((int64_t)4 << 20)
+ * key typed meanwhile waits for one step, however large the .part: about 2 ms of MD5 on an
+ * idle core, 20 ms on a busy one */
+#define CHECK_STEP ((int64_t)1 << 20)
 
 static int64_t check_step = CHECK_STEP;
 
