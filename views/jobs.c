@@ -119,7 +119,10 @@ static void add_row(struct jobs_state *st, const struct view_ctx *ctx, const str
     } else {
         table_cell(row, COL_TIME, "-", NAN);
     }
-    if (bytes && running && total > 0) {
+    if (running && store_res_str(r, "phase")) {
+        /* a step before its units move ("checking the partial file: 42%") */
+        table_cell(row, COL_ERROR, store_res_str(r, "phase"), NAN);
+    } else if (bytes && running && total > 0) {
         progress_bar(text, sizeof(text), done, total);
         table_cell(row, COL_ERROR, text, NAN);
     } else {

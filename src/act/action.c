@@ -305,7 +305,8 @@ static void on_answer(const struct aws_response *resp, const struct aws_error *e
 int act_send(struct act_run *r, struct aws_request *req, int tag, const cJSON *params)
 {
     struct act_req *q = xcalloc(1, sizeof(*q));
-    struct gate_write w = {.resource = r->key[0] ? r->key : NULL};
+    struct gate_write w = {.resource = r->key[0] ? r->key : NULL,
+                           .result = r->a->audit_result};
     struct aws_error err;
     cJSON *p = params ? cJSON_Duplicate(params, true) : cJSON_CreateObject();
     int rc;
@@ -346,6 +347,12 @@ void act_run_progress(struct act_run *r, int64_t done, int64_t total)
 {
     if (r->job)
         job_progress(r->job, done, total);
+}
+
+void act_run_phase(struct act_run *r, const char *phase)
+{
+    if (r->job)
+        job_set_phase(r->job, phase);
 }
 
 void act_run_describe_error(const struct act_run *r, const struct aws_error *err, char *out,

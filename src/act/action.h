@@ -111,6 +111,9 @@ struct action {
     void (*cancel)(void *priv, struct act_run *run);
     /* Frees what priv holds. */
     void (*done)(void *priv);
+    /* What the audit's outcome line of each of its writes keeps of AWS's answer (the
+     * message id of a test message): gate_result_fn, gate.h. NULL: nothing. */
+    gate_result_fn audit_result;
 };
 
 /* src/act/registry.c: every action, NULL-terminated. */
@@ -197,6 +200,8 @@ void act_run_set_output(struct act_run *r, const char *text, const char *what);
 /* Makes the run a job (jobs in env; nothing without them): total < 0 when unknown. */
 void act_run_job(struct act_run *r, int64_t total);
 void act_run_progress(struct act_run *r, int64_t done, int64_t total);
+/* What the run's job is doing that its progress does not count (job_set_phase). */
+void act_run_phase(struct act_run *r, const char *phase);
 /* Ends the run: DONE, FAILED or CANCELLED, with its one line. */
 void act_run_finish(struct act_run *r, enum act_state st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -29,6 +29,17 @@
 /* the job's row is written at most once per this many bytes (a 16 KiB piece each time
  * would be thousands of store updates a second) */
 #define PROGRESS_STEP ((int64_t)1 << 20)
+/* A resumed .part is hashed again this much per loop turn (download_set_check_step), so a
+ * key typed meanwhile waits for one step, however large the .part: about 2 ms of MD5 on an
+ * idle core, 20 ms on a busy one */
+#define CHECK_STEP ((int64_t)1 << 20)
+
+static int64_t check_step = CHECK_STEP;
+
+void download_set_check_step(size_t bytes)
+{
+    check_step = bytes > 0 ? (int64_t)bytes : CHECK_STEP;
+}
 
 enum { TAG_HEAD = 1, TAG_GET = 2 };
 
@@ -117,6 +128,9 @@ struct download {
     int64_t size;
     char *etag;
     struct sink *sink;
+    bool checking;             /* the .part's bytes are being hashed, a step a turn */
+    int64_t checked;           /* bytes of it hashed so far */
+    int check_pct;             /* the percentage the job's phase shows */
     char note[96];             /* what happened to an old .part, for the result */
 };
 
@@ -375,8 +389,9 @@ static bool md5_etag(const char *etag)
     return true;
 }
 
-/* Opens the .part: resumes it (its bytes hashed again) unless asked to start over, it is
- * longer than the object, or it was started on another version of it. */
+/* Opens the .part: resumes it unless asked to start over, it is longer than the object, or
+ * it was started on another version of it. What it holds is hashed afterwards, in steps
+ * (download_tick). */
 static int open_part(struct download *d, struct sink *s)
 {
     char old[80] = "";
@@ -409,24 +424,55 @@ static int open_part(struct download *d, struct sink *s)
         return -1;
     if (d->etag)
         (void)fsetxattr(s->fd, ETAG_XATTR, d->etag, strlen(d->etag), 0);  /* best effort */
-    /* what is already there counts for the hash */
-    for (int64_t off = 0; off < s->start;) {
-        char buf[64 * 1024];
-        size_t want = (size_t)(s->start - off < (int64_t)sizeof(buf) ? s->start - off
-                                                                       : (int64_t)sizeof(buf));
-        ssize_t r = pread(s->fd, buf, want, off);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        EVP_DigestUpdate(s->md5, buf, (size_t)r);
-        off += r;
-    }
     s->written = s->reported = s->start;
     if (s->start > 0)
         snprintf(d->note, sizeof(d->note), "; resumed from %lld bytes", (long long)s->start);
-    return EVP_MD_CTX_copy_ex(s->md5_start, s->md5) == 1 ? 0 : -1;
+    return 0;
+}
+
+/* The next check_step bytes of the .part into the hash: 1 when every byte it held is in,
+ * 0 when more are left, -1 with why when it cannot be read. */
+static int check_part(struct download *d, char *why, size_t whylen)
+{
+    struct sink *s = d->sink;
+    int64_t end = s->start - d->checked > check_step ? d->checked + check_step : s->start;
+    char buf[64 * 1024];
+
+    while (d->checked < end) {
+        size_t want = (size_t)(end - d->checked < (int64_t)sizeof(buf) ? end - d->checked
+                                                                        : (int64_t)sizeof(buf));
+        ssize_t r = pread(s->fd, buf, want, d->checked);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(why, whylen, "%s", strerror(errno));
+            return -1;
+        }
+        if (r == 0) {
+            snprintf(why, whylen, "it shrank to %lld bytes while it was read",
+                     (long long)d->checked);
+            return -1;
+        }
+        EVP_DigestUpdate(s->md5, buf, (size_t)r);
+        d->checked += r;
+    }
+    return d->checked == s->start;
+}
+
+static void send_get(struct download *d);
+static void finish(struct download *d);
+
+/* The .part's bytes are hashed (or there were none): the rest is fetched. */
+static void resume(struct download *d)
+{
+    if (EVP_MD_CTX_copy_ex(d->sink->md5_start, d->sink->md5) != 1)
+        fatal("out of memory");
+    act_run_progress(d->run, d->sink->written, d->size);
+    if (d->sink->written == d->size)
+        finish(d);
+    else
+        send_get(d);
 }
 
 static void send_get(struct download *d)
@@ -541,11 +587,49 @@ static void on_head(struct download *d, const struct aws_response *resp,
         return;
     }
     act_run_job(d->run, d->size);
-    act_run_progress(d->run, d->sink->written, d->size);
-    if (d->sink->written == d->size)
-        finish(d);
-    else
-        send_get(d);
+    if (d->sink->start == 0) {
+        resume(d);
+        return;
+    }
+    /* its MD5 is needed before the rest is appended: read from the loop, a step a turn */
+    d->checking = true;
+    d->checked = 0;
+    d->check_pct = 0;
+    act_run_progress(d->run, 0, d->size);
+    act_run_phase(d->run, "checking the partial file: 0%");
+}
+
+/* A step of the check of a resumed .part: 0 (call again at once) while it goes on. */
+static int download_tick(void *priv, struct act_run *run, int64_t now_ms)
+{
+    struct download *d = priv;
+    char why[256], phase[64];
+    int rc, pct;
+
+    (void)now_ms;
+    d->run = run;
+    if (!d->checking)
+        return -1;
+    rc = check_part(d, why, sizeof(why));
+    if (rc < 0) {
+        d->checking = false;
+        act_run_finish(run, ACT_FAILED, "cannot read %s to resume it: %s (d again with \""
+                       DOWNLOAD_RESTART "\" for its .part)", d->part, why);
+        return -1;
+    }
+    if (rc == 0) {
+        pct = (int)(d->checked * 100 / d->sink->start);
+        if (pct != d->check_pct) {
+            d->check_pct = pct;
+            snprintf(phase, sizeof(phase), "checking the partial file: %d%%", pct);
+            act_run_phase(run, phase);
+        }
+        return 0;
+    }
+    d->checking = false;
+    act_run_phase(run, NULL);
+    resume(d);
+    return -1;
 }
 
 static void on_get(struct download *d, const struct aws_error *err)
@@ -599,9 +683,16 @@ static void download_cancel(void *priv, struct act_run *run)
 {
     struct download *d = priv;
 
-    (void)run;
-    /* the transfer stops at its next piece or progress call; its answer ends the run */
     d->cancelled = true;
+    if (d->checking) {
+        /* nothing on the way: the check simply stops, and what the .part holds stays */
+        d->checking = false;
+        act_run_finish(run, ACT_CANCELLED, "download of s3://%s/%s cancelled while its "
+                       "partial file was checked: %s kept, d again resumes it", d->bucket,
+                       d->key, d->part);
+        return;
+    }
+    /* the transfer stops at its next piece or progress call; its answer ends the run */
     if (d->sink)
         d->sink->stopped = true;
 }
@@ -635,6 +726,7 @@ const struct action download_action = {
     .describe = download_describe,
     .start = download_start,
     .answer = download_answer,
+    .tick = download_tick,
     .cancel = download_cancel,
     .done = download_done,
 };
@@ -652,6 +744,7 @@ const struct action download_payload_action = {
     .describe = download_describe,
     .start = download_start,
     .answer = download_answer,
+    .tick = download_tick,
     .cancel = download_cancel,
     .done = download_done,
 };

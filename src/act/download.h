@@ -35,4 +35,9 @@ char *download_safe_name(const char *key);
 /* dir + "/" + download_safe_name(key) (dir NULL: the current directory). The caller frees. */
 char *download_default_path(const char *dir, const char *key);
 
+/* How many bytes of a resumed .part are hashed per loop turn (0: the default, 1 MiB); for
+ * the headless test mode only (OPSDECK_TEST_CHECK_STEP), so a test can see the check go
+ * on while keys are answered. */
+void download_set_check_step(size_t bytes);
+
 #endif

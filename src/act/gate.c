@@ -19,6 +19,7 @@ struct pass {
     char id[48];             /* ties the request line to its outcome line */
     char *action;
     char *resource;
+    gate_result_fn result;   /* what the outcome line keeps of the answer */
     aws_done_fn cb;          /* NULL once forgotten */
     void *ud;
 };
@@ -118,6 +119,21 @@ static const char *response_request_id(const struct aws_response *resp)
     return NULL;
 }
 
+/* The outcome line's "result": what the caller keeps of a successful answer, or null. */
+static void add_result(cJSON *o, const struct pass *p, const struct aws_response *resp)
+{
+    cJSON *res = cJSON_CreateObject();
+
+    if (resp && p->result)
+        p->result(resp, res);
+    if (res->child) {
+        cJSON_AddItemToObject(o, "result", res);
+    } else {
+        cJSON_Delete(res);
+        cJSON_AddNullToObject(o, "result");
+    }
+}
+
 /* The outcome line. A failure to write it cannot undo the request: it is reported on
  * stderr of a headless command, and the next request line is refused all the same if the
  * log stays unwritable. */
@@ -150,6 +166,7 @@ static void write_outcome(struct gate *g, const struct pass *p, const char *stat
         cJSON_AddStringToObject(o, "error", "the session ended before AWS answered: the "
                                             "request may or may not have been carried out");
     }
+    add_result(o, p, resp);
     if (audit_append(g->audit, o, why, sizeof(why)) < 0)
         fprintf(stderr, "opsdeck: %s\n", why);
     cJSON_Delete(o);
@@ -360,6 +377,7 @@ int gate_send(struct gate *g, struct aws_request *req, const struct gate_write *
     p->ud = ud;
     p->action = xstrdup(req->action ? req->action : "?");
     p->resource = w && w->resource ? xstrdup(w->resource) : NULL;
+    p->result = w ? w->result : NULL;
     if (req->mutating) {
         cJSON *o;
 

@@ -11,7 +11,8 @@
  *      account, region, action, resource and the parameters the caller gives (never a
  *      message body or a secret); when that line cannot be written the request is refused;
  *   3. queues it on the client; when it ends, appends an "outcome" line (status, HTTP
- *      status, AWS request id, error) and only then calls the caller back.
+ *      status, AWS request id, error, and what the caller asked to keep of the answer: a
+ *      message id) and only then calls the caller back.
  * A request that does not mutate is passed straight on (no audit), so an action sends all
  * its requests the same way.
  *
@@ -79,10 +80,17 @@ bool gate_read_only(const struct gate *g, char *why, size_t whylen);
  * the session read-only whatever is typed. */
 bool gate_can_turn_on(const struct gate *g, char *why, size_t whylen);
 
+/* What the outcome line keeps of a successful answer (the id AWS gave a message, so it can
+ * be traced downstream): adds fields to result, an object, and adds nothing when the answer
+ * does not parse. A function of the answer alone, with no caller state, so a write whose
+ * caller went away (gate_forget) is still recorded in full. Never a body or a secret. */
+typedef void (*gate_result_fn)(const struct aws_response *resp, cJSON *result);
+
 /* What the audit says about one write, besides what the gate knows. */
 struct gate_write {
     const char *resource;     /* the queue URL, topic ARN, parameter name ... */
     const cJSON *params;      /* an object of parameters (no bodies, no secrets), or NULL */
+    gate_result_fn result;    /* the outcome line's "result"; NULL: null */
 };
 
 /* Sends req (the client takes its contents, as aws_client_send). 0: queued, cb will be

@@ -88,8 +88,10 @@ static void job_write(struct job *j, const char *action, const char *resource,
         store_set_double(r, "rate", (double)j->done * 1000.0 / (double)elapsed);
     else
         store_set_unknown(r, "rate");
-    if (ended(j->state))
+    if (ended(j->state)) {
         store_set_int(r, "ended", store_now(j->js->store));
+        store_set_unknown(r, "phase");
+    }
     if (error)
         store_set_str(r, "error", error);
     store_update_commit(r);
@@ -145,6 +147,20 @@ void job_set_unit(struct job *j, const char *unit)
     struct store_res *r = store_update_begin(j->js->store, JOB_KIND, j->key);
 
     store_set_str(r, "unit", unit);
+    store_update_commit(r);
+}
+
+void job_set_phase(struct job *j, const char *phase)
+{
+    struct store_res *r;
+
+    if (ended(j->state))
+        return;
+    r = store_update_begin(j->js->store, JOB_KIND, j->key);
+    if (phase)
+        store_set_str(r, "phase", phase);
+    else
+        store_set_unknown(r, "phase");
     store_update_commit(r);
 }
 

@@ -13,6 +13,8 @@
  *   ended int      when it ended (absent while it runs)
  *   error str      why it failed (absent unless failed)
  *   unit str       "bytes" when done and total count bytes (a download); absent: items
+ *   phase str      what it is doing before its units move, while it runs ("checking the
+ *                  partial file: 42%"); unknown otherwise
  * The jobs of a session live as long as its store; a running job keeps the session (the
  * console refuses :profile and asks before quitting). */
 #ifndef OPSDECK_JOB_H
@@ -46,6 +48,9 @@ void job_progress(struct job *j, int64_t done, int64_t total);
 void job_set_unit(struct job *j, const char *unit);
 /* Ends (DONE, FAILED, CANCELLED) or marks CANCELLING; error only for FAILED. */
 void job_set_state(struct job *j, enum job_state st, const char *error);
+/* What the job is doing now that done does not count (job.h's phase); NULL: nothing. An
+ * ended job has none. */
+void job_set_phase(struct job *j, const char *phase);
 /* What cancelling the job does (the action's cancel); without it the job cannot be cancelled. */
 void job_set_cancel(struct job *j, void (*cancel)(void *ud), void *ud);
 /* The job's owner is going away: cancelling it no longer calls anyone. */

@@ -318,6 +318,23 @@ static void publish_answer(void *priv, struct act_run *run, int tag,
     sns_published_free(&out);
 }
 
+/* The outcome line keeps SNS's ids, so the message can be followed in the subscribers'
+ * logs. */
+static void publish_audit_result(const struct aws_response *resp, cJSON *result)
+{
+    struct sns_published out = {0};
+    struct aws_error err;
+
+    aws_error_clear(&err);
+    if (sns_publish_parse(resp, &out, &err) == 0) {
+        if (out.message_id)
+            cJSON_AddStringToObject(result, "message_id", out.message_id);
+        if (out.sequence_number)
+            cJSON_AddStringToObject(result, "sequence_number", out.sequence_number);
+    }
+    sns_published_free(&out);
+}
+
 static void publish_done(void *priv)
 {
     struct publish *p = priv;
@@ -344,4 +361,5 @@ const struct action publish_action = {
     .start = publish_start,
     .answer = publish_answer,
     .done = publish_done,
+    .audit_result = publish_audit_result,
 };

@@ -475,6 +475,23 @@ static void send_cancel(void *priv, struct act_run *run)
     stop_and_finish(s, run);   /* at once when nothing is on the way, else at the last answer */
 }
 
+/* The outcome line keeps SQS's ids, so the message can be followed in the consumer's
+ * logs. */
+static void send_audit_result(const struct aws_response *resp, cJSON *result)
+{
+    struct sqs_sent res = {0};
+    struct aws_error err;
+
+    aws_error_clear(&err);
+    if (sqs_send_message_parse(resp, &res, &err) == 0) {
+        if (res.message_id)
+            cJSON_AddStringToObject(result, "message_id", res.message_id);
+        if (res.sequence_number)
+            cJSON_AddStringToObject(result, "sequence_number", res.sequence_number);
+    }
+    sqs_sent_free(&res);
+}
+
 static void send_done(void *priv)
 {
     struct sendmsg *s = priv;
@@ -505,4 +522,5 @@ const struct action send_message_action = {
     .tick = send_tick,
     .cancel = send_cancel,
     .done = send_done,
+    .audit_result = send_audit_result,
 };

@@ -32,6 +32,19 @@ static void add(struct buf *b, const char *label, const char *v)
         buf_printf(b, "%s%s", label, v);
 }
 
+/* What the outcome line kept of the answer ("message_id": "...") as " message_id ...". */
+static void print_result(struct buf *b, const cJSON *res)
+{
+    const cJSON *f;
+
+    if (!cJSON_IsObject(res))
+        return;
+    cJSON_ArrayForEach(f, res) {
+        if (cJSON_IsString(f) && f->string)
+            buf_printf(b, " %s %s", f->string, f->valuestring);
+    }
+}
+
 /* One entry on one line, escaped as a whole. */
 static void print_text(const struct audit_entry *e)
 {
@@ -53,6 +66,7 @@ static void print_text(const struct audit_entry *e)
         if (cJSON_IsNumber(st))
             buf_printf(&b, " (HTTP %d)", st->valueint);
         add(&b, " request id ", str(o, "request_id"));
+        print_result(&b, cJSON_GetObjectItemCaseSensitive(o, "result"));
         if (cJSON_IsObject(err)) {
             add(&b, ": ", str(err, "code"));
             add(&b, ": ", str(err, "message"));

@@ -218,6 +218,10 @@ static void get_progress(struct act_run *r, void *arg)
 
     if (!row)
         return;
+    if (store_res_str(row, "phase")) {
+        fprintf(stderr, "\r%s\033[K", store_res_str(row, "phase"));
+        return;
+    }
     store_res_int(row, "done", &done);
     if (!store_res_int(row, "total", &total))
         total = -1;

@@ -777,7 +777,9 @@ static void draw_progress(struct dialog *d, const struct dialog_style *st,
             fmt_duration(eta, sizeof(eta), (int64_t)((double)(total - done) / rate + 0.999));
         else
             snprintf(eta, sizeof(eta), "-");
-        if (isfinite(rate) && amount == fmt_bytes)
+        if (state && store_res_str(r, "phase"))
+            snprintf(line, sizeof(line), "%s · %s", store_res_str(r, "phase"), state);
+        else if (isfinite(rate) && amount == fmt_bytes)
             snprintf(line, sizeof(line), "%s/s · %s left · %s",
                      fmt_bytes(a, sizeof(a), (int64_t)rate), eta, state ? state : "?");
         else if (isfinite(rate))

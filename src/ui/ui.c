@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "act/download.h"
 #include "conf/appconfig.h"
 #include "core/client.h"
 #include "ui/cmdline.h"
@@ -1194,6 +1195,19 @@ int ui_run(const struct global_opts *g, const struct ui_opts *o)
             }
             ui.test_clock = true;
             ui.test_now_ms = (int64_t)v * 1000;
+        }
+        const char *step = getenv("OPSDECK_TEST_CHECK_STEP");
+        if (step && *step) {
+            char *end;
+            long long v = strtoll(step, &end, 10);
+            if (*end || v <= 0) {
+                fprintf(stderr, "opsdeck: OPSDECK_TEST_CHECK_STEP must be a number of bytes, "
+                                "got '%s'\n", step);
+                script_done(&ui.script);
+                theme_done(&ui.theme);
+                return 2;
+            }
+            download_set_check_step((size_t)v);
         }
     } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fputs("opsdeck: the console needs a terminal; for scripts use "

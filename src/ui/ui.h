@@ -35,7 +35,9 @@
  *   # ...            comment; blank lines are skipped
  * At the end of the script the console quits. OPSDECK_TEST_NOW=EPOCH_SECONDS (only with
  * OPSDECK_SCRIPT) fixes the clock that ages and countdowns are measured on, so that dumps
- * do not depend on when the test ran.
+ * do not depend on when the test ran. OPSDECK_TEST_CHECK_STEP=BYTES (only with
+ * OPSDECK_SCRIPT) is how much of a resumed download's .part is hashed per loop turn, so a
+ * test sees keys answered while it is checked without a file of gigabytes.
  *
  * Exit: 0 on :q / q at the top view / end of script; 1 when the console cannot start
  * (no terminal, no region, no credentials at all: one line naming the cause and the fix);

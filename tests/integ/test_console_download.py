@@ -13,11 +13,17 @@ behind a relay that can hold an answer half-way (tests/lib/s3relay.py).
 - A second object downloads while the first is held: two jobs share the loop.
 - An existing file is refused by the form unless "overwrite it" is chosen.
 - `d` on a peeked message whose body is an SQS extended-client pointer downloads the whole
-  payload (3 MiB, past the 64 KiB the viewer reads) with the same job (headless script)."""
+  payload (3 MiB, past the 64 KiB the viewer reads) with the same job (headless script).
+- Resuming a 16 MiB .part hashes it again in steps from the loop (headless script, a small
+  step through OPSDECK_TEST_CHECK_STEP): keys typed meanwhile are answered while the job
+  still says "checking the partial file", `c` cancels the check with the .part untouched
+  and no GET sent; `opsdeck s3 get` then resumes it to a verified copy."""
 import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -31,6 +37,8 @@ t = Tap()
 BUCKET = "dlbucket"
 SIZE = 24 << 20
 HOLD = 6 << 20
+CHECK_SIZE = 16 << 20
+CHECK_PART = CHECK_SIZE - (64 << 10)
 
 
 def sha(data):
@@ -99,6 +107,60 @@ def payload_case(moto, work):
          "d opens the download form, named after the payload's key", form)
     t.eq(file_sha(dest), sha(payload), "the whole 3 MiB payload is saved (SHA-256 of the "
          "object)")
+
+
+def check_case(relay, s3, work):
+    """A resumed .part is checked a step per loop turn: the console answers keys meanwhile."""
+    body = os.urandom(CHECK_SIZE)
+    s3.put_object(Bucket=BUCKET, Key="check/big.bin", Body=body)
+    dest = os.path.join(work, "big.bin")
+    part = dest + ".part"
+    with open(part, "wb") as f:
+        f.write(body[:CHECK_PART])
+    os.chmod(part, 0o600)
+    env = console_env(relay.endpoint, aws_env(relay.endpoint))
+    # 16 bytes a turn: a million turns, so the check is far from over when the keys come
+    env["OPSDECK_TEST_CHECK_STEP"] = "16"
+    s = Script().wait().keys(f":s3 {BUCKET}/check/<Enter>").wait()
+    s.keys("d").dump("form").keys("<C-u>" + dest + "<C-x>")
+    # typed while the .part is checked: hide the progress dialog, open the jobs view
+    s.keys("<Esc>:jobs<Enter>").dump("checking")
+    s.keys("c").dump("confirm").keys("y").dump("cancelled")
+    relay.seen.clear()
+    r = run_script(env, s, 120, 30)
+    t.ok(r.rc == 0, "the console ran the check script", r.stderr)
+    t.ok("resume it" in screen(r.dumps.get("form")), "d offers to resume the 16 MiB .part",
+         screen(r.dumps.get("form")))
+    rows = r.dumps.get("checking") or []
+    row = next((x for x in rows if "Download" in x and "big.bin" in x), "")
+    m = re.search(r"checking the partial file: (\d+)%", row)
+    t.ok(any(x.startswith("Jobs  1 running") for x in rows) and "running" in row and m and
+         int(m.group(1)) < 100,
+         "the keys were answered during the check: the jobs view is up, and its row still "
+         "says checking the partial file", screen(rows))
+    t.ok("y/n" in screen(r.dumps.get("confirm")) or "Yes" in screen(r.dumps.get("confirm")),
+         "c on the job asks to cancel it", screen(r.dumps.get("confirm")))
+    done = screen(r.dumps.get("cancelled"))
+    t.ok("cancelled while its partial file was checked" in done and
+         any("big.bin" in x and "cancelled" in x for x in (r.dumps.get("cancelled") or [])),
+         "y: the job ends cancelled during the check, and the status line says so", done)
+    t.eq(file_sha(part), sha(body[:CHECK_PART]), "the .part is as it was")
+    t.ok(not os.path.exists(dest), "and the file was not made")
+    t.eq([x for x in relay.seen if x[0] == "GET" and "big.bin" in x[1]], [],
+         "no GET was sent: the check was stopped before it")
+
+    # the same .part resumed without a screen, at the default step
+    relay.seen.clear()
+    p = subprocess.run([OPSDECK, "s3", "get", f"s3://{BUCKET}/check/big.bin", dest],
+                       env=aws_env(relay.endpoint), stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=900)
+    err = p.stderr.decode("utf-8", "replace")
+    t.ok(p.returncode == 0, "opsdeck s3 get resumes it", err)
+    t.ok(f"resumed from {CHECK_PART} bytes" in err and "MD5 verified" in err,
+         "resumed from the .part's end, size and MD5 verified", err)
+    t.eq([x[2] for x in relay.seen if x[0] == "GET" and "big.bin" in x[1]],
+         [f"bytes={CHECK_PART}-"], "one GET, for the rest")
+    t.eq(file_sha(dest), sha(body), "the file has the SHA-256 of the object")
 
 
 def main():
@@ -199,6 +261,7 @@ def main():
                 tm.keys("Enter")
                 tm.wait_exit()
             payload_case(moto, work)
+            check_case(relay, s3, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     t.done()

@@ -166,6 +166,11 @@ def main():
         if m:
             t.eq(doc.get("MessageId"), m.group(1), "the id in the box is SNS's")
         t.eq(px.sent().count(b"Action=Publish"), 1, "one Publish on the wire")
+        outs = [x for x in audit_lines(env) if x.get("event") == "outcome"]
+        t.ok(len(outs) == 1 and doc.get("MessageId") and
+             outs[0].get("result") == {"message_id": doc["MessageId"]},
+             "the audit's outcome line holds the message id the subscriber received",
+             detail=outs)
 
         # ---- a template: message, subject and attributes -----------------------------------
         write_app_config(env, "[intervals]\ndefault = 2\n[template page]\n"
@@ -198,6 +203,14 @@ def main():
                        "\n".join(r.dumps.get("sent") or [])),
              "published to the FIFO topic (with its sequence number where the server gives one)", detail=r.screen("sent"))
         msgs = sqs_receive_all(sqs, fifo_q)
+        fifo_id = re.search(r"│ published to ledger.fifo: message id (\S+?),? ",
+                            "\n".join(r.dumps.get("sent") or []))
+        outs = [x for x in audit_lines(env) if x.get("event") == "outcome"]
+        res = outs[-1].get("result") if outs else None
+        t.ok(fifo_id and isinstance(res, dict) and res.get("message_id") == fifo_id.group(1) and
+             set(res) <= {"message_id", "sequence_number"},
+             "the FIFO publish's outcome line holds its message id (and a sequence number "
+             "where the server gives one)", detail=(res, r.screen("sent")))
         t.ok(len(msgs) == 1 and msgs[0]["Body"] == "entry 1" and
              msgs[0]["Attributes"].get("MessageGroupId") == "opsdeck-test",
              "boto3: the FIFO queue holds it, in the default group",

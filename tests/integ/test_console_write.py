@@ -111,6 +111,11 @@ def main():
                   "n": {"StringValue": "7", "DataType": "Number"}},
                  "the attributes typed in the form")
         t.eq(px.targets().count("AmazonSQS.SendMessage"), 1, "one SendMessage on the wire")
+        outs = [x for x in audit_lines(env) if x.get("event") == "outcome"]
+        t.ok(len(outs) == 1 and len(msgs) == 1 and
+             outs[0].get("result") == {"message_id": msgs[0]["MessageId"]},
+             "the audit's outcome line holds the message id boto3 received",
+             detail=outs and outs[-1])
 
         # ---- FIFO ---------------------------------------------------------------------
         s = open_queue(Script(), "events").keys("P").dump("form").keys("fifo body<C-x>y")
@@ -127,6 +132,12 @@ def main():
              re.fullmatch(UUID, msgs[0]["Attributes"].get("MessageDeduplicationId", "")),
              "boto3: the default group id and a fresh deduplication id",
              detail=msgs and msgs[0].get("Attributes"))
+        outs = [x for x in audit_lines(env) if x.get("event") == "outcome"]
+        t.ok(len(outs) == 2 and len(msgs) == 1 and msgs[0]["Attributes"].get("SequenceNumber") and
+             outs[1].get("result") == {"message_id": msgs[0]["MessageId"],
+                                       "sequence_number": msgs[0]["Attributes"]["SequenceNumber"]},
+             "a FIFO message's outcome line: the message id and sequence number boto3 received",
+             detail=(outs and outs[-1], msgs and msgs[0].get("Attributes")))
 
         # ---- a template -----------------------------------------------------------------
         config(env, "[template order]\nbody = {\"id\": \"{{uuid}}\"}\n"

@@ -114,6 +114,7 @@ def main():
         t.ok(m, "it prints the message id", detail=out + err)
         msgs = sqs_receive_all(sqs, orders)
         t.eq(len(msgs), 1, "boto3 receives one message")
+        received = {"orders": msgs[0]["MessageId"] if msgs else None}
         if msgs and m:
             got = msgs[0]
             t.eq(got["MessageId"], m.group(1), "the id printed is the id boto3 receives")
@@ -133,6 +134,8 @@ def main():
         t.eq(rc, 0, "sqs send to a FIFO queue URL with the body on stdin", )
         msgs = sqs_receive_all(sqs, fifo)
         t.eq([m["Body"] for m in msgs], ["piped body\nline 2\n"], "the piped body, as piped")
+        received["fifo"] = ((msgs[0]["MessageId"], msgs[0]["Attributes"].get("SequenceNumber"))
+                            if msgs else None)
         if msgs:
             t.eq(msgs[0]["Attributes"].get("MessageGroupId"), "grp-1", "the group id")
             t.ok(re.fullmatch("dd-" + UUID, msgs[0]["Attributes"].get("MessageDeduplicationId", "")),
@@ -240,6 +243,14 @@ def main():
             t.eq((o0.get("status"), o0.get("http_status"), o0.get("id") == reqs[0].get("id")),
                  ("ok", 200, True), "the outcome line: status, HTTP status, same id")
             t.ok(bool(o0.get("request_id")), "the outcome line has AWS's request id")
+            t.eq(o0.get("result"), {"message_id": received["orders"]},
+                 "the outcome line's message id is the id boto3 received")
+        if len(outs) > 1:
+            fid, fseq = received["fifo"] or (None, None)
+            t.ok(fid and fseq and outs[1].get("result") == {"message_id": fid,
+                                                            "sequence_number": fseq},
+                 "a FIFO message's outcome: the message id and sequence number boto3 received",
+                 detail=(outs[1].get("result"), received["fifo"]))
         raw = open(audit_path(env), encoding="utf-8").read()
         for body in ("piped body", "tty yes", "typed body", "xxxxxxxxxx"):
             t.ok(body not in raw, f"no message body in the audit ({body!r})")
@@ -264,6 +275,10 @@ def main():
              "a request line in text", detail=out)
         t.ok(any(" outcome  SendMessage " in r and " ok (HTTP 200) request id " in r
                  for r in rows), "an outcome line in text", detail=out)
+        t.ok(any(" outcome  SendMessage " in r and
+                 r.endswith(f" message_id {outs[-1]['result']['message_id']}")
+                 for r in rows) if outs and outs[-1].get("result") else False,
+             "the text outcome line names the message id", detail=out)
         t.ok("evil\\x1B[2J\\u{202E}q" in out and "\x1b" not in out and "\u202e" not in out,
              "hostile text in the log is printed escaped, never raw", detail=repr(out[-400:]))
         t.ok(rows and rows[-1] == "line 14: not an audit entry (not a JSON object)",

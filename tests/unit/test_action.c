@@ -308,6 +308,16 @@ START_TEST(jobs_are_store_rows)
     ck_assert(store_res_num(r, "rate", &rate));
     ck_assert_double_eq_tol(rate, 2.0, 1e-9);
 
+    /* a phase says what it does before its units move; it goes with NULL, and with the end */
+    ck_assert_ptr_null(store_res_str(r, "phase"));
+    job_set_phase(a, "checking the partial file: 42%");
+    r = store_find(s, "job", "0001");
+    ck_assert_str_eq(store_res_str(r, "phase"), "checking the partial file: 42%");
+    ck_assert(store_res_int(r, "done", &v) && v == 4);     /* the rest of the row stays */
+    job_set_phase(a, NULL);
+    ck_assert_ptr_null(store_res_str(store_find(s, "job", "0001"), "phase"));
+    job_set_phase(b, "checking the partial file: 7%");
+
     /* cancelling asks the owner; without one it cannot be cancelled */
     ck_assert_int_eq(jobs_cancel(js, "0001"), -1);
     job_set_cancel(a, count_cancel, NULL);
@@ -322,6 +332,9 @@ START_TEST(jobs_are_store_rows)
     ck_assert_str_eq(store_res_str(r, "state"), "failed");
     ck_assert_str_eq(store_res_str(r, "error"), "access denied");
     ck_assert(store_res_int(r, "ended", &v));
+    ck_assert_ptr_null(store_res_str(r, "phase"));          /* ended: no phase left over */
+    job_set_phase(b, "checking the partial file: 9%");     /* nor a new one */
+    ck_assert_ptr_null(store_res_str(store_find(s, "job", "0002"), "phase"));
     job_progress(b, 5, 5);                                 /* an ended job stays ended */
     ck_assert(store_res_int(store_find(s, "job", "0002"), "done", &v) && v == 0);
     ck_assert_uint_eq(jobs_running(js), 0);

@@ -258,6 +258,7 @@ START_TEST(a_write_is_audited_before_it_is_sent_and_after)
     ck_assert_str_eq(jstr(lines[1], "request_id"), "req-gate-1");
     ck_assert_int_eq(cJSON_GetObjectItem(lines[1], "http_status")->valueint, 200);
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(lines[1], "error")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(lines[1], "result")));   /* nothing asked */
     for (int i = 0; i < 2; i++) {
         char *text = cJSON_PrintUnformatted(lines[i]);
         ck_assert_msg(!strstr(text, "secret body"), "the body is in the audit: %s", text);
@@ -309,6 +310,132 @@ START_TEST(a_failed_write_is_audited_with_its_error)
     cJSON_Delete(lines[0]);
     cJSON_Delete(lines[1]);
     rig_done(&r, g);
+}
+END_TEST
+
+/* ---- what the outcome line keeps of the answer ------------------------------------------------ */
+
+#define SENT_RESPONSE \
+    "HTTP/1.1 200 OK\r\nx-amzn-RequestId: req-gate-3\r\nContent-Type: " \
+    "application/x-amz-json-1.0\r\nContent-Length: 76\r\n\r\n" \
+    "{\"MessageId\":\"5fea7756-0ea4-451a-a703-a558b933e274\",\"SequenceNumber\":\"1000\"}"
+
+static int result_calls;
+static struct answer *result_caller;   /* its calls when the hook ran */
+static int result_caller_calls = -1;
+
+/* Keeps the answer's ids, as a test-message action does. */
+static void keep_ids(const struct aws_response *resp, cJSON *result)
+{
+    cJSON *o = cJSON_ParseWithLength(resp->body.data, resp->body.len);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "MessageId");
+    const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "SequenceNumber");
+
+    result_calls++;
+    if (result_caller)
+        result_caller_calls = result_caller->calls;
+    if (cJSON_IsString(id))
+        cJSON_AddStringToObject(result, "message_id", id->valuestring);
+    if (cJSON_IsString(seq))
+        cJSON_AddStringToObject(result, "sequence_number", seq->valuestring);
+    cJSON_Delete(o);
+}
+
+static void keep_nothing(const struct aws_response *resp, cJSON *result)
+{
+    (void)resp;
+    (void)result;
+    result_calls++;
+}
+
+/* One write with result hook fn answered by response; its outcome line (the caller frees). */
+static cJSON *outcome_with(const char *response, gate_result_fn fn, bool forget,
+                           struct answer *a)
+{
+    struct rig r;
+    struct aws_request req;
+    struct aws_error err;
+    struct gate *g;
+    cJSON *lines[4] = {0};
+
+    result_calls = 0;
+    result_caller = a;
+    result_caller_calls = -1;
+    rig_init(&r, response, NULL);
+    unlink(r.audit);              /* one write's lines per call */
+    g = gate_new(r.client, r.app, "dev", "us-east-1", NULL, r.audit);
+    mutating_request(&req);
+    struct gate_write w = {.resource = "https://sqs.example/123/orders", .result = fn};
+    ck_assert_int_eq(gate_send(g, &req, &w, on_answer, a, &err), 0);
+    if (forget)
+        gate_forget(g, a);
+    drain(r.client);
+    ck_assert_int_eq(audit_lines(r.audit, lines, 4), 2);
+    cJSON_Delete(lines[0]);
+    rig_done(&r, g);
+    result_caller = NULL;
+    return lines[1];
+}
+
+START_TEST(outcome_keeps_what_the_answer_says)
+{
+    struct answer a = {0};
+    cJSON *o = outcome_with(SENT_RESPONSE, keep_ids, false, &a);
+    const cJSON *res = cJSON_GetObjectItem(o, "result");
+
+    ck_assert_str_eq(jstr(o, "status"), "ok");
+    ck_assert(cJSON_IsObject(res));
+    ck_assert_str_eq(jstr(res, "message_id"), "5fea7756-0ea4-451a-a703-a558b933e274");
+    ck_assert_str_eq(jstr(res, "sequence_number"), "1000");
+    ck_assert_int_eq(cJSON_GetArraySize(res), 2);
+    ck_assert_str_eq(jstr(o, "request_id"), "req-gate-3");
+    ck_assert_int_eq(result_calls, 1);
+    ck_assert_int_eq(result_caller_calls, 0);   /* read before the caller was called back */
+    ck_assert_int_eq(a.calls, 1);
+    cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(outcome_of_a_forgotten_caller_keeps_the_answer_too)
+{
+    struct answer a = {0};
+    cJSON *o = outcome_with(SENT_RESPONSE, keep_ids, true, &a);
+    const cJSON *res = cJSON_GetObjectItem(o, "result");
+
+    ck_assert_int_eq(a.calls, 0);
+    ck_assert(cJSON_IsObject(res));
+    ck_assert_str_eq(jstr(res, "message_id"), "5fea7756-0ea4-451a-a703-a558b933e274");
+    cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(outcome_result_is_null_when_there_is_nothing_to_keep)
+{
+    struct answer a = {0};
+    cJSON *o;
+
+    /* a failed write: the hook is not asked, the error says what happened */
+    o = outcome_with("HTTP/1.1 400 Bad Request\r\nx-amzn-RequestId: req-gate-4\r\n"
+                     "Content-Type: application/x-amz-json-1.0\r\nContent-Length: 86\r\n\r\n"
+                     "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\",\"message\":\"The queue "
+                     "does not exist.\"}",
+                     keep_ids, false, &a);
+    ck_assert_str_eq(jstr(o, "status"), "failed");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "result")));
+    ck_assert_int_eq(result_calls, 0);
+    cJSON_Delete(o);
+    /* an answer that does not hold what the hook looks for: null, not an empty object */
+    memset(&a, 0, sizeof(a));
+    o = outcome_with(OK_RESPONSE, keep_ids, false, &a);
+    ck_assert_str_eq(jstr(o, "status"), "ok");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "result")));
+    ck_assert_int_eq(result_calls, 1);
+    cJSON_Delete(o);
+    memset(&a, 0, sizeof(a));
+    o = outcome_with(SENT_RESPONSE, keep_nothing, false, &a);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "result")));
+    ck_assert_int_eq(result_calls, 1);
+    cJSON_Delete(o);
 }
 END_TEST
 
@@ -579,6 +706,9 @@ static Suite *gate_suite(void)
     tcase_add_test(tc, a_read_is_not_gated_nor_audited);
     tcase_add_test(tc, a_write_is_audited_before_it_is_sent_and_after);
     tcase_add_test(tc, a_failed_write_is_audited_with_its_error);
+    tcase_add_test(tc, outcome_keeps_what_the_answer_says);
+    tcase_add_test(tc, outcome_of_a_forgotten_caller_keeps_the_answer_too);
+    tcase_add_test(tc, outcome_result_is_null_when_there_is_nothing_to_keep);
     tcase_add_test(tc, read_only_flag_refuses_and_nothing_reaches_the_server);
     tcase_add_test(tc, production_is_read_only_unless_allowed);
     tcase_add_test(tc, explicit_read_only_settings_beat_allow_writes);
