@@ -216,7 +216,15 @@ static int parse_line(char *line, struct script_cmd *c, bool *empty, char *why, 
         }
         return 0;
     }
-    say(why, whylen, "unknown command '%.*s': keys, dump, resize, sleep or wait",
+    if (wl == 7 && memcmp(word, "refresh", 7) == 0) {
+        c->op = SCRIPT_REFRESH;
+        if (*arg) {
+            say(why, whylen, "refresh takes no argument");
+            return -1;
+        }
+        return 0;
+    }
+    say(why, whylen, "unknown command '%.*s': keys, dump, resize, sleep, wait or refresh",
         (int)(wl > 40 ? 40 : wl), word);
     return -1;
 }
