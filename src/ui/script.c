@@ -208,15 +208,16 @@ static int parse_line(char *line, struct script_cmd *c, bool *empty, char *why, 
         }
         return 0;
     }
-    if (wl == 4 && memcmp(word, "wait", 4) == 0) {
-        c->op = SCRIPT_WAIT;
+    if ((wl == 4 && memcmp(word, "wait", 4) == 0) ||
+        (wl == 7 && memcmp(word, "refresh", 7) == 0)) {
+        c->op = wl == 4 ? SCRIPT_WAIT : SCRIPT_REFRESH;
         if (*arg) {
-            say(why, whylen, "wait takes no argument");
+            say(why, whylen, "%.*s takes no argument", (int)wl, word);
             return -1;
         }
         return 0;
     }
-    say(why, whylen, "unknown command '%.*s': keys, dump, resize, sleep or wait",
+    say(why, whylen, "unknown command '%.*s': keys, dump, resize, sleep, wait or refresh",
         (int)(wl > 40 ? 40 : wl), word);
     return -1;
 }

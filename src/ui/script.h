@@ -12,6 +12,7 @@ enum script_op {
     SCRIPT_RESIZE,   /* resize COLS ROWS */
     SCRIPT_SLEEP,    /* sleep MS */
     SCRIPT_WAIT,     /* wait */
+    SCRIPT_REFRESH,  /* refresh */
 };
 
 #define SCRIPT_MAX_SIZE 10000     /* resize bounds, either dimension */

@@ -32,6 +32,10 @@
  *   sleep MS         let MS milliseconds of wall clock pass (timers run)
  *   wait             until the next round of polling has been asked and answered (the
  *                    feed went from busy back to idle after this line)
+ *   refresh          what `r` does (the view's sources, and any that failed, due now),
+ *                    then as wait: the round that ends is the one it started, so fresh
+ *                    data after keys costs no poll interval. Tests of staleness, backoff
+ *                    and intervals use wait, which keeps the natural schedule.
  *   # ...            comment; blank lines are skipped
  * At the end of the script the console quits. OPSDECK_TEST_NOW=EPOCH_SECONDS (only with
  * OPSDECK_SCRIPT) fixes the clock that ages and countdowns are measured on, so that dumps

@@ -108,6 +108,14 @@ static const char *const *candidates(enum cmdline_arg kind, void *ud)
     return cand ? (const char *const *)cand : none;
 }
 
+/* `r`, `:refresh` and the script's `refresh`: what the view shows is due now, and a
+ * credential refresh that failed is tried again too. */
+static void ui_refresh_now(struct ui *ui)
+{
+    creds_manager_retry_now(ui->cm);
+    feed_refresh(ui->feed);
+}
+
 /* `:VIEW ARG` for a view that opens at an argument (`:s3 BUCKET/PREFIX`): the rest of the
  * line, spaces and all (S3 keys may hold them), goes to its open hook. false: not such a
  * line. */
@@ -206,8 +214,7 @@ static void run_command(struct ui *ui, const char *line)
             ui_message(ui, false, "theme %s", p.arg);
         }
     } else if (strcmp(p.cmd->name, "refresh") == 0) {
-        creds_manager_retry_now(ui->cm);
-        feed_refresh(ui->feed);
+        ui_refresh_now(ui);
     } else if (strcmp(p.cmd->name, "utc") == 0) {
         ui->utc = !ui->utc;
         ui_message(ui, false, "%s", ui->utc ? "times in UTC (:utc again for local time)"
@@ -410,8 +417,7 @@ void ui_key(struct ui *ui, int key)
         return;
     }
     if (key == 'r') {
-        creds_manager_retry_now(ui->cm);   /* a refresh that failed is tried again too */
-        feed_refresh(ui->feed);
+        ui_refresh_now(ui);
         ui->dirty = true;
         return;
     }
@@ -590,6 +596,11 @@ static void script_step(struct ui *ui)
     case SCRIPT_SLEEP:
         ui->sleep_until = timeutil_mono_ms() + c->ms;
         break;
+    case SCRIPT_REFRESH:
+        /* what `r` does, then a wait: the round that ends is the one it made due now, as
+         * the line only runs when nothing was running or due (script_ready) */
+        ui_refresh_now(ui);
+        /* fall through */
     case SCRIPT_WAIT:
         ui->waiting = true;
         ui->wait_rounds = feed_rounds(ui->feed);

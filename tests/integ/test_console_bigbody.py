@@ -99,7 +99,7 @@ def main():
         env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
         write_app_config(env, "[intervals]\ndefault = 2\n")
         save_to = os.path.join(env["HOME"], "big-body.txt")
-        s = Script().wait().keys("3").keys("/big-dlq<Enter>").wait().keys("m<C-x>y")
+        s = Script().refresh().keys("3").keys("/big-dlq<Enter>").refresh().keys("m<C-x>y")
         s.dump("peeked").keys(":messages<Enter>").dump("list")
         s.keys("/*:HEAD<Enter><Enter>").dump("open").keys("G").dump("end")
         s.keys("s" + save_to + "<C-x>").dump("saved")
@@ -127,7 +127,7 @@ def main():
 
         # E: export from the dlq view; the file holds the whole body
         path = os.path.join(env["HOME"], "big-export.jsonl")
-        s = Script().wait().keys("3").keys("/big-dlq<Enter>").wait().keys("E")
+        s = Script().refresh().keys("3").keys("/big-dlq<Enter>").refresh().keys("E")
         s.keys(path + "<C-x>").keys("y").dump("exported")
         r = run_script(env, s)
         t.ok(screen_has(r.dumps.get("exported"), "exported 2 messages of big-dlq"),

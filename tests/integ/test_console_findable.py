@@ -79,7 +79,7 @@ def units(env, q):
     e = dict(env, TZ="Europe/Paris")
     for cols, rows in SIZES:
         # the pane scrolls at 80x24: G shows its end, where the attributes are
-        s = (Script().wait().keys("2").keys("/orders-dlq<Enter><Enter>").dump("local")
+        s = (Script().refresh().keys("2").keys("/orders-dlq<Enter><Enter>").dump("local")
              .keys("G").dump("local-end").keys(":utc<Enter>").dump("utc"))
         r = run_script(e, s, cols, rows)
         d = screen(r, "local")
@@ -116,7 +116,7 @@ def filter_and_cursor(env, q):
     every = sorted(n for n, v in q.items() if "orders-dlq" in n or v["dlq"] == "orders-dlq")
     t.eq(len(every), 6, "six queues mention orders-dlq in some column (boto3)")
     for cols, rows in SIZES:
-        s = (Script().wait().keys("2")
+        s = (Script().refresh().keys("2")
              .keys("/*:orders-dlq<Enter>").dump("all").keys("<Enter>").dump("all-open")
              .keys("<Esc>").keys("/<C-u>orders-dlq<Enter>").dump("named")
              .keys("<Enter>").dump("named-open").keys("<Esc>").keys("<Esc>").dump("cleared")
@@ -156,7 +156,7 @@ def fit(name, cols):
 
 
 def filter_everywhere(env):
-    s = (Script().wait().keys("3").keys("/billing<Enter>").dump("dlq").keys("<Esc>").dump("dlq-esc")
+    s = (Script().refresh().keys("3").keys("/billing<Enter>").dump("dlq").keys("<Esc>").dump("dlq-esc")
          .keys("1").keys("/billing<Enter>").dump("ov").keys("<Esc>").dump("ov-esc"))
     r = run_script(env, s, 80, 24)
     d = screen(r, "dlq")
@@ -175,7 +175,7 @@ def filter_everywhere(env):
 # ---- sort ----------------------------------------------------------------------------------
 
 def sort_letters(env, q):
-    s = Script().wait().keys("2").keys("V").dump("v").keys("V").dump("vv").keys("L").dump("l")
+    s = Script().refresh().keys("2").keys("V").dump("v").keys("V").dump("vv").keys("L").dump("l")
     r = run_script(env, s, 80, 24)
     v = screen(r, "v")
     deepest = max(q, key=lambda n: (q[n]["visible"], -ord(n[0])))
@@ -213,7 +213,7 @@ def box_rows(d, v="\u2502", corner="\u250c"):
 
 
 def help_pages(env, view_key, cols, rows, args=()):
-    s = Script().wait().keys(view_key).keys("?").dump("p0")
+    s = Script().refresh().keys(view_key).keys("?").dump("p0")
     for i in range(1, 5):
         s.keys("<PgDn>").dump(f"p{i}")
     return run_script(env, s, cols, rows, args=args)
@@ -277,7 +277,7 @@ def endpoint_down(base_env):
     env = console_env(f"http://127.0.0.1:{port}", base_env)
     write_app_config(env, CONFIG)
     for cols, rows in SIZES:
-        s = (Script().wait().keys("3").dump("dlq").keys(":errors<Enter>").dump("errors")
+        s = (Script().refresh().keys("3").dump("dlq").keys(":errors<Enter>").dump("errors")
              .keys("1").keys("G<Enter>").dump("from-overview"))
         r = run_script(env, s, cols, rows)
         d = screen(r, "dlq")
@@ -321,8 +321,8 @@ def region_env_creds(env, endpoint):
     e = dict(env)
     e.pop("AWS_PROFILE", None)
     for cols, rows in SIZES:
-        s = (Script().wait().keys("2").keys(":region eu-west-1<Enter>").wait().dump("eu")
-             .keys(":region us-east-1<Enter>").wait().dump("us"))
+        s = (Script().refresh().keys("2").keys(":region eu-west-1<Enter>").refresh().dump("eu")
+             .keys(":region us-east-1<Enter>").refresh().dump("us"))
         r = run_script(e, s, cols, rows)
         d = screen(r, "eu")
         t.ok(r.rc == 0 and len(d) == rows and " eu-west-1 " in d[0] and

@@ -87,7 +87,7 @@ def main():
         env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
         write_app_config(env, "[intervals]\ndefault = 2\n")
 
-        s = Script().wait().keys("2").keys("/orders<Enter>").keys("m").dump("form")
+        s = Script().refresh().keys("2").keys("/orders<Enter>").keys("m").dump("form")
         s.keys("<C-x>").dump("confirm").keys("y").dump("peeked")
         s.keys(":messages<Enter>").dump("list")
         save_to = os.path.join(env["HOME"], "body.json")
@@ -183,7 +183,7 @@ def main():
         plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
         for i in range(3):
             sqs.send_message(QueueUrl=plain, MessageBody="plain-%d" % i)
-        s = Script().wait().keys("2").keys("/plain<Enter>").keys("m<C-x>y")
+        s = Script().refresh().keys("2").keys("/plain<Enter>").keys("m<C-x>y")
         s.keys("m").dump("form2").keys("<C-u>1<Tab><Right><C-x>y").keys(":messages<Enter>")
         s.dump("replaced")
         r = run_script(env, s)
@@ -201,7 +201,7 @@ def main():
         fifo = sqs.create_queue(QueueName="events.fifo", Attributes={
             "FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
         sqs.send_message(QueueUrl=fifo, MessageBody="fifo-1", MessageGroupId="tenant-7")
-        s = Script().wait().keys("2").keys("/events<Enter>").keys("m").dump("fifo-form")
+        s = Script().refresh().keys("2").keys("/events<Enter>").keys("m").dump("fifo-form")
         s.keys("<C-x>y:messages<Enter>").dump("fifo-list")
         r = run_script(env, s)
         ff = " ".join(x.strip(" │") for x in r.dumps.get("fifo-form") or [])
@@ -220,7 +220,7 @@ def main():
 
         # read-only: nothing received
         before = counts(sqs, q)
-        s = Script().wait().keys("2").keys("/orders<Enter>").keys("m").dump("refused")
+        s = Script().refresh().keys("2").keys("/orders<Enter>").keys("m").dump("refused")
         r = run_script(env, s, args=("--read-only",))
         t.ok(status(r, "refused").startswith("read-only"), "--read-only: m refused",
              detail=r.screen("refused"))

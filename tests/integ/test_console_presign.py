@@ -56,9 +56,9 @@ def fetch(url):
 
 
 def sign(env, label, args=()):
-    s = (Script().wait().keys(":s3 alpha/dir/<Enter>").wait().dump("list")
-         .keys("u").wait().dump("form")
-         .keys("<C-x>").wait().dump("url"))
+    s = (Script().refresh().keys(":s3 alpha/dir/<Enter>").refresh().dump("list")
+         .keys("u").refresh().dump("form")
+         .keys("<C-x>").refresh().dump("url"))
     r = run_script(env, s, 80, 24, args=args)
     t.ok(r.rc == 0, f"{label}: the console ran the script and quit cleanly",
          f"rc {r.rc}: {r.stderr[-1500:]}")
@@ -128,8 +128,8 @@ def main():
              "the key is escaped on screen, never sent to the terminal", whole)
 
         # past S3's limit: the form says so, nothing is signed
-        s = (Script().wait().keys(":s3 alpha/dir/<Enter>").wait()
-             .keys("u").wait().keys("<C-u>8d<C-x>").wait().dump("refused"))
+        s = (Script().refresh().keys(":s3 alpha/dir/<Enter>").refresh()
+             .keys("u").refresh().keys("<C-u>8d<C-x>").refresh().dump("refused"))
         r = run_script(env, s, 80, 24)
         screen = "\n".join(r.dumps.get("refused") or [])
         t.ok("at most 7d" in screen, "8d is refused: the form names S3's 7-day limit", screen)

@@ -52,7 +52,7 @@ def main():
         env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
         write_app_config(env, "[intervals]\ndefault = 2\n")
 
-        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh()
         s.keys("R").dump("form").keys(dest).dump("form-to").keys("<C-x>").dump("confirm")
         s.keys("orders<Enter>").dump("wrong").keys("<C-u>orders-dlq<Enter>").dump("done")
         s.keys("<Esc>:jobs<Enter>").dump("jobs")
@@ -88,7 +88,7 @@ def main():
         # and every message is in one queue or the other
         for i in range(30):
             sqs.send_message(QueueUrl=dlq, MessageBody="slow-%02d" % i)
-        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh()
         s.keys("R" + dest + "<Tab><C-u>1<C-x>orders-dlq<Enter>").keys("<Esc>:jobs<Enter>")
         s.dump("slow-running").keys("c").keys("y").wait().dump("slow-cancelled")
         r = run_script(env, s)
@@ -109,7 +109,7 @@ def main():
         # read-only
         for i in range(3):
             sqs.send_message(QueueUrl=dlq, MessageBody="again-%d" % i)
-        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait().keys("R").dump("refused")
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("R").dump("refused")
         r = run_script(env, s, args=("--read-only",))
         t.ok(status(r, "refused").startswith("read-only"), "--read-only: R is refused",
              detail=r.screen("refused"))
@@ -117,7 +117,7 @@ def main():
              detail=r.screen("refused"))
 
         # no destination on moto: the server-side move is not there
-        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh()
         s.keys("R<C-x>orders-dlq<Enter>").dump("failed").keys("<Esc>:errors<Enter>").dump("errors")
         r = run_script(env, s)
         t.ok(status(r, "failed").startswith("StartMessageMoveTask on orders-dlq: "),
@@ -131,7 +131,7 @@ def main():
         # ---- X: purge, and the minute after it -----------------------------------------------
         for i in range(3):
             sqs.send_message(QueueUrl=dlq, MessageBody="purge-me-%d" % i)
-        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait().keys("X").dump("purge")
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("X").dump("purge")
         s.keys("orders-dlq<Enter>").dump("purged").keys("<Esc><Enter>").dump("pane")
         s.keys("X").dump("again")
         r = run_script(env, s)
@@ -158,7 +158,7 @@ def main():
         for i in range(4):
             sqs.send_message(QueueUrl=dlq, MessageBody="keep-%d" % i)
         path = os.path.join(env["HOME"], "dlq-export.jsonl")
-        s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait().keys("E").dump("form")
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("E").dump("form")
         s.keys(path + "<C-x>").dump("confirm").keys("y").dump("exported")
         r = run_script(env, s)
         t.ok(screen_has(r.dumps.get("form"), "File") and
@@ -180,7 +180,7 @@ def main():
             fenv = console_env(fake.endpoint, aws_env(fake.endpoint))
             fenv["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
             fenv["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"]
-            s = Script().wait().keys("3").keys("/orders-dlq<Enter>").wait()
+            s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh()
             s.keys("R<C-x>").dump("confirm").keys("orders-dlq<Enter>").dump("progress")
             s.keys("<Esc>:jobs<Enter>").dump("running").keys("c").keys("y").wait().wait()
             s.dump("cancelled")

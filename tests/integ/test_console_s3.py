@@ -58,11 +58,11 @@ def main():
 
 
 def browse(env, s3):
-    s = (Script().wait().keys("5").wait().dump("buckets")
-         .keys("<Enter>").wait().dump("top")
-         .keys(":s3 alpha/dir/<Enter>").wait().dump("dir")
-         .keys("G<Enter>").wait().dump("object")
-         .keys("h").keys("h").wait().dump("up"))
+    s = (Script().refresh().keys("5").refresh().dump("buckets")
+         .keys("<Enter>").refresh().dump("top")
+         .keys(":s3 alpha/dir/<Enter>").refresh().dump("dir")
+         .keys("G<Enter>").refresh().dump("object")
+         .keys("h").keys("h").refresh().dump("up"))
     r = run_script(env, s, 80, 24)
     t.ok(r.rc == 0, "the console ran the script and quit cleanly", f"rc {r.rc}: {r.stderr[-1500:]}")
     b = r.dumps.get("buckets") or []
@@ -99,8 +99,8 @@ def browse(env, s3):
 
 
 def many(env):
-    s = (Script().wait().keys(":s3 alpha/many/<Enter>").wait().dump("first")
-         .keys("G").wait().dump("more"))
+    s = (Script().refresh().keys(":s3 alpha/many/<Enter>").refresh().dump("first")
+         .keys("G").refresh().dump("more"))
     r = run_script(env, s, 120, 40)
     first = r.dumps.get("first") or []
     more = r.dumps.get("more") or []
@@ -113,7 +113,7 @@ def many(env):
 def to_the_end(env):
     """G until the last key: a window of 5000 held, which entries they are, none more on
     S3, the last key shown; then g back up: the first page read again, the first key."""
-    s = Script().wait().keys(":s3 alpha/many/<Enter>").wait()
+    s = Script().refresh().keys(":s3 alpha/many/<Enter>").refresh()
     for _ in range(MANY // 1000 + 1):
         s.keys("G")
     s.dump("end")
@@ -134,11 +134,11 @@ def server_prefix(env, s3):
     """`/k024` filters the 1000 loaded keys (none match); Enter asks S3 for many/k024."""
     want = [o["Key"] for o in s3.list_objects_v2(Bucket="alpha", Prefix="many/k024",
                                                  Delimiter="/").get("Contents", [])]
-    s = (Script().wait().keys(":s3 alpha/many/<Enter>").wait()
-         .keys("/k024").wait().dump("typed")
-         .keys("<Enter>").wait().dump("server")
-         .keys("G").wait().dump("server_end")
-         .keys("<Esc>").wait().dump("cleared"))
+    s = (Script().refresh().keys(":s3 alpha/many/<Enter>").refresh()
+         .keys("/k024").refresh().dump("typed")
+         .keys("<Enter>").refresh().dump("server")
+         .keys("G").refresh().dump("server_end")
+         .keys("<Esc>").refresh().dump("cleared"))
     r = run_script(env, s, 120, 40)
     t.ok(r.rc == 0, "the prefix script ran and quit cleanly", f"rc {r.rc}: {r.stderr[-1500:]}")
     typed = "\n".join(r.dumps.get("typed") or [])

@@ -46,7 +46,7 @@ def setup(endpoint):
 
 
 def headless(env):
-    s = (Script().wait().keys("2").keys(f"/{QUEUE}<Enter>").keys("<Enter>").wait()
+    s = (Script().refresh().keys("2").keys(f"/{QUEUE}<Enter>").keys("<Enter>").wait()
          .sleep(2200).wait().dump("detail"))
     r = run_script(env, s, 120, 50)   # tall enough for the whole pane
     d = r.dumps.get("detail")

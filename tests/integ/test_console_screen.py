@@ -156,8 +156,8 @@ FRAMEWORK_KEYS = ": cmd  / filter  ? help  q back"
 # ---- the cases -----------------------------------------------------------------------------
 
 def start_and_frame(env, q, ages, ident):
-    s = (Script().wait().dump("start")
-         .resize(200, 60).wait().dump("big"))
+    s = (Script().refresh().dump("start")
+         .resize(200, 60).refresh().dump("big"))
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "start", 80, 24, "start at 80x24")
     if d is None:
@@ -195,7 +195,7 @@ def start_and_frame(env, q, ages, ident):
 def sqs_table(env, q, ages):
     # The cursor stays on its row across sorts (and the view scrolls to it): G puts it on
     # the last row, the first after S; after s, g brings it back to the top.
-    s = (Script().wait().keys("2").dump("sqs")
+    s = (Script().refresh().keys("2").dump("sqs")
          .keys("G").dump("end")
          .keys("S").dump("rev")
          .keys("s").keys("g").dump("sort1"))
@@ -229,7 +229,7 @@ def sqs_table(env, q, ages):
 
 
 def filters(env, q):
-    s = (Script().wait().keys("2").keys("/orders").keys("<Enter>").dump("f")
+    s = (Script().refresh().keys("2").keys("/orders").keys("<Enter>").dump("f")
          .keys("/").keys("<C-u>!orders").keys("<Enter>").dump("nf")
          .keys("/").keys("<C-u>*:orders").keys("<Enter>").dump("all")
          .keys("/").keys("<C-u>dlq:orders").keys("<Enter>").dump("col")
@@ -259,7 +259,7 @@ def filters(env, q):
 def typeahead(env, q):
     """Keys typed faster than the screen is drawn (one `keys` line, as a paste or a fast
     typist): Enter after a filter opens the row the filter left, not the old cursor row."""
-    s = Script().wait().keys("2").keys("/orders-intake<Enter><Enter>").dump("d")
+    s = Script().refresh().keys("2").keys("/orders-intake<Enter><Enter>").dump("d")
     r = run_script(env, s, 200, 60)
     d = r.dumps.get("d") or []
     t.ok(len(d) > 1 and d[1] == "Queue orders-intake",
@@ -285,7 +285,7 @@ def pane_pairs(rows):
 
 def detail_pane(env, q):
     name = "orders-intake"
-    s = (Script().wait().keys("2").keys(f"/{name}").keys("<Enter>").keys("<Enter>").wait()
+    s = (Script().refresh().keys("2").keys(f"/{name}").keys("<Enter>").keys("<Enter>").refresh()
          .dump("detail").keys("<Esc>").dump("closed"))
     r = run_script(env, s, 200, 60)
     d = check_frame(r, "detail", 200, 60, "detail pane")
@@ -323,7 +323,7 @@ def detail_pane(env, q):
 
 
 def dlq_view(env, q, ages):
-    s = Script().wait().keys("3").dump("dlq")
+    s = Script().refresh().keys("3").dump("dlq")
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "dlq", 80, 24, "dlq view at 80x24")
     if d is None:
@@ -357,7 +357,7 @@ def dlq_view(env, q, ages):
 
 
 def help_and_commands(env):
-    s = (Script().wait()
+    s = (Script().refresh()
          .keys("1").dump("k1").keys("2").dump("k2").keys("3").dump("k3")
          .keys(":overview<Enter>").dump("c1").keys(":sqs<Enter>").dump("c2")
          .keys(":dlq<Enter>").dump("c3")
@@ -387,7 +387,7 @@ def help_and_commands(env):
 
 
 def bad_profile_and_theme(env):
-    s = (Script().wait().keys("2").dump("before")
+    s = (Script().refresh().keys("2").dump("before")
          .keys(":profile nosuch-profile<Enter>").dump("badprof")
          .keys(":theme monochrome<Enter>").dump("mono")
          .keys(":theme no-such-theme<Enter>").dump("badtheme"))
@@ -416,8 +416,8 @@ def production(env, ident):
     add_aws_profile(e, "prod-ops")
     write_app_config(e, CONFIG + "[profile prod-ops]\nenvironment = production\n")
     try:
-        r = run_script(e, Script().wait().dump("prod"), 80, 24, args=("--profile", "prod-ops"))
-        w = run_script(e, Script().wait().dump("prod"), 80, 24,
+        r = run_script(e, Script().refresh().dump("prod"), 80, 24, args=("--profile", "prod-ops"))
+        w = run_script(e, Script().refresh().dump("prod"), 80, 24,
                        args=("--profile", "prod-ops", "--allow-writes"))
     finally:
         write_app_config(e, CONFIG)
@@ -441,7 +441,7 @@ def production(env, ident):
 
 
 def resize(env, q, ages):
-    s = Script().wait().keys("2").dump("small").resize(100, 30).wait().dump("wide")
+    s = Script().refresh().keys("2").dump("small").resize(100, 30).refresh().dump("wide")
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "wide", 100, 30, "resize 100 30")
     if d is None:
@@ -461,7 +461,7 @@ def resize(env, q, ages):
 def sns_view(env, sns):
     """Key 4 at 120x40: one row per topic with its subscriptions, pending ones and those
     without a DLQ as boto3 counts them; the failing ones first."""
-    s = Script().wait().keys("4").dump("sns")
+    s = Script().refresh().keys("4").dump("sns")
     r = run_script(env, s, 120, 40)
     d = check_frame(r, "sns", 120, 40, "sns view at 120x40")
     if d is None:
@@ -499,7 +499,7 @@ def expiry(env, endpoint):
     sm = c["secretsmanager"]
     rotating_secret(sm, "screen/db-password", value="never-shown")
     nxt = sm.describe_secret(SecretId="screen/db-password")["NextRotationDate"]
-    s = Script().wait().keys("6").wait().dump("six").keys(":expiry\n").dump("colon")
+    s = Script().refresh().keys("6").refresh().dump("six").keys(":expiry\n").dump("colon")
     r = run_script(env, s, 80, 24)
     d = check_frame(r, "six", 80, 24, "expiry view at 80x24")
     if d is None:
@@ -524,7 +524,7 @@ def expiry(env, endpoint):
     t.ok(ok, ":expiry shows the same view as 6", diff)
 
 
-CONFIG = "[intervals]\ndefault = 2\n"   # `wait` then takes ~2 s, not a 10 s poll
+CONFIG = "[intervals]\ndefault = 2\n"   # a natural round comes in ~2 s, not 10 s
 
 
 def main():

@@ -39,7 +39,7 @@ def status(r, name):
 
 def open_topic(s, name):
     """The sns view with the cursor on topic `name`, once the first cycle has read it."""
-    return s.wait().keys("4").keys(f"/{name}<Enter>")
+    return s.refresh().keys("4").keys(f"/{name}<Enter>")
 
 
 def queue_arn(sqs, url):
@@ -93,8 +93,8 @@ def main():
         write_app_config(env, "[intervals]\ndefault = 2\n")
 
         # ---- the list and the pane --------------------------------------------------------
-        s = Script().wait().keys("4").dump("list").keys("/alerts<Enter><Enter>").wait()
-        s.dump("pane").keys("<Esc><Esc>/ledger<Enter><Enter>").wait().dump("ledger")
+        s = Script().refresh().keys("4").dump("list").keys("/alerts<Enter><Enter>").refresh()
+        s.dump("pane").keys("<Esc><Esc>/ledger<Enter><Enter>").refresh().dump("ledger")
         r = run_script(env, s, timeout=300)   # three poll rounds: slow under ASan
         rows = r.dumps.get("list") or []
         t.eq(len(rows), 24, "the sns view is drawn on an 80x24 screen")
@@ -116,7 +116,7 @@ def main():
              detail=r.screen("pane"))
         t.ok(screen_has(pane, "SQSFailureFeedbackRoleArn"),
              "the pane names the attribute that turns failure logging on", detail=r.screen("pane"))
-        r40 = run_script(env, Script().wait().keys("4").keys("/alerts<Enter><Enter>").wait()
+        r40 = run_script(env, Script().refresh().keys("4").keys("/alerts<Enter><Enter>").refresh()
                          .dump("pane"), 120, 40)
         pane = r40.dumps.get("pane") or []
         y = find_row(pane, "Failed deliveries (CloudWatch Logs)")

@@ -38,7 +38,7 @@ def main():
         write_app_config(env, TOGGLES_CONFIG)
 
         # ---- the view and the overview ----------------------------------------------------
-        s = Script().wait().dump("overview").keys("7").wait().dump("view")
+        s = Script().refresh().dump("overview").keys("7").refresh().dump("view")
         s.keys("/order-fanout<Enter>").dump("filtered").keys("t").dump("confirm")
         s.keys("y").wait().dump("flipped")
         r = run_script(env, s)
@@ -83,7 +83,7 @@ def main():
              "the audit has the request and its outcome")
 
         # ---- Space on the declared SecureString ----------------------------------------------
-        s = Script().wait().keys("7").wait().keys("/payments-secret<Enter>").keys("<Space>")
+        s = Script().refresh().keys("7").refresh().keys("/payments-secret<Enter>").keys("<Space>")
         s.dump("confirm").keys("y").wait().dump("flipped")
         r = run_script(env, s)
         t.ok("payments-secret: off -> on" in r.screen("confirm"), "Space asks to flip the toggle",
@@ -98,7 +98,7 @@ def main():
 
         # ---- an undeclared parameter; read-only ---------------------------------------------
         px.reset()
-        s = Script().wait().keys("7").wait().keys("/batch-size<Enter>t").dump("refused")
+        s = Script().refresh().keys("7").refresh().keys("/batch-size<Enter>t").dump("refused")
         r = run_script(env, s)
         t.ok("not a declared toggle" in r.screen("refused") and
              "Flip a toggle:" not in r.screen("refused"),
@@ -106,7 +106,7 @@ def main():
              detail=r.why("refused"))
         t.ok("AmazonSSM.PutParameter" not in px.targets(), "no PutParameter sent")
         px.reset()
-        s = Script().wait().keys("7").wait().keys("/outbound<Enter>t").dump("refused")
+        s = Script().refresh().keys("7").refresh().keys("/outbound<Enter>t").dump("refused")
         r = run_script(env, s, args=("--read-only",))
         t.ok("read-only" in r.screen("refused") and "Flip a toggle:" not in r.screen("refused"),
              "--read-only: refused on the status line, no dialog", detail=r.why("refused"))

@@ -42,7 +42,7 @@ def header(r, name):
 def open_queue(s, name):
     """The sqs view with the cursor on queue `name` (the filter leaves only it), once the
     first poll cycle has read every queue's attributes."""
-    return s.wait().keys("2").keys(f"/{name}<Enter>")
+    return s.refresh().keys("2").keys(f"/{name}<Enter>")
 
 
 def config(env, text=""):

@@ -144,7 +144,7 @@ def main():
 
         # ---- the console: E, then the form's Inline S3 payloads -----------------------------------
         cpath = os.path.join(env["HOME"], "console.jsonl")
-        sc = Script().wait().keys("3").keys("/offload-dlq<Enter>").wait().keys("E").dump("form")
+        sc = Script().refresh().keys("3").keys("/offload-dlq<Enter>").refresh().keys("E").dump("form")
         sc.keys(cpath + "<Tab><Right>").dump("form-yes").keys("<C-x>").dump("confirm")
         sc.keys("y").wait().dump("exported")
         r = run_script(console_env(moto.endpoint, env), sc, cols=200, rows=30)

@@ -119,6 +119,12 @@ class Script:
         self.lines.append("wait")
         return self
 
+    def refresh(self):
+        """`r`, then a wait for the round it started: fresh data after an action, without
+        sitting out a poll interval. Tests of staleness, backoff or intervals use wait()."""
+        self.lines.append("refresh")
+        return self
+
     def comment(self, text):
         self.lines.append(f"# {text}")
         return self

@@ -45,9 +45,10 @@ START_TEST(every_command)
                            "resize 100 30\n"
                            "sleep 1500\n"
                            "wait\n"
+                           "refresh \t\n"
                            "  keys :q<Enter>\n"),
                      0);
-    ck_assert_uint_eq(s.n, 6);
+    ck_assert_uint_eq(s.n, 7);
     ck_assert_int_eq(s.cmds[0].op, SCRIPT_KEYS);
     ck_assert_int_eq(s.cmds[0].line, 3);
     ck_assert_uint_eq(s.cmds[0].nkeys, 1);
@@ -61,9 +62,11 @@ START_TEST(every_command)
     ck_assert_int_eq(s.cmds[3].op, SCRIPT_SLEEP);
     ck_assert_int_eq(s.cmds[3].ms, 1500);
     ck_assert_int_eq(s.cmds[4].op, SCRIPT_WAIT);
-    ck_assert_int_eq(s.cmds[5].op, SCRIPT_KEYS);
+    ck_assert_int_eq(s.cmds[5].op, SCRIPT_REFRESH);   /* trailing blanks are not an argument */
     ck_assert_int_eq(s.cmds[5].line, 9);
-    ck_assert_uint_eq(s.cmds[5].nkeys, 3);
+    ck_assert_int_eq(s.cmds[6].op, SCRIPT_KEYS);
+    ck_assert_int_eq(s.cmds[6].line, 10);
+    ck_assert_uint_eq(s.cmds[6].nkeys, 3);
     script_done(&s);
     ck_assert_uint_eq(s.n, 0);
 }
@@ -143,6 +146,13 @@ START_TEST(malformed_lines)
     bad("sleep -3\n", 1, "sleep needs milliseconds");
     bad("sleep 99999999999999999999\n", 1, "sleep needs milliseconds");
     bad("wait 3\n", 1, "wait takes no argument");
+    bad("wait now\n", 1, "wait takes no argument");
+    bad("refresh now\n", 1, "refresh takes no argument");
+    bad("wait\nrefresh 0\n", 2, "refresh takes no argument");
+    bad("refresh\t#\n", 1, "refresh takes no argument");   /* no comments after a word */
+    bad("refreshwait\n", 1, "unknown command 'refreshwait'");
+    bad("Refresh\n", 1, "unknown command 'Refresh'");
+    bad("refres\n", 1, "wait or refresh");
     bad("keys a\nKeys b\n", 2, "unknown command 'Keys'");
     bad("press q\n", 1, "unknown command 'press'");
     bad("keys \x01\n", 1, "control character");
