@@ -521,6 +521,9 @@ def expiry(env, endpoint):
          "the console's own credentials (static keys) come after it: they never expire",
          r.screen("six"))
     t.ok("never-shown" not in "\n".join(d), "the secret's value is nowhere on screen")
+    t.ok(d[22].startswith(" Enter refresh now  y/Y copy ") and d[22].endswith(FRAMEWORK_KEYS),
+         "the footer at 80 columns: Enter (refresh now) and y first, then the framework's keys",
+         d[22])
     colon = r.dumps.get("colon") or []
     ok, diff = rows_equal(colon[1:22], d[1:22])
     t.ok(ok, ":expiry shows the same view as 6", diff)
