@@ -279,6 +279,8 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
         free(clean);
         free(what);
     }
+    if ((bits & VIEW_MESSAGE) && ctx->message[0])
+        ui_message(ui, false, "%s", ctx->message);
     if ((bits & VIEW_DETAIL) && vi == ui_current(ui)) {
         const struct view *v = view_at(ui, vi);
         feed_set_detail(ui->feed, v->detail ? v->detail(ui->priv[vi]) : NULL);
