@@ -78,6 +78,12 @@ def table(rows):
     return rows[h], out
 
 
+def quit_sane(tm):
+    tm.text("q")
+    st = tm.wait_exit()
+    t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane", str(st))
+
+
 def ops_row(rows):
     hdr, creds = table(rows)
     return hdr, creds.get("ops")
@@ -178,10 +184,7 @@ def refresh(moto):
             else:
                 t.ok(False, "the source profile base has a credential row", "\n".join(rows))
 
-            tm.text("q")
-            st = tm.wait_exit()
-            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
-                 str(st))
+            quit_sane(tm)
     finally:
         proxy.stop()
 
@@ -224,10 +227,7 @@ def production_header(moto):
                  "while STS holds the refresh: row 0 still has the role, the profile, the "
                  "region and the countdown, and says refreshing", "\n".join(rows))
             proxy.release()
-            tm.text("q")
-            st = tm.wait_exit()
-            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
-                 str(st))
+            quit_sane(tm)
     finally:
         proxy.stop()
 
