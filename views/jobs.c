@@ -19,21 +19,22 @@
 enum { COL_JOB, COL_ACTION, COL_RESOURCE, COL_STATE, COL_DONE, COL_RATE, COL_TIME, COL_ERROR,
        NCOLS };
 
-/* At 80 columns: 4+8+10+10+11+7+11+12 and 7 gaps make 80, and the last column holds a
- * download's "[#####] 100%" (BAR_MIN); past 80 it gets at least half of what is spare
- * (flex 3 of 6), and the bar grows by as much (bar_len). */
+/* At 80 columns: 4+12+8+10+11+7+11+10 and 7 gaps make 80 ("Send a test…" keeps its
+ * words), and the last column holds a download's "[###] 100%" (BAR_MIN cells); past 80 it
+ * gets at least half of what is spare (flex 3 of 6), and the bar grows by as much
+ * (bar_len). */
 static const struct table_col jobs_cols[NCOLS] = {
     [COL_JOB] = {.title = "JOB", .width = 4},
-    [COL_ACTION] = {.title = "ACTION", .width = 8, .flex = 1},
-    [COL_RESOURCE] = {.title = "ON", .width = 10, .flex = 2},
+    [COL_ACTION] = {.title = "ACTION", .width = 12, .flex = 1},
+    [COL_RESOURCE] = {.title = "ON", .width = 8, .flex = 2},
     [COL_STATE] = {.title = "STATE", .width = 10},
     [COL_DONE] = {.title = "DONE", .width = 11, .right = true},
     [COL_RATE] = {.title = "RATE", .width = 7, .right = true},
     [COL_TIME] = {.title = "TIME", .width = 11, .right = true},
-    [COL_ERROR] = {.title = "ERROR", .width = 12, .flex = 3},
+    [COL_ERROR] = {.title = "ERROR", .width = 10, .flex = 3},
 };
 
-#define BAR_MIN 5   /* cells of the bar at 80 columns */
+#define BAR_MIN 3   /* cells of the bar at 80 columns */
 #define BAR_MAX 20
 
 struct jobs_state {
@@ -77,7 +78,7 @@ static void progress_bar(char *out, size_t n, int64_t done, int64_t total, int l
 {
     int pct = total > 0 ? (int)(done * 100 / total) : 0;
     char bar[BAR_MAX + 1];
-    int fill = pct * len / 100;
+    int fill = (pct * len + 50) / 100;   /* to the nearest cell */
 
     for (int i = 0; i < len; i++)
         bar[i] = i < fill ? '#' : '-';

@@ -120,12 +120,13 @@ START_TEST(download_row_fits_80)
     ck_assert_msg(strstr(row, "6.0M/24M") != NULL, "bytes kept: '%s'", row);
     ck_assert_msg(strstr(row, "2.0M/s") != NULL, "rate kept: '%s'", row);
     ck_assert_msg(strstr(row, "9s left") != NULL, "time left kept: '%s'", row);
-    /* five cells at 80 columns, a quarter of them full (rounded down) */
-    ck_assert_msg(strstr(row, "[#----] 25%") != NULL, "bar and percent whole: '%s'", row);
+    /* three cells at 80 columns, a quarter of them full (to the nearest cell) */
+    ck_assert_msg(strstr(row, "[#--] 25%") != NULL, "bar and percent whole: '%s'", row);
     ck_assert_msg(strstr(row, "25%") + 3 == row + strlen(row), "the row ends there: '%s'",
                   row);
     free(row);
     row = row_with(&w, "failed");
+    ck_assert_msg(strstr(row, "Send a test…") != NULL, "the action's words: '%s'", row);
     ck_assert_msg(strstr(row, "3/10") != NULL, "'%s'", row);
     ck_assert_msg(strstr(row, "AccessD") != NULL, "the cause starts in the last column: '%s'",
                   row);
@@ -142,7 +143,7 @@ START_TEST(bar_grows_with_width)
         int cols;
         const char *bar;
     } cases[] = {
-        {100, "[###------------] 25%"},    /* 5 + (100 - 80) / 2 cells */
+        {100, "[###----------] 25%"},    /* 3 + (100 - 80) / 2 cells */
         {120, "[#####---------------] 25%"},
         {200, "[#####---------------] 25%"},
     };
@@ -173,12 +174,12 @@ START_TEST(bar_follows_resize)
     seed(w.store);
     frame(&w);
     row = row_with(&w, "Download");
-    ck_assert_msg(strstr(row, "[#----] 25%") != NULL, "'%s'", row);
+    ck_assert_msg(strstr(row, "[#--] 25%") != NULL, "'%s'", row);
     free(row);
     wresize(w.scr->win, 24, 120);
     frame(&w);
     row = row_with(&w, "Download");
-    ck_assert_msg(strstr(row, "[#----] 25%") == NULL && strstr(row, "--] 25%") != NULL,
+    ck_assert_msg(strstr(row, "[#--] 25%") == NULL && strstr(row, "--] 25%") != NULL,
                   "a wider bar after the resize: '%s'", row);
     free(row);
     world_done(&w);
