@@ -276,8 +276,9 @@ static const struct view_action expiry_actions[] = {
 };
 
 static const struct view_keyhelp expiry_keys[] = {
-    {"Enter", "refresh the console's credentials on the row now; on an SSO token: sign in"},
-    {"y/Y", "copy a secret's ARN / name (never its value)"},
+    /* the footer shows each text up to its first ':' and must fit Enter at 80 columns */
+    {"Enter", "refresh now: the console's credentials on the row; on an SSO token, sign in"},
+    {"y/Y", "copy: a secret's ARN / name (never its value)"},
     {"j/k", "down / up"},
     {"L", "sort by time left (the timeline)"},
     {"s/S", "sort by next column / reverse"},

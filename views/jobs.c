@@ -19,17 +19,23 @@
 enum { COL_JOB, COL_ACTION, COL_RESOURCE, COL_STATE, COL_DONE, COL_RATE, COL_TIME, COL_ERROR,
        NCOLS };
 
-/* At 80 columns: 4+14+12+10+11+7+11+4 and 7 gaps make 80. */
+/* At 80 columns: 4+12+8+10+11+7+11+10 and 7 gaps make 80 ("Send a test…" keeps its
+ * words), and the last column holds a download's "[###] 100%" (BAR_MIN cells); past 80 it
+ * gets at least half of what is spare (flex 3 of 6), and the bar grows by as much
+ * (bar_len). */
 static const struct table_col jobs_cols[NCOLS] = {
     [COL_JOB] = {.title = "JOB", .width = 4},
-    [COL_ACTION] = {.title = "ACTION", .width = 14, .flex = 1},
-    [COL_RESOURCE] = {.title = "ON", .width = 12, .flex = 2},
+    [COL_ACTION] = {.title = "ACTION", .width = 12, .flex = 1},
+    [COL_RESOURCE] = {.title = "ON", .width = 8, .flex = 2},
     [COL_STATE] = {.title = "STATE", .width = 10},
     [COL_DONE] = {.title = "DONE", .width = 11, .right = true},
     [COL_RATE] = {.title = "RATE", .width = 7, .right = true},
     [COL_TIME] = {.title = "TIME", .width = 11, .right = true},
-    [COL_ERROR] = {.title = "ERROR", .width = 4, .flex = 3},
+    [COL_ERROR] = {.title = "ERROR", .width = 10, .flex = 3},
 };
+
+#define BAR_MIN 3   /* cells of the bar at 80 columns */
+#define BAR_MAX 20
 
 struct jobs_state {
     struct table *table;
@@ -37,7 +43,17 @@ struct jobs_state {
     uint64_t gen;
     char *filter;
     int64_t now_s;      /* the second the rows were built in: ages move on */
+    int bar;            /* cells of a download's bar, for the width last drawn */
+    int built_bar;      /* ... and the rows' */
 };
+
+/* The bar's cells for a window cols wide: the last column's share of the width past 80. */
+static int bar_len(int cols)
+{
+    int n = BAR_MIN + (cols - 80) / 2;
+
+    return n < BAR_MIN ? BAR_MIN : n > BAR_MAX ? BAR_MAX : n;
+}
 
 /* "90.1M": a size in at most 5 columns, for the DONE column of a download. */
 static char *short_bytes(char *buf, size_t n, int64_t v)
@@ -57,16 +73,16 @@ static char *short_bytes(char *buf, size_t n, int64_t v)
     return buf;
 }
 
-/* A running download's bar where its error would go: "[#######-----------] 38%". */
-static void progress_bar(char *out, size_t n, int64_t done, int64_t total)
+/* A running download's bar of len cells where its error would go: "[##------] 25%". */
+static void progress_bar(char *out, size_t n, int64_t done, int64_t total, int len)
 {
     int pct = total > 0 ? (int)(done * 100 / total) : 0;
-    char bar[21];
-    int fill = pct / 5;
+    char bar[BAR_MAX + 1];
+    int fill = (pct * len + 50) / 100;   /* to the nearest cell */
 
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < len; i++)
         bar[i] = i < fill ? '#' : '-';
-    bar[20] = '\0';
+    bar[len] = '\0';
     snprintf(out, n, "[%s] %d%%", bar, pct);
 }
 
@@ -123,7 +139,8 @@ static void add_row(struct jobs_state *st, const struct view_ctx *ctx, const str
         /* a step before its units move ("checking the partial file: 42%") */
         table_cell(row, COL_ERROR, store_res_str(r, "phase"), NAN);
     } else if (bytes && running && total > 0) {
-        progress_bar(text, sizeof(text), done, total);
+        /* before the first draw (a key, a target): the narrowest */
+        progress_bar(text, sizeof(text), done, total, st->bar > 0 ? st->bar : BAR_MIN);
         table_cell(row, COL_ERROR, text, NAN);
     } else {
         table_cell(row, COL_ERROR, store_res_str(r, "error"), NAN);
@@ -143,7 +160,8 @@ static int sync(struct jobs_state *st, const struct view_ctx *ctx)
 
     store_kind_info(ctx->store, "job", &info);
     if (st->built && info.generation == st->gen && st->filter &&
-        strcmp(st->filter, filter) == 0 && st->now_s == ctx->now_ms / 1000)
+        strcmp(st->filter, filter) == 0 && st->now_s == ctx->now_ms / 1000 &&
+        st->bar == st->built_bar)
         return 0;
     table_begin(st->table);
     n = store_count(ctx->store, "job");
@@ -153,6 +171,7 @@ static int sync(struct jobs_state *st, const struct view_ctx *ctx)
     st->built = true;
     st->gen = info.generation;
     st->now_s = ctx->now_ms / 1000;
+    st->built_bar = st->bar;
     free(st->filter);
     st->filter = xstrdup(filter);
     return VIEW_REDRAW;
@@ -192,6 +211,7 @@ static void jobs_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     size_t running = 0, n;
     char title[160];
 
+    st->bar = bar_len(getmaxx(win));
     jobs_update(st, ctx);
     n = store_count(ctx->store, "job");
     for (size_t i = 0; i < n; i++) {

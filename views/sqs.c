@@ -970,7 +970,8 @@ static int copy_url(struct sqs_state *st, struct view_ctx *ctx)
     return VIEW_HANDLED | VIEW_COPY;
 }
 
-/* `c`: the queue's consumer in the toggles view, where Space resumes it. */
+/* `c`: the queue's consumer in the toggles view, where Space resumes it. A queue no
+ * trigger reads stays put and says so: the toggles view would only show other queues'. */
 static int open_consumer(struct sqs_state *st, struct view_ctx *ctx)
 {
     const char *url = current_url(st);
@@ -980,10 +981,29 @@ static int open_consumer(struct sqs_state *st, struct view_ctx *ctx)
     if (!r)
         return VIEW_HANDLED;
     consumers_of(ctx->store, r, &c);
+    if (!c.jump) {
+        struct store_kind_info info;
+
+        /* "none" only once the triggers were read */
+        store_kind_info(ctx->store, "mapping", &info);
+        if (info.updated) {
+            snprintf(ctx->message, sizeof ctx->message, "no Lambda trigger reads %s",
+                     queue_name(r));
+        } else if (info.last_error) {
+            char why[200];
+
+            aws_error_describe(info.last_error, ctx->profile ? ctx->profile : "default", why,
+                               sizeof why);
+            snprintf(ctx->message, sizeof ctx->message, "cannot read the Lambda triggers: %s",
+                     why);
+        } else {
+            snprintf(ctx->message, sizeof ctx->message,
+                     "the Lambda triggers are not read yet: c again when they are");
+        }
+        return VIEW_HANDLED | VIEW_MESSAGE;
+    }
     snprintf(ctx->jump_view, sizeof ctx->jump_view, "toggles");
-    /* none: the toggles view all the same, whose triggers say what there is */
-    snprintf(ctx->jump_key, sizeof ctx->jump_key, "%s%s", c.jump ? "mapping:" : "",
-             c.jump ? c.jump : "");
+    snprintf(ctx->jump_key, sizeof ctx->jump_key, "mapping:%s", c.jump);
     return VIEW_HANDLED | VIEW_JUMP;
 }
 

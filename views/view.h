@@ -40,6 +40,7 @@ enum {
     VIEW_JUMP = 1 << 5,     /* open ctx->jump_view with its cursor on ctx->jump_key */
     VIEW_COPY = 1 << 6,     /* put ctx->copy on the clipboard (OSC 52); copy_what names it */
     VIEW_CLEAR_FILTER = 1 << 7, /* clear the view's `/` filter (it moved to another list) */
+    VIEW_MESSAGE = 1 << 8,  /* say ctx->message on the status line (the framework sanitises) */
 };
 
 #define VIEW_JUMP_VIEW_MAX 32
@@ -68,6 +69,9 @@ struct view_ctx {
      * URL), copy_what says what it is for the status line ("URL of orders-dlq"). */
     char copy[VIEW_COPY_MAX];
     char copy_what[128];
+    /* Out: a key hook that returns VIEW_MESSAGE fills it: why the key did nothing, in one
+     * line ("no Lambda trigger reads orders"). */
+    char message[256];
 };
 
 /* A key that starts an action (src/act/action.h) on the view's resource. The framework runs

@@ -41,48 +41,157 @@ char *frame_identity_from_arn(const char *arn)
     return xstrdup(*p ? p : arn);
 }
 
-char *frame_header_text(const struct frame_header *h, int cols, const char *ellipsis)
+/* The identity without its type, which the role and the session (or the user's name) say
+ * well enough: "assumed-role/Ops/alice" -> "Ops/alice", "user/eng/alice" -> "alice". */
+static const char *identity_name(const char *id)
 {
-    char *fixed_left, *fixed_right, *ident = NULL, *line, *out;
+    static const char role[] = "assumed-role/";
+    const char *first = strchr(id, '/'), *last = strrchr(id, '/');
+
+    if (!first || !last[1])
+        return id;
+    if (!strncmp(id, role, sizeof(role) - 1))
+        return first + 1;
+    return last + 1;
+}
+
+enum header_refresh { REFRESH_LONG, REFRESH_SHORT, REFRESH_NONE };
+enum header_banners { BANNERS_WHOLE, BANNER_PROD_SHORT, BANNERS_SHORT };
+
+/* How much of the header is kept, one form per step. */
+struct header_form {
+    enum header_refresh refresh;  /* after the countdown: "  refreshing credentials",
+                                     " refreshing" or nothing; with no countdown to show,
+                                     "refreshing credentials" stands for it, and only
+                                     the narrowest forms say just "refreshing" */
+    bool ident_name;              /* the identity without its type */
+    enum header_banners banners;  /* " PROD " first, then " RO " too */
+    bool profile_bare;            /* the profile's name without "profile " */
+    int ident_min;                /* 0: the identity whole or not at all; > 0: cut, in at
+                                     least that many columns; < 0: left out */
+};
+
+#define IDENT_ROOM 16   /* enough to tell OnCallAdmin… from OrganizationAcc… */
+
+/* The order in which the header gives way when it does not fit, the first form that fits
+ * being drawn: "refreshing credentials" becomes "refreshing"; the identity loses its type
+ * ("assumed-role/", "user/"); the banners take their short forms, PROD first (its red says
+ * production), then RO; the identity is cut, keeping at least IDENT_ROOM columns; the "profile" label
+ * goes; "refreshing" goes; the identity is cut down to 6 columns, then left out. Past the
+ * last form the line is cut at its end, the account first to stay. So at 80 columns with
+ * both banners and a refresh running, account, identity, profile, region and countdown all
+ * show; a wide terminal gets the first form, every part whole. */
+static const struct header_form header_forms[] = {
+    {.refresh = REFRESH_LONG},
+    {.refresh = REFRESH_SHORT},
+    {.refresh = REFRESH_SHORT, .ident_name = true},
+    {.refresh = REFRESH_SHORT, .ident_name = true, .banners = BANNER_PROD_SHORT},
+    {.refresh = REFRESH_SHORT, .ident_name = true, .banners = BANNERS_SHORT},
+    {.refresh = REFRESH_SHORT, .ident_name = true, .banners = BANNERS_SHORT,
+     .ident_min = IDENT_ROOM},
+    {.refresh = REFRESH_SHORT, .ident_name = true, .banners = BANNERS_SHORT,
+     .profile_bare = true, .ident_min = IDENT_ROOM},
+    {.refresh = REFRESH_NONE, .ident_name = true, .banners = BANNERS_SHORT,
+     .profile_bare = true, .ident_min = IDENT_ROOM},
+    {.refresh = REFRESH_SHORT, .ident_name = true, .banners = BANNERS_SHORT,
+     .profile_bare = true, .ident_min = 6},
+    {.refresh = REFRESH_NONE, .ident_name = true, .banners = BANNERS_SHORT,
+     .profile_bare = true, .ident_min = 6},
+    {.refresh = REFRESH_SHORT, .ident_name = true, .banners = BANNERS_SHORT,
+     .profile_bare = true, .ident_min = -1},
+    {.refresh = REFRESH_NONE, .ident_name = true, .banners = BANNERS_SHORT,
+     .profile_bare = true, .ident_min = -1},
+};
+
+/* The header's text in form f, for the columns the banners leave; NULL when the form shows
+ * the identity and cols has no room for it. */
+static char *header_compose(const struct frame_header *h, const struct header_form *f,
+                            int cols, const char *ellipsis)
+{
+    const char *profile = h->profile ? h->profile : "?";
+    const char *region = h->region ? h->region : "no region";
+    char *left, *right, *ident = NULL, *line;
     int room;
 
-    if (cols <= 0)
-        return xstrdup("");
-    fixed_left = xasprintf(" %s", h->account ? h->account : "account ?");
-    if (h->refreshing && !h->countdown) {   /* none held yet: nothing to count down */
-        fixed_right = xasprintf("profile %s  %s  refreshing credentials",
-                                h->profile ? h->profile : "?",
-                                h->region ? h->region : "no region");
-    } else {
-        fixed_right = xasprintf("profile %s  %s  %s %s%s", h->profile ? h->profile : "?",
-                                h->region ? h->region : "no region",
-                                h->countdown_what ? h->countdown_what : "creds",
-                                h->countdown ? h->countdown : "?",
-                                h->refreshing ? "  refreshing credentials" : "");
-        if (h->refreshing && textwidth(fixed_left) + 2 + textwidth(fixed_right) > cols) {
-            /* the short form keeps the countdown whole at 80 columns */
-            free(fixed_right);
-            fixed_right = xasprintf("profile %s  %s  %s %s refreshing",
-                                    h->profile ? h->profile : "?",
-                                    h->region ? h->region : "no region",
-                                    h->countdown_what ? h->countdown_what : "creds",
-                                    h->countdown);
+    left = xasprintf(" %s", h->account ? h->account : "account ?");
+    if (h->refreshing && !h->countdown)   /* none held yet: nothing to count down */
+        right = xasprintf("%s%s  %s  refreshing%s", f->profile_bare ? "" : "profile ", profile,
+                          region, f->refresh != REFRESH_NONE ? " credentials" : "");
+    else
+        right = xasprintf("%s%s  %s  %s %s%s", f->profile_bare ? "" : "profile ", profile,
+                          region, h->countdown_what ? h->countdown_what : "creds",
+                          h->countdown ? h->countdown : "?",
+                          !h->refreshing ? "" :
+                          f->refresh == REFRESH_LONG ? "  refreshing credentials" :
+                          f->refresh == REFRESH_SHORT ? " refreshing" : "");
+    /* what is left for the identity between the two, with two spaces either side */
+    room = cols - textwidth(left) - textwidth(right) - 4;
+    if (h->identity && *h->identity && f->ident_min >= 0) {
+        const char *id = f->ident_name ? identity_name(h->identity) : h->identity;
+
+        if (textwidth(id) <= room || (f->ident_min > 0 && room >= f->ident_min)) {
+            ident = textwidth_truncate(id, room, ellipsis);
+        } else {
+            /* this form has no room for it: a later one gives way more */
+            free(left);
+            free(right);
+            return NULL;
         }
     }
-    /* what is left for the identity between the two, with two spaces either side */
-    room = cols - textwidth(fixed_left) - textwidth(fixed_right) - 4;
-    if (h->identity && *h->identity && room >= 6)
-        ident = textwidth_truncate(h->identity, room, ellipsis);
     if (ident)
-        line = xasprintf("%s  %s  %s", fixed_left, ident, fixed_right);
+        line = xasprintf("%s  %s  %s", left, ident, right);
     else
-        line = xasprintf("%s  %s", fixed_left, fixed_right);
-    out = textwidth_truncate(line, cols, ellipsis);
+        line = xasprintf("%s  %s", left, right);
     free(ident);
-    free(line);
-    free(fixed_left);
-    free(fixed_right);
-    return out;
+    free(left);
+    free(right);
+    return line;
+}
+
+void frame_header_layout(struct frame_header_line *line, const struct frame_header *h,
+                         int cols, const char *ellipsis)
+{
+    size_t nforms = sizeof(header_forms) / sizeof(header_forms[0]);
+
+    memset(line, 0, sizeof(*line));
+    for (size_t i = 0; i < nforms && cols > 0; i++) {
+        const struct header_form *f = &header_forms[i];
+        bool ro_short = f->banners == BANNERS_SHORT;
+        char *text;
+        int banners;
+
+        line->prod = !h->production ? NULL :
+                     f->banners != BANNERS_WHOLE ? FRAME_PROD_BANNER_SHORT : FRAME_PROD_BANNER;
+        line->ro = !h->read_only ? NULL :
+                   h->production ? (ro_short ? FRAME_READONLY_BANNER_SHORT_AFTER_PROD
+                                             : FRAME_READONLY_BANNER_AFTER_PROD) :
+                   ro_short ? FRAME_READONLY_BANNER_SHORT : FRAME_READONLY_BANNER;
+        banners = (line->prod ? textwidth(line->prod) : 0) +
+                  (line->ro ? textwidth(line->ro) : 0);
+        text = header_compose(h, f, cols - banners, ellipsis);
+        if (!text)
+            continue;
+        free(line->text);
+        line->text = text;
+        if (banners + textwidth(line->text) <= cols)
+            return;
+        if (i + 1 == nforms) {
+            /* the narrowest form is still too wide: its end goes */
+            char *cut = textwidth_truncate(line->text, cols > banners ? cols - banners : 0,
+                                           ellipsis);
+
+            free(line->text);
+            line->text = cut;
+        }
+    }
+    if (!line->text)
+        line->text = xstrdup("");
+}
+
+void frame_header_done(struct frame_header_line *line)
+{
+    free(line->text);
+    line->text = NULL;
 }
 
 char *frame_footer_text(const struct view_keyhelp *keys, const char *filter, int cols,

@@ -13,6 +13,7 @@
  * from AWS and must already be sanitised. */
 struct frame_header {
     bool production;        /* the PRODUCTION banner first */
+    bool read_only;         /* the READ-ONLY banner after it: writes are refused (act/gate.h) */
     const char *account;    /* "123456789012" */
     const char *identity;   /* "assumed-role/Ops/alice" */
     const char *profile;
@@ -23,19 +24,31 @@ struct frame_header {
     const char *countdown_what;  /* what counts down: "key alice" (sanitised); NULL: "creds" */
 };
 
+/* The banners in their whole and short forms. Right after the production banner the
+ * read-only one loses its own spaces (the banner's and the text's separate it). */
 #define FRAME_PROD_BANNER " PRODUCTION "
-/* Writes are refused (act/gate.h). Right after the production banner it loses its own
- * spaces (the banner's and the text's separate it): a production profile is read-only by
- * default, and the account, profile, region and countdown must still fit 80 columns. */
+#define FRAME_PROD_BANNER_SHORT " PROD "
 #define FRAME_READONLY_BANNER " READ-ONLY "
+#define FRAME_READONLY_BANNER_SHORT " RO "
 #define FRAME_READONLY_BANNER_AFTER_PROD "READ-ONLY"
+#define FRAME_READONLY_BANNER_SHORT_AFTER_PROD "RO"
 
-/* The header after the banner, in at most cols columns: account, identity, "profile P",
- * region, "creds COUNTDOWN" (then "refreshing credentials" while a refresh runs, or just
- * "refreshing" when the line would not fit). The identity is shortened first, then dropped,
- * so that at 80 columns account, profile, region and countdown always show. The caller
- * frees. */
-char *frame_header_text(const struct frame_header *h, int cols, const char *ellipsis);
+/* The header laid out for one width: the banners drawn first, each in its own style, then
+ * text in the columns left. */
+struct frame_header_line {
+    const char *prod;       /* a FRAME_PROD_BANNER* form; NULL: not production */
+    const char *ro;         /* a FRAME_READONLY_BANNER* form; NULL: writes allowed */
+    char *text;             /* account, identity, profile, region, countdown */
+};
+
+/* Lays the header out in at most cols columns (banners and text together). What yields
+ * first when it does not fit, so that at 80 columns with both banners the account, the
+ * identity (its role and session name, cut if it must be), the profile, the region and
+ * the countdown stay: see the order in frame.c. Wide terminals get every part whole. Below
+ * the banners' own width (8 columns) the window clips them. */
+void frame_header_layout(struct frame_header_line *line, const struct frame_header *h,
+                         int cols, const char *ellipsis);
+void frame_header_done(struct frame_header_line *line);
 
 /* The ARN's resource part, which says who ("user/alice", "assumed-role/Ops/alice"); the
  * whole ARN when it has no such part. The caller frees. */

@@ -279,6 +279,8 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
         free(clean);
         free(what);
     }
+    if ((bits & VIEW_MESSAGE) && ctx->message[0])
+        ui_message(ui, false, "%s", ctx->message);
     if ((bits & VIEW_DETAIL) && vi == ui_current(ui)) {
         const struct view *v = view_at(ui, vi);
         feed_set_detail(ui->feed, v->detail ? v->detail(ui->priv[vi]) : NULL);
@@ -694,7 +696,8 @@ static void draw_header(struct ui *ui)
     char countdown[64], *countdown_what = NULL;
     char *account = store_text(ui->store, "identity", "caller", "account");
     char *arn = store_text(ui->store, "identity", "caller", "arn");
-    char *ident = frame_identity_from_arn(arn), *text;
+    char *ident = frame_identity_from_arn(arn);
+    struct frame_header_line line;
     int banner = 0;
     bool waiting;
     const char *ell = ui->glyphs->g[GLYPH_ELLIPSIS];
@@ -710,30 +713,30 @@ static void draw_header(struct ui *ui)
                                                     &countdown_what);
     h.countdown_what = countdown_what;
 
-    werase(ui->whead);
-    if (h.production) {
-        banner = (int)strlen(FRAME_PROD_BANNER);
-        wattrset(ui->whead, ui_attr(ui, THEME_PROD_BANNER) | A_BOLD);
-        mvwaddstr(ui->whead, 0, 0, FRAME_PROD_BANNER);
-    }
-    if (ui_act_read_only(ui)) {
-        /* every write is refused in this session: say so before anyone tries one */
-        const char *ro = h.production ? FRAME_READONLY_BANNER_AFTER_PROD : FRAME_READONLY_BANNER;
+    /* every write is refused in this session: say so before anyone tries one */
+    h.read_only = ui_act_read_only(ui);
+    frame_header_layout(&line, &h, COLS, ell);
 
-        wattrset(ui->whead, ui_attr(ui, THEME_WARN) | A_REVERSE | A_BOLD);
-        mvwaddstr(ui->whead, 0, banner, ro);
-        banner += (int)strlen(ro);
+    werase(ui->whead);
+    if (line.prod) {
+        wattrset(ui->whead, ui_attr(ui, THEME_PROD_BANNER) | A_BOLD);
+        mvwaddstr(ui->whead, 0, 0, line.prod);
+        banner = textwidth(line.prod);
     }
-    text = frame_header_text(&h, COLS - banner, ell);
-    {
+    if (line.ro) {
+        wattrset(ui->whead, ui_attr(ui, THEME_WARN) | A_REVERSE | A_BOLD);
+        mvwaddstr(ui->whead, 0, banner, line.ro);
+        banner += textwidth(line.ro);
+    }
+    if (banner < COLS) {
         WINDOW *rest = derwin(ui->whead, 1, COLS - banner, 0, banner);
         if (rest) {
-            frame_draw_line(rest, text, ui_attr(ui, THEME_HEADER));
+            frame_draw_line(rest, line.text, ui_attr(ui, THEME_HEADER));
             delwin(rest);
         }
     }
     wnoutrefresh(ui->whead);
-    free(text);
+    frame_header_done(&line);
     free(account);
     free(arn);
     free(ident);

@@ -14,6 +14,9 @@ refresh writes nothing, so read-only must not refuse it):
   counts down and the console stays up.
 - Enter on the source profile's row (long-term keys from the credentials file) sends nothing
   to STS.
+- At 80x24 with the profile marked environment = production and --read-only: row 0 has
+  both banners (short), the account, the role and session, the profile, the region and the
+  countdown, before and while a refresh is held (then it also says refreshing).
 - SSO (tests/lib/sso_server.py as the portal): a legacy SSO profile whose cached token has
   expired since the console started: Enter asks the portal for nothing with the expired
   token and opens the device-code sign-in instead (test_console_sso.py follows it through).
@@ -24,6 +27,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 
@@ -72,6 +76,12 @@ def table(rows):
         if r.startswith("credentials "):
             out[r.split()[1]] = r
     return rows[h], out
+
+
+def quit_sane(tm):
+    tm.text("q")
+    st = tm.wait_exit()
+    t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane", str(st))
 
 
 def ops_row(rows):
@@ -174,10 +184,50 @@ def refresh(moto):
             else:
                 t.ok(False, "the source profile base has a credential row", "\n".join(rows))
 
-            tm.text("q")
-            st = tm.wait_exit()
-            t.ok(st["rc"] == 0 and stty_sane(st["stty"]) == [], "q quits, terminal sane",
-                 str(st))
+            quit_sane(tm)
+    finally:
+        proxy.stop()
+
+
+def production_header(moto):
+    """80x24, a production profile read-only, a refresh held: the header keeps its parts."""
+    proxy = StallProxy(moto.endpoint)
+    try:
+        proxy.expire_in(3600)
+        env = role_env(proxy.endpoint)
+        write_app_config(env, "[intervals]\ndefault = 2\n[profile ops]\n"
+                         "environment = production\n")
+        # the role's name, then the session opsdeck names itself (cut if it must be)
+        want = re.compile(r"^ PROD RO 123456789012  oncall/opsdeck-\S*  (profile )?ops  "
+                          r"us-east-1  creds \S+( refreshing)?\s*$")
+        with Tmux() as tm:
+            tm.start(env, [OPSDECK, "--profile", "ops", "--read-only", "--view", "expiry"],
+                     80, 24)
+            ok, rows = tm.wait_for(lambda rs: ops_row(rs)[1] is not None and
+                                   cell(ops_row(rs)[1], ops_row(rs)[0], "EXPIRES") != "-" and
+                                   "oncall/" in rs[0] and "no expiry" not in rs[0],
+                                   deadline=60)
+            t.ok(ok and want.match(rows[0]) is not None and "refreshing" not in rows[0],
+                 "80 columns, production, --read-only: both banners, the account, the role "
+                 "and session, the profile, the region and the countdown in row 0",
+                 "\n".join(rows))
+            if not ok:
+                return
+            tm.text("g")
+            ok, rows = tm.wait_for(lambda rs: rs[-3].startswith("credentials at "),
+                                   deadline=30)
+            t.ok(ok, "the cursor on the role's credentials", "\n".join(rows))
+            proxy.hold("AssumeRole", minimum=0.0)
+            tm.keys("Enter")
+            held = proxy.wait_event("held", "AssumeRole")
+            ok, rows = tm.wait_for(lambda rs: "refreshing" in rs[0], deadline=30)
+            still = proxy.holding
+            t.ok(held is not None and ok and still and want.match(rows[0]) is not None and
+                 rows[0].rstrip().endswith(" refreshing"),
+                 "while STS holds the refresh: row 0 still has the role, the profile, the "
+                 "region and the countdown, and says refreshing", "\n".join(rows))
+            proxy.release()
+            quit_sane(tm)
     finally:
         proxy.stop()
 
@@ -255,6 +305,8 @@ def main():
     try:
         t.run("refresh now in the expiry view", refresh, m)
         t.run("refresh now with an expired SSO session", sso_expired, m)
+        t.run("the header at 80 columns, production and read-only, refreshing",
+              production_header, m)
     finally:
         m.stop()
     t.done()

@@ -117,8 +117,8 @@ def estate(home):
         t.eq(r.returncode, 0, "a failed :profile does not end the console")
         scr = read(work, "prod.txt")
         head = scr[0]
-        t.ok(head.lstrip().startswith("PRODUCTION"), "the PRODUCTION banner opens the header",
-             head)
+        t.ok(head.lstrip().startswith("PROD"), "the PRODUCTION banner (PROD at 80 columns "
+             "beside READ-ONLY) opens the header", head)
         t.ok(all(s in head for s in ("123456789012", "profile default", "us-east-1",
                                      "no expiry")),
              "with the banner at 80 columns: account, profile, region, countdown", head)

@@ -6,7 +6,8 @@ a recording relay, every new state read back with boto3.
     toggles view; Enter shows its pane (state, when it changed, why); Space asks with the
     resource, off -> on, profile, account and region; y flips it: the status line says the
     state read back, boto3 reads Enabled, the audit has the request and its outcome; back in
-    the sqs view the mark is gone;
+    the sqs view the mark is gone; c on a queue no trigger reads says so on the status line
+    and stays in the sqs view;
   - a rule: its pane lists the targets (ListTargetsByRule) with the input transformer and
     the constant input; t flips it, boto3 reads ENABLED, audited;
   - a declared parameter: its pane names who last changed it (SSM's LastModifiedUser, as
@@ -123,6 +124,17 @@ def mapping_case(tm, env, c, billing):
                            not any("⏸" in r for r in rs))
     t.ok(ok, "back in the sqs view the mark is gone once the triggers are read again",
          show(rows))
+    # a queue no trigger reads: c says so and the sqs view stays
+    tm.text("/")
+    tm.keys("C-u")
+    tm.text("export-jobs")
+    tm.keys("Enter")
+    tm.text("c")
+    ok, rows = tm.wait_for(lambda rs: len(rs) > 1 and
+                           any("no Lambda trigger reads export-jobs" in r for r in rs[-2:]))
+    t.ok(ok and rows[1].startswith("SQS queues"),
+         "c on a queue without a trigger: the status line says no Lambda trigger reads it, "
+         "and the sqs view stays", show(rows))
 
 
 def rule_case(tm, env, c):

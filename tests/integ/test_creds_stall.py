@@ -30,6 +30,7 @@ Every server is on a free loopback port and stopped by PID or by its thread.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -312,8 +313,9 @@ def background_refresh(moto):
             if held is None:
                 return
             s = Stalled(tm, lambda: proxy.holding, "near expiry")
-            s.check("the header says refreshing credentials",
-                    lambda rs: "refreshing credentials" in rs[0])
+            # at 100 columns the short form, after the countdown, keeps the role whole
+            s.check("the header says refreshing after the countdown",
+                    lambda rs: re.search(r"creds \S+ +refreshing", rs[0]))
             end = time.monotonic() + 30
             polled = []
             while time.monotonic() < end and not polled:

@@ -1,5 +1,6 @@
-/* test_frame.c - the frame's texts: the header keeps account, profile, region and the
- * countdown at 80 columns (the identity gives way first), the identity from an ARN, and the
+/* test_frame.c - the frame's texts: the header keeps account, identity, profile, region and
+ * the countdown at 80 columns under both banners (what gives way, in order), the identity
+ * from an ARN, and the
  * footer keeps the framework's keys and never passes the width. */
 #include "config.h"
 #include "check_tap.h"
@@ -10,6 +11,7 @@
 
 #include "ui/frame.h"
 #include "util/textwidth.h"
+#include "util/xalloc.h"
 
 static const struct frame_header hdr = {
     .account = "123456789012",
@@ -19,57 +21,189 @@ static const struct frame_header hdr = {
     .countdown = "12m03s",
 };
 
-static void has_essentials(const char *text)
+/* The whole row as the terminal shows it: the banners, then the text. The caller frees. */
+static char *header_row(const struct frame_header *h, int cols)
 {
-    ck_assert_msg(strstr(text, "123456789012") != NULL, "account in '%s'", text);
-    ck_assert_msg(strstr(text, "profile prod-eu") != NULL, "profile in '%s'", text);
-    ck_assert_msg(strstr(text, "eu-west-1") != NULL, "region in '%s'", text);
-    ck_assert_msg(strstr(text, "creds 12m03s") != NULL, "countdown in '%s'", text);
+    struct frame_header_line line;
+    char *row;
+
+    frame_header_layout(&line, h, cols, "…");
+    row = xasprintf("%s%s%s", line.prod ? line.prod : "", line.ro ? line.ro : "", line.text);
+    frame_header_done(&line);
+    return row;
 }
 
-START_TEST(header_at_80_shortens_identity)
+static void has(const char *row, const char *what, const char *why)
 {
-    /* 80 columns, and 68 after the PRODUCTION banner */
-    int widths[] = {80, 80 - (int)strlen(FRAME_PROD_BANNER), 200};
+    ck_assert_msg(strstr(row, what) != NULL, "%s: '%s' in '%s'", why, what, row);
+}
 
-    for (size_t i = 0; i < 3; i++) {
-        char *t = frame_header_text(&hdr, widths[i], "…");
-        ck_assert_int_le(textwidth(t), widths[i]);
-        has_essentials(t);
-        if (widths[i] < 100) {
-            ck_assert_msg(strstr(t, "alice.long-session-name@example") == NULL,
-                          "identity shortened at %d: '%s'", widths[i], t);
-            ck_assert_msg(strstr(t, "assumed-ro") != NULL,
-                          "the identity is cut, not dropped: '%s'", t);
-        } else {
-            ck_assert_msg(strstr(t, hdr.identity) != NULL, "whole identity at 200: '%s'", t);
+static void has_not(const char *row, const char *what, const char *why)
+{
+    ck_assert_msg(strstr(row, what) == NULL, "%s: no '%s' in '%s'", why, what, row);
+}
+
+/* Every combination of the banners and a running refresh at 60, 80 and 120 columns: the row
+ * never passes the width; from 80 columns account, identity (its role at least), profile,
+ * region and countdown all show, and at 60 all of them but the identity; at 120 the banners,
+ * the labels and the identity are whole (its type only gives way to a banner and a
+ * refresh), the refresh said in its short form. */
+START_TEST(header_every_combination)
+{
+    static const int widths[] = {60, 80, 120};
+
+    for (size_t wi = 0; wi < 3; wi++) {
+        for (int c = 0; c < 8; c++) {
+            struct frame_header h = {
+                .production = c & 1, .read_only = c & 2, .refreshing = c & 4,
+                .account = "123456789012", .identity = "assumed-role/OnCallAdministrators/alice",
+                .profile = "prod-admin", .region = "eu-west-1", .countdown = "4m50s",
+            };
+            int cols = widths[wi];
+            char *row = header_row(&h, cols);
+            char why[64];
+
+            snprintf(why, sizeof(why), "%d columns,%s%s%s", cols,
+                     h.production ? " production" : "", h.read_only ? " read-only" : "",
+                     h.refreshing ? " refreshing" : "");
+            ck_assert_msg(textwidth(row) <= cols, "%s: '%s' is %d wide", why, row,
+                          textwidth(row));
+            has(row, "123456789012", why);
+            has(row, "prod-admin", why);
+            has(row, "eu-west-1", why);
+            has(row, "creds 4m50s", why);
+            if (cols >= 80)
+                has(row, "OnCallAdmin", why);
+            if (h.production)
+                has(row, cols >= 120 ? " PRODUCTION " : " PROD", why);
+            else
+                has_not(row, "PROD", why);
+            if (h.read_only)
+                has(row, cols >= 120 ? "READ-ONLY " : "RO ", why);
+            else
+                has_not(row, "READ-ONLY", why);
+            if (cols >= 120) {
+                has(row, "profile prod-admin", why);
+                has(row, "OnCallAdministrators/alice", why);
+                if (h.refreshing)
+                    has(row, "creds 4m50s refreshing", why);
+                if (!h.refreshing || !(h.production || h.read_only))
+                    has(row, "assumed-role/OnCallAdministrators/alice", why);
+            }
+            free(row);
         }
-        free(t);
     }
 }
 END_TEST
 
-START_TEST(header_drops_identity_then_cuts)
+/* The rows an engineer sees at 80 columns, banners and a refresh: what gave way, in order. */
+START_TEST(header_at_80_what_gives_way)
 {
-    char *t = frame_header_text(&hdr, 62, "…");
+    struct frame_header h = {
+        .account = "123456789012", .identity = "assumed-role/OnCallAdministrators/alice",
+        .profile = "prod-admin", .region = "eu-west-1", .countdown = "4m50s",
+    };
+    char *row = header_row(&h, 80);
 
-    has_essentials(t);
-    ck_assert_msg(strstr(t, "assumed") == NULL, "identity dropped at 62: '%s'", t);
-    free(t);
-    t = frame_header_text(&hdr, 20, "…");
-    ck_assert_int_le(textwidth(t), 20);
-    ck_assert_msg(strstr(t, "123456789012") != NULL, "the account comes first: '%s'", t);
-    free(t);
-    t = frame_header_text(&hdr, 0, "…");
-    ck_assert_str_eq(t, "");
-    free(t);
+    /* the identity is cut from its type on, keeping the role's name */
+    ck_assert_str_eq(row, " 123456789012  OnCallAdministrators…  profile prod-admin  "
+                          "eu-west-1  creds 4m50s");
+    free(row);
+    h.production = true;
+    row = header_row(&h, 80);
+    /* the banner shortens, then the label goes rather than the identity being cut below 16
+     * columns */
+    ck_assert_str_eq(row, " PROD  123456789012  OnCallAdministrators/a…  prod-admin  eu-west-1"
+                          "  creds 4m50s");
+    free(row);
+    h.read_only = true;
+    row = header_row(&h, 80);
+    ck_assert_str_eq(row, " PROD RO 123456789012  OnCallAdministrators…  prod-admin  eu-west-1"
+                          "  creds 4m50s");
+    free(row);
+    h.refreshing = true;
+    row = header_row(&h, 80);
+    /* the profile's label, then "refreshing", go before the identity is cut below 16
+     * columns: the row is the same as without a refresh */
+    ck_assert_str_eq(row, " PROD RO 123456789012  OnCallAdministrators…  prod-admin  eu-west-1"
+                          "  creds 4m50s");
+    free(row);
+    h.production = false;
+    row = header_row(&h, 80);
+    ck_assert_str_eq(row, " RO  123456789012  OnCallAdministrators/ali…  prod-admin  eu-west-1"
+                          "  creds 4m50s");
+    free(row);
+    /* at 60 the identity is left out last, then the line is cut at its end */
+    h.production = true;
+    row = header_row(&h, 60);
+    ck_assert_str_eq(row, " PROD RO 123456789012  prod-admin  eu-west-1  creds 4m50s");
+    free(row);
+    row = header_row(&h, 30);
+    ck_assert_str_eq(row, " PROD RO 123456789012  prod-a…");
+    free(row);
+}
+END_TEST
+
+/* A long identity is cut after its type is dropped, keeping the role's name first; the
+ * "profile" label goes only when the identity would be left with less than 16 columns. */
+START_TEST(header_cuts_long_identity)
+{
+    struct frame_header h = hdr;
+    char *row = header_row(&h, 200);
+
+    has(row, hdr.identity, "whole at 200");
+    has(row, "profile prod-eu", "whole at 200");
+    free(row);
+    row = header_row(&h, 80);
+    ck_assert_str_eq(row, " 123456789012  OrganizationAccountAcc…  profile prod-eu  eu-west-1  "
+                          "creds 12m03s");
+    free(row);
+    h.production = true;
+    row = header_row(&h, 80);
+    ck_assert_str_eq(row, " PROD  123456789012  OrganizationAcco…  profile prod-eu  eu-west-1  "
+                          "creds 12m03s");
+    free(row);
+    h.production = false;
+    row = header_row(&h, 62);
+    ck_assert_str_eq(row, " 123456789012  Organization…  prod-eu  eu-west-1  creds 12m03s");
+    free(row);
+    row = header_row(&h, 50);
+    ck_assert_str_eq(row, " 123456789012  prod-eu  eu-west-1  creds 12m03s");
+    free(row);
+    row = header_row(&h, 20);
+    ck_assert_str_eq(row, " 123456789012  prod…");
+    free(row);
+    row = header_row(&h, 0);
+    ck_assert_str_eq(row, "");
+    free(row);
+}
+END_TEST
+
+/* A user's name stands without its type and path; the banners shorten one at a time. */
+START_TEST(header_user_identity)
+{
+    struct frame_header h = {.production = true, .read_only = true, .account = "123456789012",
+                             .identity = "user/engineering/oncall/alice",
+                             .profile = "prod-ops", .region = "us-east-1",
+                             .countdown = "no expiry"};
+    char *row = header_row(&h, 80);
+
+    ck_assert_str_eq(row, " PROD RO 123456789012  alice  profile prod-ops  us-east-1  creds no "
+                          "expiry");
+    free(row);
+    /* a column more to spare: READ-ONLY is spelled out, PRODUCTION's red says it as PROD */
+    h.profile = "prod-op";
+    row = header_row(&h, 80);
+    ck_assert_str_eq(row, " PROD READ-ONLY 123456789012  alice  profile prod-op  us-east-1  "
+                          "creds no expiry");
+    free(row);
 }
 END_TEST
 
 START_TEST(header_before_identity_known)
 {
     struct frame_header h = {.profile = "default", .region = NULL, .countdown = "no expiry"};
-    char *t = frame_header_text(&h, 80, "…");
+    char *t = header_row(&h, 80);
 
     ck_assert_msg(strstr(t, "account ?") != NULL, "'%s'", t);
     ck_assert_msg(strstr(t, "no region") != NULL, "'%s'", t);
@@ -85,23 +219,35 @@ START_TEST(header_says_refreshing)
     struct frame_header h = {.account = "123456789012", .profile = "prod-admin",
                              .region = "eu-west-1", .countdown = "4m50s", .refreshing = true,
                              .identity = "assumed-role/OnCallAdministrators/alice"};
-    char *t = frame_header_text(&h, 80, "…");
+    char *t = header_row(&h, 80);
 
     /* 81 columns in the long form: the short one keeps the countdown and says it */
     ck_assert_msg(strstr(t, "eu-west-1  creds 4m50s refreshing") != NULL, "'%s'", t);
     ck_assert_int_le(textwidth(t), 80);
     free(t);
-    t = frame_header_text(&h, 120, "…");
+    t = header_row(&h, 140);
     ck_assert_msg(strstr(t, "creds 4m50s  refreshing credentials") != NULL, "'%s'", t);
     free(t);
+    /* the identity whole comes before the long form */
+    t = header_row(&h, 120);
+    ck_assert_msg(strstr(t, "  assumed-role/OnCallAdministrators/alice  ") &&
+                  strstr(t, "creds 4m50s refreshing"), "'%s'", t);
+    free(t);
     h.countdown = NULL;
-    t = frame_header_text(&h, 80, "…");
+    t = header_row(&h, 80);
     ck_assert_msg(strstr(t, "eu-west-1  refreshing credentials") != NULL, "'%s'", t);
+    ck_assert_msg(strstr(t, "OnCallAdmin") != NULL, "'%s'", t);
     ck_assert_msg(strstr(t, "creds") == NULL, "no countdown without credentials: '%s'", t);
     free(t);
+    /* under both banners at 60 the refresh still shows: it stands for the countdown */
+    h.production = h.read_only = true;
+    t = header_row(&h, 60);
+    ck_assert_str_eq(t, " PROD RO 123456789012  prod-admin  eu-west-1  refreshing");
+    free(t);
+    h.production = h.read_only = false;
     h.refreshing = false;
     h.countdown = "4m50s";
-    t = frame_header_text(&h, 80, "…");
+    t = header_row(&h, 80);
     ck_assert_msg(strstr(t, "refreshing") == NULL, "'%s'", t);
     free(t);
 }
@@ -114,7 +260,7 @@ START_TEST(header_names_nearest_expiry)
     struct frame_header h = {.account = "123456789012", .identity = "user/alice",
                              .profile = "production-eu", .region = "eu-west-1",
                              .countdown = "overdue 10d00h", .countdown_what = "key alice"};
-    char *t = frame_header_text(&h, 80, "…");
+    char *t = header_row(&h, 80);
 
     ck_assert_msg(strstr(t, "key alice overdue 10d00h") != NULL, "'%s'", t);
     ck_assert_msg(strstr(t, "creds") == NULL, "'%s'", t);
@@ -217,8 +363,10 @@ static Suite *suite(void)
     Suite *s = suite_create("frame");
     TCase *tc = tcase_create("frame");
 
-    tcase_add_test(tc, header_at_80_shortens_identity);
-    tcase_add_test(tc, header_drops_identity_then_cuts);
+    tcase_add_test(tc, header_every_combination);
+    tcase_add_test(tc, header_at_80_what_gives_way);
+    tcase_add_test(tc, header_cuts_long_identity);
+    tcase_add_test(tc, header_user_identity);
     tcase_add_test(tc, header_before_identity_known);
     tcase_add_test(tc, header_says_refreshing);
     tcase_add_test(tc, header_names_nearest_expiry);

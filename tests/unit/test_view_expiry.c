@@ -17,6 +17,7 @@
 #include "poll/expiries.h"
 #include "poll/store.h"
 #include "screen_test.h"
+#include "ui/frame.h"
 #include "view.h"
 
 #define T0 1800000000LL          /* epoch s the world starts at */
@@ -710,6 +711,18 @@ START_TEST(sso_token_rows_and_sign_in)
 }
 END_TEST
 
+/* The footer at 80 columns lists Enter (what it does, shortly) before the framework's
+ * keys: the view's most useful key is never the one left out. */
+START_TEST(footer_lists_enter_at_80)
+{
+    char *t = frame_footer_text(expiry_view.keys, NULL, 80, "…");
+
+    ck_assert_msg(strncmp(t, " Enter refresh now  y/Y copy", 28) == 0, "'%s'", t);
+    ck_assert_msg(strstr(t, "? help") != NULL, "'%s'", t);
+    free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("view_expiry");
@@ -727,6 +740,7 @@ static Suite *suite(void)
     tcase_add_test(tc, enter_refresh_fails_with_cause);
     tcase_add_test(tc, sso_token_rows_and_sign_in);
     tcase_add_test(tc, nothing_read_is_not_all_clear);
+    tcase_add_test(tc, footer_lists_enter_at_80);
     suite_add_tcase(s, tc);
     return s;
 }

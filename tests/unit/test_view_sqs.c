@@ -981,9 +981,12 @@ START_TEST(consumer_paused_mark_and_jump)
     ck_assert(sqs_view.select(w.priv, &w.ctx, URL("payments.fifo")));
     ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_JUMP);
     ck_assert_str_eq(w.ctx.jump_key, "mapping:u-3");
+    /* no trigger reads it: said, and the view stays (no jump to other queues' triggers) */
     ck_assert(sqs_view.select(w.priv, &w.ctx, URL("orders-dlq")));
-    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_JUMP);
-    ck_assert_str_eq(w.ctx.jump_key, "");
+    w.ctx.jump_view[0] = '\0';
+    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_MESSAGE);
+    ck_assert_str_eq(w.ctx.message, "no Lambda trigger reads orders-dlq");
+    ck_assert_str_eq(w.ctx.jump_view, "");
 
     /* the pane: each trigger, its state, since when and why; c from there too */
     ck_assert(sqs_view.select(w.priv, &w.ctx, URL("payments.fifo")));
@@ -1041,6 +1044,11 @@ START_TEST(consumers_not_read_yet)
     key(&w, '\n');
     frame(&w);
     row_is(&w, line_with(&w, "Consumers"), "Consumers (Lambda triggers)  loading…");
+    /* c cannot say there is none: it says the triggers are not read yet, and stays */
+    key(&w, 27);
+    ck_assert_int_eq(key(&w, 'c'), VIEW_HANDLED | VIEW_MESSAGE);
+    ck_assert_str_eq(w.ctx.message, "the Lambda triggers are not read yet: c again when they are");
+    ck_assert_str_eq(w.ctx.jump_view, "");
     world_done(&w);
 }
 END_TEST
