@@ -6,8 +6,8 @@ count is made"). Here both run on small fixture trees of .trs files, declared li
 make output, and each way a run could look green while tests did not run must turn the
 count red: a failed case, a declared program with no result, a result from an earlier run,
 a program with no case, a make run that failed with every case passed, a distcheck output
-that disagrees with automake's own total, a skip counted as a pass. run_counted is read
-out of setup.sh by name and run on a fixture Makefile.
+that disagrees with automake's own total, a skip counted as a pass, a fuzz step that found no
+target. run_counted is read out of setup.sh by name and run on a fixture Makefile.
 """
 import os
 import pathlib
@@ -262,9 +262,70 @@ def case_run_counted(tmp):
          out)
 
 
+# The fuzz step (run_counted fuzz build-fuzz fuzz-smoke): tests/fuzz/smoke.sh on a fixture
+# source tree of two targets (one with a saved crash input) and a fixture build tree whose
+# config.status says how it was configured and whose targets print what libFuzzer prints.
+SMOKE = SRC / "tests" / "fuzz" / "smoke.sh"
+FAKE_TARGET = """#!/bin/sh
+echo "cov: 12 ft: 20 corp: 3/30b exec/s: 0 rss: 30Mb"
+echo "stat::number_of_executed_units: 7"
+"""
+
+
+def smoke(tmp, configure_args, built):
+    top, build = tmp / "src", tmp / "build"
+    (top / "tests/fuzz/regress/fuzz_b").mkdir(parents=True)
+    for name in ("fuzz_a", "fuzz_b"):
+        (top / f"tests/fuzz/{name}.c").write_text("/* a target */\n")
+    (top / "tests/fuzz/regress/fuzz_b/crash-1").write_text("x")
+    (build / "tests/fuzz").mkdir(parents=True)
+    if configure_args is not None:
+        cs = build / "config.status"
+        cs.write_text(f"#!/bin/sh\n[ \"$1\" = --config ] && echo \"{configure_args}\"\n")
+        cs.chmod(0o755)
+    for name in built:
+        b = build / f"tests/fuzz/{name}"
+        b.write_text(FAKE_TARGET)
+        b.chmod(0o755)
+    env = dict(ENV, TOP_SRCDIR=str(top), TOP_BUILDDIR=str(build), FUZZ_SECONDS="1")
+    p = subprocess.run(["sh", str(SMOKE)], env=env, capture_output=True, text=True,
+                       timeout=60)
+    return p.returncode, p.stdout, p.stdout + p.stderr
+
+
+def case_fuzz_none_built(tmp):
+    rc, tap, out = smoke(tmp, "--enable-werror --enable-fuzzing", [])
+    t.ok(rc != 0 and "SKIP" not in tap,
+         "fuzz step: configured with --enable-fuzzing and no target built fails, no skip", out)
+    t.ok(tap.startswith("1..3\n") and "not ok 1 - fuzz_a: not built" in tap and
+         "not ok 2 - fuzz_b: not built" in tap and
+         "not ok 3 - fuzz_b: saved crash input crash-1 not replayed" in tap,
+         "fuzz step: each missing target and its saved crash input is a failed case", out)
+
+
+def case_fuzz_one_missing(tmp):
+    rc, tap, out = smoke(tmp, "'--enable-fuzzing=throughput' 'CC=clang'", ["fuzz_a"])
+    t.ok(rc != 0 and "ok 1 - fuzz_a: 7 inputs" in tap and "not ok 2 - fuzz_b: not built" in tap,
+         "fuzz step: one target of two not built fails, by name; the other runs", out)
+
+
+def case_fuzz_all_built(tmp):
+    rc, tap, out = smoke(tmp, "'--enable-fuzzing'", ["fuzz_a", "fuzz_b"])
+    t.ok(rc == 0 and tap.startswith("1..3\n") and "not ok" not in tap and
+         "ok 3 - fuzz_b: saved crash input crash-1 runs clean" in tap,
+         "fuzz step: every target built: each runs, and the saved crash input is replayed", out)
+
+
+def case_fuzz_not_configured(tmp):
+    rc, tap, out = smoke(tmp, "--enable-werror '--enable-fuzzing=no'", [])
+    t.ok(rc == 0 and tap.startswith("1..0 # SKIP"),
+         "fuzz step: a tree configured without fuzzing skips (make check TESTS=...smoke.sh)", out)
+
+
 CASES = [case_all_pass, case_one_failing, case_no_trs, case_stale_trs, case_no_case,
          case_make_failed, case_distcheck_total, case_skip, case_configurations,
-         case_run_counted]
+         case_run_counted, case_fuzz_none_built, case_fuzz_one_missing, case_fuzz_all_built,
+         case_fuzz_not_configured]
 
 
 def main():
