@@ -76,6 +76,8 @@ finished=
 # files of the test programs `make print-tests` declares there (with the same make args).
 # The declared programs' old results are deleted first, so none can be counted twice. Never
 # stops the run: a failure, even one before any test ran, is counted by tests/summary.sh.
+# tests/integ/test_counting.py reads say, run_counted and report_make out of this file by
+# name and runs them on a fixture Makefile: keep each a top-level function ending in a lone }.
 run_counted() {
     local label=$1 dir=$2 target=$3 rc=0 trs
     shift 3
