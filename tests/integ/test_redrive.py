@@ -5,6 +5,9 @@
     started for the DLQ's ARN with no destination and the rate asked for, its progress read
     until COMPLETED, the count printed; boto3 talking to the same fake reads the same task;
   - on moto alone the server-side move is not there: exit 1, a line that says what to do;
+  - exit statuses that say what happened: 1 failed with nothing moved, 2 a QUEUE that is no
+    queue ARN, 3 refused (read-only) or not confirmed, 4 stopped part way (a `dlq send` the
+    queue refuses a message of after 10 were sent);
   - client side (--to): every message moved with its body and message attributes; to a FIFO
     queue with the group id kept and the original MessageId as the deduplication id; QUEUE
     given as an ARN; every write audited (receive, send, delete) with the confirmation;
@@ -76,6 +79,9 @@ def main():
 
             rc, out, err = run(fenv, "dlq", "redrive", "arn:aws:sqs:us-east-1:123456789012:missing", "--yes")
             t.eq(rc, 1, "an ARN of a queue that is not there: exit 1")
+            rc, out, err = run(fenv, "dlq", "redrive", "arn:aws:sqs:us-east-1", "--yes")
+            t.eq(rc, 2, "a QUEUE that is no queue ARN: exit 2 (usage)")
+            t.ok("is not a queue ARN" in err, "saying so", detail=err)
 
         rc, out, err = run(env, "dlq", "redrive", "orders-dlq", "--yes")
         t.eq(rc, 1, "moto has no StartMessageMoveTask: exit 1")
@@ -123,12 +129,12 @@ def main():
             penv = aws_env(px.endpoint)
             penv["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
             rc, out, err = run(penv, "--read-only", "dlq", "redrive", dlq, "--to", dest, "--yes")
-            t.eq(rc, 1, "--read-only: exit 1")
+            t.eq(rc, 3, "--read-only: exit 3 (refused)")
             t.ok("read-only" in err, "saying read-only", detail=err)
             t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
             px.reset()
             rc, out, err = run(penv, "dlq", "redrive", dlq, "--to", dest)
-            t.eq(rc, 1, "no --yes with stdin not a terminal: exit 1")
+            t.eq(rc, 3, "no --yes with stdin not a terminal: exit 3 (not confirmed)")
             t.ok("--yes" in err, "saying --yes is needed", detail=err)
             t.ok(not any("ReceiveMessage" in x or "SendMessage" in x for x in px.targets()),
                  "and no message was received or sent")
@@ -196,6 +202,21 @@ def main():
         t.ok("line 2" in err and "nothing was sent" in err, "naming the line; nothing sent",
              detail=err)
         t.eq(sqs_receive_all(sqs, dlq), [], "and the queue got nothing")
+
+        # ---- stopped part way: exit 4 --------------------------------------------------------------
+        small = sqs.create_queue(QueueName="small", Attributes={"MaximumMessageSize": "1024"})["QueueUrl"]
+        big_file = os.path.join(env["HOME"], "big.jsonl")
+        with open(big_file, "w") as f:
+            for i in range(10):
+                f.write(json.dumps({"MessageId": "id-%d" % i, "Body": "s-%d" % i}) + "\n")
+            f.write(json.dumps({"MessageId": "id-big", "Body": "b" * 2000}) + "\n")
+        rc, out, err = run(env, "dlq", "send", big_file, "small", "--yes")
+        t.eq(rc, 4, "the queue refuses a message after 10 were sent: exit 4 (part way)")
+        t.ok("10 of 11 messages sent" in err, "the line says how many were sent", detail=err)
+        t.eq(sorted(m["Body"] for m in sqs_receive_all(sqs, small)), ["s-%d" % i for i in range(10)],
+             "and the queue holds exactly those 10")
+        rc, out, err = run(env, "dlq", "send", big_file, "small.fifo", "--yes")
+        t.eq(rc, 1, "a queue name that is not there: exit 1 (failed, nothing sent)")
     t.done()
 
 
