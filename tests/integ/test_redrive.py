@@ -11,12 +11,14 @@
   - client side (--to): every message moved with its body and message attributes; to a FIFO
     queue with the group id kept and the original MessageId as the deduplication id; QUEUE
     given as an ARN; every write audited (receive, send, delete) with the confirmation;
-  - read-only refuses with zero bytes on the wire (a recording relay), and a non-terminal
-    stdin without --yes refuses with nothing moved;
+  - read-only refuses `dlq redrive`, `dlq export` and `dlq send` with zero bytes on the wire
+    (a recording relay) and no file written, and a non-terminal stdin without --yes refuses
+    with nothing moved;
   - a journal left by another move at the same path is refused, not resumed;
   - export, purge, send back: `dlq export` writes every message once (0600) and leaves them
     in the queue, refuses an existing file; `dlq send` puts them back with their attributes;
-    a file with a bad line sends nothing.
+    a file with a bad line sends nothing; export and send audit each of their requests
+    (request and outcome, confirmed by --yes).
 """
 import hashlib
 import json
@@ -48,6 +50,21 @@ def fill(sqs, url, n, prefix="m"):
              "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "k%d" % (i + j)},
                                    "blob": {"DataType": "Binary", "BinaryValue": b"\x00\xff%d" % j}}}
             for j in range(min(10, n - i))])
+
+
+def audited(lines, cmd, url, actions):
+    """Each of actions has a request and an outcome line in lines (the command's own), every
+    request on url and confirmed by --yes, and no request of another action."""
+    acts = [(l["event"], l["action"]) for l in lines]
+    for a in actions:
+        t.ok(("request", a) in acts and ("outcome", a) in acts,
+             "%s: %s is audited (request and outcome)" % (cmd, a), detail=str(acts))
+    reqs = [l for l in lines if l["event"] == "request"]
+    t.ok(reqs and {l["action"] for l in reqs} <= set(actions) and
+         all(l["parameters"].get("confirmation") == "--yes" and l.get("resource") == url
+             for l in reqs),
+         "%s: every request names the queue and --yes, and is one of %s" % (cmd, ", ".join(actions)),
+         detail=json.dumps(reqs[:2]))
 
 
 def main():
@@ -133,6 +150,20 @@ def main():
             t.ok("read-only" in err, "saying read-only", detail=err)
             t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
             px.reset()
+            ro_file = os.path.join(env["HOME"], "ro.jsonl")
+            rc, out, err = run(penv, "--read-only", "dlq", "export", dlq, ro_file, "--yes")
+            t.eq(rc, 3, "dlq export --read-only: exit 3 (refused)")
+            t.ok("read-only" in err, "saying read-only", detail=err)
+            t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
+            t.ok(not os.path.exists(ro_file), "and no file was written")
+            px.reset()
+            with open(ro_file, "w") as f:
+                f.write(json.dumps({"MessageId": "ro-1", "Body": "ro"}) + "\n")
+            rc, out, err = run(penv, "--read-only", "dlq", "send", ro_file, dlq, "--yes")
+            t.eq(rc, 3, "dlq send --read-only: exit 3 (refused)")
+            t.ok("read-only" in err, "saying read-only", detail=err)
+            t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
+            px.reset()
             rc, out, err = run(penv, "dlq", "redrive", dlq, "--to", dest)
             t.eq(rc, 3, "no --yes with stdin not a terminal: exit 3 (not confirmed)")
             t.ok("--yes" in err, "saying --yes is needed", detail=err)
@@ -164,8 +195,11 @@ def main():
         sqs_receive_all(sqs, dest)
         fill(sqs, dlq, 15, prefix="x")
         out_file = os.path.join(env["HOME"], "poison.jsonl")
+        seen = len(audit_lines(env))
         rc, out, err = run(env, "dlq", "export", "orders-dlq", out_file, "--yes")
         t.eq(rc, 0, "dlq export exits 0")
+        audited(audit_lines(env)[seen:], "dlq export", dlq,
+                ("ReceiveMessage", "ChangeMessageVisibilityBatch"))
         t.eq(out, "exported 15 messages of orders-dlq to %s (0600); they stay in the queue\n"
              % out_file, "it says how many, where, and that they stay")
         t.eq(os.stat(out_file).st_mode & 0o777, 0o600, "the file is 0600")
@@ -184,8 +218,10 @@ def main():
         t.eq(rc, 2, "exporting to an existing file: exit 2")
         t.ok("exists" in err, "saying the file exists (it is never overwritten)", detail=err)
         # the queue was emptied by boto3's read above (it deletes): send the file back
+        seen = len(audit_lines(env))
         rc, out, err = run(env, "dlq", "send", out_file, "orders-dlq", "--yes")
         t.eq(rc, 0, "dlq send exits 0")
+        audited(audit_lines(env)[seen:], "dlq send", dlq, ("SendMessageBatch",))
         t.eq(out, "sent 15 messages of %s to orders-dlq\n" % out_file, "it says how many")
         back = {m["Body"]: m for m in sqs_receive_all(sqs, dlq)}
         t.eq(sorted(back), sorted(ref), "the round trip brings back every body")
