@@ -14,6 +14,9 @@
   - X: the typed confirmation says in-flight messages go too; the status line says it is
     purged; the pane shows the minute before another purge, and X inside it is refused
     before anything is sent (one PurgeQueue in the audit);
+  - X when SQS answers PurgeQueueInProgress (another client purged the queue this minute;
+    moto never says it, so a relay answers for it): the status line says a purge is already
+    running, not an error to fix, and the messages are not touched;
   - E: a new file, every message once in it (0600), all still in the DLQ;
   - without a destination, on a fake with the move-task actions: StartMessageMoveTask with
     no destination, a job in :jobs, c cancels it with CancelMessageMoveTask and the job
@@ -28,6 +31,7 @@ from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
 from console import (Script, audit_lines, console_env, find_row, run_script, screen_has,  # noqa: E402
                      write_app_config)
 from movetask_server import MoveTaskServer  # noqa: E402
+from tamper_relay import TamperRelay  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -153,6 +157,23 @@ def main():
         purges = [l for l in audit_lines(env)
                   if l["action"] == "PurgeQueue" and l["event"] == "request"]
         t.eq(len(purges), 1, "one PurgeQueue, audited")
+
+        # ---- X while another client's purge runs: SQS says PurgeQueueInProgress ------------------
+        sqs.send_message(QueueUrl=dlq, MessageBody="still-here")
+        with TamperRelay(moto.endpoint,
+                         {"PurgeQueue": TamperRelay.refuse(400, "PurgeQueueInProgress")}) as relay:
+            renv = console_env(relay.endpoint, aws_env(relay.endpoint))
+            renv["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
+            renv["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"]
+            s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("X")
+            s.keys("orders-dlq<Enter>").dump("inprogress")
+            r = run_script(renv, s)
+            t.eq(len(relay.actions("PurgeQueue")), 1, "X sent one PurgeQueue (through the relay)")
+            t.ok(status(r, "inprogress").startswith("a purge of orders-dlq is already running"),
+                 "PurgeQueueInProgress reads as a purge already running",
+                 detail=r.screen("inprogress"))
+        t.eq([m["Body"] for m in sqs_receive_all(sqs, dlq)], ["still-here"],
+             "boto3: the message is still there (the relay's answer stood for SQS's)")
 
         # ---- E: export ---------------------------------------------------------------------------
         for i in range(4):
