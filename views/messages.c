@@ -6,7 +6,9 @@
  * the screen, j/k to scroll. A body that is an SQS extended-client pointer to S3 (the
  * PayloadS3Pointer or MessageS3Pointer form, with ExtendedPayloadSize or
  * SQSLargePayloadSize) is labelled with the object and its real size. `y` copies the body
- * (OSC 52). Nothing here is polled: with no peek yet the view says how to make one.
+ * (OSC 52); E writes the peeked messages of the queue under the cursor to a new JSONL
+ * file, as the dlq view's E does but without a request (act/peek.c, export-peeked).
+ * Nothing here is polled: with no peek yet the view says how to make one.
  *
  * Messages that SQS moved to a DLQ carry the queue they came from (the
  * DeadLetterQueueSourceArn system attribute, set by AWS; moto does not). When any peeked
@@ -709,6 +711,7 @@ static const struct view_action msg_actions[] = {
     {'f', "fetch-payload"},
     {'s', "save-body"},
     {'d', "download-payload"},
+    {'E', "export-peeked"},
     {0, NULL},
 };
 
@@ -718,6 +721,7 @@ static const struct view_keyhelp msg_keys[] = {
     {"f", "fetch: the first 64 KiB of an S3 extended payload"},
     {"s", "save: the body into a file (0600; an existing one only if you say so)"},
     {"d", "download: a whole S3 extended payload to a file, as a job (resumable)"},
+    {"E", "export: this queue's peeked messages to a new JSONL file (0600), no request"},
     {"j/k", "down / up (in a message: scroll)"},
     {"Q A C Z", "sort by that column: QUEUE, AGE, RECV, SIZE (again: reverse)"},
     {"Esc/q", "close the message (in the list: back)"},
