@@ -1,5 +1,6 @@
 /* messages.c - `:messages`: the messages the last peeks read (act/peek.c, store kind
- * "message"), newest peek first: queue, age, receives, size, FIFO group, a one-line body.
+ * "message"), newest peek first: queue, age, receives, size, FIFO group, a one-line body;
+ * from 120 columns also the sent time and the first receive.
  * Enter opens the message: its ids and times, the receive count against the queue's
  * maxReceiveCount, system and message attributes, and the body: JSON pretty-printed, text
  * as it is, anything that is not UTF-8 as a hex dump; every line sanitised and wrapped to
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "act/action.h"
 #include "aws/sqs_check.h"
@@ -37,12 +39,19 @@
  * wrapped lines nobody scrolls through; s saves it whole, E exports it whole. */
 #define BODY_SHOWN_MAX (64 * 1024)
 
-enum { COL_QUEUE, COL_AGE, COL_RECV, COL_SIZE, COL_GROUP, COL_BODY, NCOLS };
+enum { COL_QUEUE, COL_AGE, COL_SENT, COL_RECV, COL_FIRST, COL_SIZE, COL_GROUP, COL_BODY, NCOLS };
+
+/* The sent and first-receive times (SENT, FIRST RECV) only where 80 columns are far
+ * behind: at 80 the body needs the room, and AGE says when it was sent. */
+#define WIDE_WINDOW 120
 
 static const struct table_col msg_cols[NCOLS] = {
     [COL_QUEUE] = {.title = "QUEUE", .width = 12, .flex = 1, .sort_key = 'Q'},
     [COL_AGE] = {.title = "AGE", .width = 7, .right = true, .sort_key = 'A'},
+    [COL_SENT] = {.title = "SENT", .width = 15, .no_sort = true, .min_window = WIDE_WINDOW},
     [COL_RECV] = {.title = "RECV", .width = 6, .right = true, .sort_key = 'C'},
+    [COL_FIRST] = {.title = "FIRST RECV", .width = 15, .no_sort = true,
+                   .min_window = WIDE_WINDOW},
     [COL_SIZE] = {.title = "SIZE", .width = 8, .right = true, .sort_key = 'Z'},
     [COL_GROUP] = {.title = "GROUP", .width = 8, .flex = 1},
     [COL_BODY] = {.title = "BODY", .width = 20, .flex = 4},
@@ -138,12 +147,24 @@ static bool is_utf8_text(const char *s)
 
 /* ---- the list ------------------------------------------------------------------------------- */
 
+/* "12-04 14:26:39" (Z after it in UTC): a time in a list column, as the expiry view's. */
+static const char *list_time(const struct view_ctx *ctx, int64_t ms, char *buf, size_t n)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+
+    if (ms < 0 || !(ctx->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) ||
+        !strftime(buf, n, ctx->utc ? "%m-%d %H:%M:%SZ" : "%m-%d %H:%M:%S", &tm))
+        snprintf(buf, n, "-");
+    return buf;
+}
+
 static struct table_row *add_row(struct msg_state *st, const struct view_ctx *ctx,
                                  const struct store_res *r)
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
     const char *body = store_res_str(r, "body");
-    int64_t sent, count, max, size;
+    int64_t sent, first, count, max, size;
     char a[32], text[96], *bucket, *key;
 
     table_cell(row, COL_QUEUE, store_res_str(r, "queue_name"), NAN);
@@ -152,9 +173,15 @@ static struct table_row *add_row(struct msg_state *st, const struct view_ctx *ct
         table_cell(row, COL_AGE, fmt_age(a, sizeof(a), ctx->now_ms > sent ? ctx->now_ms - sent
                                                                            : 0),
                    (double)-sent);
+        table_cell(row, COL_SENT, list_time(ctx, sent, a, sizeof(a)), NAN);
     } else {
         table_cell(row, COL_AGE, "-", NAN);
+        table_cell(row, COL_SENT, "-", NAN);
     }
+    if (store_res_int(r, "first_receive", &first))
+        table_cell(row, COL_FIRST, list_time(ctx, first, a, sizeof(a)), NAN);
+    else
+        table_cell(row, COL_FIRST, "-", NAN);
     if (store_res_int(r, "receive_count", &count)) {
         if (store_res_int(r, "max_receive_count", &max))
             snprintf(text, sizeof(text), "%lld/%lld", (long long)count, (long long)max);
