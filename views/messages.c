@@ -1,12 +1,15 @@
 /* messages.c - `:messages`: the messages the last peeks read (act/peek.c, store kind
- * "message"), newest peek first: queue, age, receives, size, FIFO group, a one-line body.
+ * "message"), newest peek first: queue, age, receives, size, FIFO group, a one-line body;
+ * from 120 columns also the sent time and the first receive.
  * Enter opens the message: its ids and times, the receive count against the queue's
  * maxReceiveCount, system and message attributes, and the body: JSON pretty-printed, text
  * as it is, anything that is not UTF-8 as a hex dump; every line sanitised and wrapped to
  * the screen, j/k to scroll. A body that is an SQS extended-client pointer to S3 (the
  * PayloadS3Pointer or MessageS3Pointer form, with ExtendedPayloadSize or
  * SQSLargePayloadSize) is labelled with the object and its real size. `y` copies the body
- * (OSC 52). Nothing here is polled: with no peek yet the view says how to make one.
+ * (OSC 52); E writes the peeked messages of the queue under the cursor to a new JSONL
+ * file, as the dlq view's E does but without a request (act/peek.c, export-peeked).
+ * Nothing here is polled: with no peek yet the view says how to make one.
  *
  * Messages that SQS moved to a DLQ carry the queue they came from (the
  * DeadLetterQueueSourceArn system attribute, set by AWS; moto does not). When any peeked
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "act/action.h"
 #include "aws/sqs_check.h"
@@ -35,12 +39,19 @@
  * wrapped lines nobody scrolls through; s saves it whole, E exports it whole. */
 #define BODY_SHOWN_MAX (64 * 1024)
 
-enum { COL_QUEUE, COL_AGE, COL_RECV, COL_SIZE, COL_GROUP, COL_BODY, NCOLS };
+enum { COL_QUEUE, COL_AGE, COL_SENT, COL_RECV, COL_FIRST, COL_SIZE, COL_GROUP, COL_BODY, NCOLS };
+
+/* The sent and first-receive times (SENT, FIRST RECV) only where 80 columns are far
+ * behind: at 80 the body needs the room, and AGE says when it was sent. */
+#define WIDE_WINDOW 120
 
 static const struct table_col msg_cols[NCOLS] = {
     [COL_QUEUE] = {.title = "QUEUE", .width = 12, .flex = 1, .sort_key = 'Q'},
     [COL_AGE] = {.title = "AGE", .width = 7, .right = true, .sort_key = 'A'},
+    [COL_SENT] = {.title = "SENT", .width = 15, .no_sort = true, .min_window = WIDE_WINDOW},
     [COL_RECV] = {.title = "RECV", .width = 6, .right = true, .sort_key = 'C'},
+    [COL_FIRST] = {.title = "FIRST RECV", .width = 15, .no_sort = true,
+                   .min_window = WIDE_WINDOW},
     [COL_SIZE] = {.title = "SIZE", .width = 8, .right = true, .sort_key = 'Z'},
     [COL_GROUP] = {.title = "GROUP", .width = 8, .flex = 1},
     [COL_BODY] = {.title = "BODY", .width = 20, .flex = 4},
@@ -136,12 +147,24 @@ static bool is_utf8_text(const char *s)
 
 /* ---- the list ------------------------------------------------------------------------------- */
 
+/* "12-04 14:26:39" (Z after it in UTC): a time in a list column, as the expiry view's. */
+static const char *list_time(const struct view_ctx *ctx, int64_t ms, char *buf, size_t n)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+
+    if (ms < 0 || !(ctx->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) ||
+        !strftime(buf, n, ctx->utc ? "%m-%d %H:%M:%SZ" : "%m-%d %H:%M:%S", &tm))
+        snprintf(buf, n, "-");
+    return buf;
+}
+
 static struct table_row *add_row(struct msg_state *st, const struct view_ctx *ctx,
                                  const struct store_res *r)
 {
     struct table_row *row = table_add(st->table, store_res_key(r));
     const char *body = store_res_str(r, "body");
-    int64_t sent, count, max, size;
+    int64_t sent, first, count, max, size;
     char a[32], text[96], *bucket, *key;
 
     table_cell(row, COL_QUEUE, store_res_str(r, "queue_name"), NAN);
@@ -150,9 +173,15 @@ static struct table_row *add_row(struct msg_state *st, const struct view_ctx *ct
         table_cell(row, COL_AGE, fmt_age(a, sizeof(a), ctx->now_ms > sent ? ctx->now_ms - sent
                                                                            : 0),
                    (double)-sent);
+        table_cell(row, COL_SENT, list_time(ctx, sent, a, sizeof(a)), NAN);
     } else {
         table_cell(row, COL_AGE, "-", NAN);
+        table_cell(row, COL_SENT, "-", NAN);
     }
+    if (store_res_int(r, "first_receive", &first))
+        table_cell(row, COL_FIRST, list_time(ctx, first, a, sizeof(a)), NAN);
+    else
+        table_cell(row, COL_FIRST, "-", NAN);
     if (store_res_int(r, "receive_count", &count)) {
         if (store_res_int(r, "max_receive_count", &max))
             snprintf(text, sizeof(text), "%lld/%lld", (long long)count, (long long)max);
@@ -709,6 +738,7 @@ static const struct view_action msg_actions[] = {
     {'f', "fetch-payload"},
     {'s', "save-body"},
     {'d', "download-payload"},
+    {'E', "export-peeked"},
     {0, NULL},
 };
 
@@ -718,6 +748,7 @@ static const struct view_keyhelp msg_keys[] = {
     {"f", "fetch: the first 64 KiB of an S3 extended payload"},
     {"s", "save: the body into a file (0600; an existing one only if you say so)"},
     {"d", "download: a whole S3 extended payload to a file, as a job (resumable)"},
+    {"E", "export: this queue's peeked messages to a new JSONL file (0600), no request"},
     {"j/k", "down / up (in a message: scroll)"},
     {"Q A C Z", "sort by that column: QUEUE, AGE, RECV, SIZE (again: reverse)"},
     {"Esc/q", "close the message (in the list: back)"},

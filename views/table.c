@@ -666,12 +666,16 @@ static void layout(const struct table *t, int width, int *w)
     int used = 0, spare;
 
     for (size_t i = 0; i < t->ncols; i++) {
+        if (t->cols[i].min_window > width) {
+            w[i] = -1;   /* not drawn: no room, no separator */
+            continue;
+        }
         w[i] = t->cols[i].width > 0 ? t->cols[i].width : 1;
         /* a sortable column has room for its title and the sort mark after it, so the
          * mark never cuts the title ("VISIB…▾") */
         if (!t->cols[i].no_sort && t->cols[i].title && w[i] < textwidth(t->cols[i].title) + 1)
             w[i] = textwidth(t->cols[i].title) + 1;
-        used += w[i] + (i ? 1 : 0);
+        used += w[i] + (used ? 1 : 0);
     }
     spare = width - used;
     while (spare > 0) {
@@ -679,14 +683,14 @@ static void layout(const struct table *t, int width, int *w)
         size_t last = t->ncols;
 
         for (size_t i = 0; i < t->ncols; i++)
-            if (t->cols[i].flex > 0 && w[i] < t->natural[i])
+            if (t->cols[i].flex > 0 && w[i] >= 0 && w[i] < t->natural[i])
                 flex_total += t->cols[i].flex;
         if (flex_total == 0)
             break;
         for (size_t i = 0; i < t->ncols; i++) {
             int add, room;
 
-            if (t->cols[i].flex <= 0 || w[i] >= t->natural[i])
+            if (t->cols[i].flex <= 0 || w[i] < 0 || w[i] >= t->natural[i])
                 continue;
             add = spare * t->cols[i].flex / flex_total;
             room = t->natural[i] - w[i];
@@ -745,6 +749,8 @@ static void draw_header(const struct table *t, const struct view_ctx *ctx, WINDO
         const char *title = t->cols[i].title ? t->cols[i].title : "";
         char *txt;
 
+        if (w[i] < 0)
+            continue;
         if (i == t->sort_col && !t->cols[i].no_sort) {
             const char *mark = ctx->glyphs->g[t->sort_desc ? GLYPH_SORT_DESC : GLYPH_SORT_ASC];
             char *cut = textwidth_truncate(title, w[i] - 1, ell);
@@ -780,6 +786,8 @@ static void draw_row(const struct table *t, const struct view_ctx *ctx, WINDOW *
     for (size_t i = 0; i < t->ncols && x < maxx; i++) {
         attr_t a = row_attr;
 
+        if (w[i] < 0)
+            continue;
         if (r->cells[i].style != NO_STYLE) {
             a = view_attr(ctx, (enum theme_element)r->cells[i].style);
             if (selected)

@@ -28,6 +28,8 @@ struct table_col {
     bool desc_first;    /* the first sort on it is descending (depths: biggest first) */
     int sort_key;       /* the Shift+letter that sorts by it ('V'), 0 none; never G or S
                            (last row, reverse); the view lists them in its `?` help */
+    int min_window;     /* drawn only in a window at least this wide (0: always): detail
+                           that 80 columns cannot spare; best no_sort, as `s` cannot show it */
 };
 
 struct table;

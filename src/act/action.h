@@ -128,6 +128,7 @@ extern const struct action redrive_action;        /* redrive.c */
 extern const struct action purge_action;          /* purge.c */
 extern const struct action peek_action;           /* peek.c */
 extern const struct action export_action;         /* peek.c */
+extern const struct action export_peeked_action;  /* peek.c */
 extern const struct action send_file_action;      /* sendfile.c */
 extern const struct action fetch_payload_action;  /* payload.c */
 extern const struct action save_body_action;      /* savebody.c */

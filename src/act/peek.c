@@ -13,6 +13,7 @@
  * "<queue URL>\n<MessageId>"; the queue's earlier peek replaced, or kept when the form
  * says "peek more"):
  *   queue str, queue_name str, id str, body str (as sent), size int (bytes of the body),
+ *   md5 str (MD5OfBody, when SQS gave it),
  *   sent int (epoch ms), first_receive int (epoch ms), receive_count int (after this peek),
  *   group str (FIFO), source_arn str (DeadLetterQueueSourceArn, as SQS gave it: the queue a
  *   DLQ's message came from; absent when not given), max_receive_count int (the queue's, when it has a redrive policy),
@@ -268,6 +269,8 @@ static void publish(struct peek *p, struct act_run *run)
         store_set_str(r, "id", m->message_id);
         store_set_str(r, "body", m->body);
         store_set_int(r, "size", (int64_t)strlen(m->body));
+        if (m->md5_of_body)   /* export-peeked writes it as the export does */
+            store_set_str(r, "md5", m->md5_of_body);
         if (m->sent_ms >= 0)
             store_set_int(r, "sent", m->sent_ms);
         if (m->first_receive_ms >= 0)
@@ -738,4 +741,191 @@ const struct action export_action = {
     .answer = peek_answer,
     .cancel = peek_cancel,
     .done = peek_done,
+};
+
+/* ---- export-peeked: the peeked messages of one queue, as the store holds them -------------- */
+
+/* E in :messages. No request at all: the lines are made from the store's "message" rows
+ * of the queue the cursor is on, in the export's format (export_json), so the file reads
+ * back with `opsdeck dlq send`. Nothing is received again, so nothing is gated or
+ * confirmed; an existing file is never overwritten. */
+struct export_peeked {
+    char *path;
+    char *queue, *queue_name;   /* of the message the view named */
+    size_t n;                   /* its peeked messages */
+};
+
+/* The row's line: export_json's fields, from what publish() stored. */
+static cJSON *peeked_json(const struct store_res *r)
+{
+    const char *id = store_res_str(r, "id"), *body = store_res_str(r, "body");
+    const char *md5 = store_res_str(r, "md5"), *a = store_res_str(r, "attributes");
+    const char *m = store_res_str(r, "message_attributes");
+    cJSON *o = cJSON_CreateObject(), *ma = cJSON_CreateObject();
+    cJSON *attrs = a ? cJSON_Parse(a) : NULL, *mattrs = m ? cJSON_Parse(m) : NULL;
+    const cJSON *it;
+
+    cJSON_AddStringToObject(o, "MessageId", id ? id : "");
+    cJSON_AddStringToObject(o, "Body", body ? body : "");
+    if (md5)
+        cJSON_AddStringToObject(o, "MD5OfBody", md5);
+    if (!cJSON_IsObject(attrs)) {
+        cJSON_Delete(attrs);
+        attrs = cJSON_CreateObject();
+    }
+    cJSON_AddItemToObject(o, "Attributes", attrs);
+    cJSON_ArrayForEach(it, mattrs) {
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(it, "type");
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(it, "value");
+        cJSON *v;
+
+        if (!it->string || !cJSON_IsString(type) || !cJSON_IsString(value))
+            continue;
+        v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "DataType", type->valuestring);
+        /* publish() stored Binary values (Binary and Binary.*) base64, as the export has them */
+        cJSON_AddStringToObject(v, strncmp(type->valuestring, "Binary", 6) == 0 ? "BinaryValue"
+                                                                                : "StringValue",
+                                value->valuestring);
+        cJSON_AddItemToObject(ma, it->string, v);
+    }
+    cJSON_Delete(mattrs);
+    cJSON_AddItemToObject(o, "MessageAttributes", ma);
+    return o;
+}
+
+static const char *peeked_queue_of(const struct store_res *r)
+{
+    return r ? store_res_str(r, "queue") : NULL;
+}
+
+static void peeked_read(struct export_peeked *e, const struct act_run *run)
+{
+    const struct store *s = act_run_env(run)->store;
+    const struct store_res *r = s ? store_find(s, "message", act_run_target(run)->key) : NULL;
+    const char *q = peeked_queue_of(r), *name = r ? store_res_str(r, "queue_name") : NULL;
+
+    free(e->queue);
+    free(e->queue_name);
+    e->queue = q ? xstrdup(q) : NULL;
+    e->queue_name = xstrdup(name ? name : q ? q : "?");
+    e->n = 0;
+    for (size_t i = 0; q && i < store_count(s, "message"); i++) {
+        const char *qi = peeked_queue_of(store_at(s, "message", i));
+
+        e->n += qi && strcmp(qi, q) == 0;
+    }
+}
+
+static void peeked_form(void *priv, struct act_run *run, struct form *f)
+{
+    struct form_field *fl = form_add(f, "file", "File", FORM_LINE);
+
+    peeked_read(priv, run);
+    fl->required = true;
+    form_set_hint(fl, "a new file (0600), one message a line as E in the dlq view writes it; "
+                      "an existing file is not overwritten. Nothing is received again");
+}
+
+static int peeked_check(void *priv, struct act_run *run, const struct form *f, char *why,
+                        size_t whylen)
+{
+    struct export_peeked *e = priv;
+    const char *file = form_value(f, "file");
+    struct stat sb;
+
+    peeked_read(e, run);
+    if (e->n == 0) {
+        snprintf(why, whylen, "no peeked message of %s is left: m on the queue peeks again",
+                 e->queue_name);
+        return -1;
+    }
+    if (lstat(file, &sb) == 0) {
+        snprintf(why, whylen, "File: %s exists: choose a new name (nothing is overwritten)",
+                 file);
+        return -1;
+    }
+    free(e->path);
+    e->path = xstrdup(file);
+    return 0;
+}
+
+static void peeked_describe(void *priv, struct act_run *run, char *what, size_t whatlen)
+{
+    struct export_peeked *e = priv;
+
+    if (!e->queue_name)
+        peeked_read(e, run);
+    snprintf(what, whatlen, "Export the %zu peeked messages of %s to a file (as they were "
+             "peeked; no request)", e->n, e->queue_name);
+}
+
+static int peeked_start(void *priv, struct act_run *run)
+{
+    struct export_peeked *e = priv;
+    const struct store *s = act_run_env(run)->store;
+    int fd = open(e->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    size_t written = 0;
+    bool ok = fp != NULL;
+
+    if (!fp) {
+        int saved = errno;
+
+        if (fd >= 0)
+            close(fd);
+        act_run_finish(run, ACT_FAILED, "cannot create %s: %s — choose another file",
+                       e->path, strerror(saved));
+        return -1;
+    }
+    for (size_t i = 0; ok && i < store_count(s, "message"); i++) {
+        const struct store_res *r = store_at(s, "message", i);
+        const char *q = peeked_queue_of(r);
+        cJSON *o;
+        char *line;
+
+        if (!q || strcmp(q, e->queue) != 0)
+            continue;
+        o = peeked_json(r);
+        line = cJSON_PrintUnformatted(o);
+        ok = fputs(line, fp) != EOF && fputc('\n', fp) != EOF;
+        written += ok;
+        cJSON_free(line);
+        cJSON_Delete(o);
+    }
+    ok = ok && fflush(fp) != EOF && fsync(fileno(fp)) == 0;
+    if (fclose(fp) == EOF)
+        ok = false;
+    if (!ok) {
+        act_run_finish(run, ACT_FAILED, "cannot write %s: %s (%zu messages written)", e->path,
+                       strerror(errno), written);
+        return -1;
+    }
+    act_run_finish(run, ACT_DONE, "wrote the %zu peeked messages of %s to %s (0600); nothing "
+                   "was asked of SQS", written, e->queue_name, e->path);
+    return 0;
+}
+
+static void peeked_done(void *priv)
+{
+    struct export_peeked *e = priv;
+
+    free(e->path);
+    free(e->queue);
+    free(e->queue_name);
+}
+
+const struct action export_peeked_action = {
+    .name = "export-peeked",
+    .title = "Export peeked",
+    .ok_label = "Write",
+    .target_kind = "message",
+    .mutates = false,
+    .confirm = ACT_CONFIRM_NONE,
+    .private_size = sizeof(struct export_peeked),
+    .form = peeked_form,
+    .check = peeked_check,
+    .describe = peeked_describe,
+    .start = peeked_start,
+    .done = peeked_done,
 };

@@ -12,6 +12,7 @@ const struct action *const action_registry[] = {
     &purge_action,
     &peek_action,
     &export_action,
+    &export_peeked_action,
     &send_file_action,
     &fetch_payload_action,
     &save_body_action,

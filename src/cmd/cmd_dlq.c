@@ -6,8 +6,8 @@
  * (StartMessageMoveTask); with --to, opsdeck moves them to that queue itself, and a move
  * that was stopped (killed, a failure) is resumed by running the same command again.
  * QUEUE is a queue URL, an ARN or a name. On a terminal, stderr shows a progress line.
- * Exit status: 0 every message moved, 1 refused, not confirmed or failed (the line says how
- * many were moved), 2 usage. */
+ * Exit status (doc/opsdeck.1), so a script can tell what happened without reading stderr:
+ * DLQ_EXIT_* below. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +22,16 @@
 #include "cmd/commands.h"
 #include "poll/store.h"
 #include "util/sanitize.h"
+
+/* 3 and 4 say that nothing was sent, and that part of the work was done: a script retries
+ * neither the same way as a plain failure. */
+enum {
+    DLQ_EXIT_DONE = 0,      /* every message moved, exported or sent */
+    DLQ_EXIT_FAILED = 1,    /* AWS, network, credentials, the audit log, the file: none done */
+    DLQ_EXIT_USAGE = 2,     /* arguments, a QUEUE that is no queue ARN, the form (file exists) */
+    DLQ_EXIT_REFUSED = CMD_EXIT_REFUSED, /* read-only or not confirmed: nothing was sent */
+    DLQ_EXIT_PARTLY = 4,    /* stopped part way (failed after some, cancelled) */
+};
 
 static int usage(void)
 {
@@ -83,6 +93,30 @@ static int fill_form(struct act_run *run, const struct global_opts *g, const cha
     return 0;
 }
 
+/* The exit status of a run that act_headless_run ended with rc (cmd_session_run's). */
+static int run_status(const struct act_run *run, const struct store *store, int rc)
+{
+    const struct job *j = act_run_job_of(run);
+    const struct store_res *row = j ? store_find(store, "job", job_key(j)) : NULL;
+    int64_t done = 0;
+
+    if (rc == 0)
+        return DLQ_EXIT_DONE;
+    if (row)
+        store_res_int(row, "done", &done);
+    switch (act_run_state(run)) {
+    case ACT_FORM:
+    case ACT_CONFIRM:   /* refused or not confirmed: the run never started */
+        return DLQ_EXIT_REFUSED;
+    case ACT_CANCELLED:
+        return DLQ_EXIT_PARTLY;
+    case ACT_FAILED:
+        return done > 0 ? DLQ_EXIT_PARTLY : DLQ_EXIT_FAILED;
+    default:            /* done, but its line could not be written */
+        return rc;
+    }
+}
+
 /* Runs action a on QUEUE (file: the form's "file", or NULL). */
 static int run_on_queue(const struct global_opts *g, const char *queue,
                         const struct action *a, const char *verb, const char *file)
@@ -100,7 +134,7 @@ static int run_on_queue(const struct global_opts *g, const char *queue,
     prog.store = s.store;
     run = act_run_new(a, &s.env, &s.target);
     if ((rc = fill_form(run, g, file)) == 0)
-        rc = cmd_session_run(&s, run, &h);
+        rc = run_status(run, s.store, cmd_session_run(&s, run, &h));
     act_run_free(run);
     cmd_session_close(&s);
     return rc;

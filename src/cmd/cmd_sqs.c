@@ -320,6 +320,7 @@ int cmd_session_open(struct cmd_session *s, const struct global_opts *g, const c
     /* read-only: refused before anything at all is sent, reads included */
     if (gate_read_only(s->gate, why, sizeof(why))) {
         fprintf(stderr, "opsdeck: %s\n", why);
+        rc = CMD_EXIT_REFUSED;
         goto fail;
     }
     s->url = cmd_queue_url(s->client, queue, s->cfg->profile, &rc);
@@ -375,8 +376,8 @@ static int send_message(const struct global_opts *g, const char *queue)
     struct act_run *run;
     int rc = cmd_session_open(&s, g, queue);
 
-    if (rc != 0)
-        return rc;
+    if (rc != 0)   /* sqs send: every refusal is 1 (doc/opsdeck.1) */
+        return rc == CMD_EXIT_REFUSED ? 1 : rc;
     /* a single message is no job: the command prints its id */
     s.env.jobs = NULL;
     run = act_run_new(&send_message_action, &s.env, &s.target);

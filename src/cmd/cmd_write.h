@@ -52,8 +52,13 @@ struct cmd_session {
     struct act_target target;
 };
 
+/* What cmd_session_open returns when read-only refuses the command before any request (the
+ * dlq commands exit with it; sqs send keeps its documented 1). */
+#define CMD_EXIT_REFUSED 3
+
 struct global_opts;
-/* 0 with s ready, or the exit status after saying why on stderr (s is closed then). */
+/* 0 with s ready, or the exit status after saying why on stderr (s is closed then):
+ * CMD_EXIT_REFUSED for read-only, 2 for a QUEUE that cannot be one, else 1. */
 int cmd_session_open(struct cmd_session *s, const struct global_opts *g, const char *queue);
 void cmd_session_close(struct cmd_session *s);
 /* Runs r to its end on s (act_headless_run), clears h's progress line on stderr when it

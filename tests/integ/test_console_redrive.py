@@ -14,13 +14,20 @@
   - X: the typed confirmation says in-flight messages go too; the status line says it is
     purged; the pane shows the minute before another purge, and X inside it is refused
     before anything is sent (one PurgeQueue in the audit);
+  - X when SQS answers PurgeQueueInProgress (another client purged the queue this minute;
+    moto never says it, so a relay answers for it): the status line says a purge is already
+    running, not an error to fix, and the messages are not touched;
   - E: a new file, every message once in it (0600), all still in the DLQ;
+  - E in :messages after a peek: the peeked messages, each once, into a new 0600 file with
+    the fields E's export has (same ids, bodies, MD5s, message attributes), the status line
+    says where and that SQS was not asked; a second E to the same file is refused;
   - without a destination, on a fake with the move-task actions: StartMessageMoveTask with
     no destination, a job in :jobs, c cancels it with CancelMessageMoveTask and the job
     ends cancelled when the task does (boto3 on the same fake agrees).
 """
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -28,6 +35,7 @@ from awsenv import Moto, aws_env, boto3_clients, sqs_receive_all  # noqa: E402
 from console import (Script, audit_lines, console_env, find_row, run_script, screen_has,  # noqa: E402
                      write_app_config)
 from movetask_server import MoveTaskServer  # noqa: E402
+from tamper_relay import TamperRelay  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -154,6 +162,23 @@ def main():
                   if l["action"] == "PurgeQueue" and l["event"] == "request"]
         t.eq(len(purges), 1, "one PurgeQueue, audited")
 
+        # ---- X while another client's purge runs: SQS says PurgeQueueInProgress ------------------
+        sqs.send_message(QueueUrl=dlq, MessageBody="still-here")
+        with TamperRelay(moto.endpoint,
+                         {"PurgeQueue": TamperRelay.refuse(400, "PurgeQueueInProgress")}) as relay:
+            renv = console_env(relay.endpoint, aws_env(relay.endpoint))
+            renv["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
+            renv["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"]
+            s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("X")
+            s.keys("orders-dlq<Enter>").dump("inprogress")
+            r = run_script(renv, s)
+            t.eq(len(relay.actions("PurgeQueue")), 1, "X sent one PurgeQueue (through the relay)")
+            t.ok(status(r, "inprogress").startswith("a purge of orders-dlq is already running"),
+                 "PurgeQueueInProgress reads as a purge already running",
+                 detail=r.screen("inprogress"))
+        t.eq([m["Body"] for m in sqs_receive_all(sqs, dlq)], ["still-here"],
+             "boto3: the message is still there (the relay's answer stood for SQS's)")
+
         # ---- E: export ---------------------------------------------------------------------------
         for i in range(4):
             sqs.send_message(QueueUrl=dlq, MessageBody="keep-%d" % i)
@@ -173,6 +198,44 @@ def main():
         t.eq(got, ["keep-%d" % i for i in range(4)], "the file holds every message once")
         t.eq(os.stat(path).st_mode & 0o777, 0o600, "and is 0600")
         t.eq(len(sqs_receive_all(sqs, dlq)), 4, "the messages stay in the DLQ")
+
+        # ---- E in :messages: the peeked ones, from the store -------------------------------------
+        for i in range(4):   # boto3's read above deleted the others
+            sqs.send_message(QueueUrl=dlq, MessageBody="keep-%d" % i, MessageAttributes={
+                "kind": {"DataType": "String", "StringValue": "k%d" % i},
+                "blob": {"DataType": "Binary", "BinaryValue": b"\x00\xff%d" % i}})
+        ppath = os.path.join(env["HOME"], "peeked.jsonl")
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("m<C-x>y").dump("peeked")
+        s.keys(":messages<Enter>").dump("list").keys("E").dump("pform").keys(ppath + "<C-x>")
+        s.dump("pwritten").keys("E" + ppath + "<C-x>").dump("pexists")
+        r = run_script(env, s)
+        listed = sum(1 for row in r.dumps.get("list") or [] if "keep-" in row)
+        t.ok(listed == 4, ":messages lists the 4 peeked messages", detail=r.screen("list"))
+        t.ok(screen_has(r.dumps.get("pform"), "Export the 4 peeked messages of orders-dlq"),
+             "E asks for a file, naming how many and the queue", detail=r.screen("pform"))
+        t.ok(status(r, "pwritten").startswith("wrote the 4 peeked messages of orders-dlq to "),
+             "the status line says how many were written and where", detail=r.screen("pwritten"))
+        with open(ppath, encoding="utf-8") as f:
+            peeked = [json.loads(x) for x in f]
+        fpath = os.path.join(env["HOME"], "full.jsonl")
+        p = subprocess.run([os.environ["OPSDECK"], "dlq", "export", "orders-dlq", fpath, "--yes"],
+                           env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+        with open(fpath, encoding="utf-8") as f:
+            full = {x["MessageId"]: x for x in map(json.loads, f)}
+        t.ok(p.returncode == 0 and len(full) == 4, "(dlq export of the same 4, to compare)",
+             detail=p.stderr.decode(errors="replace"))
+        t.eq(sorted(x["Body"] for x in peeked), ["keep-%d" % i for i in range(4)],
+             "the file holds exactly the peeked messages, each once")
+        t.eq(os.stat(ppath).st_mode & 0o777, 0o600, "and is 0600")
+        same = [x for x in peeked if x["MessageId"] in full and
+                sorted(x) == sorted(full[x["MessageId"]]) and
+                all(x[k] == full[x["MessageId"]][k]
+                    for k in ("Body", "MD5OfBody", "MessageAttributes")) and
+                sorted(x["Attributes"]) == sorted(full[x["MessageId"]]["Attributes"])]
+        t.ok(len(same) == 4, "each line has E's export fields: ids, bodies, MD5s, String and "
+             "Binary message attributes alike", detail=json.dumps(peeked[:1]))
+        t.ok(screen_has(r.dumps.get("pexists"), "exists: choose a new name"),
+             "a second E to that file is refused (never overwritten)", detail=r.screen("pexists"))
 
         # ---- server side (a fake with the move-task actions, the rest relayed to moto): a
         # task that moves one message per progress read, cancelled from :jobs ----------------

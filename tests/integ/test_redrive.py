@@ -5,15 +5,20 @@
     started for the DLQ's ARN with no destination and the rate asked for, its progress read
     until COMPLETED, the count printed; boto3 talking to the same fake reads the same task;
   - on moto alone the server-side move is not there: exit 1, a line that says what to do;
+  - exit statuses that say what happened: 1 failed with nothing moved, 2 a QUEUE that is no
+    queue ARN, 3 refused (read-only) or not confirmed, 4 stopped part way (a `dlq send` the
+    queue refuses a message of after 10 were sent);
   - client side (--to): every message moved with its body and message attributes; to a FIFO
     queue with the group id kept and the original MessageId as the deduplication id; QUEUE
     given as an ARN; every write audited (receive, send, delete) with the confirmation;
-  - read-only refuses with zero bytes on the wire (a recording relay), and a non-terminal
-    stdin without --yes refuses with nothing moved;
+  - read-only refuses `dlq redrive`, `dlq export` and `dlq send` with zero bytes on the wire
+    (a recording relay) and no file written, and a non-terminal stdin without --yes refuses
+    with nothing moved;
   - a journal left by another move at the same path is refused, not resumed;
   - export, purge, send back: `dlq export` writes every message once (0600) and leaves them
     in the queue, refuses an existing file; `dlq send` puts them back with their attributes;
-    a file with a bad line sends nothing.
+    a file with a bad line sends nothing; export and send audit each of their requests
+    (request and outcome, confirmed by --yes).
 """
 import hashlib
 import json
@@ -47,6 +52,21 @@ def fill(sqs, url, n, prefix="m"):
             for j in range(min(10, n - i))])
 
 
+def audited(lines, cmd, url, actions):
+    """Each of actions has a request and an outcome line in lines (the command's own), every
+    request on url and confirmed by --yes, and no request of another action."""
+    acts = [(l["event"], l["action"]) for l in lines]
+    for a in actions:
+        t.ok(("request", a) in acts and ("outcome", a) in acts,
+             "%s: %s is audited (request and outcome)" % (cmd, a), detail=str(acts))
+    reqs = [l for l in lines if l["event"] == "request"]
+    t.ok(reqs and {l["action"] for l in reqs} <= set(actions) and
+         all(l["parameters"].get("confirmation") == "--yes" and l.get("resource") == url
+             for l in reqs),
+         "%s: every request names the queue and --yes, and is one of %s" % (cmd, ", ".join(actions)),
+         detail=json.dumps(reqs[:2]))
+
+
 def main():
     with Moto() as moto:
         sqs = boto3_clients(moto.endpoint, services=("sqs",))["sqs"]
@@ -76,6 +96,9 @@ def main():
 
             rc, out, err = run(fenv, "dlq", "redrive", "arn:aws:sqs:us-east-1:123456789012:missing", "--yes")
             t.eq(rc, 1, "an ARN of a queue that is not there: exit 1")
+            rc, out, err = run(fenv, "dlq", "redrive", "arn:aws:sqs:us-east-1", "--yes")
+            t.eq(rc, 2, "a QUEUE that is no queue ARN: exit 2 (usage)")
+            t.ok("is not a queue ARN" in err, "saying so", detail=err)
 
         rc, out, err = run(env, "dlq", "redrive", "orders-dlq", "--yes")
         t.eq(rc, 1, "moto has no StartMessageMoveTask: exit 1")
@@ -123,12 +146,26 @@ def main():
             penv = aws_env(px.endpoint)
             penv["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
             rc, out, err = run(penv, "--read-only", "dlq", "redrive", dlq, "--to", dest, "--yes")
-            t.eq(rc, 1, "--read-only: exit 1")
+            t.eq(rc, 3, "--read-only: exit 3 (refused)")
+            t.ok("read-only" in err, "saying read-only", detail=err)
+            t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
+            px.reset()
+            ro_file = os.path.join(env["HOME"], "ro.jsonl")
+            rc, out, err = run(penv, "--read-only", "dlq", "export", dlq, ro_file, "--yes")
+            t.eq(rc, 3, "dlq export --read-only: exit 3 (refused)")
+            t.ok("read-only" in err, "saying read-only", detail=err)
+            t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
+            t.ok(not os.path.exists(ro_file), "and no file was written")
+            px.reset()
+            with open(ro_file, "w") as f:
+                f.write(json.dumps({"MessageId": "ro-1", "Body": "ro"}) + "\n")
+            rc, out, err = run(penv, "--read-only", "dlq", "send", ro_file, dlq, "--yes")
+            t.eq(rc, 3, "dlq send --read-only: exit 3 (refused)")
             t.ok("read-only" in err, "saying read-only", detail=err)
             t.eq((px.connections, px.bytes_in), (0, 0), "and not one byte reached the server")
             px.reset()
             rc, out, err = run(penv, "dlq", "redrive", dlq, "--to", dest)
-            t.eq(rc, 1, "no --yes with stdin not a terminal: exit 1")
+            t.eq(rc, 3, "no --yes with stdin not a terminal: exit 3 (not confirmed)")
             t.ok("--yes" in err, "saying --yes is needed", detail=err)
             t.ok(not any("ReceiveMessage" in x or "SendMessage" in x for x in px.targets()),
                  "and no message was received or sent")
@@ -158,8 +195,11 @@ def main():
         sqs_receive_all(sqs, dest)
         fill(sqs, dlq, 15, prefix="x")
         out_file = os.path.join(env["HOME"], "poison.jsonl")
+        seen = len(audit_lines(env))
         rc, out, err = run(env, "dlq", "export", "orders-dlq", out_file, "--yes")
         t.eq(rc, 0, "dlq export exits 0")
+        audited(audit_lines(env)[seen:], "dlq export", dlq,
+                ("ReceiveMessage", "ChangeMessageVisibilityBatch"))
         t.eq(out, "exported 15 messages of orders-dlq to %s (0600); they stay in the queue\n"
              % out_file, "it says how many, where, and that they stay")
         t.eq(os.stat(out_file).st_mode & 0o777, 0o600, "the file is 0600")
@@ -178,8 +218,10 @@ def main():
         t.eq(rc, 2, "exporting to an existing file: exit 2")
         t.ok("exists" in err, "saying the file exists (it is never overwritten)", detail=err)
         # the queue was emptied by boto3's read above (it deletes): send the file back
+        seen = len(audit_lines(env))
         rc, out, err = run(env, "dlq", "send", out_file, "orders-dlq", "--yes")
         t.eq(rc, 0, "dlq send exits 0")
+        audited(audit_lines(env)[seen:], "dlq send", dlq, ("SendMessageBatch",))
         t.eq(out, "sent 15 messages of %s to orders-dlq\n" % out_file, "it says how many")
         back = {m["Body"]: m for m in sqs_receive_all(sqs, dlq)}
         t.eq(sorted(back), sorted(ref), "the round trip brings back every body")
@@ -196,6 +238,21 @@ def main():
         t.ok("line 2" in err and "nothing was sent" in err, "naming the line; nothing sent",
              detail=err)
         t.eq(sqs_receive_all(sqs, dlq), [], "and the queue got nothing")
+
+        # ---- stopped part way: exit 4 --------------------------------------------------------------
+        small = sqs.create_queue(QueueName="small", Attributes={"MaximumMessageSize": "1024"})["QueueUrl"]
+        big_file = os.path.join(env["HOME"], "big.jsonl")
+        with open(big_file, "w") as f:
+            for i in range(10):
+                f.write(json.dumps({"MessageId": "id-%d" % i, "Body": "s-%d" % i}) + "\n")
+            f.write(json.dumps({"MessageId": "id-big", "Body": "b" * 2000}) + "\n")
+        rc, out, err = run(env, "dlq", "send", big_file, "small", "--yes")
+        t.eq(rc, 4, "the queue refuses a message after 10 were sent: exit 4 (part way)")
+        t.ok("10 of 11 messages sent" in err, "the line says how many were sent", detail=err)
+        t.eq(sorted(m["Body"] for m in sqs_receive_all(sqs, small)), ["s-%d" % i for i in range(10)],
+             "and the queue holds exactly those 10")
+        rc, out, err = run(env, "dlq", "send", big_file, "small.fifo", "--yes")
+        t.eq(rc, 1, "a queue name that is not there: exit 1 (failed, nothing sent)")
     t.done()
 
 

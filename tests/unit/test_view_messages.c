@@ -49,8 +49,10 @@ struct msg {
     const char *source_arn;  /* NULL: SQS gave none */
 };
 
-/* A message as the peek stores it (act/peek.c), sent at sent_ms. */
-static void put_sent(struct store *s, const struct msg *m, int64_t sent_ms)
+/* A message as the peek stores it (act/peek.c), sent at sent_ms, first received at
+ * first_ms (-1: SQS did not say). */
+static void put_sent_first(struct store *s, const struct msg *m, int64_t sent_ms,
+                           int64_t first_ms)
 {
     char *url = xasprintf("https://sqs.us-east-1.amazonaws.com/123456789012/%s", m->queue_name);
     char *key = xasprintf("%s\n%s", url, m->id);
@@ -65,12 +67,19 @@ static void put_sent(struct store *s, const struct msg *m, int64_t sent_ms)
     store_set_int(r, "receive_count", m->receives);
     if (m->source_arn)
         store_set_str(r, "source_arn", m->source_arn);
+    if (first_ms >= 0)
+        store_set_int(r, "first_receive", first_ms);
     store_set_str(r, "attributes", "{}");
     store_set_str(r, "message_attributes", "{}");
     store_set_int(r, "released", 1);
     store_update_commit(r);
     free(key);
     free(url);
+}
+
+static void put_sent(struct store *s, const struct msg *m, int64_t sent_ms)
+{
+    put_sent_first(s, m, sent_ms, -1);
 }
 
 static void put_msg(struct store *s, const struct msg *m)
@@ -224,6 +233,52 @@ static void seed_dlq(struct store *s)
     for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
         put_msg(s, &ms[i]);
 }
+
+/* 120 columns: SENT and FIRST RECV join the list, the body keeps room; at 80 they give way
+ * and the list still fits with its body. */
+START_TEST(wide_list_shows_sent_and_first_receive)
+{
+    static const struct msg ms[] = {
+        {"orders", "m-one", "payload-of-one", 90, 2, NULL},
+        {"orders", "m-two", "payload-of-two", 60, 1, NULL},
+    };
+    struct world w;
+    int y1, y2;
+
+    world_init(&w, 120, 24);
+    w.ctx.utc = true;
+    put_sent_first(w.store, &ms[0], NOW_MS - 90000, NOW_MS - 60000);
+    put_msg(w.store, &ms[1]);
+    frame(&w);
+    ck_assert(row_has(&w, 1, "SENT"));
+    ck_assert(row_has(&w, 1, "FIRST RECV"));
+    y1 = find(&w, "payload-of-one");
+    y2 = find(&w, "payload-of-two");
+    ck_assert_int_gt(y1, 1);
+    ck_assert_int_gt(y2, 1);
+    /* sent 90 s and 60 s before NOW_MS (2026-12-03 10:01:21 UTC); the first one first
+     * received 30 s after it was sent, the second's not given */
+    ck_assert(row_has(&w, y1, "12-03 09:59:51Z"));
+    ck_assert(row_has(&w, y1, "12-03 10:00:21Z"));
+    ck_assert(row_has(&w, y2, "12-03 10:00:21Z"));
+    ck_assert(row_has(&w, y1, "payload-of-one"));   /* the body keeps its room */
+    world_done(&w);
+
+    world_init(&w, 80, 24);
+    w.ctx.utc = true;
+    put_sent_first(w.store, &ms[0], NOW_MS - 90000, NOW_MS - 60000);
+    put_msg(w.store, &ms[1]);
+    frame(&w);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "SENT"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "FIRST RECV"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "09:59:51"), 0);
+    ck_assert(row_has(&w, 1, "BODY"));
+    y1 = find(&w, "payload-of-one");
+    ck_assert_int_gt(y1, 1);
+    ck_assert(row_has(&w, y1, "1m "));
+    world_done(&w);
+}
+END_TEST
 
 START_TEST(dlq_messages_grouped_by_source)
 {
@@ -452,6 +507,7 @@ static Suite *suite(void)
 
     tcase_add_test(tc, nothing_peeked_says_how);
     tcase_add_test(tc, plain_peeks_are_a_flat_list);
+    tcase_add_test(tc, wide_list_shows_sent_and_first_receive);
     tcase_add_test(tc, dlq_messages_grouped_by_source);
     tcase_add_test(tc, filter_keeps_only_its_headings);
     tcase_add_test(tc, open_message_names_its_source);
