@@ -188,6 +188,8 @@ void ui_request_quit(struct ui *ui);
 /* A :profile/:region switch must wait while jobs run: false with a message then. */
 bool ui_act_can_switch(struct ui *ui);
 bool ui_act_read_only(const struct ui *ui);
+/* A run started without a job: "what…" on the status line (the ellipsis from ui->glyphs). */
+void ui_act_say_started(struct ui *ui, const char *what);
 
 /* ui_boxes.c */
 /* `?`: the help box for the view on screen; `:cli`: the aws CLI hand-off box. */
@@ -213,6 +215,10 @@ void ui_signin_tick(struct ui *ui);
 void ui_signin_key(struct ui *ui, enum dialog_result res);
 /* Before the client is freed: the sign-in's calls are dropped. */
 void ui_signin_end(struct ui *ui);
+struct sso_signin_info;
+/* The dialog's status line for the sign-in's state ("asking for a code…"). */
+void ui_signin_status(const struct ui *ui, const struct sso_signin_info *in, char *status,
+                      size_t n);
 
 /* ui_loop.c */
 void ui_loop(struct ui *ui);
