@@ -371,6 +371,11 @@ int poller_tick(struct poller *p, int64_t now_ms)
 {
     expect_fresh(p);
     for (size_t i = 0; i < p->sched.n; i++) {
+        struct poller_timer *t = &p->sched.t[i];
+
+        if (p->src[i]->outdated && !p->sched.once && t->ran && !t->running &&
+            p->src[i]->outdated(&p->runs[i]))
+            t->forced = true;
         p->sched.t[i].ready = input_read(p, i);
         if (poller_sched_should_start(&p->sched, i, now_ms))
             cycle_start(p, i, now_ms);

@@ -161,6 +161,11 @@ void ui_mfa_next(struct ui *ui);
 /* The MFA prompt's Enter (code) or Esc (NULL): answers the first question. */
 void ui_mfa_answer(struct ui *ui, const char *code);
 void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
+/* The header's line at cols columns, from the store (identity, expiries, the "credential"
+ * rows' refresh state) and the session (profile, region, production, read-only). The
+ * caller calls frame_header_done. */
+struct frame_header_line;
+void ui_header_line(struct ui *ui, int cols, struct frame_header_line *line);
 /* The key of the error the status line shows now ("SQS ListQueues", "console"), as
  * :errors lists it; false when it shows none. */
 bool ui_status_error_key(struct ui *ui, char *key, size_t n);
