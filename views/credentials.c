@@ -1,7 +1,7 @@
 /* credentials.c - the overview's credentials section: the credential that expires first
  * (the "credential" rows the credentials source writes), its countdown coloured by the
- * expiry_warn threshold, and why its last refresh failed when it did. Nothing opens from
- * it yet: the expiry view will. */
+ * expiry_warn threshold, and why its last refresh failed when it did. Enter opens the
+ * expiry view on that credential's row, where Enter again renews it. */
 #include "config.h"
 
 #include <stdint.h>
@@ -18,7 +18,7 @@ static void overview_build(struct overview_lines *l, const struct view_ctx *ctx,
     const struct store_res *r;
     int64_t left = credentials_nearest(ctx->store, ctx->now_ms / 1000, &r);
     const char *method, *failed;
-    char name[256], right[48];
+    char name[256], right[48], jump_key[300];
     enum theme_element style = THEME_N_ELEMENTS;
 
     snprintf(none, nonelen, "no credentials held");
@@ -36,9 +36,11 @@ static void overview_build(struct overview_lines *l, const struct view_ctx *ctx,
         style = THEME_WARN;
     else
         style = THEME_OK;
+    /* the expiry view's row id for it (poll/expiries.c: "<kind>/<store key>") */
+    snprintf(jump_key, sizeof(jump_key), "credential/%s", store_res_key(r));
     overview_add(l, &(struct overview_item){
         .key = store_res_key(r), .name = name, .right = right, .style = style,
-        .msg = failed && *failed ? failed : NULL});
+        .msg = failed && *failed ? failed : NULL, .jump_key = jump_key});
 }
 
 const struct overview_section credentials_overview = {
@@ -46,5 +48,6 @@ const struct overview_section credentials_overview = {
     .title = "Credentials",
     .legend = "EXPIRES IN",
     .kind = "credential",
+    .jump = "expiry",
     .build = overview_build,
 };

@@ -35,7 +35,7 @@
 struct aws_config;
 
 enum act_confirm {
-    ACT_CONFIRM_NONE,    /* a peek outside production */
+    ACT_CONFIRM_NONE,    /* a peek outside production: its form states the cost first */
     ACT_CONFIRM_YESNO,
     ACT_CONFIRM_TYPED,   /* the resource's name typed in full */
 };

@@ -641,7 +641,10 @@ const struct action peek_action = {
     .ok_label = "Peek",
     .target_kind = "queue",
     .mutates = true,
-    .confirm = ACT_CONFIRM_YESNO,
+    /* the form states the cost (receive count +1, the DLQ at the next receive, a held FIFO
+     * group) before anything is received; in a production profile act_run_confirm still
+     * asks for the queue's name typed, as for any write */
+    .confirm = ACT_CONFIRM_NONE,
     .private_size = sizeof(struct peek),
     .form = peek_form,
     .check = peek_check,

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#include "util/timeutil.h"
 
 static const char *const throttle_codes[] = {
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
@@ -115,65 +116,14 @@ void retry_quota_success(struct retry_quota *q, int last_cost)
         q->available = q->max;
 }
 
-static const char *const month_names[] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-};
-
-static int month_index(const char *m)
-{
-    for (int i = 0; i < 12; i++)
-        if (strncasecmp(m, month_names[i], 3) == 0)
-            return i;
-    return -1;
-}
-
-/* Written by hand rather than with strptime: strptime's %b and %a follow the locale. */
-int retry_parse_http_date(const char *s, time_t *out)
-{
-    char wd[16], mon[8];
-    int d, y, hh, mm, ss, n = 0;
-    struct tm tm;
-
-    if (!s)
-        return -1;
-    memset(&tm, 0, sizeof(tm));
-    if (sscanf(s, "%15[A-Za-z], %d %3s %d %d:%d:%d GMT%n", wd, &d, mon, &y, &hh, &mm, &ss,
-               &n) == 7 && n > 0) {
-        /* IMF-fixdate */
-    } else if (sscanf(s, "%15[A-Za-z], %d-%3s-%d %d:%d:%d GMT%n", wd, &d, mon, &y, &hh, &mm,
-                      &ss, &n) == 7 && n > 0) {
-        y += y < 70 ? 2000 : (y < 100 ? 1900 : 0);           /* RFC 850 */
-    } else if (sscanf(s, "%15[A-Za-z] %3s %d %d:%d:%d %d%n", wd, mon, &d, &hh, &mm, &ss, &y,
-                      &n) == 7 && n > 0) {
-        /* asctime */
-    } else {
-        return -1;
-    }
-    int m = month_index(mon);
-    if (m < 0 || d < 1 || d > 31 || y < 1970 || y > 9999 || hh < 0 || hh > 23 || mm < 0 ||
-        mm > 59 || ss < 0 || ss > 60)
-        return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m;
-    tm.tm_mday = d;
-    tm.tm_hour = hh;
-    tm.tm_min = mm;
-    tm.tm_sec = ss;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = t;
-    return 0;
-}
-
 bool retry_clock_skew(const struct aws_error *e, const char *date_header, time_t now,
                       long *offset)
 {
-    time_t server;
+    int64_t server;
 
     if (e->kind != AWS_ERR_HTTP || !retry_is_skew_code(e->code))
         return false;
-    if (retry_parse_http_date(date_header, &server) != 0)
+    if (timeutil_parse_http_date(date_header, &server) != 0)
         return false;
     long diff = (long)(server - (now + *offset));
     if (labs(diff) <= RETRY_SKEW_THRESHOLD_S)

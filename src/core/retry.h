@@ -59,12 +59,10 @@ bool retry_quota_acquire(struct retry_quota *q, enum retry_class c, int *cost);
  * first attempt succeeded, which refunds RETRY_NO_RETRY_INCREMENT). Never above max. */
 void retry_quota_success(struct retry_quota *q, int last_cost);
 
-/* Parses an HTTP Date header (RFC 7231 IMF-fixdate, e.g. "Wed, 25 Nov 2026 10:33:24 GMT",
- * also the obsolete RFC 850 and asctime forms). Returns 0 and *out, or -1. */
-int retry_parse_http_date(const char *s, time_t *out);
-/* Clock skew: when e is a skew code and the server's Date is more than
- * RETRY_SKEW_THRESHOLD_S away from now + *offset, sets *offset = server - now and returns
- * true (sign again with time(NULL) + *offset). AuthFailure (EC2) counts only with skew too. */
+/* Clock skew: when e is a skew code and the server's Date (read by timeutil_parse_http_date,
+ * in any of HTTP's three forms) is more than RETRY_SKEW_THRESHOLD_S away from now + *offset,
+ * sets *offset = server - now and returns true (sign again with time(NULL) + *offset).
+ * AuthFailure (EC2) counts only with skew too. */
 bool retry_clock_skew(const struct aws_error *e, const char *date_header, time_t now,
                       long *offset);
 

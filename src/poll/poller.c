@@ -1,6 +1,7 @@
 /* poller.c - the scheduler of poll sources (poller.h): starts their cycles when
  * poller_sched.c says they are due, routes each answer to its source, ends each cycle with
- * one commit, and keeps the "error" row of every call (error_rows.c).
+ * one commit, and keeps the "error" row of every call (error_rows.c). What a source reads
+ * from its run and how it reports an answer's outcome are in poller_source.c.
  *
  * Every request of a cycle is accounted for until it returns, so a cycle is never freed
  * under a callback and never overlaps itself; poller_free releases what is still out once
@@ -13,67 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/retry.h"
 #include "poll/error_rows.h"
 #include "poll/keyset.h"
+#include "poll/poller_internal.h"
 #include "util/xalloc.h"
 
 #define MAX_SLEEP_MS 60000
-#define RUN_CALLS 8          /* kinds of request in one cycle: a source makes two or three */
-
-/* One kind of request of a cycle (service + action): its latest failure, or that it
- * worked. At the cycle's end it becomes that call's "error" row. */
-struct call {
-    char service[32];
-    char action[64];
-    bool ok;
-    struct aws_error *err;
-};
-
-struct req {
-    struct source_run *run;
-    unsigned tag;
-    size_t index;
-    size_t call;                   /* index into run->calls */
-    struct req *prev, *next;       /* outstanding: freed by poller_free if never answered */
-};
-
-struct source_run {
-    struct poller *p;
-    size_t index;                  /* the source's, in p->src */
-    const struct source *src;
-    /* its first call (ListQueues, GetCallerIdentity): named when its kinds are overdue */
-    char lead_service[32], lead_action[64];
-    char *lead_endpoint;
-    void *state;                   /* non-NULL while a cycle is under way */
-    size_t pending;                /* requests out */
-    size_t sent;                   /* requests sent in this cycle */
-    bool failed;                   /* counts towards backoff */
-    struct req *current;           /* the answer being handled, or NULL */
-    bool decided;                  /* its outcome was set by source_error or source_gone */
-    bool forced;                   /* the cycle was asked for, not just due */
-    struct call calls[RUN_CALLS];
-    size_t ncalls;
-};
-
-struct poller {
-    struct feed feed;              /* the poller as the UI sees it (poller_feed.c) */
-    struct aws_client *client;
-    struct store *store;
-    struct creds_manager *creds;
-    char *profile;
-    char *detail;
-    struct keyset on_screen;       /* the keys of the rows on screen */
-    bool screen_known;             /* a view has said what is on screen */
-    int64_t wall_s;
-    const struct source *const *src;
-    struct poller_sched sched;
-    struct appconfig *defaults;    /* for source_config when no config was given */
-    struct source_run *runs;       /* one per source */
-    struct req *outstanding;
-    unsigned long rounds;
-    bool asked;                    /* a cycle since the last round sent something */
-};
 
 /* --- what sources call ------------------------------------------------------------------ */
 
@@ -122,103 +68,6 @@ void source_send(struct source_run *run, struct aws_request *req, unsigned tag, 
 size_t source_pending(const struct source_run *run)
 {
     return run->pending;
-}
-
-/* The client already retried; a throttle that is still there counts against the source. */
-static bool is_throttle(const struct aws_error *err)
-{
-    return retry_is_throttle_code(err->code) || retry_classify(err) == RETRY_THROTTLE ||
-           err->http_status == 429;
-}
-
-static void outcome(struct source_run *run, const struct aws_error *err)
-{
-    struct call *c = &run->calls[run->current->call];
-
-    if (!err) {
-        c->ok = true;
-        return;
-    }
-    if (!c->err)
-        c->err = xmalloc(sizeof(*c->err));
-    *c->err = *err;
-    if (is_throttle(err))
-        run->failed = true;
-}
-
-void source_error(struct source_run *run, const struct aws_error *err)
-{
-    if (!run->current || !err)
-        return;
-    outcome(run, err);
-    run->decided = true;
-}
-
-void source_gone(struct source_run *run)
-{
-    if (!run->current)
-        return;
-    /* the service answered: whatever failed before (credentials, the network) works now */
-    outcome(run, NULL);
-    run->decided = true;
-}
-
-void source_own_outcome(struct source_run *run)
-{
-    if (run->current)
-        run->decided = true;
-}
-
-void source_backoff(struct source_run *run)
-{
-    run->failed = true;
-}
-
-struct store *source_store(const struct source_run *run)
-{
-    return run->p->store;
-}
-
-const char *source_detail(const struct source_run *run)
-{
-    return run->src->detail ? run->p->detail : NULL;
-}
-
-const struct appconfig *source_config(const struct source_run *run)
-{
-    return run->p->sched.cfg ? run->p->sched.cfg : run->p->defaults;
-}
-
-bool source_on_screen(const struct source_run *run, const char *key)
-{
-    return !run->p->screen_known || keyset_has(&run->p->on_screen, key);
-}
-
-bool source_forced(const struct source_run *run)
-{
-    return run->forced;
-}
-
-int64_t source_interval(const struct source_run *run)
-{
-    const struct poller *p = run->p;
-
-    return p->sched.once ? 0 : poller_sched_interval(&p->sched, run->index);
-}
-
-const struct aws_config *source_aws_config(const struct source_run *run)
-{
-    return run->p->client ? aws_client_config(run->p->client) : NULL;
-}
-
-struct creds_manager *source_creds(const struct source_run *run)
-{
-    return run->p->creds;
-}
-
-int64_t source_wall_s(const struct source_run *run)
-{
-    return run->p->wall_s ? run->p->wall_s : (int64_t)time(NULL);
 }
 
 /* --- cycles ------------------------------------------------------------------------------ */
@@ -314,7 +163,7 @@ static void on_done(const struct aws_response *resp, const struct aws_error *err
     if (run->src->answer)
         run->src->answer(run, run->state, r->tag, r->index, resp, err);
     if (!run->decided)
-        outcome(run, err);
+        poller_run_outcome(run, err);
     run->current = NULL;
     free(r);
     if (!run->pending)
@@ -371,6 +220,11 @@ int poller_tick(struct poller *p, int64_t now_ms)
 {
     expect_fresh(p);
     for (size_t i = 0; i < p->sched.n; i++) {
+        struct poller_timer *t = &p->sched.t[i];
+
+        if (p->src[i]->outdated && !p->sched.once && t->ran && !t->running &&
+            p->src[i]->outdated(&p->runs[i]))
+            t->forced = true;
         p->sched.t[i].ready = input_read(p, i);
         if (poller_sched_should_start(&p->sched, i, now_ms))
             cycle_start(p, i, now_ms);

@@ -78,6 +78,12 @@ struct source {
                    const struct aws_response *resp, const struct aws_error *err);
     void (*commit)(struct source_run *run, void *state);
     void (*done)(void *state);
+    /* Optional: between cycles, true when the source can tell without a request that its
+     * rows no longer say what it reads (the credential manager started or ended a refresh):
+     * it is then due at once, so the header says "refreshing credentials" in the frame that
+     * asks for an MFA code, not an interval later. It must turn false once the rows are
+     * written, or the source would run on every turn. */
+    bool (*outdated)(struct source_run *run);
 };
 
 /* Sends req (the client takes its contents) for this cycle; tag and index come back to the

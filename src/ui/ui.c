@@ -690,24 +690,22 @@ static const char *header_countdown(struct ui *ui, char *buf, size_t n, char **w
     return fmt_countdown(buf, n, credentials_nearest(ui->store, now_s, NULL));
 }
 
-static void draw_header(struct ui *ui)
+void ui_header_line(struct ui *ui, int cols, struct frame_header_line *line)
 {
     struct frame_header h = {0};
     char countdown[64], *countdown_what = NULL;
     char *account = store_text(ui->store, "identity", "caller", "account");
     char *arn = store_text(ui->store, "identity", "caller", "arn");
     char *ident = frame_identity_from_arn(arn);
-    struct frame_header_line line;
-    int banner = 0;
     bool waiting;
-    const char *ell = ui->glyphs->g[GLYPH_ELLIPSIS];
 
     h.production = appconfig_is_production(ui->app, ui->cfg->profile);
     h.account = account;
     h.identity = ident;
     h.profile = ui->cfg->profile;
     h.region = ui->cfg->region;
-    h.refreshing = creds_manager_refreshing(ui->cm, &waiting);
+    /* from the "credential" rows, as the overview and the expiry view read them */
+    h.refreshing = credentials_refreshing(ui->store, &waiting);
     /* while the active profile has none, a source profile's expiry would mislead */
     h.countdown = waiting ? NULL : header_countdown(ui, countdown, sizeof(countdown),
                                                     &countdown_what);
@@ -715,8 +713,19 @@ static void draw_header(struct ui *ui)
 
     /* every write is refused in this session: say so before anyone tries one */
     h.read_only = ui_act_read_only(ui);
-    frame_header_layout(&line, &h, COLS, ell);
+    frame_header_layout(line, &h, cols, ui->glyphs->g[GLYPH_ELLIPSIS]);
+    free(account);
+    free(arn);
+    free(ident);
+    free(countdown_what);
+}
 
+static void draw_header(struct ui *ui)
+{
+    struct frame_header_line line;
+    int banner = 0;
+
+    ui_header_line(ui, COLS, &line);
     werase(ui->whead);
     if (line.prod) {
         wattrset(ui->whead, ui_attr(ui, THEME_PROD_BANNER) | A_BOLD);
@@ -737,10 +746,6 @@ static void draw_header(struct ui *ui)
     }
     wnoutrefresh(ui->whead);
     frame_header_done(&line);
-    free(account);
-    free(arn);
-    free(ident);
-    free(countdown_what);
 }
 
 static void draw_footer(struct ui *ui)
@@ -808,7 +813,7 @@ bool ui_status_error_key(struct ui *ui, char *key, size_t n)
         snprintf(key, n, "console");
         return ui->message_error;
     }
-    if (creds_manager_refreshing(ui->cm, &waiting) && waiting)
+    if (credentials_refreshing(ui->store, &waiting) && waiting)
         return false;
     store_kind_info(ui->store, view_kind(v), &info);
     if (info.stale && info.error) {
@@ -837,7 +842,7 @@ void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *styl
         return;
     }
     store_kind_info(ui->store, view_kind(v), &info);
-    if (creds_manager_refreshing(ui->cm, &waiting) && waiting) {
+    if (credentials_refreshing(ui->store, &waiting) && waiting) {
         char *p = sanitize_text(ui->cfg->profile, strlen(ui->cfg->profile));
 
         /* nothing new can come until the refresh ends: what is shown is getting old */

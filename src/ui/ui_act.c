@@ -200,6 +200,12 @@ static void show_output(struct ui *ui, const struct act_run *r)
     ui->dirty = true;
 }
 
+/* "Peek: orders…" on the status line, with the glyph table's ellipsis ("~" under --ascii). */
+void ui_act_say_started(struct ui *ui, const char *what)
+{
+    ui_message(ui, false, "%s%s", what, ui->glyphs->g[GLYPH_ELLIPSIS]);
+}
+
 /* The user confirmed: the run starts; a job shows its progress. */
 static void start(struct ui *ui, const char *how)
 {
@@ -228,7 +234,7 @@ static void start(struct ui *ui, const char *how)
         dialog_progress(&ui->dialog, act_run_action(r)->title, what, job_key(j));
         ui_act_open_dialog(ui, UI_DLG_PROGRESS);
     } else {
-        ui_message(ui, false, "%s…", what);
+        ui_act_say_started(ui, what);
     }
 }
 

@@ -161,6 +161,11 @@ void ui_mfa_next(struct ui *ui);
 /* The MFA prompt's Enter (code) or Esc (NULL): answers the first question. */
 void ui_mfa_answer(struct ui *ui, const char *code);
 void ui_status_text(struct ui *ui, char *out, size_t n, enum theme_element *style);
+/* The header's line at cols columns, from the store (identity, expiries, the "credential"
+ * rows' refresh state) and the session (profile, region, production, read-only). The
+ * caller calls frame_header_done. */
+struct frame_header_line;
+void ui_header_line(struct ui *ui, int cols, struct frame_header_line *line);
 /* The key of the error the status line shows now ("SQS ListQueues", "console"), as
  * :errors lists it; false when it shows none. */
 bool ui_status_error_key(struct ui *ui, char *key, size_t n);
@@ -188,6 +193,8 @@ void ui_request_quit(struct ui *ui);
 /* A :profile/:region switch must wait while jobs run: false with a message then. */
 bool ui_act_can_switch(struct ui *ui);
 bool ui_act_read_only(const struct ui *ui);
+/* A run started without a job: "what…" on the status line (the ellipsis from ui->glyphs). */
+void ui_act_say_started(struct ui *ui, const char *what);
 
 /* ui_boxes.c */
 /* `?`: the help box for the view on screen; `:cli`: the aws CLI hand-off box. */
@@ -213,6 +220,10 @@ void ui_signin_tick(struct ui *ui);
 void ui_signin_key(struct ui *ui, enum dialog_result res);
 /* Before the client is freed: the sign-in's calls are dropped. */
 void ui_signin_end(struct ui *ui);
+struct sso_signin_info;
+/* The dialog's status line for the sign-in's state ("asking for a code…"). */
+void ui_signin_status(const struct ui *ui, const struct sso_signin_info *in, char *status,
+                      size_t n);
 
 /* ui_loop.c */
 void ui_loop(struct ui *ui);

@@ -31,6 +31,33 @@ static void signin_changed(void *ud)
     ui->dirty = true;
 }
 
+/* The dialog's status line for the sign-in's state; the ellipsis from the glyph table
+ * ("~" under --ascii). */
+void ui_signin_status(const struct ui *ui, const struct sso_signin_info *in, char *status,
+                      size_t n)
+{
+    const char *ellipsis = ui->glyphs->g[GLYPH_ELLIPSIS];
+
+    switch (in->state) {
+    case SSO_SIGNIN_REGISTERING:
+        snprintf(status, n, "registering opsdeck with IAM Identity Center%s", ellipsis);
+        break;
+    case SSO_SIGNIN_STARTING:
+        snprintf(status, n, "asking for a code%s", ellipsis);
+        break;
+    case SSO_SIGNIN_WAITING:
+        snprintf(status, n, "waiting for approval: asked %u time%s, every %llds", in->pending,
+                 in->pending == 1 ? "" : "s", (long long)in->interval);
+        break;
+    case SSO_SIGNIN_DONE:
+        snprintf(status, n, "signed in");
+        break;
+    case SSO_SIGNIN_FAILED:
+        snprintf(status, n, "not signed in");
+        break;
+    }
+}
+
 /* The dialog's text from the sign-in's state. */
 static void signin_show(struct ui *ui)
 {
@@ -41,24 +68,7 @@ static void signin_show(struct ui *ui)
     if (!ui->signin || !ui->dialog_on || ui->dialog.kind != DIALOG_SIGNIN)
         return;
     sso_signin_info(ui->signin, &in);
-    switch (in.state) {
-    case SSO_SIGNIN_REGISTERING:
-        snprintf(status, sizeof(status), "registering opsdeck with IAM Identity Center…");
-        break;
-    case SSO_SIGNIN_STARTING:
-        snprintf(status, sizeof(status), "asking for a code…");
-        break;
-    case SSO_SIGNIN_WAITING:
-        snprintf(status, sizeof(status), "waiting for approval: asked %u time%s, every %llds",
-                 in.pending, in.pending == 1 ? "" : "s", (long long)in.interval);
-        break;
-    case SSO_SIGNIN_DONE:
-        snprintf(status, sizeof(status), "signed in");
-        break;
-    case SSO_SIGNIN_FAILED:
-        snprintf(status, sizeof(status), "not signed in");
-        break;
-    }
+    ui_signin_status(ui, &in, status, sizeof(status));
     ds.uri = in.verification_uri;
     ds.uri_complete = in.verification_uri_complete;
     ds.code = in.user_code;

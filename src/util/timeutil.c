@@ -1,4 +1,4 @@
-/* timeutil.c - the monotonic clock and ISO-8601 (timeutil.h).
+/* timeutil.c - the monotonic clock, ISO-8601 and HTTP dates (timeutil.h).
  *
  * The date arithmetic is done here rather than with timegm() (not C11, and its answer for
  * an impossible date is a normalised other date) or mktime() (the TZ environment). */
@@ -108,35 +108,93 @@ int timeutil_parse_iso8601(const char *s, int64_t *epoch)
     return 0;
 }
 
+static const char *const day_names[7] = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+};
+
+/* A month's three letters at *p (case-sensitive, as RFC 9110 writes them), moving *p past
+ * them: 1..12, or 0. */
+static int month_name(const char **p)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+    for (int i = 0; i < 12; i++) {
+        if (strncmp(*p, months + 3 * i, 3) == 0) {
+            *p += 3;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* "HH:MM:SS" at *p, moving *p past it; false when it is not that. */
+static bool time_of_day(const char **p, int *h, int *mi, int *sec)
+{
+    return (*h = digits(p, 2)) >= 0 && *(*p)++ == ':' && (*mi = digits(p, 2)) >= 0 &&
+           *(*p)++ == ':' && (*sec = digits(p, 2)) >= 0;
+}
+
+/* RFC 850's two-digit year: one that would be more than 50 years in the future is the most
+ * recent past year with the same last two digits (RFC 9110, 5.6.7). */
+static int full_year(int yy)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    int this_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2000, y;
+
+    y = this_year - this_year % 100 + yy;
+    return y > this_year + 50 ? y - 100 : y;
+}
+
 int timeutil_parse_http_date(const char *s, int64_t *epoch)
 {
-    static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    const char *p;
-    int d, mo = 0, y, h, mi, sec;
-    bool wday_ok = false;
+    const char *p = s;
+    int wday = -1, d = -1, mo = 0, y = -1, h = -1, mi = -1, sec = -1;
 
-    /* "Thu, 03 Dec 2026 09:59:51 GMT": 29 characters exactly */
-    if (!s || strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-        s[16] != ' ' || s[19] != ':' || s[22] != ':' || strcmp(s + 25, " GMT") != 0)
+    if (!s)
         return -1;
     for (int i = 0; i < 7; i++)
-        wday_ok |= strncmp(s, wdays[i], 3) == 0;
-    for (int i = 0; i < 12; i++)
-        if (strncmp(s + 8, months + 3 * i, 3) == 0)
-            mo = i + 1;
-    p = s + 5;
-    d = digits(&p, 2);
-    p = s + 12;
-    y = digits(&p, 4);
-    p = s + 17;
-    h = digits(&p, 2);
-    p = s + 20;
-    mi = digits(&p, 2);
-    p = s + 23;
-    sec = digits(&p, 2);
-    if (!wday_ok || !mo || d < 1 || y < 0 || h < 0 || mi < 0 || sec < 0 ||
-        d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
+        if (strncmp(s, day_names[i], 3) == 0)
+            wday = i;
+    if (wday < 0)
+        return -1;
+    p = s + 3;
+    if (*p == ',') {
+        /* IMF-fixdate: "Thu, 03 Dec 2026 09:59:51 GMT" */
+        p++;
+        if (*p++ != ' ' || (d = digits(&p, 2)) < 0 || *p++ != ' ' || !(mo = month_name(&p)) ||
+            *p++ != ' ' || (y = digits(&p, 4)) < 0 || *p++ != ' ' ||
+            !time_of_day(&p, &h, &mi, &sec) || strcmp(p, " GMT") != 0)
+            return -1;
+    } else if (*p == ' ') {
+        /* asctime: "Thu Dec  3 09:59:51 2026" (the day padded with a space) */
+        p++;
+        if (!(mo = month_name(&p)) || *p++ != ' ')
+            return -1;
+        if (*p == ' ') {
+            p++;
+            d = digits(&p, 1);
+        } else {
+            d = digits(&p, 2);
+        }
+        if (d < 0 || *p++ != ' ' || !time_of_day(&p, &h, &mi, &sec) || *p++ != ' ' ||
+            (y = digits(&p, 4)) < 0 || *p != '\0')
+            return -1;
+    } else {
+        /* RFC 850: "Thursday, 03-Dec-26 09:59:51 GMT" */
+        size_t n = strlen(day_names[wday]);
+
+        if (strncmp(s, day_names[wday], n) != 0)
+            return -1;
+        p = s + n;
+        if (*p++ != ',' || *p++ != ' ' ||
+            (d = digits(&p, 2)) < 0 || *p++ != '-' || !(mo = month_name(&p)) || *p++ != '-' ||
+            (y = digits(&p, 2)) < 0 || *p++ != ' ' || !time_of_day(&p, &h, &mi, &sec) ||
+            strcmp(p, " GMT") != 0)
+            return -1;
+        y = full_year(y);
+    }
+    if (d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
         return -1;
     *epoch = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return 0;

@@ -1,5 +1,5 @@
 /* timeutil.h - times: the monotonic clock that timers run on, ISO-8601 as AWS and the
- * credential sources write it, and HTTP dates as S3 sends them. One implementation of each
+ * credential sources write it, and HTTP dates. One implementation of each
  * for the whole program. */
 #ifndef OPSDECK_TIMEUTIL_H
 #define OPSDECK_TIMEUTIL_H
@@ -21,9 +21,14 @@ int64_t timeutil_mono_ms(void);
  * negative before), or -1 with *epoch untouched. */
 int timeutil_parse_iso8601(const char *s, int64_t *epoch);
 
-/* An HTTP date as S3 sends it in headers (RFC 7231 IMF-fixdate): "Thu, 03 Dec 2026
- * 09:59:51 GMT". 0 with *epoch, or -1 (*epoch untouched) for anything else, the obsolete
- * RFC 850 and asctime forms included. */
+/* An HTTP date (S3's Last-Modified and restore expiry, the Date of an answer that says the
+ * clock is skewed) in the three forms RFC 9110 (5.6.7) asks a recipient to accept:
+ *   IMF-fixdate  "Thu, 03 Dec 2026 09:59:51 GMT"     (what servers send)
+ *   RFC 850      "Thursday, 03-Dec-26 09:59:51 GMT"  (a two-digit year more than 50 years
+ *                                                     ahead is read as the century before)
+ *   asctime      "Thu Dec  3 09:59:51 2026"
+ * Names are case-sensitive and fields fixed-width, as the grammar has them; days are checked
+ * against the month and leap years. 0 with *epoch, or -1 (*epoch untouched). */
 int timeutil_parse_http_date(const char *s, int64_t *epoch);
 
 /* "2024-01-02T03:04:05Z" (UTC, whole seconds) into out, which holds 21 bytes. Years outside

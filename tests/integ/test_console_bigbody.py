@@ -99,7 +99,7 @@ def main():
         env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
         write_app_config(env, "[intervals]\ndefault = 2\n")
         save_to = os.path.join(env["HOME"], "big-body.txt")
-        s = Script().refresh().keys("3").keys("/big-dlq<Enter>").refresh().keys("m<C-x>y")
+        s = Script().refresh().keys("3").keys("/big-dlq<Enter>").refresh().keys("m<C-x>")
         s.dump("peeked").keys(":messages<Enter>").dump("list")
         s.keys("/*:HEAD<Enter><Enter>").dump("open").keys("G").dump("end")
         s.keys("s" + save_to + "<C-x>").dump("saved")

@@ -95,7 +95,7 @@ def payload_case(moto, work):
                                                    "StringValue": str(len(payload))}})
     env = console_env(moto.endpoint, aws_env(moto.endpoint))
     dest = os.path.join(work, "payload.bin")
-    s = Script().refresh().keys("2").keys("/offload<Enter>").keys("m").keys("<C-x>").keys("y")
+    s = Script().refresh().keys("2").keys("/offload<Enter>").keys("m").keys("<C-x>")
     s.wait().keys(":messages<Enter>").refresh().keys("<Enter>").dump("message")
     s.keys("d").dump("form").keys("<C-u>" + dest + "<C-x>").wait().dump("done")
     r = run_script(env, s, 80, 24)

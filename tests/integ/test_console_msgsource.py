@@ -69,7 +69,7 @@ def main():
 
             env = console_env(relay.endpoint, aws_env(relay.endpoint))
             env["XDG_STATE_HOME"] = os.path.join(env["HOME"], ".local", "state")
-            s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("m<C-x>y")
+            s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("m<C-x>")
             s.dump("peeked").keys(":messages<Enter>").dump("list")
             s.keys("<Enter>").dump("first").keys("<Esc>")
             s.keys("/*:topic-1<Enter><Enter>").dump("topic").keys("<Esc><Esc>")

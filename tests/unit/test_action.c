@@ -597,6 +597,34 @@ START_TEST(production_asks_for_the_typed_name_and_read_only_refuses)
 }
 END_TEST
 
+/* A peek asks nothing outside production (its form states the cost); in a production
+ * profile it takes the queue's name typed, as every write does there. */
+START_TEST(peek_confirms_only_in_production)
+{
+    struct rig r;
+    struct act_run *run;
+
+    rig_init(&r, "{}", "dev", false);
+    run = act_run_new(&peek_action, &r.env, &orders);
+    ck_assert_int_eq(act_run_confirm(run), ACT_CONFIRM_NONE);
+    act_run_free(run);
+    rig_done(&r);
+
+    rig_init(&r, "{}", "prod", true);
+    run = act_run_new(&peek_action, &r.env, &orders);
+    ck_assert_int_eq(act_run_confirm(run), ACT_CONFIRM_TYPED);
+    act_run_free(run);
+    /* export stays yes/no outside production */
+    rig_done(&r);
+    rig_init(&r, "{}", "dev", false);
+    run = act_run_new(&export_action, &r.env, &orders);
+    ck_assert_int_eq(act_run_confirm(run), ACT_CONFIRM_YESNO);
+    act_run_free(run);
+    rig_done(&r);
+    ck_assert_int_eq(r.srv.requests, 0);
+}
+END_TEST
+
 START_TEST(freeing_a_run_with_answers_on_the_way)
 {
     struct rig r;
@@ -812,6 +840,7 @@ static Suite *action_suite(void)
     tcase_add_test(tc, send_message_checks_before_sending);
     tcase_add_test(tc, send_message_sends_and_says_the_message_id);
     tcase_add_test(tc, send_message_copies_are_a_paced_job);
+    tcase_add_test(tc, peek_confirms_only_in_production);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -123,30 +123,86 @@ START_TEST(formats_utc_and_round_trips)
 }
 END_TEST
 
-/* S3's headers (Last-Modified, the restore expiry): the one form RFC 7231 says to send. */
-START_TEST(http_date_strict)
+/* HTTP dates in the three forms RFC 9110 (5.6.7) asks a recipient to read: S3's headers
+ * (Last-Modified, the restore expiry) and a skewed answer's Date. */
+START_TEST(http_date_forms)
 {
-    static const char *const bad[] = {
-        "Thu, 03 Dec 2026 09:59:51 UTC", "Thu, 3 Dec 2026 09:59:51 GMT",
-        "Thursday, 03-Dec-26 09:59:51 GMT", "Thu Dec  3 09:59:51 2026",
-        "Thu, 31 Feb 2026 09:59:51 GMT", "Thu, 03 Dek 2026 09:59:51 GMT",
-        "Xyz, 03 Dec 2026 09:59:51 GMT", "Thu, 03 Dec 2026 24:00:00 GMT",
-        "Thu, 03 Dec 2026 09:59:51 GMT ", "", "Thu, 03 Dec 2026 09:5x:51 GMT",
-        "Sun, 29 Feb 2026 09:59:51 GMT",   /* 2026 is not a leap year */
-    };
     int64_t t = 0;
 
+    /* IMF-fixdate */
     ck_assert_int_eq(timeutil_parse_http_date("Thu, 03 Dec 2026 09:59:51 GMT", &t), 0);
     ck_assert_int_eq(t, 1796291991);
     ck_assert_int_eq(timeutil_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
     ck_assert_int_eq(t, 784111777);
     ck_assert_int_eq(timeutil_parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT", &t), 0);
     ck_assert_int_eq(t, 1709164800);
-    t = 42;
+    ck_assert_int_eq(timeutil_parse_http_date("Wed, 25 Nov 2026 10:33:24 GMT", &t), 0);
+    ck_assert_int_eq(t, 1795602804);
+    /* RFC 850: a two-digit year more than 50 years ahead is the century before */
+    t = 0;
+    ck_assert_int_eq(timeutil_parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", &t), 0);
+    ck_assert_int_eq(t, 784111777);
+    ck_assert_int_eq(timeutil_parse_http_date("Thursday, 03-Dec-26 09:59:51 GMT", &t), 0);
+    ck_assert_int_eq(t, 1796291991);
+    /* asctime: the day padded with a space, or two digits */
+    t = 0;
+    ck_assert_int_eq(timeutil_parse_http_date("Sun Nov  6 08:49:37 1994", &t), 0);
+    ck_assert_int_eq(t, 784111777);
+    ck_assert_int_eq(timeutil_parse_http_date("Thu Dec 03 09:59:51 2026", &t), 0);
+    ck_assert_int_eq(t, 1796291991);
+}
+END_TEST
+
+START_TEST(http_date_malformed)
+{
+    static const char *const bad[] = {
+        /* IMF-fixdate gone wrong */
+        "Thu, 03 Dec 2026 09:59:51 UTC", "Thu, 03 Dec 2026 09:59:51 PST",
+        "Thu, 3 Dec 2026 09:59:51 GMT", "Thu, 31 Feb 2026 09:59:51 GMT",
+        "Thu, 03 Dek 2026 09:59:51 GMT", "Thu, 03 dec 2026 09:59:51 GMT",
+        "Xyz, 03 Dec 2026 09:59:51 GMT", "thu, 03 Dec 2026 09:59:51 GMT",
+        "Thu, 03 Dec 2026 24:00:00 GMT", "Thu, 03 Dec 2026 09:60:00 GMT",
+        "Thu, 03 Dec 2026 09:59:51 GMT ", "Thu, 03 Dec 2026 09:5x:51 GMT",
+        "Sun, 29 Feb 2026 09:59:51 GMT",   /* 2026 is not a leap year */
+        "Wed, 32 Nov 2026 10:33:24 GMT", "Wed, 00 Nov 2026 10:33:24 GMT",
+        "Wed, 25 Nov 99999999999 10:33:24 GMT", "Wed, 25 Nov 2026 10:33",
+        "Wed, 25 Nov 2026 10:33:24", "Wed,25 Nov 2026 10:33:24 GMT",
+        /* RFC 850 gone wrong: a short day name, a four-digit year, spaces for dashes */
+        "Thu, 03-Dec-26 09:59:51 GMT", "Thursday, 03-Dec-2026 09:59:51 GMT",
+        "Thursday, 03 Dec 26 09:59:51 GMT", "Thursdax, 03-Dec-26 09:59:51 GMT",
+        "Thursday 03-Dec-26 09:59:51 GMT", "Thursday, 03-Dec-26 09:59:51",
+        /* asctime gone wrong */
+        "Thu Dec 3 09:59:51 2026", "Thu Dec  3 09:59:51 26", "Thu Dec  3 09:59:51 2026 GMT",
+        "Thu Dec  3 09:59:51", "Thu  Dec  3 09:59:51 2026",
+        /* nothing like a date */
+        "", "garbage", "Thu", "Thu,", "Sunday", "1796291991",
+    };
+    int64_t t = 42;
+
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         ck_assert_msg(timeutil_parse_http_date(bad[i], &t) == -1, "'%s' accepted", bad[i]);
     ck_assert_int_eq(timeutil_parse_http_date(NULL, &t), -1);
     ck_assert_int_eq(t, 42);
+}
+END_TEST
+
+/* Every prefix of each form is refused (no read past a short string's end). */
+START_TEST(http_date_truncations)
+{
+    static const char *const good[] = {
+        "Thu, 03 Dec 2026 09:59:51 GMT", "Thursday, 03-Dec-26 09:59:51 GMT",
+        "Thu Dec  3 09:59:51 2026",
+    };
+    char buf[64];
+    int64_t t;
+
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        for (size_t n = 0; n < strlen(good[i]); n++) {
+            memcpy(buf, good[i], n);
+            buf[n] = '\0';
+            ck_assert_msg(timeutil_parse_http_date(buf, &t) == -1, "'%s' accepted", buf);
+        }
+    }
 }
 END_TEST
 
@@ -174,7 +230,9 @@ int main(void)
     tcase_add_test(tc, refuses_malformed_and_leaves_result);
     tcase_add_test(tc, refuses_every_truncation);
     tcase_add_test(tc, formats_utc_and_round_trips);
-    tcase_add_test(tc, http_date_strict);
+    tcase_add_test(tc, http_date_forms);
+    tcase_add_test(tc, http_date_malformed);
+    tcase_add_test(tc, http_date_truncations);
     tcase_add_test(tc, monotonic_clock_never_goes_back);
     suite_add_tcase(s, tc);
     return check_tap_run(s);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "creds/sso_signin.h"
+#include "look/glyph.h"
 #include "ui/ui_internal.h"
 #include "util/sanitize.h"
 #include "util/utf8.h"
@@ -149,6 +151,35 @@ START_TEST(long_message_cut_cleanly)
 }
 END_TEST
 
+/* "Still going" texts end with the glyph table's ellipsis: "~" under --ascii, where a
+ * UTF-8 "…" would show as mojibake on an 8-bit terminal; "…" otherwise. */
+START_TEST(ellipsis_from_glyph_table)
+{
+    static const enum sso_signin_state going[] = {SSO_SIGNIN_REGISTERING, SSO_SIGNIN_STARTING};
+    struct ui *ui = ui_make();
+    struct sso_signin_info in = {0};
+    char status[160];
+
+    ui->glyphs = &glyphs_ascii;
+    ui_act_say_started(ui, "Peek: orders");
+    ck_assert_str_eq(ui->message, "Peek: orders~");
+    for (size_t i = 0; i < sizeof(going) / sizeof(going[0]); i++) {
+        in.state = going[i];
+        ui_signin_status(ui, &in, status, sizeof(status));
+        ck_assert_msg(strstr(status, "\xe2\x80\xa6") == NULL, "UTF-8 ellipsis in \"%s\"", status);
+        ck_assert_msg(status[strlen(status) - 1] == '~', "no ASCII ellipsis: \"%s\"", status);
+    }
+
+    ui->glyphs = &glyphs_utf8;
+    ui_act_say_started(ui, "Peek: orders");
+    ck_assert_str_eq(ui->message, "Peek: orders\xe2\x80\xa6");
+    in.state = SSO_SIGNIN_STARTING;
+    ui_signin_status(ui, &in, status, sizeof(status));
+    ck_assert_str_eq(status, "asking for a code\xe2\x80\xa6");
+    ui_drop(ui);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ui_message");
@@ -158,6 +189,7 @@ static Suite *suite(void)
     tcase_add_test(tc, each_kind_alone);
     tcase_add_test(tc, already_clean_kept);
     tcase_add_test(tc, long_message_cut_cleanly);
+    tcase_add_test(tc, ellipsis_from_glyph_table);
     suite_add_tcase(s, tc);
     return s;
 }

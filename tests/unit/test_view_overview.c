@@ -302,11 +302,15 @@ START_TEST(enter_jumps)
     ck_assert(bits & VIEW_JUMP);
     ck_assert_str_eq(w.ctx.jump_view, "errors");
 
-    /* the credential line: handled, no jump */
-    press(&w, 'k');
+    /* the credential line (above the toggles' lines): the expiry view, on that
+     * credential's row */
+    ck_assert(overview_view.select(w.priv, &w.ctx, "test"));
+    frame(&w);
+    memset(w.ctx.jump_view, 0, sizeof(w.ctx.jump_view));
     bits = press(&w, '\n');
-    ck_assert(bits & VIEW_HANDLED);
-    ck_assert(!(bits & VIEW_JUMP));
+    ck_assert(bits & VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_view, "expiry");
+    ck_assert_str_eq(w.ctx.jump_key, "credential/test");
 
     /* g back to the first item; k there stays */
     press(&w, 'g');
@@ -498,8 +502,9 @@ START_TEST(empty_sections)
 
         ck_assert(screen_test_attr(w.scr->win, y, 4) & A_DIM);
     }
-    ck_assert(overview_view.key(w.priv, &w.ctx, '\n') & VIEW_HANDLED);
-    ck_assert(!(overview_view.key(w.priv, &w.ctx, '\n') & VIEW_JUMP));
+    ck_assert(overview_view.key(w.priv, &w.ctx, '\n') & VIEW_JUMP);
+    ck_assert_str_eq(w.ctx.jump_view, "expiry");
+    ck_assert_str_eq(w.ctx.jump_key, "credential/default");
 
     /* DLQs listed but all empty; errors all resolved */
     store_list_begin(w.store, "dlq");

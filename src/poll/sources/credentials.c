@@ -105,6 +105,68 @@ static void sso_token_rows(struct source_run *run, const struct creds_report *re
     store_list_end(s, "sso_token");
 }
 
+/* Whether any credential is being refreshed, and (*waiting) whether the active profile's
+ * one is, holding nothing usable: from the rows the commit writes (shadowed ones left out),
+ * as the header reads them. */
+static bool report_refreshing(const struct creds_report *rep, size_t n, bool *waiting)
+{
+    bool any = false;
+
+    *waiting = false;
+    for (size_t i = 0; i < n; i++) {
+        if (shadowed(rep, n, i) || !rep[i].refreshing)
+            continue;
+        any = true;
+        if (rep[i].active && !rep[i].usable)
+            *waiting = true;
+    }
+    return any;
+}
+
+bool credentials_refreshing(const struct store *s, bool *waiting)
+{
+    size_t n = store_count(s, "credential");
+    bool any = false;
+
+    *waiting = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_res *r = store_at(s, "credential", i);
+        int64_t refreshing = 0, active = 0, usable = 1;
+
+        if (!store_res_int(r, "refreshing", &refreshing) || !refreshing)
+            continue;
+        any = true;
+        store_res_int(r, "active", &active);
+        store_res_int(r, "usable", &usable);
+        if (active && !usable)
+            *waiting = true;
+    }
+    return any;
+}
+
+/* A refresh started or ended since the rows were written: they are written now, not up to
+ * a second later (the header and the status line read them). */
+static bool credentials_outdated(struct source_run *run)
+{
+    struct creds_manager *cm = source_creds(run);
+    struct creds_report few[4], *rep = few;
+    bool held_any, held_waiting, rows_any, rows_waiting;
+    size_t n;
+
+    if (!cm)
+        return false;
+    n = creds_manager_report(cm, few, 4);
+    if (n > 4) {
+        rep = xcalloc(n, sizeof(*rep));
+        n = creds_manager_report(cm, rep, n);
+    }
+    held_any = report_refreshing(rep, n, &held_waiting);
+    if (rep != few)
+        free(rep);
+    rows_any = credentials_refreshing(source_store(run), &rows_waiting);
+    return held_any != rows_any || held_waiting != rows_waiting;
+}
+
 static void credentials_start(struct source_run *run, void *state)
 {
     (void)run;
@@ -181,4 +243,5 @@ const struct source credentials_source = {
     .interval_ms = 1000,
     .start = credentials_start,
     .commit = credentials_commit,
+    .outdated = credentials_outdated,
 };

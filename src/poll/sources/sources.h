@@ -261,5 +261,9 @@ extern const struct source s3_versions_source;
  * left (negative once expired). When none expires: the active profile's own row (or NULL
  * when there is none) and INT64_MAX. For the header's countdown and the overview. */
 int64_t credentials_nearest(const struct store *s, int64_t now_s, const struct store_res **row);
+/* From the "credential" rows: whether a credential refresh is under way, and (*waiting)
+ * whether the active profile's requests wait for it, holding nothing usable. For the
+ * header and the status line, so a replay of the store says what the console said. */
+bool credentials_refreshing(const struct store *s, bool *waiting);
 
 #endif
