@@ -205,7 +205,7 @@ def main():
                 "kind": {"DataType": "String", "StringValue": "k%d" % i},
                 "blob": {"DataType": "Binary", "BinaryValue": b"\x00\xff%d" % i}})
         ppath = os.path.join(env["HOME"], "peeked.jsonl")
-        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("m<C-x>y").dump("peeked")
+        s = Script().refresh().keys("3").keys("/orders-dlq<Enter>").refresh().keys("m<C-x>").dump("peeked")
         s.keys(":messages<Enter>").dump("list").keys("E").dump("pform").keys(ppath + "<C-x>")
         s.dump("pwritten").keys("E" + ppath + "<C-x>").dump("pexists")
         r = run_script(env, s)
