@@ -532,7 +532,7 @@ static void loaded_text(const struct view_ctx *ctx, const struct store_res *r, l
     else
         buf_puts(b, "more not known yet");
     if (want > loaded && loaded < TOPICFAIL_MAX)
-        buf_puts(b, " (loading older…)");
+        buf_printf(b, " (loading older%s)", ctx->glyphs->g[GLYPH_ELLIPSIS]);
     else if (loaded >= TOPICFAIL_MAX)
         buf_printf(b, " (the pane keeps at most %d)", TOPICFAIL_MAX);
 }

@@ -540,6 +540,12 @@ START_TEST(failures_paged)
     frame(&w);
     ck_assert(row_has(&w, 1, "50 loaded, newest first; more before 2026-12-03 09:55:21 UTC "
                              "(loading older…)"));
+    /* --ascii: the ellipsis comes from the glyph table, not a literal "…" */
+    w.ctx.glyphs = &glyphs_ascii;
+    frame(&w);
+    ck_assert(row_has(&w, 1, "50 loaded, newest first; more before 2026-12-03 09:55:21 UTC "
+                             "(loading older~)"));
+    w.ctx.glyphs = &glyphs_utf8;
     y = find(&w, "https://h/18  HTTP 500");   /* cursor 31: record e18 */
     ck_assert_int_gt(y, 3);
     ck_assert(row_has(&w, 19, "message id m-18"));
