@@ -758,6 +758,37 @@ static void published_line(WINDOW *win, int *y, const struct view_ctx *ctx,
     buf_done(&b);
 }
 
+static int protocol_order(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+
+    if (x->valuedouble != y->valuedouble)
+        return x->valuedouble > y->valuedouble ? -1 : 1;
+    return strcmp(x->string, y->string);
+}
+
+/* "Subscriptions  3: sqs 2, email 1", most used protocol first, from the row's protocols
+ * object ({"sqs": 2, "email": 1}); just the count when that is missing or malformed. */
+static void subscriptions_title(const struct store_res *r, int nsubs, struct buf *b)
+{
+    cJSON *by = json_field(r, "protocols", cJSON_Object);
+    const cJSON *it;
+    const cJSON **v;
+    size_t n = 0;
+
+    buf_printf(b, "Subscriptions  %d", nsubs);
+    v = xcalloc((size_t)cJSON_GetArraySize(by) + 1, sizeof *v);
+    cJSON_ArrayForEach(it, by) {
+        if (cJSON_IsNumber(it) && it->string)
+            v[n++] = it;
+    }
+    qsort(v, n, sizeof *v, protocol_order);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%s %lld", i ? ", " : ": ", v[i]->string, (long long)v[i]->valuedouble);
+    free(v);
+    cJSON_Delete(by);
+}
+
 static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
 {
     const struct store *s = ctx->store;
@@ -810,9 +841,14 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
     nsubs = cJSON_GetArraySize(subs);
     if (st->sub_cursor >= nsubs)
         st->sub_cursor = nsubs ? nsubs - 1 : 0;
-    snprintf(line, sizeof line, "Subscriptions (%d)", nsubs);
-    if (y < h)
-        view_text(win, y++, 0, w, line, view_attr(ctx, THEME_TITLE));
+    if (y < h) {
+        struct buf t;   /* protocol names are untrusted: view_text sanitises them */
+
+        buf_init(&t);
+        subscriptions_title(r, nsubs, &t);
+        view_text(win, y++, 0, w, buf_str(&t), view_attr(ctx, THEME_TITLE));
+        buf_done(&t);
+    }
     if (!subs) {
         if (y < h)
             view_text(win, y++, 2, w - 2, "unknown (not read)", view_attr(ctx, THEME_DIM));

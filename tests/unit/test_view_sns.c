@@ -245,6 +245,19 @@ START_TEST(problems_only)
 }
 END_TEST
 
+/* One text field of a topic row, e.g. its protocols object ({"sqs": 2, "email": 1}) as the
+ * topics source writes it. */
+static void set_field(struct store *s, const char *name, const char *field, const char *text)
+{
+    char arn[256];
+    struct store_res *r;
+
+    snprintf(arn, sizeof arn, ARN "%s", name);
+    r = store_update_begin(s, "topic", arn);
+    store_set_str(r, field, text);
+    store_update_commit(r);
+}
+
 START_TEST(pane_subscriptions)
 {
     struct world w;
@@ -261,7 +274,13 @@ START_TEST(pane_subscriptions)
     ck_assert(row_has(&w, 0, "Topic order-events"));
     ck_assert_int_ge(find(&w, "240 published, 239 delivered, 19 failed"), 1);
     ck_assert_int_ge(find(&w, "NOT logged for HTTP: set HTTPFailureFeedbackRoleArn"), 1);
-    ck_assert_int_ge(find(&w, "Subscriptions (3)"), 1);
+    /* no protocols field (not read): the count alone */
+    ck_assert_int_ge(find(&w, "Subscriptions  3"), 1);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "Subscriptions  3:"), 0);
+    /* by protocol: most used first, ties by name, whatever order the source wrote */
+    set_field(w.store, "order-events", "protocols", "{\"https\":1,\"email\":1,\"sqs\":2}");
+    frame(&w);
+    ck_assert_int_ge(find(&w, "Subscriptions  3: sqs 2, email 1, https 1"), 1);
     /* the SQS endpoint by queue name with its depth, its DLQ with its depth */
     y = find(&w, "orders-intake (42 msgs)");
     ck_assert_int_gt(y, 0);
@@ -333,6 +352,7 @@ START_TEST(hostile_text)
     r = store_update_begin(w.store, "topic", ARN "evil\x1b[2J");
     store_set_str(r, "display_name", "\u202eALERTS\x1b[31m");
     store_set_str(r, "kms_key", "alias/\x1b]0;k\x07");
+    store_set_str(r, "protocols", "{\"h\\u001b[2J\":1,\"bad\":\"x\"}");
     store_update_commit(r);
     /* malformed JSON fields: unknown, never a crash or an all-clear */
     put_topic(w.store, "broken", "not json [", 0, -1, "{\"a\":1}", 0, 0);
@@ -345,6 +365,8 @@ START_TEST(hostile_text)
     sns_view.key(w.priv, &w.ctx, '\n');
     frame(&w);
     ck_assert_int_ge(find(&w, "\\u{202E}ALERTS\\x1B[31m"), 1);
+    ck_assert_int_ge(find(&w, "Subscriptions  1: h\\x1B[2J 1"), 1);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "bad"), 0);   /* not a count: left out */
     ck_assert_int_ge(find(&w, "standard, encrypted with alias/\\x1B]0;k\\x07"), 1);
     ck_assert_int_ge(find(&w, "\\u{202E}\\x1B]52;c;aGk=\\x07"), 1);
     ck_assert_int_ge(find(&w, "\\x1B[31m"), 1);
