@@ -305,6 +305,50 @@ START_TEST(pane_subscriptions)
 }
 END_TEST
 
+#define ROLE "arn:aws:iam::123456789012:role/"
+
+/* Delivery-status logging per protocol in use: the role failures are logged with, whether
+ * successes are and at what sample rate; next to what turns failure logging on where it is
+ * off; role names escaped. */
+START_TEST(pane_logging)
+{
+    struct world w;
+    int y;
+
+    world_init(&w, 120, 40);
+    set_field(w.store, "order-events", "logging",
+              "{\"SQS\":{\"failure_role\":\"" ROLE "sns-logs\",\"success_role\":\"" ROLE
+              "sns-logs\",\"sample_rate\":10},\"HTTP\":{\"failure_role\":null,"
+              "\"success_role\":null,\"sample_rate\":null}}");
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    y = find(&w, "Logging");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y, "SQS: failures logged, 10 % of successes; role sns-logs"));
+    ck_assert(row_has(&w, y + 1, "failures NOT logged for HTTP: set HTTPFailureFeedbackRoleArn"));
+    sns_view.key(w.priv, &w.ctx, 27);
+    /* every protocol in use logs its failures: one line each, successes said either way */
+    set_field(w.store, "audit-trail", "logging_off", "[]");
+    set_field(w.store, "audit-trail", "logging",
+              "{\"SQS\":{\"failure_role\":\"" ROLE "path/fail\",\"success_role\":null,"
+              "\"sample_rate\":null},\"HTTP\":{\"failure_role\":\"" ROLE "f\\u001b[2J\","
+              "\"success_role\":\"" ROLE "ok\",\"sample_rate\":null}}");
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "audit-trail"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    y = find(&w, "Logging");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y, "SQS: failures logged, successes not; role fail"));
+    ck_assert(row_has(&w, y + 1, "HTTP: failures logged, successes without a sample rate; "
+                                 "roles f\\x1B[2J (failures), ok (successes)"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "for every protocol in use"), 0);
+    world_done(&w);
+}
+END_TEST
+
 START_TEST(jumps_and_target)
 {
     struct world w;
@@ -774,6 +818,7 @@ static Suite *suite(void)
     tcase_add_test(tc, pane_subscriptions);
     tcase_add_test(tc, jumps_and_target);
     tcase_add_test(tc, hostile_text);
+    tcase_add_test(tc, pane_logging);
     tcase_add_test(tc, unread_and_ascii);
     tcase_add_test(tc, cli_and_copy);
     tcase_add_test(tc, overview_section);
