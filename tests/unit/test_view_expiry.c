@@ -4,7 +4,8 @@
  * never), "cannot read" said once for a denied kind, the countdown moving with the clock
  * alone, the bell once per crossing and not every second, `y` copying a secret's ARN,
  * Enter on a credential starting "refresh now" (and the row saying "refreshing", then the
- * new expiry or why it failed), hostile names, 80x24. */
+ * new expiry or why it failed), hostile names, 80x24; where a date comes from (a key's
+ * creation, a secret's last rotation, the credential report's age); the overview's section. */
 #include "config.h"
 #include "check_tap.h"
 
@@ -373,6 +374,61 @@ START_TEST(source_line)
     ck_assert(expiry_view.select(w.priv, &w.ctx, "secret_rotation/" SECRET_OK));
     frame(&w);
     ck_assert(row_has(&w, 23, "no rotation recorded; rotates automatically"));
+    world_done(&w);
+}
+END_TEST
+
+/* The overview's Expiries section: the nearest named first, then everything past a
+ * threshold with its time left and why; what is fine and not nearest is left out, and the
+ * console's own credentials (their own section) too. */
+START_TEST(overview_section)
+{
+    struct world w;
+    void *ov = calloc(1, overview_view.private_size);
+    int y;
+
+    world_init(&w, 120, 40, false);
+    w.ctx.now_ms = store_now(w.store);
+    if (overview_view.init)
+        overview_view.init(ov, &w.ctx);
+    overview_view.update(ov, &w.ctx);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    y = find(&w, "Expiries");
+    ck_assert_int_ge(y, 0);
+    ck_assert(row_has(&w, y, "LEFT"));
+    /* the nearest first (an overdue key), then the rest past a threshold, soonest first */
+    ck_assert(row_has(&w, y + 1, "access key alice AKIAOLDKEY  rotate at its age limit"));
+    ck_assert(row_has(&w, y + 1, "overdue 10d00h"));
+    ck_assert(row_has(&w, y + 2, "secret rotation db/password  the rotation did not happen"));
+    ck_assert(row_has(&w, y + 2, "overdue 3d00h"));
+    ck_assert(row_has(&w, y + 3, "password alice  hard expiry: the console locks"));
+    ck_assert(row_has(&w, y + 3, "2d00h"));
+    ck_assert(row_has(&w, y + 4, "access key bob key 1"));
+    ck_assert(row_has(&w, y + 4, "10d00h"));
+    /* four items: the next section follows; what is fine and not nearest is left out, and
+     * the console's own credentials are in their own section */
+    ck_assert(row_has(&w, y + 5, "Errors"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "portal"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "ok/password"), 0);
+    ck_assert_int_lt(find(&w, "profile prod"), y);
+    /* the key rotated and the secret too: the nearest is now a row that is fine (the app
+     * password, 5m left, warn at 2m), named all the same, before what is past a threshold */
+    put_key(w.store, "AKIAOLDKEY", "alice", T0 - 10 * DAY);
+    put_secret(w.store, SECRET_DB, "db/password", T0 + 30 * DAY);
+    overview_view.update(ov, &w.ctx);
+    werase(w.scr->win);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    y = find(&w, "Expiries");
+    ck_assert(row_has(&w, y + 1, "app password portal"));
+    ck_assert(row_has(&w, y + 1, "5m00s"));
+    ck_assert(row_has(&w, y + 2, "password alice"));
+    ck_assert(row_has(&w, y + 3, "access key bob key 1"));
+    ck_assert(row_has(&w, y + 4, "Errors"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "AKIAOLDKEY"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "db/password"), 0);
+    if (overview_view.done)
+        overview_view.done(ov);
+    free(ov);
     world_done(&w);
 }
 END_TEST
@@ -780,6 +836,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bell_once_per_crossing);
     tcase_add_test(tc, view_at_80x24);
     tcase_add_test(tc, source_line);
+    tcase_add_test(tc, overview_section);
     tcase_add_test(tc, denied_said_once);
     tcase_add_test(tc, copy_secret_arn_and_name);
     tcase_add_test(tc, hostile_names);
