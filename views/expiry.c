@@ -4,8 +4,9 @@
  * next rotation, and the config's app passwords. Each row says what, whose, when (local
  * time or UTC, `:utc`), the time left ticking every second without a request, and its state
  * under the config's thresholds; the line under the list gives the selected row's time in
- * both local time and UTC and why it is in that state. Enter on one of the console's own
- * credentials renews it now (the refresh-credentials action: the framework asks the
+ * both local time and UTC, the next where that time comes from (a key's creation, a secret's
+ * last rotation, the credential report's age) and why it is in that state. Enter on one of
+ * the console's own credentials renews it now (the refresh-credentials action: the framework asks the
  * credential manager; the row shows "refreshing", then the new expiry or why it failed).
  * `y` copies a secret's ARN, `Y` its name (never its value: the console never reads one). */
 #include "config.h"
@@ -19,6 +20,8 @@
 #include "act/action.h"
 #include "poll/expiries.h"
 #include "table.h"
+#include "util/buf.h"
+#include "util/fmt.h"
 #include "util/xalloc.h"
 #include "view.h"
 
@@ -170,6 +173,56 @@ static void draw_when(const struct expiry_view_state *st, struct view_ctx *ctx, 
     view_text(win, y, 0, getmaxx(win), line, view_attr(ctx, THEME_DIM));
 }
 
+/* "2026-11-01 (33d ago)": a past date in the view's zone and how long ago, one unit. */
+static void date_ago(const struct view_ctx *ctx, int64_t t, int64_t now_s, struct buf *b)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char day[16], ago[32];
+
+    if (!(ctx->utc ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)) ||
+        !strftime(day, sizeof(day), "%Y-%m-%d", &tm))
+        snprintf(day, sizeof(day), "?");
+    buf_printf(b, "%s (%s ago)", day, fmt_age(ago, sizeof(ago), (now_s - t) * 1000));
+}
+
+/* The second line under the list: where the selected row's date comes from and how old
+ * that is (an access key's creation, a secret's last rotation, the credential report's
+ * age: AWS makes a new one at most every 4 hours), then its WHY in full, which the column
+ * cuts at 80. */
+static void draw_source(const struct expiry_view_state *st, struct view_ctx *ctx, WINDOW *win,
+                        int y)
+{
+    const struct expiry_item *it = selected(st);
+    char ago[32];
+    struct buf b;
+
+    if (!it)
+        return;
+    buf_init(&b);
+    if (strcmp(it->kind, "access_key") == 0 && it->rotated >= 0) {
+        buf_puts(&b, "created ");
+        date_ago(ctx, it->rotated, st->now_s, &b);
+    } else if (strcmp(it->kind, "secret_rotation") == 0) {
+        if (it->rotated >= 0) {
+            buf_puts(&b, "last rotated ");
+            date_ago(ctx, it->rotated, st->now_s, &b);
+        } else {
+            buf_puts(&b, "no rotation recorded");
+        }
+    }
+    if (it->report > 0)
+        buf_printf(&b, "%sfrom the credential report of %s ago", b.len ? ", " : "",
+                   fmt_age(ago, sizeof(ago), (st->now_s - it->report) * 1000));
+    else if (it->report == 0)
+        buf_printf(&b, "%sfrom a credential report of unknown age", b.len ? ", " : "");
+    /* a credential's refresh note is on the line above already */
+    if (*it->note && strcmp(it->kind, "credential") != 0)
+        buf_printf(&b, "%s%s", b.len ? "; " : "", it->note);
+    view_text(win, y, 0, getmaxx(win), buf_str(&b), view_attr(ctx, THEME_DIM));
+    buf_done(&b);
+}
+
 static void expiry_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
 {
     struct expiry_view_state *st = priv;
@@ -189,7 +242,12 @@ static void expiry_draw(void *priv, struct view_ctx *ctx, WINDOW *win)
     else
         snprintf(title, sizeof(title), "Expiries  %zu need attention", bad);
     view_text(win, 0, 0, getmaxx(win), title, view_attr(ctx, THEME_TITLE));
-    if (h > 2) {
+    if (h > 3) {
+        table_draw(st->table, ctx, win, 1, h - 3,
+                   st->list.n ? "no match for the filter" : "nothing that expires");
+        draw_when(st, ctx, win, h - 2);
+        draw_source(st, ctx, win, h - 1);
+    } else if (h > 2) {
         table_draw(st->table, ctx, win, 1, h - 2,
                    st->list.n ? "no match for the filter" : "nothing that expires");
         draw_when(st, ctx, win, h - 1);

@@ -388,7 +388,63 @@ static void pane_line(WINDOW *win, int y, const struct view_ctx *ctx, const char
     view_text(win, y, 12, w - 12, value, attr);
 }
 
-/* What turns failure logging on for the protocols in use: their attribute names. */
+/* A role's name from its ARN (arn:aws:iam::1:role/path/sns-logs: "sns-logs"). */
+static const char *role_name(const char *arn)
+{
+    const char *slash = strrchr(arn, '/');
+
+    return slash && slash[1] ? slash + 1 : arn;
+}
+
+/* How a protocol whose failures are logged logs, what matters first so a narrow pane cuts
+ * only the role: "SQS: failures logged, 10 % of successes; role sns-logs" ("successes not",
+ * "successes without a sample rate"; "roles F (failures), S (successes)" when they differ). */
+static void feedback_text(const char *proto, const cJSON *f, struct buf *b)
+{
+    const char *frole = json_str(f, "failure_role"), *srole = json_str(f, "success_role");
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(f, "sample_rate");
+
+    buf_printf(b, "%s: failures logged, ", proto);
+    if (!srole)
+        buf_puts(b, "successes not");
+    else if (cJSON_IsNumber(rate))
+        buf_printf(b, "%g %% of successes", rate->valuedouble);
+    else
+        buf_puts(b, "successes without a sample rate");
+    if (srole && strcmp(srole, frole) != 0)
+        buf_printf(b, "; roles %s (failures), %s (successes)", role_name(frole),
+                   role_name(srole));
+    else
+        buf_printf(b, "; role %s", role_name(frole));
+}
+
+/* A line for each protocol in use whose failures are logged (the row's logging object);
+ * false when the row has no such object (written before it existed), so nothing is drawn. */
+static bool logged_lines(WINDOW *win, int *y, const struct view_ctx *ctx,
+                         const struct store_res *r)
+{
+    cJSON *log = json_field(r, "logging", cJSON_Object);
+    const cJSON *it;
+    int n = 0;
+    struct buf b;
+
+    if (!log)
+        return false;
+    buf_init(&b);
+    cJSON_ArrayForEach(it, log) {
+        if (!cJSON_IsObject(it) || !it->string || !json_str(it, "failure_role"))
+            continue;
+        buf_reset(&b);
+        feedback_text(it->string, it, &b);
+        pane_line(win, (*y)++, ctx, n++ ? "" : "Logging", buf_str(&b), view_attr(ctx, THEME_OK));
+    }
+    buf_done(&b);
+    cJSON_Delete(log);
+    return n > 0;
+}
+
+/* How delivery status is logged for the protocols in use, and what turns failure logging on
+ * where it is off: their attribute names. */
 static void logging_lines(WINDOW *win, int *y, const struct view_ctx *ctx,
                           const struct store_res *r)
 {
@@ -396,9 +452,15 @@ static void logging_lines(WINDOW *win, int *y, const struct view_ctx *ctx,
     int64_t on = 0;
     struct buf b;
     char *save, *tok;
+    bool logged;
 
     if (!off) {
         pane_line(win, (*y)++, ctx, "Logging", "unknown (not read)", view_attr(ctx, THEME_DIM));
+        return;
+    }
+    logged = logged_lines(win, y, ctx, r);
+    if (!*off && logged) {
+        free(off);
         return;
     }
     if (!*off) {
@@ -414,7 +476,7 @@ static void logging_lines(WINDOW *win, int *y, const struct view_ctx *ctx,
     buf_printf(&b, "failures NOT logged for %s: set", off);
     for (tok = strtok_r(off, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
         buf_printf(&b, " %sFailureFeedbackRoleArn", tok);
-    pane_line(win, (*y)++, ctx, "Logging", buf_str(&b), view_attr(ctx, THEME_WARN));
+    pane_line(win, (*y)++, ctx, logged ? "" : "Logging", buf_str(&b), view_attr(ctx, THEME_WARN));
     pane_line(win, (*y)++, ctx, "", "to the ARN of a role SNS may write CloudWatch Logs with",
               view_attr(ctx, THEME_DIM));
     buf_done(&b);
@@ -532,7 +594,7 @@ static void loaded_text(const struct view_ctx *ctx, const struct store_res *r, l
     else
         buf_puts(b, "more not known yet");
     if (want > loaded && loaded < TOPICFAIL_MAX)
-        buf_puts(b, " (loading older…)");
+        buf_printf(b, " (loading older%s)", ctx->glyphs->g[GLYPH_ELLIPSIS]);
     else if (loaded >= TOPICFAIL_MAX)
         buf_printf(b, " (the pane keeps at most %d)", TOPICFAIL_MAX);
 }
@@ -758,6 +820,37 @@ static void published_line(WINDOW *win, int *y, const struct view_ctx *ctx,
     buf_done(&b);
 }
 
+static int protocol_order(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+
+    if (x->valuedouble != y->valuedouble)
+        return x->valuedouble > y->valuedouble ? -1 : 1;
+    return strcmp(x->string, y->string);
+}
+
+/* "Subscriptions  3: sqs 2, email 1", most used protocol first, from the row's protocols
+ * object ({"sqs": 2, "email": 1}); just the count when that is missing or malformed. */
+static void subscriptions_title(const struct store_res *r, int nsubs, struct buf *b)
+{
+    cJSON *by = json_field(r, "protocols", cJSON_Object);
+    const cJSON *it;
+    const cJSON **v;
+    size_t n = 0;
+
+    buf_printf(b, "Subscriptions  %d", nsubs);
+    v = xcalloc((size_t)cJSON_GetArraySize(by) + 1, sizeof *v);
+    cJSON_ArrayForEach(it, by) {
+        if (cJSON_IsNumber(it) && it->string)
+            v[n++] = it;
+    }
+    qsort(v, n, sizeof *v, protocol_order);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%s %lld", i ? ", " : ": ", v[i]->string, (long long)v[i]->valuedouble);
+    free(v);
+    cJSON_Delete(by);
+}
+
 static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
 {
     const struct store *s = ctx->store;
@@ -810,9 +903,14 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
     nsubs = cJSON_GetArraySize(subs);
     if (st->sub_cursor >= nsubs)
         st->sub_cursor = nsubs ? nsubs - 1 : 0;
-    snprintf(line, sizeof line, "Subscriptions (%d)", nsubs);
-    if (y < h)
-        view_text(win, y++, 0, w, line, view_attr(ctx, THEME_TITLE));
+    if (y < h) {
+        struct buf t;   /* protocol names are untrusted: view_text sanitises them */
+
+        buf_init(&t);
+        subscriptions_title(r, nsubs, &t);
+        view_text(win, y++, 0, w, buf_str(&t), view_attr(ctx, THEME_TITLE));
+        buf_done(&t);
+    }
     if (!subs) {
         if (y < h)
             view_text(win, y++, 2, w - 2, "unknown (not read)", view_attr(ctx, THEME_DIM));

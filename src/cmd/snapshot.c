@@ -270,6 +270,15 @@ static cJSON *expiries_json(const struct snapshot *s)
         cJSON_AddStringToObject(e, "note", it->note);
         if (it->arn)
             cJSON_AddStringToObject(e, "arn", it->arn);
+        /* where the date comes from: only on the kinds that have one, as arn */
+        if (it->rotated >= 0) {
+            timeutil_format_iso8601(it->rotated, when);
+            cJSON_AddStringToObject(e, "last_rotated", when);
+        }
+        if (it->report > 0) {
+            timeutil_format_iso8601(it->report, when);
+            cJSON_AddStringToObject(e, "report_generated", when);
+        }
         cJSON_AddItemToArray(arr, e);
     }
     expiry_list_free(&l);

@@ -34,6 +34,8 @@ static struct expiry_item *item_add(struct expiry_list *l, const char *kind, con
     it->store_key = key ? xstrdup(key) : NULL;
     it->note = xstrdup("");
     it->state = EXPIRY_UNKNOWN;
+    it->rotated = -1;
+    it->report = -1;
     return it;
 }
 
@@ -184,6 +186,7 @@ static void add_passwords(struct expiry_list *l, const struct store *s,
 
         store_res_int(r, "hard_expiry", &hard);
         store_res_int(r, "reset_required", &reset);
+        store_res_int(r, "report_generated", &it->report);
         if (store_res_int(r, "expires", &at)) {
             set_at(it, at, now_s, th->password_warn, th->password_critical, EXPIRY_EXPIRED);
             /* HardExpiry blocks the console only: an access key can still change it */
@@ -229,6 +232,8 @@ static void add_keys(struct expiry_list *l, const struct store *s,
             snprintf(whose, sizeof(whose), "%s", store_res_key(r));
         it = item_add(l, "access_key", "access key", store_res_key(r), whose);
         store_res_int(r, "active", &active);
+        store_res_int(r, "report_generated", &it->report);
+        store_res_int(r, "created", &it->rotated);
         if (!store_res_int(r, "created", &created)) {
             set_note(it, "cannot read (no creation date)", NULL, "");
             continue;
@@ -260,6 +265,7 @@ static void add_secrets(struct expiry_list *l, const struct store *s,
 
         it->arn = xstrdup(store_res_key(r));
         store_res_int(r, "rotation_enabled", &enabled);
+        store_res_int(r, "last_rotated", &it->rotated);
         if (!store_res_int(r, "next_rotation", &next)) {
             set_note(it, "rotation enabled, no next rotation date", NULL, "");
             continue;

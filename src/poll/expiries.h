@@ -43,6 +43,11 @@ struct expiry_item {
     enum expiry_state state;
     char *note;          /* why: "cannot read (iam:GetAccountPasswordPolicy denied)",
                           * "hard expiry: ...", "rotation did not happen"; "" if none */
+    int64_t rotated;     /* epoch s an access key was created (rotating one makes a new key;
+                          * the report's access_key_N_last_rotated) or a secret last rotated
+                          * (LastRotatedDate); -1 unknown or another kind */
+    int64_t report;      /* epoch s the credential report the row comes from was generated
+                          * (AWS refreshes it at most every 4 hours); -1 not from a report */
 };
 
 struct expiry_list {

@@ -108,7 +108,9 @@ def refresh(moto):
             # the cursor stays on the row it was on while ops was still being fetched: the
             # top of the timeline (g) is ops now, the soonest
             tm.text("g")
-            ok, rows = tm.wait_for(lambda rs: rs[-3].startswith("credentials at "),
+            # rs[-4]: the line under the list with the cursor's time (then the line saying
+            # where it comes from, the footer's keys and the status line)
+            ok, rows = tm.wait_for(lambda rs: rs[-4].startswith("credentials at "),
                                    deadline=30)
             hdr, row = ops_row(rows)
             before = cell(row, hdr, "EXPIRES")
@@ -128,7 +130,7 @@ def refresh(moto):
                  str(proxy.events()[-5:]))
             ok, rows = tm.wait_for(lambda rs: ops_row(rs)[1] is not None and
                                    "refreshing" in ops_row(rs)[1] and
-                                   "credentials ops: refreshing" in rs[-3], deadline=30)
+                                   "credentials ops: refreshing" in rs[-4], deadline=30)
             still = proxy.holding
             t.ok(ok and still, "while STS holds it: the row and the line under the list say "
                  "refreshing", "\n".join(rows))
@@ -156,9 +158,9 @@ def refresh(moto):
             tm.keys("Enter")
             ok, rows = tm.wait_for(lambda rs: ops_row(rs)[1] is not None and
                                    "refresh fail" in ops_row(rs)[1] and
-                                   "credentials ops: refresh failed:" in rs[-3], deadline=30)
-            t.diag(rows[-3])
-            t.ok(ok and "profile ops" in rows[-3] and "AssumeRole" in rows[-3],
+                                   "credentials ops: refresh failed:" in rs[-4], deadline=30)
+            t.diag(rows[-4])
+            t.ok(ok and "profile ops" in rows[-4] and "AssumeRole" in rows[-4],
                  "STS refuses: the row says the refresh failed, the line under the list "
                  "names the profile and the call", "\n".join(rows))
             hdr, row = ops_row(rows)
@@ -173,7 +175,7 @@ def refresh(moto):
             _, creds = table(rows)
             if "base" in creds:
                 tm.text("G")   # the last row: what never expires comes after every time
-                ok, rows = tm.wait_for(lambda rs: rs[-3] == "credentials: never expires",
+                ok, rows = tm.wait_for(lambda rs: rs[-4] == "credentials: never expires",
                                        deadline=30)
                 tm.keys("Enter")
                 ok, rows = tm.wait_for(lambda rs: "profile base" in status(rs) or
@@ -214,7 +216,9 @@ def production_header(moto):
             if not ok:
                 return
             tm.text("g")
-            ok, rows = tm.wait_for(lambda rs: rs[-3].startswith("credentials at "),
+            # rs[-4]: the line under the list with the cursor's time (then the line saying
+            # where it comes from, the footer's keys and the status line)
+            ok, rows = tm.wait_for(lambda rs: rs[-4].startswith("credentials at "),
                                    deadline=30)
             t.ok(ok, "the cursor on the role's credentials", "\n".join(rows))
             proxy.hold("AssumeRole", minimum=0.0)

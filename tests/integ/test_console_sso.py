@@ -264,7 +264,7 @@ def cancel_flow(moto, srv):
                                               for r in rs), deadline=30)
         t.ok(ok, "expiry view: the SSO token's row says expired", "\n".join(rows))
         tm.text("g")
-        ok, rows = tm.wait_for(lambda rs: "SSO token at" in rs[-3], deadline=30)
+        ok, rows = tm.wait_for(lambda rs: "SSO token at" in rs[-4], deadline=30)
         tm.keys("Enter")
         ok, rows = tm.wait_for(lambda rs: code_on(rs) not in (None, old), deadline=30)
         t.ok(ok, "Enter on the SSO token's row opens a new sign-in with a new code",

@@ -7,8 +7,10 @@ inactive), the credential report, secrets with rotation (one with a hostile name
 without, and app passwords of opsdeck's config anchored to a secret, to a parameter and to a
 secret that does not exist. Every field is compared with what boto3 reads from the same
 server: the password's last change and the report's age from the report boto3 downloads,
-keys' creation and last use, secrets' rotation dates, the anchors' last change. The secret
-is then updated (its refresh function ran) and the next cycle moves the countdown. Last,
+keys' creation and last use, secrets' rotation dates, the anchors' last change; the
+snapshot's expiries carry the keys' creation, the secrets' last rotation and the report's
+generation time the same. The secret is then updated (its refresh function ran) and the
+next cycle moves the countdown. Last,
 moto's IAM enforcement: a caller allowed only some calls sees "cannot read (...)" once for
 the passwords, its own keys still, and `opsdeck snapshot --json` carries the same."""
 import csv
@@ -16,6 +18,7 @@ import io
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
@@ -30,6 +33,11 @@ HOSTILE = "evil\x1b[2J\u202ename"
 
 def epoch(dt):
     return int(dt.timestamp()) if dt is not None else None
+
+
+def iso(t):
+    """Epoch seconds as the snapshot writes a time; None stays None."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) if t is not None else None
 
 
 def report_time(s):
@@ -169,6 +177,26 @@ def estate():
                     bad.append((arn, have, want))
             t.ok(not bad, "each secret's rotation fields equal boto3's ListSecrets, the "
                  "hostile name byte for byte", "\n".join(map(repr, bad)))
+
+            # ---- the snapshot's expiries say where each date comes from
+            rc, out, err = run_snapshot(env)
+            doc = json.loads(out) if rc == 0 else {}
+            items = {e["key"]: e for e in doc.get("expiries", [])
+                     if e["kind"] in ("access_key", "secret_rotation", "password")}
+            gen = iso(epoch(rep["GeneratedTime"]))
+            want = {k["AccessKeyId"]: {"last_rotated": iso(epoch(k["CreateDate"])),
+                                       "report_generated": None} for k in mine}
+            want.update({k: {"last_rotated": iso(v["created"]), "report_generated": gen}
+                         for k, v in want_report.items()})
+            want.update({u: {"last_rotated": None, "report_generated": gen} for u in with_pw})
+            want.update({arn: {"last_rotated": iso(epoch(x.get("LastRotatedDate"))),
+                               "report_generated": None} for arn, x in want_s.items()})
+            have = {k: {f: items.get(k, {}).get(f) for f in ("last_rotated", "report_generated")}
+                    for k in want}
+            t.ok(rc == 0 and have == want and len(want) >= 8,
+                 "snapshot: each key's creation and secret's last rotation, and the credential "
+                 "report's generation time on the rows read from it, as boto3 reads them",
+                 f"{err}\nhave {have!r}\nwant {want!r}")
 
             # ---- app passwords: the anchors' last change
             apps = fields(rows, "app_password")

@@ -14,8 +14,8 @@ minutes for 13 hours before, more than a page (100) in the first window alone.
   end, "more" set, and every FilterLogEvents sent asks for a recent window or is the
   one-record probe: the old pages are never read up front. Asking for 150 and then for all
   loads older ones in order; then "more" is 0. Records logged later come on top, once.
-- The console (tmux, 80x24 and 120x40): the topic's pane says failures are logged for every
-  protocol, lists the newest records escaped, and "N loaded ... more before"; f opens the
+- The console (tmux, 80x24 and 120x40): the topic's pane says SQS failures and 10 % of
+  successes are logged and by which role, lists the newest records escaped, and "N loaded ... more before"; f opens the
   list; G (going to the end again and again) loads older ones until "all N loaded", the last
   row being the oldest record boto3 reads; y copies a record's message id (OSC 52).
 - P publishes: the box shows the message id and y copies it; after the box closes the
@@ -259,9 +259,13 @@ def console_case(env, sqs, queue_url, want, oldest, cols, rows):
         tm.keys("Enter")
         ok, scr = tm.wait_for("loaded, newest first")
         where = f"{cols}x{rows}"
-        t.ok(ok and any("failed deliveries are logged for every protocol in use" in r
-                        for r in scr),
-             f"{where}: the pane says failures are logged (the topic's attributes)", "\n".join(scr))
+        # SQSFailureFeedbackRoleArn, SQSSuccessFeedbackRoleArn and SQSSuccessFeedbackSampleRate
+        # as SetTopicAttributes set them (HTTP's too, but no subscriber uses HTTP)
+        t.ok(ok and any(re.search(r"^ Logging +SQS: failures logged, 10 % of successes; "
+                                   r"role sns-delivery-status", r) for r in scr) and
+             not any("HTTP:" in r for r in scr),
+             f"{where}: the pane says SQS failures and 10 % of successes are logged, and by "
+             "which role (the topic's attributes)", "\n".join(scr))
         # the newest three (logged last by poll_case): SQS denied, an HTTP timeout, and the
         # hostile one, whose response is cut at 80 columns and shown at 120
         shown = ("https://hooks.example.invalid/\\u{20" if cols < 100 else

@@ -4,7 +4,8 @@
  * never), "cannot read" said once for a denied kind, the countdown moving with the clock
  * alone, the bell once per crossing and not every second, `y` copying a secret's ARN,
  * Enter on a credential starting "refresh now" (and the row saying "refreshing", then the
- * new expiry or why it failed), hostile names, 80x24. */
+ * new expiry or why it failed), hostile names, 80x24; where a date comes from (a key's
+ * creation, a secret's last rotation, the credential report's age); the overview's section. */
 #include "config.h"
 #include "check_tap.h"
 
@@ -315,7 +316,7 @@ START_TEST(view_at_80x24)
     /* UTC in the column; the line below gives local time and UTC for the cursor's row */
     ck_assert(row_has(&w, 5, "Z"));
     ck_assert(row_has(&w, 2, "01-05 08:00Z"));
-    ck_assert(row_has(&w, 23, "access key at 2027-01-05 09:00:00 CET = 2027-01-05 08:00:00 UTC"));
+    ck_assert(row_has(&w, 22, "access key at 2027-01-05 09:00:00 CET = 2027-01-05 08:00:00 UTC"));
 
     /* the countdown ticks with the clock alone: no store write in between */
     fake_now += 1000;
@@ -326,6 +327,108 @@ START_TEST(view_at_80x24)
     y = find(&w, "portal");
     ck_assert_int_ge(y, 2);
     ck_assert(row_has(&w, y, "late"));
+    world_done(&w);
+}
+END_TEST
+
+/* One int field of a row, written as its source writes it. */
+static void set_int(struct store *s, const char *kind, const char *key, const char *field,
+                    int64_t v)
+{
+    struct store_res *r = store_update_begin(s, kind, key);
+
+    store_set_int(r, field, v);
+    store_update_commit(r);
+}
+
+/* The line under the time: an access key's creation, a secret's last rotation (or none),
+ * the credential report's age moving with the clock, then the row's WHY in full. */
+START_TEST(source_line)
+{
+    struct world w;
+
+    world_init(&w, 80, 24, false);
+    set_int(w.store, "access_key", "bob key 1", "report_generated", T0 - 3 * 3600);
+    set_int(w.store, "password", "alice", "report_generated", T0 - 3 * 3600 - 600);
+    set_int(w.store, "secret_rotation", SECRET_DB, "last_rotated", T0 - 33 * DAY);
+    frame(&w);
+    /* the caller's own key (ListAccessKeys): its creation, no report */
+    ck_assert(row_has(&w, 23, "created 2026-10-07 (100d ago); rotate at its age limit; "
+                              "never used"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "credential report"), 0);
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "access_key/bob key 1"));
+    frame(&w);
+    ck_assert(row_has(&w, 23, "created 2026-10-27 (80d ago), from the credential report of "
+                              "3h ago; rotate"));
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "password/alice"));
+    frame(&w);
+    ck_assert(row_has(&w, 23, "from the credential report of 3h ago; hard expiry: the console "
+                              "locks"));
+    /* the report ages with the clock alone */
+    fake_now += 3600 * 1000;
+    frame(&w);
+    ck_assert(row_has(&w, 23, "from the credential report of 4h ago"));
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "secret_rotation/" SECRET_DB));
+    frame(&w);
+    ck_assert(row_has(&w, 23, "last rotated 2026-12-13 (33d ago); the rotation did not happen"));
+    ck_assert(expiry_view.select(w.priv, &w.ctx, "secret_rotation/" SECRET_OK));
+    frame(&w);
+    ck_assert(row_has(&w, 23, "no rotation recorded; rotates automatically"));
+    world_done(&w);
+}
+END_TEST
+
+/* The overview's Expiries section: the nearest named first, then everything past a
+ * threshold with its time left and why; what is fine and not nearest is left out, and the
+ * console's own credentials (their own section) too. */
+START_TEST(overview_section)
+{
+    struct world w;
+    void *ov = calloc(1, overview_view.private_size);
+    int y;
+
+    world_init(&w, 120, 40, false);
+    w.ctx.now_ms = store_now(w.store);
+    if (overview_view.init)
+        overview_view.init(ov, &w.ctx);
+    overview_view.update(ov, &w.ctx);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    y = find(&w, "Expiries");
+    ck_assert_int_ge(y, 0);
+    ck_assert(row_has(&w, y, "LEFT"));
+    /* the nearest first (an overdue key), then the rest past a threshold, soonest first */
+    ck_assert(row_has(&w, y + 1, "access key alice AKIAOLDKEY  rotate at its age limit"));
+    ck_assert(row_has(&w, y + 1, "overdue 10d00h"));
+    ck_assert(row_has(&w, y + 2, "secret rotation db/password  the rotation did not happen"));
+    ck_assert(row_has(&w, y + 2, "overdue 3d00h"));
+    ck_assert(row_has(&w, y + 3, "password alice  hard expiry: the console locks"));
+    ck_assert(row_has(&w, y + 3, "2d00h"));
+    ck_assert(row_has(&w, y + 4, "access key bob key 1"));
+    ck_assert(row_has(&w, y + 4, "10d00h"));
+    /* four items: the next section follows; what is fine and not nearest is left out, and
+     * the console's own credentials are in their own section */
+    ck_assert(row_has(&w, y + 5, "Errors"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "portal"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "ok/password"), 0);
+    ck_assert_int_lt(find(&w, "profile prod"), y);
+    /* the key rotated and the secret too: the nearest is now a row that is fine (the app
+     * password, 5m left, warn at 2m), named all the same, before what is past a threshold */
+    put_key(w.store, "AKIAOLDKEY", "alice", T0 - 10 * DAY);
+    put_secret(w.store, SECRET_DB, "db/password", T0 + 30 * DAY);
+    overview_view.update(ov, &w.ctx);
+    werase(w.scr->win);
+    overview_view.draw(ov, &w.ctx, w.scr->win);
+    y = find(&w, "Expiries");
+    ck_assert(row_has(&w, y + 1, "app password portal"));
+    ck_assert(row_has(&w, y + 1, "5m00s"));
+    ck_assert(row_has(&w, y + 2, "password alice"));
+    ck_assert(row_has(&w, y + 3, "access key bob key 1"));
+    ck_assert(row_has(&w, y + 4, "Errors"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "AKIAOLDKEY"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "db/password"), 0);
+    if (overview_view.done)
+        overview_view.done(ov);
+    free(ov);
     world_done(&w);
 }
 END_TEST
@@ -562,7 +665,7 @@ START_TEST(enter_refreshes_a_credential)
     ck_assert_int_ge(y, 2);
     ck_assert(row_has(&w, y, "refreshing"));
     ck_assert(row_has(&w, y, "10m00s"));
-    ck_assert(row_has(&w, 23, "credentials prod: refreshing"));
+    ck_assert(row_has(&w, 22, "credentials prod: refreshing"));
     set_refreshing(w.store, "prod", 0, T0 + 1320, "");
     frame(&w);
     y = find(&w, "prod");
@@ -577,7 +680,7 @@ START_TEST(enter_refreshes_a_credential)
     ck_assert(row_has(&w, y, "refresh fail"));
     ck_assert(row_has(&w, y, "22m00s"));
     /* the WHY column is short at 80 columns: the line under the list has it whole */
-    ck_assert(row_has(&w, 23, "credentials prod: refresh failed: profile prod: AssumeRole: "
+    ck_assert(row_has(&w, 22, "credentials prod: refresh failed: profile prod: AssumeRole: "
                       "ExpiredToken"));
     world_done(&w);
 }
@@ -732,6 +835,8 @@ static Suite *suite(void)
     tcase_add_test(tc, left_text);
     tcase_add_test(tc, bell_once_per_crossing);
     tcase_add_test(tc, view_at_80x24);
+    tcase_add_test(tc, source_line);
+    tcase_add_test(tc, overview_section);
     tcase_add_test(tc, denied_said_once);
     tcase_add_test(tc, copy_secret_arn_and_name);
     tcase_add_test(tc, hostile_names);

@@ -245,6 +245,19 @@ START_TEST(problems_only)
 }
 END_TEST
 
+/* One text field of a topic row, e.g. its protocols object ({"sqs": 2, "email": 1}) as the
+ * topics source writes it. */
+static void set_field(struct store *s, const char *name, const char *field, const char *text)
+{
+    char arn[256];
+    struct store_res *r;
+
+    snprintf(arn, sizeof arn, ARN "%s", name);
+    r = store_update_begin(s, "topic", arn);
+    store_set_str(r, field, text);
+    store_update_commit(r);
+}
+
 START_TEST(pane_subscriptions)
 {
     struct world w;
@@ -261,7 +274,13 @@ START_TEST(pane_subscriptions)
     ck_assert(row_has(&w, 0, "Topic order-events"));
     ck_assert_int_ge(find(&w, "240 published, 239 delivered, 19 failed"), 1);
     ck_assert_int_ge(find(&w, "NOT logged for HTTP: set HTTPFailureFeedbackRoleArn"), 1);
-    ck_assert_int_ge(find(&w, "Subscriptions (3)"), 1);
+    /* no protocols field (not read): the count alone */
+    ck_assert_int_ge(find(&w, "Subscriptions  3"), 1);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "Subscriptions  3:"), 0);
+    /* by protocol: most used first, ties by name, whatever order the source wrote */
+    set_field(w.store, "order-events", "protocols", "{\"https\":1,\"email\":1,\"sqs\":2}");
+    frame(&w);
+    ck_assert_int_ge(find(&w, "Subscriptions  3: sqs 2, email 1, https 1"), 1);
     /* the SQS endpoint by queue name with its depth, its DLQ with its depth */
     y = find(&w, "orders-intake (42 msgs)");
     ck_assert_int_gt(y, 0);
@@ -282,6 +301,50 @@ START_TEST(pane_subscriptions)
     /* Esc closes the pane, which stops its fast poll */
     ck_assert_int_eq(sns_view.key(w.priv, &w.ctx, 27) & VIEW_DETAIL, VIEW_DETAIL);
     ck_assert_ptr_null(sns_view.detail(w.priv));
+    world_done(&w);
+}
+END_TEST
+
+#define ROLE "arn:aws:iam::123456789012:role/"
+
+/* Delivery-status logging per protocol in use: the role failures are logged with, whether
+ * successes are and at what sample rate; next to what turns failure logging on where it is
+ * off; role names escaped. */
+START_TEST(pane_logging)
+{
+    struct world w;
+    int y;
+
+    world_init(&w, 120, 40);
+    set_field(w.store, "order-events", "logging",
+              "{\"SQS\":{\"failure_role\":\"" ROLE "sns-logs\",\"success_role\":\"" ROLE
+              "sns-logs\",\"sample_rate\":10},\"HTTP\":{\"failure_role\":null,"
+              "\"success_role\":null,\"sample_rate\":null}}");
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "order-events"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    y = find(&w, "Logging");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y, "SQS: failures logged, 10 % of successes; role sns-logs"));
+    ck_assert(row_has(&w, y + 1, "failures NOT logged for HTTP: set HTTPFailureFeedbackRoleArn"));
+    sns_view.key(w.priv, &w.ctx, 27);
+    /* every protocol in use logs its failures: one line each, successes said either way */
+    set_field(w.store, "audit-trail", "logging_off", "[]");
+    set_field(w.store, "audit-trail", "logging",
+              "{\"SQS\":{\"failure_role\":\"" ROLE "path/fail\",\"success_role\":null,"
+              "\"sample_rate\":null},\"HTTP\":{\"failure_role\":\"" ROLE "f\\u001b[2J\","
+              "\"success_role\":\"" ROLE "ok\",\"sample_rate\":null}}");
+    frame(&w);
+    ck_assert(sns_view.select(w.priv, &w.ctx, ARN "audit-trail"));
+    sns_view.key(w.priv, &w.ctx, '\n');
+    frame(&w);
+    y = find(&w, "Logging");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y, "SQS: failures logged, successes not; role fail"));
+    ck_assert(row_has(&w, y + 1, "HTTP: failures logged, successes without a sample rate; "
+                                 "roles f\\x1B[2J (failures), ok (successes)"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "for every protocol in use"), 0);
     world_done(&w);
 }
 END_TEST
@@ -333,6 +396,7 @@ START_TEST(hostile_text)
     r = store_update_begin(w.store, "topic", ARN "evil\x1b[2J");
     store_set_str(r, "display_name", "\u202eALERTS\x1b[31m");
     store_set_str(r, "kms_key", "alias/\x1b]0;k\x07");
+    store_set_str(r, "protocols", "{\"h\\u001b[2J\":1,\"bad\":\"x\"}");
     store_update_commit(r);
     /* malformed JSON fields: unknown, never a crash or an all-clear */
     put_topic(w.store, "broken", "not json [", 0, -1, "{\"a\":1}", 0, 0);
@@ -345,6 +409,8 @@ START_TEST(hostile_text)
     sns_view.key(w.priv, &w.ctx, '\n');
     frame(&w);
     ck_assert_int_ge(find(&w, "\\u{202E}ALERTS\\x1B[31m"), 1);
+    ck_assert_int_ge(find(&w, "Subscriptions  1: h\\x1B[2J 1"), 1);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "bad"), 0);   /* not a count: left out */
     ck_assert_int_ge(find(&w, "standard, encrypted with alias/\\x1B]0;k\\x07"), 1);
     ck_assert_int_ge(find(&w, "\\u{202E}\\x1B]52;c;aGk=\\x07"), 1);
     ck_assert_int_ge(find(&w, "\\x1B[31m"), 1);
@@ -540,6 +606,12 @@ START_TEST(failures_paged)
     frame(&w);
     ck_assert(row_has(&w, 1, "50 loaded, newest first; more before 2026-12-03 09:55:21 UTC "
                              "(loading older…)"));
+    /* --ascii: the ellipsis comes from the glyph table, not a literal "…" */
+    w.ctx.glyphs = &glyphs_ascii;
+    frame(&w);
+    ck_assert(row_has(&w, 1, "50 loaded, newest first; more before 2026-12-03 09:55:21 UTC "
+                             "(loading older~)"));
+    w.ctx.glyphs = &glyphs_utf8;
     y = find(&w, "https://h/18  HTTP 500");   /* cursor 31: record e18 */
     ck_assert_int_gt(y, 3);
     ck_assert(row_has(&w, 19, "message id m-18"));
@@ -746,6 +818,7 @@ static Suite *suite(void)
     tcase_add_test(tc, pane_subscriptions);
     tcase_add_test(tc, jumps_and_target);
     tcase_add_test(tc, hostile_text);
+    tcase_add_test(tc, pane_logging);
     tcase_add_test(tc, unread_and_ascii);
     tcase_add_test(tc, cli_and_copy);
     tcase_add_test(tc, overview_section);

@@ -2,8 +2,8 @@
  * them: the queues source asks each queue's age of oldest message, the topics source each
  * topic's failed deliveries, as soon as the list is complete and alongside the describe
  * calls (GetMetricData is the slowest call of a cycle: started after the describes it
- * would add its whole time to every cycle). 500 queries a call; answers may be paged, and
- * one query's points split over pages. */
+ * would add its whole time to every cycle). CW_QUERIES_PER_CALL (100) queries a call, the
+ * calls in parallel; answers may be paged, and one query's points split over pages. */
 #ifndef OPSDECK_SOURCES_METRICS_H
 #define OPSDECK_SOURCES_METRICS_H
 

@@ -309,11 +309,28 @@ static char *subscriptions_json(const struct topic *t, int64_t *pending, int64_t
     return text;
 }
 
-/* Subscriptions by protocol ({"sqs": 2, "email": 1}) and the delivery-status logging prefixes
- * (["SQS", "HTTP"]) of the protocols it has subscribers on whose failures are not logged. */
+/* Delivery-status logging of one protocol as the topic's attributes set it: the roles SNS
+ * writes failures and successes with, and the percentage of successes logged (null: unset). */
+static cJSON *feedback_json(const struct sns_feedback *f)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddItemToObject(o, "failure_role", json_str_or_null(f->failure_role));
+    cJSON_AddItemToObject(o, "success_role", json_str_or_null(f->success_role));
+    if (f->sample_rate >= 0)
+        cJSON_AddNumberToObject(o, "sample_rate", (double)f->sample_rate);
+    else
+        cJSON_AddNullToObject(o, "sample_rate");
+    return o;
+}
+
+/* Subscriptions by protocol ({"sqs": 2, "email": 1}), the delivery-status logging prefixes
+ * (["SQS", "HTTP"]) of the protocols it has subscribers on whose failures are not logged, and
+ * for each of those protocols its logging ({"SQS": {"failure_role": …, "success_role": …,
+ * "sample_rate": 10}}). */
 static void protocols_write(struct store_res *r, const struct topic *t)
 {
-    cJSON *by = cJSON_CreateObject(), *off = cJSON_CreateArray();
+    cJSON *by = cJSON_CreateObject(), *off = cJSON_CreateArray(), *log = cJSON_CreateObject();
     unsigned used = 0;
     char *text;
 
@@ -329,17 +346,25 @@ static void protocols_write(struct store_res *r, const struct topic *t)
         if (proto >= 0)
             used |= 1u << proto;
     }
-    for (int p = 0; p < SNS_PROTO_COUNT; p++)
-        if ((used & (1u << p)) && !t->attrs.feedback[p].failure_role)
+    for (int p = 0; p < SNS_PROTO_COUNT; p++) {
+        if (!(used & (1u << p)))
+            continue;
+        if (!t->attrs.feedback[p].failure_role)
             cJSON_AddItemToArray(off, cJSON_CreateString(sns_protocol_prefix(p)));
+        cJSON_AddItemToObject(log, sns_protocol_prefix(p), feedback_json(&t->attrs.feedback[p]));
+    }
     text = cJSON_PrintUnformatted(by);
     store_set_str(r, "protocols", text);
     free(text);
     text = cJSON_PrintUnformatted(off);
     store_set_str(r, "logging_off", text);
     free(text);
+    text = cJSON_PrintUnformatted(log);
+    store_set_str(r, "logging", text);
+    free(text);
     cJSON_Delete(by);
     cJSON_Delete(off);
+    cJSON_Delete(log);
 }
 
 static void write_topic(struct store *s, const struct topics_state *st, size_t ti)
