@@ -58,6 +58,9 @@ static const struct table_col sns_cols[NCOLS] = {
 /* Ranks: failing deliveries first, then any other problem, then the rest. */
 enum { RANK_FAILING, RANK_PROBLEM, RANK_OK };
 
+/* Queue depths one pane can draw: two per subscription row, more than a screen holds. */
+#define SNS_SHOWN_MAX 128
+
 struct sns_state {
     struct table *table;
     bool built;
@@ -78,6 +81,11 @@ struct sns_state {
     cJSON *fail_recs;
     char *fail_recs_key;
     uint64_t fail_recs_gen;
+    /* the queues (subscribers and their DLQs) whose depths the open pane drew: handed to the
+     * feed as the rows on screen, so they are read every cycle and a test message's arrival
+     * shows within one interval */
+    char *shown[SNS_SHOWN_MAX];
+    size_t nshown;
 };
 
 /* How close to the end of the loaded failure records the cursor gets before more are
@@ -293,6 +301,20 @@ static void detail_close(struct sns_state *st)
     st->sub_cursor = 0;
 }
 
+static void shown_clear(struct sns_state *st)
+{
+    for (size_t i = 0; i < st->nshown; i++)
+        free(st->shown[i]);
+    st->nshown = 0;
+}
+
+/* The queue row whose depth was just drawn is on screen (see shown). */
+static void shown_add(struct sns_state *st, const struct store_res *q)
+{
+    if (q && st->nshown < SNS_SHOWN_MAX)
+        st->shown[st->nshown++] = xstrdup(store_res_key(q));
+}
+
 static void sns_done(void *priv)
 {
     struct sns_state *st = priv;
@@ -303,6 +325,7 @@ static void sns_done(void *priv)
     free(st->feed_key);
     cJSON_Delete(st->fail_recs);
     free(st->fail_recs_key);
+    shown_clear(st);
     memset(st, 0, sizeof(*st));
 }
 
@@ -363,11 +386,14 @@ static const char *json_str(const cJSON *o, const char *name)
 
 /* "12 msgs" for the listed queue with ARN arn, "not listed" when the queue list has no such
  * queue (another account, or not read yet). */
-static void queue_depth(const struct store *s, const char *arn, char *out, size_t n)
+static void queue_depth(struct sns_state *st, const struct store *s, const char *arn,
+                        char *out, size_t n)
 {
     const struct store_res *q = queue_by_arn(s, arn);
     int64_t v;
     char num[32];
+
+    shown_add(st, q);
 
     if (!q)
         snprintf(out, n, "not listed");
@@ -864,6 +890,7 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
     const cJSON *it, *sel = NULL;
     int epw, listh;
 
+    shown_clear(st);
     if (!r)
         return;
     snprintf(line, sizeof line, "Topic %s", topic_name(r));
@@ -950,7 +977,7 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
             mvwchgat(win, y + row, 0, w, at, 0, NULL);
         view_text(win, y + row, 2, 7, proto ? proto : "?", at);
         if (proto && strcmp(proto, "sqs") == 0 && ep) {
-            queue_depth(s, ep, depth, sizeof depth);
+            queue_depth(st, s, ep, depth, sizeof depth);
             snprintf(line, sizeof line, "%s (%s)", arn_tail(ep), depth);
             view_text(win, y + row, 9, epw, line, at);
         } else {
@@ -961,7 +988,7 @@ static void draw_detail(struct sns_state *st, struct view_ctx *ctx, WINDOW *win)
         view_text(win, y + row, 19 + epw, 4,
                   cJSON_IsTrue(raw) ? " yes" : cJSON_IsFalse(raw) ? " no" : " ?", at);
         if (dlq) {
-            queue_depth(s, dlq, depth, sizeof depth);
+            queue_depth(st, s, dlq, depth, sizeof depth);
             snprintf(line, sizeof line, " %s (%s)", arn_tail(dlq), depth);
             view_text(win, y + row, 23 + epw, w - 23 - epw, line, at);
         } else {
@@ -1396,6 +1423,20 @@ static int sns_key(void *priv, struct view_ctx *ctx, int key)
 }
 
 /* The open topic and how many of its failure records the pane wants loaded. */
+/* The rows on screen for the feed: the queues whose depths the open pane drew (none for
+ * the topic list, whose rows are topics the topics source reads whole every cycle). */
+static size_t sns_on_screen(void *priv, const char **keys, size_t max)
+{
+    struct sns_state *st = priv;
+    size_t n = 0;
+
+    if (!st->detail_open || st->failures_open)
+        return 0;
+    for (size_t i = 0; i < st->nshown && n < max; i++)
+        keys[n++] = st->shown[i];
+    return n;
+}
+
 static const char *sns_detail(void *priv)
 {
     struct sns_state *st = priv;
@@ -1583,6 +1624,7 @@ const struct view sns_view = {
     .draw = sns_draw,
     .key = sns_key,
     .detail = sns_detail,
+    .on_screen = sns_on_screen,
     .select = sns_select,
     .keys = sns_keys,
     .actions = sns_actions,

@@ -9,8 +9,9 @@ arrived read back with boto3.
     escape sequences in the provider's response) newest first; a topic whose group does
     not exist says its failures are not logged;
   - P on a topic fanning out to two queues: the form, the confirmation, the message id in a
-    box (and copied), and the message in both queues (raw and in SNS's envelope) read by boto3,
-    with the same id; attributes and subject typed in the form arrive;
+    box (and copied), the pane's queue depths moving from 0 to 1, and the message in both
+    queues (raw and in SNS's envelope) read by boto3, with the same id; attributes and
+    subject typed in the form arrive;
   - a FIFO topic: group and deduplication fields, the message in the FIFO queue;
   - larger than SNS's 256 KiB: the form says so and no Publish is sent;
   - --read-only: P refused on the status line, no form, no Publish byte on the wire;
@@ -139,6 +140,8 @@ def main():
         s = open_topic(Script(), "alerts").keys("P").dump("form")
         s.keys("disk full on db-1<Tab>db-1 disk<Tab>severity=page")
         s.keys("<C-x>").dump("confirm").keys("y").dump("sent")
+        # the box closed, the pane again: the next round reads both queues one message deeper
+        s.keys("<Esc><Enter>").refresh().wait().wait().dump("after")
         px.reset()
         r = run_script(env, s)
         form = r.dumps.get("form") or []
@@ -165,6 +168,11 @@ def main():
              "SNS's envelope with the subject", detail=env_msgs)
         if m:
             t.eq(doc.get("MessageId"), m.group(1), "the id in the box is SNS's")
+        after = r.dumps.get("after") or []
+        t.ok(find_row(after, "alerts-raw (1 msgs)", "confirmed") > 0 and
+             find_row(after, "alerts-enveloped (1 msgs)", "confirmed") > 0,
+             "after P the pane shows each subscriber's queue one message deeper (it was 0)",
+             detail=r.screen("after"))
         t.eq(px.sent().count(b"Action=Publish"), 1, "one Publish on the wire")
         outs = [x for x in audit_lines(env) if x.get("event") == "outcome"]
         t.ok(len(outs) == 1 and doc.get("MessageId") and

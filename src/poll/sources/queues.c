@@ -400,8 +400,10 @@ static const char *const queues_kinds[] = {"queue", "dlq", NULL};
 const struct source queues_source = {
     .name = "queues",
     .kinds = queues_kinds,
+    /* the sns view too: a topic's pane shows its SQS subscribers' depths (sns.c hands them
+     * over as the rows on screen), which must move after a test message is published */
     .views = SOURCE_VIEW(APPCONFIG_VIEW_OVERVIEW) | SOURCE_VIEW(APPCONFIG_VIEW_SQS) |
-             SOURCE_VIEW(APPCONFIG_VIEW_DLQ),
+             SOURCE_VIEW(APPCONFIG_VIEW_DLQ) | SOURCE_VIEW(APPCONFIG_VIEW_SNS),
     .state_size = sizeof(struct queues_state),
     .start = queues_start,
     .answer = queues_answer,
