@@ -24,13 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_response(&r, data, size);
     aws_error_clear(&err);
-    if (sqs_list_queues_parse(&r, &l, &err) == 0)
+    if (sqs_list_queues_parse(&r, &l, &err) >= 0)
         sqs_url_list_free(&l);
-    if (sqs_list_dead_letter_source_queues_parse(&r, &l, &err) == 0)
+    if (sqs_list_dead_letter_source_queues_parse(&r, &l, &err) >= 0)
         sqs_url_list_free(&l);
     if (sqs_get_queue_attributes_parse(&r, "http://127.0.0.1:1/000000000000/q", &a, &err) == 0)
         sqs_queue_attrs_free(&a);
-    if (sqs_list_queue_tags_parse(&r, &t, &err) == 0)
+    if (sqs_list_queue_tags_parse(&r, &t, &err) >= 0)
         sqs_tag_list_free(&t);
     if (sqs_receive_message_parse(&r, &m, &err) == 0)
         sqs_message_list_free(&m);

@@ -197,8 +197,9 @@ static void listing_answer(struct source_run *run, void *state, unsigned tag, si
     }
     if (!err) {
         struct aws_pager pg = {0};
+        int rc;
 
-        if (s3_list_objects_v2_parse(resp, &st->list, &perr) < 0 ||
+        if ((rc = s3_list_objects_v2_parse(resp, &st->list, &perr)) < 0 ||
             (st->prev_token && aws_pager_next(&pg, st->prev_token, resp, &perr) < 0) ||
             aws_pager_next(&pg, st->list.next_token, resp, &perr) < 0 ||
             (!st->relist && st->pages + 1 > AWS_PAGER_MAX_PAGES)) {
@@ -207,6 +208,8 @@ static void listing_answer(struct source_run *run, void *state, unsigned tag, si
                               AWS_PAGER_MAX_PAGES);
             err = &perr;
             source_error(run, err);
+        } else if (rc > 0) {
+            source_error(run, &perr);   /* keys skipped: the call's error, the others listed */
         }
         aws_pager_done(&pg);
     }
