@@ -206,8 +206,14 @@ static int read_entries(const xmlNode *res, struct kv **out, size_t *n, struct a
             aws_error_set(err, AWS_ERR_PARSE, "attribute entry %zu has no <key>", *n + 1);
             return -1;
         }
-        if (xml_child_text(e, "value", &val, err) != 1)
+        switch (xml_child_text(e, "value", &val, err)) {
+        case -1:        /* past the text cap: an error, never an empty value */
+            free(k);
+            return -1;
+        case 0:
             val = xstrdup("");
+            break;
+        }
         if (proto_check_len(k, strlen(k), PROTO_MAX_NAME, err) < 0 ||
             proto_check_len(k, strlen(val), PROTO_MAX_ATTRIBUTE, err) < 0) {
             free(k);
