@@ -8,20 +8,24 @@ read by boto3, so the test endpoint's answers are ones a real client understands
 """
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, PaginationError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from awsenv import FAKE_KEY_ID, FAKE_SECRET, REGION, Moto, aws_env, free_port  # noqa: E402
+from awsenv import (FAKE_KEY_ID, FAKE_SECRET, REGION, Moto, aws_env, boto3_clients,  # noqa: E402
+                    free_port)
 from hostile import Hostile  # noqa: E402
+from polldump import PollDump  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -115,6 +119,44 @@ def endless_paging(m, env):
              "endless new tokens: the line names the call and the page cap", err)
         t.eq(h.by_action["ListQueues"], 1000, "endless new tokens: stopped at the page cap "
              "(1000 pages), not when killed")
+
+
+def s3_token_cycle(m, env):
+    """The s3 view reads one ListObjectsV2 page per poll cycle; a cycle of tokens
+    A -> B -> A is stopped at the third page, not at the page cap."""
+    s3 = boto3_clients(m.endpoint, services=("s3",))["s3"]
+    s3.create_bucket(Bucket="cycle")
+    nxt = {None: "A", "A": "B", "B": "A"}
+    asked = []
+    with Hostile(m.endpoint) as h:
+        def listing(path):
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+            if "list-type" not in q:
+                return None             # ListBuckets, GetBucketLocation: moto's answer
+            tok = q.get("continuation-token", [None])[0]
+            asked.append(tok)
+            page = len(asked)
+            return ("<ListBucketResult><Name>cycle</Name><KeyCount>1</KeyCount>"
+                    "<MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>"
+                    f"<Contents><Key>k{page}</Key><Size>1</Size></Contents>"
+                    f"<NextContinuationToken>{nxt[tok]}</NextContinuationToken>"
+                    "</ListBucketResult>")
+        h.local_rest["REST:GET"] = listing
+        pd = PollDump(aws_env(h.endpoint))
+        try:
+            pd.cmd("view s3")
+            row = {}
+            for want in (10, 20, 30, 40, 50):     # the view wants more each time: a page
+                pd.cmd(f"detail s3 L{want}\x1fcycle\x1f")
+                pd.run(1)
+                rows, _ = pd.dump()
+                row = rows.get("s3list", {}).get("current", {})
+        finally:
+            pd.close()
+    t.eq(asked[:3], [None, "A", "B"], "s3 token cycle: pages asked with no token, A, then B")
+    t.ok("page 3 hands back a next token already seen" in str(row.get("error")),
+         "s3 token cycle A -> B -> A: the third page's token is refused as already seen "
+         "(not left to the page cap)", row)
 
 
 # ---- 4. error lines name the call, the endpoint, the profile ------------------------------
@@ -301,6 +343,7 @@ def main():
         urls = seed(m.endpoint)
         t.run("clock skew", clock_skew, m, env)
         t.run("endless paging", endless_paging, m, env)
+        t.run("s3 token cycle", s3_token_cycle, m, env)
         t.run("error lines", error_lines, m, env)
         t.run("huge field", huge_field, m, env, urls)
         t.run("big integers", big_integers, m, env, urls)
