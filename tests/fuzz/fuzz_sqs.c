@@ -1,6 +1,7 @@
 /* fuzz_sqs.c - the SQS JSON response parsers (ListQueues, GetQueueAttributes with its
  * RedrivePolicy/RedriveAllowPolicy documents, ListDeadLetterSourceQueues, ListQueueTags),
- * and the message ones (ReceiveMessage, the batches, the move tasks, GetQueueUrl). */
+ * and the message ones (ReceiveMessage, SendMessage, the batches, the move tasks,
+ * GetQueueUrl). */
 #include "config.h"
 #include "fuzz_util.h"
 
@@ -19,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sqs_batch_result b;
     struct sqs_send_batch_result sb;
     struct sqs_move_task_list mt;
+    struct sqs_sent sent;
     char *s;
     int64_t n;
 
@@ -34,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sqs_tag_list_free(&t);
     if (sqs_receive_message_parse(&r, &m, &err) == 0)
         sqs_message_list_free(&m);
+    if (sqs_send_message_parse(&r, &sent, &err) >= 0)
+        sqs_sent_free(&sent);
     if (sqs_batch_parse(&r, "DeleteMessageBatch", &b, &err) == 0)
         sqs_batch_result_free(&b);
     if (sqs_send_message_batch_parse(&r, &sb, &err) == 0)
