@@ -187,13 +187,20 @@ static int timestamp(const xmlNode *parent, const char *name, char **text, int64
 
 /* <CommonPrefixes><Prefix>..</Prefix></CommonPrefixes>... of a listing, decoded. */
 static int common_prefixes(const xmlNode *root, bool encoded, char ***out, size_t *n,
-                           struct aws_error *err)
+                           struct proto_skips *skips, struct aws_error *err)
 {
     XML_FOREACH(cp, root, "CommonPrefixes") {
+        struct aws_error why;
         char *p = NULL;
         if (!encoded_text(cp, "Prefix", encoded, &p)) {
             aws_error_set(err, AWS_ERR_PARSE, "<CommonPrefixes> %zu has no <Prefix>", *n + 1);
             return -1;
+        }
+        aws_error_clear(&why);
+        if (proto_check_len("a prefix", strlen(p), PROTO_MAX_S3_KEY, &why) < 0) {
+            free(p);        /* that prefix's error, not the listing's */
+            proto_skips_add(skips, &why);
+            continue;
         }
         *out = proto_grow(*out, *n, sizeof(char *));
         (*out)[(*n)++] = p;
@@ -205,6 +212,7 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
                           struct aws_error *err)
 {
     struct s3_bucket_list l = { 0 };
+    struct proto_skips skips = { 0 };
     xmlDoc *doc;
     xmlNode *root, *owner;
 
@@ -220,6 +228,8 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
     }
     XML_FOREACH(b, xml_child(root, "Buckets"), "Bucket") {
         struct s3_bucket *bk;
+        struct aws_error why;
+
         l.buckets = proto_grow(l.buckets, l.n, sizeof(*l.buckets));
         bk = &l.buckets[l.n++];
         memset(bk, 0, sizeof(*bk));
@@ -227,8 +237,13 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
             aws_error_set(err, AWS_ERR_PARSE, "bucket %zu has no <Name>", l.n);
             goto fail;
         }
-        if (proto_check_len("a bucket name", strlen(bk->name), PROTO_MAX_NAME, err) < 0)
-            goto fail;
+        aws_error_clear(&why);
+        if (proto_check_len("a bucket name", strlen(bk->name), PROTO_MAX_NAME, &why) < 0) {
+            free(bk->name);     /* that bucket's error, not the list's */
+            l.n--;
+            proto_skips_add(&skips, &why);
+            continue;
+        }
         if (timestamp(b, "CreationDate", &bk->creation_date, &bk->created, err) < 0)
             goto fail;
     }
@@ -237,7 +252,7 @@ int s3_list_buckets_parse(const struct aws_response *resp, struct s3_bucket_list
     xml_child_text(owner, "DisplayName", &l.owner_name, err);
     xml_free(doc);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "bucket", "buckets", resp, "S3 ListBuckets", err);
 fail:
     xml_free(doc);
     s3_bucket_list_free(&l);
@@ -249,6 +264,7 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
                              struct aws_error *err)
 {
     struct s3_object_list l = { 0 };
+    struct proto_skips skips = { 0 };
     xmlDoc *doc;
     xmlNode *root;
     char *enc = NULL;
@@ -290,6 +306,8 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
     }
     XML_FOREACH(c, root, "Contents") {
         struct s3_object *o;
+        struct aws_error why;
+
         l.objects = proto_grow(l.objects, l.nobjects, sizeof(*l.objects));
         o = &l.objects[l.nobjects++];
         memset(o, 0, sizeof(*o));
@@ -299,19 +317,24 @@ int s3_list_objects_v2_parse(const struct aws_response *resp, struct s3_object_l
             aws_error_set(err, AWS_ERR_PARSE, "object %zu has no <Key>", l.nobjects);
             goto fail;
         }
-        if (proto_check_len("an object key", strlen(o->key), PROTO_MAX_S3_KEY, err) < 0)
-            goto fail;
+        aws_error_clear(&why);
+        if (proto_check_len("an object key", strlen(o->key), PROTO_MAX_S3_KEY, &why) < 0) {
+            free(o->key);       /* that object's error, not the listing's */
+            l.nobjects--;
+            proto_skips_add(&skips, &why);
+            continue;
+        }
         if (xml_child_int64(c, "Size", 0, INT64_MAX, &o->size, err) < 0 ||
             timestamp(c, "LastModified", &o->last_modified, &o->mtime, err) < 0)
             goto fail;
         xml_child_text(c, "ETag", &o->etag, err);
         xml_child_text(c, "StorageClass", &o->storage_class, err);
     }
-    if (common_prefixes(root, encoded, &l.prefixes, &l.nprefixes, err) < 0)
+    if (common_prefixes(root, encoded, &l.prefixes, &l.nprefixes, &skips, err) < 0)
         goto fail;
     xml_free(doc);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "key", "keys", resp, "S3 ListObjectsV2", err);
 fail:
     xml_free(doc);
     s3_object_list_free(&l);
@@ -435,6 +458,8 @@ static int parse_version(const xmlNode *n, bool encoded, struct s3_version *v,
         aws_error_set(err, AWS_ERR_PARSE, "no <Key>");
         return -1;
     }
+    if (proto_check_len("a version's key", strlen(v->key), PROTO_MAX_S3_KEY, err) < 0)
+        return 1;       /* that version's error, not the listing's: only v->key is set */
     if (xml_child_text(n, "VersionId", &v->version_id, err) != 1 || !*v->version_id) {
         aws_error_set(err, AWS_ERR_PARSE, "no <VersionId>");
         return -1;
@@ -464,6 +489,7 @@ int s3_list_object_versions_parse(const struct aws_response *resp, struct s3_ver
                                   struct aws_error *err)
 {
     struct s3_version_list l = { 0 };
+    struct proto_skips skips = { 0 };
     xmlDoc *doc;
     xmlNode *root;
     char *enc = NULL;
@@ -491,23 +517,33 @@ int s3_list_object_versions_parse(const struct aws_response *resp, struct s3_ver
         goto fail;
     }
     for (xmlNode *n = root->children; n; n = n->next) {
+        struct aws_error why;
+        int rc;
+
         if (n->type != XML_ELEMENT_NODE ||
             !(xml_name_is(n, "Version") || xml_name_is(n, "DeleteMarker")))
             continue;
         l.versions = proto_grow(l.versions, l.n, sizeof(*l.versions));
         memset(&l.versions[l.n], 0, sizeof(l.versions[0]));
-        if (parse_version(n, encoded, &l.versions[l.n++], err) < 0) {
+        aws_error_clear(&why);
+        if ((rc = parse_version(n, encoded, &l.versions[l.n++], &why)) < 0) {
             char what[48];
+            *err = why;
             snprintf(what, sizeof(what), "version %zu", l.n);
             proto_error_prefix(err, what);
             goto fail;
         }
+        if (rc > 0) {
+            free(l.versions[--l.n].key);
+            proto_skips_add(&skips, &why);
+        }
     }
-    if (common_prefixes(root, encoded, &l.prefixes, &l.nprefixes, err) < 0)
+    if (common_prefixes(root, encoded, &l.prefixes, &l.nprefixes, &skips, err) < 0)
         goto fail;
     xml_free(doc);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "version", "versions", resp, "S3 ListObjectVersions",
+                              err);
 fail:
     xml_free(doc);
     s3_version_list_free(&l);

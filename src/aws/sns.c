@@ -131,25 +131,34 @@ int sns_list_topics_parse(const struct aws_response *resp, struct sns_topic_list
                           struct aws_error *err)
 {
     struct sns_topic_list l = { 0 };
+    struct proto_skips skips = { 0 };
     xmlDoc *doc;
     xmlNode *res;
+    size_t i = 0;
 
     memset(out, 0, sizeof(*out));
     doc = xml_parse(resp->body.data, resp->body.len, err);
     if (!doc || !(res = xml_query_result(doc, "ListTopics", err)))
         goto fail;
     XML_FOREACH(m, xml_child(res, "Topics"), "member") {
+        struct aws_error why;
         char *arn = NULL;
         int got = xml_child_text(m, "TopicArn", &arn, err);
+
+        i++;
         if (got == 1 && !*arn)
             got = 0;
-        if (got == 1 && proto_check_len("TopicArn", strlen(arn), PROTO_MAX_ARN, err) < 0)
-            got = -1;
         if (got != 1) {
             free(arn);
             if (got == 0)
-                aws_error_set(err, AWS_ERR_PARSE, "topic %zu has no TopicArn", l.n + 1);
+                aws_error_set(err, AWS_ERR_PARSE, "topic %zu has no TopicArn", i);
             goto fail;
+        }
+        aws_error_clear(&why);
+        if (proto_check_len("a TopicArn", strlen(arn), PROTO_MAX_ARN, &why) < 0) {
+            free(arn);      /* this topic's error, not the list's */
+            proto_skips_add(&skips, &why);
+            continue;
         }
         l.arns = proto_grow(l.arns, l.n, sizeof(char *));
         l.arns[l.n++] = arn;
@@ -157,7 +166,7 @@ int sns_list_topics_parse(const struct aws_response *resp, struct sns_topic_list
     next_token(res, &l.next_token);
     xml_free(doc);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "topic", "topics", resp, "SNS ListTopics", err);
 fail:
     xml_free(doc);
     sns_topic_list_free(&l);
@@ -197,8 +206,14 @@ static int read_entries(const xmlNode *res, struct kv **out, size_t *n, struct a
             aws_error_set(err, AWS_ERR_PARSE, "attribute entry %zu has no <key>", *n + 1);
             return -1;
         }
-        if (xml_child_text(e, "value", &val, err) != 1)
+        switch (xml_child_text(e, "value", &val, err)) {
+        case -1:        /* past the text cap: an error, never an empty value */
+            free(k);
+            return -1;
+        case 0:
             val = xstrdup("");
+            break;
+        }
         if (proto_check_len(k, strlen(k), PROTO_MAX_NAME, err) < 0 ||
             proto_check_len(k, strlen(val), PROTO_MAX_ATTRIBUTE, err) < 0) {
             free(k);
@@ -306,6 +321,7 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
                                           struct aws_error *err)
 {
     struct sns_subscription_list l = { 0 };
+    struct proto_skips skips = { 0 };
     xmlDoc *doc;
     xmlNode *res;
 
@@ -315,6 +331,8 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
         goto fail;
     XML_FOREACH(m, xml_child(res, "Subscriptions"), "member") {
         struct sns_subscription *s;
+        struct aws_error why;
+
         l.subs = proto_grow(l.subs, l.n, sizeof(*l.subs));
         s = &l.subs[l.n++];
         memset(s, 0, sizeof(*s));
@@ -326,12 +344,22 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
         xml_child_text(m, "Protocol", &s->protocol, err);
         xml_child_text(m, "Endpoint", &s->endpoint, err);
         xml_child_text(m, "TopicArn", &s->topic_arn, err);
-        if (proto_check_len("SubscriptionArn", strlen(s->arn), PROTO_MAX_ARN, err) < 0 ||
-            proto_check_len("Endpoint", s->endpoint ? strlen(s->endpoint) : 0, PROTO_MAX_URL,
-                            err) < 0 ||
-            proto_check_len("TopicArn", s->topic_arn ? strlen(s->topic_arn) : 0, PROTO_MAX_ARN,
-                            err) < 0)
-            goto fail;
+        aws_error_clear(&why);
+        if (proto_check_len("a SubscriptionArn", strlen(s->arn), PROTO_MAX_ARN, &why) < 0 ||
+            proto_check_len("an Endpoint", s->endpoint ? strlen(s->endpoint) : 0,
+                            PROTO_MAX_URL, &why) < 0 ||
+            proto_check_len("a TopicArn", s->topic_arn ? strlen(s->topic_arn) : 0,
+                            PROTO_MAX_ARN, &why) < 0) {
+            /* this subscription's error, not the list's: it is dropped */
+            free(s->arn);
+            free(s->owner);
+            free(s->protocol);
+            free(s->endpoint);
+            free(s->topic_arn);
+            l.n--;
+            proto_skips_add(&skips, &why);
+            continue;
+        }
         /* AWS says "PendingConfirmation"; older docs and some emulators "pending
          * confirmation". An ARN never looks like either. */
         s->pending = strcasecmp(s->arn, "PendingConfirmation") == 0 ||
@@ -340,7 +368,8 @@ int sns_list_subscriptions_by_topic_parse(const struct aws_response *resp,
     next_token(res, &l.next_token);
     xml_free(doc);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "subscription", "subscriptions", resp,
+                              "SNS ListSubscriptionsByTopic", err);
 fail:
     xml_free(doc);
     sns_subscription_list_free(&l);

@@ -67,26 +67,49 @@ void sqs_url_list_free(struct sqs_url_list *l)
     memset(l, 0, sizeof(*l));
 }
 
-/* Reads an array of strings; -1 with err if it is not one. */
-static int string_array(const cJSON *arr, const char *what, char ***out, size_t *n,
-                        struct aws_error *err)
+/* A queue URL whose item is refused, or NULL with why set: not a string, longer than a URL
+ * may be, or a last path segment (the queue's name) longer than SQS's 80 characters. */
+static const char *queue_url_item(const cJSON *it, struct aws_error *why)
 {
-    size_t count = (size_t)cJSON_GetArraySize(arr), i = 0;
+    const char *url, *name;
+    size_t len;
+
+    if (!cJSON_IsString(it) || !it->valuestring) {
+        aws_error_set(why, AWS_ERR_PARSE, "an item is not a string");
+        return NULL;
+    }
+    url = it->valuestring;
+    len = strlen(url);
+    if (proto_check_len("a queue URL", len, PROTO_MAX_URL, why) < 0)
+        return NULL;
+    name = strrchr(url, '/');
+    name = name ? name + 1 : url;
+    if (proto_utf8_chars(name, strlen(name)) > PROTO_MAX_QUEUE_NAME) {
+        aws_error_set(why, AWS_ERR_PARSE, "a queue name is %zu characters, past the %d AWS "
+                      "allows", proto_utf8_chars(name, strlen(name)), PROTO_MAX_QUEUE_NAME);
+        return NULL;
+    }
+    return url;
+}
+
+/* The URLs of an array; an item that is not a queue URL is skipped and noted. */
+static void string_array(const cJSON *arr, char ***out, size_t *n, struct proto_skips *skips)
+{
+    size_t count = (size_t)cJSON_GetArraySize(arr);
     const cJSON *it;
 
     *out = xcalloc(count ? count : 1, sizeof(char *));
     *n = 0;
     cJSON_ArrayForEach(it, arr) {
-        if (!cJSON_IsString(it) || !it->valuestring) {
-            aws_error_set(err, AWS_ERR_PARSE, "'%s' item %zu is not a string", what, i);
-            return -1;
-        }
-        if (proto_check_len("a queue URL", strlen(it->valuestring), PROTO_MAX_URL, err) < 0)
-            return -1;
-        (*out)[(*n)++] = xstrdup(it->valuestring);
-        i++;
+        struct aws_error why;
+        const char *url;
+
+        aws_error_clear(&why);
+        if ((url = queue_url_item(it, &why)))
+            (*out)[(*n)++] = xstrdup(url);
+        else
+            proto_skips_add(skips, &why);
     }
-    return 0;
 }
 
 /* ListQueues answers "QueueUrls"; ListDeadLetterSourceQueues answers "queueUrls" (lower
@@ -98,6 +121,7 @@ static int parse_url_list(const struct aws_response *resp, const char *action,
     const cJSON *arr = NULL;
     const char *tok = NULL;
     struct sqs_url_list l = { 0 };
+    struct proto_skips skips = { 0 };
     char ctx[96];
 
     memset(out, 0, sizeof(*out));
@@ -108,13 +132,13 @@ static int parse_url_list(const struct aws_response *resp, const char *action,
     if (proto_json_array(root, member, &arr, err) < 0 ||
         proto_json_string(root, "NextToken", &tok, err) < 0)
         goto fail;
-    if (arr && string_array(arr, member, &l.urls, &l.n, err) < 0)
-        goto fail;
+    if (arr)
+        string_array(arr, &l.urls, &l.n, &skips);
     if (tok && *tok)
         l.next_token = xstrdup(tok);
     cJSON_Delete(root);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "queue URL", "queue URLs", resp, ctx, err);
 fail:
     cJSON_Delete(root);
     sqs_url_list_free(&l);
@@ -258,6 +282,29 @@ done:
     return rc;
 }
 
+/* sourceQueueArns: strings of at most an ARN's length; -1 with err for any other (one queue's
+ * attributes, so the error is that queue's, not the list's). */
+static int arn_array(const cJSON *arr, char ***out, size_t *n, struct aws_error *err)
+{
+    size_t count = (size_t)cJSON_GetArraySize(arr), i = 0;
+    const cJSON *it;
+
+    *out = xcalloc(count ? count : 1, sizeof(char *));
+    *n = 0;
+    cJSON_ArrayForEach(it, arr) {
+        if (!cJSON_IsString(it) || !it->valuestring) {
+            aws_error_set(err, AWS_ERR_PARSE, "'sourceQueueArns' item %zu is not a string", i);
+            return -1;
+        }
+        if (proto_check_len("a source queue ARN", strlen(it->valuestring), PROTO_MAX_ARN,
+                            err) < 0)
+            return -1;
+        (*out)[(*n)++] = xstrdup(it->valuestring);
+        i++;
+    }
+    return 0;
+}
+
 /* RedriveAllowPolicy: {"redrivePermission": "byQueue", "sourceQueueArns": [...]}. */
 static int parse_redrive_allow(struct sqs_queue_attrs *a, const char *text, struct aws_error *err)
 {
@@ -271,8 +318,7 @@ static int parse_redrive_allow(struct sqs_queue_attrs *a, const char *text, stru
     if (proto_json_string(doc, "redrivePermission", &perm, err) < 0 ||
         proto_json_array(doc, "sourceQueueArns", &arns, err) < 0)
         goto done;
-    if (arns && string_array(arns, "sourceQueueArns", &a->source_queue_arns,
-                             &a->nsource_queue_arns, err) < 0)
+    if (arns && arn_array(arns, &a->source_queue_arns, &a->nsource_queue_arns, err) < 0)
         goto done;
     a->has_redrive_allow = true;
     a->redrive_permission = perm ? xstrdup(perm) : NULL;
@@ -375,6 +421,7 @@ int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_li
                               struct aws_error *err)
 {
     struct sqs_tag_list l = { 0 };
+    struct proto_skips skips = { 0 };
     const cJSON *tags = NULL, *it;
     cJSON *root;
 
@@ -391,10 +438,15 @@ int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_li
                               it->string ? it->string : "?");
                 goto fail;
             }
-            if (proto_check_len("a tag key", strlen(it->string), PROTO_MAX_TAG_KEY, err) < 0 ||
+            struct aws_error why;
+
+            aws_error_clear(&why);
+            if (proto_check_len("a tag key", strlen(it->string), PROTO_MAX_TAG_KEY, &why) < 0 ||
                 proto_check_len("a tag value", strlen(it->valuestring), PROTO_MAX_TAG_VALUE,
-                                err) < 0)
-                goto fail;
+                                &why) < 0) {
+                proto_skips_add(&skips, &why);  /* that tag's error, not the others' */
+                continue;
+            }
             l.tags[l.n].name = xstrdup(it->string);
             l.tags[l.n].value = xstrdup(it->valuestring);
             l.n++;
@@ -402,7 +454,7 @@ int sqs_list_queue_tags_parse(const struct aws_response *resp, struct sqs_tag_li
     }
     cJSON_Delete(root);
     *out = l;
-    return 0;
+    return proto_skips_finish(&skips, "tag", "tags", resp, "SQS ListQueueTags", err);
 fail:
     cJSON_Delete(root);
     sqs_tag_list_free(&l);

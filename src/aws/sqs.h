@@ -53,6 +53,10 @@
  *   - *_parse(resp, ..., out, err) reads resp->body only; returns 0, or -1 with err set
  *     (kind AWS_ERR_PARSE, message "SQS ListQueues: <what was wrong>") and *out left empty
  *     (zeroed; calling *_free on it is harmless).
+ *   - Lists (ListQueues, ListTopics, ListBuckets, ListObjectsV2 ...): an item past its cap
+ *     (proto.h PROTO_MAX_*) is that item's error, not the list's: it is left out, *out holds
+ *     the others and the parse returns 1 with err saying how many were skipped and why
+ *     (code PROTO_ITEM_SKIPPED), so callers test "< 0" for failure.
  *   - *_free(&x) frees everything x holds and zeroes it; x itself is the caller's storage.
  *   - Numbers: an absent number is -1 ("unknown"); a number that is present but not a
  *     non-negative integer in range (JSON number where a string is expected, "abc",
@@ -127,6 +131,8 @@ struct sqs_queue_attrs {
 };
 
 void sqs_list_queues_request(struct aws_request *r, const struct sqs_list_queues_params *p);
+/* 0; 1 when items were skipped (not a string, a URL over PROTO_MAX_URL bytes, a queue name
+ * over PROTO_MAX_QUEUE_NAME characters): the others are in out, err says which; -1. */
 int sqs_list_queues_parse(const struct aws_response *resp, struct sqs_url_list *out,
                           struct aws_error *err);
 

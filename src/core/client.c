@@ -884,7 +884,10 @@ static char *describe_http(const struct aws_error *e, const char *code, const ch
     if (e->http_status >= 500)
         return xasprintf("service error: %s: %s: %s — AWS had a problem; try again later",
                          what, scode, msg);
-    return xasprintf("request failed: %s: %s: %s", what, scode, msg);
+    /* any other refusal (ValidationError, InvalidParameterValue, a redirect): what the
+     * request carried, or where it went, is what to check */
+    return xasprintf("request failed: %s: %s: %s — check the names and values sent, the "
+                     "region and the endpoint", what, scode, msg);
 }
 
 void aws_error_describe(const struct aws_error *e, const char *profile, char *out, size_t outlen)

@@ -77,3 +77,48 @@ int aws_pager_next(struct aws_pager *pg, const char *token, const struct aws_res
     pg->seen[pg->nseen++] = h;
     return 1;
 }
+
+char *aws_pager_save(const struct aws_pager *pg)
+{
+    char *text = xmalloc(pg->nseen * 17 + 1), *p = text;
+
+    *p = '\0';
+    for (size_t i = 0; i < pg->nseen; i++)
+        p += sprintf(p, "%s%016llx", i ? " " : "", (unsigned long long)pg->seen[i]);
+    return text;
+}
+
+void aws_pager_restore(struct aws_pager *pg, const char *text, unsigned pages)
+{
+    size_t len = text ? strlen(text) : 0, n = (len + 1) / 17;
+    unsigned max = pg->max_pages ? pg->max_pages : AWS_PAGER_MAX_PAGES;
+
+    aws_pager_done(pg);
+    pg->pages = pages;
+    if (len == 0 || len != n * 17 - 1 || n > max)
+        return;
+    pg->seen = xcalloc(n, sizeof(*pg->seen));
+    pg->cap = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *h = text + i * 17;
+        uint64_t v = 0;
+
+        for (size_t j = 0; j < 16; j++) {
+            int c = h[j];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+            if (d < 0) {
+                aws_pager_done(pg);
+                pg->pages = pages;
+                return;
+            }
+            v = v << 4 | (uint64_t)d;
+        }
+        if (i + 1 < n && h[16] != ' ') {
+            aws_pager_done(pg);
+            pg->pages = pages;
+            return;
+        }
+        pg->seen[pg->nseen++] = v;
+    }
+}

@@ -53,4 +53,14 @@ void aws_pager_done(struct aws_pager *pg);
 int aws_pager_next(struct aws_pager *pg, const char *token, const struct aws_response *resp,
                    struct aws_error *err);
 
+/* A listing whose pages come in different poll cycles (the s3 view loads a page when the
+ * cursor nears the end) keeps its pager's seen tokens in the store between them:
+ * aws_pager_save gives them as text (16 hex digits a token, space-separated; at most 17
+ * bytes a page, and a listing stops at its page cap) for the caller to free, and
+ * aws_pager_restore puts them back into a zeroed or done pager, with the pages read so far
+ * (so errors say which page of the listing it was). Text that is not what save
+ * wrote restores nothing (the listing then only loses its memory, never its cap). */
+char *aws_pager_save(const struct aws_pager *pg);
+void aws_pager_restore(struct aws_pager *pg, const char *text, unsigned pages);
+
 #endif

@@ -138,6 +138,34 @@ int proto_check_len(const char *what, size_t len, size_t max, struct aws_error *
     return -1;
 }
 
+void proto_skips_add(struct proto_skips *s, const struct aws_error *why)
+{
+    if (s->n++ == 0)
+        snprintf(s->first, sizeof(s->first), "%.300s", why ? why->message : "");
+}
+
+int proto_skips_finish(const struct proto_skips *s, const char *item, const char *items,
+                       const struct aws_response *resp, const char *context,
+                       struct aws_error *err)
+{
+    if (s->n == 0)
+        return 0;
+    aws_error_set(err, AWS_ERR_PARSE, "%zu %s skipped (%s); the other items were kept", s->n,
+                  s->n == 1 ? item : items, s->first);
+    snprintf(err->code, sizeof(err->code), "%s", PROTO_ITEM_SKIPPED);
+    proto_error_response(err, resp, context);
+    return 1;
+}
+
+size_t proto_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return n;
+}
+
 int proto_json_string(const cJSON *obj, const char *key, const char **out, struct aws_error *err)
 {
     const cJSON *v = json_member(obj, key);

@@ -62,6 +62,7 @@
  * real one (a broken or hostile endpoint), and is refused as an error for that item rather
  * than carried through the store, the views and the JSON output. */
 #define PROTO_MAX_NAME 256               /* queue, topic, bucket names (AWS: 80 / 256 / 63) */
+#define PROTO_MAX_QUEUE_NAME 80          /* an SQS queue name, in characters (AWS: 80) */
 #define PROTO_MAX_ARN 2048               /* ARNs (AWS: 2048) */
 #define PROTO_MAX_URL 2048               /* queue URLs, subscription endpoints */
 #define PROTO_MAX_S3_KEY 1024            /* S3 object keys (AWS: 1024 bytes of UTF-8) */
@@ -72,6 +73,33 @@
 
 /* 0 when len <= max; else -1 with err: "<what> is N bytes, past the M AWS allows". */
 int proto_check_len(const char *what, size_t len, size_t max, struct aws_error *err);
+
+/* ---- items refused one by one ---- */
+
+/* A list answer with one bad item (past a cap, of the wrong type) loses that item, not the
+ * whole list: a 5 MB queue URL must not hide the account's other queues. The parser notes
+ * each refused item with proto_skips_add and keeps the rest; at the end proto_skips_finish
+ * turns the notes into one error for the call, and the parser returns 1 instead of 0:
+ *
+ *     SQS ListQueues: 1 queue URL skipped (a queue URL is 5242903 bytes, past the 2048
+ *     AWS allows); the other items were kept
+ *
+ * (kind AWS_ERR_PARSE, code PROTO_ITEM_SKIPPED, service, action and endpoint from resp).
+ * A source reports it with source_error and writes the list it got. */
+#define PROTO_ITEM_SKIPPED "ItemSkipped"
+struct proto_skips {
+    size_t n;                  /* items refused */
+    char first[320];           /* why the first one was */
+};
+/* why: the error that refused the item (its message is kept for the first one). */
+void proto_skips_add(struct proto_skips *s, const struct aws_error *why);
+/* 0 when nothing was skipped (err untouched); else 1 with err set as above. item and items
+ * name one and several ("queue URL", "queue URLs"). */
+int proto_skips_finish(const struct proto_skips *s, const char *item, const char *items,
+                       const struct aws_response *resp, const char *context,
+                       struct aws_error *err);
+/* Characters (UTF-8 code points, a stray byte counting as one) in s[0..len). */
+size_t proto_utf8_chars(const char *s, size_t len);
 
 /* ---- AWS JSON 1.0 / 1.1 ---- */
 

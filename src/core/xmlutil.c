@@ -206,8 +206,12 @@ int xml_child_text(const xmlNode *parent, const char *name, char **out, struct a
 int xml_child_required(const xmlNode *parent, const char *name, char **out,
                        struct aws_error *err)
 {
+    int rc;
+
     *out = NULL;
-    if (xml_child_text(parent, name, out, err) != 1 || !**out) {
+    if ((rc = xml_child_text(parent, name, out, err)) < 0)
+        return -1;      /* past the cap: that error, not "no <name>" */
+    if (rc == 0 || !**out) {
         free(*out);
         *out = NULL;
         aws_error_set(err, AWS_ERR_PARSE, "no <%s>", name);

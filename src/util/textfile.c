@@ -29,12 +29,15 @@ void textfile_done(struct textfile *tf)
 }
 
 /* The rest of a bad line is skipped (still counted against max_bytes), so a reader that
- * goes on after a bad line starts on the next one. */
-static int bad_line(struct textfile *tf, const char *why)
+ * goes on after a bad line starts on the next one; ended: its '\n' was the byte that made
+ * it bad (one byte too long), and the next line is not to be skipped. */
+static int bad_line(struct textfile *tf, const char *why, int ended)
 {
     int c;
 
     snprintf(tf->why, sizeof(tf->why), "%s", why);
+    if (ended)
+        return TEXTFILE_BAD_LINE;
     while ((c = getc(tf->fp)) != EOF && c != '\n')
         if (++tf->bytes > tf->max_bytes)
             return TEXTFILE_ERROR;   /* why stays: the first thing wrong (/dev/zero: a NUL) */
@@ -56,7 +59,7 @@ int textfile_next(struct textfile *tf)
             return too_big(tf);
         if (c == '\0') {
             explicit_bzero(chunk, sizeof(chunk));
-            return bad_line(tf, "a NUL byte: this is not a text file");
+            return bad_line(tf, "a NUL byte: this is not a text file", 0);
         }
         chunk[n++] = (char)c;
         if (n == sizeof(chunk)) {
@@ -67,7 +70,7 @@ int textfile_next(struct textfile *tf)
             char why[64];
             snprintf(why, sizeof(why), "line longer than %zu bytes", tf->max_line);
             explicit_bzero(chunk, sizeof(chunk));
-            return bad_line(tf, why);
+            return bad_line(tf, why, c == '\n');
         }
         if (c == '\n')
             break;

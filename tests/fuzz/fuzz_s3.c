@@ -22,11 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_response(&r, data, size);
     aws_error_clear(&err);
-    if (s3_list_buckets_parse(&r, &b, &err) == 0)
+    if (s3_list_buckets_parse(&r, &b, &err) >= 0)
         s3_bucket_list_free(&b);
-    if (s3_list_objects_v2_parse(&r, &o, &err) == 0)
+    if (s3_list_objects_v2_parse(&r, &o, &err) >= 0)
         s3_object_list_free(&o);
-    if (s3_list_object_versions_parse(&r, &v, &err) == 0)
+    if (s3_list_object_versions_parse(&r, &v, &err) >= 0)
         s3_version_list_free(&v);
     if (s3_get_object_tagging_parse(&r, &t, &err) == 0)
         s3_tag_list_free(&t);

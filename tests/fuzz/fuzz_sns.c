@@ -22,11 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_response(&r, data, size);
     aws_error_clear(&err);
-    if (sns_list_topics_parse(&r, &tl, &err) == 0)
+    if (sns_list_topics_parse(&r, &tl, &err) >= 0)
         sns_topic_list_free(&tl);
     if (sns_get_topic_attributes_parse(&r, &ta, &err) == 0)
         sns_topic_attrs_free(&ta);
-    if (sns_list_subscriptions_by_topic_parse(&r, &sl, &err) == 0)
+    if (sns_list_subscriptions_by_topic_parse(&r, &sl, &err) >= 0)
         sns_subscription_list_free(&sl);
     if (sns_get_subscription_attributes_parse(&r, &sa, &err) == 0)
         sns_subscription_attrs_free(&sa);

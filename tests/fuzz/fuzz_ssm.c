@@ -1,4 +1,5 @@
-/* fuzz_ssm.c - the SSM GetParameter(s), GetParametersByPath and PutParameter parsers. */
+/* fuzz_ssm.c - the SSM GetParameter(s), GetParametersByPath, PutParameter and
+ * DescribeParameters parsers. */
 #include "config.h"
 #include "fuzz_util.h"
 
@@ -10,6 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct aws_error err;
     struct ssm_parameter p;
     struct ssm_parameter_list l;
+    struct ssm_param_meta_list ml;
     int64_t v;
 
     fuzz_response(&r, data, size);
@@ -21,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ssm_get_parameters_by_path_parse(&r, &l, &err) == 0)
         ssm_parameter_list_free(&l);
     ssm_put_parameter_parse(&r, &v, &err);
+    if (ssm_describe_parameters_parse(&r, &ml, &err) >= 0)
+        ssm_param_meta_list_free(&ml);
     aws_response_done(&r);
     return 0;
 }

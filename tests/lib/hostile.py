@@ -8,6 +8,7 @@ and moto cannot be made to.
         h.rename = {"cafe-orders": "café-orders"}   # names moto refuses, both ways
         h.hang = True                       # accept every request, never answer
         h.local["ListQueues"] = fn          # fn(request_doc) -> answer doc, moto not asked
+        h.local_rest["REST:GET"] = fn       # fn(path) -> XML text, or None: ask moto
         ... point opsdeck (and boto3, to check the answers parse) at h.endpoint ...
         h.by_action                         # requests seen, by action
         h.bodies                            # their bodies, by action, in order
@@ -22,6 +23,8 @@ rename: text replaced in answers (key -> value) and back in requests (value -> k
 queue can be shown under a name moto would not create.
 hang: the request is read and never answered (until stop), like a frozen server.
 local: per JSON action, the proxy answers by itself (fn of the request's JSON).
+local_rest: per REST action ("REST:GET"), the proxy answers 200 with the XML text fn(path)
+returns (S3 paging with tokens moto would refuse), or forwards when fn returns None.
 Only 127.0.0.1; stopped by the with block (shutdown of its own thread, no process).
 """
 import collections
@@ -128,6 +131,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if h.skew_s and self._skewed(proto):
             return
+        if action in h.local_rest:
+            text = h.local_rest[action](self.path)
+            if text is not None:
+                self._answer(200, {"Content-Type": "application/xml",
+                                   "x-amz-request-id": "local"}, text.encode())
+                return
         if action in h.local:
             doc = h.local[action](json.loads(body or b"{}"))
             self._answer(200, {"Content-Type": "application/x-amz-json-1.0",
@@ -184,6 +193,7 @@ class Hostile:
         self.rename = {}
         self.hang = False
         self.local = {}
+        self.local_rest = {}
         self.rejected = 0
         self.release = threading.Event()
         self.lock = threading.Lock()

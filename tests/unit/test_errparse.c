@@ -328,7 +328,8 @@ START_TEST(untrusted_text_sanitized)
     aws_error_describe(&e, "p\xe2\x80\xae", out, sizeof(out));
     ck_assert_str_eq(out, "request failed: sqs:ListQueues at http://h\\x1B]52;c;x\\x07 "
                           "(profile p\\u{202E}): Bad\\x1B[31mCode: "
-                          "a\\x1B]0;pwned\\x07b\\u{202E}c\\x85d\\ne\\u{2067}\\u{061C}f \\\\x1B");
+                          "a\\x1B]0;pwned\\x07b\\u{202E}c\\x85d\\ne\\u{2067}\\u{061C}f \\\\x1B"
+                          " — check the names and values sent, the region and the endpoint");
     /* a literal backslash from AWS is doubled, so "\x1B" typed by AWS cannot pass for an ESC */
     ck_assert_ptr_null(strchr(out, '\x1b'));
     ck_assert_ptr_null(strchr(out, '\x07'));
@@ -441,7 +442,8 @@ START_TEST(describe_kinds)
     snprintf(e.action, sizeof(e.action), "ListObjectsV2");
     aws_error_describe(&e, "p", out, sizeof(out));
     ck_assert_str_eq(out, "request failed: s3:ListBucket at http://127.0.0.1:5000 (profile p): "
-                          "ValidationError: bad");
+                          "ValidationError: bad — check the names and values sent, the region "
+                          "and the endpoint");
 
     /* a tiny buffer: truncated, terminated */
     aws_error_describe(&e, "p", out, 8);

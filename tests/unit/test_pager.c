@@ -132,6 +132,49 @@ START_TEST(huge_token_refused)
 }
 END_TEST
 
+/* A listing whose pages come one per poll cycle (the s3 view) carries its seen tokens in the
+ * store: A -> B -> A is stopped at the third page even though each page had a new pager. */
+START_TEST(cycle_across_cycles_stops)
+{
+    struct aws_pager pg = {0};
+    struct aws_response r = resp_for("s3", "ListObjectsV2");
+    struct aws_error err;
+    char *saved;
+
+    aws_error_clear(&err);
+    ck_assert_int_eq(aws_pager_next(&pg, "A", &r, &err), 1);       /* page 1, cycle 1 */
+    saved = aws_pager_save(&pg);
+    aws_pager_done(&pg);
+    ck_assert_uint_eq(strlen(saved), 16);
+
+    aws_pager_restore(&pg, saved, 1);                               /* page 2, cycle 2 */
+    free(saved);
+    ck_assert_int_eq(aws_pager_next(&pg, "B", &r, &err), 1);
+    saved = aws_pager_save(&pg);
+    aws_pager_done(&pg);
+    ck_assert_uint_eq(strlen(saved), 33);
+    ck_assert_int_eq(saved[16], ' ');
+
+    aws_pager_restore(&pg, saved, 2);                               /* page 3, cycle 3 */
+    free(saved);
+    ck_assert_int_eq(aws_pager_next(&pg, "A", &r, &err), -1);
+    ck_assert_str_eq(err.code, "PaginationLoop");
+    ck_assert_ptr_nonnull(strstr(err.message, "page 3 hands back a next token already seen"));
+    aws_pager_done(&pg);
+
+    /* what save did not write restores nothing, and a listing goes on */
+    aws_pager_restore(&pg, "0123456789abcdeg", 0);
+    ck_assert_uint_eq(pg.nseen, 0);
+    aws_pager_restore(&pg, "0123456789abcdef0123456789abcdef", 0);
+    ck_assert_uint_eq(pg.nseen, 0);
+    aws_pager_restore(&pg, NULL, 0);
+    ck_assert_uint_eq(pg.nseen, 0);
+    aws_pager_restore(&pg, "0123456789abcdef 0000000000000001", 0);
+    ck_assert_uint_eq(pg.nseen, 2);
+    aws_pager_done(&pg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pager");
@@ -141,6 +184,7 @@ int main(void)
     tcase_add_test(tc, repeated_token_stops);
     tcase_add_test(tc, endless_tokens_hit_the_cap);
     tcase_add_test(tc, huge_token_refused);
+    tcase_add_test(tc, cycle_across_cycles_stops);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }

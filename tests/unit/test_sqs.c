@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/sqs.h"
+#include "core/proto.h"
 #include "aws_test_util.h"
 #include "check_tap.h"
 
@@ -159,7 +160,6 @@ START_TEST(list_queues_empty_and_malformed)
         { "{\"QueueUrls\": [\"http://x/1/a\"", "not valid JSON" },
         { "[]", "not an object" },
         { "{\"QueueUrls\": \"http://x/1/a\"}", "'QueueUrls' is a string, expected an array" },
-        { "{\"QueueUrls\": [\"http://x/1/a\", 7]}", "item 1 is not a string" },
         { "{\"QueueUrls\": [], \"NextToken\": 5}", "'NextToken' is a number" },
     };
     struct aws_response resp;
@@ -182,6 +182,98 @@ START_TEST(list_queues_empty_and_malformed)
     ck_assert_int_eq(l.n, 0);
     sqs_url_list_free(&l);
     aws_response_done(&resp);
+}
+END_TEST
+
+/* One bad queue URL among good ones costs that queue, not the list: the good ones are
+ * kept in order, and the error names the call, how many were skipped and why. */
+START_TEST(list_queues_bad_item_skipped)
+{
+    char *huge = malloc(2100), *body;
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_url_list l;
+
+    /* a URL of 2049 bytes whose name is short: only the URL cap refuses it */
+    strcpy(huge, "http://x/");
+    while (strlen(huge) < 2047)
+        strcat(huge, "p/");
+    huge[2047] = 'q';
+    huge[2048] = 'r';
+    huge[2049] = '\0';
+    ck_assert_uint_eq(strlen(huge), 2049);
+    body = malloc(2400);
+    snprintf(body, 2400, "{\"QueueUrls\": [\"http://x/1/orders\", \"%s\", 7, "
+             "\"http://x/1/billing\"], \"NextToken\": \"t2\"}", huge);
+    test_resp_str(&resp, body);
+    aws_error_clear(&e);
+    ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), 1);
+    ck_assert_uint_eq(l.n, 2);
+    ck_assert_str_eq(l.urls[0], "http://x/1/orders");
+    ck_assert_str_eq(l.urls[1], "http://x/1/billing");
+    ck_assert_str_eq(l.next_token, "t2");
+    ck_assert_parse_error(&e, "SQS ListQueues: 2 queue URLs skipped (a queue URL is 2049 "
+                              "bytes, past the 2048 AWS allows");
+    ck_assert_parse_error(&e, "the other items were kept");
+    ck_assert_str_eq(e.code, PROTO_ITEM_SKIPPED);
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+
+    /* at the cap: 2048 bytes is a URL like any other */
+    huge[2048] = '\0';
+    snprintf(body, 2400, "{\"QueueUrls\": [\"%s\"]}", huge);
+    test_resp_str(&resp, body);
+    aws_error_clear(&e);
+    ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.urls[0], huge);
+    ck_assert_int_eq(e.kind, AWS_ERR_NONE);
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+    free(body);
+    free(huge);
+}
+END_TEST
+
+/* A queue name (the URL's last segment) has 80 characters at most; 81 is that item's error,
+ * in ListDeadLetterSourceQueues as in ListQueues. */
+START_TEST(queue_name_cap_is_80_characters)
+{
+    char n80[81], n81[82], body[512];
+    struct aws_response resp;
+    struct aws_error e;
+    struct sqs_url_list l;
+
+    memset(n80, 'a', 80);
+    n80[80] = '\0';
+    memset(n81, 'b', 81);
+    n81[81] = '\0';
+    snprintf(body, sizeof(body), "{\"queueUrls\": [\"http://x/1/%s\", \"http://x/1/%s\"]}",
+             n81, n80);
+    test_resp_str(&resp, body);
+    aws_error_clear(&e);
+    ck_assert_int_eq(sqs_list_dead_letter_source_queues_parse(&resp, &l, &e), 1);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_ptr_nonnull(strstr(l.urls[0], n80));
+    ck_assert_parse_error(&e, "SQS ListDeadLetterSourceQueues: 1 queue URL skipped (a queue "
+                              "name is 81 characters, past the 80 AWS allows)");
+    sqs_url_list_free(&l);
+    aws_response_done(&resp);
+
+    /* characters, not bytes: 80 two-byte letters are a valid length */
+    {
+        char wide[200] = "{\"QueueUrls\": [\"http://x/1/";
+
+        for (int i = 0; i < 80; i++)
+            strcat(wide, "\xc3\xa9");
+        strcat(wide, "\"]}");
+        test_resp_str(&resp, wide);
+        aws_error_clear(&e);
+        ck_assert_int_eq(sqs_list_queues_parse(&resp, &l, &e), 0);
+        ck_assert_uint_eq(l.n, 1);
+        sqs_url_list_free(&l);
+        aws_response_done(&resp);
+    }
 }
 END_TEST
 
@@ -372,6 +464,8 @@ static Suite *sqs_suite(void)
     tcase_add_test(tc, list_queues_real);
     tcase_add_test(tc, list_queues_next_token_handwritten);
     tcase_add_test(tc, list_queues_empty_and_malformed);
+    tcase_add_test(tc, list_queues_bad_item_skipped);
+    tcase_add_test(tc, queue_name_cap_is_80_characters);
     tcase_add_test(tc, get_queue_attributes_orders_real);
     tcase_add_test(tc, get_queue_attributes_fifo_and_dlq_real);
     tcase_add_test(tc, get_queue_attributes_absent_numbers_are_unknown);

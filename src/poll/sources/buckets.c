@@ -27,13 +27,16 @@ static void buckets_answer(struct source_run *run, void *state, unsigned tag, si
 {
     struct buckets_state *st = state;
     struct aws_error perr;
+    int rc = 0;
 
     (void)tag;
     (void)index;
     aws_error_clear(&perr);
-    if (!err && s3_list_buckets_parse(resp, &st->list, &perr) < 0) {
+    if (!err && (rc = s3_list_buckets_parse(resp, &st->list, &perr)) < 0) {
         err = &perr;
         source_error(run, err);
+    } else if (rc > 0) {
+        source_error(run, &perr);   /* items skipped: the call's error, the others listed */
     }
     if (err) {
         sources_error_keep(&st->err, err);

@@ -56,13 +56,16 @@ static void dlq_sources_answer(struct source_run *run, void *state, unsigned tag
     struct dlq *d = &st->d[index];
     struct sqs_url_list l = {0};
     struct aws_error perr;
+    int rc = 0;
 
     (void)tag;
     aws_error_clear(&perr);
-    if (!err && (sqs_list_dead_letter_source_queues_parse(resp, &l, &perr) < 0 ||
+    if (!err && ((rc = sqs_list_dead_letter_source_queues_parse(resp, &l, &perr)) < 0 ||
                  aws_pager_next(&d->pager, l.next_token, resp, &perr) < 0)) {
         err = &perr;
         source_error(run, err);
+    } else if (rc > 0) {
+        source_error(run, &perr);   /* items skipped: the call's error, the others listed */
     }
     if (err)
         sqs_url_list_free(&l);

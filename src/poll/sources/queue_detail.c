@@ -47,6 +47,8 @@ static void detail_answer(struct source_run *run, void *state, unsigned tag, siz
         if (rc < 0) {
             err = &perr;
             source_error(run, err);
+        } else if (rc > 0) {
+            source_error(run, &perr);   /* tags skipped: the call's error, the others kept */
         }
     }
     if (err && sources_gone(err)) {

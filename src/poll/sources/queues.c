@@ -157,12 +157,15 @@ static void on_list(struct source_run *run, struct queues_state *st,
 {
     struct sqs_url_list l = {0};
     struct aws_error perr;
+    int rc = 0;
 
     aws_error_clear(&perr);
-    if (!err && (sqs_list_queues_parse(resp, &l, &perr) < 0 ||
+    if (!err && ((rc = sqs_list_queues_parse(resp, &l, &perr)) < 0 ||
                  aws_pager_next(&st->pager, l.next_token, resp, &perr) < 0)) {
         err = &perr;
         source_error(run, err);
+    } else if (rc > 0) {
+        source_error(run, &perr);   /* items skipped: the call's error, the others listed */
     }
     if (err) {
         sqs_url_list_free(&l);

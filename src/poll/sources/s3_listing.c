@@ -48,6 +48,9 @@ struct listing_state {
     int64_t loaded, pages;       /* before this page */
     int64_t skipped, truncated;  /* entries before the window, more after it: before */
     struct s3_object_list list;
+    /* this page's guard: for a next page of the listing, the tokens its earlier pages
+     * handed out (kept in the store between cycles), so A -> B -> A stops at the third */
+    struct aws_pager pager;
     bool have_list;
     struct aws_error *err;
 };
@@ -139,6 +142,7 @@ static void listing_start(struct source_run *run, void *state)
             /* the next page: by the paging's token, or after the last key held when a page
              * back cut the window's end (the token was for the old end) */
             st->loaded = loaded;
+            aws_pager_restore(&st->pager, store_res_str(cur, "seen_tokens"), (unsigned)st->pages);
             if (token)
                 st->prev_token = xstrdup(token);
             else
@@ -196,19 +200,23 @@ static void listing_answer(struct source_run *run, void *state, unsigned tag, si
         return;
     }
     if (!err) {
-        struct aws_pager pg = {0};
+        int rc;
 
-        if (s3_list_objects_v2_parse(resp, &st->list, &perr) < 0 ||
-            (st->prev_token && aws_pager_next(&pg, st->prev_token, resp, &perr) < 0) ||
-            aws_pager_next(&pg, st->list.next_token, resp, &perr) < 0 ||
+        /* the token this page was asked with is among those restored; a listing row of an
+         * older opsdeck has none, so it is at least this one */
+        if ((rc = s3_list_objects_v2_parse(resp, &st->list, &perr)) < 0 ||
+            (st->prev_token && st->pager.nseen == 0 &&
+             aws_pager_next(&st->pager, st->prev_token, resp, &perr) < 0) ||
+            aws_pager_next(&st->pager, st->list.next_token, resp, &perr) < 0 ||
             (!st->relist && st->pages + 1 > AWS_PAGER_MAX_PAGES)) {
             if (!perr.message[0])
                 aws_error_set(&perr, AWS_ERR_PARSE, "the listing passed %d pages",
                               AWS_PAGER_MAX_PAGES);
             err = &perr;
             source_error(run, err);
+        } else if (rc > 0) {
+            source_error(run, &perr);   /* keys skipped: the call's error, the others listed */
         }
-        aws_pager_done(&pg);
     }
     if (err) {
         sources_error_keep(&st->err, err);
@@ -344,8 +352,12 @@ static void listing_commit(struct source_run *run, void *state)
         store_set_int(r, "loaded", store_count(s, "s3obj"));
         /* a page that ran to the end holds all there is, unless the window's end was cut */
         store_set_int(r, "truncated", back_trimmed || (st->list.is_truncated && st->truncated));
-        if (back_trimmed)
+        if (back_trimmed) {
+            /* the paging starts again after the last key held: a new walk, whose tokens
+             * may be ones the old one saw */
             store_set_unknown(r, "next_token");
+            store_set_unknown(r, "seen_tokens");
+        }
     } else if (!st->have_list && st->trim_front) {
         store_set_int(r, "loaded", store_count(s, "s3obj"));
     } else if (st->have_list && st->relist) {
@@ -361,6 +373,12 @@ static void listing_commit(struct source_run *run, void *state)
         store_set_int(r, "truncated", st->list.is_truncated && st->list.next_token);
         store_set(r, "next_token", store_value_str(st->list.next_token));
         store_set_int(r, "pages", st->pages + 1);
+        {
+            char *seen = aws_pager_save(&st->pager);
+
+            store_set_str(r, "seen_tokens", seen);
+            free(seen);
+        }
     } else if (st->first) {
         store_set_unknown(r, "loaded");
         store_set_unknown(r, "truncated");
@@ -382,6 +400,7 @@ static void listing_done(void *state)
     free(st->start_after);
     free(st->held_from);
     free(st->err);
+    aws_pager_done(&st->pager);
 }
 
 static const char *const listing_kinds[] = {"s3obj", "s3list", NULL};

@@ -65,17 +65,19 @@ static void versions_answer(struct source_run *run, void *state, unsigned tag, s
     struct versions_state *st = state;
     struct s3_version_list l = {0};
     struct aws_error perr;
-    int more = 0;
+    int more = 0, rc = 0;
     bool past = false;
 
     (void)tag;
     (void)index;
     aws_error_clear(&perr);
-    if (!err && (s3_list_object_versions_parse(resp, &l, &perr) < 0 ||
+    if (!err && ((rc = s3_list_object_versions_parse(resp, &l, &perr)) < 0 ||
                  (more = aws_pager_next(&st->pg, l.is_truncated ? l.next_key_marker : NULL,
                                         resp, &perr)) < 0)) {
         err = &perr;
         source_error(run, err);
+    } else if (rc > 0) {
+        source_error(run, &perr);   /* versions skipped: the call's error, the others kept */
     }
     if (err) {
         sources_error_keep(&st->err, err);

@@ -125,8 +125,10 @@
  *   truncated int (0/1: more pages exist), next_token str (unknown after a page back cut
  *   the window's end: the next page starts after the last key held), pages int (read so
  *   far), from str (the rows held start after this key: "" the listing's start), skipped
- *   int (entries before the window, let go); stale with the error when the last page
- *   asked for failed
+ *   int (entries before the window, let go), seen_tokens str (the paging's next tokens so
+ *   far, as aws_pager_save writes them: a token handed back twice stops the listing however
+ *   many pages apart; unknown after a page back cut the window's end); stale with the
+ *   error when the last page asked for failed
  * kind "s3obj" (source s3_listing: ListObjectsV2, delimiter '/', one page per cycle while
  *   the view wants more; the window the view asks for, the shown page listed again each
  *   interval) key = the full key or common prefix, as S3 stores it (any bytes):

@@ -128,12 +128,15 @@ static void on_list(struct source_run *run, struct topics_state *st,
 {
     struct sns_topic_list l = {0};
     struct aws_error perr;
+    int rc = 0;
 
     aws_error_clear(&perr);
-    if (!err && (sns_list_topics_parse(resp, &l, &perr) < 0 ||
+    if (!err && ((rc = sns_list_topics_parse(resp, &l, &perr)) < 0 ||
                  aws_pager_next(&st->pager, l.next_token, resp, &perr) < 0)) {
         err = &perr;
         source_error(run, err);
+    } else if (rc > 0) {
+        source_error(run, &perr);   /* items skipped: the call's error, the others listed */
     }
     if (err) {
         sns_topic_list_free(&l);
@@ -168,15 +171,18 @@ static void on_subs(struct source_run *run, struct topics_state *st, size_t ti,
     struct topic *t = &st->t[ti];
     struct sns_subscription_list l = {0};
     struct aws_error perr;
+    int rc;
 
     aws_error_clear(&perr);
-    if (sns_list_subscriptions_by_topic_parse(resp, &l, &perr) < 0 ||
+    if ((rc = sns_list_subscriptions_by_topic_parse(resp, &l, &perr)) < 0 ||
         aws_pager_next(&t->subs_pager, l.next_token, resp, &perr) < 0) {
         sns_subscription_list_free(&l);
         source_error(run, &perr);
         sources_error_keep(&t->err, &perr);
         return;
     }
+    if (rc > 0)
+        source_error(run, &perr);   /* items skipped: the call's error, the others listed */
     /* the entries are taken over: the list's array is freed empty */
     if (l.n) {
         size_t first = t->nsubs;
