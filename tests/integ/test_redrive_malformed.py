@@ -7,7 +7,7 @@ with boto3:
     (visible in the DLQ at once), exit 1 saying the answer did not match;
   - answered with ids that were not sent: nothing deleted;
   - one entry failed (the others confirmed): only the confirmed ones deleted, the failed one
-    stays in the DLQ, exit 1 naming the refusal;
+    stays in the DLQ, exit 4 (part way) naming the refusal;
   - a body that is not JSON: nothing deleted;
   - a 500 on every SendMessageBatch: nothing deleted;
   - a received message without a ReceiptHandle: the receive is refused, nothing sent;
@@ -95,7 +95,7 @@ def main():
              "deleted, all in the DLQ, exit 1")
 
         p, deletes, sends, left, moved = case({"SendMessageBatch": fail_m1})
-        t.eq(p.returncode, 1, "one entry failed: exit 1")
+        t.eq(p.returncode, 4, "one entry failed: exit 4 (part way: the others moved)")
         t.ok("refused a message" in p.stderr and "InvalidParameterValue" in p.stderr,
              "naming the refusal", detail=p.stderr)
         t.eq(len(deletes), 2, "only the two confirmed messages are deleted")

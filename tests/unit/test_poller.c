@@ -77,9 +77,15 @@ START_TEST(intervals_per_view)
     ck_assert_int_eq(poller_sched_interval(&s, queues), 30 * S);
     ck_assert_int_eq(poller_sched_interval(&s, dlq_sources), 30 * S);
 
-    /* a view that shows none of it: everything at the hidden factor of that view's interval
-     * (sns has none of its own: [intervals] default, 10 s) */
+    /* the sns view shows its subscribers' queue depths, not the DLQs' sources (it has no
+     * interval of its own: [intervals] default, 10 s) */
     poller_sched_set_view(&s, APPCONFIG_VIEW_SNS);
+    ck_assert_int_eq(poller_sched_interval(&s, queues), APPCONFIG_INTERVAL_DEFAULT * S);
+    ck_assert_int_eq(poller_sched_interval(&s, dlq_sources),
+                     APPCONFIG_INTERVAL_DEFAULT * S * POLLER_HIDDEN_FACTOR);
+
+    /* a view that shows none of it: everything at the hidden factor of that view's interval */
+    poller_sched_set_view(&s, APPCONFIG_VIEW_EXPIRY);
     ck_assert_int_eq(poller_sched_interval(&s, queues),
                      APPCONFIG_INTERVAL_DEFAULT * S * POLLER_HIDDEN_FACTOR);
     ck_assert_int_eq(poller_sched_interval(&s, dlq_sources),
