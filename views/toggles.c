@@ -6,9 +6,10 @@
  * has read the new state back. Space or t flips the row under the cursor (the framework
  * runs the confirmation, the write gate and the audit: act/toggle.c). Enter opens a pane
  * on the row: when it last changed and who or why, as far as AWS tells (a parameter's
- * LastModifiedUser, a mapping's StateTransitionReason; EventBridge keeps neither), and a
- * rule's targets with their input and DLQ, read by the toggle_detail source while the pane
- * is open.
+ * LastModifiedUser, a mapping's StateTransitionReason; EventBridge keeps neither), the
+ * latest flip of it by this user's opsdeck as the audit log has it (its tail, read when the
+ * pane opens and when a flip starts or ends), and a rule's targets with their input and
+ * DLQ, read by the toggle_detail source while the pane is open.
  *
  * Rows come from three kinds, "mapping", "rule" and "parameter" (sources.h), each read by
  * its own source: a kind not read yet, or failing, says so on a line of its own above the
@@ -24,9 +25,12 @@
 
 #include "poll/sources/togglestate.h"
 #include "act/action.h"
+#include "act/audit.h"
+#include "act/toggle.h"
 #include "core/client.h"
 #include "util/buf.h"
 #include "util/fmt.h"
+#include "util/timeutil.h"
 #include "table.h"
 #include "view.h"
 #include "util/xalloc.h"
@@ -62,6 +66,14 @@ struct toggles_state {
     char *pane_name;    /* its name when opened: what to call it once it is gone */
     int scroll;         /* first pane line shown */
     int pane_lines, pane_h;
+
+    /* The pane's "Flipped here": the audit log's tail, read when the pane opens and when a
+     * flip of its switch starts or ends (update), never on each draw. */
+    char *flip_for;     /* the pane key it was read for, NULL: not read */
+    bool flip_busy;     /* a flip of the switch was running when it was read */
+    int flip_rc;        /* toggle_last_flip's answer: 1 found, 0 none, -1 unreadable */
+    struct toggle_flip_seen flip;
+    char flip_why[512];
 };
 
 /* One line of the pane: a label and its value, or a section title (label NULL). */
@@ -324,7 +336,55 @@ static const struct store_res *pane_detail(struct pane *p, const struct view_ctx
     return NULL;
 }
 
-static void pane_mapping(struct pane *p, const struct view_ctx *ctx, const struct store_res *r)
+/* What the audit log says of this switch's latest flip by this user's opsdeck, on three
+ * lines (an ARN leaves no room at 80 columns for the rest):
+ *     Flipped here    off -> on, 2026-12-04 14:02:03 UTC
+ *       by            arn:aws:iam::123456789012:user/alice (profile prod)
+ *       outcome       ok
+ * The file is the user's own but anyone with the user's rights may have edited it: every
+ * word of it reaches the screen through view_text, which sanitises. */
+static void pane_flipped(struct pane *p, const struct toggles_state *st,
+                         const struct view_ctx *ctx)
+{
+    const struct toggle_flip_seen *f = &st->flip;
+    char when[64], *line;
+    const char *outcome;
+    int64_t t;
+
+    if (st->flip_rc < 0) {
+        line = xasprintf("cannot read: %s", st->flip_why);
+        pane_add(p, "Flipped here", line, THEME_WARN);
+        free(line);
+        return;
+    }
+    if (st->flip_rc == 0) {
+        pane_add(p, "Flipped here", "never, as far as the audit log tells", THEME_DIM);
+        return;
+    }
+    if (f->time && timeutil_parse_iso8601(f->time, &t) == 0)
+        view_time(ctx, (double)t, when, sizeof(when));
+    else
+        snprintf(when, sizeof(when), "%s", f->time ? f->time : "at an unknown time");
+    line = xasprintf("%s -> %s, %s", f->before ? f->before : "?", f->after ? f->after : "?",
+                     when);
+    pane_add(p, "Flipped here", line, THEME_N_ELEMENTS);
+    free(line);
+    line = xasprintf("%s (profile %s)", f->by ? f->by : "an unknown caller",
+                     f->profile ? f->profile : "?");
+    pane_add(p, "  by", line, THEME_N_ELEMENTS);
+    free(line);
+    outcome = !f->status ? (st->flip_busy ? "sent, no answer yet" : "no outcome recorded")
+              : strcmp(f->status, "unknown") == 0 ? "unknown: the session ended before AWS "
+                                                    "answered"
+                                                  : f->status;
+    line = xasprintf("%s%s%s", outcome, f->error ? ": " : "", f->error ? f->error : "");
+    pane_add(p, "  outcome", line,
+             f->status && strcmp(f->status, "ok") == 0 ? THEME_N_ELEMENTS : THEME_WARN);
+    free(line);
+}
+
+static void pane_mapping(struct pane *p, const struct toggles_state *st,
+                         const struct view_ctx *ctx, const struct store_res *r)
 {
     int64_t v;
     char num[32];
@@ -334,6 +394,7 @@ static void pane_mapping(struct pane *p, const struct view_ctx *ctx, const struc
     pane_add(p, "Why", store_res_str(r, "state_reason") ? store_res_str(r, "state_reason")
                                                          : "not given by AWS",
              store_res_str(r, "state_reason") ? THEME_N_ELEMENTS : THEME_DIM);
+    pane_flipped(p, st, ctx);
     pane_str(p, "Function", r, "function");
     pane_str(p, "Function ARN", r, "function_arn");
     pane_str(p, "Queue", r, "queue");
@@ -399,10 +460,11 @@ static void pane_targets(struct pane *p, const struct view_ctx *ctx, const char 
     cJSON_Delete(arr);
 }
 
-static void pane_rule(struct pane *p, const struct view_ctx *ctx, const struct store_res *r,
-                      const char *key)
+static void pane_rule(struct pane *p, const struct toggles_state *st,
+                      const struct view_ctx *ctx, const struct store_res *r, const char *key)
 {
     pane_add(p, "Changed", "not given by EventBridge (CloudTrail records it)", THEME_DIM);
+    pane_flipped(p, st, ctx);
     pane_str(p, "Bus", r, "bus");
     pane_str(p, "ARN", r, "arn");
     pane_str(p, "Schedule", r, "schedule");
@@ -412,8 +474,9 @@ static void pane_rule(struct pane *p, const struct view_ctx *ctx, const struct s
     pane_targets(p, ctx, key);
 }
 
-static void pane_parameter(struct pane *p, const struct view_ctx *ctx,
-                           const struct store_res *r, const char *key)
+static void pane_parameter(struct pane *p, const struct toggles_state *st,
+                           const struct view_ctx *ctx, const struct store_res *r,
+                           const char *key)
 {
     const struct appconfig_toggle *tg =
         ctx->cfg && store_res_str(r, "toggle") ? appconfig_toggle(ctx->cfg,
@@ -436,6 +499,7 @@ static void pane_parameter(struct pane *p, const struct view_ctx *ctx,
                                   ? store_res_str(d, "modified_user") : "not given by SSM",
                      store_res_str(d, "modified_user") ? THEME_N_ELEMENTS : THEME_DIM);
     }
+    pane_flipped(p, st, ctx);
     pane_str(p, "Parameter", r, "parameter");
     pane_str(p, "Type", r, "type");
     store_res_int(r, "secure", &secure);
@@ -482,11 +546,11 @@ static void pane_build(struct toggles_state *st, const struct view_ctx *ctx, str
         pane_add(p, "Data", "stale: the last read failed, this is the last good one",
                  THEME_STALE);
     if (strcmp(kind, "mapping") == 0)
-        pane_mapping(p, ctx, r);
+        pane_mapping(p, st, ctx, r);
     else if (strcmp(kind, "rule") == 0)
-        pane_rule(p, ctx, r, st->pane_key);
+        pane_rule(p, st, ctx, r, st->pane_key);
     else
-        pane_parameter(p, ctx, r, st->pane_key);
+        pane_parameter(p, st, ctx, r, st->pane_key);
 }
 
 #define PANE_LABEL_W 14
@@ -524,6 +588,36 @@ static void pane_close(struct toggles_state *st)
     free(st->pane_name);
     st->pane_key = st->pane_name = NULL;
     st->scroll = 0;
+    free(st->flip_for);
+    st->flip_for = NULL;
+    toggle_flip_seen_free(&st->flip);
+}
+
+/* Reads what the audit log says of the pane's switch when the pane is new or a flip of it
+ * started or ended since the last read (the flip's job comes and goes); true when read. */
+static bool pane_audit(struct toggles_state *st, const struct view_ctx *ctx)
+{
+    const char *kind = NULL;
+    const struct store_res *r = st->pane_key ? row_res(ctx, st->pane_key, &kind) : NULL;
+    const char *name = r && store_res_str(r, "name") ? store_res_str(r, "name") : st->pane_name;
+    bool busy = flip_running(ctx->store, name);
+    const struct store_res *me = store_find(ctx->store, "identity", "caller");
+    const char *account = me ? store_res_str(me, "account") : NULL;
+    char *path;
+
+    if (!st->pane_key || !r)
+        return false;
+    if (st->flip_for && strcmp(st->flip_for, st->pane_key) == 0 && st->flip_busy == busy)
+        return false;
+    free(st->flip_for);
+    st->flip_for = xstrdup(st->pane_key);
+    st->flip_busy = busy;
+    toggle_flip_seen_free(&st->flip);
+    path = audit_default_path();
+    st->flip_rc = toggle_last_flip(path, kind, store_res_key(r), account, ctx->region,
+                                   &st->flip, st->flip_why, sizeof(st->flip_why));
+    free(path);
+    return true;
 }
 
 static int pane_key(struct toggles_state *st, int key)
@@ -606,6 +700,8 @@ static int toggles_update(void *priv, struct view_ctx *ctx)
     store_kind_info(ctx->store, "job", &info);
     changed = changed || info.generation != st->gen_job;
     st->gen_job = info.generation;
+    if (pane_audit(st, ctx))
+        changed = true;
     if (!changed)
         return 0;
     rebuild(st, ctx);

@@ -5,7 +5,8 @@ moto behind a recording TCP relay, with what was flipped read back with boto3.
     a SecureString's value nowhere on screen; the overview's section lists what is off;
   - t on a rule: the confirmation states the resource, before -> after, profile, account and
     region; y flips it, the row then reads on (read back), boto3 reads ENABLED, and the
-    audit has the request and its outcome;
+    audit has the request and its outcome; Enter on it: the pane's "Flipped here" says that
+    flip, by whom, in which profile, and that it went through;
   - Space on a declared SecureString toggle flips it the same way;
   - an undeclared parameter: refused on the status line, nothing sent;
   - --read-only: refused before any dialog, no write on the wire.
@@ -40,7 +41,8 @@ def main():
         # ---- the view and the overview ----------------------------------------------------
         s = Script().refresh().dump("overview").keys("7").refresh().dump("view")
         s.keys("/order-fanout<Enter>").dump("filtered").keys("t").dump("confirm")
-        s.keys("y").wait().dump("flipped")
+        s.keys("y").wait().dump("flipped").keys("<Enter>")  # closes the progress dialog
+        s.keys("<Enter>").dump("pane")
         r = run_script(env, s)
         t.eq(r.rc, 0, "the console ran the script and quit")
         view = r.dumps.get("view") or []
@@ -81,6 +83,13 @@ def main():
         t.eq(lines, [("request", "EnableRule", "default/order-fanout"),
                      ("outcome", "EnableRule", "default/order-fanout")],
              "the audit has the request and its outcome")
+        pane = r.dumps.get("pane") or []
+        row = find_row(pane, "Flipped here")
+        t.ok(row > 0 and "off -> on," in pane[row] and
+             ":123456789012:user/moto (profile default)" in pane[row + 1] and
+             pane[row + 2].split() == ["outcome", "ok"],
+             "the pane says the flip: off -> on, by whom, in which profile, ok",
+             detail=r.why("pane"))
 
         # ---- Space on the declared SecureString ----------------------------------------------
         s = Script().refresh().keys("7").refresh().keys("/payments-secret<Enter>").keys("<Space>")
