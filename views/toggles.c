@@ -3,7 +3,8 @@
  * toggles in opsdeck's config (with the parameters found under its [toggles] paths, shown
  * read-only). Each row says on, off, changing or unknown as AWS last said it, never what was
  * asked; a row a flip of this session is still confirming says "changing" until the action
- * has read the new state back. Space or t flips the row under the cursor (the framework
+ * has read the new state back, with a spinner that turns as the clock moves (the console's
+ * loop redraws once a second, ui_loop.c's tick: no timer of the view's own). Space or t flips the row under the cursor (the framework
  * runs the confirmation, the write gate and the audit: act/toggle.c). Enter opens a pane
  * on the row: when it last changed and who or why, as far as AWS tells (a parameter's
  * LastModifiedUser, a mapping's StateTransitionReason; EventBridge keeps neither), the
@@ -37,15 +38,15 @@
 
 enum { COL_NAME, COL_TYPE, COL_STATE, COL_AWS, COL_CHANGED, COL_DETAIL, NCOLS };
 
-/* 80 columns: 18 + 7 + 8 + 9 + 9 + 12 and 5 gaps make 68; the name and the detail share
- * the rest. The name comes first: `/` filters on the first column. Sort letters: S is
- * reverse, so STATE is E and AWS is W. */
+/* 80 columns: 18 + 7 + 10 + 9 + 8 + 12 and 5 gaps make 69; the name and the detail share
+ * the rest. STATE holds "changing" and its spinner. The name comes first: `/` filters on
+ * the first column. Sort letters: S is reverse, so STATE is E and AWS is W. */
 static const struct table_col toggles_cols[NCOLS] = {
     [COL_NAME] = { .title = "NAME", .width = 18, .flex = 2, .sort_key = 'N' },
     [COL_TYPE] = { .title = "TYPE", .width = 7, .sort_key = 'T' },
-    [COL_STATE] = { .title = "STATE", .width = 8, .sort_key = 'E' },
+    [COL_STATE] = { .title = "STATE", .width = 10, .sort_key = 'E' },
     [COL_AWS] = { .title = "AWS SAYS", .width = 9, .sort_key = 'W' },
-    [COL_CHANGED] = { .title = "CHANGED", .width = 9, .right = true, .sort_key = 'C' },
+    [COL_CHANGED] = { .title = "CHANGED", .width = 8, .right = true, .sort_key = 'C' },
     [COL_DETAIL] = { .title = "DETAIL", .width = 12, .flex = 1, .sort_key = 'D' },
 };
 
@@ -61,6 +62,7 @@ struct toggles_state {
     uint64_t gen[TOGGLESTATE_NKINDS], gen_job;
     char *filter;
     size_t off, changing, total;
+    const char *spin;   /* the spinner frame the rows were built with */
 
     char *pane_key;     /* the row ("KIND:KEY") whose pane is open, NULL: the list */
     char *pane_name;    /* its name when opened: what to call it once it is gone */
@@ -215,6 +217,7 @@ static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t
         st->changing++;
         table_row_rank(row, RANK_CHANGING);
         table_cell_style(row, COL_STATE, THEME_WARN);
+        table_cell_mark(row, COL_STATE, st->spin, THEME_WARN);
     } else if (strcmp(state, TOGGLE_OFF) == 0) {
         st->off++;
         table_row_rank(row, RANK_OFF);
@@ -235,6 +238,7 @@ static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t
 static void rebuild(struct toggles_state *st, const struct view_ctx *ctx)
 {
     st->off = st->changing = st->total = 0;
+    st->spin = glyph_spinner(ctx->glyphs ? ctx->glyphs : &glyphs_ascii, ctx->now_ms);
     table_begin(st->table);
     for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
         size_t n = store_count(ctx->store, togglestate_kinds[k].kind);
@@ -538,8 +542,13 @@ static void pane_build(struct toggles_state *st, const struct view_ctx *ctx, str
                  THEME_WARN);
         return;
     }
-    snprintf(line, sizeof(line), "%s (AWS says %s)", row_state(ctx->store, r),
-             aws_says(r, kind));
+    if (strcmp(row_state(ctx->store, r), TOGGLE_CHANGING) == 0)
+        snprintf(line, sizeof(line), "%s %s (AWS says %s)", TOGGLE_CHANGING,
+                 glyph_spinner(ctx->glyphs ? ctx->glyphs : &glyphs_ascii, ctx->now_ms),
+                 aws_says(r, kind));
+    else
+        snprintf(line, sizeof(line), "%s (AWS says %s)", row_state(ctx->store, r),
+                 aws_says(r, kind));
     pane_add(p, "State", line, strcmp(row_state(ctx->store, r), TOGGLE_OFF) == 0
                                    ? THEME_CRITICAL : THEME_N_ELEMENTS);
     if (store_res_stale(r))
@@ -701,6 +710,11 @@ static int toggles_update(void *priv, struct view_ctx *ctx)
     changed = changed || info.generation != st->gen_job;
     st->gen_job = info.generation;
     if (pane_audit(st, ctx))
+        changed = true;
+    /* a row changing turns its spinner as the clock moves (the console redraws every
+     * second): rebuilt when the frame is another, never otherwise */
+    if (st->changing &&
+        glyph_spinner(ctx->glyphs ? ctx->glyphs : &glyphs_ascii, ctx->now_ms) != st->spin)
         changed = true;
     if (!changed)
         return 0;

@@ -215,7 +215,7 @@ START_TEST(one_list_off_and_changing_first)
     ck_assert_int_gt(y, 4);
     ck_assert(row_has(&w, y, "trigger"));
     ck_assert(row_has(&w, y, "1m30s"));     /* LastModified 90 s ago */
-    ck_assert(row_has(&w, y, "queue orders, batch"));
+    ck_assert(row_has(&w, y, "queue orders, bat"));   /* cut at 80 columns */
     y = find(&w, "nightly");
     ck_assert(row_has(&w, y, "rate(1 day)"));
     y = find(&w, "odd");
@@ -256,6 +256,57 @@ START_TEST(flip_job_shows_changing)
     }
     ck_assert(row_has(&w, 0, "1 changing"));
     jobs_free(js);
+    world_done(&w);
+}
+END_TEST
+
+static int key(struct world *w, int k)
+{
+    return toggles_view.key(w->priv, &w->ctx, k);
+}
+
+/* A row changing shows a spinner after the word, which turns as the clock moves: two draws
+ * a second apart show two frames, each drawn from the glyph table in use (ASCII under
+ * --ascii); a row that is not changing has none. The pane's State line turns with it. */
+START_TEST(changing_rows_spin)
+{
+    struct world w;
+    char *a, *b;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    y = find(&w, "billing-worker:billing");
+    a = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(a, "changing \xe2\xa3\xbe"), "no first UTF-8 frame: %s", a);
+    fake_now += 1000;
+    frame(&w);
+    b = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(b, "changing \xe2\xa3\xbd"), "no second UTF-8 frame: %s", b);
+    ck_assert_str_ne(a, b);
+    free(a);
+    free(b);
+    /* nothing else spins */
+    a = screen_test_row(w.scr->win, find(&w, "orders-worker:orders"));
+    ck_assert_msg(!strstr(a, "\xe2\xa3"), "a row that is on spins: %s", a);
+    free(a);
+    /* the pane */
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "mapping:u-2"));
+    key(&w, '\n');
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "State"), "changing \xe2\xa3\xbd (AWS says Disabling)"));
+    fake_now += 1000;
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "State"), "changing \xe2\xa3\xbb (AWS says Disabling)"));
+    key(&w, 27);
+    /* --ascii: the ASCII table's frames */
+    w.ctx.glyphs = &glyphs_ascii;
+    fake_now = (int64_t)NOW_S * 1000;
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "billing-worker:billing"), "changing |"));
+    fake_now += 1000;
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "billing-worker:billing"), "changing /"));
     world_done(&w);
 }
 END_TEST
@@ -342,11 +393,6 @@ START_TEST(hostile_names)
     world_done(&w);
 }
 END_TEST
-
-static int key(struct world *w, int k)
-{
-    return toggles_view.key(w->priv, &w->ctx, k);
-}
 
 static void put_detail_targets(struct store *s, const char *key, const char *json, int n)
 {
@@ -475,7 +521,8 @@ START_TEST(pane_who_and_when)
     key(&w, '\n');
     frame(&w);
     ck_assert(row_has(&w, 0, "trigger billing-worker:billing"));
-    ck_assert(row_has(&w, find(&w, "State"), "changing (AWS says Disabling)"));
+    ck_assert(row_has(&w, find(&w, "State"), "(AWS says Disabling)"));
+    ck_assert(row_has(&w, find(&w, "State"), "changing \xe2"));   /* and its spinner */
     ck_assert(row_has(&w, find(&w, "Changed"), "(30s ago)"));
     ck_assert(row_has(&w, find(&w, "Why"), "USER_INITIATED"));
     ck_assert(row_has(&w, find(&w, "UUID"), "u-2"));
@@ -690,6 +737,7 @@ static Suite *suite(void)
 
     tcase_add_test(tc, one_list_off_and_changing_first);
     tcase_add_test(tc, flip_job_shows_changing);
+    tcase_add_test(tc, changing_rows_spin);
     tcase_add_test(tc, unread_and_failing_kinds);
     tcase_add_test(tc, target_and_keys);
     tcase_add_test(tc, hostile_names);
