@@ -152,8 +152,24 @@ static void world_init(struct world *w, int cols, int lines, bool seeded)
     toggles_view.init(w->priv, &w->ctx);
 }
 
+/* Removes the case's $XDG_STATE_HOME (what audit_add and the pane may have left in it). */
+static void state_home_done(void)
+{
+    char path[400];
+
+    if (!state_home[0])
+        return;
+    snprintf(path, sizeof(path), "%s/opsdeck/audit.jsonl", state_home);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/opsdeck", state_home);
+    rmdir(path);
+    rmdir(state_home);
+    state_home[0] = '\0';
+}
+
 static void world_done(struct world *w)
 {
+    state_home_done();
     toggles_view.done(w->priv);
     free(w->priv);
     screen_test_free(w->scr);
