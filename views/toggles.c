@@ -3,12 +3,14 @@
  * toggles in opsdeck's config (with the parameters found under its [toggles] paths, shown
  * read-only). Each row says on, off, changing or unknown as AWS last said it, never what was
  * asked; a row a flip of this session is still confirming says "changing" until the action
- * has read the new state back. Space or t flips the row under the cursor (the framework
+ * has read the new state back, with a spinner that turns as the clock moves (the console's
+ * loop redraws once a second, ui_loop.c's tick: no timer of the view's own). Space or t flips the row under the cursor (the framework
  * runs the confirmation, the write gate and the audit: act/toggle.c). Enter opens a pane
  * on the row: when it last changed and who or why, as far as AWS tells (a parameter's
- * LastModifiedUser, a mapping's StateTransitionReason; EventBridge keeps neither), and a
- * rule's targets with their input and DLQ, read by the toggle_detail source while the pane
- * is open.
+ * LastModifiedUser, a mapping's StateTransitionReason; EventBridge keeps neither), the
+ * latest flip of it by this user's opsdeck as the audit log has it (its tail, read when the
+ * pane opens and when a flip starts or ends), and a rule's targets with their input and
+ * DLQ, read by the toggle_detail source while the pane is open.
  *
  * Rows come from three kinds, "mapping", "rule" and "parameter" (sources.h), each read by
  * its own source: a kind not read yet, or failing, says so on a line of its own above the
@@ -24,24 +26,27 @@
 
 #include "poll/sources/togglestate.h"
 #include "act/action.h"
+#include "act/audit.h"
+#include "act/toggle.h"
 #include "core/client.h"
 #include "util/buf.h"
 #include "util/fmt.h"
+#include "util/timeutil.h"
 #include "table.h"
 #include "view.h"
 #include "util/xalloc.h"
 
 enum { COL_NAME, COL_TYPE, COL_STATE, COL_AWS, COL_CHANGED, COL_DETAIL, NCOLS };
 
-/* 80 columns: 18 + 7 + 8 + 9 + 9 + 12 and 5 gaps make 68; the name and the detail share
- * the rest. The name comes first: `/` filters on the first column. Sort letters: S is
- * reverse, so STATE is E and AWS is W. */
+/* 80 columns: 18 + 7 + 10 + 9 + 8 + 12 and 5 gaps make 69; the name and the detail share
+ * the rest. STATE holds "changing" and its spinner. The name comes first: `/` filters on
+ * the first column. Sort letters: S is reverse, so STATE is E and AWS is W. */
 static const struct table_col toggles_cols[NCOLS] = {
     [COL_NAME] = { .title = "NAME", .width = 18, .flex = 2, .sort_key = 'N' },
     [COL_TYPE] = { .title = "TYPE", .width = 7, .sort_key = 'T' },
-    [COL_STATE] = { .title = "STATE", .width = 8, .sort_key = 'E' },
+    [COL_STATE] = { .title = "STATE", .width = 10, .sort_key = 'E' },
     [COL_AWS] = { .title = "AWS SAYS", .width = 9, .sort_key = 'W' },
-    [COL_CHANGED] = { .title = "CHANGED", .width = 9, .right = true, .sort_key = 'C' },
+    [COL_CHANGED] = { .title = "CHANGED", .width = 8, .right = true, .sort_key = 'C' },
     [COL_DETAIL] = { .title = "DETAIL", .width = 12, .flex = 1, .sort_key = 'D' },
 };
 
@@ -57,11 +62,20 @@ struct toggles_state {
     uint64_t gen[TOGGLESTATE_NKINDS], gen_job;
     char *filter;
     size_t off, changing, total;
+    const char *spin;   /* the spinner frame the rows were built with */
 
     char *pane_key;     /* the row ("KIND:KEY") whose pane is open, NULL: the list */
     char *pane_name;    /* its name when opened: what to call it once it is gone */
     int scroll;         /* first pane line shown */
     int pane_lines, pane_h;
+
+    /* The pane's "Flipped here": the audit log's tail, read when the pane opens and when a
+     * flip of its switch starts or ends (update), never on each draw. */
+    char *flip_for;     /* the pane key it was read for, NULL: not read */
+    bool flip_busy;     /* a flip of the switch was running when it was read */
+    int flip_rc;        /* toggle_last_flip's answer: 1 found, 0 none, -1 unreadable */
+    struct toggle_flip_seen flip;
+    char flip_why[512];
 };
 
 /* One line of the pane: a label and its value, or a section title (label NULL). */
@@ -203,6 +217,7 @@ static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t
         st->changing++;
         table_row_rank(row, RANK_CHANGING);
         table_cell_style(row, COL_STATE, THEME_WARN);
+        table_cell_mark(row, COL_STATE, st->spin, THEME_WARN);
     } else if (strcmp(state, TOGGLE_OFF) == 0) {
         st->off++;
         table_row_rank(row, RANK_OFF);
@@ -223,6 +238,7 @@ static void add_row(struct toggles_state *st, const struct view_ctx *ctx, size_t
 static void rebuild(struct toggles_state *st, const struct view_ctx *ctx)
 {
     st->off = st->changing = st->total = 0;
+    st->spin = glyph_spinner(ctx->glyphs ? ctx->glyphs : &glyphs_ascii, ctx->now_ms);
     table_begin(st->table);
     for (size_t k = 0; k < TOGGLESTATE_NKINDS; k++) {
         size_t n = store_count(ctx->store, togglestate_kinds[k].kind);
@@ -324,7 +340,55 @@ static const struct store_res *pane_detail(struct pane *p, const struct view_ctx
     return NULL;
 }
 
-static void pane_mapping(struct pane *p, const struct view_ctx *ctx, const struct store_res *r)
+/* What the audit log says of this switch's latest flip by this user's opsdeck, on three
+ * lines (an ARN leaves no room at 80 columns for the rest):
+ *     Flipped here    off -> on, 2026-12-04 14:02:03 UTC
+ *       by            arn:aws:iam::123456789012:user/alice (profile prod)
+ *       outcome       ok
+ * The file is the user's own but anyone with the user's rights may have edited it: every
+ * word of it reaches the screen through view_text, which sanitises. */
+static void pane_flipped(struct pane *p, const struct toggles_state *st,
+                         const struct view_ctx *ctx)
+{
+    const struct toggle_flip_seen *f = &st->flip;
+    char when[64], *line;
+    const char *outcome;
+    int64_t t;
+
+    if (st->flip_rc < 0) {
+        line = xasprintf("cannot read: %s", st->flip_why);
+        pane_add(p, "Flipped here", line, THEME_WARN);
+        free(line);
+        return;
+    }
+    if (st->flip_rc == 0) {
+        pane_add(p, "Flipped here", "never, as far as the audit log tells", THEME_DIM);
+        return;
+    }
+    if (f->time && timeutil_parse_iso8601(f->time, &t) == 0)
+        view_time(ctx, (double)t, when, sizeof(when));
+    else
+        snprintf(when, sizeof(when), "%s", f->time ? f->time : "at an unknown time");
+    line = xasprintf("%s -> %s, %s", f->before ? f->before : "?", f->after ? f->after : "?",
+                     when);
+    pane_add(p, "Flipped here", line, THEME_N_ELEMENTS);
+    free(line);
+    line = xasprintf("%s (profile %s)", f->by ? f->by : "an unknown caller",
+                     f->profile ? f->profile : "?");
+    pane_add(p, "  by", line, THEME_N_ELEMENTS);
+    free(line);
+    outcome = !f->status ? (st->flip_busy ? "sent, no answer yet" : "no outcome recorded")
+              : strcmp(f->status, "unknown") == 0 ? "unknown: the session ended before AWS "
+                                                    "answered"
+                                                  : f->status;
+    line = xasprintf("%s%s%s", outcome, f->error ? ": " : "", f->error ? f->error : "");
+    pane_add(p, "  outcome", line,
+             f->status && strcmp(f->status, "ok") == 0 ? THEME_N_ELEMENTS : THEME_WARN);
+    free(line);
+}
+
+static void pane_mapping(struct pane *p, const struct toggles_state *st,
+                         const struct view_ctx *ctx, const struct store_res *r)
 {
     int64_t v;
     char num[32];
@@ -334,6 +398,7 @@ static void pane_mapping(struct pane *p, const struct view_ctx *ctx, const struc
     pane_add(p, "Why", store_res_str(r, "state_reason") ? store_res_str(r, "state_reason")
                                                          : "not given by AWS",
              store_res_str(r, "state_reason") ? THEME_N_ELEMENTS : THEME_DIM);
+    pane_flipped(p, st, ctx);
     pane_str(p, "Function", r, "function");
     pane_str(p, "Function ARN", r, "function_arn");
     pane_str(p, "Queue", r, "queue");
@@ -399,10 +464,11 @@ static void pane_targets(struct pane *p, const struct view_ctx *ctx, const char 
     cJSON_Delete(arr);
 }
 
-static void pane_rule(struct pane *p, const struct view_ctx *ctx, const struct store_res *r,
-                      const char *key)
+static void pane_rule(struct pane *p, const struct toggles_state *st,
+                      const struct view_ctx *ctx, const struct store_res *r, const char *key)
 {
     pane_add(p, "Changed", "not given by EventBridge (CloudTrail records it)", THEME_DIM);
+    pane_flipped(p, st, ctx);
     pane_str(p, "Bus", r, "bus");
     pane_str(p, "ARN", r, "arn");
     pane_str(p, "Schedule", r, "schedule");
@@ -412,8 +478,9 @@ static void pane_rule(struct pane *p, const struct view_ctx *ctx, const struct s
     pane_targets(p, ctx, key);
 }
 
-static void pane_parameter(struct pane *p, const struct view_ctx *ctx,
-                           const struct store_res *r, const char *key)
+static void pane_parameter(struct pane *p, const struct toggles_state *st,
+                           const struct view_ctx *ctx, const struct store_res *r,
+                           const char *key)
 {
     const struct appconfig_toggle *tg =
         ctx->cfg && store_res_str(r, "toggle") ? appconfig_toggle(ctx->cfg,
@@ -436,6 +503,7 @@ static void pane_parameter(struct pane *p, const struct view_ctx *ctx,
                                   ? store_res_str(d, "modified_user") : "not given by SSM",
                      store_res_str(d, "modified_user") ? THEME_N_ELEMENTS : THEME_DIM);
     }
+    pane_flipped(p, st, ctx);
     pane_str(p, "Parameter", r, "parameter");
     pane_str(p, "Type", r, "type");
     store_res_int(r, "secure", &secure);
@@ -474,19 +542,24 @@ static void pane_build(struct toggles_state *st, const struct view_ctx *ctx, str
                  THEME_WARN);
         return;
     }
-    snprintf(line, sizeof(line), "%s (AWS says %s)", row_state(ctx->store, r),
-             aws_says(r, kind));
+    if (strcmp(row_state(ctx->store, r), TOGGLE_CHANGING) == 0)
+        snprintf(line, sizeof(line), "%s %s (AWS says %s)", TOGGLE_CHANGING,
+                 glyph_spinner(ctx->glyphs ? ctx->glyphs : &glyphs_ascii, ctx->now_ms),
+                 aws_says(r, kind));
+    else
+        snprintf(line, sizeof(line), "%s (AWS says %s)", row_state(ctx->store, r),
+                 aws_says(r, kind));
     pane_add(p, "State", line, strcmp(row_state(ctx->store, r), TOGGLE_OFF) == 0
                                    ? THEME_CRITICAL : THEME_N_ELEMENTS);
     if (store_res_stale(r))
         pane_add(p, "Data", "stale: the last read failed, this is the last good one",
                  THEME_STALE);
     if (strcmp(kind, "mapping") == 0)
-        pane_mapping(p, ctx, r);
+        pane_mapping(p, st, ctx, r);
     else if (strcmp(kind, "rule") == 0)
-        pane_rule(p, ctx, r, st->pane_key);
+        pane_rule(p, st, ctx, r, st->pane_key);
     else
-        pane_parameter(p, ctx, r, st->pane_key);
+        pane_parameter(p, st, ctx, r, st->pane_key);
 }
 
 #define PANE_LABEL_W 14
@@ -524,6 +597,36 @@ static void pane_close(struct toggles_state *st)
     free(st->pane_name);
     st->pane_key = st->pane_name = NULL;
     st->scroll = 0;
+    free(st->flip_for);
+    st->flip_for = NULL;
+    toggle_flip_seen_free(&st->flip);
+}
+
+/* Reads what the audit log says of the pane's switch when the pane is new or a flip of it
+ * started or ended since the last read (the flip's job comes and goes); true when read. */
+static bool pane_audit(struct toggles_state *st, const struct view_ctx *ctx)
+{
+    const char *kind = NULL;
+    const struct store_res *r = st->pane_key ? row_res(ctx, st->pane_key, &kind) : NULL;
+    const char *name = r && store_res_str(r, "name") ? store_res_str(r, "name") : st->pane_name;
+    bool busy = flip_running(ctx->store, name);
+    const struct store_res *me = store_find(ctx->store, "identity", "caller");
+    const char *account = me ? store_res_str(me, "account") : NULL;
+    char *path;
+
+    if (!st->pane_key || !r)
+        return false;
+    if (st->flip_for && strcmp(st->flip_for, st->pane_key) == 0 && st->flip_busy == busy)
+        return false;
+    free(st->flip_for);
+    st->flip_for = xstrdup(st->pane_key);
+    st->flip_busy = busy;
+    toggle_flip_seen_free(&st->flip);
+    path = audit_default_path();
+    st->flip_rc = toggle_last_flip(path, kind, store_res_key(r), account, ctx->region,
+                                   &st->flip, st->flip_why, sizeof(st->flip_why));
+    free(path);
+    return true;
 }
 
 static int pane_key(struct toggles_state *st, int key)
@@ -606,6 +709,13 @@ static int toggles_update(void *priv, struct view_ctx *ctx)
     store_kind_info(ctx->store, "job", &info);
     changed = changed || info.generation != st->gen_job;
     st->gen_job = info.generation;
+    if (pane_audit(st, ctx))
+        changed = true;
+    /* a row changing turns its spinner as the clock moves (the console redraws every
+     * second): rebuilt when the frame is another, never otherwise */
+    if (st->changing &&
+        glyph_spinner(ctx->glyphs ? ctx->glyphs : &glyphs_ascii, ctx->now_ms) != st->spin)
+        changed = true;
     if (!changed)
         return 0;
     rebuild(st, ctx);

@@ -309,3 +309,86 @@ void audit_entries_free(struct audit_entry *e, size_t n)
     }
     free(e);
 }
+
+/* ---- reading the tail ------------------------------------------------------------------- */
+
+int audit_scan_tail(const char *path, size_t max_bytes,
+                    void (*fn)(const cJSON *obj, void *arg), void *arg, char *why,
+                    size_t whylen)
+{
+    struct stat sb;
+    char *buf, *p, *end;
+    size_t len, got = 0;
+    off_t from;
+    int fd;
+
+    if (!path) {
+        snprintf(why, whylen, "no audit log: neither XDG_STATE_HOME nor HOME is set");
+        return -1;
+    }
+    /* O_NONBLOCK: a FIFO planted at the path fails the type check below, never blocks */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 1;
+        snprintf(why, whylen, "cannot read the audit log %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) < 0) {
+        snprintf(why, whylen, "cannot read the audit log %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        snprintf(why, whylen, "cannot read the audit log %s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    /* what was there when we looked: a line appended meanwhile waits for the next read */
+    len = (size_t)sb.st_size < max_bytes ? (size_t)sb.st_size : max_bytes;
+    from = sb.st_size - (off_t)len;
+    buf = xmalloc(len + 1);
+    while (got < len) {
+        ssize_t r = pread(fd, buf + got, len - got, from + (off_t)got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(why, whylen, "cannot read the audit log %s: %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;   /* truncated under us: what was read is what there is */
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = '\0';
+    p = buf;
+    end = buf + got;
+    /* the cut may fall inside the first line: it is not taken for a whole one */
+    if (from > 0) {
+        char *nl = memchr(p, '\n', got);
+
+        p = nl ? nl + 1 : end;
+    }
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n;
+        cJSON *obj;
+
+        if (!nl)
+            break;   /* no newline yet: a write under way, or a torn one */
+        n = (size_t)(nl - p);
+        if (n > 0 && n <= AUDIT_LINE_MAX && !memchr(p, '\0', n)) {
+            obj = cJSON_ParseWithLength(p, n);
+            if (cJSON_IsObject(obj))
+                fn(obj, arg);
+            cJSON_Delete(obj);
+        }
+        p = nl + 1;
+    }
+    free(buf);
+    return 0;
+}

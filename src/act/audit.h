@@ -62,4 +62,14 @@ int audit_read_last(const char *path, size_t n, struct audit_entry **out, size_t
                     char *why, size_t whylen);
 void audit_entries_free(struct audit_entry *e, size_t n);
 
+/* Calls fn on each line in the last max_bytes of path that is a JSON object, oldest first,
+ * and reads no more than that: for a reader on the console's loop (the toggles pane's "last
+ * flipped here"), whose cost must not grow with the log. The line the cut falls in, a last
+ * line without its newline (a write under way), a line holding a NUL and one longer than
+ * AUDIT_LINE_MAX are skipped. obj is freed when fn returns. 0 when read, 1 when the file
+ * does not exist, -1 with why when it cannot be read or is not a regular file. */
+int audit_scan_tail(const char *path, size_t max_bytes,
+                    void (*fn)(const cJSON *obj, void *arg), void *arg, char *why,
+                    size_t whylen);
+
 #endif

@@ -8,7 +8,10 @@
  * The run is a job while it confirms, so the view shows the row as changing.
  *
  * What it flips from is the state the view shows (the store's row): a row that is changing
- * or unknown is not flipped, since which way "the other way" is would be a guess. */
+ * or unknown is not flipped, since which way "the other way" is would be a guess.
+ *
+ * The request line it has the gate write (kind, before, after) is also what the toggles
+ * pane reads back as "Flipped here" (toggle_last_flip, toggle.h). */
 #include "config.h"
 
 #include <stdint.h>
@@ -17,6 +20,8 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "act/audit.h"
+#include "act/toggle.h"
 #include "aws/events.h"
 #include "aws/lambda.h"
 #include "aws/ssm.h"
@@ -289,6 +294,110 @@ static void toggle_done(void *priv)
 
     free(f->rule);
     free(f->bus);
+}
+
+/* ---- the audit's memory of flips (toggle.h) ------------------------------------------------ */
+
+struct flip_scan {
+    const char *kind, *key, *account, *region;
+    struct toggle_flip_seen seen;
+    char *id;          /* the request line of the latest flip: its outcome has the same id */
+    bool found;
+};
+
+static const char *json_str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* A field the caller knows and the line has must agree; either missing is no evidence. */
+static bool same_or_unknown(const char *want, const char *have)
+{
+    return !want || !*want || !have || strcmp(want, have) == 0;
+}
+
+/* A request line toggle_start wrote for this switch: its parameters say the kind and the
+ * way it went (no other write writes before and after). */
+static bool is_flip_of(const struct flip_scan *sc, const cJSON *o)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "parameters");
+    const char *res = json_str(o, "resource"), *kind = json_str(p, "kind");
+
+    return res && kind && strcmp(res, sc->key) == 0 && strcmp(kind, sc->kind) == 0 &&
+           json_str(p, "before") && json_str(p, "after") &&
+           same_or_unknown(sc->account, json_str(o, "account")) &&
+           same_or_unknown(sc->region, json_str(o, "region"));
+}
+
+static void scan_line(const cJSON *o, void *arg)
+{
+    struct flip_scan *sc = arg;
+    const char *event = json_str(o, "event"), *id = json_str(o, "id");
+
+    if (!event)
+        return;
+    if (strcmp(event, "request") == 0 && is_flip_of(sc, o)) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "parameters");
+
+        toggle_flip_seen_free(&sc->seen);
+        free(sc->id);
+        sc->id = dup_or_null(id);
+        sc->seen.time = dup_or_null(json_str(o, "time"));
+        sc->seen.by = dup_or_null(json_str(o, "caller_arn"));
+        sc->seen.profile = dup_or_null(json_str(o, "profile"));
+        sc->seen.before = dup_or_null(json_str(p, "before"));
+        sc->seen.after = dup_or_null(json_str(p, "after"));
+        sc->found = true;
+    } else if (strcmp(event, "outcome") == 0 && sc->id && id && strcmp(id, sc->id) == 0) {
+        const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
+        const char *code = cJSON_IsObject(err) ? json_str(err, "code") : NULL;
+
+        if (!code)
+            code = cJSON_IsObject(err) ? json_str(err, "message") : json_str(o, "error");
+        free(sc->seen.status);
+        free(sc->seen.error);
+        sc->seen.status = dup_or_null(json_str(o, "status"));
+        sc->seen.error = dup_or_null(code);
+    }
+}
+
+int toggle_last_flip(const char *path, const char *kind, const char *key, const char *account,
+                     const char *region, struct toggle_flip_seen *out, char *why,
+                     size_t whylen)
+{
+    struct flip_scan sc = {.kind = kind, .key = key, .account = account, .region = region};
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!kind || !key)
+        return 0;
+    rc = audit_scan_tail(path, TOGGLE_AUDIT_TAIL, scan_line, &sc, why, whylen);
+    free(sc.id);
+    if (rc < 0 || !sc.found) {
+        toggle_flip_seen_free(&sc.seen);
+        return rc < 0 ? -1 : 0;
+    }
+    *out = sc.seen;
+    return 1;
+}
+
+void toggle_flip_seen_free(struct toggle_flip_seen *f)
+{
+    free(f->time);
+    free(f->by);
+    free(f->profile);
+    free(f->before);
+    free(f->after);
+    free(f->status);
+    free(f->error);
+    memset(f, 0, sizeof(*f));
 }
 
 const struct action toggle_flip_action = {

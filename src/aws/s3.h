@@ -100,6 +100,10 @@ struct s3_location {
 int s3_location_init(struct s3_location *loc, const char *bucket_or_arn,
                      const struct s3_endpoint *ep, struct aws_error *err);
 void s3_location_done(struct s3_location *loc);
+/* Where the bucket ends in "BUCKET/KEY" or "ARN/KEY" (an access point or multi-region access
+ * point ARN, whose own resource "accesspoint/NAME" holds a slash): the length of the bucket
+ * or ARN, with *rest after the slash that ends it, or NULL when none does. */
+size_t s3_location_split(const char *s, const char **rest);
 /* Points r at loc: the endpoint, the path (the bucket's prefix, then key percent-encoded
  * byte for byte with '/' kept; key NULL: the bucket itself), and the signing region or
  * SigV4A region set. The request builders below call it; a caller building its own S3

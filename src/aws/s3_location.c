@@ -9,6 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t s3_location_split(const char *s, const char **rest)
+{
+    const char *slash;
+
+    if (strncmp(s, "arn:", 4) == 0) {
+        /* the key starts after the slash that follows the access point's NAME */
+        const char *ap = strstr(s, ":accesspoint/");
+
+        slash = ap ? strchr(ap + strlen(":accesspoint/"), '/') : strchr(s, '/');
+    } else {
+        slash = strchr(s, '/');
+    }
+    *rest = slash ? slash + 1 : NULL;
+    return slash ? (size_t)(slash - s) : strlen(s);
+}
+
 void s3_location_done(struct s3_location *loc)
 {
     free(loc->bucket);

@@ -115,15 +115,20 @@ static int s3cmd_open(struct s3cmd *s, const struct global_opts *g, const char *
     const struct aws_credentials *cr;
     struct aws_error err;
     enum cred_status st;
-    const char *slash;
+    const char *key = NULL;
+    size_t blen;
 
     memset(s, 0, sizeof(*s));
-    if (strncmp(url, "s3://", 5) != 0 || !(slash = strchr(url + 5, '/')) || slash == url + 5 ||
-        !slash[1])
+    if (strncmp(url, "s3://", 5) != 0)
+        return usage();
+    /* s3://BUCKET/KEY or s3://ARN/KEY: an access point ARN holds a slash of its own, so the
+     * bucket ends where the console's :s3 says it does */
+    blen = s3_location_split(url + 5, &key);
+    if (blen == 0 || !key || !*key)
         return usage();
     s->d.what = S3_DETAIL_OBJECT;
-    s->d.bucket = xstrndup(url + 5, (size_t)(slash - url - 5));
-    s->d.path = xstrdup(slash + 1);
+    s->d.bucket = xstrndup(url + 5, blen);
+    s->d.path = xstrdup(key);
     s->d.version = version && *version ? xstrdup(version) : NULL;
     aws_error_clear(&err);
     s->cfg = aws_config_new(&co, &err);

@@ -28,6 +28,8 @@ const struct glyphs glyphs_utf8 = {
     },
     .spark = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" },
     .spark_gap = " ",
+    /* Braille: one column in every locale (no East Asian ambiguous width, unlike ◐◓◑◒) */
+    .spin = { "⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷" },
 };
 
 const struct glyphs glyphs_ascii = {
@@ -49,6 +51,7 @@ const struct glyphs glyphs_ascii = {
     /* '_' is the floor, so that the lowest level is not mistaken for a gap */
     .spark = { "_", ".", "-", ":", "=", "+", "*", "#" },
     .spark_gap = " ",
+    .spin = { "|", "/", "-", "\\", "|", "/", "-", "\\" },
 };
 
 bool glyph_locale_is_utf8(void)
@@ -61,6 +64,13 @@ const struct glyphs *glyphs_select(bool force_ascii)
     if (force_ascii || !glyph_locale_is_utf8())
         return &glyphs_ascii;
     return &glyphs_utf8;
+}
+
+const char *glyph_spinner(const struct glyphs *g, int64_t now_ms)
+{
+    int64_t s = now_ms / 1000;
+
+    return g->spin[(s % GLYPH_SPIN_FRAMES + GLYPH_SPIN_FRAMES) % GLYPH_SPIN_FRAMES];
 }
 
 char *glyph_sparkline(const struct glyphs *g, const double *values, size_t n, int width)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum glyph_id {
     GLYPH_HLINE,
@@ -36,12 +37,16 @@ enum glyph_id {
 };
 
 #define GLYPH_SPARK_LEVELS 8
+/* A spinner's frames: what is waiting on AWS (a flip being confirmed) turns one frame a
+ * second, as the console redraws (glyph_spinner). */
+#define GLYPH_SPIN_FRAMES 8
 
 struct glyphs {
     bool utf8;
     const char *g[GLYPH_N];                   /* each one terminal column wide */
     const char *spark[GLYPH_SPARK_LEVELS];    /* lowest to highest, one column each */
     const char *spark_gap;                    /* an unknown point: distinct from the lowest */
+    const char *spin[GLYPH_SPIN_FRAMES];      /* a spinner, one column each */
 };
 
 extern const struct glyphs glyphs_utf8;
@@ -52,6 +57,10 @@ bool glyph_locale_is_utf8(void);
 
 /* The table to use: ASCII when forced or when the locale is not UTF-8. */
 const struct glyphs *glyphs_select(bool force_ascii);
+
+/* The spinner's frame at now_ms (any clock in milliseconds): the next one each second, so
+ * the console's redraw once a second turns it without a timer of its own. */
+const char *glyph_spinner(const struct glyphs *g, int64_t now_ms);
 
 /* A sparkline `width` columns wide of the last `width` values (newest on the right; fewer
  * values leave gaps on the left). Each known value is scaled to the min..max of the known

@@ -143,6 +143,7 @@ def main():
         t.ok(status == 200 and got == BODY, "--read-only: u still makes a URL that works",
              "\n".join(r.dumps.get("url") or []))
         headless(env)
+        headless_arns(env)
     t.done()
 
 
@@ -171,6 +172,33 @@ def headless(env):
          f"{rc} {out!r} {err}")
     rc, out, err = cli(env, "s3", "presign", "s3://alpha/")
     t.ok(rc == 2 and not out and "usage" in err, "no key: a usage error", f"{rc} {out!r} {err}")
+
+
+# An access point's ARN holds a slash of its own (accesspoint/NAME): s3://ARN/KEY names the
+# ARN whole and the key after it, as the console's :s3 reads it. Offline: presigning only
+# signs (an ARN names its own region, no HeadBucket is sent), on AWS's own endpoints.
+ARN_CASES = (
+    ("arn:aws:s3:us-west-2:123456789012:accesspoint/orders-ap", "dir/a b.txt",
+     "orders-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", "/dir/a%20b.txt",
+     "AWS4-HMAC-SHA256", "%2Fus-west-2%2Fs3%2F"),
+    ("arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "dir/key.txt",
+     "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com", "/dir/key.txt",
+     "AWS4-ECDSA-P256-SHA256", "X-Amz-Region-Set=%2A"),
+)
+
+
+def headless_arns(env):
+    e = {k: v for k, v in env.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    e.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret",
+             AWS_REGION="eu-central-1")
+    for arn, key, host, path, algo, scope in ARN_CASES:
+        rc, out, err = cli(e, "s3", "presign", f"s3://{arn}/{key}")
+        parts = urllib.parse.urlsplit(out.strip())
+        t.ok(rc == 0 and parts.netloc == host and parts.path == path,
+             f"s3 presign s3://{arn}/KEY: the access point's host, the key as the path",
+             f"{rc} {out!r} {err}")
+        t.ok(f"X-Amz-Algorithm={algo}&" in out and scope in out,
+             f"... signed as {algo} ({scope})", out)
 
 
 main()

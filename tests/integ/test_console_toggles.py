@@ -5,10 +5,13 @@ moto behind a recording TCP relay, with what was flipped read back with boto3.
     a SecureString's value nowhere on screen; the overview's section lists what is off;
   - t on a rule: the confirmation states the resource, before -> after, profile, account and
     region; y flips it, the row then reads on (read back), boto3 reads ENABLED, and the
-    audit has the request and its outcome;
+    audit has the request and its outcome; Enter on it: the pane's "Flipped here" says that
+    flip, by whom, in which profile, and that it went through;
   - Space on a declared SecureString toggle flips it the same way;
   - an undeclared parameter: refused on the status line, nothing sent;
-  - --read-only: refused before any dialog, no write on the wire.
+  - --read-only: refused before any dialog, no write on the wire;
+  - a production profile (--allow-writes): t asks for the rule's name typed, y is not it and
+    sends nothing, the name flips it (one DisableRule on the wire, boto3 reads DISABLED).
 """
 import os
 import sys
@@ -17,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
 from console import (Script, audit_lines, console_env, find_row, run_script,  # noqa: E402
-                     write_app_config)
+                     screen_has, write_app_config)
 from recproxy import RecordingProxy  # noqa: E402
 from tap import Tap  # noqa: E402
 from toggleseed import SECRET_VALUE, TOGGLES_CONFIG, seed_toggles  # noqa: E402
@@ -40,7 +43,8 @@ def main():
         # ---- the view and the overview ----------------------------------------------------
         s = Script().refresh().dump("overview").keys("7").refresh().dump("view")
         s.keys("/order-fanout<Enter>").dump("filtered").keys("t").dump("confirm")
-        s.keys("y").wait().dump("flipped")
+        s.keys("y").wait().dump("flipped").keys("<Enter>")  # closes the progress dialog
+        s.keys("<Enter>").dump("pane")
         r = run_script(env, s)
         t.eq(r.rc, 0, "the console ran the script and quit")
         view = r.dumps.get("view") or []
@@ -81,6 +85,13 @@ def main():
         t.eq(lines, [("request", "EnableRule", "default/order-fanout"),
                      ("outcome", "EnableRule", "default/order-fanout")],
              "the audit has the request and its outcome")
+        pane = r.dumps.get("pane") or []
+        row = find_row(pane, "Flipped here")
+        t.ok(row > 0 and "off -> on," in pane[row] and
+             ":123456789012:user/moto (profile default)" in pane[row + 1] and
+             pane[row + 2].split() == ["outcome", "ok"],
+             "the pane says the flip: off -> on, by whom, in which profile, ok",
+             detail=r.why("pane"))
 
         # ---- Space on the declared SecureString ----------------------------------------------
         s = Script().refresh().keys("7").refresh().keys("/payments-secret<Enter>").keys("<Space>")
@@ -113,6 +124,30 @@ def main():
         t.ok("AmazonSSM.PutParameter" not in px.targets(), "--read-only: no PutParameter sent")
         t.eq(c["ssm"].get_parameter(Name="/opsdeck/flags/outbound")["Parameter"]["Value"],
              "enabled", "the parameter is as it was")
+
+        # ---- production: the flip takes the typed name ---------------------------------------
+        write_app_config(env, TOGGLES_CONFIG + "\n[profile default]\nenvironment = production\n")
+        px.reset()
+        s = Script().refresh().keys("7").refresh().keys("/order-fanout<Enter>t").dump("typed")
+        s.keys("y<Enter>").dump("wrong").keys("<C-u>order-fanout<Enter>").wait().dump("sent")
+        r = run_script(env, s, args=("--allow-writes",))
+        typed = r.dumps.get("typed") or []
+        t.ok(screen_has(typed, "Flip a toggle: order-fanout: on -> off") and
+             screen_has(typed, "Type the rule's name to confirm: order-fanout") and
+             screen_has(typed, "PRODUCTION"),
+             "production: the flip asks for the rule's name typed", detail=r.why("typed"))
+        t.ok(screen_has(r.dumps.get("wrong"), "that is not the name"),
+             "production: y is not the name", detail=r.why("wrong"))
+        t.eq(px.targets().count("AWSEvents.DisableRule"), 1,
+             "production: one DisableRule on the wire, after the typed name")
+        t.eq(c["events"].describe_rule(Name="order-fanout")["State"], "DISABLED",
+             "production: boto3 reads the rule DISABLED")
+        lines = [e for e in audit_lines(env) if e.get("action") == "DisableRule" and
+                 e.get("event") == "request"]
+        t.ok(len(lines) == 1 and lines[0].get("parameters", {}).get("confirmation") == "typed",
+             "production: the audit says the flip was confirmed by the typed name",
+             detail=str(lines))
+        write_app_config(env, TOGGLES_CONFIG)
     t.done()
 
 

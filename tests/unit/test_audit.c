@@ -220,6 +220,54 @@ START_TEST(a_missing_log_is_not_an_error)
 }
 END_TEST
 
+/* The tail scan reads only the last bytes asked for: the line the cut falls in, a last line
+ * without its newline, a line with a NUL and one that is not an object are not handed on;
+ * what is handed on comes oldest first. A missing log is 1, a FIFO an error (not a hang). */
+static void collect(const cJSON *o, void *arg)
+{
+    char *seen = arg;
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "n");
+
+    sprintf(seen + strlen(seen), "%d,", cJSON_IsNumber(n) ? n->valueint : -1);
+}
+
+START_TEST(scans_only_the_tail)
+{
+    char *path = path_in_home("tail.jsonl");
+    /* line 3's end, cut off its head, would read as an object of its own: {"n":33} */
+    const char *head = "{\"n\":1}\n{\"n\":2}\n{\"x\":{\"n\":33}}\n";
+    const char *tail = "[4]\n{\"n\":5}\n{\"n\":6}\n{\"n\":7}";  /* 7: no newline yet */
+    char seen[128] = "", why[512];
+    FILE *f = fopen(path, "w");
+
+    ck_assert_ptr_nonnull(f);
+    fputs(head, f);
+    fwrite("{\"n\":9\0}\n", 1, 9, f);      /* a NUL inside: skipped */
+    fputs(tail, f);
+    fclose(f);
+    /* the whole file */
+    ck_assert_int_eq(audit_scan_tail(path, 1 << 20, collect, seen, why, sizeof(why)), 0);
+    ck_assert_str_eq(seen, "1,2,-1,5,6,");
+    /* the last bytes only: the cut falls inside line 3, which is not read as {"n":33} */
+    seen[0] = '\0';
+    ck_assert_int_eq(audit_scan_tail(path, strlen(tail) + 9 + 10, collect, seen, why,
+                                     sizeof(why)), 0);
+    ck_assert_str_eq(seen, "5,6,");
+    seen[0] = '\0';
+    ck_assert_int_eq(audit_scan_tail(path, 0, collect, seen, why, sizeof(why)), 0);
+    ck_assert_str_eq(seen, "");
+    free(path);
+    path = path_in_home("never/written.jsonl");
+    ck_assert_int_eq(audit_scan_tail(path, 100, collect, seen, why, sizeof(why)), 1);
+    free(path);
+    path = path_in_home("fifo.jsonl");
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(audit_scan_tail(path, 100, collect, seen, why, sizeof(why)), -1);
+    ck_assert_ptr_nonnull(strstr(why, "not a regular file"));
+    free(path);
+}
+END_TEST
+
 static Suite *audit_suite(void)
 {
     Suite *s = suite_create("audit");
@@ -233,6 +281,7 @@ static Suite *audit_suite(void)
     tcase_add_test(tc, no_location_is_an_error_not_a_crash);
     tcase_add_test(tc, reads_the_last_lines_malformed_ones_included);
     tcase_add_test(tc, a_missing_log_is_not_an_error);
+    tcase_add_test(tc, scans_only_the_tail);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -62,6 +62,14 @@ START_TEST(every_glyph_is_one_column)
             ck_assert_int_lt((unsigned char)*p, 0x80);
     for (int i = 0; i < GLYPH_SPARK_LEVELS; i++)
         ck_assert_int_lt((unsigned char)glyphs_ascii.spark[i][0], 0x80);
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < GLYPH_SPIN_FRAMES; i++)
+            ck_assert_msg(tables[t]->spin[i] && textwidth(tables[t]->spin[i]) == 1,
+                          "spinner frame %d of table %d is not one column", i, t);
+    for (int i = 0; i < GLYPH_SPIN_FRAMES; i++)
+        ck_assert_msg(strlen(glyphs_ascii.spin[i]) == 1 &&
+                      (unsigned char)glyphs_ascii.spin[i][0] < 0x80,
+                      "ASCII spinner frame %d", i);
     ck_assert_str_eq(glyphs_utf8.g[GLYPH_ELLIPSIS], "…");
     ck_assert_str_eq(glyphs_utf8.g[GLYPH_VLINE], "│");
 }

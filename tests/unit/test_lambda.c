@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aws/lambda.h"
+#include "poll/sources/togglestate.h"
 #include "aws_test_util.h"
 #include "check_tap.h"
 
@@ -158,6 +159,38 @@ START_TEST(malformed)
 }
 END_TEST
 
+/* What a mapping's State means to a person (togglestate.c): Enabled on, Disabled off, each
+ * state AWS passes through on the way changing, anything else (a new state AWS may add, a
+ * case or spacing AWS does not send, nothing) unknown; never on or off by a guess. */
+START_TEST(mapping_states_to_on_off_changing_unknown)
+{
+    static const char *const changing[] = {"Enabling", "Disabling", "Updating", "Creating",
+                                           "Deleting"};
+    static const char *const unknown[] = {"", "enabled", "DISABLED", "Enabled ", "Disable",
+                                          "Disabledx", "Paused", "Enabling\n", "Updat",
+                                          "Deleted"};
+
+    ck_assert_str_eq(togglestate_mapping("Enabled"), TOGGLE_ON);
+    ck_assert_str_eq(togglestate_mapping("Disabled"), TOGGLE_OFF);
+    for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
+        ck_assert_msg(strcmp(togglestate_mapping(changing[i]), TOGGLE_CHANGING) == 0,
+                      "%s reads %s", changing[i], togglestate_mapping(changing[i]));
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+        ck_assert_msg(strcmp(togglestate_mapping(unknown[i]), TOGGLE_UNKNOWN) == 0,
+                      "'%s' reads %s", unknown[i], togglestate_mapping(unknown[i]));
+    ck_assert_str_eq(togglestate_mapping(NULL), TOGGLE_UNKNOWN);
+    /* a rule: ENABLED and its CloudTrail variant on, DISABLED off, the rest unknown */
+    ck_assert_str_eq(togglestate_rule("ENABLED"), TOGGLE_ON);
+    ck_assert_str_eq(togglestate_rule("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"),
+                     TOGGLE_ON);
+    ck_assert_str_eq(togglestate_rule("DISABLED"), TOGGLE_OFF);
+    ck_assert_str_eq(togglestate_rule("ENABLEDX"), TOGGLE_UNKNOWN);
+    ck_assert_str_eq(togglestate_rule("Enabled"), TOGGLE_UNKNOWN);
+    ck_assert_str_eq(togglestate_rule(""), TOGGLE_UNKNOWN);
+    ck_assert_str_eq(togglestate_rule(NULL), TOGGLE_UNKNOWN);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lambda");
@@ -166,6 +199,7 @@ int main(void)
     tcase_add_test(tc, requests_exact);
     tcase_add_test(tc, mappings_real);
     tcase_add_test(tc, malformed);
+    tcase_add_test(tc, mapping_states_to_on_off_changing_unknown);
     suite_add_tcase(s, tc);
     return check_tap_run(s);
 }

@@ -2,13 +2,16 @@
  * clock: the three kinds in one list, what is off or changing first, on/off/changing/unknown,
  * what AWS says (never a secure value), a flip of this session shown as changing while its
  * job runs, a kind not read yet or failing said on its own line (never an empty all-clear),
- * the target of the flip key, the overview's section, 80x24 and hostile names. */
+ * the target of the flip key, the overview's section, 80x24 and hostile names; the pane's
+ * "Flipped here" from a temporary audit log. */
 #include "config.h"
 #include "check_tap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "act/action.h"
 #include "act/job.h"
@@ -103,8 +106,39 @@ static void seed(struct store *s)
     store_list_end(s, "parameter");
 }
 
+/* $XDG_STATE_HOME of the running case: the audit log the pane reads is ours, never the
+ * user's (Check forks per case, so each case has its own). */
+static char state_home[256];
+
+static void state_home_init(void)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(state_home, sizeof(state_home), "%s/opsdeck-toggles-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(state_home));
+    setenv("XDG_STATE_HOME", state_home, 1);
+}
+
+/* Appends text to $XDG_STATE_HOME/opsdeck/audit.jsonl as it is. */
+static void audit_add(const char *text)
+{
+    char path[400];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/opsdeck", state_home);
+    mkdir(path, 0700);
+    snprintf(path, sizeof(path), "%s/opsdeck/audit.jsonl", state_home);
+    f = fopen(path, "a");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 static void world_init(struct world *w, int cols, int lines, bool seeded)
 {
+    if (!state_home[0])
+        state_home_init();
     fake_now = (int64_t)NOW_S * 1000;
     w->store = store_new();
     store_set_clock(w->store, fake_clock, NULL);
@@ -118,8 +152,24 @@ static void world_init(struct world *w, int cols, int lines, bool seeded)
     toggles_view.init(w->priv, &w->ctx);
 }
 
+/* Removes the case's $XDG_STATE_HOME (what audit_add and the pane may have left in it). */
+static void state_home_done(void)
+{
+    char path[400];
+
+    if (!state_home[0])
+        return;
+    snprintf(path, sizeof(path), "%s/opsdeck/audit.jsonl", state_home);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/opsdeck", state_home);
+    rmdir(path);
+    rmdir(state_home);
+    state_home[0] = '\0';
+}
+
 static void world_done(struct world *w)
 {
+    state_home_done();
     toggles_view.done(w->priv);
     free(w->priv);
     screen_test_free(w->scr);
@@ -181,7 +231,7 @@ START_TEST(one_list_off_and_changing_first)
     ck_assert_int_gt(y, 4);
     ck_assert(row_has(&w, y, "trigger"));
     ck_assert(row_has(&w, y, "1m30s"));     /* LastModified 90 s ago */
-    ck_assert(row_has(&w, y, "queue orders, batch"));
+    ck_assert(row_has(&w, y, "queue orders, bat"));   /* cut at 80 columns */
     y = find(&w, "nightly");
     ck_assert(row_has(&w, y, "rate(1 day)"));
     y = find(&w, "odd");
@@ -222,6 +272,57 @@ START_TEST(flip_job_shows_changing)
     }
     ck_assert(row_has(&w, 0, "1 changing"));
     jobs_free(js);
+    world_done(&w);
+}
+END_TEST
+
+static int key(struct world *w, int k)
+{
+    return toggles_view.key(w->priv, &w->ctx, k);
+}
+
+/* A row changing shows a spinner after the word, which turns as the clock moves: two draws
+ * a second apart show two frames, each drawn from the glyph table in use (ASCII under
+ * --ascii); a row that is not changing has none. The pane's State line turns with it. */
+START_TEST(changing_rows_spin)
+{
+    struct world w;
+    char *a, *b;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    frame(&w);
+    y = find(&w, "billing-worker:billing");
+    a = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(a, "changing \xe2\xa3\xbe"), "no first UTF-8 frame: %s", a);
+    fake_now += 1000;
+    frame(&w);
+    b = screen_test_row(w.scr->win, y);
+    ck_assert_msg(strstr(b, "changing \xe2\xa3\xbd"), "no second UTF-8 frame: %s", b);
+    ck_assert_str_ne(a, b);
+    free(a);
+    free(b);
+    /* nothing else spins */
+    a = screen_test_row(w.scr->win, find(&w, "orders-worker:orders"));
+    ck_assert_msg(!strstr(a, "\xe2\xa3"), "a row that is on spins: %s", a);
+    free(a);
+    /* the pane */
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "mapping:u-2"));
+    key(&w, '\n');
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "State"), "changing \xe2\xa3\xbd (AWS says Disabling)"));
+    fake_now += 1000;
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "State"), "changing \xe2\xa3\xbb (AWS says Disabling)"));
+    key(&w, 27);
+    /* --ascii: the ASCII table's frames */
+    w.ctx.glyphs = &glyphs_ascii;
+    fake_now = (int64_t)NOW_S * 1000;
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "billing-worker:billing"), "changing |"));
+    fake_now += 1000;
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "billing-worker:billing"), "changing /"));
     world_done(&w);
 }
 END_TEST
@@ -308,11 +409,6 @@ START_TEST(hostile_names)
     world_done(&w);
 }
 END_TEST
-
-static int key(struct world *w, int k)
-{
-    return toggles_view.key(w->priv, &w->ctx, k);
-}
 
 static void put_detail_targets(struct store *s, const char *key, const char *json, int n)
 {
@@ -441,7 +537,8 @@ START_TEST(pane_who_and_when)
     key(&w, '\n');
     frame(&w);
     ck_assert(row_has(&w, 0, "trigger billing-worker:billing"));
-    ck_assert(row_has(&w, find(&w, "State"), "changing (AWS says Disabling)"));
+    ck_assert(row_has(&w, find(&w, "State"), "(AWS says Disabling)"));
+    ck_assert(row_has(&w, find(&w, "State"), "changing \xe2"));   /* and its spinner */
     ck_assert(row_has(&w, find(&w, "Changed"), "(30s ago)"));
     ck_assert(row_has(&w, find(&w, "Why"), "USER_INITIATED"));
     ck_assert(row_has(&w, find(&w, "UUID"), "u-2"));
@@ -451,6 +548,142 @@ START_TEST(pane_who_and_when)
     frame(&w);
     ck_assert(row_has(&w, 0, "billing-worker:billing"));
     ck_assert_int_ge(find(&w, "no longer listed"), 1);
+    world_done(&w);
+}
+END_TEST
+
+/* One flip's two audit lines as the gate writes them (act/gate.c, act/toggle.c). */
+#define FLIP_REQ(id, time, acct, region, res, kind, by, prof, before, after)                 \
+    "{\"time\":\"" time "\",\"event\":\"request\",\"id\":\"" id "\",\"caller_arn\":\""  \
+    by "\",\"profile\":\"" prof "\",\"account\":\"" acct "\",\"region\":\"" region          \
+    "\",\"action\":\"EnableRule\",\"resource\":\"" res "\",\"service\":\"events\","        \
+    "\"parameters\":{\"kind\":\"" kind "\",\"before\":\"" before "\",\"after\":\"" after   \
+    "\",\"confirmation\":\"yes\"}}\n"
+#define FLIP_OK(id, res)                                                                     \
+    "{\"time\":\"2026-12-04T14:02:04.000Z\",\"event\":\"outcome\",\"id\":\"" id "\","       \
+    "\"action\":\"EnableRule\",\"resource\":\"" res "\",\"status\":\"ok\","                \
+    "\"http_status\":200,\"request_id\":\"r-1\",\"error\":null,\"result\":null}\n"
+
+/* "Flipped here": the latest flip of the pane's switch by this user's opsdeck, from the
+ * audit log: when (in the console's time), before -> after, how it ended, by whom and in
+ * which profile; a flip of the same name in another account or region, a line of another
+ * write on it, or a malformed line is not it; a failed flip says its error; hostile text in
+ * the file is escaped. No log at all: it says there is none. */
+START_TEST(pane_flipped_here_from_the_audit_log)
+{
+    struct world w;
+    struct store_res *me;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    w.ctx.region = "us-east-1";
+    me = store_update_begin(w.store, "identity", "caller");
+    store_set_str(me, "account", "123456789012");
+    store_update_commit(me);
+    frame(&w);
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "rule:default/fanout"));
+    key(&w, '\n');
+    frame(&w);
+    ck_assert(row_has(&w, find(&w, "Flipped here"), "never, as far as the audit log tells"));
+    key(&w, 27);
+
+    audit_add(FLIP_REQ("a-1", "2026-12-04T13:00:00.000Z", "123456789012", "us-east-1",
+                       "default/fanout", "rule", "arn:aws:iam::123456789012:user/old", "dev",
+                       "on", "off")
+              FLIP_OK("a-1", "default/fanout")
+              FLIP_REQ("a-2", "2026-12-04T14:02:03.123Z", "123456789012", "us-east-1",
+                       "default/fanout", "rule",
+                       "arn:aws:iam::123456789012:user/alice\\u001b[2J", "prod", "off", "on")
+              "not a line of ours\n"
+              FLIP_OK("a-2", "default/fanout")
+              /* later, but the same name in another account and another region */
+              FLIP_REQ("b-1", "2026-12-04T15:00:00.000Z", "999999999999", "us-east-1",
+                       "default/fanout", "rule", "arn:aws:iam::999999999999:user/mallory",
+                       "other", "on", "off")
+              FLIP_REQ("c-1", "2026-12-04T15:00:00.000Z", "123456789012", "eu-west-1",
+                       "default/fanout", "rule", "arn:aws:iam::123456789012:user/eve",
+                       "eu", "on", "off")
+              /* another write naming the same resource: no before/after, not a flip */
+              "{\"time\":\"2026-12-04T15:30:00.000Z\",\"event\":\"request\",\"id\":\"x-1\","
+              "\"caller_arn\":\"arn:aws:iam::123456789012:user/trent\",\"profile\":\"dev\","
+              "\"account\":\"123456789012\",\"region\":\"us-east-1\",\"action\":\"PutRule\","
+              "\"resource\":\"default/fanout\",\"parameters\":{}}\n"
+              FLIP_REQ("d-1", "2026-12-04T14:10:00.000Z", "123456789012", "us-east-1",
+                       "/flags/pay", "parameter", "arn:aws:iam::123456789012:user/bob", "prod",
+                       "on", "off")
+              "{\"time\":\"2026-12-04T14:10:01.000Z\",\"event\":\"outcome\",\"id\":\"d-1\","
+              "\"status\":\"failed\",\"http_status\":400,\"error\":{\"kind\":\"http\","
+              "\"code\":\"AccessDeniedException\",\"message\":\"no\"},\"result\":null}\n");
+    key(&w, '\n');
+    frame(&w);
+    y = find(&w, "Flipped here");
+    ck_assert_int_gt(y, 0);
+    ck_assert(row_has(&w, y, "off -> on, 2026-12-04 14:02:03 UTC"));
+    ck_assert(row_has(&w, y + 1, "by"));
+    ck_assert(row_has(&w, y + 1, "user/alice\\x1B[2J (profile prod)"));
+    ck_assert(row_has(&w, y + 2, "outcome       ok"));
+    ck_assert_int_lt(screen_test_find(w.scr->win, "mallory"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "eve"), 0);
+    ck_assert_int_lt(screen_test_find(w.scr->win, "trent"), 0);
+    for (int i = 0; i < 24; i++) {
+        char *row = screen_test_row(w.scr->win, i);
+        ck_assert_msg(!strchr(row, 0x1b), "row %d: raw escape", i);
+        free(row);
+    }
+    key(&w, 27);
+
+    /* the parameter's flip failed: the pane says how */
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "parameter:/flags/pay"));
+    key(&w, '\n');
+    frame(&w);
+    y = find(&w, "Flipped here");
+    ck_assert(row_has(&w, y, "on -> off, 2026-12-04 14:10:00 UTC"));
+    ck_assert(row_has(&w, y + 1, "user/bob (profile prod)"));
+    ck_assert(row_has(&w, y + 2, "failed: AccessDeniedException"));
+    key(&w, 27);
+    world_done(&w);
+}
+END_TEST
+
+/* With the pane open, a flip of its switch in this session: the log is read again when the
+ * flip's job starts (the request line is there, no answer yet) and when it ends (ok). */
+START_TEST(pane_flipped_here_follows_a_flip)
+{
+    struct world w;
+    struct jobs *js;
+    struct job *j;
+    int y;
+
+    world_init(&w, 80, 24, true);
+    w.ctx.region = "us-east-1";
+    audit_add(FLIP_REQ("a-1", "2026-12-04T13:00:00.000Z", "123456789012", "us-east-1",
+                       "default/nightly", "rule", "arn:aws:iam::123456789012:user/old", "dev",
+                       "off", "on")
+              FLIP_OK("a-1", "default/nightly"));
+    frame(&w);
+    ck_assert(toggles_view.select(w.priv, &w.ctx, "rule:default/nightly"));
+    key(&w, '\n');
+    frame(&w);
+    y = find(&w, "Flipped here");
+    ck_assert(row_has(&w, y, "off -> on, 2026-12-04 13:00:00 UTC"));
+    ck_assert(row_has(&w, y + 2, "ok"));
+    js = jobs_new(w.store, fake_clock, NULL);
+    audit_add(FLIP_REQ("a-2", "2026-12-04T14:00:00.000Z", "123456789012", "us-east-1",
+                       "default/nightly", "rule", "arn:aws:iam::123456789012:user/me", "dev",
+                       "on", "off"));
+    j = jobs_add(js, toggle_flip_action.title, "nightly", 1);
+    frame(&w);
+    y = find(&w, "Flipped here");
+    ck_assert(row_has(&w, y, "on -> off, 2026-12-04 14:00:00 UTC"));
+    ck_assert(row_has(&w, y + 1, "user/me (profile dev)"));
+    ck_assert(row_has(&w, y + 2, "sent, no answer yet"));
+    audit_add(FLIP_OK("a-2", "default/nightly"));
+    job_set_state(j, JOB_DONE, NULL);
+    frame(&w);
+    y = find(&w, "Flipped here");
+    ck_assert(row_has(&w, y, "on -> off, 2026-12-04 14:00:00 UTC"));
+    ck_assert(row_has(&w, y + 2, "outcome       ok"));
+    jobs_free(js);
     world_done(&w);
 }
 END_TEST
@@ -520,12 +753,15 @@ static Suite *suite(void)
 
     tcase_add_test(tc, one_list_off_and_changing_first);
     tcase_add_test(tc, flip_job_shows_changing);
+    tcase_add_test(tc, changing_rows_spin);
     tcase_add_test(tc, unread_and_failing_kinds);
     tcase_add_test(tc, target_and_keys);
     tcase_add_test(tc, hostile_names);
     tcase_add_test(tc, overview_section);
     tcase_add_test(tc, pane_rule_targets);
     tcase_add_test(tc, pane_who_and_when);
+    tcase_add_test(tc, pane_flipped_here_from_the_audit_log);
+    tcase_add_test(tc, pane_flipped_here_follows_a_flip);
     suite_add_tcase(s, tc);
     return s;
 }
