@@ -841,7 +841,8 @@ static void published_line(WINDOW *win, int *y, const struct view_ctx *ctx,
     buf_reset(&b);
     if (seq)
         buf_printf(&b, "sequence number %s, ", seq);
-    buf_printf(&b, "published %s", view_time(ctx, (double)at, when, sizeof when));
+    /* the store's clock is in milliseconds (publish.c writes store_now) */
+    buf_printf(&b, "published %s", view_time(ctx, (double)at / 1000.0, when, sizeof when));
     pane_line(win, (*y)++, ctx, "", buf_str(&b), view_attr(ctx, THEME_DIM));
     buf_done(&b);
 }

@@ -173,6 +173,8 @@ def main():
              find_row(after, "alerts-enveloped (1 msgs)", "confirmed") > 0,
              "after P the pane shows each subscriber's queue one message deeper (it was 0)",
              detail=r.screen("after"))
+        t.ok(re.search(r"published \d{4}-\d\d-\d\d \d\d:\d\d", "\n".join(after)) is not None,
+             "the pane says when the test message was published", detail=r.screen("after"))
         t.eq(px.sent().count(b"Action=Publish"), 1, "one Publish on the wire")
         outs = [x for x in audit_lines(env) if x.get("event") == "outcome"]
         t.ok(len(outs) == 1 and doc.get("MessageId") and
