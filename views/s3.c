@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "act/action.h"
+#include "aws/s3.h"
 #include "core/client.h"
 #include "poll/sources/s3detail.h"
 #include "table.h"
@@ -936,7 +937,7 @@ static int s3_key(void *priv, struct view_ctx *ctx, int key)
 static int s3_open(void *priv, struct view_ctx *ctx, const char *arg)
 {
     struct s3_state *st = priv;
-    const char *p = arg, *slash;
+    const char *p = arg, *prefix;
     char *bucket;
     int bits;
 
@@ -944,22 +945,14 @@ static int s3_open(void *priv, struct view_ctx *ctx, const char *arg)
         s3_init(st, ctx);
     if (strncmp(p, "s3://", 5) == 0)
         p += 5;
-    if (strncmp(p, "arn:", 4) == 0) {
-        /* the ARN's resource is "accesspoint/NAME": the prefix starts after the slash that
-         * follows NAME */
-        const char *ap = strstr(p, ":accesspoint/");
-
-        slash = ap ? strchr(ap + strlen(":accesspoint/"), '/') : NULL;
-    } else {
-        slash = strchr(p, '/');
-    }
-    bucket = slash ? xstrndup(p, (size_t)(slash - p)) : xstrdup(p);
+    /* where the bucket (or access point ARN) ends, as `opsdeck s3 get|presign` read it */
+    bucket = xstrndup(p, s3_location_split(p, &prefix));
     if (!*bucket) {
         free(bucket);
         st->level = LVL_BUCKETS;
         return VIEW_HANDLED | VIEW_REDRAW | VIEW_DETAIL;
     }
-    bits = open_list(st, bucket, slash ? slash + 1 : "");
+    bits = open_list(st, bucket, prefix ? prefix : "");
     free(bucket);
     return bits;
 }
