@@ -653,10 +653,12 @@ static int copy_body(struct view_ctx *ctx, const struct store_res *r)
     if (!body)
         return 0;
     len = strlen(body);
-    snprintf(ctx->copy, sizeof(ctx->copy), "%s", body);
-    if (len >= sizeof(ctx->copy))
+    /* the body is the store's, unchanged until the framework has copied it */
+    ctx->copy_ref = body;
+    ctx->copy_ref_len = len < VIEW_COPY_LONG_MAX ? len : VIEW_COPY_LONG_MAX;
+    if (len > VIEW_COPY_LONG_MAX)
         snprintf(ctx->copy_what, sizeof(ctx->copy_what), "the first %zu bytes of the body "
-                 "(of %zu)", sizeof(ctx->copy) - 1, len);
+                 "(of %zu)", (size_t)VIEW_COPY_LONG_MAX, len);
     else
         snprintf(ctx->copy_what, sizeof(ctx->copy_what), "the message body");
     return VIEW_COPY;

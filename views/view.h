@@ -46,6 +46,9 @@ enum {
 #define VIEW_JUMP_VIEW_MAX 32
 #define VIEW_JUMP_KEY_MAX 2048
 #define VIEW_COPY_MAX 2048
+/* A body larger than this is copied in part: an OSC 52 sequence of 256 KiB is ~350 KB of
+ * base64 written to the terminal in one go, about what terminals and tmux take. */
+#define VIEW_COPY_LONG_MAX (256 * 1024)
 
 struct errlog;
 
@@ -68,6 +71,11 @@ struct view_ctx {
     /* Out: a key hook that returns VIEW_COPY fills these; copy is the exact text (a queue
      * URL), copy_what says what it is for the status line ("URL of orders-dlq"). */
     char copy[VIEW_COPY_MAX];
+    /* Or, for longer text the view's rows hold (a message body): copy_ref_len bytes at
+     * copy_ref, borrowed until the framework has taken them, right after the hook returns
+     * (it copies at most VIEW_COPY_LONG_MAX; the view says when it cut). */
+    const char *copy_ref;
+    size_t copy_ref_len;
     char copy_what[128];
     /* Out: a key hook that returns VIEW_MESSAGE fills it: why the key did nothing, in one
      * line ("no Lambda trigger reads orders"). */

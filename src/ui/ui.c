@@ -269,10 +269,14 @@ void ui_apply(struct ui *ui, size_t vi, int bits, struct view_ctx *ctx)
         ui->filter[vi][0] = '\0';
         ui->dirty = true;
     }
-    if ((bits & VIEW_COPY) && ctx->copy[0]) {
+    if ((bits & VIEW_COPY) && (ctx->copy_ref ? ctx->copy_ref_len > 0 : ctx->copy[0] != '\0')) {
         /* the clipboard gets what the screen would show: no control character from AWS
          * reaches a shell it is pasted into */
-        char *clean = sanitize_text(ctx->copy, strlen(ctx->copy));
+        char *clean = ctx->copy_ref
+                          ? sanitize_text(ctx->copy_ref, ctx->copy_ref_len < VIEW_COPY_LONG_MAX
+                                                             ? ctx->copy_ref_len
+                                                             : VIEW_COPY_LONG_MAX)
+                          : sanitize_text(ctx->copy, strlen(ctx->copy));
         char *what = sanitize_text(ctx->copy_what, strlen(ctx->copy_what));
 
         ui_copy(ui, clean, what[0] ? what : "the selection");

@@ -4,7 +4,8 @@ refuses a byte more, as SQS does), in a DLQ on moto, headless (OPSDECK_SCRIPT):
   - m peeks it from the dlq view; :messages lists it as 1 MiB with a one-line preview;
   - Enter shows the first 64 KiB and says how much more there is (the viewer does not lay
     out 13,000 lines nobody reads), G reaches that note;
-  - s saves the whole body, byte for byte, to a 0600 file;
+  - s saves the whole body, byte for byte, to a 0600 file; y copies its first 256 KiB
+    (OSC 52) and says so;
   - E exports it whole into the JSONL file, and so does `opsdeck dlq export`; `opsdeck dlq
     send` puts it back from the file into another queue, where boto3 reads the same body;
   - moto moves a message to the DLQ by the redrive policy without SQS's
@@ -12,6 +13,7 @@ refuses a byte more, as SQS does), in a DLQ on moto, headless (OPSDECK_SCRIPT):
     no source heading (the grouping is tested on the recorded AWS answer in
     test_view_messages).
 """
+import base64
 import json
 import os
 import subprocess
@@ -19,8 +21,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
-from console import (OPSDECK, Script, console_env, find_row, run_script, screen_has,  # noqa: E402
-                     write_app_config)
+from console import (OPSDECK, Script, Tmux, console_env, find_row, run_script,  # noqa: E402
+                     screen_has, write_app_config)
 from tap import Tap  # noqa: E402
 
 t = Tap()
@@ -102,7 +104,7 @@ def main():
         s = Script().refresh().keys("3").keys("/big-dlq<Enter>").refresh().keys("m<C-x>")
         s.dump("peeked").keys(":messages<Enter>").dump("list")
         s.keys("/*:HEAD<Enter><Enter>").dump("open").keys("G").dump("end")
-        s.keys("s" + save_to + "<C-x>").dump("saved")
+        s.keys("s" + save_to + "<C-x>").dump("saved").keys("y").dump("copied")
         r = run_script(env, s)
         t.eq(r.rc, 0, "the console ran the script")
         t.ok(status(r, "peeked").startswith("peeked at 2 messages of big-dlq"),
@@ -124,6 +126,9 @@ def main():
         with open(save_to, encoding="utf-8") as f:
             t.ok(f.read() == body, "the file holds the whole body, byte for byte")
         t.eq(os.stat(save_to).st_mode & 0o777, 0o600, "and is 0600")
+        # y: the clipboard gets the first 256 KiB, said so (the bytes: the tmux case below)
+        t.ok(status(r, "copied").startswith("copied the first 262144 bytes of the body (of 1048576)"),
+             "y: the status line says the copy is a part", detail=r.screen("copied"))
 
         # E: export from the dlq view; the file holds the whole body
         path = os.path.join(env["HOME"], "big-export.jsonl")
@@ -151,6 +156,44 @@ def main():
         t.ok(body in bodies and len(bodies) == 2,
              "boto3 reads the same 1 MiB body from big-back", detail=str([len(b) for b in bodies]))
         t.eq(len(receive_all(sqs, dlq)), 2, "both messages are still in big-dlq")
+
+        # y in a real terminal: the first 256 KiB reach the terminal as OSC 52 and tmux
+        # (set-clipboard on) holds them, byte for byte
+        tenv = {k: v for k, v in env.items()
+                if k not in ("COLUMNS", "LINES", "OPSDECK_TEST_NOW", "OPSDECK_SCRIPT")}
+        part = 256 * 1024
+        with Tmux() as tm:
+            tm.start(tenv, [OPSDECK, "--view", "dlq"], 120, 40, gate=True)
+            tm.tmux("set-option", "-g", "set-clipboard", "on")
+            raw = tm.pipe_raw()
+            tm.go()
+            ok, scr = tm.wait_for("big-dlq")
+            tm.text("/big-dlq")
+            tm.keys("Enter")
+            tm.text("m")
+            ok, scr = tm.wait_for("Peek")
+            tm.keys("C-x")
+            ok, scr = tm.wait_for("peeked at 2 messages")
+            tm.text(":messages")
+            tm.keys("Enter")
+            tm.text("/*:HEAD")
+            tm.keys("Enter")
+            tm.keys("Enter")
+            ok, scr = tm.wait_for("of 1 MiB (text)")
+            tm.text("y")
+            ok, scr = tm.wait_for("copied the first 262144 bytes of the body (of 1048576)")
+            t.ok(ok, "tmux: y says it copied the first 256 KiB of the 1 MiB body", "\n".join(scr))
+            seq = b"\x1b]52;c;" + base64.b64encode(body[:part].encode()) + b"\x07"
+            with open(raw, "rb") as f:
+                data = f.read()
+            t.ok(seq in data, "tmux: the terminal got OSC 52 with the body's first 256 KiB",
+                 "OSC 52 found: %r" % data[data.find(b"]52;"):][:80])
+            buf = tm.tmux("show-buffer", check=False)
+            t.ok(buf == body[:part], "tmux (set-clipboard on) holds those 256 KiB",
+                 "buffer: %d bytes, starts %r" % (len(buf or ""), (buf or "")[:40]))
+            tm.text(":q")
+            tm.keys("Enter")
+            tm.wait_exit()
     t.done()
 
 
