@@ -625,6 +625,51 @@ START_TEST(peek_confirms_only_in_production)
 }
 END_TEST
 
+/* The rule for every write, not one action at a time: in a production profile each action
+ * of the registry that sends a write asks for the resource's name typed, and outside
+ * production it asks what it declares. The writes an on-call engineer makes are among
+ * them, so an action wrongly declared as not writing fails here too. */
+START_TEST(every_write_is_typed_in_production)
+{
+    static const char *const writers[] = {"send-message", "publish", "toggle-flip", "redrive",
+                                          "purge", "peek", "export", NULL};
+    struct rig r;
+    size_t nmut = 0;
+
+    for (const char *const *w = writers; *w; w++) {
+        bool found = false;
+
+        for (const struct action *const *a = action_registry; *a; a++)
+            if (strcmp((*a)->name, *w) == 0) {
+                ck_assert_msg((*a)->mutates, "%s sends a write: it must be marked mutates", *w);
+                found = true;
+            }
+        ck_assert_msg(found, "%s is in the action registry", *w);
+    }
+    for (const struct action *const *a = action_registry; *a; a++) {
+        struct act_run *run;
+
+        if (!(*a)->mutates)
+            continue;
+        nmut++;
+        rig_init(&r, "{}", "prod", true);
+        run = act_run_new(*a, &r.env, &orders);
+        ck_assert_msg(act_run_confirm(run) == ACT_CONFIRM_TYPED,
+                      "%s in production: the name typed", (*a)->name);
+        act_run_free(run);
+        rig_done(&r);
+        rig_init(&r, "{}", "dev", false);
+        run = act_run_new(*a, &r.env, &orders);
+        ck_assert_msg(act_run_confirm(run) == (*a)->confirm, "%s outside production: as declared",
+                      (*a)->name);
+        act_run_free(run);
+        ck_assert_int_eq(r.srv.requests, 0);
+        rig_done(&r);
+    }
+    ck_assert_uint_ge(nmut, 7);
+}
+END_TEST
+
 START_TEST(freeing_a_run_with_answers_on_the_way)
 {
     struct rig r;
@@ -841,6 +886,7 @@ static Suite *action_suite(void)
     tcase_add_test(tc, send_message_sends_and_says_the_message_id);
     tcase_add_test(tc, send_message_copies_are_a_paced_job);
     tcase_add_test(tc, peek_confirms_only_in_production);
+    tcase_add_test(tc, every_write_is_typed_in_production);
     suite_add_tcase(s, tc);
     return s;
 }
