@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from awsenv import Moto, aws_env, boto3_clients  # noqa: E402
@@ -184,8 +185,15 @@ def main():
             ok, scr = tm.wait_for("copied the first 262144 bytes of the body (of 1048576)")
             t.ok(ok, "tmux: y says it copied the first 256 KiB of the 1 MiB body", "\n".join(scr))
             seq = b"\x1b]52;c;" + base64.b64encode(body[:part].encode()) + b"\x07"
-            with open(raw, "rb") as f:
-                data = f.read()
+            # tmux's pipe-pane writes the ~350 KB to the file some time after the screen
+            # shows the status line: read until the sequence is whole or a minute has passed
+            end = time.monotonic() + 60
+            while True:
+                with open(raw, "rb") as f:
+                    data = f.read()
+                if seq in data or time.monotonic() > end:
+                    break
+                time.sleep(0.2)
             t.ok(seq in data, "tmux: the terminal got OSC 52 with the body's first 256 KiB",
                  "OSC 52 found: %r" % data[data.find(b"]52;"):][:80])
             buf = tm.tmux("show-buffer", check=False)
