@@ -19,7 +19,7 @@ bench_snapshot.py, so the two benchmarks measure them the same way).
     python3 tests/bench/bench_console.py --opsdeck build/opsdeck [--queues 1000]
         [--idle-seconds 60] [--quiet-cycles 3] [--cli-sample 20] [--latency-ms N]
         [--cols 120 --rows 40] [--runs default,refresh,nopoll] [--wait-load 0.8]
-        [--out results.md]
+        [--view sqs|sns|...] [--topics 3] [--out results.md]
 
 Three consoles by default, one after the other: "default" (the default intervals: start-up
 and idle CPU while it keeps polling), "refresh" ([intervals] sqs = 2s: bytes per cycle),
@@ -33,6 +33,21 @@ shows, not from what the program says about itself. All traffic goes through the
 proxy (countproxy.py), which also timestamps every request: a poll cycle is the time from
 one ListQueues to the next, and the proxy cross-checks that every GetQueueAttributes was
 answered before the table counted as full.
+
+--view V (default sqs, whose figures and report are as above) opens another view on the same
+1000 queues, to measure what polling costs while that view is open: there is no "N shown of
+M" to wait for, so a run waits for V's first frame (the header drawn; for sns, with the seeded
+topics on screen), counts that as "full" in the table's rows, then waits (up to --timeout) until every
+queue's GetQueueAttributes has been answered once (the queues source's first read of them
+all, whatever the view) so that the idle window does not start inside it. The idle row then
+names every action (query-protocol ones too: ListTopics, GetTopicAttributes, ...), not only
+SQS's. With --view sns, --topics N topics are seeded straight into moto (not counted),
+bench-topic-00 subscribed by the first seeded queue over SQS; nobody types, so the topic list
+is what is open (no topic's pane). For example, doc/benchmarks.md, "The sns view polling its
+subscribers' queues":
+
+    python3 tests/bench/bench_console.py --opsdeck build/opsdeck --view sns --runs default \
+        --skip-cli --skip-boto3 --idle-seconds 120
 
 Each console run gets its own XDG_CONFIG_HOME with an opsdeck config written for it
 ([intervals] only), so the user's own config never leaks in.
@@ -358,6 +373,7 @@ class TimedProxy(CountProxy):
         self.srv.RequestHandlerClass = _TimedHandler
         self.srv.handle_error = self._handle_error
         self.requests = []      # (monotonic time, action)
+        self.named = []         # (monotonic time, action as countproxy names it: query too)
         self.answers = []       # (monotonic time, action, status)
         self._tl = threading.local()
 
@@ -371,10 +387,12 @@ class TimedProxy(CountProxy):
     def _count(self, method, headers, path, body):
         super()._count(method, headers, path, body)
         action = headers.get("X-Amz-Target", "").rsplit(".", 1)[-1] or "other"
+        named = self.action_name(method, headers, path, body)
         now = time.monotonic()
         self._tl.action, self._tl.sent = action, now
         with self.lock:
             self.requests.append((now, action))
+            self.named.append((now, named))
 
     def _answered(self, code):
         with self.lock:
@@ -610,11 +628,15 @@ def console_env(base_env, xdg):
 
 
 def start_console(a, proxy, base_env, intervals, nqueues, label):
-    """Starts opsdeck --view sqs and waits for the full table. Returns (console, figures)."""
+    """Starts opsdeck --view sqs and waits for the full table; with --view V (not sqs), waits
+    for V's first frame with every name in a.ready_names on screen (the seeded topics for
+    sns) and counts that as "full". Returns (console, figures)."""
     xdg = write_config(intervals)
     env = console_env(base_env, xdg)
     full_re = re.compile(a.full_regex)
-    con = Console([a.opsdeck, "--view", "sqs"], env, a.cols, a.rows)
+    view = a.view
+    ready = list(getattr(a, "ready_names", []) or [])
+    con = Console([a.opsdeck, "--view", view], env, a.cols, a.rows)
     marks = {}
 
     def watch(now):
@@ -624,6 +646,17 @@ def start_console(a, proxy, base_env, intervals, nqueues, label):
         if "first_frame" not in marks and scr.text(0).strip():
             marks["first_frame"] = now      # the header row has something on it
             marks["ff_sched"] = con.sched()
+        if view != "sqs":
+            if "full" not in marks and "first_frame" in marks:
+                text = "\n".join(scr.lines())
+                if all(n in text for n in ready):
+                    marks["full"] = now
+                    marks["full_line"] = (f"{view} view drawn, {len(ready)} seeded names "
+                                          f"on screen")
+                    marks["full_cpu"] = con.cpu_seconds()
+                else:
+                    marks["last_title"] = scr.text(0).strip()
+            return
         if "full" not in marks:
             for line in scr.lines():
                 m = full_re.search(line)
@@ -665,11 +698,23 @@ def start_console(a, proxy, base_env, intervals, nqueues, label):
         gqa_ok_at_full=gqa_ok, gqa_sent=gqa_sent,
         listqueues_first_ms=(lq[0] - t0) * 1000 if lq else None,
         t_full=marks["full"])
+    if view != "sqs":
+        # Not a table of queues: the idle window must not start inside the console's first
+        # read of every queue (the queues source reads them all once, whatever the view), so
+        # wait for GetQueueAttributes answered for every queue since the start, if it comes.
+        deadline = time.monotonic() + a.timeout
+        while (proxy.answered_ok("GetQueueAttributes", since=t_req) < nqueues
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+        done = proxy.answered_ok("GetQueueAttributes", since=t_req)
+        fig["first_pass_s"] = (time.monotonic() - t0) if done >= nqueues else None
+        fig["first_pass_gqa"] = done
     return con, fig
 
 
-def phase_idle(con, proxy, seconds, settle):
-    """CPU and terminal bytes over `seconds` with nobody typing."""
+def phase_idle(con, proxy, seconds, settle, named=False):
+    """CPU and terminal bytes over `seconds` with nobody typing. named: requests by
+    countproxy's name for every action (query-protocol ones too), not only SQS's."""
     time.sleep(settle)
     c0, n0, t0 = con.cpu_seconds(), con.run_seconds(), time.monotonic()
     r0 = len(proxy.times("GetQueueAttributes", since=0))
@@ -680,7 +725,8 @@ def phase_idle(con, proxy, seconds, settle):
     span = t1 - t0
     run = (n1 - n0) if n0 is not None and n1 is not None else None
     with proxy.lock:
-        sent = collections.Counter(a for t, a in proxy.requests if t0 <= t < t1)
+        sent = collections.Counter(a for t, a in (proxy.named if named else proxy.requests)
+                                   if t0 <= t < t1)
     return {"seconds": span, "cpu": c1 - c0, "core_pct": (c1 - c0) / span * 100,
             "cpu_per_min": (c1 - c0) / span * 60,
             "sched_pct": run / span * 100 if run is not None else None,
@@ -769,7 +815,8 @@ def run_console(a, proxy, env, intervals, label, do_idle=False, do_refresh=False
         if "failed" in fig:
             return fig
         if do_idle:
-            fig["idle"] = phase_idle(con, proxy, a.idle_seconds, a.settle)
+            fig["idle"] = phase_idle(con, proxy, a.idle_seconds, a.settle,
+                                     named=a.view != "sqs")
         if do_refresh:
             fig["refresh"] = phase_refresh(a, con, proxy, endpoint)
         fig["rss_kb"] = con.status_kb("VmHWM")
@@ -804,6 +851,24 @@ def start_floor(opsdeck, env, n=5):
         cpus.append((ru.ru_utime + ru.ru_stime) * 1000)
     rss = bench_snapshot.run_measured([opsdeck, "--version"], env)[2]
     return statistics.median(walls), min(walls), rss, statistics.median(cpus)
+
+
+def seed_topics(a, endpoint):
+    """--view sns: a.topics topics straight into moto (not counted), the first subscribed by
+    the first seeded queue over SQS; a.ready_names are the topic names the view must show."""
+    c = boto3_clients(endpoint, services=("sns", "sqs"))
+    q0 = a.queue_names[0]
+    q_arn = c["sqs"].get_queue_attributes(QueueUrl=a.queue_urls[q0],
+                                          AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    a.topic_arns, a.ready_names = [], []
+    for i in range(a.topics):
+        name = f"bench-topic-{i:02d}"
+        arn = c["sns"].create_topic(Name=name)["TopicArn"]
+        a.topic_arns.append(arn)
+        a.ready_names.append(name)
+        if i == 0:
+            c["sns"].subscribe(TopicArn=arn, Protocol="sqs", Endpoint=q_arn)
+    print(f"seeded {a.topics} SNS topics; {a.ready_names[0]} -> SQS {q0}", file=sys.stderr)
 
 
 # ---- reporting ------------------------------------------------------------------------
@@ -853,8 +918,10 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
     L = []
     lat = (f"+{a.latency_ms:g} ms per request at the proxy" if a.latency_ms
            else "no added latency (moto-bound)")
-    L.append(f"Console on {a.queues} SQS queues in moto, {lat}; opsdeck --view sqs in a "
-             f"{a.cols}x{a.rows} pty, TERM=xterm-256color")
+    extra = (f" and {len(a.topic_arns)} SNS topics (one with an SQS subscription)"
+             if getattr(a, "topic_arns", None) else "")
+    L.append(f"Console on {a.queues} SQS queues{extra} in moto, {lat}; opsdeck --view {a.view} "
+             f"in a {a.cols}x{a.rows} pty, TERM=xterm-256color")
     L.append("")
     for r in runs.values():
         if "failed" in r:
@@ -883,7 +950,9 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
                  f"its CPU ms (median); peak RSS MB | {floor[0]:.1f} / {floor[1]:.1f}; "
                  f"{floor[3]:.1f}; {_f(floor[2] / 1024 if floor[2] else None, '.1f')} "
                  f"| | – | – |")
-    L.append(f"| full sqs table, s (title shows all; each run) | {each('full_s', '.2f')} | | "
+    full_what = ("full sqs table, s (title shows all; each run)" if a.view == "sqs" else
+                 f"{a.view} view drawn with the seeded names, s (each run)")
+    L.append(f"| {full_what} | {each('full_s', '.2f')} | | "
              f"{_f(boto3_row.get('wall'), '.2f')} (wall) | {_f(cli.get('wall'), '.1f')}{star} (wall) |")
     L.append(f"| CPU s to the full table (user+sys) | {each('full_cpu', '.2f')} | | "
              f"{_f(boto3_row.get('cpu'), '.2f')} | {_f(cli.get('cpu'), '.1f')}{star} |")
@@ -893,6 +962,10 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
              f"{each('gqa_ok_at_full', 'd')} | {a.queues} | "
              f"{boto3_row.get('actions', {}).get('GetQueueAttributes', '–')} | {cli_gqa} |")
     L.append(f"| terminal bytes to the full table | {each('full_bytes', 'd')} | | – | – |")
+    if a.view != "sqs":
+        L.append(f"| {a.view} view: every queue's GetQueueAttributes answered (the first pass, "
+                 f"before the idle window), s; answered | {each('first_pass_s', '.1f')}; "
+                 f"{each('first_pass_gqa', 'd')} | | – | – |")
     if ok(A) and "idle" in A and "failed" not in A["idle"]:
         i = A["idle"]
         per = (boto3_row["cpu"] / 10 * 60) if boto3_row.get("cpu") is not None else None
@@ -902,8 +975,10 @@ def report(a, runs, boto3_row, cli_row, started, host, load0, seed_s, floor):
                  f"{_f(per, '.1f')} s/min† | – |")
         L.append(f"| … over the window: s, polls (ListQueues), GetQueueAttributes, terminal bytes | "
                  f"{i['seconds']:.0f} s, {i['cycles']}, {i['gqa']}, {i['bytes']} | | | |")
-        L.append(f"| … every request reaching the server, per minute (by action; query-protocol "
-                 f"calls are \"other\") | {i['per_min']:.0f} ({i['by_action']}) | <= 600 | | |")
+        other = ("query-protocol calls are \"other\"" if a.view == "sqs"
+                 else "every action named")
+        L.append(f"| … every request reaching the server, per minute (by action; {other}) "
+                 f"| {i['per_min']:.0f} ({i['by_action']}) | <= 600 | | |")
     if ok(C) and "idle" in C and "failed" not in C["idle"]:
         i = C["idle"]
         L.append(f"| idle, polling off (intervals 1d): CPU % of a core / CPU s per min | "
@@ -1000,6 +1075,13 @@ def main():
                     help="the title's 'N shown of M' (groups must all equal --queues)")
     ap.add_argument("--wait-load", type=float, default=0.0,
                     help="first wait (up to 5 min) for the 1-minute load average to fall under this")
+    ap.add_argument("--view", default="sqs",
+                    help="the view the console opens (default sqs). Another view skips the "
+                         "full-table wait: it waits for the view's first frame (for sns: with "
+                         "the seeded topics on screen); sns also seeds --topics topics")
+    ap.add_argument("--topics", type=int, default=3,
+                    help="with --view sns: SNS topics seeded (straight into moto), the first "
+                         "with an SQS subscription to the first queue (default 3)")
     ap.add_argument("--out", help="also write the table as markdown here")
     a = ap.parse_args()
     if not a.opsdeck or not os.access(a.opsdeck, os.X_OK):
@@ -1033,6 +1115,8 @@ def main():
                 a.queues = len(a.queue_names)
             print(f"seeded {a.queues} queues in {seed_s:.1f} s (moto {moto.endpoint}, "
                   f"proxy {proxy.endpoint})", file=sys.stderr)
+            if a.view == "sns":
+                seed_topics(a, moto.endpoint)
             env = aws_env(proxy.endpoint)
             floor = start_floor(a.opsdeck, env)
             plan = {"default": {},

@@ -136,7 +136,8 @@ class CountProxy:
             c.close()
         self.local.conn = None
 
-    def _count(self, method, headers, path, body):
+    @staticmethod
+    def action_name(method, headers, path, body):
         """Names the API action: the X-Amz-Target (JSON protocols), the Action field (query
         protocols), else the HTTP method and first path segment (S3)."""
         action = headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
@@ -147,6 +148,11 @@ class CountProxy:
             action = (q.get("Action") or [""])[0]
         if not action:
             action = f"REST:{method}"
+        return action
+
+    def _count(self, method, headers, path, body):
+        """Counts the request under its action's name (action_name)."""
+        action = self.action_name(method, headers, path, body)
         with self.lock:
             self.count += 1
             self.by_action[action] += 1
