@@ -47,6 +47,8 @@ static void world_init(struct world *w)
 
 static void world_done(struct world *w)
 {
+    /* what the header's countdown keeps between frames (ui_free does the same) */
+    expiry_alert_done(&w->ui->expiry_alert);
     appconfig_free(w->ui->app);
     store_free(w->ui->store);
     free(w->ui);
